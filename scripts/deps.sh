@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what pharos needs on a Debian 12 machine, and only what is missing:
+# Debian packages through apt-get (as root, or with sudo), then the npm packages
+# pinned in package-lock.json (npm ci) when node_modules is missing or stale.
+#   scripts/deps.sh build   — compiler and libraries for `make`
+#   scripts/deps.sh test    — plus Node.js, npm packages, Chromium, xmllint
+#   scripts/deps.sh bench   — plus wrk and nginx for `make bench`
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build_pkgs="gcc make pkg-config libevent-dev libsqlite3-dev libjansson-dev libcmark-dev
+  libsodium-dev libssl-dev libinih-dev libcurl4-openssl-dev"
+test_pkgs="libcmocka-dev nodejs npm chromium libxml2-utils sqlite3 curl"
+bench_pkgs="wrk nginx-light"
+
+want=$build_pkgs
+case "${1:-build}" in
+  build) ;;
+  test) want="$want $test_pkgs" ;;
+  bench) want="$want $test_pkgs $bench_pkgs" ;;
+  *) echo "usage: $0 build|test|bench" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in $want; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "${1:-build}" != build ]; then
+  stamp=node_modules/.package-lock.json
+  if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
+    echo "deps: npm ci"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+fi

@@ -1,0 +1,52 @@
+/*
+ * app — permission checks, audit records and the commit that notifies the
+ * rest of the process. See app.h.
+ */
+#include "app/app.h"
+#include "core/timeutil.h"
+#include <stdio.h>
+
+int app_require(const struct app_ctx *c, enum perm p, struct err *e)
+{
+    if (c->actor.kind == ACTOR_SYSTEM || c->actor.kind == ACTOR_CLI)
+        return 0;
+    if (c->actor.kind == ACTOR_PUBLIC)
+        return p == PERM_READ ? 0 : err_set(e, ERR_FORBIDDEN, "sign in to do this");
+    if (!role_allows(c->actor.role, p))
+        return err_set(e, ERR_FORBIDDEN, "your role (%s) does not allow this",
+                       role_name(c->actor.role));
+    return 0;
+}
+
+const char *app_actor_label(const struct actor *a, char *buf, size_t size)
+{
+    switch (a->kind) {
+    case ACTOR_TOKEN: snprintf(buf, size, "token:%lld", (long long)a->id); break;
+    case ACTOR_USER: snprintf(buf, size, "user:%lld", (long long)a->id); break;
+    case ACTOR_CLI: snprintf(buf, size, "cli"); break;
+    case ACTOR_PUBLIC: snprintf(buf, size, "public"); break;
+    default: snprintf(buf, size, "system"); break;
+    }
+    return buf;
+}
+
+int app_audit(struct app_ctx *c, const char *action, int64_t object_id, const char *detail,
+              struct err *e)
+{
+    char actor[48];
+    app_actor_label(&c->actor, actor, sizeof actor);
+    return db_exec(c->db, e, NULL,
+                   "INSERT INTO audit_log (page_id, actor, action, object_id, detail, created_at) "
+                   "VALUES (?, ?, ?, ?, ?, ?)",
+                   "IssIsi", c->page_id, actor, action, object_id, detail ? detail : "",
+                   time_now());
+}
+
+int app_commit(struct app_ctx *c, bool public_change, struct err *e)
+{
+    if (db_commit(c->db, e) != 0)
+        return -1;
+    if (public_change && c->app->on_public_change)
+        c->app->on_public_change(c->app, c->page_id);
+    return 0;
+}

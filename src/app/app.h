@@ -1,0 +1,69 @@
+/*
+ * app — the use cases: one function per user action, shared by the REST API,
+ * the admin console and the command line, so all three behave the same.
+ *
+ * Every use case takes a `struct app_ctx` (who acts, on which page, through
+ * which connection), validates its input, checks the actor's permission, does
+ * its work in one transaction and returns 0, or -1 with E filled and nothing
+ * changed. Reads return new JSON references the caller owns.
+ *
+ * Input is a JSON object in the API's shape: the console turns its forms into
+ * the same objects (app/input.h has the validators).
+ */
+#ifndef PHAROS_APP_H
+#define PHAROS_APP_H
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "core/config.h"
+#include "core/err.h"
+#include "core/secret.h"
+#include "domain/role.h"
+#include "store/db.h"
+
+/* Process-wide state, read-only once the server runs (hooks aside). */
+struct app {
+    const struct config *cfg;
+    unsigned char key[SECRET_KEY_BYTES];
+    /* Called after a commit that changed what the public sees on PAGE_ID (may be NULL). */
+    void (*on_public_change)(struct app *app, int64_t page_id);
+    /* Called after a commit that queued notifications or changed schedules (may be NULL). */
+    void (*on_work)(struct app *app);
+    void *hook_arg;
+};
+
+enum actor_kind { ACTOR_SYSTEM, ACTOR_CLI, ACTOR_TOKEN, ACTOR_USER, ACTOR_PUBLIC };
+
+struct actor {
+    enum actor_kind kind;
+    int64_t id;      /* token or user id */
+    enum role role;
+};
+
+struct app_ctx {
+    struct app *app;
+    struct db *db;
+    int64_t page_id;
+    struct actor actor;
+};
+
+/* What each HTTP worker thread owns: its own database connection. */
+struct app_thread {
+    struct app *app;
+    struct db *db;
+};
+
+/* Fills E with 403 unless the actor may do P. */
+int app_require(const struct app_ctx *c, enum perm p, struct err *e);
+
+/* "user:3", "token:5", "cli", "system", "public" into BUF. */
+const char *app_actor_label(const struct actor *a, char *buf, size_t size);
+
+/* Appends an audit record inside the open transaction. */
+int app_audit(struct app_ctx *c, const char *action, int64_t object_id, const char *detail,
+              struct err *e);
+
+/* Commits the open transaction and fires on_public_change when PUBLIC. */
+int app_commit(struct app_ctx *c, bool public_change, struct err *e);
+
+#endif

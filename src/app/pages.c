@@ -1,0 +1,252 @@
+/*
+ * app/pages — page use cases. See pages.h.
+ * Host names are stored lower-case without port; a host belongs to one page.
+ */
+#include "app/pages.h"
+#include "app/input.h"
+#include "core/utf8.h"
+#include "store/pages.h"
+#include <ctype.h>
+#include <string.h>
+#include <stdlib.h>
+
+static int check_slug(const char *slug, struct err *e)
+{
+    size_t n = strlen(slug);
+    if (n == 0 || n > 50)
+        return err_set(e, ERR_INVALID, "slug must be 1 to 50 characters: a-z, 0-9 and -");
+    for (size_t i = 0; i < n; i++)
+        if (!(islower((unsigned char)slug[i]) || isdigit((unsigned char)slug[i]) || slug[i] == '-'))
+            return err_set(e, ERR_INVALID, "slug may hold only a-z, 0-9 and - (got \"%.60s\")",
+                           slug);
+    return 0;
+}
+
+static int check_host(const char *h, struct err *e)
+{
+    size_t n = strlen(h);
+    if (n == 0 || n > 253)
+        return err_set(e, ERR_INVALID, "a host must be a DNS name of 1 to 253 characters");
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)h[i];
+        if (!(islower(c) || isdigit(c) || c == '-' || c == '.'))
+            return err_set(e, ERR_INVALID,
+                           "host \"%.80s\" must be a lower-case DNS name without port or scheme "
+                           "(e.g. status.example.com)", h);
+    }
+    return 0;
+}
+
+/* Validates HOSTS (array of strings) and returns a normalised copy, or NULL. */
+static json_t *normalise_hosts(json_t *hosts, struct err *e)
+{
+    if (!json_is_array(hosts)) {
+        err_set(e, ERR_INVALID, "hosts must be an array of host names");
+        return NULL;
+    }
+    json_t *out = json_array();
+    size_t i;
+    json_t *h;
+    json_array_foreach(hosts, i, h)
+    {
+        char buf[256];
+        if (!json_is_string(h) || json_string_length(h) >= sizeof buf) {
+            err_set(e, ERR_INVALID, "hosts must be an array of host names");
+            goto fail;
+        }
+        const char *s = json_string_value(h);
+        size_t n = strlen(s);
+        for (size_t k = 0; k <= n; k++)
+            buf[k] = (char)tolower((unsigned char)s[k]);
+        if (check_host(buf, e) != 0)
+            goto fail;
+        json_array_append_new(out, json_string(buf));
+    }
+    return out;
+fail:
+    json_decref(out);
+    return NULL;
+}
+
+int app_page_create(struct app_ctx *c, const char *slug, const char *title, json_t *hosts,
+                    int64_t *id, struct err *e)
+{
+    int rc = -1;
+    json_t *norm = NULL;
+    if (app_require(c, PERM_OWNERS, e) != 0 || check_slug(slug, e) != 0 ||
+        text_check("title", title, LIMIT_TITLE, true, false, e) != 0)
+        return -1;
+    json_t *none = json_array();
+    norm = normalise_hosts(hosts ? hosts : none, e);
+    json_decref(none);
+    if (!norm)
+        return -1;
+    if (db_begin(c->db, e) != 0)
+        goto out;
+    int64_t pid = store_page_insert(c->db, slug, title, e);
+    if (pid < 0 || store_page_hosts_set(c->db, pid, norm, e) != 0) {
+        db_rollback(c->db);
+        goto out;
+    }
+    c->page_id = pid;
+    if (app_audit(c, "page.create", pid, slug, e) != 0) {
+        db_rollback(c->db);
+        goto out;
+    }
+    if (app_commit(c, true, e) != 0)
+        goto out;
+    *id = pid;
+    rc = 0;
+out:
+    json_decref(norm);
+    return rc;
+}
+
+int app_page_ensure_default(struct app_ctx *c, struct err *e)
+{
+    int64_t id;
+    int found = store_page_id_by_slug(c->db, "default", &id, e);
+    if (found != 0)
+        return found < 0 ? -1 : 0;
+    json_t *pages = store_pages_list(c->db, e);
+    if (!pages)
+        return -1;
+    size_t n = json_array_size(pages);
+    json_decref(pages);
+    if (n > 0)
+        return 0;
+    return app_page_create(c, "default", "Status", NULL, &id, e);
+}
+
+int app_page_resolve(struct db *db, const char *host, int64_t *page_id, struct err *e)
+{
+    int64_t id = store_page_resolve(db, host, e);
+    if (id < 0)
+        return -1;
+    if (id == 0)
+        return err_set(e, ERR_NOT_FOUND, "no status page exists yet");
+    *page_id = id;
+    return 0;
+}
+
+int app_page_get(struct app_ctx *c, json_t **out, struct err *e)
+{
+    if (app_require(c, PERM_READ, e) != 0)
+        return -1;
+    json_t *p = store_page_get(c->db, c->page_id, e);
+    if (!p)
+        return e->code ? -1 : err_set(e, ERR_NOT_FOUND, "no such page");
+    *out = p;
+    return 0;
+}
+
+static int check_url(const char *key, const char *s, struct err *e)
+{
+    if (!*s)
+        return 0;
+    if (strncmp(s, "https://", 8) != 0 && strncmp(s, "http://", 7) != 0)
+        return err_set(e, ERR_INVALID, "%s must be an http:// or https:// URL", key);
+    return 0;
+}
+
+static int check_color(const char *s, struct err *e)
+{
+    if (strlen(s) != 7 || s[0] != '#')
+        goto bad;
+    for (int i = 1; i < 7; i++)
+        if (!isxdigit((unsigned char)s[i]))
+            goto bad;
+    return 0;
+bad:
+    return err_set(e, ERR_INVALID, "brand_color must be a colour like #1f6feb");
+}
+
+static int check_time_zone(const char *tz, struct err *e)
+{
+    /* An IANA name (Europe/Paris) or UTC: letters, digits, '/', '_', '+', '-'. */
+    if (!*tz)
+        return err_set(e, ERR_INVALID, "time_zone must be an IANA time zone such as Europe/Paris");
+    for (const char *p = tz; *p; p++)
+        if (!(isalnum((unsigned char)*p) || strchr("/_+-", *p)))
+            return err_set(e, ERR_INVALID,
+                           "time_zone must be an IANA time zone such as Europe/Paris");
+    return 0;
+}
+
+static int check_links(json_t *links, struct err *e)
+{
+    if (!json_is_array(links) || json_array_size(links) > 20)
+        return err_set(e, ERR_INVALID,
+                       "footer_links must be an array of at most 20 {\"label\",\"url\"} objects");
+    size_t i;
+    json_t *l;
+    static const char *const keys[] = {"label", "url", NULL};
+    json_array_foreach(links, i, l)
+    {
+        const char *label = NULL, *url = NULL;
+        if (!json_is_object(l) || in_only(l, keys, e) != 0 ||
+            in_text(l, "label", LIMIT_NAME, true, false, &label, e) != 0 ||
+            in_text(l, "url", LIMIT_SHORT, true, false, &url, e) != 0 ||
+            check_url("footer_links url", url, e) != 0)
+            return e->code ? -1
+                           : err_set(e, ERR_INVALID, "footer_links entries must be objects");
+    }
+    return 0;
+}
+
+int app_page_update(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
+{
+    static const char *const keys[] = {"title", "logo_url", "brand_color", "time_zone",
+                                       "footer_links", "hosts", NULL};
+    int rc = -1;
+    json_t *cur = NULL, *hosts = NULL;
+    char *links_text = NULL;
+    if (app_require(c, PERM_SETTINGS, e) != 0 || in_only(in, keys, e) != 0)
+        return -1;
+    if (app_page_get(c, &cur, e) != 0)
+        return -1;
+    struct page_fields f = {
+        .title = json_string_value(json_object_get(cur, "title")),
+        .logo_url = json_string_value(json_object_get(cur, "logo_url")),
+        .brand_color = json_string_value(json_object_get(cur, "brand_color")),
+        .time_zone = json_string_value(json_object_get(cur, "time_zone")),
+    };
+    json_t *links = json_object_get(in, "footer_links");
+    if (in_text(in, "title", LIMIT_TITLE, true, false, &f.title, e) != 0 ||
+        in_text(in, "logo_url", LIMIT_SHORT, false, false, &f.logo_url, e) != 0 ||
+        check_url("logo_url", f.logo_url, e) != 0 ||
+        in_text(in, "brand_color", 7, false, false, &f.brand_color, e) != 0 ||
+        check_color(f.brand_color, e) != 0 ||
+        in_text(in, "time_zone", 64, false, false, &f.time_zone, e) != 0 ||
+        check_time_zone(f.time_zone, e) != 0 || (links && check_links(links, e) != 0))
+        goto out;
+    links_text = json_dumps(links ? links : json_object_get(cur, "footer_links"), JSON_COMPACT);
+    f.footer_links = links_text;
+    if (in_has(in, "hosts") && !(hosts = normalise_hosts(json_object_get(in, "hosts"), e)))
+        goto out;
+    if (db_begin(c->db, e) != 0)
+        goto out;
+    if (store_page_update(c->db, c->page_id, &f, e) != 0 ||
+        (hosts && store_page_hosts_set(c->db, c->page_id, hosts, e) != 0) ||
+        app_audit(c, "page.update", c->page_id, NULL, e) != 0) {
+        db_rollback(c->db);
+        goto out;
+    }
+    if (app_commit(c, true, e) != 0)
+        goto out;
+    rc = app_page_get(c, out, e);
+out:
+    free(links_text);
+    json_decref(hosts);
+    json_decref(cur);
+    return rc;
+}
+
+int app_pages_list(struct app_ctx *c, json_t **out, struct err *e)
+{
+    json_t *p = store_pages_list(c->db, e);
+    if (!p)
+        return -1;
+    *out = p;
+    return 0;
+}

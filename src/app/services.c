@@ -1,0 +1,171 @@
+/*
+ * app/services — service use cases. See services.h.
+ * Status text is normalised through domain/status before it is stored, so the
+ * database only ever holds the five canonical names.
+ */
+#include "app/services.h"
+#include "core/utf8.h"
+#include "domain/status.h"
+#include "store/groups.h"
+#include "store/services.h"
+#include <stdlib.h>
+
+static int not_found(int64_t id, struct err *e)
+{
+    return err_set(e, ERR_NOT_FOUND, "no service with id %lld on this page", (long long)id);
+}
+
+int app_services_list(struct app_ctx *c, const struct paging *pg, json_t **out, struct err *e)
+{
+    if (app_require(c, PERM_READ, e) != 0)
+        return -1;
+    json_t *rows = store_services_list(c->db, c->page_id, pg->cursor, pg->limit + 1, e);
+    if (!rows)
+        return -1;
+    int64_t next = 0;
+    if (json_array_size(rows) > (size_t)pg->limit) {
+        json_array_remove(rows, (size_t)pg->limit);
+        next = pg->cursor + pg->limit;
+    }
+    *out = json_pack("{s:o}", "services", rows);
+    out_next_cursor(*out, next);
+    return 0;
+}
+
+int app_service_get(struct app_ctx *c, int64_t id, json_t **out, struct err *e)
+{
+    if (app_require(c, PERM_READ, e) != 0)
+        return -1;
+    json_t *s = store_service_get(c->db, c->page_id, id, e);
+    if (!s)
+        return e->code ? -1 : not_found(id, e);
+    *out = s;
+    return 0;
+}
+
+/* Reads the fields of IN over F (which holds the current or default values). */
+static int read_fields(struct app_ctx *c, json_t *in, bool create, struct service_fields *f,
+                       struct err *e)
+{
+    static const char *const keys[] = {"name", "description", "group_id", "position",
+                                       "hidden", "status", NULL};
+    const char *status = NULL;
+    if (in_only(in, keys, e) != 0 ||
+        in_text(in, "name", LIMIT_NAME, create, false, &f->name, e) != 0 ||
+        (in_has(in, "name") && text_check("name", f->name, LIMIT_NAME, true, false, e) != 0) ||
+        in_text(in, "description", LIMIT_SHORT, false, true, &f->description, e) != 0 ||
+        in_id_or_null(in, "group_id", &f->group_id, e) != 0 ||
+        in_int(in, "position", 0, 1000000, &f->position, e) != 0 ||
+        in_bool(in, "hidden", &f->hidden, e) != 0 ||
+        in_text(in, "status", 40, false, false, &status, e) != 0)
+        return -1;
+    if (status) {
+        enum svc_status st;
+        if (status_parse(status, &st) != 0)
+            return err_set(e, ERR_INVALID, "unknown status \"%.40s\"; accepted: %s", status,
+                           status_accepted());
+        f->status = status_name(st);
+    }
+    if (f->group_id) {
+        json_t *g = store_group_get(c->db, c->page_id, f->group_id, e);
+        if (!g)
+            return e->code ? -1
+                           : err_set(e, ERR_INVALID, "group_id %lld is not a group of this page",
+                                     (long long)f->group_id);
+        json_decref(g);
+    }
+    return 0;
+}
+
+int app_service_create(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
+{
+    struct service_fields f = {.description = "", .status = "operational", .position = -1};
+    if (app_require(c, PERM_CONTENT, e) != 0 || read_fields(c, in, true, &f, e) != 0)
+        return -1;
+    if (db_begin(c->db, e) != 0)
+        return -1;
+    if (f.position < 0 && (f.position = store_service_next_position(c->db, c->page_id,
+                                                                     f.group_id, e)) < 0)
+        goto fail;
+    int64_t id = store_service_insert(c->db, c->page_id, &f, e);
+    if (id < 0 || app_audit(c, "service.create", id, f.name, e) != 0)
+        goto fail;
+    if (app_commit(c, true, e) != 0)
+        return -1;
+    return app_service_get(c, id, out, e);
+fail:
+    db_rollback(c->db);
+    return -1;
+}
+
+int app_service_update(struct app_ctx *c, int64_t id, json_t *in, json_t **out, struct err *e)
+{
+    json_t *cur = NULL;
+    int rc = -1;
+    if (app_require(c, PERM_CONTENT, e) != 0 || app_service_get(c, id, &cur, e) != 0)
+        return -1;
+    struct service_fields f = {
+        .name = json_string_value(json_object_get(cur, "name")),
+        .description = json_string_value(json_object_get(cur, "description")),
+        .status = json_string_value(json_object_get(cur, "status")),
+        .group_id = json_integer_value(json_object_get(cur, "group_id")),
+        .position = json_integer_value(json_object_get(cur, "position")),
+        .hidden = json_is_true(json_object_get(cur, "hidden")),
+    };
+    if (read_fields(c, in, false, &f, e) != 0 || db_begin(c->db, e) != 0)
+        goto out;
+    if (store_service_update(c->db, c->page_id, id, &f, e) != 0 ||
+        app_audit(c, "service.update", id, NULL, e) != 0) {
+        db_rollback(c->db);
+        goto out;
+    }
+    if (app_commit(c, true, e) != 0)
+        goto out;
+    rc = app_service_get(c, id, out, e);
+out:
+    json_decref(cur);
+    return rc;
+}
+
+int app_service_delete(struct app_ctx *c, int64_t id, struct err *e)
+{
+    if (app_require(c, PERM_CONTENT, e) != 0 || db_begin(c->db, e) != 0)
+        return -1;
+    int d = store_service_delete(c->db, c->page_id, id, e);
+    if (d <= 0) {
+        db_rollback(c->db);
+        return d < 0 ? -1 : not_found(id, e);
+    }
+    if (app_audit(c, "service.delete", id, NULL, e) != 0) {
+        db_rollback(c->db);
+        return -1;
+    }
+    return app_commit(c, true, e);
+}
+
+int app_service_set_status(struct app_ctx *c, int64_t id, const char *status, json_t **out,
+                           struct err *e)
+{
+    enum svc_status st;
+    if (app_require(c, PERM_CONTENT, e) != 0)
+        return -1;
+    if (status_parse(status, &st) != 0)
+        return err_set(e, ERR_INVALID, "unknown status \"%.40s\"; accepted: %s", status,
+                       status_accepted());
+    if (db_begin(c->db, e) != 0)
+        return -1;
+    json_t *s = store_service_get(c->db, c->page_id, id, e);
+    if (!s) {
+        db_rollback(c->db);
+        return e->code ? -1 : not_found(id, e);
+    }
+    json_decref(s);
+    if (store_service_set_status(c->db, id, status_name(st), e) != 0 ||
+        app_audit(c, "service.status", id, status_name(st), e) != 0) {
+        db_rollback(c->db);
+        return -1;
+    }
+    if (app_commit(c, true, e) != 0)
+        return -1;
+    return app_service_get(c, id, out, e);
+}

@@ -1,0 +1,21 @@
+/*
+ * app/services — services and their status (SPEC §5, §9).
+ */
+#ifndef PHAROS_APP_SERVICES_H
+#define PHAROS_APP_SERVICES_H
+#include "app/app.h"
+#include "app/input.h"
+
+/* {"services":[SERVICE…],"next_cursor":…} ordered by group, then position. */
+int app_services_list(struct app_ctx *c, const struct paging *pg, json_t **out, struct err *e);
+int app_service_get(struct app_ctx *c, int64_t id, json_t **out, struct err *e);
+/* IN: name (required), description, group_id, position, hidden, status. */
+int app_service_create(struct app_ctx *c, json_t *in, json_t **out, struct err *e);
+/* IN: any of the create fields. */
+int app_service_update(struct app_ctx *c, int64_t id, json_t *in, json_t **out, struct err *e);
+int app_service_delete(struct app_ctx *c, int64_t id, struct err *e);
+/* Sets the status from text (aliases accepted); *OUT gets the service. */
+int app_service_set_status(struct app_ctx *c, int64_t id, const char *status, json_t **out,
+                           struct err *e);
+
+#endif

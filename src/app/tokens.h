@@ -1,0 +1,22 @@
+/*
+ * app/tokens — API tokens: shown once at creation, stored hashed, scoped to one page.
+ */
+#ifndef PHAROS_APP_TOKENS_H
+#define PHAROS_APP_TOKENS_H
+#include "app/app.h"
+
+/* Creates a token named NAME on C's page. *PLAIN gets the token (caller frees; shown once),
+ * *OUT (may be NULL) its JSON. */
+int app_token_create(struct app_ctx *c, const char *name, char **plain, json_t **out,
+                     struct err *e);
+/* {"tokens":[TOKEN…]} */
+int app_tokens_list(struct app_ctx *c, json_t **out, struct err *e);
+int app_token_revoke(struct app_ctx *c, int64_t id, struct err *e);
+/*
+ * Finds the live token TOKEN: fills *TOKEN_ID and *PAGE_ID, or 401. Records its
+ * last use at most once a minute (a write, so not on every request).
+ */
+int app_token_authenticate(struct db *db, const char *token, int64_t *token_id, int64_t *page_id,
+                           struct err *e);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * cli/serve — `pharos serve`: set up storage, then run the HTTP server until
+ * SIGTERM/SIGINT. Each worker thread opens its own database connection.
+ */
+#include "api/api.h"
+#include "app/pages.h"
+#include "cli/cli.h"
+#include "core/log.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "core/xalloc.h"
+#include <stdio.h>
+#include <stdlib.h>
+
+enum { MAX_BODY = 1 << 20, MAX_HEADERS = 16 << 10, TIMEOUT_S = 30 };
+
+static void *thread_init(int index, void *arg)
+{
+    struct app *app = arg;
+    struct app_thread *t = xcalloc(1, sizeof *t);
+    struct err e = {0};
+    t->app = app;
+    if (db_open(app->cfg->database, &t->db, &e) != 0) {
+        log_error("worker %d: %s", index, e.msg);
+        abort(); /* the main thread opened the same database a moment ago */
+    }
+    return t;
+}
+
+static void thread_cleanup(void *tctx)
+{
+    struct app_thread *t = tctx;
+    db_close(t->db);
+    free(t);
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    static const char *const flags[] = {"listen", "base-url", NULL};
+    struct cli_args a;
+    struct config cfg;
+    struct app app = {0};
+    struct db *db = NULL;
+    struct http_server *srv = NULL;
+    struct err e = {0};
+    int rc = EXIT_FAIL;
+    if (cli_args_parse(argc, argv, flags, "serve", &a) != 0)
+        return EXIT_USAGE;
+    if (cli_config(&a, &cfg) != 0)
+        return EXIT_USAGE;
+    app.cfg = &cfg;
+    if (cli_open_db(&cfg, &db) != 0)
+        goto out;
+    if (secret_key_load(cfg.secret_key_file, app.key, &e) != 0)
+        goto fail;
+    struct app_ctx c = {.app = &app, .db = db, .actor = {.kind = ACTOR_SYSTEM}};
+    if (app_page_ensure_default(&c, &e) != 0)
+        goto fail;
+
+    struct http_server_opts opts = {
+        .host = cfg.listen_host, .port = cfg.listen_port, .threads = (int)cfg.threads,
+        .max_body = MAX_BODY, .max_headers = MAX_HEADERS, .timeout_s = TIMEOUT_S,
+        .trusted_proxies = cfg.trusted_proxies,
+        .thread_init = thread_init, .thread_cleanup = thread_cleanup, .arg = &app,
+    };
+    if (http_server_new(&opts, &srv, &e) != 0)
+        goto fail;
+    api_register();
+    log_info("pharos serving %s (listening on %s:%d, %ld threads, database %s)", cfg.base_url,
+             cfg.listen_host, http_server_port(srv), cfg.threads, cfg.database);
+    log_info("status page: %s/  admin console: %s/admin/  API: %s/admin/api/v1/", cfg.base_url,
+             cfg.base_url, cfg.base_url);
+    if (http_server_run(srv, &e) != 0)
+        goto fail;
+    log_info("stopped");
+    rc = EXIT_OK;
+    goto out;
+fail:
+    fprintf(stderr, "pharos: %s\n", e.msg);
+out:
+    http_server_free(srv);
+    router_reset();
+    db_close(db);
+    config_free(&cfg);
+    return rc;
+}

@@ -1,0 +1,279 @@
+/*
+ * config — a table of keys drives parsing for every source. See config.h.
+ * Strings are owned by the struct; each set frees the previous value.
+ */
+#include "core/config.h"
+#include "core/xalloc.h"
+#include <ctype.h>
+#include <errno.h>
+#include <ini.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+enum ktype { T_STR, T_INT, T_BOOL, T_NUM };
+
+struct key {
+    const char *section, *name;
+    enum ktype type;
+    size_t off;
+    long min, max;
+};
+
+#define S(sec, nm, field) {sec, nm, T_STR, offsetof(struct config, field), 0, 0}
+#define I(sec, nm, field, lo, hi) {sec, nm, T_INT, offsetof(struct config, field), lo, hi}
+#define B(sec, nm, field) {sec, nm, T_BOOL, offsetof(struct config, field), 0, 0}
+#define N(sec, nm, field) {sec, nm, T_NUM, offsetof(struct config, field), 0, 0}
+
+static const struct key keys[] = {
+    S("server", "listen", listen),
+    S("server", "base_url", base_url),
+    I("server", "threads", threads, 1, 256),
+    S("server", "trusted_proxies", trusted_proxies),
+    S("storage", "data_dir", data_dir),
+    S("storage", "database", database),
+    S("security", "secret_key_file", secret_key_file),
+    B("security", "allow_private_targets", allow_private_targets),
+    S("email", "smtp_url", smtp_url),
+    S("email", "username", smtp_username),
+    S("email", "password", smtp_password),
+    S("email", "from", email_from),
+    S("sms", "api_base", sms_api_base),
+    S("sms", "account_sid", sms_account_sid),
+    S("sms", "auth_token", sms_auth_token),
+    S("sms", "from", sms_from),
+    S("twitter", "api_base", twitter_api_base),
+    S("twitter", "consumer_key", twitter_consumer_key),
+    S("twitter", "consumer_secret", twitter_consumer_secret),
+    I("notify", "concurrency", notify_concurrency, 1, 4096),
+    N("notify", "email_rate", email_rate),
+    N("notify", "sms_rate", sms_rate),
+    I("limits", "subscribe_per_ip_hour", subscribe_per_ip_hour, 0, 1000000),
+    S("metrics", "token", metrics_token),
+};
+
+static char **str_field(struct config *c, const struct key *k)
+{
+    return (char **)((char *)c + k->off);
+}
+
+static void set_str(char **slot, const char *v)
+{
+    free(*slot);
+    *slot = v ? xstrdup(v) : NULL;
+}
+
+void config_init(struct config *c)
+{
+    memset(c, 0, sizeof *c);
+    set_str(&c->listen, "127.0.0.1:8080");
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    c->threads = cpus > 0 ? cpus : 1;
+    set_str(&c->data_dir, "./pharos-data");
+    set_str(&c->sms_api_base, "https://api.twilio.com");
+    set_str(&c->twitter_api_base, "https://api.twitter.com");
+    c->notify_concurrency = 64;
+    c->subscribe_per_ip_hour = 10;
+}
+
+void config_free(struct config *c)
+{
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (keys[i].type == T_STR)
+            set_str(str_field(c, &keys[i]), NULL);
+    free(c->listen_host);
+    memset(c, 0, sizeof *c);
+}
+
+static const struct key *find_key(const char *section, const char *name)
+{
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strcasecmp(keys[i].section, section) == 0 && strcasecmp(keys[i].name, name) == 0)
+            return &keys[i];
+    return NULL;
+}
+
+/* Stores VALUE in key K; on a bad value fills E prefixed with WHERE. */
+static int apply(struct config *c, const struct key *k, const char *value, const char *where,
+                 struct err *e)
+{
+    char *end;
+    switch (k->type) {
+    case T_STR:
+        set_str(str_field(c, k), value);
+        return 0;
+    case T_INT: {
+        errno = 0;
+        long v = strtol(value, &end, 10);
+        if (errno || end == value || *end || v < k->min || v > k->max)
+            return err_set(e, ERR_INVALID, "%s: [%s] %s must be a whole number from %ld to %ld, not \"%s\"",
+                           where, k->section, k->name, k->min, k->max, value);
+        *(long *)((char *)c + k->off) = v;
+        return 0;
+    }
+    case T_NUM: {
+        errno = 0;
+        double v = strtod(value, &end);
+        if (errno || end == value || *end || v < 0)
+            return err_set(e, ERR_INVALID, "%s: [%s] %s must be a number of at least 0, not \"%s\"",
+                           where, k->section, k->name, value);
+        *(double *)((char *)c + k->off) = v;
+        return 0;
+    }
+    case T_BOOL: {
+        bool *b = (bool *)((char *)c + k->off);
+        if (!strcasecmp(value, "true") || !strcasecmp(value, "yes") || !strcasecmp(value, "on") ||
+            !strcmp(value, "1"))
+            *b = true;
+        else if (!strcasecmp(value, "false") || !strcasecmp(value, "no") ||
+                 !strcasecmp(value, "off") || !strcmp(value, "0"))
+            *b = false;
+        else
+            return err_set(e, ERR_INVALID, "%s: [%s] %s must be true or false, not \"%s\"", where,
+                           k->section, k->name, value);
+        return 0;
+    }
+    }
+    return 0;
+}
+
+struct file_ctx {
+    struct config *c;
+    struct err *e;
+    const char *path;
+    int failed;
+};
+
+static int on_ini_key(void *user, const char *section, const char *name, const char *value)
+{
+    struct file_ctx *fc = user;
+    if (fc->failed)
+        return 1;
+    const struct key *k = find_key(section, name);
+    if (!k) {
+        err_set(fc->e, ERR_INVALID, "unknown key [%s] %s", section, name);
+        fc->failed = 1;
+        return 0;
+    }
+    if (apply(fc->c, k, value, "", fc->e) != 0) {
+        fc->failed = 1;
+        return 0;
+    }
+    return 1;
+}
+
+int config_load_file(struct config *c, const char *path, struct err *e)
+{
+    struct err inner = {0};
+    struct file_ctx fc = {c, &inner, path, 0};
+    int line = ini_parse(path, on_ini_key, &fc);
+    if (line == -1)
+        return err_set(e, ERR_INVALID, "%s: cannot open config file: %s", path, strerror(errno));
+    if (line == -2)
+        return err_set(e, ERR_INTERNAL, "%s: out of memory reading config file", path);
+    if (line > 0) {
+        if (!fc.failed)
+            return err_set(e, ERR_INVALID, "%s:%d: syntax error (expected [section] or key = value)",
+                           path, line);
+        /* apply() messages start with ": " when WHERE is empty */
+        const char *m = inner.msg[0] == ':' ? inner.msg + 2 : inner.msg;
+        return err_set(e, ERR_INVALID, "%s:%d: %s", path, line, m);
+    }
+    return 0;
+}
+
+int config_load_env(struct config *c, struct err *e)
+{
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        char var[96];
+        int n = snprintf(var, sizeof var, "PHAROS_%s_%s", keys[i].section, keys[i].name);
+        for (int j = 0; j < n; j++)
+            var[j] = (char)toupper((unsigned char)var[j]);
+        const char *v = getenv(var);
+        if (v && apply(c, &keys[i], v, var, e) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int config_set(struct config *c, const char *key, const char *value, const char *source,
+               struct err *e)
+{
+    const char *dot = strchr(key, '.');
+    char section[32];
+    if (!dot || (size_t)(dot - key) >= sizeof section)
+        return err_set(e, ERR_INVALID, "%s: unknown setting %s", source, key);
+    memcpy(section, key, dot - key);
+    section[dot - key] = '\0';
+    const struct key *k = find_key(section, dot + 1);
+    if (!k)
+        return err_set(e, ERR_INVALID, "%s: unknown setting %s", source, key);
+    return apply(c, k, value, source, e);
+}
+
+/* Splits "host:port", "[v6]:port" into C's listen_host/listen_port. */
+static int parse_listen(struct config *c, struct err *e)
+{
+    const char *l = c->listen;
+    const char *colon = strrchr(l, ':');
+    const char *host_start = l, *host_end = colon;
+    if (!colon)
+        goto bad;
+    if (l[0] == '[') {
+        const char *close = strchr(l, ']');
+        if (!close || close + 1 != colon)
+            goto bad;
+        host_start = l + 1;
+        host_end = close;
+    }
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (end == colon + 1 || *end || port < 0 || port > 65535 || host_end <= host_start)
+        goto bad;
+    free(c->listen_host);
+    c->listen_host = xstrndup(host_start, host_end - host_start);
+    c->listen_port = (int)port;
+    return 0;
+bad:
+    return err_set(e, ERR_INVALID,
+                   "[server] listen must be HOST:PORT (e.g. 127.0.0.1:8080 or [::]:8080), not \"%s\"",
+                   l);
+}
+
+int config_finish(struct config *c, struct err *e)
+{
+    if (parse_listen(c, e) != 0)
+        return -1;
+    if (!c->base_url || !*c->base_url) {
+        char *b = xasprintf("http://%s", c->listen);
+        set_str(&c->base_url, b);
+        free(b);
+    }
+    if (strncmp(c->base_url, "http://", 7) != 0 && strncmp(c->base_url, "https://", 8) != 0)
+        return err_set(e, ERR_INVALID, "[server] base_url must start with http:// or https://, not \"%s\"",
+                       c->base_url);
+    size_t bl = strlen(c->base_url);
+    while (bl > 8 && c->base_url[bl - 1] == '/')
+        c->base_url[--bl] = '\0';
+    if (!c->database || !*c->database) {
+        char *d = xasprintf("sqlite:%s/pharos.db", c->data_dir);
+        set_str(&c->database, d);
+        free(d);
+    }
+    if (!c->secret_key_file || !*c->secret_key_file) {
+        char *k = xasprintf("%s/secret.key", c->data_dir);
+        set_str(&c->secret_key_file, k);
+        free(k);
+    }
+    if (!c->email_from || !*c->email_from) {
+        const char *h = strstr(c->base_url, "://") + 3;
+        size_t hl = strcspn(h, ":/");
+        char *f = xasprintf("status@%.*s", (int)hl, h);
+        set_str(&c->email_from, f);
+        free(f);
+    }
+    return 0;
+}

@@ -1,0 +1,59 @@
+/*
+ * config — SPEC §3: defaults < INI file < PHAROS_<SECTION>_<KEY> environment < flags.
+ *
+ * config_init() sets defaults; config_load_file(), config_load_env() and
+ * config_set() (for flags) each override what came before; config_finish()
+ * validates and derives the defaults that depend on other keys (base_url from
+ * listen, database and secret key from data_dir, email.from from base_url).
+ * Every error names its source: "FILE:LINE: [section] key: …", the variable, or the flag.
+ */
+#ifndef PHAROS_CONFIG_H
+#define PHAROS_CONFIG_H
+#include <stdbool.h>
+#include "core/err.h"
+
+struct config {
+    /* [server] */
+    char *listen;
+    char *base_url;
+    long threads;
+    char *trusted_proxies;
+    /* [storage] */
+    char *data_dir;
+    char *database;
+    /* [security] */
+    char *secret_key_file;
+    bool allow_private_targets;
+    /* [email] */
+    char *smtp_url, *smtp_username, *smtp_password, *email_from;
+    /* [sms] */
+    char *sms_api_base, *sms_account_sid, *sms_auth_token, *sms_from;
+    /* [twitter] */
+    char *twitter_api_base, *twitter_consumer_key, *twitter_consumer_secret;
+    /* [notify] */
+    long notify_concurrency;
+    double email_rate, sms_rate;
+    /* [limits] */
+    long subscribe_per_ip_hour;
+    /* [metrics] */
+    char *metrics_token;
+
+    /* derived by config_finish() */
+    char *listen_host; /* "127.0.0.1", "::" */
+    int listen_port;
+};
+
+void config_init(struct config *c);
+void config_free(struct config *c);
+
+/* Reads an INI file. Unknown sections or keys and bad values are errors. */
+int config_load_file(struct config *c, const char *path, struct err *e);
+/* Applies PHAROS_<SECTION>_<KEY> variables found in the environment. */
+int config_load_env(struct config *c, struct err *e);
+/* Sets "section.key" to VALUE; SOURCE names where it came from in errors (e.g. "--listen"). */
+int config_set(struct config *c, const char *key, const char *value, const char *source,
+               struct err *e);
+/* Validates the whole and fills derived values. */
+int config_finish(struct config *c, struct err *e);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * timeutil — wall-clock time as int64 Unix seconds (what the database stores)
+ * and RFC 3339 UTC text ("2026-11-26T17:00:00Z", what JSON carries).
+ */
+#ifndef PHAROS_TIMEUTIL_H
+#define PHAROS_TIMEUTIL_H
+#include <stdint.h>
+#include <stddef.h>
+
+/* Current Unix time in seconds. Tests may pin it with time_set_offset. */
+int64_t time_now(void);
+/* Current monotonic time in microseconds (for durations). */
+int64_t time_mono_us(void);
+/* Shifts time_now() by SECONDS (used by tests of scheduled transitions). */
+void time_set_offset(int64_t seconds);
+
+/* Writes T as "YYYY-MM-DDTHH:MM:SSZ" into BUF (at least 21 bytes). Returns BUF. */
+char *time_format(int64_t t, char *buf, size_t size);
+
+/*
+ * Parses RFC 3339 ("2026-11-26T17:00:00Z", "…+02:00", fractional seconds allowed,
+ * lower-case t/z and a space instead of T tolerated). Returns 0 and sets *OUT,
+ * or -1 when S is not such a time.
+ */
+int time_parse(const char *s, int64_t *out);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * utf8 — validation and length of user text. Every text field that reaches the
+ * database passes text_check() first (SPEC §11: valid UTF-8, length limits in
+ * characters, no control characters but tab and newlines).
+ */
+#ifndef PHAROS_UTF8_H
+#define PHAROS_UTF8_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "core/err.h"
+
+/* Returns the number of code points in the LEN bytes at S, or -1 if they are not valid UTF-8
+ * (overlongs, surrogates, code points past U+10FFFF and NUL bytes are invalid). */
+long utf8_length(const char *s, size_t len);
+
+/* Field limits of SPEC §11, in characters. */
+enum { LIMIT_TITLE = 200, LIMIT_MESSAGE = 20000, LIMIT_NAME = 100, LIMIT_SHORT = 500 };
+
+/*
+ * Checks that S is valid UTF-8 of at most MAX characters (at least 1 when
+ * REQUIRED), and holds no control characters other than tab, CR and LF when
+ * MULTILINE, none at all otherwise. On failure fills E (naming FIELD) and returns -1.
+ */
+int text_check(const char *field, const char *s, size_t max, bool required, bool multiline,
+               struct err *e);
+
+#endif

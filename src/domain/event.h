@@ -1,0 +1,63 @@
+/*
+ * event — incidents and maintenance (SPEC §5): kinds, stages, impacts, which
+ * stage may follow which, and the "return to operational unless still held" rule.
+ * Pure functions, no I/O.
+ */
+#ifndef PHAROS_EVENT_H
+#define PHAROS_EVENT_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "domain/status.h"
+
+enum event_kind { EVENT_INCIDENT, EVENT_MAINTENANCE };
+
+enum stage {
+    STAGE_INVESTIGATING,
+    STAGE_IDENTIFIED,
+    STAGE_MONITORING,
+    STAGE_RESOLVED,
+    STAGE_SCHEDULED,
+    STAGE_IN_PROGRESS,
+    STAGE_VERIFICATION,
+    STAGE_COMPLETE,
+    STAGE_COUNT
+};
+
+enum impact { IMPACT_NONE, IMPACT_MINOR, IMPACT_MAJOR, IMPACT_CRITICAL, IMPACT_COUNT };
+
+const char *event_kind_name(enum event_kind k);
+int event_kind_parse(const char *s, enum event_kind *out);
+
+/* Parses a stage of kind K (case-insensitive, '-'/' ' as '_'; "in progress", "completed",
+ * "verifying" accepted for maintenance). Returns 0, or -1 if S is no stage of that kind. */
+int stage_parse(enum event_kind k, const char *s, enum stage *out);
+const char *stage_name(enum stage s);
+/* "Investigating", "In Progress", … */
+const char *stage_label(enum stage s);
+/* The stages of kind K, listed for error messages. */
+const char *stage_accepted(enum event_kind k);
+/* The stage a new event of kind K starts in when none is given. */
+enum stage stage_initial(enum event_kind k);
+/* True for resolved and complete: nothing may follow. */
+bool stage_is_final(enum stage s);
+/* Statuspage's name of the stage ("verifying", "completed", …). */
+const char *stage_statuspage_name(enum stage s);
+
+/*
+ * Whether an event in stage FROM may take an update in stage TO.
+ * Incidents: any stage before resolved, in any order; nothing after resolved.
+ * Maintenance: the same stage again or a later one; nothing after complete.
+ */
+bool stage_transition_ok(enum event_kind k, enum stage from, enum stage to);
+
+int impact_parse(const char *s, enum impact *out);
+const char *impact_name(enum impact i);
+
+/*
+ * The status a service returns to when an event that held it ends: the worst of
+ * the statuses still set by the other open events that hold it (N of them), or
+ * operational when none does.
+ */
+enum svc_status status_after_release(const enum svc_status *held_by_others, size_t n);
+
+#endif

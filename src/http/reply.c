@@ -1,0 +1,174 @@
+/*
+ * reply — response helpers. See reply.h.
+ *
+ * Every reply goes through send(): it adds the security headers and
+ * X-Request-Id, sends, logs "id method path status bytes ms" and frees what
+ * the request kept. Sending twice is a bug and is refused (logged).
+ */
+#include "http/reply.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include <event2/buffer.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static html_error_fn html_error;
+
+void reply_set_html_error(html_error_fn fn)
+{
+    html_error = fn;
+}
+
+void reply_header(struct req *r, const char *name, const char *value)
+{
+    if (strpbrk(value, "\r\n")) {
+        log_error("refused header %s with a line break", name);
+        return;
+    }
+    evhttp_add_header(evhttp_request_get_output_headers(r->ev), name, value);
+}
+
+static const char *reason(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 429: return "Too Many Requests";
+    case 503: return "Service Unavailable";
+    default: return status >= 500 ? "Internal Server Error" : "OK";
+    }
+}
+
+static void send_reply(struct req *r, int status, struct evbuffer *body)
+{
+    if (r->replied) {
+        log_error("%s: second reply refused", r->id);
+        return;
+    }
+    r->replied = true;
+    struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
+    evhttp_add_header(h, "X-Request-Id", r->id);
+    evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+    evhttp_add_header(h, "X-Frame-Options", "DENY");
+    evhttp_add_header(h, "Referrer-Policy", "strict-origin-when-cross-origin");
+    if (!evhttp_find_header(h, "Content-Security-Policy"))
+        evhttp_add_header(h, "Content-Security-Policy",
+                          "default-src 'self'; img-src 'self' https: data:; style-src 'self'; "
+                          "script-src 'self'; object-src 'none'; base-uri 'none'; "
+                          "frame-ancestors 'none'; form-action 'self'");
+    if (r->secure)
+        evhttp_add_header(h, "Strict-Transport-Security", "max-age=31536000");
+    size_t bytes = body ? evbuffer_get_length(body) : 0;
+    evhttp_send_reply(r->ev, status, reason(status), body);
+    int64_t us = time_mono_us() - r->start_us;
+    log_info("%s %s %s %d %zu %.3fms", r->id, req_method_name(r->method), r->path, status, bytes,
+             us / 1000.0);
+    for (int i = 0; i < r->nscratch; i++)
+        free(r->scratch[i]);
+    r->nscratch = 0;
+}
+
+void reply_bytes(struct req *r, int status, const char *ctype, const void *data, size_t len)
+{
+    struct evbuffer *b = evbuffer_new();
+    if (!b)
+        abort();
+    evbuffer_add(b, data, len);
+    if (ctype)
+        reply_header(r, "Content-Type", ctype);
+    send_reply(r, status, b);
+    evbuffer_free(b);
+}
+
+void reply_json(struct req *r, int status, json_t *body)
+{
+    char *s = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    json_decref(body);
+    if (!s)
+        abort();
+    size_t n = strlen(s);
+    s[n] = '\n';
+    reply_header(r, "Cache-Control", "no-store");
+    reply_bytes(r, status, "application/json; charset=utf-8", s, n + 1);
+    free(s);
+}
+
+void reply_empty(struct req *r, int status)
+{
+    send_reply(r, status, NULL);
+}
+
+void reply_redirect(struct req *r, int status, const char *location)
+{
+    reply_header(r, "Location", location);
+    send_reply(r, status, NULL);
+}
+
+int err_http_status(enum err_code code)
+{
+    switch (code) {
+    case ERR_OK: return 200;
+    case ERR_INVALID: return 400;
+    case ERR_UNAUTHORIZED: return 401;
+    case ERR_FORBIDDEN: return 403;
+    case ERR_NOT_FOUND: return 404;
+    case ERR_METHOD: return 405;
+    case ERR_CONFLICT: return 409;
+    case ERR_TOO_LARGE: return 413;
+    case ERR_MEDIA_TYPE: return 415;
+    case ERR_RATE_LIMITED: return 429;
+    case ERR_UNAVAILABLE: return 503;
+    case ERR_INTERNAL: return 500;
+    }
+    return 500;
+}
+
+static bool wants_json(struct req *r)
+{
+    if (strncmp(r->path, "/admin/api/", 11) == 0 || strncmp(r->path, "/api/", 5) == 0)
+        return true;
+    const char *acc = req_header(r, "Accept");
+    return acc && strstr(acc, "application/json") && !strstr(acc, "text/html");
+}
+
+void reply_error(struct req *r, const struct err *e)
+{
+    int status = err_http_status(e->code);
+    const char *msg = e->code == ERR_INTERNAL && !e->msg[0] ? "internal error" : e->msg;
+    if (e->code == ERR_UNAUTHORIZED && strncmp(r->path, "/admin/api/", 11) == 0)
+        reply_header(r, "WWW-Authenticate", "Bearer realm=\"pharos\"");
+    if (wants_json(r) || !html_error) {
+        json_t *body = json_pack("{s:{s:s,s:s}}", "error", "code", err_code_name(e->code),
+                                 "message", msg);
+        reply_json(r, status, body);
+        return;
+    }
+    char *html = html_error(r, e);
+    reply_bytes(r, status, "text/html; charset=utf-8", html, strlen(html));
+    free(html);
+}
+
+void reply_fail(struct req *r, enum err_code code, const char *fmt, ...)
+{
+    struct err e = {.code = code};
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e.msg, sizeof e.msg, fmt, ap);
+    va_end(ap);
+    reply_error(r, &e);
+}

@@ -1,0 +1,109 @@
+/*
+ * req — request accessors. See req.h.
+ */
+#include "http/req.h"
+#include "core/xalloc.h"
+#include <ctype.h>
+#include <event2/buffer.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *req_method_name(enum http_method m)
+{
+    switch (m) {
+    case M_GET: return "GET";
+    case M_HEAD: return "HEAD";
+    case M_POST: return "POST";
+    case M_PUT: return "PUT";
+    case M_PATCH: return "PATCH";
+    case M_DELETE: return "DELETE";
+    case M_OPTIONS: return "OPTIONS";
+    default: return "OTHER";
+    }
+}
+
+const char *req_header(struct req *r, const char *name)
+{
+    return evhttp_find_header(evhttp_request_get_input_headers(r->ev), name);
+}
+
+const char *req_query(struct req *r, const char *name)
+{
+    return evhttp_find_header(&r->query, name);
+}
+
+void req_keep(struct req *r, void *p)
+{
+    if (r->nscratch < (int)(sizeof r->scratch / sizeof r->scratch[0])) {
+        r->scratch[r->nscratch++] = p;
+        return;
+    }
+    abort(); /* handlers keep a handful of buffers at most */
+}
+
+const char *req_body(struct req *r, size_t *len)
+{
+    struct evbuffer *in = evhttp_request_get_input_buffer(r->ev);
+    size_t n = evbuffer_get_length(in);
+    char *s = xmalloc(n + 1);
+    evbuffer_copyout(in, s, n);
+    s[n] = '\0';
+    req_keep(r, s);
+    if (len)
+        *len = n;
+    return s;
+}
+
+static bool is_json_type(const char *ct)
+{
+    if (!ct)
+        return false;
+    while (*ct == ' ')
+        ct++;
+    size_t n = strcspn(ct, "; ");
+    return n == 16 && strncasecmp(ct, "application/json", 16) == 0;
+}
+
+int req_json_body(struct req *r, bool empty_ok, json_t **out, struct err *e)
+{
+    size_t len;
+    const char *body = req_body(r, &len);
+    if (len == 0 && empty_ok) {
+        *out = json_object();
+        return 0;
+    }
+    if (!is_json_type(req_header(r, "Content-Type")))
+        return err_set(e, ERR_MEDIA_TYPE,
+                       "the request body must be JSON sent with Content-Type: application/json");
+    if (memchr(body, '\0', len))
+        return err_set(e, ERR_INVALID, "the request body contains a NUL byte; send JSON text");
+    json_error_t je;
+    json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
+    if (!j) {
+        if (strstr(je.text, "UTF-8"))
+            return err_set(e, ERR_INVALID, "the request body is not valid UTF-8 (line %d, column %d)",
+                           je.line, je.column);
+        return err_set(e, ERR_INVALID, "the request body is not valid JSON: %s (line %d, column %d)",
+                       je.text, je.line, je.column);
+    }
+    if (!json_is_object(j)) {
+        json_decref(j);
+        return err_set(e, ERR_INVALID, "the request body must be a JSON object ({…})");
+    }
+    *out = j;
+    return 0;
+}
+
+int64_t req_param_id(struct req *r, int i)
+{
+    if (i >= r->nparams)
+        return 0;
+    const char *s = r->params[i];
+    if (!*s || strlen(s) > 18)
+        return 0;
+    for (const char *p = s; *p; p++)
+        if (!isdigit((unsigned char)*p))
+            return 0;
+    return strtoll(s, NULL, 10);
+}

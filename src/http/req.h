@@ -1,0 +1,73 @@
+/*
+ * req — one HTTP request as handlers see it, and the helpers to read it.
+ *
+ * A `struct req` lives on the worker's stack for the duration of the handler;
+ * handlers are synchronous and must answer exactly once with a reply_*()
+ * function (http/reply.h) before returning. Strings returned by the helpers
+ * live until the reply is sent.
+ */
+#ifndef PHAROS_REQ_H
+#define PHAROS_REQ_H
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "core/err.h"
+
+enum http_method {
+    M_GET = 1 << 0,
+    M_HEAD = 1 << 1,
+    M_POST = 1 << 2,
+    M_PUT = 1 << 3,
+    M_PATCH = 1 << 4,
+    M_DELETE = 1 << 5,
+    M_OPTIONS = 1 << 6,
+    M_OTHER = 1 << 7,
+};
+
+enum { REQ_MAX_PARAMS = 6 };
+
+struct req {
+    struct evhttp_request *ev;
+    enum http_method method;
+    char *path;                 /* percent-decoded path, no query, trailing '/' removed */
+    struct evkeyvalq query;     /* decoded query parameters */
+    const char *params[REQ_MAX_PARAMS]; /* {captures} of the matched route, in order */
+    int nparams;
+    void *tctx;                 /* the worker thread's context (app/ owns its type) */
+    int thread;                 /* worker index */
+    char id[24];                /* request id, also sent as X-Request-Id */
+    int64_t start_us;
+    bool replied;
+    bool secure;                /* served over HTTPS (per a trusted proxy) */
+    char client[64];            /* client address (X-Forwarded-For from a trusted proxy) */
+    char host[256];             /* Host header, lower-case, without port */
+    void *scratch[8];           /* allocations freed after the reply (req_keep) */
+    int nscratch;
+};
+
+const char *req_method_name(enum http_method m);
+
+/* Header value, or NULL. */
+const char *req_header(struct req *r, const char *name);
+/* Query parameter, or NULL. */
+const char *req_query(struct req *r, const char *name);
+/* The request body as a NUL-terminated string (kept until the reply); *LEN gets its length. */
+const char *req_body(struct req *r, size_t *len);
+
+/*
+ * Parses the body as a JSON object. Errors: 415 unless Content-Type is
+ * application/json, 400 for malformed JSON (with line and column), invalid
+ * UTF-8, or a non-object. An empty body yields an empty object when
+ * EMPTY_OK. Returns 0 and a new reference in *OUT, or -1 with E filled.
+ */
+int req_json_body(struct req *r, bool empty_ok, json_t **out, struct err *e);
+
+/* The route capture I parsed as a positive id; 0 when it is not one. */
+int64_t req_param_id(struct req *r, int i);
+
+/* Keeps P until the reply has been sent, then frees it. */
+void req_keep(struct req *r, void *p);
+
+#endif

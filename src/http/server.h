@@ -1,0 +1,39 @@
+/*
+ * server — the HTTP server: N worker threads, each with its own event_base and
+ * evhttp accepting on one shared listening socket (SPEC §3 server.threads).
+ *
+ * Lifecycle: http_server_new() binds (so "address in use" is reported before
+ * anything starts), http_server_run() starts the workers and blocks until
+ * SIGTERM/SIGINT or http_server_stop(); then listeners close, in-flight
+ * responses finish (up to 5 s) and the workers exit.
+ */
+#ifndef PHAROS_SERVER_H
+#define PHAROS_SERVER_H
+#include <stddef.h>
+#include "core/err.h"
+
+struct http_server;
+
+struct http_server_opts {
+    const char *host;
+    int port;            /* 0: any free port (tests); http_server_port() tells which */
+    int threads;
+    size_t max_body;     /* bytes */
+    size_t max_headers;  /* bytes */
+    int timeout_s;       /* read/write timeout per connection */
+    const char *trusted_proxies; /* addresses whose X-Forwarded-* are believed, or NULL */
+    /* Called on each worker thread before it serves; the result becomes req->tctx. */
+    void *(*thread_init)(int index, void *arg);
+    void (*thread_cleanup)(void *tctx);
+    void *arg;
+};
+
+int http_server_new(const struct http_server_opts *opts, struct http_server **out, struct err *e);
+int http_server_port(struct http_server *s);
+/* Serves until a stop signal. Returns 0 after a clean shutdown, -1 with E on failure. */
+int http_server_run(struct http_server *s, struct err *e);
+/* Asks a running server to stop (async-signal-safe is not required; any thread). */
+void http_server_stop(struct http_server *s);
+void http_server_free(struct http_server *s);
+
+#endif

@@ -1,0 +1,113 @@
+/*
+ * store/pages — SQL for pages and page_hosts. See pages.h.
+ */
+#include "store/pages.h"
+#include "core/timeutil.h"
+
+int64_t store_page_insert(struct db *db, const char *slug, const char *title, struct err *e)
+{
+    int64_t now = time_now();
+    int64_t id = db_insert(db, e,
+                           "INSERT INTO pages (slug, title, created_at, updated_at) VALUES (?,?,?,?)",
+                           "ssii", slug, title, now, now);
+    if (id < 0 && e->code == ERR_CONFLICT)
+        err_set(e, ERR_CONFLICT, "a page with slug \"%s\" exists already", slug);
+    return id;
+}
+
+int store_page_hosts_set(struct db *db, int64_t page_id, json_t *hosts, struct err *e)
+{
+    if (db_exec(db, e, NULL, "DELETE FROM page_hosts WHERE page_id = ?", "i", page_id) != 0)
+        return -1;
+    size_t i;
+    json_t *h;
+    json_array_foreach(hosts, i, h)
+    {
+        if (db_exec(db, e, NULL, "INSERT INTO page_hosts (host, page_id) VALUES (?, ?)", "si",
+                    json_string_value(h), page_id) != 0) {
+            if (e->code == ERR_CONFLICT)
+                err_set(e, ERR_CONFLICT, "host %s already belongs to a page", json_string_value(h));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int64_t store_page_resolve(struct db *db, const char *host, struct err *e)
+{
+    int64_t id = 0;
+    int found = host && *host
+                    ? db_query_int(db, e, &id, "SELECT page_id FROM page_hosts WHERE host = ?", "s",
+                                   host)
+                    : 0;
+    if (found < 0)
+        return -1;
+    if (found)
+        return id;
+    found = db_query_int(db, e, &id,
+                         "SELECT id FROM pages ORDER BY CASE WHEN slug = 'default' THEN 0 ELSE 1 "
+                         "END, id LIMIT 1",
+                         NULL);
+    if (found < 0)
+        return -1;
+    return found ? id : 0;
+}
+
+static int add_details(struct db *db, json_t *page, struct err *e)
+{
+    int64_t id = json_integer_value(json_object_get(page, "id"));
+    json_t *rows = db_query_all(db, e, "SELECT host FROM page_hosts WHERE page_id = ? ORDER BY host",
+                                "i", id);
+    if (!rows)
+        return -1;
+    json_t *hosts = json_array();
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) json_array_append(hosts, json_object_get(r, "host"));
+    json_decref(rows);
+    json_object_set_new(page, "hosts", hosts);
+    json_t *links = json_loads(json_string_value(json_object_get(page, "footer_links")), 0, NULL);
+    json_object_set_new(page, "footer_links", links ? links : json_array());
+    return 0;
+}
+
+#define PAGE_COLUMNS                                                                             \
+    "SELECT id, slug, title, logo_url, brand_color, time_zone, footer_links, created_at, "      \
+    "updated_at FROM pages "
+
+json_t *store_page_get(struct db *db, int64_t id, struct err *e)
+{
+    json_t *p = db_query_one(db, e, PAGE_COLUMNS "WHERE id = ?", "i", id);
+    if (p && add_details(db, p, e) != 0) {
+        json_decref(p);
+        return NULL;
+    }
+    return p;
+}
+
+int store_page_id_by_slug(struct db *db, const char *slug, int64_t *id, struct err *e)
+{
+    return db_query_int(db, e, id, "SELECT id FROM pages WHERE slug = ?", "s", slug);
+}
+
+json_t *store_pages_list(struct db *db, struct err *e)
+{
+    json_t *rows = db_query_all(db, e, PAGE_COLUMNS "ORDER BY id", NULL);
+    size_t i;
+    json_t *p;
+    json_array_foreach(rows, i, p) if (add_details(db, p, e) != 0)
+    {
+        json_decref(rows);
+        return NULL;
+    }
+    return rows;
+}
+
+int store_page_update(struct db *db, int64_t id, const struct page_fields *f, struct err *e)
+{
+    return db_exec(db, e, NULL,
+                   "UPDATE pages SET title = ?, logo_url = ?, brand_color = ?, time_zone = ?, "
+                   "footer_links = ?, updated_at = ? WHERE id = ?",
+                   "sssssii", f->title, f->logo_url, f->brand_color, f->time_zone, f->footer_links,
+                   time_now(), id);
+}

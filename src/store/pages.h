@@ -1,0 +1,28 @@
+/*
+ * store/pages — pages (tenants) and the hosts that select them (SPEC §4).
+ * Page JSON: {"id","slug","title","hosts":[…],"logo_url","brand_color","time_zone",
+ * "footer_links":[…],"created_at","updated_at"}.
+ */
+#ifndef PHAROS_STORE_PAGES_H
+#define PHAROS_STORE_PAGES_H
+#include "store/db.h"
+
+struct page_fields {
+    const char *title, *logo_url, *brand_color, *time_zone;
+    const char *footer_links; /* JSON text of an array */
+};
+
+/* Returns the new id, or -1 (409 when the slug exists). */
+int64_t store_page_insert(struct db *db, const char *slug, const char *title, struct err *e);
+/* Replaces the hosts of PAGE_ID with the strings of the JSON array HOSTS (409 if one is taken). */
+int store_page_hosts_set(struct db *db, int64_t page_id, json_t *hosts, struct err *e);
+/* The page for HOST, else the default page (slug "default", else the oldest). 0 if none. */
+int64_t store_page_resolve(struct db *db, const char *host, struct err *e);
+/* One page with its hosts, or NULL (E->code ERR_OK when it does not exist). */
+json_t *store_page_get(struct db *db, int64_t id, struct err *e);
+/* The id of the page with SLUG: 1 found, 0 not, -1 error. */
+int store_page_id_by_slug(struct db *db, const char *slug, int64_t *id, struct err *e);
+json_t *store_pages_list(struct db *db, struct err *e);
+int store_page_update(struct db *db, int64_t id, const struct page_fields *f, struct err *e);
+
+#endif

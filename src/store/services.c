@@ -1,0 +1,91 @@
+/*
+ * store/services — SQL for services and service_status_log. See services.h.
+ */
+#include "store/services.h"
+#include "core/timeutil.h"
+#include <string.h>
+
+#define SERVICE_COLUMNS                                                                          \
+    "SELECT s.id, s.name, s.description, s.group_id, s.position, s.hidden, s.status, "          \
+    "s.created_at, s.updated_at FROM services s "
+
+json_t *store_service_get(struct db *db, int64_t page_id, int64_t id, struct err *e)
+{
+    return db_query_one(db, e, SERVICE_COLUMNS "WHERE s.page_id = ? AND s.id = ?", "ii", page_id,
+                        id);
+}
+
+json_t *store_services_list(struct db *db, int64_t page_id, int64_t offset, int limit,
+                            struct err *e)
+{
+    return db_query_all(db, e,
+                        SERVICE_COLUMNS
+                        "LEFT JOIN groups g ON g.id = s.group_id WHERE s.page_id = ? "
+                        "ORDER BY CASE WHEN g.id IS NULL THEN 0 ELSE 1 END, g.position, g.id, "
+                        "s.position, s.id LIMIT ? OFFSET ?",
+                        "iii", page_id, (int64_t)limit, offset);
+}
+
+static int log_status(struct db *db, int64_t id, const char *status, int64_t now, struct err *e)
+{
+    return db_exec(db, e, NULL,
+                   "INSERT INTO service_status_log (service_id, status, started_at) VALUES (?,?,?)",
+                   "isi", id, status, now);
+}
+
+int64_t store_service_insert(struct db *db, int64_t page_id, const struct service_fields *f,
+                             struct err *e)
+{
+    int64_t now = time_now();
+    int64_t id = db_insert(db, e,
+                           "INSERT INTO services (page_id, group_id, name, description, position, "
+                           "hidden, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
+                           "iIssibsii", page_id, f->group_id, f->name, f->description, f->position,
+                           (int)f->hidden, f->status, now, now);
+    if (id < 0 || log_status(db, id, f->status, now, e) != 0)
+        return -1;
+    return id;
+}
+
+int store_service_update(struct db *db, int64_t page_id, int64_t id,
+                         const struct service_fields *f, struct err *e)
+{
+    if (store_service_set_status(db, id, f->status, e) != 0)
+        return -1;
+    return db_exec(db, e, NULL,
+                   "UPDATE services SET group_id = ?, name = ?, description = ?, position = ?, "
+                   "hidden = ?, updated_at = ? WHERE page_id = ? AND id = ?",
+                   "Issibiii", f->group_id, f->name, f->description, f->position, (int)f->hidden,
+                   time_now(), page_id, id);
+}
+
+int store_service_set_status(struct db *db, int64_t id, const char *status, struct err *e)
+{
+    int64_t now = time_now();
+    int changed = 0;
+    if (db_exec(db, e, &changed,
+                "UPDATE services SET status = ?, updated_at = ? WHERE id = ? AND status <> ?",
+                "siis", status, now, id, status) != 0)
+        return -1;
+    return changed ? log_status(db, id, status, now, e) : 0;
+}
+
+int store_service_delete(struct db *db, int64_t page_id, int64_t id, struct err *e)
+{
+    int changed = 0;
+    if (db_exec(db, e, &changed, "DELETE FROM services WHERE page_id = ? AND id = ?", "ii",
+                page_id, id) != 0)
+        return -1;
+    return changed ? 1 : 0;
+}
+
+int64_t store_service_next_position(struct db *db, int64_t page_id, int64_t group_id,
+                                    struct err *e)
+{
+    int64_t pos = 0;
+    int found = db_query_int(db, e, &pos,
+                             "SELECT COALESCE(MAX(position) + 1, 0) FROM services WHERE page_id = ? "
+                             "AND ((? = 0 AND group_id IS NULL) OR group_id = ?)",
+                             "iii", page_id, group_id, group_id);
+    return found < 0 ? -1 : pos;
+}

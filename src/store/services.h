@@ -1,0 +1,36 @@
+/*
+ * store/services — services, their status and its history (service_status_log).
+ * SERVICE JSON: {"id","name","description","group_id","position","hidden","status",
+ * "created_at","updated_at"} (SPEC §9).
+ */
+#ifndef PHAROS_STORE_SERVICES_H
+#define PHAROS_STORE_SERVICES_H
+#include "store/db.h"
+
+struct service_fields {
+    int64_t group_id; /* 0: none */
+    const char *name, *description, *status;
+    int64_t position;
+    bool hidden;
+};
+
+/* One service of PAGE_ID, or NULL (E->code ERR_OK when it does not exist). */
+json_t *store_service_get(struct db *db, int64_t page_id, int64_t id, struct err *e);
+/* Up to LIMIT services from OFFSET, ordered by group (ungrouped first), position, id. */
+json_t *store_services_list(struct db *db, int64_t page_id, int64_t offset, int limit,
+                            struct err *e);
+/* Inserts a service and its first status-log row. Returns the id or -1. */
+int64_t store_service_insert(struct db *db, int64_t page_id, const struct service_fields *f,
+                             struct err *e);
+/* Writes every field of F (status changes also go to the log). */
+int store_service_update(struct db *db, int64_t page_id, int64_t id,
+                         const struct service_fields *f, struct err *e);
+/* Sets the status and logs it when it changed. */
+int store_service_set_status(struct db *db, int64_t id, const char *status, struct err *e);
+/* Deletes; 1 deleted, 0 no such service, -1 error. */
+int store_service_delete(struct db *db, int64_t page_id, int64_t id, struct err *e);
+/* Next free position at the end of a group (or of ungrouped services). */
+int64_t store_service_next_position(struct db *db, int64_t page_id, int64_t group_id,
+                                    struct err *e);
+
+#endif
