@@ -9,6 +9,7 @@
 # Migrations, templates and static files are compiled into the binary by tools/embed.c.
 
 CC      ?= cc
+B       ?= build
 PKGS    := libevent libevent_pthreads sqlite3 jansson libcmark libsodium inih libcurl libcrypto
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -16,7 +17,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN    := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 HARDEN  := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE -fstack-clash-protection
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread -Isrc -Ibuild/gen $(WARN) $(CFLAGS) $(PKG_CFLAGS)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread -Isrc -I$(B)/gen $(WARN) $(CFLAGS) $(PKG_CFLAGS)
 LDFLAGS_HARD := -pie -Wl,-z,relro,-z,now
 
 SAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -26,69 +27,71 @@ LIB_SRC   := $(filter-out src/main.c,$(SRC))
 EMBED_IN  := $(sort $(wildcard src/store/migrations/*.sql) $(shell find templates static -type f 2>/dev/null))
 TEST_SRC  := $(wildcard tests/unit/test_*.c)
 
-OBJ       := $(LIB_SRC:src/%.c=build/obj/%.o) build/obj/gen/embedded.o
-SAN_OBJ   := $(LIB_SRC:src/%.c=build/asan/obj/%.o) build/asan/obj/gen/embedded.o
-UNIT      := $(TEST_SRC:tests/unit/%.c=build/tests/%)
-SAN_UNIT  := $(TEST_SRC:tests/unit/%.c=build/asan/tests/%)
+OBJ       := $(LIB_SRC:src/%.c=$(B)/obj/%.o) $(B)/obj/gen/embedded.o
+SAN_OBJ   := $(LIB_SRC:src/%.c=$(B)/asan/obj/%.o) $(B)/asan/obj/gen/embedded.o
+UNIT      := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
+SAN_UNIT  := $(TEST_SRC:tests/unit/%.c=$(B)/asan/tests/%)
 
 .PHONY: all run test unit e2e bench deps deps-test asan clean format
-all: build/pharos
+all: $(B)/pharos
 
 deps:
 	@scripts/deps.sh build
 deps-test:
 	@scripts/deps.sh test
 
-build/gen/embedded.c: tools/embed.c $(EMBED_IN)
-	@mkdir -p build/gen build/tools
-	$(CC) -O1 -o build/tools/embed tools/embed.c
-	build/tools/embed $@ $(EMBED_IN)
+$(B)/gen/embedded.c: tools/embed.c $(EMBED_IN)
+	@mkdir -p $(B)/gen $(B)/tools
+	$(CC) -O1 -o $(B)/tools/embed tools/embed.c
+	$(B)/tools/embed $@ $(EMBED_IN)
 
-build/obj/gen/embedded.o: build/gen/embedded.c
+$(B)/obj/gen/embedded.o: $(B)/gen/embedded.c
 	@mkdir -p $(dir $@)
 	@echo "  CC $@"
 	@$(CC) $(ALL_CFLAGS) $(HARDEN) -c $< -o $@
-build/obj/%.o: src/%.c
+$(B)/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC $@"
 	@$(CC) $(ALL_CFLAGS) $(HARDEN) -MMD -MP -c $< -o $@
-build/libpharos.a: $(OBJ)
+$(B)/libpharos.a: $(OBJ)
 	@rm -f $@
 	ar rcs $@ $^
-build/pharos: build/obj/main.o build/libpharos.a
+$(B)/pharos: $(B)/obj/main.o $(B)/libpharos.a
 	@echo "  CC $@"
 	@$(CC) $(ALL_CFLAGS) $(LDFLAGS_HARD) -o $@ $^ $(PKG_LIBS) -lm
 
-build/asan/obj/gen/embedded.o: build/gen/embedded.c
+$(B)/asan/obj/gen/embedded.o: $(B)/gen/embedded.c
 	@mkdir -p $(dir $@)
 	@echo "  CC $@"
 	@$(CC) $(ALL_CFLAGS) $(SAN_CFLAGS) -c $< -o $@
-build/asan/obj/%.o: src/%.c
+$(B)/asan/obj/%.o: src/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC $@"
 	@$(CC) $(ALL_CFLAGS) $(SAN_CFLAGS) -MMD -MP -c $< -o $@
-build/asan/libpharos.a: $(SAN_OBJ)
+$(B)/asan/libpharos.a: $(SAN_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
-build/asan/pharos: build/asan/obj/main.o build/asan/libpharos.a
+$(B)/asan/pharos: $(B)/asan/obj/main.o $(B)/asan/libpharos.a
 	@echo "  CC $@"
 	@$(CC) $(ALL_CFLAGS) $(SAN_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm
-asan: build/asan/pharos
+asan: $(B)/asan/pharos
 
-build/tests/%: tests/unit/%.c tests/unit/testutil.h build/libpharos.a
+$(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/libpharos.a
 	@mkdir -p $(dir $@)
 	@echo "  CC $@"
-	@$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< build/libpharos.a $(PKG_LIBS) -lcmocka -lm
-build/asan/tests/%: tests/unit/%.c tests/unit/testutil.h build/asan/libpharos.a
+	@$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(B)/libpharos.a $(PKG_LIBS) -lcmocka -lm
+$(B)/asan/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/asan/libpharos.a
 	@mkdir -p $(dir $@)
 	@echo "  CC $@"
-	@$(CC) $(ALL_CFLAGS) $(SAN_CFLAGS) -Itests/unit -o $@ $< build/asan/libpharos.a $(PKG_LIBS) -lcmocka -lm
+	@$(CC) $(ALL_CFLAGS) $(SAN_CFLAGS) -Itests/unit -o $@ $< $(B)/asan/libpharos.a $(PKG_LIBS) -lcmocka -lm
 
 unit: $(UNIT) $(SAN_UNIT)
 	@scripts/run-unit.sh $(UNIT) $(SAN_UNIT)
 
-e2e: build/pharos build/asan/pharos
-	PHAROS_BIN=$(CURDIR)/build/asan/pharos node --test --test-concurrency=2 tests/e2e/
+E2E ?= tests/e2e/
+e2e: $(B)/pharos $(B)/asan/pharos
+	PHAROS_BIN=$(CURDIR)/$(B)/asan/pharos ASAN_OPTIONS=detect_leaks=1 \
+	  node --test --test-concurrency=2 $(E2E)
 
 test: deps-test
 	@$(MAKE) --no-print-directory all asan
@@ -97,7 +100,7 @@ test: deps-test
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	build/pharos serve --data ./pharos-data --listen 127.0.0.1:8080
+	$(B)/pharos serve --data ./pharos-data --listen 127.0.0.1:8080
 
 bench:
 	@scripts/deps.sh bench

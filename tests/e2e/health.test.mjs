@@ -1,0 +1,40 @@
+// The server's basic contract: health, request ids, security headers, 404/405, shutdown.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, request } from './lib/harness.mjs';
+
+let server;
+before(async () => { server = await startServer(); });
+after(async () => { await server.stop(); server.cleanup(); });
+
+test('GET /healthz answers ok', async () => {
+  const r = await request(server, 'GET', '/healthz');
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.json, { status: 'ok' });
+});
+
+test('every response carries a request id and security headers', async () => {
+  const r = await request(server, 'GET', '/healthz');
+  assert.match(r.headers['x-request-id'], /^[0-9a-f]+-[0-9a-f]+$/);
+  assert.equal(r.headers['x-content-type-options'], 'nosniff');
+  assert.equal(r.headers['x-frame-options'], 'DENY');
+  assert.ok(r.headers['content-security-policy'].includes("default-src 'self'"));
+});
+
+test('unknown paths answer 404 and wrong methods 405 with Allow', async () => {
+  const a = await request(server, 'GET', '/admin/api/v1/nope');
+  assert.equal(a.status, 404);
+  assert.equal(a.json.error.code, 'not_found');
+  const b = await request(server, 'DELETE', '/healthz');
+  assert.equal(b.status, 405);
+  assert.match(b.headers.allow, /GET/);
+  assert.equal(b.json.error.code, 'method_not_allowed');
+});
+
+test('SIGTERM shuts the server down cleanly', async () => {
+  const s = await startServer();
+  const { code } = await s.stop();
+  assert.equal(code, 0);
+  assert.match(s.log, /shutting down/);
+  s.cleanup();
+});

@@ -1,0 +1,99 @@
+// Shared helpers for the end-to-end suites: run the real pharos binary on a free
+// loopback port with a temporary data directory, call its CLI and its HTTP API.
+// The binary is $PHAROS_BIN (make e2e sets it to the ASan build) or build/pharos.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import http from 'node:http';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const BIN = process.env.PHAROS_BIN || path.join(root, 'build/pharos');
+
+export function tempDir(prefix = 'pharos-e2e-') {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+// Runs `pharos ARGS…` synchronously; returns {code, stdout, stderr}.
+export function cli(args, { dataDir, input = '', env = {} } = {}) {
+  const full = dataDir ? [...args, '--data', dataDir] : args;
+  const r = spawnSync(BIN, full, { input, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+// Starts `pharos serve` on 127.0.0.1 with a free port. Resolves once it listens.
+export async function startServer({ dataDir = tempDir(), env = {}, args = [], threads = 2 } = {}) {
+  const proc = spawn(BIN, ['serve', '--data', dataDir, '--listen', '127.0.0.1:0', ...args], {
+    env: { ...process.env, PHAROS_SERVER_THREADS: String(threads), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('pharos did not start:\n' + log)), 15000);
+    proc.stderr.on('data', (d) => {
+      log += d;
+      const m = /listening on [^ ]+:(\d+)/.exec(log);
+      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`pharos exited ${code}:\n${log}`)); });
+  });
+  proc.stdout.resume();
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const server = {
+    proc, port, dataDir, url: `http://127.0.0.1:${port}`,
+    get log() { return log; },
+    exited,
+    // Graceful stop (SIGTERM); resolves with the exit status.
+    async stop() { if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM'); return exited; },
+    // Crash stop (SIGKILL).
+    async kill9() { proc.kill('SIGKILL'); return exited; },
+    cleanup() { rmSync(dataDir, { recursive: true, force: true }); },
+  };
+  return server;
+}
+
+// Starts a server with a fresh data dir and an API token of the default page.
+export async function startWithToken(opts = {}) {
+  const dataDir = opts.dataDir || tempDir();
+  const t = cli(['token', 'create', '--name', 'e2e'], { dataDir });
+  if (t.code !== 0) throw new Error('token create failed: ' + t.stderr);
+  const server = await startServer({ ...opts, dataDir });
+  server.token = t.stdout.trim();
+  return server;
+}
+
+// One HTTP request. BODY: an object (sent as JSON), a string or Buffer (sent as is).
+// Returns {status, headers, text, json}.
+export function request(server, method, urlPath, { token, body, headers = {}, host, raw = false } = {}) {
+  return new Promise((resolve, reject) => {
+    const h = { ...headers };
+    let payload;
+    if (body !== undefined) {
+      if (typeof body === 'string' || Buffer.isBuffer(body)) payload = body;
+      else { payload = JSON.stringify(body); h['Content-Type'] ??= 'application/json'; }
+      h['Content-Length'] = Buffer.byteLength(payload);
+    }
+    if (token) h['Authorization-Token'] = token;
+    if (host) h['Host'] = host;
+    const req = http.request({ host: '127.0.0.1', port: server.port, method, path: urlPath, headers: h, agent: false }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const buf = Buffer.concat(chunks);
+        const text = buf.toString('utf8');
+        let json;
+        try { json = JSON.parse(text); } catch { json = undefined; }
+        resolve({ status: res.statusCode, headers: res.headers, text, json, body: raw ? buf : undefined });
+      });
+    });
+    req.on('error', reject);
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
+}
+
+// Shorthand for the admin API: api(server, 'POST', 'services', {body}) → /admin/api/v1/services.
+export function api(server, method, route, opts = {}) {
+  return request(server, method, '/admin/api/v1/' + route, { token: server.token, ...opts });
+}
