@@ -4,6 +4,7 @@
 #   make run        install missing packages, build, serve on 127.0.0.1:8080
 #   make test       install missing packages, build, unit tests (plain and ASan+UBSan), e2e tests
 #   make bench      benchmarks in bench/, printed as a table
+#   make fuzz       fuzz targets in tests/fuzz/ (clang + libFuzzer), FUZZ_TIME seconds each
 #
 # Sources are found by wildcard: a new src/**/*.c file needs no Makefile change.
 # Migrations, templates and static files are compiled into the binary by tools/embed.c.
@@ -24,7 +25,8 @@ SAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-s
 
 SRC       := $(shell find src -name '*.c' | sort)
 LIB_SRC   := $(filter-out src/main.c,$(SRC))
-EMBED_IN  := $(sort $(wildcard src/store/migrations/*.sql) $(shell find templates static -type f 2>/dev/null))
+EMBED_IN  := $(sort $(wildcard src/store/migrations/*.sql) $(shell find templates static -type f 2>/dev/null)) \
+             src/api/openapi.json
 TEST_SRC  := $(wildcard tests/unit/test_*.c)
 
 OBJ       := $(LIB_SRC:src/%.c=$(B)/obj/%.o) $(B)/obj/gen/embedded.o
@@ -32,7 +34,7 @@ SAN_OBJ   := $(LIB_SRC:src/%.c=$(B)/asan/obj/%.o) $(B)/asan/obj/gen/embedded.o
 UNIT      := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 SAN_UNIT  := $(TEST_SRC:tests/unit/%.c=$(B)/asan/tests/%)
 
-.PHONY: all run test unit e2e bench deps deps-test asan clean format
+.PHONY: all run test unit e2e fuzz bench deps deps-test asan clean format
 all: $(B)/pharos
 
 deps:
@@ -88,6 +90,44 @@ $(B)/asan/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/asan/libpharos.a
 unit: $(UNIT) $(SAN_UNIT)
 	@scripts/run-unit.sh $(UNIT) $(SAN_UNIT)
 
+# Fuzz targets: tests/fuzz/fuzz_*.c (libFuzzer entry points) against src/core and the
+# template engine built with clang's fuzzer, address and undefined sanitizers. Not
+# part of `make test`.
+# Each runs for FUZZ_TIME seconds from tests/fuzz/seeds/NAME (plus what earlier runs
+# found, in $(B)/fuzz/corpus/NAME) with tests/fuzz/NAME.dict when there is one.
+FUZZ_CC     ?= clang
+FUZZ_TIME   ?= 20
+FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
+FUZZ_OBJ    := $(patsubst src/%.c,$(B)/fuzz/obj/%.o,$(wildcard src/core/*.c) src/render/tmpl.c src/render/tmpl_parse.c)
+FUZZ_CFLAGS  = -std=c11 -D_GNU_SOURCE -pthread -Isrc -O1 -g -fno-omit-frame-pointer \
+               -fno-sanitize-recover=undefined $(PKG_CFLAGS)
+
+$(B)/fuzz/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC $@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+$(B)/fuzz/libcore.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(B)/fuzz/libcore.a
+	@echo "  CC $@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
+	  $(B)/fuzz/libcore.a $(PKG_LIBS) -lm
+
+fuzz:
+	@command -v $(FUZZ_CC) >/dev/null || { echo "make fuzz needs clang: apt-get install -y clang"; exit 1; }
+	@$(MAKE) --no-print-directory $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p $(B)/fuzz/corpus/$$n; \
+	  dict=; [ -f tests/fuzz/$$n.dict ] && dict=-dict=tests/fuzz/$$n.dict; \
+	  echo "fuzz: $$n for $(FUZZ_TIME)s"; \
+	  if $$f -max_total_time=$(FUZZ_TIME) -print_final_stats=1 -artifact_prefix=$(B)/fuzz/$$n- \
+	       $$dict $(B)/fuzz/corpus/$$n tests/fuzz/seeds/$$n >$(B)/fuzz/$$n.log 2>&1; then \
+	    grep -E '^(Done|stat::number_of_executed_units|stat::new_units_added|stat::peak_rss)' \
+	      $(B)/fuzz/$$n.log | sed 's/^/  /'; \
+	  else tail -40 $(B)/fuzz/$$n.log; echo "fuzz: $$n FAILED (log: $(B)/fuzz/$$n.log)"; exit 1; fi; \
+	done
+
 E2E ?= tests/e2e/
 e2e: $(B)/pharos $(B)/asan/pharos
 	PHAROS_BIN=$(CURDIR)/$(B)/asan/pharos ASAN_OPTIONS=detect_leaks=1 \
@@ -113,4 +153,4 @@ format:
 clean:
 	rm -rf build
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -94,4 +94,13 @@ void api_register(void)
     router_add(api_health_routes);
     router_add(api_estatus_routes);
     router_add(api_service_routes);
+    router_add(api_incident_routes);
+    router_add(api_maintenance_routes);
+    router_add(api_group_routes);
+    router_add(api_template_routes);
+    router_add(api_subscriber_routes);
+    router_add(api_integration_routes);
+    router_add(api_delivery_routes);
+    router_add(api_page_routes);
+    router_add(api_openapi_routes);
 }

@@ -31,6 +31,15 @@ void api_finish(struct req *r, int rc, int status, json_t *out, const struct err
 extern const struct route api_service_routes[];
 extern const struct route api_estatus_routes[];
 extern const struct route api_health_routes[];
+extern const struct route api_incident_routes[];
+extern const struct route api_maintenance_routes[];
+extern const struct route api_group_routes[];
+extern const struct route api_template_routes[];
+extern const struct route api_subscriber_routes[];
+extern const struct route api_integration_routes[];
+extern const struct route api_delivery_routes[];
+extern const struct route api_page_routes[];
+extern const struct route api_openapi_routes[];
 
 /* Adds every API route to the router. */
 void api_register(void);

@@ -50,3 +50,20 @@ int app_commit(struct app_ctx *c, bool public_change, struct err *e)
         c->app->on_public_change(c->app, c->page_id);
     return 0;
 }
+
+int app_delete_one(struct app_ctx *c, enum perm p,
+                   int (*del)(struct db *db, int64_t page_id, int64_t id, struct err *e),
+                   const char *what, const char *action, int64_t id, bool public_change,
+                   struct err *e)
+{
+    if (app_require(c, p, e) != 0 || db_begin(c->db, e) != 0)
+        return -1;
+    int d = del(c->db, c->page_id, id, e);
+    if (d == 0)
+        err_set(e, ERR_NOT_FOUND, "no %s with id %lld on this page", what, (long long)id);
+    if (d <= 0 || app_audit(c, action, id, NULL, e) != 0) {
+        db_rollback(c->db);
+        return -1;
+    }
+    return app_commit(c, public_change, e);
+}

@@ -66,4 +66,15 @@ int app_audit(struct app_ctx *c, const char *action, int64_t object_id, const ch
 /* Commits the open transaction and fires on_public_change when PUBLIC. */
 int app_commit(struct app_ctx *c, bool public_change, struct err *e);
 
+/*
+ * The whole "delete one object" use case: checks P, then in one transaction
+ * deletes ID of C's page with DEL (a store_*_delete returning 1 deleted, 0 no
+ * such object, -1 error), audits ACTION and commits (a public change when
+ * PUBLIC_CHANGE). A missing object is a 404 naming WHAT ("group").
+ */
+int app_delete_one(struct app_ctx *c, enum perm p,
+                   int (*del)(struct db *db, int64_t page_id, int64_t id, struct err *e),
+                   const char *what, const char *action, int64_t id, bool public_change,
+                   struct err *e);
+
 #endif

@@ -10,6 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* "a, b, c" of ACCEPTED into BUF. */
+static const char *join(const char *const *accepted, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (int i = 0; accepted[i]; i++) {
+        if (i)
+            strncat(buf, ", ", size - strlen(buf) - 1);
+        strncat(buf, accepted[i], size - strlen(buf) - 1);
+    }
+    return buf;
+}
+
 int in_only(json_t *in, const char *const *allowed, struct err *e)
 {
     const char *key;
@@ -21,13 +33,10 @@ int in_only(json_t *in, const char *const *allowed, struct err *e)
             if (strcmp(key, allowed[i]) == 0)
                 ok = true;
         if (!ok) {
-            char list[256] = "";
-            for (int i = 0; allowed[i]; i++) {
-                if (i)
-                    strncat(list, ", ", sizeof list - strlen(list) - 1);
-                strncat(list, allowed[i], sizeof list - strlen(list) - 1);
-            }
-            return err_set(e, ERR_INVALID, "unknown field \"%.64s\"; accepted fields: %s", key, list);
+            /* clipped at a character boundary: the message goes into a JSON body */
+            char list[256], quoted[65];
+            return err_set(e, ERR_INVALID, "unknown field \"%s\"; accepted fields: %s",
+                           utf8_clip(key, quoted, sizeof quoted), join(allowed, list, sizeof list));
         }
     }
     return 0;
@@ -111,6 +120,50 @@ int in_time(json_t *in, const char *key, bool required, int64_t *out, struct err
     return 0;
 }
 
+int in_choice(const char *field, const char *value, const char *const *accepted, struct err *e)
+{
+    for (int i = 0; accepted[i]; i++)
+        if (strcmp(value, accepted[i]) == 0)
+            return 0;
+    char list[256], quoted[48];
+    if (utf8_length(value, strlen(value)) < 0)
+        return err_set(e, ERR_INVALID, "%s is not valid UTF-8 text; accepted: %s", field,
+                       join(accepted, list, sizeof list));
+    return err_set(e, ERR_INVALID, "unknown %s \"%s\"; accepted: %s", field,
+                   utf8_clip(value, quoted, sizeof quoted), join(accepted, list, sizeof list));
+}
+
+int in_filter(const char *field, const char *value, const char *const *accepted,
+              const char **out, struct err *e)
+{
+    *out = NULL;
+    if (!value || !*value)
+        return 0;
+    if (in_choice(field, value, accepted, e) != 0)
+        return -1;
+    *out = value;
+    return 0;
+}
+
+int in_enum(json_t *in, const char *key, const char *const *accepted, bool required,
+            const char **out, struct err *e)
+{
+    const char *s = NULL;
+    char list[256];
+    json_t *v = json_object_get(in, key);
+    if (v && !json_is_null(v) && !json_is_string(v))
+        return err_set(e, ERR_INVALID, "%s must be a string, one of: %s", key,
+                       join(accepted, list, sizeof list));
+    if (in_text(in, key, LIMIT_SHORT, required, false, &s, e) != 0)
+        return -1;
+    if (!s)
+        return 0;
+    if (in_choice(key, s, accepted, e) != 0)
+        return -1;
+    *out = s;
+    return 0;
+}
+
 static int parse_pos(const char *s, int64_t *out)
 {
     if (!s || !*s || strlen(s) > 18)
@@ -146,4 +199,18 @@ void out_next_cursor(json_t *out, int64_t next)
     char buf[24];
     snprintf(buf, sizeof buf, "%lld", (long long)next);
     json_object_set_new(out, "next_cursor", json_string(buf));
+}
+
+json_t *out_list(const char *key, json_t *rows, const struct paging *pg, bool keyset)
+{
+    int64_t next = 0;
+    if (json_array_size(rows) > (size_t)pg->limit) {
+        json_array_remove(rows, (size_t)pg->limit);
+        next = keyset ? json_integer_value(
+                            json_object_get(json_array_get(rows, (size_t)pg->limit - 1), "id"))
+                      : pg->cursor + pg->limit;
+    }
+    json_t *out = json_pack("{s:o}", key, rows);
+    out_next_cursor(out, next);
+    return out;
 }

@@ -4,6 +4,7 @@
  */
 #include "app/pages.h"
 #include "app/input.h"
+#include "core/netaddr.h"
 #include "core/utf8.h"
 #include "store/pages.h"
 #include <ctype.h>
@@ -60,7 +61,12 @@ static json_t *normalise_hosts(json_t *hosts, struct err *e)
             buf[k] = (char)tolower((unsigned char)s[k]);
         if (check_host(buf, e) != 0)
             goto fail;
-        json_array_append_new(out, json_string(buf));
+        bool seen = false;
+        size_t k;
+        json_t *prev;
+        json_array_foreach(out, k, prev) seen = seen || strcmp(json_string_value(prev), buf) == 0;
+        if (!seen)
+            json_array_append_new(out, json_string(buf));
     }
     return out;
 fail:
@@ -140,13 +146,11 @@ int app_page_get(struct app_ctx *c, json_t **out, struct err *e)
     return 0;
 }
 
+/* An empty string, or an absolute http(s) URL with a host (not "http://", no spaces). */
 static int check_url(const char *key, const char *s, struct err *e)
 {
-    if (!*s)
-        return 0;
-    if (strncmp(s, "https://", 8) != 0 && strncmp(s, "http://", 7) != 0)
-        return err_set(e, ERR_INVALID, "%s must be an http:// or https:// URL", key);
-    return 0;
+    char host[256];
+    return *s ? netaddr_url_host(key, s, host, sizeof host, NULL, e) : 0;
 }
 
 static int check_color(const char *s, struct err *e)
@@ -212,7 +216,7 @@ int app_page_update(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
         .time_zone = json_string_value(json_object_get(cur, "time_zone")),
     };
     json_t *links = json_object_get(in, "footer_links");
-    if (in_text(in, "title", LIMIT_TITLE, true, false, &f.title, e) != 0 ||
+    if (in_text(in, "title", LIMIT_TITLE, in_has(in, "title"), false, &f.title, e) != 0 ||
         in_text(in, "logo_url", LIMIT_SHORT, false, false, &f.logo_url, e) != 0 ||
         check_url("logo_url", f.logo_url, e) != 0 ||
         in_text(in, "brand_color", 7, false, false, &f.brand_color, e) != 0 ||

@@ -14,9 +14,11 @@ int app_email_normalise(const char *in, char *out, size_t size, struct err *e)
     size_t n = strlen(in);
     const char *at = strchr(in, '@');
     if (n < 3 || n >= size || n > 254 || !at || at == in || !at[1] || strchr(at + 1, '@') ||
-        !strchr(at + 1, '.') || at[strlen(at) - 1] == '.')
-        return err_set(e, ERR_INVALID, "\"%.80s\" is not an e-mail address (name@example.com)",
-                       in);
+        !strchr(at + 1, '.') || at[strlen(at) - 1] == '.') {
+        char quoted[84];
+        return err_set(e, ERR_INVALID, "\"%s\" is not an e-mail address (name@example.com)",
+                       utf8_clip(in, quoted, sizeof quoted));
+    }
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)in[i];
         if (ch <= ' ' || ch == 0x7f || strchr("<>()[]\\,;:\"", ch))

@@ -103,6 +103,7 @@ int cli_config(const struct cli_args *a, struct config *cfg)
     return 0;
 fail:
     fprintf(stderr, "pharos: configuration error: %s\n", e.msg);
+    config_free(cfg);
     return -1;
 }
 

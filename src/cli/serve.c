@@ -1,9 +1,15 @@
 /*
- * cli/serve — `pharos serve`: set up storage, then run the HTTP server until
- * SIGTERM/SIGINT. Each worker thread opens its own database connection.
+ * cli/serve — `pharos serve`: set up storage, start the background workers, then
+ * run the HTTP server until SIGTERM/SIGINT. Each worker thread opens its own
+ * database connection; so does each background worker.
+ *
+ * Background workers are woken through app.on_work after a commit that queued
+ * notifications or changed schedules; they start before the HTTP server serves
+ * and stop after its workers have exited, so on_work never sees a stopped one.
  */
 #include "api/api.h"
 #include "app/pages.h"
+#include "app/scheduler.h"
 #include "cli/cli.h"
 #include "core/log.h"
 #include "http/router.h"
@@ -13,6 +19,26 @@
 #include <stdlib.h>
 
 enum { MAX_BODY = 1 << 20, MAX_HEADERS = 16 << 10, TIMEOUT_S = 30 };
+
+/* The background workers app.on_work wakes (the notification dispatcher joins here). */
+static struct background {
+    struct scheduler *scheduler;
+} background;
+
+static void on_work(struct app *app)
+{
+    (void)app;
+    scheduler_wake(background.scheduler);
+}
+
+/* Stops the background workers once the HTTP workers are gone (they may wake each other
+ * until joined, so the hook is cleared last). */
+static void background_stop(struct app *app)
+{
+    scheduler_stop(background.scheduler);
+    background.scheduler = NULL;
+    app->on_work = NULL;
+}
 
 static void *thread_init(int index, void *arg)
 {
@@ -66,6 +92,9 @@ int cmd_serve(int argc, char **argv)
     if (http_server_new(&opts, &srv, &e) != 0)
         goto fail;
     api_register();
+    if (scheduler_start(&app, &background.scheduler, &e) != 0)
+        goto fail;
+    app.on_work = on_work;
     log_info("pharos serving %s (listening on %s:%d, %ld threads, database %s)", cfg.base_url,
              cfg.listen_host, http_server_port(srv), cfg.threads, cfg.database);
     log_info("status page: %s/  admin console: %s/admin/  API: %s/admin/api/v1/", cfg.base_url,
@@ -78,6 +107,7 @@ int cmd_serve(int argc, char **argv)
 fail:
     fprintf(stderr, "pharos: %s\n", e.msg);
 out:
+    background_stop(&app);
     http_server_free(srv);
     router_reset();
     db_close(db);

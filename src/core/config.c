@@ -143,9 +143,21 @@ static int apply(struct config *c, const struct key *k, const char *value, const
 struct file_ctx {
     struct config *c;
     struct err *e;
-    const char *path;
-    int failed;
+    FILE *f;
+    int line;     /* lines read so far: the line the handler is looking at */
+    int failed;   /* line of the first bad key or value, 0 if none */
+    int bad_line; /* line the reader stopped at (too long, or a NUL byte), 0 if none */
+    bool bad_nul; /* it stopped at a NUL byte */
+    int max;      /* the longest line that fits, in bytes */
 };
+
+static bool known_section(const char *section)
+{
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (strcasecmp(keys[i].section, section) == 0)
+            return true;
+    return false;
+}
 
 static int on_ini_key(void *user, const char *section, const char *name, const char *value)
 {
@@ -154,34 +166,79 @@ static int on_ini_key(void *user, const char *section, const char *name, const c
         return 1;
     const struct key *k = find_key(section, name);
     if (!k) {
-        err_set(fc->e, ERR_INVALID, "unknown key [%s] %s", section, name);
-        fc->failed = 1;
+        if (!*section)
+            err_set(fc->e, ERR_INVALID, "key %s is outside any [section]", name);
+        else if (!known_section(section))
+            err_set(fc->e, ERR_INVALID,
+                    "unknown section [%s] (key %s); accepted sections: server, storage, "
+                    "security, email, sms, twitter, notify, limits, metrics",
+                    section, name);
+        else
+            err_set(fc->e, ERR_INVALID, "unknown key [%s] %s", section, name);
+        fc->failed = fc->line;
         return 0;
     }
     if (apply(fc->c, k, value, "", fc->e) != 0) {
-        fc->failed = 1;
+        fc->failed = fc->line;
         return 0;
     }
     return 1;
 }
 
+/*
+ * inih reads lines into a fixed buffer and would parse the rest of a longer line
+ * as a line of its own; this reader counts lines (so a handler's error carries
+ * its own line, not that of an earlier syntax error) and stops at a line that
+ * does not fit or holds a NUL byte (which would silently cut the line short).
+ */
+static char *read_line(char *buf, int size, void *user)
+{
+    struct file_ctx *fc = user;
+    if (fc->bad_line)
+        return NULL;
+    fc->max = size - 1; /* bytes of a line, newline not counted */
+    int ch, n = 0;
+    while ((ch = getc(fc->f)) != EOF && ch != '\n') {
+        if (ch == '\0' || n == size - 1) {
+            fc->bad_line = fc->line + 1;
+            fc->bad_nul = ch == '\0';
+            return NULL;
+        }
+        buf[n++] = (char)ch;
+    }
+    if (ch == EOF && n == 0)
+        return NULL;
+    buf[n] = '\0';
+    fc->line++;
+    return buf;
+}
+
 int config_load_file(struct config *c, const char *path, struct err *e)
 {
     struct err inner = {0};
-    struct file_ctx fc = {c, &inner, path, 0};
-    int line = ini_parse(path, on_ini_key, &fc);
-    if (line == -1)
+    struct file_ctx fc = {.c = c, .e = &inner};
+    fc.f = fopen(path, "r");
+    if (!fc.f)
         return err_set(e, ERR_INVALID, "%s: cannot open config file: %s", path, strerror(errno));
+    /* inih's handler is called per file line; bridge its callback to FILE */
+    int line = ini_parse_stream(read_line, &fc, on_ini_key, &fc);
+    fclose(fc.f);
     if (line == -2)
         return err_set(e, ERR_INTERNAL, "%s: out of memory reading config file", path);
-    if (line > 0) {
-        if (!fc.failed)
-            return err_set(e, ERR_INVALID, "%s:%d: syntax error (expected [section] or key = value)",
-                           path, line);
+    if (line > 0 && line != fc.failed)
+        return err_set(e, ERR_INVALID, "%s:%d: syntax error (expected [section] or key = value)",
+                       path, line);
+    if (fc.failed) {
         /* apply() messages start with ": " when WHERE is empty */
         const char *m = inner.msg[0] == ':' ? inner.msg + 2 : inner.msg;
-        return err_set(e, ERR_INVALID, "%s:%d: %s", path, line, m);
+        return err_set(e, ERR_INVALID, "%s:%d: %s", path, fc.failed, m);
     }
+    if (fc.bad_line && fc.bad_nul)
+        return err_set(e, ERR_INVALID, "%s:%d: NUL byte (is this a text file?)", path,
+                       fc.bad_line);
+    if (fc.bad_line)
+        return err_set(e, ERR_INVALID, "%s:%d: line too long (at most %d bytes)", path,
+                       fc.bad_line, fc.max);
     return 0;
 }
 
@@ -214,7 +271,8 @@ int config_set(struct config *c, const char *key, const char *value, const char 
     return apply(c, k, value, source, e);
 }
 
-/* Splits "host:port", "[v6]:port" into C's listen_host/listen_port. */
+/* Splits "host:port", "[v6]:port" into C's listen_host/listen_port. The port is
+ * 0 to 65535 in digits only; an IPv6 address needs its brackets. */
 static int parse_listen(struct config *c, struct err *e)
 {
     const char *l = c->listen;
@@ -228,10 +286,15 @@ static int parse_listen(struct config *c, struct err *e)
             goto bad;
         host_start = l + 1;
         host_end = close;
+    } else if (memchr(l, ':', colon - l) || memchr(l, ']', colon - l)) {
+        goto bad;
     }
-    char *end;
-    long port = strtol(colon + 1, &end, 10);
-    if (end == colon + 1 || *end || port < 0 || port > 65535 || host_end <= host_start)
+    const char *p = colon + 1;
+    size_t digits = strspn(p, "0123456789");
+    if (digits == 0 || digits > 5 || p[digits] || host_end <= host_start)
+        goto bad;
+    long port = strtol(p, NULL, 10);
+    if (port > 65535)
         goto bad;
     free(c->listen_host);
     c->listen_host = xstrndup(host_start, host_end - host_start);
@@ -241,6 +304,19 @@ bad:
     return err_set(e, ERR_INVALID,
                    "[server] listen must be HOST:PORT (e.g. 127.0.0.1:8080 or [::]:8080), not \"%s\"",
                    l);
+}
+
+/* The host of an http(s) URL: its length at *LEN, brackets kept for IPv6. */
+static const char *url_host(const char *url, size_t *len)
+{
+    const char *h = strstr(url, "://") + 3;
+    if (*h == '[') {
+        const char *close = strchr(h, ']');
+        *len = close ? (size_t)(close - h) + 1 : 0;
+    } else {
+        *len = strcspn(h, ":/?#");
+    }
+    return h;
 }
 
 int config_finish(struct config *c, struct err *e)
@@ -255,9 +331,14 @@ int config_finish(struct config *c, struct err *e)
     if (strncmp(c->base_url, "http://", 7) != 0 && strncmp(c->base_url, "https://", 8) != 0)
         return err_set(e, ERR_INVALID, "[server] base_url must start with http:// or https://, not \"%s\"",
                        c->base_url);
-    size_t bl = strlen(c->base_url);
+    size_t bl = strlen(c->base_url), hl;
     while (bl > 8 && c->base_url[bl - 1] == '/')
         c->base_url[--bl] = '\0';
+    url_host(c->base_url, &hl);
+    if (hl == 0)
+        return err_set(e, ERR_INVALID, "[server] base_url must name a host (e.g. "
+                                       "https://status.example.com), not \"%s\"",
+                       c->base_url);
     if (!c->database || !*c->database) {
         char *d = xasprintf("sqlite:%s/pharos.db", c->data_dir);
         set_str(&c->database, d);
@@ -269,8 +350,7 @@ int config_finish(struct config *c, struct err *e)
         free(k);
     }
     if (!c->email_from || !*c->email_from) {
-        const char *h = strstr(c->base_url, "://") + 3;
-        size_t hl = strcspn(h, ":/");
+        const char *h = url_host(c->base_url, &hl);
         char *f = xasprintf("status@%.*s", (int)hl, h);
         set_str(&c->email_from, f);
         free(f);

@@ -17,7 +17,8 @@ enum err_code {
     ERR_NOT_FOUND,     /* 404 */
     ERR_METHOD,        /* 405 */
     ERR_CONFLICT,      /* 409: duplicate or state conflict */
-    ERR_TOO_LARGE,     /* 413 */
+    ERR_TOO_LARGE,     /* 413: body over the limit */
+    ERR_HEADERS_TOO_LARGE, /* 431: request headers over the limit */
     ERR_MEDIA_TYPE,    /* 415 */
     ERR_RATE_LIMITED,  /* 429 */
     ERR_INTERNAL,      /* 500: a bug or an I/O failure; details are logged */

@@ -72,18 +72,25 @@ int secret_key_load(const char *path, unsigned char key[SECRET_KEY_BYTES], struc
         ssize_t w = write(fd, key, SECRET_KEY_BYTES);
         int ok = w == SECRET_KEY_BYTES && fsync(fd) == 0;
         close(fd);
-        if (!ok)
+        if (!ok) {
+            unlink(path); /* a short key file would be refused at every later start */
             return err_set(e, ERR_INTERNAL, "cannot write secret key %s", path);
+        }
         return 0;
     }
     if (fd < 0)
         return err_set(e, ERR_INTERNAL, "cannot open secret key %s: %s", path, strerror(errno));
     struct stat st;
-    if (fstat(fd, &st) == 0 && (st.st_mode & 077)) {
+    if (fstat(fd, &st) != 0) {
+        close(fd);
+        return err_set(e, ERR_INTERNAL, "cannot stat secret key %s: %s", path, strerror(errno));
+    }
+    if (st.st_mode & 077) {
         close(fd);
         return err_set(e, ERR_INTERNAL, "secret key %s is readable by others (chmod 600 it)", path);
     }
-    ssize_t r = read(fd, key, SECRET_KEY_BYTES);
+    /* a longer file is not this key: refuse it rather than use its first 32 bytes */
+    ssize_t r = st.st_size == SECRET_KEY_BYTES ? read(fd, key, SECRET_KEY_BYTES) : -1;
     close(fd);
     if (r != SECRET_KEY_BYTES)
         return err_set(e, ERR_INTERNAL, "secret key %s must hold exactly %d bytes", path,

@@ -30,8 +30,8 @@ void time_set_offset(int64_t seconds)
 
 char *time_format(int64_t t, char *buf, size_t size)
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
+    time_t tt = (time_t)(t < TIME_MIN ? TIME_MIN : t > TIME_MAX ? TIME_MAX : t);
+    struct tm tm = {0};
     gmtime_r(&tt, &tm);
     snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
              tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
@@ -92,6 +92,11 @@ int time_parse(const char *s, int64_t *out)
     gmtime_r(&t, &back);
     if (back.tm_mday != D || back.tm_mon != M - 1)
         return -1;
-    *out = (int64_t)t - tz;
+    /* an offset may carry 0000-01-01 into year -1 or 9999-12-31 into 10000:
+     * refuse what time_format could not write back as RFC 3339 */
+    int64_t r = (int64_t)t - tz;
+    if (r < TIME_MIN || r > TIME_MAX)
+        return -1;
+    *out = r;
     return 0;
 }

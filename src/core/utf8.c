@@ -44,6 +44,21 @@ long utf8_length(const char *str, size_t len)
     return count;
 }
 
+const char *utf8_clip(const char *s, char *buf, size_t size)
+{
+    size_t n = 0, len = strnlen(s, size - 1);
+    while (n < len) {
+        unsigned char c = (unsigned char)s[n];
+        size_t step = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : 4;
+        if (n + step > len || utf8_length(s + n, step) != 1)
+            break;
+        n += step;
+    }
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    return buf;
+}
+
 int text_check(const char *field, const char *s, size_t max, bool required, bool multiline,
                struct err *e)
 {
@@ -58,9 +73,28 @@ int text_check(const char *field, const char *s, size_t max, bool required, bool
                        field, n, max);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if ((c < 0x20 && !(multiline && (c == '\n' || c == '\r' || c == '\t'))) || c == 0x7f)
+        /* C1 controls U+0080..U+009F are 0xC2 0x80..0x9F (the text is valid UTF-8 here) */
+        bool c1 = c == 0xc2 && (unsigned char)s[i + 1] <= 0x9f;
+        if ((c < 0x20 && !(multiline && (c == '\n' || c == '\r' || c == '\t'))) || c == 0x7f ||
+            c1)
             return err_set(e, ERR_INVALID, "%s contains a control character%s", field,
                            multiline ? "" : " (line breaks are not accepted here)");
     }
     return 0;
+}
+
+void utf8_sanitize(char *s)
+{
+    size_t len = strlen(s);
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = (unsigned char)s[i];
+        size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3
+                 : (c & 0xf8) == 0xf0 ? 4 : 0;
+        if (n && i + n <= len && utf8_length(s + i, n) == 1) {
+            i += n;
+            continue;
+        }
+        s[i++] = '?';
+    }
 }

@@ -7,6 +7,7 @@
  */
 #include "http/reply.h"
 #include "core/log.h"
+#include "core/utf8.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include <event2/buffer.h>
@@ -48,6 +49,7 @@ static const char *reason(int status)
     case 409: return "Conflict";
     case 413: return "Payload Too Large";
     case 415: return "Unsupported Media Type";
+    case 431: return "Request Header Fields Too Large";
     case 429: return "Too Many Requests";
     case 503: return "Service Unavailable";
     default: return status >= 500 ? "Internal Server Error" : "OK";
@@ -130,6 +132,7 @@ int err_http_status(enum err_code code)
     case ERR_METHOD: return 405;
     case ERR_CONFLICT: return 409;
     case ERR_TOO_LARGE: return 413;
+    case ERR_HEADERS_TOO_LARGE: return 431;
     case ERR_MEDIA_TYPE: return 415;
     case ERR_RATE_LIMITED: return 429;
     case ERR_UNAVAILABLE: return 503;
@@ -170,5 +173,6 @@ void reply_fail(struct req *r, enum err_code code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(e.msg, sizeof e.msg, fmt, ap);
     va_end(ap);
+    utf8_sanitize(e.msg);
     reply_error(r, &e);
 }

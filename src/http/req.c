@@ -81,7 +81,7 @@ int req_json_body(struct req *r, bool empty_ok, json_t **out, struct err *e)
     json_error_t je;
     json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
     if (!j) {
-        if (strstr(je.text, "UTF-8"))
+        if (strstr(je.text, "UTF-8") || strstr(je.text, "decode byte"))
             return err_set(e, ERR_INVALID, "the request body is not valid UTF-8 (line %d, column %d)",
                            je.line, je.column);
         return err_set(e, ERR_INVALID, "the request body is not valid JSON: %s (line %d, column %d)",

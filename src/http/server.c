@@ -6,6 +6,10 @@
  * connection to whichever worker accepts first. A request is turned into a
  * `struct req` and given to the router; handlers are synchronous.
  *
+ * Limits: libevent's own caps are set to four times ours, so that requests
+ * between our limit and its cap get our JSON 413/431 with a clear message;
+ * only grossly oversized ones meet libevent's plain-HTML refusal.
+ *
  * Shutdown: the main thread's loop catches SIGTERM/SIGINT and activates each
  * worker's stop event; a worker then frees its listener and exits its loop once
  * its in-flight responses are written (checked every 10 ms, at most 5 s).
@@ -19,6 +23,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <event2/buffer.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <event2/thread.h>
@@ -177,6 +182,28 @@ static void fill_host(struct req *r)
     r->host[n] = '\0';
 }
 
+/* Refuses requests over our limits (see the note at the top). Returns true if it replied. */
+static bool over_limits(struct worker *w, struct req *r)
+{
+    size_t hsize = strlen(evhttp_request_get_uri(r->ev)) + 16;
+    struct evkeyval *kv;
+    TAILQ_FOREACH(kv, evhttp_request_get_input_headers(r->ev), next)
+        hsize += strlen(kv->key) + strlen(kv->value) + 4;
+    size_t body = evbuffer_get_length(evhttp_request_get_input_buffer(r->ev));
+    size_t max_h = w->srv->opts.max_headers, max_b = w->srv->opts.max_body;
+    if (hsize <= max_h && body <= max_b)
+        return false;
+    evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Connection", "close");
+    if (hsize > max_h)
+        reply_fail(r, ERR_HEADERS_TOO_LARGE,
+                   "the request line and headers are %zu bytes; at most %zu bytes are accepted",
+                   hsize, max_h);
+    else
+        reply_fail(r, ERR_TOO_LARGE, "the request body is %zu bytes; at most %zu bytes (%zu KiB) "
+                   "are accepted", body, max_b, max_b / 1024);
+    return true;
+}
+
 static void on_complete(struct evhttp_request *ev, void *arg)
 {
     struct worker *w = arg;
@@ -211,7 +238,9 @@ static void on_request(struct evhttp_request *ev, void *arg)
         path[--plen] = '\0';
     r.path = path;
     const char *q = uri ? evhttp_uri_get_query(uri) : NULL;
-    if (q && evhttp_parse_query_str(q, &r.query) != 0) {
+    if (over_limits(w, &r)) {
+        /* answered */
+    } else if (q && evhttp_parse_query_str(q, &r.query) != 0) {
         reply_fail(&r, ERR_INVALID, "the query string is malformed");
     } else if (r.method == M_OTHER || r.method == M_OPTIONS) {
         reply_header(&r, "Allow", "GET, HEAD, POST, PUT, PATCH, DELETE");
@@ -273,8 +302,8 @@ static int worker_setup(struct http_server *s, struct worker *w, int index, stru
     evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
                                             EVHTTP_REQ_PUT | EVHTTP_REQ_PATCH |
                                             EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
-    evhttp_set_max_body_size(w->http, (ev_ssize_t)s->opts.max_body);
-    evhttp_set_max_headers_size(w->http, (ev_ssize_t)s->opts.max_headers);
+    evhttp_set_max_body_size(w->http, (ev_ssize_t)s->opts.max_body * 4);
+    evhttp_set_max_headers_size(w->http, (ev_ssize_t)s->opts.max_headers * 4);
     evhttp_set_timeout(w->http, s->opts.timeout_s);
     evhttp_set_default_content_type(w->http, "text/plain; charset=utf-8");
     evhttp_set_gencb(w->http, on_request, w);

@@ -50,13 +50,15 @@ int64_t store_service_insert(struct db *db, int64_t page_id, const struct servic
 int store_service_update(struct db *db, int64_t page_id, int64_t id,
                          const struct service_fields *f, struct err *e)
 {
-    if (store_service_set_status(db, id, f->status, e) != 0)
+    int changed = 0;
+    if (db_exec(db, e, &changed,
+                "UPDATE services SET group_id = ?, name = ?, description = ?, position = ?, "
+                "hidden = ?, updated_at = ? WHERE page_id = ? AND id = ?",
+                "Issibiii", f->group_id, f->name, f->description, f->position, (int)f->hidden,
+                time_now(), page_id, id) != 0)
         return -1;
-    return db_exec(db, e, NULL,
-                   "UPDATE services SET group_id = ?, name = ?, description = ?, position = ?, "
-                   "hidden = ?, updated_at = ? WHERE page_id = ? AND id = ?",
-                   "Issibiii", f->group_id, f->name, f->description, f->position, (int)f->hidden,
-                   time_now(), page_id, id);
+    /* set_status knows no page: only a service of PAGE_ID may reach it */
+    return changed ? store_service_set_status(db, id, f->status, e) : 0;
 }
 
 int store_service_set_status(struct db *db, int64_t id, const char *status, struct err *e)

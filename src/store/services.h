@@ -22,7 +22,8 @@ json_t *store_services_list(struct db *db, int64_t page_id, int64_t offset, int 
 /* Inserts a service and its first status-log row. Returns the id or -1. */
 int64_t store_service_insert(struct db *db, int64_t page_id, const struct service_fields *f,
                              struct err *e);
-/* Writes every field of F (status changes also go to the log). */
+/* Writes every field of F (status changes also go to the log); a service that is not
+ * PAGE_ID's is left alone. */
 int store_service_update(struct db *db, int64_t page_id, int64_t id,
                          const struct service_fields *f, struct err *e);
 /* Sets the status and logs it when it changed. */

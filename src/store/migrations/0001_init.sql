@@ -1,9 +1,10 @@
 -- pharos schema, version 1: the complete data model.
--- Portable SQL: standard types, no SQLite-only functions. Times are INTEGER Unix
+-- Portable SQL: standard types, no SQLite-only functions (AUTOINCREMENT, so ids of
+-- deleted rows are never reused, becomes an identity column elsewhere). Times are INTEGER Unix
 -- seconds (UTC). Booleans are INTEGER 0/1. Every tenant object carries page_id.
 
 CREATE TABLE pages (
-    id            INTEGER PRIMARY KEY,
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
     slug          TEXT NOT NULL UNIQUE,
     title         TEXT NOT NULL,
     logo_url      TEXT NOT NULL DEFAULT '',
@@ -20,7 +21,7 @@ CREATE TABLE page_hosts (
 );
 
 CREATE TABLE groups (
-    id           INTEGER PRIMARY KEY,
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     page_id      INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
     name         TEXT NOT NULL,
     description  TEXT NOT NULL DEFAULT '',
@@ -32,7 +33,7 @@ CREATE TABLE groups (
 CREATE INDEX groups_page ON groups(page_id, position);
 
 CREATE TABLE services (
-    id           INTEGER PRIMARY KEY,
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     page_id      INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
     group_id     INTEGER REFERENCES groups(id) ON DELETE SET NULL,
     name         TEXT NOT NULL,
@@ -48,7 +49,7 @@ CREATE INDEX services_page ON services(page_id, position);
 -- Every status a service has held, from started_at until the next row: the
 -- source of uptime bars and history.
 CREATE TABLE service_status_log (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     service_id  INTEGER NOT NULL REFERENCES services(id) ON DELETE CASCADE,
     status      TEXT NOT NULL,
     started_at  INTEGER NOT NULL
@@ -57,7 +58,7 @@ CREATE INDEX service_status_log_service ON service_status_log(service_id, starte
 
 -- Incidents and maintenance share one table; kind tells them apart.
 CREATE TABLE events (
-    id               INTEGER PRIMARY KEY,
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
     page_id          INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
     kind             TEXT NOT NULL CHECK (kind IN ('incident', 'maintenance')),
     title            TEXT NOT NULL,
@@ -75,7 +76,7 @@ CREATE INDEX events_page ON events(page_id, kind, id);
 CREATE INDEX events_due ON events(kind, stage, scheduled_start);
 
 CREATE TABLE event_updates (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     event_id    INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
     stage       TEXT NOT NULL,
     message     TEXT NOT NULL,
@@ -103,7 +104,7 @@ CREATE TABLE update_services (
 );
 
 CREATE TABLE templates (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     page_id     INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
     kind        TEXT NOT NULL CHECK (kind IN ('incident', 'maintenance')),
     name        TEXT NOT NULL,
@@ -115,7 +116,7 @@ CREATE TABLE templates (
 CREATE INDEX templates_page ON templates(page_id, id);
 
 CREATE TABLE subscribers (
-    id             INTEGER PRIMARY KEY,
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
     page_id        INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
     channel        TEXT NOT NULL CHECK (channel IN ('email', 'sms')),
     address        TEXT NOT NULL,        -- e-mail address (lower-case) or E.164 number
@@ -143,7 +144,7 @@ CREATE INDEX subscriber_services_service ON subscriber_services(service_id);
 -- The outbox: one fan-out job per notifying update, written in the update's
 -- transaction; the dispatcher expands it into deliveries in batches.
 CREATE TABLE notify_jobs (
-    id           INTEGER PRIMARY KEY,
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     page_id      INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
     update_id    INTEGER NOT NULL REFERENCES event_updates(id) ON DELETE CASCADE,
     channels     INTEGER NOT NULL,       -- bit set of domain/notify_rules.h channels
@@ -155,7 +156,7 @@ CREATE TABLE notify_jobs (
 CREATE INDEX notify_jobs_state ON notify_jobs(state, id);
 
 CREATE TABLE deliveries (
-    id               INTEGER PRIMARY KEY,
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
     page_id          INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
     update_id        INTEGER NOT NULL REFERENCES event_updates(id) ON DELETE CASCADE,
     channel          TEXT NOT NULL,
@@ -186,7 +187,7 @@ CREATE TABLE integrations (
 );
 
 CREATE TABLE users (
-    id             INTEGER PRIMARY KEY,
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
     email          TEXT NOT NULL UNIQUE,     -- lower-case
     name           TEXT NOT NULL DEFAULT '',
     password_hash  TEXT,                     -- Argon2id; NULL until an invitation is accepted
@@ -203,7 +204,7 @@ CREATE TABLE memberships (
 );
 
 CREATE TABLE invitations (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     page_id     INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
     email       TEXT NOT NULL,
     role        TEXT NOT NULL,
@@ -226,7 +227,7 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_user ON sessions(user_id);
 
 CREATE TABLE api_tokens (
-    id            INTEGER PRIMARY KEY,
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
     page_id       INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
     name          TEXT NOT NULL,
     prefix        TEXT NOT NULL,             -- first characters, shown to tell tokens apart
@@ -248,7 +249,7 @@ CREATE TABLE rate_limits (
 );
 
 CREATE TABLE audit_log (
-    id          INTEGER PRIMARY KEY,
+    id          INTEGER PRIMARY KEY AUTOINCREMENT,
     page_id     INTEGER REFERENCES pages(id) ON DELETE CASCADE,
     actor       TEXT NOT NULL,               -- "user:3", "token:5", "cli", "system"
     action      TEXT NOT NULL,               -- "service.status", "incident.create", …

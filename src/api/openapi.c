@@ -1,0 +1,79 @@
+/*
+ * api/openapi — GET /admin/api/v1/openapi.json: the OpenAPI 3 description of
+ * this API (SPEC §9), kept in src/api/openapi.json and compiled into the binary.
+ *
+ * No token is needed: the document describes the API and holds no data, and
+ * tools (Swagger UI, code generators) fetch it without credentials, so it also
+ * allows any origin. The ETag is a hash of the bytes, computed once: it changes
+ * exactly when the document does, and If-None-Match with it answers 304.
+ * Keep the document true to the routes: tests/e2e/openapi.test.mjs checks that
+ * every operation it lists is routed and that every SPEC §9 route is listed.
+ */
+#include "api/api.h"
+#include "core/embedded.h"
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#define OPENAPI_FILE "src/api/openapi.json"
+
+static const struct embedded_file *doc;
+static char etag[24]; /* "\"" + 16 hex digits + "\"" */
+
+static void load(void)
+{
+    doc = embedded_find(OPENAPI_FILE);
+    if (!doc) return;
+    uint64_t h = 14695981039346656037ULL; /* FNV-1a, 64 bits */
+    for (size_t i = 0; i < doc->len; i++) {
+        h ^= (unsigned char)doc->data[i];
+        h *= 1099511628211ULL;
+    }
+    snprintf(etag, sizeof etag, "\"%016llx\"", (unsigned long long)h);
+}
+
+/* Whether the If-None-Match list INM names our ETag (weak or strong) or is "*". */
+static bool etag_matches(const char *inm)
+{
+    size_t elen = strlen(etag);
+    for (const char *p = inm; *p;) {
+        p += strspn(p, " \t,");
+        size_t n = strcspn(p, ",");
+        while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+            n--;
+        const char *tag = p;
+        if (n >= 2 && strncmp(tag, "W/", 2) == 0) {
+            tag += 2;
+            n -= 2;
+        }
+        if ((n == 1 && *tag == '*') || (n == elen && memcmp(tag, etag, elen) == 0)) return true;
+        p = tag + n;
+        p += strcspn(p, ",");
+    }
+    return false;
+}
+
+static void get(struct req *r)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, load);
+    if (!doc) {
+        reply_fail(r, ERR_INTERNAL, "this build carries no OpenAPI description (%s)", OPENAPI_FILE);
+        return;
+    }
+    reply_header(r, "ETag", etag);
+    reply_header(r, "Cache-Control", "no-cache");
+    reply_header(r, "Access-Control-Allow-Origin", "*");
+    const char *inm = req_header(r, "If-None-Match");
+    if (inm && etag_matches(inm)) {
+        reply_empty(r, 304);
+        return;
+    }
+    reply_bytes(r, 200, "application/json; charset=utf-8", doc->data, doc->len);
+}
+
+const struct route api_openapi_routes[] = {
+    {M_GET, API_BASE "/openapi.json", get},
+    {0, NULL, NULL},
+};

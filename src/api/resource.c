@@ -1,0 +1,61 @@
+/*
+ * api/resource — shared CRUD handler bodies. See resource.h.
+ */
+#include "api/resource.h"
+
+json_t *api_wrap(int rc, const char *name, json_t *out)
+{
+    return rc ? NULL : json_pack("{s:o}", name, out);
+}
+
+void api_resource_create(struct req *r, const struct api_resource *res)
+{
+    struct app_ctx c;
+    struct err e = {0};
+    json_t *in = NULL, *out = NULL;
+    if (api_begin_json(r, &c, false, &in) != 0)
+        return;
+    int rc = res->create(&c, in, &out, &e);
+    json_decref(in);
+    api_finish(r, rc, 201, api_wrap(rc, res->name, out), &e);
+}
+
+void api_resource_get(struct req *r, const struct api_resource *res)
+{
+    struct app_ctx c;
+    struct err e = {0};
+    json_t *out = NULL;
+    int64_t id;
+    if (api_begin(r, &c) != 0 || !(id = api_id(r, 0, res->name)))
+        return;
+    int rc = res->get(&c, id, &out, &e);
+    api_finish(r, rc, 200, api_wrap(rc, res->name, out), &e);
+}
+
+void api_resource_update(struct req *r, const struct api_resource *res)
+{
+    struct app_ctx c;
+    struct err e = {0};
+    json_t *in = NULL, *out = NULL;
+    int64_t id;
+    if (api_begin(r, &c) != 0 || !(id = api_id(r, 0, res->name)))
+        return;
+    if (req_json_body(r, false, &in, &e) != 0) {
+        reply_error(r, &e);
+        return;
+    }
+    int rc = res->update(&c, id, in, &out, &e);
+    json_decref(in);
+    api_finish(r, rc, 200, api_wrap(rc, res->name, out), &e);
+}
+
+void api_resource_delete(struct req *r, const struct api_resource *res)
+{
+    struct app_ctx c;
+    struct err e = {0};
+    int64_t id;
+    if (api_begin(r, &c) != 0 || !(id = api_id(r, 0, res->name)))
+        return;
+    int rc = res->del(&c, id, &e);
+    api_finish(r, rc, 204, NULL, &e);
+}

@@ -1,0 +1,49 @@
+/*
+ * api/subscribers — /admin/api/v1/subscribers[/{id}] (SPEC §9) over app/subscribers;
+ * the list takes ?channel= and ?state= and carries the page's counts.
+ */
+#include "app/subscribers.h"
+#include "api/resource.h"
+
+static const struct api_resource subscriber = {"subscriber", app_subscriber_get,
+                                               app_subscriber_create, app_subscriber_update,
+                                               app_subscriber_delete};
+
+static void list(struct req *r)
+{
+    struct app_ctx c;
+    struct paging pg;
+    struct err e = {0};
+    json_t *out = NULL;
+    if (api_begin(r, &c) != 0 || api_paging(r, &pg) != 0)
+        return;
+    int rc =
+        app_subscribers_list(&c, req_query(r, "channel"), req_query(r, "state"), &pg, &out, &e);
+    api_finish(r, rc, 200, out, &e);
+}
+
+static void create(struct req *r)
+{
+    api_resource_create(r, &subscriber);
+}
+
+static void get(struct req *r)
+{
+    api_resource_get(r, &subscriber);
+}
+
+static void update(struct req *r)
+{
+    api_resource_update(r, &subscriber);
+}
+
+static void del(struct req *r)
+{
+    api_resource_delete(r, &subscriber);
+}
+
+const struct route api_subscriber_routes[] = {
+    {M_GET, API_BASE "/subscribers", list},        {M_POST, API_BASE "/subscribers", create},
+    {M_GET, API_BASE "/subscribers/{id}", get},    {M_PATCH, API_BASE "/subscribers/{id}", update},
+    {M_DELETE, API_BASE "/subscribers/{id}", del}, {0, NULL, NULL},
+};

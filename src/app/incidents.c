@@ -1,0 +1,104 @@
+/*
+ * app/incidents — incident use cases. See incidents.h; the shared rules live in
+ * app/events.c, this file only reads the incident-specific fields.
+ */
+#include "app/incidents.h"
+#include "app/events.h"
+#include "core/utf8.h"
+
+/* The impact an incident gets when none is given: from the worst status it sets. */
+static enum impact impact_for(const struct ev_services *sv)
+{
+    enum svc_status worst = SVC_OPERATIONAL;
+    for (size_t i = 0; i < sv->n; i++)
+        if (sv->v[i].has_status && sv->v[i].status > worst)
+            worst = sv->v[i].status;
+    switch (worst) {
+    case SVC_DEGRADED: return IMPACT_MINOR;
+    case SVC_PARTIAL: return IMPACT_MAJOR;
+    case SVC_MAJOR: return IMPACT_CRITICAL;
+    default: return IMPACT_NONE;
+    }
+}
+
+/* Reads the optional "impact" of IN into *OUT; *GIVEN tells whether it was there. */
+static int read_impact(json_t *in, enum impact *out, bool *given, struct err *e)
+{
+    const char *s = NULL;
+    *given = false;
+    if (in_text(in, "impact", 20, false, false, &s, e) != 0)
+        return -1;
+    if (!s)
+        return 0;
+    if (impact_parse(s, out) != 0)
+        return err_set(e, ERR_INVALID, "unknown impact \"%.20s\"; accepted: none, minor, major, "
+                                       "critical", s);
+    *given = true;
+    return 0;
+}
+
+int app_incidents_list(struct app_ctx *c, const struct paging *pg, const char *state,
+                       json_t **out, struct err *e)
+{
+    return events_list(c, EVENT_INCIDENT, "incidents", pg, state, out, e);
+}
+
+int app_incident_get(struct app_ctx *c, int64_t id, json_t **out, struct err *e)
+{
+    return events_get(c, EVENT_INCIDENT, id, out, e);
+}
+
+int app_incident_create(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
+{
+    static const char *const keys[] = {"title",    "message", "stage",       "impact",
+                                       "services", "notify",  "template_id", NULL};
+    struct ev_services sv = {0};
+    struct ev_change ch = {.stage = stage_initial(EVENT_INCIDENT), .notify = true,
+                           .creation = true, .services = &sv};
+    struct event_fields f = {.kind = EVENT_INCIDENT};
+    json_t *tmpl = NULL;
+    enum impact impact = IMPACT_NONE;
+    bool has_impact;
+    int rc = -1;
+    if (app_require(c, PERM_CONTENT, e) != 0 || in_only(in, keys, e) != 0 ||
+        events_read_text(c, in, EVENT_INCIDENT, &f.title, &ch.message, &tmpl, e) != 0 ||
+        events_parse_stage(in, EVENT_INCIDENT, &ch.stage, e) != 0 ||
+        read_impact(in, &impact, &has_impact, e) != 0 ||
+        in_bool(in, "notify", &ch.notify, e) != 0 ||
+        events_parse_services(in, EVENT_INCIDENT, &sv, e) != 0)
+        goto out;
+    f.stage = stage_name(ch.stage);
+    f.impact = impact_name(has_impact ? impact : impact_for(&sv));
+    rc = events_create(c, &f, &ch, out, e);
+out:
+    json_decref(tmpl);
+    events_services_free(&sv);
+    return rc;
+}
+
+int app_incident_post_update(struct app_ctx *c, int64_t id, json_t *in, json_t **out,
+                             struct err *e)
+{
+    return events_post_update(c, EVENT_INCIDENT, id, in, out, e);
+}
+
+int app_incident_update(struct app_ctx *c, int64_t id, json_t *in, json_t **out, struct err *e)
+{
+    static const char *const keys[] = {"title", "impact", NULL};
+    struct event_edit ed = {.auto_start = -1, .auto_complete = -1};
+    enum impact impact;
+    bool has_impact;
+    if (app_require(c, PERM_CONTENT, e) != 0 || in_only(in, keys, e) != 0 ||
+        in_text(in, "title", LIMIT_TITLE, false, false, &ed.title, e) != 0 ||
+        (ed.title && text_check("title", ed.title, LIMIT_TITLE, true, false, e) != 0) ||
+        read_impact(in, &impact, &has_impact, e) != 0)
+        return -1;
+    if (has_impact)
+        ed.impact = impact_name(impact);
+    return events_edit(c, EVENT_INCIDENT, id, &ed, NULL, out, e);
+}
+
+int app_incident_delete(struct app_ctx *c, int64_t id, struct err *e)
+{
+    return events_delete(c, EVENT_INCIDENT, id, e);
+}

@@ -1,0 +1,41 @@
+/*
+ * app/incidents — incident use cases (SPEC §5, §9, §10), shared by the REST API,
+ * the admin console and anything else that acts on incidents.
+ *
+ * INCIDENT JSON: {"id","kind":"incident","title","stage","impact",
+ * "services":[{"id","status"}],"created_at","updated_at","resolved_at",
+ * "updates":[{"id","stage","message","notify","created_at"}]} (updates oldest first).
+ *
+ * Writes need PERM_CONTENT, reads PERM_READ. An id of another page is unknown
+ * (404). A refused request changes nothing. See app/events.h for how services
+ * are held and released and when the outbox gets a job.
+ */
+#ifndef PHAROS_APP_INCIDENTS_H
+#define PHAROS_APP_INCIDENTS_H
+#include "app/app.h"
+#include "app/input.h"
+
+/* {"incidents":[INCIDENT…],"next_cursor":…}, newest first, keyset-paged by id.
+ * STATE: NULL or "" (all), "open" or "resolved". */
+int app_incidents_list(struct app_ctx *c, const struct paging *pg, const char *state,
+                       json_t **out, struct err *e);
+int app_incident_get(struct app_ctx *c, int64_t id, json_t **out, struct err *e);
+/*
+ * IN: title (≤200), message (≤20000, Markdown kept as is) — both required unless
+ * template_id (an incident template of this page) supplies them; stage (default
+ * investigating, any incident stage); impact (default from the worst status the
+ * services set: degraded → minor, partial → major, major_outage → critical, else
+ * none); services (ids, or {"id","status"} objects that also set the status);
+ * notify (default true). *OUT gets the incident.
+ */
+int app_incident_create(struct app_ctx *c, json_t *in, json_t **out, struct err *e);
+/* POST updates. IN: stage (default: the current one), message (required), services,
+ * notify (default true). A resolved incident takes no more updates (400). */
+int app_incident_post_update(struct app_ctx *c, int64_t id, json_t *in, json_t **out,
+                             struct err *e);
+/* PATCH. IN: title, impact. Posts no update and notifies nobody. */
+int app_incident_update(struct app_ctx *c, int64_t id, json_t *in, json_t **out, struct err *e);
+/* Deletes the incident; an open one first releases its services. */
+int app_incident_delete(struct app_ctx *c, int64_t id, struct err *e);
+
+#endif

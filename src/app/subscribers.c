@@ -1,0 +1,237 @@
+/*
+ * app/subscribers — subscriber use cases for the team. See subscribers.h.
+ *
+ * Addresses are stored normalised (e-mail lower-case, phones E.164), so the
+ * page/channel/address uniqueness of the schema catches duplicates. Subscribers
+ * are not public, so writes are not public changes. Sending the confirmation
+ * of a pending subscriber is the notification work's job, not done here.
+ */
+#include "app/subscribers.h"
+#include "app/users.h"
+#include "core/timeutil.h"
+#include "core/utf8.h"
+#include "store/services.h"
+#include "store/subscribers.h"
+#include <ctype.h>
+#include <string.h>
+
+static const char *const channels[] = {"email", "sms", NULL};
+static const char *const states[] = {"pending", "active", "stopped", "unsubscribed", NULL};
+/* A subscriber becomes pending only by subscribing, never by an edit. */
+static const char *const settable_states[] = {"active", "stopped", "unsubscribed", NULL};
+
+enum { MAX_CHOSEN = 1000, ADDRESS_MAX = 254 };
+
+int app_phone_normalise(const char *in, char *out, size_t size, struct err *e)
+{
+    size_t n = 0;
+    for (const char *p = in; *p; p++) {
+        if (strchr(" -.()", *p))
+            continue;
+        if ((n == 0 ? *p != '+' : !isdigit((unsigned char)*p)) || n > 15 || n + 1 >= size)
+            goto bad;
+        out[n++] = *p;
+    }
+    out[n] = '\0';
+    if (n < 9 || out[1] == '0')
+        goto bad;
+    return 0;
+bad:;
+    char quoted[40];
+    return err_set(e, ERR_INVALID,
+                   "\"%s\" is not a phone number in E.164 form: + and 8 to 15 digits, "
+                   "such as +14155550100",
+                   utf8_clip(in, quoted, sizeof quoted));
+}
+
+static int not_found(int64_t id, struct err *e)
+{
+    return err_set(e, ERR_NOT_FOUND, "no subscriber with id %lld on this page", (long long)id);
+}
+
+int app_subscriber_counts(struct app_ctx *c, json_t **out, struct err *e)
+{
+    if (app_require(c, PERM_SUBSCRIBERS, e) != 0)
+        return -1;
+    json_t *rows = store_subscriber_counts(c->db, c->page_id, e);
+    if (!rows)
+        return -1;
+    json_t *counts = json_object();
+    for (int i = 0; channels[i]; i++) {
+        json_t *per = json_object();
+        for (int k = 0; states[k]; k++)
+            json_object_set_new(per, states[k], json_integer(0));
+        json_object_set_new(counts, channels[i], per);
+    }
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        json_t *per = json_object_get(counts, json_string_value(json_object_get(r, "channel")));
+        if (per)
+            json_object_set(per, json_string_value(json_object_get(r, "state")),
+                            json_object_get(r, "n"));
+    }
+    json_decref(rows);
+    *out = counts;
+    return 0;
+}
+
+int app_subscribers_list(struct app_ctx *c, const char *channel, const char *state,
+                         const struct paging *pg, json_t **out, struct err *e)
+{
+    json_t *counts = NULL;
+    if (app_require(c, PERM_SUBSCRIBERS, e) != 0 ||
+        in_filter("channel", channel, channels, &channel, e) != 0 ||
+        in_filter("state", state, states, &state, e) != 0)
+        return -1;
+    json_t *rows =
+        store_subscribers_list(c->db, c->page_id, channel, state, pg->cursor, pg->limit + 1, e);
+    if (!rows)
+        return -1;
+    if (app_subscriber_counts(c, &counts, e) != 0) {
+        json_decref(rows);
+        return -1;
+    }
+    *out = out_list("subscribers", rows, pg, true);
+    json_object_set_new(*out, "counts", counts);
+    return 0;
+}
+
+int app_subscriber_get(struct app_ctx *c, int64_t id, json_t **out, struct err *e)
+{
+    if (app_require(c, PERM_SUBSCRIBERS, e) != 0)
+        return -1;
+    json_t *s = store_subscriber_get(c->db, c->page_id, id, e);
+    if (!s)
+        return e->code ? -1 : not_found(id, e);
+    *out = s;
+    return 0;
+}
+
+static bool has_id(json_t *ids, int64_t id)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(ids, i, v) if (json_integer_value(v) == id) return true;
+    return false;
+}
+
+/*
+ * Reads "services" of IN: *SET tells whether it is there; *IDS gets NULL for
+ * "all", else a new array of distinct ids, each a service of C's page.
+ */
+static int read_services(struct app_ctx *c, json_t *in, bool *set, json_t **ids, struct err *e)
+{
+    json_t *v = json_object_get(in, "services"), *list = NULL, *s;
+    size_t i;
+    *ids = NULL;
+    *set = v != NULL;
+    if (!v || (json_is_string(v) && strcmp(json_string_value(v), "all") == 0))
+        return 0;
+    if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > MAX_CHOSEN)
+        return err_set(e, ERR_INVALID,
+                       "services must be \"all\" or an array of 1 to %d service ids", MAX_CHOSEN);
+    list = json_array();
+    json_array_foreach(v, i, s)
+    {
+        int64_t id = json_is_integer(s) ? json_integer_value(s) : 0;
+        if (id <= 0) {
+            err_set(e, ERR_INVALID,
+                    "services must be \"all\" or an array of service ids "
+                    "(positive whole numbers)");
+            goto fail;
+        }
+        if (has_id(list, id))
+            continue;
+        json_t *svc = store_service_get(c->db, c->page_id, id, e);
+        if (!svc) {
+            if (!e->code)
+                err_set(e, ERR_INVALID, "services: %lld is not a service of this page",
+                        (long long)id);
+            goto fail;
+        }
+        json_decref(svc);
+        json_array_append_new(list, json_integer(id));
+    }
+    *ids = list;
+    return 0;
+fail:
+    json_decref(list);
+    return -1;
+}
+
+int app_subscriber_create(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
+{
+    static const char *const keys[] = {"channel", "address", "services", "confirmed", NULL};
+    const char *channel = NULL, *address = NULL;
+    bool confirmed = false, set;
+    char norm[ADDRESS_MAX + 2];
+    json_t *ids = NULL;
+    int rc = -1;
+    if (app_require(c, PERM_SUBSCRIBERS, e) != 0 || in_only(in, keys, e) != 0 ||
+        in_enum(in, "channel", channels, true, &channel, e) != 0 ||
+        in_text(in, "address", ADDRESS_MAX, true, false, &address, e) != 0 ||
+        in_bool(in, "confirmed", &confirmed, e) != 0)
+        return -1;
+    if ((strcmp(channel, "email") == 0 ? app_email_normalise(address, norm, sizeof norm, e)
+                                       : app_phone_normalise(address, norm, sizeof norm, e)) != 0)
+        return -1;
+    if (db_begin(c->db, e) != 0)
+        return -1;
+    int64_t id = 0;
+    if (read_services(c, in, &set, &ids, e) != 0 ||
+        (id = store_subscriber_insert(c->db, c->page_id, channel, norm,
+                                      confirmed ? "active" : "pending", confirmed ? time_now() : 0,
+                                      e)) < 0 ||
+        (ids && store_subscriber_set_services(c->db, id, ids, e) != 0) ||
+        app_audit(c, "subscriber.create", id, channel, e) != 0) {
+        db_rollback(c->db);
+        goto out;
+    }
+    if (app_commit(c, false, e) != 0)
+        goto out;
+    rc = app_subscriber_get(c, id, out, e);
+out:
+    json_decref(ids);
+    return rc;
+}
+
+int app_subscriber_update(struct app_ctx *c, int64_t id, json_t *in, json_t **out, struct err *e)
+{
+    static const char *const keys[] = {"services", "state", NULL};
+    const char *state = NULL;
+    json_t *ids = NULL, *cur = NULL;
+    bool set;
+    int rc = -1;
+    if (app_require(c, PERM_SUBSCRIBERS, e) != 0 || in_only(in, keys, e) != 0 ||
+        in_enum(in, "state", settable_states, in_has(in, "state"), &state, e) != 0 ||
+        db_begin(c->db, e) != 0)
+        return -1;
+    if (!(cur = store_subscriber_get(c->db, c->page_id, id, e))) {
+        if (!e->code)
+            not_found(id, e);
+        goto fail;
+    }
+    if (read_services(c, in, &set, &ids, e) != 0 ||
+        (set && store_subscriber_set_services(c->db, id, ids, e) != 0) ||
+        (state && store_subscriber_set_state(c->db, c->page_id, id, state, e) != 0) ||
+        app_audit(c, "subscriber.update", id, state, e) != 0)
+        goto fail;
+    if (app_commit(c, false, e) != 0)
+        goto out;
+    rc = app_subscriber_get(c, id, out, e);
+    goto out;
+fail:
+    db_rollback(c->db);
+out:
+    json_decref(cur);
+    json_decref(ids);
+    return rc;
+}
+
+int app_subscriber_delete(struct app_ctx *c, int64_t id, struct err *e)
+{
+    return app_delete_one(c, PERM_SUBSCRIBERS, store_subscriber_delete, "subscriber",
+                          "subscriber.delete", id, false, e);
+}

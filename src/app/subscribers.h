@@ -1,0 +1,39 @@
+/*
+ * app/subscribers — subscribers as the team manages them (SPEC §7, §9): list,
+ * add (confirmed at once, or pending for the usual confirmation), change their
+ * services or state, remove, and count them for the dashboard. Every use case,
+ * reads included, needs PERM_SUBSCRIBERS (addresses are personal data).
+ * SUBSCRIBER JSON: see store/subscribers.h.
+ */
+#ifndef PHAROS_APP_SUBSCRIBERS_H
+#define PHAROS_APP_SUBSCRIBERS_H
+#include "app/app.h"
+#include "app/input.h"
+
+/* Normalises a phone number to E.164 into OUT: "+" then 8 to 15 digits, the first not 0;
+ * spaces, dashes, dots and parentheses are dropped ("+1 (415) 555-0100"). */
+int app_phone_normalise(const char *in, char *out, size_t size, struct err *e);
+
+/*
+ * {"subscribers":[SUBSCRIBER…],"next_cursor":…,"counts":COUNTS} by id. CHANNEL
+ * (email, sms) and STATE (pending, active, stopped, unsubscribed) filter unless
+ * NULL or empty; other values are a 400.
+ */
+int app_subscribers_list(struct app_ctx *c, const char *channel, const char *state,
+                         const struct paging *pg, json_t **out, struct err *e);
+/* COUNTS: {"email":{"pending":n,"active":n,"stopped":n,"unsubscribed":n},"sms":{…}}. */
+int app_subscriber_counts(struct app_ctx *c, json_t **out, struct err *e);
+/* One subscriber, or 404. */
+int app_subscriber_get(struct app_ctx *c, int64_t id, json_t **out, struct err *e);
+/*
+ * IN: channel ("email" or "sms", required), address (required), services ("all",
+ * the default, or an array of service ids of the page), confirmed (default false).
+ * Confirmed subscribers are active at once; others are stored pending, for the
+ * notification work to send the confirmation. 409 when the address exists.
+ */
+int app_subscriber_create(struct app_ctx *c, json_t *in, json_t **out, struct err *e);
+/* IN: services, state ("active", "stopped" or "unsubscribed"). */
+int app_subscriber_update(struct app_ctx *c, int64_t id, json_t *in, json_t **out, struct err *e);
+int app_subscriber_delete(struct app_ctx *c, int64_t id, struct err *e);
+
+#endif

@@ -1,0 +1,18 @@
+/*
+ * store/deliveries — SQL for the notification log. See deliveries.h.
+ */
+#include "store/deliveries.h"
+
+json_t *store_deliveries_list(struct db *db, int64_t page_id, const char *channel,
+                              const char *state, int64_t before, int limit, struct err *e)
+{
+    return db_query_all(db, e,
+                        "SELECT d.id, d.update_id, u.event_id, d.channel, d.recipient, d.state, "
+                        "d.attempts, d.last_error, d.created_at, d.sent_at FROM deliveries d "
+                        "JOIN event_updates u ON u.id = d.update_id "
+                        "WHERE d.page_id = ? AND (? = '' OR d.channel = ?) "
+                        "AND (? = '' OR d.state = ?) AND (? = 0 OR d.id < ?) "
+                        "ORDER BY d.id DESC LIMIT ?",
+                        "issssiii", page_id, channel ? channel : "", channel ? channel : "",
+                        state ? state : "", state ? state : "", before, before, (int64_t)limit);
+}

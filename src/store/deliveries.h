@@ -1,0 +1,16 @@
+/*
+ * store/deliveries — the notification log: one row per message to one recipient
+ * (an address, a number, or an integration), written by the dispatcher.
+ * DELIVERY JSON: {"id","update_id","event_id","channel","recipient","state",
+ * "attempts","last_error","created_at","sent_at"}.
+ */
+#ifndef PHAROS_STORE_DELIVERIES_H
+#define PHAROS_STORE_DELIVERIES_H
+#include "store/db.h"
+
+/* Up to LIMIT deliveries of PAGE_ID, newest first, with ids below BEFORE (0: from the newest);
+ * CHANNEL and STATE filter unless NULL. NULL on error. */
+json_t *store_deliveries_list(struct db *db, int64_t page_id, const char *channel,
+                              const char *state, int64_t before, int limit, struct err *e);
+
+#endif

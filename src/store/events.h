@@ -1,0 +1,109 @@
+/*
+ * store/events — SQL for incidents and maintenance (one `events` table, told apart
+ * by kind), their updates, the services they link (event_services), the status
+ * changes each update made (update_services), the notification outbox
+ * (notify_jobs), and the queries of the maintenance scheduler.
+ *
+ * JSON shapes (db_row_json conventions: times as RFC 3339, booleans as true/false):
+ *   incident row     {"id","kind","title","stage","impact","created_at","updated_at",
+ *                     "resolved_at"}
+ *   maintenance row  {"id","kind","title","stage","impact","scheduled_start",
+ *                     "scheduled_end","auto_start","auto_complete","created_at",
+ *                     "updated_at","completed_at"}   (completed_at is the resolved_at column)
+ *   link             {"id","status"}                         (event_services)
+ *   update           {"id","stage","message","notify","created_at"}
+ *
+ * Every function taking PAGE_ID only sees rows of that page, so an id of another
+ * page behaves exactly like an unknown id. Writes expect an open transaction
+ * (db_begin) when they are part of a larger change; they do not open one.
+ */
+#ifndef PHAROS_STORE_EVENTS_H
+#define PHAROS_STORE_EVENTS_H
+#include "domain/event.h"
+#include "store/db.h"
+
+/* Which events a list returns: all, open ones (resolved_at NULL) or closed ones. */
+enum event_filter { EVENT_FILTER_ALL, EVENT_FILTER_OPEN, EVENT_FILTER_CLOSED };
+
+/* The fields of a new event. Times are Unix seconds; 0 means none (incidents). */
+struct event_fields {
+    enum event_kind kind;
+    const char *title, *stage, *impact;
+    int64_t scheduled_start, scheduled_end;
+    bool auto_start, auto_complete;
+};
+
+/* Changes of a PATCH: NULL strings, 0 times and negative flags keep the current value. */
+struct event_edit {
+    const char *title, *impact;
+    int64_t scheduled_start, scheduled_end;
+    int auto_start, auto_complete;
+};
+
+/* What the use cases need to reason about one event (the scalar columns). */
+struct event_row {
+    int64_t id, page_id;
+    char stage[24];
+    int64_t scheduled_start, scheduled_end, resolved_at; /* 0: NULL */
+    bool auto_start, auto_complete;
+};
+
+/* Loads event ID of kind K on PAGE_ID into *OUT: 1 found, 0 no such event, -1 error. */
+int store_event_load(struct db *db, int64_t page_id, enum event_kind k, int64_t id,
+                     struct event_row *out, struct err *e);
+/* Event ID of kind K on PAGE_ID as its row JSON (see above), or NULL (E->code ERR_OK: none). */
+json_t *store_event_get(struct db *db, int64_t page_id, enum event_kind k, int64_t id,
+                        struct err *e);
+/* Up to LIMIT row JSONs of kind K on PAGE_ID, newest (highest id) first, with ids below
+ * BEFORE_ID when it is not 0, filtered by F. NULL on error. */
+json_t *store_events_list(struct db *db, int64_t page_id, enum event_kind k, enum event_filter f,
+                          int64_t before_id, int limit, struct err *e);
+
+/* Inserts an event created at NOW (open: resolved_at NULL). Returns its id or -1. */
+int64_t store_event_insert(struct db *db, int64_t page_id, const struct event_fields *f,
+                           int64_t now, struct err *e);
+/* Sets the stage and updated_at; RESOLVED_AT 0 leaves the event open. */
+int store_event_set_stage(struct db *db, int64_t id, const char *stage, int64_t resolved_at,
+                          int64_t now, struct err *e);
+/* Applies the changes of ED to event ID on PAGE_ID and sets updated_at to NOW. */
+int store_event_edit(struct db *db, int64_t page_id, int64_t id, const struct event_edit *ed,
+                     int64_t now, struct err *e);
+/* Deletes event ID of kind K on PAGE_ID with its updates, links and jobs:
+ * 1 deleted, 0 no such event, -1 error. */
+int store_event_delete(struct db *db, int64_t page_id, enum event_kind k, int64_t id,
+                       struct err *e);
+
+/* The services event ID links, as [{"id","status"}] by service id; NULL on error. */
+json_t *store_event_services(struct db *db, int64_t event_id, struct err *e);
+/* Links SERVICE_ID to EVENT_ID with STATUS. An existing link keeps its status unless REPLACE. */
+int store_event_service_link(struct db *db, int64_t event_id, int64_t service_id,
+                             const char *status, bool replace, struct err *e);
+/* The links of every event but EXCEPT_EVENT_ID to SERVICE_ID, as
+ * [{"kind","stage","status"}] (the caller decides which of them still hold it). */
+json_t *store_service_event_links(struct db *db, int64_t service_id, int64_t except_event_id,
+                                  struct err *e);
+
+/* The updates of EVENT_ID, oldest first, as update JSON; NULL on error. */
+json_t *store_event_updates(struct db *db, int64_t event_id, struct err *e);
+/* Appends an update created at NOW. Returns its id or -1. */
+int64_t store_event_update_insert(struct db *db, int64_t event_id, const char *stage,
+                                  const char *message, bool notify, int64_t now, struct err *e);
+/* Records that update UPDATE_ID changed SERVICE_ID from OLD_STATUS to NEW_STATUS. */
+int store_update_service_insert(struct db *db, int64_t update_id, int64_t service_id,
+                                const char *old_status, const char *new_status, struct err *e);
+/* Queues the fan-out job of UPDATE_ID for the channel bit set CHANNELS (the outbox). */
+int64_t store_notify_job_insert(struct db *db, int64_t page_id, int64_t update_id,
+                                unsigned channels, int64_t now, struct err *e);
+
+/*
+ * Maintenance of any page due for an automatic transition at NOW, oldest first, at
+ * most LIMIT, as [{"id","page_id"}]: scheduled with auto_start and scheduled_start
+ * reached, or in progress / in verification with auto_complete and scheduled_end
+ * reached. NULL on error.
+ */
+json_t *store_maintenance_due(struct db *db, int64_t now, int limit, struct err *e);
+/* The earliest time at which some maintenance becomes due (see above) into *OUT, 0 when
+ * none ever will. Returns 0, or -1 on error. */
+int store_maintenance_next_due(struct db *db, int64_t *out, struct err *e);
+
+#endif

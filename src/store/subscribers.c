@@ -1,0 +1,144 @@
+/*
+ * store/subscribers — SQL for subscribers and subscriber_services. See subscribers.h.
+ *
+ * A subscriber's chosen services are read for a whole list in one query (the
+ * id range of the list, merged in id order), not one query per subscriber.
+ */
+#include "store/subscribers.h"
+#include "core/timeutil.h"
+
+#define SUBSCRIBER_COLUMNS                                                                       \
+    "SELECT id, channel, address, state, all_services, created_at, confirmed_at "                  \
+    "FROM subscribers "
+
+/* Replaces each row's all_services with "services": "all" or the ids chosen. ROWS are in
+ * increasing id order. */
+static int attach_services(struct db *db, int64_t page_id, json_t *rows, struct err *e)
+{
+    size_t n = json_array_size(rows);
+    if (n == 0)
+        return 0;
+    int64_t lo = json_integer_value(json_object_get(json_array_get(rows, 0), "id"));
+    int64_t hi = json_integer_value(json_object_get(json_array_get(rows, n - 1), "id"));
+    json_t *links =
+        db_query_all(db, e,
+                     "SELECT ss.subscriber_id, ss.service_id FROM subscriber_services ss "
+                     "JOIN subscribers s ON s.id = ss.subscriber_id "
+                     "WHERE s.page_id = ? AND s.all_services = 0 "
+                     "AND ss.subscriber_id BETWEEN ? AND ? "
+                     "ORDER BY ss.subscriber_id, ss.service_id",
+                     "iii", page_id, lo, hi);
+    if (!links)
+        return -1;
+    size_t k = 0, nlinks = json_array_size(links);
+    for (size_t i = 0; i < n; i++) {
+        json_t *row = json_array_get(rows, i);
+        int64_t id = json_integer_value(json_object_get(row, "id"));
+        bool all = json_is_true(json_object_get(row, "all_services"));
+        json_t *ids = all ? json_string("all") : json_array();
+        for (; k < nlinks; k++) {
+            json_t *l = json_array_get(links, k);
+            int64_t sid = json_integer_value(json_object_get(l, "subscriber_id"));
+            if (sid > id)
+                break;
+            if (sid == id && !all)
+                json_array_append(ids, json_object_get(l, "service_id"));
+        }
+        json_object_del(row, "all_services");
+        json_object_set_new(row, "services", ids);
+    }
+    json_decref(links);
+    return 0;
+}
+
+json_t *store_subscriber_get(struct db *db, int64_t page_id, int64_t id, struct err *e)
+{
+    json_t *rows =
+        db_query_all(db, e, SUBSCRIBER_COLUMNS "WHERE page_id = ? AND id = ?", "ii", page_id, id);
+    json_t *row = NULL;
+    if (rows && attach_services(db, page_id, rows, e) == 0) {
+        row = json_incref(json_array_get(rows, 0));
+        if (!row)
+            e->code = ERR_OK;
+    }
+    json_decref(rows);
+    return row;
+}
+
+json_t *store_subscribers_list(struct db *db, int64_t page_id, const char *channel,
+                               const char *state, int64_t after, int limit, struct err *e)
+{
+    json_t *rows =
+        db_query_all(db, e,
+                     SUBSCRIBER_COLUMNS "WHERE page_id = ? AND (? = '' OR channel = ?) "
+                                        "AND (? = '' OR state = ?) AND id > ? ORDER BY id LIMIT ?",
+                     "issssii", page_id, channel ? channel : "", channel ? channel : "",
+                     state ? state : "", state ? state : "", after, (int64_t)limit);
+    if (rows && attach_services(db, page_id, rows, e) != 0) {
+        json_decref(rows);
+        rows = NULL;
+    }
+    return rows;
+}
+
+int64_t store_subscriber_insert(struct db *db, int64_t page_id, const char *channel,
+                                const char *address, const char *state, int64_t confirmed_at,
+                                struct err *e)
+{
+    int64_t now = time_now();
+    int64_t id = db_insert(db, e,
+                           "INSERT INTO subscribers (page_id, channel, address, state, "
+                           "all_services, created_at, updated_at, confirmed_at) "
+                           "VALUES (?,?,?,?,1,?,?,?)",
+                           "isssiiI", page_id, channel, address, state, now, now, confirmed_at);
+    if (id < 0 && e->code == ERR_CONFLICT)
+        err_set(e, ERR_CONFLICT, "%s is already a subscriber (%s) of this page", address, channel);
+    return id;
+}
+
+int store_subscriber_set_services(struct db *db, int64_t id, json_t *ids, struct err *e)
+{
+    if (db_exec(db, e, NULL, "UPDATE subscribers SET all_services = ?, updated_at = ? WHERE id = ?",
+                "bii", (int)(ids == NULL), time_now(), id) != 0 ||
+        db_exec(db, e, NULL, "DELETE FROM subscriber_services WHERE subscriber_id = ?", "i", id) !=
+            0)
+        return -1;
+    size_t i;
+    json_t *v;
+    json_array_foreach(ids, i, v)
+    {
+        if (db_exec(db, e, NULL,
+                    "INSERT INTO subscriber_services (subscriber_id, service_id) VALUES (?, ?)",
+                    "ii", id, (int64_t)json_integer_value(v)) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+int store_subscriber_set_state(struct db *db, int64_t page_id, int64_t id, const char *state,
+                               struct err *e)
+{
+    int64_t now = time_now();
+    return db_exec(db, e, NULL,
+                   "UPDATE subscribers SET state = ?, updated_at = ?, confirmed_at = CASE "
+                   "WHEN ? = 'active' AND confirmed_at IS NULL THEN ? ELSE confirmed_at END "
+                   "WHERE page_id = ? AND id = ?",
+                   "sisiii", state, now, state, now, page_id, id);
+}
+
+int store_subscriber_delete(struct db *db, int64_t page_id, int64_t id, struct err *e)
+{
+    int changed = 0;
+    if (db_exec(db, e, &changed, "DELETE FROM subscribers WHERE page_id = ? AND id = ?", "ii",
+                page_id, id) != 0)
+        return -1;
+    return changed ? 1 : 0;
+}
+
+json_t *store_subscriber_counts(struct db *db, int64_t page_id, struct err *e)
+{
+    return db_query_all(db, e,
+                        "SELECT channel, state, COUNT(*) AS n FROM subscribers WHERE page_id = ? "
+                        "GROUP BY channel, state",
+                        "i", page_id);
+}

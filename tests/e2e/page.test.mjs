@@ -1,0 +1,113 @@
+// The page's settings through the REST API (SPEC §4, §9): GET and PATCH of the page
+// the request is for, partial updates, host names, validation that changes nothing.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { api } from './lib/harness.mjs';
+import {
+  startTwoPages, stopClean, otherApi, auditMark, auditSince, assertError, unchangedBy, assertBadBodies,
+  OTHER_HOST, RFC3339,
+} from './lib/admin.mjs';
+
+let s;
+before(async () => { s = await startTwoPages(); });
+after(() => stopClean(s));
+
+const KEYS = ['id', 'slug', 'title', 'hosts', 'logo_url', 'brand_color', 'time_zone', 'footer_links', 'created_at', 'updated_at'];
+const page = async () => (await api(s, 'GET', 'page')).json.page;
+
+test('GET page describes the page of the request', async () => {
+  const r = await api(s, 'GET', 'page/');
+  assert.equal(r.status, 200, r.text);
+  const p = r.json.page;
+  assert.deepEqual(Object.keys(p).sort(), [...KEYS].sort());
+  assert.equal(p.slug, 'default');
+  assert.equal(p.title, 'Status');
+  assert.deepEqual(p.hosts, []);
+  assert.deepEqual(p.footer_links, []);
+  assert.match(p.updated_at, RFC3339);
+  const o = (await otherApi(s, 'GET', 'page')).json.page;
+  assert.equal(o.slug, 'other');
+  assert.deepEqual(o.hosts, [OTHER_HOST]);
+});
+
+test('PATCH changes only the fields it names (no field is required)', async () => {
+  const mark = auditMark(s);
+  const a = await api(s, 'PATCH', 'page', { body: { brand_color: '#FF8800' } });
+  assert.equal(a.status, 200, a.text);
+  assert.equal(a.json.page.brand_color, '#FF8800');
+  assert.equal(a.json.page.title, 'Status', 'title kept when absent');
+  const links = [{ label: 'Home', url: 'https://example.com/' }, { label: 'Support', url: 'http://help.example.com/x?y=1' }];
+  const b = await api(s, 'PATCH', 'page', {
+    body: { title: 'Acme Status', logo_url: 'https://cdn.example.com/logo.png', time_zone: 'Europe/Paris', footer_links: links },
+  });
+  assert.equal(b.status, 200, b.text);
+  assert.equal(b.json.page.title, 'Acme Status');
+  assert.equal(b.json.page.brand_color, '#FF8800');
+  assert.equal(b.json.page.logo_url, 'https://cdn.example.com/logo.png');
+  assert.equal(b.json.page.time_zone, 'Europe/Paris');
+  assert.deepEqual(b.json.page.footer_links, links);
+  const c = await api(s, 'PATCH', 'page', { body: { logo_url: '', footer_links: [] } });
+  assert.equal(c.json.page.logo_url, '', 'an empty logo_url removes the logo');
+  assert.deepEqual(c.json.page.footer_links, []);
+  assert.equal(c.json.page.time_zone, 'Europe/Paris');
+  const same = await api(s, 'PATCH', 'page', { body: {} });
+  assert.equal(same.status, 200);
+  assert.equal(same.json.page.title, 'Acme Status');
+  assert.deepEqual(await page(), same.json.page);
+  assert.deepEqual(auditSince(s, mark), Array(4).fill('page.update:1'));
+  assert.equal((await otherApi(s, 'GET', 'page')).json.page.title, 'Other', 'the other page is untouched');
+});
+
+test('hosts are lower-cased, de-duplicated, and select the page', async () => {
+  const r = await api(s, 'PATCH', 'page', { body: { hosts: ['Status.Example.com', 'status.example.com', 'www.status.example.com'] } });
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.page.hosts, ['status.example.com', 'www.status.example.com']);
+  const viaHost = await api(s, 'GET', 'page', { host: 'status.example.com:8080' });
+  assert.equal(viaHost.status, 200);
+  assert.equal(viaHost.json.page.slug, 'default');
+  assert.equal((await api(s, 'PATCH', 'page', { body: { hosts: [] } })).json.page.hosts.length, 0);
+});
+
+test('bad input is refused with a message naming the field, and changes nothing', async () => {
+  await api(s, 'PATCH', 'page', { body: { hosts: ['mine.example.com'] } });
+  await unchangedBy(s, async () => [await page(), (await otherApi(s, 'GET', 'page')).json.page], async () => {
+    await assertBadBodies(s, 'PATCH', 'page');
+    const bad = async (body, pattern, status = 400, code = 'invalid_input') =>
+      assertError(await api(s, 'PATCH', 'page', { body }), status, code, pattern);
+    await bad({ title: '' }, /title is required and may not be empty/);
+    await bad({ title: null }, /title is required/);
+    await bad({ title: 't'.repeat(201) }, /title is 201 characters long; at most 200/);
+    await bad({ title: 'a\nb' }, /title contains a control character/);
+    await bad({ title: 3 }, /title must be a string/);
+    await bad({ slug: 'new' }, /unknown field "slug"; accepted fields: title, logo_url, brand_color, time_zone, footer_links, hosts/);
+    await bad({ brand_color: 'red' }, /brand_color must be a colour like #1f6feb/);
+    await bad({ brand_color: '#12345g' }, /brand_color/);
+    await bad({ brand_color: '#1234567' }, /brand_color is 8 characters long|brand_color must be/);
+    await bad({ logo_url: 'javascript:alert(1)' }, /logo_url must be an http:\/\/ or https:\/\/ URL/);
+    await bad({ logo_url: 'https://' }, /logo_url must name a host/);
+    await bad({ logo_url: 'https://exa mple.com/x.png' }, /logo_url may not contain spaces/);
+    await bad({ time_zone: '' }, /time_zone must be an IANA time zone/);
+    await bad({ time_zone: '../etc/passwd' }, /time_zone must be an IANA time zone/);
+    await bad({ footer_links: {} }, /footer_links must be an array of at most 20/);
+    await bad({ footer_links: Array(21).fill({ label: 'x', url: 'https://e.com/' }) }, /at most 20/);
+    await bad({ footer_links: ['https://e.com/'] }, /footer_links entries must be objects/);
+    await bad({ footer_links: [{ label: 'x' }] }, /url is required/);
+    await bad({ footer_links: [{ label: 'x', url: 'ftp://e.com/' }] }, /footer_links url must be an http/);
+    await bad({ footer_links: [{ label: 'x', url: 'https://e.com/', icon: 'y' }] }, /unknown field "icon"/);
+    await bad({ hosts: 'status.example.com' }, /hosts must be an array of host names/);
+    await bad({ hosts: [1] }, /hosts must be an array of host names/);
+    await bad({ hosts: ['status.example.com:8080'] }, /must be a lower-case DNS name without port or scheme/);
+    await bad({ hosts: ['https://status.example.com'] }, /without port or scheme/);
+    await bad({ hosts: [OTHER_HOST] }, new RegExp(`host ${OTHER_HOST.replace(/\./g, '\\.')} already belongs to a page`), 409, 'conflict');
+    await bad({ title: 'Changed', hosts: [OTHER_HOST] }, /already belongs/, 409, 'conflict');
+  });
+  assert.deepEqual((await page()).hosts, ['mine.example.com']);
+  await api(s, 'PATCH', 'page', { body: { hosts: [] } });
+});
+
+test('a token acts for its own page only', async () => {
+  assertError(await api(s, 'PATCH', 'page', { host: OTHER_HOST, body: { title: 'Hijack' } }), 403, 'forbidden');
+  assertError(await api(s, 'GET', 'page', { token: '' }), 401, 'unauthorized');
+  assertError(await api(s, 'DELETE', 'page'), 405, 'method_not_allowed');
+  assert.equal((await otherApi(s, 'GET', 'page')).json.page.title, 'Other');
+});

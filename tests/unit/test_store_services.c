@@ -1,0 +1,340 @@
+/*
+ * Unit tests for store/services against a temporary database: a service's JSON
+ * (exactly the keys services.h documents: SPEC §9 plus hidden and created_at;
+ * group_id null when ungrouped, hidden as a bool);
+ * services of another page are invisible, unchangeable and undeletable; lists
+ * are ordered ungrouped first, then by group position and group id, then by
+ * position and id, and honour LIMIT/OFFSET; the status history
+ * (service_status_log) gets a row on insert and on each real change only —
+ * setting the same status again logs nothing; next positions per group.
+ */
+#include "core/log.h"
+#include "store/pages.h"
+#include "store/services.h"
+#include "testutil.h"
+
+struct fixture {
+    char dir[64];
+    struct db *db;
+    int64_t page, other_page;
+};
+
+static int setup(void **state)
+{
+    log_set_level(LOG_WARN);
+    struct fixture *f = calloc(1, sizeof *f);
+    struct err e = {0};
+    f->db = test_db_open(f->dir);
+    if (!f->db) return -1;
+    f->page = store_page_insert(f->db, "default", "Status", &e);
+    f->other_page = store_page_insert(f->db, "other", "Other", &e);
+    *state = f;
+    return f->page > 0 && f->other_page > 0 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    test_db_close(f->db, f->dir);
+    free(f);
+    return 0;
+}
+
+static struct fixture *fx(void **state)
+{
+    return *state;
+}
+
+static int64_t add_service(struct fixture *f, int64_t page, const char *name, int64_t group,
+                           int64_t position, const char *status)
+{
+    struct err e = {0};
+    struct service_fields sf = {
+        .group_id = group, .name = name, .description = "", .status = status, .position = position};
+    int64_t id = store_service_insert(f->db, page, &sf, &e);
+    if (id <= 0) fail_msg("inserting service %s: %s", name, e.msg);
+    return id;
+}
+
+static int64_t add_group(struct fixture *f, int64_t page, const char *name, int64_t position)
+{
+    struct err e = {0};
+    int64_t id = db_insert(f->db, &e,
+                           "INSERT INTO groups (page_id, name, position, created_at, updated_at) "
+                           "VALUES (?, ?, ?, 0, 0)",
+                           "isi", page, name, position);
+    assert_true(id > 0);
+    return id;
+}
+
+static int64_t log_rows(struct fixture *f, int64_t service)
+{
+    struct err e = {0};
+    int64_t n = -1;
+    db_query_int(f->db, &e, &n, "SELECT COUNT(*) FROM service_status_log WHERE service_id = ?", "i",
+                 service);
+    return n;
+}
+
+static const char *status_of(struct fixture *f, int64_t page, int64_t id)
+{
+    static char buf[64];
+    struct err e = {0};
+    json_t *s = store_service_get(f->db, page, id, &e);
+    assert_non_null(s);
+    snprintf(buf, sizeof buf, "%s", json_string_value(json_object_get(s, "status")));
+    json_decref(s);
+    return buf;
+}
+
+static void service_json_has_exactly_the_documented_keys(void **state)
+{
+    struct fixture *f = fx(state);
+    struct err e = {0};
+    int64_t id = add_service(f, f->page, "API", 0, 3, "operational");
+    json_t *s = store_service_get(f->db, f->page, id, &e);
+    assert_non_null(s);
+    static const char *keys[] = {"id",     "name",   "description", "group_id",  "position",
+                                 "hidden", "status", "created_at",  "updated_at"};
+    assert_int_equal(json_object_size(s), sizeof keys / sizeof keys[0]);
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (!json_object_get(s, keys[i])) fail_msg("missing key %s", keys[i]);
+    assert_int_equal(json_integer_value(json_object_get(s, "id")), id);
+    assert_string_equal(json_string_value(json_object_get(s, "name")), "API");
+    assert_string_equal(json_string_value(json_object_get(s, "description")), "");
+    assert_true(json_is_null(json_object_get(s, "group_id")));
+    assert_int_equal(json_integer_value(json_object_get(s, "position")), 3);
+    assert_true(json_is_false(json_object_get(s, "hidden")));
+    assert_string_equal(json_string_value(json_object_get(s, "status")), "operational");
+    assert_true(json_is_string(json_object_get(s, "updated_at")));
+    json_decref(s);
+}
+
+static void grouped_hidden_service_reads_back(void **state)
+{
+    struct fixture *f = fx(state);
+    struct err e = {0};
+    int64_t g = add_group(f, f->page, "Core", 0);
+    struct service_fields sf = {.group_id = g,
+                                .name = "DB",
+                                .description = "Primary",
+                                .status = "degraded_performance",
+                                .position = 1,
+                                .hidden = true};
+    int64_t id = store_service_insert(f->db, f->page, &sf, &e);
+    json_t *s = store_service_get(f->db, f->page, id, &e);
+    assert_int_equal(json_integer_value(json_object_get(s, "group_id")), g);
+    assert_true(json_is_true(json_object_get(s, "hidden")));
+    assert_string_equal(json_string_value(json_object_get(s, "description")), "Primary");
+    assert_string_equal(json_string_value(json_object_get(s, "status")), "degraded_performance");
+    json_decref(s);
+}
+
+static void another_pages_service_is_not_found(void **state)
+{
+    struct fixture *f = fx(state);
+    struct err e = {.code = ERR_INTERNAL};
+    int64_t id = add_service(f, f->other_page, "Theirs", 0, 0, "operational");
+    assert_null(store_service_get(f->db, f->page, id, &e));
+    assert_int_equal(e.code, ERR_OK);
+    assert_int_equal(store_service_delete(f->db, f->page, id, &e), 0);
+    assert_string_equal(status_of(f, f->other_page, id), "operational");
+}
+
+static void list_orders_ungrouped_first_then_group_position_then_position(void **state)
+{
+    struct fixture *f = fx(state);
+    struct err e = {0};
+    int64_t ga = add_group(f, f->page, "A (pos 0)", 0);
+    int64_t gb = add_group(f, f->page, "B (pos 1)", 1);
+    int64_t gc = add_group(f, f->page, "C (pos 0, later id)", 0);
+    /* inserted in a scrambled order */
+    int64_t b0 = add_service(f, f->page, "b0", gb, 0, "operational");
+    int64_t c1 = add_service(f, f->page, "c1", gc, 1, "operational");
+    int64_t u1 = add_service(f, f->page, "u1", 0, 1, "operational");
+    int64_t a5 = add_service(f, f->page, "a5", ga, 5, "operational");
+    int64_t c0 = add_service(f, f->page, "c0", gc, 0, "operational");
+    int64_t u0 = add_service(f, f->page, "u0", 0, 0, "operational");
+    int64_t a5b = add_service(f, f->page, "a5b (same position, later id)", ga, 5, "operational");
+    int64_t a2 = add_service(f, f->page, "a2", ga, 2, "operational");
+    add_service(f, f->other_page, "elsewhere", 0, 0, "operational");
+    int64_t want[] = {u0, u1, a2, a5, a5b, c0, c1, b0};
+    json_t *list = store_services_list(f->db, f->page, 0, 100, &e);
+    assert_non_null(list);
+    assert_int_equal(json_array_size(list), sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        json_t *s = json_array_get(list, i);
+        if (json_integer_value(json_object_get(s, "id")) != want[i])
+            fail_msg("position %zu holds %s", i, json_string_value(json_object_get(s, "name")));
+    }
+    json_decref(list);
+}
+
+static void list_honours_limit_and_offset(void **state)
+{
+    struct fixture *f = fx(state);
+    struct err e = {0};
+    int64_t ids[5];
+    for (int i = 0; i < 5; i++)
+        ids[i] = add_service(f, f->page, "s", 0, i, "operational");
+    json_t *page = store_services_list(f->db, f->page, 1, 2, &e);
+    assert_int_equal(json_array_size(page), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(page, 0), "id")), ids[1]);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(page, 1), "id")), ids[2]);
+    json_decref(page);
+    page = store_services_list(f->db, f->page, 5, 2, &e);
+    assert_int_equal(json_array_size(page), 0);
+    json_decref(page);
+}
+
+static void insert_logs_the_first_status(void **state)
+{
+    struct fixture *f = fx(state);
+    struct err e = {0};
+    int64_t id = add_service(f, f->page, "API", 0, 0, "partial_outage");
+    assert_int_equal(log_rows(f, id), 1);
+    json_t *row = db_query_one(
+        f->db, &e, "SELECT status FROM service_status_log WHERE service_id = ?", "i", id);
+    assert_string_equal(json_string_value(json_object_get(row, "status")), "partial_outage");
+    json_decref(row);
+}
+
+static void set_status_logs_only_real_changes(void **state)
+{
+    struct fixture *f = fx(state);
+    struct err e = {0};
+    int64_t id = add_service(f, f->page, "API", 0, 0, "operational");
+    assert_int_equal(store_service_set_status(f->db, id, "operational", &e), 0);
+    assert_int_equal(log_rows(f, id), 1);
+    assert_int_equal(store_service_set_status(f->db, id, "major_outage", &e), 0);
+    assert_int_equal(log_rows(f, id), 2);
+    assert_string_equal(status_of(f, f->page, id), "major_outage");
+    assert_int_equal(store_service_set_status(f->db, id, "major_outage", &e), 0);
+    assert_int_equal(store_service_set_status(f->db, id, "major_outage", &e), 0);
+    assert_int_equal(log_rows(f, id), 2);
+    assert_int_equal(store_service_set_status(f->db, id, "operational", &e), 0);
+    assert_int_equal(log_rows(f, id), 3);
+    json_t *rows = db_query_all(f->db, &e,
+                                "SELECT status FROM service_status_log WHERE service_id = ? "
+                                "ORDER BY id",
+                                "i", id);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 1), "status")),
+                        "major_outage");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 2), "status")),
+                        "operational");
+    json_decref(rows);
+}
+
+static void set_status_of_a_missing_service_logs_nothing(void **state)
+{
+    struct fixture *f = fx(state);
+    struct err e = {0};
+    assert_int_equal(store_service_set_status(f->db, 99999, "major_outage", &e), 0);
+    assert_int_equal(log_rows(f, 99999), 0);
+}
+
+static void update_writes_fields_and_logs_status_changes_only(void **state)
+{
+    struct fixture *f = fx(state);
+    struct err e = {0};
+    int64_t g = add_group(f, f->page, "G", 0);
+    int64_t id = add_service(f, f->page, "API", 0, 0, "operational");
+    struct service_fields sf = {.group_id = g,
+                                .name = "Public API",
+                                .description = "REST",
+                                .status = "operational",
+                                .position = 4,
+                                .hidden = true};
+    assert_int_equal(store_service_update(f->db, f->page, id, &sf, &e), 0);
+    assert_int_equal(log_rows(f, id), 1);
+    json_t *s = store_service_get(f->db, f->page, id, &e);
+    assert_string_equal(json_string_value(json_object_get(s, "name")), "Public API");
+    assert_string_equal(json_string_value(json_object_get(s, "description")), "REST");
+    assert_int_equal(json_integer_value(json_object_get(s, "group_id")), g);
+    assert_int_equal(json_integer_value(json_object_get(s, "position")), 4);
+    assert_true(json_is_true(json_object_get(s, "hidden")));
+    json_decref(s);
+    sf.status = "degraded_performance";
+    sf.group_id = 0;
+    assert_int_equal(store_service_update(f->db, f->page, id, &sf, &e), 0);
+    assert_int_equal(log_rows(f, id), 2);
+    s = store_service_get(f->db, f->page, id, &e);
+    assert_true(json_is_null(json_object_get(s, "group_id")));
+    assert_string_equal(json_string_value(json_object_get(s, "status")), "degraded_performance");
+    json_decref(s);
+}
+
+static void update_of_another_pages_service_changes_nothing(void **state)
+{
+    struct fixture *f = fx(state);
+    struct err e = {0};
+    int64_t theirs = add_service(f, f->other_page, "Theirs", 0, 0, "operational");
+    struct service_fields sf = {
+        .name = "Hijacked", .description = "", .status = "major_outage", .position = 0};
+    assert_int_equal(store_service_update(f->db, f->page, theirs, &sf, &e), 0);
+    assert_string_equal(status_of(f, f->other_page, theirs), "operational");
+    assert_int_equal(log_rows(f, theirs), 1);
+    json_t *s = store_service_get(f->db, f->other_page, theirs, &e);
+    assert_string_equal(json_string_value(json_object_get(s, "name")), "Theirs");
+    json_decref(s);
+}
+
+static void delete_removes_once(void **state)
+{
+    struct fixture *f = fx(state);
+    struct err e = {0};
+    int64_t id = add_service(f, f->page, "API", 0, 0, "operational");
+    assert_int_equal(store_service_delete(f->db, f->page, id, &e), 1);
+    assert_int_equal(store_service_delete(f->db, f->page, id, &e), 0);
+    assert_null(store_service_get(f->db, f->page, id, &e));
+    assert_int_equal(log_rows(f, id), 0); /* the history goes with it */
+}
+
+static void deleting_a_group_ungroups_its_services(void **state)
+{
+    struct fixture *f = fx(state);
+    struct err e = {0};
+    int64_t g = add_group(f, f->page, "G", 0);
+    int64_t id = add_service(f, f->page, "API", g, 0, "operational");
+    assert_int_equal(db_exec(f->db, &e, NULL, "DELETE FROM groups WHERE id = ?", "i", g), 0);
+    json_t *s = store_service_get(f->db, f->page, id, &e);
+    assert_true(json_is_null(json_object_get(s, "group_id")));
+    json_decref(s);
+}
+
+static void next_position_is_per_group(void **state)
+{
+    struct fixture *f = fx(state);
+    struct err e = {0};
+    int64_t g = add_group(f, f->page, "G", 0);
+    assert_int_equal(store_service_next_position(f->db, f->page, 0, &e), 0);
+    assert_int_equal(store_service_next_position(f->db, f->page, g, &e), 0);
+    add_service(f, f->page, "u", 0, 4, "operational");
+    add_service(f, f->page, "g", g, 1, "operational");
+    add_service(f, f->other_page, "x", 0, 9, "operational");
+    assert_int_equal(store_service_next_position(f->db, f->page, 0, &e), 5);
+    assert_int_equal(store_service_next_position(f->db, f->page, g, &e), 2);
+    assert_int_equal(store_service_next_position(f->db, f->other_page, 0, &e), 10);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(service_json_has_exactly_the_documented_keys),
+        T(grouped_hidden_service_reads_back),
+        T(another_pages_service_is_not_found),
+        T(list_orders_ungrouped_first_then_group_position_then_position),
+        T(list_honours_limit_and_offset),
+        T(insert_logs_the_first_status),
+        T(set_status_logs_only_real_changes),
+        T(set_status_of_a_missing_service_logs_nothing),
+        T(update_writes_fields_and_logs_status_changes_only),
+        T(update_of_another_pages_service_changes_nothing),
+        T(delete_removes_once),
+        T(deleting_a_group_ungroups_its_services),
+        T(next_position_is_per_group),
+    };
+    return cmocka_run_group_tests_name("store/services", tests, NULL, NULL);
+}
