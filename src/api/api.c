@@ -103,4 +103,5 @@ void api_register(void)
     router_add(api_delivery_routes);
     router_add(api_page_routes);
     router_add(api_openapi_routes);
+    router_add(api_metrics_routes);
 }

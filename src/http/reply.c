@@ -7,16 +7,36 @@
  */
 #include "http/reply.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/utf8.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include <event2/buffer.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static html_error_fn html_error;
+
+/* Request counters by status class and a latency histogram, registered once. */
+static struct metric *m_status[6], *m_latency;
+static pthread_once_t metrics_once = PTHREAD_ONCE_INIT;
+
+static void register_metrics(void)
+{
+    static const char *labels[] = {"", "code=\"1xx\"", "code=\"2xx\"", "code=\"3xx\"",
+                                   "code=\"4xx\"", "code=\"5xx\""};
+    for (int i = 1; i < 6; i++)
+        m_status[i] = metrics_counter("pharos_http_requests_total",
+                                      "HTTP requests answered, by status class", labels[i]);
+    static const double bounds[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                    0.05,   0.1,   0.25,   0.5,   1,    2.5};
+    m_latency = metrics_histogram("pharos_http_request_duration_seconds",
+                                  "Time from request received to response queued", "", bounds,
+                                  sizeof bounds / sizeof bounds[0]);
+}
 
 void reply_set_html_error(html_error_fn fn)
 {
@@ -78,6 +98,10 @@ static void send_reply(struct req *r, int status, struct evbuffer *body)
     size_t bytes = body ? evbuffer_get_length(body) : 0;
     evhttp_send_reply(r->ev, status, reason(status), body);
     int64_t us = time_mono_us() - r->start_us;
+    pthread_once(&metrics_once, register_metrics);
+    if (status >= 100 && status < 600)
+        metrics_add(m_status[status / 100], 1);
+    metrics_observe(m_latency, us / 1e6);
     log_info("%s %s %s %d %zu %.3fms", r->id, req_method_name(r->method), r->path, status, bytes,
              us / 1000.0);
     for (int i = 0; i < r->nscratch; i++)

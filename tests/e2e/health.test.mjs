@@ -38,3 +38,13 @@ test('SIGTERM shuts the server down cleanly', async () => {
   assert.match(s.log, /shutting down/);
   s.cleanup();
 });
+
+test('GET /metrics serves Prometheus text to loopback clients', async () => {
+  await request(server, 'GET', '/healthz');
+  const r = await request(server, 'GET', '/metrics');
+  assert.equal(r.status, 200);
+  assert.match(r.headers['content-type'], /^text\/plain; version=0\.0\.4/);
+  assert.match(r.text, /# TYPE pharos_http_requests_total counter/);
+  assert.match(r.text, /pharos_http_requests_total\{code="2xx"\} [1-9]\d*/);
+  assert.match(r.text, /pharos_http_request_duration_seconds_bucket\{le="\+Inf"\} [1-9]/);
+});
