@@ -90,6 +90,21 @@ static int listen_socket(const char *host, int port, int *bound_port, struct err
     return fd;
 }
 
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+    struct http_server *s = arg;
+    (void)what;
+    log_info("received %s, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    event_base_loopbreak(s->main_base);
+}
+
+static void on_stop(evutil_socket_t fd, short what, void *arg)
+{
+    struct http_server *s = arg;
+    (void)fd, (void)what;
+    event_base_loopbreak(s->main_base);
+}
+
 int http_server_new(const struct http_server_opts *opts, struct http_server **out, struct err *e)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -103,6 +118,19 @@ int http_server_new(const struct http_server_opts *opts, struct http_server **ou
         free(s);
         return -1;
     }
+    /* Signals are caught from here on, so a SIGTERM sent as soon as the server
+     * says it listens already means a clean shutdown. */
+    s->main_base = event_base_new();
+    if (!s->main_base) {
+        http_server_free(s);
+        return err_set(e, ERR_INTERNAL, "cannot create the main event loop");
+    }
+    s->sig_term = evsignal_new(s->main_base, SIGTERM, on_signal, s);
+    s->sig_int = evsignal_new(s->main_base, SIGINT, on_signal, s);
+    s->stop_ev = event_new(s->main_base, -1, 0, on_stop, s);
+    evsignal_add(s->sig_term, NULL);
+    evsignal_add(s->sig_int, NULL);
+    signal(SIGPIPE, SIG_IGN);
     *out = s;
     return 0;
 }
@@ -315,37 +343,11 @@ static int worker_setup(struct http_server *s, struct worker *w, int index, stru
     return 0;
 }
 
-static void on_signal(evutil_socket_t sig, short what, void *arg)
-{
-    struct http_server *s = arg;
-    (void)what;
-    log_info("received %s, shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
-    event_base_loopbreak(s->main_base);
-}
-
-static void on_stop(evutil_socket_t fd, short what, void *arg)
-{
-    struct http_server *s = arg;
-    (void)fd, (void)what;
-    event_base_loopbreak(s->main_base);
-}
-
 int http_server_run(struct http_server *s, struct err *e)
 {
     int rc = -1;
     int n = s->opts.threads;
     s->workers = xcalloc((size_t)n, sizeof *s->workers);
-    s->main_base = event_base_new();
-    if (!s->main_base) {
-        err_set(e, ERR_INTERNAL, "cannot create the main event loop");
-        goto out;
-    }
-    s->sig_term = evsignal_new(s->main_base, SIGTERM, on_signal, s);
-    s->sig_int = evsignal_new(s->main_base, SIGINT, on_signal, s);
-    s->stop_ev = event_new(s->main_base, -1, 0, on_stop, s);
-    evsignal_add(s->sig_term, NULL);
-    evsignal_add(s->sig_int, NULL);
-    signal(SIGPIPE, SIG_IGN);
     for (int i = 0; i < n; i++)
         if (worker_setup(s, &s->workers[i], i, e) != 0)
             goto out;
