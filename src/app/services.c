@@ -9,6 +9,7 @@
 #include "store/groups.h"
 #include "store/services.h"
 #include <stdlib.h>
+#include <string.h>
 
 static int not_found(int64_t id, struct err *e)
 {
@@ -159,13 +160,24 @@ int app_service_set_status(struct app_ctx *c, int64_t id, const char *status, js
         db_rollback(c->db);
         return e->code ? -1 : not_found(id, e);
     }
-    json_decref(s);
-    if (store_service_set_status(c->db, id, status_name(st), e) != 0 ||
-        app_audit(c, "service.status", id, status_name(st), e) != 0) {
+    /* Setting the status it already has changes nothing: no write, no audit, no fsync. */
+    if (strcmp(json_string_value(json_object_get(s, "status")), status_name(st)) == 0) {
         db_rollback(c->db);
+        *out = s;
+        return 0;
+    }
+    json_decref(s);
+    /* The reply is read inside the transaction, on the writer's warm cache. */
+    if (store_service_set_status(c->db, id, status_name(st), e) != 0 ||
+        app_audit(c, "service.status", id, status_name(st), e) != 0 ||
+        !(s = store_service_get(c->db, c->page_id, id, e))) {
+        db_rollback(c->db);
+        return e->code ? -1 : not_found(id, e);
+    }
+    if (app_commit(c, true, e) != 0) {
+        json_decref(s);
         return -1;
     }
-    if (app_commit(c, true, e) != 0)
-        return -1;
-    return app_service_get(c, id, out, e);
+    *out = s;
+    return 0;
 }

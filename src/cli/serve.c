@@ -92,13 +92,14 @@ int cmd_serve(int argc, char **argv)
     if (http_server_new(&opts, &srv, &e) != 0)
         goto fail;
     api_register();
-    if (scheduler_start(&app, &background.scheduler, &e) != 0)
-        goto fail;
-    app.on_work = on_work;
     log_info("pharos serving %s (listening on %s:%d, %ld threads, database %s)", cfg.base_url,
              cfg.listen_host, http_server_port(srv), cfg.threads, cfg.database);
     log_info("status page: %s/  admin console: %s/admin/  API: %s/admin/api/v1/", cfg.base_url,
              cfg.base_url, cfg.base_url);
+    /* started after the startup lines so that nothing comes between them */
+    if (scheduler_start(&app, &background.scheduler, &e) != 0)
+        goto fail;
+    app.on_work = on_work;
     if (http_server_run(srv, &e) != 0)
         goto fail;
     log_info("stopped");

@@ -19,6 +19,7 @@
 #define PHAROS_BUF_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 struct buf {
     char *data;  /* NULL until the first append or reserve */
@@ -41,9 +42,22 @@ void buf_reset(struct buf *b);
  * `full`) when LEN + N would pass MAX. */
 int buf_reserve(struct buf *b, size_t n);
 
+/* buf_append()'s path when B must grow (or refuse); call buf_append() instead. */
+int buf_append_grow(struct buf *b, const void *p, size_t n);
+
 /* Appends N bytes from P. Returns 0, or -1 when that would pass MAX: then B is unchanged
- * but for `full`, which is set. */
-int buf_append(struct buf *b, const void *p, size_t n);
+ * but for `full`, which is set. Inline: appending into room already there is a memcpy. */
+static inline int buf_append(struct buf *b, const void *p, size_t n)
+{
+    if (n < b->cap - b->len) { /* cap ≤ max + 1, so this never passes MAX */
+        if (n)
+            memcpy(b->data + b->len, p, n);
+        b->len += n;
+        b->data[b->len] = '\0';
+        return 0;
+    }
+    return buf_append_grow(b, p, n);
+}
 
 /* buf_append() of the C string S. */
 int buf_puts(struct buf *b, const char *s);

@@ -122,18 +122,25 @@ static void pop(struct text *x)
     buf_truncate(&x->cont, m->prefix);
 }
 
+/* At the start of a line, writes its prefix; the lines after it get `cont`. */
+static void begin_line(struct text *x)
+{
+    if (!x->bol)
+        return;
+    buf_append(&x->out, x->first.data, x->first.len);
+    buf_truncate(&x->first, 0);
+    buf_append(&x->first, x->cont.data, x->cont.len);
+    x->bol = false;
+}
+
 /* Appends S/N to the output, starting each line with the prefix. */
 static void put(struct text *x, const char *s, size_t n)
 {
     while (n) {
         const char *nl = memchr(s, '\n', n);
         size_t k = nl ? (size_t)(nl - s) : n;
-        if (k && x->bol) {
-            buf_append(&x->out, x->first.data, x->first.len);
-            buf_truncate(&x->first, 0);
-            buf_append(&x->first, x->cont.data, x->cont.len);
-            x->bol = false;
-        }
+        if (k)
+            begin_line(x);
         buf_append(&x->out, s, k);
         if (nl) {
             buf_putc(&x->out, '\n');
@@ -236,6 +243,7 @@ static void enter(struct text *x, cmark_node *n, cmark_node_type type)
         break;
     case CMARK_NODE_LINK:
     case CMARK_NODE_IMAGE:
+        begin_line(x); /* so the mark holds just the link text */
         push(x);
         break;
     default: /* raw HTML is dropped; emphasis is just its text */

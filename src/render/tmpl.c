@@ -9,6 +9,8 @@
  * names are looked up with json_object_get() on strings prepared at compile
  * time, numbers are formatted in a local array, and output goes straight into
  * the caller's struct buf, whose sticky `full` flag is checked after each node.
+ * Recursion is bounded by TMPL_MAX_OPEN sections and TMPL_MAX_PARTIAL_DEPTH
+ * partials, and the work of one render by TMPL_MAX_STEPS.
  *
  * Indentation of standalone partials follows the spec's textual definition
  * (each line of the partial starts with the tag's indentation) without
@@ -58,16 +60,9 @@ static const struct entity html_entity[128] = {
     ['\''] = ENT("&#39;"), ['`'] = ENT("&#96;"), ['='] = ENT("&#61;"),
 };
 
-/* XML 1.0 forbids C0 controls but tab, LF and CR: an empty entity drops them. */
 static const struct entity xml_entity[128] = {
-    [0x00] = ENT(""), [0x01] = ENT(""), [0x02] = ENT(""), [0x03] = ENT(""), [0x04] = ENT(""),
-    [0x05] = ENT(""), [0x06] = ENT(""), [0x07] = ENT(""), [0x08] = ENT(""), [0x0b] = ENT(""),
-    [0x0c] = ENT(""), [0x0e] = ENT(""), [0x0f] = ENT(""), [0x10] = ENT(""), [0x11] = ENT(""),
-    [0x12] = ENT(""), [0x13] = ENT(""), [0x14] = ENT(""), [0x15] = ENT(""), [0x16] = ENT(""),
-    [0x17] = ENT(""), [0x18] = ENT(""), [0x19] = ENT(""), [0x1a] = ENT(""), [0x1b] = ENT(""),
-    [0x1c] = ENT(""), [0x1d] = ENT(""), [0x1e] = ENT(""), [0x1f] = ENT(""),
-    ['&'] = ENT("&amp;"), ['<'] = ENT("&lt;"), ['>'] = ENT("&gt;"), ['"'] = ENT("&quot;"),
-    ['\''] = ENT("&apos;"),
+    ['&'] = ENT("&amp;"),  ['<'] = ENT("&lt;"),   ['>'] = ENT("&gt;"),
+    ['"'] = ENT("&quot;"), ['\''] = ENT("&apos;"),
 };
 
 static void put_html(struct buf *b, const char *s, size_t n)
@@ -121,11 +116,13 @@ static void put_xml(struct buf *b, const char *str, size_t n)
     while (i < n) {
         const struct entity *ent = NULL;
         if (s[i] < 0x80) {
-            if (!xml_entity[s[i]].s) {
+            /* XML 1.0 forbids the C0 controls but tab, LF and CR: they are dropped */
+            bool drop = s[i] < 0x20 && s[i] != '\t' && s[i] != '\n' && s[i] != '\r';
+            if (!drop && !xml_entity[s[i]].s) {
                 i++;
                 continue;
             }
-            ent = &xml_entity[s[i]];
+            ent = drop ? NULL : &xml_entity[s[i]];
             skip = 1;
         } else {
             size_t len = xml_char(s + i, n - i, &skip);
@@ -155,26 +152,79 @@ static void put_escaped(struct render *r, const char *s, size_t n, bool escape)
 
 /* ---- values ---- */
 
+/* Writes the decimal digits of V into the end of BUF (size ≥ 21); returns where they start. */
+static char *format_u64(char *end, uint64_t v)
+{
+    do
+        *--end = (char)('0' + v % 10);
+    while (v /= 10);
+    return end;
+}
+
+static size_t format_integer(char out[32], json_int_t v)
+{
+    char tmp[24], *end = tmp + sizeof tmp;
+    char *p = format_u64(end, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
+    if (v < 0)
+        *--p = '-';
+    memcpy(out, p, (size_t)(end - p));
+    return (size_t)(end - p);
+}
+
+/*
+ * The shortest decimal that reads back as D. Values that are a whole number of
+ * millionths below 10^9 (uptime percentages, response times…) are done with
+ * integer arithmetic; others with printf at 15, 16 then 17 significant digits.
+ */
+static size_t format_real(char out[40], double d)
+{
+    double scale = 1;
+    for (int k = 0; k <= 6; k++, scale *= 10) {
+        double m = d * scale;
+        if (!(m > -9e15 && m < 9e15) || !(d > -1e9 && d < 1e9))
+            break;
+        int64_t r = (int64_t)(m + (m >= 0 ? 0.5 : -0.5));
+        if ((double)r / scale != d)
+            continue;
+        char tmp[32], *end = tmp + sizeof tmp;
+        char *p = format_u64(end, r < 0 ? 0 - (uint64_t)r : (uint64_t)r);
+        while (end - p <= k) /* at least one digit before the point */
+            *--p = '0';
+        size_t n = 0, digits = (size_t)(end - p);
+        if (r < 0)
+            out[n++] = '-';
+        memcpy(out + n, p, digits - (size_t)k);
+        n += digits - (size_t)k;
+        if (k) {
+            out[n++] = '.';
+            memcpy(out + n, end - k, (size_t)k);
+            n += (size_t)k;
+        }
+        return n;
+    }
+    int n = 0;
+    for (int prec = 15; prec <= 17; prec++) {
+        n = snprintf(out, 40, "%.*g", prec, d);
+        if (strtod(out, NULL) == d)
+            break;
+    }
+    return (size_t)n;
+}
+
 static void put_value(struct render *r, const json_t *v, bool escape)
 {
     char num[40];
-    int n;
+    size_t n;
     switch (v ? json_typeof(v) : JSON_NULL) {
     case JSON_STRING:
         put_escaped(r, json_string_value(v), json_string_length(v), escape);
         return;
     case JSON_INTEGER:
-        n = snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        n = format_integer(num, json_integer_value(v));
         break;
-    case JSON_REAL: {
-        double d = json_real_value(v);
-        for (int prec = 15; prec <= 17; prec++) { /* the shortest that reads back the same */
-            n = snprintf(num, sizeof num, "%.*g", prec, d);
-            if (strtod(num, NULL) == d)
-                break;
-        }
+    case JSON_REAL:
+        n = format_real(num, json_real_value(v));
         break;
-    }
     case JSON_TRUE:
         buf_append(r->out, "true", 4);
         return;
@@ -184,7 +234,7 @@ static void put_value(struct render *r, const json_t *v, bool escape)
     default: /* null, objects and arrays render as nothing */
         return;
     }
-    buf_append(r->out, num, (size_t)n);
+    buf_append(r->out, num, n);
 }
 
 /* The value NODE names in the current context stack, or NULL. */
@@ -238,9 +288,10 @@ static void flush_indent(struct render *r, struct indent *in)
     }
 }
 
-static void put_text(struct render *r, struct indent *in, const char *s, size_t n)
+static void put_text(struct render *r, struct indent *in, const char *s, size_t n, bool newline)
 {
-    if (!in->active) {
+    if (!in->active || !newline) {
+        flush_indent(r, in);
         buf_append(r->out, s, n);
         return;
     }
@@ -332,7 +383,7 @@ static int render_range(struct render *r, const struct tmpl *t, uint32_t from, u
             return -1;
         switch ((enum tmpl_node_kind)node->kind) {
         case NODE_TEXT:
-            put_text(r, in, t->src + node->off, node->len);
+            put_text(r, in, t->src + node->off, node->len, node->newline);
             break;
         case NODE_VAR:
         case NODE_RAW:

@@ -15,7 +15,7 @@
 #include "render/tmpl.h"
 
 enum tmpl_node_kind {
-    NODE_TEXT,     /* off/len: text to copy */
+    NODE_TEXT,     /* off/len: text to copy; newline */
     NODE_VAR,      /* {{name}}: name/nseg */
     NODE_RAW,      /* {{{name}}}, {{&name}}: name/nseg */
     NODE_SECTION,  /* {{#name}}: name/nseg; body up to end */
@@ -26,6 +26,7 @@ enum tmpl_node_kind {
 struct tmpl_node {
     uint8_t kind;
     uint8_t standalone; /* the tag had its line to itself (sections, partials) */
+    uint8_t newline;    /* text: holds a '\n' (only then can indentation apply inside it) */
     uint16_t nseg;      /* parts of a dotted name; 0 for "." */
     uint32_t name;      /* offset of the first part in the names pool */
     uint32_t off, len;  /* span of src */

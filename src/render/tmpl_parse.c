@@ -86,6 +86,7 @@ static void add_text(struct parser *p, size_t from, size_t to)
     struct tmpl_node *n = add_node(p, NODE_TEXT);
     n->off = (uint32_t)from;
     n->len = (uint32_t)(to - from);
+    n->newline = memchr(p->t->src + from, '\n', to - from) != NULL;
 }
 
 static bool is_space(char c)

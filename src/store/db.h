@@ -5,9 +5,11 @@
  * connection and cached by the address of their SQL text, so SQL passed to
  * db_stmt() and the query helpers must be string literals.
  *
- * Writes: db_begin() takes a process-wide write lock and BEGIN IMMEDIATE, so
- * writers queue on a mutex rather than SQLite's sleeping busy handler;
+ * Writes: db_begin() takes the process-wide lock of the database's one writer
+ * connection and BEGIN IMMEDIATE; until db_commit()/db_rollback() every query
+ * on this db runs on that writer (and so sees the transaction's own writes).
  * db_commit() returns only when the commit is on disk (WAL, synchronous=FULL).
+ * Statements obtained inside a transaction must not be used after it ends.
  *
  * Bind formats (db_exec, db_query_*): one letter per argument —
  *   'i' int64_t, 'I' int64_t or NULL when 0, 's' const char * (NULL → SQL NULL), 'b' bool (int).
@@ -31,6 +33,7 @@ struct db;
 int db_open(const char *url, struct db **out, struct err *e);
 /* Closes the connection and its cached statements; NULL is a no-op. */
 void db_close(struct db *db);
+/* The connection queries run on now: the thread's reader, or the writer inside a transaction. */
 sqlite3 *db_handle(struct db *db);
 
 /* Applies the embedded migrations not yet applied. Returns 0, or -1 with E filled. */

@@ -109,6 +109,8 @@ static void renders_plain_text(void **state)
     TEXT("**Investigating** - we are looking into [elevated errors](https://e.com/x) on the *API*.",
          "Investigating - we are looking into elevated errors (https://e.com/x) on the API.");
     TEXT("See <https://e.com> or <ops@e.com>.", "See https://e.com or ops@e.com.");
+    TEXT("- <https://e.com>\n- [x](https://e.com/x)\n\n> <https://e.com/q>",
+         "- https://e.com\n- x (https://e.com/x)\n\n> https://e.com/q");
     TEXT("# Title\n\nFirst paragraph\nwraps.\n\nSecond &amp; last &lt;3",
          "Title\n\nFirst paragraph\nwraps.\n\nSecond & last <3");
     TEXT("- a\n- b\n  - c\n- d", "- a\n- b\n  - c\n- d");
