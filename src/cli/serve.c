@@ -8,6 +8,7 @@
  * and stop after its workers have exited, so on_work never sees a stopped one.
  */
 #include "api/api.h"
+#include "web/web.h"
 #include "app/pages.h"
 #include "app/scheduler.h"
 #include "cli/cli.h"
@@ -92,6 +93,7 @@ int cmd_serve(int argc, char **argv)
     if (http_server_new(&opts, &srv, &e) != 0)
         goto fail;
     api_register();
+    web_register();
     log_info("pharos serving %s (listening on %s:%d, %ld threads, database %s)", cfg.base_url,
              cfg.listen_host, http_server_port(srv), cfg.threads, cfg.database);
     log_info("status page: %s/  admin console: %s/admin/  API: %s/admin/api/v1/", cfg.base_url,

@@ -48,3 +48,17 @@ test('GET /metrics serves Prometheus text to loopback clients', async () => {
   assert.match(r.text, /pharos_http_requests_total\{code="2xx"\} [1-9]\d*/);
   assert.match(r.text, /pharos_http_request_duration_seconds_bucket\{le="\+Inf"\} [1-9]/);
 });
+
+test('static assets are served from the binary with an ETag and 304', async () => {
+  const r = await request(server, 'GET', '/static/favicon.svg');
+  assert.equal(r.status, 200);
+  assert.equal(r.headers['content-type'], 'image/svg+xml');
+  assert.match(r.text, /^<svg /);
+  const etag = r.headers.etag;
+  assert.match(etag, /^"[0-9a-f]{32}"$/);
+  const again = await request(server, 'GET', '/static/favicon.svg', { headers: { 'If-None-Match': etag } });
+  assert.equal(again.status, 304);
+  assert.equal(again.text, '');
+  for (const p of ['/static/nope.css', '/static/../src/main.c', '/static/%2e%2e/Makefile'])
+    assert.equal((await request(server, 'GET', p)).status, 404, p);
+});

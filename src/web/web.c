@@ -1,0 +1,9 @@
+/*
+ * web — registration of the web route tables. See web.h.
+ */
+#include "web/web.h"
+
+void web_register(void)
+{
+    router_add(web_static_routes);
+}
