@@ -11,7 +11,7 @@
 
 CC      ?= cc
 B       ?= build
-PKGS    := libevent libevent_pthreads sqlite3 jansson libcmark libsodium inih libcurl libcrypto
+PKGS    := libevent libevent_pthreads sqlite3 jansson libcmark libsodium inih libcurl libcrypto zlib
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -131,7 +131,7 @@ fuzz:
 E2E ?= tests/e2e/
 e2e: $(B)/pharos $(B)/asan/pharos
 	PHAROS_BIN=$(CURDIR)/$(B)/asan/pharos ASAN_OPTIONS=detect_leaks=1 \
-	  node --test --test-concurrency=2 $(E2E)
+	  node --test --test-concurrency=2 --test-timeout=180000 $(E2E)
 
 test: deps-test
 	@$(MAKE) --no-print-directory all asan

@@ -16,6 +16,8 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "core/xalloc.h"
+#include "render/snapshot.h"
+#include "render/tmpl_set.h"
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -25,6 +27,15 @@ enum { MAX_BODY = 1 << 20, MAX_HEADERS = 16 << 10, TIMEOUT_S = 30 };
 static struct background {
     struct scheduler *scheduler;
 } background;
+
+/* The public snapshots (render/snapshot.h): every public change marks its page dirty. */
+static struct snapshot_registry *snapshots;
+
+static void on_public_change(struct app *app, int64_t page_id)
+{
+    (void)app;
+    snapshot_mark_dirty(snapshots, page_id);
+}
 
 static void on_work(struct app *app)
 {
@@ -69,6 +80,7 @@ int cmd_serve(int argc, char **argv)
     struct app app = {0};
     struct db *db = NULL;
     struct http_server *srv = NULL;
+    struct tmpl_set *tmpls = NULL;
     struct err e = {0};
     int rc = EXIT_FAIL;
     if (cli_args_parse(argc, argv, flags, "serve", &a) != 0)
@@ -92,6 +104,14 @@ int cmd_serve(int argc, char **argv)
     };
     if (http_server_new(&opts, &srv, &e) != 0)
         goto fail;
+    config_bound_port(&cfg, http_server_port(srv));
+    tmpls = tmpl_set_new_embedded("templates/");
+    snapshots = snapshot_registry_new(
+        &(struct snap_renderer){.tmpls = tmpls, .base_url = cfg.base_url}, cfg.database);
+    if (snapshot_registry_start(snapshots, &e) != 0)
+        goto fail;
+    app.on_public_change = on_public_change;
+    web_public_init(snapshots);
     api_register();
     web_register();
     log_info("pharos serving %s (listening on %s:%d, %ld threads, database %s)", cfg.base_url,
@@ -112,6 +132,10 @@ fail:
 out:
     background_stop(&app);
     http_server_free(srv);
+    app.on_public_change = NULL;
+    snapshot_registry_free(snapshots);
+    snapshots = NULL;
+    tmpl_set_free(tmpls);
     router_reset();
     db_close(db);
     config_free(&cfg);

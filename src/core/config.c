@@ -37,6 +37,8 @@ static const struct key keys[] = {
     S("storage", "database", database),
     S("security", "secret_key_file", secret_key_file),
     B("security", "allow_private_targets", allow_private_targets),
+    I("security", "session_idle_seconds", session_idle_s, 1, 30L * 86400),
+    I("security", "session_max_seconds", session_max_s, 1, 365L * 86400),
     S("email", "smtp_url", smtp_url),
     S("email", "username", smtp_username),
     S("email", "password", smtp_password),
@@ -77,6 +79,8 @@ void config_init(struct config *c)
     set_str(&c->twitter_api_base, "https://api.twitter.com");
     c->notify_concurrency = 64;
     c->subscribe_per_ip_hour = 10;
+    c->session_idle_s = 30 * 60;
+    c->session_max_s = 12 * 3600;
 }
 
 void config_free(struct config *c)
@@ -327,6 +331,7 @@ int config_finish(struct config *c, struct err *e)
         char *b = xasprintf("http://%s", c->listen);
         set_str(&c->base_url, b);
         free(b);
+        c->base_url_derived = true;
     }
     if (strncmp(c->base_url, "http://", 7) != 0 && strncmp(c->base_url, "https://", 8) != 0)
         return err_set(e, ERR_INVALID, "[server] base_url must start with http:// or https://, not \"%s\"",
@@ -356,4 +361,14 @@ int config_finish(struct config *c, struct err *e)
         free(f);
     }
     return 0;
+}
+
+void config_bound_port(struct config *c, int port)
+{
+    if (!c->base_url_derived || c->listen_port != 0)
+        return;
+    const char *colon = strrchr(c->listen, ':');
+    char *b = xasprintf("http://%.*s:%d", (int)(colon - c->listen), c->listen, port);
+    set_str(&c->base_url, b);
+    free(b);
 }

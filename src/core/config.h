@@ -24,6 +24,8 @@ struct config {
     /* [security] */
     char *secret_key_file;
     bool allow_private_targets;
+    long session_idle_s; /* console session: idle expiry (security.session_idle_seconds) */
+    long session_max_s;  /* console session: absolute expiry (security.session_max_seconds) */
     /* [email] */
     char *smtp_url, *smtp_username, *smtp_password, *email_from;
     /* [sms] */
@@ -41,6 +43,7 @@ struct config {
     /* derived by config_finish() */
     char *listen_host; /* "127.0.0.1", "::" */
     int listen_port;
+    bool base_url_derived; /* base_url came from listen, not from configuration */
 };
 
 void config_init(struct config *c);
@@ -55,5 +58,7 @@ int config_set(struct config *c, const char *key, const char *value, const char 
                struct err *e);
 /* Validates the whole and fills derived values. */
 int config_finish(struct config *c, struct err *e);
+/* Once the server is bound: a base_url derived from a listen port of 0 gets the real PORT. */
+void config_bound_port(struct config *c, int port);
 
 #endif

@@ -101,7 +101,8 @@ test('serve creates the data directory, the database and a 0600 secret key', asy
   assert.match(s.log, /applied migration migrations\/0001/);
   assert.equal(statSync(path.join(dataDir, 'secret.key')).mode & 0o777, 0o600);
   assert.equal(statSync(path.join(dataDir, 'secret.key')).size, 32);
-  assert.match(s.log, /status page: http:\/\/127\.0\.0\.1:\d+\//);
+  for (let i = 0; i < 100 && !/status page:/.test(s.log); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(s.log.includes(`status page: http://127.0.0.1:${s.port}/`), s.log);
   await s.stop();
 });
 

@@ -7,9 +7,18 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import http from 'node:http';
+import { after } from 'node:test';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const BIN = process.env.PHAROS_BIN || path.join(root, 'build/pharos');
+
+// Every server started by this test file; killed when its tests are over (or the process
+// exits), so a failed assertion that skips a stop() can never leave a server running
+// and hang the run.
+const live = new Set();
+function killAll() { for (const p of live) { try { p.kill('SIGKILL'); } catch { /* gone */ } } }
+after(killAll);
+process.on('exit', killAll);
 
 export function tempDir(prefix = 'pharos-e2e-') {
   return mkdtempSync(path.join(tmpdir(), prefix));
@@ -39,7 +48,8 @@ export async function startServer({ dataDir = tempDir(), env = {}, args = [], th
     proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`pharos exited ${code}:\n${log}`)); });
   });
   proc.stdout.resume();
-  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  live.add(proc);
+  const exited = new Promise((resolve) => proc.on('exit', (code, signal) => { live.delete(proc); resolve({ code, signal }); }));
   const server = {
     proc, port, dataDir, url: `http://127.0.0.1:${port}`,
     get log() { return log; },
