@@ -20,7 +20,8 @@ static const char *str_of(json_t *o, const char *key)
     return s ? s : "";
 }
 
-int events_not_found(enum event_kind k, int64_t id, struct err *e)
+/* Fills E with "no incident with id N on this page" (404) and returns -1. */
+static int not_found(enum event_kind k, int64_t id, struct err *e)
 {
     return err_set(e, ERR_NOT_FOUND, "no %s with id %lld on this page", event_kind_name(k),
                    (long long)id);
@@ -197,7 +198,7 @@ int events_get(struct app_ctx *c, enum event_kind k, int64_t id, json_t **out, s
         return -1;
     json_t *ev = store_event_get(c->db, c->page_id, k, id, e);
     if (!ev)
-        return e->code ? -1 : events_not_found(k, id, e);
+        return e->code ? -1 : not_found(k, id, e);
     json_t *full = with_details(c, ev, e);
     json_decref(ev);
     if (!full)
@@ -452,7 +453,7 @@ int events_post_update(struct app_ctx *c, enum event_kind k, int64_t id, json_t 
     int found = store_event_load(c->db, c->page_id, k, id, &row, e);
     if (found <= 0) {
         if (found == 0)
-            events_not_found(k, id, e);
+            not_found(k, id, e);
         goto rollback;
     }
     if (stage_parse(k, row.stage, &from) != 0) {
@@ -488,7 +489,7 @@ int events_edit(struct app_ctx *c, enum event_kind k, int64_t id, const struct e
     int found = store_event_load(c->db, c->page_id, k, id, &row, e);
     if (found <= 0) {
         if (found == 0)
-            events_not_found(k, id, e);
+            not_found(k, id, e);
         goto fail;
     }
     if ((check && check(&row, ed, e) != 0) ||
@@ -513,7 +514,7 @@ int events_delete(struct app_ctx *c, enum event_kind k, int64_t id, struct err *
     int found = store_event_load(c->db, c->page_id, k, id, &row, e);
     if (found <= 0) {
         if (found == 0)
-            events_not_found(k, id, e);
+            not_found(k, id, e);
         goto fail;
     }
     if (stage_parse(k, row.stage, &st) == 0 && events_stage_holds(k, st) &&

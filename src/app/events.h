@@ -127,7 +127,4 @@ int events_delete(struct app_ctx *c, enum event_kind k, int64_t id, struct err *
  * background workers (app->on_work) so notifications and schedules move at once. */
 int events_commit(struct app_ctx *c, struct err *e);
 
-/* Fills E with "no incident with id N on this page" (404) and returns -1. */
-int events_not_found(enum event_kind k, int64_t id, struct err *e);
-
 #endif

@@ -25,10 +25,14 @@ test('unknown paths answer 404 and wrong methods 405 with Allow', async () => {
   const a = await request(server, 'GET', '/admin/api/v1/nope');
   assert.equal(a.status, 404);
   assert.equal(a.json.error.code, 'not_found');
-  const b = await request(server, 'DELETE', '/healthz');
+  const b = await request(server, 'DELETE', '/healthz', { headers: { Accept: 'application/json' } });
   assert.equal(b.status, 405);
   assert.match(b.headers.allow, /GET/);
   assert.equal(b.json.error.code, 'method_not_allowed');
+  // Outside the APIs, people get an HTML page.
+  const c = await request(server, 'GET', '/no/such/page');
+  assert.equal(c.status, 404);
+  assert.match(c.headers['content-type'], /^text\/html/);
 });
 
 test('SIGTERM shuts the server down cleanly', async () => {

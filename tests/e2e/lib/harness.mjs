@@ -7,18 +7,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import http from 'node:http';
-import { after } from 'node:test';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const BIN = process.env.PHAROS_BIN || path.join(root, 'build/pharos');
 
-// Every server started by this test file; killed when its tests are over (or the process
-// exits), so a failed assertion that skips a stop() can never leave a server running
-// and hang the run.
+// Every server started by this test file. A started server does not keep the test
+// process alive (it is unref'd while idle, and ref'd again while we wait on it), and
+// whatever is still running when the process exits is killed: a failed assertion that
+// skips a stop() can never leave a server running or hang the run.
 const live = new Set();
-function killAll() { for (const p of live) { try { p.kill('SIGKILL'); } catch { /* gone */ } } }
-after(killAll);
-process.on('exit', killAll);
+process.on('exit', () => { for (const p of live) { try { p.kill('SIGKILL'); } catch { /* gone */ } } });
+function hold(proc, on) {
+  for (const h of [proc, proc.stdout, proc.stderr]) (on ? h.ref : h.unref)?.call(h);
+}
 
 export function tempDir(prefix = 'pharos-e2e-') {
   return mkdtempSync(path.join(tmpdir(), prefix));
@@ -49,15 +50,20 @@ export async function startServer({ dataDir = tempDir(), env = {}, args = [], th
   });
   proc.stdout.resume();
   live.add(proc);
+  hold(proc, false);
   const exited = new Promise((resolve) => proc.on('exit', (code, signal) => { live.delete(proc); resolve({ code, signal }); }));
   const server = {
     proc, port, dataDir, url: `http://127.0.0.1:${port}`,
     get log() { return log; },
     exited,
     // Graceful stop (SIGTERM); resolves with the exit status.
-    async stop() { if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM'); return exited; },
+    async stop() {
+      hold(proc, true);
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+      return exited;
+    },
     // Crash stop (SIGKILL).
-    async kill9() { proc.kill('SIGKILL'); return exited; },
+    async kill9() { hold(proc, true); proc.kill('SIGKILL'); return exited; },
     cleanup() { rmSync(dataDir, { recursive: true, force: true }); },
   };
   return server;
