@@ -8,6 +8,9 @@ import { startTwoPages, stopClean, otherApi, sqlite, assertError, assertBadPagin
 
 const KEYS = ['id', 'update_id', 'event_id', 'channel', 'recipient', 'state', 'attempts', 'last_error', 'created_at', 'sent_at'];
 const T0 = 1790000000; // 2026-09-21T…Z
+// Rows that are not finished are not due (next attempt and lease far ahead), so the
+// running dispatcher leaves them alone while this suite reads them.
+const LATER = 4102444800; // 2100-01-01
 
 let s;
 let otherPage;
@@ -24,13 +27,14 @@ before(async () => {
     INSERT INTO deliveries (id, page_id, update_id, channel, recipient, state, attempts, next_attempt_at,
                             last_error, accepted_at, created_at, sent_at) VALUES
       (1, 1, 100, 'email', 'a@example.com', 'sent', 1, ${T0}, NULL, ${T0}, ${T0}, ${T0 + 5}),
-      (2, 1, 100, 'sms', '+14155550100', 'failed', 3, ${T0 + 90}, 'HTTP 503 from the SMS API', ${T0}, ${T0}, NULL),
+      (2, 1, 100, 'sms', '+14155550100', 'failed', 3, ${LATER}, 'HTTP 503 from the SMS API', ${T0}, ${T0}, NULL),
       (3, 1, 100, 'slack', 'slack', 'sent', 1, ${T0}, NULL, ${T0}, ${T0}, ${T0 + 2}),
       (4, ${otherPage}, 102, 'email', 'them@example.com', 'sent', 1, ${T0}, NULL, ${T0}, ${T0}, ${T0 + 3}),
-      (5, 1, 101, 'email', 'a@example.com', 'pending', 0, ${T0 + 60}, NULL, ${T0 + 60}, ${T0 + 60}, NULL),
+      (5, 1, 101, 'email', 'a@example.com', 'pending', 0, ${LATER}, NULL, ${T0 + 60}, ${T0 + 60}, NULL),
       (6, 1, 101, 'webhook', 'webhook', 'dead', 8, ${T0 + 60}, 'permanent: HTTP 410 Gone', ${T0 + 60}, ${T0 + 60}, NULL),
-      (7, 1, 101, 'twitter', 'twitter', 'sending', 1, ${T0 + 60}, NULL, ${T0 + 60}, ${T0 + 60}, NULL),
-      (8, 1, 101, 'email', 'b@example.com', 'failed', 2, ${T0 + 120}, 'SMTP 451 try later', ${T0 + 60}, ${T0 + 60}, NULL);
+      (7, 1, 101, 'twitter', 'twitter', 'sending', 1, ${LATER}, NULL, ${T0 + 60}, ${T0 + 60}, NULL),
+      (8, 1, 101, 'email', 'b@example.com', 'failed', 2, ${LATER}, 'SMTP 451 try later', ${T0 + 60}, ${T0 + 60}, NULL);
+    UPDATE deliveries SET lease_until = ${LATER} WHERE state = 'sending';
   `);
 });
 after(() => stopClean(s));
