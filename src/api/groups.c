@@ -19,28 +19,12 @@ static void list(struct req *r)
     api_finish(r, rc, 200, out, &e);
 }
 
-static void create(struct req *r)
-{
-    api_resource_create(r, &group);
-}
 
-static void get(struct req *r)
-{
-    api_resource_get(r, &group);
-}
 
-static void update(struct req *r)
-{
-    api_resource_update(r, &group);
-}
 
-static void del(struct req *r)
-{
-    api_resource_delete(r, &group);
-}
 
 const struct route api_group_routes[] = {
-    {M_GET, API_BASE "/groups", list},        {M_POST, API_BASE "/groups", create},
-    {M_GET, API_BASE "/groups/{id}", get},    {M_PATCH, API_BASE "/groups/{id}", update},
-    {M_DELETE, API_BASE "/groups/{id}", del}, {0, NULL, NULL},
+    {M_GET, API_BASE "/groups", list},
+    API_RESOURCE_ROUTES("/groups", group),
+    {0, NULL, NULL},
 };

@@ -14,10 +14,6 @@ static const struct api_resource incident = {"incident", app_incident_get, app_i
                                              app_incident_update, app_incident_delete};
 
 static void list(struct req *r) { api_events_list(r, app_incidents_list); }
-static void create(struct req *r) { api_resource_create(r, &incident); }
-static void get(struct req *r) { api_resource_get(r, &incident); }
-static void update(struct req *r) { api_resource_update(r, &incident); }
-static void del(struct req *r) { api_resource_delete(r, &incident); }
 static void post_update(struct req *r)
 {
     api_events_post_update(r, &incident, app_incident_post_update);
@@ -25,10 +21,7 @@ static void post_update(struct req *r)
 
 const struct route api_incident_routes[] = {
     {M_GET, API_BASE "/incidents", list},
-    {M_POST, API_BASE "/incidents", create},
-    {M_GET, API_BASE "/incidents/{id}", get},
-    {M_PATCH, API_BASE "/incidents/{id}", update},
-    {M_DELETE, API_BASE "/incidents/{id}", del},
+    API_RESOURCE_ROUTES("/incidents", incident),
     {M_POST, API_BASE "/incidents/{id}/updates", post_update},
     {0, NULL, NULL},
 };

@@ -15,10 +15,6 @@ static const struct api_resource maintenance = {"maintenance", app_maintenance_g
                                                 app_maintenance_delete};
 
 static void list(struct req *r) { api_events_list(r, app_maintenance_list); }
-static void create(struct req *r) { api_resource_create(r, &maintenance); }
-static void get(struct req *r) { api_resource_get(r, &maintenance); }
-static void update(struct req *r) { api_resource_update(r, &maintenance); }
-static void del(struct req *r) { api_resource_delete(r, &maintenance); }
 static void post_update(struct req *r)
 {
     api_events_post_update(r, &maintenance, app_maintenance_post_update);
@@ -26,10 +22,7 @@ static void post_update(struct req *r)
 
 const struct route api_maintenance_routes[] = {
     {M_GET, API_BASE "/maintenance", list},
-    {M_POST, API_BASE "/maintenance", create},
-    {M_GET, API_BASE "/maintenance/{id}", get},
-    {M_PATCH, API_BASE "/maintenance/{id}", update},
-    {M_DELETE, API_BASE "/maintenance/{id}", del},
+    API_RESOURCE_ROUTES("/maintenance", maintenance),
     {M_POST, API_BASE "/maintenance/{id}/updates", post_update},
     {0, NULL, NULL},
 };

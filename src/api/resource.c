@@ -59,3 +59,23 @@ void api_resource_delete(struct req *r, const struct api_resource *res)
     int rc = res->del(&c, id, &e);
     api_finish(r, rc, 204, NULL, &e);
 }
+
+void api_resource_create_route(struct req *r)
+{
+    api_resource_create(r, r->route_arg);
+}
+
+void api_resource_get_route(struct req *r)
+{
+    api_resource_get(r, r->route_arg);
+}
+
+void api_resource_update_route(struct req *r)
+{
+    api_resource_update(r, r->route_arg);
+}
+
+void api_resource_delete_route(struct req *r)
+{
+    api_resource_delete(r, r->route_arg);
+}

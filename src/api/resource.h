@@ -2,7 +2,8 @@
  * api/resource — the handler bodies of resources shaped like SPEC §9's
  * "GET lists, POST creates, GET/PATCH/DELETE one": authenticate, parse, call
  * the one app/ function, reply {"<name>": OBJECT} (201 on create, 204 on delete).
- * A resource file fills a `struct api_resource` and wraps these in its routes.
+ * A resource file fills a `struct api_resource` and lists API_RESOURCE_ROUTES
+ * in its route table: the handlers find the resource in req->route_arg.
  */
 #ifndef PHAROS_API_RESOURCE_H
 #define PHAROS_API_RESOURCE_H
@@ -27,5 +28,18 @@ void api_resource_get(struct req *r, const struct api_resource *res);
 void api_resource_update(struct req *r, const struct api_resource *res);
 /* DELETE …/things/{id}: 204. */
 void api_resource_delete(struct req *r, const struct api_resource *res);
+
+/* Route handlers calling the above with the `struct api_resource` in r->route_arg. */
+void api_resource_create_route(struct req *r);
+void api_resource_get_route(struct req *r);
+void api_resource_update_route(struct req *r);
+void api_resource_delete_route(struct req *r);
+
+/* The POST, GET, PATCH and DELETE routes of resource RES at API_BASE PATH[/{id}]. */
+#define API_RESOURCE_ROUTES(path, res)                                                         \
+    {M_POST, API_BASE path, api_resource_create_route, &(res)},                                \
+        {M_GET, API_BASE path "/{id}", api_resource_get_route, &(res)},                        \
+        {M_PATCH, API_BASE path "/{id}", api_resource_update_route, &(res)},                   \
+        {M_DELETE, API_BASE path "/{id}", api_resource_delete_route, &(res)}
 
 #endif

@@ -22,28 +22,12 @@ static void list(struct req *r)
     api_finish(r, rc, 200, out, &e);
 }
 
-static void create(struct req *r)
-{
-    api_resource_create(r, &subscriber);
-}
 
-static void get(struct req *r)
-{
-    api_resource_get(r, &subscriber);
-}
 
-static void update(struct req *r)
-{
-    api_resource_update(r, &subscriber);
-}
 
-static void del(struct req *r)
-{
-    api_resource_delete(r, &subscriber);
-}
 
 const struct route api_subscriber_routes[] = {
-    {M_GET, API_BASE "/subscribers", list},        {M_POST, API_BASE "/subscribers", create},
-    {M_GET, API_BASE "/subscribers/{id}", get},    {M_PATCH, API_BASE "/subscribers/{id}", update},
-    {M_DELETE, API_BASE "/subscribers/{id}", del}, {0, NULL, NULL},
+    {M_GET, API_BASE "/subscribers", list},
+    API_RESOURCE_ROUTES("/subscribers", subscriber),
+    {0, NULL, NULL},
 };

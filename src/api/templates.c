@@ -20,28 +20,12 @@ static void list(struct req *r)
     api_finish(r, rc, 200, out, &e);
 }
 
-static void create(struct req *r)
-{
-    api_resource_create(r, &template);
-}
 
-static void get(struct req *r)
-{
-    api_resource_get(r, &template);
-}
 
-static void update(struct req *r)
-{
-    api_resource_update(r, &template);
-}
 
-static void del(struct req *r)
-{
-    api_resource_delete(r, &template);
-}
 
 const struct route api_template_routes[] = {
-    {M_GET, API_BASE "/templates", list},        {M_POST, API_BASE "/templates", create},
-    {M_GET, API_BASE "/templates/{id}", get},    {M_PATCH, API_BASE "/templates/{id}", update},
-    {M_DELETE, API_BASE "/templates/{id}", del}, {0, NULL, NULL},
+    {M_GET, API_BASE "/templates", list},
+    API_RESOURCE_ROUTES("/templates", template),
+    {0, NULL, NULL},
 };

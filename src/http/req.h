@@ -35,6 +35,7 @@ struct req {
     struct evkeyvalq query;     /* decoded query parameters */
     const char *params[REQ_MAX_PARAMS]; /* {captures} of the matched route, in order */
     int nparams;
+    const void *route_arg;      /* the matched route's arg */
     void *tctx;                 /* the worker thread's context (app/ owns its type) */
     int thread;                 /* worker index */
     char id[24];                /* request id, also sent as X-Request-Id */

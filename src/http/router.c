@@ -112,6 +112,7 @@ void router_dispatch(struct req *r)
         if (!match(c, segs, lens, n, r))
             continue;
         if (c->route->methods & method) {
+            r->route_arg = c->route->arg;
             c->route->fn(r);
             return;
         }
