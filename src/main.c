@@ -52,7 +52,7 @@ int main(int argc, char **argv)
         const char *name;
         int (*fn)(int, char **);
     } cmds[] = {{"serve", cmd_serve}, {"migrate", cmd_migrate}, {"page", cmd_page},
-                {"user", cmd_user},   {"token", cmd_token}};
+                {"user", cmd_user},   {"token", cmd_token}, {"export", cmd_export}};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(cmd, cmds[i].name))
             return cmds[i].fn(argc - 2, argv + 2);

@@ -15,4 +15,15 @@
 int app_deliveries_list(struct app_ctx *c, const char *channel, const char *state,
                         const struct paging *pg, json_t **out, struct err *e);
 
+/*
+ * The dashboard's delivery health (SPEC §10): {"pending":n,"failed_24h":n,
+ * "channels":{"email":{"p50_s","p95_s","max_s","sla_s","misses"},"sms":{…},
+ * "slack":{…},"twitter":{…},"webhook":{…}}}. PENDING counts this page's
+ * deliveries not yet finished (pending or sending), FAILED_24H those failed or
+ * dead in the last 24 hours; the latencies (update accepted → provider
+ * accepted, seconds) and SLA misses are this process's, since it started, from
+ * the dispatcher's metrics. Needs PERM_SETTINGS.
+ */
+int app_delivery_health(struct app_ctx *c, json_t **out, struct err *e);
+
 #endif

@@ -3,10 +3,12 @@
  *
  * Addresses are stored normalised (e-mail lower-case, phones E.164), so the
  * page/channel/address uniqueness of the schema catches duplicates. Subscribers
- * are not public, so writes are not public changes. Sending the confirmation
- * of a pending subscriber is the notification work's job, not done here.
+ * are not public, so writes are not public changes. Adding an unconfirmed
+ * subscriber queues the usual confirmation in the same transaction (the outbox,
+ * app/subscribe.h); the dispatcher sends it.
  */
 #include "app/subscribers.h"
+#include "app/subscribe.h"
 #include "app/users.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
@@ -185,12 +187,15 @@ int app_subscriber_create(struct app_ctx *c, json_t *in, json_t **out, struct er
                                       confirmed ? "active" : "pending", confirmed ? time_now() : 0,
                                       e)) < 0 ||
         (ids && store_subscriber_set_services(c->db, id, ids, e) != 0) ||
+        (!confirmed && app_subscribe_queue_confirmation(c, id, e) != 0) ||
         app_audit(c, "subscriber.create", id, channel, e) != 0) {
         db_rollback(c->db);
         goto out;
     }
     if (app_commit(c, false, e) != 0)
         goto out;
+    if (!confirmed && c->app->on_work)
+        c->app->on_work(c->app); /* the dispatcher sends the confirmation */
     rc = app_subscriber_get(c, id, out, e);
 out:
     json_decref(ids);

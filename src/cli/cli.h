@@ -43,5 +43,6 @@ int cmd_migrate(int argc, char **argv);
 int cmd_page(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 #endif

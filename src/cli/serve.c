@@ -7,10 +7,12 @@
  * notifications or changed schedules; they start before the HTTP server serves
  * and stop after its workers have exited, so on_work never sees a stopped one.
  */
+#include "admin/admin.h"
 #include "api/api.h"
 #include "web/web.h"
 #include "app/pages.h"
 #include "app/scheduler.h"
+#include "notify/notify.h"
 #include "cli/cli.h"
 #include "core/log.h"
 #include "http/router.h"
@@ -26,6 +28,7 @@ enum { MAX_BODY = 1 << 20, MAX_HEADERS = 16 << 10, TIMEOUT_S = 30 };
 /* The background workers app.on_work wakes (the notification dispatcher joins here). */
 static struct background {
     struct scheduler *scheduler;
+    struct notify *notify;
 } background;
 
 /* The public snapshots (render/snapshot.h): every public change marks its page dirty. */
@@ -41,6 +44,7 @@ static void on_work(struct app *app)
 {
     (void)app;
     scheduler_wake(background.scheduler);
+    notify_wake(background.notify);
 }
 
 /* Stops the background workers once the HTTP workers are gone (they may wake each other
@@ -49,6 +53,8 @@ static void background_stop(struct app *app)
 {
     scheduler_stop(background.scheduler);
     background.scheduler = NULL;
+    notify_stop(background.notify);
+    background.notify = NULL;
     app->on_work = NULL;
 }
 
@@ -114,12 +120,14 @@ int cmd_serve(int argc, char **argv)
     web_public_init(snapshots);
     api_register();
     web_register();
+    admin_register();
     log_info("pharos serving %s (listening on %s:%d, %ld threads, database %s)", cfg.base_url,
              cfg.listen_host, http_server_port(srv), cfg.threads, cfg.database);
     log_info("status page: %s/  admin console: %s/admin/  API: %s/admin/api/v1/", cfg.base_url,
              cfg.base_url, cfg.base_url);
     /* started after the startup lines so that nothing comes between them */
-    if (scheduler_start(&app, &background.scheduler, &e) != 0)
+    if (scheduler_start(&app, &background.scheduler, &e) != 0 ||
+        notify_start(&app, &background.notify, &e) != 0)
         goto fail;
     app.on_work = on_work;
     if (http_server_run(srv, &e) != 0)

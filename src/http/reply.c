@@ -121,6 +121,13 @@ void reply_bytes(struct req *r, int status, const char *ctype, const void *data,
     evbuffer_free(b);
 }
 
+void reply_evbuffer(struct req *r, int status, const char *ctype, struct evbuffer *body)
+{
+    if (ctype)
+        reply_header(r, "Content-Type", ctype);
+    send_reply(r, status, body);
+}
+
 void reply_json(struct req *r, int status, json_t *body)
 {
     char *s = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(10));

@@ -17,6 +17,11 @@ void reply_header(struct req *r, const char *name, const char *value);
 void reply_json(struct req *r, int status, json_t *body);
 /* Sends LEN bytes of DATA with STATUS and Content-Type CTYPE (copied). */
 void reply_bytes(struct req *r, int status, const char *ctype, const void *data, size_t len);
+/* Sends the contents of BODY (moved out without copying, so bytes added by reference
+ * stay shared; the caller still frees the emptied BODY) with STATUS and Content-Type
+ * CTYPE. */
+struct evbuffer;
+void reply_evbuffer(struct req *r, int status, const char *ctype, struct evbuffer *body);
 /* Sends a response with no body (204, 304, …). */
 void reply_empty(struct req *r, int status);
 /* Redirects to LOCATION with STATUS (302, 303). */

@@ -6,4 +6,7 @@
 void web_register(void)
 {
     router_add(web_static_routes);
+    router_add(web_public_routes);
+    router_add(web_subscribe_routes);
+    router_add(web_subscribe_sms_routes);
 }

@@ -18,6 +18,19 @@ void web_etag(const void *data, size_t len, char out[WEB_ETAG_SIZE]);
 bool web_not_modified(struct req *r, const char *etag);
 
 extern const struct route web_static_routes[];
+extern const struct route web_public_routes[];
+extern const struct route web_subscribe_routes[];     /* web/subscribe.c */
+extern const struct route web_subscribe_sms_routes[]; /* web/subscribe_sms.c */
+
+struct snapshot;
+struct snapshot_registry;
+/* Serves the public pages from G's snapshots (web/public.c) and installs the HTML
+ * error page renderer (the public layout). Call before serving. */
+void web_public_init(struct snapshot_registry *g);
+/* The current snapshot of R's page (by Host), with a reference the caller drops with
+ * snapshot_release(); NULL with E filled. For pages rendered in the public layout
+ * (snapshot_render_html), e.g. the subscription screens. */
+struct snapshot *web_public_snapshot(struct req *r, struct err *e);
 
 /* Adds every web route to the router. */
 void web_register(void);

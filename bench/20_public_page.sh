@@ -1,0 +1,241 @@
+#!/usr/bin/env bash
+# bench/20_public_page.sh — GET / of the public status page against nginx serving the
+# same bytes as a static file, in the same run (issue 3, "Measure").
+#
+# Starts $PHAROS_BIN serve on 127.0.0.1 (free port, temporary data dir), creates 4
+# groups, 20 services and 3 open incidents through the API, writes 90 days of status
+# history straight into service_status_log with sqlite3 (fast), then makes one more API
+# change so that the snapshot holds the history. The page pharos serves (plain and
+# gzip) is saved to a directory that nginx (Debian nginx-light, our own process with a
+# temporary config, `daemon off`, gzip_static for the precompressed copy) serves on
+# another free loopback port. Then, for c = 64 and 256 connections, with and without
+# "Accept-Encoding: gzip", wrk measures pharos and nginx one after the other and the
+# table gets both rows and the ratios (pharos / nginx req/s; pharos p99 / nginx p99).
+#
+# Then, under load (wrk -c64 on pharos in the background), it measures the time from a
+# status change accepted by the API to the new page being served: one curl does the
+# PUT and then GET / on the same connection; the GET's total time is that delay, and
+# the page must show the new status (else the script fails). The server's resident
+# memory (VmRSS, and VmHWM: the peak) is read from /proc during that load.
+#
+# Prints table rows for bench/run.sh on stdout (benchmark, run, req/s, p50 ms, p99 ms,
+# errors, result) and "#" notes; progress goes to stderr.
+# Knobs: BENCH_DURATION (default 10s), BENCH_THREADS (wrk -t, default 2),
+# PHAROS_SERVER_THREADS (default: number of CPUs; nginx gets as many workers).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BIN=${PHAROS_BIN:-build/pharos}
+DURATION=${BENCH_DURATION:-10s}
+WRK_THREADS=${BENCH_THREADS:-2}
+SERVICES=20
+CHANGES=20
+NAME="public page"
+
+for tool in wrk sqlite3 curl nginx; do
+  command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] ||
+    { echo "$0: $tool is missing (scripts/deps.sh bench)" >&2; exit 1; }
+done
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+[ -x "$BIN" ] || { echo "$0: $BIN is not built (make)" >&2; exit 1; }
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/pharos-bench-public-XXXXXX")
+chmod 755 "$tmp" # nginx workers may run as another user
+data="$tmp/data"
+db="$data/pharos.db"
+server_pid="" nginx_pid="" load_pid=""
+
+stop_pid() { if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; fi; }
+cleanup() {
+  stop_pid "$load_pid"
+  stop_pid "$nginx_pid"
+  stop_pid "$server_pid"
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 143' TERM INT
+
+log() { echo "[$NAME] $*" >&2; }
+free_port() { # a loopback port nothing listens on
+  local p
+  p=$(awk 'BEGIN { srand(); print int(20000 + rand() * 30000) }')
+  while (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done
+  echo "$p"
+}
+
+# --- pharos, data ------------------------------------------------------------------
+token=$("$BIN" token create --name bench --data "$data" --database "sqlite:$db")
+: >"$tmp/server.log"
+"$BIN" serve --data "$data" --database "sqlite:$db" --listen 127.0.0.1:0 2>>"$tmp/server.log" &
+server_pid=$!
+port=""
+for _ in $(seq 150); do
+  port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/server.log" | head -1)
+  [ -n "$port" ] && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$tmp/server.log" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$port" ] || { log "server did not start within 15 s"; exit 1; }
+threads=$(sed -n 's/.*, \([0-9]*\) threads,.*/\1/p' "$tmp/server.log" | head -1)
+url="http://127.0.0.1:$port"
+log "pharos pid $server_pid on $url, $threads threads"
+
+# call METHOD ROUTE [JSON]: one admin API call; prints the body, fails on a non-2xx.
+call() {
+  local out code
+  out=$(curl -sS --noproxy '*' -m 10 -w '\n%{http_code}' -X "$1" -H "Authorization-Token: $token" \
+    -H 'Content-Type: application/json' ${3:+-d "$3"} "$url/admin/api/v1/$2")
+  code=${out##*$'\n'}
+  [[ "$code" == 2* ]] || { log "$1 $2 failed: $out"; exit 1; }
+  printf '%s' "${out%$'\n'*}"
+}
+id_of() { grep -o '"id":[0-9]*' | head -1 | cut -d: -f2; }
+
+groups=()
+for g in "Core platform" "Data" "Integrations" "Regions"; do
+  groups+=("$(call POST groups "{\"name\":\"$g\"}" | id_of)")
+done
+services=()
+for i in $(seq "$SERVICES"); do
+  gid=${groups[$(((i - 1) % 4))]}
+  services+=("$(call POST services "{\"name\":\"Service $i\",\"description\":\"component $i\",\"group_id\":$gid}" | id_of)")
+done
+for i in 1 2 3; do
+  inc=$(call POST incidents "{\"title\":\"Incident $i: elevated errors\",\"message\":\"We are **investigating** elevated error rates on service $i.\",\"services\":[{\"id\":${services[$i]},\"status\":\"partial_outage\"}],\"notify\":false}" | id_of)
+  call POST "incidents/$inc/updates" '{"stage":"identified","message":"The cause is known; a fix is rolling out.","notify":false}' >/dev/null
+done
+# 90 days of history: per service, a few outages of each kind (one INSERT batch).
+now=$(date +%s)
+{
+  echo "BEGIN;"
+  echo "UPDATE service_status_log SET started_at = $((now - 95 * 86400)) WHERE id IN (SELECT MIN(id) FROM service_status_log GROUP BY service_id);"
+  for sid in "${services[@]}"; do
+    for k in 1 2 3 4 5 6; do
+      d=$(((sid * 7 + k * 13) % 88 + 2))
+      st=$(echo "degraded_performance partial_outage major_outage under_maintenance degraded_performance partial_outage" | cut -d' ' -f"$k")
+      t=$((now - d * 86400 + k * 3000))
+      echo "INSERT INTO service_status_log (service_id, status, started_at) VALUES ($sid, '$st', $t), ($sid, 'operational', $((t + 1800 + k * 600)));"
+    done
+  done
+  echo "COMMIT;"
+} | sqlite3 "$db"
+call PATCH page '{"brand_color":"#0b5cad"}' >/dev/null # a public change: the snapshot now has the history
+
+# --- the same bytes for nginx ----------------------------------------------------
+www="$tmp/www"
+mkdir -p "$www"
+curl -sS --noproxy '*' -o "$www/index.html" "$url/"
+curl -sS --noproxy '*' -H 'Accept-Encoding: gzip' -o "$www/index.html.gz" "$url/"
+plain_bytes=$(stat -c %s "$www/index.html")
+gz_bytes=$(stat -c %s "$www/index.html.gz")
+grep -q 'data-overall-status="partial_outage"' "$www/index.html" || { log "unexpected page"; exit 1; }
+[ "$(grep -o 'data-service-id=' "$www/index.html" | wc -l)" = "$SERVICES" ] || { log "not $SERVICES services"; exit 1; }
+gzip -t "$www/index.html.gz" 2>/dev/null || { log "the gzip copy is not gzip"; exit 1; }
+touch -r "$www/index.html" "$www/index.html.gz"
+chmod -R a+rX "$www"
+log "page: $plain_bytes bytes, $gz_bytes gzipped"
+
+nport=$(free_port)
+mkdir -p "$tmp/nginx"
+cat >"$tmp/nginx/nginx.conf" <<CONF
+daemon off;
+worker_processes $threads;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $tmp/nginx/body;
+  proxy_temp_path $tmp/nginx/proxy;
+  fastcgi_temp_path $tmp/nginx/fastcgi;
+  uwsgi_temp_path $tmp/nginx/uwsgi;
+  scgi_temp_path $tmp/nginx/scgi;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  open_file_cache max=100 inactive=60s;
+  types { text/html html; }
+  server {
+    listen 127.0.0.1:$nport;
+    root $www;
+    gzip_static on;
+    gzip_vary on;
+    location = / { try_files /index.html =404; }
+  }
+}
+CONF
+"$NGINX" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" 2>>"$tmp/nginx/error.log" &
+nginx_pid=$!
+for _ in $(seq 50); do curl -s --noproxy '*' -o /dev/null "http://127.0.0.1:$nport/" && break; sleep 0.1; done
+cmp -s <(curl -sS --noproxy '*' "http://127.0.0.1:$nport/") "$www/index.html" ||
+  { log "nginx does not serve the page"; cat "$tmp/nginx/error.log" >&2; exit 1; }
+[ "$(curl -sS --noproxy '*' -H 'Accept-Encoding: gzip' "http://127.0.0.1:$nport/" | cmp - "$www/index.html.gz" && echo same)" = same ] ||
+  { log "nginx does not serve the gzip copy"; exit 1; }
+log "nginx pid $nginx_pid on 127.0.0.1:$nport, $threads workers"
+
+# --- load -------------------------------------------------------------------------
+# wrk_run URL CONNS GZIP(0|1) OUT: runs wrk; prints "rps p50_ms p99_ms errors".
+wrk_run() {
+  local hdr=()
+  [ "$3" = 1 ] && hdr=(-H 'Accept-Encoding: gzip')
+  timeout -k 5 120 wrk -t"$WRK_THREADS" -c"$2" -d"$DURATION" --timeout 5s --latency "${hdr[@]}" "$1/" >"$4" 2>&1 ||
+    { cat "$4" >&2; exit 1; }
+  awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec:/ { rps = $2 }
+    $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
+    /Non-2xx/ { err += $NF }
+    /Socket errors:/ { gsub(/,/, ""); err += $4 + $6 + $8 + $10 }
+    END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, err }' "$4"
+}
+
+status=0
+for conns in 64 256; do
+  for gz in 0 1; do
+    label="c=$conns $([ "$gz" = 1 ] && echo gzip || echo plain)"
+    log "wrk -t$WRK_THREADS -c$conns -d$DURATION, $label: pharos, then nginx"
+    read -r p_rps p_p50 p_p99 p_err < <(wrk_run "$url" "$conns" "$gz" "$tmp/wrk-p.txt")
+    read -r n_rps n_p50 n_p99 n_err < <(wrk_run "http://127.0.0.1:$nport" "$conns" "$gz" "$tmp/wrk-n.txt")
+    verdict=$(awk -v a="$p_rps" -v b="$n_rps" -v c="$p_p99" -v d="$n_p99" 'BEGIN {
+      r = b > 0 ? a / b : 0; q = d > 0 ? c / d : 0
+      printf "ratio %.2fx nginx req/s, p99 %.2fx nginx; goal %s", r, q, (r >= 1.0 && c <= d) ? "met" : "MISSED" }')
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$NAME" "$label pharos" "$p_rps" "$p_p50" "$p_p99" "$p_err" "$verdict"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$NAME" "$label nginx" "$n_rps" "$n_p50" "$n_p99" "$n_err" "same bytes, static file"
+    [ "$p_err" = 0 ] || status=1
+  done
+done
+
+# --- change → served, and memory, under load ----------------------------------------
+log "change→served: $CHANGES status changes while wrk -c64 loads pharos"
+timeout -k 5 60 wrk -t1 -c64 -d30s -H 'Accept-Encoding: gzip' "$url/" >"$tmp/wrk-bg.txt" 2>&1 &
+load_pid=$!
+sleep 1
+sid=${services[5]}
+delays=()
+cycle=(major_outage operational degraded_performance operational)
+for i in $(seq "$CHANGES"); do
+  st=${cycle[$((i % 4))]}
+  out=$(curl -sS --noproxy '*' -m 10 -o /dev/null -w '%{http_code}\n' -X PUT -H "Authorization-Token: $token" \
+    "$url/admin/api/v1/service/put/$sid/$st/" --next -sS -o "$tmp/after.html" -w '%{http_code} %{time_total}\n' "$url/")
+  put_code=$(echo "$out" | sed -n 1p); get=$(echo "$out" | sed -n 2p)
+  [ "$put_code" = 200 ] || { log "PUT failed: $out"; exit 1; }
+  grep -q "data-service-id=\"$sid\" data-status=\"$st\"" "$tmp/after.html" ||
+    { log "change $i: the next GET / did not show $st"; status=1; }
+  delays+=("$(echo "$get" | awk '{ printf "%.2f", $2 * 1000 }')")
+done
+rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$server_pid/status")
+hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$server_pid/status")
+stop_pid "$load_pid"; load_pid=""
+read -r d50 d99 dmax < <(printf '%s\n' "${delays[@]}" | sort -n | awk '{ v[NR] = $1 } END {
+  printf "%s %s %s\n", v[int((NR + 1) / 2)], v[int(NR * 0.99 + 0.999)], v[NR] }')
+printf '%s\t%s\t-\t%s\t%s\t-\t%s\n' "$NAME" "change→served under c=64 load" "$d50" "$d99" \
+  "$CHANGES changes, each seen by the very next GET /; max ${dmax} ms"
+printf '%s\t%s\t-\t-\t-\t-\t%s\n' "$NAME" "server memory under load" \
+  "VmRSS $((rss / 1024)) MiB, peak (VmHWM) $((hwm / 1024)) MiB"
+echo "# $NAME: GET / with $SERVICES services in 4 groups, 3 open incidents, 90 days of history:" \
+  "$plain_bytes bytes ($gz_bytes gzipped); pharos $threads threads, nginx $threads workers" \
+  "(sendfile, open_file_cache, gzip_static); wrk -t$WRK_THREADS -d$DURATION on the same machine."
+echo "# $NAME: change→served = time from the API's 200 for a status change to the end of the" \
+  "next GET / (same connection), which must show the change."
+log "server log: $(grep -c ' ERROR ' "$tmp/server.log" || true) errors"
+exit $status

@@ -1,0 +1,147 @@
+/*
+ * admin/integrations — the Integrations screen (SPEC §8, §10): Slack (incoming
+ * webhook URL), the outbound webhook (URL and signing secret) and Twitter
+ * (enable; the account is connected with "Sign in with Twitter"). Secrets are
+ * write-only: the form never shows them, an empty secret field keeps the stored
+ * one. Needs PERM_SETTINGS.
+ */
+#include "app/integrations.h"
+#include "admin/admin.h"
+#include "app/twitter_connect.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct field slack_fields[] = {{"enabled", F_BOOL}, {"webhook_url", F_OPT}, {NULL, 0}};
+static const struct field webhook_fields[] = {
+    {"enabled", F_BOOL}, {"url", F_TEXT}, {"secret", F_OPT}, {NULL, 0}};
+static const struct field twitter_fields[] = {{"enabled", F_BOOL}, {NULL, 0}};
+
+static const struct field *fields_of(const char *kind)
+{
+    if (strcmp(kind, "slack") == 0) return slack_fields;
+    if (strcmp(kind, "webhook") == 0) return webhook_fields;
+    return strcmp(kind, "twitter") == 0 ? twitter_fields : NULL;
+}
+
+/*
+ * "Sign in with Twitter" posts a form that is answered with a redirect to
+ * Twitter; the console's Content-Security-Policy allows forms to post only to
+ * 'self', so this screen's policy also names the Twitter API's origin.
+ */
+static void allow_twitter_redirect(struct admin *a)
+{
+    char origin[300], csp[700];
+    const char *base = a->c.app->cfg->twitter_api_base;
+    const char *h = base ? strstr(base, "://") : NULL;
+    if (!h) return;
+    size_t n = (size_t)(h + 3 - base) + strcspn(h + 3, "/?#");
+    if (n >= sizeof origin || strpbrk(base, " ;,'\"\r\n")) return;
+    memcpy(origin, base, n);
+    origin[n] = '\0';
+    snprintf(
+        csp, sizeof csp,
+        "default-src 'self'; img-src 'self' https: data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self' %s",
+        origin);
+    reply_header(a->r, "Content-Security-Policy", csp);
+}
+
+/* Shows the screen with M (stolen): every integration under its kind. */
+static void show(struct admin *a, int status, json_t *m)
+{
+    struct err e = {0};
+    json_t *out = NULL, *it;
+    size_t i;
+    if (app_integrations_list(&a->c, &out, &e) != 0) {
+        json_decref(m);
+        admin_error(a, &e);
+        return;
+    }
+    json_array_foreach(json_object_get(out, "integrations"), i, it)
+        json_object_set(m, json_string_value(json_object_get(it, "kind")), it);
+    json_object_set_new(m, "twitter_ready",
+                        json_boolean(a->c.app->cfg->twitter_consumer_key &&
+                                     a->c.app->cfg->twitter_consumer_secret));
+    json_decref(out);
+    allow_twitter_redirect(a);
+    admin_render(a, status, "integrations.html", "Integrations", "integrations", m);
+}
+
+static void list(struct req *r)
+{
+    admin_show(r, PERM_SETTINGS, show);
+}
+
+static void put(struct req *r)
+{
+    struct admin a;
+    struct err e = {0};
+    json_t *in = NULL, *out = NULL;
+    if (admin_begin(r, &a, PERM_SETTINGS) != 0) return;
+    const char *kind = r->params[0];
+    const struct field *fields = fields_of(kind);
+    if (!fields) {
+        err_set(&e, ERR_NOT_FOUND, "no integration called %.20s", kind);
+        admin_error(&a, &e);
+    } else if (admin_map(a.form, fields, &in, &e) != 0 ||
+               app_integration_put(&a.c, kind, in, &out, &e) != 0) {
+        json_t *m = json_object(), *errs;
+        int status = admin_form_errors(m, NULL, fields, &e);
+        /* the error belongs to this kind's form */
+        if ((errs = json_object_get(m, "errors")))
+            json_object_set_new(m, "errors", json_pack("{s:O}", kind, errs));
+        else
+            json_object_set_new(
+                m, "errors", json_pack("{s:{s:O}}", kind, "general", json_object_get(m, "error")));
+        json_object_del(m, "error");
+        show(&a, status, m);
+    } else {
+        admin_redirect(r, "/admin/integrations?notice=saved");
+    }
+    json_decref(in);
+    json_decref(out);
+    admin_end(&a);
+}
+
+/* POST /admin/integrations/twitter/connect: off to Twitter to authorize the account. */
+static void twitter_connect(struct req *r)
+{
+    struct admin a;
+    struct err e = {0};
+    char callback[600], *authorize = NULL;
+    if (admin_begin(r, &a, PERM_SETTINGS) != 0) return;
+    snprintf(callback, sizeof callback, "%s/admin/integrations/twitter/callback",
+             a.c.app->cfg->base_url);
+    if (app_twitter_connect_start(&a.c, callback, &authorize, &e) != 0)
+        admin_error(&a, &e);
+    else
+        reply_redirect(r, 303, authorize);
+    free(authorize);
+    admin_end(&a);
+}
+
+/* GET /admin/integrations/twitter/callback?oauth_token=…&oauth_verifier=… (or ?denied=…). */
+static void twitter_callback(struct req *r)
+{
+    struct admin a;
+    struct err e = {0};
+    if (admin_begin(r, &a, PERM_SETTINGS) != 0) return;
+    const char *token = req_query(r, "oauth_token"), *verifier = req_query(r, "oauth_verifier");
+    int rc;
+    if (req_query(r, "denied") || !token || !verifier)
+        rc = err_set(&e, ERR_INVALID,
+                     "Twitter did not authorize the account; nothing was connected");
+    else
+        rc = app_twitter_connect_finish(&a.c, token, verifier, &e);
+    admin_done(&a, rc, &e, "/admin/integrations", "connected");
+    admin_end(&a);
+}
+
+const struct route admin_integration_routes[] = {
+    {M_POST, "/admin/integrations/twitter/connect", twitter_connect},
+    {M_GET, "/admin/integrations/twitter/callback", twitter_callback},
+    {M_GET, "/admin/integrations", list},
+    {M_POST, "/admin/integrations/{kind}", put},
+    {0, NULL, NULL},
+};

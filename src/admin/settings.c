@@ -1,0 +1,121 @@
+/*
+ * admin/settings — the Settings screen (SPEC §8): the page's title, hosts, logo
+ * URL, brand colour, time zone for e-mails and footer links, through
+ * app_page_update. Hosts are entered one per line; footer links one per line
+ * as "Label | https://url". Needs PERM_SETTINGS.
+ */
+#include "admin/admin.h"
+#include "app/pages.h"
+#include "core/buf.h"
+#include <string.h>
+
+static const struct field fields[] = {{"title", F_TEXT},
+                                      {"logo_url", F_TEXT},
+                                      {"brand_color", F_TEXT},
+                                      {"time_zone", F_TEXT},
+                                      {"hosts", F_TEXT},
+                                      {"footer_links", F_TEXT},
+                                      {NULL, 0}};
+
+/* Splits S into trimmed non-empty lines, each passed to ADD. */
+static void each_line(const char *s, json_t *arr,
+                      void (*add)(json_t *arr, const char *line, size_t n))
+{
+    while (s && *s) {
+        size_t n = strcspn(s, "\r\n");
+        const char *p = s, *end = s + n;
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+            end--;
+        if (end > p) add(arr, p, (size_t)(end - p));
+        s += n;
+        s += strspn(s, "\r\n");
+    }
+}
+
+static void add_host(json_t *arr, const char *line, size_t n)
+{
+    json_array_append_new(arr, json_stringn(line, n));
+}
+
+static void add_link(json_t *arr, const char *line, size_t n)
+{
+    const char *bar = memchr(line, '|', n);
+    size_t ln = bar ? (size_t)(bar - line) : n;
+    while (ln && line[ln - 1] == ' ')
+        ln--;
+    const char *url = bar ? bar + 1 : "";
+    size_t un = bar ? n - (size_t)(bar + 1 - line) : 0;
+    while (un && *url == ' ')
+        url++, un--;
+    json_array_append_new(arr, json_pack("{s:s%,s:s%}", "label", line, ln, "url", url, un));
+}
+
+/* The page as form values: hosts and footer links as text. */
+static json_t *page_form(json_t *page)
+{
+    json_t *f = json_deep_copy(page), *v;
+    size_t i;
+    struct buf b;
+    buf_init(&b, 1 << 16);
+    json_array_foreach(json_object_get(page, "hosts"), i, v)
+        buf_printf(&b, "%s\n", json_string_value(v));
+    json_object_set_new(f, "hosts", json_string(buf_cstr(&b)));
+    buf_reset(&b);
+    json_array_foreach(json_object_get(page, "footer_links"), i, v)
+        buf_printf(&b, "%s | %s\n", json_string_value(json_object_get(v, "label")),
+                   json_string_value(json_object_get(v, "url")));
+    json_object_set_new(f, "footer_links", json_string(buf_cstr(&b)));
+    buf_free(&b);
+    return f;
+}
+
+static void show(struct req *r)
+{
+    struct admin a;
+    struct err e = {0};
+    json_t *page = NULL;
+    if (admin_begin(r, &a, PERM_SETTINGS) != 0) return;
+    if (app_page_get(&a.c, &page, &e) != 0) {
+        admin_error(&a, &e);
+    } else {
+        admin_render(&a, 200, "settings.html", "Settings", "settings",
+                     json_pack("{s:o}", "form", page_form(page)));
+        json_decref(page);
+    }
+    admin_end(&a);
+}
+
+static void save(struct req *r)
+{
+    struct admin a;
+    struct err e = {0};
+    json_t *in = NULL, *out = NULL;
+    if (admin_begin(r, &a, PERM_SETTINGS) != 0) return;
+    int rc = admin_map(a.form, fields, &in, &e);
+    if (rc == 0) {
+        json_t *hosts = json_array(), *links = json_array();
+        each_line(form_str(a.form, "hosts"), hosts, add_host);
+        each_line(form_str(a.form, "footer_links"), links, add_link);
+        json_object_set_new(in, "hosts", hosts);
+        json_object_set_new(in, "footer_links", links);
+        rc = app_page_update(&a.c, in, &out, &e);
+    }
+    if (rc != 0) {
+        json_t *m = json_object();
+        admin_render(&a, admin_form_errors(m, a.form, fields, &e), "settings.html", "Settings",
+                     "settings", m);
+    } else {
+        admin_redirect(r, "/admin/settings?notice=saved");
+    }
+    json_decref(in);
+    json_decref(out);
+    admin_end(&a);
+}
+
+const struct route admin_settings_routes[] = {
+    {M_GET, "/admin/settings", show},
+    {M_POST, "/admin/settings", save},
+    {0, NULL, NULL},
+};

@@ -1,0 +1,54 @@
+/*
+ * app/subscribe — the public subscription use cases of SPEC §7, called by the
+ * public pages (web/subscribe*.c) with an ACTOR_PUBLIC context on the page the
+ * request's host chose.
+ *
+ *  - app_subscribe: e-mail or SMS sign-up. Limits: limits.subscribe_per_ip_hour
+ *    attempts per client address per hour, and 3 confirmation messages per
+ *    address per day; past either, a 429. A new address is stored pending (all
+ *    services); a pending, stopped or unsubscribed one is sent a new
+ *    confirmation; an active one is sent nothing (the answer is the same, so the
+ *    form tells nobody who is subscribed). The confirmation is queued in the
+ *    outbox (subscriber_messages) in the same transaction and sent by the
+ *    dispatcher; its text holds nothing the visitor typed but the address.
+ *  - app_subscribe_confirm / app_subscribe_sms_verify: activate, and give the
+ *    management token that leads to the preferences page.
+ *  - app_subscription_get / _set: the preferences page (services, or all).
+ *  - app_unsubscribe: by management token (one-click, RFC 8058).
+ *  - app_sms_inbound: Twilio's inbound webhook after its signature is checked.
+ * Tokens and codes: app/subscribe_token.h.
+ */
+#ifndef PHAROS_APP_SUBSCRIBE_H
+#define PHAROS_APP_SUBSCRIBE_H
+#include "app/app.h"
+#include "app/subscribe_token.h"
+
+/* IN: {"email":…} or {"phone":…}. CLIENT: the client address, for the limit.
+ * *OUT: {"channel","address"} (normalised). */
+int app_subscribe(struct app_ctx *c, json_t *in, const char *client, json_t **out,
+                  struct err *e);
+/* Queues the confirmation of subscriber ID inside C's open transaction (also used when an
+ * admin adds an unconfirmed subscriber). */
+int app_subscribe_queue_confirmation(struct app_ctx *c, int64_t id, struct err *e);
+/* Activates the subscriber of confirm TOKEN; MANAGE gets its management token.
+ * 404 for an unknown, forged or expired token. */
+int app_subscribe_confirm(struct app_ctx *c, const char *token, char manage[SUBSCRIBE_TOKEN_MAX],
+                          struct err *e);
+/* Activates the SMS subscriber PHONE with CODE (5 tries per code, valid 1 hour). */
+int app_subscribe_sms_verify(struct app_ctx *c, const char *phone, const char *code,
+                             char manage[SUBSCRIBE_TOKEN_MAX], struct err *e);
+/* The preferences of management TOKEN: {"channel","address","state","all",
+ * "services":[{"id","name","chosen"}]}; 404 for a bad token. */
+int app_subscription_get(struct app_ctx *c, const char *token, json_t **out, struct err *e);
+/* IN: {"all":true} or {"services":[ids]} (services of the page; none means all). */
+int app_subscription_set(struct app_ctx *c, const char *token, json_t *in, struct err *e);
+/* Unsubscribes the holder of management TOKEN (idempotent). *OUT (may be NULL) gets
+ * the address. */
+int app_unsubscribe(struct app_ctx *c, const char *token, struct err *e);
+/* An SMS from FROM saying BODY: STOP words stop every subscription of that number,
+ * START words resume them, HELP answers. *REPLY (caller frees) gets the text to send
+ * back, or NULL for none. */
+int app_sms_inbound(struct app_ctx *c, const char *from, const char *body, char **reply,
+                    struct err *e);
+
+#endif

@@ -1,0 +1,104 @@
+/*
+ * notify/channel — what the dispatcher and the channel files (email.c, sms.c,
+ * slack.c, twitter.c, webhook.c) share. Internal to src/notify/.
+ *
+ * A `struct nmsg` is one message in flight: a claimed delivery (or a subscriber
+ * confirmation), its curl easy handle, the request and response bodies. A
+ * channel's prepare() sets the handle up; the dispatcher runs it on its curl
+ * multi and calls the channel's classify() with the outcome: sent, retry
+ * (transient: network, 5xx, 429, with the provider's Retry-After /
+ * x-rate-limit-reset when given) or failed (permanent, with the reason).
+ *
+ * struct notify_env is what prepare() may use: the app (configuration, secret
+ * key), the dispatcher's own database connection, templates, and the cached
+ * models of the updates being sent (notify/context.c).
+ */
+#ifndef PHAROS_NOTIFY_CHANNEL_H
+#define PHAROS_NOTIFY_CHANNEL_H
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "app/app.h"
+#include "core/buf.h"
+#include "domain/notify_rules.h"
+#include "notify/transfer.h"
+#include "render/tmpl_set.h"
+
+enum outcome { OUT_SENT, OUT_RETRY, OUT_FAILED };
+
+enum { NOTIFY_MODEL_CACHE = 8, NOTIFY_RESP_MAX = 16 << 10 };
+
+struct notify_env {
+    struct app *app;
+    struct db *db;
+    struct tmpl_set *tmpl;
+    json_t *models[NOTIFY_MODEL_CACHE]; /* update models, most recent first */
+};
+
+struct nmsg {
+    struct nmsg *prev, *next;   /* the dispatcher's list of messages in flight */
+    const struct channel_ops *ops;
+    bool confirmation;          /* a subscriber_messages row, not a delivery */
+    int64_t id, page_id, update_id, subscriber_id, accepted, attempts;
+    char *recipient;
+    CURL *easy;                 /* NULL for pooled (SMTP) messages */
+    struct curl_slist *headers, *rcpt;
+    struct buf req;             /* request body (the whole message for SMTP) */
+    size_t req_off;             /* bytes of REQ already read by curl (SMTP upload) */
+    struct buf resp;            /* response body, at most NOTIFY_RESP_MAX bytes kept */
+    int64_t retry_after;        /* seconds the provider asked us to wait; 0: none */
+    struct transfer_guard guard; /* private targets: allowed? refused? */
+    bool stop_subscriber;       /* Twilio: the number has unsubscribed */
+    char error[1024];           /* why it was not sent */
+};
+
+struct channel_ops {
+    const char *name;
+    enum channel bit;
+    /* Sets up M->easy (which has the common options) and M->req. Returns 0, or -1
+     * with M->error filled when the message can never be sent. */
+    int (*prepare)(struct notify_env *env, struct nmsg *m);
+    /* The outcome of the transfer (CC, and the HTTP or SMTP STATUS); fills M->error. */
+    enum outcome (*classify)(struct nmsg *m, CURLcode cc, long status);
+    /* NULL for channels on the curl multi. Otherwise the channel's transfers run on the
+     * SMTP pool (notify/smtp_pool.h): prepare() builds M without touching M->easy, and
+     * apply() sets up the worker's handle EASY for M, on the worker's thread. */
+    void (*apply)(const struct config *cfg, struct nmsg *m, CURL *easy);
+};
+
+extern const struct channel_ops notify_email, notify_sms, notify_slack, notify_twitter,
+    notify_webhook;
+
+/* The channel called NAME, or NULL. */
+const struct channel_ops *notify_channel(const char *name);
+
+/*
+ * The model of update UPDATE_ID (borrowed, valid until the next call), cached:
+ * {"page":{"id","title","url"},"event":{"id","kind","title","impact","url",
+ *  "services":[{"id","name","status"}],"services_text"},"update":{"id","stage",
+ *  "stage_label","message","message_html","message_text","created_at"},"subject"}.
+ * NULL with E filled (ERR_NOT_FOUND when the update was deleted).
+ */
+json_t *notify_update_model(struct notify_env *env, int64_t update_id, struct err *e);
+/* For a confirmation M: {"page":{"id","title","url"},"channel","address","confirm_url",
+ * "code","manage_url"} (new reference); NULL with M->error when the subscriber is gone. */
+json_t *notify_confirmation_model(struct notify_env *env, struct nmsg *m);
+/* The preferences and one-click unsubscribe links of subscriber ID of PAGE_ID, set on
+ * MODEL as "manage_url" and "unsubscribe_url". */
+void notify_subscriber_links(struct notify_env *env, int64_t page_id, int64_t id, json_t *model);
+/* Renders template NAME (under templates/) with MODEL; NULL with M->error filled. */
+char *notify_render(struct notify_env *env, struct nmsg *m, const char *name, json_t *model,
+                    enum tmpl_mode mode);
+/* The enabled integration KIND of PAGE_ID with its secrets, or NULL with M->error. */
+json_t *notify_integration(struct notify_env *env, struct nmsg *m, int64_t page_id,
+                           const char *kind);
+/* Classification shared by the HTTP channels: 2xx sent; 408, 425, 429, 5xx and network
+ * errors retried; other statuses failed with the first bytes of the answer. */
+enum outcome notify_http_classify(struct nmsg *m, CURLcode cc, long status);
+/* Sets a JSON request body and its Content-Type on M. */
+void notify_json_body(struct nmsg *m, json_t *body);
+/* Frees the models of ENV. */
+void notify_env_cleanup(struct notify_env *env);
+
+#endif

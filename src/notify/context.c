@@ -1,0 +1,212 @@
+/*
+ * notify/context — what every channel says about an update, built once per
+ * update and cached (a fan-out sends the same update to many recipients), and
+ * the helpers the HTTP channels share. See channel.h.
+ */
+#include "notify/channel.h"
+#include "app/integrations.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "domain/event.h"
+#include "render/markdown.h"
+#include "store/outbox.h"
+#include "store/pages.h"
+#include "store/subscribe.h"
+#include "app/subscribe_token.h"
+#include <stdio.h>
+#include <string.h>
+
+static const char *jstr(json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+static json_t *build_model(struct notify_env *env, int64_t update_id, struct err *e)
+{
+    json_t *u = store_outbox_update(env->db, update_id, e), *svcs = NULL;
+    if (!u) {
+        if (!e->code)
+            err_set(e, ERR_NOT_FOUND, "update %lld no longer exists", (long long)update_id);
+        return NULL;
+    }
+    int64_t event_id = json_integer_value(json_object_get(u, "event_id"));
+    if (!(svcs = store_outbox_event_services(env->db, event_id, e))) {
+        json_decref(u);
+        return NULL;
+    }
+    const char *base = env->app->cfg->base_url, *kind = jstr(u, "kind");
+    enum event_kind k = strcmp(kind, "maintenance") == 0 ? EVENT_MAINTENANCE : EVENT_INCIDENT;
+    enum stage st;
+    const char *label = stage_parse(k, jstr(u, "update_stage"), &st) == 0 ? stage_label(st)
+                                                                          : jstr(u, "update_stage");
+    char *url = xasprintf("%s/%s/%lld", base, k == EVENT_MAINTENANCE ? "maintenance" : "incidents",
+                          (long long)event_id);
+    struct buf names;
+    buf_init(&names, 1 << 20);
+    buf_puts(&names, "");
+    size_t i;
+    json_t *s;
+    json_array_foreach(svcs, i, s) buf_printf(&names, "%s%s", i ? ", " : "", jstr(s, "name"));
+    char *html = markdown_to_html(jstr(u, "message")), *text = markdown_to_text(jstr(u, "message"));
+    char *subject = xasprintf("[%s] %s: %s", jstr(u, "page_title"), label, jstr(u, "title"));
+    char created[40];
+    time_format(json_integer_value(json_object_get(u, "accepted")), created, sizeof created);
+    json_t *m = json_pack(
+        "{s:{s:I, s:s, s:s}, s:{s:I, s:s, s:s, s:s, s:s, s:O, s:s}, "
+        "s:{s:I, s:s, s:s, s:s, s:s, s:s, s:s}, s:s, s:I}",
+        "page", "id", (json_int_t)json_integer_value(json_object_get(u, "page_id")), "title",
+        jstr(u, "page_title"), "url", base,
+        "event", "id", (json_int_t)event_id, "kind", kind, "title", jstr(u, "title"), "impact",
+        jstr(u, "impact"), "url", url, "services", svcs, "services_text", names.data,
+        "update", "id", (json_int_t)update_id, "stage", jstr(u, "update_stage"), "stage_label",
+        label, "message", jstr(u, "message"), "message_html", html, "message_text", text,
+        "created_at", created,
+        "subject", subject, "accepted",
+        (json_int_t)json_integer_value(json_object_get(u, "accepted")));
+    free(url), free(html), free(text), free(subject);
+    buf_free(&names);
+    json_decref(svcs);
+    json_decref(u);
+    return m;
+}
+
+json_t *notify_update_model(struct notify_env *env, int64_t update_id, struct err *e)
+{
+    int i;
+    for (i = 0; i < NOTIFY_MODEL_CACHE && env->models[i]; i++) {
+        json_t *m = env->models[i];
+        if (json_integer_value(json_object_get(json_object_get(m, "update"), "id")) == update_id)
+            return m;
+    }
+    json_t *m = build_model(env, update_id, e);
+    if (!m)
+        return NULL;
+    json_decref(env->models[NOTIFY_MODEL_CACHE - 1]);
+    memmove(env->models + 1, env->models, (NOTIFY_MODEL_CACHE - 1) * sizeof env->models[0]);
+    env->models[0] = m;
+    return m;
+}
+
+void notify_env_cleanup(struct notify_env *env)
+{
+    for (int i = 0; i < NOTIFY_MODEL_CACHE; i++) {
+        json_decref(env->models[i]);
+        env->models[i] = NULL;
+    }
+}
+
+char *notify_render(struct notify_env *env, struct nmsg *m, const char *name, json_t *model,
+                    enum tmpl_mode mode)
+{
+    struct err e = {0};
+    const struct tmpl *t = tmpl_set_get(env->tmpl, name, &e);
+    struct tmpl_loader ld = tmpl_set_loader(env->tmpl);
+    char *out = t ? tmpl_render(t, model, &ld, mode, &e) : NULL;
+    if (!out)
+        snprintf(m->error, sizeof m->error, "template %s: %s", name, e.msg);
+    return out;
+}
+
+json_t *notify_integration(struct notify_env *env, struct nmsg *m, int64_t page_id,
+                           const char *kind)
+{
+    struct app_ctx c = {.app = env->app, .db = env->db, .page_id = page_id,
+                        .actor = {.kind = ACTOR_SYSTEM}};
+    struct err e = {0};
+    bool enabled = false;
+    json_t *cfg = NULL;
+    if (app_integration_load(&c, kind, &enabled, &cfg, &e) != 0) {
+        snprintf(m->error, sizeof m->error, "%s integration: %s", kind, e.msg);
+        return NULL;
+    }
+    if (!enabled) {
+        snprintf(m->error, sizeof m->error, "the %s integration was disabled", kind);
+        json_decref(cfg);
+        return NULL;
+    }
+    return cfg;
+}
+
+enum outcome notify_http_classify(struct nmsg *m, CURLcode cc, long status)
+{
+    if (cc != CURLE_OK) {
+        snprintf(m->error, sizeof m->error, "%s", curl_easy_strerror(cc));
+        return OUT_RETRY;
+    }
+    if (status >= 200 && status < 300)
+        return OUT_SENT;
+    char body[160];
+    snprintf(body, sizeof body, "%.*s", (int)(m->resp.len < 150 ? m->resp.len : 150),
+             m->resp.data ? m->resp.data : "");
+    for (char *p = body; *p; p++)
+        if ((unsigned char)*p < 0x20)
+            *p = ' ';
+    snprintf(m->error, sizeof m->error, "HTTP %ld: %s", status, body);
+    if (status == 408 || status == 425 || status == 429 || status >= 500)
+        return OUT_RETRY;
+    return OUT_FAILED;
+}
+
+void notify_json_body(struct nmsg *m, json_t *body)
+{
+    char *s = json_dumps(body, JSON_COMPACT);
+    buf_puts(&m->req, s);
+    free(s);
+    m->headers = curl_slist_append(m->headers, "Content-Type: application/json");
+    curl_easy_setopt(m->easy, CURLOPT_POSTFIELDS, m->req.data);
+    curl_easy_setopt(m->easy, CURLOPT_POSTFIELDSIZE, (long)m->req.len);
+}
+
+const struct channel_ops *notify_channel(const char *name)
+{
+    static const struct channel_ops *const all[] = {&notify_email, &notify_sms, &notify_slack,
+                                                     &notify_twitter, &notify_webhook};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (strcmp(all[i]->name, name) == 0)
+            return all[i];
+    return NULL;
+}
+
+void notify_subscriber_links(struct notify_env *env, int64_t page_id, int64_t id, json_t *model)
+{
+    char tok[SUBSCRIBE_TOKEN_MAX];
+    const char *base = env->app->cfg->base_url;
+    subscribe_token_manage(env->app->key, page_id, id, tok);
+    json_object_set_new(model, "manage_url", json_sprintf("%s/subscription/%s", base, tok));
+    json_object_set_new(model, "unsubscribe_url", json_sprintf("%s/unsubscribe/%s", base, tok));
+}
+
+json_t *notify_confirmation_model(struct notify_env *env, struct nmsg *m)
+{
+    struct err e = {0};
+    json_t *row = store_subscribe_row(env->db, m->subscriber_id, &e), *page = NULL;
+    if (!row || !(page = store_page_get(env->db, m->page_id, &e))) {
+        snprintf(m->error, sizeof m->error, "%s", e.code ? e.msg : "the subscriber was removed");
+        json_decref(row);
+        return NULL;
+    }
+    if (strcmp(jstr(row, "state"), "pending") != 0) {
+        snprintf(m->error, sizeof m->error, "the subscriber is %s, no longer pending",
+                 jstr(row, "state"));
+        json_decref(row);
+        json_decref(page);
+        return NULL;
+    }
+    int64_t sent = json_integer_value(json_object_get(row, "confirm_sent"));
+    char tok[SUBSCRIBE_TOKEN_MAX], code[7];
+    subscribe_token_confirm(env->app->key, m->page_id, m->subscriber_id,
+                            sent + SUBSCRIBE_CONFIRM_TTL_S, tok);
+    subscribe_sms_code(env->app->key, m->page_id, m->subscriber_id, sent, code);
+    const char *base = env->app->cfg->base_url;
+    json_t *model = json_pack("{s:{s:I, s:s, s:s}, s:s, s:s, s:s, s:s}", "page", "id",
+                              (json_int_t)m->page_id, "title", jstr(page, "title"), "url", base,
+                              "channel", jstr(row, "channel"), "address", jstr(row, "address"),
+                              "confirm_url", "", "code", code);
+    json_object_set_new(model, "confirm_url", json_sprintf("%s/subscribe/confirm/%s", base, tok));
+    notify_subscriber_links(env, m->page_id, m->subscriber_id, model);
+    json_decref(row);
+    json_decref(page);
+    return model;
+}

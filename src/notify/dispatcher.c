@@ -1,0 +1,686 @@
+/*
+ * notify/dispatcher — the dispatcher thread. See notify.h for what it does.
+ *
+ * Events on its base: WAKE (user event, any thread), STOP, TICK (1 s,
+ * persistent: retries falling due, rate buckets refilling), PUMP (a zero
+ * timer, so bursts of completions coalesce into one claim), FLUSH (20 ms
+ * timer batching outcomes into one transaction) and GRACE (the shutdown limit).
+ * Everything runs on this one thread; no locks but the database's.
+ */
+#include "notify/notify.h"
+#include "notify/channel.h"
+#include "notify/policy.h"
+#include "notify/smtp_pool.h"
+#include "app/integrations.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "store/outbox.h"
+#include "store/subscribe.h"
+#include "store/subscribers.h"
+#include <event2/thread.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum { NCH = 5, EXPAND_BATCH = 1000, EXPAND_BUDGET = 5000, FLUSH_AT = 128, MSG_CLAIM = 16,
+       GRACE_S = 5, SMTP_THREADS = 16 };
+
+static const struct channel_ops *const chans[NCH] = {&notify_email, &notify_sms, &notify_slack,
+                                                     &notify_twitter, &notify_webhook};
+
+struct result {
+    int64_t id, page_id, subscriber_id, next_at, sent_at;
+    bool confirmation, stop_subscriber;
+    const char *state;
+    char *error;
+};
+
+struct bucket {
+    double rate, tokens; /* rate 0: unlimited */
+    int64_t last_us;
+};
+
+struct notify {
+    struct notify_env env;
+    struct event_base *base;
+    struct event *wake_ev, *stop_ev, *tick_ev, *pump_ev, *flush_ev, *grace_ev;
+    struct transfer *xfer;
+    struct smtp_pool *smtp; /* e-mail goes through here (see smtp_pool.h) */
+    pthread_t thread;
+    long concurrency;
+    int inflight;
+    struct nmsg *flying;
+    struct bucket buckets[NCH];
+    struct result *results;
+    size_t nresults, capresults;
+    bool stopping;
+};
+
+static int64_t jint(json_t *o, const char *k)
+{
+    return json_integer_value(json_object_get(o, k));
+}
+
+static const char *jstr(json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+static void schedule(struct event *ev, long ms)
+{
+    if (evtimer_pending(ev, NULL))
+        return;
+    struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
+    evtimer_add(ev, &tv);
+}
+
+/* ---- outcomes ---------------------------------------------------------------------- */
+
+static void flush(struct notify *d)
+{
+    struct err e = {0};
+    if (!d->nresults)
+        return;
+    if (db_begin(d->env.db, &e) != 0)
+        goto fail;
+    for (size_t i = 0; i < d->nresults; i++) {
+        struct result *r = &d->results[i];
+        int rc = r->confirmation
+                     ? store_subscriber_message_finish(d->env.db, r->id, r->state, r->next_at,
+                                                       r->error, r->sent_at, &e)
+                     : store_delivery_finish(d->env.db, r->id, r->state, r->next_at, r->error,
+                                             r->sent_at, &e);
+        if (rc == 0 && r->stop_subscriber && r->subscriber_id)
+            rc = store_subscriber_set_state(d->env.db, r->page_id, r->subscriber_id, "stopped",
+                                            &e);
+        if (rc != 0) {
+            db_rollback(d->env.db);
+            goto fail;
+        }
+    }
+    if (db_commit(d->env.db, &e) != 0)
+        goto fail;
+    for (size_t i = 0; i < d->nresults; i++)
+        free(d->results[i].error);
+    d->nresults = 0;
+    return;
+fail:
+    log_error("notify: recording %zu outcomes: %s (will retry)", d->nresults, e.msg);
+    schedule(d->flush_ev, 1000);
+}
+
+static void add_result(struct notify *d, struct nmsg *m, enum outcome o)
+{
+    if (d->nresults == d->capresults) {
+        d->capresults = d->capresults ? d->capresults * 2 : 256;
+        d->results = xrealloc(d->results, d->capresults * sizeof *d->results);
+    }
+    int64_t now = time_now();
+    struct result *r = &d->results[d->nresults++];
+    *r = (struct result){.id = m->id, .page_id = m->page_id, .subscriber_id = m->subscriber_id,
+                         .confirmation = m->confirmation, .next_at = now};
+    if (o == OUT_SENT) {
+        r->state = "sent";
+        r->sent_at = now;
+        if (!m->confirmation) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            notify_sla_record(m->ops->bit, (double)ts.tv_sec + ts.tv_nsec / 1e9 - (double)m->accepted);
+        }
+        return;
+    }
+    r->error = xstrdup(m->error[0] ? m->error : "unknown error");
+    if (o == OUT_FAILED) {
+        r->state = "failed";
+        r->stop_subscriber = m->stop_subscriber;
+    } else if (m->attempts >= NOTIFY_MAX_ATTEMPTS) {
+        r->state = "dead";
+    } else {
+        r->state = "pending";
+        /* times are whole seconds: one more makes sure a Retry-After has fully passed */
+        r->next_at = now + notify_backoff_s(m->attempts, m->retry_after, randombytes_random()) +
+                     (m->retry_after ? 1 : 0);
+    }
+    log_info("notify: %s %lld to %s: %s (%s)", m->ops->name, (long long)m->id, m->recipient,
+             r->error, r->state);
+}
+
+/* ---- messages in flight ------------------------------------------------------------ */
+
+static void msg_free(struct nmsg *m)
+{
+    if (m->easy)
+        curl_easy_cleanup(m->easy);
+    curl_slist_free_all(m->headers);
+    curl_slist_free_all(m->rcpt);
+    buf_free(&m->req);
+    buf_free(&m->resp);
+    free(m->recipient);
+    free(m);
+}
+
+static size_t on_write(char *p, size_t size, size_t n, void *arg)
+{
+    struct nmsg *m = arg;
+    size_t len = size * n;
+    if (m->resp.len < NOTIFY_RESP_MAX)
+        buf_append(&m->resp, p, len < NOTIFY_RESP_MAX - m->resp.len ? len : NOTIFY_RESP_MAX - m->resp.len);
+    return len;
+}
+
+/* Retry-After (seconds or an HTTP date) and Twitter's x-rate-limit-reset (epoch seconds). */
+static size_t on_header(char *p, size_t size, size_t n, void *arg)
+{
+    struct nmsg *m = arg;
+    size_t len = size * n;
+    char line[128];
+    if (len >= sizeof line)
+        return len;
+    memcpy(line, p, len);
+    line[len] = '\0';
+    int64_t now = time_now(), v = 0;
+    if (strncasecmp(line, "Retry-After:", 12) == 0) {
+        const char *s = line + 12;
+        v = strtoll(s, NULL, 10);
+        if (v <= 0) {
+            time_t t = curl_getdate(s, NULL);
+            v = t > 0 ? (int64_t)t - now : 0;
+        }
+    } else if (strncasecmp(line, "x-rate-limit-reset:", 19) == 0) {
+        v = strtoll(line + 19, NULL, 10) - now;
+    }
+    if (v > 0 && v <= 86400 && v > m->retry_after)
+        m->retry_after = v;
+    return len;
+}
+
+/* The options every transfer of M has, on EASY. */
+static void common_setup(struct nmsg *m, CURL *easy)
+{
+    transfer_setup(easy, &m->guard);
+    curl_easy_setopt(easy, CURLOPT_PRIVATE, m);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_write);
+    curl_easy_setopt(easy, CURLOPT_WRITEDATA, m);
+    curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(easy, CURLOPT_HEADERDATA, m);
+}
+
+/* On an SMTP worker's thread: its handle EASY for message JOB. */
+static void on_smtp_setup(void *arg, CURL *easy, void *job)
+{
+    struct notify *d = arg;
+    struct nmsg *m = job;
+    common_setup(m, easy);
+    m->ops->apply(d->env.app->cfg, m, easy);
+}
+
+static void fly(struct notify *d, struct nmsg *m)
+{
+    m->next = d->flying;
+    if (d->flying)
+        d->flying->prev = m;
+    d->flying = m;
+    d->inflight++;
+}
+
+static void start(struct notify *d, struct nmsg *m)
+{
+    buf_init(&m->req, 4 << 20);
+    buf_init(&m->resp, NOTIFY_RESP_MAX + 1);
+    m->guard.allow_private = d->env.app->cfg->allow_private_targets;
+    if (!m->ops->apply && !(m->easy = curl_easy_init())) {
+        snprintf(m->error, sizeof m->error, "cannot create a transfer");
+        add_result(d, m, OUT_RETRY);
+        msg_free(m);
+        return;
+    }
+    if (m->easy)
+        common_setup(m, m->easy);
+    if (m->ops->prepare(&d->env, m) != 0) {
+        add_result(d, m, OUT_FAILED);
+        msg_free(m);
+        return;
+    }
+    if (m->ops->apply) {
+        fly(d, m);
+        smtp_pool_add(d->smtp, m);
+        return;
+    }
+    curl_easy_setopt(m->easy, CURLOPT_HTTPHEADER, m->headers);
+    if (transfer_add(d->xfer, m->easy) != 0) {
+        snprintf(m->error, sizeof m->error, "cannot start the transfer");
+        add_result(d, m, OUT_RETRY);
+        msg_free(m);
+        return;
+    }
+    fly(d, m);
+}
+
+static void unlink_msg(struct notify *d, struct nmsg *m)
+{
+    if (m->prev)
+        m->prev->next = m->next;
+    else
+        d->flying = m->next;
+    if (m->next)
+        m->next->prev = m->prev;
+    d->inflight--;
+}
+
+/* M's transfer ended with CC and the HTTP or SMTP STATUS. */
+static void finish(struct notify *d, struct nmsg *m, CURLcode cc, long status)
+{
+    unlink_msg(d, m);
+    enum outcome o;
+    if (m->guard.refused) {
+        snprintf(m->error, sizeof m->error,
+                 "refused: the target is a loopback or private address "
+                 "(security.allow_private_targets is false)");
+        o = OUT_FAILED;
+    } else {
+        o = m->ops->classify(m, cc, status);
+    }
+    add_result(d, m, o);
+    msg_free(m);
+    if (d->stopping && d->inflight == 0) {
+        event_base_loopbreak(d->base);
+        return;
+    }
+    if (d->nresults >= FLUSH_AT)
+        flush(d);
+    else
+        schedule(d->flush_ev, 20);
+    schedule(d->pump_ev, 0);
+}
+
+static void on_done(void *arg, CURL *easy, CURLcode cc)
+{
+    struct nmsg *m = NULL;
+    long status = 0;
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&m);
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    finish(arg, m, cc, status);
+}
+
+static void on_smtp_done(void *arg, void *job, CURLcode cc, long status)
+{
+    finish(arg, job, cc, status);
+}
+
+/* ---- expansion and claims ---------------------------------------------------------- */
+
+/* Adds the integration deliveries of a job (its first batch). */
+static int add_integrations(struct notify *d, json_t *job, int64_t accepted, const bool *enabled,
+                            struct err *e)
+{
+    static const enum channel bits[] = {CH_SLACK, CH_TWITTER, CH_WEBHOOK};
+    unsigned channels = (unsigned)jint(job, "channels");
+    for (int i = 0; i < 3; i++)
+        if ((channels & bits[i]) && enabled[i] &&
+            store_delivery_add(d->env.db, jint(job, "page_id"), jint(job, "update_id"),
+                               channel_name(bits[i]), channel_name(bits[i]), 0, accepted,
+                               time_now(), e) != 0)
+            return -1;
+    return 0;
+}
+
+/* One batch of JOB: 1 when more remain, 0 when the job is done, -1 on error. *COUNT gets
+ * the subscribers expanded and JOB's "cursor" moves on. */
+static int expand_batch(struct notify *d, json_t *job, int *count, struct err *e)
+{
+    int64_t page_id = jint(job, "page_id"), cursor = jint(job, "cursor");
+    unsigned channels = (unsigned)jint(job, "channels");
+    bool enabled[3] = {false, false, false};
+    json_t *u = store_outbox_update(d->env.db, jint(job, "update_id"), e), *rows = NULL;
+    if (!u && e->code)
+        return -1;
+    if (u && cursor == 0) {
+        static const char *const kinds[] = {"slack", "twitter", "webhook"};
+        struct app_ctx c = {.app = d->env.app, .db = d->env.db, .page_id = page_id,
+                            .actor = {.kind = ACTOR_SYSTEM}};
+        for (int i = 0; i < 3; i++) {
+            json_t *cfg = NULL;
+            struct err ie = {0};
+            if (app_integration_load(&c, kinds[i], &enabled[i], &cfg, &ie) != 0)
+                log_error("notify: %s integration of page %lld: %s", kinds[i],
+                          (long long)page_id, ie.msg);
+            json_decref(cfg);
+        }
+    }
+    if (db_begin(d->env.db, e) != 0) {
+        json_decref(u);
+        return -1;
+    }
+    bool done = true;
+    int64_t accepted = u ? jint(u, "accepted") : 0, last = cursor;
+    *count = 0;
+    if (u) {
+        if (cursor == 0 && add_integrations(d, job, accepted, enabled, e) != 0)
+            goto fail;
+        bool email = channels & CH_EMAIL, sms = channels & CH_SMS;
+        if (email || sms) {
+            if (!(rows = store_outbox_recipients(d->env.db, page_id, jint(u, "event_id"), email,
+                                                 sms, cursor, EXPAND_BATCH, e)))
+                goto fail;
+            size_t i;
+            json_t *r;
+            int64_t now = time_now();
+            json_array_foreach(rows, i, r)
+            {
+                if (store_delivery_add(d->env.db, page_id, jint(u, "update_id"),
+                                       jstr(r, "channel"), jstr(r, "address"), jint(r, "id"),
+                                       accepted, now, e) != 0)
+                    goto fail;
+                last = jint(r, "id");
+            }
+            *count = (int)json_array_size(rows);
+            done = *count < EXPAND_BATCH;
+        }
+    }
+    if (store_outbox_job_advance(d->env.db, jint(job, "id"), last, done, time_now(), e) != 0 ||
+        db_commit(d->env.db, e) != 0)
+        goto fail;
+    json_object_set_new(job, "cursor", json_integer(last));
+    json_decref(rows);
+    json_decref(u);
+    return done ? 0 : 1;
+fail:
+    db_rollback(d->env.db);
+    json_decref(rows);
+    json_decref(u);
+    return -1;
+}
+
+/* Expands pending jobs within a budget; true when some are left. */
+static bool expand(struct notify *d)
+{
+    struct err e = {0};
+    int budget = EXPAND_BUDGET;
+    json_t *jobs = store_outbox_jobs(d->env.db, 8, &e), *job;
+    if (!jobs) {
+        log_error("notify: reading jobs: %s", e.msg);
+        return false;
+    }
+    bool more = json_array_size(jobs) == 8;
+    size_t i;
+    json_array_foreach(jobs, i, job)
+    {
+        int rc = 1, n = 0;
+        while (budget > 0 && (rc = expand_batch(d, job, &n, &e)) == 1)
+            budget -= n;
+        if (rc < 0) {
+            log_error("notify: expanding job %lld: %s", (long long)jint(job, "id"), e.msg);
+            break;
+        }
+        if (rc == 1) {
+            more = true;
+            break;
+        }
+    }
+    json_decref(jobs);
+    return more;
+}
+
+/* How many of channel I the rate allows now (takes them from the bucket when claimed). */
+static int allowance(struct notify *d, int i, int want)
+{
+    struct bucket *b = &d->buckets[i];
+    if (b->rate <= 0)
+        return want;
+    int64_t now = time_mono_us();
+    double cap = b->rate < 1 ? 1 : b->rate;
+    b->tokens += (double)(now - b->last_us) / 1e6 * b->rate;
+    if (b->tokens > cap)
+        b->tokens = cap;
+    b->last_us = now;
+    int n = (int)b->tokens;
+    return n < want ? n : want;
+}
+
+static struct nmsg *msg_from_row(json_t *r, const struct channel_ops *ops, bool confirmation)
+{
+    struct nmsg *m = xcalloc(1, sizeof *m);
+    m->ops = ops;
+    m->confirmation = confirmation;
+    m->id = jint(r, "id");
+    m->page_id = jint(r, "page_id");
+    m->update_id = jint(r, "update_id");
+    m->subscriber_id = jint(r, "subscriber_id");
+    m->accepted = jint(r, "accepted");
+    m->attempts = jint(r, "attempts");
+    m->recipient = xstrdup(jstr(r, "recipient"));
+    return m;
+}
+
+/* Claims what there is room for and starts it. */
+static void claim(struct notify *d)
+{
+    long room = d->concurrency - d->inflight;
+    if (room <= 0 || (d->inflight > 0 && room < d->concurrency / 4))
+        return;
+    struct err e = {0};
+    int64_t now = time_now();
+    json_t *msgs = NULL, *rows[NCH] = {0};
+    if (db_begin(d->env.db, &e) != 0)
+        goto fail;
+    if (!(msgs = store_subscriber_messages_claim(d->env.db, now, now + NOTIFY_LEASE_S,
+                                                 room < MSG_CLAIM ? (int)room : MSG_CLAIM, &e)))
+        goto rollback;
+    room -= (long)json_array_size(msgs);
+    /* two passes: first a fair share for each channel (a big e-mail fan-out must not
+     * hold SMS back), then what is left to whoever has more */
+    long share = (room + NCH - 1) / NCH;
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < NCH && room > 0; i++) {
+            if (pass == 1 && rows[i] && (long)json_array_size(rows[i]) < share)
+                continue; /* it had less than its share: nothing more is due */
+            int n = allowance(d, i, (int)(pass == 0 && share < room ? share : room));
+            if (n <= 0)
+                continue;
+            json_t *got = store_deliveries_claim(d->env.db, chans[i]->name, now,
+                                                 now + NOTIFY_LEASE_S, n, &e);
+            if (!got)
+                goto rollback;
+            if (!rows[i])
+                rows[i] = json_array();
+            json_array_extend(rows[i], got);
+            room -= (long)json_array_size(got);
+            d->buckets[i].tokens -= (double)json_array_size(got);
+            json_decref(got);
+        }
+    }
+    if (db_commit(d->env.db, &e) != 0)
+        goto fail;
+    size_t k;
+    json_t *r;
+    json_array_foreach(msgs, k, r)
+    {
+        json_t *sub = store_subscribe_row(d->env.db, jint(r, "subscriber_id"), &e);
+        const struct channel_ops *ops = notify_channel(sub ? jstr(sub, "channel") : "email");
+        struct nmsg *m = msg_from_row(r, ops, true);
+        free(m->recipient);
+        m->recipient = xstrdup(sub ? jstr(sub, "address") : "");
+        json_decref(sub);
+        start(d, m);
+    }
+    for (int i = 0; i < NCH; i++)
+        json_array_foreach(rows[i], k, r) start(d, msg_from_row(r, chans[i], false));
+    goto out;
+rollback:
+    db_rollback(d->env.db);
+fail:
+    log_error("notify: claiming: %s", e.msg);
+out:
+    json_decref(msgs);
+    for (int i = 0; i < NCH; i++)
+        json_decref(rows[i]);
+}
+
+static void pump(struct notify *d)
+{
+    if (d->stopping)
+        return;
+    flush(d);
+    if (expand(d))
+        schedule(d->pump_ev, 0);
+    claim(d);
+    flush(d); /* messages that failed before being sent */
+}
+
+static void on_pump(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd, (void)what;
+    pump(arg);
+}
+
+static void on_flush(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd, (void)what;
+    flush(arg);
+}
+
+static void on_grace(evutil_socket_t fd, short what, void *arg)
+{
+    struct notify *d = arg;
+    (void)fd, (void)what;
+    event_base_loopbreak(d->base);
+}
+
+static void on_stop(evutil_socket_t fd, short what, void *arg)
+{
+    struct notify *d = arg;
+    (void)fd, (void)what;
+    d->stopping = true;
+    if (d->inflight == 0) {
+        event_base_loopbreak(d->base);
+        return;
+    }
+    struct timeval tv = {.tv_sec = GRACE_S};
+    evtimer_add(d->grace_ev, &tv);
+}
+
+/* Puts what is still in flight back to pending (sent again by the next start). */
+static void release_flying(struct notify *d)
+{
+    while (d->flying) {
+        struct nmsg *m = d->flying;
+        if (m->easy) /* NULL: an e-mail the pool had not started */
+            transfer_remove(d->xfer, m->easy);
+        unlink_msg(d, m);
+        snprintf(m->error, sizeof m->error, "interrupted by shutdown");
+        m->retry_after = 0;
+        m->attempts = 0; /* not counted against it */
+        add_result(d, m, OUT_RETRY);
+        d->results[d->nresults - 1].next_at = time_now();
+        msg_free(m);
+    }
+}
+
+static void *notify_main(void *arg)
+{
+    struct notify *d = arg;
+    sigset_t set;
+    sigfillset(&set);
+    pthread_sigmask(SIG_BLOCK, &set, NULL); /* signals are the main thread's */
+    pump(d);
+    event_base_dispatch(d->base);
+    smtp_pool_free(d->smtp); /* reports what its workers finished */
+    d->smtp = NULL;
+    release_flying(d);
+    flush(d);
+    return NULL;
+}
+
+static void notify_free(struct notify *d)
+{
+    smtp_pool_free(d->smtp);
+    transfer_free(d->xfer);
+    struct event *evs[] = {d->wake_ev, d->stop_ev, d->tick_ev, d->pump_ev, d->flush_ev,
+                           d->grace_ev};
+    for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
+        if (evs[i])
+            event_free(evs[i]);
+    if (d->base)
+        event_base_free(d->base);
+    notify_env_cleanup(&d->env);
+    tmpl_set_free(d->env.tmpl);
+    db_close(d->env.db);
+    for (size_t i = 0; i < d->nresults; i++)
+        free(d->results[i].error);
+    free(d->results);
+    free(d);
+}
+
+int notify_start(struct app *app, struct notify **out, struct err *e)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, (void (*)(void))evthread_use_pthreads);
+    int rc = -1;
+    struct notify *d = xcalloc(1, sizeof *d);
+    d->env.app = app;
+    d->concurrency = app->cfg->notify_concurrency > 0 ? app->cfg->notify_concurrency : 64;
+    d->buckets[0].rate = app->cfg->email_rate;
+    d->buckets[1].rate = app->cfg->sms_rate;
+    for (int i = 0; i < NCH; i++) {
+        d->buckets[i].last_us = time_mono_us();
+        d->buckets[i].tokens = d->buckets[i].rate < 1 ? 1 : d->buckets[i].rate;
+    }
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+        err_set(e, ERR_INTERNAL, "cannot initialise libcurl");
+        goto out;
+    }
+    if (db_open(app->cfg->database, &d->env.db, e) != 0)
+        goto out;
+    d->env.tmpl = tmpl_set_new_embedded("templates/");
+    d->base = event_base_new();
+    if (d->base) {
+        d->wake_ev = event_new(d->base, -1, 0, on_pump, d);
+        d->stop_ev = event_new(d->base, -1, 0, on_stop, d);
+        d->tick_ev = event_new(d->base, -1, EV_PERSIST, on_pump, d);
+        d->pump_ev = evtimer_new(d->base, on_pump, d);
+        d->flush_ev = evtimer_new(d->base, on_flush, d);
+        d->grace_ev = evtimer_new(d->base, on_grace, d);
+        d->xfer = transfer_new(d->base, d->concurrency, on_done, d);
+        d->smtp = smtp_pool_new(d->base, d->concurrency < SMTP_THREADS ? (int)d->concurrency
+                                                                        : SMTP_THREADS,
+                                on_smtp_setup, on_smtp_done, d);
+    }
+    struct timeval tick = {.tv_sec = 1};
+    if (!d->wake_ev || !d->stop_ev || !d->tick_ev || !d->pump_ev || !d->flush_ev ||
+        !d->grace_ev || !d->xfer || !d->smtp || event_add(d->tick_ev, &tick) != 0) {
+        err_set(e, ERR_INTERNAL, "cannot create the dispatcher's event loop");
+        goto out;
+    }
+    if (pthread_create(&d->thread, NULL, notify_main, d) != 0) {
+        err_set(e, ERR_INTERNAL, "cannot start the dispatcher thread");
+        goto out;
+    }
+    *out = d;
+    d = NULL;
+    rc = 0;
+out:
+    if (d)
+        notify_free(d);
+    return rc;
+}
+
+void notify_wake(struct notify *d)
+{
+    if (d)
+        event_active(d->wake_ev, 0, 0);
+}
+
+void notify_stop(struct notify *d)
+{
+    if (!d)
+        return;
+    event_active(d->stop_ev, 0, 0);
+    pthread_join(d->thread, NULL);
+    notify_free(d);
+}

@@ -1,0 +1,221 @@
+/*
+ * notify/email — e-mail over SMTP with libcurl (SPEC §10, §7).
+ *
+ * The message is built here, not by curl_mime, so that every header is under
+ * our control: From, To, Subject "[PAGE] Stage: Title" (RFC 2047 encoded-words
+ * when not ASCII, folded), Date, a stable Message-ID (the same for every retry
+ * of a delivery: <pharos.u{update}.s{subscriber}@host>, so clients drop
+ * duplicates of an at-least-once resend), MIME-Version, Auto-Submitted:
+ * auto-generated, List-Unsubscribe with List-Unsubscribe-Post (RFC 8058), and a
+ * multipart/alternative body of text and HTML parts (base64, so no line limit
+ * or dot-stuffing concern) rendered from the templates under templates/email/.
+ * Header values never contain CR or LF: a value with one is refused (the
+ * delivery fails permanently) rather than cleaned.
+ *
+ * Confirmations (subscriber_messages) use templates/email/confirm.* and carry
+ * nothing the visitor typed but the address itself.
+ *
+ * SMTP replies: 5xx is permanent (bad mailbox, refused), anything else retried.
+ * Transfers run on the SMTP pool (notify/smtp_pool.h), whose workers reuse their
+ * connection to the server across messages.
+ */
+#include "notify/channel.h"
+#include "core/timeutil.h"
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char *get(json_t *o, const char *a, const char *b)
+{
+    const char *s = json_string_value(json_object_get(a ? json_object_get(o, a) : o, b));
+    return s ? s : "";
+}
+
+static bool header_safe(const char *v)
+{
+    return strpbrk(v, "\r\n") == NULL;
+}
+
+static bool is_ascii(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x80 || (unsigned char)*s < 0x20)
+            return false;
+    return true;
+}
+
+/* "Name: VALUE" into B, VALUE as RFC 2047 base64 encoded-words of at most 45 input bytes,
+ * cut at UTF-8 boundaries and folded, when it is not plain ASCII. */
+static void put_text_header(struct buf *b, const char *name, const char *v)
+{
+    buf_printf(b, "%s: ", name);
+    if (is_ascii(v) && strlen(v) < 900) {
+        buf_printf(b, "%s\r\n", v);
+        return;
+    }
+    size_t len = strlen(v), i = 0;
+    while (i < len) {
+        size_t n = len - i > 45 ? 45 : len - i;
+        while (i + n < len && n > 1 && ((unsigned char)v[i + n] & 0xc0) == 0x80)
+            n--;
+        char enc[80];
+        sodium_bin2base64(enc, sizeof enc, (const unsigned char *)v + i, n,
+                          sodium_base64_VARIANT_ORIGINAL);
+        buf_printf(b, "%s=?UTF-8?B?%s?=", i ? "\r\n " : "", enc);
+        i += n;
+    }
+    buf_puts(b, "\r\n");
+}
+
+/* A MIME part of TYPE holding TEXT in base64 lines of 76. */
+static void put_part(struct buf *b, const char *boundary, const char *type, const char *text)
+{
+    buf_printf(b, "--%s\r\nContent-Type: %s; charset=utf-8\r\n"
+                  "Content-Transfer-Encoding: base64\r\n\r\n",
+               boundary, type);
+    size_t len = strlen(text);
+    for (size_t i = 0; i < len; i += 57) {
+        size_t n = len - i > 57 ? 57 : len - i;
+        char enc[80];
+        sodium_bin2base64(enc, sizeof enc, (const unsigned char *)text + i, n,
+                          sodium_base64_VARIANT_ORIGINAL);
+        buf_printf(b, "%s\r\n", enc);
+    }
+}
+
+static const char *from_domain(const char *from)
+{
+    const char *at = strrchr(from, '@');
+    return at ? at + 1 : "localhost";
+}
+
+/* Builds the whole message into M->req. */
+static int build(struct notify_env *env, struct nmsg *m, json_t *model, const char *tmpl_base,
+                 const char *subject)
+{
+    const struct config *cfg = env->app->cfg;
+    char name[64], date[64], boundary[64], msgid[160];
+    char *text = NULL, *html = NULL;
+    int rc = -1;
+    snprintf(name, sizeof name, "email/%s.txt", tmpl_base);
+    if (!(text = notify_render(env, m, name, model, TMPL_TEXT)))
+        goto out;
+    snprintf(name, sizeof name, "email/%s.html", tmpl_base);
+    if (!(html = notify_render(env, m, name, model, TMPL_HTML)))
+        goto out;
+    const char *unsub = get(model, NULL, "unsubscribe_url");
+    if (!header_safe(cfg->email_from) || !header_safe(m->recipient) || !header_safe(unsub) ||
+        strpbrk(m->recipient, "<>") || strpbrk(unsub, "<>")) {
+        snprintf(m->error, sizeof m->error, "refused: a header value holds CR, LF or <>");
+        goto out;
+    }
+    time_t now = (time_t)time_now();
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+    snprintf(boundary, sizeof boundary, "=_pharos_%lld_%lld", (long long)m->id,
+             (long long)m->attempts);
+    if (m->confirmation)
+        snprintf(msgid, sizeof msgid, "<pharos.c%lld@%s>", (long long)m->id,
+                 from_domain(cfg->email_from));
+    else
+        snprintf(msgid, sizeof msgid, "<pharos.u%lld.s%lld@%s>", (long long)m->update_id,
+                 (long long)m->subscriber_id, from_domain(cfg->email_from));
+    struct buf *b = &m->req;
+    buf_printf(b, "From: %s\r\nTo: %s\r\n", cfg->email_from, m->recipient);
+    put_text_header(b, "Subject", subject);
+    buf_printf(b, "Date: %s\r\nMessage-ID: %s\r\nMIME-Version: 1.0\r\n"
+                  "Auto-Submitted: auto-generated\r\n",
+               date, msgid);
+    if (*unsub)
+        buf_printf(b, "List-Unsubscribe: <%s>\r\n"
+                      "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
+                   unsub);
+    buf_printf(b, "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n", boundary);
+    put_part(b, boundary, "text/plain", text);
+    put_part(b, boundary, "text/html", html);
+    buf_printf(b, "--%s--\r\n", boundary);
+    rc = buf_full(b) ? -1 : 0;
+    if (rc)
+        snprintf(m->error, sizeof m->error, "the message is too large");
+out:
+    free(text);
+    free(html);
+    return rc;
+}
+
+static size_t on_read(char *dst, size_t size, size_t n, void *arg)
+{
+    struct nmsg *m = arg;
+    size_t left = m->req.len - m->req_off, want = size * n;
+    if (want > left)
+        want = left;
+    memcpy(dst, m->req.data + m->req_off, want);
+    m->req_off += want;
+    return want;
+}
+
+static int prepare(struct notify_env *env, struct nmsg *m)
+{
+    const struct config *cfg = env->app->cfg;
+    json_t *model = NULL;
+    int rc = -1;
+    if (!cfg->smtp_url) {
+        snprintf(m->error, sizeof m->error, "e-mail is not configured (email.smtp_url)");
+        return -1;
+    }
+    if (m->confirmation) {
+        if (!(model = notify_confirmation_model(env, m)))
+            return -1;
+        char subject[400];
+        snprintf(subject, sizeof subject, "[%s] Confirm your subscription",
+                 get(model, "page", "title"));
+        rc = build(env, m, model, "confirm", subject);
+    } else {
+        struct err e = {0};
+        json_t *u = notify_update_model(env, m->update_id, &e);
+        if (!u) {
+            snprintf(m->error, sizeof m->error, "%s", e.msg);
+            return -1;
+        }
+        model = json_copy(u); /* shallow: the per-recipient links are added on top */
+        notify_subscriber_links(env, m->page_id, m->subscriber_id, model);
+        rc = build(env, m, model, "update", get(model, NULL, "subject"));
+    }
+    json_decref(model);
+    if (rc)
+        return -1;
+    m->rcpt = curl_slist_append(NULL, m->recipient);
+    return 0;
+}
+
+static void apply(const struct config *cfg, struct nmsg *m, CURL *easy)
+{
+    char from[320];
+    snprintf(from, sizeof from, "<%s>", cfg->email_from);
+    m->req_off = 0;
+    curl_easy_setopt(easy, CURLOPT_URL, cfg->smtp_url);
+    curl_easy_setopt(easy, CURLOPT_MAIL_FROM, from);
+    curl_easy_setopt(easy, CURLOPT_MAIL_RCPT, m->rcpt);
+    curl_easy_setopt(easy, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+    if (cfg->smtp_username)
+        curl_easy_setopt(easy, CURLOPT_USERNAME, cfg->smtp_username);
+    if (cfg->smtp_password)
+        curl_easy_setopt(easy, CURLOPT_PASSWORD, cfg->smtp_password);
+    curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(easy, CURLOPT_READFUNCTION, on_read);
+    curl_easy_setopt(easy, CURLOPT_READDATA, m);
+    curl_easy_setopt(easy, CURLOPT_INFILESIZE, (long)m->req.len);
+}
+
+static enum outcome classify(struct nmsg *m, CURLcode cc, long status)
+{
+    if (cc == CURLE_OK)
+        return OUT_SENT;
+    snprintf(m->error, sizeof m->error, "SMTP %ld: %s", status, curl_easy_strerror(cc));
+    return status >= 500 && status < 600 ? OUT_FAILED : OUT_RETRY;
+}
+
+const struct channel_ops notify_email = {"email", CH_EMAIL, prepare, classify, apply};

@@ -1,0 +1,213 @@
+/*
+ * notify/text — SMS and tweet text fitting. See text.h.
+ */
+#include "notify/text.h"
+#include "core/buf.h"
+#include "core/xalloc.h"
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Decodes one UTF-8 code point at S (length in *N); invalid bytes are U+FFFD, one byte. */
+static uint32_t next_cp(const char *s, size_t *n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    int len = u[0] < 0x80 ? 1 : (u[0] >> 5) == 6 ? 2 : (u[0] >> 4) == 14 ? 3 : (u[0] >> 3) == 30 ? 4 : 0;
+    uint32_t cp = len == 1 ? u[0] : len == 2 ? u[0] & 0x1f : len == 3 ? u[0] & 0x0f : u[0] & 0x07;
+    for (int i = 1; i < len; i++) {
+        if ((u[i] & 0xc0) != 0x80) {
+            len = 0;
+            break;
+        }
+        cp = cp << 6 | (u[i] & 0x3f);
+    }
+    *n = len ? (size_t)len : 1;
+    return len ? cp : 0xfffd;
+}
+
+/* GSM 03.38 basic set beyond printable ASCII, and the ASCII characters it lacks. */
+static const char *const gsm_basic_utf8[] = {"£", "¥", "è", "é", "ù", "ì", "ò", "Ç", "Ø", "ø",
+                                             "Å", "å", "Δ", "Φ", "Γ", "Λ", "Ω", "Π", "Ψ", "Σ",
+                                             "Θ", "Ξ", "Æ", "æ", "ß", "É", "¤", "¡", "Ä", "Ö",
+                                             "Ñ", "Ü", "§", "¿", "ä", "ö", "ñ", "ü", "à", NULL};
+static const char gsm_ext_ascii[] = "^{}\\[~]|";
+
+/* Units of code point CP at S (N bytes) in GSM-7: 1, 2 (extension), or 0 (not GSM-7). */
+static int gsm_units_cp(uint32_t cp, const char *s, size_t n)
+{
+    if (cp == '\n' || cp == '\r')
+        return 1;
+    if (cp < 0x20 || cp == 0x7f || cp == '`')
+        return 0;
+    if (cp < 0x80)
+        return strchr(gsm_ext_ascii, (int)cp) ? 2 : 1;
+    if (cp == 0x20ac) /* € */
+        return 2;
+    for (int i = 0; gsm_basic_utf8[i]; i++)
+        if (strlen(gsm_basic_utf8[i]) == n && memcmp(gsm_basic_utf8[i], s, n) == 0)
+            return 1;
+    return 0;
+}
+
+static const char *replacement(uint32_t cp)
+{
+    /* Latin-1 letters outside GSM-7 lose their accent: U+00C0…U+00FF */
+    static const char *const latin1[64] = {
+        "A", "A", "A", "A", "A", "A", "A", "C", "E", "E", "E", "E", "I", "I", "I", "I", "D",
+        "N", "O", "O", "O", "O", "O", "x", "O", "U", "U", "U", "U", "Y", "T", "s", "a", "a",
+        "a", "a", "a", "a", "a", "c", "e", "e", "e", "e", "i", "i", "i", "i", "d", "n", "o",
+        "o", "o", "o", "o", "/", "o", "u", "u", "u", "u", "y", "t", "y"};
+    if (cp >= 0xc0 && cp <= 0xff)
+        return latin1[cp - 0xc0];
+    switch (cp) {
+    case 0x2018: case 0x2019: case 0x201a: case 0x2032: case '`': return "'";
+    case 0x201c: case 0x201d: case 0x201e: case 0x2033: return "\"";
+    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2212: return "-";
+    case 0x2026: return "...";
+    case 0x00a0: case 0x2002: case 0x2003: case 0x2009: case '\t': return " ";
+    default: return "?";
+    }
+}
+
+char *gsm7_convert(const char *s)
+{
+    struct buf b;
+    buf_init(&b, SIZE_MAX / 2);
+    buf_puts(&b, "");
+    for (size_t n; s && *s; s += n) {
+        uint32_t cp = next_cp(s, &n);
+        if (gsm_units_cp(cp, s, n))
+            buf_append(&b, s, n);
+        else
+            buf_puts(&b, replacement(cp));
+    }
+    return buf_steal(&b);
+}
+
+size_t gsm7_units(const char *s)
+{
+    size_t units = 0;
+    for (size_t n; *s; s += n) {
+        uint32_t cp = next_cp(s, &n);
+        int u = gsm_units_cp(cp, s, n);
+        units += u ? (size_t)u : 1;
+    }
+    return units;
+}
+
+/* Appends to B the longest prefix of S (GSM-7 text) that fits in MAX units, with "..."
+ * when it had to be cut (the dots count). */
+static void put_clipped(struct buf *b, const char *s, size_t max)
+{
+    if (gsm7_units(s) <= max) {
+        buf_puts(b, s);
+        return;
+    }
+    size_t used = 0, n;
+    while (*s) {
+        uint32_t cp = next_cp(s, &n);
+        size_t u = (size_t)gsm_units_cp(cp, s, n);
+        if (used + u + 3 > max)
+            break;
+        buf_append(b, s, n);
+        used += u;
+        s += n;
+    }
+    if (max >= 3)
+        buf_puts(b, "...");
+}
+
+char *sms_text(const char *page, const char *stage, const char *title, const char *url)
+{
+    char *p = gsm7_convert(page), *st = gsm7_convert(stage), *t = gsm7_convert(title);
+    char *u = gsm7_convert(url ? url : "");
+    struct buf b;
+    buf_init(&b, SIZE_MAX / 2);
+    buf_puts(&b, "");
+    /* "[" "] " STAGE ": " and " URL" around the page name and the title */
+    size_t fixed = gsm7_units("[] : ") + gsm7_units(st) + (*u ? 1 + gsm7_units(u) : 0);
+    size_t room = fixed < SMS_MAX_UNITS ? SMS_MAX_UNITS - fixed : 0;
+    size_t pu = gsm7_units(p), tu = gsm7_units(t);
+    size_t page_room = pu, title_room = tu;
+    if (pu + tu > room) {
+        /* the title gives way first, down to 20 units, then the page name */
+        title_room = room > pu + 20 ? room - pu : (room < 20 ? room : 20);
+        page_room = room > title_room ? room - title_room : 0;
+        if (page_room > pu) {
+            title_room += page_room - pu;
+            page_room = pu;
+        }
+    }
+    buf_puts(&b, "[");
+    put_clipped(&b, p, page_room);
+    buf_puts(&b, "] ");
+    buf_puts(&b, st);
+    buf_puts(&b, ": ");
+    put_clipped(&b, t, title_room);
+    if (*u) {
+        buf_puts(&b, " ");
+        buf_puts(&b, u);
+    }
+    free(p), free(st), free(t), free(u);
+    return buf_steal(&b);
+}
+
+/* Bytes of the link starting at S (up to white space), or 0 when S starts no link. */
+static size_t link_len(const char *s)
+{
+    if (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0)
+        return 0;
+    return strcspn(s, " \t\r\n");
+}
+
+size_t tweet_length(const char *text)
+{
+    size_t len = 0, n;
+    for (const char *s = text; *s; s += n) {
+        if ((n = link_len(s)) && (s == text || strchr(" \t\r\n(", s[-1]))) {
+            len += TWEET_LINK;
+            continue;
+        }
+        next_cp(s, &n);
+        len++;
+    }
+    return len;
+}
+
+char *tweet_text(const char *head, const char *body, const char *url)
+{
+    struct buf b;
+    buf_init(&b, SIZE_MAX / 2);
+    buf_puts(&b, head ? head : "");
+    if (body && *body) {
+        if (b.len)
+            buf_puts(&b, "\n\n");
+        buf_puts(&b, body);
+    }
+    size_t budget = TWEET_MAX - (url && *url ? 1 + TWEET_LINK : 0);
+    if (tweet_length(b.data) > budget) {
+        /* keep whole code points and whole links while one more fits with the "…" */
+        size_t len = 0, keep = 0, n;
+        for (const char *s = b.data; *s; s += n) {
+            size_t w = 1;
+            if ((n = link_len(s)) && (s == b.data || strchr(" \t\r\n(", s[-1])))
+                w = TWEET_LINK;
+            else
+                next_cp(s, &n);
+            if (len + w + 1 > budget)
+                break;
+            len += w;
+            keep = (size_t)(s - b.data) + n;
+        }
+        while (keep && strchr(" \t\r\n", b.data[keep - 1]))
+            keep--;
+        buf_truncate(&b, keep);
+        buf_puts(&b, "…");
+    }
+    if (url && *url) {
+        buf_puts(&b, b.len ? " " : "");
+        buf_puts(&b, url);
+    }
+    return buf_steal(&b);
+}

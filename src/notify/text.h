@@ -1,0 +1,33 @@
+/*
+ * notify/text — fitting messages into what SMS and Twitter accept (SPEC §10).
+ *
+ *  - SMS: at most 160 GSM-7 characters (one segment). Characters outside the
+ *    GSM 03.38 alphabet are replaced (curly quotes and dashes by their ASCII
+ *    forms, "…" by "...", anything else by "?"), so a message never falls back
+ *    to UCS-2 and its 70-character segments; characters of the extension table
+ *    (^ { } \ [ ~ ] | €) count as two. The link is always kept whole; the title
+ *    is shortened first, then the page name.
+ *  - Tweets: at most 280 characters, every http(s) link counted as 23 (t.co),
+ *    other characters as one code point each. Text is cut at a code point and
+ *    never inside a link, and marked with "…".
+ * Pure functions; results are malloc'd and never NULL.
+ */
+#ifndef PHAROS_NOTIFY_TEXT_H
+#define PHAROS_NOTIFY_TEXT_H
+#include <stddef.h>
+
+enum { SMS_MAX_UNITS = 160, TWEET_MAX = 280, TWEET_LINK = 23 };
+
+/* S converted to the GSM-7 alphabet (still UTF-8 text), see above. */
+char *gsm7_convert(const char *s);
+/* GSM-7 units (septets) of S, which must be GSM-7 already (gsm7_convert). */
+size_t gsm7_units(const char *s);
+/* "[PAGE] STAGE: TITLE URL" within SMS_MAX_UNITS (URL may be NULL or ""). */
+char *sms_text(const char *page, const char *stage, const char *title, const char *url);
+/* The weighted length of TEXT as Twitter counts it. */
+size_t tweet_length(const char *text);
+/* HEAD then BODY (separated by a blank line, either may be empty), shortened so
+ * that with " URL" appended the tweet is at most TWEET_MAX long. */
+char *tweet_text(const char *head, const char *body, const char *url);
+
+#endif

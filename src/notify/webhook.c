@@ -1,0 +1,62 @@
+/*
+ * notify/webhook — the page's own webhook (SPEC §10): POST {url} with the JSON
+ * of the event and update, signed "X-Pharos-Signature: sha256=HEX" (HMAC-SHA256
+ * of the exact body with the integration's secret; no header when no secret is
+ * set). X-Pharos-Delivery carries the delivery id, stable across retries, so a
+ * receiver can drop duplicates.
+ *
+ * Body: {"page":{"id","title","url"},"event":{"id","kind","title","impact","url",
+ *        "services":[{"id","name","status"}]},"update":{"id","stage","message",
+ *        "created_at"}}
+ */
+#include "notify/channel.h"
+#include "notify/sign.h"
+#include <stdio.h>
+#include <stdlib.h>
+
+static int prepare(struct notify_env *env, struct nmsg *m)
+{
+    struct err e = {0};
+    json_t *model = notify_update_model(env, m->update_id, &e), *cfg;
+    if (!model) {
+        snprintf(m->error, sizeof m->error, "%s", e.msg);
+        return -1;
+    }
+    if (!(cfg = notify_integration(env, m, m->page_id, "webhook")))
+        return -1;
+    const char *url = json_string_value(json_object_get(cfg, "url"));
+    const char *secret = json_string_value(json_object_get(cfg, "secret"));
+    if (!url || !*url) {
+        snprintf(m->error, sizeof m->error, "the webhook integration has no url");
+        json_decref(cfg);
+        return -1;
+    }
+    json_t *ev = json_object_get(model, "event"), *up = json_object_get(model, "update");
+    json_t *body = json_pack(
+        "{s:O, s:{s:O, s:O, s:O, s:O, s:O, s:O}, s:{s:O, s:O, s:O, s:O}}", "page",
+        json_object_get(model, "page"), "event", "id", json_object_get(ev, "id"), "kind",
+        json_object_get(ev, "kind"), "title", json_object_get(ev, "title"), "impact",
+        json_object_get(ev, "impact"), "url", json_object_get(ev, "url"), "services",
+        json_object_get(ev, "services"), "update", "id", json_object_get(up, "id"), "stage",
+        json_object_get(up, "stage"), "message", json_object_get(up, "message"), "created_at",
+        json_object_get(up, "created_at"));
+    curl_easy_setopt(m->easy, CURLOPT_URL, url);
+    notify_json_body(m, body);
+    json_decref(body);
+    char hdr[64];
+    snprintf(hdr, sizeof hdr, "X-Pharos-Delivery: %lld", (long long)m->id);
+    m->headers = curl_slist_append(m->headers, hdr);
+    if (secret && *secret) {
+        char *sig = sign_webhook(secret, m->req.data, m->req.len);
+        char *h = NULL;
+        if (asprintf(&h, "X-Pharos-Signature: %s", sig) < 0)
+            abort();
+        m->headers = curl_slist_append(m->headers, h);
+        free(h);
+        free(sig);
+    }
+    json_decref(cfg);
+    return 0;
+}
+
+const struct channel_ops notify_webhook = {"webhook", CH_WEBHOOK, prepare, notify_http_classify, NULL};

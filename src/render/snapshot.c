@@ -1,0 +1,471 @@
+/*
+ * snapshot — lifecycle of snapshots and the per-page registry. See snapshot.h.
+ *
+ * Large bodies are also written once to a sealed memfd and handed to libevent as
+ * file segments, so the network sends them with sendfile(2) like a static server.
+ *
+ * Locking: the registry's mutex guards every page state and the host map; a
+ * build runs outside it (flag `building` tells others to wait on `built`).
+ * Reference counts are atomics, so a release from the network's cleanup
+ * callback needs no lock. The builder thread and request threads run the same
+ * ensure() loop, each on its own database connection.
+ */
+#include "render/snapshot_impl.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "render/view.h"
+#include "store/pages.h"
+#include "store/public.h"
+#include <event2/buffer.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <zlib.h>
+
+enum { GZIP_MIN = 200 }; /* smaller bodies are sent as they are */
+
+/* The gzip of LEN bytes at P into *OUT (malloc'd), or -1 when it is not worth it. */
+static int gzip_bytes(const char *p, size_t len, char **out, size_t *outlen)
+{
+    if (len < GZIP_MIN)
+        return -1;
+    z_stream z = {0};
+    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+        return -1;
+    size_t cap = deflateBound(&z, len);
+    char *buf = xmalloc(cap);
+    z.next_in = (Bytef *)p;
+    z.avail_in = (uInt)len;
+    z.next_out = (Bytef *)buf;
+    z.avail_out = (uInt)cap;
+    int rc = deflate(&z, Z_FINISH);
+    size_t n = cap - z.avail_out;
+    deflateEnd(&z);
+    if (rc != Z_STREAM_END || n >= len) {
+        free(buf);
+        return -1;
+    }
+    *out = buf;
+    *outlen = n;
+    return 0;
+}
+
+/* LEN bytes at P in a sealed memfd as a libevent file segment, or NULL when LEN is
+ * below SNAP_SENDFILE_MIN or the kernel says no (then the bytes go by reference). */
+static struct evbuffer_file_segment *file_segment(const char *p, size_t len)
+{
+    if (len < SNAP_SENDFILE_MIN)
+        return NULL;
+    int fd = memfd_create("pharos-snapshot", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+    if (fd < 0)
+        return NULL;
+    size_t off = 0;
+    while (off < len) {
+        ssize_t n = write(fd, p + off, len - off);
+        if (n <= 0)
+            break;
+        off += (size_t)n;
+    }
+    struct evbuffer_file_segment *seg = NULL;
+    if (off == len && fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW) == 0)
+        seg = evbuffer_file_segment_new(fd, 0, (ev_off_t)len, EVBUF_FS_CLOSE_ON_FREE);
+    if (!seg)
+        close(fd);
+    return seg;
+}
+
+/* A strong ETag: a quoted base64url BLAKE2b-128 of the bytes, with SUFFIX inside. */
+static void etag_of(const char *p, size_t len, const char *suffix, char out[SNAP_ETAG_SIZE])
+{
+    unsigned char h[16];
+    char b64[32];
+    crypto_generichash(h, sizeof h, (const unsigned char *)p, len, NULL, 0);
+    sodium_bin2base64(b64, sizeof b64, h, sizeof h, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    snprintf(out, SNAP_ETAG_SIZE, "\"%s%s\"", b64, suffix);
+}
+
+void snap_entry_fill(struct snap_entry *e, const char *path, const char *ctype, char *body,
+                     size_t len)
+{
+    memset(e, 0, sizeof *e);
+    e->path = xstrdup(path);
+    e->ctype = ctype;
+    e->body = body;
+    e->len = len;
+    etag_of(body, len, "", e->etag);
+    if (gzip_bytes(body, len, &e->gz, &e->gzlen) == 0)
+        etag_of(body, len, "-gz", e->etag_gz);
+    e->seg = file_segment(e->body, e->len);
+    if (e->gz)
+        e->gzseg = file_segment(e->gz, e->gzlen);
+}
+
+static void entry_free(struct snap_entry *e)
+{
+    if (e->seg)
+        evbuffer_file_segment_free(e->seg);
+    if (e->gzseg)
+        evbuffer_file_segment_free(e->gzseg);
+    free(e->path);
+    free(e->body);
+    free(e->gz);
+}
+
+void snap_add(struct snapshot *s, const char *path, const char *ctype, char *body, size_t len)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 64;
+        s->v = xrealloc(s->v, s->cap * sizeof *s->v);
+    }
+    snap_entry_fill(&s->v[s->n++], path, ctype, body, len);
+}
+
+static int by_path(const void *a, const void *b)
+{
+    return strcmp(((const struct snap_entry *)a)->path, ((const struct snap_entry *)b)->path);
+}
+
+static void snapshot_free(struct snapshot *s)
+{
+    for (size_t i = 0; i < s->n; i++)
+        entry_free(&s->v[i]);
+    free(s->v);
+    for (struct lazy_entry *l = s->lazy, *next; l; l = next) {
+        next = l->next;
+        entry_free(&l->e);
+        free(l);
+    }
+    pthread_mutex_destroy(&s->lazy_mu);
+    json_decref(s->model);
+    free(s);
+}
+
+int snapshot_build(struct db *db, int64_t page_id, const struct snap_renderer *r,
+                   struct snapshot **out, struct err *e)
+{
+    int64_t now = time_now();
+    struct snapshot *s = xcalloc(1, sizeof *s);
+    atomic_init(&s->refs, 1);
+    pthread_mutex_init(&s->lazy_mu, NULL);
+    s->page_id = page_id;
+    s->r = *r;
+    s->valid_until = (now / 86400 + 1) * 86400;
+    if (view_build(db, page_id, r->base_url, now, &s->model, e) != 0 ||
+        snap_render_all(s, db, e) != 0) {
+        snapshot_free(s);
+        return -1;
+    }
+    qsort(s->v, s->n, sizeof *s->v, by_path);
+    *out = s;
+    return 0;
+}
+
+void snapshot_ref(struct snapshot *s)
+{
+    atomic_fetch_add_explicit(&s->refs, 1, memory_order_relaxed);
+}
+
+void snapshot_release(struct snapshot *s)
+{
+    if (s && atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) == 1)
+        snapshot_free(s);
+}
+
+const struct snap_entry *snapshot_find(struct snapshot *s, const char *path)
+{
+    struct snap_entry key = {.path = (char *)path};
+    return bsearch(&key, s->v, s->n, sizeof *s->v, by_path);
+}
+
+const struct snap_entry *snapshot_get(struct snapshot *s, struct db *db, const char *path,
+                                      struct err *e)
+{
+    const struct snap_entry *found = snapshot_find(s, path);
+    if (found)
+        return found;
+    pthread_mutex_lock(&s->lazy_mu);
+    for (struct lazy_entry *l = s->lazy; l; l = l->next)
+        if (strcmp(l->e.path, path) == 0) {
+            pthread_mutex_unlock(&s->lazy_mu);
+            return &l->e;
+        }
+    pthread_mutex_unlock(&s->lazy_mu);
+    /* Rendered outside the lock; two threads may render the same page, the first wins. */
+    char *body;
+    size_t len;
+    const char *ctype;
+    if (snap_render_path(s, db, path, &body, &len, &ctype, e) != 0)
+        return NULL;
+    struct lazy_entry *l = xcalloc(1, sizeof *l);
+    snap_entry_fill(&l->e, path, ctype, body, len);
+    pthread_mutex_lock(&s->lazy_mu);
+    for (struct lazy_entry *o = s->lazy; o; o = o->next)
+        if (strcmp(o->e.path, path) == 0) {
+            pthread_mutex_unlock(&s->lazy_mu);
+            entry_free(&l->e);
+            free(l);
+            return &o->e;
+        }
+    l->next = s->lazy;
+    s->lazy = l;
+    pthread_mutex_unlock(&s->lazy_mu);
+    return &l->e;
+}
+
+const json_t *snapshot_model(const struct snapshot *s)
+{
+    return s->model;
+}
+
+const struct snap_entry *snapshot_entry(const struct snapshot *s, size_t i)
+{
+    return i < s->n ? &s->v[i] : NULL;
+}
+
+/* ---- registry ------------------------------------------------------------ */
+
+struct page_state {
+    int64_t id;
+    uint64_t wanted, built;
+    bool building;
+    struct snapshot *cur;
+};
+
+struct snapshot_registry {
+    struct snap_renderer r;
+    char *db_url;
+    pthread_mutex_t mu;
+    pthread_cond_t built;   /* a build finished */
+    pthread_cond_t wake;    /* the builder has work */
+    struct page_state **pages;
+    size_t npages;
+    json_t *hosts;          /* {"host": page_id} */
+    int64_t default_page;
+    bool hosts_dirty, pending, stop, started;
+    pthread_t thread;
+};
+
+struct snapshot_registry *snapshot_registry_new(const struct snap_renderer *r, const char *db_url)
+{
+    struct snapshot_registry *g = xcalloc(1, sizeof *g);
+    g->r = *r;
+    g->db_url = xstrdup(db_url);
+    pthread_mutex_init(&g->mu, NULL);
+    pthread_cond_init(&g->built, NULL);
+    pthread_cond_init(&g->wake, NULL);
+    g->hosts_dirty = true;
+    return g;
+}
+
+/* The state of PAGE_ID, created on first use (stale). Under g->mu. */
+static struct page_state *page_state(struct snapshot_registry *g, int64_t page_id)
+{
+    for (size_t i = 0; i < g->npages; i++)
+        if (g->pages[i]->id == page_id)
+            return g->pages[i];
+    g->pages = xrealloc(g->pages, (g->npages + 1) * sizeof *g->pages);
+    struct page_state *p = xcalloc(1, sizeof *p);
+    p->id = page_id;
+    p->wanted = 1;
+    g->pages[g->npages++] = p;
+    return p;
+}
+
+void snapshot_mark_dirty(struct snapshot_registry *g, int64_t page_id)
+{
+    pthread_mutex_lock(&g->mu);
+    page_state(g, page_id)->wanted++;
+    g->hosts_dirty = true;
+    g->pending = true;
+    pthread_cond_signal(&g->wake);
+    pthread_mutex_unlock(&g->mu);
+}
+
+/* Reloads the host map from DB. Under g->mu. */
+static int hosts_load(struct snapshot_registry *g, struct db *db, struct err *e)
+{
+    json_t *rows = store_public_hosts(db, e);
+    int64_t def = rows ? store_page_resolve(db, NULL, e) : -1;
+    if (def < 0) {
+        json_decref(rows);
+        return -1;
+    }
+    json_t *map = json_object();
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+        json_object_set(map, json_string_value(json_object_get(r, "host")),
+                        json_object_get(r, "page_id"));
+    json_decref(rows);
+    json_decref(g->hosts);
+    g->hosts = map;
+    g->default_page = def;
+    g->hosts_dirty = false;
+    return 0;
+}
+
+/* The page of HOST into *PAGE_ID, reloading the host map when stale. Under g->mu. */
+static int host_page(struct snapshot_registry *g, struct db *db, const char *host,
+                     int64_t *page_id, struct err *e)
+{
+    if (g->hosts_dirty && hosts_load(g, db, e) != 0)
+        return -1;
+    json_t *id = host ? json_object_get(g->hosts, host) : NULL;
+    *page_id = id ? json_integer_value(id) : g->default_page;
+    if (!*page_id)
+        return err_set(e, ERR_NOT_FOUND, "this server has no status page yet");
+    return 0;
+}
+
+/* Up to date: built for the wanted generation, and not past its day. Under g->mu. */
+static bool is_fresh(const struct page_state *p, int64_t now)
+{
+    return p->cur && p->built == p->wanted && now < p->cur->valid_until;
+}
+
+/* Makes the snapshot of PAGE_ID (or, when HOST is not NULL, of HOST's page) current,
+ * building it on DB or waiting for the build in progress, and returns it, with a
+ * reference when REF. NULL with E filled on failure. One lock round trip when fresh. */
+static struct snapshot *ensure(struct snapshot_registry *g, struct db *db, int64_t page_id,
+                               const char *host, bool ref, struct err *e)
+{
+    struct snapshot *s = NULL;
+    pthread_mutex_lock(&g->mu);
+    if (host && host_page(g, db, host, &page_id, e) != 0) {
+        pthread_mutex_unlock(&g->mu);
+        return NULL;
+    }
+    struct page_state *p = page_state(g, page_id);
+    for (;;) {
+        int64_t now = time_now();
+        if (is_fresh(p, now)) {
+            s = p->cur;
+            if (ref)
+                snapshot_ref(s);
+            break;
+        }
+        if (p->building) {
+            pthread_cond_wait(&g->built, &g->mu);
+            continue;
+        }
+        p->building = true;
+        uint64_t target = p->wanted;
+        pthread_mutex_unlock(&g->mu);
+        struct snapshot *ns = NULL;
+        int64_t t0 = time_mono_us();
+        int rc = snapshot_build(db, page_id, &g->r, &ns, e);
+        if (rc == 0)
+            log_debug("page %lld: snapshot built in %.1f ms", (long long)page_id,
+                      (time_mono_us() - t0) / 1000.0);
+        else
+            log_error("page %lld: snapshot build failed: %s", (long long)page_id, e->msg);
+        pthread_mutex_lock(&g->mu);
+        p->building = false;
+        pthread_cond_broadcast(&g->built);
+        if (rc != 0)
+            break; /* s stays NULL: the caller answers 503, the next request retries */
+        struct snapshot *old = p->cur;
+        p->cur = ns;
+        p->built = target;
+        snapshot_release(old);
+    }
+    pthread_mutex_unlock(&g->mu);
+    return s;
+}
+
+struct snapshot *snapshot_acquire(struct snapshot_registry *g, struct db *db, int64_t page_id,
+                                  struct err *e)
+{
+    return ensure(g, db, page_id, NULL, true, e);
+}
+
+struct snapshot *snapshot_acquire_host(struct snapshot_registry *g, struct db *db,
+                                       const char *host, struct err *e)
+{
+    return ensure(g, db, 0, host ? host : "", true, e);
+}
+
+static void *builder_main(void *arg)
+{
+    struct snapshot_registry *g = arg;
+    struct db *db = NULL;
+    struct err e = {0};
+    if (db_open(g->db_url, &db, &e) != 0) {
+        log_error("snapshot builder: %s", e.msg);
+        return NULL;
+    }
+    pthread_mutex_lock(&g->mu);
+    while (!g->stop) {
+        if (!g->pending) {
+            pthread_cond_wait(&g->wake, &g->mu);
+            continue;
+        }
+        g->pending = false;
+        if (g->hosts_dirty && hosts_load(g, db, &e) != 0)
+            log_error("snapshot builder: hosts: %s", e.msg);
+        for (size_t i = 0; i < g->npages; i++) {
+            int64_t id = g->pages[i]->id;
+            if (g->pages[i]->cur && is_fresh(g->pages[i], time_now()))
+                continue;
+            pthread_mutex_unlock(&g->mu);
+            ensure(g, db, id, NULL, false, &e);
+            pthread_mutex_lock(&g->mu);
+        }
+    }
+    pthread_mutex_unlock(&g->mu);
+    db_close(db);
+    return NULL;
+}
+
+int snapshot_registry_start(struct snapshot_registry *g, struct err *e)
+{
+    if (pthread_create(&g->thread, NULL, builder_main, g) != 0)
+        return err_set(e, ERR_INTERNAL, "cannot start the snapshot builder thread");
+    g->started = true;
+    return 0;
+}
+
+void snapshot_registry_free(struct snapshot_registry *g)
+{
+    if (!g)
+        return;
+    if (g->started) {
+        pthread_mutex_lock(&g->mu);
+        g->stop = true;
+        pthread_cond_signal(&g->wake);
+        pthread_mutex_unlock(&g->mu);
+        pthread_join(g->thread, NULL);
+    }
+    for (size_t i = 0; i < g->npages; i++) {
+        snapshot_release(g->pages[i]->cur);
+        free(g->pages[i]);
+    }
+    free(g->pages);
+    json_decref(g->hosts);
+    pthread_cond_destroy(&g->built);
+    pthread_cond_destroy(&g->wake);
+    pthread_mutex_destroy(&g->mu);
+    free(g->db_url);
+    free(g);
+}
+
+const char *snapshot_export_file(const char *path, char *buf, size_t size)
+{
+    int n;
+    if (strcmp(path, "/") == 0)
+        n = snprintf(buf, size, "index.html");
+    else if (strncmp(path, "/history?page=", 14) == 0)
+        n = snprintf(buf, size, "history/%s/index.html", path + 14);
+    else if (strncmp(path, "/incidents/", 11) == 0 || strncmp(path, "/maintenance/", 13) == 0)
+        n = snprintf(buf, size, "%s/index.html", path + 1);
+    else if (strcmp(path, "/feed") == 0)
+        n = snprintf(buf, size, "feed.xml");
+    else
+        n = snprintf(buf, size, "%s", path + 1);
+    return n > 0 && (size_t)n < size ? buf : NULL;
+}

@@ -1,0 +1,127 @@
+/*
+ * snapshot — every public response of a page, pre-rendered (ARCHITECTURE.md,
+ * "The public snapshot").
+ *
+ * A struct snapshot is immutable once published: entries (path → bytes, type,
+ * ETag, gzip copy) built from one view model (render/view.h). It is reference
+ * counted: a request takes a reference (snapshot_acquire), hands the bytes to
+ * the network without copying, and drops the reference when the bytes have
+ * been sent (snapshot_release, from any thread). The one mutable part is the
+ * cache of pages rendered on demand (old history pages and events), which only
+ * grows, under the snapshot's own lock; its entries live as long as the
+ * snapshot.
+ *
+ * The registry keeps, per page, the current snapshot, a "wanted" generation
+ * (bumped by snapshot_mark_dirty() after every public change) and the
+ * generation the current snapshot was built for. snapshot_acquire() returns the
+ * current snapshot only when it is up to date; otherwise the caller builds it
+ * (on its own database connection) or waits for the build in progress. So a
+ * change committed before a request arrives is always in that request's
+ * answer, and a burst of changes during a build costs one more build, not one
+ * per change. A background thread (started by snapshot_registry_start) rebuilds
+ * dirty pages at once, so requests rarely wait. A snapshot also goes stale at
+ * the next midnight UTC, when the uptime bars move by a day.
+ *
+ * The host → page map is kept here too, reloaded after a public change, so
+ * requests for a current snapshot never touch the database.
+ */
+#ifndef PHAROS_SNAPSHOT_H
+#define PHAROS_SNAPSHOT_H
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "core/err.h"
+#include "render/tmpl_set.h"
+#include "store/db.h"
+
+enum {
+    SNAP_ETAG_SIZE = 40,
+    SNAP_SENDFILE_MIN = 32 << 10, /* bodies this large are also kept in a memfd for sendfile */
+};
+
+struct evbuffer_file_segment;
+
+struct snap_entry {
+    char *path;          /* "/", "/history?page=2", "/incidents/7", "/api/v2/status.json" … */
+    const char *ctype;   /* Content-Type */
+    char *body;
+    size_t len;
+    char *gz;            /* gzip of body, or NULL when it would not be smaller */
+    size_t gzlen;
+    char etag[SNAP_ETAG_SIZE];    /* strong ETag of body, quoted */
+    char etag_gz[SNAP_ETAG_SIZE]; /* of the gzip copy */
+    /* The body and gzip copy as libevent file segments (sent with sendfile, no copy
+     * through user space) when at least SNAP_SENDFILE_MIN bytes, else NULL. libevent
+     * counts their references: a response holding one outlives the snapshot safely. */
+    struct evbuffer_file_segment *seg, *gzseg;
+};
+
+/* How a snapshot renders: for the server, or for `pharos export` (relative links,
+ * every history page and event, files named by snapshot_export_file()). */
+struct snap_renderer {
+    struct tmpl_set *tmpls; /* templates/ (not owned) */
+    const char *base_url;   /* public URL without trailing '/' (not owned) */
+    bool export;
+};
+
+struct snapshot;
+struct snapshot_registry;
+
+/* Builds the snapshot of PAGE_ID now from DB. Returns 0 and *OUT (one reference), or -1
+ * with E filled. */
+int snapshot_build(struct db *db, int64_t page_id, const struct snap_renderer *r,
+                   struct snapshot **out, struct err *e);
+/* Takes one more reference on S. */
+void snapshot_ref(struct snapshot *s);
+/* Drops a reference; the last one frees S. NULL is a no-op. Any thread. */
+void snapshot_release(struct snapshot *s);
+/* The entry for PATH, or NULL. */
+const struct snap_entry *snapshot_find(struct snapshot *s, const char *path);
+/*
+ * The entry for PATH, rendering it from DB on demand (history pages, events not in
+ * the snapshot) and caching it in S. Returns NULL with E filled: ERR_NOT_FOUND for
+ * a path that is no public page.
+ */
+const struct snap_entry *snapshot_get(struct snapshot *s, struct db *db, const char *path,
+                                      struct err *e);
+/* The view model S was rendered from (borrowed). */
+const json_t *snapshot_model(const struct snapshot *s);
+/* The built entries of S, for export: I from 0 while it returns non-NULL. */
+const struct snap_entry *snapshot_entry(const struct snapshot *s, size_t i);
+/* The file an export writes PATH to ("index.html", "incidents/7/index.html", …) into BUF;
+ * NULL when the path is not exported. */
+const char *snapshot_export_file(const char *path, char *buf, size_t size);
+
+/* A registry rendering with R (copied; what it points to must outlive the registry)
+ * whose background builder opens DB_URL. */
+struct snapshot_registry *snapshot_registry_new(const struct snap_renderer *r,
+                                                const char *db_url);
+/* Starts the background builder. Returns 0, or -1 with E filled. */
+int snapshot_registry_start(struct snapshot_registry *g, struct err *e);
+/* Stops the builder and frees everything; snapshots still referenced are freed by their
+ * last release. NULL is a no-op. */
+void snapshot_registry_free(struct snapshot_registry *g);
+/* After a public change on PAGE_ID: its snapshot and the host map are stale. Any thread. */
+void snapshot_mark_dirty(struct snapshot_registry *g, int64_t page_id);
+/* The up-to-date snapshot of PAGE_ID with a reference for the caller, building it on DB
+ * when needed. NULL with E filled when it cannot be built. */
+struct snapshot *snapshot_acquire(struct snapshot_registry *g, struct db *db, int64_t page_id,
+                                  struct err *e);
+/* snapshot_acquire() of the page serving HOST (SPEC §4: a page's host, else the default
+ * page; ERR_NOT_FOUND when there is no page at all). */
+struct snapshot *snapshot_acquire_host(struct snapshot_registry *g, struct db *db,
+                                       const char *host, struct err *e);
+
+
+/*
+ * Renders the template NAME (e.g. "public/subscribe.html") in the public layout of
+ * S's page: the model gets S's view model plus "links", "root" and the keys of
+ * EXTRA (borrowed, may be NULL; e.g. {"doc_title":…}). For pages outside the
+ * snapshot: subscription screens, error pages. Returns a malloc'd string, or
+ * NULL with E filled.
+ */
+char *snapshot_render_html(struct snapshot *s, const char *name, const json_t *extra,
+                           struct err *e);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * snapshot_impl — what snapshot.c (lifecycle, registry) and snapshot_render.c
+ * (turning the view model into entries) share. Not for other modules.
+ */
+#ifndef PHAROS_SNAPSHOT_IMPL_H
+#define PHAROS_SNAPSHOT_IMPL_H
+#include "render/snapshot.h"
+#include <pthread.h>
+#include <stdatomic.h>
+
+struct lazy_entry {
+    struct snap_entry e;
+    struct lazy_entry *next;
+};
+
+struct snapshot {
+    atomic_int refs;
+    int64_t page_id;
+    int64_t valid_until;  /* Unix seconds: the next midnight UTC after the build */
+    json_t *model;
+    struct snap_renderer r;
+    struct snap_entry *v; /* sorted by path */
+    size_t n, cap;
+    pthread_mutex_t lazy_mu;
+    struct lazy_entry *lazy;
+};
+
+/* Fills entry E with PATH, CTYPE and BODY (stolen, LEN bytes): ETags and gzip copy. */
+void snap_entry_fill(struct snap_entry *e, const char *path, const char *ctype, char *body,
+                     size_t len);
+/* Adds an entry to S (before it is sorted and published). */
+void snap_add(struct snapshot *s, const char *path, const char *ctype, char *body, size_t len);
+
+/* Renders every entry of S from S->model (serve: the home page, the first history
+ * pages, the events of the model; export: every history page and event). */
+int snap_render_all(struct snapshot *s, struct db *db, struct err *e);
+/* Renders the page at PATH on demand into *BODY, *LEN and *CTYPE: 0, or -1 with E filled
+ * (ERR_NOT_FOUND for no such page). */
+int snap_render_path(struct snapshot *s, struct db *db, const char *path, char **body,
+                     size_t *len, const char **ctype, struct err *e);
+
+#endif

@@ -1,0 +1,460 @@
+/*
+ * view — builds the public view model from store/public reads. See view.h.
+ *
+ * The model is built in one pass over a few queries (services, status spans,
+ * open, recent and closed events with their updates); the cost is paid once
+ * per snapshot rebuild, never per request. Service names of events come from
+ * the model's "service_names" ({"<id>":"name"}, visible services only), so a
+ * hidden service never shows through an event either.
+ */
+#include "render/view.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "domain/event.h"
+#include "domain/status.h"
+#include "domain/uptime.h"
+#include "render/markdown.h"
+#include "store/events.h"
+#include "store/groups.h"
+#include "store/pages.h"
+#include "store/public.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+char *view_time_human(int64_t t, char *buf, size_t size)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm) || strftime(buf, size, "%b %-d, %Y %H:%M UTC", &tm) == 0)
+        snprintf(buf, size, "%s", "");
+    return buf;
+}
+
+static char *time_rfc822(int64_t t, char *buf, size_t size)
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm) || strftime(buf, size, "%a, %d %b %Y %H:%M:%S +0000", &tm) == 0)
+        snprintf(buf, size, "%s", "");
+    return buf;
+}
+
+static int64_t json_time(const json_t *o, const char *key)
+{
+    int64_t t = 0;
+    const char *s = json_string_value(json_object_get(o, key));
+    if (s && time_parse(s, &t) != 0)
+        t = 0;
+    return t;
+}
+
+/* Adds KEY_human next to every time KEY of O that is set. */
+static void add_human(json_t *o, const char *key)
+{
+    int64_t t = json_time(o, key);
+    if (!t)
+        return;
+    char name[64], buf[64];
+    snprintf(name, sizeof name, "%s_human", key);
+    json_object_set_new(o, name, json_string(view_time_human(t, buf, sizeof buf)));
+}
+
+static enum svc_status status_of(const json_t *o, const char *key)
+{
+    enum svc_status s = SVC_OPERATIONAL;
+    status_parse(json_string_value(json_object_get(o, key)), &s);
+    return s;
+}
+
+static const char *name_of(const json_t *names, int64_t id)
+{
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long)id);
+    return json_string_value(json_object_get(names, key));
+}
+
+static void set_stage(json_t *o, const char *kind)
+{
+    enum event_kind k = strcmp(kind, "maintenance") == 0 ? EVENT_MAINTENANCE : EVENT_INCIDENT;
+    enum stage st = stage_initial(k);
+    stage_parse(k, json_string_value(json_object_get(o, "stage")), &st);
+    json_object_set_new(o, "stage_label", json_string(stage_label(st)));
+    json_object_set_new(o, "sp_status", json_string(stage_statuspage_name(st)));
+}
+
+/* The updates of event EV (newest first) with their HTML and affected services. */
+static int add_updates(struct db *db, json_t *ev, const json_t *names, struct err *e)
+{
+    int64_t id = json_integer_value(json_object_get(ev, "id"));
+    const char *kind = json_string_value(json_object_get(ev, "kind"));
+    json_t *ups = store_event_updates(db, id, e);
+    json_t *aff = ups ? store_public_affected(db, id, e) : NULL;
+    if (!ups || !aff) {
+        json_decref(ups);
+        return -1;
+    }
+    json_t *out = json_array();
+    for (size_t i = json_array_size(ups); i-- > 0;) {
+        json_t *u = json_incref(json_array_get(ups, i));
+        int64_t uid = json_integer_value(json_object_get(u, "id"));
+        char *html = markdown_to_html(json_string_value(json_object_get(u, "message")));
+        json_object_set_new(u, "html", json_string(html));
+        free(html);
+        json_object_set_new(u, "event_id", json_integer(id));
+        set_stage(u, kind);
+        add_human(u, "created_at");
+        char buf[64];
+        json_object_set_new(u, "rfc822",
+                            json_string(time_rfc822(json_time(u, "created_at"), buf, sizeof buf)));
+        json_t *list = json_array();
+        size_t j;
+        json_t *a;
+        json_array_foreach(aff, j, a)
+        {
+            int64_t sid = json_integer_value(json_object_get(a, "service_id"));
+            const char *nm = name_of(names, sid);
+            if (json_integer_value(json_object_get(a, "update_id")) != uid || !nm)
+                continue;
+            json_array_append_new(list, json_pack("{s:I,s:s,s:O,s:O}", "id", (json_int_t)sid,
+                                                  "name", nm, "old_status",
+                                                  json_object_get(a, "old_status"), "new_status",
+                                                  json_object_get(a, "new_status")));
+        }
+        json_object_set_new(u, "affected", list);
+        if (i == json_array_size(ups) - 1)
+            json_object_set(ev, "last_update_at", json_object_get(u, "created_at"));
+        json_array_append_new(out, u);
+    }
+    json_object_set_new(ev, "updates", out);
+    json_decref(ups);
+    json_decref(aff);
+    return 0;
+}
+
+/* Completes the event row ROW (a new reference is stolen) into EVENT JSON. */
+static json_t *event_view(struct db *db, json_t *row, const json_t *names, struct err *e)
+{
+    int64_t id = json_integer_value(json_object_get(row, "id"));
+    const char *kind = json_string_value(json_object_get(row, "kind"));
+    bool incident = strcmp(kind, "incident") == 0;
+    char path[48];
+    snprintf(path, sizeof path, "%s/%lld", incident ? "incidents" : "maintenance", (long long)id);
+    json_object_set_new(row, "path", json_string(path));
+    json_object_set_new(row, "is_incident", json_boolean(incident));
+    set_stage(row, kind);
+    static const char *times[] = {"created_at", "updated_at", "resolved_at", "scheduled_start",
+                                  "scheduled_end"};
+    for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
+        add_human(row, times[i]);
+    json_t *links = store_event_services(db, id, e);
+    if (!links || add_updates(db, row, names, e) != 0) {
+        json_decref(links);
+        json_decref(row);
+        return NULL;
+    }
+    json_t *svcs = json_array();
+    size_t i;
+    json_t *l;
+    json_array_foreach(links, i, l)
+    {
+        int64_t sid = json_integer_value(json_object_get(l, "id"));
+        const char *nm = name_of(names, sid);
+        if (!nm)
+            continue;
+        json_array_append_new(svcs, json_pack("{s:I,s:s,s:O,s:s}", "id", (json_int_t)sid, "name",
+                                              nm, "status", json_object_get(l, "status"), "label",
+                                              status_label(status_of(l, "status"))));
+    }
+    json_object_set_new(row, "has_services", json_boolean(json_array_size(svcs)));
+    json_object_set_new(row, "services", svcs);
+    json_decref(links);
+    return row;
+}
+
+/* Turns the array of event rows ROWS (stolen) into EVENT JSON; NULL on error. */
+static json_t *events_view(struct db *db, json_t *rows, const json_t *names, struct err *e)
+{
+    if (!rows)
+        return NULL;
+    json_t *out = json_array();
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        json_t *ev = event_view(db, json_incref(r), names, e);
+        if (!ev) {
+            json_decref(out);
+            out = NULL;
+            break;
+        }
+        json_array_append_new(out, ev);
+    }
+    json_decref(rows);
+    return out;
+}
+
+static const char day_class[SVC_STATUS_COUNT] = {'o', 'm', 'd', 'p', 'x'};
+
+/* Adds "uptime" and "days" to service SVC from its spans SPANS[FROM..TO). */
+static void add_uptime(json_t *svc, const json_t *spans, size_t from, size_t to, int64_t now)
+{
+    struct uptime_span sp[512] = {{0}};
+    struct uptime_span *v = to - from <= 512 ? sp : xmalloc((to - from) * sizeof *v);
+    size_t n = 0;
+    for (size_t i = from; i < to; i++) {
+        const json_t *s = json_array_get(spans, i);
+        v[n++] = (struct uptime_span){status_of(s, "status"),
+                                      json_integer_value(json_object_get(s, "started"))};
+    }
+    struct uptime_day days[VIEW_UPTIME_DAYS];
+    double total = uptime_compute(v, n, now, VIEW_UPTIME_DAYS, days);
+    if (v != sp)
+        free(v);
+    char pct[32], t[96], date[16];
+    json_object_set_new(svc, "uptime", json_string(uptime_format(total < 0 ? 1 : total, pct,
+                                                                 sizeof pct)));
+    json_t *arr = json_array();
+    for (int i = 0; i < VIEW_UPTIME_DAYS; i++) {
+        time_t ds = (time_t)days[i].start;
+        struct tm tm;
+        gmtime_r(&ds, &tm);
+        strftime(date, sizeof date, "%b %-d", &tm);
+        char c[2] = {days[i].worst == UPTIME_NO_DATA ? 'n' : day_class[days[i].worst], 0};
+        if (days[i].worst == UPTIME_NO_DATA)
+            snprintf(t, sizeof t, "%s: no data", date);
+        else
+            snprintf(t, sizeof t, "%s: %s, %s uptime", date,
+                     days[i].worst == SVC_OPERATIONAL ? "No incidents"
+                                                      : status_label(days[i].worst),
+                     uptime_format(uptime_day_fraction(&days[i]), pct, sizeof pct));
+        json_array_append_new(arr, json_pack("{s:s,s:s}", "c", c, "t", t));
+    }
+    json_object_set_new(svc, "days", arr);
+}
+
+/* A new section (see view.h) for the services of group GID among GROUPS (0 or an unknown
+ * id: the ungrouped services); a group's component entry is appended to GLIST. */
+static json_t *new_section(const json_t *groups, int64_t gid, json_t *glist)
+{
+    json_t *g = NULL, *gr;
+    size_t k;
+    json_array_foreach(groups, k, gr)
+    {
+        if (json_integer_value(json_object_get(gr, "id")) == gid)
+            g = gr;
+    }
+    const char *name = g ? json_string_value(json_object_get(g, "name")) : "";
+    json_t *section = json_pack("{s:s,s:b,s:[]}", "name", name, "grouped", g != NULL, "services");
+    if (g) {
+        json_object_set_new(section, "group_id", json_integer(gid));
+        json_t *gv = json_deep_copy(g);
+        json_object_del(gv, "hidden");
+        json_object_set_new(gv, "components", json_array());
+        json_array_append_new(glist, gv);
+    }
+    return section;
+}
+
+/* Fills "services", "sections", "groups", "service_names" and "overall" of M. */
+static int add_services(struct db *db, json_t *m, int64_t page_id, int64_t now, struct err *e)
+{
+    json_t *rows = store_public_services(db, page_id, e);
+    json_t *groups = rows ? store_groups_list(db, page_id, 0, 10000, e) : NULL;
+    json_t *spans =
+        groups ? store_public_spans(db, page_id, now - VIEW_UPTIME_DAYS * 86400LL, e) : NULL;
+    if (!spans) {
+        json_decref(rows);
+        json_decref(groups);
+        return -1;
+    }
+    json_t *services = json_array(), *names = json_object(), *sections = json_array();
+    json_t *glist = json_array();
+    enum svc_status worst = SVC_OPERATIONAL;
+    size_t i, sp = 0, nspans = json_array_size(spans);
+    json_t *s, *section = NULL;
+    int64_t section_group = -1;
+    json_array_foreach(rows, i, s)
+    {
+        int64_t id = json_integer_value(json_object_get(s, "id"));
+        size_t from, to;
+        while (sp < nspans &&
+               json_integer_value(json_object_get(json_array_get(spans, sp), "service_id")) < id)
+            sp++;
+        for (from = to = sp; to < nspans && json_integer_value(json_object_get(
+                                                json_array_get(spans, to), "service_id")) == id;)
+            to++;
+        if (!json_integer_value(json_object_get(s, "visible")))
+            continue;
+        json_t *svc = json_deep_copy(s);
+        json_object_del(svc, "visible");
+        enum svc_status st = status_of(svc, "status");
+        if (st > worst)
+            worst = st;
+        json_object_set_new(svc, "label", json_string(status_label(st)));
+        add_uptime(svc, spans, from, to, now);
+        char key[24];
+        snprintf(key, sizeof key, "%lld", (long long)id);
+        json_object_set(names, key, json_object_get(svc, "name"));
+        int64_t gid = json_integer_value(json_object_get(svc, "group_id"));
+        if (!section || gid != section_group) {
+            section = new_section(groups, gid, glist);
+            json_array_append_new(sections, section);
+            section_group = gid;
+        }
+        if (gid) {
+            json_t *gv = json_array_get(glist, json_array_size(glist) - 1);
+            json_array_append_new(json_object_get(gv, "components"), json_integer(id));
+        }
+        json_array_append(json_object_get(section, "services"), svc);
+        json_array_append_new(services, svc);
+    }
+    json_array_foreach(sections, i, section)
+    {
+        enum svc_status gw = SVC_OPERATIONAL;
+        size_t k;
+        json_array_foreach(json_object_get(section, "services"), k, s)
+        {
+            if (status_of(s, "status") > gw)
+                gw = status_of(s, "status");
+        }
+        json_object_set_new(section, "status", json_string(status_name(gw)));
+        json_object_set_new(section, "label", json_string(status_label(gw)));
+    }
+    json_object_set_new(m, "services", services);
+    json_object_set_new(m, "service_names", names);
+    json_object_set_new(m, "sections", sections);
+    json_object_set_new(m, "groups", glist);
+    json_object_set_new(m, "overall",
+                        json_pack("{s:s,s:s,s:s,s:s}", "status", status_name(worst), "label",
+                                  status_overall_label(worst), "indicator",
+                                  status_indicator(worst), "description",
+                                  status_indicator_description(worst)));
+    json_decref(rows);
+    json_decref(groups);
+    json_decref(spans);
+    return 0;
+}
+
+/* Splits the open events OPEN (stolen) into the model's incident and maintenance lists. */
+static void split_open(json_t *m, json_t *open)
+{
+    json_t *inc = json_array(), *active = json_array(), *upcoming = json_array();
+    size_t i;
+    json_t *ev;
+    json_array_foreach(open, i, ev)
+    {
+        const char *stage = json_string_value(json_object_get(ev, "stage"));
+        if (json_is_true(json_object_get(ev, "is_incident")))
+            json_array_append(inc, ev);
+        else if (strcmp(stage, "scheduled") == 0)
+            json_array_insert(upcoming, 0, ev); /* soonest first */
+        else
+            json_array_append(active, ev);
+    }
+    json_object_set_new(m, "open_incidents", inc);
+    json_object_set_new(m, "active_maintenance", active);
+    json_object_set_new(m, "upcoming_maintenance", upcoming);
+    json_decref(open);
+}
+
+int view_build(struct db *db, int64_t page_id, const char *base_url, int64_t now, json_t **out,
+               struct err *e)
+{
+    int rc = -1;
+    char buf[32];
+    json_t *m = json_object();
+    json_t *page = store_page_get(db, page_id, e);
+    if (!page) {
+        if (e->code == ERR_OK)
+            err_set(e, ERR_NOT_FOUND, "no page with id %lld", (long long)page_id);
+        goto out;
+    }
+    json_object_del(page, "hosts");
+    json_object_set_new(page, "url", json_string(base_url));
+    json_object_set_new(m, "page", page);
+    json_object_set_new(m, "generated_at", json_string(time_format(now, buf, sizeof buf)));
+    add_human(m, "generated_at");
+    if (add_services(db, m, page_id, now, e) != 0)
+        goto out;
+    const json_t *names = json_object_get(m, "service_names");
+    json_t *open = events_view(db, store_public_open_events(db, page_id, 200, e), names, e);
+    if (!open)
+        goto out;
+    split_open(m, open);
+    json_t *lists[3] = {
+        events_view(db, store_public_closed_events(db, page_id, now - VIEW_RECENT_DAYS * 86400LL,
+                                                   0, 100, e),
+                    names, e),
+        NULL, NULL};
+    if (lists[0])
+        lists[1] = events_view(
+            db, store_public_recent_events(db, page_id, "incident", VIEW_RECENT_EVENTS, e), names,
+            e);
+    if (lists[1])
+        lists[2] = events_view(
+            db, store_public_recent_events(db, page_id, "maintenance", VIEW_RECENT_EVENTS, e),
+            names, e);
+    int64_t closed = lists[2] ? store_public_closed_count(db, page_id, e) : -1;
+    json_object_set_new(m, "recent_closed", lists[0] ? lists[0] : json_array());
+    json_object_set_new(m, "incidents", lists[1] ? lists[1] : json_array());
+    json_object_set_new(m, "maintenance", lists[2] ? lists[2] : json_array());
+    if (closed < 0)
+        goto out;
+    static const char *const flagged[] = {"open_incidents", "active_maintenance",
+                                          "upcoming_maintenance", "recent_closed", "services"};
+    for (size_t i = 0; i < sizeof flagged / sizeof flagged[0]; i++) {
+        char key[48];
+        snprintf(key, sizeof key, "has_%s", flagged[i]);
+        json_object_set_new(m, key, json_boolean(json_array_size(json_object_get(m, flagged[i]))));
+    }
+    int64_t pages = (closed + VIEW_HISTORY_PER_PAGE - 1) / VIEW_HISTORY_PER_PAGE;
+    json_object_set_new(m, "history", json_pack("{s:I,s:I,s:i}", "total", (json_int_t)closed,
+                                                "pages", (json_int_t)(pages ? pages : 1),
+                                                "per_page", VIEW_HISTORY_PER_PAGE));
+    rc = 0;
+out:
+    if (rc == 0)
+        *out = m;
+    else
+        json_decref(m);
+    return rc;
+}
+
+int view_event(struct db *db, const json_t *model, const char *kind, int64_t id, json_t **out,
+               struct err *e)
+{
+    int64_t page_id = json_integer_value(json_object_get(json_object_get(model, "page"), "id"));
+    json_t *row = store_public_event(db, page_id, kind, id, e);
+    if (!row) {
+        if (e->code == ERR_OK)
+            err_set(e, ERR_NOT_FOUND, "no %s with id %lld", kind, (long long)id);
+        return -1;
+    }
+    *out = event_view(db, row, json_object_get(model, "service_names"), e);
+    return *out ? 0 : -1;
+}
+
+int view_history(struct db *db, const json_t *model, int n, json_t **out, struct err *e)
+{
+    int64_t page_id = json_integer_value(json_object_get(json_object_get(model, "page"), "id"));
+    int64_t pages = json_integer_value(json_object_get(json_object_get(model, "history"), "pages"));
+    if (n < 1 || (n > 1 && n > pages))
+        return err_set(e, ERR_NOT_FOUND, "there is no history page %d (pages 1 to %lld)", n,
+                       (long long)pages);
+    json_t *evs = events_view(
+        db,
+        store_public_closed_events(db, page_id, TIME_MIN, (int64_t)(n - 1) * VIEW_HISTORY_PER_PAGE,
+                                   VIEW_HISTORY_PER_PAGE, e),
+        json_object_get(model, "service_names"), e);
+    if (!evs)
+        return -1;
+    json_t *h = json_pack("{s:o,s:i,s:I}", "events", evs, "number", n, "pages", (json_int_t)pages);
+    if (n > 1)
+        json_object_set_new(h, "prev", json_integer(n - 1));
+    if (n < pages)
+        json_object_set_new(h, "next", json_integer(n + 1));
+    *out = h;
+    return 0;
+}

@@ -1,0 +1,173 @@
+/*
+ * store/outbox — SQL of the notification dispatcher. See outbox.h.
+ *
+ * Expansion is idempotent: deliveries are unique per (update, channel,
+ * recipient) and inserted with ON CONFLICT DO NOTHING, and the job's cursor (the
+ * last subscriber id expanded) moves in the same transaction as the batch it
+ * covers, so a crash between batches re-expands at most one batch, harmlessly.
+ */
+#include "store/outbox.h"
+
+json_t *store_outbox_jobs(struct db *db, int limit, struct err *e)
+{
+    return db_query_all(db, e,
+                        "SELECT id, page_id, update_id, channels, cursor FROM notify_jobs "
+                        "WHERE state = 'pending' ORDER BY id LIMIT ?",
+                        "i", (int64_t)limit);
+}
+
+json_t *store_outbox_update(struct db *db, int64_t update_id, struct err *e)
+{
+    return db_query_one(db, e,
+                        "SELECT u.id AS update_id, u.event_id, ev.kind, ev.title, ev.impact, "
+                        "u.stage AS update_stage, u.message, u.created_at AS accepted, "
+                        "ev.page_id, p.title AS page_title "
+                        "FROM event_updates u JOIN events ev ON ev.id = u.event_id "
+                        "JOIN pages p ON p.id = ev.page_id WHERE u.id = ?",
+                        "i", update_id);
+}
+
+json_t *store_outbox_event_services(struct db *db, int64_t event_id, struct err *e)
+{
+    return db_query_all(db, e,
+                        "SELECT s.id, s.name, s.status FROM event_services es "
+                        "JOIN services s ON s.id = es.service_id WHERE es.event_id = ? "
+                        "ORDER BY s.position, s.id",
+                        "i", event_id);
+}
+
+json_t *store_outbox_recipients(struct db *db, int64_t page_id, int64_t event_id, bool email,
+                                bool sms, int64_t after, int limit, struct err *e)
+{
+    return db_query_all(
+        db, e,
+        "SELECT s.id, s.channel, s.address FROM subscribers s "
+        "WHERE s.page_id = ? AND s.state = 'active' AND s.id > ? "
+        "AND ((s.channel = 'email' AND ? = 1) OR (s.channel = 'sms' AND ? = 1)) "
+        "AND (s.all_services = 1 OR EXISTS (SELECT 1 FROM subscriber_services ss "
+        "JOIN event_services es ON es.service_id = ss.service_id "
+        "WHERE ss.subscriber_id = s.id AND es.event_id = ?)) ORDER BY s.id LIMIT ?",
+        "iibbii", page_id, after, (int)email, (int)sms, event_id, (int64_t)limit);
+}
+
+int store_delivery_add(struct db *db, int64_t page_id, int64_t update_id, const char *channel,
+                       const char *recipient, int64_t subscriber_id, int64_t accepted_at,
+                       int64_t now, struct err *e)
+{
+    return db_exec(db, e, NULL,
+                   "INSERT INTO deliveries (page_id, update_id, channel, recipient, "
+                   "subscriber_id, next_attempt_at, accepted_at, created_at) "
+                   "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT (update_id, channel, recipient) "
+                   "DO NOTHING",
+                   "iissIiii", page_id, update_id, channel, recipient, subscriber_id, now,
+                   accepted_at, now);
+}
+
+int store_outbox_job_advance(struct db *db, int64_t id, int64_t cursor, bool done, int64_t now,
+                             struct err *e)
+{
+    return db_exec(db, e, NULL,
+                   "UPDATE notify_jobs SET cursor = ?, state = ?, updated_at = ? WHERE id = ?",
+                   "isii", cursor, done ? "done" : "pending", now, id);
+}
+
+json_t *store_deliveries_claim(struct db *db, const char *channel, int64_t now,
+                               int64_t lease_until, int limit, struct err *e)
+{
+    return db_query_all(
+        db, e,
+        "UPDATE deliveries SET state = 'sending', lease_until = ?, attempts = attempts + 1 "
+        "WHERE id IN (SELECT id FROM deliveries WHERE "
+        "((state = 'pending' AND next_attempt_at <= ?) OR (state = 'sending' AND lease_until < ?)) "
+        "AND channel = ? ORDER BY next_attempt_at, id LIMIT ?) "
+        "RETURNING id, page_id, update_id, channel, recipient, subscriber_id, attempts, "
+        "accepted_at AS accepted",
+        "iiisi", lease_until, now, now, channel, (int64_t)limit);
+}
+
+int store_delivery_finish(struct db *db, int64_t id, const char *state, int64_t next_at,
+                          const char *error, int64_t sent_at, struct err *e)
+{
+    return db_exec(db, e, NULL,
+                   "UPDATE deliveries SET state = ?, next_attempt_at = ?, last_error = ?, "
+                   "sent_at = ?, lease_until = NULL WHERE id = ? AND state = 'sending'",
+                   "sisIi", state, next_at, error, sent_at, id);
+}
+
+int store_deliveries_health(struct db *db, int64_t page_id, int64_t since, int64_t *pending,
+                            int64_t *failed, struct err *e)
+{
+    if (db_query_int(db, e, pending,
+                     "SELECT COUNT(*) FROM deliveries WHERE page_id = ? AND state IN "
+                     "('pending', 'sending')",
+                     "i", page_id) < 0 ||
+        db_query_int(db, e, failed,
+                     "SELECT COUNT(*) FROM deliveries WHERE page_id = ? AND state IN "
+                     "('failed', 'dead') AND created_at >= ?",
+                     "ii", page_id, since) < 0)
+        return -1;
+    return 0;
+}
+
+int64_t store_subscriber_message_add(struct db *db, int64_t page_id, int64_t subscriber_id,
+                                     int64_t now, struct err *e)
+{
+    return db_insert(db, e,
+                     "INSERT INTO subscriber_messages (page_id, subscriber_id, next_attempt_at, "
+                     "created_at) VALUES (?,?,?,?)",
+                     "iiii", page_id, subscriber_id, now, now);
+}
+
+json_t *store_subscriber_messages_claim(struct db *db, int64_t now, int64_t lease_until,
+                                        int limit, struct err *e)
+{
+    return db_query_all(
+        db, e,
+        "UPDATE subscriber_messages SET state = 'sending', lease_until = ?, "
+        "attempts = attempts + 1 WHERE id IN (SELECT id FROM subscriber_messages WHERE "
+        "(state = 'pending' AND next_attempt_at <= ?) OR (state = 'sending' AND lease_until < ?) "
+        "ORDER BY next_attempt_at, id LIMIT ?) "
+        "RETURNING id, page_id, subscriber_id, attempts",
+        "iiii", lease_until, now, now, (int64_t)limit);
+}
+
+int store_subscriber_message_finish(struct db *db, int64_t id, const char *state,
+                                    int64_t next_at, const char *error, int64_t sent_at,
+                                    struct err *e)
+{
+    return db_exec(db, e, NULL,
+                   "UPDATE subscriber_messages SET state = ?, next_attempt_at = ?, "
+                   "last_error = ?, sent_at = ?, lease_until = NULL "
+                   "WHERE id = ? AND state = 'sending'",
+                   "sisIi", state, next_at, error, sent_at, id);
+}
+
+int store_oauth_request_put(struct db *db, const char *token, int64_t page_id, const char *sealed,
+                            int64_t now, struct err *e)
+{
+    return db_exec(db, e, NULL,
+                   "INSERT INTO oauth_requests (token, page_id, secret, created_at) "
+                   "VALUES (?,?,?,?) ON CONFLICT (token) DO UPDATE SET page_id = excluded.page_id, "
+                   "secret = excluded.secret, created_at = excluded.created_at",
+                   "sisi", token, page_id, sealed, now);
+}
+
+json_t *store_oauth_request_take(struct db *db, const char *token, int64_t before, struct err *e)
+{
+    json_t *row = NULL;
+    if (db_begin(db, e) != 0)
+        return NULL;
+    row = db_query_one(db, e,
+                       "SELECT page_id, secret, created_at AS created FROM oauth_requests "
+                       "WHERE token = ?",
+                       "s", token);
+    if ((!row && e->code) ||
+        db_exec(db, e, NULL, "DELETE FROM oauth_requests WHERE token = ? OR created_at < ?", "si",
+                token, before) != 0 ||
+        db_commit(db, e) != 0) {
+        db_rollback(db);
+        json_decref(row);
+        return NULL;
+    }
+    return row;
+}

@@ -1,0 +1,67 @@
+/*
+ * store/outbox — the dispatcher's SQL: expanding fan-out jobs (notify_jobs) into
+ * deliveries, claiming due deliveries and subscriber messages with a lease, and
+ * recording outcomes. Nothing here knows a channel's wire format.
+ *
+ * Claims are one UPDATE … RETURNING (portable to PostgreSQL, where the inner
+ * SELECT gains FOR UPDATE SKIP LOCKED): a row is due when pending with
+ * next_attempt_at reached, or sending with an expired lease (its sender died).
+ * JSON keys follow db_row_json; times the dispatcher computes with are returned
+ * under names without "_at" so they stay integers.
+ */
+#ifndef PHAROS_STORE_OUTBOX_H
+#define PHAROS_STORE_OUTBOX_H
+#include "store/db.h"
+
+/* Up to LIMIT pending jobs, oldest first: [{"id","page_id","update_id","channels","cursor"}]. */
+json_t *store_outbox_jobs(struct db *db, int limit, struct err *e);
+/* What a message about UPDATE_ID says: {"update_id","event_id","kind","title","impact",
+ * "update_stage","message","accepted","page_id","page_title"}; NULL (E ERR_OK) if gone. */
+json_t *store_outbox_update(struct db *db, int64_t update_id, struct err *e);
+/* The services event EVENT_ID links, [{"id","name","status"}] by position. */
+json_t *store_outbox_event_services(struct db *db, int64_t event_id, struct err *e);
+/* Active subscribers of PAGE_ID with ids above AFTER, by id, at most LIMIT, of channel
+ * e-mail when EMAIL and SMS when SMS, who chose all services or one EVENT_ID links:
+ * [{"id","channel","address"}]. */
+json_t *store_outbox_recipients(struct db *db, int64_t page_id, int64_t event_id, bool email,
+                                bool sms, int64_t after, int limit, struct err *e);
+/* Inserts a delivery unless (update, channel, recipient) has one. SUBSCRIBER_ID 0: none. */
+int store_delivery_add(struct db *db, int64_t page_id, int64_t update_id, const char *channel,
+                       const char *recipient, int64_t subscriber_id, int64_t accepted_at,
+                       int64_t now, struct err *e);
+/* Moves job ID's cursor to CURSOR, and marks it done when DONE. */
+int store_outbox_job_advance(struct db *db, int64_t id, int64_t cursor, bool done, int64_t now,
+                             struct err *e);
+
+/* Claims up to LIMIT due deliveries of CHANNEL at NOW until LEASE_UNTIL, counting an attempt:
+ * [{"id","page_id","update_id","channel","recipient","subscriber_id","attempts","accepted"}]. */
+json_t *store_deliveries_claim(struct db *db, const char *channel, int64_t now,
+                               int64_t lease_until, int limit, struct err *e);
+/* Records the outcome of delivery ID: STATE sent (SENT_AT), pending (retry at NEXT_AT),
+ * failed or dead (ERROR). Only a row still "sending" changes. */
+int store_delivery_finish(struct db *db, int64_t id, const char *state, int64_t next_at,
+                          const char *error, int64_t sent_at, struct err *e);
+/* PAGE_ID's deliveries not finished, and failed or dead since SINCE. */
+int store_deliveries_health(struct db *db, int64_t page_id, int64_t since, int64_t *pending,
+                            int64_t *failed, struct err *e);
+
+/* Queues the confirmation message of SUBSCRIBER_ID (inside the caller's transaction). */
+int64_t store_subscriber_message_add(struct db *db, int64_t page_id, int64_t subscriber_id,
+                                     int64_t now, struct err *e);
+/* Claims due subscriber messages like store_deliveries_claim:
+ * [{"id","page_id","subscriber_id","attempts"}]. */
+json_t *store_subscriber_messages_claim(struct db *db, int64_t now, int64_t lease_until,
+                                        int limit, struct err *e);
+/* Records the outcome of subscriber message ID (as store_delivery_finish). */
+int store_subscriber_message_finish(struct db *db, int64_t id, const char *state,
+                                    int64_t next_at, const char *error, int64_t sent_at,
+                                    struct err *e);
+
+/* Keeps the request token TOKEN of "Sign in with Twitter" for PAGE_ID with its SEALED secret. */
+int store_oauth_request_put(struct db *db, const char *token, int64_t page_id, const char *sealed,
+                            int64_t now, struct err *e);
+/* Takes (reads and deletes) request token TOKEN: {"page_id","secret","created"}, or NULL
+ * (E->code ERR_OK: unknown). Also forgets tokens created before BEFORE. */
+json_t *store_oauth_request_take(struct db *db, const char *token, int64_t before, struct err *e);
+
+#endif

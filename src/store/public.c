@@ -1,0 +1,92 @@
+/*
+ * store/public — SQL of the public page's reads. See public.h.
+ *
+ * Events are selected with one column list (EVENT_COLUMNS) for both kinds, so
+ * the view sees one shape; scheduled_* are NULL for incidents.
+ */
+#include "store/public.h"
+
+#define EVENT_COLUMNS                                                                            \
+    "SELECT id, kind, title, stage, impact, scheduled_start, scheduled_end, created_at, "        \
+    "updated_at, resolved_at FROM events "
+
+json_t *store_public_services(struct db *db, int64_t page_id, struct err *e)
+{
+    return db_query_all(db, e,
+                        "SELECT s.id, s.name, s.description, s.group_id, s.position, s.status, "
+                        "s.created_at, s.updated_at, CASE WHEN s.hidden = 0 AND "
+                        "COALESCE(g.hidden, 0) = 0 THEN 1 ELSE 0 END AS visible "
+                        "FROM services s LEFT JOIN groups g ON g.id = s.group_id "
+                        "WHERE s.page_id = ? ORDER BY CASE WHEN g.id IS NULL THEN 0 ELSE 1 END, "
+                        "g.position, g.id, s.position, s.id",
+                        "i", page_id);
+}
+
+json_t *store_public_spans(struct db *db, int64_t page_id, int64_t since, struct err *e)
+{
+    return db_query_all(db, e,
+                        "SELECT l.service_id, l.status, l.started_at AS started "
+                        "FROM service_status_log l JOIN services s ON s.id = l.service_id "
+                        "WHERE s.page_id = ? AND l.started_at >= COALESCE((SELECT "
+                        "MAX(p.started_at) FROM service_status_log p WHERE p.service_id = "
+                        "l.service_id AND p.started_at <= ?), 0) "
+                        "ORDER BY l.service_id, l.started_at, l.id",
+                        "ii", page_id, since);
+}
+
+json_t *store_public_open_events(struct db *db, int64_t page_id, int limit, struct err *e)
+{
+    return db_query_all(db, e,
+                        EVENT_COLUMNS "WHERE page_id = ? AND resolved_at IS NULL "
+                                      "ORDER BY id DESC LIMIT ?",
+                        "ii", page_id, (int64_t)limit);
+}
+
+json_t *store_public_closed_events(struct db *db, int64_t page_id, int64_t since, int64_t offset,
+                                   int limit, struct err *e)
+{
+    return db_query_all(db, e,
+                        EVENT_COLUMNS "WHERE page_id = ? AND resolved_at IS NOT NULL AND "
+                                      "resolved_at >= ? ORDER BY resolved_at DESC, id DESC "
+                                      "LIMIT ? OFFSET ?",
+                        "iiii", page_id, since, (int64_t)limit, offset);
+}
+
+int64_t store_public_closed_count(struct db *db, int64_t page_id, struct err *e)
+{
+    int64_t n = 0;
+    if (db_query_int(db, e, &n,
+                     "SELECT COUNT(*) FROM events WHERE page_id = ? AND resolved_at IS NOT NULL",
+                     "i", page_id) < 0)
+        return -1;
+    return n;
+}
+
+json_t *store_public_recent_events(struct db *db, int64_t page_id, const char *kind, int limit,
+                                   struct err *e)
+{
+    return db_query_all(db, e,
+                        EVENT_COLUMNS "WHERE page_id = ? AND kind = ? ORDER BY id DESC LIMIT ?",
+                        "isi", page_id, kind, (int64_t)limit);
+}
+
+json_t *store_public_event(struct db *db, int64_t page_id, const char *kind, int64_t id,
+                           struct err *e)
+{
+    return db_query_one(db, e, EVENT_COLUMNS "WHERE page_id = ? AND kind = ? AND id = ?", "isi",
+                        page_id, kind, id);
+}
+
+json_t *store_public_affected(struct db *db, int64_t event_id, struct err *e)
+{
+    return db_query_all(db, e,
+                        "SELECT us.update_id, us.service_id, us.old_status, us.new_status "
+                        "FROM update_services us JOIN event_updates u ON u.id = us.update_id "
+                        "WHERE u.event_id = ? ORDER BY us.update_id, us.service_id",
+                        "i", event_id);
+}
+
+json_t *store_public_hosts(struct db *db, struct err *e)
+{
+    return db_query_all(db, e, "SELECT host, page_id FROM page_hosts ORDER BY host", NULL);
+}

@@ -1,0 +1,224 @@
+/*
+ * web/public — the public status page of SPEC §6: /, /history, /incidents/{id},
+ * /maintenance/{id}, /feed, /feed.atom, /badge.svg, /brand.css and the
+ * Statuspage-compatible JSON under /api/v2/, all served from the page's snapshot
+ * (render/snapshot.h) and never from the database while the snapshot is current.
+ *
+ * Each answer: the entry's bytes added to the output by reference (the
+ * snapshot's reference is dropped when libevent is done with them) or, for large
+ * bodies, as a file segment sent with sendfile(2), a strong
+ * ETag (If-None-Match answers 304), "Cache-Control: no-cache" so browsers
+ * revalidate (a change must show on the next request), and the gzip copy when
+ * the client accepts gzip ("Vary: Accept-Encoding"). Errors of HTML routes are
+ * rendered in the public layout (on_html_error).
+ */
+#include "web/web.h"
+#include "app/app.h"
+#include "core/xalloc.h"
+#include "http/reply.h"
+#include "render/snapshot.h"
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum { WRITE_MAX = 4 << 20 };
+
+static struct snapshot_registry *registry;
+
+struct snapshot *web_public_snapshot(struct req *r, struct err *e)
+{
+    struct app_thread *t = r->tctx;
+    if (!registry)
+        return err_set(e, ERR_UNAVAILABLE, "the public page is not available"), NULL;
+    return snapshot_acquire_host(registry, t->db, r->host, e);
+}
+
+/* True when Accept-Encoding lists gzip without q=0. */
+static bool accepts_gzip(struct req *r)
+{
+    const char *ae = req_header(r, "Accept-Encoding");
+    for (const char *p = ae; p && (p = strcasestr(p, "gzip")) != NULL; p += 4) {
+        if (p != ae && p[-1] != ' ' && p[-1] != ',')
+            continue;
+        const char *q = p + 4 + strspn(p + 4, " ");
+        if (*q == ';') {
+            q = strcasestr(q, "q=");
+            if (q && strtod(q + 2, NULL) <= 0)
+                return false;
+        }
+        return true;
+    }
+    return false;
+}
+
+static bool etag_listed(struct req *r, const struct snap_entry *en)
+{
+    const char *inm = req_header(r, "If-None-Match");
+    if (!inm)
+        return false;
+    return strstr(inm, en->etag) || (en->gz && strstr(inm, en->etag_gz)) ||
+           strcmp(inm, "*") == 0;
+}
+
+static void on_sent(const void *data, size_t len, void *arg)
+{
+    (void)data;
+    (void)len;
+    snapshot_release(arg);
+}
+
+/* Answers with EN of S; takes over the caller's reference on S. */
+static void send_entry(struct req *r, struct snapshot *s, const struct snap_entry *en)
+{
+    bool gz = en->gz && accepts_gzip(r);
+    reply_header(r, "ETag", gz ? en->etag_gz : en->etag);
+    reply_header(r, "Cache-Control", "no-cache");
+    reply_header(r, "Vary", "Accept-Encoding");
+    if (strncmp(en->path, "/api/", 5) == 0)
+        reply_header(r, "Access-Control-Allow-Origin", "*");
+    if (etag_listed(r, en)) {
+        snapshot_release(s);
+        reply_empty(r, 304);
+        return;
+    }
+    if (gz)
+        reply_header(r, "Content-Encoding", "gzip");
+    if (r->method == M_HEAD) { /* evhttp would send the body: the length alone */
+        char n[24];
+        snprintf(n, sizeof n, "%zu", gz ? en->gzlen : en->len);
+        reply_header(r, "Content-Length", n);
+        snapshot_release(s);
+        reply_header(r, "Content-Type", en->ctype);
+        reply_empty(r, 200);
+        return;
+    }
+    /* libevent writes at most 16 KiB per loop turn by default: let a page go at once. */
+    struct bufferevent *bev =
+        evhttp_connection_get_bufferevent(evhttp_request_get_connection(r->ev));
+    if (bev)
+        bufferevent_set_max_single_write(bev, WRITE_MAX);
+    struct evbuffer *b = evbuffer_new();
+    if (!b)
+        abort();
+    struct evbuffer_file_segment *seg = gz ? en->gzseg : en->seg;
+    if (seg) { /* sendfile; libevent holds the segment, the snapshot may go */
+        if (evbuffer_add_file_segment(b, seg, 0, -1) != 0)
+            abort();
+        snapshot_release(s);
+    } else if (evbuffer_add_reference(b, gz ? en->gz : en->body, gz ? en->gzlen : en->len,
+                                      on_sent, s) != 0) {
+        abort();
+    }
+    reply_evbuffer(r, 200, en->ctype, b);
+    evbuffer_free(b);
+}
+
+/* Serves the snapshot entry at KEY of the request's page. */
+static void serve_key(struct req *r, const char *key)
+{
+    struct err e = {0};
+    struct app_thread *t = r->tctx;
+    struct snapshot *s = web_public_snapshot(r, &e);
+    if (!s) {
+        if (e.code != ERR_NOT_FOUND)
+            e.code = ERR_UNAVAILABLE;
+        reply_error(r, &e);
+        return;
+    }
+    const struct snap_entry *en = snapshot_get(s, t->db, key, &e);
+    if (!en) {
+        snapshot_release(s);
+        reply_error(r, &e);
+        return;
+    }
+    send_entry(r, s, en);
+}
+
+static void on_path(struct req *r)
+{
+    serve_key(r, r->path);
+}
+
+static void on_history(struct req *r)
+{
+    const char *p = req_query(r, "page");
+    char key[48];
+    char *end = NULL;
+    long n = p ? strtol(p, &end, 10) : 1;
+    if (p && (end == p || *end || n < 1 || n > 100000000)) {
+        reply_fail(r, ERR_NOT_FOUND, "there is no history page \"%s\"", p);
+        return;
+    }
+    snprintf(key, sizeof key, "/history?page=%ld", n);
+    serve_key(r, key);
+}
+
+static void on_api(struct req *r)
+{
+    /* Only the endpoints in the snapshot: nothing under /api/v2/ is rendered on demand. */
+    struct err e = {0};
+    struct snapshot *s = web_public_snapshot(r, &e);
+    if (!s) {
+        reply_error(r, &e);
+        return;
+    }
+    const struct snap_entry *en = snapshot_find(s, r->path);
+    if (!en) {
+        snapshot_release(s);
+        reply_fail(r, ERR_NOT_FOUND, "no such endpoint: %s (see /api/v2/summary.json)", r->path);
+        return;
+    }
+    send_entry(r, s, en);
+}
+
+/* The HTML error page: the message in the public layout of the request's page. */
+static char *on_html_error(struct req *r, const struct err *e)
+{
+    struct err e2 = {0};
+    int status = err_http_status(e->code);
+    struct snapshot *s = r->tctx ? web_public_snapshot(r, &e2) : NULL;
+    char *html = NULL;
+    if (s) {
+        json_t *extra = json_pack("{s:i,s:s,s:s,s:b}", "status", status, "message", e->msg,
+                                  "doc_title", status == 404 ? "Page not found" : "Error",
+                                  "not_found", status == 404);
+        html = snapshot_render_html(s, "public/error.html", extra, &e2);
+        json_decref(extra);
+        snapshot_release(s);
+    }
+    if (!html) { /* no page to dress it in: a bare page, the message escaped by hand */
+        size_t n = strlen(e->msg) * 6 + 256;
+        html = xmalloc(n);
+        int k = snprintf(html, n, "<!doctype html><title>Error %d</title><h1>Error %d</h1><p>",
+                         status, status);
+        for (const char *p = e->msg; *p && k < (int)n - 16; p++) {
+            const char *ent = *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : *p == '&' ? "&amp;"
+                              : *p == '"' ? "&quot;" : NULL;
+            k += ent ? snprintf(html + k, n - k, "%s", ent) : snprintf(html + k, n - k, "%c", *p);
+        }
+        snprintf(html + k, n - k, "</p>");
+    }
+    return html;
+}
+
+void web_public_init(struct snapshot_registry *g)
+{
+    registry = g;
+    reply_set_html_error(on_html_error);
+}
+
+const struct route web_public_routes[] = {
+    {M_GET, "/", on_path},
+    {M_GET, "/history", on_history},
+    {M_GET, "/incidents/{id}", on_path},
+    {M_GET, "/maintenance/{id}", on_path},
+    {M_GET, "/feed", on_path},
+    {M_GET, "/feed.atom", on_path},
+    {M_GET, "/badge.svg", on_path},
+    {M_GET, "/brand.css", on_path},
+    {M_GET, "/api/v2/{*}", on_api},
+    {0, NULL, NULL},
+};

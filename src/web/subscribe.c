@@ -1,0 +1,271 @@
+/*
+ * web/subscribe — the public subscription pages (SPEC §7), in the public layout
+ * of the request's page (snapshot_render_html):
+ *
+ *   GET  /subscribe                   the form (e-mail, or phone for SMS)
+ *   POST /subscribe                   email= or phone=; then "check your inbox",
+ *                                     or the SMS code form
+ *   GET  /subscribe/confirm/{token}   activates, 303 to the preferences page
+ *   POST /subscribe/sms/verify        phone=, code=; 303 to the preferences page
+ *   GET  /subscription/{token}        preferences: services=ID… or all=1
+ *   POST /subscription/{token}
+ *   GET  /unsubscribe/{token}         a confirm button
+ *   POST /unsubscribe/{token}         unsubscribes at once: RFC 8058 one-click,
+ *                                     no cookie, no CSRF token, no redirect
+ *
+ * Forms carry a honeypot field ("website", hidden from people; a bot that fills
+ * it is told "check your inbox" and nothing happens) and a stateless csrf_token
+ * (app/subscribe_token.h); a csrf_token that is present must be valid (403).
+ * Pages holding a token are sent with Cache-Control: no-store and
+ * Referrer-Policy: no-referrer.
+ */
+#include "web/subscribe.h"
+#include "app/subscribe.h"
+#include "core/timeutil.h"
+#include "http/form.h"
+#include "http/reply.h"
+#include "render/snapshot.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int web_subscribe_ctx(struct req *r, struct app_ctx *c, struct err *e)
+{
+    struct app_thread *t = r->tctx;
+    struct snapshot *s = web_public_snapshot(r, e);
+    if (!s)
+        return -1;
+    const json_t *page = json_object_get(snapshot_model(s), "page");
+    *c = (struct app_ctx){.app = t->app, .db = t->db,
+                          .page_id = json_integer_value(json_object_get(page, "id")),
+                          .actor = {.kind = ACTOR_PUBLIC}};
+    snapshot_release(s);
+    return 0;
+}
+
+void web_subscribe_render(struct req *r, int status, const char *name, json_t *extra)
+{
+    struct err e = {0};
+    struct app_thread *t = r->tctx;
+    char csrf[SUBSCRIBE_TOKEN_MAX];
+    subscribe_csrf_new(t->app->key, time_now(), csrf);
+    json_object_set_new(extra, "csrf_token", json_string(csrf));
+    struct snapshot *s = web_public_snapshot(r, &e);
+    char *html = s ? snapshot_render_html(s, name, extra, &e) : NULL;
+    snapshot_release(s);
+    json_decref(extra);
+    if (!html) {
+        reply_error(r, &e);
+        return;
+    }
+    reply_header(r, "Cache-Control", "no-store");
+    reply_header(r, "Referrer-Policy", "no-referrer");
+    reply_bytes(r, status, "text/html; charset=utf-8", html, strlen(html));
+    free(html);
+}
+
+/* The form of R, checked: 0, or -1 after answering (bad body, forged csrf_token). */
+int web_subscribe_form(struct req *r, json_t **form)
+{
+    struct err e = {0};
+    struct app_thread *t = r->tctx;
+    if (req_form(r, form, &e) != 0) {
+        reply_error(r, &e);
+        return -1;
+    }
+    const char *csrf = form_str(*form, "csrf_token");
+    if (csrf && !subscribe_csrf_ok(t->app->key, csrf, time_now())) {
+        json_decref(*form);
+        reply_fail(r, ERR_FORBIDDEN, "this form has expired: reload the page and try again");
+        return -1;
+    }
+    return 0;
+}
+
+static void on_form(struct req *r)
+{
+    web_subscribe_render(r, 200, "public/subscribe.html", json_pack("{s:s}", "doc_title", "Subscribe"));
+}
+
+static void on_subscribe(struct req *r)
+{
+    struct err e = {0};
+    struct app_ctx c;
+    json_t *form = NULL, *out = NULL;
+    if (web_subscribe_form(r, &form) != 0)
+        return;
+    const char *trap = form_str(form, "website");
+    if (trap && *trap) { /* a bot: the same answer, nothing done */
+        web_subscribe_render(r, 200, "public/subscribe.html",
+                             json_pack("{s:s, s:s}", "doc_title", "Subscribe", "sent_email", ""));
+        goto out;
+    }
+    json_t *in = json_object();
+    const char *email = form_str(form, "email"), *phone = form_str(form, "phone");
+    if (email)
+        json_object_set_new(in, "email", json_string(email));
+    if (phone)
+        json_object_set_new(in, "phone", json_string(phone));
+    int rc = web_subscribe_ctx(r, &c, &e) == 0 ? app_subscribe(&c, in, r->client, &out, &e) : -1;
+    json_decref(in);
+    if (rc != 0 && e.code == ERR_INVALID) {
+        web_subscribe_render(r, 400, "public/subscribe.html",
+                             json_pack("{s:s, s:s, s:s, s:s}", "doc_title", "Subscribe", "error",
+                                       e.msg, "email", email ? email : "", "phone",
+                                       phone ? phone : ""));
+    } else if (rc != 0) {
+        reply_error(r, &e);
+    } else {
+        bool sms = strcmp(json_string_value(json_object_get(out, "channel")), "sms") == 0;
+        web_subscribe_render(r, 200, "public/subscribe.html",
+                             json_pack("{s:s, s:O}", "doc_title", "Subscribe",
+                                       sms ? "sent_sms" : "sent_email",
+                                       json_object_get(out, "address")));
+    }
+out:
+    json_decref(out);
+    json_decref(form);
+}
+
+static void to_preferences(struct req *r, const char *manage)
+{
+    char loc[SUBSCRIBE_TOKEN_MAX + 32];
+    snprintf(loc, sizeof loc, "/subscription/%s", manage);
+    reply_header(r, "Referrer-Policy", "no-referrer");
+    reply_redirect(r, 303, loc);
+}
+
+static void on_confirm(struct req *r)
+{
+    struct err e = {0};
+    struct app_ctx c;
+    char manage[SUBSCRIBE_TOKEN_MAX];
+    if (web_subscribe_ctx(r, &c, &e) != 0 || app_subscribe_confirm(&c, r->params[0], manage, &e) != 0)
+        reply_error(r, &e);
+    else
+        to_preferences(r, manage);
+}
+
+static void on_sms_verify(struct req *r)
+{
+    struct err e = {0};
+    struct app_ctx c;
+    json_t *form = NULL;
+    char manage[SUBSCRIBE_TOKEN_MAX];
+    if (web_subscribe_form(r, &form) != 0)
+        return;
+    const char *phone = form_str(form, "phone"), *code = form_str(form, "code");
+    if (web_subscribe_ctx(r, &c, &e) != 0)
+        reply_error(r, &e);
+    else if (app_subscribe_sms_verify(&c, phone, code, manage, &e) == 0)
+        to_preferences(r, manage);
+    else if (e.code == ERR_INVALID)
+        web_subscribe_render(r, 400, "public/subscribe.html",
+                             json_pack("{s:s, s:s, s:s}", "doc_title", "Subscribe", "sent_sms",
+                                       phone ? phone : "", "error", e.msg));
+    else
+        reply_error(r, &e);
+    json_decref(form);
+}
+
+static void show_preferences(struct req *r, bool saved)
+{
+    struct err e = {0};
+    struct app_ctx c;
+    json_t *prefs = NULL;
+    if (web_subscribe_ctx(r, &c, &e) != 0 || app_subscription_get(&c, r->params[0], &prefs, &e) != 0) {
+        reply_error(r, &e);
+        return;
+    }
+    json_object_set_new(prefs, "doc_title", json_string("Your subscription"));
+    json_object_set_new(prefs, "token", json_string(r->params[0]));
+    json_object_set_new(prefs, "saved", json_boolean(saved));
+    json_object_set_new(prefs, "is_sms",
+                        json_boolean(strcmp(json_string_value(json_object_get(prefs, "channel")),
+                                            "sms") == 0));
+    web_subscribe_render(r, 200, "public/subscription.html", prefs);
+}
+
+static void on_preferences(struct req *r)
+{
+    show_preferences(r, false);
+}
+
+static void on_preferences_post(struct req *r)
+{
+    struct err e = {0};
+    struct app_ctx c;
+    json_t *form = NULL, *in = json_object(), *ids = json_array();
+    if (web_subscribe_form(r, &form) != 0)
+        goto out;
+    json_t *v = json_object_get(form, "services"), *one;
+    size_t i;
+    if (json_is_string(v))
+        v = json_pack("[O]", v);
+    else
+        json_incref(v);
+    json_array_foreach(v, i, one)
+    {
+        char *end;
+        long long id = strtoll(json_string_value(one), &end, 10);
+        if (*end || id <= 0) {
+            json_decref(v);
+            reply_fail(r, ERR_INVALID, "services: \"%s\" is not a service id",
+                       json_string_value(one));
+            goto out;
+        }
+        json_array_append_new(ids, json_integer(id));
+    }
+    json_decref(v);
+    const char *all = form_str(form, "all");
+    json_object_set_new(in, "all", json_boolean(all && strcmp(all, "1") == 0));
+    json_object_set(in, "services", ids);
+    if (web_subscribe_ctx(r, &c, &e) != 0 || app_subscription_set(&c, r->params[0], in, &e) != 0)
+        reply_error(r, &e);
+    else
+        show_preferences(r, true);
+out:
+    json_decref(form);
+    json_decref(in);
+    json_decref(ids);
+}
+
+static void on_unsubscribe_page(struct req *r)
+{
+    struct err e = {0};
+    struct app_ctx c;
+    json_t *prefs = NULL;
+    if (web_subscribe_ctx(r, &c, &e) != 0 || app_subscription_get(&c, r->params[0], &prefs, &e) != 0) {
+        reply_error(r, &e);
+        return;
+    }
+    json_object_set_new(prefs, "doc_title", json_string("Unsubscribe"));
+    json_object_set_new(prefs, "token", json_string(r->params[0]));
+    web_subscribe_render(r, 200, "public/subscribe_unsubscribe.html", prefs);
+}
+
+/* RFC 8058: the body is "List-Unsubscribe=One-Click" from mail clients, or the
+ * confirm button's form; neither is needed, and there is no redirect. */
+static void on_unsubscribe(struct req *r)
+{
+    struct err e = {0};
+    struct app_ctx c;
+    if (web_subscribe_ctx(r, &c, &e) != 0 || app_unsubscribe(&c, r->params[0], &e) != 0) {
+        reply_error(r, &e);
+        return;
+    }
+    web_subscribe_render(r, 200, "public/subscribe_unsubscribe.html",
+                         json_pack("{s:s, s:b}", "doc_title", "Unsubscribed", "done", 1));
+}
+
+const struct route web_subscribe_routes[] = {
+    {M_GET, "/subscribe", on_form},
+    {M_POST, "/subscribe", on_subscribe},
+    {M_GET, "/subscribe/confirm/{token}", on_confirm},
+    {M_POST, "/subscribe/sms/verify", on_sms_verify},
+    {M_GET, "/subscription/{token}", on_preferences},
+    {M_POST, "/subscription/{token}", on_preferences_post},
+    {M_GET, "/unsubscribe/{token}", on_unsubscribe_page},
+    {M_POST, "/unsubscribe/{token}", on_unsubscribe},
+    {0, NULL, NULL},
+};

@@ -1,0 +1,20 @@
+/*
+ * web/subscribe — helpers the subscription pages share (web/subscribe.c,
+ * web/subscribe_sms.c). Their routes are in web.h.
+ */
+#ifndef PHAROS_WEB_SUBSCRIBE_H
+#define PHAROS_WEB_SUBSCRIBE_H
+#include <jansson.h>
+#include "app/app.h"
+#include "web/web.h"
+
+/* A public app context on R's page (chosen by Host). Returns 0, or -1 with E. */
+int web_subscribe_ctx(struct req *r, struct app_ctx *c, struct err *e);
+/* Answers R with STATUS and template NAME in the public layout; EXTRA (stolen) joins the
+ * model with a fresh csrf_token. */
+void web_subscribe_render(struct req *r, int status, const char *name, json_t *extra);
+/* The urlencoded form of R into *FORM, with its csrf_token (when present) checked.
+ * Returns 0, or -1 after answering R. */
+int web_subscribe_form(struct req *r, json_t **form);
+
+#endif

@@ -1,0 +1,20 @@
+// pharos public page: shows <time datetime> values (UTC) in the visitor's local time.
+// Progressive enhancement only: without JavaScript the page shows the UTC times.
+(function () {
+  'use strict';
+  var fmt;
+  try {
+    fmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  } catch (e) { return; }
+  var times = document.querySelectorAll('time[datetime]');
+  for (var i = 0; i < times.length; i++) {
+    var d = new Date(times[i].getAttribute('datetime'));
+    if (!isNaN(d.getTime())) {
+      times[i].title = times[i].textContent;
+      times[i].textContent = fmt.format(d);
+    }
+  }
+  var tz = document.querySelectorAll('.tz');
+  var name = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  for (var j = 0; j < tz.length && name; j++) tz[j].textContent = 'your time zone (' + name + ')';
+})();

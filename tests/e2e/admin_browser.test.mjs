@@ -1,0 +1,216 @@
+// The admin console in a real browser (playwright-core driving Debian's chromium,
+// headless): the first owner's setup, services, the dashboard dropdown that
+// applies at once (seen on the public page), an incident from a template through
+// to resolved, scheduled maintenance, inviting an editor who cannot open Team or
+// Settings, an API token created and revoked. Each screen's screenshot goes to
+// test-artifacts/admin-*.png; no console error or CSP violation is allowed.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer, request } from './lib/harness.mjs';
+import { stopClean } from './lib/admin.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const artifacts = path.join(root, 'test-artifacts');
+const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync'];
+
+// A browser with its own new, empty profile; every page records its problems.
+async function browser() {
+  const profile = mkdtempSync(path.join(tmpdir(), 'pharos-admin-chromium-'));
+  const ctx = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium', headless: true, args: ARGS,
+    viewport: { width: 1280, height: 900 },
+  });
+  const page = ctx.pages()[0] || await ctx.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error' && !/status of 403/.test(m.text())) problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.on('dialog', (d) => { problems.push('dialog: ' + d.message()); d.dismiss(); });
+  return { ctx, page, problems, close: async () => { await ctx.close(); rmSync(profile, { recursive: true, force: true }); } };
+}
+
+const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `admin-${name}.png`), fullPage: true });
+
+describe('admin console in a browser', () => {
+  let s, owner, base;
+  before(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    s = await startServer();
+    base = s.url;
+    owner = await browser();
+  });
+  after(async () => {
+    await owner?.close();
+    await stopClean(s);
+  });
+
+  test('set up the first owner and land on the dashboard', async () => {
+    const { page } = owner;
+    await page.goto(base + '/admin/');
+    assert.equal(new URL(page.url()).pathname, '/admin/setup');
+    await shot(page, 'setup');
+    await page.fill('#name', 'Olive Owner');
+    await page.fill('#email', 'owner@example.com');
+    await page.fill('#password', 'owner-password');
+    await Promise.all([page.waitForURL(base + '/admin'), page.click('button[type=submit]')]);
+    assert.match(await page.textContent('h1'), /Dashboard/);
+  });
+
+  test('create a service, set its status from the dashboard dropdown, see it on the public page', async () => {
+    const { page } = owner;
+    await page.goto(base + '/admin/services');
+    await page.fill('#grp-name', 'Core platform');
+    await Promise.all([page.waitForNavigation(), page.click('text=Add group')]);
+    await page.fill('#svc-name', 'API');
+    await page.fill('#svc-desc', 'Public REST API');
+    await page.selectOption('#svc-group', { label: 'Core platform' });
+    await Promise.all([page.waitForNavigation(), page.click('text=Add service')]);
+    await page.fill('#svc-name', 'Website');
+    await Promise.all([page.waitForNavigation(), page.click('text=Add service')]);
+    await shot(page, 'services');
+    const id = await page.getAttribute('tr[data-service-id]:has-text("API")', 'data-service-id');
+
+    await page.goto(base + '/admin');
+    assert.equal(await page.isVisible(`li[data-service-id="${id}"] button`), false, 'with JS the Apply button is hidden');
+    await Promise.all([page.waitForURL(/notice=status/), page.selectOption(`#status-${id}`, 'major_outage')]);
+    assert.equal(await page.getAttribute(`li[data-service-id="${id}"]`, 'data-status'), 'major_outage');
+    assert.match(await page.textContent('.flash-ok'), /Status updated/);
+    await shot(page, 'dashboard');
+
+    const pub = await owner.ctx.newPage();
+    await pub.goto(base + '/');
+    assert.equal(await pub.getAttribute(`[data-service-id="${id}"]`, 'data-status'), 'major_outage');
+    await pub.close();
+    await page.goto(base + '/admin');
+    await Promise.all([page.waitForURL(/notice=status/), page.selectOption(`#status-${id}`, 'operational')]);
+    assert.equal(await page.getAttribute(`li[data-service-id="${id}"]`, 'data-status'), 'operational');
+  });
+
+  test('create an incident from a template and resolve it', async () => {
+    const { page } = owner;
+    await page.goto(base + '/admin/templates');
+    await page.selectOption('#kind', 'incident');
+    await page.fill('#name', 'API errors');
+    await page.fill('#title', 'Elevated API error rates');
+    await page.fill('#message', 'We are investigating **elevated error rates** on the API.');
+    await Promise.all([page.waitForURL(/notice=created/), page.click('text=Create template')]);
+    await shot(page, 'templates');
+
+    await page.goto(base + '/admin/incidents/new');
+    await Promise.all([page.waitForURL(/template=/), page.selectOption('#template', { label: 'API errors' })]);
+    assert.equal(await page.inputValue('#title'), 'Elevated API error rates');
+    assert.match(await page.inputValue('#message'), /elevated error rates/);
+    await page.check('.pick-row:has-text("API") input[type=checkbox]');
+    await page.selectOption('.pick-row:has-text("API") select', 'partial_outage');
+    await Promise.all([page.waitForLoadState('load'), page.click('button[name=preview]')]);
+    assert.match(await page.innerHTML('.preview'), /<strong>elevated error rates<\/strong>/);
+    await shot(page, 'incident-new');
+    await Promise.all([page.waitForURL(/\/admin\/incidents\/\d+\?notice=created/), page.click('text=Create incident')]);
+    assert.match(await page.textContent('h1'), /Elevated API error rates/);
+    assert.match(await page.textContent('.meta'), /impact: major/i, 'the status chosen before the preview was kept');
+    assert.match(await page.textContent('.meta'), /API: Partial Outage/);
+
+    await page.selectOption('#stage', 'resolved');
+    await page.fill('#message', 'The API is back to normal.');
+    await Promise.all([page.waitForURL(/notice=posted/), page.click('text=Post update')]);
+    assert.match(await page.textContent('.meta'), /Resolved/);
+    assert.equal(await page.locator('.timeline li').count(), 2);
+    await shot(page, 'incident');
+    await page.goto(base + '/admin/incidents');
+    await shot(page, 'incidents');
+  });
+
+  test('schedule maintenance', async () => {
+    const { page } = owner;
+    await page.goto(base + '/admin/maintenance/new');
+    const start = new Date(Date.now() + 86400e3).toISOString().slice(0, 16);
+    const end = new Date(Date.now() + 93600e3).toISOString().slice(0, 16);
+    await page.fill('#title', 'Database upgrade');
+    await page.fill('#message', 'The database moves to new hardware.');
+    await page.fill('#scheduled_start', start);
+    await page.fill('#scheduled_end', end);
+    await page.check('.pick-row:has-text("Website") input[type=checkbox]');
+    await shot(page, 'maintenance-new');
+    await Promise.all([page.waitForURL(/\/admin\/maintenance\/\d+\?notice=created/), page.click('text=Schedule maintenance')]);
+    assert.match(await page.textContent('.meta'), /Scheduled/);
+    await shot(page, 'maintenance');
+    await page.goto(base + '/admin');
+    assert.match(await page.textContent('main'), /Database upgrade/);
+  });
+
+  test('invite a member who signs in as an editor and cannot open Team or Settings', async () => {
+    const { page } = owner;
+    await page.goto(base + '/admin/team');
+    await page.fill('#inv-email', 'editor@example.com');
+    await page.selectOption('#inv-role', 'editor');
+    await Promise.all([page.waitForLoadState('load'), page.click('text=Create invitation')]);
+    const link = (await page.textContent('[data-invite-link]')).trim();
+    assert.match(link, /\/admin\/invite\/inv_/);
+    await shot(page, 'team');
+
+    const ed = await browser();
+    try {
+      await ed.page.goto(link);
+      await shot(ed.page, 'invite');
+      await ed.page.fill('#name', 'Eddie Editor');
+      await ed.page.fill('#password', 'editor-password');
+      await Promise.all([ed.page.waitForURL(base + '/admin'), ed.page.click('button[type=submit]')]);
+      assert.equal(await ed.page.locator('nav.sidebar >> text=Team').count(), 0);
+      assert.equal(await ed.page.locator('nav.sidebar >> text=Settings').count(), 0);
+      for (const p of ['/admin/team', '/admin/settings']) {
+        const r = await ed.page.goto(base + p);
+        assert.equal(r.status(), 403, p);
+      }
+      await shot(ed.page, 'editor-forbidden');
+      await ed.page.goto(base + '/admin/incidents/new');
+      assert.match(await ed.page.textContent('h1'), /New incident/);
+      assert.deepEqual(ed.problems, []);
+    } finally {
+      await ed.close();
+    }
+    await page.goto(base + '/admin/team');
+    assert.match(await page.textContent('main'), /editor@example.com/);
+  });
+
+  test('create an API token, use it, revoke it', async () => {
+    const { page } = owner;
+    await page.goto(base + '/admin/tokens');
+    await page.fill('#token-name', 'Deploy pipeline');
+    await Promise.all([page.waitForLoadState('load'), page.click('text=Create token')]);
+    const token = (await page.textContent('[data-new-token]')).trim();
+    assert.match(token, /^phr_/);
+    await shot(page, 'token-created');
+    assert.equal((await request(s, 'GET', '/admin/api/v1/services', { token })).status, 200);
+    await page.goto(base + '/admin/tokens');
+    assert.equal(await page.locator('text=' + token).count(), 0, 'shown once');
+    await page.click('tr:has-text("Deploy pipeline") summary');
+    await Promise.all([page.waitForURL(/notice=revoked/), page.click('tr:has-text("Deploy pipeline") >> text=Yes, revoke')]);
+    assert.equal((await request(s, 'GET', '/admin/api/v1/services', { token })).status, 401);
+    await shot(page, 'tokens');
+  });
+
+  test('every other screen renders, on a desktop and on a phone, with no console errors', async () => {
+    const { page } = owner;
+    for (const [p, name] of [['/admin/subscribers', 'subscribers'], ['/admin/integrations', 'integrations'],
+      ['/admin/settings', 'settings'], ['/admin/deliveries', 'deliveries'], ['/admin/account', 'account'],
+      ['/admin/maintenance', 'maintenance-list']]) {
+      const r = await page.goto(base + p);
+      assert.equal(r.status(), 200, p);
+      await shot(page, name);
+    }
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(base + '/admin');
+    await shot(page, 'dashboard-phone');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `no sideways scrolling on a phone (${overflow}px)`);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await Promise.all([page.waitForURL(/\/admin\/login/), page.click('text=Sign out')]);
+    await shot(page, 'login');
+    assert.deepEqual(owner.problems, []);
+  });
+});

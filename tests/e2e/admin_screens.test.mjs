@@ -1,0 +1,272 @@
+// Admin console screens over HTTP (SPEC §8): every screen's forms call the same
+// use cases as the REST API, and what they do shows up there.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { cli, request, api } from './lib/harness.mjs';
+import { startTwoPages, stopClean, sqlite, OTHER_HOST } from './lib/admin.mjs';
+import { Console, idFrom } from './admin_console.mjs';
+
+describe('admin console screens', () => {
+  let s, c;
+  before(async () => {
+    s = await startTwoPages();
+    c = new Console(s);
+    await c.setup('owner@example.com', 'password-123', 'Olive Owner');
+  });
+  after(async () => { await stopClean(s); });
+
+  test('services and groups: create, edit, reorder, hide, delete', async () => {
+    assert.equal((await c.post('/admin/groups', { name: 'Core', description: '' })).status, 303);
+    const groups = (await api(s, 'GET', 'groups')).json.groups;
+    const g = groups.find((x) => x.name === 'Core');
+    for (const name of ['API', 'Website'])
+      assert.equal((await c.post('/admin/services', { name, description: `${name} desc`, group_id: g.id })).status, 303);
+    const bad = await c.post('/admin/services', { name: '', description: 'kept' });
+    assert.equal(bad.status, 400);
+    assert.match(bad.text, /id="svc-name"[^>]*>\s*<p class="field-error">/, 'the error is next to the name field');
+    assert.match(bad.text, /value="kept"/, 'the form keeps what was typed');
+
+    let list = (await api(s, 'GET', 'services')).json.services.filter((x) => x.group_id === g.id);
+    assert.deepEqual(list.map((x) => x.name), ['API', 'Website']);
+    const web = list[1];
+    assert.equal((await c.post(`/admin/services/${web.id}/move`, { direction: 'up' })).status, 303);
+    list = (await api(s, 'GET', 'services')).json.services.filter((x) => x.group_id === g.id);
+    assert.deepEqual(list.map((x) => x.name), ['Website', 'API']);
+
+    const edit = await c.get(`/admin/services/${web.id}`);
+    assert.equal(edit.status, 200);
+    assert.match(edit.text, /value="Website"/);
+    const up = await c.post(`/admin/services/${web.id}`, { name: 'Web site', description: 'new', group_id: '', hidden: '1' });
+    assert.equal(up.status, 303);
+    const got = (await api(s, 'GET', `services/${web.id}`)).json.service;
+    assert.equal(got.name, 'Web site');
+    assert.equal(got.group_id, null);
+    assert.equal(got.hidden, true);
+    assert.match(edit.text, /<details class="confirm">[\s\S]*Yes, delete/, 'deleting asks for confirmation');
+    assert.equal((await c.post(`/admin/services/${web.id}/delete`)).status, 303);
+    assert.equal((await api(s, 'GET', `services/${web.id}`)).status, 404);
+    assert.equal((await c.post(`/admin/groups/${g.id}`, { name: 'Core platform', description: '' })).status, 303);
+    assert.equal((await api(s, 'GET', `groups/${g.id}`)).json.group?.name ?? (await api(s, 'GET', `groups/${g.id}`)).json.name, 'Core platform');
+    assert.equal((await c.post(`/admin/groups/${g.id}/delete`)).status, 303);
+    assert.equal((await api(s, 'GET', `groups/${g.id}`)).status, 404);
+  });
+
+  test('the dashboard dropdown applies a status at once', async () => {
+    const svc = (await api(s, 'POST', 'services', { body: { name: 'Dropdown' } })).json.service;
+    const dash = await c.get('/admin');
+    assert.match(dash.text, new RegExp(`<form class="status-form" method="post" action="/admin/services/${svc.id}/status">`));
+    assert.match(dash.text, /<script src="\/static\/admin.js" defer><\/script>/);
+    assert.doesNotMatch(dash.text, /<script>|onchange=/, 'no inline script');
+    for (const st of ['partial_outage', 'Degraded', 'operational']) {
+      const r = await c.post(`/admin/services/${svc.id}/status`, { status: st });
+      assert.equal(r.status, 303);
+    }
+    const bad = await c.post(`/admin/services/${svc.id}/status`, { status: 'bogus' });
+    assert.equal(bad.status, 400);
+    assert.match(bad.text, /operational/);
+    const js = await request(s, 'GET', '/static/admin.js');
+    assert.equal(js.status, 200);
+    assert.match(js.text, /autosubmit/);
+  });
+
+  test('incidents: from a template, preview, updates through the stages, edit, delete', async () => {
+    const svc = (await api(s, 'POST', 'services', { body: { name: 'Checkout' } })).json.service;
+    assert.equal((await c.post('/admin/templates', { kind: 'incident', name: 'Payments', title: 'Payments failing', message: 'We are **looking** into it.' })).status, 303);
+    const tpl = (await api(s, 'GET', 'templates')).json.templates.find((t) => t.name === 'Payments');
+    const form = await c.get(`/admin/incidents/new?template=${tpl.id}`);
+    assert.equal(form.status, 200);
+    assert.match(form.text, /value="Payments failing"/);
+    assert.match(form.text, /We are \*\*looking\*\* into it\./);
+    const fields = { title: 'Payments failing', message: 'We are **looking** into it.', stage: 'investigating', impact: '',
+      notify: '1', services_shown: '1', services: [svc.id], [`status_${svc.id}`]: 'major_outage' };
+    const prev = await c.post('/admin/incidents', { ...fields, preview: '1' });
+    assert.equal(prev.status, 200);
+    assert.match(prev.text, /<strong>looking<\/strong>/, 'the preview renders Markdown');
+    assert.equal((await api(s, 'GET', 'incidents')).json.incidents.length, 0, 'a preview saves nothing');
+    const created = await c.post('/admin/incidents', fields);
+    assert.equal(created.status, 303, created.text);
+    const id = idFrom(created);
+    let inc = (await api(s, 'GET', `incidents/${id}`)).json.incident;
+    assert.equal(inc.stage, 'investigating');
+    assert.equal(inc.impact, 'critical');
+    assert.deepEqual(inc.services, [{ id: svc.id, status: 'major_outage' }]);
+    assert.equal((await api(s, 'GET', `services/${svc.id}`)).json.service.status, 'major_outage');
+
+    const page = await c.get(`/admin/incidents/${id}`);
+    assert.match(page.text, /data-event-id/);
+    assert.match(page.text, /<strong>looking<\/strong>/);
+    const missing = await c.post(`/admin/incidents/${id}/updates`, { stage: 'identified', message: '' });
+    assert.equal(missing.status, 400);
+    assert.match(missing.text, /field-error/);
+    assert.equal((await c.post(`/admin/incidents/${id}/updates`, { stage: 'identified', message: 'Found it', notify: '1' })).status, 303);
+    assert.equal((await c.post(`/admin/incidents/${id}`, { title: 'Payments were failing', impact: 'major' })).status, 303);
+    assert.equal((await c.post(`/admin/incidents/${id}/updates`, { stage: 'resolved', message: 'Fixed' })).status, 303);
+    inc = (await api(s, 'GET', `incidents/${id}`)).json.incident;
+    assert.equal(inc.stage, 'resolved');
+    assert.equal(inc.title, 'Payments were failing');
+    assert.equal(inc.updates.length, 3);
+    assert.equal(inc.updates[2].notify, false, 'the unchecked box means no notification');
+    assert.equal((await api(s, 'GET', `services/${svc.id}`)).json.service.status, 'operational');
+    const closed = await c.get(`/admin/incidents/${id}`);
+    assert.doesNotMatch(closed.text, /Post an update/);
+    assert.equal((await c.post(`/admin/incidents/${id}/delete`)).status, 303);
+    assert.equal((await api(s, 'GET', `incidents/${id}`)).status, 404);
+  });
+
+  test('maintenance: schedule a window, start one now, post updates forward only', async () => {
+    const svc = (await api(s, 'POST', 'services', { body: { name: 'Database' } })).json.service;
+    const start = new Date(Date.now() + 86400e3).toISOString().slice(0, 16);
+    const end = new Date(Date.now() + 90000e3).toISOString().slice(0, 16);
+    const bad = await c.post('/admin/maintenance', { title: 'Upgrade', message: 'x', scheduled_start: end, scheduled_end: start, services_shown: '1' });
+    assert.equal(bad.status, 400);
+    assert.match(bad.text, /field-error/);
+    const r = await c.post('/admin/maintenance', { title: 'DB upgrade', message: 'Minor downtime', scheduled_start: start, scheduled_end: end,
+      auto_start: '1', notify: '1', services_shown: '1', services: [svc.id] });
+    assert.equal(r.status, 303, r.text);
+    const id = idFrom(r);
+    let m = (await api(s, 'GET', `maintenance/${id}`)).json.maintenance;
+    assert.equal(m.stage, 'scheduled');
+    assert.equal(m.scheduled_start, `${start}:00Z`);
+    assert.equal(m.auto_start, true);
+    assert.equal(m.auto_complete, false);
+    const dash = await c.get('/admin');
+    assert.match(dash.text, /DB upgrade/);
+    const now = await c.post('/admin/maintenance', { title: 'Hotfix', message: 'Now', scheduled_start: new Date(Date.now() - 60e3).toISOString().slice(0, 16),
+      scheduled_end: end, start_now: '1', services_shown: '1', services: [svc.id] });
+    assert.equal(now.status, 303, now.text);
+    const nid = idFrom(now);
+    assert.equal((await api(s, 'GET', `maintenance/${nid}`)).json.maintenance.stage, 'in_progress');
+    assert.equal((await api(s, 'GET', `services/${svc.id}`)).json.service.status, 'under_maintenance');
+    for (const stage of ['verification', 'complete'])
+      assert.equal((await c.post(`/admin/maintenance/${nid}/updates`, { stage, message: stage })).status, 303);
+    assert.equal((await api(s, 'GET', `services/${svc.id}`)).json.service.status, 'operational');
+    const back = await c.post(`/admin/maintenance/${id}/updates`, { stage: 'in_progress', message: 'go' });
+    assert.equal(back.status, 303);
+    const no = await c.post(`/admin/maintenance/${id}/updates`, { stage: 'scheduled', message: 'back' });
+    assert.equal(no.status, 400, 'stages only move forward');
+    m = (await api(s, 'GET', `maintenance/${id}`)).json.maintenance;
+    assert.equal(m.stage, 'in_progress');
+  });
+
+  test('API tokens: shown once, listed by prefix, revoked', async () => {
+    const r = await c.post('/admin/tokens', { name: 'Deploys' });
+    assert.equal(r.status, 200);
+    const tok = /data-new-token>([^<]+)</.exec(r.text)[1];
+    assert.equal((await request(s, 'GET', '/admin/api/v1/services', { token: tok })).status, 200);
+    const list = await c.get('/admin/tokens');
+    assert.doesNotMatch(list.text, new RegExp(tok), 'never shown again');
+    assert.match(list.text, new RegExp(tok.slice(0, 8)));
+    const id = /data-token-id="(\d+)"/.exec(list.text.slice(list.text.indexOf('Deploys') - 200))[1];
+    assert.equal((await c.post(`/admin/tokens/${id}/revoke`)).status, 303);
+    assert.equal((await request(s, 'GET', '/admin/api/v1/services', { token: tok })).status, 401);
+  });
+
+  test('team: invite by link, the invitee joins as editor, roles change, owners are protected', async () => {
+    const r = await c.post('/admin/team/invite', { email: 'Ed@Example.com', role: 'editor' });
+    assert.equal(r.status, 200);
+    const link = /data-invite-link>([^<]+)</.exec(r.text)[1];
+    const path = new URL(link).pathname;
+    assert.equal((await c.post('/admin/team/invite', { email: 'nope', role: 'editor' })).status, 400);
+    const ed = new Console(s);
+    const page = await request(s, 'GET', path);
+    assert.equal(page.status, 200);
+    assert.match(page.text, /ed@example.com/);
+    const short = await ed.door(path, { name: 'Ed', password: 'short' });
+    assert.equal(short.status, 400);
+    const joined = await ed.door(path, { name: 'Ed', password: 'editor-pass-1' });
+    assert.equal(joined.status, 303);
+    assert.equal((await request(s, 'GET', path)).status, 404, 'an invitation works once');
+    await ed.get('/admin');
+    assert.equal((await ed.get('/admin/team')).status, 403);
+    assert.equal((await ed.get('/admin/settings')).status, 403);
+    assert.equal((await ed.get('/admin/incidents/new')).status, 200);
+
+    const edId = Number(sqlite(s, "SELECT id FROM users WHERE email = 'ed@example.com'").trim());
+    assert.equal((await c.post(`/admin/team/${edId}/role`, { role: 'admin' })).status, 303);
+    await ed.get('/admin');
+    assert.equal((await ed.get('/admin/team')).status, 200, 'now an admin');
+    const ownerId = Number(sqlite(s, "SELECT id FROM users WHERE email = 'owner@example.com'").trim());
+    const demote = await ed.post(`/admin/team/${ownerId}/role`, { role: 'viewer' });
+    assert.equal(demote.status, 403, 'an admin cannot demote an owner');
+    assert.equal((await ed.post(`/admin/team/${ownerId}/remove`)).status, 403);
+    assert.equal((await ed.post('/admin/team/invite', { email: 'o2@example.com', role: 'owner' })).status, 403);
+    const last = await c.post(`/admin/team/${ownerId}/role`, { role: 'admin' });
+    assert.equal(last.status, 409, 'the last owner stays');
+    assert.equal((await c.post(`/admin/team/${edId}/remove`)).status, 303);
+    assert.equal((await ed.get('/admin')).status, 303, 'a removed member is signed out');
+  });
+
+  test('subscribers: add confirmed or pending, search, filter, export CSV, delete', async () => {
+    assert.equal((await c.post('/admin/subscribers', { channel: 'email', address: 'alice@example.com', confirmed: '1' })).status, 303);
+    assert.equal((await c.post('/admin/subscribers', { channel: 'email', address: '=cmd@example.com' })).status, 303);
+    const dup = await c.post('/admin/subscribers', { channel: 'email', address: 'alice@example.com' });
+    assert.equal(dup.status, 409);
+    const subs = (await api(s, 'GET', 'subscribers')).json.subscribers;
+    assert.equal(subs.find((x) => x.address === 'alice@example.com').state, 'active');
+    assert.equal(subs.find((x) => x.address === '=cmd@example.com').state, 'pending');
+    const found = await c.get('/admin/subscribers?q=ALICE');
+    assert.match(found.text, /alice@example.com/);
+    assert.doesNotMatch(found.text, /cmd@example.com/);
+    const pending = await c.get('/admin/subscribers?state=pending');
+    assert.doesNotMatch(pending.text, /<strong>alice@example.com/);
+    const csv = await c.get('/admin/subscribers.csv');
+    assert.equal(csv.status, 200);
+    assert.match(csv.headers['content-type'], /text\/csv/);
+    assert.match(csv.text, /^id,channel,address,state,services,created_at,confirmed_at\r\n/);
+    assert.match(csv.text, /"alice@example.com","active","All services"/);
+    assert.match(csv.text, /"'=cmd@example.com"/, 'formula-looking cells are defused');
+    const id = subs.find((x) => x.address === 'alice@example.com').id;
+    assert.equal((await c.post(`/admin/subscribers/${id}/delete`)).status, 303);
+    assert.equal((await api(s, 'GET', `subscribers/${id}`)).status, 404);
+  });
+
+  test('settings, integrations (secrets write-only), notification log, dashboard health', async () => {
+    const bad = await c.post('/admin/settings', { title: 'Acme status', logo_url: 'javascript:alert(1)', brand_color: '#112233', time_zone: 'UTC', hosts: '', footer_links: '' });
+    assert.equal(bad.status, 400);
+    assert.match(bad.text, /id="logo_url"[^>]*>\s*<p class="field-error">/);
+    const ok = await c.post('/admin/settings', { title: 'Acme status', logo_url: 'https://example.com/logo.png', brand_color: '#112233',
+      time_zone: 'Europe/Berlin', hosts: 'status.acme.test\nstatus2.acme.test', footer_links: 'Home | https://acme.test' });
+    assert.equal(ok.status, 303);
+    const p = (await api(s, 'GET', 'page')).json.page;
+    assert.equal(p.title, 'Acme status');
+    assert.deepEqual(p.hosts.sort(), ['status.acme.test', 'status2.acme.test']);
+    assert.deepEqual(p.footer_links, [{ label: 'Home', url: 'https://acme.test' }]);
+
+    const secretUrl = 'https://hooks.slack.com/services/T000/B000/SECRETSECRET';
+    assert.equal((await c.post('/admin/integrations/slack', { webhook_url: secretUrl, enabled: '1' })).status, 303);
+    const page = await c.get('/admin/integrations');
+    assert.doesNotMatch(page.text, /SECRETSECRET/, 'the secret is never shown');
+    assert.match(page.text, /webhook URL stored/);
+    assert.equal((await c.post('/admin/integrations/slack', { enabled: '1' })).status, 303, 'an empty secret keeps the stored one');
+    assert.equal((await api(s, 'GET', 'integrations/slack')).json.integration?.webhook_url_set ?? (await api(s, 'GET', 'integrations/slack')).json.webhook_url_set, true);
+    const priv = await c.post('/admin/integrations/webhook', { url: 'http://127.0.0.1/hook', enabled: '1' });
+    assert.equal(priv.status, 400);
+    assert.match(priv.text, /field-error/);
+    const tw = await c.post('/admin/integrations/twitter/connect');
+    assert.equal(tw.status, 400, 'Twitter is not configured on this server');
+    assert.match(tw.text, /consumer_key/);
+
+    const log = await c.get('/admin/deliveries');
+    assert.equal(log.status, 200);
+    assert.match(log.text, /Notification log/);
+    const dash = await c.get('/admin');
+    assert.match(dash.text, /Notification health/);
+  });
+
+  test('an owner of several pages switches between them', async () => {
+    const r = cli(['user', 'add', '--email', 'owner@example.com', '--role', 'owner', '--page', 'other'], { dataDir: s.dataDir, input: 'ignored-pass\n' });
+    assert.equal(r.code, 0, r.stderr);
+    const dash = await c.get('/admin');
+    assert.match(dash.text, /name="page_id"/);
+    const otherId = Number(sqlite(s, "SELECT id FROM pages WHERE slug = 'other'").trim());
+    assert.equal((await c.post('/admin/pages/switch', { page_id: otherId })).status, 303);
+    assert.equal((await c.post('/admin/services', { name: 'Other page service' })).status, 303);
+    const other = await request(s, 'GET', '/admin/api/v1/services', { token: s.otherToken, host: OTHER_HOST });
+    assert.ok(other.json.services.some((x) => x.name === 'Other page service'));
+    assert.ok(!(await api(s, 'GET', 'services')).json.services.some((x) => x.name === 'Other page service'));
+    const v = new Console(s);
+    const notMember = await c.post('/admin/pages/switch', { page_id: 999 });
+    assert.equal(notMember.status, 403);
+    assert.equal(v.cookie, null);
+  });
+});

@@ -1,0 +1,96 @@
+// A real SMTP server (the smtp-server package) on 127.0.0.1 that keeps every message it
+// accepts, parsed enough for the tests: headers (unfolded, RFC 2047 subjects decoded)
+// and the text and HTML parts (base64 or plain). stop()/start() close and reopen the
+// same port, for "the SMTP server is down" faults; rejectRcpt(fn) refuses recipients
+// with a 550 (a permanent error); DELAYMS slows each acceptance (a busy server).
+import { SMTPServer } from 'smtp-server';
+
+function decodeWords(v) {
+  return v.replace(/=\?UTF-8\?B\?([^?]*)\?=\s*/gi, (_, b) => Buffer.from(b, 'base64').toString('utf8'));
+}
+
+export function parseMail(raw) {
+  const sep = raw.indexOf('\r\n\r\n');
+  const head = raw.slice(0, sep).replace(/\r\n[ \t]+/g, ' ');
+  const headers = {};
+  for (const line of head.split('\r\n')) {
+    const i = line.indexOf(':');
+    const k = line.slice(0, i).toLowerCase();
+    headers[k] = (headers[k] !== undefined ? headers[k] + '\n' : '') + line.slice(i + 1).trim();
+  }
+  headers.subject = decodeWords(headers.subject || '');
+  const body = raw.slice(sep + 4);
+  const parts = {};
+  const m = /boundary="([^"]+)"/.exec(headers['content-type'] || '');
+  if (m) {
+    for (const chunk of body.split('--' + m[1]).slice(1, -1)) {
+      const s = chunk.indexOf('\r\n\r\n');
+      const ph = chunk.slice(0, s).toLowerCase();
+      let content = chunk.slice(s + 4);
+      if (/base64/.test(ph)) content = Buffer.from(content.replace(/\s+/g, ''), 'base64').toString('utf8');
+      parts[/text\/html/.test(ph) ? 'html' : 'text'] = content;
+    }
+  }
+  return { headers, text: parts.text || '', html: parts.html || '', raw };
+}
+
+export async function startSmtp({ port = 0, delayMs = 0 } = {}) {
+  const sink = {
+    messages: [],
+    connections: 0,
+    port,
+    reject: null,
+    rejectRcpt(fn) { this.reject = fn; },
+    byRecipient(addr) { return this.messages.filter((x) => x.to.includes(addr)); },
+    async waitFor(pred, timeoutMs = 20000, what = 'messages') {
+      const end = Date.now() + timeoutMs;
+      while (Date.now() < end) {
+        if (pred(this.messages)) return this.messages;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`timed out waiting for ${what}; have ${this.messages.length}`);
+    },
+  };
+  const make = () => new SMTPServer({
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    disableReverseLookup: true,
+    authOptional: true,
+    logger: false,
+    size: 10 << 20,
+    onConnect(session, cb) { sink.connections++; cb(); },
+    onRcptTo(addr, session, cb) {
+      if (sink.reject && sink.reject(addr.address)) {
+        const err = new Error('mailbox unavailable');
+        err.responseCode = 550;
+        return cb(err);
+      }
+      cb();
+    },
+    onData(stream, session, cb) {
+      const chunks = [];
+      stream.on('data', (c) => chunks.push(c));
+      stream.on('end', () => {
+        const msg = parseMail(Buffer.concat(chunks).toString('utf8'));
+        msg.to = session.envelope.rcptTo.map((r) => r.address);
+        msg.from = session.envelope.mailFrom.address;
+        msg.at = Date.now();
+        if (delayMs) setTimeout(() => { sink.messages.push(msg); cb(); }, delayMs);
+        else { sink.messages.push(msg); cb(); }
+      });
+    },
+  });
+  let server;
+  sink.start = () => new Promise((resolve, reject) => {
+    server = make();
+    server.on('error', () => {});
+    server.listen(sink.port, '127.0.0.1', (err) => {
+      if (err) return reject(err);
+      sink.port = server.server.address().port;
+      resolve();
+    });
+  });
+  sink.stop = () => new Promise((resolve) => server.close(() => resolve()));
+  await sink.start();
+  sink.url = `smtp://127.0.0.1:${sink.port}`;
+  return sink;
+}

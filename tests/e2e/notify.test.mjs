@@ -1,0 +1,172 @@
+// The notification matrix of SPEC §10, stage by stage and channel by channel, against a
+// real SMTP server and fakes of Twilio, Slack and Twitter that verify what the providers
+// verify (tests/e2e/fakes), plus the wire formats: e-mail headers, SMS and tweet lengths,
+// Slack blocks, the webhook's signature; notify:false; Sign in with Twitter.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { api, request } from './lib/harness.mjs';
+import { stopClean, sqlite } from './lib/admin.mjs';
+import { startWorld, stopWorld, connectAll, settled, newService } from './lib/notify.mjs';
+import { gsmUnits } from './fakes/twilio.mjs';
+import { tweetLength } from './fakes/twitter.mjs';
+
+const ALL = ['email', 'slack', 'sms', 'twitter', 'webhook'];
+const NO_SMS = ['email', 'slack', 'twitter', 'webhook'];
+
+let w;
+let s;
+let svc;
+before(async () => {
+  w = await startWorld();
+  s = w.s;
+  svc = await newService(s, 'API');
+  await connectAll(w);
+  for (const [channel, address] of [['email', 'ann@example.test'], ['sms', '+14155550101']]) {
+    const r = await api(s, 'POST', 'subscribers', { body: { channel, address, confirmed: true } });
+    assert.equal(r.status, 201, r.text);
+  }
+});
+after(async () => { await stopClean(s); await stopWorld(w); });
+
+const lastUpdate = (ev) => ev.updates[ev.updates.length - 1].id;
+async function expectChannels(ev, channels, what) {
+  const ds = await settled(s, lastUpdate(ev));
+  assert.deepEqual([...new Set(ds.map((d) => d.channel))].sort(), channels, `${what}: channels`);
+  for (const d of ds) assert.equal(d.state, 'sent', `${what}: ${d.channel} ${d.last_error}`);
+  return ds;
+}
+const counts = () => ({ email: w.smtp.byRecipient('ann@example.test').length, sms: w.twilio.messages.length, slack: w.slack.messages.length, twitter: w.twitter.tweets.length, webhook: w.webhook.events.length });
+function assertGrew(before, channels) {
+  const now = counts();
+  for (const c of ALL) assert.equal(now[c] - before[c], channels.includes(c) ? 1 : 0, `${c}: ${before[c]} → ${now[c]}`);
+}
+
+test('the Twitter account was connected by signing in (token stored sealed, never shown)', async () => {
+  const r = await api(s, 'GET', 'integrations/twitter');
+  assert.equal(r.status, 200);
+  assert.equal(r.json.integration.enabled, true);
+  assert.equal(r.json.integration.screen_name, 'pharos_status');
+  assert.doesNotMatch(r.text, /access-secret-1|access-token-1/);
+  assert.doesNotMatch(sqlite(s, "SELECT config || COALESCE(secret,'') FROM integrations WHERE kind='twitter'"), /access-secret-1/);
+  assert.equal(w.twitter.forged.length, 0, 'every request to Twitter was correctly signed');
+});
+
+test('incident: investigating → identified → monitoring → resolved follows the matrix', async () => {
+  let c = counts();
+  const created = await api(s, 'POST', 'incidents', { body: { title: 'Elevated errors', message: 'We are *investigating*.', impact: 'major', services: [{ id: svc.id, status: 'major_outage' }] } });
+  assert.equal(created.status, 201);
+  let ev = created.json.incident;
+  await expectChannels(ev, ALL, 'investigating');
+  assertGrew(c, ALL);
+  for (const stage of ['identified', 'monitoring']) {
+    c = counts();
+    ev = (await api(s, 'POST', `incidents/${ev.id}/updates`, { body: { stage, message: `Now ${stage}.` } })).json.incident;
+    await expectChannels(ev, NO_SMS, stage);
+    assertGrew(c, NO_SMS);
+  }
+  c = counts();
+  ev = (await api(s, 'POST', `incidents/${ev.id}/updates`, { body: { stage: 'resolved', message: 'Fixed.' } })).json.incident;
+  await expectChannels(ev, ALL, 'resolved');
+  assertGrew(c, ALL);
+  assert.equal(w.smtp.byRecipient('ann@example.test').at(-1).headers.subject, '[Status] Resolved: Elevated errors');
+  assert.match(w.twilio.messages.at(-1).body, /^\[Status\] Resolved: Elevated errors http:\/\/\S+\/incidents\/\d+$/);
+});
+
+test('an incident created in a later stage notifies SMS as a creation', async () => {
+  const c = counts();
+  const ev = (await api(s, 'POST', 'incidents', { body: { title: 'Found it', message: 'Cause known.', stage: 'identified', services: [svc.id] } })).json.incident;
+  await expectChannels(ev, ALL, 'created identified');
+  assertGrew(c, ALL);
+});
+
+test('maintenance: scheduled → in progress → verification → complete follows the matrix', async () => {
+  const start = new Date(Date.now() + 3600e3).toISOString().replace(/\.\d+Z$/, 'Z');
+  const end = new Date(Date.now() + 7200e3).toISOString().replace(/\.\d+Z$/, 'Z');
+  let c = counts();
+  const r = await api(s, 'POST', 'maintenance', { body: { title: 'Database upgrade', message: 'Planned.', scheduled_start: start, scheduled_end: end, services: [svc.id], auto_start: false, auto_complete: false } });
+  assert.equal(r.status, 201, r.text);
+  let ev = r.json.maintenance;
+  await expectChannels(ev, ALL, 'scheduled');
+  assertGrew(c, ALL);
+  for (const [stage, channels] of [['in_progress', ALL], ['verification', NO_SMS], ['complete', ALL]]) {
+    c = counts();
+    const u = await api(s, 'POST', `maintenance/${ev.id}/updates`, { body: { stage, message: `Now ${stage}.` } });
+    assert.equal(u.status, 201, u.text);
+    ev = u.json.maintenance;
+    await expectChannels(ev, channels, stage);
+    assertGrew(c, channels);
+  }
+  assert.match(w.slack.messages.at(-1).text, /^\[Status\] Complete: Database upgrade$/);
+});
+
+test('notify:false notifies nobody', async () => {
+  const c = counts();
+  const ev = (await api(s, 'POST', 'incidents', { body: { title: 'Quiet one', message: 'Shh.', notify: false, services: [svc.id] } })).json.incident;
+  const u = (await api(s, 'POST', `incidents/${ev.id}/updates`, { body: { stage: 'resolved', message: 'Done.', notify: false } })).json.incident;
+  await new Promise((r) => setTimeout(r, 1500));
+  assert.equal(sqlite(s, `SELECT COUNT(*) FROM deliveries d JOIN event_updates u ON u.id = d.update_id WHERE u.event_id = ${u.id}`).trim(), '0');
+  assertGrew(c, []);
+});
+
+test('wire formats: e-mail headers and parts, SMS ≤ 160 GSM-7 with the link, tweets ≤ 280, Slack blocks, signed webhook', async () => {
+  const title = 'Ünïcode “quotes” — and a very long title that goes on and on about the outage of the primary database cluster in region one';
+  const message = `# Details\n\n${'The **database** is down. '.repeat(400)}\n\nSee https://example.com/a/very/long/link/${'x'.repeat(60)}`;
+  const c = counts();
+  const ev = (await api(s, 'POST', 'incidents', { body: { title, message, services: [svc.id] } })).json.incident;
+  await expectChannels(ev, ALL, 'long');
+  assertGrew(c, ALL);
+  const url = `${s.url}/incidents/${ev.id}`;
+
+  const mail = w.smtp.byRecipient('ann@example.test').at(-1);
+  assert.equal(mail.headers.subject, `[Status] Investigating: ${title}`);
+  assert.equal(mail.from, 'status@example.test');
+  assert.match(mail.headers['content-type'], /^multipart\/alternative; boundary=/);
+  assert.match(mail.headers['message-id'], new RegExp(`^<pharos\\.u${lastUpdate(ev)}\\.s\\d+@example\\.test>$`));
+  assert.match(mail.headers.date, /^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0000$/);
+  assert.equal(mail.headers['auto-submitted'], 'auto-generated');
+  assert.match(mail.headers['list-unsubscribe'], /^<http:\/\/127\.0\.0\.1:\d+\/unsubscribe\/m\d+-[\w-]+>$/);
+  assert.equal(mail.headers['list-unsubscribe-post'], 'List-Unsubscribe=One-Click');
+  assert.ok(!/[\r\n]/.test(mail.raw.split('\r\n\r\n')[0].replace(/\r\n[ \t]/g, '').split('\r\n').join('')), 'headers well formed');
+  assert.match(mail.html, /<h1>Details<\/h1>/);
+  assert.match(mail.html, /<strong>database<\/strong>/);
+  assert.ok(mail.text.includes(url));
+
+  const sms = w.twilio.messages.at(-1);
+  assert.equal(sms.to, '+14155550101');
+  assert.ok(gsmUnits(sms.body) <= 160, `${gsmUnits(sms.body)}: ${sms.body}`);
+  assert.ok(sms.body.endsWith(' ' + url), sms.body);
+  assert.match(sms.body, /^\[Status\] Investigating: Ünicode "quotes" - and a very long/);
+  assert.match(sms.body, /\.\.\. http/, 'title shortened');
+
+  const tweet = w.twitter.tweets.at(-1).text;
+  assert.ok(tweetLength(tweet) <= 280, `${tweetLength(tweet)}`);
+  assert.ok(tweetLength(tweet) >= 270, `uses the room: ${tweetLength(tweet)}`);
+  assert.ok(tweet.startsWith(`Investigating: ${title}`));
+  assert.ok(tweet.endsWith(' ' + url));
+
+  const slack = w.slack.messages.at(-1);
+  assert.equal(slack.text, `[Status] Investigating: ${title}`);
+  assert.match(slack.blocks[0].text.text, new RegExp(`<${url}\\|`));
+  assert.equal(slack.blocks.at(-1).type, 'context');
+
+  const hook = w.webhook.events.at(-1);
+  assert.equal(hook.event.id, ev.id);
+  assert.equal(hook.event.kind, 'incident');
+  assert.equal(hook.event.title, title);
+  assert.equal(hook.event.url, url);
+  assert.deepEqual(hook.event.services.map((x) => x.id), [svc.id]);
+  assert.equal(hook.update.stage, 'investigating');
+  assert.equal(hook.update.message, message);
+  assert.match(hook.delivery, /^\d+$/);
+  assert.equal(w.webhook.forged.length, 0);
+});
+
+test('the notification log shows every delivery; /metrics has latency histograms and SLA misses', async () => {
+  const r = await api(s, 'GET', 'deliveries?channel=sms&state=sent');
+  assert.equal(r.status, 200);
+  assert.ok(r.json.deliveries.length >= 5);
+  const m = await request(s, 'GET', '/metrics');
+  assert.match(m.text, /pharos_notify_latency_seconds_bucket\{channel="email",le="[^"]+"\} \d+/);
+  assert.match(m.text, /pharos_notify_latency_seconds_count\{channel="sms"\} [1-9]/);
+  assert.match(m.text, /pharos_notify_sla_misses_total\{channel="email"\} 0/);
+});
