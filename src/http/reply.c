@@ -7,6 +7,7 @@
  */
 #include "http/reply.h"
 #include "core/log.h"
+#include "http/access_log.h"
 #include "core/metrics.h"
 #include "core/utf8.h"
 #include "core/timeutil.h"
@@ -96,14 +97,27 @@ static void send_reply(struct req *r, int status, struct evbuffer *body)
     if (r->secure)
         evhttp_add_header(h, "Strict-Transport-Security", "max-age=31536000");
     size_t bytes = body ? evbuffer_get_length(body) : 0;
+    if (r->method == M_HEAD && bytes) {
+        /* The length of what GET would send, and no body (evhttp would send it). */
+        if (!evhttp_find_header(h, "Content-Length")) {
+            char n[24];
+            snprintf(n, sizeof n, "%zu", bytes);
+            evhttp_add_header(h, "Content-Length", n);
+        }
+        body = NULL;
+    }
     evhttp_send_reply(r->ev, status, reason(status), body);
     int64_t us = time_mono_us() - r->start_us;
     pthread_once(&metrics_once, register_metrics);
     if (status >= 100 && status < 600)
         metrics_add(m_status[status / 100], 1);
     metrics_observe(m_latency, us / 1e6);
-    log_info("%s %s %s %d %zu %.3fms", r->id, req_method_name(r->method), r->path, status, bytes,
-             us / 1000.0);
+    if (r->alog)
+        access_log_line(r->alog, "%s %s %s %d %zu %.3fms", r->id, req_method_name(r->method),
+                        r->path, status, bytes, us / 1000.0);
+    else
+        log_info("%s %s %s %d %zu %.3fms", r->id, req_method_name(r->method), r->path, status,
+                 bytes, us / 1000.0);
     for (int i = 0; i < r->nscratch; i++)
         free(r->scratch[i]);
     r->nscratch = 0;

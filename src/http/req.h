@@ -37,6 +37,7 @@ struct req {
     int nparams;
     const void *route_arg;      /* the matched route's arg */
     void *tctx;                 /* the worker thread's context (app/ owns its type) */
+    struct access_log *alog;    /* the worker's buffered request log (NULL: core/log) */
     int thread;                 /* worker index */
     char id[24];                /* request id, also sent as X-Request-Id */
     int64_t start_us;

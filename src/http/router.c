@@ -60,8 +60,10 @@ void router_reset(void)
     ntable = 0;
 }
 
+/* SEGS point into a copy of r->path with NUL-terminated segments; a "{*}" capture
+ * points into r->path itself, so it holds the whole rest of the path. */
 static bool match(const struct compiled *c, const char **segs, const size_t *lens, int n,
-                  struct req *r)
+                  const char *copy, struct req *r)
 {
     int np = 0;
     for (int i = 0; i < c->nsegs; i++) {
@@ -71,7 +73,7 @@ static bool match(const struct compiled *c, const char **segs, const size_t *len
             if (i >= n)
                 return false;
             if (np < REQ_MAX_PARAMS)
-                r->params[np++] = segs[i];
+                r->params[np++] = r->path + (segs[i] - copy);
             r->nparams = np;
             return true;
         }
@@ -109,7 +111,7 @@ void router_dispatch(struct req *r)
     unsigned allowed = 0;
     for (size_t i = 0; i < ntable; i++) {
         const struct compiled *c = &table[i];
-        if (!match(c, segs, lens, n, r))
+        if (!match(c, segs, lens, n, copy, r))
             continue;
         if (c->route->methods & method) {
             r->route_arg = c->route->arg;

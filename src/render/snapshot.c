@@ -24,10 +24,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
 enum { GZIP_MIN = 200 }; /* smaller bodies are sent as they are */
+enum { BUILD_GAP_US = 200000 }; /* the background builder's minimum interval between rounds */
 
 /* The gzip of LEN bytes at P into *OUT (malloc'd), or -1 when it is not worth it. */
 static int gzip_bytes(const char *p, size_t len, char **out, size_t *outlen)
@@ -399,12 +401,27 @@ static void *builder_main(void *arg)
         log_error("snapshot builder: %s", e.msg);
         return NULL;
     }
+    int64_t last_round = 0;
     pthread_mutex_lock(&g->mu);
     while (!g->stop) {
         if (!g->pending) {
             pthread_cond_wait(&g->wake, &g->mu);
             continue;
         }
+        /* At most one background round per BUILD_GAP_US: a storm of changes costs a
+         * few rebuilds a second here, while a request that finds its page dirty still
+         * builds it at once, so the next request always sees the change. */
+        int64_t wait_us = last_round + BUILD_GAP_US - time_mono_us();
+        if (wait_us > 0) {
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            int64_t ns = ts.tv_nsec + wait_us * 1000;
+            ts.tv_sec += ns / 1000000000;
+            ts.tv_nsec = ns % 1000000000;
+            pthread_cond_timedwait(&g->wake, &g->mu, &ts);
+            continue;
+        }
+        last_round = time_mono_us();
         g->pending = false;
         if (g->hosts_dirty && hosts_load(g, db, &e) != 0)
             log_error("snapshot builder: hosts: %s", e.msg);

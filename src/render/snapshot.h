@@ -19,7 +19,8 @@
  * change committed before a request arrives is always in that request's
  * answer, and a burst of changes during a build costs one more build, not one
  * per change. A background thread (started by snapshot_registry_start) rebuilds
- * dirty pages at once, so requests rarely wait. A snapshot also goes stale at
+ * dirty pages soon after a change (at most one round per 200 ms, so a storm of
+ * changes does not keep a core busy rendering), so requests rarely wait. A snapshot also goes stale at
  * the next midnight UTC, when the uptime bars move by a day.
  *
  * The host → page map is kept here too, reloaded after a public change, so

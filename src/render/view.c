@@ -198,15 +198,16 @@ static json_t *events_view(struct db *db, json_t *rows, const json_t *names, str
 static const char day_class[SVC_STATUS_COUNT] = {'o', 'm', 'd', 'p', 'x'};
 
 /* Adds "uptime" and "days" to service SVC from its spans SPANS[FROM..TO). */
-static void add_uptime(json_t *svc, const json_t *spans, size_t from, size_t to, int64_t now)
+static void add_uptime(json_t *svc, const struct public_span *spans, size_t from, size_t to,
+                       int64_t now)
 {
     struct uptime_span sp[512] = {{0}};
     struct uptime_span *v = to - from <= 512 ? sp : xmalloc((to - from) * sizeof *v);
     size_t n = 0;
     for (size_t i = from; i < to; i++) {
-        const json_t *s = json_array_get(spans, i);
-        v[n++] = (struct uptime_span){status_of(s, "status"),
-                                      json_integer_value(json_object_get(s, "started"))};
+        enum svc_status st = SVC_OPERATIONAL;
+        status_parse(spans[i].status, &st);
+        v[n++] = (struct uptime_span){st, spans[i].started};
     }
     struct uptime_day days[VIEW_UPTIME_DAYS];
     double total = uptime_compute(v, n, now, VIEW_UPTIME_DAYS, days);
@@ -262,9 +263,10 @@ static int add_services(struct db *db, json_t *m, int64_t page_id, int64_t now, 
 {
     json_t *rows = store_public_services(db, page_id, e);
     json_t *groups = rows ? store_groups_list(db, page_id, 0, 10000, e) : NULL;
-    json_t *spans =
-        groups ? store_public_spans(db, page_id, now - VIEW_UPTIME_DAYS * 86400LL, e) : NULL;
-    if (!spans) {
+    struct public_span *spans = NULL;
+    size_t nspans = 0;
+    if (!groups || store_public_spans(db, page_id, now - VIEW_UPTIME_DAYS * 86400LL, &spans,
+                                      &nspans, e) != 0) {
         json_decref(rows);
         json_decref(groups);
         return -1;
@@ -272,18 +274,23 @@ static int add_services(struct db *db, json_t *m, int64_t page_id, int64_t now, 
     json_t *services = json_array(), *names = json_object(), *sections = json_array();
     json_t *glist = json_array();
     enum svc_status worst = SVC_OPERATIONAL;
-    size_t i, sp = 0, nspans = json_array_size(spans);
+    size_t i;
     json_t *s, *section = NULL;
     int64_t section_group = -1;
     json_array_foreach(rows, i, s)
     {
         int64_t id = json_integer_value(json_object_get(s, "id"));
         size_t from, to;
-        while (sp < nspans &&
-               json_integer_value(json_object_get(json_array_get(spans, sp), "service_id")) < id)
-            sp++;
-        for (from = to = sp; to < nspans && json_integer_value(json_object_get(
-                                                json_array_get(spans, to), "service_id")) == id;)
+        /* Services come in display order, spans by service id: find this one's range. */
+        size_t lo = 0, hi = nspans;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (spans[mid].service_id < id)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (from = to = lo; to < nspans && spans[to].service_id == id;)
             to++;
         if (!json_integer_value(json_object_get(s, "visible")))
             continue;
@@ -333,7 +340,7 @@ static int add_services(struct db *db, json_t *m, int64_t page_id, int64_t now, 
                                   status_indicator_description(worst)));
     json_decref(rows);
     json_decref(groups);
-    json_decref(spans);
+    free(spans);
     return 0;
 }
 

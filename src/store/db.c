@@ -139,6 +139,10 @@ static void *checkpointer(void *arg)
         return NULL;
     }
     sqlite3_busy_timeout(h, 1000);
+    /* A connection that has never read the database has not opened its WAL, and a
+     * checkpoint on it silently does nothing (SQLite 3.40): read once first. */
+    if (sqlite3_exec(h, "SELECT 1 FROM sqlite_master LIMIT 1", NULL, NULL, NULL) != SQLITE_OK)
+        log_error("sqlite: checkpointer cannot read %s: %s", w->path, sqlite3_errmsg(h));
     pthread_mutex_lock(&w->stop_lock);
     while (!w->stopping) {
         struct timespec ts;
@@ -153,7 +157,9 @@ static void *checkpointer(void *arg)
             break;
         pthread_mutex_unlock(&w->stop_lock);
         int log = 0, done = 0;
-        sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+        int rc = sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+            log_error("sqlite: checkpoint of %s failed: %s", w->path, sqlite3_errmsg(h));
         pthread_mutex_lock(&w->stop_lock);
     }
     pthread_mutex_unlock(&w->stop_lock);

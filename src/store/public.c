@@ -5,6 +5,9 @@
  * the view sees one shape; scheduled_* are NULL for incidents.
  */
 #include "store/public.h"
+#include <stdlib.h>
+#include <stdio.h>
+#include "core/xalloc.h"
 
 #define EVENT_COLUMNS                                                                            \
     "SELECT id, kind, title, stage, impact, scheduled_start, scheduled_end, created_at, "        \
@@ -22,16 +25,37 @@ json_t *store_public_services(struct db *db, int64_t page_id, struct err *e)
                         "i", page_id);
 }
 
-json_t *store_public_spans(struct db *db, int64_t page_id, int64_t since, struct err *e)
+int store_public_spans(struct db *db, int64_t page_id, int64_t since, struct public_span **out,
+                       size_t *n, struct err *e)
 {
-    return db_query_all(db, e,
-                        "SELECT l.service_id, l.status, l.started_at AS started "
-                        "FROM service_status_log l JOIN services s ON s.id = l.service_id "
-                        "WHERE s.page_id = ? AND l.started_at >= COALESCE((SELECT "
-                        "MAX(p.started_at) FROM service_status_log p WHERE p.service_id = "
-                        "l.service_id AND p.started_at <= ?), 0) "
-                        "ORDER BY l.service_id, l.started_at, l.id",
-                        "ii", page_id, since);
+    sqlite3_stmt *st = db_stmt(db, "SELECT l.service_id, l.started_at, l.status "
+                                   "FROM service_status_log l JOIN services s ON s.id = l.service_id "
+                                   "WHERE s.page_id = ? AND l.started_at >= COALESCE((SELECT "
+                                   "MAX(p.started_at) FROM service_status_log p WHERE p.service_id = "
+                                   "l.service_id AND p.started_at <= ?), 0) "
+                                   "ORDER BY l.service_id, l.started_at, l.id");
+    if (!st || db_bind(st, "ii", page_id, since) != 0)
+        return db_fail(db, e, "read the status history");
+    size_t cap = 256, len = 0;
+    struct public_span *v = xmalloc(cap * sizeof *v);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (len == cap)
+            v = xrealloc(v, (cap *= 2) * sizeof *v);
+        v[len].service_id = sqlite3_column_int64(st, 0);
+        v[len].started = sqlite3_column_int64(st, 1);
+        const char *status = (const char *)sqlite3_column_text(st, 2);
+        snprintf(v[len].status, sizeof v[len].status, "%s", status ? status : "");
+        len++;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE) {
+        free(v);
+        return db_fail(db, e, "read the status history");
+    }
+    *out = v;
+    *n = len;
+    return 0;
 }
 
 json_t *store_public_open_events(struct db *db, int64_t page_id, int limit, struct err *e)

@@ -19,10 +19,21 @@
  * position, id. NULL on error. */
 json_t *store_public_services(struct db *db, int64_t page_id, struct err *e);
 
-/* The status spans of PAGE_ID's services that matter from SINCE on: every span starting
- * at or after SINCE plus, per service, the last one starting before it; ordered by
- * service, then start. NULL on error. */
-json_t *store_public_spans(struct db *db, int64_t page_id, int64_t since, struct err *e);
+/* One service_status_log row, for the uptime bars. */
+struct public_span {
+    int64_t service_id;
+    int64_t started;
+    char status[24];
+};
+
+/*
+ * The status spans of PAGE_ID's services that matter from SINCE on (each
+ * service's span in force at SINCE, and every later one), ordered by service,
+ * then time, into *OUT (malloc'd, *N entries; the caller frees). Rows are read
+ * straight into C structs: a page with a busy history costs no JSON.
+ */
+int store_public_spans(struct db *db, int64_t page_id, int64_t since, struct public_span **out,
+                       size_t *n, struct err *e);
 
 /* Open events of PAGE_ID (both kinds), newest first, at most LIMIT. NULL on error. */
 json_t *store_public_open_events(struct db *db, int64_t page_id, int limit, struct err *e);

@@ -18,13 +18,11 @@
 #include "http/reply.h"
 #include "render/snapshot.h"
 #include <event2/buffer.h>
-#include <event2/bufferevent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-enum { WRITE_MAX = 4 << 20 };
 
 static struct snapshot_registry *registry;
 
@@ -86,20 +84,6 @@ static void send_entry(struct req *r, struct snapshot *s, const struct snap_entr
     }
     if (gz)
         reply_header(r, "Content-Encoding", "gzip");
-    if (r->method == M_HEAD) { /* evhttp would send the body: the length alone */
-        char n[24];
-        snprintf(n, sizeof n, "%zu", gz ? en->gzlen : en->len);
-        reply_header(r, "Content-Length", n);
-        snapshot_release(s);
-        reply_header(r, "Content-Type", en->ctype);
-        reply_empty(r, 200);
-        return;
-    }
-    /* libevent writes at most 16 KiB per loop turn by default: let a page go at once. */
-    struct bufferevent *bev =
-        evhttp_connection_get_bufferevent(evhttp_request_get_connection(r->ev));
-    if (bev)
-        bufferevent_set_max_single_write(bev, WRITE_MAX);
     struct evbuffer *b = evbuffer_new();
     if (!b)
         abort();

@@ -378,3 +378,24 @@ test('pharos export writes the public files as a static site with relative links
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('uptime bars belong to their service whatever the display order', async () => {
+  // A newer ungrouped service is shown before the older grouped ones: each must keep
+  // its own history (today's bar of the API, in partial outage, stays "p").
+  const late = (await api(s, 'POST', 'services', { body: { name: 'Late service' } })).json.service;
+  await api(s, 'PUT', `service/put/${late.id}/degraded/`);
+  const html = (await request(s, 'GET', '/')).text;
+  const row = (id) => {
+    const at = html.indexOf(`data-service-id="${id}"`);
+    assert.ok(at > 0, `service ${id} is on the page`);
+    const end = html.indexOf('</ol>', at);
+    const bars = [...html.slice(at, end).matchAll(/<li class="d-(\w)"/g)].map((m) => m[1]);
+    assert.equal(bars.length, 90);
+    return bars;
+  };
+  assert.ok(html.indexOf(`data-service-id="${late.id}"`) < html.indexOf(`data-service-id="${ids.api}"`));
+  assert.equal(row(ids.api).at(-1), 'p');
+  assert.equal(row(late.id).at(-1), 'd');
+  assert.equal(row(ids.db).at(-1), 'o');
+  await api(s, 'DELETE', `services/${late.id}`);
+});
