@@ -74,15 +74,20 @@ int store_outbox_job_advance(struct db *db, int64_t id, int64_t cursor, bool don
 json_t *store_deliveries_claim(struct db *db, const char *channel, int64_t now,
                                int64_t lease_until, int limit, struct err *e)
 {
+    /* each branch walks the index deliveries_claim (channel, state, next_attempt_at) */
     return db_query_all(
         db, e,
         "UPDATE deliveries SET state = 'sending', lease_until = ?, attempts = attempts + 1 "
-        "WHERE id IN (SELECT id FROM deliveries WHERE "
-        "((state = 'pending' AND next_attempt_at <= ?) OR (state = 'sending' AND lease_until < ?)) "
-        "AND channel = ? ORDER BY next_attempt_at, id LIMIT ?) "
+        "WHERE id IN (SELECT id FROM ("
+        "SELECT id FROM (SELECT id FROM deliveries WHERE channel = ? AND state = 'sending' "
+        "AND lease_until < ? LIMIT ?) "
+        "UNION ALL "
+        "SELECT id FROM (SELECT id FROM deliveries WHERE channel = ? AND state = 'pending' "
+        "AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?)) LIMIT ?) "
         "RETURNING id, page_id, update_id, channel, recipient, subscriber_id, attempts, "
         "accepted_at AS accepted",
-        "iiisi", lease_until, now, now, channel, (int64_t)limit);
+        "isiisiii", lease_until, channel, now, (int64_t)limit, channel, now, (int64_t)limit,
+        (int64_t)limit);
 }
 
 int store_delivery_finish(struct db *db, int64_t id, const char *state, int64_t next_at,

@@ -1,0 +1,26 @@
+// Per-channel rate limits (notify.email_rate): 15 e-mails at 5 per second take about
+// two seconds after the first second's burst, and every one still arrives.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { stopClean, sqlite } from './lib/admin.mjs';
+import { startWorld, stopWorld, newService, newIncident, settled } from './lib/notify.mjs';
+
+let w;
+after(async () => { if (w) { await stopClean(w.s); await stopWorld(w); } });
+
+test('notify.email_rate paces e-mail', async () => {
+  w = await startWorld({ env: { PHAROS_NOTIFY_EMAIL_RATE: '5' } });
+  const svc = await newService(w.s, 'API');
+  sqlite(w.s, `INSERT INTO subscribers (page_id, channel, address, state, all_services, created_at, updated_at, confirmed_at)
+    WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 15)
+    SELECT 1, 'email', 'rate' || x || '@example.test', 'active', 1, 0, 0, 0 FROM n`);
+  const ev = await newIncident(w.s, { title: 'Paced', services: [svc.id] });
+  const ds = await settled(w.s, ev.updates[0].id);
+  assert.equal(ds.filter((d) => d.state === 'sent').length, 15);
+  const at = w.smtp.messages.map((m) => m.at).sort((a, b) => a - b);
+  assert.equal(at.length, 15);
+  const span = at[14] - at[0];
+  assert.ok(span >= 1500 && span <= 6000, `15 messages at 5/s spanned ${span} ms`);
+  // no second more than the rate plus the one-second burst
+  for (let i = 10; i < 15; i++) assert.ok(at[i] - at[i - 10] >= 900, `10 within ${at[i] - at[i - 10]} ms`);
+});
