@@ -42,7 +42,11 @@ deps:
 deps-test:
 	@scripts/deps.sh test
 
-$(B)/gen/embedded.c: tools/embed.c $(EMBED_IN)
+# The list of embedded files is itself a dependency (rewritten only when it changes),
+# so adding, removing or renaming a file regenerates the table.
+EMBED_LIST := $(B)/gen/embed.list
+$(shell mkdir -p $(B)/gen; echo '$(EMBED_IN)' | cmp -s - $(EMBED_LIST) 2>/dev/null || echo '$(EMBED_IN)' > $(EMBED_LIST))
+$(B)/gen/embedded.c: tools/embed.c $(EMBED_IN) $(EMBED_LIST)
 	@mkdir -p $(B)/gen $(B)/tools
 	$(CC) -O1 -o $(B)/tools/embed tools/embed.c
 	$(B)/tools/embed $@ $(EMBED_IN)

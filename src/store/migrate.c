@@ -2,7 +2,8 @@
  * migrate — applies the numbered SQL migrations compiled into the binary
  * (src/store/migrations/NNNN_name.sql), each in its own transaction, and
  * records them in schema_migrations. Safe to run from several processes:
- * each version is checked again inside its write transaction.
+ * each version is checked again inside its write transaction. A version is
+ * applied when it is missing, whatever the highest applied one is.
  */
 #include "store/db.h"
 #include "core/embedded.h"
@@ -39,8 +40,16 @@ int db_migrate(struct db *db, struct err *e)
             continue;
         if (db_begin(db, e) != 0)
             return -1;
-        if (db_schema_version(db) >= version) {
+        /* Each version is checked on its own, so a migration merged with a lower number
+         * than one already applied still runs. */
+        int64_t applied = 0;
+        int found = db_query_int(db, e, &applied,
+                                 "SELECT version FROM schema_migrations WHERE version = ?", "i",
+                                 (int64_t)version);
+        if (found != 0) {
             db_rollback(db);
+            if (found < 0)
+                return -1;
             continue;
         }
         char *msg = NULL;

@@ -232,12 +232,14 @@ describe('admin console screens', () => {
     assert.deepEqual(p.hosts.sort(), ['status.acme.test', 'status2.acme.test']);
     assert.deepEqual(p.footer_links, [{ label: 'Home', url: 'https://acme.test' }]);
 
+    // Stored but not enabled: nothing may ever be sent beyond this machine.
     const secretUrl = 'https://hooks.slack.com/services/T000/B000/SECRETSECRET';
-    assert.equal((await c.post('/admin/integrations/slack', { webhook_url: secretUrl, enabled: '1' })).status, 303);
+    assert.equal((await c.post('/admin/integrations/slack', { webhook_url: secretUrl })).status, 303);
     const page = await c.get('/admin/integrations');
     assert.doesNotMatch(page.text, /SECRETSECRET/, 'the secret is never shown');
     assert.match(page.text, /webhook URL stored/);
-    assert.equal((await c.post('/admin/integrations/slack', { enabled: '1' })).status, 303, 'an empty secret keeps the stored one');
+    assert.equal((await c.post('/admin/integrations/slack', {})).status, 303, 'an empty secret keeps the stored one');
+    assert.equal((await api(s, 'GET', 'integrations/slack')).json.integration.enabled, false);
     assert.equal((await api(s, 'GET', 'integrations/slack')).json.integration?.webhook_url_set ?? (await api(s, 'GET', 'integrations/slack')).json.webhook_url_set, true);
     const priv = await c.post('/admin/integrations/webhook', { url: 'http://127.0.0.1/hook', enabled: '1' });
     assert.equal(priv.status, 400);
