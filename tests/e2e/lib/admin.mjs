@@ -44,7 +44,8 @@ export function otherApi(s, method, route, opts = {}) {
 
 // Runs SQL on the server's database with the sqlite3 CLI; returns its stdout.
 export function sqlite(s, sql) {
-  const r = spawnSync('sqlite3', [path.join(s.dataDir, 'pharos.db'), sql], { encoding: 'utf8' });
+  // The server may be committing: wait for its write lock rather than fail at once.
+  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', path.join(s.dataDir, 'pharos.db'), sql], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
   return r.stdout;
 }
