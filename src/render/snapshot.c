@@ -30,6 +30,7 @@
 
 enum { GZIP_MIN = 200 }; /* smaller bodies are sent as they are */
 enum { BUILD_GAP_US = 200000 }; /* the background builder's minimum interval between rounds */
+enum { WARM_SECONDS = 30 };       /* pages read this recently are rebuilt ahead of requests */
 
 /* The gzip of LEN bytes at P into *OUT (malloc'd), or -1 when it is not worth it. */
 static int gzip_bytes(const char *p, size_t len, char **out, size_t *outlen)
@@ -235,6 +236,7 @@ struct page_state {
     int64_t id;
     uint64_t wanted, built;
     bool building;
+    int64_t last_wanted; /* time_now() of the last request for the page (builder hint) */
     struct snapshot *cur;
 };
 
@@ -343,6 +345,8 @@ static struct snapshot *ensure(struct snapshot_registry *g, struct db *db, int64
         return NULL;
     }
     struct page_state *p = page_state(g, page_id);
+    if (ref)
+        p->last_wanted = time_now();
     for (;;) {
         int64_t now = time_now();
         if (is_fresh(p, now)) {
@@ -426,8 +430,11 @@ static void *builder_main(void *arg)
         if (g->hosts_dirty && hosts_load(g, db, &e) != 0)
             log_error("snapshot builder: hosts: %s", e.msg);
         for (size_t i = 0; i < g->npages; i++) {
-            int64_t id = g->pages[i]->id;
-            if (g->pages[i]->cur && is_fresh(g->pages[i], time_now()))
+            int64_t id = g->pages[i]->id, now = time_now();
+            /* Only pages people are reading are built ahead: a page nobody asked for in
+             * the last WARM_SECONDS is built by its next request instead. */
+            if ((g->pages[i]->cur && is_fresh(g->pages[i], now)) ||
+                (g->pages[i]->cur && now - g->pages[i]->last_wanted > WARM_SECONDS))
                 continue;
             pthread_mutex_unlock(&g->mu);
             ensure(g, db, id, NULL, false, &e);

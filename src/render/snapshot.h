@@ -20,7 +20,9 @@
  * answer, and a burst of changes during a build costs one more build, not one
  * per change. A background thread (started by snapshot_registry_start) rebuilds
  * dirty pages soon after a change (at most one round per 200 ms, so a storm of
- * changes does not keep a core busy rendering), so requests rarely wait. A snapshot also goes stale at
+ * changes does not keep a core busy rendering), so requests rarely wait; it only
+ * does so for pages requested in the last 30 s — a page nobody reads costs nothing
+ * until its next request builds it. A snapshot also goes stale at
  * the next midnight UTC, when the uptime bars move by a day.
  *
  * The host → page map is kept here too, reloaded after a public change, so
