@@ -1,7 +1,7 @@
 // The server's basic contract: health, request ids, security headers, 404/405, shutdown.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, request } from './lib/harness.mjs';
+import { startServer, request, cli, tempDir } from './lib/harness.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -65,4 +65,21 @@ test('static assets are served from the binary with an ETag and 304', async () =
   assert.equal(again.text, '');
   for (const p of ['/static/nope.css', '/static/../src/main.c', '/static/%2e%2e/Makefile'])
     assert.equal((await request(server, 'GET', p)).status, 404, p);
+});
+
+test('a second server on the same address refuses to start instead of sharing it', async () => {
+  const r = cli(['serve', '--listen', `127.0.0.1:${server.port}`], { dataDir: tempDir() });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, new RegExp(`cannot listen on 127\\.0\\.0\\.1:${server.port}: Address already in use`));
+  assert.equal((await request(server, 'GET', '/healthz')).status, 200);
+});
+
+test('connections are spread over the worker threads', async () => {
+  // Request ids start with the worker index: 40 fresh connections reach both workers.
+  const seen = new Set();
+  await Promise.all(Array.from({ length: 40 }, async () => {
+    const r = await request(server, 'GET', '/healthz');
+    seen.add(r.headers['x-request-id'].split('-')[0]);
+  }));
+  assert.deepEqual([...seen].sort(), ['0', '1']);
 });
