@@ -1,7 +1,8 @@
 /*
  * admin/integrations — the Integrations screen (SPEC §8, §10): Slack (incoming
  * webhook URL), the outbound webhook (URL and signing secret) and Twitter
- * (enable; the account is connected with "Sign in with Twitter"). Secrets are
+ * (enable; the account is connected with "Sign in with Twitter", whose calls to
+ * Twitter the dispatcher makes: see app/twitter_connect.h). Secrets are
  * write-only: the form never shows them, an empty secret field keeps the stored
  * one. Needs PERM_SETTINGS.
  */
@@ -25,9 +26,10 @@ static const struct field *fields_of(const char *kind)
 }
 
 /*
- * "Sign in with Twitter" posts a form that is answered with a redirect to
- * Twitter; the console's Content-Security-Policy allows forms to post only to
- * 'self', so this screen's policy also names the Twitter API's origin.
+ * "Sign in with Twitter" posts a form whose redirects end at Twitter (via the
+ * connecting page); the console's Content-Security-Policy allows forms to post
+ * only to 'self' and checks every redirect of the submission against it, so this
+ * screen's policy also names the Twitter API's origin.
  */
 static void allow_twitter_redirect(struct admin *a)
 {
@@ -60,9 +62,7 @@ static void show(struct admin *a, int status, json_t *m)
     }
     json_array_foreach(json_object_get(out, "integrations"), i, it)
         json_object_set(m, json_string_value(json_object_get(it, "kind")), it);
-    json_object_set_new(m, "twitter_ready",
-                        json_boolean(a->c.app->cfg->twitter_consumer_key &&
-                                     a->c.app->cfg->twitter_consumer_secret));
+    json_object_set_new(m, "twitter_ready", json_boolean(app_twitter_configured(a->c.app->cfg)));
     json_decref(out);
     allow_twitter_redirect(a);
     admin_render(a, status, "integrations.html", "Integrations", "integrations", m);
@@ -104,42 +104,85 @@ static void put(struct req *r)
     admin_end(&a);
 }
 
-/* POST /admin/integrations/twitter/connect: off to Twitter to authorize the account. */
+/* 303 to the "connecting" page of sign-in ID. */
+static void to_connecting(struct req *r, int64_t id)
+{
+    admin_redirect(r, "/admin/integrations/twitter/connecting?id=%lld", (long long)id);
+}
+
+/* POST /admin/integrations/twitter/connect: records the sign-in; the dispatcher asks
+ * Twitter for a request token while the browser waits on the connecting page. */
 static void twitter_connect(struct req *r)
 {
     struct admin a;
     struct err e = {0};
-    char callback[600], *authorize = NULL;
+    char callback[600];
+    int64_t id;
     if (admin_begin(r, &a, PERM_SETTINGS) != 0) return;
     snprintf(callback, sizeof callback, "%s/admin/integrations/twitter/callback",
              a.c.app->cfg->base_url);
-    if (app_twitter_connect_start(&a.c, callback, &authorize, &e) != 0)
+    if ((id = app_twitter_connect_request(&a.c, callback, &e)) < 0)
         admin_error(&a, &e);
     else
-        reply_redirect(r, 303, authorize);
-    free(authorize);
+        to_connecting(r, id);
     admin_end(&a);
 }
 
-/* GET /admin/integrations/twitter/callback?oauth_token=…&oauth_verifier=… (or ?denied=…). */
+/* GET /admin/integrations/twitter/connecting?id=N: off to Twitter once the request token
+ * is there, back to the screen when connected or failed, else a page reloading itself
+ * every second (a meta refresh: the CSP allows no inline script). */
+static void twitter_connecting(struct req *r)
+{
+    struct admin a;
+    struct err e = {0};
+    enum twitter_connect_step step;
+    char *text = NULL, *end = NULL;
+    if (admin_begin(r, &a, PERM_SETTINGS) != 0) return;
+    const char *q = req_query(r, "id");
+    long long id = q ? strtoll(q, &end, 10) : 0;
+    if (!q || !*q || *end || id <= 0) {
+        err_set(&e, ERR_NOT_FOUND, "no such Twitter sign-in");
+        admin_error(&a, &e);
+    } else if (app_twitter_connect_poll(&a.c, id, &step, &text, &e) != 0) {
+        admin_error(&a, &e);
+    } else if (step == TWITTER_CONNECT_AUTHORIZE) {
+        reply_redirect(r, 303, text);
+    } else if (step == TWITTER_CONNECT_DONE) {
+        admin_redirect(r, "/admin/integrations?notice=connected");
+    } else if (step == TWITTER_CONNECT_FAILED) {
+        show(&a, 502, json_pack("{s:{s:{s:s}}}", "errors", "twitter", "connect", text));
+    } else {
+        reply_header(r, "Cache-Control", "no-store");
+        admin_render(&a, 200, "twitter_connecting.html", "Sign in with Twitter", "integrations",
+                     json_pack("{s:i, s:i}", "refresh", 1, "wait_s", TWITTER_CONNECT_WAIT_S));
+    }
+    free(text);
+    admin_end(&a);
+}
+
+/* GET /admin/integrations/twitter/callback?oauth_token=…&oauth_verifier=… (or ?denied=…):
+ * records the verifier; the dispatcher exchanges it for the account's access token. */
 static void twitter_callback(struct req *r)
 {
     struct admin a;
     struct err e = {0};
     if (admin_begin(r, &a, PERM_SETTINGS) != 0) return;
     const char *token = req_query(r, "oauth_token"), *verifier = req_query(r, "oauth_verifier");
-    int rc;
+    int64_t id = -1;
     if (req_query(r, "denied") || !token || !verifier)
-        rc = err_set(&e, ERR_INVALID,
-                     "Twitter did not authorize the account; nothing was connected");
+        err_set(&e, ERR_INVALID, "Twitter did not authorize the account; nothing was connected");
     else
-        rc = app_twitter_connect_finish(&a.c, token, verifier, &e);
-    admin_done(&a, rc, &e, "/admin/integrations", "connected");
+        id = app_twitter_connect_callback(&a.c, token, verifier, &e);
+    if (id < 0)
+        admin_error(&a, &e);
+    else
+        to_connecting(r, id);
     admin_end(&a);
 }
 
 const struct route admin_integration_routes[] = {
     {M_POST, "/admin/integrations/twitter/connect", twitter_connect},
+    {M_GET, "/admin/integrations/twitter/connecting", twitter_connecting},
     {M_GET, "/admin/integrations/twitter/callback", twitter_callback},
     {M_GET, "/admin/integrations", list},
     {M_POST, "/admin/integrations/{kind}", put},

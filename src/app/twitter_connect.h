@@ -1,33 +1,63 @@
 /*
  * app/twitter_connect — "Sign in with Twitter" (SPEC §10): the three-legged
- * OAuth 1.0a flow that connects the page's Twitter account, called by the
- * admin console's routes.
+ * OAuth 1.0a flow that connects the page's Twitter account. No request handler
+ * waits on Twitter: the console records what it wants in oauth_requests and
+ * wakes the dispatcher (app->on_work), which talks to Twitter on its own loop
+ * (notify/twitter_oauth.h) and records the answers here; the console's
+ * "connecting" page polls the row.
  *
- *   1. app_twitter_connect_start(): POST {twitter.api_base}/oauth/request_token
- *      (signed with the operator's consumer key, oauth_callback=CALLBACK_URL);
- *      the request token's secret is kept sealed in the database (table
- *      oauth_requests, 15 minutes) and the console redirects to *AUTHORIZE_URL.
- *   2. Twitter redirects back to the callback with oauth_token and oauth_verifier;
- *      app_twitter_connect_finish() POSTs oauth/access_token signed with the
- *      request token and stores the account's access token and secret (sealed)
- *      and screen_name in the page's twitter integration.
+ *   1. app_twitter_connect_request(): a row in state requested. The dispatcher
+ *      POSTs oauth/request_token (oauth_callback = the console's callback URL) and
+ *      app_twitter_connect_record() keeps the request token and its secret
+ *      (sealed): state ready. app_twitter_connect_poll() then names the URL to
+ *      send the browser to, {api_base}/oauth/authorize?oauth_token=….
+ *   2. Twitter sends the browser back with oauth_token and oauth_verifier:
+ *      app_twitter_connect_callback() records the verifier (state verifying).
+ *      The dispatcher POSTs oauth/access_token signed with the request token and
+ *      app_twitter_connect_record() stores the account's access token and secret
+ *      (sealed) and screen_name in the page's twitter integration: state done.
+ *   Any refusal or unreachable Twitter ends in state failed with the reason.
  *
- * Both need PERM_SETTINGS. They wait on the network (bounded: 10 s connect,
- * 20 s in all) because the console request needs the answer; the request goes
- * through notify/ (the only code that opens outbound connections) with the same
- * outbound safety rules as deliveries. Errors: 400 when Twitter is not
- * configured (twitter.consumer_key/secret), 400 for an unknown or expired
- * oauth_token, 503 when Twitter cannot be reached or refuses.
+ * The console functions need PERM_SETTINGS. Errors: 400 when Twitter is not
+ * configured (twitter.consumer_key/secret) or for an unknown or expired
+ * oauth_token, 404 for an unknown request id.
  */
 #ifndef PHAROS_APP_TWITTER_CONNECT_H
 #define PHAROS_APP_TWITTER_CONNECT_H
 #include "app/app.h"
 
-/* Sets *AUTHORIZE_URL (caller frees) to "{api_base}/oauth/authorize?oauth_token=…". */
-int app_twitter_connect_start(struct app_ctx *c, const char *callback_url, char **authorize_url,
-                              struct err *e);
-/* Completes the flow for the request token OAUTH_TOKEN with OAUTH_VERIFIER. */
-int app_twitter_connect_finish(struct app_ctx *c, const char *oauth_token,
-                               const char *oauth_verifier, struct err *e);
+/* How long the console waits for the dispatcher before giving up on a step. */
+enum { TWITTER_CONNECT_WAIT_S = 30 };
+
+enum twitter_connect_step {
+    TWITTER_CONNECT_WAIT,      /* the dispatcher has not answered yet */
+    TWITTER_CONNECT_AUTHORIZE, /* send the browser to the authorize URL */
+    TWITTER_CONNECT_DONE,      /* the account is connected */
+    TWITTER_CONNECT_FAILED,    /* with the reason */
+};
+
+/* Whether CFG names the operator's Twitter app (twitter.consumer_key and _secret). */
+bool app_twitter_configured(const struct config *cfg);
+
+/* Records a sign-in of C's page that will come back to CALLBACK_URL and wakes the
+ * dispatcher. Returns the request's id, or -1 with E. */
+int64_t app_twitter_connect_request(struct app_ctx *c, const char *callback_url, struct err *e);
+
+/* Where sign-in ID stands: *STEP, and *TEXT (caller frees; NULL for WAIT and DONE) the
+ * authorize URL or the reason it failed. A step the dispatcher has not answered within
+ * TWITTER_CONNECT_WAIT_S fails. Returns 0, or -1 with E (404: unknown or expired). */
+int app_twitter_connect_poll(struct app_ctx *c, int64_t id, enum twitter_connect_step *step,
+                             char **text, struct err *e);
+
+/* Records Twitter's OAUTH_VERIFIER for request token OAUTH_TOKEN and wakes the
+ * dispatcher. Returns the request's id, or -1 with E (400: unknown or expired). */
+int64_t app_twitter_connect_callback(struct app_ctx *c, const char *oauth_token,
+                                     const char *oauth_verifier, struct err *e);
+
+/* For the dispatcher (C: the system actor on ROW's page): records the outcome of the call
+ * it made for ROW (a row of store_oauth_requests_claim): Twitter's form ANSWER, or the
+ * reason ERROR it failed (ANSWER NULL). Returns 0, or -1 with E (nothing recorded). */
+int app_twitter_connect_record(struct app_ctx *c, json_t *row, json_t *answer, const char *error,
+                               struct err *e);
 
 #endif

@@ -5,12 +5,16 @@
  * persistent: retries falling due, rate buckets refilling), PUMP (a zero
  * timer, so bursts of completions coalesce into one claim), FLUSH (20 ms
  * timer batching outcomes into one transaction) and GRACE (the shutdown limit).
- * Everything runs on this one thread; no locks but the database's.
+ * Everything runs on this one thread; no locks but the database's. Each pump
+ * also starts the "Sign in with Twitter" legs waiting in oauth_requests
+ * (notify/twitter_oauth.h); they share the curl multi, and on_done hands their
+ * handles back to twitter_oauth_done().
  */
 #include "notify/notify.h"
 #include "notify/channel.h"
 #include "notify/policy.h"
 #include "notify/smtp_pool.h"
+#include "notify/twitter_oauth.h"
 #include "app/integrations.h"
 #include "core/log.h"
 #include "core/timeutil.h"
@@ -51,6 +55,7 @@ struct notify {
     struct event *wake_ev, *stop_ev, *tick_ev, *pump_ev, *flush_ev, *grace_ev;
     struct transfer *xfer;
     struct smtp_pool *smtp; /* e-mail goes through here (see smtp_pool.h) */
+    struct twitter_oauth *oauth; /* "Sign in with Twitter", on xfer too */
     pthread_t thread;
     long concurrency;
     int inflight;
@@ -301,11 +306,14 @@ static void finish(struct notify *d, struct nmsg *m, CURLcode cc, long status)
 
 static void on_done(void *arg, CURL *easy, CURLcode cc)
 {
+    struct notify *d = arg;
     struct nmsg *m = NULL;
     long status = 0;
+    if (twitter_oauth_done(d->oauth, easy, cc))
+        return;
     curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&m);
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-    finish(arg, m, cc, status);
+    finish(d, m, cc, status);
 }
 
 static void on_smtp_done(void *arg, void *job, CURLcode cc, long status)
@@ -530,6 +538,7 @@ static void pump(struct notify *d)
     if (expand(d))
         schedule(d->pump_ev, 0);
     claim(d);
+    twitter_oauth_pump(d->oauth);
     flush(d); /* messages that failed before being sent */
 }
 
@@ -600,6 +609,7 @@ static void *notify_main(void *arg)
 static void notify_free(struct notify *d)
 {
     smtp_pool_free(d->smtp);
+    twitter_oauth_free(d->oauth);
     transfer_free(d->xfer);
     struct event *evs[] = {d->wake_ev, d->stop_ev, d->tick_ev, d->pump_ev, d->flush_ev,
                            d->grace_ev};
@@ -647,13 +657,14 @@ int notify_start(struct app *app, struct notify **out, struct err *e)
         d->flush_ev = evtimer_new(d->base, on_flush, d);
         d->grace_ev = evtimer_new(d->base, on_grace, d);
         d->xfer = transfer_new(d->base, d->concurrency, on_done, d);
+        d->oauth = d->xfer ? twitter_oauth_new(&d->env, d->xfer) : NULL;
         d->smtp = smtp_pool_new(d->base, d->concurrency < SMTP_THREADS ? (int)d->concurrency
                                                                         : SMTP_THREADS,
                                 on_smtp_setup, on_smtp_done, d);
     }
     struct timeval tick = {.tv_sec = 1};
     if (!d->wake_ev || !d->stop_ev || !d->tick_ev || !d->pump_ev || !d->flush_ev ||
-        !d->grace_ev || !d->xfer || !d->smtp || event_add(d->tick_ev, &tick) != 0) {
+        !d->grace_ev || !d->xfer || !d->oauth || !d->smtp || event_add(d->tick_ev, &tick) != 0) {
         err_set(e, ERR_INTERNAL, "cannot create the dispatcher's event loop");
         goto out;
     }

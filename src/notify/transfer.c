@@ -155,8 +155,3 @@ void transfer_remove(struct transfer *t, CURL *easy)
 {
     curl_multi_remove_handle(t->multi, easy);
 }
-
-CURLcode transfer_blocking(CURL *easy)
-{
-    return curl_easy_perform(easy);
-}

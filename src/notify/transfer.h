@@ -43,7 +43,4 @@ int transfer_add(struct transfer *t, CURL *easy);
 /* Stops EASY (the caller then frees it). */
 void transfer_remove(struct transfer *t, CURL *easy);
 
-/* Runs EASY to completion on the calling thread (the console's Twitter sign-in). */
-CURLcode transfer_blocking(CURL *easy);
-
 #endif

@@ -147,32 +147,56 @@ int store_subscriber_message_finish(struct db *db, int64_t id, const char *state
                    "sisIi", state, next_at, error, sent_at, id);
 }
 
-int store_oauth_request_put(struct db *db, const char *token, int64_t page_id, const char *sealed,
-                            int64_t now, struct err *e)
+int64_t store_oauth_request_add(struct db *db, int64_t page_id, const char *callback,
+                                int64_t now, struct err *e)
 {
-    return db_exec(db, e, NULL,
-                   "INSERT INTO oauth_requests (token, page_id, secret, created_at) "
-                   "VALUES (?,?,?,?) ON CONFLICT (token) DO UPDATE SET page_id = excluded.page_id, "
-                   "secret = excluded.secret, created_at = excluded.created_at",
-                   "sisi", token, page_id, sealed, now);
+    if (db_exec(db, e, NULL, "DELETE FROM oauth_requests WHERE created_at < ?", "i",
+                now - STORE_OAUTH_TTL_S) != 0)
+        return -1;
+    return db_insert(db, e,
+                     "INSERT INTO oauth_requests (page_id, callback, created_at, updated_at) "
+                     "VALUES (?,?,?,?)",
+                     "isii", page_id, callback, now, now);
 }
 
-json_t *store_oauth_request_take(struct db *db, const char *token, int64_t before, struct err *e)
+json_t *store_oauth_request_get(struct db *db, int64_t page_id, int64_t id, struct err *e)
 {
-    json_t *row = NULL;
-    if (db_begin(db, e) != 0)
-        return NULL;
-    row = db_query_one(db, e,
-                       "SELECT page_id, secret, created_at AS created FROM oauth_requests "
-                       "WHERE token = ?",
-                       "s", token);
-    if ((!row && e->code) ||
-        db_exec(db, e, NULL, "DELETE FROM oauth_requests WHERE token = ? OR created_at < ?", "si",
-                token, before) != 0 ||
-        db_commit(db, e) != 0) {
-        db_rollback(db);
-        json_decref(row);
-        return NULL;
-    }
-    return row;
+    return db_query_one(db, e,
+                        "SELECT id, state, token, error, updated_at AS updated FROM oauth_requests "
+                        "WHERE id = ? AND page_id = ?",
+                        "ii", id, page_id);
+}
+
+int64_t store_oauth_request_verify(struct db *db, int64_t page_id, const char *token,
+                                   const char *verifier, int64_t now, struct err *e)
+{
+    int64_t id = 0;
+    int rc = db_query_int(db, e, &id,
+                          "UPDATE oauth_requests SET state = 'verifying', verifier = ?, "
+                          "updated_at = ? WHERE token = ? AND page_id = ? AND state = 'ready' "
+                          "AND created_at >= ? RETURNING id",
+                          "sisii", verifier, now, token, page_id, now - STORE_OAUTH_TTL_S);
+    return rc < 0 ? -1 : rc == 0 ? 0 : id;
+}
+
+json_t *store_oauth_requests_claim(struct db *db, int64_t now, int64_t lease_until, int limit,
+                                   struct err *e)
+{
+    return db_query_all(db, e,
+                        "UPDATE oauth_requests SET lease_until = ? WHERE id IN (SELECT id FROM "
+                        "oauth_requests WHERE state IN ('requested', 'verifying') AND "
+                        "(lease_until IS NULL OR lease_until < ?) AND created_at >= ? "
+                        "ORDER BY id LIMIT ?) "
+                        "RETURNING id, page_id, state, callback, token, secret, verifier",
+                        "iiii", lease_until, now, now - STORE_OAUTH_TTL_S, (int64_t)limit);
+}
+
+int store_oauth_request_finish(struct db *db, int64_t id, const char *state, const char *token,
+                               const char *sealed, const char *error, int64_t now, struct err *e)
+{
+    return db_exec(db, e, NULL,
+                   "UPDATE oauth_requests SET state = ?, token = COALESCE(?, token), "
+                   "secret = CASE WHEN ? = 'ready' THEN ? ELSE NULL END, verifier = NULL, "
+                   "error = ?, lease_until = NULL, updated_at = ? WHERE id = ?",
+                   "sssssii", state, token, state, sealed, error, now, id);
 }

@@ -57,11 +57,31 @@ int store_subscriber_message_finish(struct db *db, int64_t id, const char *state
                                     int64_t next_at, const char *error, int64_t sent_at,
                                     struct err *e);
 
-/* Keeps the request token TOKEN of "Sign in with Twitter" for PAGE_ID with its SEALED secret. */
-int store_oauth_request_put(struct db *db, const char *token, int64_t page_id, const char *sealed,
-                            int64_t now, struct err *e);
-/* Takes (reads and deletes) request token TOKEN: {"page_id","secret","created"}, or NULL
- * (E->code ERR_OK: unknown). Also forgets tokens created before BEFORE. */
-json_t *store_oauth_request_take(struct db *db, const char *token, int64_t before, struct err *e);
+/*
+ * "Sign in with Twitter" requests (oauth_requests, see migration 0004), forgotten
+ * STORE_OAUTH_TTL_S after they were created. Rows are always of one page.
+ */
+enum { STORE_OAUTH_TTL_S = 15 * 60 };
+/* Records a new request of PAGE_ID (state requested) with its CALLBACK URL, and forgets
+ * expired ones. Returns the id, or -1 with E. */
+int64_t store_oauth_request_add(struct db *db, int64_t page_id, const char *callback,
+                                int64_t now, struct err *e);
+/* Request ID of PAGE_ID: {"id","state","token","error","updated"}, or NULL (E->code ERR_OK:
+ * unknown). */
+json_t *store_oauth_request_get(struct db *db, int64_t page_id, int64_t id, struct err *e);
+/* Records VERIFIER on PAGE_ID's ready request with request token TOKEN (state verifying).
+ * Returns its id, 0 when there is no such ready, unexpired request, or -1 with E. */
+int64_t store_oauth_request_verify(struct db *db, int64_t page_id, const char *token,
+                                   const char *verifier, int64_t now, struct err *e);
+/* Leases until LEASE_UNTIL up to LIMIT unexpired requests waiting for the dispatcher
+ * (requested or verifying, lease free or run out):
+ * [{"id","page_id","state","callback","token","secret","verifier"}]. */
+json_t *store_oauth_requests_claim(struct db *db, int64_t now, int64_t lease_until, int limit,
+                                   struct err *e);
+/* Moves request ID to STATE (ready, done or failed), releasing its lease. TOKEN (NULL:
+ * unchanged) and SEALED (kept only for ready) are the request token and its sealed secret;
+ * ERROR (NULL: none) says why it failed. The verifier is forgotten. */
+int store_oauth_request_finish(struct db *db, int64_t id, const char *state, const char *token,
+                               const char *sealed, const char *error, int64_t now, struct err *e);
 
 #endif

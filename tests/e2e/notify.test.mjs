@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, request } from './lib/harness.mjs';
 import { stopClean, sqlite } from './lib/admin.mjs';
-import { startWorld, stopWorld, connectAll, settled, newService } from './lib/notify.mjs';
+import { startWorld, stopWorld, connectAll, settled, newService, followConnecting } from './lib/notify.mjs';
 import { gsmUnits } from './fakes/twilio.mjs';
 import { tweetLength } from './fakes/twitter.mjs';
 
@@ -16,11 +16,12 @@ const NO_SMS = ['email', 'slack', 'twitter', 'webhook'];
 let w;
 let s;
 let svc;
+let con; // the console session that signed in with Twitter
 before(async () => {
   w = await startWorld();
   s = w.s;
   svc = await newService(s, 'API');
-  await connectAll(w);
+  con = await connectAll(w);
   for (const [channel, address] of [['email', 'ann@example.test'], ['sms', '+14155550101']]) {
     const r = await api(s, 'POST', 'subscribers', { body: { channel, address, confirmed: true } });
     assert.equal(r.status, 201, r.text);
@@ -49,6 +50,39 @@ test('the Twitter account was connected by signing in (token stored sealed, neve
   assert.doesNotMatch(r.text, /access-secret-1|access-token-1/);
   assert.doesNotMatch(sqlite(s, "SELECT config || COALESCE(secret,'') FROM integrations WHERE kind='twitter'"), /access-secret-1/);
   assert.equal(w.twitter.forged.length, 0, 'every request to Twitter was correctly signed');
+  assert.doesNotMatch(sqlite(s, "SELECT group_concat(COALESCE(secret,'') || COALESCE(verifier,'')) FROM oauth_requests"), /reqsecret-|verifier-ok/,
+    'the request token secret is kept sealed and the verifier forgotten');
+  assert.equal(sqlite(s, 'SELECT state FROM oauth_requests').trim(), 'done');
+});
+
+test('Sign in with Twitter: a refused request token ends on the Integrations page with the error', async () => {
+  w.twitter.answerNextOAuth(401, { title: 'Unauthorized' });
+  const go = await con.post('/admin/integrations/twitter/connect');
+  assert.equal(go.status, 303, 'the console request does not wait on Twitter');
+  assert.match(go.headers.location, /^\/admin\/integrations\/twitter\/connecting\?id=\d+$/);
+  const end = await followConnecting(con, go);
+  assert.equal(end.status, 502);
+  assert.match(end.text, /<h2>Twitter<\/h2>[\s\S]*Sign in with Twitter[\s\S]*<p class="field-error" role="alert">Twitter refused the sign-in \(HTTP 401\)/);
+  assert.equal((await api(s, 'GET', 'integrations/twitter')).json.integration.screen_name, 'pharos_status', 'the connected account is kept');
+  assert.equal(w.twitter.forged.length, 0);
+});
+
+test('Sign in with Twitter: the connecting page reloads itself, then gives up after 30 s', async () => {
+  // Rows leased by a dispatcher that never answers (a node that died mid-call).
+  const row = (age) => Number(sqlite(s, `INSERT INTO oauth_requests (page_id, callback, lease_until, created_at, updated_at)
+    SELECT page_id, callback, strftime('%s','now') + 3600, strftime('%s','now') - ${age}, strftime('%s','now') - ${age} FROM oauth_requests LIMIT 1;
+    SELECT last_insert_rowid();`).trim());
+  const waiting = await con.get(`/admin/integrations/twitter/connecting?id=${row(0)}`);
+  assert.equal(waiting.status, 200);
+  assert.match(waiting.text, /<meta http-equiv="refresh" content="1">/);
+  assert.match(waiting.text, /Contacting Twitter…/);
+  assert.match(waiting.text, /class="topbar"/, 'in the console layout');
+  assert.doesNotMatch(waiting.text, /<script>/, 'no inline script');
+  const late = await con.get(`/admin/integrations/twitter/connecting?id=${row(31)}`);
+  assert.equal(late.status, 502);
+  assert.match(late.text, /<p class="field-error" role="alert">Twitter did not answer in time/);
+  assert.equal((await con.get('/admin/integrations/twitter/connecting?id=999999')).status, 404);
+  assert.equal((await con.get('/admin/integrations/twitter/connecting?id=x')).status, 404);
 });
 
 test('incident: investigating → identified → monitoring → resolved follows the matrix', async () => {

@@ -29,6 +29,7 @@ export async function startTwitter({ key = 'consumer-key', secret = 'consumer-se
   const requests = new Map(); // request token -> secret
   const access = { token: 'access-token-1', secret: 'access-secret-1', screen_name: 'pharos_status' };
   const queue = [];
+  const oauthQueue = [];
   const fake = await startHttpFake((r) => {
     const url = fake.base + r.url.split('?')[0];
     const a = parseAuth(r.headers.authorization);
@@ -44,6 +45,7 @@ export async function startTwitter({ key = 'consumer-key', secret = 'consumer-se
       fake.forged.push(r);
       return { status: 401, body: { title: 'Unauthorized', detail: 'bad signature' } };
     }
+    if (r.url.startsWith('/oauth/') && oauthQueue.length) return oauthQueue.shift();
     if (r.url === '/oauth/request_token') {
       if (!a.oauth_callback) return { status: 400, body: 'oauth_callback required' };
       const t = 'req-' + crypto.randomBytes(6).toString('hex');
@@ -69,6 +71,8 @@ export async function startTwitter({ key = 'consumer-key', secret = 'consumer-se
   Object.assign(fake, {
     tweets: [], forged: [], access,
     answerNext(status, headers = {}, body = {}) { queue.push({ status, headers, body }); },
+    // The next correctly signed oauth/request_token or oauth/access_token gets this answer.
+    answerNextOAuth(status, body = {}, headers = {}) { oauthQueue.push({ status, headers, body }); },
     env: { PHAROS_TWITTER_API_BASE: fake.base, PHAROS_TWITTER_CONSUMER_KEY: key, PHAROS_TWITTER_CONSUMER_SECRET: secret },
   });
   return fake;

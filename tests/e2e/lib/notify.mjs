@@ -70,6 +70,28 @@ export async function newIncident(s, body) {
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Follows "Sign in with Twitter" from a 303 to the console's connecting page (which
+// reloads itself every second while the dispatcher talks to Twitter) until it sends the
+// browser elsewhere or shows the outcome. Returns the last response.
+export async function followConnecting(con, r, { timeoutMs = 15000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  let page = r;
+  let path = null;
+  for (;;) {
+    const loc = page.status === 303 ? page.headers.location : null;
+    if (loc && loc.startsWith('/admin/integrations/twitter/connecting?')) {
+      path = loc;
+    } else if (page.status === 200 && path && /Contacting Twitter/.test(page.text)) {
+      if (!/<meta http-equiv="refresh" content="1">/.test(page.text)) throw new Error('the connecting page does not reload itself');
+      await sleep(100);
+    } else {
+      return page;
+    }
+    if (Date.now() > deadline) throw new Error(`still connecting after ${timeoutMs} ms`);
+    page = await con.get(path);
+  }
+}
+
 // Connects the page's Twitter account through the console's "Sign in with Twitter"
 // (a first user is set up) against the fake, then enables the integration.
 export async function connectTwitter(w) {
@@ -77,14 +99,15 @@ export async function connectTwitter(w) {
   const con = new Console(w.s);
   await con.setup('owner@example.test', 'correct horse battery');
   await con.get('/admin/integrations');
-  const go = await con.post('/admin/integrations/twitter/connect');
+  const go = await followConnecting(con, await con.post('/admin/integrations/twitter/connect'));
   if (go.status !== 303) throw new Error(`connect: ${go.status} ${go.text.slice(0, 400)}`);
   const auth = new URL(go.headers.location);
   if (auth.origin !== w.twitter.base || auth.pathname !== '/oauth/authorize') throw new Error(`authorize URL ${auth}`);
   const token = auth.searchParams.get('oauth_token');
   const cb = new URL(w.twitter.callback);
-  const back = await con.get(`${cb.pathname}?oauth_token=${encodeURIComponent(token)}&oauth_verifier=verifier-ok`);
-  if (back.status !== 303) throw new Error(`callback: ${back.status} ${back.text.slice(0, 400)}`);
+  const back = await followConnecting(con, await con.get(`${cb.pathname}?oauth_token=${encodeURIComponent(token)}&oauth_verifier=verifier-ok`));
+  if (back.status !== 303 || back.headers.location !== '/admin/integrations?notice=connected')
+    throw new Error(`callback: ${back.status} ${back.headers.location} ${back.text.slice(0, 400)}`);
   const r = await api(w.s, 'PUT', 'integrations/twitter', { body: { enabled: true } });
   if (r.status !== 200) throw new Error(`enable twitter: ${r.status} ${r.text}`);
   return con;
@@ -95,7 +118,7 @@ export async function connectAll(w) {
   if (r.status !== 200) throw new Error(`slack: ${r.status} ${r.text}`);
   r = await api(w.s, 'PUT', 'integrations/webhook', { body: { enabled: true, url: w.webhook.url, secret: w.webhook.secret } });
   if (r.status !== 200) throw new Error(`webhook: ${r.status} ${r.text}`);
-  await connectTwitter(w);
+  return connectTwitter(w);
 }
 
 // Waits until update UPDATE_ID's job is expanded and none of its deliveries is pending or
