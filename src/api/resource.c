@@ -60,6 +60,23 @@ void api_resource_delete(struct req *r, const struct api_resource *res)
     api_finish(r, rc, 204, NULL, &e);
 }
 
+void api_resource_list(struct req *r, const struct api_resource *res)
+{
+    struct app_ctx c;
+    struct paging pg;
+    struct err e = {0};
+    json_t *out = NULL;
+    if (api_begin(r, &c) != 0 || api_paging(r, &pg) != 0)
+        return;
+    int rc = res->list(&c, &pg, &out, &e);
+    api_finish(r, rc, 200, out, &e);
+}
+
+void api_resource_list_route(struct req *r)
+{
+    api_resource_list(r, r->route_arg);
+}
+
 void api_resource_create_route(struct req *r)
 {
     api_resource_create(r, r->route_arg);

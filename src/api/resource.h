@@ -15,6 +15,8 @@ struct api_resource {
     int (*create)(struct app_ctx *c, json_t *in, json_t **out, struct err *e);
     int (*update)(struct app_ctx *c, int64_t id, json_t *in, json_t **out, struct err *e);
     int (*del)(struct app_ctx *c, int64_t id, struct err *e);
+    /* A list with paging only (NULL when the resource's list takes filters of its own). */
+    int (*list)(struct app_ctx *c, const struct paging *pg, json_t **out, struct err *e);
 };
 
 /* {NAME: OUT} (OUT stolen) when RC is 0, else NULL: the reply body of one object. */
@@ -29,7 +31,11 @@ void api_resource_update(struct req *r, const struct api_resource *res);
 /* DELETE …/things/{id}: 204. */
 void api_resource_delete(struct req *r, const struct api_resource *res);
 
+/* GET …/things: 200 with the list and next_cursor (RES->list). */
+void api_resource_list(struct req *r, const struct api_resource *res);
+
 /* Route handlers calling the above with the `struct api_resource` in r->route_arg. */
+void api_resource_list_route(struct req *r);
 void api_resource_create_route(struct req *r);
 void api_resource_get_route(struct req *r);
 void api_resource_update_route(struct req *r);
