@@ -18,6 +18,7 @@
 # PHAROS_SERVER_THREADS (server threads; default: number of CPUs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
 BIN=${PHAROS_BIN:-build/pharos}
 DURATION=${BENCH_DURATION:-15s}
@@ -58,21 +59,8 @@ fs=$(stat -f -c %T "$tmp")
 
 # --- server, token, services ------------------------------------------------
 token=$("$BIN" token create --name bench --data "$data" --database "sqlite:$db")
-: >"$tmp/server.log" # exists before the background server opens it
-"$BIN" serve --data "$data" --database "sqlite:$db" --listen 127.0.0.1:0 2>>"$tmp/server.log" &
-server_pid=$!
-
-port=""
-for _ in $(seq 150); do
-  port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/server.log" | head -1)
-  [ -n "$port" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$tmp/server.log" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$port" ] || { log "server did not start within 15 s"; cat "$tmp/server.log" >&2; exit 1; }
-server_threads=$(sed -n 's/.*, \([0-9]*\) threads,.*/\1/p' "$tmp/server.log" | head -1)
-url="http://127.0.0.1:$port"
-log "server pid $server_pid on $url, $server_threads threads, data in $data ($fs)"
+start_pharos
+log "server pid $server_pid on $url, $threads threads, data in $data ($fs)"
 
 ids=""
 for i in $(seq "$SERVICES"); do
@@ -166,7 +154,7 @@ fi
 printf '%s\t%s\t-\t-\t-\t-\t%s\n' "$NAME" "durability after kill -9" \
   "$verdict: $rows status rows >= $initial_rows initial + $acked acked; $audits audit rows >= $acked; integrity $integrity"
 echo "# $NAME: $SERVICES services, every 200 is one committed status change (WAL, synchronous=FULL);" \
-  "server $server_threads threads; wrk -t$WRK_THREADS -d$DURATION on the same machine;" \
+  "server $threads threads; wrk -t$WRK_THREADS -d$DURATION on the same machine;" \
   "target >= $TARGET_RPS/s with p99 < $TARGET_P99_MS ms"
 echo "# $NAME: wrk keeps c requests in flight, so the mean latency is c / throughput" \
   "(Little's law): at c=32, p99 < $TARGET_P99_MS ms needs well over $((32 * 1000 / TARGET_P99_MS))/s."

@@ -24,6 +24,7 @@
 # PHAROS_SERVER_THREADS (default: number of CPUs; nginx gets as many workers).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 
 BIN=${PHAROS_BIN:-build/pharos}
 DURATION=${BENCH_DURATION:-10s}
@@ -65,19 +66,7 @@ free_port() { # a loopback port nothing listens on
 
 # --- pharos, data ------------------------------------------------------------------
 token=$("$BIN" token create --name bench --data "$data" --database "sqlite:$db")
-: >"$tmp/server.log"
-"$BIN" serve --data "$data" --database "sqlite:$db" --listen 127.0.0.1:0 2>>"$tmp/server.log" &
-server_pid=$!
-port=""
-for _ in $(seq 150); do
-  port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$tmp/server.log" | head -1)
-  [ -n "$port" ] && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$tmp/server.log" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$port" ] || { log "server did not start within 15 s"; exit 1; }
-threads=$(sed -n 's/.*, \([0-9]*\) threads,.*/\1/p' "$tmp/server.log" | head -1)
-url="http://127.0.0.1:$port"
+start_pharos
 log "pharos pid $server_pid on $url, $threads threads"
 
 # call METHOD ROUTE [JSON]: one admin API call; prints the body, fails on a non-2xx.

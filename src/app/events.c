@@ -286,31 +286,22 @@ static int status_on_release(struct app_ctx *c, int64_t service_id, int64_t even
     return 0;
 }
 
-/* Releases every service EVENT_ID links (SPEC §5), recording changes against UPDATE_ID. */
-static int release(struct app_ctx *c, int64_t event_id, int64_t update_id, struct err *e)
+/* The status a linked service takes: RELEASE (SPEC §5: back to operational unless
+ * another event holds it) or, when holding, the status of its link L. 0 and *OUT set,
+ * 1 to leave the service alone, -1 on error. */
+static int link_target(struct app_ctx *c, int64_t event_id, json_t *l, bool release,
+                       enum svc_status *out, struct err *e)
 {
-    json_t *links = store_event_services(c->db, event_id, e);
-    if (!links)
-        return -1;
-    int rc = 0;
-    size_t i;
-    json_t *l;
-    json_array_foreach(links, i, l)
-    {
-        int64_t sid = json_integer_value(json_object_get(l, "id"));
-        enum svc_status st;
-        if (status_on_release(c, sid, event_id, &st, e) != 0 ||
-            set_status(c, update_id, sid, st, e) != 0) {
-            rc = -1;
-            break;
-        }
-    }
-    json_decref(links);
-    return rc;
+    if (release)
+        return status_on_release(c, json_integer_value(json_object_get(l, "id")), event_id, out,
+                                 e);
+    return status_parse(str_of(l, "status"), out) == 0 ? 0 : 1;
 }
 
-/* Gives every service EVENT_ID links the status of its link (entering a holding stage). */
-static int hold_all(struct app_ctx *c, int64_t event_id, int64_t update_id, struct err *e)
+/* Sets every service EVENT_ID links to its link_target(), recording changes against
+ * UPDATE_ID: on RELEASE when the event stops holding its services, else when it starts. */
+static int apply_links(struct app_ctx *c, int64_t event_id, int64_t update_id, bool release,
+                       struct err *e)
 {
     json_t *links = store_event_services(c->db, event_id, e);
     if (!links)
@@ -321,8 +312,9 @@ static int hold_all(struct app_ctx *c, int64_t event_id, int64_t update_id, stru
     json_array_foreach(links, i, l)
     {
         enum svc_status st;
-        if (status_parse(str_of(l, "status"), &st) == 0 &&
-            set_status(c, update_id, json_integer_value(json_object_get(l, "id")), st, e) != 0) {
+        int t = link_target(c, event_id, l, release, &st, e);
+        if (t < 0 || (t == 0 && set_status(c, update_id, json_integer_value(json_object_get(l, "id")),
+                                           st, e) != 0)) {
             rc = -1;
             break;
         }
@@ -370,9 +362,9 @@ int events_apply(struct app_ctx *c, enum event_kind k, int64_t id, enum stage fr
     for (size_t i = 0; ch->services && i < ch->services->n; i++)
         if (link_service(c, k, id, uid, &ch->services->v[i], held_after, e) != 0)
             return -1;
-    if (held_after && !held_before && hold_all(c, id, uid, e) != 0)
+    if (held_after && !held_before && apply_links(c, id, uid, false, e) != 0)
         return -1;
-    if (held_before && !held_after && release(c, id, uid, e) != 0)
+    if (held_before && !held_after && apply_links(c, id, uid, true, e) != 0)
         return -1;
     if (store_event_set_stage(c->db, id, stage_name(ch->stage),
                               stage_is_final(ch->stage) ? now : 0, now, e) != 0)
@@ -518,7 +510,7 @@ int events_delete(struct app_ctx *c, enum event_kind k, int64_t id, struct err *
         goto fail;
     }
     if (stage_parse(k, row.stage, &st) == 0 && events_stage_holds(k, st) &&
-        release(c, id, 0, e) != 0)
+        apply_links(c, id, 0, true, e) != 0)
         goto fail;
     if (store_event_delete(c->db, c->page_id, k, id, e) < 0 ||
         app_audit(c, action(k, "delete", act, sizeof act), id, NULL, e) != 0)
