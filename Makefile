@@ -13,7 +13,7 @@ CC      ?= cc
 B       ?= build
 PKGS    := libevent libevent_pthreads sqlite3 jansson libcmark libsodium inih libcurl libcrypto zlib
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhttp_parser
 
 WARN    := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes -Wno-unused-parameter -Wno-missing-field-initializers
 HARDEN  := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE -fstack-clash-protection
@@ -94,16 +94,17 @@ $(B)/asan/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/asan/libpharos.a
 unit: $(UNIT) $(SAN_UNIT)
 	@scripts/run-unit.sh $(UNIT) $(SAN_UNIT)
 
-# Fuzz targets: tests/fuzz/fuzz_*.c (libFuzzer entry points) against src/core and the
-# template engine built with clang's fuzzer, address and undefined sanitizers. Not
-# part of `make test`.
+# Fuzz targets: tests/fuzz/fuzz_*.c (libFuzzer entry points) against src/core, the
+# template engine and the HTTP connection layer built with clang's fuzzer, address and
+# undefined sanitizers. Not part of `make test`.
 # Each runs for FUZZ_TIME seconds from tests/fuzz/seeds/NAME (plus what earlier runs
 # found, in $(B)/fuzz/corpus/NAME) with tests/fuzz/NAME.dict when there is one.
 FUZZ_CC     ?= clang
 FUZZ_TIME   ?= 20
 FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
-FUZZ_OBJ    := $(patsubst src/%.c,$(B)/fuzz/obj/%.o,$(wildcard src/core/*.c) src/render/tmpl.c src/render/tmpl_parse.c)
+FUZZ_OBJ    := $(patsubst src/%.c,$(B)/fuzz/obj/%.o,$(wildcard src/core/*.c) src/render/tmpl.c \
+                 src/render/tmpl_parse.c $(wildcard src/http/conn*.c))
 FUZZ_CFLAGS  = -std=c11 -D_GNU_SOURCE -pthread -Isrc -O1 -g -fno-omit-frame-pointer \
                -fno-sanitize-recover=undefined $(PKG_CFLAGS)
 

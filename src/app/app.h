@@ -48,9 +48,12 @@ struct app_ctx {
 };
 
 /* What each HTTP worker thread owns: its own database connection. */
+struct snapshot_cache;
+
 struct app_thread {
     struct app *app;
     struct db *db;
+    struct snapshot_cache *snaps; /* public snapshots this thread served last (web/public.c) */
 };
 
 /* Fills E with 403 unless the actor may do P. */

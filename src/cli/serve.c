@@ -74,6 +74,7 @@ static void *thread_init(int index, void *arg)
 static void thread_cleanup(void *tctx)
 {
     struct app_thread *t = tctx;
+    snapshot_cache_free(t->snaps);
     db_close(t->db);
     free(t);
 }

@@ -4,6 +4,7 @@
 #include "http/access_log.h"
 #include "core/xalloc.h"
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +59,9 @@ void access_log_free(struct access_log *l)
     free(l);
 }
 
-void access_log_line(struct access_log *l, const char *fmt, ...)
+/* Starts a line in L's buffer (flushing it first if need be): the time prefix and
+ * "INFO ". Returns where the message goes; at most LINE_MAX_LEN - 40 bytes fit. */
+static char *line_start(struct access_log *l)
 {
     if (l->len + LINE_MAX_LEN > sizeof l->buf)
         access_log_flush(l);
@@ -71,14 +74,75 @@ void access_log_line(struct access_log *l, const char *fmt, ...)
         l->prefix_sec = ts.tv_sec;
     }
     char *p = l->buf + l->len;
-    int n = snprintf(p, LINE_MAX_LEN, "%s.%03ldZ INFO ", l->prefix, ts.tv_nsec / 1000000);
+    size_t n = strlen(l->prefix);
+    memcpy(p, l->prefix, n);
+    p += n;
+    long ms = ts.tv_nsec / 1000000;
+    *p++ = '.';
+    *p++ = (char)('0' + ms / 100);
+    *p++ = (char)('0' + ms / 10 % 10);
+    *p++ = (char)('0' + ms % 10);
+    memcpy(p, "Z INFO ", 7);
+    return p + 7;
+}
+
+/* Ends the line started at L->len whose message ends at END. */
+static void line_end(struct access_log *l, char *end)
+{
+    char *start = l->buf + l->len;
+    if (end - start > LINE_MAX_LEN - 1)
+        end = start + LINE_MAX_LEN - 1;
+    *end++ = '\n';
+    l->len += (size_t)(end - start);
+}
+
+void access_log_line(struct access_log *l, const char *fmt, ...)
+{
+    char *p = line_start(l);
+    size_t room = LINE_MAX_LEN - (size_t)(p - (l->buf + l->len)) - 1;
     va_list ap;
     va_start(ap, fmt);
-    int m = vsnprintf(p + n, LINE_MAX_LEN - (size_t)n - 1, fmt, ap);
+    int m = vsnprintf(p, room, fmt, ap);
     va_end(ap);
-    size_t len = (size_t)n + (m < 0 ? 0 : (size_t)m);
-    if (len > LINE_MAX_LEN - 2)
-        len = LINE_MAX_LEN - 2;
-    p[len++] = '\n';
-    l->len += len;
+    line_end(l, p + (m < 0 ? 0 : (size_t)m < room ? (size_t)m : room - 1));
+}
+
+static char *put_text(char *p, const char *s, size_t max)
+{
+    for (size_t i = 0; s[i] && i < max; i++) /* control bytes would forge lines */
+        *p++ = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+    return p;
+}
+
+static char *put_dec(char *p, uint64_t v, int min_digits)
+{
+    char tmp[24];
+    int n = 0;
+    do
+        tmp[n++] = (char)('0' + v % 10);
+    while ((v /= 10) != 0 || n < min_digits);
+    while (n)
+        *p++ = tmp[--n];
+    return p;
+}
+
+void access_log_request(struct access_log *l, const char *id, const char *method,
+                        const char *path, int status, size_t bytes, int64_t us)
+{
+    char *p = line_start(l);
+    p = put_text(p, id, 40);
+    *p++ = ' ';
+    p = put_text(p, method, 16);
+    *p++ = ' ';
+    p = put_text(p, path, LINE_MAX_LEN - 200);
+    *p++ = ' ';
+    p = put_dec(p, (uint64_t)(status < 0 ? 0 : status), 1);
+    *p++ = ' ';
+    p = put_dec(p, bytes, 1);
+    *p++ = ' ';
+    p = put_dec(p, (uint64_t)(us < 0 ? 0 : us) / 1000, 1);
+    *p++ = '.';
+    p = put_dec(p, (uint64_t)(us < 0 ? 0 : us) % 1000, 3);
+    memcpy(p, "ms", 2);
+    line_end(l, p + 2);
 }

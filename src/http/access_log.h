@@ -11,6 +11,8 @@
 #ifndef PHAROS_ACCESS_LOG_H
 #define PHAROS_ACCESS_LOG_H
 #include <event2/event.h>
+#include <stddef.h>
+#include <stdint.h>
 
 struct access_log;
 
@@ -21,6 +23,10 @@ void access_log_free(struct access_log *l);
 /* Appends one line (a newline is added). */
 void access_log_line(struct access_log *l, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Appends the line of one answered request: "ID METHOD PATH STATUS BYTES 1.234ms"
+ * (control bytes in PATH become '?'). Formats without printf: it runs per request. */
+void access_log_request(struct access_log *l, const char *id, const char *method,
+                        const char *path, int status, size_t bytes, int64_t us);
 void access_log_flush(struct access_log *l);
 
 #endif

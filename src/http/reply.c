@@ -12,12 +12,15 @@
 #include "core/utf8.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
+#include "core/buf.h"
+#include "http/conn.h"
 #include <event2/buffer.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static html_error_fn html_error;
 
@@ -50,7 +53,15 @@ void reply_header(struct req *r, const char *name, const char *value)
         log_error("refused header %s with a line break", name);
         return;
     }
-    evhttp_add_header(evhttp_request_get_output_headers(r->ev), name, value);
+    if (strcasecmp(name, "Content-Security-Policy") == 0)
+        r->has_csp = true;
+    else if (strcasecmp(name, "Content-Type") == 0)
+        r->has_ctype = true;
+    struct buf *h = r->out_headers;
+    buf_puts(h, name);
+    buf_append(h, ": ", 2);
+    buf_puts(h, value);
+    buf_append(h, "\r\n", 2);
 }
 
 static const char *reason(int status)
@@ -77,50 +88,82 @@ static const char *reason(int status)
     }
 }
 
-static void send_reply(struct req *r, int status, struct evbuffer *body)
+/* The headers every response carries. */
+static void add_common_headers(struct req *r, bool has_body)
+{
+    reply_header(r, "X-Request-Id", r->id);
+    static const char fixed[] =
+        "X-Content-Type-Options: nosniff\r\n"
+        "X-Frame-Options: DENY\r\n"
+        "Referrer-Policy: strict-origin-when-cross-origin\r\n";
+    buf_append(r->out_headers, fixed, sizeof fixed - 1);
+    if (!r->has_csp)
+        buf_puts(r->out_headers,
+                 "Content-Security-Policy: default-src 'self'; img-src 'self' https: data:; "
+                 "style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; "
+                 "frame-ancestors 'none'; form-action 'self'\r\n");
+    if (r->secure)
+        buf_puts(r->out_headers, "Strict-Transport-Security: max-age=31536000\r\n");
+    if (has_body && !r->has_ctype)
+        buf_puts(r->out_headers, "Content-Type: text/plain; charset=utf-8\r\n");
+}
+
+/* Sends the response: BODY (an evbuffer, moved out) or REF (bytes held elsewhere). */
+static void send_common(struct req *r, int status, struct evbuffer *body,
+                        const struct conn_body *ref)
 {
     if (r->replied) {
         log_error("%s: second reply refused", r->id);
+        if (ref && ref->release)
+            ref->release(ref->arg);
         return;
     }
     r->replied = true;
-    struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
-    evhttp_add_header(h, "X-Request-Id", r->id);
-    evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
-    evhttp_add_header(h, "X-Frame-Options", "DENY");
-    evhttp_add_header(h, "Referrer-Policy", "strict-origin-when-cross-origin");
-    if (!evhttp_find_header(h, "Content-Security-Policy"))
-        evhttp_add_header(h, "Content-Security-Policy",
-                          "default-src 'self'; img-src 'self' https: data:; style-src 'self'; "
-                          "script-src 'self'; object-src 'none'; base-uri 'none'; "
-                          "frame-ancestors 'none'; form-action 'self'");
-    if (r->secure)
-        evhttp_add_header(h, "Strict-Transport-Security", "max-age=31536000");
-    size_t bytes = body ? evbuffer_get_length(body) : 0;
-    if (r->method == M_HEAD && bytes) {
-        /* The length of what GET would send, and no body (evhttp would send it). */
-        if (!evhttp_find_header(h, "Content-Length")) {
-            char n[24];
-            snprintf(n, sizeof n, "%zu", bytes);
-            evhttp_add_header(h, "Content-Length", n);
-        }
+    size_t bytes = ref ? ref->len : body ? evbuffer_get_length(body) : 0;
+    add_common_headers(r, bytes > 0);
+    if (buf_full(r->out_headers)) {
+        log_error("%s: response headers over %zu bytes", r->id, r->out_headers->max);
+        buf_reset(r->out_headers);
+        status = 500;
+        bytes = 0;
         body = NULL;
+        if (ref && ref->release)
+            ref->release(ref->arg);
+        ref = NULL;
     }
-    evhttp_send_reply(r->ev, status, reason(status), body);
+    /* HEAD: the length GET would send, and no body. */
+    if (ref)
+        conn_respond_body(r->conn, status, reason(status), buf_cstr(r->out_headers),
+                          r->out_headers->len, ref, r->method != M_HEAD, r->close);
+    else
+        conn_respond(r->conn, status, reason(status), buf_cstr(r->out_headers),
+                     r->out_headers->len, bytes, r->method == M_HEAD ? NULL : body, r->close);
     int64_t us = time_mono_us() - r->start_us;
     pthread_once(&metrics_once, register_metrics);
     if (status >= 100 && status < 600)
         metrics_add(m_status[status / 100], 1);
     metrics_observe(m_latency, us / 1e6);
     if (r->alog)
-        access_log_line(r->alog, "%s %s %s %d %zu %.3fms", r->id, req_method_name(r->method),
-                        r->path, status, bytes, us / 1000.0);
+        access_log_request(r->alog, r->id, req_method_name(r->method), r->path, status, bytes,
+                           us);
     else
         log_info("%s %s %s %d %zu %.3fms", r->id, req_method_name(r->method), r->path, status,
                  bytes, us / 1000.0);
     for (int i = 0; i < r->nscratch; i++)
         free(r->scratch[i]);
     r->nscratch = 0;
+}
+
+static void send_reply(struct req *r, int status, struct evbuffer *body)
+{
+    send_common(r, status, body, NULL);
+}
+
+void reply_body(struct req *r, int status, const char *ctype, const struct conn_body *b)
+{
+    if (ctype)
+        reply_header(r, "Content-Type", ctype);
+    send_common(r, status, NULL, b);
 }
 
 void reply_bytes(struct req *r, int status, const char *ctype, const void *data, size_t len)

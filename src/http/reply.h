@@ -22,6 +22,10 @@ void reply_bytes(struct req *r, int status, const char *ctype, const void *data,
  * CTYPE. */
 struct evbuffer;
 void reply_evbuffer(struct req *r, int status, const char *ctype, struct evbuffer *body);
+/* Sends B's bytes, held elsewhere (a snapshot), with STATUS and Content-Type CTYPE:
+ * no copy; B->release is called once they have been sent. */
+struct conn_body;
+void reply_body(struct req *r, int status, const char *ctype, const struct conn_body *b);
 /* Sends a response with no body (204, 304, …). */
 void reply_empty(struct req *r, int status);
 /* Redirects to LOCATION with STATUS (302, 303). */

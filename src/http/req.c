@@ -2,9 +2,9 @@
  * req — request accessors. See req.h.
  */
 #include "http/req.h"
-#include "core/xalloc.h"
+#include "http/conn.h"
 #include <ctype.h>
-#include <event2/buffer.h>
+#include <event2/http.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -23,9 +23,17 @@ const char *req_method_name(enum http_method m)
     }
 }
 
+const char *req_target(struct req *r)
+{
+    return r->msg->target;
+}
+
 const char *req_header(struct req *r, const char *name)
 {
-    return evhttp_find_header(evhttp_request_get_input_headers(r->ev), name);
+    for (int i = 0; i < r->msg->nheaders; i++)
+        if (strcasecmp(r->msg->headers[i].name, name) == 0)
+            return r->msg->headers[i].value;
+    return NULL;
 }
 
 const char *req_query(struct req *r, const char *name)
@@ -44,15 +52,9 @@ void req_keep(struct req *r, void *p)
 
 const char *req_body(struct req *r, size_t *len)
 {
-    struct evbuffer *in = evhttp_request_get_input_buffer(r->ev);
-    size_t n = evbuffer_get_length(in);
-    char *s = xmalloc(n + 1);
-    evbuffer_copyout(in, s, n);
-    s[n] = '\0';
-    req_keep(r, s);
     if (len)
-        *len = n;
-    return s;
+        *len = r->msg->body_len;
+    return r->msg->body;
 }
 
 static bool is_json_type(const char *ct)

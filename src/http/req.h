@@ -8,7 +8,6 @@
  */
 #ifndef PHAROS_REQ_H
 #define PHAROS_REQ_H
-#include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
 #include <stdbool.h>
@@ -28,8 +27,13 @@ enum http_method {
 
 enum { REQ_MAX_PARAMS = 6 };
 
+struct conn;
+struct http_msg;
+struct buf;
+
 struct req {
-    struct evhttp_request *ev;
+    struct conn *conn;          /* the connection it came on (http/conn.h) */
+    const struct http_msg *msg; /* the parsed request: target, headers, body */
     enum http_method method;
     char *path;                 /* percent-decoded path, no query, trailing '/' removed */
     struct evkeyvalq query;     /* decoded query parameters */
@@ -47,10 +51,15 @@ struct req {
     char host[256];             /* Host header, lower-case, without port */
     void *scratch[8];           /* allocations freed after the reply (req_keep) */
     int nscratch;
+    struct buf *out_headers;    /* response header lines so far (the worker's buffer) */
+    bool has_csp, has_ctype;    /* … among them */
+    bool close;                 /* close the connection after the reply */
 };
 
 const char *req_method_name(enum http_method m);
 
+/* The request target as received: path and query, not decoded. */
+const char *req_target(struct req *r);
 /* Header value, or NULL. */
 const char *req_header(struct req *r, const char *name);
 /* Query parameter, or NULL. */

@@ -1,35 +1,35 @@
 /*
  * server — worker threads and the per-request entry point. See server.h.
  *
- * Each worker owns an event_base, an evhttp and its own listening socket, all
+ * Each worker owns an event_base, a pool of connections (http/conn.h) and its
+ * own listening socket, all
  * bound to the same address with SO_REUSEPORT: the kernel spreads new
  * connections evenly over the workers. (With one shared socket, whichever
  * worker woke first accepted a whole burst of connections and the other idled:
  * measured 2:1 imbalances and half the throughput.) Before the group binds, a
  * probe bind without SO_REUSEPORT makes sure nobody else holds the address.
  * A request is turned into a `struct req` and given to the router; handlers
- * are synchronous.
- *
- * Limits: libevent's own caps are set to four times ours, so that requests
- * between our limit and its cap get our JSON 413/431 with a clear message;
- * only grossly oversized ones meet libevent's plain-HTML refusal.
+ * are synchronous. Requests over a limit, or not HTTP, reach here with the
+ * error conn.c found and get the usual JSON (or HTML) error.
  *
  * Shutdown: the main thread's loop catches SIGTERM/SIGINT and activates each
- * worker's stop event; a worker then frees its listener and exits its loop once
- * its in-flight responses are written (checked every 10 ms, at most 5 s).
+ * worker's stop event; a worker then stops accepting, closes its idle
+ * connections, and exits its loop once the others have had their responses
+ * written (checked every 10 ms, at most 5 s).
  */
 #include "http/server.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
+#include "core/buf.h"
 #include "http/access_log.h"
+#include "http/conn.h"
 #include "http/reply.h"
 #include "http/router.h"
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <event2/buffer.h>
-#include <event2/bufferevent.h>
+#include <event2/http.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <event2/thread.h>
@@ -39,6 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -48,14 +49,15 @@ struct worker {
     int index;
     pthread_t thread;
     struct event_base *base;
-    struct evhttp *http;
+    struct conn_pool *pool;
     struct evconnlistener *listener;
     struct event *stop_ev, *drain_ev;
     void *tctx;
     struct access_log *alog;
-    long inflight;
     uint64_t counter;
     int64_t drain_deadline;
+    struct buf out_headers; /* each response's header lines, reused */
+    char *path;             /* each request's decoded path, reused (max_headers + 1 bytes) */
 };
 
 struct http_server {
@@ -186,18 +188,18 @@ int http_server_port(struct http_server *s)
     return s->port;
 }
 
-static enum http_method method_of(enum evhttp_cmd_type t)
+static enum http_method method_of(const char *m)
 {
-    switch (t) {
-    case EVHTTP_REQ_GET: return M_GET;
-    case EVHTTP_REQ_HEAD: return M_HEAD;
-    case EVHTTP_REQ_POST: return M_POST;
-    case EVHTTP_REQ_PUT: return M_PUT;
-    case EVHTTP_REQ_PATCH: return M_PATCH;
-    case EVHTTP_REQ_DELETE: return M_DELETE;
-    case EVHTTP_REQ_OPTIONS: return M_OPTIONS;
-    default: return M_OTHER;
-    }
+    static const struct {
+        const char *name;
+        enum http_method m;
+    } known[] = {{"GET", M_GET},     {"HEAD", M_HEAD},     {"POST", M_POST},
+                 {"PUT", M_PUT},     {"PATCH", M_PATCH},   {"DELETE", M_DELETE},
+                 {"OPTIONS", M_OPTIONS}};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(m, known[i].name) == 0)
+            return known[i].m;
+    return M_OTHER;
 }
 
 static bool trusted(struct http_server *s, const char *addr)
@@ -218,10 +220,7 @@ static bool trusted(struct http_server *s, const char *addr)
 
 static void fill_client(struct worker *w, struct req *r)
 {
-    char *addr = NULL;
-    ev_uint16_t port;
-    evhttp_connection_get_peer(evhttp_request_get_connection(r->ev), &addr, &port);
-    snprintf(r->client, sizeof r->client, "%s", addr ? addr : "");
+    snprintf(r->client, sizeof r->client, "%s", conn_peer(r->conn));
     if (!trusted(w->srv, r->client))
         return;
     const char *xff = req_header(r, "X-Forwarded-For");
@@ -256,77 +255,90 @@ static void fill_host(struct req *r)
     r->host[n] = '\0';
 }
 
-/* Refuses requests over our limits (see the note at the top). Returns true if it replied. */
-static bool over_limits(struct worker *w, struct req *r)
+static int hexval(char c)
 {
-    size_t hsize = strlen(evhttp_request_get_uri(r->ev)) + 16;
-    struct evkeyval *kv;
-    TAILQ_FOREACH(kv, evhttp_request_get_input_headers(r->ev), next)
-        hsize += strlen(kv->key) + strlen(kv->value) + 4;
-    size_t body = evbuffer_get_length(evhttp_request_get_input_buffer(r->ev));
-    size_t max_h = w->srv->opts.max_headers, max_b = w->srv->opts.max_body;
-    if (hsize <= max_h && body <= max_b)
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Decodes the path of TARGET (origin or absolute form) into OUT (room for
+ * strlen(TARGET) + 1 bytes) without trailing slashes; *QUERY gets what follows
+ * '?', or NULL. Returns false for a malformed path (not absolute, or %00). */
+static bool decode_path(const char *target, char *out, const char **query)
+{
+    const char *p = target;
+    if (strncasecmp(p, "http://", 7) == 0 || strncasecmp(p, "https://", 8) == 0) {
+        p = strstr(p, "://") + 3;
+        p += strcspn(p, "/?");
+    }
+    *query = NULL;
+    if (*p != '/')
         return false;
-    evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Connection", "close");
-    if (hsize > max_h)
-        reply_fail(r, ERR_HEADERS_TOO_LARGE,
-                   "the request line and headers are %zu bytes; at most %zu bytes are accepted",
-                   hsize, max_h);
-    else
-        reply_fail(r, ERR_TOO_LARGE, "the request body is %zu bytes; at most %zu bytes (%zu KiB) "
-                   "are accepted", body, max_b, max_b / 1024);
+    size_t n = 0;
+    for (; *p && *p != '?' && *p != '#'; p++) {
+        int hi, lo;
+        if (*p == '%' && (hi = hexval(p[1])) >= 0 && (lo = hexval(p[2])) >= 0) {
+            char ch = (char)(hi * 16 + lo);
+            if (ch == '\0')
+                return false;
+            out[n++] = ch;
+            p += 2;
+        } else {
+            out[n++] = *p;
+        }
+    }
+    if (*p == '?')
+        *query = p + 1;
+    while (n > 1 && out[n - 1] == '/')
+        n--;
+    out[n] = '\0';
     return true;
 }
 
-/* Every connection's bufferevent: libevent writes at most 16 KiB per loop turn by
- * default, which splits a page into several turns; let a response go at once. */
-static struct bufferevent *new_bufferevent(struct event_base *base, void *arg)
+/* "%x-%llx" of the worker and its request counter, without printf. */
+static void request_id(char *out, unsigned worker, uint64_t n)
 {
-    (void)arg;
-    struct bufferevent *bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE);
-    if (bev)
-        bufferevent_set_max_single_write(bev, 4 << 20);
-    return bev;
+    static const char hex[] = "0123456789abcdef";
+    char tmp[20];
+    int k = 0;
+    do
+        tmp[k++] = hex[worker & 15];
+    while ((worker >>= 4) != 0);
+    while (k)
+        *out++ = tmp[--k];
+    *out++ = '-';
+    do
+        tmp[k++] = hex[n & 15];
+    while ((n >>= 4) != 0);
+    while (k)
+        *out++ = tmp[--k];
+    *out = '\0';
 }
 
-static void on_complete(struct evhttp_request *ev, void *arg)
+static void on_request(struct conn *c, struct http_msg *m, void *arg)
 {
     struct worker *w = arg;
-    (void)ev;
-    w->inflight--;
-}
-
-static void on_request(struct evhttp_request *ev, void *arg)
-{
-    struct worker *w = arg;
-    struct req r = {.ev = ev, .tctx = w->tctx, .alog = w->alog, .thread = w->index,
-                    .start_us = time_mono_us()};
+    buf_reset(&w->out_headers);
+    struct req r = {.conn = c, .msg = m, .tctx = w->tctx, .alog = w->alog,
+                    .thread = w->index, .start_us = time_mono_us(),
+                    .out_headers = &w->out_headers, .path = w->path};
     TAILQ_INIT(&r.query);
-    w->inflight++;
-    evhttp_request_set_on_complete_cb(ev, on_complete, w);
-    snprintf(r.id, sizeof r.id, "%x-%llx", w->index, (unsigned long long)++w->counter);
-    r.method = method_of(evhttp_request_get_command(ev));
+    request_id(r.id, (unsigned)w->index, ++w->counter);
+    r.method = method_of(m->method);
     fill_host(&r);
     fill_client(w, &r);
 
-    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(ev);
-    const char *raw = uri ? evhttp_uri_get_path(uri) : NULL;
-    size_t plen = 0;
-    char *path = raw ? evhttp_uridecode(raw, 0, &plen) : NULL;
-    if (!path || plen != strlen(path) || path[0] != '/') {
-        free(path);
-        r.path = xstrdup("/");
+    const char *q = NULL;
+    if (m->error) {
+        strcpy(r.path, "/");
+        if (m->target[0])
+            decode_path(m->target, r.path, &q);
+        r.close = true;
+        reply_fail(&r, m->error, "%s", m->error_msg);
+    } else if (!decode_path(m->target, r.path, &q)) {
+        strcpy(r.path, "/");
         reply_fail(&r, ERR_INVALID, "the request path is malformed");
-        free(r.path);
-        return;
-    }
-    while (plen > 1 && path[plen - 1] == '/')
-        path[--plen] = '\0';
-    r.path = path;
-    const char *q = uri ? evhttp_uri_get_query(uri) : NULL;
-    if (over_limits(w, &r)) {
-        /* answered */
-    } else if (q && evhttp_parse_query_str(q, &r.query) != 0) {
+    } else if (q && *q && evhttp_parse_query_str(q, &r.query) != 0) {
         reply_fail(&r, ERR_INVALID, "the query string is malformed");
     } else if (r.method == M_OTHER || r.method == M_OPTIONS) {
         reply_header(&r, "Allow", "GET, HEAD, POST, PUT, PATCH, DELETE");
@@ -339,14 +351,13 @@ static void on_request(struct evhttp_request *ev, void *arg)
         }
     }
     evhttp_clear_headers(&r.query);
-    free(r.path);
 }
 
 static void on_drain_tick(evutil_socket_t fd, short what, void *arg)
 {
     struct worker *w = arg;
     (void)fd, (void)what;
-    if (w->inflight <= 0 || time_mono_us() > w->drain_deadline) {
+    if (conn_pool_count(w->pool) == 0 || time_mono_us() > w->drain_deadline) {
         event_base_loopbreak(w->base);
         return;
     }
@@ -358,9 +369,9 @@ static void on_worker_stop(evutil_socket_t fd, short what, void *arg)
 {
     struct worker *w = arg;
     (void)fd, (void)what;
-    if (w->listener) {
+    if (w->listener)
         evconnlistener_disable(w->listener);
-    }
+    conn_pool_drain(w->pool);
     w->drain_deadline = time_mono_us() + 5000000;
     on_drain_tick(-1, 0, w);
 }
@@ -377,33 +388,36 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
+                      int salen, void *arg)
+{
+    struct worker *w = arg;
+    (void)l;
+    conn_pool_accept(w->pool, fd, sa, (socklen_t)salen);
+}
+
 static int worker_setup(struct http_server *s, struct worker *w, int index, struct err *e)
 {
     w->srv = s;
     w->index = index;
-    /* Changelists batch the epoll updates libevent makes around every response. */
+    /* Changelists batch the epoll updates made while handling one batch of events. */
     struct event_config *ecfg = event_config_new();
     if (ecfg)
         event_config_set_flag(ecfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
     w->base = ecfg ? event_base_new_with_config(ecfg) : NULL;
     if (ecfg)
         event_config_free(ecfg);
-    w->http = w->base ? evhttp_new(w->base) : NULL;
-    if (!w->http)
+    if (!w->base)
         return err_set(e, ERR_INTERNAL, "cannot create an event loop");
-    evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST |
-                                            EVHTTP_REQ_PUT | EVHTTP_REQ_PATCH |
-                                            EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
-    evhttp_set_max_body_size(w->http, (ev_ssize_t)s->opts.max_body * 4);
-    evhttp_set_max_headers_size(w->http, (ev_ssize_t)s->opts.max_headers * 4);
-    evhttp_set_timeout(w->http, s->opts.timeout_s);
-    evhttp_set_default_content_type(w->http, "text/plain; charset=utf-8");
-    evhttp_set_gencb(w->http, on_request, w);
-    evhttp_set_bevcb(w->http, new_bufferevent, NULL);
+    struct conn_limits lim = {.max_headers = s->opts.max_headers, .max_body = s->opts.max_body,
+                              .timeout_s = s->opts.timeout_s};
+    w->pool = conn_pool_new(w->base, &lim, on_request, w);
+    buf_init(&w->out_headers, 64 << 10);
+    w->path = xmalloc(s->opts.max_headers + 1);
     w->alog = access_log_new(w->base);
-    w->listener =
-        evconnlistener_new(w->base, NULL, NULL, LEV_OPT_CLOSE_ON_EXEC, 0, s->fds[index]);
-    if (!w->listener || !evhttp_bind_listener(w->http, w->listener))
+    w->listener = evconnlistener_new(w->base, on_accept, w, LEV_OPT_CLOSE_ON_EXEC, 0,
+                                     s->fds[index]);
+    if (!w->listener)
         return err_set(e, ERR_INTERNAL, "cannot accept on the listening socket");
     w->stop_ev = event_new(w->base, -1, 0, on_worker_stop, w);
     w->drain_ev = evtimer_new(w->base, on_drain_tick, w);
@@ -449,10 +463,11 @@ void http_server_free(struct http_server *s)
         return;
     for (int i = 0; s->workers && i < s->opts.threads; i++) {
         struct worker *w = &s->workers[i];
-        if (w->http)
-            evhttp_free(w->http); /* frees the bound listener too */
-        else if (w->listener)
+        if (w->listener)
             evconnlistener_free(w->listener);
+        conn_pool_free(w->pool);
+        buf_free(&w->out_headers);
+        free(w->path);
         access_log_free(w->alog);
         if (w->stop_ev)
             event_free(w->stop_ev);

@@ -1,8 +1,8 @@
 /*
  * snapshot — lifecycle of snapshots and the per-page registry. See snapshot.h.
  *
- * Large bodies are also written once to a sealed memfd and handed to libevent as
- * file segments, so the network sends them with sendfile(2) like a static server.
+ * Large bodies are also written once to a sealed memfd, so the network sends them
+ * with sendfile(2) like a static server.
  *
  * Locking: the registry's mutex guards every page state and the host map; a
  * build runs outside it (flag `building` tells others to wait on `built`).
@@ -17,7 +17,6 @@
 #include "render/view.h"
 #include "store/pages.h"
 #include "store/public.h"
-#include <event2/buffer.h>
 #include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -58,15 +57,15 @@ static int gzip_bytes(const char *p, size_t len, char **out, size_t *outlen)
     return 0;
 }
 
-/* LEN bytes at P in a sealed memfd as a libevent file segment, or NULL when LEN is
- * below SNAP_SENDFILE_MIN or the kernel says no (then the bytes go by reference). */
-static struct evbuffer_file_segment *file_segment(const char *p, size_t len)
+/* LEN bytes at P in a sealed memfd, or -1 when LEN is below SNAP_SENDFILE_MIN or
+ * the kernel says no (then the bytes are sent from memory). */
+static int memfd_copy(const char *p, size_t len)
 {
     if (len < SNAP_SENDFILE_MIN)
-        return NULL;
+        return -1;
     int fd = memfd_create("pharos-snapshot", MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (fd < 0)
-        return NULL;
+        return -1;
     size_t off = 0;
     while (off < len) {
         ssize_t n = write(fd, p + off, len - off);
@@ -74,12 +73,10 @@ static struct evbuffer_file_segment *file_segment(const char *p, size_t len)
             break;
         off += (size_t)n;
     }
-    struct evbuffer_file_segment *seg = NULL;
     if (off == len && fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW) == 0)
-        seg = evbuffer_file_segment_new(fd, 0, (ev_off_t)len, EVBUF_FS_CLOSE_ON_FREE);
-    if (!seg)
-        close(fd);
-    return seg;
+        return fd;
+    close(fd);
+    return -1;
 }
 
 /* A strong ETag: a quoted base64url BLAKE2b-128 of the bytes, with SUFFIX inside. */
@@ -103,17 +100,16 @@ void snap_entry_fill(struct snap_entry *e, const char *path, const char *ctype, 
     etag_of(body, len, "", e->etag);
     if (gzip_bytes(body, len, &e->gz, &e->gzlen) == 0)
         etag_of(body, len, "-gz", e->etag_gz);
-    e->seg = file_segment(e->body, e->len);
-    if (e->gz)
-        e->gzseg = file_segment(e->gz, e->gzlen);
+    e->fd = memfd_copy(e->body, e->len);
+    e->gzfd = e->gz ? memfd_copy(e->gz, e->gzlen) : -1;
 }
 
 static void entry_free(struct snap_entry *e)
 {
-    if (e->seg)
-        evbuffer_file_segment_free(e->seg);
-    if (e->gzseg)
-        evbuffer_file_segment_free(e->gzseg);
+    if (e->fd >= 0)
+        close(e->fd);
+    if (e->gzfd >= 0)
+        close(e->gzfd);
     free(e->path);
     free(e->body);
     free(e->gz);
@@ -236,7 +232,7 @@ struct page_state {
     int64_t id;
     uint64_t wanted, built;
     bool building;
-    int64_t last_wanted; /* time_now() of the last request for the page (builder hint) */
+    _Atomic int64_t last_wanted; /* time_now() of the last request for it (builder hint) */
     struct snapshot *cur;
 };
 
@@ -252,6 +248,7 @@ struct snapshot_registry {
     int64_t default_page;
     bool hosts_dirty, pending, stop, started;
     pthread_t thread;
+    _Atomic uint64_t epoch; /* bumped by every change of a page or of the host map */
 };
 
 struct snapshot_registry *snapshot_registry_new(const struct snap_renderer *r, const char *db_url)
@@ -285,6 +282,7 @@ void snapshot_mark_dirty(struct snapshot_registry *g, int64_t page_id)
     pthread_mutex_lock(&g->mu);
     page_state(g, page_id)->wanted++;
     g->hosts_dirty = true;
+    atomic_fetch_add(&g->epoch, 1);
     g->pending = true;
     pthread_cond_signal(&g->wake);
     pthread_mutex_unlock(&g->mu);
@@ -332,11 +330,20 @@ static bool is_fresh(const struct page_state *p, int64_t now)
     return p->cur && p->built == p->wanted && now < p->cur->valid_until;
 }
 
+/* Notes that PAGE was just asked for (cheap when it already was this second). */
+static void touch(struct page_state *p, int64_t now)
+{
+    if (atomic_load_explicit(&p->last_wanted, memory_order_relaxed) != now)
+        atomic_store_explicit(&p->last_wanted, now, memory_order_relaxed);
+}
+
 /* Makes the snapshot of PAGE_ID (or, when HOST is not NULL, of HOST's page) current,
  * building it on DB or waiting for the build in progress, and returns it, with a
- * reference when REF. NULL with E filled on failure. One lock round trip when fresh. */
-static struct snapshot *ensure(struct snapshot_registry *g, struct db *db, int64_t page_id,
-                               const char *host, bool ref, struct err *e)
+ * reference when REF (then *STATE, when not NULL, gets the page's state). NULL with E
+ * filled on failure. One lock round trip when fresh. */
+static struct snapshot *ensure_state(struct snapshot_registry *g, struct db *db,
+                                     int64_t page_id, const char *host, bool ref,
+                                     struct page_state **state, struct err *e)
 {
     struct snapshot *s = NULL;
     pthread_mutex_lock(&g->mu);
@@ -345,8 +352,10 @@ static struct snapshot *ensure(struct snapshot_registry *g, struct db *db, int64
         return NULL;
     }
     struct page_state *p = page_state(g, page_id);
+    if (state)
+        *state = p;
     if (ref)
-        p->last_wanted = time_now();
+        touch(p, time_now());
     for (;;) {
         int64_t now = time_now();
         if (is_fresh(p, now)) {
@@ -378,9 +387,82 @@ static struct snapshot *ensure(struct snapshot_registry *g, struct db *db, int64
         struct snapshot *old = p->cur;
         p->cur = ns;
         p->built = target;
+        atomic_fetch_add(&g->epoch, 1);
         snapshot_release(old);
     }
     pthread_mutex_unlock(&g->mu);
+    return s;
+}
+
+static struct snapshot *ensure(struct snapshot_registry *g, struct db *db, int64_t page_id,
+                               const char *host, bool ref, struct err *e)
+{
+    return ensure_state(g, db, page_id, host, ref, NULL, e);
+}
+
+/* ---- per-thread cache ------------------------------------------------------ */
+
+enum { CACHE_HOSTS = 4 };
+
+struct snapshot_cache {
+    struct cached {
+        struct snapshot_registry *g;
+        uint64_t epoch;      /* g->epoch when S was current */
+        struct snapshot *s;  /* one reference, or NULL */
+        struct page_state *p;
+        char host[256];
+    } e[CACHE_HOSTS];
+    unsigned next; /* the slot to reuse next */
+};
+
+struct snapshot_cache *snapshot_cache_new(void)
+{
+    return xcalloc(1, sizeof(struct snapshot_cache));
+}
+
+void snapshot_cache_free(struct snapshot_cache *c)
+{
+    if (!c)
+        return;
+    for (int i = 0; i < CACHE_HOSTS; i++)
+        snapshot_release(c->e[i].s);
+    free(c);
+}
+
+struct snapshot *snapshot_acquire_cached(struct snapshot_registry *g, struct snapshot_cache *c,
+                                         struct db *db, const char *host, struct err *e)
+{
+    host = host ? host : "";
+    if (strlen(host) >= sizeof c->e[0].host)
+        return snapshot_acquire_host(g, db, host, e);
+    /* Read before anything else: a change after this makes the next request miss. */
+    uint64_t epoch = atomic_load_explicit(&g->epoch, memory_order_acquire);
+    int64_t now = time_now();
+    struct cached *slot = NULL;
+    for (int i = 0; i < CACHE_HOSTS; i++) {
+        struct cached *k = &c->e[i];
+        if (k->g != g || strcmp(k->host, host) != 0)
+            continue;
+        if (k->s && k->epoch == epoch && now < k->s->valid_until) {
+            touch(k->p, now);
+            snapshot_ref(k->s);
+            return k->s;
+        }
+        slot = k;
+        break;
+    }
+    struct page_state *p = NULL;
+    struct snapshot *s = ensure_state(g, db, 0, host, true, &p, e);
+    if (!s)
+        return NULL;
+    if (!slot) {
+        slot = &c->e[c->next];
+        c->next = (c->next + 1) % CACHE_HOSTS;
+    }
+    snapshot_release(slot->s);
+    snapshot_ref(s);
+    *slot = (struct cached){.g = g, .epoch = epoch, .s = s, .p = p};
+    snprintf(slot->host, sizeof slot->host, "%s", host);
     return s;
 }
 
@@ -434,7 +516,9 @@ static void *builder_main(void *arg)
             /* Only pages people are reading are built ahead: a page nobody asked for in
              * the last WARM_SECONDS is built by its next request instead. */
             if ((g->pages[i]->cur && is_fresh(g->pages[i], now)) ||
-                (g->pages[i]->cur && now - g->pages[i]->last_wanted > WARM_SECONDS))
+                (g->pages[i]->cur &&
+                 now - atomic_load_explicit(&g->pages[i]->last_wanted, memory_order_relaxed) >
+                     WARM_SECONDS))
                 continue;
             pthread_mutex_unlock(&g->mu);
             ensure(g, db, id, NULL, false, &e);

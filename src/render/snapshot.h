@@ -43,8 +43,6 @@ enum {
     SNAP_SENDFILE_MIN = 32 << 10, /* bodies this large are also kept in a memfd for sendfile */
 };
 
-struct evbuffer_file_segment;
-
 struct snap_entry {
     char *path;          /* "/", "/history?page=2", "/incidents/7", "/api/v2/status.json" … */
     const char *ctype;   /* Content-Type */
@@ -54,10 +52,10 @@ struct snap_entry {
     size_t gzlen;
     char etag[SNAP_ETAG_SIZE];    /* strong ETag of body, quoted */
     char etag_gz[SNAP_ETAG_SIZE]; /* of the gzip copy */
-    /* The body and gzip copy as libevent file segments (sent with sendfile, no copy
-     * through user space) when at least SNAP_SENDFILE_MIN bytes, else NULL. libevent
-     * counts their references: a response holding one outlives the snapshot safely. */
-    struct evbuffer_file_segment *seg, *gzseg;
+    /* The body and gzip copy also in sealed memfds (sent with sendfile(2), no copy
+     * through user space) when at least SNAP_SENDFILE_MIN bytes, else -1. They live
+     * as long as the snapshot: a response holds a reference until it is sent. */
+    int fd, gzfd;
 };
 
 /* How a snapshot renders: for the server, or for `pharos export` (relative links,
@@ -115,6 +113,20 @@ struct snapshot *snapshot_acquire(struct snapshot_registry *g, struct db *db, in
  * page; ERR_NOT_FOUND when there is no page at all). */
 struct snapshot *snapshot_acquire_host(struct snapshot_registry *g, struct db *db,
                                        const char *host, struct err *e);
+
+/*
+ * A thread's memory of the snapshots it served last, one per host, so that a
+ * request for an unchanged page takes no lock: the registry counts every change
+ * (an atomic epoch) and a remembered snapshot is used while the count has not
+ * moved and its day has not ended. Owned by one thread; holds a reference on
+ * each snapshot it remembers until snapshot_cache_free().
+ */
+struct snapshot_cache;
+struct snapshot_cache *snapshot_cache_new(void);
+void snapshot_cache_free(struct snapshot_cache *c);
+/* snapshot_acquire_host() through C. */
+struct snapshot *snapshot_acquire_cached(struct snapshot_registry *g, struct snapshot_cache *c,
+                                         struct db *db, const char *host, struct err *e);
 
 
 /*

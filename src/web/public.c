@@ -4,9 +4,8 @@
  * Statuspage-compatible JSON under /api/v2/, all served from the page's snapshot
  * (render/snapshot.h) and never from the database while the snapshot is current.
  *
- * Each answer: the entry's bytes added to the output by reference (the
- * snapshot's reference is dropped when libevent is done with them) or, for large
- * bodies, as a file segment sent with sendfile(2), a strong
+ * Each answer: the entry's bytes sent straight from the snapshot (whose reference
+ * is dropped once they are sent; large bodies go with sendfile(2)), a strong
  * ETag (If-None-Match answers 304), "Cache-Control: no-cache" so browsers
  * revalidate (a change must show on the next request), and the gzip copy when
  * the client accepts gzip ("Vary: Accept-Encoding"). Errors of HTML routes are
@@ -15,9 +14,9 @@
 #include "web/web.h"
 #include "app/app.h"
 #include "core/xalloc.h"
+#include "http/conn.h"
 #include "http/reply.h"
 #include "render/snapshot.h"
-#include <event2/buffer.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +30,9 @@ struct snapshot *web_public_snapshot(struct req *r, struct err *e)
     struct app_thread *t = r->tctx;
     if (!registry)
         return err_set(e, ERR_UNAVAILABLE, "the public page is not available"), NULL;
-    return snapshot_acquire_host(registry, t->db, r->host, e);
+    if (!t->snaps)
+        t->snaps = snapshot_cache_new();
+    return snapshot_acquire_cached(registry, t->snaps, t->db, r->host, e);
 }
 
 /* True when Accept-Encoding lists gzip without q=0. */
@@ -61,10 +62,8 @@ static bool etag_listed(struct req *r, const struct snap_entry *en)
            strcmp(inm, "*") == 0;
 }
 
-static void on_sent(const void *data, size_t len, void *arg)
+static void on_sent(void *arg)
 {
-    (void)data;
-    (void)len;
     snapshot_release(arg);
 }
 
@@ -84,20 +83,10 @@ static void send_entry(struct req *r, struct snapshot *s, const struct snap_entr
     }
     if (gz)
         reply_header(r, "Content-Encoding", "gzip");
-    struct evbuffer *b = evbuffer_new();
-    if (!b)
-        abort();
-    struct evbuffer_file_segment *seg = gz ? en->gzseg : en->seg;
-    if (seg) { /* sendfile; libevent holds the segment, the snapshot may go */
-        if (evbuffer_add_file_segment(b, seg, 0, -1) != 0)
-            abort();
-        snapshot_release(s);
-    } else if (evbuffer_add_reference(b, gz ? en->gz : en->body, gz ? en->gzlen : en->len,
-                                      on_sent, s) != 0) {
-        abort();
-    }
-    reply_evbuffer(r, 200, en->ctype, b);
-    evbuffer_free(b);
+    /* the bytes stay in the snapshot, which stays alive until they are sent */
+    struct conn_body b = {.data = gz ? en->gz : en->body, .len = gz ? en->gzlen : en->len,
+                          .fd = gz ? en->gzfd : en->fd, .release = on_sent, .arg = s};
+    reply_body(r, 200, en->ctype, &b);
 }
 
 /* Serves the snapshot entry at KEY of the request's page. */

@@ -47,7 +47,7 @@ static bool signature_ok(struct req *r, json_t *form, const char *token)
         return false;
     size_t n;
     struct kv *kv = form_pairs(form, &n);
-    char *url = xasprintf("%s%s", t->app->cfg->base_url, evhttp_request_get_uri(r->ev));
+    char *url = xasprintf("%s%s", t->app->cfg->base_url, req_target(r));
     char *want = sign_twilio(token, url, kv, n);
     bool ok = secret_equal(given, want);
     free(want);

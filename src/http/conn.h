@@ -1,0 +1,108 @@
+/*
+ * conn — HTTP/1.1 connections of one worker: bytes in, requests out, responses
+ * back, keep-alive, pipelining, limits and timeouts. The parsing is Node's
+ * http-parser (Debian's libhttp-parser); this file owns the sockets.
+ *
+ * Why not evhttp: a request through evhttp cost about twice the CPU of nginx
+ * serving the same bytes (a request object and header lists allocated per
+ * request, an ioctl and a read per input, epoll changes around every response).
+ * Here a keep-alive request costs one recv(2) and one writev(2): the request
+ * line and headers are parsed in place in the connection's buffer, the response
+ * head is formatted into the output in one piece, and the output is written at
+ * once; only a response the socket cannot take whole waits for EV_WRITE.
+ *
+ * A pool is the set of connections of one worker (one event_base, one thread).
+ * Each complete request is handed to the pool's callback, which must answer it
+ * with conn_respond() before returning (handlers are synchronous). Requests that
+ * break a limit or the protocol reach the callback too, with `error` set, so that
+ * the server answers them with its usual JSON error; the connection then closes.
+ *
+ * Timeouts are swept once a second: a connection idle or stuck reading or
+ * writing for more than timeout_s seconds is closed, and so is one whose header
+ * block has not arrived whole within timeout_s seconds (slowloris). After a response with
+ * "Connection: close" the socket is shut down for writing and the rest of the
+ * request is read and dropped (for at most 2 s) before it is closed, so the
+ * client reads the response rather than a reset.
+ */
+#ifndef PHAROS_CONN_H
+#define PHAROS_CONN_H
+#include <event2/event.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+#include "core/err.h"
+
+struct conn;
+struct conn_pool;
+struct evbuffer;
+
+struct http_header {
+    const char *name, *value; /* NUL-terminated; value without surrounding blanks */
+};
+
+/* One parsed request, valid until the callback returns. */
+struct http_msg {
+    const char *method;  /* "GET", … (http-parser's name) */
+    int major, minor;    /* HTTP version */
+    char *target;        /* the request target as received, NUL-terminated (writable) */
+    const struct http_header *headers;
+    int nheaders;
+    char *body;          /* NUL-terminated; "" when there is none */
+    size_t body_len;
+    size_t head_len;     /* where the header block's last field ends (about its size) */
+    /* Set when the request broke a limit or the protocol: answer with this error;
+     * the connection closes after the response. METHOD and TARGET may be "". */
+    enum err_code error;
+    char error_msg[160];
+};
+
+struct conn_limits {
+    size_t max_headers; /* request line + headers */
+    size_t max_body;
+    int timeout_s;
+};
+
+typedef void (*conn_request_fn)(struct conn *c, struct http_msg *m, void *arg);
+
+struct conn_pool *conn_pool_new(struct event_base *base, const struct conn_limits *lim,
+                                conn_request_fn cb, void *arg);
+/* Closes every connection and frees the pool. NULL is a no-op. */
+void conn_pool_free(struct conn_pool *p);
+/* Takes over FD, a newly accepted socket from peer SA. */
+void conn_pool_accept(struct conn_pool *p, int fd, const struct sockaddr *sa, socklen_t salen);
+/* Stops keep-alive: idle connections close now, busy ones after their response. */
+void conn_pool_drain(struct conn_pool *p);
+/* Connections still open. */
+size_t conn_pool_count(const struct conn_pool *p);
+
+/* The peer's address ("127.0.0.1", "::1"). */
+const char *conn_peer(const struct conn *c);
+
+/*
+ * Sends the response to the current request: the status line, Date, the
+ * header lines HEADERS (HLEN bytes, each ending in CRLF), Content-Length
+ * CONTENT_LENGTH (none for 1xx, 204 and 304), Connection when needed, and
+ * then the contents of BODY (moved out; may be NULL, e.g. for HEAD). CLOSE asks
+ * for the connection to close after it.
+ */
+void conn_respond(struct conn *c, int status, const char *reason, const char *headers,
+                  size_t hlen, size_t content_length, struct evbuffer *body, bool close);
+
+/* A body that is already somewhere: LEN bytes at DATA, which are also at offset 0
+ * of file FD when FD >= 0 (then sent with sendfile(2), no copy through user
+ * space). RELEASE(ARG), when set, is called once the bytes are no longer needed. */
+struct conn_body {
+    const char *data;
+    size_t len;
+    int fd;
+    void (*release)(void *arg);
+    void *arg;
+};
+
+/* As conn_respond, with B as the body (or only its length when !SEND_BODY: HEAD).
+ * The head and body usually leave in one writev(2), or one send(2) with MSG_MORE
+ * and one sendfile(2), with no copy and no allocation. */
+void conn_respond_body(struct conn *c, int status, const char *reason, const char *headers,
+                       size_t hlen, const struct conn_body *b, bool send_body, bool close);
+
+#endif

@@ -1,0 +1,77 @@
+/*
+ * conn_internal — the state of a connection and of a pool, shared by conn.c
+ * (reading and parsing) and conn_write.c (responses). Nothing else includes it.
+ */
+#ifndef PHAROS_CONN_INTERNAL_H
+#define PHAROS_CONN_INTERNAL_H
+#include "http/conn.h"
+#include <arpa/inet.h>
+#include <http_parser.h>
+#include <stdint.h>
+#include <sys/queue.h>
+#include <time.h>
+
+enum {
+    MAX_HEADERS = 100,     /* header lines per request */
+    READ_CHUNK = 16 << 10, /* free space wanted before each recv */
+    LINGER_S = 2,          /* reading and dropping after "Connection: close" */
+};
+
+struct span {
+    uint32_t off, len;
+};
+
+struct hdr_span {
+    struct span name, value;
+};
+
+struct conn {
+    TAILQ_ENTRY(conn) link;
+    struct conn_pool *pool;
+    int fd;
+    struct event *rev, *wev;
+    bool rev_on, wev_on;
+    http_parser parser;
+
+    char *buf;
+    size_t len, cap, parsed;
+
+    /* the request being parsed */
+    struct span url;
+    struct hdr_span hdr[MAX_HEADERS];
+    int nhdr;
+    bool last_was_value, headers_done, msg_ready, keepalive;
+    size_t keep_end; /* bytes of buf the header block needs */
+    char *body;
+    size_t body_len, body_cap;
+    enum err_code err;
+    char err_msg[160];
+
+    /* the response */
+    struct evbuffer *out;
+    bool responded, out_pending, close_after, lingering, dead;
+    uint64_t last_active; /* pool tick of the last progress */
+    uint64_t msg_begin;   /* pool tick when the request being parsed began */
+    char peer[INET6_ADDRSTRLEN];
+};
+
+TAILQ_HEAD(conn_list, conn);
+
+struct conn_pool {
+    struct event_base *base;
+    struct conn_limits lim;
+    conn_request_fn cb;
+    void *arg;
+    struct conn_list conns;
+    size_t count;
+    struct event *sweep;
+    uint64_t tick; /* seconds since the pool started, advanced by the sweep */
+    bool draining;
+    time_t date_sec;
+    char date[64]; /* "Date: Thu, 26 Nov 2026 10:00:00 GMT\r\n" for date_sec */
+};
+
+/* Writes pending output; notes whether some is left and whether the peer is gone. */
+void conn_flush(struct conn *c);
+
+#endif
