@@ -231,7 +231,7 @@ static void conn_free(struct conn *c)
 {
     struct conn_pool *p = c->pool;
     TAILQ_REMOVE(&p->conns, c, link);
-    p->count--;
+    atomic_fetch_sub_explicit(&p->count, 1, memory_order_relaxed);
     event_free(c->rev);
     event_free(c->wev);
     close(c->fd);
@@ -512,7 +512,7 @@ void conn_pool_accept(struct conn_pool *p, int fd, const struct sockaddr *sa, so
         inet_ntop(sa->sa_family, addr, c->peer, sizeof c->peer);
     }
     TAILQ_INSERT_TAIL(&p->conns, c, link);
-    p->count++;
+    atomic_fetch_add_explicit(&p->count, 1, memory_order_relaxed);
     event_add(c->rev, NULL);
     c->rev_on = true;
 }
@@ -530,7 +530,7 @@ void conn_pool_drain(struct conn_pool *p)
 
 size_t conn_pool_count(const struct conn_pool *p)
 {
-    return p->count;
+    return atomic_load_explicit(&p->count, memory_order_relaxed);
 }
 
 const char *conn_peer(const struct conn *c)

@@ -72,7 +72,7 @@ void conn_pool_free(struct conn_pool *p);
 void conn_pool_accept(struct conn_pool *p, int fd, const struct sockaddr *sa, socklen_t salen);
 /* Stops keep-alive: idle connections close now, busy ones after their response. */
 void conn_pool_drain(struct conn_pool *p);
-/* Connections still open. */
+/* Connections still open (any thread may ask). */
 size_t conn_pool_count(const struct conn_pool *p);
 
 /* The peer's address ("127.0.0.1", "::1"). */

@@ -7,6 +7,7 @@
 #include "http/conn.h"
 #include <arpa/inet.h>
 #include <http_parser.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <sys/queue.h>
 #include <time.h>
@@ -63,7 +64,7 @@ struct conn_pool {
     conn_request_fn cb;
     void *arg;
     struct conn_list conns;
-    size_t count;
+    _Atomic size_t count; /* read by other workers (conn_pool_count) */
     struct event *sweep;
     uint64_t tick; /* seconds since the pool started, advanced by the sweep */
     bool draining;

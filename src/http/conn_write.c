@@ -12,6 +12,7 @@
 #include "core/xalloc.h"
 #include <errno.h>
 #include <event2/buffer.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sendfile.h>
@@ -100,6 +101,21 @@ static size_t format_head(struct conn *c, int status, const char *reason, const 
     return (size_t)(p - out);
 }
 
+/*
+ * After a response has been handed to the kernel whole, lets the thread it woke
+ * (the client, or a proxy on this machine) run now rather than after the rest of
+ * this loop's batch. When nothing else waits for the CPU, sched_yield(2) returns
+ * at once. Measured with wrk on the same 2 cores (bench/20_public_page.sh), it took
+ * the p99 of a cached page from about 7.5 ms to about 1 ms at equal throughput:
+ * without it the workers ran long batches and the clients were preempted, while
+ * nginx, preempted by its clients after nearly every response, answered each in turn.
+ */
+static void yield_to_reader(struct conn *c)
+{
+    if (!c->out_pending && !c->dead)
+        sched_yield();
+}
+
 /* Starts answering: false if already answered. Settles whether to close after. */
 static bool begin_response(struct conn *c, bool *close)
 {
@@ -137,6 +153,7 @@ void conn_respond(struct conn *c, int status, const char *reason, const char *he
     if (body)
         evbuffer_add_buffer(c->out, body);
     conn_flush(c);
+    yield_to_reader(c);
 }
 
 static void release_ref(const void *data, size_t len, void *arg)
@@ -231,4 +248,5 @@ void conn_respond_body(struct conn *c, int status, const char *reason, const cha
     if (sent)
         c->last_active = c->pool->tick;
     c->out_pending = evbuffer_get_length(c->out) > 0;
+    yield_to_reader(c);
 }

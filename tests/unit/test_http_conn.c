@@ -1344,12 +1344,34 @@ static void idle_connection_times_out(void **state)
     assert_int_equal(conn_pool_count(f->pool), 0);
 }
 
+/* A header block trickling in (slowloris) is cut off after the timeout, although its
+ * bytes keep coming and the connection is never idle. */
+static void trickling_header_block_is_cut_off(void **state)
+{
+    struct fx *f = *state;
+    pool_new(f, MAX_HDR, MAX_BODY, 1);
+    struct client *cl = cli_open(f);
+    exchange(f, cl, "GET /slow HTTP/1.1\r\n");
+    struct timespec t0, t;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    do {
+        exchange(f, cl, "X: y\r\n");
+        usleep(200000);
+        run(f);
+        clock_gettime(CLOCK_MONOTONIC, &t);
+    } while (conn_pool_count(f->pool) > 0 && t.tv_sec - t0.tv_sec < 8);
+    assert_int_equal(conn_pool_count(f->pool), 0);
+    assert_true(t.tv_sec - t0.tv_sec <= 4);
+    assert_int_equal(f->nrec, 0);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(get_keep_alive_then_second_request),
+        T(trickling_header_block_is_cut_off),
         T(pipelined_requests_answered_in_order),
         T(request_one_byte_at_a_time),
         T(content_length_body),
