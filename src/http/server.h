@@ -1,6 +1,7 @@
 /*
- * server — the HTTP server: N worker threads, each with its own event_base and
- * evhttp accepting on one shared listening socket (SPEC §3 server.threads).
+ * server — the HTTP server: N worker threads (SPEC §3 server.threads), each with
+ * its own event_base, connection pool (http/conn.h) and SO_REUSEPORT listening
+ * socket on the one address.
  *
  * Lifecycle: http_server_new() binds (so "address in use" is reported before
  * anything starts), http_server_run() starts the workers and blocks until

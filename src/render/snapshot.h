@@ -52,7 +52,7 @@ struct snap_entry {
     size_t gzlen;
     char etag[SNAP_ETAG_SIZE];    /* strong ETag of body, quoted */
     char etag_gz[SNAP_ETAG_SIZE]; /* of the gzip copy */
-    /* The body and gzip copy also in sealed memfds (sent with sendfile(2), no copy
+    /* The body and gzip copy also in private files (sent with sendfile(2), no copy
      * through user space) when at least SNAP_SENDFILE_MIN bytes, else -1. They live
      * as long as the snapshot: a response holds a reference until it is sent. */
     int fd, gzfd;
@@ -63,6 +63,7 @@ struct snap_entry {
 struct snap_renderer {
     struct tmpl_set *tmpls; /* templates/ (not owned) */
     const char *base_url;   /* public URL without trailing '/' (not owned) */
+    const char *spool_dir;  /* for large bodies' sendfile copies (unlinked files), or NULL */
     bool export;
 };
 
