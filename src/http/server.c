@@ -2,12 +2,14 @@
  * server — worker threads and the per-request entry point. See server.h.
  *
  * Each worker owns an event_base, a pool of connections (http/conn.h) and its
- * own listening socket, all
- * bound to the same address with SO_REUSEPORT: the kernel spreads new
- * connections evenly over the workers. (With one shared socket, whichever
- * worker woke first accepted a whole burst of connections and the other idled:
- * measured 2:1 imbalances and half the throughput.) Before the group binds, a
- * probe bind without SO_REUSEPORT makes sure nobody else holds the address.
+ * own listening socket, all bound to the same address with SO_REUSEPORT: the
+ * kernel spreads new connections over the workers. (With one shared socket,
+ * whichever worker woke first accepted a whole burst of connections and the
+ * other idled: measured 2:1 imbalances and half the throughput.) The kernel's
+ * spread is random, though: a worker that accepts a connection while another
+ * has two fewer hands it over (a queue and an event on the other's loop), so
+ * the loads stay even. Before the group binds, a probe bind without
+ * SO_REUSEPORT makes sure nobody else holds the address.
  * A request is turned into a `struct req` and given to the router; handlers
  * are synchronous. Requests over a limit, or not HTTP, reach here with the
  * error conn.c found and get the usual JSON (or HTML) error.
@@ -19,6 +21,7 @@
  */
 #include "http/server.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "core/buf.h"
@@ -36,6 +39,7 @@
 #include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +47,14 @@
 #include <sys/queue.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+enum { HANDOFF_MAX = 64 }; /* connections waiting to move to a worker */
+
+struct handoff {
+    int fd;
+    struct sockaddr_storage sa;
+    socklen_t salen;
+};
 
 struct worker {
     struct http_server *srv;
@@ -57,6 +69,15 @@ struct worker {
     uint64_t counter;
     int64_t drain_deadline;
     struct buf out_headers; /* each response's header lines, reused */
+    /* Connections handed over by other workers (see balance()); under hmu. */
+    pthread_mutex_t hmu;
+    struct handoff queue[HANDOFF_MAX];
+    int nqueue;
+    _Atomic int queued;     /* nqueue, readable without the lock */
+    _Atomic bool stopping;
+    struct event *handoff_ev;
+    struct metric *m_conns;  /* pharos_http_connections{worker="N"} */
+    struct event *gauge_ev;  /* sets it once a second */
     char *path;             /* each request's decoded path, reused (max_headers + 1 bytes) */
 };
 
@@ -353,6 +374,8 @@ static void on_request(struct conn *c, struct http_msg *m, void *arg)
     evhttp_clear_headers(&r.query);
 }
 
+static void on_handoff(evutil_socket_t unused, short what, void *arg);
+
 static void on_drain_tick(evutil_socket_t fd, short what, void *arg)
 {
     struct worker *w = arg;
@@ -369,8 +392,10 @@ static void on_worker_stop(evutil_socket_t fd, short what, void *arg)
 {
     struct worker *w = arg;
     (void)fd, (void)what;
+    atomic_store(&w->stopping, true);
     if (w->listener)
         evconnlistener_disable(w->listener);
+    on_handoff(-1, 0, w); /* connections already handed over are served, then drained */
     conn_pool_drain(w->pool);
     w->drain_deadline = time_mono_us() + 5000000;
     on_drain_tick(-1, 0, w);
@@ -388,11 +413,84 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
+/* Connections a worker has or is about to take over. */
+static size_t load(struct worker *w)
+{
+    return conn_pool_count(w->pool) +
+           (size_t)atomic_load_explicit(&w->queued, memory_order_relaxed);
+}
+
+/* The worker that should take a connection W accepted: W itself, unless another has
+ * at least two fewer. (SO_REUSEPORT spreads connections at random: 64 of them land
+ * 26/38 as often as not, and the busier worker's clients wait longer.) */
+static struct worker *balance(struct worker *w)
+{
+    struct http_server *s = w->srv;
+    struct worker *best = w;
+    size_t mine = load(w), least = mine;
+    for (int i = 0; i < s->opts.threads; i++) {
+        struct worker *o = &s->workers[i];
+        if (o == w || atomic_load(&o->stopping))
+            continue;
+        size_t l = load(o);
+        if (l + 2 <= mine && l < least) {
+            best = o;
+            least = l;
+        }
+    }
+    return best;
+}
+
+/* Queues FD for TO's loop; false when its queue is full. */
+static bool hand_over(struct worker *to, int fd, const struct sockaddr *sa, socklen_t salen)
+{
+    pthread_mutex_lock(&to->hmu);
+    bool ok = to->nqueue < HANDOFF_MAX && salen <= sizeof to->queue[0].sa;
+    if (ok) {
+        struct handoff *h = &to->queue[to->nqueue++];
+        h->fd = fd;
+        memcpy(&h->sa, sa, salen);
+        h->salen = salen;
+        atomic_fetch_add(&to->queued, 1);
+    }
+    pthread_mutex_unlock(&to->hmu);
+    if (ok)
+        event_active(to->handoff_ev, 0, 0);
+    return ok;
+}
+
+/* Takes over the connections other workers handed to W. */
+static void on_handoff(evutil_socket_t unused, short what, void *arg)
+{
+    struct worker *w = arg;
+    (void)unused, (void)what;
+    struct handoff q[HANDOFF_MAX];
+    pthread_mutex_lock(&w->hmu);
+    int n = w->nqueue;
+    memcpy(q, w->queue, (size_t)n * sizeof q[0]);
+    w->nqueue = 0;
+    pthread_mutex_unlock(&w->hmu);
+    for (int i = 0; i < n; i++) {
+        conn_pool_accept(w->pool, q[i].fd, (struct sockaddr *)&q[i].sa, q[i].salen);
+        atomic_fetch_sub(&w->queued, 1);
+    }
+}
+
+static void on_gauge(evutil_socket_t unused, short what, void *arg)
+{
+    struct worker *w = arg;
+    (void)unused, (void)what;
+    metrics_set(w->m_conns, (int64_t)conn_pool_count(w->pool));
+}
+
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
                       int salen, void *arg)
 {
     struct worker *w = arg;
     (void)l;
+    struct worker *to = balance(w);
+    if (to != w && hand_over(to, fd, sa, (socklen_t)salen))
+        return;
     conn_pool_accept(w->pool, fd, sa, (socklen_t)salen);
 }
 
@@ -421,6 +519,15 @@ static int worker_setup(struct http_server *s, struct worker *w, int index, stru
         return err_set(e, ERR_INTERNAL, "cannot accept on the listening socket");
     w->stop_ev = event_new(w->base, -1, 0, on_worker_stop, w);
     w->drain_ev = evtimer_new(w->base, on_drain_tick, w);
+    pthread_mutex_init(&w->hmu, NULL);
+    w->handoff_ev = event_new(w->base, -1, 0, on_handoff, w);
+    char label[32];
+    snprintf(label, sizeof label, "worker=\"%d\"", index);
+    w->m_conns = metrics_gauge("pharos_http_connections",
+                               "Open HTTP connections, by worker thread", label);
+    w->gauge_ev = event_new(w->base, -1, EV_PERSIST, on_gauge, w);
+    struct timeval sec = {1, 0};
+    event_add(w->gauge_ev, &sec);
     return 0;
 }
 
@@ -465,6 +572,14 @@ void http_server_free(struct http_server *s)
         struct worker *w = &s->workers[i];
         if (w->listener)
             evconnlistener_free(w->listener);
+        for (int k = 0; k < w->nqueue; k++) /* handed over as the server stopped */
+            close(w->queue[k].fd);
+        if (w->gauge_ev)
+            event_free(w->gauge_ev);
+        if (w->handoff_ev) {
+            event_free(w->handoff_ev);
+            pthread_mutex_destroy(&w->hmu);
+        }
         conn_pool_free(w->pool);
         buf_free(&w->out_headers);
         free(w->path);

@@ -1,5 +1,6 @@
 // The server's basic contract: health, request ids, security headers, 404/405, shutdown.
 import { test, before, after } from 'node:test';
+import net from 'node:net';
 import assert from 'node:assert/strict';
 import { startServer, request, cli, tempDir } from './lib/harness.mjs';
 
@@ -82,4 +83,26 @@ test('connections are spread over the worker threads', async () => {
     seen.add(r.headers['x-request-id'].split('-')[0]);
   }));
   assert.deepEqual([...seen].sort(), ['0', '1']);
+});
+
+test('open connections stay even across the workers (pharos_http_connections)', async () => {
+  // The kernel spreads connections at random; a worker with two more than another
+  // hands new ones over, so 40 kept-alive connections end up 20/20 (±1).
+  const socks = await Promise.all(Array.from({ length: 40 }, () => new Promise((resolve, reject) => {
+    const sock = net.connect(server.port, '127.0.0.1', () =>
+      sock.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'));
+    sock.once('data', () => resolve(sock));
+    sock.once('error', reject);
+  })));
+  try {
+    await new Promise((r) => setTimeout(r, 1500)); // the gauges are set once a second
+    const r = await request(server, 'GET', '/metrics');
+    const counts = [...r.text.matchAll(/^pharos_http_connections\{worker="(\d+)"\} (\d+)$/gm)]
+      .map((m) => Number(m[2]));
+    assert.equal(counts.length, 2, r.text);
+    assert.ok(counts[0] + counts[1] >= 40, `all 40 are counted: ${counts}`);
+    assert.ok(Math.abs(counts[0] - counts[1]) <= 2, `even: ${counts}`);
+  } finally {
+    for (const s of socks) s.destroy();
+  }
 });
