@@ -68,7 +68,8 @@ struct conn_pool {
     struct event *sweep;
     uint64_t tick; /* seconds since the pool started, advanced by the sweep */
     bool draining;
-    unsigned since_yield; /* responses since the last sched_yield (conn_write.c) */
+    unsigned since_yield;     /* responses since the last yield check (conn_write.c) */
+    size_t bytes_since_yield; /* … and their bytes */
     time_t date_sec;
     char date[64]; /* "Date: Thu, 26 Nov 2026 10:00:00 GMT\r\n" for date_sec */
 };

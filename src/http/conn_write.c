@@ -102,24 +102,31 @@ static size_t format_head(struct conn *c, int status, const char *reason, const 
 }
 
 /*
- * Every YIELD_EVERY responses handed to the kernel whole, lets the threads they
- * woke (clients, or a proxy on this machine) run now rather than after the rest
- * of this loop's batch. When nothing else waits for the CPU, sched_yield(2)
- * returns at once. Measured with wrk on the same 2 cores (bench/20_public_page.sh):
- * without it the workers ran long batches while the clients waited, and the p99 of
- * the cached page was ~7.5 ms against nginx's ~4 ms (nginx, preempted by its
- * clients after nearly every response, answers each in turn); yielding after every
- * response brought it to ~1 ms but cost 10-25% of the throughput in context
- * switches; every 16th keeps the ~1 ms and the throughput (8 to 32 measured alike).
+ * Every YIELD_EVERY small responses handed to the kernel whole, lets the threads
+ * they woke (clients, or a proxy on this machine) run now rather than after the
+ * rest of this loop's batch. When nothing else waits for the CPU, sched_yield(2)
+ * returns at once. Measured with wrk on the same 2 cores (bench/20_public_page.sh),
+ * for the 5 KB gzip page: without it the workers ran long batches while the
+ * clients waited, and the p99 was ~7.5 ms against nginx's ~4 ms (nginx, preempted
+ * by its clients after nearly every response, answers each in turn); a yield
+ * after every response brought it to ~1 ms but cost 10-25% of the throughput in
+ * context switches; every 16th keeps both. When those 16 responses carried more
+ * than YIELD_MAX_BYTES (the 138 KB page), the clients are kept busy copying anyway
+ * and yielding to them only delays the next responses: p99 16 ms instead of 12 ms
+ * at 256 connections, so then it does not yield.
  */
-enum { YIELD_EVERY = 16 };
+enum { YIELD_EVERY = 16, YIELD_MAX_BYTES = 512 << 10 };
 
-static void yield_to_reader(struct conn *c)
+static void yield_to_reader(struct conn *c, size_t bytes)
 {
-    if (!c->out_pending && !c->dead && ++c->pool->since_yield >= YIELD_EVERY) {
-        c->pool->since_yield = 0;
+    struct conn_pool *p = c->pool;
+    p->bytes_since_yield += bytes;
+    if (c->out_pending || c->dead || ++p->since_yield < YIELD_EVERY)
+        return;
+    if (p->bytes_since_yield <= YIELD_MAX_BYTES)
         sched_yield();
-    }
+    p->since_yield = 0;
+    p->bytes_since_yield = 0;
 }
 
 /* Starts answering: false if already answered. Settles whether to close after. */
@@ -159,7 +166,7 @@ void conn_respond(struct conn *c, int status, const char *reason, const char *he
     if (body)
         evbuffer_add_buffer(c->out, body);
     conn_flush(c);
-    yield_to_reader(c);
+    yield_to_reader(c, content_length);
 }
 
 static void release_ref(const void *data, size_t len, void *arg)
@@ -254,5 +261,5 @@ void conn_respond_body(struct conn *c, int status, const char *reason, const cha
     if (sent)
         c->last_active = c->pool->tick;
     c->out_pending = evbuffer_get_length(c->out) > 0;
-    yield_to_reader(c);
+    yield_to_reader(c, b->len);
 }

@@ -87,7 +87,9 @@ test('connections are spread over the worker threads', async () => {
 
 test('open connections stay even across the workers (pharos_http_connections)', async () => {
   // The kernel spreads connections at random; a worker with two more than another
-  // hands new ones over, so 40 kept-alive connections end up 20/20 (±1).
+  // hands new ones over, so 40 kept-alive connections end up 20/20 (±1). A server of
+  // its own: connections left by other tests would close meanwhile and skew it.
+  const server = await startServer();
   const socks = await Promise.all(Array.from({ length: 40 }, () => new Promise((resolve, reject) => {
     const sock = net.connect(server.port, '127.0.0.1', () =>
       sock.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n'));
@@ -104,5 +106,7 @@ test('open connections stay even across the workers (pharos_http_connections)', 
     assert.ok(Math.abs(counts[0] - counts[1]) <= 2, `even: ${counts}`);
   } finally {
     for (const s of socks) s.destroy();
+    await server.stop();
+    server.cleanup();
   }
 });
