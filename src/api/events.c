@@ -19,17 +19,5 @@ void api_events_list(struct req *r, api_events_list_fn list)
 void api_events_post_update(struct req *r, const struct api_resource *res,
                             api_events_update_fn post)
 {
-    struct app_ctx c;
-    struct err e = {0};
-    json_t *in = NULL, *out = NULL;
-    int64_t id;
-    if (api_begin(r, &c) != 0 || !(id = api_id(r, 0, res->name)))
-        return;
-    if (req_json_body(r, false, &in, &e) != 0) {
-        reply_error(r, &e);
-        return;
-    }
-    int rc = post(&c, id, in, &out, &e);
-    json_decref(in);
-    api_finish(r, rc, 201, api_wrap(rc, res->name, out), &e);
+    api_resource_apply(r, res->name, post, 201);
 }

@@ -9,8 +9,7 @@
 
 typedef int (*api_events_list_fn)(struct app_ctx *c, const struct paging *pg,
                                   const char *state, json_t **out, struct err *e);
-typedef int (*api_events_update_fn)(struct app_ctx *c, int64_t id, json_t *in, json_t **out,
-                                    struct err *e);
+typedef api_apply_fn api_events_update_fn;
 
 /* GET list (?limit=, ?cursor=, ?state=): 200 with LIST's reply. */
 void api_events_list(struct req *r, api_events_list_fn list);

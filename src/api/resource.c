@@ -32,21 +32,26 @@ void api_resource_get(struct req *r, const struct api_resource *res)
     api_finish(r, rc, 200, api_wrap(rc, res->name, out), &e);
 }
 
-void api_resource_update(struct req *r, const struct api_resource *res)
+void api_resource_apply(struct req *r, const char *name, api_apply_fn apply, int status)
 {
     struct app_ctx c;
     struct err e = {0};
     json_t *in = NULL, *out = NULL;
     int64_t id;
-    if (api_begin(r, &c) != 0 || !(id = api_id(r, 0, res->name)))
+    if (api_begin(r, &c) != 0 || !(id = api_id(r, 0, name)))
         return;
     if (req_json_body(r, false, &in, &e) != 0) {
         reply_error(r, &e);
         return;
     }
-    int rc = res->update(&c, id, in, &out, &e);
+    int rc = apply(&c, id, in, &out, &e);
     json_decref(in);
-    api_finish(r, rc, 200, api_wrap(rc, res->name, out), &e);
+    api_finish(r, rc, status, api_wrap(rc, name, out), &e);
+}
+
+void api_resource_update(struct req *r, const struct api_resource *res)
+{
+    api_resource_apply(r, res->name, res->update, 200);
 }
 
 void api_resource_delete(struct req *r, const struct api_resource *res)

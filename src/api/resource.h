@@ -28,6 +28,12 @@ void api_resource_create(struct req *r, const struct api_resource *res);
 void api_resource_get(struct req *r, const struct api_resource *res);
 /* PATCH …/things/{id}: 200 {"thing":…}. */
 void api_resource_update(struct req *r, const struct api_resource *res);
+
+/* The body of both: the id of capture 0 and the JSON body given to APPLY, answered
+ * with STATUS and {NAME: OUT}. Also POST …/{id}/updates (api/events.c). */
+typedef int (*api_apply_fn)(struct app_ctx *c, int64_t id, json_t *in, json_t **out,
+                            struct err *e);
+void api_resource_apply(struct req *r, const char *name, api_apply_fn apply, int status);
 /* DELETE …/things/{id}: 204. */
 void api_resource_delete(struct req *r, const struct api_resource *res);
 

@@ -2,10 +2,9 @@
  * access_log — buffered request log lines. See access_log.h.
  */
 #include "http/access_log.h"
+#include "core/fmt.h"
 #include "core/xalloc.h"
-#include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -96,33 +95,10 @@ static void line_end(struct access_log *l, char *end)
     l->len += (size_t)(end - start);
 }
 
-void access_log_line(struct access_log *l, const char *fmt, ...)
-{
-    char *p = line_start(l);
-    size_t room = LINE_MAX_LEN - (size_t)(p - (l->buf + l->len)) - 1;
-    va_list ap;
-    va_start(ap, fmt);
-    int m = vsnprintf(p, room, fmt, ap);
-    va_end(ap);
-    line_end(l, p + (m < 0 ? 0 : (size_t)m < room ? (size_t)m : room - 1));
-}
-
 static char *put_text(char *p, const char *s, size_t max)
 {
     for (size_t i = 0; s[i] && i < max; i++) /* control bytes would forge lines */
         *p++ = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
-    return p;
-}
-
-static char *put_dec(char *p, uint64_t v, int min_digits)
-{
-    char tmp[24];
-    int n = 0;
-    do
-        tmp[n++] = (char)('0' + v % 10);
-    while ((v /= 10) != 0 || n < min_digits);
-    while (n)
-        *p++ = tmp[--n];
     return p;
 }
 
@@ -136,13 +112,13 @@ void access_log_request(struct access_log *l, const char *id, const char *method
     *p++ = ' ';
     p = put_text(p, path, LINE_MAX_LEN - 200);
     *p++ = ' ';
-    p = put_dec(p, (uint64_t)(status < 0 ? 0 : status), 1);
+    p = fmt_dec(p, (uint64_t)(status < 0 ? 0 : status), 1);
     *p++ = ' ';
-    p = put_dec(p, bytes, 1);
+    p = fmt_dec(p, bytes, 1);
     *p++ = ' ';
-    p = put_dec(p, (uint64_t)(us < 0 ? 0 : us) / 1000, 1);
+    p = fmt_dec(p, (uint64_t)(us < 0 ? 0 : us) / 1000, 1);
     *p++ = '.';
-    p = put_dec(p, (uint64_t)(us < 0 ? 0 : us) % 1000, 3);
+    p = fmt_dec(p, (uint64_t)(us < 0 ? 0 : us) % 1000, 3);
     memcpy(p, "ms", 2);
     line_end(l, p + 2);
 }

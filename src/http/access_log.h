@@ -20,9 +20,6 @@ struct access_log;
 struct access_log *access_log_new(struct event_base *base);
 /* Flushes and frees; NULL is a no-op. */
 void access_log_free(struct access_log *l);
-/* Appends one line (a newline is added). */
-void access_log_line(struct access_log *l, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 /* Appends the line of one answered request: "ID METHOD PATH STATUS BYTES 1.234ms"
  * (control bytes in PATH become '?'). Formats without printf: it runs per request. */
 void access_log_request(struct access_log *l, const char *id, const char *method,

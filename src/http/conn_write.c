@@ -9,6 +9,7 @@
  * reference, and is written when the socket is writable again (conn.c).
  */
 #include "http/conn_internal.h"
+#include "core/fmt.h"
 #include "core/xalloc.h"
 #include <errno.h>
 #include <event2/buffer.h>
@@ -51,19 +52,6 @@ static const char *date_line(struct conn_pool *p)
     return p->date;
 }
 
-/* Appends the decimal digits of V to P; returns the end. */
-static char *put_uint(char *p, size_t v)
-{
-    char tmp[24];
-    int n = 0;
-    do
-        tmp[n++] = (char)('0' + v % 10);
-    while ((v /= 10) != 0);
-    while (n)
-        *p++ = tmp[--n];
-    return p;
-}
-
 static char *put_str(char *p, const char *s)
 {
     size_t n = strlen(s);
@@ -81,7 +69,7 @@ static size_t format_head(struct conn *c, int status, const char *reason, const 
     char *p = out;
     bool v10 = c->parser.http_major == 1 && c->parser.http_minor == 0;
     p = put_str(p, v10 ? "HTTP/1.0 " : "HTTP/1.1 ");
-    p = put_uint(p, (size_t)(status % 1000));
+    p = fmt_dec(p, (uint64_t)(status % 1000), 1);
     *p++ = ' ';
     p = put_str(p, strlen(reason) < 64 ? reason : "");
     p = put_str(p, "\r\n");
@@ -90,7 +78,7 @@ static size_t format_head(struct conn *c, int status, const char *reason, const 
     p += hlen;
     if (status >= 200 && status != 204 && status != 304) {
         p = put_str(p, "Content-Length: ");
-        p = put_uint(p, content_length);
+        p = fmt_dec(p, content_length, 1);
         p = put_str(p, "\r\n");
     }
     if (close)

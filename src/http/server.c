@@ -20,6 +20,7 @@
  * written (checked every 10 ms, at most 5 s).
  */
 #include "http/server.h"
+#include "core/fmt.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/timeutil.h"
@@ -72,8 +73,7 @@ struct worker {
     /* Connections handed over by other workers (see balance()); under hmu. */
     pthread_mutex_t hmu;
     struct handoff queue[HANDOFF_MAX];
-    int nqueue;
-    _Atomic int queued;     /* nqueue, readable without the lock */
+    _Atomic int nqueue;     /* written under hmu, read without it by balance() */
     _Atomic bool stopping;
     struct event *handoff_ev;
     struct metric *m_conns;  /* pharos_http_connections{worker="N"} */
@@ -319,21 +319,9 @@ static bool decode_path(const char *target, char *out, const char **query)
 /* "%x-%llx" of the worker and its request counter, without printf. */
 static void request_id(char *out, unsigned worker, uint64_t n)
 {
-    static const char hex[] = "0123456789abcdef";
-    char tmp[20];
-    int k = 0;
-    do
-        tmp[k++] = hex[worker & 15];
-    while ((worker >>= 4) != 0);
-    while (k)
-        *out++ = tmp[--k];
+    out = fmt_hex(out, worker);
     *out++ = '-';
-    do
-        tmp[k++] = hex[n & 15];
-    while ((n >>= 4) != 0);
-    while (k)
-        *out++ = tmp[--k];
-    *out = '\0';
+    *fmt_hex(out, n) = '\0';
 }
 
 static void on_request(struct conn *c, struct http_msg *m, void *arg)
@@ -417,7 +405,7 @@ static void *worker_main(void *arg)
 static size_t load(struct worker *w)
 {
     return conn_pool_count(w->pool) +
-           (size_t)atomic_load_explicit(&w->queued, memory_order_relaxed);
+           (size_t)atomic_load_explicit(&w->nqueue, memory_order_relaxed);
 }
 
 /* The worker that should take a connection W accepted: W itself, unless another has
@@ -447,11 +435,11 @@ static bool hand_over(struct worker *to, int fd, const struct sockaddr *sa, sock
     pthread_mutex_lock(&to->hmu);
     bool ok = to->nqueue < HANDOFF_MAX && salen <= sizeof to->queue[0].sa;
     if (ok) {
-        struct handoff *h = &to->queue[to->nqueue++];
+        struct handoff *h = &to->queue[to->nqueue];
         h->fd = fd;
         memcpy(&h->sa, sa, salen);
         h->salen = salen;
-        atomic_fetch_add(&to->queued, 1);
+        to->nqueue++;
     }
     pthread_mutex_unlock(&to->hmu);
     if (ok)
@@ -470,10 +458,8 @@ static void on_handoff(evutil_socket_t unused, short what, void *arg)
     memcpy(q, w->queue, (size_t)n * sizeof q[0]);
     w->nqueue = 0;
     pthread_mutex_unlock(&w->hmu);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < n; i++)
         conn_pool_accept(w->pool, q[i].fd, (struct sockaddr *)&q[i].sa, q[i].salen);
-        atomic_fetch_sub(&w->queued, 1);
-    }
 }
 
 static void on_gauge(evutil_socket_t unused, short what, void *arg)
