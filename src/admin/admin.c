@@ -80,6 +80,7 @@ static const struct {
     {"removed", "Member removed."},
     {"role", "Role changed."},
     {"withdrawn", "Invitation withdrawn."},
+    {"invited", "Invitation e-mailed. The link in it is valid for 7 days."},
     {"expired", "Your session has expired. Please sign in again."},
     {"signedout", "You have been signed out."},
     {"connected", "Twitter account connected."},

@@ -166,7 +166,7 @@ static void password_post(struct req *r)
     struct err e = {0};
     if (admin_begin(r, &a, PERM_READ) != 0) return;
     if (app_password_change(a.c.db, &a.s, form_str(a.form, "current_password"),
-                            form_str(a.form, "password"), &e) != 0) {
+                            form_str(a.form, "password"), r->client, &e) != 0) {
         json_t *m = json_object();
         int status = admin_form_errors(m, NULL, password_fields, &e);
         admin_render(&a, status, "account.html", "Your account", "account", m);
@@ -210,7 +210,7 @@ static void invite_post(struct req *r)
     if (app_invite_get(t->db, r->params[0], &inv, &e) != 0) {
         reply_error(r, &e);
     } else if (app_invite_accept(t->app, t->db, r->params[0], form_str(form, "name"),
-                                 form_str(form, "password"), &uid, &pid, &e) != 0 ||
+                                 form_str(form, "password"), r->client, &uid, &pid, &e) != 0 ||
                app_session_create(t->app, t->db, uid, pid, &cookie, &e) != 0) {
         public_refused(r, "invite.html", "Join the team", form, json_pack("{s:O}", "invite", inv),
                        &e);

@@ -14,6 +14,7 @@
 #include "store/sessions.h"
 #include "store/team.h"
 #include "store/users.h"
+#include <assert.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,29 +119,39 @@ static const char *dummy_hash(void)
     return no_user_hash ? no_user_hash : "";
 }
 
+int app_password_attempt(struct db *db, const char *email, const char *client, const char *hash,
+                         const char *password, struct err *e)
+{
+    char by_user[300], by_addr[100];
+    assert(db_in_transaction(db) == false);
+    snprintf(by_user, sizeof by_user, "login-user:%s", email);
+    snprintf(by_addr, sizeof by_addr, "login-ip:%s", client ? client : "");
+    if (app_rate_check(db, by_user, LOGIN_PER_ACCOUNT, LOGIN_WINDOW_S, NULL, e) != 0 ||
+        app_rate_check(db, by_addr, LOGIN_PER_ADDRESS, LOGIN_WINDOW_S, NULL, e) != 0)
+        return -1;
+    if (secret_password_verify(hash ? hash : dummy_hash(), password ? password : "") && hash)
+        return app_rate_clear(db, by_user, e) == 0 ? 1 : -1;
+    struct err ignored = {0};
+    app_rate_hit(db, by_user, LOGIN_PER_ACCOUNT, LOGIN_WINDOW_S, NULL, &ignored);
+    app_rate_hit(db, by_addr, LOGIN_PER_ADDRESS, LOGIN_WINDOW_S, NULL, &ignored);
+    return 0;
+}
+
 int app_login(struct app *app, struct db *db, int64_t page_id, const char *email,
               const char *password, const char *client, char **cookie, struct err *e)
 {
-    char norm[256], by_user[300], by_addr[100];
+    char norm[256];
     json_t *user = NULL;
     int rc = -1;
     if (!email || !*email || !password || !*password)
         return err_set(e, ERR_INVALID, "enter your e-mail address and password");
     if (app_email_normalise(email, norm, sizeof norm, e) != 0) return -1;
-    snprintf(by_user, sizeof by_user, "login-user:%s", norm);
-    snprintf(by_addr, sizeof by_addr, "login-ip:%s", client ? client : "");
-    if (app_rate_check(db, by_user, LOGIN_PER_ACCOUNT, LOGIN_WINDOW_S, NULL, e) != 0 ||
-        app_rate_check(db, by_addr, LOGIN_PER_ADDRESS, LOGIN_WINDOW_S, NULL, e) != 0)
-        return -1;
     user = store_user_auth_by_email(db, norm, e);
     if (!user && e->code != ERR_OK) return -1;
     const char *hash = user ? json_string_value(json_object_get(user, "password_hash")) : NULL;
-    bool ok = secret_password_verify(hash ? hash : dummy_hash(), password) && hash;
-    if (!ok) {
-        struct err ignored = {0};
-        app_rate_hit(db, by_user, LOGIN_PER_ACCOUNT, LOGIN_WINDOW_S, NULL, &ignored);
-        app_rate_hit(db, by_addr, LOGIN_PER_ADDRESS, LOGIN_WINDOW_S, NULL, &ignored);
-        err_set(e, ERR_UNAUTHORIZED, "wrong e-mail address or password");
+    int ok = app_password_attempt(db, norm, client, hash, password, e);
+    if (ok <= 0) {
+        if (ok == 0) err_set(e, ERR_UNAUTHORIZED, "wrong e-mail address or password");
         goto out;
     }
     int64_t uid = json_integer_value(json_object_get(user, "id"));
@@ -155,9 +166,7 @@ int app_login(struct app *app, struct db *db, int64_t page_id, const char *email
             goto out;
         }
     }
-    if (app_rate_clear(db, by_user, e) != 0 ||
-        app_session_create(app, db, uid, page_id, cookie, e) != 0)
-        goto out;
+    if (app_session_create(app, db, uid, page_id, cookie, e) != 0) goto out;
     rc = 0;
 out:
     json_decref(user);
@@ -273,15 +282,16 @@ int app_logout_everywhere(struct db *db, const struct app_session *s, struct err
 }
 
 int app_password_change(struct db *db, const struct app_session *s, const char *current,
-                        const char *password, struct err *e)
+                        const char *password, const char *client, struct err *e)
 {
     json_t *user = store_user_auth_by_id(db, s->user_id, e);
     char *hash = NULL;
     int rc = -1;
     if (!user) return e->code == ERR_OK ? err_set(e, ERR_UNAUTHORIZED, "please sign in") : -1;
     const char *old = json_string_value(json_object_get(user, "password_hash"));
-    if (!old || !secret_password_verify(old, current ? current : "")) {
-        err_set(e, ERR_INVALID, "current_password is wrong");
+    int ok = app_password_attempt(db, s->email, client, old, current, e);
+    if (ok <= 0) {
+        if (ok == 0) err_set(e, ERR_INVALID, "current_password is wrong");
         goto out;
     }
     if (app_password_check(password ? password : "", e) != 0) goto out;

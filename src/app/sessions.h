@@ -9,9 +9,12 @@
  * (default 30 min), whichever comes first. Each session has its own CSRF token
  * that every state-changing console form must carry.
  *
- * Failed sign-ins are limited per account (LOGIN_PER_ACCOUNT) and per client
- * address (LOGIN_PER_ADDRESS) in windows of LOGIN_WINDOW_S seconds: past the
- * limit every attempt, right or wrong, is a 429 until the window ends.
+ * Failed password checks are limited per account (LOGIN_PER_ACCOUNT) and per
+ * client address (LOGIN_PER_ADDRESS) in windows of LOGIN_WINDOW_S seconds: past
+ * the limit every attempt, right or wrong, is a 429 until the window ends. Every
+ * path that checks a password (sign-in, accepting an invitation with an existing
+ * account, changing the password) goes through app_password_attempt(), so the
+ * limits are one budget, not one per form.
  */
 #ifndef PHAROS_APP_SESSIONS_H
 #define PHAROS_APP_SESSIONS_H
@@ -51,6 +54,18 @@ int app_login(struct app *app, struct db *db, int64_t page_id, const char *email
               const char *password, const char *client, char **cookie, struct err *e);
 
 /*
+ * Checks PASSWORD for the account of (normalised) EMAIL, whose stored Argon2id hash is
+ * HASH (NULL when there is no such account: a fixed hash is verified instead, so the
+ * answer takes as long), for client address CLIENT (may be NULL), under the limits
+ * above. Must be called outside a transaction (the count of a failure is committed
+ * at once). Returns 1 when right (the account's failures are forgotten), 0 when
+ * wrong (counted against the account and the address; E untouched: the caller says
+ * what was wrong), -1 with a 429 past the limits or another error in E.
+ */
+int app_password_attempt(struct db *db, const char *email, const char *client, const char *hash,
+                         const char *password, struct err *e);
+
+/*
  * Finds the live session of cookie value COOKIE (may be NULL) and fills *S.
  * 401 when there is none or it has expired (an expired one is deleted). Records
  * the use (for the idle expiry) at most every minute.
@@ -67,9 +82,10 @@ int app_logout(struct db *db, const struct app_session *s, struct err *e);
 /* Ends every session of S's user, S included ("sign out everywhere"). */
 int app_logout_everywhere(struct db *db, const struct app_session *s, struct err *e);
 
-/* Changes S's user's password after checking CURRENT; ends their other sessions. */
+/* Changes S's user's password after checking CURRENT (app_password_attempt, from client
+ * address CLIENT); ends their other sessions. */
 int app_password_change(struct db *db, const struct app_session *s, const char *current,
-                        const char *password, struct err *e);
+                        const char *password, const char *client, struct err *e);
 
 /* {"pages":[{"id","slug","title","role","current"}…]}: the pages S's user belongs to. */
 int app_session_pages(struct db *db, const struct app_session *s, json_t **out, struct err *e);

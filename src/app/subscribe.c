@@ -50,7 +50,7 @@ int app_subscribe_queue_confirmation(struct app_ctx *c, int64_t id, struct err *
 {
     int64_t now = time_now();
     if (store_subscribe_confirm_sent(c->db, id, NULL, now, e) != 0 ||
-        store_subscriber_message_add(c->db, c->page_id, id, now, e) < 0)
+        store_message_add(c->db, c->page_id, STORE_MSG_CONFIRMATION, id, now, e) < 0)
         return -1;
     return 0;
 }

@@ -9,7 +9,7 @@
  *    services); a pending, stopped or unsubscribed one is sent a new
  *    confirmation; an active one is sent nothing (the answer is the same, so the
  *    form tells nobody who is subscribed). The confirmation is queued in the
- *    outbox (subscriber_messages) in the same transaction and sent by the
+ *    outbox (messages) in the same transaction and sent by the
  *    dispatcher; its text holds nothing the visitor typed but the address.
  *  - app_subscribe_confirm / app_subscribe_sms_verify: activate, and give the
  *    management token that leads to the preferences page.

@@ -3,43 +3,25 @@
  */
 #include "app/subscribe_token.h"
 #include <inttypes.h>
-#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static void mac(const unsigned char key[SECRET_KEY_BYTES], const char *msg,
-                unsigned char out[crypto_auth_hmacsha256_BYTES])
-{
-    crypto_auth_hmacsha256_state st;
-    crypto_auth_hmacsha256_init(&st, key, SECRET_KEY_BYTES);
-    crypto_auth_hmacsha256_update(&st, (const unsigned char *)msg, strlen(msg));
-    crypto_auth_hmacsha256_final(&st, out);
-}
-
-static void mac_b64(const unsigned char key[SECRET_KEY_BYTES], const char *msg, char *out,
-                    size_t size)
-{
-    unsigned char h[crypto_auth_hmacsha256_BYTES];
-    mac(key, msg, h);
-    sodium_bin2base64(out, size, h, 16, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-}
-
-void subscribe_token_manage(const unsigned char key[SECRET_KEY_BYTES], int64_t page_id,
-                            int64_t id, char out[SUBSCRIBE_TOKEN_MAX])
+void subscribe_token_manage(const unsigned char key[SECRET_KEY_BYTES], int64_t page_id, int64_t id,
+                            char out[SUBSCRIBE_TOKEN_MAX])
 {
     char msg[96], m[32];
     snprintf(msg, sizeof msg, "manage:%" PRId64 ":%" PRId64, page_id, id);
-    mac_b64(key, msg, m, sizeof m);
+    secret_mac_b64(key, msg, m, sizeof m);
     snprintf(out, SUBSCRIBE_TOKEN_MAX, "m%" PRId64 "-%s", id, m);
 }
 
-void subscribe_token_confirm(const unsigned char key[SECRET_KEY_BYTES], int64_t page_id,
-                             int64_t id, int64_t expires, char out[SUBSCRIBE_TOKEN_MAX])
+void subscribe_token_confirm(const unsigned char key[SECRET_KEY_BYTES], int64_t page_id, int64_t id,
+                             int64_t expires, char out[SUBSCRIBE_TOKEN_MAX])
 {
     char msg[96], m[32];
     snprintf(msg, sizeof msg, "confirm:%" PRId64 ":%" PRId64 ":%" PRId64, page_id, id, expires);
-    mac_b64(key, msg, m, sizeof m);
+    secret_mac_b64(key, msg, m, sizeof m);
     snprintf(out, SUBSCRIBE_TOKEN_MAX, "c%" PRId64 "-%" PRId64 "-%s", id, expires, m);
 }
 
@@ -47,11 +29,9 @@ void subscribe_token_confirm(const unsigned char key[SECRET_KEY_BYTES], int64_t 
 static int64_t number(const char **p)
 {
     char *end;
-    if (**p < '1' || **p > '9')
-        return 0;
+    if (**p < '1' || **p > '9') return 0;
     long long v = strtoll(*p, &end, 10);
-    if (*end != '-' || end - *p > 18)
-        return 0;
+    if (*end != '-' || end - *p > 18) return 0;
     *p = end + 1;
     return v;
 }
@@ -63,8 +43,7 @@ char subscribe_token_parse(const char *token, int64_t *id, int64_t *expires)
     const char *p = token + 1;
     *id = number(&p);
     *expires = 0;
-    if (!*id || (token[0] == 'c' && !(*expires = number(&p))))
-        return 0;
+    if (!*id || (token[0] == 'c' && !(*expires = number(&p)))) return 0;
     return token[0];
 }
 
@@ -72,9 +51,9 @@ void subscribe_sms_code(const unsigned char key[SECRET_KEY_BYTES], int64_t page_
                         int64_t sent_at, char out[7])
 {
     char msg[96];
-    unsigned char h[crypto_auth_hmacsha256_BYTES];
+    unsigned char h[SECRET_MAC_BYTES];
     snprintf(msg, sizeof msg, "code:%" PRId64 ":%" PRId64 ":%" PRId64, page_id, id, sent_at);
-    mac(key, msg, h);
+    secret_mac(key, msg, h);
     uint32_t v = ((uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3]);
     snprintf(out, 7, "%06u", (unsigned)(v % 1000000u));
 }
@@ -84,7 +63,7 @@ void subscribe_csrf_new(const unsigned char key[SECRET_KEY_BYTES], int64_t now,
 {
     char msg[64], m[32];
     snprintf(msg, sizeof msg, "csrf:%" PRId64, now);
-    mac_b64(key, msg, m, sizeof m);
+    secret_mac_b64(key, msg, m, sizeof m);
     snprintf(out, SUBSCRIBE_TOKEN_MAX, "%" PRId64 ".%s", now, m);
 }
 
@@ -92,8 +71,7 @@ bool subscribe_csrf_ok(const unsigned char key[SECRET_KEY_BYTES], const char *to
 {
     char *end, want[SUBSCRIBE_TOKEN_MAX];
     long long t = strtoll(token, &end, 10);
-    if (*end != '.' || t > now || t < now - 86400)
-        return false;
+    if (*end != '.' || t > now || t < now - 86400) return false;
     subscribe_csrf_new(key, t, want);
     return secret_equal(token, want);
 }

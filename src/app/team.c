@@ -2,13 +2,18 @@
  * app/team — members and invitations. See team.h.
  */
 #include "app/team.h"
+#include "app/sessions.h"
 #include "app/users.h"
 #include "core/secret.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
+#include "store/outbox.h"
 #include "store/sessions.h"
 #include "store/team.h"
 #include "store/users.h"
+#include <inttypes.h>
+#include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,15 +39,29 @@ static int role_allowed(struct app_ctx *c, const char *role, enum role *r, struc
     return *r == ROLE_OWNER ? app_require(c, PERM_OWNERS, e) : 0;
 }
 
-int app_invite_create(struct app_ctx *c, const char *email, const char *role, char **token,
+void app_invite_token(const unsigned char key[SECRET_KEY_BYTES], int64_t page_id, int64_t id,
+                      int64_t expires, char out[INVITE_TOKEN_MAX])
+{
+    char msg[96], mac[32];
+    snprintf(msg, sizeof msg, "invite:%" PRId64 ":%" PRId64 ":%" PRId64, page_id, id, expires);
+    secret_mac_b64(key, msg, mac, sizeof mac);
+    snprintf(out, INVITE_TOKEN_MAX, "inv_%" PRId64 "-%s", id, mac);
+}
+
+int app_invite_create(struct app_ctx *c, const char *email, const char *role, int64_t *id,
                       struct err *e)
 {
-    char norm[256], hash[TOKEN_HASH_HEX];
+    char norm[256], hash[TOKEN_HASH_HEX], tok[INVITE_TOKEN_MAX], placeholder[TOKEN_HASH_HEX];
     enum role r;
     if (app_require(c, PERM_TEAM, e) != 0 ||
         app_email_normalise(email ? email : "", norm, sizeof norm, e) != 0 ||
         role_allowed(c, role, &r, e) != 0)
         return -1;
+    if (!c->app->cfg->smtp_url)
+        return err_set(e, ERR_CONFLICT,
+                       "email: invitations are e-mailed to the invited address, and e-mail is "
+                       "not configured (set email.smtp_url); without e-mail the operator adds "
+                       "members with `pharos user add`");
     int64_t uid = 0;
     char cur[16];
     int found = store_user_id_by_email(c->db, norm, &uid, e);
@@ -50,22 +69,30 @@ int app_invite_create(struct app_ctx *c, const char *email, const char *role, ch
     int member = found ? store_membership_role(c->db, uid, c->page_id, cur, sizeof cur, e) : 0;
     if (member < 0) return -1;
     if (member) return err_set(e, ERR_CONFLICT, "email: %s is already a member of this page", norm);
-    char *tok = secret_token_new("inv_");
-    secret_token_hash(tok, hash);
-    if (db_begin(c->db, e) != 0) goto fail;
-    int64_t id = store_invitation_insert(c->db, c->page_id, norm, role_name(r), hash,
-                                         c->actor.kind == ACTOR_USER ? c->actor.id : 0,
-                                         time_now() + INVITE_TTL_S, e);
-    if (id < 0 || app_audit(c, "team.invite", id, norm, e) != 0) {
-        db_rollback(c->db);
-        goto fail;
+    /* the token needs the id: a random placeholder holds the unique column until then */
+    char *rnd = secret_token_new("");
+    secret_token_hash(rnd, placeholder);
+    free(rnd);
+    int64_t now = time_now(), expires = now + INVITE_TTL_S;
+    if (db_begin(c->db, e) != 0) return -1;
+    int64_t iid =
+        store_invitation_insert(c->db, c->page_id, norm, role_name(r), placeholder,
+                                c->actor.kind == ACTOR_USER ? c->actor.id : 0, expires, e);
+    if (iid > 0) {
+        app_invite_token(c->app->key, c->page_id, iid, expires, tok);
+        secret_token_hash(tok, hash);
     }
-    if (db_commit(c->db, e) != 0) goto fail;
-    *token = tok;
+    if (iid < 0 || store_invitation_set_hash(c->db, iid, hash, e) != 0 ||
+        store_message_add(c->db, c->page_id, STORE_MSG_INVITATION, iid, now, e) < 0 ||
+        app_audit(c, "team.invite", iid, norm, e) != 0) {
+        db_rollback(c->db);
+        return -1;
+    }
+    sodium_memzero(tok, sizeof tok);
+    if (db_commit(c->db, e) != 0) return -1;
+    if (c->app->on_work) c->app->on_work(c->app); /* the dispatcher sends the e-mail */
+    *id = iid;
     return 0;
-fail:
-    free(tok);
-    return -1;
 }
 
 static int invitation_delete(struct db *db, int64_t page_id, int64_t id, struct err *e)
@@ -99,64 +126,94 @@ int app_invite_get(struct db *db, const char *token, json_t **out, struct err *e
 {
     json_t *inv = invitation_of(db, token, e);
     if (!inv) return -1;
-    json_t *user =
-        store_user_auth_by_email(db, json_string_value(json_object_get(inv, "email")), e);
-    if (!user && e->code != ERR_OK) {
-        json_decref(inv);
-        return -1;
-    }
-    bool existing = user && json_is_string(json_object_get(user, "password_hash"));
-    json_object_set_new(inv, "existing", json_boolean(existing));
-    json_decref(user);
     *out = inv;
     return 0;
 }
 
-int app_invite_accept(struct app *app, struct db *db, const char *token, const char *name,
-                      const char *password, int64_t *user_id, int64_t *page_id, struct err *e)
+/* The account of EMAIL as {"id","password_hash"} (NULL: none, E->code ERR_OK). */
+static json_t *account_of(struct db *db, json_t *inv, struct err *e)
 {
-    json_t *inv = NULL, *user = NULL;
+    return store_user_auth_by_email(db, json_string_value(json_object_get(inv, "email")), e);
+}
+
+static int64_t id_of(json_t *o)
+{
+    return o ? json_integer_value(json_object_get(o, "id")) : 0;
+}
+
+static const char *hash_of(json_t *user)
+{
+    return user ? json_string_value(json_object_get(user, "password_hash")) : NULL;
+}
+
+/*
+ * Checks what the invitee gave before anything is written (outside the transaction, so
+ * a failed password check is counted): an existing account's PASSWORD, or a new
+ * account's NAME and PASSWORD, then hashed into *HASH. Returns 0, or -1 with E.
+ */
+static int invitee_check(struct db *db, json_t *inv, json_t *user, const char *name,
+                         const char *password, const char *client, char **hash, struct err *e)
+{
+    const char *email = json_string_value(json_object_get(inv, "email"));
+    if (hash_of(user)) {
+        int ok = app_password_attempt(db, email, client, hash_of(user), password, e);
+        if (ok == 0)
+            err_set(e, ERR_INVALID,
+                    "password: %s already has a pharos account, and this is not its password",
+                    email);
+        return ok == 1 ? 0 : -1;
+    }
+    if (text_check("name", name ? name : "", LIMIT_NAME, false, false, e) != 0 ||
+        app_password_check(password ? password : "", e) != 0)
+        return -1;
+    if (!(*hash = secret_password_hash(password)))
+        return err_set(e, ERR_INTERNAL, "could not hash the password");
+    return 0;
+}
+
+int app_invite_accept(struct app *app, struct db *db, const char *token, const char *name,
+                      const char *password, const char *client, int64_t *user_id, int64_t *page_id,
+                      struct err *e)
+{
+    json_t *inv = NULL, *user = NULL, *again = NULL, *now_user = NULL;
     char *hash = NULL;
     int rc = -1;
-    if (db_begin(db, e) != 0) return -1;
-    if (!(inv = invitation_of(db, token, e))) goto out;
-    const char *email = json_string_value(json_object_get(inv, "email"));
-    if (!(user = store_user_auth_by_email(db, email, e)) && e->code != ERR_OK) goto out;
-    const char *old = user ? json_string_value(json_object_get(user, "password_hash")) : NULL;
-    int64_t uid = user ? json_integer_value(json_object_get(user, "id")) : 0;
-    if (old) {
-        if (!secret_password_verify(old, password ? password : "")) {
-            err_set(e, ERR_INVALID, "password: this is not the password of %s", email);
-            goto out;
-        }
-    } else {
-        if (text_check("name", name ? name : "", LIMIT_NAME, false, false, e) != 0 ||
-            app_password_check(password ? password : "", e) != 0)
-            goto out;
-        if (!(hash = secret_password_hash(password))) {
-            err_set(e, ERR_INTERNAL, "could not hash the password");
-            goto out;
-        }
-        if (uid ? store_user_set_password(db, uid, hash, name ? name : "", e) != 0
-                : (uid = store_user_insert(db, email, name ? name : "", hash, e)) < 0)
-            goto out;
+    if (!(inv = invitation_of(db, token, e))) return -1;
+    if ((!(user = account_of(db, inv, e)) && e->code != ERR_OK) ||
+        invitee_check(db, inv, user, name, password, client, &hash, e) != 0)
+        goto out;
+    if (db_begin(db, e) != 0) goto out;
+    /* again inside the transaction: used meanwhile, or the account made meanwhile? */
+    if (!(again = invitation_of(db, token, e))) goto rollback;
+    if (!(now_user = account_of(db, inv, e)) && e->code != ERR_OK) goto rollback;
+    if (id_of(now_user) != id_of(user) || !hash_of(now_user) != !hash_of(user)) {
+        err_set(e, ERR_CONFLICT, "the account of this address changed meanwhile: try again");
+        goto rollback;
     }
+    const char *email = json_string_value(json_object_get(inv, "email"));
+    int64_t uid = id_of(user);
+    if (hash && (uid ? store_user_set_password(db, uid, hash, name ? name : "", e) != 0
+                     : (uid = store_user_insert(db, email, name ? name : "", hash, e)) < 0))
+        goto rollback;
     int64_t pid = json_integer_value(json_object_get(inv, "page_id"));
     struct app_ctx c = {
         .app = app, .db = db, .page_id = pid, .actor = {.kind = ACTOR_USER, .id = uid}};
     if (store_membership_set(db, uid, pid, json_string_value(json_object_get(inv, "role")), e) !=
             0 ||
-        store_invitation_accept(db, json_integer_value(json_object_get(inv, "id")), time_now(),
-                                e) != 0 ||
+        store_invitation_accept(db, id_of(inv), time_now(), e) != 0 ||
         app_audit(&c, "team.join", uid, email, e) != 0 || db_commit(db, e) != 0)
-        goto out;
+        goto rollback;
     *user_id = uid;
     *page_id = pid;
     rc = 0;
+    goto out;
+rollback:
+    db_rollback(db);
 out:
-    if (rc != 0) db_rollback(db);
     json_decref(inv);
+    json_decref(again);
     json_decref(user);
+    json_decref(now_user);
     free(hash);
     return rc;
 }

@@ -11,11 +11,13 @@ int app_email_normalise(const char *in, char *out, size_t size, struct err *e);
 int app_password_check(const char *password, struct err *e);
 
 /*
- * Adds a user with EMAIL, NAME and PASSWORD as ROLE of C's page, or, when the
- * user exists, gives them ROLE on that page (the password is then ignored).
- * *ID gets the user id.
+ * Adds a user with EMAIL, NAME and PASSWORD as ROLE of C's page. When an account
+ * with EMAIL exists, it is refused (409: its password was set by whoever holds it,
+ * and giving that account a role here would hand the role to them) unless
+ * RESET_PASSWORD: then the account's password becomes PASSWORD, its sessions end,
+ * and it gets ROLE (NAME, when not empty, replaces its name). *ID gets the user id.
  */
 int app_user_add(struct app_ctx *c, const char *email, const char *name, const char *role,
-                 const char *password, int64_t *id, struct err *e);
+                 const char *password, bool reset_password, int64_t *id, struct err *e);
 
 #endif

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 
 static const char *const common[] = {"config", "data", "database", NULL};
+/* Flags that take no value (present: "1"). */
+static const char *const switches[] = {"reset-password", NULL};
 
 static bool listed(const char *const *list, const char *name, size_t len)
 {
@@ -37,7 +39,10 @@ int cli_args_parse(int argc, char **argv, const char *const *allowed, const char
                     (int)len, a);
             return -1;
         }
-        const char *value = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+        const char *value = eq                         ? eq + 1
+                            : listed(switches, a, len) ? "1"
+                            : i + 1 < argc             ? argv[++i]
+                                                       : NULL;
         if (!value) {
             fprintf(stderr, "pharos %s: --%s needs a value\n", cmd, a);
             return -1;

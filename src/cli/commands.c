@@ -137,7 +137,7 @@ static int read_password(char *buf, size_t size)
 
 int cmd_user(int argc, char **argv)
 {
-    static const char *const flags[] = {"email", "name", "role", "page", NULL};
+    static const char *const flags[] = {"email", "name", "role", "page", "reset-password", NULL};
     if (argc < 1 || strcmp(argv[0], "add") != 0) {
         fprintf(stderr, "pharos user: expected \"add\"\n");
         return EXIT_USAGE;
@@ -163,10 +163,12 @@ int cmd_user(int argc, char **argv)
     if (rc == EXIT_OK) {
         int64_t id;
         const char *name = cli_flag(&a, "name"), *role = cli_flag(&a, "role");
-        if (app_user_add(&c, email, name ? name : "", role ? role : "owner", password, &id, &e)) {
+        bool reset = cli_flag(&a, "reset-password") != NULL;
+        if (app_user_add(&c, email, name ? name : "", role ? role : "owner", password, reset, &id,
+                         &e)) {
             rc = e.code == ERR_INVALID ? EXIT_USAGE : EXIT_FAIL;
-            if (rc == EXIT_USAGE)
-                fprintf(stderr, "pharos user add: %s\n", e.msg);
+            fprintf(stderr, "pharos user add: %s\n", e.msg);
+            e.msg[0] = '\0'; /* said once */
         } else {
             printf("%lld\n", (long long)id);
         }

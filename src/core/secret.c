@@ -6,6 +6,7 @@
  */
 #include "core/secret.h"
 #include "core/xalloc.h"
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sodium.h>
@@ -53,11 +54,28 @@ bool secret_password_verify(const char *hash, const char *password)
     return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 }
 
+void secret_mac(const unsigned char key[SECRET_KEY_BYTES], const char *msg,
+                unsigned char out[SECRET_MAC_BYTES])
+{
+    crypto_auth_hmacsha256_state st;
+    crypto_auth_hmacsha256_init(&st, key, SECRET_KEY_BYTES);
+    crypto_auth_hmacsha256_update(&st, (const unsigned char *)msg, strlen(msg));
+    crypto_auth_hmacsha256_final(&st, out);
+}
+
+void secret_mac_b64(const unsigned char key[SECRET_KEY_BYTES], const char *msg, char *out,
+                    size_t size)
+{
+    unsigned char h[SECRET_MAC_BYTES];
+    assert(size >= 23);
+    secret_mac(key, msg, h);
+    sodium_bin2base64(out, size, h, 16, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
 bool secret_equal(const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
-    if (la != lb)
-        return false;
+    if (la != lb) return false;
     return sodium_memcmp(a, b, la) == 0;
 }
 
@@ -68,7 +86,8 @@ int secret_key_load(const char *path, unsigned char key[SECRET_KEY_BYTES], struc
         randombytes_buf(key, SECRET_KEY_BYTES);
         fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
         if (fd < 0)
-            return err_set(e, ERR_INTERNAL, "cannot create secret key %s: %s", path, strerror(errno));
+            return err_set(e, ERR_INTERNAL, "cannot create secret key %s: %s", path,
+                           strerror(errno));
         ssize_t w = write(fd, key, SECRET_KEY_BYTES);
         int ok = w == SECRET_KEY_BYTES && fsync(fd) == 0;
         close(fd);

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include "core/err.h"
 
-enum { SECRET_KEY_BYTES = 32, TOKEN_HASH_HEX = 65 };
+enum { SECRET_KEY_BYTES = 32, SECRET_MAC_BYTES = 32, TOKEN_HASH_HEX = 65 };
 
 /* Initialises libsodium. Returns -1 if it cannot. */
 int secret_init(void);
@@ -25,6 +25,14 @@ void secret_token_hash(const char *s, char out[TOKEN_HASH_HEX]);
 char *secret_password_hash(const char *password);
 /* True if PASSWORD matches the stored HASH. */
 bool secret_password_verify(const char *hash, const char *password);
+
+/* HMAC-SHA256 of the string MSG under KEY into OUT. */
+void secret_mac(const unsigned char key[SECRET_KEY_BYTES], const char *msg,
+                unsigned char out[SECRET_MAC_BYTES]);
+/* The same, its first 16 bytes in URL-safe base64 without padding
+ * (22 characters) into OUT of SIZE >= 23: the MAC of every derived link token. */
+void secret_mac_b64(const unsigned char key[SECRET_KEY_BYTES], const char *msg, char *out,
+                    size_t size);
 
 /* Constant-time comparison of two NUL-terminated strings. */
 bool secret_equal(const char *a, const char *b);

@@ -2,8 +2,8 @@
  * notify/channel — what the dispatcher and the channel files (email.c, sms.c,
  * slack.c, twitter.c, webhook.c) share. Internal to src/notify/.
  *
- * A `struct nmsg` is one message in flight: a claimed delivery (or a subscriber
- * confirmation), its curl easy handle, the request and response bodies. A
+ * A `struct nmsg` is one message in flight: a claimed delivery (or a messages
+ * row: a subscriber confirmation or a team invitation), its curl easy handle, the request and response bodies. A
  * channel's prepare() sets the handle up; the dispatcher runs it on its curl
  * multi and calls the channel's classify() with the outcome: sent, retry
  * (transient: network, 5xx, 429, with the provider's Retry-After /
@@ -27,6 +27,9 @@
 
 enum outcome { OUT_SENT, OUT_RETRY, OUT_FAILED };
 
+/* What a message in flight is: a delivery of an event update, or a messages row. */
+enum nmsg_kind { NMSG_UPDATE, NMSG_CONFIRMATION, NMSG_INVITATION };
+
 enum { NOTIFY_MODEL_CACHE = 8, NOTIFY_RESP_MAX = 16 << 10 };
 
 struct notify_env {
@@ -39,8 +42,8 @@ struct notify_env {
 struct nmsg {
     struct nmsg *prev, *next;   /* the dispatcher's list of messages in flight */
     const struct channel_ops *ops;
-    bool confirmation;          /* a subscriber_messages row, not a delivery */
-    int64_t id, page_id, update_id, subscriber_id, accepted, attempts;
+    enum nmsg_kind kind;        /* a delivery (id in deliveries) or a messages row */
+    int64_t id, page_id, update_id, subscriber_id, invitation_id, accepted, attempts;
     char *recipient;
     CURL *easy;                 /* NULL for pooled (SMTP) messages */
     struct curl_slist *headers, *rcpt;
@@ -84,6 +87,10 @@ json_t *notify_update_model(struct notify_env *env, int64_t update_id, struct er
 /* For a confirmation M: {"page":{"id","title","url"},"channel","address","confirm_url",
  * "code","manage_url"} (new reference); NULL with M->error when the subscriber is gone. */
 json_t *notify_confirmation_model(struct notify_env *env, struct nmsg *m);
+/* For an invitation M: {"page":{"id","title"},"email","role","inviter","invite_url",
+ * "expires_at"} (new reference); NULL with M->error when it was accepted, withdrawn or
+ * has expired. */
+json_t *notify_invitation_model(struct notify_env *env, struct nmsg *m);
 /* The preferences and one-click unsubscribe links of subscriber ID of PAGE_ID, set on
  * MODEL as "manage_url" and "unsubscribe_url". */
 void notify_subscriber_links(struct notify_env *env, int64_t page_id, int64_t id, json_t *model);

@@ -1,21 +1,26 @@
 /*
  * notify/context — what every channel says about an update, built once per
  * update and cached (a fan-out sends the same update to many recipients), and
- * the helpers the HTTP channels share. See channel.h.
+ * the helpers the HTTP channels share, and the models of the messages that are
+ * not updates (confirmations, invitations). See channel.h.
  */
-#include "notify/channel.h"
 #include "app/integrations.h"
+#include "app/subscribe_token.h"
+#include "app/team.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "domain/event.h"
+#include "notify/channel.h"
 #include "render/markdown.h"
 #include "store/outbox.h"
 #include "store/pages.h"
 #include "store/subscribe.h"
-#include "app/subscribe_token.h"
+#include "store/team.h"
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static const char *jstr(json_t *o, const char *k)
 {
@@ -208,5 +213,40 @@ json_t *notify_confirmation_model(struct notify_env *env, struct nmsg *m)
     notify_subscriber_links(env, m->page_id, m->subscriber_id, model);
     json_decref(row);
     json_decref(page);
+    return model;
+}
+
+json_t *notify_invitation_model(struct notify_env *env, struct nmsg *m)
+{
+    struct err e = {0};
+    json_t *inv = store_invitation_mail(env->db, m->invitation_id, &e);
+    if (!inv) {
+        snprintf(m->error, sizeof m->error, "%s", e.code ? e.msg : "the invitation was withdrawn");
+        return NULL;
+    }
+    int64_t expires = json_integer_value(json_object_get(inv, "expires"));
+    const char *why = !json_is_null(json_object_get(inv, "accepted")) ? "was accepted"
+                      : expires <= time_now()                         ? "has expired"
+                                                                      : NULL;
+    if (why) {
+        snprintf(m->error, sizeof m->error, "the invitation %s", why);
+        json_decref(inv);
+        return NULL;
+    }
+    char tok[INVITE_TOKEN_MAX], when[32];
+    app_invite_token(env->app->key, m->page_id, m->invitation_id, expires, tok);
+    time_t t = (time_t)expires;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+    json_t *inviter = json_object_get(inv, "inviter");
+    json_t *model = json_pack(
+        "{s:{s:I,s:s},s:s,s:s,s:O,s:s,s:s}", "page", "id", (json_int_t)m->page_id, "title",
+        jstr(inv, "page_title"), "email", jstr(inv, "email"), "role", jstr(inv, "role"), "inviter",
+        inviter ? inviter : json_null(), "invite_url", "", "expires_at", when);
+    json_object_set_new(model, "invite_url",
+                        json_sprintf("%s/admin/invite/%s", env->app->cfg->base_url, tok));
+    sodium_memzero(tok, sizeof tok);
+    json_decref(inv);
     return model;
 }

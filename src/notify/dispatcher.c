@@ -10,18 +10,19 @@
  * (notify/twitter_oauth.h); they share the curl multi, and on_done hands their
  * handles back to twitter_oauth_done().
  */
-#include "notify/notify.h"
-#include "notify/channel.h"
-#include "notify/policy.h"
-#include "notify/smtp_pool.h"
-#include "notify/twitter_oauth.h"
 #include "app/integrations.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
+#include "notify/channel.h"
+#include "notify/notify.h"
+#include "notify/policy.h"
+#include "notify/smtp_pool.h"
+#include "notify/twitter_oauth.h"
 #include "store/outbox.h"
 #include "store/subscribe.h"
 #include "store/subscribers.h"
+#include "store/team.h"
 #include <event2/thread.h>
 #include <pthread.h>
 #include <signal.h>
@@ -39,7 +40,7 @@ static const struct channel_ops *const chans[NCH] = {&notify_email, &notify_sms,
 
 struct result {
     int64_t id, page_id, subscriber_id, next_at, sent_at;
-    bool confirmation, stop_subscriber;
+    bool message, stop_subscriber; /* message: a messages row, not a delivery */
     const char *state;
     char *error;
 };
@@ -96,11 +97,10 @@ static void flush(struct notify *d)
         goto fail;
     for (size_t i = 0; i < d->nresults; i++) {
         struct result *r = &d->results[i];
-        int rc = r->confirmation
-                     ? store_subscriber_message_finish(d->env.db, r->id, r->state, r->next_at,
-                                                       r->error, r->sent_at, &e)
-                     : store_delivery_finish(d->env.db, r->id, r->state, r->next_at, r->error,
-                                             r->sent_at, &e);
+        int rc = r->message ? store_message_finish(d->env.db, r->id, r->state, r->next_at, r->error,
+                                                   r->sent_at, &e)
+                            : store_delivery_finish(d->env.db, r->id, r->state, r->next_at,
+                                                    r->error, r->sent_at, &e);
         if (rc == 0 && r->stop_subscriber && r->subscriber_id)
             rc = store_subscriber_set_state(d->env.db, r->page_id, r->subscriber_id, "stopped",
                                             &e);
@@ -128,12 +128,15 @@ static void add_result(struct notify *d, struct nmsg *m, enum outcome o)
     }
     int64_t now = time_now();
     struct result *r = &d->results[d->nresults++];
-    *r = (struct result){.id = m->id, .page_id = m->page_id, .subscriber_id = m->subscriber_id,
-                         .confirmation = m->confirmation, .next_at = now};
+    *r = (struct result){.id = m->id,
+                         .page_id = m->page_id,
+                         .subscriber_id = m->subscriber_id,
+                         .message = m->kind != NMSG_UPDATE,
+                         .next_at = now};
     if (o == OUT_SENT) {
         r->state = "sent";
         r->sent_at = now;
-        if (!m->confirmation) {
+        if (m->kind == NMSG_UPDATE) {
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
             notify_sla_record(m->ops->bit, (double)ts.tv_sec + ts.tv_nsec / 1e9 - (double)m->accepted);
@@ -451,18 +454,37 @@ static int allowance(struct notify *d, int i, int want)
     return n < want ? n : want;
 }
 
-static struct nmsg *msg_from_row(json_t *r, const struct channel_ops *ops, bool confirmation)
+static struct nmsg *msg_from_row(json_t *r, const struct channel_ops *ops, enum nmsg_kind kind)
 {
     struct nmsg *m = xcalloc(1, sizeof *m);
     m->ops = ops;
-    m->confirmation = confirmation;
+    m->kind = kind;
     m->id = jint(r, "id");
     m->page_id = jint(r, "page_id");
     m->update_id = jint(r, "update_id");
     m->subscriber_id = jint(r, "subscriber_id");
+    m->invitation_id = jint(r, "invitation_id");
     m->accepted = jint(r, "accepted");
     m->attempts = jint(r, "attempts");
     m->recipient = xstrdup(jstr(r, "recipient"));
+    return m;
+}
+
+/* A claimed messages row R as a message to its subscriber's address (on the subscriber's
+ * channel) or to the invited address (e-mail). A row whose subscriber or invitation is
+ * gone gets an empty recipient; prepare() then records why it was not sent. */
+static struct nmsg *message_from_row(struct notify *d, json_t *r)
+{
+    struct err e = {0};
+    bool invitation = strcmp(jstr(r, "kind"), "invitation") == 0;
+    json_t *row = invitation ? store_invitation_mail(d->env.db, jint(r, "invitation_id"), &e)
+                             : store_subscribe_row(d->env.db, jint(r, "subscriber_id"), &e);
+    const char *chan = invitation || !row ? "email" : jstr(row, "channel");
+    struct nmsg *m =
+        msg_from_row(r, notify_channel(chan), invitation ? NMSG_INVITATION : NMSG_CONFIRMATION);
+    free(m->recipient);
+    m->recipient = xstrdup(row ? jstr(row, invitation ? "email" : "address") : "");
+    json_decref(row);
     return m;
 }
 
@@ -477,8 +499,8 @@ static void claim(struct notify *d)
     json_t *msgs = NULL, *rows[NCH] = {0};
     if (db_begin(d->env.db, &e) != 0)
         goto fail;
-    if (!(msgs = store_subscriber_messages_claim(d->env.db, now, now + NOTIFY_LEASE_S,
-                                                 room < MSG_CLAIM ? (int)room : MSG_CLAIM, &e)))
+    if (!(msgs = store_messages_claim(d->env.db, now, now + NOTIFY_LEASE_S,
+                                      room < MSG_CLAIM ? (int)room : MSG_CLAIM, &e)))
         goto rollback;
     room -= (long)json_array_size(msgs);
     /* two passes: first a fair share for each channel (a big e-mail fan-out must not
@@ -507,18 +529,9 @@ static void claim(struct notify *d)
         goto fail;
     size_t k;
     json_t *r;
-    json_array_foreach(msgs, k, r)
-    {
-        json_t *sub = store_subscribe_row(d->env.db, jint(r, "subscriber_id"), &e);
-        const struct channel_ops *ops = notify_channel(sub ? jstr(sub, "channel") : "email");
-        struct nmsg *m = msg_from_row(r, ops, true);
-        free(m->recipient);
-        m->recipient = xstrdup(sub ? jstr(sub, "address") : "");
-        json_decref(sub);
-        start(d, m);
-    }
+    json_array_foreach(msgs, k, r) start(d, message_from_row(d, r));
     for (int i = 0; i < NCH; i++)
-        json_array_foreach(rows[i], k, r) start(d, msg_from_row(r, chans[i], false));
+        json_array_foreach(rows[i], k, r) start(d, msg_from_row(r, chans[i], NMSG_UPDATE));
     goto out;
 rollback:
     db_rollback(d->env.db);

@@ -12,8 +12,9 @@
  * Header values never contain CR or LF: a value with one is refused (the
  * delivery fails permanently) rather than cleaned.
  *
- * Confirmations (subscriber_messages) use templates/email/confirm.* and carry
- * nothing the visitor typed but the address itself.
+ * Confirmations (messages of kind confirmation) use templates/email/confirm.*
+ * and carry nothing the visitor typed but the address itself; invitations use
+ * templates/email/invite.* (the link in them is the only copy there is).
  *
  * SMTP replies: 5xx is permanent (bad mailbox, refused), anything else retried.
  * Transfers run on the SMTP pool (notify/smtp_pool.h), whose workers reuse their
@@ -117,9 +118,9 @@ static int build(struct notify_env *env, struct nmsg *m, json_t *model, const ch
     strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
     snprintf(boundary, sizeof boundary, "=_pharos_%lld_%lld", (long long)m->id,
              (long long)m->attempts);
-    if (m->confirmation)
-        snprintf(msgid, sizeof msgid, "<pharos.c%lld@%s>", (long long)m->id,
-                 from_domain(cfg->email_from));
+    if (m->kind != NMSG_UPDATE)
+        snprintf(msgid, sizeof msgid, "<pharos.%c%lld@%s>", m->kind == NMSG_INVITATION ? 'i' : 'c',
+                 (long long)m->id, from_domain(cfg->email_from));
     else
         snprintf(msgid, sizeof msgid, "<pharos.u%lld.s%lld@%s>", (long long)m->update_id,
                  (long long)m->subscriber_id, from_domain(cfg->email_from));
@@ -166,13 +167,15 @@ static int prepare(struct notify_env *env, struct nmsg *m)
         snprintf(m->error, sizeof m->error, "e-mail is not configured (email.smtp_url)");
         return -1;
     }
-    if (m->confirmation) {
-        if (!(model = notify_confirmation_model(env, m)))
+    if (m->kind != NMSG_UPDATE) {
+        bool inv = m->kind == NMSG_INVITATION;
+        if (!(model = inv ? notify_invitation_model(env, m) : notify_confirmation_model(env, m)))
             return -1;
         char subject[400];
-        snprintf(subject, sizeof subject, "[%s] Confirm your subscription",
+        snprintf(subject, sizeof subject,
+                 inv ? "[%s] You are invited to join the team" : "[%s] Confirm your subscription",
                  get(model, "page", "title"));
-        rc = build(env, m, model, "confirm", subject);
+        rc = build(env, m, model, inv ? "invite" : "confirm", subject);
     } else {
         struct err e = {0};
         json_t *u = notify_update_model(env, m->update_id, &e);

@@ -40,7 +40,7 @@ static int prepare(struct notify_env *env, struct nmsg *m)
                  "SMS is not configured (sms.account_sid, sms.auth_token, sms.from)");
         return -1;
     }
-    if (m->confirmation) {
+    if (m->kind == NMSG_CONFIRMATION) {
         json_t *c = notify_confirmation_model(env, m);
         if (!c)
             return -1;

@@ -7,6 +7,7 @@
  * covers, so a crash between batches re-expands at most one batch, harmlessly.
  */
 #include "store/outbox.h"
+#include <assert.h>
 
 json_t *store_outbox_jobs(struct db *db, int limit, struct err *e)
 {
@@ -39,15 +40,14 @@ json_t *store_outbox_event_services(struct db *db, int64_t event_id, struct err 
 json_t *store_outbox_recipients(struct db *db, int64_t page_id, int64_t event_id, bool email,
                                 bool sms, int64_t after, int limit, struct err *e)
 {
-    return db_query_all(
-        db, e,
-        "SELECT s.id, s.channel, s.address FROM subscribers s "
-        "WHERE s.page_id = ? AND s.state = 'active' AND s.id > ? "
-        "AND ((s.channel = 'email' AND ? = 1) OR (s.channel = 'sms' AND ? = 1)) "
-        "AND (s.all_services = 1 OR EXISTS (SELECT 1 FROM subscriber_services ss "
-        "JOIN event_services es ON es.service_id = ss.service_id "
-        "WHERE ss.subscriber_id = s.id AND es.event_id = ?)) ORDER BY s.id LIMIT ?",
-        "iibbii", page_id, after, (int)email, (int)sms, event_id, (int64_t)limit);
+    return db_query_all(db, e,
+                        "SELECT s.id, s.channel, s.address FROM subscribers s "
+                        "WHERE s.page_id = ? AND s.state = 'active' AND s.id > ? "
+                        "AND ((s.channel = 'email' AND ? = 1) OR (s.channel = 'sms' AND ? = 1)) "
+                        "AND (s.all_services = 1 OR EXISTS (SELECT 1 FROM subscriber_services ss "
+                        "JOIN event_services es ON es.service_id = ss.service_id "
+                        "WHERE ss.subscriber_id = s.id AND es.event_id = ?)) ORDER BY s.id LIMIT ?",
+                        "iibbii", page_id, after, (int)email, (int)sms, event_id, (int64_t)limit);
 }
 
 int store_delivery_add(struct db *db, int64_t page_id, int64_t update_id, const char *channel,
@@ -71,8 +71,8 @@ int store_outbox_job_advance(struct db *db, int64_t id, int64_t cursor, bool don
                    "isii", cursor, done ? "done" : "pending", now, id);
 }
 
-json_t *store_deliveries_claim(struct db *db, const char *channel, int64_t now,
-                               int64_t lease_until, int limit, struct err *e)
+json_t *store_deliveries_claim(struct db *db, const char *channel, int64_t now, int64_t lease_until,
+                               int limit, struct err *e)
 {
     /* each branch walks the index deliveries_claim (channel, state, next_attempt_at) */
     return db_query_all(
@@ -114,41 +114,43 @@ int store_deliveries_health(struct db *db, int64_t page_id, int64_t since, int64
     return 0;
 }
 
-int64_t store_subscriber_message_add(struct db *db, int64_t page_id, int64_t subscriber_id,
-                                     int64_t now, struct err *e)
+int64_t store_message_add(struct db *db, int64_t page_id, enum store_message_kind kind, int64_t ref,
+                          int64_t now, struct err *e)
 {
+    bool inv = kind == STORE_MSG_INVITATION;
+    assert(ref > 0);
     return db_insert(db, e,
-                     "INSERT INTO subscriber_messages (page_id, subscriber_id, next_attempt_at, "
-                     "created_at) VALUES (?,?,?,?)",
-                     "iiii", page_id, subscriber_id, now, now);
+                     "INSERT INTO messages (page_id, kind, subscriber_id, invitation_id, "
+                     "next_attempt_at, created_at) VALUES (?,?,?,?,?,?)",
+                     "isIIii", page_id, inv ? "invitation" : "confirmation", inv ? 0 : ref,
+                     inv ? ref : 0, now, now);
 }
 
-json_t *store_subscriber_messages_claim(struct db *db, int64_t now, int64_t lease_until,
-                                        int limit, struct err *e)
+json_t *store_messages_claim(struct db *db, int64_t now, int64_t lease_until, int limit,
+                             struct err *e)
 {
     return db_query_all(
         db, e,
-        "UPDATE subscriber_messages SET state = 'sending', lease_until = ?, "
-        "attempts = attempts + 1 WHERE id IN (SELECT id FROM subscriber_messages WHERE "
+        "UPDATE messages SET state = 'sending', lease_until = ?, "
+        "attempts = attempts + 1 WHERE id IN (SELECT id FROM messages WHERE "
         "(state = 'pending' AND next_attempt_at <= ?) OR (state = 'sending' AND lease_until < ?) "
         "ORDER BY next_attempt_at, id LIMIT ?) "
-        "RETURNING id, page_id, subscriber_id, attempts",
+        "RETURNING id, page_id, kind, subscriber_id, invitation_id, attempts",
         "iiii", lease_until, now, now, (int64_t)limit);
 }
 
-int store_subscriber_message_finish(struct db *db, int64_t id, const char *state,
-                                    int64_t next_at, const char *error, int64_t sent_at,
-                                    struct err *e)
+int store_message_finish(struct db *db, int64_t id, const char *state, int64_t next_at,
+                         const char *error, int64_t sent_at, struct err *e)
 {
     return db_exec(db, e, NULL,
-                   "UPDATE subscriber_messages SET state = ?, next_attempt_at = ?, "
+                   "UPDATE messages SET state = ?, next_attempt_at = ?, "
                    "last_error = ?, sent_at = ?, lease_until = NULL "
                    "WHERE id = ? AND state = 'sending'",
                    "sisIi", state, next_at, error, sent_at, id);
 }
 
-int64_t store_oauth_request_add(struct db *db, int64_t page_id, const char *callback,
-                                int64_t now, struct err *e)
+int64_t store_oauth_request_add(struct db *db, int64_t page_id, const char *callback, int64_t now,
+                                struct err *e)
 {
     if (db_exec(db, e, NULL, "DELETE FROM oauth_requests WHERE created_at < ?", "i",
                 now - STORE_OAUTH_TTL_S) != 0)

@@ -45,17 +45,23 @@ int store_delivery_finish(struct db *db, int64_t id, const char *state, int64_t 
 int store_deliveries_health(struct db *db, int64_t page_id, int64_t since, int64_t *pending,
                             int64_t *failed, struct err *e);
 
-/* Queues the confirmation message of SUBSCRIBER_ID (inside the caller's transaction). */
-int64_t store_subscriber_message_add(struct db *db, int64_t page_id, int64_t subscriber_id,
-                                     int64_t now, struct err *e);
-/* Claims due subscriber messages like store_deliveries_claim:
- * [{"id","page_id","subscriber_id","attempts"}]. */
-json_t *store_subscriber_messages_claim(struct db *db, int64_t now, int64_t lease_until,
-                                        int limit, struct err *e);
-/* Records the outcome of subscriber message ID (as store_delivery_finish). */
-int store_subscriber_message_finish(struct db *db, int64_t id, const char *state,
-                                    int64_t next_at, const char *error, int64_t sent_at,
-                                    struct err *e);
+/*
+ * Messages that are not event updates (table messages): a subscriber's confirmation
+ * (KIND_CONFIRMATION, REF a subscriber id) or a team invitation (KIND_INVITATION, REF
+ * an invitation id). Each is one message to one address, sent by the dispatcher.
+ */
+enum store_message_kind { STORE_MSG_CONFIRMATION, STORE_MSG_INVITATION };
+/* Queues a message of KIND about REF of PAGE_ID (inside the caller's transaction). */
+int64_t store_message_add(struct db *db, int64_t page_id, enum store_message_kind kind,
+                          int64_t ref, int64_t now, struct err *e);
+/* Claims due messages like store_deliveries_claim:
+ * [{"id","page_id","kind","subscriber_id","invitation_id","attempts"}] (the id not of
+ * the kind is null). */
+json_t *store_messages_claim(struct db *db, int64_t now, int64_t lease_until, int limit,
+                             struct err *e);
+/* Records the outcome of message ID (as store_delivery_finish). */
+int store_message_finish(struct db *db, int64_t id, const char *state, int64_t next_at,
+                         const char *error, int64_t sent_at, struct err *e);
 
 /*
  * "Sign in with Twitter" requests (oauth_requests, see migration 0004), forgotten

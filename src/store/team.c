@@ -76,8 +76,11 @@ json_t *store_invitations_pending(struct db *db, int64_t page_id, int64_t now, s
 {
     return db_query_all(
         db, e,
-        "SELECT id, email, role, created_at, expires_at FROM invitations "
-        "WHERE page_id = ? AND accepted_at IS NULL AND expires_at > ? ORDER BY id DESC",
+        "SELECT i.id, i.email, i.role, i.created_at, i.expires_at, "
+        "COALESCE(m.state, 'not e-mailed') AS mail_state, m.last_error AS mail_error "
+        "FROM invitations i LEFT JOIN messages m ON m.id = (SELECT MAX(id) FROM messages "
+        "WHERE invitation_id = i.id) "
+        "WHERE i.page_id = ? AND i.accepted_at IS NULL AND i.expires_at > ? ORDER BY i.id DESC",
         "ii", page_id, now);
 }
 
@@ -88,6 +91,23 @@ json_t *store_invitation_find(struct db *db, const char *token_hash, int64_t now
                         "FROM invitations i JOIN pages p ON p.id = i.page_id "
                         "WHERE i.token_hash = ? AND i.accepted_at IS NULL AND i.expires_at > ?",
                         "si", token_hash, now);
+}
+
+json_t *store_invitation_mail(struct db *db, int64_t id, struct err *e)
+{
+    return db_query_one(db, e,
+                        "SELECT i.id, i.page_id, i.email, i.role, p.title AS page_title, "
+                        "i.expires_at AS expires, i.accepted_at AS accepted, "
+                        "COALESCE(NULLIF(u.name, ''), u.email) AS inviter "
+                        "FROM invitations i JOIN pages p ON p.id = i.page_id "
+                        "LEFT JOIN users u ON u.id = i.invited_by WHERE i.id = ?",
+                        "i", id);
+}
+
+int store_invitation_set_hash(struct db *db, int64_t id, const char *token_hash, struct err *e)
+{
+    return db_exec(db, e, NULL, "UPDATE invitations SET token_hash = ? WHERE id = ?", "si",
+                   token_hash, id);
 }
 
 int store_invitation_accept(struct db *db, int64_t id, int64_t now, struct err *e)

@@ -25,11 +25,19 @@ int store_membership_delete(struct db *db, int64_t user_id, int64_t page_id, str
 int64_t store_invitation_insert(struct db *db, int64_t page_id, const char *email, const char *role,
                                 const char *token_hash, int64_t invited_by, int64_t expires_at,
                                 struct err *e);
-/* Pending (not accepted, not expired at NOW) invitations of PAGE_ID, newest first. */
+/* Pending (not accepted, not expired at NOW) invitations of PAGE_ID, newest first, each
+ * with "mail_state" (pending, sending, sent, failed, dead) and "mail_error" of its e-mail. */
 json_t *store_invitations_pending(struct db *db, int64_t page_id, int64_t now, struct err *e);
 /* The pending invitation with TOKEN_HASH as {"id","page_id","email","role","page_title"},
  * or NULL (E->code ERR_OK when there is none). */
 json_t *store_invitation_find(struct db *db, const char *token_hash, int64_t now, struct err *e);
+/* Invitation ID as its e-mail shows it: {"id","page_id","email","role","page_title",
+ * "expires","accepted","inviter"} ("expires" and "accepted" integers, "accepted" null
+ * while pending, "inviter" the inviter's name or e-mail or null), or NULL (E->code
+ * ERR_OK when there is none). */
+json_t *store_invitation_mail(struct db *db, int64_t id, struct err *e);
+/* Sets the TOKEN_HASH of invitation ID (once its token, derived from the id, is known). */
+int store_invitation_set_hash(struct db *db, int64_t id, const char *token_hash, struct err *e);
 int store_invitation_accept(struct db *db, int64_t id, int64_t now, struct err *e);
 /* 1 deleted, 0 no such pending invitation, -1 error. */
 int store_invitation_delete(struct db *db, int64_t page_id, int64_t id, struct err *e);

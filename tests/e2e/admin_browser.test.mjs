@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer, request } from './lib/harness.mjs';
 import { stopClean } from './lib/admin.mjs';
+import { startSmtp } from './fakes/smtp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const artifacts = path.join(root, 'test-artifacts');
@@ -37,16 +38,18 @@ async function browser() {
 const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `admin-${name}.png`), fullPage: true });
 
 describe('admin console in a browser', () => {
-  let s, owner, base;
+  let s, owner, base, smtp;
   before(async () => {
     mkdirSync(artifacts, { recursive: true });
-    s = await startServer();
+    smtp = await startSmtp();
+    s = await startServer({ env: { PHAROS_EMAIL_SMTP_URL: smtp.url, PHAROS_SECURITY_ALLOW_PRIVATE_TARGETS: 'true' } });
     base = s.url;
     owner = await browser();
   });
   after(async () => {
     await owner?.close();
     await stopClean(s);
+    await smtp?.stop();
   });
 
   test('set up the first owner and land on the dashboard', async () => {
@@ -148,9 +151,12 @@ describe('admin console in a browser', () => {
     await page.goto(base + '/admin/team');
     await page.fill('#inv-email', 'editor@example.com');
     await page.selectOption('#inv-role', 'editor');
-    await Promise.all([page.waitForLoadState('load'), page.click('text=Create invitation')]);
-    const link = (await page.textContent('[data-invite-link]')).trim();
-    assert.match(link, /\/admin\/invite\/inv_/);
+    await Promise.all([page.waitForURL(/notice=invited/), page.click('text=Send invitation')]);
+    assert.match(await page.textContent('main'), /Invitation e-mailed/);
+    const [mail] = await smtp.waitFor((m) => m.some((x) => x.to.includes('editor@example.com')));
+    const link = /(http:\/\/\S+\/admin\/invite\/inv_\S+)/.exec(mail.text)[1];
+    await page.reload();
+    assert.match(await page.textContent('[data-invitation="editor@example.com"]'), /sent/);
     await shot(page, 'team');
 
     const ed = await browser();

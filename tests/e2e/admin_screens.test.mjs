@@ -5,15 +5,17 @@ import assert from 'node:assert/strict';
 import { cli, request, api } from './lib/harness.mjs';
 import { startTwoPages, stopClean, sqlite, OTHER_HOST } from './lib/admin.mjs';
 import { Console, idFrom } from './admin_console.mjs';
+import { startSmtp } from './fakes/smtp.mjs';
 
 describe('admin console screens', () => {
-  let s, c;
+  let s, c, smtp;
   before(async () => {
-    s = await startTwoPages();
+    smtp = await startSmtp();
+    s = await startTwoPages({ env: { PHAROS_EMAIL_SMTP_URL: smtp.url } });
     c = new Console(s);
     await c.setup('owner@example.com', 'password-123', 'Olive Owner');
   });
-  after(async () => { await stopClean(s); });
+  after(async () => { await stopClean(s); await smtp.stop(); });
 
   test('services and groups: create, edit, reorder, hide, delete', async () => {
     assert.equal((await c.post('/admin/groups', { name: 'Core', description: '' })).status, 303);
@@ -161,10 +163,14 @@ describe('admin console screens', () => {
     assert.equal((await request(s, 'GET', '/admin/api/v1/services', { token: tok })).status, 401);
   });
 
-  test('team: invite by link, the invitee joins as editor, roles change, owners are protected', async () => {
+  test('team: invite by e-mail, the invitee joins as editor, roles change, owners are protected', async () => {
     const r = await c.post('/admin/team/invite', { email: 'Ed@Example.com', role: 'editor' });
-    assert.equal(r.status, 200);
-    const link = /data-invite-link>([^<]+)</.exec(r.text)[1];
+    assert.equal(r.status, 303);
+    assert.match(r.headers.location, /notice=invited/);
+    assert.doesNotMatch((await c.get('/admin/team')).text, /inv_/, 'the inviter never sees the link');
+    const [mail] = await smtp.waitFor((m) => m.some((x) => x.to.includes('ed@example.com')));
+    assert.match(mail.headers.subject, /invited to join the team/);
+    const link = /(http:\/\/\S+\/admin\/invite\/inv_\S+)/.exec(mail.text)[1];
     const path = new URL(link).pathname;
     assert.equal((await c.post('/admin/team/invite', { email: 'nope', role: 'editor' })).status, 400);
     const ed = new Console(s);
@@ -256,8 +262,14 @@ describe('admin console screens', () => {
   });
 
   test('an owner of several pages switches between them', async () => {
-    const r = cli(['user', 'add', '--email', 'owner@example.com', '--role', 'owner', '--page', 'other'], { dataDir: s.dataDir, input: 'ignored-pass\n' });
+    const args = ['user', 'add', '--email', 'owner@example.com', '--role', 'owner', '--page', 'other'];
+    const kept = cli(args, { dataDir: s.dataDir, input: 'operator-pass\n' });
+    assert.equal(kept.code, 1, 'an existing account is not silently given a role');
+    assert.match(kept.stderr, /owner@example.com exists: use --reset-password/);
+    const r = cli([...args, '--reset-password'], { dataDir: s.dataDir, input: 'operator-pass\n' });
     assert.equal(r.code, 0, r.stderr);
+    assert.equal((await c.get('/admin')).status, 303, 'a reset password ends the sessions');
+    await c.login('owner@example.com', 'operator-pass');
     const dash = await c.get('/admin');
     assert.match(dash.text, /name="page_id"/);
     const otherId = Number(sqlite(s, "SELECT id FROM pages WHERE slug = 'other'").trim());

@@ -78,6 +78,14 @@ test('user add reads the password from stdin', () => {
   const page = cli(['user', 'add', '--email', 'e@example.com', '--page', 'nope'], { dataDir, input: 'long enough pw\n' });
   assert.equal(page.code, 1);
   assert.match(page.stderr, /no page with slug "nope"/);
+  // an existing account keeps its password only by refusing: never silently
+  const again = cli(['user', 'add', '--email', 'ops@example.com', '--role', 'viewer'], { dataDir, input: 'another password\n' });
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /ops@example.com exists: use --reset-password/);
+  assert.equal((again.stderr.match(/exists/g) || []).length, 1, 'said once');
+  const reset = cli(['user', 'add', '--email', 'ops@example.com', '--role', 'viewer', '--reset-password'], { dataDir, input: 'another password\n' });
+  assert.equal(reset.code, 0, reset.stderr);
+  assert.equal(reset.stdout, ok.stdout, 'the same account');
 });
 
 test('token create prints the token alone, and it works on the API', async () => {

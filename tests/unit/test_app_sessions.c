@@ -198,10 +198,10 @@ static void logout_everywhere_and_password_change(void **state)
         app_login(&f->app, f->db, f->page, "owner@example.com", "password-1", "1.1.1.1", &b, &e),
         0);
     assert_int_equal(app_session_load(&f->app, f->db, a, &sa, &e), 0);
-    assert_int_equal(app_password_change(f->db, &sa, "wrong", "password-2", &e), -1);
+    assert_int_equal(app_password_change(f->db, &sa, "wrong", "password-2", "1.1.1.1", &e), -1);
     assert_int_equal(e.code, ERR_INVALID);
-    assert_int_equal(app_password_change(f->db, &sa, "password-1", "short", &e), -1);
-    assert_int_equal(app_password_change(f->db, &sa, "password-1", "password-2", &e), 0);
+    assert_int_equal(app_password_change(f->db, &sa, "password-1", "short", "1.1.1.1", &e), -1);
+    assert_int_equal(app_password_change(f->db, &sa, "password-1", "password-2", "1.1.1.1", &e), 0);
     assert_int_equal(app_session_load(&f->app, f->db, b, &sb, &e),
                      -1);                                              /* the other session ended */
     assert_int_equal(app_session_load(&f->app, f->db, a, &sa, &e), 0); /* this one stays */
@@ -216,6 +216,23 @@ static void logout_everywhere_and_password_change(void **state)
     free(c);
 }
 
+/* A stolen session cookie is no way around the sign-in limits to guess the password. */
+static void password_change_is_throttled_like_sign_in(void **state)
+{
+    struct fx *f = *state;
+    struct err e = {0};
+    struct app_session sa;
+    char *a = first_owner(f);
+    assert_int_equal(app_session_load(&f->app, f->db, a, &sa, &e), 0);
+    for (int i = 0; i < LOGIN_PER_ACCOUNT; i++)
+        assert_int_equal(app_password_change(f->db, &sa, "wrong", "password-2", "7.7.7.7", &e), -1);
+    e = (struct err){0};
+    assert_int_equal(app_password_change(f->db, &sa, "password-1", "password-2", "8.8.8.8", &e),
+                     -1);
+    assert_int_equal(e.code, ERR_RATE_LIMITED);
+    free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -226,6 +243,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(wrong_passwords_are_throttled_per_address, setup, teardown),
         cmocka_unit_test_setup_teardown(sessions_expire_when_idle_or_old, setup, teardown),
         cmocka_unit_test_setup_teardown(logout_everywhere_and_password_change, setup, teardown),
+        cmocka_unit_test_setup_teardown(password_change_is_throttled_like_sign_in, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
