@@ -5,6 +5,7 @@
 #include "app/maintenance.h"
 #include "app/events.h"
 #include "core/log.h"
+#include "core/timeutil.h"
 #include "core/utf8.h"
 
 enum { DUE_BATCH = 100 };
@@ -58,6 +59,11 @@ int app_maintenance_create(struct app_ctx *c, json_t *in, json_t **out, struct e
                                 "later stages are reached by updates", stage_name(ch.stage));
         goto out;
     }
+    /* a window already over: complete at once, one update, notifying only if asked (the
+     * scheduler would otherwise add "started" and "complete" at its next run) */
+    if (f.auto_complete && f.scheduled_end <= time_now() &&
+        (ch.stage == STAGE_IN_PROGRESS || f.auto_start))
+        ch.stage = STAGE_COMPLETE;
     f.stage = stage_name(ch.stage);
     rc = events_create(c, &f, &ch, out, e);
 out:
@@ -144,8 +150,13 @@ static int auto_transition(struct app_ctx *c, int64_t id, int64_t now, struct er
         db_rollback(c->db);
         return 0;
     }
+    /* a timed step says what the team's latest update chose: "notify": false stays quiet */
     struct ev_change ch = {.stage = to, .notify = true,
                            .message = to == STAGE_COMPLETE ? MSG_COMPLETE : MSG_STARTED};
+    if (store_event_last_notify(c->db, id, &ch.notify, e) != 0) {
+        db_rollback(c->db);
+        return -1;
+    }
     if (events_apply(c, EVENT_MAINTENANCE, id, from, &ch, e) != 0 ||
         app_audit(c, to == STAGE_COMPLETE ? "maintenance.auto_complete" : "maintenance.auto_start",
                   id, stage_name(to), e) != 0) {

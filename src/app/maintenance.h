@@ -27,7 +27,8 @@ int app_maintenance_get(struct app_ctx *c, int64_t id, json_t **out, struct err 
  * page, supplies them), scheduled_start and scheduled_end (RFC 3339, end after
  * start), services (ids), auto_start and auto_complete (default true), notify
  * (default true), stage (scheduled, the default, or in_progress to start it now).
- * *OUT gets the maintenance.
+ * A window that is already over (with auto_complete, and auto_start or in_progress)
+ * is created complete: one update, notifying as NOTIFY says. *OUT gets the maintenance.
  */
 int app_maintenance_create(struct app_ctx *c, json_t *in, json_t **out, struct err *e);
 /* POST updates. IN: stage (default: the current one; forward only), message
@@ -47,8 +48,9 @@ int app_maintenance_delete(struct app_ctx *c, int64_t id, struct err *e);
  * in_progress ("Scheduled maintenance has started."), or straight to complete when
  * its end with auto_complete has come too; maintenance in progress or in
  * verification with auto_complete whose end has come goes complete ("Scheduled
- * maintenance is complete."). Each transition is an update with notify true, in
- * its own transaction. Scheduled maintenance without auto_start stays scheduled.
+ * maintenance is complete."). Each transition is an update, in its own
+ * transaction, that notifies when the maintenance's latest update did (so a
+ * maintenance posted with "notify": false stays quiet through its timed steps). Scheduled maintenance without auto_start stays scheduled.
  *
  * Returns the number of transitions made, or -1 (E holds the last failure; the
  * others were still attempted). *NEXT gets the earliest time something becomes

@@ -155,6 +155,17 @@ json_t *store_event_updates(struct db *db, int64_t event_id, struct err *e)
                         "i", event_id);
 }
 
+int store_event_last_notify(struct db *db, int64_t event_id, bool *notify, struct err *e)
+{
+    int64_t v = 1;
+    if (db_query_int(db, e, &v,
+                     "SELECT notify FROM event_updates WHERE event_id = ? ORDER BY id DESC LIMIT 1",
+                     "i", event_id) < 0)
+        return -1;
+    *notify = v != 0;
+    return 0;
+}
+
 int64_t store_event_update_insert(struct db *db, int64_t event_id, const char *stage,
                                   const char *message, bool notify, int64_t now, struct err *e)
 {

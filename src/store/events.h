@@ -86,6 +86,9 @@ json_t *store_service_event_links(struct db *db, int64_t service_id, int64_t exc
 /* The updates of EVENT_ID, oldest first, as update JSON; NULL on error. */
 json_t *store_event_updates(struct db *db, int64_t event_id, struct err *e);
 /* Appends an update created at NOW. Returns its id or -1. */
+/* Whether the latest update of event EVENT_ID notified, into *NOTIFY (true when it has
+ * none). Returns 0, or -1 with E. */
+int store_event_last_notify(struct db *db, int64_t event_id, bool *notify, struct err *e);
 int64_t store_event_update_insert(struct db *db, int64_t event_id, const char *stage,
                                   const char *message, bool notify, int64_t now, struct err *e);
 /* Records that update UPDATE_ID changed SERVICE_ID from OLD_STATUS to NEW_STATUS. */

@@ -349,6 +349,33 @@ test('scheduler: catches up on start with what fell due while the server was dow
   }
 });
 
+test('"notify": false holds through timed steps; a window already over is created complete', async () => {
+  const svc = await createService(s, 'Quiet');
+  // already over when posted: complete at once, one update, nothing queued
+  const past = await schedule({ title: 'Past quiet', scheduled_start: at(-7200e3), scheduled_end: at(-3600e3), notify: false, services: [svc] });
+  assert.equal(past.stage, 'complete');
+  assert.deepEqual(past.updates.map((u) => [u.stage, u.notify]), [['complete', false]]);
+  assert.match(past.completed_at, RFC3339);
+  assert.equal(await serviceStatus(s, svc), 'operational');
+  // the same with notify (the default): one update that notifies as a completion
+  const told = await schedule({ title: 'Past told', scheduled_start: at(-7200e3), scheduled_end: at(-3600e3) });
+  assert.deepEqual(told.updates.map((u) => [u.stage, u.notify]), [['complete', true]]);
+  assert.deepEqual(notifyJobs(s, told.id).map((j) => j.channels), [CH_ALL]);
+  // a current window still goes through in_progress; a coming one through both steps, quietly
+  const now = await schedule({ title: 'Now quiet', scheduled_start: at(-60e3), scheduled_end: at(3600e3), notify: false });
+  const soon = await schedule({ title: 'Soon quiet', scheduled_start: at(1500), scheduled_end: at(3000), notify: false });
+  const m1 = await until(async () => { const m = await get(now.id); return m.stage === 'in_progress' && m; }, { what: 'the start' });
+  assert.deepEqual(m1.updates.map((u) => [u.stage, u.notify]), [['scheduled', false], ['in_progress', false]]);
+  const m2 = await until(async () => { const m = await get(soon.id); return m.stage === 'complete' && m; }, { what: 'the completion' });
+  assert.deepEqual(m2.updates.map((u) => [u.stage, u.notify]), [['scheduled', false], ['in_progress', false], ['complete', false]]);
+  for (const id of [past.id, now.id, soon.id]) assert.deepEqual(notifyJobs(s, id), [], `maintenance ${id} queued nothing`);
+  // a later update that notifies makes the next timed step notify again
+  assert.equal((await postUpdate(now.id, { message: 'Half way.', notify: true })).status, 201);
+  assert.equal((await api(s, 'PATCH', `maintenance/${now.id}`, { body: { scheduled_end: at(1000) } })).status, 200);
+  const m3 = await until(async () => { const m = await get(now.id); return m.stage === 'complete' && m; }, { what: 'the completion' });
+  assert.deepEqual(m3.updates.map((u) => u.notify), [false, false, true, true]);
+});
+
 // Last, so that every request above has run against the sanitized binary first.
 test('the server shuts down cleanly (no sanitizer report)', async () => {
   const { code, signal } = await s.stop();

@@ -8,7 +8,9 @@
  * window passed goes straight to complete without touching its services;
  * without auto_start it waits for a person, without auto_complete it stays in
  * progress; every page is served; each transition queues a notify job and wakes
- * app.on_work; the thread catches up at start and stops cleanly.
+ * app.on_work, unless the maintenance's latest update said "notify": false; a
+ * window already over when created is complete at once; the thread catches up
+ * at start and stops cleanly.
  */
 #include "testutil.h"
 #include "app/maintenance.h"
@@ -206,6 +208,41 @@ static void flags_are_honoured(void **state)
     assert_string_equal(stage_of(f, f->page, manual), "complete");
 }
 
+static void timed_steps_keep_the_notify_choice(void **state)
+{
+    struct fixture *f = fx(state);
+    struct err e = {0};
+    char a[32], b[32];
+    int64_t t0 = time_now() + 1000, next = -1, now = time_now();
+    struct app_ctx c = ctx(f, f->page);
+    json_t *out = NULL;
+    json_t *in = json_pack("{s:s,s:s,s:s,s:s,s:b}", "title", "Quiet", "message", "m",
+                           "scheduled_start", time_format(t0, a, sizeof a), "scheduled_end",
+                           time_format(t0 + 100, b, sizeof b), "notify", 0);
+    assert_int_equal(app_maintenance_create(&c, in, &out, &e), 0);
+    int64_t id = json_integer_value(json_object_get(out, "id"));
+    json_decref(in);
+    json_decref(out);
+    assert_int_equal(run(f, t0, &next), 1);
+    assert_int_equal(run(f, t0 + 100, &next), 1);
+    assert_string_equal(stage_of(f, f->page, id), "complete");
+    assert_int_equal(count(f, UPDATES, id), 3);
+    assert_int_equal(count(f, JOBS, id), 0);
+
+    /* created after its window: complete at once, one update, notifying as asked */
+    in = json_pack("{s:s,s:s,s:s,s:s,s:b}", "title", "Late", "message", "m", "scheduled_start",
+                   time_format(now - 7200, a, sizeof a), "scheduled_end",
+                   time_format(now - 3600, b, sizeof b), "notify", 0);
+    assert_int_equal(app_maintenance_create(&c, in, &out, &e), 0);
+    id = json_integer_value(json_object_get(out, "id"));
+    assert_string_equal(json_string_value(json_object_get(out, "stage")), "complete");
+    json_decref(in);
+    json_decref(out);
+    assert_int_equal(count(f, UPDATES, id), 1);
+    assert_int_equal(count(f, JOBS, id), 0);
+    assert_int_equal(run(f, now, &next), 0);
+}
+
 static void every_page_is_served(void **state)
 {
     struct fixture *f = fx(state);
@@ -247,6 +284,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(starts_and_completes_on_time, setup, teardown),
         cmocka_unit_test_setup_teardown(window_passed_goes_straight_to_complete, setup, teardown),
         cmocka_unit_test_setup_teardown(flags_are_honoured, setup, teardown),
+        cmocka_unit_test_setup_teardown(timed_steps_keep_the_notify_choice, setup, teardown),
         cmocka_unit_test_setup_teardown(every_page_is_served, setup, teardown),
         cmocka_unit_test_setup_teardown(thread_catches_up_and_stops, setup, teardown),
     };
