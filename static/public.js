@@ -1,7 +1,13 @@
 // pharos public page: shows <time datetime> values (UTC) in the visitor's local time.
 // Progressive enhancement only: without JavaScript the page shows the UTC times.
+// On the subscription preferences, ticking or unticking a service chooses "Only the
+// services ticked" (the server refuses "All services" with a service left out).
 (function () {
   'use strict';
+  var only = document.getElementById('sub-only');
+  var boxes = document.querySelectorAll('input[type=checkbox][name=services]');
+  for (var k = 0; only && k < boxes.length; k++)
+    boxes[k].addEventListener('change', function () { only.checked = true; });
   var fmt;
   try {
     fmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });

@@ -9,6 +9,7 @@
 #include "app/ratelimit.h"
 #include "app/subscribers.h"
 #include "app/users.h"
+#include "core/buf.h"
 #include "core/timeutil.h"
 #include "store/outbox.h"
 #include "store/pages.h"
@@ -214,6 +215,28 @@ static json_t *by_manage_token(struct app_ctx *c, const char *token, struct err 
     return NULL;
 }
 
+/* "all services, including ones added later", or the names of the chosen SVCS. */
+static json_t *chosen_text(json_t *svcs, bool all)
+{
+    if (all) return json_string("all services, including ones added later");
+    struct buf b;
+    buf_init(&b, 64 << 10);
+    size_t i, n = 0;
+    json_t *s;
+    json_array_foreach(svcs, i, s) if (json_is_true(json_object_get(s, "chosen"))) n++;
+    size_t k = 0;
+    json_array_foreach(svcs, i, s)
+    {
+        if (!json_is_true(json_object_get(s, "chosen"))) continue;
+        buf_puts(&b, k == 0 ? "" : k + 1 == n ? " and " : ", ");
+        buf_puts(&b, jstr(s, "name"));
+        k++;
+    }
+    json_t *out = json_string(n ? (buf_full(&b) ? "the services ticked" : b.data) : "no service");
+    buf_free(&b);
+    return out;
+}
+
 int app_subscription_get(struct app_ctx *c, const char *token, json_t **out, struct err *e)
 {
     json_t *row = by_manage_token(c, token, e), *svcs = NULL, *chosen = NULL;
@@ -233,9 +256,10 @@ int app_subscription_get(struct app_ctx *c, const char *token, json_t **out, str
         json_array_foreach(chosen, k, v) if (json_integer_value(v) == jint(s, "id")) on = true;
         json_object_set_new(s, "chosen", json_boolean(on));
     }
-    *out = json_pack("{s:s, s:s, s:s, s:b, s:O}", "channel", jstr(row, "channel"), "address",
-                     jstr(row, "address"), "state", jstr(row, "state"), "all", all, "services",
-                     svcs);
+    *out = json_pack("{s:s, s:s, s:s, s:b, s:b, s:O, s:o}", "channel", jstr(row, "channel"),
+                     "address", jstr(row, "address"), "state", jstr(row, "state"), "active",
+                     strcmp(jstr(row, "state"), "active") == 0, "all", all, "services", svcs,
+                     "chosen_text", chosen_text(svcs, all));
     rc = 0;
 out:
     json_decref(row);
@@ -244,29 +268,56 @@ out:
     return rc;
 }
 
+/* Checks IN's choice against the page's services SVCS. */
+static int choice_check(json_t *in, json_t *svcs, bool all, struct err *e)
+{
+    json_t *ids = json_object_get(in, "services"), *v, *s;
+    size_t i, k;
+    json_array_foreach(ids, i, v)
+    {
+        bool known = false;
+        json_array_foreach(svcs, k, s) known |= jint(s, "id") == json_integer_value(v);
+        if (!known)
+            return err_set(e, ERR_INVALID, "services: %lld is not a service of this page",
+                           (long long)json_integer_value(v));
+    }
+    if (all && json_array_size(ids) > 0) {
+        json_array_foreach(svcs, k, s)
+        {
+            bool ticked = false;
+            json_array_foreach(ids, i, v) ticked |= jint(s, "id") == json_integer_value(v);
+            if (!ticked)
+                return err_set(e, ERR_INVALID,
+                               "services: “All services” is chosen, but %s is not ticked; "
+                               "choose “Only the services ticked” to leave it out",
+                               jstr(s, "name"));
+        }
+    }
+    if (!all && json_array_size(ids) == 0)
+        return err_set(e, ERR_INVALID,
+                       "services: tick at least one service, or choose “All services” (to get "
+                       "no updates at all, unsubscribe)");
+    return 0;
+}
+
 int app_subscription_set(struct app_ctx *c, const char *token, json_t *in, struct err *e)
 {
     json_t *ids = json_object_get(in, "services"), *row = NULL, *svcs = NULL;
-    bool all = json_is_true(json_object_get(in, "all")) || json_array_size(ids) == 0;
+    bool all = json_is_true(json_object_get(in, "all"));
     int rc = -1;
     if (db_begin(c->db, e) != 0)
         return -1;
     if (!(row = by_manage_token(c, token, e)) ||
         !(svcs = store_subscribe_services(c->db, c->page_id, e)))
         goto fail;
-    size_t i, k;
-    json_t *v, *s;
-    json_array_foreach(all ? NULL : ids, i, v)
-    {
-        bool known = false;
-        json_array_foreach(svcs, k, s) known |= jint(s, "id") == json_integer_value(v);
-        if (!known) {
-            err_set(e, ERR_INVALID, "services: %lld is not a service of this page",
-                    (long long)json_integer_value(v));
-            goto fail;
-        }
+    if (strcmp(jstr(row, "state"), "active") != 0) {
+        err_set(e, ERR_CONFLICT,
+                "this subscription is %s, so nothing is sent to it: subscribe again first",
+                jstr(row, "state"));
+        goto fail;
     }
-    if (store_subscriber_set_services(c->db, jint(row, "id"), all ? NULL : ids, e) != 0 ||
+    if (choice_check(in, svcs, all, e) != 0 ||
+        store_subscriber_set_services(c->db, jint(row, "id"), all ? NULL : ids, e) != 0 ||
         app_audit(c, "subscriber.preferences", jint(row, "id"), all ? "all" : "services", e) != 0)
         goto fail;
     rc = app_commit(c, false, e);

@@ -37,10 +37,17 @@ int app_subscribe_confirm(struct app_ctx *c, const char *token, char manage[SUBS
 /* Activates the SMS subscriber PHONE with CODE (5 tries per code, valid 1 hour). */
 int app_subscribe_sms_verify(struct app_ctx *c, const char *phone, const char *code,
                              char manage[SUBSCRIBE_TOKEN_MAX], struct err *e);
-/* The preferences of management TOKEN: {"channel","address","state","all",
- * "services":[{"id","name","chosen"}]}; 404 for a bad token. */
+/* The preferences of management TOKEN: {"channel","address","state","active","all",
+ * "services":[{"id","name","chosen"}],"chosen_text"} ("chosen_text" says in words what
+ * is chosen: "all services, including ones added later" or the names); 404 for a bad
+ * token. */
 int app_subscription_get(struct app_ctx *c, const char *token, json_t **out, struct err *e);
-/* IN: {"all":true} or {"services":[ids]} (services of the page; none means all). */
+/*
+ * IN: {"all":true} (every service, including later ones) or {"all":false,"services":
+ * [ids]} (exactly those; at least one). "all" true with a list that leaves a service
+ * out is refused (400: the two say different things), as is a subscription that is
+ * not active (409: it must be subscribed again first).
+ */
 int app_subscription_set(struct app_ctx *c, const char *token, json_t *in, struct err *e);
 /* Unsubscribes the holder of management TOKEN (idempotent). *OUT (may be NULL) gets
  * the address. */

@@ -6,8 +6,9 @@
  *   POST /subscribe                   email= or phone=; then "check your inbox",
  *                                     or the SMS code form
  *   GET  /subscribe/confirm/{token}   activates, 303 to the preferences page
+ *                                     (?confirmed=1: it says so)
  *   POST /subscribe/sms/verify        phone=, code=; 303 to the preferences page
- *   GET  /subscription/{token}        preferences: services=ID… or all=1
+ *   GET  /subscription/{token}        preferences: all=1, or all=0 with services=ID…
  *   POST /subscription/{token}
  *   GET  /unsubscribe/{token}         a confirm button
  *   POST /unsubscribe/{token}         unsubscribes at once: RFC 8058 one-click,
@@ -130,7 +131,7 @@ out:
 static void to_preferences(struct req *r, const char *manage)
 {
     char loc[SUBSCRIBE_TOKEN_MAX + 32];
-    snprintf(loc, sizeof loc, "/subscription/%s", manage);
+    snprintf(loc, sizeof loc, "/subscription/%s?confirmed=1", manage);
     reply_header(r, "Referrer-Policy", "no-referrer");
     reply_redirect(r, 303, loc);
 }
@@ -168,7 +169,23 @@ static void on_sms_verify(struct req *r)
     json_decref(form);
 }
 
-static void show_preferences(struct req *r, bool saved)
+/* What the preferences page says of a subscription in STATE that is not active. */
+static const char *state_text(const char *state, bool sms)
+{
+    if (strcmp(state, "unsubscribed") == 0)
+        return "You unsubscribed: nothing is sent to this address any more.";
+    if (strcmp(state, "stopped") == 0)
+        return sms ? "You replied STOP: no texts are sent to this number. Reply START, or "
+                     "subscribe again here."
+                   : "Updates to this address are stopped.";
+    if (strcmp(state, "bounced") == 0)
+        return "Messages to this address could not be delivered, so none are sent any more.";
+    return "This subscription is not confirmed yet: follow the link or enter the code we sent.";
+}
+
+/* The preferences page with STATUS: SAVED says what was saved, ERROR (may be NULL) what
+ * was refused. */
+static void show_preferences(struct req *r, int status, bool saved, const char *error)
 {
     struct err e = {0};
     struct app_ctx c;
@@ -177,20 +194,28 @@ static void show_preferences(struct req *r, bool saved)
         reply_error(r, &e);
         return;
     }
+    const char *state = json_string_value(json_object_get(prefs, "state"));
+    bool sms = strcmp(json_string_value(json_object_get(prefs, "channel")), "sms") == 0;
     json_object_set_new(prefs, "doc_title", json_string("Your subscription"));
     json_object_set_new(prefs, "token", json_string(r->params[0]));
     json_object_set_new(prefs, "saved", json_boolean(saved));
-    json_object_set_new(prefs, "is_sms",
-                        json_boolean(strcmp(json_string_value(json_object_get(prefs, "channel")),
-                                            "sms") == 0));
-    web_subscribe_render(r, 200, "public/subscription.html", prefs);
+    const char *confirmed = req_query(r, "confirmed");
+    json_object_set_new(prefs, "confirmed",
+                        json_boolean(!saved && !error && confirmed && strcmp(confirmed, "1") == 0 &&
+                                     strcmp(state, "active") == 0));
+    json_object_set_new(prefs, "is_sms", json_boolean(sms));
+    json_object_set_new(prefs, "state_text", json_string(state_text(state, sms)));
+    if (error) json_object_set_new(prefs, "error", json_string(error));
+    web_subscribe_render(r, status, "public/subscription.html", prefs);
 }
 
 static void on_preferences(struct req *r)
 {
-    show_preferences(r, false);
+    show_preferences(r, 200, false, NULL);
 }
 
+/* POST: all=1 (every service, also later ones) or all=0 with services=ID… (exactly
+ * those); a form without "all" is the second. */
 static void on_preferences_post(struct req *r)
 {
     struct err e = {0};
@@ -220,10 +245,14 @@ static void on_preferences_post(struct req *r)
     const char *all = form_str(form, "all");
     json_object_set_new(in, "all", json_boolean(all && strcmp(all, "1") == 0));
     json_object_set(in, "services", ids);
-    if (web_subscribe_ctx(r, &c, &e) != 0 || app_subscription_set(&c, r->params[0], in, &e) != 0)
+    if (web_subscribe_ctx(r, &c, &e) != 0)
         reply_error(r, &e);
+    else if (app_subscription_set(&c, r->params[0], in, &e) == 0)
+        show_preferences(r, 200, true, NULL);
+    else if (e.code == ERR_INVALID || e.code == ERR_CONFLICT)
+        show_preferences(r, e.code == ERR_INVALID ? 400 : 409, false, e.msg);
     else
-        show_preferences(r, true);
+        reply_error(r, &e);
 out:
     json_decref(form);
     json_decref(in);

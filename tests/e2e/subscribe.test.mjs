@@ -54,15 +54,16 @@ test('subscribe → confirmation mail → confirm → choose a service: only eve
   assert.equal(sqlite(s, "SELECT state FROM subscribers WHERE address='carol@example.test'").trim(), 'pending');
   const c = await request(s, 'GET', link);
   assert.equal(c.status, 303);
-  assert.match(c.headers.location, /^\/subscription\/m\d+-[A-Za-z0-9_-]+$/);
+  assert.match(c.headers.location, /^\/subscription\/m\d+-[A-Za-z0-9_-]+\?confirmed=1$/);
   assert.equal(sqlite(s, "SELECT state FROM subscribers WHERE address='carol@example.test'").trim(), 'active');
   const prefs = await request(s, 'GET', c.headers.location);
   assert.equal(prefs.status, 200);
+  assert.match(prefs.text, /data-confirmed>Your subscription is confirmed\. You get updates about all services/);
   assert.equal(prefs.headers['cache-control'], 'no-store');
   assert.match(prefs.text, new RegExp(`name="services" value="${svcA.id}" checked`), 'all services by default');
   const saved = await postForm(s, c.headers.location, [['services', String(svcB.id)]]);
   assert.equal(saved.status, 200);
-  assert.match(saved.text, /saved/);
+  assert.match(saved.text, /data-saved>Saved: you get updates about Web\./);
   assert.match(saved.text, new RegExp(`name="services" value="${svcB.id}" checked`));
   assert.doesNotMatch(saved.text, new RegExp(`name="services" value="${svcA.id}" checked`));
 
@@ -93,6 +94,60 @@ test('subscribe → confirmation mail → confirm → choose a service: only eve
   assert.equal(mailsTo('carol@example.test').length, 2, 'nothing after unsubscribing');
 });
 
+test('preferences: "all services" and "only these" are two choices, and the page says what it saved', async () => {
+  const prefs = await subscribeEmail(w, 'olga@example.test', 'all');
+  const stored = () => sqlite(s, `SELECT s.all_services || ':' || COALESCE(GROUP_CONCAT(c.service_id), '') FROM subscribers s
+      LEFT JOIN subscriber_services c ON c.subscriber_id = s.id WHERE s.address = 'olga@example.test' GROUP BY s.id`).trim();
+  assert.equal(stored(), '1:');
+  const page = await request(s, 'GET', prefs);
+  assert.match(page.text, /type="radio" name="all" value="1" id="sub-all" checked/);
+  assert.match(page.text, /type="radio" name="all" value="0" id="sub-only">/);
+  // the attack of the report: "All services" still chosen while Web is unticked
+  const mixed = await postForm(s, prefs, [['all', '1'], ['services', String(svcA.id)]]);
+  assert.equal(mixed.status, 400);
+  assert.match(mixed.text, /“All services” is chosen, but Web is not ticked/);
+  assert.doesNotMatch(mixed.text, /data-saved/);
+  assert.equal(stored(), '1:', 'nothing saved');
+  const only = await postForm(s, prefs, [['all', '0'], ['services', String(svcA.id)]]);
+  assert.equal(only.status, 200);
+  assert.match(only.text, /data-saved>Saved: you get updates about API\./);
+  assert.match(only.text, /id="sub-only" checked/);
+  assert.equal(stored(), `0:${svcA.id}`);
+  const none = await postForm(s, prefs, [['all', '0']]);
+  assert.equal(none.status, 400);
+  assert.match(none.text, /tick at least one service/);
+  assert.equal(stored(), `0:${svcA.id}`);
+  const both = await postForm(s, prefs, [['all', '0'], ['services', String(svcA.id)], ['services', String(svcB.id)]]);
+  assert.match(both.text, /Saved: you get updates about API and Web\./);
+  const all = await postForm(s, prefs, [['all', '1']]);
+  assert.match(all.text, /Saved: you get updates about all services, including ones added later\./);
+  assert.equal(stored(), '1:');
+});
+
+test('after unsubscribing, the preferences page says so and offers to subscribe again', async () => {
+  const prefs = await subscribeEmail(w, 'pete@example.test', 'all');
+  const token = prefs.split('/').pop();
+  assert.equal((await request(s, 'POST', `/unsubscribe/${token}`)).status, 200);
+  const page = await request(s, 'GET', prefs);
+  assert.equal(page.status, 200);
+  assert.match(page.text, /data-subscription-state="unsubscribed"/);
+  assert.match(page.text, /data-state="unsubscribed">You unsubscribed/);
+  assert.doesNotMatch(page.text, /name="services"/, 'no form that looks active');
+  assert.match(page.text, /<input type="hidden" name="email" value="pete@example.test">/);
+  const save = await postForm(s, prefs, [['all', '1']]);
+  assert.equal(save.status, 409);
+  assert.match(save.text, /this subscription is unsubscribed/);
+  assert.equal(sqlite(s, "SELECT state FROM subscribers WHERE address='pete@example.test'").trim(), 'unsubscribed');
+  // "Subscribe again" is the public form, with a new confirmation
+  const before = mailsTo('pete@example.test').length;
+  const again = await postForm(s, '/subscribe', { email: 'pete@example.test' });
+  assert.equal(again.status, 200);
+  await w.smtp.waitFor(() => mailsTo('pete@example.test').length === before + 1);
+  const link = linkIn(mailsTo('pete@example.test').at(-1).text, /http:\/\/\S+\/subscribe\/confirm\/\S+/);
+  assert.equal((await request(s, 'GET', link)).status, 303);
+  assert.match((await request(s, 'GET', prefs)).text, /data-subscription-state="active"/);
+});
+
 test('the unsubscribe page asks first; GET changes nothing', async () => {
   const prefs = await subscribeEmail(w, 'dave@example.test');
   const token = prefs.split('/').pop();
@@ -112,7 +167,7 @@ test('"all services" subscribers hear about services added later; a deleted serv
   await newIncident(s, { title: 'New thing broken', services: [later.id] });
   await w.smtp.waitFor(() => mailsTo('erin@example.test').some((m) => /New thing broken/.test(m.headers.subject)));
   const tmp = await newService(s, 'Temporary');
-  await postForm(s, prefsFrank, [['services', String(svcA.id)], ['services', String(tmp.id)]]);
+  assert.equal((await postForm(s, prefsFrank, [['services', String(svcA.id)], ['services', String(tmp.id)]])).status, 200);
   assert.equal((await api(s, 'DELETE', `services/${tmp.id}`)).status, 204);
   const p = await request(s, 'GET', prefsFrank);
   assert.match(p.text, new RegExp(`name="services" value="${svcA.id}" checked`), 'kept API');

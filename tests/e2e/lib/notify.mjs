@@ -51,7 +51,7 @@ export async function subscribeEmail(w, address, services = 'all', client = {}) 
   const confirm = linkIn(mail.text, /http:\/\/\S+\/subscribe\/confirm\/\S+/);
   const c = await request(w.s, 'GET', confirm);
   if (c.status !== 303) throw new Error(`confirm: ${c.status} ${c.text.slice(0, 300)}`);
-  const prefs = c.headers.location;
+  const prefs = c.headers.location.replace(/\?.*$/, '');
   const pairs = services === 'all' ? [['all', '1']] : services.map((id) => ['services', String(id)]);
   const p = await postForm(w.s, prefs, pairs);
   if (p.status !== 200) throw new Error(`preferences: ${p.status} ${p.text.slice(0, 300)}`);
