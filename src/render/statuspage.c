@@ -7,6 +7,8 @@
  * update; started_at is created_at.
  */
 #include "render/statuspage.h"
+#include "render/markdown.h"
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -114,6 +116,17 @@ static json_t *components_json(const json_t *m)
     return out;
 }
 
+/* An update's "body": its Markdown as the pages' plain text shows it (raw HTML dropped:
+ * widgets insert it as they like, and some as HTML). */
+static json_t *body_text(const json_t *u)
+{
+    const char *md = json_string_value(json_object_get(u, "message"));
+    char *text = markdown_to_text(md ? md : "");
+    json_t *out = json_string(text);
+    free(text);
+    return out ? out : json_string("");
+}
+
 static json_t *update_json(const json_t *ev, const json_t *u)
 {
     json_t *aff = json_array();
@@ -124,9 +137,9 @@ static json_t *update_json(const json_t *ev, const json_t *u)
                                              id_string("", json_object_get(a, "id")), "name",
                                              get(a, "name"), "old_status", get(a, "old_status"),
                                              "new_status", get(a, "new_status")));
-    return json_pack("{s:o,s:O,s:O,s:o,s:O,s:O,s:O,s:o}", "id",
+    return json_pack("{s:o,s:O,s:o,s:o,s:O,s:O,s:O,s:o}", "id",
                      id_string("", json_object_get(u, "id")), "status", get(u, "sp_status"),
-                     "body", get(u, "message"), "incident_id",
+                     "body", body_text(u), "incident_id",
                      id_string("", json_object_get(ev, "id")), "created_at", get(u, "created_at"),
                      "updated_at", get(u, "created_at"), "display_at", get(u, "created_at"),
                      "affected_components", aff);

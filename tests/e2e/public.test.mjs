@@ -158,6 +158,8 @@ test('Statuspage v2 JSON: endpoints, keys and vocabularies', async () => {
   for (const k of ['id', 'status', 'body', 'incident_id', 'created_at', 'updated_at', 'display_at', 'affected_components'])
     assert.ok(k in u, `update has ${k}`);
   assert.equal(u.incident_id, String(ids.inc));
+  assert.equal(u.body, 'We are looking alert(2)', 'the text as the pages show it: Markdown rendered as text, raw HTML tags dropped');
+  assert.doesNotMatch(JSON.stringify(docs), /<script/i, 'no raw HTML tag in any v2 document');
   assert.deepEqual(u.affected_components, [{ code: String(ids.api), name: 'API', old_status: 'operational', new_status: 'partial_outage' }]);
   assert.deepEqual(inc.components.map((c) => c.id), [String(ids.api)]);
   assert.match(inc.shortlink, new RegExp(`/incidents/${ids.inc}$`));
