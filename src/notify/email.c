@@ -218,4 +218,4 @@ static enum outcome classify(struct nmsg *m, CURLcode cc, long status)
     return status >= 500 && status < 600 ? OUT_FAILED : OUT_RETRY;
 }
 
-const struct channel_ops notify_email = {"email", CH_EMAIL, prepare, classify, apply};
+const struct channel_ops notify_email = {"email", CH_EMAIL, prepare, classify, apply, true};

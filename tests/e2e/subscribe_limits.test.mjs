@@ -8,7 +8,7 @@ import { stopClean, sqlite } from './lib/admin.mjs';
 import { startWorld, stopWorld, postForm, sleep } from './lib/notify.mjs';
 
 let w;
-before(async () => { w = await startWorld({ env: { PHAROS_LIMITS_SUBSCRIBE_PER_IP_HOUR: '3' } }); });
+before(async () => { w = await startWorld({ privateTargets: false, env: { PHAROS_LIMITS_SUBSCRIBE_PER_IP_HOUR: '3' } }); });
 after(async () => { await stopClean(w.s); await stopWorld(w); });
 
 test('past limits.subscribe_per_ip_hour attempts from one address: 429, nothing stored', async () => {
@@ -22,7 +22,7 @@ test('3 confirmations per address per day across pages: the 4th, on another page
   const dataDir = tempDir();
   const page = cli(['page', 'add', '--slug', 'b', '--title', 'B', '--host', 'b.test'], { dataDir });
   assert.equal(page.code, 0, page.stderr);
-  const x = await startWorld({ dataDir, env: { PHAROS_LIMITS_SUBSCRIBE_PER_IP_HOUR: '1000' } });
+  const x = await startWorld({ dataDir, privateTargets: false, env: { PHAROS_LIMITS_SUBSCRIBE_PER_IP_HOUR: '1000' } });
   try {
     const addr = 'xpage@example.test';
     const sent = () => x.smtp.byRecipient(addr).length;
