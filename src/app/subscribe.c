@@ -73,8 +73,9 @@ int app_subscribe(struct app_ctx *c, json_t *in, const char *client, json_t **ou
     snprintf(bucket, sizeof bucket, "subscribe-ip:%s", client);
     if (app_rate_hit(c->db, bucket, (int)c->app->cfg->subscribe_per_ip_hour, 3600, NULL, e) != 0)
         return -1;
-    snprintf(bucket, sizeof bucket, "confirm-addr:%lld:%s:%s", (long long)c->page_id, channel,
-             norm);
+    /* per address across every page (SPEC §7): a visitor must not get three more
+     * messages sent to someone for each page the server hosts */
+    snprintf(bucket, sizeof bucket, "confirm-addr:%s:%s", channel, norm);
     if (app_rate_check(c->db, bucket, CONFIRMS_PER_DAY, 86400, NULL, e) != 0)
         return -1;
     if (db_begin(c->db, e) != 0)

@@ -5,10 +5,11 @@
  *
  *  - app_subscribe: e-mail or SMS sign-up. Limits: limits.subscribe_per_ip_hour
  *    attempts per client address per hour, and 3 confirmation messages per
- *    address per day; past either, a 429. A new address is stored pending (all
- *    services); a pending, stopped or unsubscribed one is sent a new
- *    confirmation; an active one is sent nothing (the answer is the same, so the
- *    form tells nobody who is subscribed). The confirmation is queued in the
+ *    address per day, counted across all pages; past either, a 429. A new
+ *    address is stored pending (all services); a pending, stopped or
+ *    unsubscribed one is sent a new confirmation; an active one is sent
+ *    nothing (the answer is the same, so the form tells nobody who is
+ *    subscribed). The confirmation is queued in the
  *    outbox (messages) in the same transaction and sent by the
  *    dispatcher; its text holds nothing the visitor typed but the address.
  *  - app_subscribe_confirm / app_subscribe_sms_verify: activate, and give the

@@ -43,6 +43,7 @@ static const struct key keys[] = {
     S("email", "username", smtp_username),
     S("email", "password", smtp_password),
     S("email", "from", email_from),
+    B("email", "allow_plaintext_auth", email_allow_plaintext_auth),
     S("sms", "api_base", sms_api_base),
     S("sms", "account_sid", sms_account_sid),
     S("sms", "auth_token", sms_auth_token),
@@ -354,6 +355,14 @@ int config_finish(struct config *c, struct err *e)
         set_str(&c->secret_key_file, k);
         free(k);
     }
+    /* the scheme decides TLS (notify/email.c); without one curl would guess, http:// for
+     * most host names */
+    if (c->smtp_url && *c->smtp_url && strncasecmp(c->smtp_url, "smtp://", 7) != 0 &&
+        strncasecmp(c->smtp_url, "smtps://", 8) != 0)
+        return err_set(e, ERR_INVALID,
+                       "[email] smtp_url must be smtp://HOST[:PORT] or smtps://HOST[:PORT], "
+                       "not \"%s\"",
+                       c->smtp_url);
     if (!c->email_from || !*c->email_from) {
         const char *h = url_host(c->base_url, &hl);
         char *f = xasprintf("status@%.*s", (int)hl, h);

@@ -4,7 +4,8 @@
  * config_init() sets defaults; config_load_file(), config_load_env() and
  * config_set() (for flags) each override what came before; config_finish()
  * validates and derives the defaults that depend on other keys (base_url from
- * listen, database and secret key from data_dir, email.from from base_url).
+ * listen, database and secret key from data_dir, email.from from base_url;
+ * email.smtp_url must be smtp:// or smtps://).
  * Every error names its source: "FILE:LINE: [section] key: …", the variable, or the flag.
  */
 #ifndef PHAROS_CONFIG_H
@@ -28,6 +29,7 @@ struct config {
     long session_max_s;  /* console session: absolute expiry (security.session_max_seconds) */
     /* [email] */
     char *smtp_url, *smtp_username, *smtp_password, *email_from;
+    bool email_allow_plaintext_auth; /* credentials without TLS (email.allow_plaintext_auth) */
     /* [sms] */
     char *sms_api_base, *sms_account_sid, *sms_auth_token, *sms_from;
     /* [twitter] */

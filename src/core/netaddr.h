@@ -1,6 +1,9 @@
 /*
  * netaddr — where outbound requests may go (SPEC §10: "outbound targets on
  * loopback or private networks are refused unless security.allow_private_targets").
+ * The targets checked are the URLs page admins or visitors supply (Slack's
+ * webhook_url, the webhook's url); the operator's own addresses (email.smtp_url,
+ * sms.api_base, twitter.api_base) are trusted (notify/transfer.h).
  *
  * Two checks, for the two moments a target is known:
  *  - when a URL is configured (integrations), its host as written: a literal

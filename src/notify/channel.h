@@ -68,6 +68,11 @@ struct channel_ops {
      * SMTP pool (notify/smtp_pool.h): prepare() builds M without touching M->easy, and
      * apply() sets up the worker's handle EASY for M, on the worker's thread. */
     void (*apply)(const struct config *cfg, struct nmsg *m, CURL *easy);
+    /* The channel sends only to the operator's configuration (email.smtp_url,
+     * sms.api_base, twitter.api_base): trusted, so the private-address guard is off for
+     * it. False (guarded unless security.allow_private_targets) for channels whose
+     * target a page admin or visitor supplies: Slack's webhook_url, the webhook's url. */
+    bool operator_target;
 };
 
 extern const struct channel_ops notify_email, notify_sms, notify_slack, notify_twitter,

@@ -241,7 +241,7 @@ static void start(struct notify *d, struct nmsg *m)
 {
     buf_init(&m->req, 4 << 20);
     buf_init(&m->resp, NOTIFY_RESP_MAX + 1);
-    m->guard.allow_private = d->env.app->cfg->allow_private_targets;
+    m->guard.allow_private = d->env.app->cfg->allow_private_targets || m->ops->operator_target;
     if (!m->ops->apply && !(m->easy = curl_easy_init())) {
         snprintf(m->error, sizeof m->error, "cannot create a transfer");
         add_result(d, m, OUT_RETRY);

@@ -16,6 +16,12 @@
  * and carry nothing the visitor typed but the address itself; invitations use
  * templates/email/invite.* (the link in them is the only copy there is).
  *
+ * TLS: smtps:// is TLS from the start; on smtp:// STARTTLS is used when the
+ * relay offers it, and required when credentials are configured
+ * (email.username / email.password) unless email.allow_plaintext_auth, so they
+ * never cross the network in clear by default. Without TLS curl then stops
+ * after EHLO, before AUTH; the delivery is retried with a reason naming the key.
+ *
  * SMTP replies: 5xx is permanent (bad mailbox, refused), anything else retried.
  * Transfers run on the SMTP pool (notify/smtp_pool.h), whose workers reuse their
  * connection to the server across messages.
@@ -202,7 +208,10 @@ static void apply(const struct config *cfg, struct nmsg *m, CURL *easy)
     curl_easy_setopt(easy, CURLOPT_URL, cfg->smtp_url);
     curl_easy_setopt(easy, CURLOPT_MAIL_FROM, from);
     curl_easy_setopt(easy, CURLOPT_MAIL_RCPT, m->rcpt);
-    curl_easy_setopt(easy, CURLOPT_USE_SSL, (long)CURLUSESSL_TRY);
+    /* TLS when offered; required before credentials unless email.allow_plaintext_auth */
+    bool credentials = cfg->smtp_username || cfg->smtp_password;
+    long tls = credentials && !cfg->email_allow_plaintext_auth ? CURLUSESSL_ALL : CURLUSESSL_TRY;
+    curl_easy_setopt(easy, CURLOPT_USE_SSL, tls);
     if (cfg->smtp_username)
         curl_easy_setopt(easy, CURLOPT_USERNAME, cfg->smtp_username);
     if (cfg->smtp_password)
@@ -217,8 +226,14 @@ static enum outcome classify(struct nmsg *m, CURLcode cc, long status)
 {
     if (cc == CURLE_OK)
         return OUT_SENT;
+    if (cc == CURLE_USE_SSL_FAILED) { /* TLS was required: credentials are set (apply) */
+        snprintf(m->error, sizeof m->error,
+                 "the relay offers no TLS and email.allow_plaintext_auth is false: credentials "
+                 "are not sent in clear (use smtps://, or a relay that offers STARTTLS)");
+        return OUT_RETRY;
+    }
     snprintf(m->error, sizeof m->error, "SMTP %ld: %s", status, curl_easy_strerror(cc));
     return status >= 500 && status < 600 ? OUT_FAILED : OUT_RETRY;
 }
 
-const struct channel_ops notify_email = {"email", CH_EMAIL, prepare, classify, apply};
+const struct channel_ops notify_email = {"email", CH_EMAIL, prepare, classify, apply, true};

@@ -1,9 +1,11 @@
 /*
- * notify/text — SMS and tweet text fitting. See text.h.
+ * notify/text — SMS, tweet and Slack text fitting. See text.h.
  */
 #include "notify/text.h"
 #include "core/buf.h"
+#include "core/utf8.h"
 #include "core/xalloc.h"
+#include <assert.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -208,6 +210,54 @@ char *tweet_text(const char *head, const char *body, const char *url)
     if (url && *url) {
         buf_puts(&b, b.len ? " " : "");
         buf_puts(&b, url);
+    }
+    return buf_steal(&b);
+}
+
+/* UTF-16 code units of code point CP. */
+static size_t utf16_units(uint32_t cp)
+{
+    return cp >= 0x10000 ? 2 : 1;
+}
+
+size_t slack_length(const char *s)
+{
+    size_t len = 0, n;
+    for (; *s; s += n)
+        len += utf16_units(next_cp(s, &n));
+    return len;
+}
+
+char *slack_text(const char *s, size_t max)
+{
+    assert(max >= 1);
+    struct buf b;
+    buf_init(&b, SIZE_MAX / 2);
+    buf_puts(&b, "");
+    size_t used = 0, fit = 0; /* FIT: bytes of B within MAX - 1 units, room for the "…" */
+    for (size_t n; s && *s; s += n) {
+        uint32_t cp = next_cp(s, &n);
+        const char *piece = s;
+        size_t len = n, w = utf16_units(cp); /* bytes and UTF-16 units of what goes out */
+        /* next_cp lets overlongs and surrogates through: they become U+FFFD */
+        if (utf8_length(s, n) != 1) {
+            piece = "\xef\xbf\xbd";
+            len = 3;
+            w = 1;
+        } else if (cp == '&' || cp == '<' || cp == '>') {
+            piece = cp == '&' ? "&amp;" : cp == '<' ? "&lt;" : "&gt;";
+            len = w = strlen(piece);
+        }
+        if (used + w > max) {
+            buf_truncate(&b, fit);
+            while (b.len && strchr(" \t\r\n", b.data[b.len - 1]))
+                buf_truncate(&b, b.len - 1);
+            buf_puts(&b, "…");
+            break;
+        }
+        buf_append(&b, piece, len);
+        used += w;
+        if (used < max) fit = b.len;
     }
     return buf_steal(&b);
 }

@@ -10,13 +10,18 @@
  *  - Tweets: at most 280 characters, every http(s) link counted as 23 (t.co),
  *    other characters as one code point each. Text is cut at a code point and
  *    never inside a link, and marked with "…".
+ *  - Slack: every text Slack reads as mrkdwn has &, < and > escaped as &amp;,
+ *    &lt; and &gt;, so "<!channel>" or "<https://x|Log in>" in a title is shown,
+ *    not acted on; it is cut at a character (never inside an escape) to a
+ *    length in UTF-16 code units (Slack counts characters, which is never more)
+ *    and marked with "…"; invalid UTF-8 becomes U+FFFD, so the JSON is valid.
  * Pure functions; results are malloc'd and never NULL.
  */
 #ifndef PHAROS_NOTIFY_TEXT_H
 #define PHAROS_NOTIFY_TEXT_H
 #include <stddef.h>
 
-enum { SMS_MAX_UNITS = 160, TWEET_MAX = 280, TWEET_LINK = 23 };
+enum { SMS_MAX_UNITS = 160, TWEET_MAX = 280, TWEET_LINK = 23, SLACK_TEXT_MAX = 3000 };
 
 /* S converted to the GSM-7 alphabet (still UTF-8 text), see above. */
 char *gsm7_convert(const char *s);
@@ -29,5 +34,10 @@ size_t tweet_length(const char *text);
 /* HEAD then BODY (separated by a blank line, either may be empty), shortened so
  * that with " URL" appended the tweet is at most TWEET_MAX long. */
 char *tweet_text(const char *head, const char *body, const char *url);
+/* S (may be NULL) escaped for Slack within MAX (at least 1) UTF-16 code units, see above
+ * (SLACK_TEXT_MAX: the limit of a section's text). */
+char *slack_text(const char *s, size_t max);
+/* The length of S in UTF-16 code units. */
+size_t slack_length(const char *s);
 
 #endif

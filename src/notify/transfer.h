@@ -2,9 +2,12 @@
  * notify/transfer — libcurl on a libevent loop, and the outbound safety rules
  * every request obeys (SPEC §10):
  *  - the connection is refused when the resolved address is loopback, private,
- *    link-local… (core/netaddr.h) unless security.allow_private_targets
- *    (checked in CURLOPT_OPENSOCKETFUNCTION, so DNS names pointing inside are
- *    caught too); the guard records it so the caller can say why;
+ *    link-local… (core/netaddr.h) unless the guard allows it (checked in
+ *    CURLOPT_OPENSOCKETFUNCTION, so DNS names pointing inside are caught too);
+ *    the guard records it so the caller can say why. Callers allow it for
+ *    security.allow_private_targets, and always for targets the operator
+ *    configured (email.smtp_url, sms.api_base, twitter.api_base): the guard is
+ *    for URLs page admins or visitors supply (Slack webhook_url, webhook url);
  *  - redirects are never followed; only http, https, smtp and smtps;
  *  - 10 s to connect, 30 s in all.
  *
@@ -23,7 +26,7 @@ enum { TRANSFER_CONNECT_S = 10, TRANSFER_TOTAL_S = 30 };
 struct transfer;
 typedef void (*transfer_done_fn)(void *arg, CURL *easy, CURLcode cc);
 
-/* Whether private targets are allowed, and whether one was refused. */
+/* Whether private targets are allowed (see above), and whether one was refused. */
 struct transfer_guard {
     bool allow_private;
     bool refused;

@@ -67,4 +67,6 @@ static int prepare(struct notify_env *env, struct nmsg *m)
     return 0;
 }
 
-const struct channel_ops notify_twitter = {"twitter", CH_TWITTER, prepare, notify_http_classify, NULL};
+const struct channel_ops notify_twitter = {
+    "twitter", CH_TWITTER, prepare, notify_http_classify, NULL, true,
+};

@@ -5,8 +5,9 @@
  * handler waits on them: the console records a request in oauth_requests and
  * wakes the dispatcher, whose pump calls twitter_oauth_pump().
  *
- * Same outbound rules as every delivery (notify/transfer.h: private targets, no
- * redirects, 10 s to connect, 30 s in all). A claimed request holds a 60 s lease;
+ * Same outbound rules as every delivery (notify/transfer.h: no redirects, 10 s
+ * to connect, 30 s in all); twitter.api_base is the operator's configuration, so
+ * the private-address guard does not apply. A claimed request holds a 60 s lease;
  * transfers cut short by shutdown leave it to be picked up again when it runs out.
  */
 #ifndef PHAROS_NOTIFY_TWITTER_OAUTH_H

@@ -1,12 +1,13 @@
 // The notification matrix of SPEC §10, stage by stage and channel by channel, against a
 // real SMTP server and fakes of Twilio, Slack and Twitter that verify what the providers
 // verify (tests/e2e/fakes), plus the wire formats: e-mail headers, SMS and tweet lengths,
-// Slack blocks, the webhook's signature; notify:false; Sign in with Twitter.
+// Slack blocks (escaped, cut at a character), the webhook's signature; notify:false;
+// Sign in with Twitter.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, request } from './lib/harness.mjs';
 import { stopClean, sqlite } from './lib/admin.mjs';
-import { startWorld, stopWorld, connectAll, settled, newService, followConnecting } from './lib/notify.mjs';
+import { startWorld, stopWorld, connectAll, settled, newService, newIncident, followConnecting } from './lib/notify.mjs';
 import { gsmUnits } from './fakes/twilio.mjs';
 import { tweetLength } from './fakes/twitter.mjs';
 
@@ -193,6 +194,44 @@ test('wire formats: e-mail headers and parts, SMS ≤ 160 GSM-7 with the link, t
   assert.equal(hook.update.message, message);
   assert.match(hook.delivery, /^\d+$/);
   assert.equal(w.webhook.forged.length, 0);
+});
+
+test('Slack: title and message escaped everywhere Slack reads text, a long multi-byte message cut on a character', async () => {
+  const title = '<!channel> <https://evil.test|Re-login> & co';
+  // 4,000 characters: one byte, then 2-byte é, then 4-byte emoji (2 UTF-16 units), so a cut
+  // by bytes lands inside a character and a cut by code points overshoots Slack's count
+  const message = `1 < 2 & 3 > 2: ${'é'.repeat(1985)}${'🙂'.repeat(2000)}`;
+  const ev = await newIncident(s, { title, message, services: [svc.id] });
+  await expectChannels(ev, ALL, 'escaped');
+  assert.deepEqual(w.slack.invalid, [], 'Slack accepted every payload');
+  const m = w.slack.messages.at(-1);
+  const safe = '&lt;!channel&gt; &lt;https://evil.test|Re-login&gt; &amp; co';
+  assert.equal(m.text, `[Status] Investigating: ${safe}`);
+  assert.equal(m.blocks.length, 3, 'head, body and context sections');
+  const [head, body, context] = m.blocks;
+  assert.equal(head.text.type, 'mrkdwn');
+  assert.equal(head.text.text.split('\n')[0], `*<${s.url}/incidents/${ev.id}|${safe}>*`);
+  assert.equal(body.type, 'section');
+  assert.ok(body.text.text.startsWith('1 &lt; 2 &amp; 3 &gt; 2: éé'), body.text.text.slice(0, 40));
+  assert.ok(body.text.text.endsWith('🙂…'), body.text.text.slice(-10));
+  assert.ok(body.text.text.length <= 3000 && body.text.text.length >= 2990, `${body.text.text.length}`);
+  assert.ok(body.text.text.isWellFormed());
+  assert.equal(context.type, 'context');
+  for (const t of [m.text, ...m.blocks.flatMap((b) => (b.text ? [b.text.text] : b.elements.map((e) => e.text)))]) {
+    assert.ok(!/<!|<https:\/\/evil/.test(t), `unescaped: ${t.slice(0, 80)}`);
+  }
+});
+
+test('the Slack fake refuses what Slack refuses: a section over 3,000 characters, invalid UTF-8', async () => {
+  const post = async (body) => (await fetch(w.slack.url, { method: 'POST', body })).text();
+  const section = (text) => JSON.stringify({ text: 'x', blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] });
+  assert.equal(await post(section('é'.repeat(3001))), 'invalid_blocks');
+  assert.equal(await post(section('🙂'.repeat(1501))), 'invalid_blocks');
+  assert.equal(await post(Buffer.concat([Buffer.from('{"text":"a'), Buffer.from([0xc3]), Buffer.from('","blocks":[]}')])), 'invalid_payload');
+  assert.equal(await post(JSON.stringify({ text: 'x', blocks: [{ type: 'header', text: { type: 'plain_text', text: 'h'.repeat(151) } }] })), 'invalid_blocks');
+  assert.equal(await post(section('é'.repeat(3000))), 'ok');
+  w.slack.messages.pop();
+  w.slack.invalid.length = 0;
 });
 
 test('the notification log shows every delivery; /metrics has latency histograms and SLA misses', async () => {

@@ -13,7 +13,7 @@ let s;
 let svcA;
 let svcB;
 before(async () => {
-  w = await startWorld({ env: { PHAROS_LIMITS_SUBSCRIBE_PER_IP_HOUR: '1000' } });
+  w = await startWorld({ privateTargets: false, env: { PHAROS_LIMITS_SUBSCRIBE_PER_IP_HOUR: '1000' } });
   s = w.s;
   svcA = await newService(s, 'API');
   svcB = await newService(s, 'Web');

@@ -5,7 +5,8 @@
  * errors that name the file, line and key (unknown key or section, bad integer,
  * bool or number, syntax errors, over-long lines, NUL bytes, a missing file), the variable or
  * the flag; the accepted and refused forms of server.listen (IPv4, [IPv6]) and of
- * server.base_url (trailing slashes trimmed, only http:// and https://).
+ * server.base_url (trailing slashes trimmed, only http:// and https://), and of
+ * email.smtp_url (only smtp:// and smtps://).
  */
 #include "core/config.h"
 #include "testutil.h"
@@ -74,6 +75,7 @@ static void defaults_match_the_spec(void **state)
     assert_string_equal(c.secret_key_file, "./pharos-data/secret.key");
     assert_false(c.allow_private_targets);
     assert_null(c.smtp_url);
+    assert_false(c.email_allow_plaintext_auth);
     assert_string_equal(c.email_from, "status@127.0.0.1");
     assert_string_equal(c.sms_api_base, "https://api.twilio.com");
     assert_null(c.sms_account_sid);
@@ -141,6 +143,7 @@ static void file_sets_every_kind_of_value(void **state)
                        "smtp_url = smtp://127.0.0.1:2525\n"
                        "username = u\n"
                        "password = p w\n"
+                       "allow_plaintext_auth = on\n"
                        "[sms]\n"
                        "account_sid = AC1\n"
                        "[twitter]\n"
@@ -162,6 +165,7 @@ static void file_sets_every_kind_of_value(void **state)
     assert_string_equal(c.smtp_url, "smtp://127.0.0.1:2525");
     assert_string_equal(c.smtp_username, "u");
     assert_string_equal(c.smtp_password, "p w");
+    assert_true(c.email_allow_plaintext_auth);
     assert_string_equal(c.sms_account_sid, "AC1");
     assert_string_equal(c.twitter_consumer_key, "ck");
     assert_int_equal(c.notify_concurrency, 8);
@@ -571,6 +575,28 @@ static void base_url_with_unknown_scheme_is_refused(void **state)
     }
 }
 
+static void smtp_url_needs_smtp_or_smtps(void **state)
+{
+    (void)state;
+    static const char *good[] = {"smtp://127.0.0.1:2525", "smtps://mail.example.com:465",
+                                 "SMTP://mail.example.com"};
+    static const char *bad[] = {"mail.example.com:587", "http://mail.example.com",
+                                "smtp:/mail.example.com", "https://mail.example.com"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0] + sizeof bad / sizeof bad[0]; i++) {
+        bool ok = i < sizeof good / sizeof good[0];
+        const char *url = ok ? good[i] : bad[i - sizeof good / sizeof good[0]];
+        struct config c;
+        struct err e = {0};
+        config_init(&c);
+        assert_int_equal(config_set(&c, "email.smtp_url", url, "t", &e), 0);
+        int rc = config_finish(&c, &e);
+        if (ok && rc != 0) fail_msg("smtp_url \"%s\" was refused: %s", url, e.msg);
+        if (!ok && rc == 0) fail_msg("smtp_url \"%s\" was accepted", url);
+        if (!ok) assert_msg_has(e, "[email] smtp_url must be smtp://HOST[:PORT] or smtps://");
+        config_free(&c);
+    }
+}
+
 static void empty_base_url_is_derived_from_listen(void **state)
 {
     (void)state;
@@ -598,6 +624,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(defaults_match_the_spec),
+        cmocka_unit_test(smtp_url_needs_smtp_or_smtps),
         cmocka_unit_test(data_dir_drives_database_and_secret_key),
         cmocka_unit_test(explicit_values_are_not_replaced_by_derived_ones),
         cmocka_unit_test(file_sets_every_kind_of_value),

@@ -2,8 +2,12 @@
  * Unit tests for notify/text: GSM-7 conversion and counting (extension
  * characters count two, curly quotes and accents replaced, nothing left that
  * would force UCS-2), SMS text within 160 units with the link kept whole and the
- * title shortened first, and tweets within 280 with links counted as 23.
+ * title shortened first, tweets within 280 with links counted as 23, and Slack
+ * text escaped (& < >) and cut at a character, never inside an escape, within a
+ * length in UTF-16 units.
  */
+#include "core/buf.h"
+#include "core/utf8.h"
 #include "notify/text.h"
 #include "testutil.h"
 
@@ -107,6 +111,80 @@ static void test_tweet_never_cuts_inside_a_link(void **state)
     free(t);
 }
 
+static void test_slack_escapes_mentions_and_links(void **state)
+{
+    (void)state;
+    char *t = slack_text("<!channel> <https://evil.test|Re-login> & co", SLACK_TEXT_MAX);
+    assert_string_equal(t, "&lt;!channel&gt; &lt;https://evil.test|Re-login&gt; &amp; co");
+    free(t);
+    t = slack_text(NULL, 10);
+    assert_string_equal(t, "");
+    free(t);
+    t = slack_text("short", 5);
+    assert_string_equal(t, "short");
+    free(t);
+    t = slack_text("shorter", 5);
+    assert_string_equal(t, "shor…");
+    free(t);
+}
+
+/* True if S is valid UTF-8 (utf8_length rejects what JSON encoders reject). */
+static bool valid(const char *s)
+{
+    return utf8_length(s, strlen(s)) >= 0;
+}
+
+static void test_slack_cuts_on_characters_within_utf16_units(void **state)
+{
+    (void)state;
+    struct buf b;
+    buf_init(&b, 1 << 20);
+    buf_puts(&b, "1 < 2: "); /* 10 units once escaped */
+    for (int i = 0; i < 2000; i++)
+        buf_puts(&b, "é");
+    for (int i = 0; i < 2000; i++)
+        buf_puts(&b, "🙂"); /* 2 units each */
+    char *t = slack_text(b.data, SLACK_TEXT_MAX);
+    assert_true(valid(t));
+    assert_int_equal(slack_length(t), SLACK_TEXT_MAX - 1); /* 10 + 2000 + 2 × 494 + "…" */
+    assert_int_equal(strncmp(t, "1 &lt; 2: éé", strlen("1 &lt; 2: éé")), 0);
+    assert_string_equal(t + strlen(t) - strlen("🙂…"), "🙂…");
+    free(t);
+    t = slack_text("a🙂b", 3); /* the emoji and the "…" do not both fit */
+    assert_string_equal(t, "a…");
+    free(t);
+    buf_free(&b);
+}
+
+static void test_slack_never_cuts_inside_an_escape(void **state)
+{
+    (void)state;
+    for (size_t max = 1; max <= 12; max++) {
+        char *t = slack_text("a&&&&", max);
+        assert_true(slack_length(t) <= max);
+        /* whole escapes only, then the ellipsis */
+        const char *p = t + (*t == 'a'); /* with MAX 1, only the "…" fits */
+        while (strncmp(p, "&amp;", 5) == 0)
+            p += 5;
+        assert_true(*p == '\0' || strcmp(p, "…") == 0);
+        free(t);
+    }
+    char *t = slack_text("ab &x", 4); /* white space before the cut goes */
+    assert_string_equal(t, "ab…");
+    free(t);
+}
+
+static void test_slack_replaces_invalid_utf8(void **state)
+{
+    (void)state;
+    char *t = slack_text("a\xc3(\xed\xa0\x80z\xf0\x9f", SLACK_TEXT_MAX);
+    assert_true(valid(t));
+    /* a lone lead byte, an encoded surrogate (one character), a cut emoji (two bytes) */
+    assert_string_equal(t, "a\xef\xbf\xbd(\xef\xbf\xbdz\xef\xbf\xbd\xef\xbf\xbd");
+    free(t);
+    assert_int_equal(slack_length("é🙂x"), 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -118,6 +196,10 @@ int main(void)
         cmocka_unit_test(test_tweet_length_counts_links_as_23),
         cmocka_unit_test(test_tweet_fits_and_keeps_the_link),
         cmocka_unit_test(test_tweet_never_cuts_inside_a_link),
+        cmocka_unit_test(test_slack_escapes_mentions_and_links),
+        cmocka_unit_test(test_slack_cuts_on_characters_within_utf16_units),
+        cmocka_unit_test(test_slack_never_cuts_inside_an_escape),
+        cmocka_unit_test(test_slack_replaces_invalid_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 // The common part of the HTTP provider fakes: a server on 127.0.0.1 that reads the
 // whole body and hands {method, url, headers, body} to a handler returning
-// {status, headers, body}; every request is recorded with the time it arrived.
+// {status, headers, body}; every request is recorded with the time it arrived
+// (RAW: the body's bytes, for fakes that check them as the provider does).
 import http from 'node:http';
 
 export async function startHttpFake(handler) {
@@ -9,7 +10,8 @@ export async function startHttpFake(handler) {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', async () => {
-      const r = { method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+      const raw = Buffer.concat(chunks);
+      const r = { method: req.method, url: req.url, headers: req.headers, body: raw.toString('utf8'), raw, at: Date.now() };
       fake.requests.push(r);
       let out;
       try { out = await handler(r); } catch (e) { out = { status: 500, body: String(e.stack || e) }; }

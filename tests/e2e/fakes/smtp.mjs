@@ -3,6 +3,9 @@
 // and the text and HTML parts (base64 or plain). stop()/start() close and reopen the
 // same port, for "the SMTP server is down" faults; rejectRcpt(fn) refuses recipients
 // with a 550 (a permanent error); DELAYMS slows each acceptance (a busy server).
+// It never offers STARTTLS. With AUTH ({user, pass}) it offers AUTH PLAIN and LOGIN in
+// clear, as a relay without TLS would, requires it before MAIL FROM, and records every
+// attempt in `auths` ({method, username, password}).
 import { SMTPServer } from 'smtp-server';
 
 function decodeWords(v) {
@@ -34,9 +37,10 @@ export function parseMail(raw) {
   return { headers, text: parts.text || '', html: parts.html || '', raw };
 }
 
-export async function startSmtp({ port = 0, delayMs = 0 } = {}) {
+export async function startSmtp({ port = 0, delayMs = 0, auth = null } = {}) {
   const sink = {
     messages: [],
+    auths: [],
     connections: 0,
     port,
     reject: null,
@@ -52,9 +56,18 @@ export async function startSmtp({ port = 0, delayMs = 0 } = {}) {
     },
   };
   const make = () => new SMTPServer({
-    disabledCommands: ['STARTTLS', 'AUTH'],
+    disabledCommands: auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
     disableReverseLookup: true,
-    authOptional: true,
+    authOptional: !auth,
+    authMethods: ['PLAIN', 'LOGIN'],
+    allowInsecureAuth: true,
+    onAuth(a, session, cb) {
+      sink.auths.push({ method: a.method, username: a.username, password: a.password });
+      if (a.username === auth.user && a.password === auth.pass) return cb(null, { user: a.username });
+      const err = new Error('authentication failed');
+      err.responseCode = 535;
+      return cb(err);
+    },
     logger: false,
     size: 10 << 20,
     onConnect(session, cb) { sink.connections++; cb(); },

@@ -8,14 +8,16 @@ import { startTwitter } from '../fakes/twitter.mjs';
 import { startWebhook } from '../fakes/webhook.mjs';
 
 // Starts the fakes and a server using them. Returns {s, smtp, twilio, slack, twitter, webhook, env}.
-export async function startWorld({ env = {}, dataDir, threads, smtpDelayMs = 0 } = {}) {
+// PRIVATETARGETS sets security.allow_private_targets: the Slack and webhook fakes on
+// 127.0.0.1 need it; SMTP, Twilio and Twitter (the operator's addresses) do not.
+export async function startWorld({ env = {}, dataDir, threads, smtpDelayMs = 0, privateTargets = true } = {}) {
   const smtp = await startSmtp({ delayMs: smtpDelayMs });
   const twilio = await startTwilio();
   const slack = await startSlack();
   const twitter = await startTwitter();
   const webhook = await startWebhook();
   const fullEnv = {
-    PHAROS_SECURITY_ALLOW_PRIVATE_TARGETS: 'true',
+    PHAROS_SECURITY_ALLOW_PRIVATE_TARGETS: String(privateTargets),
     PHAROS_EMAIL_SMTP_URL: smtp.url,
     PHAROS_EMAIL_FROM: 'status@example.test',
     ...twilio.env, ...twitter.env,
