@@ -42,7 +42,7 @@ describe('admin console in a browser', () => {
   before(async () => {
     mkdirSync(artifacts, { recursive: true });
     smtp = await startSmtp();
-    s = await startServer({ env: { PHAROS_EMAIL_SMTP_URL: smtp.url, PHAROS_SECURITY_ALLOW_PRIVATE_TARGETS: 'true' } });
+    s = await startServer({ env: { PHAROS_EMAIL_SMTP_URL: smtp.url } });
     base = s.url;
     owner = await browser();
   });

@@ -24,7 +24,7 @@ describe('team attacks', () => {
 
   before(async () => {
     smtp = await startSmtp();
-    s = await startTwoPages({ env: { PHAROS_EMAIL_SMTP_URL: smtp.url, PHAROS_SECURITY_ALLOW_PRIVATE_TARGETS: 'true' } });
+    s = await startTwoPages({ env: { PHAROS_EMAIL_SMTP_URL: smtp.url } });
     owner = new Console(s);
     await owner.setup('owner@example.com', 'owner-password-1', 'Olive Owner');
     assert.equal(addUser('mallory@example.com', 'admin', 'mallory-password').code, 0);
