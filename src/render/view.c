@@ -211,6 +211,7 @@ static void add_uptime(json_t *svc, const struct public_span *spans, size_t from
     }
     struct uptime_day days[VIEW_UPTIME_DAYS];
     double total = uptime_compute(v, n, now, VIEW_UPTIME_DAYS, days);
+    int64_t v_first = n ? v[0].start : now;
     if (v != sp)
         free(v);
     char pct[32], t[96], date[16];
@@ -233,6 +234,20 @@ static void add_uptime(json_t *svc, const struct public_span *spans, size_t from
         json_array_append_new(arr, json_pack("{s:s,s:s}", "c", c, "t", t));
     }
     json_object_set_new(svc, "days", arr);
+    /* the figure covers the days with data: a service younger than the window says since when */
+    int first = 0;
+    while (first < VIEW_UPTIME_DAYS - 1 && days[first].worst == UPTIME_NO_DATA)
+        first++;
+    if (first == 0) {
+        snprintf(t, sizeof t, "over the past %d days", VIEW_UPTIME_DAYS);
+    } else {
+        time_t fs = (time_t)(n ? v_first : days[first].start);
+        struct tm tm;
+        gmtime_r(&fs, &tm);
+        strftime(date, sizeof date, "%b %-d", &tm);
+        snprintf(t, sizeof t, first == VIEW_UPTIME_DAYS - 1 ? "since today" : "since %s", date);
+    }
+    json_object_set_new(svc, "uptime_period", json_string(t));
 }
 
 /* A new section (see view.h) for the services of group GID among GROUPS (0 or an unknown

@@ -20,7 +20,8 @@
  *   has_recent_closed, has_services: whether those lists are not empty
  *   generated_at (RFC 3339), generated_at_human
  * SERVICE {"id","name","description","group_id","position","status","label","created_at",
- *          "updated_at","uptime" ("99.95%"),"days":[{"c","t"}]}  c: o m d p x n (status
+ *          "updated_at","uptime" ("99.95%"),"uptime_period" (what the figure covers: "over
+ *          the past 90 days", "since Nov 3", "since today"),"days":[{"c","t"}]}  c: o m d p x n (status
  *          class, n = no data), t: "2026-11-03: Partial Outage"; oldest day first
  * EVENT   {"id","kind","is_incident","title","stage","stage_label","sp_status","impact",
  *          "path" ("incidents/7"),"created_at","updated_at","resolved_at","scheduled_start",

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import net from 'node:net';
 import { startServer, cli, tempDir, api, request } from './lib/harness.mjs';
+import { sqlite } from './lib/admin.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 let s;
@@ -379,6 +380,24 @@ test('pharos export writes the public files as a static site with relative links
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+});
+
+test('uptime of a service younger than 90 days: days before it are no data, and the figure says since when', async () => {
+  const young = (await api(s, 'POST', 'services', { body: { name: 'Young service' } })).json.service;
+  const born = Math.floor(Date.now() / 1000) - 3 * 86400 - 600;
+  sqlite(s, `UPDATE service_status_log SET started_at = ${born} WHERE service_id = ${young.id}`);
+  await api(s, 'PUT', `service/put/${young.id}/partial/`); // a change: the page is built again
+  const html = (await request(s, 'GET', '/')).text;
+  const at = html.indexOf(`data-service-id="${young.id}"`);
+  const part = html.slice(at, html.indexOf('</li>\n', html.indexOf('data-uptime-period', at)));
+  const bars = [...part.matchAll(/<li class="d-(\w)"/g)].map((m) => m[1]);
+  assert.equal(bars.length, 90);
+  const firstData = bars.findIndex((c) => c !== 'n');
+  assert.ok(firstData >= 85 && firstData <= 86, `no data before the service existed (first bar with data: ${firstData})`);
+  const since = new Date(born * 1000).toLocaleDateString('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+  assert.match(part, new RegExp(`data-uptime-period>\\d+\\.\\d\\d% uptime since ${since}<`));
+  assert.match(html, /data-uptime-period>[^<]+ uptime since today</, 'the services made today');
+  await api(s, 'DELETE', `services/${young.id}`);
 });
 
 test('uptime bars belong to their service whatever the display order', async () => {
