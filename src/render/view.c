@@ -144,8 +144,9 @@ static json_t *event_view(struct db *db, json_t *row, const json_t *names, struc
     json_object_set_new(row, "path", json_string(path));
     json_object_set_new(row, "is_incident", json_boolean(incident));
     set_stage(row, kind);
-    static const char *times[] = {"created_at", "updated_at", "resolved_at", "scheduled_start",
-                                  "scheduled_end"};
+    static const char *times[] = {"created_at",      "updated_at",    "resolved_at",
+                                  "scheduled_start", "scheduled_end", "period_start_at",
+                                  "period_end_at"};
     for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
         add_human(row, times[i]);
     json_t *links = store_event_services(db, id, e);

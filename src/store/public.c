@@ -9,9 +9,14 @@
 #include <stdio.h>
 #include "core/xalloc.h"
 
-#define EVENT_COLUMNS                                                                            \
-    "SELECT id, kind, title, stage, impact, scheduled_start, scheduled_end, created_at, "        \
-    "updated_at, resolved_at FROM events "
+/* When an event happened: a maintenance its window (cut short by an early completion), an
+ * incident from its creation to its resolution. Lists of the past are ordered by the end. */
+#define PERIOD_END                                                                                 \
+    "(CASE WHEN kind = 'maintenance' THEN MIN(scheduled_end, resolved_at) ELSE resolved_at END)"
+#define EVENT_COLUMNS                                                                              \
+    "SELECT id, kind, title, stage, impact, scheduled_start, scheduled_end, created_at, "          \
+    "updated_at, resolved_at, CASE WHEN kind = 'maintenance' THEN scheduled_start ELSE "           \
+    "created_at END AS period_start_at, " PERIOD_END " AS period_end_at FROM events "
 
 json_t *store_public_services(struct db *db, int64_t page_id, struct err *e)
 {
@@ -70,9 +75,10 @@ json_t *store_public_closed_events(struct db *db, int64_t page_id, int64_t since
                                    int limit, struct err *e)
 {
     return db_query_all(db, e,
-                        EVENT_COLUMNS "WHERE page_id = ? AND resolved_at IS NOT NULL AND "
-                                      "resolved_at >= ? ORDER BY resolved_at DESC, id DESC "
-                                      "LIMIT ? OFFSET ?",
+                        EVENT_COLUMNS
+                        "WHERE page_id = ? AND resolved_at IS NOT NULL AND " PERIOD_END
+                        " >= ? ORDER BY " PERIOD_END " DESC, id DESC "
+                        "LIMIT ? OFFSET ?",
                         "iiii", page_id, since, (int64_t)limit, offset);
 }
 

@@ -7,7 +7,9 @@
  *              "updated_at","visible"}  (visible: neither it nor its group is hidden)
  *   span      {"service_id","status","started"}            (started: Unix seconds)
  *   event     {"id","kind","title","stage","impact","scheduled_start","scheduled_end",
- *              "created_at","updated_at","resolved_at"}
+ *              "created_at","updated_at","resolved_at","period_start_at","period_end_at"}
+ *              (period: when it happened: a maintenance's window, ended early by an
+ *              early completion; an incident from creation to resolution)
  *   affected  {"update_id","service_id","old_status","new_status"}
  *   host      {"host","page_id"}
  */
@@ -38,8 +40,8 @@ int store_public_spans(struct db *db, int64_t page_id, int64_t since, struct pub
 /* Open events of PAGE_ID (both kinds), newest first, at most LIMIT. NULL on error. */
 json_t *store_public_open_events(struct db *db, int64_t page_id, int limit, struct err *e);
 
-/* Closed events of PAGE_ID (both kinds) closed at or after SINCE, most recently closed
- * first, LIMIT of them from OFFSET. NULL on error. */
+/* Closed events of PAGE_ID (both kinds) whose period ended at or after SINCE, the most
+ * recently ended first, LIMIT of them from OFFSET. NULL on error. */
 json_t *store_public_closed_events(struct db *db, int64_t page_id, int64_t since, int64_t offset,
                                    int limit, struct err *e);
 /* How many closed events PAGE_ID has: 0, or -1 on error. */

@@ -420,3 +420,22 @@ test('uptime bars belong to their service whatever the display order', async () 
   assert.equal(row(late.id).at(-1), 'd');
   await api(s, 'DELETE', `services/${late.id}`);
 });
+
+test('past events are dated and ordered by when they happened, not when they were posted', async () => {
+  const day = 86400e3;
+  const iso = (ms) => new Date(Date.now() + ms).toISOString().replace(/\.\d+Z/, 'Z');
+  // posted today about a window a month ago (created complete, see the maintenance suite)
+  const old = (await api(s, 'POST', 'maintenance', { body: { title: 'Last month window', message: 'Done back then.',
+    scheduled_start: iso(-30 * day), scheduled_end: iso(-30 * day + 7200e3), notify: false } })).json.maintenance;
+  assert.equal(old.stage, 'complete');
+  const home = (await get('/')).text;
+  const recent = home.slice(home.indexOf('id="h-recent"'), home.indexOf('</section>', home.indexOf('id="h-recent"')));
+  assert.ok(!recent.includes(`data-event-id="${old.id}"`), 'a month-old window is not in "Past 7 days"');
+  const pages = Number(/Page 1 of (\d+)/.exec((await get('/history')).text)[1]);
+  const last = (await get(`/history?page=${pages}`)).text;
+  const ids = attr(last, /data-event-id="(\d+)"/g);
+  assert.equal(ids.at(-1), String(old.id), 'the oldest happening is last in the history');
+  const brief = last.slice(last.indexOf(`data-event-id="${old.id}"`));
+  assert.match(brief, new RegExp(`<time datetime="${iso(-30 * day).slice(0, 13)}`), 'dated by its window');
+  assert.equal((await api(s, 'DELETE', `maintenance/${old.id}`)).status, 204);
+});
