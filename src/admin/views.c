@@ -122,6 +122,7 @@ json_t *views_health(json_t *health)
         if (!c) continue;
         json_t *row = json_deep_copy(c);
         json_object_set_new(row, "name", json_string(names[i]));
+        json_object_set_new(row, "key", json_string(keys[i]));
         json_object_set_new(row, "missed",
                             json_boolean(json_integer_value(json_object_get(c, "misses")) > 0));
         json_array_append_new(rows, row);

@@ -16,13 +16,16 @@ int app_deliveries_list(struct app_ctx *c, const char *channel, const char *stat
                         const struct paging *pg, json_t **out, struct err *e);
 
 /*
- * The dashboard's delivery health (SPEC §10): {"pending":n,"failed_24h":n,
- * "channels":{"email":{"p50_s","p95_s","max_s","sla_s","misses"},"sms":{…},
+ * The dashboard's delivery health (SPEC §10), from the delivery rows, so every
+ * node shows the same: {"pending":n,"failed_24h":n,"channels":{"email":{"sent",
+ * "p50_s","p95_s","max_s","sla_s","misses","p50","p95","max","sla"},"sms":{…},
  * "slack":{…},"twitter":{…},"webhook":{…}}}. PENDING counts this page's
  * deliveries not yet finished (pending or sending), FAILED_24H those failed or
- * dead in the last 24 hours; the latencies (update accepted → provider
- * accepted, seconds) and SLA misses are this process's, since it started, from
- * the dispatcher's metrics. Needs PERM_SETTINGS.
+ * dead in the last 24 hours. Per channel, over the deliveries sent in the last 24
+ * hours: SENT, their latencies (update accepted → provider accepted; whole
+ * seconds, nearest-rank percentiles) as numbers and as text for people, the SLA;
+ * MISSES counts those sent late plus those accepted in the last 24 hours and
+ * still unsent past the promise. Needs PERM_SETTINGS.
  */
 int app_delivery_health(struct app_ctx *c, json_t **out, struct err *e);
 

@@ -653,6 +653,9 @@ int notify_start(struct app *app, struct notify **out, struct err *e)
     for (int i = 0; i < NCH; i++) {
         d->buckets[i].last_us = time_mono_us();
         d->buckets[i].tokens = d->buckets[i].rate < 1 ? 1 : d->buckets[i].rate;
+        /* registered now, so /metrics shows every channel's zeros before its first message */
+        notify_sla_latency(chans[i]->bit);
+        notify_sla_misses(chans[i]->bit);
     }
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         err_set(e, ERR_INTERNAL, "cannot initialise libcurl");

@@ -15,11 +15,6 @@ int64_t notify_backoff_s(int64_t attempts, int64_t retry_after, uint32_t rnd)
     return wait < retry_after ? retry_after : wait;
 }
 
-int notify_sla_s(enum channel c)
-{
-    return c == CH_EMAIL ? 300 : 120;
-}
-
 static const double bounds[] = {0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600};
 
 struct metric *notify_sla_latency(enum channel c)
@@ -42,6 +37,5 @@ struct metric *notify_sla_misses(enum channel c)
 void notify_sla_record(enum channel c, double latency_s)
 {
     metrics_observe(notify_sla_latency(c), latency_s);
-    if (latency_s > notify_sla_s(c))
-        metrics_add(notify_sla_misses(c), 1);
+    if (latency_s > latency_sla_s(c)) metrics_add(notify_sla_misses(c), 1);
 }

@@ -8,8 +8,8 @@
  * dead. With BASE 2 s and CAP 10 min, twelve attempts span about half an hour
  * on average.
  *
- * SLA: e-mail within 5 minutes of the update's acceptance, every other channel
- * within 2. Each sent delivery's latency (accepted → provider accepted) goes to
+ * SLA (domain/latency.h): e-mail within 5 minutes of the update's acceptance, every
+ * other channel within 2. Each sent delivery's latency (accepted → provider accepted) goes to
  * the histogram pharos_notify_latency_seconds{channel=…}; a late one also counts
  * in pharos_notify_sla_misses_total{channel=…}.
  */
@@ -17,6 +17,7 @@
 #define PHAROS_NOTIFY_POLICY_H
 #include <stdint.h>
 #include "core/metrics.h"
+#include "domain/latency.h"
 #include "domain/notify_rules.h"
 
 enum { NOTIFY_BACKOFF_BASE_S = 2, NOTIFY_BACKOFF_CAP_S = 600, NOTIFY_MAX_ATTEMPTS = 12 };
@@ -25,8 +26,6 @@ enum { NOTIFY_BACKOFF_BASE_S = 2, NOTIFY_BACKOFF_CAP_S = 600, NOTIFY_MAX_ATTEMPT
  * random value RND (uniform over uint32), at least RETRY_AFTER. */
 int64_t notify_backoff_s(int64_t attempts, int64_t retry_after, uint32_t rnd);
 
-/* The promise of channel C, in seconds. */
-int notify_sla_s(enum channel c);
 /* The latency histogram and misses counter of channel C (registered on first use). */
 struct metric *notify_sla_latency(enum channel c);
 struct metric *notify_sla_misses(enum channel c);

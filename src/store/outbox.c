@@ -114,6 +114,25 @@ int store_deliveries_health(struct db *db, int64_t page_id, int64_t since, int64
     return 0;
 }
 
+json_t *store_delivery_latencies(struct db *db, int64_t page_id, int64_t since, struct err *e)
+{
+    return db_query_all(db, e,
+                        "SELECT channel, MAX(sent_at - accepted_at, 0) AS latency, COUNT(*) AS n "
+                        "FROM deliveries WHERE page_id = ? AND state = 'sent' AND sent_at >= ? "
+                        "GROUP BY channel, latency ORDER BY channel, latency",
+                        "ii", page_id, since);
+}
+
+json_t *store_deliveries_overdue(struct db *db, int64_t page_id, int64_t since, int64_t now,
+                                 int email_sla_s, int other_sla_s, struct err *e)
+{
+    return db_query_all(db, e,
+                        "SELECT channel, COUNT(*) AS n FROM deliveries WHERE page_id = ? AND "
+                        "state <> 'sent' AND accepted_at >= ? AND ? - accepted_at > CASE "
+                        "channel WHEN 'email' THEN ? ELSE ? END GROUP BY channel",
+                        "iiiii", page_id, since, now, (int64_t)email_sla_s, (int64_t)other_sla_s);
+}
+
 int64_t store_message_add(struct db *db, int64_t page_id, enum store_message_kind kind, int64_t ref,
                           int64_t now, struct err *e)
 {

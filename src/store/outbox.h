@@ -41,6 +41,13 @@ json_t *store_deliveries_claim(struct db *db, const char *channel, int64_t now,
  * failed or dead (ERROR). Only a row still "sending" changes. */
 int store_delivery_finish(struct db *db, int64_t id, const char *state, int64_t next_at,
                           const char *error, int64_t sent_at, struct err *e);
+/* The latencies (sent_at - accepted_at, whole seconds) of PAGE_ID's deliveries sent since
+ * SINCE, as a histogram: [{"channel","latency","n"}] by channel, then latency. */
+json_t *store_delivery_latencies(struct db *db, int64_t page_id, int64_t since, struct err *e);
+/* PAGE_ID's deliveries accepted since SINCE and still not sent at NOW past their promise
+ * (EMAIL_SLA_S seconds for e-mail, OTHER_SLA_S for the rest): [{"channel","n"}]. */
+json_t *store_deliveries_overdue(struct db *db, int64_t page_id, int64_t since, int64_t now,
+                                 int email_sla_s, int other_sla_s, struct err *e);
 /* PAGE_ID's deliveries not finished, and failed or dead since SINCE. */
 int store_deliveries_health(struct db *db, int64_t page_id, int64_t since, int64_t *pending,
                             int64_t *failed, struct err *e);

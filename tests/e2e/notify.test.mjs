@@ -242,4 +242,11 @@ test('the notification log shows every delivery; /metrics has latency histograms
   assert.match(m.text, /pharos_notify_latency_seconds_bucket\{channel="email",le="[^"]+"\} \d+/);
   assert.match(m.text, /pharos_notify_latency_seconds_count\{channel="sms"\} [1-9]/);
   assert.match(m.text, /pharos_notify_sla_misses_total\{channel="email"\} 0/);
+  // the dashboard's figures come from the same rows: as many sent, times for people
+  const dash = await con.get('/admin');
+  const row = new RegExp('<tr data-channel="sms"><th scope="row">SMS</th><td class="num">(\\d+)</td><td class="num">([^<]+)</td><td class="num">([^<]+)</td><td class="num">([^<]+)</td><td class="num">2 min</td>').exec(dash.text);
+  assert.ok(row, 'the SMS row of the dashboard');
+  const sent = Number(sqlite(s, "SELECT COUNT(*) FROM deliveries WHERE channel = 'sms' AND state = 'sent'").trim());
+  assert.equal(Number(row[1]), sent);
+  for (const t of row.slice(2)) assert.match(t, /^(under 1 s|\d+ s|\d+ min( \d+ s)?)$/, t);
 });
