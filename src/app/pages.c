@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum { HOSTS_MAX = 100 }; /* per page */
+
 static int check_slug(const char *slug, struct err *e)
 {
     size_t n = strlen(slug);
@@ -45,6 +47,10 @@ static json_t *normalise_hosts(json_t *hosts, struct err *e)
 {
     if (!json_is_array(hosts)) {
         err_set(e, ERR_INVALID, "hosts must be an array of host names");
+        return NULL;
+    }
+    if (json_array_size(hosts) > HOSTS_MAX) {
+        err_set(e, ERR_INVALID, "hosts: a page has at most %d hosts", HOSTS_MAX);
         return NULL;
     }
     size_t n = json_array_size(hosts), k = 0;

@@ -159,6 +159,16 @@ static void only_the_operator_changes_hosts(void **state)
     assert_hosts(f, f->b, "[\"b.test\",\"new.test\"]");
     assert_int_equal(set_hosts(&f->operator, "[\"no good\"]", &e), -1);
     assert_int_equal(e.code, ERR_INVALID);
+    json_t *many = json_array();
+    for (int i = 0; i < 101; i++)
+        json_array_append_new(many, json_sprintf("h%d.test", i));
+    char *text = json_dumps(many, JSON_COMPACT);
+    assert_int_equal(set_hosts(&f->operator, text, &e), -1);
+    assert_int_equal(e.code, ERR_INVALID);
+    assert_string_equal(e.msg, "hosts: a page has at most 100 hosts");
+    free(text);
+    json_decref(many);
+    assert_hosts(f, f->b, "[\"b.test\",\"new.test\"]");
 }
 
 static void a_taken_host_is_a_conflict_naming_its_page(void **state)
