@@ -8,6 +8,7 @@
  */
 #include "admin/admin.h"
 #include "app/pages.h"
+#include "core/host.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "domain/status.h"
@@ -17,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 static struct tmpl_set *templates;
 
@@ -257,9 +257,11 @@ bool admin_cross_origin(struct req *r)
     const char *h = strstr(origin, "://");
     bool same = false;
     if (h) {
+        char authority[1024], host[HOST_MAX];
         h += 3;
-        size_t n = strcspn(h, ":/");
-        same = n == strlen(r->host) && strncasecmp(h, r->host, n) == 0;
+        snprintf(authority, sizeof authority, "%.*s", (int)strcspn(h, "/"), h);
+        host_from_header(authority, host, sizeof host); /* as r->host was made */
+        same = strcmp(host, r->host) == 0;
     }
     if (!same) reply_fail(r, ERR_FORBIDDEN, "cross-site form posts are refused");
     return !same;

@@ -73,7 +73,7 @@ static void door_post(struct req *r, const char *name, const char *title,
     char *cookie = NULL;
     int64_t page_id;
     if (pre_begin(r, &form) != 0) return;
-    if (app_page_resolve(t->db, r->host, &page_id, &e) != 0 ||
+    if (app_page_resolve(t->app, t->db, r->host, &page_id, &e) != 0 ||
         do_it(r, page_id, form, &cookie, &e) != 0) {
         if (e.code == ERR_NOT_FOUND)
             reply_error(r, &e);

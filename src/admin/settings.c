@@ -2,7 +2,9 @@
  * admin/settings — the Settings screen (SPEC §8): the page's title, hosts, logo
  * URL, brand colour, time zone for e-mails and footer links, through
  * app_page_update. Hosts are entered one per line; footer links one per line
- * as "Label | https://url". Needs PERM_SETTINGS.
+ * as "Label | https://url". Needs PERM_SETTINGS. Hosts are the operator's
+ * (app_page_hosts_editable): for anyone else the field is read-only, and
+ * app_page_update refuses a changed list with 403.
  */
 #include "admin/admin.h"
 #include "app/pages.h"
@@ -76,12 +78,13 @@ static void show(struct req *r)
     struct admin a;
     struct err e = {0};
     json_t *page = NULL;
+    bool editable = false;
     if (admin_begin(r, &a, PERM_SETTINGS) != 0) return;
-    if (app_page_get(&a.c, &page, &e) != 0) {
+    if (app_page_hosts_editable(&a.c, &editable, &e) != 0 || app_page_get(&a.c, &page, &e) != 0) {
         admin_error(&a, &e);
     } else {
         admin_render(&a, 200, "settings.html", "Settings", "settings",
-                     json_pack("{s:o}", "form", page_form(page)));
+                     json_pack("{s:o,s:b}", "form", page_form(page), "hosts_locked", !editable));
         json_decref(page);
     }
     admin_end(&a);
@@ -95,15 +98,21 @@ static void save(struct req *r)
     if (admin_begin(r, &a, PERM_SETTINGS) != 0) return;
     int rc = admin_map(a.form, fields, &in, &e);
     if (rc == 0) {
-        json_t *hosts = json_array(), *links = json_array();
-        each_line(form_str(a.form, "hosts"), hosts, add_host);
+        json_t *links = json_array();
+        if (form_str(a.form, "hosts")) { /* a form without the field keeps the hosts */
+            json_t *hosts = json_array();
+            each_line(form_str(a.form, "hosts"), hosts, add_host);
+            json_object_set_new(in, "hosts", hosts);
+        }
         each_line(form_str(a.form, "footer_links"), links, add_link);
-        json_object_set_new(in, "hosts", hosts);
         json_object_set_new(in, "footer_links", links);
         rc = app_page_update(&a.c, in, &out, &e);
     }
     if (rc != 0) {
-        json_t *m = json_object();
+        bool editable = false;
+        struct err ignored = {0};
+        app_page_hosts_editable(&a.c, &editable, &ignored);
+        json_t *m = json_pack("{s:b}", "hosts_locked", !editable);
         admin_render(&a, admin_form_errors(m, a.form, fields, &e), "settings.html", "Settings",
                      "settings", m);
     } else {

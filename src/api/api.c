@@ -30,7 +30,7 @@ int api_begin(struct req *r, struct app_ctx *c)
     memset(c, 0, sizeof *c);
     c->app = t->app;
     c->db = t->db;
-    if (app_page_resolve(t->db, r->host, &c->page_id, &e) != 0 ||
+    if (app_page_resolve(t->app, t->db, r->host, &c->page_id, &e) != 0 ||
         app_token_authenticate(t->db, token_of(r), &token_id, &token_page, &e) != 0)
         goto fail;
     if (token_page != c->page_id) {

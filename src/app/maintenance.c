@@ -190,7 +190,9 @@ int app_maintenance_run_due(struct app *app, struct db *db, int64_t now, int64_t
         struct err one = {0};
         int r = auto_transition(&c, id, now, &one);
         if (r < 0) {
-            log_error("maintenance %lld: automatic transition failed: %s", (long long)id, one.msg);
+            if (one.code != ERR_STORAGE_FULL)
+                log_error("maintenance %lld: automatic transition failed: %s", (long long)id,
+                          one.msg);
             *e = one;
             failed = true;
         } else {

@@ -1,15 +1,28 @@
 /*
  * app/pages — page use cases. See pages.h.
- * Host names are stored lower-case without port; a host belongs to one page.
+ *
+ * Hosts (SPEC §4) decide which page a request gets, so they are the
+ * installation operator's to assign: the CLI, or a user who is an owner of the
+ * default page; anyone else (an API token, an admin or owner of another page)
+ * gets 403 when a change would alter them. They are stored in normal form
+ * (core/host.h), a host belongs to one page (409 naming the page that holds
+ * it), and the host of server.base_url belongs to the default page: it is
+ * refused for any other page, and app_page_resolve() gives the default page for
+ * it even if an older database lists it elsewhere.
  */
 #include "app/pages.h"
 #include "app/input.h"
+#include "core/host.h"
 #include "core/netaddr.h"
 #include "core/utf8.h"
+#include "core/xalloc.h"
 #include "store/pages.h"
+#include "store/team.h"
 #include <ctype.h>
-#include <string.h>
 #include <stdlib.h>
+#include <string.h>
+
+enum { HOSTS_MAX = 100 }; /* per page */
 
 static int check_slug(const char *slug, struct err *e)
 {
@@ -23,55 +36,96 @@ static int check_slug(const char *slug, struct err *e)
     return 0;
 }
 
-static int check_host(const char *h, struct err *e)
+static int cmp_names(const void *a, const void *b)
 {
-    size_t n = strlen(h);
-    if (n == 0 || n > 253)
-        return err_set(e, ERR_INVALID, "a host must be a DNS name of 1 to 253 characters");
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)h[i];
-        if (!(islower(c) || isdigit(c) || c == '-' || c == '.'))
-            return err_set(e, ERR_INVALID,
-                           "host \"%.80s\" must be a lower-case DNS name without port or scheme "
-                           "(e.g. status.example.com)", h);
-    }
-    return 0;
+    return strcmp(a, b);
 }
 
-/* Validates HOSTS (array of strings) and returns a normalised copy, or NULL. */
+/* Normalises HOSTS (array of strings, core/host.h) into a new array, without repeats and
+ * sorted as the store lists them; NULL with E filled. */
 static json_t *normalise_hosts(json_t *hosts, struct err *e)
 {
     if (!json_is_array(hosts)) {
         err_set(e, ERR_INVALID, "hosts must be an array of host names");
         return NULL;
     }
-    json_t *out = json_array();
+    if (json_array_size(hosts) > HOSTS_MAX) {
+        err_set(e, ERR_INVALID, "hosts: a page has at most %d hosts", HOSTS_MAX);
+        return NULL;
+    }
+    size_t n = json_array_size(hosts), k = 0;
+    char(*names)[HOST_MAX] = n ? xcalloc(n, HOST_MAX) : NULL;
+    json_t *out = NULL;
+    for (size_t i = 0; i < n; i++) {
+        json_t *h = json_array_get(hosts, i);
+        if (!json_is_string(h)) {
+            err_set(e, ERR_INVALID, "hosts must be an array of host names");
+            goto out;
+        }
+        if (host_normalize(json_string_value(h), names[k], HOST_MAX, e) != 0) goto out;
+        k++;
+    }
+    if (k > 1) qsort(names, k, HOST_MAX, cmp_names);
+    out = json_array();
+    for (size_t i = 0; i < k; i++)
+        if (i == 0 || strcmp(names[i], names[i - 1]) != 0)
+            json_array_append_new(out, json_string(names[i]));
+out:
+    free(names);
+    return out;
+}
+
+/* True when the JSON arrays of strings A and B (both sorted) are equal. */
+static bool same_hosts(const json_t *a, const json_t *b)
+{
+    if (json_array_size(a) != json_array_size(b)) return false;
+    for (size_t i = 0; i < json_array_size(a); i++)
+        if (strcmp(json_string_value(json_array_get(a, i)),
+                   json_string_value(json_array_get(b, i))) != 0)
+            return false;
+    return true;
+}
+
+/* 1 when C's actor may assign hosts (the CLI, the system, a user who owns the default
+ * page), 0 when not, -1 on error. */
+static int hosts_operator(struct app_ctx *c, struct err *e)
+{
+    if (c->actor.kind == ACTOR_CLI || c->actor.kind == ACTOR_SYSTEM) return 1;
+    if (c->actor.kind != ACTOR_USER) return 0;
+    int64_t def = store_page_default(c->db, e);
+    if (def <= 0) return (int)def;
+    char role[16];
+    int member = store_membership_role(c->db, c->actor.id, def, role, sizeof role, e);
+    if (member < 0) return -1;
+    return member && strcmp(role, "owner") == 0;
+}
+
+static int hosts_forbidden(struct err *e)
+{
+    return err_set(e, ERR_FORBIDDEN,
+                   "only the operator assigns hosts: an owner of the default page (console "
+                   "Settings) or the command line (pharos page add --host)");
+}
+
+/* The host of server.base_url serves the default page only: refuses it in HOSTS of
+ * PAGE_ID unless that is the default page. Inside the transaction. */
+static int check_base_host(struct app_ctx *c, int64_t page_id, const json_t *hosts, struct err *e)
+{
+    const char *base = c->app->cfg ? c->app->cfg->base_host : "";
     size_t i;
     json_t *h;
     json_array_foreach(hosts, i, h)
     {
-        char buf[256];
-        if (!json_is_string(h) || json_string_length(h) >= sizeof buf) {
-            err_set(e, ERR_INVALID, "hosts must be an array of host names");
-            goto fail;
-        }
-        const char *s = json_string_value(h);
-        size_t n = strlen(s);
-        for (size_t k = 0; k <= n; k++)
-            buf[k] = (char)tolower((unsigned char)s[k]);
-        if (check_host(buf, e) != 0)
-            goto fail;
-        bool seen = false;
-        size_t k;
-        json_t *prev;
-        json_array_foreach(out, k, prev) seen = seen || strcmp(json_string_value(prev), buf) == 0;
-        if (!seen)
-            json_array_append_new(out, json_string(buf));
+        if (!*base || strcmp(json_string_value(h), base) != 0) continue;
+        int64_t def = store_page_default(c->db, e);
+        if (def < 0) return -1;
+        if (def != page_id)
+            return err_set(e, ERR_CONFLICT,
+                           "host %s is the host of server.base_url: it always serves the "
+                           "default page",
+                           base);
     }
-    return out;
-fail:
-    json_decref(out);
-    return NULL;
+    return 0;
 }
 
 int app_page_create(struct app_ctx *c, const char *slug, const char *title, json_t *hosts,
@@ -90,7 +144,8 @@ int app_page_create(struct app_ctx *c, const char *slug, const char *title, json
     if (db_begin(c->db, e) != 0)
         goto out;
     int64_t pid = store_page_insert(c->db, slug, title, e);
-    if (pid < 0 || store_page_hosts_set(c->db, pid, norm, e) != 0) {
+    if (pid < 0 || check_base_host(c, pid, norm, e) != 0 ||
+        store_page_hosts_set(c->db, pid, norm, e) != 0) {
         db_rollback(c->db);
         goto out;
     }
@@ -124,8 +179,12 @@ int app_page_ensure_default(struct app_ctx *c, struct err *e)
     return app_page_create(c, "default", "Status", NULL, &id, e);
 }
 
-int app_page_resolve(struct db *db, const char *host, int64_t *page_id, struct err *e)
+int app_page_resolve(const struct app *app, struct db *db, const char *host, int64_t *page_id,
+                     struct err *e)
 {
+    const char *base = app && app->cfg ? app->cfg->base_host : "";
+    if (host && *base && strcmp(host, base) == 0)
+        host = NULL; /* the default page's, whatever page_hosts says */
     int64_t id = store_page_resolve(db, host, e);
     if (id < 0)
         return -1;
@@ -226,12 +285,25 @@ int app_page_update(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
         goto out;
     links_text = json_dumps(links ? links : json_object_get(cur, "footer_links"), JSON_COMPACT);
     f.footer_links = links_text;
-    if (in_has(in, "hosts") && !(hosts = normalise_hosts(json_object_get(in, "hosts"), e)))
-        goto out;
+    if (in_has(in, "hosts")) {
+        /* The same hosts (in any spelling) are no change, which anyone may send back. */
+        int op = hosts_operator(c, e);
+        if (op < 0) goto out;
+        hosts = normalise_hosts(json_object_get(in, "hosts"), e);
+        if (!hosts && op) goto out;
+        if (hosts && same_hosts(hosts, json_object_get(cur, "hosts"))) {
+            json_decref(hosts);
+            hosts = NULL;
+        } else if (!op) {
+            hosts_forbidden(e);
+            goto out;
+        }
+    }
     if (db_begin(c->db, e) != 0)
         goto out;
     if (store_page_update(c->db, c->page_id, &f, e) != 0 ||
-        (hosts && store_page_hosts_set(c->db, c->page_id, hosts, e) != 0) ||
+        (hosts && (check_base_host(c, c->page_id, hosts, e) != 0 ||
+                   store_page_hosts_set(c->db, c->page_id, hosts, e) != 0)) ||
         app_audit(c, "page.update", c->page_id, NULL, e) != 0) {
         db_rollback(c->db);
         goto out;
@@ -244,6 +316,14 @@ out:
     json_decref(hosts);
     json_decref(cur);
     return rc;
+}
+
+int app_page_hosts_editable(struct app_ctx *c, bool *yes, struct err *e)
+{
+    int op = hosts_operator(c, e);
+    if (op < 0) return -1;
+    *yes = op == 1;
+    return 0;
 }
 
 int app_pages_list(struct app_ctx *c, json_t **out, struct err *e)

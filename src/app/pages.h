@@ -5,17 +5,25 @@
 #define PHAROS_APP_PAGES_H
 #include "app/app.h"
 
-/* Creates a page. HOSTS is a JSON array of host names (may be NULL). Sets *ID. CLI or system. */
+/* Creates a page. HOSTS is a JSON array of host names (may be NULL): normalised, 400 for one
+ * that is no host name, 409 for one another page holds or the host of server.base_url.
+ * Sets *ID. CLI or system. */
 int app_page_create(struct app_ctx *c, const char *slug, const char *title, json_t *hosts,
                     int64_t *id, struct err *e);
 /* Creates the default page (slug "default", title "Status") when there is no page. */
 int app_page_ensure_default(struct app_ctx *c, struct err *e);
-/* The page id for HOST (SPEC §4). */
-int app_page_resolve(struct db *db, const char *host, int64_t *page_id, struct err *e);
+/* The page id for HOST, in normal form (core/host.h; SPEC §4): its page, else the default page;
+ * always the default page for the host of APP's server.base_url (APP may be NULL). 404 when
+ * there is no page at all. */
+int app_page_resolve(const struct app *app, struct db *db, const char *host, int64_t *page_id,
+                     struct err *e);
 /* The page of C as JSON. */
 int app_page_get(struct app_ctx *c, json_t **out, struct err *e);
-/* PATCH page: title, logo_url, brand_color, time_zone, footer_links, hosts. */
+/* PATCH page: title, logo_url, brand_color, time_zone, footer_links, hosts. Hosts that differ
+ * from the page's (after normalising) need the operator (app_page_hosts_editable), else 403. */
 int app_page_update(struct app_ctx *c, json_t *in, json_t **out, struct err *e);
+/* *YES when C's actor may change hosts: the CLI, or an owner of the default page. */
+int app_page_hosts_editable(struct app_ctx *c, bool *yes, struct err *e);
 /* All pages (CLI, and the console's page switcher filters by membership). */
 int app_pages_list(struct app_ctx *c, json_t **out, struct err *e);
 

@@ -134,7 +134,8 @@ int cli_page(const struct cli_args *a, struct app_ctx *c)
     struct err e = {0};
     const char *slug = cli_flag(a, "page");
     if (!slug) {
-        if (app_page_ensure_default(c, &e) != 0 || app_page_resolve(c->db, NULL, &c->page_id, &e))
+        if (app_page_ensure_default(c, &e) != 0 ||
+            app_page_resolve(c->app, c->db, NULL, &c->page_id, &e))
             goto fail;
         return 0;
     }

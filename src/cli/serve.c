@@ -113,10 +113,11 @@ int cmd_serve(int argc, char **argv)
         goto fail;
     config_bound_port(&cfg, http_server_port(srv));
     tmpls = tmpl_set_new_embedded("templates/");
-    snapshots = snapshot_registry_new(
-        &(struct snap_renderer){.tmpls = tmpls, .base_url = cfg.base_url,
-                                .spool_dir = cfg.data_dir},
-        cfg.database);
+    snapshots = snapshot_registry_new(&(struct snap_renderer){.tmpls = tmpls,
+                                                              .base_url = cfg.base_url,
+                                                              .base_host = cfg.base_host,
+                                                              .spool_dir = cfg.data_dir},
+                                      cfg.database);
     if (snapshot_registry_start(snapshots, &e) != 0)
         goto fail;
     app.on_public_change = on_public_change;

@@ -3,6 +3,7 @@
  * Strings are owned by the struct; each set frees the previous value.
  */
 #include "core/config.h"
+#include "core/host.h"
 #include "core/xalloc.h"
 #include <ctype.h>
 #include <errno.h>
@@ -340,11 +341,14 @@ int config_finish(struct config *c, struct err *e)
     size_t bl = strlen(c->base_url), hl;
     while (bl > 8 && c->base_url[bl - 1] == '/')
         c->base_url[--bl] = '\0';
-    url_host(c->base_url, &hl);
+    const char *bh = url_host(c->base_url, &hl);
     if (hl == 0)
         return err_set(e, ERR_INVALID, "[server] base_url must name a host (e.g. "
                                        "https://status.example.com), not \"%s\"",
                        c->base_url);
+    char *authority = xstrndup(bh, hl);
+    host_from_header(authority, c->base_host, sizeof c->base_host);
+    free(authority);
     if (!c->database || !*c->database) {
         char *d = xasprintf("sqlite:%s/pharos.db", c->data_dir);
         set_str(&c->database, d);

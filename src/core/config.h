@@ -4,14 +4,15 @@
  * config_init() sets defaults; config_load_file(), config_load_env() and
  * config_set() (for flags) each override what came before; config_finish()
  * validates and derives the defaults that depend on other keys (base_url from
- * listen, database and secret key from data_dir, email.from from base_url;
+ * listen, database and secret key from data_dir, email.from and base_host from base_url;
  * email.smtp_url must be smtp:// or smtps://).
  * Every error names its source: "FILE:LINE: [section] key: …", the variable, or the flag.
  */
 #ifndef PHAROS_CONFIG_H
 #define PHAROS_CONFIG_H
-#include <stdbool.h>
 #include "core/err.h"
+#include "core/host.h"
+#include <stdbool.h>
 
 struct config {
     /* [server] */
@@ -46,6 +47,7 @@ struct config {
     char *listen_host; /* "127.0.0.1", "::" */
     int listen_port;
     bool base_url_derived; /* base_url came from listen, not from configuration */
+    char base_host[HOST_MAX]; /* base_url's host (core/host.h form): the default page's */
 };
 
 void config_init(struct config *c);

@@ -36,6 +36,7 @@ const char *err_code_name(enum err_code code)
     case ERR_RATE_LIMITED: return "rate_limited";
     case ERR_INTERNAL: return "internal_error";
     case ERR_UNAVAILABLE: return "unavailable";
+    case ERR_STORAGE_FULL: return "storage_full";
     }
     return "internal_error";
 }

@@ -84,6 +84,7 @@ static const char *reason(int status)
     case 431: return "Request Header Fields Too Large";
     case 429: return "Too Many Requests";
     case 503: return "Service Unavailable";
+    case 507: return "Insufficient Storage";
     default: return status >= 500 ? "Internal Server Error" : "OK";
     }
 }
@@ -224,6 +225,7 @@ int err_http_status(enum err_code code)
     case ERR_MEDIA_TYPE: return 415;
     case ERR_RATE_LIMITED: return 429;
     case ERR_UNAVAILABLE: return 503;
+    case ERR_STORAGE_FULL: return 507;
     case ERR_INTERNAL: return 500;
     }
     return 500;

@@ -48,7 +48,7 @@ struct req {
     bool replied;
     bool secure;                /* served over HTTPS (per a trusted proxy) */
     char client[64];            /* client address (X-Forwarded-For from a trusted proxy) */
-    char host[256];             /* Host header, lower-case, without port */
+    char host[256];             /* Host header in normal form (core/host.h): "" if none */
     void *scratch[8];           /* allocations freed after the reply (req_keep) */
     int nscratch;
     struct buf *out_headers;    /* response header lines so far (the worker's buffer) */

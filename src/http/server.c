@@ -20,21 +20,21 @@
  * written (checked every 10 ms, at most 5 s).
  */
 #include "http/server.h"
+#include "core/buf.h"
 #include "core/fmt.h"
+#include "core/host.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
-#include "core/buf.h"
 #include "http/access_log.h"
 #include "http/conn.h"
 #include "http/reply.h"
 #include "http/router.h"
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
-#include <event2/http.h>
 #include <event2/event.h>
+#include <event2/http.h>
 #include <event2/listener.h>
 #include <event2/thread.h>
 #include <netdb.h>
@@ -259,21 +259,7 @@ static void fill_client(struct worker *w, struct req *r)
 
 static void fill_host(struct req *r)
 {
-    const char *h = req_header(r, "Host");
-    size_t n = 0;
-    if (h) {
-        if (h[0] == '[') { /* [v6]:port */
-            const char *close = strchr(h, ']');
-            n = close ? (size_t)(close - h + 1) : strlen(h);
-        } else {
-            n = strcspn(h, ":");
-        }
-    }
-    if (n >= sizeof r->host)
-        n = 0;
-    for (size_t i = 0; i < n; i++)
-        r->host[i] = (char)tolower((unsigned char)h[i]);
-    r->host[n] = '\0';
+    host_from_header(req_header(r, "Host"), r->host, sizeof r->host);
 }
 
 static int hexval(char c)

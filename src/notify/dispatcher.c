@@ -116,7 +116,8 @@ static void flush(struct notify *d)
     d->nresults = 0;
     return;
 fail:
-    log_error("notify: recording %zu outcomes: %s (will retry)", d->nresults, e.msg);
+    if (e.code != ERR_STORAGE_FULL) /* store/db.c logs that, once a minute */
+        log_error("notify: recording %zu outcomes: %s (will retry)", d->nresults, e.msg);
     schedule(d->flush_ev, 1000);
 }
 
@@ -415,7 +416,7 @@ static bool expand(struct notify *d)
     int budget = EXPAND_BUDGET;
     json_t *jobs = store_outbox_jobs(d->env.db, 8, &e), *job;
     if (!jobs) {
-        log_error("notify: reading jobs: %s", e.msg);
+        if (e.code != ERR_STORAGE_FULL) log_error("notify: reading jobs: %s", e.msg);
         return false;
     }
     bool more = json_array_size(jobs) == 8;
@@ -426,7 +427,8 @@ static bool expand(struct notify *d)
         while (budget > 0 && (rc = expand_batch(d, job, &n, &e)) == 1)
             budget -= n;
         if (rc < 0) {
-            log_error("notify: expanding job %lld: %s", (long long)jint(job, "id"), e.msg);
+            if (e.code != ERR_STORAGE_FULL)
+                log_error("notify: expanding job %lld: %s", (long long)jint(job, "id"), e.msg);
             break;
         }
         if (rc == 1) {
@@ -536,7 +538,7 @@ static void claim(struct notify *d)
 rollback:
     db_rollback(d->env.db);
 fail:
-    log_error("notify: claiming: %s", e.msg);
+    if (e.code != ERR_STORAGE_FULL) log_error("notify: claiming: %s", e.msg);
 out:
     json_decref(msgs);
     for (int i = 0; i < NCH; i++)

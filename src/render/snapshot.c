@@ -334,7 +334,8 @@ static int host_page(struct snapshot_registry *g, struct db *db, const char *hos
 {
     if (g->hosts_dirty && hosts_load(g, db, e) != 0)
         return -1;
-    json_t *id = host ? json_object_get(g->hosts, host) : NULL;
+    bool base = host && g->r.base_host && strcmp(host, g->r.base_host) == 0;
+    json_t *id = host && !base ? json_object_get(g->hosts, host) : NULL;
     *page_id = id ? json_integer_value(id) : g->default_page;
     if (!*page_id)
         return err_set(e, ERR_NOT_FOUND, "this server has no status page yet");

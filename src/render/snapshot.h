@@ -63,6 +63,7 @@ struct snap_entry {
 struct snap_renderer {
     struct tmpl_set *tmpls; /* templates/ (not owned) */
     const char *base_url;   /* public URL without trailing '/' (not owned) */
+    const char *base_host;  /* its host (core/host.h form), always the default page's; or NULL */
     const char *spool_dir;  /* for large bodies' sendfile copies (unlinked files), or NULL */
     bool export;
 };
@@ -111,7 +112,8 @@ void snapshot_mark_dirty(struct snapshot_registry *g, int64_t page_id);
 struct snapshot *snapshot_acquire(struct snapshot_registry *g, struct db *db, int64_t page_id,
                                   struct err *e);
 /* snapshot_acquire() of the page serving HOST (SPEC §4: a page's host, else the default
- * page; ERR_NOT_FOUND when there is no page at all). */
+ * page, and always the default page for R's base_host; ERR_NOT_FOUND when there is no page
+ * at all). HOST is in normal form (core/host.h), as struct req has it. */
 struct snapshot *snapshot_acquire_host(struct snapshot_registry *g, struct db *db,
                                        const char *host, struct err *e);
 

@@ -22,15 +22,24 @@
  * a background thread per writer runs PASSIVE checkpoints every 100 ms, so no
  * request pays for copying the WAL back into the database.
  *
+ * A full disk (SQLITE_FULL, or an I/O error with ENOSPC or EDQUOT) on any
+ * statement, commit or checkpoint is ERR_STORAGE_FULL: the failed
+ * transaction is rolled back whole, so nothing of it stays, while what was
+ * committed before is untouched. Every write fails while the disk is full, so it
+ * is logged at most once a minute (log_storage_full), not once per request or
+ * per 100 ms checkpoint.
+ *
  * Invariants: a cached statement is reset before it is handed out; the writer's
  * mutex is held exactly while db->in_tx is true.
  */
 #include "store/db.h"
 #include "core/log.h"
+#include "core/timeutil.h"
 #include "core/xalloc.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -128,6 +137,25 @@ static void conn_close(struct conn *c)
     c->h = NULL;
 }
 
+/* True when the last error of H (extended CODE) means the disk is full. */
+static bool is_full(sqlite3 *h, int code)
+{
+    int sys = sqlite3_system_errno(h);
+    return (code & 0xff) == SQLITE_FULL ||
+           ((code & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT));
+}
+
+/* Logs that the database could not do WHAT for a full disk, at most once a minute. */
+static void log_storage_full(const char *path, const char *what, const char *detail)
+{
+    static _Atomic int64_t next_us; /* monotonic time before which nothing is logged */
+    int64_t now = time_mono_us(), due = atomic_load(&next_us);
+    if (now < due || !atomic_compare_exchange_strong(&next_us, &due, now + 60 * 1000000LL)) return;
+    log_error("storage is full: the database %s could not %s (%s); every write fails until "
+              "disk space is freed (logged at most once a minute)",
+              path, what, detail);
+}
+
 static void *checkpointer(void *arg)
 {
     struct writer *w = arg;
@@ -158,7 +186,9 @@ static void *checkpointer(void *arg)
         pthread_mutex_unlock(&w->stop_lock);
         int log = 0, done = 0;
         int rc = sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
-        if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+        if (rc != SQLITE_OK && rc != SQLITE_BUSY && is_full(h, sqlite3_extended_errcode(h)))
+            log_storage_full(w->path, "checkpoint", sqlite3_errmsg(h));
+        else if (rc != SQLITE_OK && rc != SQLITE_BUSY)
             log_error("sqlite: checkpoint of %s failed: %s", w->path, sqlite3_errmsg(h));
         pthread_mutex_lock(&w->stop_lock);
     }
@@ -282,6 +312,13 @@ int db_fail(struct db *db, struct err *e, const char *what)
     int code = sqlite3_extended_errcode(h);
     if ((code & 0xff) == SQLITE_CONSTRAINT)
         return err_set(e, ERR_CONFLICT, "%s conflicts with existing data", what);
+    if (is_full(h, code)) {
+        log_storage_full(db->w->path, what, sqlite3_errmsg(h));
+        return err_set(e, ERR_STORAGE_FULL,
+                       "storage is full: the database could not %s, so nothing was written; "
+                       "the server's operator must free disk space",
+                       what);
+    }
     log_error("sqlite: %s: %s (%d)", what, sqlite3_errmsg(h), code);
     return err_set(e, ERR_INTERNAL, "the database failed while trying to %s", what);
 }

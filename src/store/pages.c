@@ -1,5 +1,9 @@
 /*
  * store/pages — SQL for pages and page_hosts. See pages.h.
+ *
+ * page_hosts.host is the primary key, so the schema keeps a host on one page;
+ * store_page_hosts_set() looks the owner up first so that its 409 names the page
+ * that holds the host (the key's own error names nothing).
  */
 #include "store/pages.h"
 #include "core/timeutil.h"
@@ -23,14 +27,37 @@ int store_page_hosts_set(struct db *db, int64_t page_id, json_t *hosts, struct e
     json_t *h;
     json_array_foreach(hosts, i, h)
     {
-        if (db_exec(db, e, NULL, "INSERT INTO page_hosts (host, page_id) VALUES (?, ?)", "si",
-                    json_string_value(h), page_id) != 0) {
-            if (e->code == ERR_CONFLICT)
-                err_set(e, ERR_CONFLICT, "host %s already belongs to a page", json_string_value(h));
+        const char *host = json_string_value(h);
+        json_t *owner = db_query_one(db, e,
+                                     "SELECT p.slug FROM page_hosts h JOIN pages p ON p.id = "
+                                     "h.page_id WHERE h.host = ? AND h.page_id <> ?",
+                                     "si", host, page_id);
+        if (owner) {
+            err_set(e, ERR_CONFLICT, "host %s already belongs to page \"%s\"", host,
+                    json_string_value(json_object_get(owner, "slug")));
+            json_decref(owner);
+            return -1;
+        }
+        if (e->code) return -1;
+        /* The primary key on host is the last word (a name twice in HOSTS). */
+        if (db_exec(db, e, NULL, "INSERT INTO page_hosts (host, page_id) VALUES (?, ?)", "si", host,
+                    page_id) != 0) {
+            if (e->code == ERR_CONFLICT) err_set(e, ERR_CONFLICT, "host %s is listed twice", host);
             return -1;
         }
     }
     return 0;
+}
+
+int64_t store_page_default(struct db *db, struct err *e)
+{
+    int64_t id = 0;
+    int found = db_query_int(db, e, &id,
+                             "SELECT id FROM pages ORDER BY CASE WHEN slug = 'default' THEN 0 "
+                             "ELSE 1 END, id LIMIT 1",
+                             NULL);
+    if (found < 0) return -1;
+    return found ? id : 0;
 }
 
 int64_t store_page_resolve(struct db *db, const char *host, struct err *e)
@@ -42,15 +69,7 @@ int64_t store_page_resolve(struct db *db, const char *host, struct err *e)
                     : 0;
     if (found < 0)
         return -1;
-    if (found)
-        return id;
-    found = db_query_int(db, e, &id,
-                         "SELECT id FROM pages ORDER BY CASE WHEN slug = 'default' THEN 0 ELSE 1 "
-                         "END, id LIMIT 1",
-                         NULL);
-    if (found < 0)
-        return -1;
-    return found ? id : 0;
+    return found ? id : store_page_default(db, e);
 }
 
 static int add_details(struct db *db, json_t *page, struct err *e)

@@ -14,9 +14,15 @@ struct page_fields {
 
 /* Returns the new id, or -1 (409 when the slug exists). */
 int64_t store_page_insert(struct db *db, const char *slug, const char *title, struct err *e);
-/* Replaces the hosts of PAGE_ID with the strings of the JSON array HOSTS (409 if one is taken). */
+/*
+ * Replaces the hosts of PAGE_ID with the strings of the JSON array HOSTS (in normal form,
+ * core/host.h), in the caller's transaction. A host of another page is a 409 naming that
+ * page's slug; on any error the caller rolls back.
+ */
 int store_page_hosts_set(struct db *db, int64_t page_id, json_t *hosts, struct err *e);
-/* The page for HOST, else the default page (slug "default", else the oldest). 0 if none. */
+/* The id of the default page (slug "default", else the oldest), 0 if there is no page, or -1. */
+int64_t store_page_default(struct db *db, struct err *e);
+/* The page for HOST, else the default page. 0 if there is no page, -1 on error. */
 int64_t store_page_resolve(struct db *db, const char *host, struct err *e);
 /* One page with its hosts, or NULL (E->code ERR_OK when it does not exist). */
 json_t *store_page_get(struct db *db, int64_t id, struct err *e);

@@ -1,5 +1,6 @@
 // The page's settings through the REST API (SPEC §4, §9): GET and PATCH of the page
-// the request is for, partial updates, host names, validation that changes nothing.
+// the request is for, partial updates, host names (a token may not change them; see
+// hosts.test.mjs), validation that changes nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { api } from './lib/harness.mjs';
@@ -58,18 +59,22 @@ test('PATCH changes only the fields it names (no field is required)', async () =
   assert.equal((await otherApi(s, 'GET', 'page')).json.page.title, 'Other', 'the other page is untouched');
 });
 
-test('hosts are lower-cased, de-duplicated, and select the page', async () => {
-  const r = await api(s, 'PATCH', 'page', { body: { hosts: ['Status.Example.com', 'status.example.com', 'www.status.example.com'] } });
-  assert.equal(r.status, 200, r.text);
-  assert.deepEqual(r.json.page.hosts, ['status.example.com', 'www.status.example.com']);
-  const viaHost = await api(s, 'GET', 'page', { host: 'status.example.com:8080' });
+test('hosts are the operator\'s: a token may send them back unchanged, not change them', async () => {
+  // Who may change hosts, and how they are normalised, is hosts.test.mjs.
+  const same = await api(s, 'PATCH', 'page', { body: { hosts: [] } });
+  assert.equal(same.status, 200, same.text);
+  assert.deepEqual(same.json.page.hosts, []);
+  const mine = await otherApi(s, 'PATCH', 'page', { body: { hosts: [OTHER_HOST.toUpperCase() + '.'] } });
+  assert.equal(mine.status, 200, mine.text);
+  assert.deepEqual(mine.json.page.hosts, [OTHER_HOST]);
+  for (const hosts of [['status.example.com'], [OTHER_HOST]])
+    assertError(await api(s, 'PATCH', 'page', { body: { hosts } }), 403, 'forbidden', /only the operator assigns hosts/);
+  const viaHost = await otherApi(s, 'GET', 'page', { host: `${OTHER_HOST}:8080` });
   assert.equal(viaHost.status, 200);
-  assert.equal(viaHost.json.page.slug, 'default');
-  assert.equal((await api(s, 'PATCH', 'page', { body: { hosts: [] } })).json.page.hosts.length, 0);
+  assert.equal(viaHost.json.page.slug, 'other');
 });
 
 test('bad input is refused with a message naming the field, and changes nothing', async () => {
-  await api(s, 'PATCH', 'page', { body: { hosts: ['mine.example.com'] } });
   await unchangedBy(s, async () => [await page(), (await otherApi(s, 'GET', 'page')).json.page], async () => {
     await assertBadBodies(s, 'PATCH', 'page');
     const bad = async (body, pattern, status = 400, code = 'invalid_input') =>
@@ -94,15 +99,12 @@ test('bad input is refused with a message naming the field, and changes nothing'
     await bad({ footer_links: [{ label: 'x' }] }, /url is required/);
     await bad({ footer_links: [{ label: 'x', url: 'ftp://e.com/' }] }, /footer_links url must be an http/);
     await bad({ footer_links: [{ label: 'x', url: 'https://e.com/', icon: 'y' }] }, /unknown field "icon"/);
-    await bad({ hosts: 'status.example.com' }, /hosts must be an array of host names/);
-    await bad({ hosts: [1] }, /hosts must be an array of host names/);
-    await bad({ hosts: ['status.example.com:8080'] }, /must be a lower-case DNS name without port or scheme/);
-    await bad({ hosts: ['https://status.example.com'] }, /without port or scheme/);
-    await bad({ hosts: [OTHER_HOST] }, new RegExp(`host ${OTHER_HOST.replace(/\./g, '\\.')} already belongs to a page`), 409, 'conflict');
-    await bad({ title: 'Changed', hosts: [OTHER_HOST] }, /already belongs/, 409, 'conflict');
+    // A token is no operator: any change of hosts, well-formed or not, is refused as such.
+    for (const hosts of ['status.example.com', [1], ['status.example.com:8080'], [OTHER_HOST]])
+      await bad({ hosts }, /only the operator assigns hosts/, 403, 'forbidden');
+    await bad({ title: 'Changed', hosts: [OTHER_HOST] }, /only the operator assigns hosts/, 403, 'forbidden');
   });
-  assert.deepEqual((await page()).hosts, ['mine.example.com']);
-  await api(s, 'PATCH', 'page', { body: { hosts: [] } });
+  assert.deepEqual((await page()).hosts, []);
 });
 
 test('a token acts for its own page only', async () => {

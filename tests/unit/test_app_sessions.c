@@ -29,7 +29,7 @@ static int setup(void **state)
     f->app.cfg = &f->cfg;
     struct app_ctx c = {.app = &f->app, .db = f->db, .actor = {.kind = ACTOR_SYSTEM}};
     if (!f->db || app_page_ensure_default(&c, &e) != 0 ||
-        app_page_resolve(f->db, "", &f->page, &e) != 0)
+        app_page_resolve(&f->app, f->db, "", &f->page, &e) != 0)
         return -1;
     *state = f;
     return 0;

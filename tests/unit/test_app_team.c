@@ -34,7 +34,7 @@ static int setup(void **state)
     struct app_ctx c = {
         .app = &f->app, .db = f->db, .actor = {.kind = ACTOR_CLI, .role = ROLE_OWNER}};
     if (!f->db || app_page_ensure_default(&c, &e) != 0 ||
-        app_page_resolve(f->db, "", &c.page_id, &e) != 0 ||
+        app_page_resolve(&f->app, f->db, "", &c.page_id, &e) != 0 ||
         app_user_add(&c, "owner@example.com", "", "owner", "password-1", false, &f->owner_id, &e) !=
             0)
         return -1;

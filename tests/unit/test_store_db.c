@@ -7,7 +7,9 @@
  * columns as true/false, NULL as null, integers, reals, text); every bind letter
  * ('i', 'I' with 0 as NULL, 's' with NULL, 'b'); db_exec's change count,
  * db_insert's row id, db_query_one/all/int's found/none/error results; a UNIQUE
- * violation as ERR_CONFLICT; rollback leaving nothing and commit persisting; and
+ * violation as ERR_CONFLICT; rollback leaving nothing and commit persisting; a
+ * full database (SQLITE_FULL) as ERR_STORAGE_FULL with nothing of the failed
+ * transaction left; and
  * the statement cache returning the same reset statement for the same literal.
  */
 #include "core/embedded.h"
@@ -383,6 +385,47 @@ static void commit_persists(void **state)
     db_close(other);
 }
 
+/* Caps the writer's database at MAX pages (SQLite's max_page_count), inside a transaction. */
+static void cap_pages(struct db *db, int64_t max)
+{
+    struct err e = {0};
+    char sql[64];
+    assert_int_equal(db_begin(db, &e), 0);
+    snprintf(sql, sizeof sql, "PRAGMA max_page_count = %lld", (long long)max);
+    assert_int_equal(sqlite3_exec(db_handle(db), sql, NULL, NULL, NULL), SQLITE_OK);
+    db_rollback(db);
+}
+
+static void a_full_database_is_storage_full_and_keeps_what_was_committed(void **state)
+{
+    struct db *db = db_of(state);
+    struct err e = {0};
+    assert_int_equal(db_begin(db, &e), 0);
+    assert_int_equal(db_exec(db, &e, NULL, "INSERT INTO t (u) VALUES (?)", "s", "kept"), 0);
+    assert_int_equal(db_commit(db, &e), 0);
+    int64_t pages = 0;
+    assert_int_equal(db_query_int(db, &e, &pages, "PRAGMA page_count", NULL), 1);
+    cap_pages(db, pages + 2);
+    char big[4001];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    assert_int_equal(db_begin(db, &e), 0);
+    int rc = 0;
+    for (int i = 0; i < 100 && rc == 0; i++)
+        rc = db_exec(db, &e, NULL, "INSERT INTO t (s) VALUES (?)", "s", big);
+    assert_int_equal(rc, -1);
+    assert_int_equal(e.code, ERR_STORAGE_FULL);
+    assert_string_equal(err_code_name(e.code), "storage_full");
+    assert_memory_equal(e.msg, "storage is full: ", 17);
+    db_rollback(db);
+    assert_int_equal(count_t(db), 1); /* the failed transaction left nothing; the commit stays */
+    cap_pages(db, 1 << 30);
+    assert_int_equal(db_begin(db, &e), 0);
+    assert_int_equal(db_exec(db, &e, NULL, "INSERT INTO t (s) VALUES (?)", "s", big), 0);
+    assert_int_equal(db_commit(db, &e), 0);
+    assert_int_equal(count_t(db), 2);
+}
+
 static void close_rolls_back_an_open_transaction(void **state)
 {
     struct fixture *f = *state;
@@ -472,6 +515,7 @@ int main(void)
         T(query_int_tells_found_none_and_error),
         T(rollback_leaves_nothing),
         T(commit_persists),
+        T(a_full_database_is_storage_full_and_keeps_what_was_committed),
         T(close_rolls_back_an_open_transaction),
         T(statement_cache_returns_the_same_statement_for_the_same_literal),
         T(statement_cache_hands_out_statements_unbound),

@@ -3,7 +3,8 @@
  * (a duplicate slug is a 409 naming the slug), reading one with its defaults,
  * sorted hosts and parsed footer links, listing and finding by slug, updating;
  * host lists replaced as a whole and unique across pages (a taken host is a 409
- * naming it); and resolving a Host: a known host gives its page, an unknown,
+ * naming it and the page that holds it; a host twice in one list is a 409 too);
+ * the default page; and resolving a Host: a known host gives its page, an unknown,
  * empty or missing one the default page (slug "default", else the oldest), and
  * no page at all gives 0.
  */
@@ -175,7 +176,7 @@ static void a_host_belongs_to_one_page_only(void **state)
     assert_int_equal(db_begin(db, &e), 0);
     assert_int_equal(set_hosts(db, b, "[\"b2.example\", \"status.shared.com\"]", &e), -1);
     assert_int_equal(e.code, ERR_CONFLICT);
-    assert_non_null(strstr(e.msg, "status.shared.com"));
+    assert_string_equal(e.msg, "host status.shared.com already belongs to page \"a\"");
     db_rollback(db);
     /* after the caller's rollback, both pages keep what they had */
     assert_int_equal(store_page_resolve(db, "status.shared.com", &e), a);
@@ -189,6 +190,28 @@ static void the_same_host_twice_in_one_list_is_a_conflict(void **state)
     int64_t a = add_page(db, "a", "A");
     assert_int_equal(set_hosts(db, a, "[\"x.example\", \"x.example\"]", &e), -1);
     assert_int_equal(e.code, ERR_CONFLICT);
+    assert_string_equal(e.msg, "host x.example is listed twice");
+}
+
+static void a_page_may_keep_its_own_hosts(void **state)
+{
+    struct db *db = db_of(state);
+    struct err e = {0};
+    int64_t a = add_page(db, "a", "A");
+    assert_int_equal(set_hosts(db, a, "[\"a.example\", \"b.example\"]", &e), 0);
+    assert_int_equal(set_hosts(db, a, "[\"b.example\", \"a.example\", \"c.example\"]", &e), 0);
+    assert_int_equal(store_page_resolve(db, "c.example", &e), a);
+}
+
+static void the_default_page_is_slug_default_else_the_oldest(void **state)
+{
+    struct db *db = db_of(state);
+    struct err e = {0};
+    assert_int_equal(store_page_default(db, &e), 0);
+    int64_t first = add_page(db, "first", "First");
+    assert_int_equal(store_page_default(db, &e), first);
+    int64_t def = add_page(db, "default", "Status");
+    assert_int_equal(store_page_default(db, &e), def);
 }
 
 static void resolve_finds_the_page_of_a_host(void **state)
@@ -286,6 +309,8 @@ int main(void)
         T(setting_hosts_replaces_the_old_ones),
         T(a_host_belongs_to_one_page_only),
         T(the_same_host_twice_in_one_list_is_a_conflict),
+        T(a_page_may_keep_its_own_hosts),
+        T(the_default_page_is_slug_default_else_the_oldest),
         T(resolve_finds_the_page_of_a_host),
         T(resolve_gives_the_default_page_for_unknown_hosts),
         T(resolve_falls_back_to_the_oldest_page_without_a_default),

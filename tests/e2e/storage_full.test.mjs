@@ -1,0 +1,92 @@
+// A full disk (audit issue 9, finding 10): the data directory is a small tmpfs, filled
+// through the API until the database cannot commit. Writes then answer 507
+// {"error":{"code":"storage_full","message":"storage is full: …"}}, reads keep working,
+// the log says so once (not once per request, nor per background checkpoint), a write
+// that got 507 is not applied at all, and every write that got 2xx survives kill -9 and
+// a restart once space is free again. Needs root for mount(8), as `make test` has.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { rmSync, statfsSync, writeFileSync } from 'node:fs';
+import { cli, tempDir, startServer, api } from './lib/harness.mjs';
+
+const FULL_LINE = /storage is full/g;
+
+function mountTmpfs(dir, size) {
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { encoding: 'utf8' });
+  return r.status === 0 ? null : (r.stderr || `mount exited ${r.status}`);
+}
+
+function umount(dir) {
+  if (spawnSync('umount', [dir]).status !== 0) spawnSync('umount', ['-l', dir]);
+}
+
+const freeBytes = (dir) => { const f = statfsSync(dir); return f.bavail * f.bsize; };
+
+test('a full disk answers 507 storage_full and loses nothing acknowledged', async () => {
+  const dir = tempDir('pharos-full-');
+  const why = mountTmpfs(dir, '4m');
+  assert.equal(why, null, `mounting a 4 MiB tmpfs on ${dir} (the test needs root): ${why}`);
+  let s, again;
+  try {
+    const t = cli(['token', 'create', '--name', 'e2e'], { dataDir: dir });
+    assert.equal(t.code, 0, t.stderr);
+    s = await startServer({ dataDir: dir });
+    s.token = t.stdout.trim();
+    // Leave about 600 KiB: some thirty templates of 20,000 characters fill it.
+    const ballast = `${dir}/ballast`;
+    writeFileSync(ballast, Buffer.alloc(Math.max(0, freeBytes(dir) - 600 * 1024)));
+
+    const acked = [], refused = [];
+    let full = null;
+    const template = (name) => api(s, 'POST', 'templates', { body: { kind: 'incident', name, title: name, message: `${name} `.padEnd(20000, 'x') } });
+    for (let i = 0; i < 200 && refused.length < 6; i++) {
+      const name = `Fill ${i}`;
+      const r = await template(name);
+      if (r.status === 201) {
+        acked.push(name);
+      } else {
+        assert.equal(r.status, 507, r.text);
+        full ??= r;
+        refused.push(name);
+      }
+    }
+    assert.ok(full, 'the disk never filled');
+    assert.ok(acked.length > 0, 'nothing fitted before the disk was full');
+    assert.match(full.headers['content-type'], /application\/json/);
+    assert.equal(full.json.error.code, 'storage_full', full.text);
+    assert.match(full.json.error.message, /^storage is full: /);
+    // Other writes are refused the same way; reads and the public page keep working.
+    const svc = await api(s, 'POST', 'services', { body: { name: 'Refused service', description: 'd'.repeat(400) } });
+    if (svc.status !== 201) assert.equal(svc.status, 507, svc.text);
+    const list = await api(s, 'GET', 'templates?limit=500');
+    assert.equal(list.status, 200, list.text);
+    assert.deepEqual(list.json.templates.map((x) => x.name).sort(), [...acked].sort(), 'a 507 write left nothing behind');
+    assert.equal((await api(s, 'GET', 'page')).status, 200);
+    await new Promise((r) => setTimeout(r, 1500)); // a full second of background checkpoints
+    const lines = s.log.match(FULL_LINE) || [];
+    assert.ok(lines.length >= 1 && lines.length <= 2, `the log says "storage is full" once, not ${lines.length} times:\n${s.log.slice(-3000)}`);
+
+    // Space comes back: writes work again without a restart, and everything acknowledged survives kill -9.
+    rmSync(ballast);
+    const after = await template('After');
+    assert.equal(after.status, 201, after.text);
+    acked.push('After');
+    await s.kill9();
+    s = null;
+    again = await startServer({ dataDir: dir });
+    again.token = t.stdout.trim();
+    const names = (await api(again, 'GET', 'templates?limit=500')).json.templates.map((x) => x.name);
+    assert.deepEqual(names.sort(), [...acked].sort());
+    const services = (await api(again, 'GET', 'services')).json.services.map((x) => x.name);
+    assert.deepEqual(services, svc.status === 201 ? ['Refused service'] : []);
+    const { code } = await again.stop();
+    again = null;
+    assert.equal(code, 0);
+  } finally {
+    if (s) await s.kill9();
+    if (again) await again.kill9();
+    umount(dir);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
