@@ -151,8 +151,10 @@ describe('hosts', () => {
     assert.deepEqual(await hostsOf(s, 'default'), ['status.example', 'xn--mnchen-3ya.example']);
 
     // The operator is also an owner of page b: there they may change hosts, but not take the base_url host.
-    const m = cli(['user', 'add', '--email', 'operator@example.com', '--role', 'owner', '--page', 'b'], { dataDir: s.dataDir, input: 'ignored-pass\n' });
+    const m = cli(['user', 'add', '--email', 'operator@example.com', '--role', 'owner', '--page', 'b', '--reset-password'],
+      { dataDir: s.dataDir, input: 'password-123\n' });
     assert.equal(m.code, 0, m.stderr);
+    await op.login('operator@example.com', 'password-123'); // a reset password ends the sessions
     assert.equal((await op.post('/admin/pages/switch', { page_id: s.ids.b })).status, 303);
     const bForm = { ...form, title: 'Bee' };
     const base = await op.post('/admin/settings', { ...bForm, hosts: 'b.test\n127.0.0.1' });

@@ -46,7 +46,8 @@ static struct app_ctx as_user(struct fx *f, int64_t page, const char *email, con
     struct app_ctx c = f->cli;
     int64_t uid = 0;
     c.page_id = page;
-    if (app_user_add(&c, email, "", role, "password-1", &uid, &e) != 0)
+    /* an existing account (the operator on a second page) is given the role explicitly */
+    if (app_user_add(&c, email, "", role, "password-1", true, &uid, &e) != 0)
         fail_msg("user %s: %s", email, e.msg);
     c.actor = (struct actor){.kind = ACTOR_USER, .id = uid, .role = ROLE_OWNER};
     return c;

@@ -37,11 +37,11 @@ static void test_sla(void **state)
 {
     (void)state;
     metrics_reset();
-    assert_int_equal(notify_sla_s(CH_EMAIL), 300);
-    assert_int_equal(notify_sla_s(CH_SMS), 120);
-    assert_int_equal(notify_sla_s(CH_SLACK), 120);
-    assert_int_equal(notify_sla_s(CH_TWITTER), 120);
-    assert_int_equal(notify_sla_s(CH_WEBHOOK), 120);
+    assert_int_equal(latency_sla_s(CH_EMAIL), 300);
+    assert_int_equal(latency_sla_s(CH_SMS), 120);
+    assert_int_equal(latency_sla_s(CH_SLACK), 120);
+    assert_int_equal(latency_sla_s(CH_TWITTER), 120);
+    assert_int_equal(latency_sla_s(CH_WEBHOOK), 120);
     notify_sla_record(CH_EMAIL, 1.5);
     notify_sla_record(CH_EMAIL, 299);
     notify_sla_record(CH_EMAIL, 301);
