@@ -23,10 +23,22 @@ struct key {
     long min, max;
 };
 
-#define S(sec, nm, field) {sec, nm, T_STR, offsetof(struct config, field), 0, 0}
-#define I(sec, nm, field, lo, hi) {sec, nm, T_INT, offsetof(struct config, field), lo, hi}
-#define B(sec, nm, field) {sec, nm, T_BOOL, offsetof(struct config, field), 0, 0}
-#define N(sec, nm, field) {sec, nm, T_NUM, offsetof(struct config, field), 0, 0}
+#define S(sec, nm, field)                                                                          \
+    {                                                                                              \
+        sec, nm, T_STR, offsetof(struct config, field), 0, 0                                       \
+    }
+#define I(sec, nm, field, lo, hi)                                                                  \
+    {                                                                                              \
+        sec, nm, T_INT, offsetof(struct config, field), lo, hi                                     \
+    }
+#define B(sec, nm, field)                                                                          \
+    {                                                                                              \
+        sec, nm, T_BOOL, offsetof(struct config, field), 0, 0                                      \
+    }
+#define N(sec, nm, field)                                                                          \
+    {                                                                                              \
+        sec, nm, T_NUM, offsetof(struct config, field), 0, 0                                       \
+    }
 
 static const struct key keys[] = {
     S("server", "listen", listen),
@@ -86,8 +98,7 @@ void config_init(struct config *c)
 void config_free(struct config *c)
 {
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        if (keys[i].type == T_STR)
-            set_str(str_field(c, &keys[i]), NULL);
+        if (keys[i].type == T_STR) set_str(str_field(c, &keys[i]), NULL);
     free(c->listen_host);
     memset(c, 0, sizeof *c);
 }
@@ -113,8 +124,9 @@ static int apply(struct config *c, const struct key *k, const char *value, const
         errno = 0;
         long v = strtol(value, &end, 10);
         if (errno || end == value || *end || v < k->min || v > k->max)
-            return err_set(e, ERR_INVALID, "%s: [%s] %s must be a whole number from %ld to %ld, not \"%s\"",
-                           where, k->section, k->name, k->min, k->max, value);
+            return err_set(e, ERR_INVALID,
+                           "%s: [%s] %s must be a whole number from %ld to %ld, not \"%s\"", where,
+                           k->section, k->name, k->min, k->max, value);
         *(long *)((char *)c + k->off) = v;
         return 0;
     }
@@ -158,16 +170,14 @@ struct file_ctx {
 static bool known_section(const char *section)
 {
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        if (strcasecmp(keys[i].section, section) == 0)
-            return true;
+        if (strcasecmp(keys[i].section, section) == 0) return true;
     return false;
 }
 
 static int on_ini_key(void *user, const char *section, const char *name, const char *value)
 {
     struct file_ctx *fc = user;
-    if (fc->failed)
-        return 1;
+    if (fc->failed) return 1;
     const struct key *k = find_key(section, name);
     if (!k) {
         if (!*section)
@@ -198,8 +208,7 @@ static int on_ini_key(void *user, const char *section, const char *name, const c
 static char *read_line(char *buf, int size, void *user)
 {
     struct file_ctx *fc = user;
-    if (fc->bad_line)
-        return NULL;
+    if (fc->bad_line) return NULL;
     fc->max = size - 1; /* bytes of a line, newline not counted */
     int ch, n = 0;
     while ((ch = getc(fc->f)) != EOF && ch != '\n') {
@@ -210,8 +219,7 @@ static char *read_line(char *buf, int size, void *user)
         }
         buf[n++] = (char)ch;
     }
-    if (ch == EOF && n == 0)
-        return NULL;
+    if (ch == EOF && n == 0) return NULL;
     buf[n] = '\0';
     fc->line++;
     return buf;
@@ -227,8 +235,7 @@ int config_load_file(struct config *c, const char *path, struct err *e)
     /* inih's handler is called per file line; bridge its callback to FILE */
     int line = ini_parse_stream(read_line, &fc, on_ini_key, &fc);
     fclose(fc.f);
-    if (line == -2)
-        return err_set(e, ERR_INTERNAL, "%s: out of memory reading config file", path);
+    if (line == -2) return err_set(e, ERR_INTERNAL, "%s: out of memory reading config file", path);
     if (line > 0 && line != fc.failed)
         return err_set(e, ERR_INVALID, "%s:%d: syntax error (expected [section] or key = value)",
                        path, line);
@@ -238,11 +245,10 @@ int config_load_file(struct config *c, const char *path, struct err *e)
         return err_set(e, ERR_INVALID, "%s:%d: %s", path, fc.failed, m);
     }
     if (fc.bad_line && fc.bad_nul)
-        return err_set(e, ERR_INVALID, "%s:%d: NUL byte (is this a text file?)", path,
-                       fc.bad_line);
+        return err_set(e, ERR_INVALID, "%s:%d: NUL byte (is this a text file?)", path, fc.bad_line);
     if (fc.bad_line)
-        return err_set(e, ERR_INVALID, "%s:%d: line too long (at most %d bytes)", path,
-                       fc.bad_line, fc.max);
+        return err_set(e, ERR_INVALID, "%s:%d: line too long (at most %d bytes)", path, fc.bad_line,
+                       fc.max);
     return 0;
 }
 
@@ -254,8 +260,7 @@ int config_load_env(struct config *c, struct err *e)
         for (int j = 0; j < n; j++)
             var[j] = (char)toupper((unsigned char)var[j]);
         const char *v = getenv(var);
-        if (v && apply(c, &keys[i], v, var, e) != 0)
-            return -1;
+        if (v && apply(c, &keys[i], v, var, e) != 0) return -1;
     }
     return 0;
 }
@@ -270,8 +275,7 @@ int config_set(struct config *c, const char *key, const char *value, const char 
     memcpy(section, key, dot - key);
     section[dot - key] = '\0';
     const struct key *k = find_key(section, dot + 1);
-    if (!k)
-        return err_set(e, ERR_INVALID, "%s: unknown setting %s", source, key);
+    if (!k) return err_set(e, ERR_INVALID, "%s: unknown setting %s", source, key);
     return apply(c, k, value, source, e);
 }
 
@@ -282,12 +286,10 @@ static int parse_listen(struct config *c, struct err *e)
     const char *l = c->listen;
     const char *colon = strrchr(l, ':');
     const char *host_start = l, *host_end = colon;
-    if (!colon)
-        goto bad;
+    if (!colon) goto bad;
     if (l[0] == '[') {
         const char *close = strchr(l, ']');
-        if (!close || close + 1 != colon)
-            goto bad;
+        if (!close || close + 1 != colon) goto bad;
         host_start = l + 1;
         host_end = close;
     } else if (memchr(l, ':', colon - l) || memchr(l, ']', colon - l)) {
@@ -295,19 +297,17 @@ static int parse_listen(struct config *c, struct err *e)
     }
     const char *p = colon + 1;
     size_t digits = strspn(p, "0123456789");
-    if (digits == 0 || digits > 5 || p[digits] || host_end <= host_start)
-        goto bad;
+    if (digits == 0 || digits > 5 || p[digits] || host_end <= host_start) goto bad;
     long port = strtol(p, NULL, 10);
-    if (port > 65535)
-        goto bad;
+    if (port > 65535) goto bad;
     free(c->listen_host);
     c->listen_host = xstrndup(host_start, host_end - host_start);
     c->listen_port = (int)port;
     return 0;
 bad:
-    return err_set(e, ERR_INVALID,
-                   "[server] listen must be HOST:PORT (e.g. 127.0.0.1:8080 or [::]:8080), not \"%s\"",
-                   l);
+    return err_set(
+        e, ERR_INVALID,
+        "[server] listen must be HOST:PORT (e.g. 127.0.0.1:8080 or [::]:8080), not \"%s\"", l);
 }
 
 /* The host of an http(s) URL: its length at *LEN, brackets kept for IPv6. */
@@ -325,8 +325,7 @@ static const char *url_host(const char *url, size_t *len)
 
 int config_finish(struct config *c, struct err *e)
 {
-    if (parse_listen(c, e) != 0)
-        return -1;
+    if (parse_listen(c, e) != 0) return -1;
     if (!c->base_url || !*c->base_url) {
         char *b = xasprintf("http://%s", c->listen);
         set_str(&c->base_url, b);
@@ -334,15 +333,17 @@ int config_finish(struct config *c, struct err *e)
         c->base_url_derived = true;
     }
     if (strncmp(c->base_url, "http://", 7) != 0 && strncmp(c->base_url, "https://", 8) != 0)
-        return err_set(e, ERR_INVALID, "[server] base_url must start with http:// or https://, not \"%s\"",
+        return err_set(e, ERR_INVALID,
+                       "[server] base_url must start with http:// or https://, not \"%s\"",
                        c->base_url);
     size_t bl = strlen(c->base_url), hl;
     while (bl > 8 && c->base_url[bl - 1] == '/')
         c->base_url[--bl] = '\0';
     url_host(c->base_url, &hl);
     if (hl == 0)
-        return err_set(e, ERR_INVALID, "[server] base_url must name a host (e.g. "
-                                       "https://status.example.com), not \"%s\"",
+        return err_set(e, ERR_INVALID,
+                       "[server] base_url must name a host (e.g. "
+                       "https://status.example.com), not \"%s\"",
                        c->base_url);
     if (!c->database || !*c->database) {
         char *d = xasprintf("sqlite:%s/pharos.db", c->data_dir);
@@ -365,8 +366,7 @@ int config_finish(struct config *c, struct err *e)
 
 void config_bound_port(struct config *c, int port)
 {
-    if (!c->base_url_derived || c->listen_port != 0)
-        return;
+    if (!c->base_url_derived || c->listen_port != 0) return;
     const char *colon = strrchr(c->listen, ':');
     char *b = xasprintf("http://%.*s:%d", (int)(colon - c->listen), c->listen, port);
     set_str(&c->base_url, b);

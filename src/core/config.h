@@ -9,8 +9,8 @@
  */
 #ifndef PHAROS_CONFIG_H
 #define PHAROS_CONFIG_H
-#include <stdbool.h>
 #include "core/err.h"
+#include <stdbool.h>
 
 struct config {
     /* [server] */

@@ -11,18 +11,18 @@
 
 enum err_code {
     ERR_OK = 0,
-    ERR_INVALID,       /* 400: malformed or unacceptable input */
-    ERR_UNAUTHORIZED,  /* 401: missing or unknown credentials */
-    ERR_FORBIDDEN,     /* 403: not allowed for this role or page */
-    ERR_NOT_FOUND,     /* 404 */
-    ERR_METHOD,        /* 405 */
-    ERR_CONFLICT,      /* 409: duplicate or state conflict */
-    ERR_TOO_LARGE,     /* 413: body over the limit */
+    ERR_INVALID,           /* 400: malformed or unacceptable input */
+    ERR_UNAUTHORIZED,      /* 401: missing or unknown credentials */
+    ERR_FORBIDDEN,         /* 403: not allowed for this role or page */
+    ERR_NOT_FOUND,         /* 404 */
+    ERR_METHOD,            /* 405 */
+    ERR_CONFLICT,          /* 409: duplicate or state conflict */
+    ERR_TOO_LARGE,         /* 413: body over the limit */
     ERR_HEADERS_TOO_LARGE, /* 431: request headers over the limit */
-    ERR_MEDIA_TYPE,    /* 415 */
-    ERR_RATE_LIMITED,  /* 429 */
-    ERR_INTERNAL,      /* 500: a bug or an I/O failure; details are logged */
-    ERR_UNAVAILABLE,   /* 503 */
+    ERR_MEDIA_TYPE,        /* 415 */
+    ERR_RATE_LIMITED,      /* 429 */
+    ERR_INTERNAL,          /* 500: a bug or an I/O failure; details are logged */
+    ERR_UNAVAILABLE,       /* 503 */
 };
 
 struct err {

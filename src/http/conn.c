@@ -15,8 +15,8 @@
  * connection's events and frees it. Responses are written by conn_write.c.
  */
 #include "http/conn.h"
-#include "http/conn_internal.h"
 #include "core/xalloc.h"
+#include "http/conn_internal.h"
 #include <arpa/inet.h>
 #include <errno.h>
 #include <event2/buffer.h>
@@ -54,11 +54,11 @@ static int fail_cb(struct conn *c, enum err_code code, const char *fmt, ...)
 static int check_head(struct conn *c, size_t end)
 {
     size_t max = c->pool->lim.max_headers;
-    if (end <= max)
-        return 0;
+    if (end <= max) return 0;
     return fail_cb(c, ERR_HEADERS_TOO_LARGE,
                    "the request line and headers are more than %zu bytes; at most %zu bytes "
-                   "are accepted", max, max);
+                   "are accepted",
+                   max, max);
 }
 
 /* Extends S by the LEN bytes at AT, which must follow it in buf. */
@@ -95,12 +95,11 @@ static int on_url(http_parser *p, const char *at, size_t len)
 static int on_header_field(http_parser *p, const char *at, size_t len)
 {
     struct conn *c = p->data;
-    if (c->headers_done)
-        return 0;
+    if (c->headers_done) return 0;
     if (c->nhdr == 0 || c->last_was_value) {
         if (c->nhdr == MAX_HEADERS)
-            return fail_cb(c, ERR_HEADERS_TOO_LARGE,
-                           "the request has more than %d header lines", MAX_HEADERS);
+            return fail_cb(c, ERR_HEADERS_TOO_LARGE, "the request has more than %d header lines",
+                           MAX_HEADERS);
         c->hdr[c->nhdr++] = (struct hdr_span){{0, 0}, {0, 0}};
         c->last_was_value = false;
     }
@@ -110,8 +109,7 @@ static int on_header_field(http_parser *p, const char *at, size_t len)
 static int on_header_value(http_parser *p, const char *at, size_t len)
 {
     struct conn *c = p->data;
-    if (c->headers_done)
-        return 0;
+    if (c->headers_done) return 0;
     c->last_was_value = true;
     return extend(c, &c->hdr[c->nhdr - 1].value, at, len);
 }
@@ -129,13 +127,11 @@ static const char *find_header(struct conn *c, const char *name)
  * buf the header block needs. */
 static void terminate(struct conn *c, struct span *s)
 {
-    if (s->len == 0)
-        return;
+    if (s->len == 0) return;
     while (s->len && (c->buf[s->off + s->len - 1] == ' ' || c->buf[s->off + s->len - 1] == '\t'))
         s->len--;
     c->buf[s->off + s->len] = '\0';
-    if (s->off + s->len + 1 > c->keep_end)
-        c->keep_end = s->off + s->len + 1;
+    if (s->off + s->len + 1 > c->keep_end) c->keep_end = s->off + s->len + 1;
 }
 
 /* True when S is an RFC 9110 token. (Debian builds http-parser lenient: it lets a
@@ -190,7 +186,8 @@ static int on_body(http_parser *p, const char *at, size_t len)
     if (len > max - c->body_len)
         return fail_cb(c, ERR_TOO_LARGE,
                        "the request body is more than %zu bytes; at most %zu bytes (%zu KiB) "
-                       "are accepted", max, max, max / 1024);
+                       "are accepted",
+                       max, max, max / 1024);
     if (c->body_len + len + 1 > c->body_cap) {
         size_t cap = c->body_cap ? c->body_cap : 4096;
         while (cap < c->body_len + len + 1)
@@ -249,8 +246,7 @@ static void dispatch(struct conn *c)
     /* A request refused while its headers arrive: its target is known once a header
      * line has begun (so that an API path still gets a JSON error). */
     bool target_known = c->headers_done || c->nhdr > 0;
-    if (!c->headers_done && target_known)
-        terminate(c, &c->url);
+    if (!c->headers_done && target_known) terminate(c, &c->url);
     for (int i = 0; i < n; i++) {
         hdrs[i].name = c->buf + c->hdr[i].name.off;
         hdrs[i].value = c->hdr[i].value.len ? c->buf + c->hdr[i].value.off : "";
@@ -268,10 +264,8 @@ static void dispatch(struct conn *c)
         .head_len = c->keep_end,
         .error = c->err,
     };
-    if (c->body_len)
-        c->body[c->body_len] = '\0';
-    if (c->err)
-        snprintf(m.error_msg, sizeof m.error_msg, "%s", c->err_msg);
+    if (c->body_len) c->body[c->body_len] = '\0';
+    if (c->err) snprintf(m.error_msg, sizeof m.error_msg, "%s", c->err_msg);
     if (m.major == 0) /* nothing parsed yet: answer in HTTP/1.1 */
         m.major = m.minor = 1;
     c->responded = false;
@@ -319,8 +313,8 @@ static void consume(struct conn *c)
 static void process(struct conn *c)
 {
     while (!c->dead && !c->out_pending && !c->close_after && c->parsed < c->len) {
-        size_t n = http_parser_execute(&c->parser, &settings, c->buf + c->parsed,
-                                       c->len - c->parsed);
+        size_t n =
+            http_parser_execute(&c->parser, &settings, c->buf + c->parsed, c->len - c->parsed);
         c->parsed += n;
         enum http_errno he = HTTP_PARSER_ERRNO(&c->parser);
         if (he == HPE_PAUSED && c->msg_ready) {
@@ -360,10 +354,8 @@ static void settle(struct conn *c)
         return;
     }
     if (c->out_pending) {
-        if (!c->wev_on)
-            event_add(c->wev, NULL);
-        if (c->rev_on)
-            event_del(c->rev);
+        if (!c->wev_on) event_add(c->wev, NULL);
+        if (c->rev_on) event_del(c->rev);
         c->wev_on = true;
         c->rev_on = false;
         return;
@@ -398,8 +390,7 @@ static void on_read(evutil_socket_t fd, short what, void *arg)
     if (c->lingering) {
         char drop[16 << 10];
         ssize_t n = recv(fd, drop, sizeof drop, 0);
-        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-            c->dead = true;
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) c->dead = true;
         settle(c);
         return;
     }
@@ -407,8 +398,7 @@ static void on_read(evutil_socket_t fd, short what, void *arg)
         size_t cap = c->cap ? c->cap * 2 : 2 * READ_CHUNK;
         /* the header block, one read, and room to spare: anything more is refused */
         size_t most = c->pool->lim.max_headers + 4 * READ_CHUNK;
-        if (cap > most)
-            cap = most;
+        if (cap > most) cap = most;
         if (cap > c->cap) {
             c->buf = xrealloc(c->buf, cap);
             c->cap = cap;
@@ -455,8 +445,7 @@ static void on_sweep(evutil_socket_t fd, short what, void *arg)
          * (slowloris); a body may take longer while it keeps coming. */
         bool slow_head = !c->headers_done && c->len > 0 && !c->out_pending && !c->lingering &&
                          p->tick - c->msg_begin > limit;
-        if (idle > (c->lingering ? (uint64_t)LINGER_S : limit) || slow_head)
-            conn_free(c);
+        if (idle > (c->lingering ? (uint64_t)LINGER_S : limit) || slow_head) conn_free(c);
     }
 }
 
@@ -479,8 +468,7 @@ struct conn_pool *conn_pool_new(struct event_base *base, const struct conn_limit
 
 void conn_pool_free(struct conn_pool *p)
 {
-    if (!p)
-        return;
+    if (!p) return;
     while (!TAILQ_EMPTY(&p->conns))
         conn_free(TAILQ_FIRST(&p->conns));
     event_free(p->sweep);
@@ -497,8 +485,7 @@ void conn_pool_accept(struct conn_pool *p, int fd, const struct sockaddr *sa, so
         evbuffer_set_flags(c->out, EVBUFFER_FLAG_DRAINS_TO_FD);
     c->rev = event_new(p->base, fd, EV_READ | EV_PERSIST, on_read, c);
     c->wev = event_new(p->base, fd, EV_WRITE | EV_PERSIST, on_write, c);
-    if (!c->out || !c->rev || !c->wev)
-        abort();
+    if (!c->out || !c->rev || !c->wev) abort();
     http_parser_init(&c->parser, HTTP_REQUEST);
     c->parser.data = c;
     c->last_active = p->tick;
@@ -523,8 +510,7 @@ void conn_pool_drain(struct conn_pool *p)
     struct conn *c, *next;
     for (c = TAILQ_FIRST(&p->conns); c; c = next) {
         next = TAILQ_NEXT(c, link);
-        if (!busy(c) && !c->lingering)
-            conn_free(c);
+        if (!busy(c) && !c->lingering) conn_free(c);
     }
 }
 
@@ -537,4 +523,3 @@ const char *conn_peer(const struct conn *c)
 {
     return c->peer;
 }
-

@@ -26,11 +26,11 @@
  */
 #ifndef PHAROS_CONN_H
 #define PHAROS_CONN_H
+#include "core/err.h"
 #include <event2/event.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
-#include "core/err.h"
 
 struct conn;
 struct conn_pool;
@@ -42,14 +42,14 @@ struct http_header {
 
 /* One parsed request, valid until the callback returns. */
 struct http_msg {
-    const char *method;  /* "GET", … (http-parser's name) */
-    int major, minor;    /* HTTP version */
-    char *target;        /* the request target as received, NUL-terminated (writable) */
+    const char *method; /* "GET", … (http-parser's name) */
+    int major, minor;   /* HTTP version */
+    char *target;       /* the request target as received, NUL-terminated (writable) */
     const struct http_header *headers;
     int nheaders;
-    char *body;          /* NUL-terminated; "" when there is none */
+    char *body; /* NUL-terminated; "" when there is none */
     size_t body_len;
-    size_t head_len;     /* where the header block's last field ends (about its size) */
+    size_t head_len; /* where the header block's last field ends (about its size) */
     /* Set when the request broke a limit or the protocol: answer with this error;
      * the connection closes after the response. METHOD and TARGET may be "". */
     enum err_code error;
@@ -85,8 +85,8 @@ const char *conn_peer(const struct conn *c);
  * then the contents of BODY (moved out; may be NULL, e.g. for HEAD). CLOSE asks
  * for the connection to close after it.
  */
-void conn_respond(struct conn *c, int status, const char *reason, const char *headers,
-                  size_t hlen, size_t content_length, struct evbuffer *body, bool close);
+void conn_respond(struct conn *c, int status, const char *reason, const char *headers, size_t hlen,
+                  size_t content_length, struct evbuffer *body, bool close);
 
 /* A body that is already somewhere: LEN bytes at DATA, which are also at offset 0
  * of file FD when FD >= 0 (then sent with sendfile(2), no copy through user

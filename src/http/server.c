@@ -20,12 +20,12 @@
  * written (checked every 10 ms, at most 5 s).
  */
 #include "http/server.h"
+#include "core/buf.h"
 #include "core/fmt.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
-#include "core/buf.h"
 #include "http/access_log.h"
 #include "http/conn.h"
 #include "http/reply.h"
@@ -33,8 +33,8 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <event2/http.h>
 #include <event2/event.h>
+#include <event2/http.h>
 #include <event2/listener.h>
 #include <event2/thread.h>
 #include <netdb.h>
@@ -73,11 +73,11 @@ struct worker {
     /* Connections handed over by other workers (see balance()); under hmu. */
     pthread_mutex_t hmu;
     struct handoff queue[HANDOFF_MAX];
-    _Atomic int nqueue;     /* written under hmu, read without it by balance() */
+    _Atomic int nqueue; /* written under hmu, read without it by balance() */
     _Atomic bool stopping;
     struct event *handoff_ev;
-    struct metric *m_conns;  /* pharos_http_connections{worker="N"} */
-    struct event *gauge_ev;  /* sets it once a second */
+    struct metric *m_conns; /* pharos_http_connections{worker="N"} */
+    struct event *gauge_ev; /* sets it once a second */
     char *path;             /* each request's decoded path, reused (max_headers + 1 bytes) */
 };
 
@@ -107,8 +107,7 @@ static int bind_one(const struct addrinfo *ai, bool reuseport, bool do_listen)
         (reuseport && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) ||
         bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || (do_listen && listen(fd, 1024) != 0)) {
         int saved = errno;
-        if (fd >= 0)
-            close(fd);
+        if (fd >= 0) close(fd);
         errno = saved;
         return -1;
     }
@@ -117,10 +116,10 @@ static int bind_one(const struct addrinfo *ai, bool reuseport, bool do_listen)
 
 /* Binds N listening sockets of one SO_REUSEPORT group to HOST:PORT into FDS; *BOUND_PORT
  * gets the port (the kernel's choice when PORT is 0). Returns 0, or -1 with E. */
-static int listen_group(const char *host, int port, int n, int *fds, int *bound_port,
-                        struct err *e)
+static int listen_group(const char *host, int port, int n, int *fds, int *bound_port, struct err *e)
 {
-    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM,
+    struct addrinfo hints = {.ai_family = AF_UNSPEC,
+                             .ai_socktype = SOCK_STREAM,
                              .ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV};
     struct addrinfo *ai = NULL;
     char portstr[16];
@@ -179,8 +178,7 @@ int http_server_new(const struct http_server_opts *opts, struct http_server **ou
     pthread_once(&once, (void (*)(void))evthread_use_pthreads);
     struct http_server *s = xcalloc(1, sizeof *s);
     s->opts = *opts;
-    if (s->opts.threads < 1)
-        s->opts.threads = 1;
+    if (s->opts.threads < 1) s->opts.threads = 1;
     s->fds = xcalloc((size_t)s->opts.threads, sizeof *s->fds);
     if (listen_group(opts->host, opts->port, s->opts.threads, s->fds, &s->port, e) != 0) {
         free(s->fds);
@@ -214,26 +212,22 @@ static enum http_method method_of(const char *m)
     static const struct {
         const char *name;
         enum http_method m;
-    } known[] = {{"GET", M_GET},     {"HEAD", M_HEAD},     {"POST", M_POST},
-                 {"PUT", M_PUT},     {"PATCH", M_PATCH},   {"DELETE", M_DELETE},
-                 {"OPTIONS", M_OPTIONS}};
+    } known[] = {{"GET", M_GET},     {"HEAD", M_HEAD},     {"POST", M_POST},      {"PUT", M_PUT},
+                 {"PATCH", M_PATCH}, {"DELETE", M_DELETE}, {"OPTIONS", M_OPTIONS}};
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        if (strcmp(m, known[i].name) == 0)
-            return known[i].m;
+        if (strcmp(m, known[i].name) == 0) return known[i].m;
     return M_OTHER;
 }
 
 static bool trusted(struct http_server *s, const char *addr)
 {
     const char *list = s->opts.trusted_proxies;
-    if (!list || !*list)
-        return false;
+    if (!list || !*list) return false;
     size_t al = strlen(addr);
     for (const char *p = list; *p;) {
         p += strspn(p, ", ");
         size_t l = strcspn(p, ", ");
-        if (l == al && strncmp(p, addr, l) == 0)
-            return true;
+        if (l == al && strncmp(p, addr, l) == 0) return true;
         p += l;
     }
     return false;
@@ -242,16 +236,14 @@ static bool trusted(struct http_server *s, const char *addr)
 static void fill_client(struct worker *w, struct req *r)
 {
     snprintf(r->client, sizeof r->client, "%s", conn_peer(r->conn));
-    if (!trusted(w->srv, r->client))
-        return;
+    if (!trusted(w->srv, r->client)) return;
     const char *xff = req_header(r, "X-Forwarded-For");
     if (xff) {
         const char *last = strrchr(xff, ',');
         last = last ? last + 1 : xff;
         while (*last == ' ')
             last++;
-        if (*last)
-            snprintf(r->client, sizeof r->client, "%.*s", (int)strcspn(last, " "), last);
+        if (*last) snprintf(r->client, sizeof r->client, "%.*s", (int)strcspn(last, " "), last);
     }
     const char *proto = req_header(r, "X-Forwarded-Proto");
     r->secure = proto && strcmp(proto, "https") == 0;
@@ -269,8 +261,7 @@ static void fill_host(struct req *r)
             n = strcspn(h, ":");
         }
     }
-    if (n >= sizeof r->host)
-        n = 0;
+    if (n >= sizeof r->host) n = 0;
     for (size_t i = 0; i < n; i++)
         r->host[i] = (char)tolower((unsigned char)h[i]);
     r->host[n] = '\0';
@@ -278,8 +269,10 @@ static void fill_host(struct req *r)
 
 static int hexval(char c)
 {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
 }
 
 /* Decodes the path of TARGET (origin or absolute form) into OUT (room for
@@ -293,23 +286,20 @@ static bool decode_path(const char *target, char *out, const char **query)
         p += strcspn(p, "/?");
     }
     *query = NULL;
-    if (*p != '/')
-        return false;
+    if (*p != '/') return false;
     size_t n = 0;
     for (; *p && *p != '?' && *p != '#'; p++) {
         int hi, lo;
         if (*p == '%' && (hi = hexval(p[1])) >= 0 && (lo = hexval(p[2])) >= 0) {
             char ch = (char)(hi * 16 + lo);
-            if (ch == '\0')
-                return false;
+            if (ch == '\0') return false;
             out[n++] = ch;
             p += 2;
         } else {
             out[n++] = *p;
         }
     }
-    if (*p == '?')
-        *query = p + 1;
+    if (*p == '?') *query = p + 1;
     while (n > 1 && out[n - 1] == '/')
         n--;
     out[n] = '\0';
@@ -328,9 +318,14 @@ static void on_request(struct conn *c, struct http_msg *m, void *arg)
 {
     struct worker *w = arg;
     buf_reset(&w->out_headers);
-    struct req r = {.conn = c, .msg = m, .tctx = w->tctx, .alog = w->alog,
-                    .thread = w->index, .start_us = time_mono_us(),
-                    .out_headers = &w->out_headers, .path = w->path};
+    struct req r = {.conn = c,
+                    .msg = m,
+                    .tctx = w->tctx,
+                    .alog = w->alog,
+                    .thread = w->index,
+                    .start_us = time_mono_us(),
+                    .out_headers = &w->out_headers,
+                    .path = w->path};
     TAILQ_INIT(&r.query);
     request_id(r.id, (unsigned)w->index, ++w->counter);
     r.method = method_of(m->method);
@@ -340,8 +335,7 @@ static void on_request(struct conn *c, struct http_msg *m, void *arg)
     const char *q = NULL;
     if (m->error) {
         strcpy(r.path, "/");
-        if (m->target[0])
-            decode_path(m->target, r.path, &q);
+        if (m->target[0]) decode_path(m->target, r.path, &q);
         r.close = true;
         reply_fail(&r, m->error, "%s", m->error_msg);
     } else if (!decode_path(m->target, r.path, &q)) {
@@ -381,8 +375,7 @@ static void on_worker_stop(evutil_socket_t fd, short what, void *arg)
     struct worker *w = arg;
     (void)fd, (void)what;
     atomic_store(&w->stopping, true);
-    if (w->listener)
-        evconnlistener_disable(w->listener);
+    if (w->listener) evconnlistener_disable(w->listener);
     on_handoff(-1, 0, w); /* connections already handed over are served, then drained */
     conn_pool_drain(w->pool);
     w->drain_deadline = time_mono_us() + 5000000;
@@ -395,8 +388,7 @@ static void *worker_main(void *arg)
     sigset_t set;
     sigfillset(&set);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
-    if (w->srv->opts.thread_init)
-        w->tctx = w->srv->opts.thread_init(w->index, w->srv->opts.arg);
+    if (w->srv->opts.thread_init) w->tctx = w->srv->opts.thread_init(w->index, w->srv->opts.arg);
     event_base_dispatch(w->base);
     return NULL;
 }
@@ -418,8 +410,7 @@ static struct worker *balance(struct worker *w)
     size_t mine = load(w), least = mine;
     for (int i = 0; i < s->opts.threads; i++) {
         struct worker *o = &s->workers[i];
-        if (o == w || atomic_load(&o->stopping))
-            continue;
+        if (o == w || atomic_load(&o->stopping)) continue;
         size_t l = load(o);
         if (l + 2 <= mine && l < least) {
             best = o;
@@ -442,8 +433,7 @@ static bool hand_over(struct worker *to, int fd, const struct sockaddr *sa, sock
         to->nqueue++;
     }
     pthread_mutex_unlock(&to->hmu);
-    if (ok)
-        event_active(to->handoff_ev, 0, 0);
+    if (ok) event_active(to->handoff_ev, 0, 0);
     return ok;
 }
 
@@ -469,14 +459,13 @@ static void on_gauge(evutil_socket_t unused, short what, void *arg)
     metrics_set(w->m_conns, (int64_t)conn_pool_count(w->pool));
 }
 
-static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
-                      int salen, void *arg)
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
+                      void *arg)
 {
     struct worker *w = arg;
     (void)l;
     struct worker *to = balance(w);
-    if (to != w && hand_over(to, fd, sa, (socklen_t)salen))
-        return;
+    if (to != w && hand_over(to, fd, sa, (socklen_t)salen)) return;
     conn_pool_accept(w->pool, fd, sa, (socklen_t)salen);
 }
 
@@ -486,31 +475,28 @@ static int worker_setup(struct http_server *s, struct worker *w, int index, stru
     w->index = index;
     /* Changelists batch the epoll updates made while handling one batch of events. */
     struct event_config *ecfg = event_config_new();
-    if (ecfg)
-        event_config_set_flag(ecfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+    if (ecfg) event_config_set_flag(ecfg, EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
     w->base = ecfg ? event_base_new_with_config(ecfg) : NULL;
-    if (ecfg)
-        event_config_free(ecfg);
-    if (!w->base)
-        return err_set(e, ERR_INTERNAL, "cannot create an event loop");
-    struct conn_limits lim = {.max_headers = s->opts.max_headers, .max_body = s->opts.max_body,
+    if (ecfg) event_config_free(ecfg);
+    if (!w->base) return err_set(e, ERR_INTERNAL, "cannot create an event loop");
+    struct conn_limits lim = {.max_headers = s->opts.max_headers,
+                              .max_body = s->opts.max_body,
                               .timeout_s = s->opts.timeout_s};
     w->pool = conn_pool_new(w->base, &lim, on_request, w);
     buf_init(&w->out_headers, 64 << 10);
     w->path = xmalloc(s->opts.max_headers + 1);
     w->alog = access_log_new(w->base);
-    w->listener = evconnlistener_new(w->base, on_accept, w, LEV_OPT_CLOSE_ON_EXEC, 0,
-                                     s->fds[index]);
-    if (!w->listener)
-        return err_set(e, ERR_INTERNAL, "cannot accept on the listening socket");
+    w->listener =
+        evconnlistener_new(w->base, on_accept, w, LEV_OPT_CLOSE_ON_EXEC, 0, s->fds[index]);
+    if (!w->listener) return err_set(e, ERR_INTERNAL, "cannot accept on the listening socket");
     w->stop_ev = event_new(w->base, -1, 0, on_worker_stop, w);
     w->drain_ev = evtimer_new(w->base, on_drain_tick, w);
     pthread_mutex_init(&w->hmu, NULL);
     w->handoff_ev = event_new(w->base, -1, 0, on_handoff, w);
     char label[32];
     snprintf(label, sizeof label, "worker=\"%d\"", index);
-    w->m_conns = metrics_gauge("pharos_http_connections",
-                               "Open HTTP connections, by worker thread", label);
+    w->m_conns =
+        metrics_gauge("pharos_http_connections", "Open HTTP connections, by worker thread", label);
     w->gauge_ev = event_new(w->base, -1, EV_PERSIST, on_gauge, w);
     struct timeval sec = {1, 0};
     event_add(w->gauge_ev, &sec);
@@ -523,14 +509,12 @@ int http_server_run(struct http_server *s, struct err *e)
     int n = s->opts.threads;
     s->workers = xcalloc((size_t)n, sizeof *s->workers);
     for (int i = 0; i < n; i++)
-        if (worker_setup(s, &s->workers[i], i, e) != 0)
-            goto out;
+        if (worker_setup(s, &s->workers[i], i, e) != 0) goto out;
     int started = 0;
     for (; started < n; started++)
         if (pthread_create(&s->workers[started].thread, NULL, worker_main, &s->workers[started]))
             break;
-    if (started == n)
-        event_base_dispatch(s->main_base);
+    if (started == n) event_base_dispatch(s->main_base);
     for (int i = 0; i < started; i++)
         event_active(s->workers[i].stop_ev, 0, 0);
     for (int i = 0; i < started; i++)
@@ -546,22 +530,18 @@ out:
 
 void http_server_stop(struct http_server *s)
 {
-    if (s->stop_ev)
-        event_active(s->stop_ev, 0, 0);
+    if (s->stop_ev) event_active(s->stop_ev, 0, 0);
 }
 
 void http_server_free(struct http_server *s)
 {
-    if (!s)
-        return;
+    if (!s) return;
     for (int i = 0; s->workers && i < s->opts.threads; i++) {
         struct worker *w = &s->workers[i];
-        if (w->listener)
-            evconnlistener_free(w->listener);
+        if (w->listener) evconnlistener_free(w->listener);
         for (int k = 0; k < w->nqueue; k++) /* handed over as the server stopped */
             close(w->queue[k].fd);
-        if (w->gauge_ev)
-            event_free(w->gauge_ev);
+        if (w->gauge_ev) event_free(w->gauge_ev);
         if (w->handoff_ev) {
             event_free(w->handoff_ev);
             pthread_mutex_destroy(&w->hmu);
@@ -570,24 +550,16 @@ void http_server_free(struct http_server *s)
         buf_free(&w->out_headers);
         free(w->path);
         access_log_free(w->alog);
-        if (w->stop_ev)
-            event_free(w->stop_ev);
-        if (w->drain_ev)
-            event_free(w->drain_ev);
-        if (w->tctx && s->opts.thread_cleanup)
-            s->opts.thread_cleanup(w->tctx);
-        if (w->base)
-            event_base_free(w->base);
+        if (w->stop_ev) event_free(w->stop_ev);
+        if (w->drain_ev) event_free(w->drain_ev);
+        if (w->tctx && s->opts.thread_cleanup) s->opts.thread_cleanup(w->tctx);
+        if (w->base) event_base_free(w->base);
     }
     free(s->workers);
-    if (s->sig_term)
-        event_free(s->sig_term);
-    if (s->sig_int)
-        event_free(s->sig_int);
-    if (s->stop_ev)
-        event_free(s->stop_ev);
-    if (s->main_base)
-        event_base_free(s->main_base);
+    if (s->sig_term) event_free(s->sig_term);
+    if (s->sig_int) event_free(s->sig_int);
+    if (s->stop_ev) event_free(s->stop_ev);
+    if (s->main_base) event_base_free(s->main_base);
     for (int i = 0; s->fds && i < s->opts.threads; i++)
         close(s->fds[i]);
     free(s->fds);

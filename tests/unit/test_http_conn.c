@@ -22,8 +22,8 @@
  * checked to be a sane C string (no CR/LF, name without ':' or blanks, value
  * trimmed); tests assert this afterwards rather than inside the loop.
  */
-#include "testutil.h"
 #include "http/conn.h"
+#include "testutil.h"
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
