@@ -105,6 +105,7 @@ int cmd_serve(int argc, char **argv)
         .max_body = MAX_BODY,
         .max_headers = MAX_HEADERS,
         .timeout_s = TIMEOUT_S,
+        .max_connections = (size_t)cfg.max_connections,
         .trusted_proxies = cfg.trusted_proxies,
         .thread_init = thread_init,
         .thread_cleanup = thread_cleanup,
@@ -123,8 +124,10 @@ int cmd_serve(int argc, char **argv)
     api_register();
     web_register();
     admin_register();
-    log_info("pharos serving %s (listening on %s:%d, %ld threads, database %s)", cfg.base_url,
-             cfg.listen_host, http_server_port(srv), cfg.threads, cfg.database);
+    log_info("pharos serving %s (listening on %s:%d, %ld threads, at most %ld connections, "
+             "database %s)",
+             cfg.base_url, cfg.listen_host, http_server_port(srv), cfg.threads, cfg.max_connections,
+             cfg.database);
     log_info("status page: %s/  admin console: %s/admin/  API: %s/admin/api/v1/", cfg.base_url,
              cfg.base_url, cfg.base_url);
     /* started after the startup lines so that nothing comes between them */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 enum ktype { T_STR, T_INT, T_BOOL, T_NUM };
@@ -40,11 +41,18 @@ struct key {
         sec, nm, T_NUM, offsetof(struct config, field), 0, 0                                       \
     }
 
+/* Defaults are set by config_init() and config_finish(); those that are derived:
+ *   server.threads           the number of CPUs online
+ *   server.max_connections   the descriptor limit (RLIMIT_NOFILE, the soft one) less a
+ *                            reserve of max(64, limit / 8) for the database, the logs,
+ *                            spool files and outbound connections: 896 under 1024, 192 under 256
+ *   storage.database, security.secret_key_file, email.from, server.base_url: config.h */
 static const struct key keys[] = {
     S("server", "listen", listen),
     S("server", "base_url", base_url),
     I("server", "threads", threads, 1, 256),
     S("server", "trusted_proxies", trusted_proxies),
+    I("server", "max_connections", max_connections, 1, 10000000),
     S("storage", "data_dir", data_dir),
     S("storage", "database", database),
     S("security", "secret_key_file", secret_key_file),
@@ -80,12 +88,24 @@ static void set_str(char **slot, const char *v)
     *slot = v ? xstrdup(v) : NULL;
 }
 
+/* server.max_connections by default: the descriptor limit less a reserve. */
+static long default_max_connections(void)
+{
+    struct rlimit rl;
+    long limit = 1024;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+        limit = rl.rlim_cur < (1 << 24) ? (long)rl.rlim_cur : 1 << 24;
+    long reserve = limit / 8 > 64 ? limit / 8 : 64;
+    return limit - reserve > 16 ? limit - reserve : 16;
+}
+
 void config_init(struct config *c)
 {
     memset(c, 0, sizeof *c);
     set_str(&c->listen, "127.0.0.1:8080");
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     c->threads = cpus > 0 ? cpus : 1;
+    c->max_connections = default_max_connections();
     set_str(&c->data_dir, "./pharos-data");
     set_str(&c->sms_api_base, "https://api.twilio.com");
     set_str(&c->twitter_api_base, "https://api.twitter.com");

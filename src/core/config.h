@@ -18,6 +18,7 @@ struct config {
     char *base_url;
     long threads;
     char *trusted_proxies;
+    long max_connections; /* open connections, all workers; default from RLIMIT_NOFILE */
     /* [storage] */
     char *data_dir;
     char *database;

@@ -414,6 +414,9 @@ static void on_read(evutil_socket_t fd, short what, void *arg)
     if (n > 0) {
         c->len += (size_t)n;
         c->last_active = c->pool->tick;
+        /* the pool's list runs from the least to the most recently active */
+        TAILQ_REMOVE(&c->pool->conns, c, link);
+        TAILQ_INSERT_TAIL(&c->pool->conns, c, link);
         process(c);
     } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
         c->dead = true;
@@ -512,6 +515,20 @@ void conn_pool_drain(struct conn_pool *p)
         next = TAILQ_NEXT(c, link);
         if (!busy(c) && !c->lingering) conn_free(c);
     }
+}
+
+size_t conn_pool_evict_idle(struct conn_pool *p, size_t n)
+{
+    size_t closed = 0;
+    struct conn *c, *next;
+    for (c = TAILQ_FIRST(&p->conns); c && closed < n; c = next) {
+        next = TAILQ_NEXT(c, link);
+        if (c->lingering || !busy(c)) {
+            conn_free(c);
+            closed++;
+        }
+    }
+    return closed;
 }
 
 size_t conn_pool_count(const struct conn_pool *p)

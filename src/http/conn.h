@@ -17,6 +17,10 @@
  * break a limit or the protocol reach the callback too, with `error` set, so that
  * the server answers them with its usual JSON error; the connection then closes.
  *
+ * A pool keeps its connections in the order of their last input, so that
+ * conn_pool_evict_idle() closes the least recently active idle ones first (the
+ * server does when it is at its connection cap or out of descriptors).
+ *
  * Timeouts are swept once a second: a connection idle or stuck reading or
  * writing for more than timeout_s seconds is closed, and so is one whose header
  * block has not arrived whole within timeout_s seconds (slowloris). After a response with
@@ -72,6 +76,11 @@ void conn_pool_free(struct conn_pool *p);
 void conn_pool_accept(struct conn_pool *p, int fd, const struct sockaddr *sa, socklen_t salen);
 /* Stops keep-alive: idle connections close now, busy ones after their response. */
 void conn_pool_drain(struct conn_pool *p);
+/* Closes up to N idle connections (kept alive between requests, or never used, or
+ * lingering after their last response), the least recently active first, to make
+ * room for new ones; connections with a request or a response under way are kept.
+ * Returns how many it closed. */
+size_t conn_pool_evict_idle(struct conn_pool *p, size_t n);
 /* Connections still open (any thread may ask). */
 size_t conn_pool_count(const struct conn_pool *p);
 

@@ -14,6 +14,16 @@
  * are synchronous. Requests over a limit, or not HTTP, reach here with the
  * error conn.c found and get the usual JSON (or HTML) error.
  *
+ * Overload: opts.max_connections (server.max_connections) caps the connections of
+ * all workers together, the sum of their counts read without a lock (two workers
+ * accepting at once may pass it by one). A worker that accepts at the cap closes
+ * some of its idle connections first, the least recently active ones, so that new
+ * visitors get served; when all of its connections are busy it closes the new one
+ * at once. Then, and whenever accept(2) fails (out of descriptors: EMFILE, ENFILE;
+ * libevent would call it again at once, forever), it stops accepting for 100 ms,
+ * doubling up to 1 s while that lasts, and the server logs it at most once a
+ * second. The connections already open are served all along.
+ *
  * Shutdown: the main thread's loop catches SIGTERM/SIGINT and activates each
  * worker's stop event; a worker then stops accepting, closes its idle
  * connections, and exits its loop once the others have had their responses
@@ -40,7 +50,9 @@
 #include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +61,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-enum { HANDOFF_MAX = 64 }; /* connections waiting to move to a worker */
+enum {
+    HANDOFF_MAX = 64,      /* connections waiting to move to a worker */
+    BACKOFF_MIN_MS = 100,  /* accepting paused for this long at first, */
+    BACKOFF_MAX_MS = 1000, /* doubling while the overload lasts, up to this */
+    EVICT_MAX = 32,        /* idle connections closed at a time to make room */
+};
 
 struct handoff {
     int fd;
@@ -76,9 +93,11 @@ struct worker {
     _Atomic int nqueue; /* written under hmu, read without it by balance() */
     _Atomic bool stopping;
     struct event *handoff_ev;
-    struct metric *m_conns; /* pharos_http_connections{worker="N"} */
-    struct event *gauge_ev; /* sets it once a second */
-    char *path;             /* each request's decoded path, reused (max_headers + 1 bytes) */
+    struct metric *m_conns;  /* pharos_http_connections{worker="N"} */
+    struct event *gauge_ev;  /* sets it once a second */
+    struct event *resume_ev; /* re-enables the listener after a pause (overload) */
+    int backoff_ms;          /* the last pause; 0 once an accept went through */
+    char *path;              /* each request's decoded path, reused (max_headers + 1 bytes) */
 };
 
 struct http_server {
@@ -88,6 +107,10 @@ struct http_server {
     struct worker *workers;
     struct event_base *main_base;
     struct event *sig_term, *sig_int, *stop_ev;
+    /* overload: metrics, and one log line a second at most (see overload_log) */
+    struct metric *m_rejected, *m_evicted, *m_accept_errors;
+    _Atomic int64_t overload_log_us; /* time_mono_us() of the last line */
+    _Atomic uint64_t overload_quiet; /* occurrences not logged since */
 };
 
 static void set_port(struct sockaddr *sa, int port)
@@ -180,6 +203,15 @@ int http_server_new(const struct http_server_opts *opts, struct http_server **ou
     s->opts = *opts;
     if (s->opts.threads < 1) s->opts.threads = 1;
     s->fds = xcalloc((size_t)s->opts.threads, sizeof *s->fds);
+    s->overload_log_us = INT64_MIN / 2;
+    s->m_rejected = metrics_counter("pharos_http_connections_rejected_total",
+                                    "Connections closed at once: server.max_connections reached "
+                                    "and none idle to close",
+                                    NULL);
+    s->m_evicted = metrics_counter("pharos_http_connections_evicted_total",
+                                   "Idle connections closed to make room for new ones", NULL);
+    s->m_accept_errors = metrics_counter("pharos_http_accept_errors_total",
+                                         "accept(2) failures (out of descriptors or memory)", NULL);
     if (listen_group(opts->host, opts->port, s->opts.threads, s->fds, &s->port, e) != 0) {
         free(s->fds);
         free(s);
@@ -459,14 +491,111 @@ static void on_gauge(evutil_socket_t unused, short what, void *arg)
     metrics_set(w->m_conns, (int64_t)conn_pool_count(w->pool));
 }
 
+/* Logs an overload at most once a second for the whole server, saying how many
+ * occurrences went unlogged since the last line. */
+static void overload_log(struct http_server *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void overload_log(struct http_server *s, const char *fmt, ...)
+{
+    int64_t now = time_mono_us();
+    int64_t last = atomic_load(&s->overload_log_us);
+    if (now - last < 1000000 || !atomic_compare_exchange_strong(&s->overload_log_us, &last, now)) {
+        atomic_fetch_add(&s->overload_quiet, 1);
+        return;
+    }
+    uint64_t quiet = atomic_exchange(&s->overload_quiet, 0);
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (quiet)
+        log_warn("%s (and %llu more since the last such message)", msg, (unsigned long long)quiet);
+    else
+        log_warn("%s", msg);
+}
+
+/* Stops accepting for a while: BACKOFF_MIN_MS, doubling while the overload lasts. The
+ * connections already open are served meanwhile; new ones wait in the backlog. */
+static void pause_accepting(struct worker *w)
+{
+    w->backoff_ms = w->backoff_ms ? w->backoff_ms * 2 : BACKOFF_MIN_MS;
+    if (w->backoff_ms > BACKOFF_MAX_MS) w->backoff_ms = BACKOFF_MAX_MS;
+    evconnlistener_disable(w->listener);
+    struct timeval tv = {w->backoff_ms / 1000, (w->backoff_ms % 1000) * 1000};
+    evtimer_add(w->resume_ev, &tv);
+}
+
+static void on_resume(evutil_socket_t unused, short what, void *arg)
+{
+    struct worker *w = arg;
+    (void)unused, (void)what;
+    if (!atomic_load(&w->stopping)) evconnlistener_enable(w->listener);
+}
+
+/* Closes some of W's idle connections, the least recently active first; how many. */
+static size_t make_room(struct worker *w)
+{
+    size_t n = conn_pool_count(w->pool) / 16;
+    n = conn_pool_evict_idle(w->pool, n < 1 ? 1 : n > EVICT_MAX ? EVICT_MAX : n);
+    metrics_add(w->srv->m_evicted, n);
+    return n;
+}
+
+/* Connections the server has or is about to take over, all workers together. */
+static size_t server_load(struct http_server *s)
+{
+    size_t n = 0;
+    for (int i = 0; i < s->opts.threads; i++)
+        n += load(&s->workers[i]);
+    return n;
+}
+
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa, int salen,
                       void *arg)
 {
     struct worker *w = arg;
+    struct http_server *s = w->srv;
     (void)l;
+    size_t max = s->opts.max_connections;
+    if (max && server_load(s) >= max) {
+        size_t closed = make_room(w);
+        if (closed == 0) { /* every connection of this worker is busy: refuse this one */
+            close(fd);
+            metrics_add(s->m_rejected, 1);
+            pause_accepting(w);
+            overload_log(s,
+                         "at server.max_connections (%zu) with no idle connection to close: "
+                         "new connections are closed; accepting again in %d ms",
+                         max, w->backoff_ms);
+            return;
+        }
+        overload_log(s,
+                     "at server.max_connections (%zu): closed %zu idle connections to make "
+                     "room",
+                     max, closed);
+    }
+    w->backoff_ms = 0;
     struct worker *to = balance(w);
     if (to != w && hand_over(to, fd, sa, (socklen_t)salen)) return;
     conn_pool_accept(w->pool, fd, sa, (socklen_t)salen);
+}
+
+/* accept(2) failed with something else than EAGAIN, EINTR or ECONNABORTED. Out of
+ * descriptors (EMFILE, ENFILE) or memory, libevent would call accept again at once,
+ * forever: free what idle connections hold, and pause. */
+static void on_accept_error(struct evconnlistener *l, void *arg)
+{
+    struct worker *w = arg;
+    int err = EVUTIL_SOCKET_ERROR();
+    (void)l;
+    size_t closed = make_room(w);
+    metrics_add(w->srv->m_accept_errors, 1);
+    pause_accepting(w);
+    overload_log(w->srv,
+                 "cannot accept connections: %s; closed %zu idle connections; accepting "
+                 "again in %d ms (see server.max_connections and ulimit -n)",
+                 strerror(err), closed, w->backoff_ms);
 }
 
 static int worker_setup(struct http_server *s, struct worker *w, int index, struct err *e)
@@ -489,6 +618,8 @@ static int worker_setup(struct http_server *s, struct worker *w, int index, stru
     w->listener =
         evconnlistener_new(w->base, on_accept, w, LEV_OPT_CLOSE_ON_EXEC, 0, s->fds[index]);
     if (!w->listener) return err_set(e, ERR_INTERNAL, "cannot accept on the listening socket");
+    evconnlistener_set_error_cb(w->listener, on_accept_error);
+    w->resume_ev = evtimer_new(w->base, on_resume, w);
     w->stop_ev = event_new(w->base, -1, 0, on_worker_stop, w);
     w->drain_ev = evtimer_new(w->base, on_drain_tick, w);
     pthread_mutex_init(&w->hmu, NULL);
@@ -542,6 +673,7 @@ void http_server_free(struct http_server *s)
         for (int k = 0; k < w->nqueue; k++) /* handed over as the server stopped */
             close(w->queue[k].fd);
         if (w->gauge_ev) event_free(w->gauge_ev);
+        if (w->resume_ev) event_free(w->resume_ev);
         if (w->handoff_ev) {
             event_free(w->handoff_ev);
             pthread_mutex_destroy(&w->hmu);

@@ -1309,6 +1309,33 @@ static void peer_closes_mid_response(void **state)
     assert_int_equal(conn_pool_count(f->pool), 0);
 }
 
+/* Making room: idle connections go, the least recently active first (not the first
+ * accepted); one with a request under way stays and is answered. */
+static void evict_idle_closes_the_least_recently_active(void **state)
+{
+    struct fx *f = *state;
+    struct client *a = cli_open(f), *b = cli_open(f), *c = cli_open(f);
+    exchange(f, c, "GET /c HTTP/1.1\r\nHost: h\r\n\r\n");
+    exchange(f, a, "GET /a HTTP/1.1\r\nHost: h\r\n\r\n");
+    exchange(f, b, "GET /b HTTP/1.1\r\nHost: h\r\n");
+    assert_int_equal(f->nrec, 2);
+    assert_int_equal(conn_pool_count(f->pool), 3);
+    assert_int_equal(conn_pool_evict_idle(f->pool, 1), 1);
+    run(f);
+    assert_true(c->eof);
+    assert_false(a->eof);
+    assert_int_equal(conn_pool_evict_idle(f->pool, 5), 1); /* a; b is busy */
+    run(f);
+    assert_true(a->eof);
+    assert_false(b->eof);
+    assert_int_equal(conn_pool_evict_idle(f->pool, 5), 0);
+    exchange(f, b, "\r\n");
+    assert_int_equal(f->nrec, 3);
+    assert_string_equal(f->rec[2].target, "/b");
+    assert_int_equal(conn_pool_count(f->pool), 1);
+    assert_false(b->eof);
+}
+
 /* Runs the loop for up to SECONDS or until the pool is empty. */
 static void run_until_empty(struct fx *f, int seconds)
 {
@@ -1407,6 +1434,7 @@ int main(void)
         T(drain_from_the_callback),
         T(peer_closes_mid_request),
         T(peer_closes_mid_response),
+        T(evict_idle_closes_the_least_recently_active),
         T(idle_connection_times_out),
     };
 #undef T
