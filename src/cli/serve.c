@@ -106,6 +106,7 @@ int cmd_serve(int argc, char **argv)
         .max_headers = MAX_HEADERS,
         .timeout_s = TIMEOUT_S,
         .max_connections = (size_t)cfg.max_connections,
+        .request_timeout_s = (int)cfg.request_timeout_s,
         .trusted_proxies = cfg.trusted_proxies,
         .thread_init = thread_init,
         .thread_cleanup = thread_cleanup,

@@ -53,6 +53,7 @@ static const struct key keys[] = {
     I("server", "threads", threads, 1, 256),
     S("server", "trusted_proxies", trusted_proxies),
     I("server", "max_connections", max_connections, 1, 10000000),
+    I("server", "request_timeout_seconds", request_timeout_s, 1, 3600),
     S("storage", "data_dir", data_dir),
     S("storage", "database", database),
     S("security", "secret_key_file", secret_key_file),
@@ -106,6 +107,7 @@ void config_init(struct config *c)
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     c->threads = cpus > 0 ? cpus : 1;
     c->max_connections = default_max_connections();
+    c->request_timeout_s = 30;
     set_str(&c->data_dir, "./pharos-data");
     set_str(&c->sms_api_base, "https://api.twilio.com");
     set_str(&c->twitter_api_base, "https://api.twitter.com");

@@ -48,6 +48,8 @@ const char *err_code_name(enum err_code code)
         return "internal_error";
     case ERR_UNAVAILABLE:
         return "unavailable";
+    case ERR_TIMEOUT:
+        return "request_timeout";
     }
     return "internal_error";
 }

@@ -23,6 +23,7 @@ enum err_code {
     ERR_RATE_LIMITED,      /* 429 */
     ERR_INTERNAL,          /* 500: a bug or an I/O failure; details are logged */
     ERR_UNAVAILABLE,       /* 503 */
+    ERR_TIMEOUT,           /* 408: the request did not arrive whole in time */
 };
 
 struct err {

@@ -77,6 +77,7 @@ static int on_message_begin(http_parser *p)
 {
     struct conn *c = p->data;
     c->msg_begin = c->pool->tick;
+    c->in_request = true;
     c->url = (struct span){0, 0};
     c->nhdr = 0;
     c->last_was_value = c->headers_done = c->msg_ready = false;
@@ -301,7 +302,7 @@ static void consume(struct conn *c)
     memmove(c->buf, c->buf + c->parsed, c->len - c->parsed);
     c->len -= c->parsed;
     c->parsed = 0;
-    c->msg_ready = c->headers_done = false;
+    c->msg_ready = c->headers_done = c->in_request = false;
     c->nhdr = 0;
     c->url = (struct span){0, 0};
     c->body_len = 0;
@@ -440,15 +441,23 @@ static void on_sweep(evutil_socket_t fd, short what, void *arg)
     (void)fd, (void)what;
     p->tick++;
     uint64_t limit = p->lim.timeout_s > 0 ? (uint64_t)p->lim.timeout_s : 60;
+    int req_s = p->lim.request_timeout_s > 0 ? p->lim.request_timeout_s : (int)limit;
     struct conn *c, *next;
     for (c = TAILQ_FIRST(&p->conns); c; c = next) {
         next = TAILQ_NEXT(c, link);
+        /* A request must arrive whole in time, however slowly it trickles in
+         * (slowloris, slow bodies): it is answered 408, then the connection closes.
+         * (The callback answers an error without touching other connections, so
+         * NEXT stays valid.) */
+        if (c->in_request && !c->msg_ready && !c->out_pending && !c->close_after &&
+            p->tick - c->msg_begin > (uint64_t)req_s) {
+            fail_cb(c, ERR_TIMEOUT, "the request did not arrive whole within %d seconds", req_s);
+            dispatch(c);
+            settle(c);
+            continue;
+        }
         uint64_t idle = p->tick - c->last_active;
-        /* A header block must arrive within the timeout, however slowly it trickles
-         * (slowloris); a body may take longer while it keeps coming. */
-        bool slow_head = !c->headers_done && c->len > 0 && !c->out_pending && !c->lingering &&
-                         p->tick - c->msg_begin > limit;
-        if (idle > (c->lingering ? (uint64_t)LINGER_S : limit) || slow_head) conn_free(c);
+        if (idle > (c->lingering ? (uint64_t)LINGER_S : limit)) conn_free(c);
     }
 }
 

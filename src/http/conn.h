@@ -22,8 +22,11 @@
  * server does when it is at its connection cap or out of descriptors).
  *
  * Timeouts are swept once a second: a connection idle or stuck reading or
- * writing for more than timeout_s seconds is closed, and so is one whose header
- * block has not arrived whole within timeout_s seconds (slowloris). After a response with
+ * writing for more than timeout_s seconds is closed. A request, header block and
+ * body, must arrive whole within request_timeout_s seconds of its first byte,
+ * however slowly it keeps trickling in (slowloris, slow bodies): past that it
+ * reaches the callback with ERR_TIMEOUT (408) and the connection closes after the
+ * answer. Between requests a kept-alive connection is only idle. After a response with
  * "Connection: close" the socket is shut down for writing and the rest of the
  * request is read and dropped (for at most 2 s) before it is closed, so the
  * client reads the response rather than a reset.
@@ -63,7 +66,8 @@ struct http_msg {
 struct conn_limits {
     size_t max_headers; /* request line + headers */
     size_t max_body;
-    int timeout_s;
+    int timeout_s;         /* idle, or stuck reading or writing */
+    int request_timeout_s; /* a whole request, headers and body; 0: timeout_s */
 };
 
 typedef void (*conn_request_fn)(struct conn *c, struct http_msg *m, void *arg);

@@ -41,6 +41,7 @@ struct conn {
     struct span url;
     struct hdr_span hdr[MAX_HEADERS];
     int nhdr;
+    bool in_request; /* a request has begun and is not answered (request_timeout_s) */
     bool last_was_value, headers_done, msg_ready, keepalive;
     size_t keep_end; /* bytes of buf the header block needs */
     char *body;

@@ -95,6 +95,8 @@ static const char *reason(int status)
         return "Payload Too Large";
     case 415:
         return "Unsupported Media Type";
+    case 408:
+        return "Request Timeout";
     case 431:
         return "Request Header Fields Too Large";
     case 429:
@@ -243,6 +245,8 @@ int err_http_status(enum err_code code)
         return 429;
     case ERR_UNAVAILABLE:
         return 503;
+    case ERR_TIMEOUT:
+        return 408;
     case ERR_INTERNAL:
         return 500;
     }

@@ -610,7 +610,8 @@ static int worker_setup(struct http_server *s, struct worker *w, int index, stru
     if (!w->base) return err_set(e, ERR_INTERNAL, "cannot create an event loop");
     struct conn_limits lim = {.max_headers = s->opts.max_headers,
                               .max_body = s->opts.max_body,
-                              .timeout_s = s->opts.timeout_s};
+                              .timeout_s = s->opts.timeout_s,
+                              .request_timeout_s = s->opts.request_timeout_s};
     w->pool = conn_pool_new(w->base, &lim, on_request, w);
     buf_init(&w->out_headers, 64 << 10);
     w->path = xmalloc(s->opts.max_headers + 1);

@@ -22,6 +22,7 @@ struct http_server_opts {
     size_t max_body;             /* bytes: larger bodies get a JSON 413 */
     size_t max_headers;          /* bytes: larger header blocks get a JSON 431 */
     int timeout_s;               /* read/write timeout per connection */
+    int request_timeout_s;       /* a whole request must arrive within it, else 408 */
     size_t max_connections;      /* open connections, all workers together; 0: no cap */
     const char *trusted_proxies; /* addresses whose X-Forwarded-* are believed, or NULL */
     /* Called on each worker thread before it serves; the result becomes req->tctx. */

@@ -3,13 +3,13 @@
 // header blocks trickling in, and Host / framing shapes that a proxy in front may
 // read differently (RFC 9112 §3.2, §5.2, §7.1). Every connection is to 127.0.0.1,
 // every wait is bounded, and every server is stopped.
-import { test } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { startServer } from './lib/harness.mjs';
+import { startServer, startWithToken, cli, tempDir } from './lib/harness.mjs';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
@@ -167,3 +167,47 @@ test('at server.max_connections: idle connections make room, busy ones are answe
   }
 });
 
+// ---- findings 6 and 8 on one server ------------------------------------------------
+
+let s;
+before(async () => {
+  const dataDir = tempDir();
+  const p = cli(['page', 'add', '--slug', 'other', '--title', 'Other Co', '--host', 'b.test'], { dataDir });
+  assert.equal(p.code, 0, p.stderr);
+  s = await startWithToken({ dataDir, env: { PHAROS_SERVER_REQUEST_TIMEOUT_SECONDS: '2' } });
+});
+after(async () => { await s.stop(); s.cleanup(); });
+
+test('a request body trickling in is cut off with 408 after server.request_timeout_seconds', async () => {
+  const head = 'POST /admin/api/v1/services HTTP/1.1\r\nHost: x\r\n' +
+    `Authorization-Token: ${s.token}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`;
+  const trickle = Array.from({ length: 50 }, () => ['x', 200]).flat(); // 10 bytes a second
+  const rs = await Promise.all(Array.from({ length: 5 }, () => raw(s.port, [head, ...trickle], { wait: 9000 })));
+  for (const r of rs) {
+    assert.equal(r.status, 408, r.data.slice(0, 200));
+    assert.equal(r.json?.error?.code, 'request_timeout');
+    assert.match(r.json.error.message, /2 seconds/);
+    assert.match(r.head, /\r\nConnection: close/i);
+    assert.ok(r.closed, 'the connection is closed');
+    assert.ok(r.ms < 6000, `cut off after ${r.ms} ms`);
+  }
+  // a body sent at once is still accepted (the limit is on time, not on the request)
+  const ok = await raw(s.port, [head.replace('1000', '13').replace('HTTP/1.1\r\n', 'HTTP/1.1\r\nConnection: close\r\n'),
+    '{"name":"A1"}']);
+  assert.equal(ok.status, 201, ok.data.slice(0, 200));
+});
+
+test('a header block trickling in is answered 408 too', async () => {
+  const r = await raw(s.port, ['GET /admin/api/v1/services HTTP/1.1\r\n',
+    ...Array.from({ length: 40 }, () => ['X-A: b\r\n', 200]).flat()], { wait: 9000 });
+  assert.equal(r.status, 408, r.data.slice(0, 200));
+  assert.equal(r.json?.error?.code, 'request_timeout');
+  assert.ok(r.closed && r.ms < 6000, `cut off after ${r.ms} ms`);
+});
+
+test('a kept-alive connection may idle between requests without a 408', async () => {
+  const get = 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n';
+  const r = await raw(s.port, [get, 2600, get], { wait: 3500 });
+  assert.equal((r.data.match(/HTTP\/1\.1 200/g) || []).length, 2, r.data.slice(0, 300));
+  assert.doesNotMatch(r.data, /408/);
+});

@@ -70,6 +70,7 @@ static void defaults_match_the_spec(void **state)
     assert_string_equal(c.base_url, "http://127.0.0.1:8080");
     assert_int_equal(c.threads, sysconf(_SC_NPROCESSORS_ONLN));
     assert_null(c.trusted_proxies);
+    assert_int_equal(c.request_timeout_s, 30);
     assert_string_equal(c.data_dir, "./pharos-data");
     assert_string_equal(c.database, "sqlite:./pharos-data/pharos.db");
     assert_string_equal(c.secret_key_file, "./pharos-data/secret.key");

@@ -182,7 +182,10 @@ static void on_request(struct conn *c, struct http_msg *m, void *arg)
     struct fx *f = arg;
     record(f, c, m);
     if (m->error) {
-        int st = m->error == ERR_TOO_LARGE ? 413 : m->error == ERR_HEADERS_TOO_LARGE ? 431 : 400;
+        int st = m->error == ERR_TOO_LARGE           ? 413
+                 : m->error == ERR_HEADERS_TOO_LARGE ? 431
+                 : m->error == ERR_TIMEOUT           ? 408
+                                                     : 400;
         respond_text(c, st, "Refused", "refused\n", false);
         return;
     }
@@ -1371,25 +1374,70 @@ static void idle_connection_times_out(void **state)
     assert_int_equal(conn_pool_count(f->pool), 0);
 }
 
-/* A header block trickling in (slowloris) is cut off after the timeout, although its
- * bytes keep coming and the connection is never idle. */
-static void trickling_header_block_is_cut_off(void **state)
+/* Sends PIECE every 200 ms until the server has answered and half-closed (or 8 s
+ * have passed); returns the seconds that took. */
+static double trickle_until_answered(struct fx *f, struct client *cl, const char *piece)
 {
-    struct fx *f = *state;
-    pool_new(f, MAX_HDR, MAX_BODY, 1);
-    struct client *cl = cli_open(f);
-    exchange(f, cl, "GET /slow HTTP/1.1\r\n");
     struct timespec t0, t;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     do {
-        exchange(f, cl, "X: y\r\n");
+        cli_puts(f, cl, piece);
         usleep(200000);
         run(f);
         clock_gettime(CLOCK_MONOTONIC, &t);
-    } while (conn_pool_count(f->pool) > 0 && t.tv_sec - t0.tv_sec < 8);
-    assert_int_equal(conn_pool_count(f->pool), 0);
-    assert_true(t.tv_sec - t0.tv_sec <= 4);
-    assert_int_equal(f->nrec, 0);
+    } while (!cl->eof && t.tv_sec - t0.tv_sec < 8);
+    return (double)(t.tv_sec - t0.tv_sec) + (double)(t.tv_nsec - t0.tv_nsec) / 1e9;
+}
+
+/* A header block trickling in (slowloris) is cut off after the request timeout,
+ * although its bytes keep coming and the connection is never idle: 408, then close. */
+static void trickling_header_block_is_cut_off(void **state)
+{
+    struct fx *f = *state;
+    pool_new(f, MAX_HDR, MAX_BODY, 1); /* request_timeout_s 0: timeout_s */
+    struct client *cl = cli_open(f);
+    exchange(f, cl, "GET /slow HTTP/1.1\r\n");
+    double took = trickle_until_answered(f, cl, "X: y\r\n");
+    assert_true(took >= 1 && took <= 4);
+    assert_int_equal(f->nrec, 1);
+    assert_int_equal(f->rec[0].error, ERR_TIMEOUT);
+    assert_string_equal(f->rec[0].error_msg, "the request did not arrive whole within 1 seconds");
+    assert_string_equal(f->rec[0].target, "/slow");
+    assert_refused_and_closed(f, cl, "408");
+}
+
+/* So is a body trickling in (10 bytes a second would keep one open for ever); a
+ * kept-alive connection idle between requests for longer is not cut off. */
+static void trickling_body_is_cut_off(void **state)
+{
+    struct fx *f = *state;
+    conn_pool_free(f->pool);
+    f->lim = (struct conn_limits){MAX_HDR, MAX_BODY, 5, 1};
+    f->pool = conn_pool_new(f->base, &f->lim, on_request, f);
+    struct client *idle = cli_open(f);
+    exchange(f, idle, "GET /first HTTP/1.1\r\nHost: h\r\n\r\n");
+    expect_bytes(idle, 1, ok("GET", "/first", 0, NULL));
+    struct client *cl = cli_open(f);
+    exchange(f, cl, "POST /slow-body HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\n");
+    double took = trickle_until_answered(f, cl, "xx");
+    assert_true(took >= 1 && took <= 4);
+    assert_int_equal(f->nrec, 2);
+    struct rec *r = &f->rec[1];
+    assert_int_equal(r->error, ERR_TIMEOUT);
+    assert_string_equal(r->method, "POST");
+    assert_string_equal(r->target, "/slow-body");
+    assert_string_equal(r->headers, "Host=h\nContent-Length=100\n");
+    char expect[256];
+    snprintf(expect, sizeof expect, "%s", REFUSED("408"));
+    expect_bytes(cl, 1, expect);
+    assert_true(cl->eof);
+    cli_close(cl);
+    run(f);
+    /* the idle one has waited as long, between requests: it still serves */
+    assert_false(idle->eof);
+    exchange(f, idle, "GET /second HTTP/1.1\r\nHost: h\r\n\r\n");
+    expect_bytes(idle, 1, ok("GET", "/second", 0, NULL));
+    assert_open(f, idle);
 }
 
 int main(void)
@@ -1399,6 +1447,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(get_keep_alive_then_second_request),
         T(trickling_header_block_is_cut_off),
+        T(trickling_body_is_cut_off),
         T(pipelined_requests_answered_in_order),
         T(request_one_byte_at_a_time),
         T(content_length_body),
