@@ -11,6 +11,10 @@
  * on with whatever follows (pipelined requests), unless output is pending: then
  * the connection stops reading until the output is written.
  *
+ * In a chunked body the parser pauses at every chunk boundary, so that process()
+ * knows which bytes it has just parsed and check_chunked() can follow the framing
+ * (see "chunk framing" below).
+ *
  * Every event handler ends in settle(), the one place that adds and removes the
  * connection's events and frees it. Responses are written by conn_write.c.
  */
@@ -18,6 +22,7 @@
 #include "core/xalloc.h"
 #include "http/conn_internal.h"
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <event2/buffer.h>
 #include <http_parser.h>
@@ -112,7 +117,15 @@ static int on_header_value(http_parser *p, const char *at, size_t len)
     struct conn *c = p->data;
     if (c->headers_done) return 0;
     c->last_was_value = true;
-    return extend(c, &c->hdr[c->nhdr - 1].value, at, len);
+    struct hdr_span *h = &c->hdr[c->nhdr - 1];
+    /* The first bytes of a value must be on the name's line: "Transfer-Encoding:\r\n
+     * chunked" is a value folded onto the next line (obs-fold), whatever the first
+     * line held. (Later bytes off the line are caught by extend().) */
+    if (h->value.len == 0 && len > 0) /* (an empty value comes with LEN 0, off its line) */
+        for (const char *q = c->buf + h->name.off + h->name.len; q < at; q++)
+            if (*q == '\r' || *q == '\n')
+                return fail_cb(c, ERR_INVALID, "folded header lines are not accepted");
+    return extend(c, &h->value, at, len);
 }
 
 static const char *find_header(struct conn *c, const char *name)
@@ -148,6 +161,49 @@ static bool is_token(const char *s, size_t n)
     return n > 0;
 }
 
+/* True when V is a Host value RFC 9110 section 7.2 accepts: uri-host [":" port],
+ * the host a reg-name, an IPv4 address or an IP literal in brackets; or empty. */
+static bool valid_host(const char *v)
+{
+    static const char reg_name[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                   "0123456789-._~%!$&'()*+,;=";
+    const char *p = v;
+    if (*p == '[') {
+        p++;
+        p += strspn(p, "0123456789abcdefABCDEF:.vV");
+        if (*p++ != ']') return false;
+    } else {
+        p += strspn(p, reg_name);
+    }
+    if (*p == ':') p += 1 + strspn(p + 1, "0123456789");
+    return *p == '\0';
+}
+
+/* RFC 9112 section 3.2: an HTTP/1.1 request has exactly one Host header, any request
+ * at most one, and its value is a host. (An absolute-form target's host then wins
+ * over it: server.c.) */
+static int check_host(struct conn *c, http_parser *p)
+{
+    int n = 0;
+    const char *host = NULL;
+    for (int i = 0; i < c->nhdr; i++)
+        if (c->hdr[i].name.len == 4 && strncasecmp(c->buf + c->hdr[i].name.off, "Host", 4) == 0) {
+            n++;
+            host = c->hdr[i].value.len ? c->buf + c->hdr[i].value.off : "";
+        }
+    bool v11 = p->http_major > 1 || (p->http_major == 1 && p->http_minor >= 1);
+    if (n > 1)
+        return fail_cb(c, ERR_INVALID, "the request has %d Host headers; exactly one is accepted",
+                       n);
+    if (n == 0 && v11)
+        return fail_cb(c, ERR_INVALID,
+                       "an HTTP/1.1 request needs a Host header; this one has "
+                       "no Host header");
+    if (host && !valid_host(host))
+        return fail_cb(c, ERR_INVALID, "the Host header \"%.60s\" is not a host[:port]", host);
+    return 0;
+}
+
 static int on_headers_complete(http_parser *p)
 {
     struct conn *c = p->data;
@@ -162,6 +218,7 @@ static int on_headers_complete(http_parser *p)
         terminate(c, &c->hdr[i].name);
         terminate(c, &c->hdr[i].value);
     }
+    if (check_host(c, p) != 0) return -1;
     size_t max = c->pool->lim.max_body;
     bool chunked = p->flags & F_CHUNKED;
     bool has_len = !chunked && p->content_length != ULLONG_MAX && p->content_length > 0;
@@ -176,6 +233,10 @@ static int on_headers_complete(http_parser *p)
         static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
         evbuffer_add(c->out, cont, sizeof cont - 1);
         conn_flush(c);
+    }
+    if (chunked) { /* the body's framing is checked from the next byte on (check_chunked) */
+        c->ck_next = CK_HEAD_END;
+        http_parser_pause(p, 1);
     }
     return 0;
 }
@@ -201,6 +262,117 @@ static int on_body(http_parser *p, const char *at, size_t len)
     return 0;
 }
 
+/* ---- chunk framing ------------------------------------------------------------------- */
+
+/*
+ * Debian builds http-parser lenient (HTTP_PARSER_STRICT 0): after a chunk size it
+ * skips anything up to a CR ("5  \r\n", "5 junk\r\n"), takes any byte after that CR
+ * for the LF, and any two bytes after a chunk's data for its CRLF: framings that a
+ * proxy in front may read otherwise. So the parser pauses at each chunk boundary
+ * (the end of the header block, of a size line, of a chunk), process() learns which
+ * bytes it has just parsed, and check_chunked() follows them against RFC 9112
+ * section 7.1: a size line is 1*HEXDIG, then optionally blanks and ";" extensions
+ * (not looked into), then CRLF; a chunk's data is followed by CRLF. Trailers are
+ * header lines to the parser, and go unchecked like the header block.
+ */
+
+static int on_chunk_header(http_parser *p)
+{
+    struct conn *c = p->data;
+    c->ck_left = p->content_length;
+    c->ck_next = p->content_length > 0 ? CK_DATA : CK_OFF; /* the last chunk: trailers next */
+    http_parser_pause(p, 1);
+    return 0;
+}
+
+static int on_chunk_complete(http_parser *p)
+{
+    struct conn *c = p->data;
+    if (p->flags & F_TRAILING) return 0; /* the end of the trailers: the message is done */
+    c->ck_next = CK_SIZE0;
+    http_parser_pause(p, 1);
+    return 0;
+}
+
+/* Follows the N bytes at P, just parsed, through the chunk framing. Returns 0, or -1
+ * with the connection's error set. */
+static int check_chunked(struct conn *c, const char *p, size_t n)
+{
+    for (const char *end = p + n; p < end; p++) {
+        char ch = *p;
+        switch (c->ck) {
+        case CK_OFF:
+            return 0;
+        case CK_HEAD_END: /* the LF that ends the header block (the parser takes any byte) */
+            if (ch != '\n') return fail_cb(c, ERR_INVALID, "the header block must end in CRLF");
+            c->ck = CK_SIZE0;
+            break;
+        case CK_SIZE0:
+            if (!isxdigit((unsigned char)ch))
+                return fail_cb(c, ERR_INVALID, "a chunk size must be hexadecimal digits");
+            c->ck = CK_SIZE;
+            break;
+        case CK_SIZE:
+            if (ch == ';')
+                c->ck = CK_EXT;
+            else if (ch == ' ' || ch == '\t')
+                c->ck = CK_BWS;
+            else if (ch == '\r')
+                c->ck = CK_SIZE_CR;
+            else if (!isxdigit((unsigned char)ch))
+                return fail_cb(c, ERR_INVALID, "a chunk size must be hexadecimal digits");
+            break;
+        case CK_BWS:
+            if (ch == ';')
+                c->ck = CK_EXT;
+            else if (ch != ' ' && ch != '\t')
+                return fail_cb(c, ERR_INVALID,
+                               "a chunk size is followed by blanks: only before \";\" and an "
+                               "extension are they accepted");
+            break;
+        case CK_EXT:
+            if (ch == '\r')
+                c->ck = CK_SIZE_CR;
+            else if (ch == '\n')
+                return fail_cb(c, ERR_INVALID, "a chunk size line must end in CRLF");
+            break;
+        case CK_SIZE_CR:
+            if (ch != '\n') return fail_cb(c, ERR_INVALID, "a chunk size line must end in CRLF");
+            c->ck = CK_SIZE_DONE;
+            break;
+        case CK_DATA: {
+            size_t take = (size_t)(end - p) < c->ck_left ? (size_t)(end - p) : c->ck_left;
+            c->ck_left -= take;
+            p += take - 1;
+            if (c->ck_left == 0) c->ck = CK_DATA_CR;
+            break;
+        }
+        case CK_DATA_CR:
+        case CK_DATA_LF:
+            if (ch != (c->ck == CK_DATA_CR ? '\r' : '\n'))
+                return fail_cb(c, ERR_INVALID, "a chunk's data must end in CRLF");
+            c->ck = c->ck == CK_DATA_CR ? CK_DATA_LF : CK_CHUNK_DONE;
+            break;
+        case CK_SIZE_DONE:
+        case CK_CHUNK_DONE: /* the parser pauses right after these: cannot happen */
+            return fail_cb(c, ERR_INVALID, "the chunked body is malformed");
+        }
+    }
+    return 0;
+}
+
+/* The parser paused at a chunk boundary (see on_chunk_header): the bytes before it
+ * must have taken the framing to the same point. Then on with the next part. */
+static int chunk_boundary(struct conn *c)
+{
+    bool at_end = c->ck == CK_OFF || c->ck == CK_SIZE_DONE || c->ck == CK_CHUNK_DONE;
+    if (!at_end) return fail_cb(c, ERR_INVALID, "the chunked body is malformed");
+    c->ck = c->ck_next;
+    c->ck_next = CK_OFF;
+    http_parser_pause(&c->parser, 0);
+    return 0;
+}
+
 static int on_message_complete(http_parser *p)
 {
     struct conn *c = p->data;
@@ -218,6 +390,8 @@ static const http_parser_settings settings = {
     .on_headers_complete = on_headers_complete,
     .on_body = on_body,
     .on_message_complete = on_message_complete,
+    .on_chunk_header = on_chunk_header,
+    .on_chunk_complete = on_chunk_complete,
 };
 
 /* ---- the connection ---------------------------------------------------------------- */
@@ -303,6 +477,7 @@ static void consume(struct conn *c)
     c->len -= c->parsed;
     c->parsed = 0;
     c->msg_ready = c->headers_done = c->in_request = false;
+    c->ck = c->ck_next = CK_OFF;
     c->nhdr = 0;
     c->url = (struct span){0, 0};
     c->body_len = 0;
@@ -314,16 +489,18 @@ static void consume(struct conn *c)
 static void process(struct conn *c)
 {
     while (!c->dead && !c->out_pending && !c->close_after && c->parsed < c->len) {
-        size_t n =
-            http_parser_execute(&c->parser, &settings, c->buf + c->parsed, c->len - c->parsed);
+        const char *at = c->buf + c->parsed;
+        size_t n = http_parser_execute(&c->parser, &settings, at, c->len - c->parsed);
         c->parsed += n;
         enum http_errno he = HTTP_PARSER_ERRNO(&c->parser);
+        if (c->ck != CK_OFF && !c->err) check_chunked(c, at, n);
         if (he == HPE_PAUSED && c->msg_ready) {
             http_parser_pause(&c->parser, 0);
             dispatch(c);
             consume(c);
             continue;
         }
+        if (he == HPE_PAUSED && !c->err && chunk_boundary(c) == 0) continue;
         if (he != HPE_OK || c->err) {
             fail_parse(c);
             return;

@@ -17,6 +17,12 @@
  * break a limit or the protocol reach the callback too, with `error` set, so that
  * the server answers them with its usual JSON error; the connection then closes.
  *
+ * Debian builds http-parser lenient; on top of it this layer refuses (400) what a
+ * proxy in front may read otherwise: blanks in header names, folded header lines
+ * (obs-fold), an HTTP/1.1 request without exactly one valid Host header or any
+ * request with two (RFC 9112 section 3.2), and chunk framing that is not RFC 9112's
+ * (blanks after a chunk size, a size line or chunk data not ending in CRLF).
+ *
  * A pool keeps its connections in the order of their last input, so that
  * conn_pool_evict_idle() closes the least recently active idle ones first (the
  * server does when it is at its connection cap or out of descriptors).

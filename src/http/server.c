@@ -11,8 +11,10 @@
  * the loads stay even. Before the group binds, a probe bind without
  * SO_REUSEPORT makes sure nobody else holds the address.
  * A request is turned into a `struct req` and given to the router; handlers
- * are synchronous. Requests over a limit, or not HTTP, reach here with the
- * error conn.c found and get the usual JSON (or HTML) error.
+ * are synchronous. Its host (the page it is for) is that of an absolute-form
+ * target, else that of its Host header (conn.c has checked the Host rules).
+ * Requests over a limit, or not HTTP, reach here with the error conn.c found and
+ * get the usual JSON (or HTML) error.
  *
  * Overload: opts.max_connections (server.max_connections) caps the connections of
  * all workers together, the sum of their counts read without a lock (two workers
@@ -281,22 +283,38 @@ static void fill_client(struct worker *w, struct req *r)
     r->secure = proto && strcmp(proto, "https") == 0;
 }
 
-static void fill_host(struct req *r)
+/* The host the request is for, lower-case and without port: an absolute-form
+ * target's ("GET http://b.test/x": RFC 9112 section 3.2.2, it wins over Host),
+ * else the Host header's (conn.c has made sure that an HTTP/1.1 request has one
+ * valid Host header). False for an absolute-form target with userinfo
+ * ("http://user@b.test/"), which RFC 9110 section 4.2.4 has us treat as an error. */
+static bool fill_host(struct req *r)
 {
-    const char *h = req_header(r, "Host");
+    const char *t = r->msg->target, *h = req_header(r, "Host");
+    size_t len = h ? strlen(h) : 0;
+    if (strncasecmp(t, "http://", 7) == 0 || strncasecmp(t, "https://", 8) == 0) {
+        h = strstr(t, "://") + 3;
+        len = strcspn(h, "/?#");
+        if (memchr(h, '@', len)) {
+            r->host[0] = '\0';
+            return false;
+        }
+    }
     size_t n = 0;
     if (h) {
         if (h[0] == '[') { /* [v6]:port */
-            const char *close = strchr(h, ']');
-            n = close ? (size_t)(close - h + 1) : strlen(h);
+            const char *close = memchr(h, ']', len);
+            n = close ? (size_t)(close - h + 1) : len;
         } else {
-            n = strcspn(h, ":");
+            const char *colon = memchr(h, ':', len);
+            n = colon ? (size_t)(colon - h) : len;
         }
     }
     if (n >= sizeof r->host) n = 0;
     for (size_t i = 0; i < n; i++)
         r->host[i] = (char)tolower((unsigned char)h[i]);
     r->host[n] = '\0';
+    return true;
 }
 
 static int hexval(char c)
@@ -361,7 +379,7 @@ static void on_request(struct conn *c, struct http_msg *m, void *arg)
     TAILQ_INIT(&r.query);
     request_id(r.id, (unsigned)w->index, ++w->counter);
     r.method = method_of(m->method);
-    fill_host(&r);
+    bool host_ok = fill_host(&r);
     fill_client(w, &r);
 
     const char *q = NULL;
@@ -373,6 +391,10 @@ static void on_request(struct conn *c, struct http_msg *m, void *arg)
     } else if (!decode_path(m->target, r.path, &q)) {
         strcpy(r.path, "/");
         reply_fail(&r, ERR_INVALID, "the request path is malformed");
+    } else if (!host_ok) {
+        reply_fail(&r, ERR_INVALID,
+                   "the request target names a user (http://user@host/); "
+                   "only http://host/path is accepted");
     } else if (q && *q && evhttp_parse_query_str(q, &r.query) != 0) {
         reply_fail(&r, ERR_INVALID, "the query string is malformed");
     } else if (r.method == M_OTHER || r.method == M_OPTIONS) {

@@ -211,3 +211,66 @@ test('a kept-alive connection may idle between requests without a 408', async ()
   assert.equal((r.data.match(/HTTP\/1\.1 200/g) || []).length, 2, r.data.slice(0, 300));
   assert.doesNotMatch(r.data, /408/);
 });
+
+test('HTTP/1.1 needs exactly one valid Host header; HTTP/1.0 may go without', async () => {
+  const cases = [
+    ['GET /healthz HTTP/1.1\r\n\r\n', 400, /no Host header/],
+    ['GET /healthz HTTP/1.1\r\nHost: a.test\r\nHost: b.test\r\n\r\n', 400, /2 Host headers/],
+    ['GET /healthz HTTP/1.0\r\nHost: a.test\r\nhost: a.test\r\n\r\n', 400, /2 Host headers/],
+    ['GET /healthz HTTP/1.1\r\nHost: a b\r\n\r\n', 400, /Host header/],
+    ['GET /healthz HTTP/1.1\r\nHost: a.test/x\r\n\r\n', 400, /Host header/],
+    ['GET /admin/api/v1/services HTTP/1.1\r\nConnection: close\r\n\r\n', 400, /no Host header/],
+  ];
+  for (const [req, status, pattern] of cases) {
+    const r = await raw(s.port, [req]);
+    assert.equal(r.status, status, `${JSON.stringify(req)}: ${r.data.slice(0, 200)}`);
+    assert.match(r.body, pattern, JSON.stringify(req));
+    assert.ok(r.closed, 'the connection closes after a 400');
+  }
+  const v10 = await raw(s.port, ['GET /healthz HTTP/1.0\r\n\r\n']);
+  assert.equal(v10.status, 200, v10.data.slice(0, 200));
+  const v11 = await raw(s.port, ['GET /healthz HTTP/1.1\r\nHost: [::1]:8080\r\nConnection: close\r\n\r\n']);
+  assert.equal(v11.status, 200, v11.data.slice(0, 200));
+});
+
+test('an absolute-form target names the host: it wins over the Host header', async () => {
+  const summary = async (target, host) => {
+    const r = await raw(s.port, [`GET ${target} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`]);
+    assert.equal(r.status, 200, `${target}: ${r.data.slice(0, 200)}`);
+    return r.json.page.name;
+  };
+  assert.equal(await summary('/api/v2/summary.json', 'b.test'), 'Other Co');
+  assert.equal(await summary('http://b.test/api/v2/summary.json', 'a.test'), 'Other Co');
+  assert.equal(await summary('http://B.TEST:8080/api/v2/summary.json?x=1', '127.0.0.1'), 'Other Co');
+  assert.notEqual(await summary('http://a.test/api/v2/summary.json', 'b.test'), 'Other Co');
+  const r = await raw(s.port, ['GET http://u@b.test/api/v2/summary.json HTTP/1.1\r\nHost: b.test\r\n\r\n']);
+  assert.equal(r.status, 400, r.data.slice(0, 200));
+});
+
+test('Transfer-Encoding folded onto the next line (obs-fold) is refused', async () => {
+  for (const te of ['Transfer-Encoding:\r\n chunked\r\n', 'Transfer-Encoding: gzip,\r\n chunked\r\n',
+    'X-A: 1\r\nTransfer-Encoding:\r\n\tchunked\r\n']) {
+    const r = await raw(s.port, [`POST /admin/api/v1/services HTTP/1.1\r\nHost: x\r\n${te}` +
+      `Authorization-Token: ${s.token}\r\nContent-Type: application/json\r\n\r\n` +
+      'd\r\n{"name":"A2"}\r\n0\r\n\r\n']);
+    assert.equal(r.status, 400, `${JSON.stringify(te)}: ${r.data.slice(0, 200)}`);
+    assert.match(r.body, /folded/);
+    assert.ok(r.closed);
+  }
+});
+
+test('malformed chunk framing is refused: blanks after the size, data without CRLF', async () => {
+  const head = `POST /admin/api/v1/services HTTP/1.1\r\nHost: x\r\nAuthorization-Token: ${s.token}\r\n` +
+    'Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
+  for (const body of ['d  \r\n{"name":"A3"}\r\n0\r\n\r\n', 'd\t\r\n{"name":"A3"}\r\n0\r\n\r\n',
+    'd\r\n{"name":"A3"}XX0\r\n\r\n', 'd\r\n{"name":"A3"}\r\n0 \r\n\r\n', 'd\rX{"name":"A3"}\r\n0\r\n\r\n']) {
+    const r = await raw(s.port, [head + body]);
+    assert.equal(r.status, 400, `${JSON.stringify(body)}: ${r.data.slice(0, 200)}`);
+    assert.match(r.body, /chunk/);
+    assert.ok(r.closed);
+  }
+  // well-formed, with an extension (blanks before ';' are allowed) and in pieces
+  const r = await raw(s.port, [head.replace('HTTP/1.1\r\n', 'HTTP/1.1\r\nConnection: close\r\n') + 'd ;x=1\r',
+    50, '\n{"name":"A3"}\r', 50, '\n0\r\n\r\n']);
+  assert.equal(r.status, 201, r.data.slice(0, 200));
+});
