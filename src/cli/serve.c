@@ -9,17 +9,17 @@
  */
 #include "admin/admin.h"
 #include "api/api.h"
-#include "web/web.h"
 #include "app/pages.h"
 #include "app/scheduler.h"
-#include "notify/notify.h"
 #include "cli/cli.h"
 #include "core/log.h"
+#include "core/xalloc.h"
 #include "http/router.h"
 #include "http/server.h"
-#include "core/xalloc.h"
+#include "notify/notify.h"
 #include "render/snapshot.h"
 #include "render/tmpl_set.h"
+#include "web/web.h"
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -90,27 +90,29 @@ int cmd_serve(int argc, char **argv)
     struct tmpl_set *tmpls = NULL;
     struct err e = {0};
     int rc = EXIT_FAIL;
-    if (cli_args_parse(argc, argv, flags, "serve", &a) != 0)
-        return EXIT_USAGE;
-    if (cli_config(&a, &cfg) != 0)
-        return EXIT_USAGE;
+    if (cli_args_parse(argc, argv, flags, "serve", &a) != 0) return EXIT_USAGE;
+    if (cli_config(&a, &cfg) != 0) return EXIT_USAGE;
     app.cfg = &cfg;
-    if (cli_open_db(&cfg, &db) != 0)
-        goto out;
-    if (secret_key_load(cfg.secret_key_file, app.key, &e) != 0)
-        goto fail;
+    if (cli_open_db(&cfg, &db) != 0) goto out;
+    if (secret_key_load(cfg.secret_key_file, app.key, &e) != 0) goto fail;
     struct app_ctx c = {.app = &app, .db = db, .actor = {.kind = ACTOR_SYSTEM}};
-    if (app_page_ensure_default(&c, &e) != 0)
-        goto fail;
+    if (app_page_ensure_default(&c, &e) != 0) goto fail;
 
     struct http_server_opts opts = {
-        .host = cfg.listen_host, .port = cfg.listen_port, .threads = (int)cfg.threads,
-        .max_body = MAX_BODY, .max_headers = MAX_HEADERS, .timeout_s = TIMEOUT_S,
+        .host = cfg.listen_host,
+        .port = cfg.listen_port,
+        .threads = (int)cfg.threads,
+        .max_body = MAX_BODY,
+        .max_headers = MAX_HEADERS,
+        .timeout_s = TIMEOUT_S,
+        .max_connections = (size_t)cfg.max_connections,
+        .request_timeout_s = (int)cfg.request_timeout_s,
         .trusted_proxies = cfg.trusted_proxies,
-        .thread_init = thread_init, .thread_cleanup = thread_cleanup, .arg = &app,
+        .thread_init = thread_init,
+        .thread_cleanup = thread_cleanup,
+        .arg = &app,
     };
-    if (http_server_new(&opts, &srv, &e) != 0)
-        goto fail;
+    if (http_server_new(&opts, &srv, &e) != 0) goto fail;
     config_bound_port(&cfg, http_server_port(srv));
     tmpls = tmpl_set_new_embedded("templates/");
     snapshots = snapshot_registry_new(&(struct snap_renderer){.tmpls = tmpls,
@@ -125,8 +127,10 @@ int cmd_serve(int argc, char **argv)
     api_register();
     web_register();
     admin_register();
-    log_info("pharos serving %s (listening on %s:%d, %ld threads, database %s)", cfg.base_url,
-             cfg.listen_host, http_server_port(srv), cfg.threads, cfg.database);
+    log_info("pharos serving %s (listening on %s:%d, %ld threads, at most %ld connections, "
+             "database %s)",
+             cfg.base_url, cfg.listen_host, http_server_port(srv), cfg.threads, cfg.max_connections,
+             cfg.database);
     log_info("status page: %s/  admin console: %s/admin/  API: %s/admin/api/v1/", cfg.base_url,
              cfg.base_url, cfg.base_url);
     /* started after the startup lines so that nothing comes between them */
@@ -134,8 +138,7 @@ int cmd_serve(int argc, char **argv)
         notify_start(&app, &background.notify, &e) != 0)
         goto fail;
     app.on_work = on_work;
-    if (http_server_run(srv, &e) != 0)
-        goto fail;
+    if (http_server_run(srv, &e) != 0) goto fail;
     log_info("stopped");
     rc = EXIT_OK;
     goto out;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 enum ktype { T_STR, T_INT, T_BOOL, T_NUM };
@@ -24,16 +25,36 @@ struct key {
     long min, max;
 };
 
-#define S(sec, nm, field) {sec, nm, T_STR, offsetof(struct config, field), 0, 0}
-#define I(sec, nm, field, lo, hi) {sec, nm, T_INT, offsetof(struct config, field), lo, hi}
-#define B(sec, nm, field) {sec, nm, T_BOOL, offsetof(struct config, field), 0, 0}
-#define N(sec, nm, field) {sec, nm, T_NUM, offsetof(struct config, field), 0, 0}
+#define S(sec, nm, field)                                                                          \
+    {                                                                                              \
+        sec, nm, T_STR, offsetof(struct config, field), 0, 0                                       \
+    }
+#define I(sec, nm, field, lo, hi)                                                                  \
+    {                                                                                              \
+        sec, nm, T_INT, offsetof(struct config, field), lo, hi                                     \
+    }
+#define B(sec, nm, field)                                                                          \
+    {                                                                                              \
+        sec, nm, T_BOOL, offsetof(struct config, field), 0, 0                                      \
+    }
+#define N(sec, nm, field)                                                                          \
+    {                                                                                              \
+        sec, nm, T_NUM, offsetof(struct config, field), 0, 0                                       \
+    }
 
+/* Defaults are set by config_init() and config_finish(); those that are derived:
+ *   server.threads           the number of CPUs online
+ *   server.max_connections   the descriptor limit (RLIMIT_NOFILE, the soft one) less a
+ *                            reserve of max(64, limit / 8) for the database, the logs,
+ *                            spool files and outbound connections: 896 under 1024, 192 under 256
+ *   storage.database, security.secret_key_file, email.from, server.base_url: config.h */
 static const struct key keys[] = {
     S("server", "listen", listen),
     S("server", "base_url", base_url),
     I("server", "threads", threads, 1, 256),
     S("server", "trusted_proxies", trusted_proxies),
+    I("server", "max_connections", max_connections, 1, 10000000),
+    I("server", "request_timeout_seconds", request_timeout_s, 1, 3600),
     S("storage", "data_dir", data_dir),
     S("storage", "database", database),
     S("security", "secret_key_file", secret_key_file),
@@ -70,12 +91,25 @@ static void set_str(char **slot, const char *v)
     *slot = v ? xstrdup(v) : NULL;
 }
 
+/* server.max_connections by default: the descriptor limit less a reserve. */
+static long default_max_connections(void)
+{
+    struct rlimit rl;
+    long limit = 1024;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+        limit = rl.rlim_cur < (1 << 24) ? (long)rl.rlim_cur : 1 << 24;
+    long reserve = limit / 8 > 64 ? limit / 8 : 64;
+    return limit - reserve > 16 ? limit - reserve : 16;
+}
+
 void config_init(struct config *c)
 {
     memset(c, 0, sizeof *c);
     set_str(&c->listen, "127.0.0.1:8080");
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     c->threads = cpus > 0 ? cpus : 1;
+    c->max_connections = default_max_connections();
+    c->request_timeout_s = 30;
     set_str(&c->data_dir, "./pharos-data");
     set_str(&c->sms_api_base, "https://api.twilio.com");
     set_str(&c->twitter_api_base, "https://api.twitter.com");
@@ -88,8 +122,7 @@ void config_init(struct config *c)
 void config_free(struct config *c)
 {
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        if (keys[i].type == T_STR)
-            set_str(str_field(c, &keys[i]), NULL);
+        if (keys[i].type == T_STR) set_str(str_field(c, &keys[i]), NULL);
     free(c->listen_host);
     memset(c, 0, sizeof *c);
 }
@@ -115,8 +148,9 @@ static int apply(struct config *c, const struct key *k, const char *value, const
         errno = 0;
         long v = strtol(value, &end, 10);
         if (errno || end == value || *end || v < k->min || v > k->max)
-            return err_set(e, ERR_INVALID, "%s: [%s] %s must be a whole number from %ld to %ld, not \"%s\"",
-                           where, k->section, k->name, k->min, k->max, value);
+            return err_set(e, ERR_INVALID,
+                           "%s: [%s] %s must be a whole number from %ld to %ld, not \"%s\"", where,
+                           k->section, k->name, k->min, k->max, value);
         *(long *)((char *)c + k->off) = v;
         return 0;
     }
@@ -160,16 +194,14 @@ struct file_ctx {
 static bool known_section(const char *section)
 {
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        if (strcasecmp(keys[i].section, section) == 0)
-            return true;
+        if (strcasecmp(keys[i].section, section) == 0) return true;
     return false;
 }
 
 static int on_ini_key(void *user, const char *section, const char *name, const char *value)
 {
     struct file_ctx *fc = user;
-    if (fc->failed)
-        return 1;
+    if (fc->failed) return 1;
     const struct key *k = find_key(section, name);
     if (!k) {
         if (!*section)
@@ -200,8 +232,7 @@ static int on_ini_key(void *user, const char *section, const char *name, const c
 static char *read_line(char *buf, int size, void *user)
 {
     struct file_ctx *fc = user;
-    if (fc->bad_line)
-        return NULL;
+    if (fc->bad_line) return NULL;
     fc->max = size - 1; /* bytes of a line, newline not counted */
     int ch, n = 0;
     while ((ch = getc(fc->f)) != EOF && ch != '\n') {
@@ -212,8 +243,7 @@ static char *read_line(char *buf, int size, void *user)
         }
         buf[n++] = (char)ch;
     }
-    if (ch == EOF && n == 0)
-        return NULL;
+    if (ch == EOF && n == 0) return NULL;
     buf[n] = '\0';
     fc->line++;
     return buf;
@@ -229,8 +259,7 @@ int config_load_file(struct config *c, const char *path, struct err *e)
     /* inih's handler is called per file line; bridge its callback to FILE */
     int line = ini_parse_stream(read_line, &fc, on_ini_key, &fc);
     fclose(fc.f);
-    if (line == -2)
-        return err_set(e, ERR_INTERNAL, "%s: out of memory reading config file", path);
+    if (line == -2) return err_set(e, ERR_INTERNAL, "%s: out of memory reading config file", path);
     if (line > 0 && line != fc.failed)
         return err_set(e, ERR_INVALID, "%s:%d: syntax error (expected [section] or key = value)",
                        path, line);
@@ -240,11 +269,10 @@ int config_load_file(struct config *c, const char *path, struct err *e)
         return err_set(e, ERR_INVALID, "%s:%d: %s", path, fc.failed, m);
     }
     if (fc.bad_line && fc.bad_nul)
-        return err_set(e, ERR_INVALID, "%s:%d: NUL byte (is this a text file?)", path,
-                       fc.bad_line);
+        return err_set(e, ERR_INVALID, "%s:%d: NUL byte (is this a text file?)", path, fc.bad_line);
     if (fc.bad_line)
-        return err_set(e, ERR_INVALID, "%s:%d: line too long (at most %d bytes)", path,
-                       fc.bad_line, fc.max);
+        return err_set(e, ERR_INVALID, "%s:%d: line too long (at most %d bytes)", path, fc.bad_line,
+                       fc.max);
     return 0;
 }
 
@@ -256,8 +284,7 @@ int config_load_env(struct config *c, struct err *e)
         for (int j = 0; j < n; j++)
             var[j] = (char)toupper((unsigned char)var[j]);
         const char *v = getenv(var);
-        if (v && apply(c, &keys[i], v, var, e) != 0)
-            return -1;
+        if (v && apply(c, &keys[i], v, var, e) != 0) return -1;
     }
     return 0;
 }
@@ -272,8 +299,7 @@ int config_set(struct config *c, const char *key, const char *value, const char 
     memcpy(section, key, dot - key);
     section[dot - key] = '\0';
     const struct key *k = find_key(section, dot + 1);
-    if (!k)
-        return err_set(e, ERR_INVALID, "%s: unknown setting %s", source, key);
+    if (!k) return err_set(e, ERR_INVALID, "%s: unknown setting %s", source, key);
     return apply(c, k, value, source, e);
 }
 
@@ -284,12 +310,10 @@ static int parse_listen(struct config *c, struct err *e)
     const char *l = c->listen;
     const char *colon = strrchr(l, ':');
     const char *host_start = l, *host_end = colon;
-    if (!colon)
-        goto bad;
+    if (!colon) goto bad;
     if (l[0] == '[') {
         const char *close = strchr(l, ']');
-        if (!close || close + 1 != colon)
-            goto bad;
+        if (!close || close + 1 != colon) goto bad;
         host_start = l + 1;
         host_end = close;
     } else if (memchr(l, ':', colon - l) || memchr(l, ']', colon - l)) {
@@ -297,19 +321,17 @@ static int parse_listen(struct config *c, struct err *e)
     }
     const char *p = colon + 1;
     size_t digits = strspn(p, "0123456789");
-    if (digits == 0 || digits > 5 || p[digits] || host_end <= host_start)
-        goto bad;
+    if (digits == 0 || digits > 5 || p[digits] || host_end <= host_start) goto bad;
     long port = strtol(p, NULL, 10);
-    if (port > 65535)
-        goto bad;
+    if (port > 65535) goto bad;
     free(c->listen_host);
     c->listen_host = xstrndup(host_start, host_end - host_start);
     c->listen_port = (int)port;
     return 0;
 bad:
-    return err_set(e, ERR_INVALID,
-                   "[server] listen must be HOST:PORT (e.g. 127.0.0.1:8080 or [::]:8080), not \"%s\"",
-                   l);
+    return err_set(
+        e, ERR_INVALID,
+        "[server] listen must be HOST:PORT (e.g. 127.0.0.1:8080 or [::]:8080), not \"%s\"", l);
 }
 
 /* The host of an http(s) URL: its length at *LEN, brackets kept for IPv6. */
@@ -327,8 +349,7 @@ static const char *url_host(const char *url, size_t *len)
 
 int config_finish(struct config *c, struct err *e)
 {
-    if (parse_listen(c, e) != 0)
-        return -1;
+    if (parse_listen(c, e) != 0) return -1;
     if (!c->base_url || !*c->base_url) {
         char *b = xasprintf("http://%s", c->listen);
         set_str(&c->base_url, b);
@@ -336,15 +357,17 @@ int config_finish(struct config *c, struct err *e)
         c->base_url_derived = true;
     }
     if (strncmp(c->base_url, "http://", 7) != 0 && strncmp(c->base_url, "https://", 8) != 0)
-        return err_set(e, ERR_INVALID, "[server] base_url must start with http:// or https://, not \"%s\"",
+        return err_set(e, ERR_INVALID,
+                       "[server] base_url must start with http:// or https://, not \"%s\"",
                        c->base_url);
     size_t bl = strlen(c->base_url), hl;
     while (bl > 8 && c->base_url[bl - 1] == '/')
         c->base_url[--bl] = '\0';
     const char *bh = url_host(c->base_url, &hl);
     if (hl == 0)
-        return err_set(e, ERR_INVALID, "[server] base_url must name a host (e.g. "
-                                       "https://status.example.com), not \"%s\"",
+        return err_set(e, ERR_INVALID,
+                       "[server] base_url must name a host (e.g. "
+                       "https://status.example.com), not \"%s\"",
                        c->base_url);
     char *authority = xstrndup(bh, hl);
     host_from_header(authority, c->base_host, sizeof c->base_host);
@@ -378,8 +401,7 @@ int config_finish(struct config *c, struct err *e)
 
 void config_bound_port(struct config *c, int port)
 {
-    if (!c->base_url_derived || c->listen_port != 0)
-        return;
+    if (!c->base_url_derived || c->listen_port != 0) return;
     const char *colon = strrchr(c->listen, ':');
     char *b = xasprintf("http://%.*s:%d", (int)(colon - c->listen), c->listen, port);
     set_str(&c->base_url, b);

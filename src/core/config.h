@@ -20,6 +20,8 @@ struct config {
     char *base_url;
     long threads;
     char *trusted_proxies;
+    long max_connections;   /* open connections, all workers; default from RLIMIT_NOFILE */
+    long request_timeout_s; /* a request, headers and body, must arrive within it (408) */
     /* [storage] */
     char *data_dir;
     char *database;

@@ -8,8 +8,7 @@
 
 int err_set(struct err *e, enum err_code code, const char *fmt, ...)
 {
-    if (!e)
-        return -1;
+    if (!e) return -1;
     e->code = code;
     va_list ap;
     va_start(ap, fmt);
@@ -37,6 +36,7 @@ const char *err_code_name(enum err_code code)
     case ERR_INTERNAL: return "internal_error";
     case ERR_UNAVAILABLE: return "unavailable";
     case ERR_STORAGE_FULL: return "storage_full";
+    case ERR_TIMEOUT: return "request_timeout";
     }
     return "internal_error";
 }

@@ -25,6 +25,7 @@ enum err_code {
     ERR_UNAVAILABLE,       /* 503 */
     ERR_STORAGE_FULL,      /* 507: the disk is full, nothing was written; store/db.c logs it (at
                               most once a minute), so callers that log their errors skip this one */
+    ERR_TIMEOUT,           /* 408: the request did not arrive whole in time */
 };
 
 struct err {

@@ -11,13 +11,18 @@
  * on with whatever follows (pipelined requests), unless output is pending: then
  * the connection stops reading until the output is written.
  *
+ * In a chunked body the parser pauses at every chunk boundary, so that process()
+ * knows which bytes it has just parsed and check_chunked() can follow the framing
+ * (see "chunk framing" below).
+ *
  * Every event handler ends in settle(), the one place that adds and removes the
  * connection's events and frees it. Responses are written by conn_write.c.
  */
 #include "http/conn.h"
-#include "http/conn_internal.h"
 #include "core/xalloc.h"
+#include "http/conn_internal.h"
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <event2/buffer.h>
 #include <http_parser.h>
@@ -54,11 +59,11 @@ static int fail_cb(struct conn *c, enum err_code code, const char *fmt, ...)
 static int check_head(struct conn *c, size_t end)
 {
     size_t max = c->pool->lim.max_headers;
-    if (end <= max)
-        return 0;
+    if (end <= max) return 0;
     return fail_cb(c, ERR_HEADERS_TOO_LARGE,
                    "the request line and headers are more than %zu bytes; at most %zu bytes "
-                   "are accepted", max, max);
+                   "are accepted",
+                   max, max);
 }
 
 /* Extends S by the LEN bytes at AT, which must follow it in buf. */
@@ -77,6 +82,7 @@ static int on_message_begin(http_parser *p)
 {
     struct conn *c = p->data;
     c->msg_begin = c->pool->tick;
+    c->in_request = true;
     c->url = (struct span){0, 0};
     c->nhdr = 0;
     c->last_was_value = c->headers_done = c->msg_ready = false;
@@ -95,12 +101,11 @@ static int on_url(http_parser *p, const char *at, size_t len)
 static int on_header_field(http_parser *p, const char *at, size_t len)
 {
     struct conn *c = p->data;
-    if (c->headers_done)
-        return 0;
+    if (c->headers_done) return 0;
     if (c->nhdr == 0 || c->last_was_value) {
         if (c->nhdr == MAX_HEADERS)
-            return fail_cb(c, ERR_HEADERS_TOO_LARGE,
-                           "the request has more than %d header lines", MAX_HEADERS);
+            return fail_cb(c, ERR_HEADERS_TOO_LARGE, "the request has more than %d header lines",
+                           MAX_HEADERS);
         c->hdr[c->nhdr++] = (struct hdr_span){{0, 0}, {0, 0}};
         c->last_was_value = false;
     }
@@ -110,10 +115,17 @@ static int on_header_field(http_parser *p, const char *at, size_t len)
 static int on_header_value(http_parser *p, const char *at, size_t len)
 {
     struct conn *c = p->data;
-    if (c->headers_done)
-        return 0;
+    if (c->headers_done) return 0;
     c->last_was_value = true;
-    return extend(c, &c->hdr[c->nhdr - 1].value, at, len);
+    struct hdr_span *h = &c->hdr[c->nhdr - 1];
+    /* The first bytes of a value must be on the name's line: "Transfer-Encoding:\r\n
+     * chunked" is a value folded onto the next line (obs-fold), whatever the first
+     * line held. (Later bytes off the line are caught by extend().) */
+    if (h->value.len == 0 && len > 0) /* (an empty value comes with LEN 0, off its line) */
+        for (const char *q = c->buf + h->name.off + h->name.len; q < at; q++)
+            if (*q == '\r' || *q == '\n')
+                return fail_cb(c, ERR_INVALID, "folded header lines are not accepted");
+    return extend(c, &h->value, at, len);
 }
 
 static const char *find_header(struct conn *c, const char *name)
@@ -129,13 +141,11 @@ static const char *find_header(struct conn *c, const char *name)
  * buf the header block needs. */
 static void terminate(struct conn *c, struct span *s)
 {
-    if (s->len == 0)
-        return;
+    if (s->len == 0) return;
     while (s->len && (c->buf[s->off + s->len - 1] == ' ' || c->buf[s->off + s->len - 1] == '\t'))
         s->len--;
     c->buf[s->off + s->len] = '\0';
-    if (s->off + s->len + 1 > c->keep_end)
-        c->keep_end = s->off + s->len + 1;
+    if (s->off + s->len + 1 > c->keep_end) c->keep_end = s->off + s->len + 1;
 }
 
 /* True when S is an RFC 9110 token. (Debian builds http-parser lenient: it lets a
@@ -149,6 +159,49 @@ static bool is_token(const char *s, size_t n)
             return false;
     }
     return n > 0;
+}
+
+/* True when V is a Host value RFC 9110 section 7.2 accepts: uri-host [":" port],
+ * the host a reg-name, an IPv4 address or an IP literal in brackets; or empty. */
+static bool valid_host(const char *v)
+{
+    static const char reg_name[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                   "0123456789-._~%!$&'()*+,;=";
+    const char *p = v;
+    if (*p == '[') {
+        p++;
+        p += strspn(p, "0123456789abcdefABCDEF:.vV");
+        if (*p++ != ']') return false;
+    } else {
+        p += strspn(p, reg_name);
+    }
+    if (*p == ':') p += 1 + strspn(p + 1, "0123456789");
+    return *p == '\0';
+}
+
+/* RFC 9112 section 3.2: an HTTP/1.1 request has exactly one Host header, any request
+ * at most one, and its value is a host. (An absolute-form target's host then wins
+ * over it: server.c.) */
+static int check_host(struct conn *c, http_parser *p)
+{
+    int n = 0;
+    const char *host = NULL;
+    for (int i = 0; i < c->nhdr; i++)
+        if (c->hdr[i].name.len == 4 && strncasecmp(c->buf + c->hdr[i].name.off, "Host", 4) == 0) {
+            n++;
+            host = c->hdr[i].value.len ? c->buf + c->hdr[i].value.off : "";
+        }
+    bool v11 = p->http_major > 1 || (p->http_major == 1 && p->http_minor >= 1);
+    if (n > 1)
+        return fail_cb(c, ERR_INVALID, "the request has %d Host headers; exactly one is accepted",
+                       n);
+    if (n == 0 && v11)
+        return fail_cb(c, ERR_INVALID,
+                       "an HTTP/1.1 request needs a Host header; this one has "
+                       "no Host header");
+    if (host && !valid_host(host))
+        return fail_cb(c, ERR_INVALID, "the Host header \"%.60s\" is not a host[:port]", host);
+    return 0;
 }
 
 static int on_headers_complete(http_parser *p)
@@ -165,6 +218,7 @@ static int on_headers_complete(http_parser *p)
         terminate(c, &c->hdr[i].name);
         terminate(c, &c->hdr[i].value);
     }
+    if (check_host(c, p) != 0) return -1;
     size_t max = c->pool->lim.max_body;
     bool chunked = p->flags & F_CHUNKED;
     bool has_len = !chunked && p->content_length != ULLONG_MAX && p->content_length > 0;
@@ -180,6 +234,10 @@ static int on_headers_complete(http_parser *p)
         evbuffer_add(c->out, cont, sizeof cont - 1);
         conn_flush(c);
     }
+    if (chunked) { /* the body's framing is checked from the next byte on (check_chunked) */
+        c->ck_next = CK_HEAD_END;
+        http_parser_pause(p, 1);
+    }
     return 0;
 }
 
@@ -190,7 +248,8 @@ static int on_body(http_parser *p, const char *at, size_t len)
     if (len > max - c->body_len)
         return fail_cb(c, ERR_TOO_LARGE,
                        "the request body is more than %zu bytes; at most %zu bytes (%zu KiB) "
-                       "are accepted", max, max, max / 1024);
+                       "are accepted",
+                       max, max, max / 1024);
     if (c->body_len + len + 1 > c->body_cap) {
         size_t cap = c->body_cap ? c->body_cap : 4096;
         while (cap < c->body_len + len + 1)
@@ -200,6 +259,117 @@ static int on_body(http_parser *p, const char *at, size_t len)
     }
     memcpy(c->body + c->body_len, at, len);
     c->body_len += len;
+    return 0;
+}
+
+/* ---- chunk framing ------------------------------------------------------------------- */
+
+/*
+ * Debian builds http-parser lenient (HTTP_PARSER_STRICT 0): after a chunk size it
+ * skips anything up to a CR ("5  \r\n", "5 junk\r\n"), takes any byte after that CR
+ * for the LF, and any two bytes after a chunk's data for its CRLF: framings that a
+ * proxy in front may read otherwise. So the parser pauses at each chunk boundary
+ * (the end of the header block, of a size line, of a chunk), process() learns which
+ * bytes it has just parsed, and check_chunked() follows them against RFC 9112
+ * section 7.1: a size line is 1*HEXDIG, then optionally blanks and ";" extensions
+ * (not looked into), then CRLF; a chunk's data is followed by CRLF. Trailers are
+ * header lines to the parser, and go unchecked like the header block.
+ */
+
+static int on_chunk_header(http_parser *p)
+{
+    struct conn *c = p->data;
+    c->ck_left = p->content_length;
+    c->ck_next = p->content_length > 0 ? CK_DATA : CK_OFF; /* the last chunk: trailers next */
+    http_parser_pause(p, 1);
+    return 0;
+}
+
+static int on_chunk_complete(http_parser *p)
+{
+    struct conn *c = p->data;
+    if (p->flags & F_TRAILING) return 0; /* the end of the trailers: the message is done */
+    c->ck_next = CK_SIZE0;
+    http_parser_pause(p, 1);
+    return 0;
+}
+
+/* Follows the N bytes at P, just parsed, through the chunk framing. Returns 0, or -1
+ * with the connection's error set. */
+static int check_chunked(struct conn *c, const char *p, size_t n)
+{
+    for (const char *end = p + n; p < end; p++) {
+        char ch = *p;
+        switch (c->ck) {
+        case CK_OFF:
+            return 0;
+        case CK_HEAD_END: /* the LF that ends the header block (the parser takes any byte) */
+            if (ch != '\n') return fail_cb(c, ERR_INVALID, "the header block must end in CRLF");
+            c->ck = CK_SIZE0;
+            break;
+        case CK_SIZE0:
+            if (!isxdigit((unsigned char)ch))
+                return fail_cb(c, ERR_INVALID, "a chunk size must be hexadecimal digits");
+            c->ck = CK_SIZE;
+            break;
+        case CK_SIZE:
+            if (ch == ';')
+                c->ck = CK_EXT;
+            else if (ch == ' ' || ch == '\t')
+                c->ck = CK_BWS;
+            else if (ch == '\r')
+                c->ck = CK_SIZE_CR;
+            else if (!isxdigit((unsigned char)ch))
+                return fail_cb(c, ERR_INVALID, "a chunk size must be hexadecimal digits");
+            break;
+        case CK_BWS:
+            if (ch == ';')
+                c->ck = CK_EXT;
+            else if (ch != ' ' && ch != '\t')
+                return fail_cb(c, ERR_INVALID,
+                               "a chunk size is followed by blanks: only before \";\" and an "
+                               "extension are they accepted");
+            break;
+        case CK_EXT:
+            if (ch == '\r')
+                c->ck = CK_SIZE_CR;
+            else if (ch == '\n')
+                return fail_cb(c, ERR_INVALID, "a chunk size line must end in CRLF");
+            break;
+        case CK_SIZE_CR:
+            if (ch != '\n') return fail_cb(c, ERR_INVALID, "a chunk size line must end in CRLF");
+            c->ck = CK_SIZE_DONE;
+            break;
+        case CK_DATA: {
+            size_t take = (size_t)(end - p) < c->ck_left ? (size_t)(end - p) : c->ck_left;
+            c->ck_left -= take;
+            p += take - 1;
+            if (c->ck_left == 0) c->ck = CK_DATA_CR;
+            break;
+        }
+        case CK_DATA_CR:
+        case CK_DATA_LF:
+            if (ch != (c->ck == CK_DATA_CR ? '\r' : '\n'))
+                return fail_cb(c, ERR_INVALID, "a chunk's data must end in CRLF");
+            c->ck = c->ck == CK_DATA_CR ? CK_DATA_LF : CK_CHUNK_DONE;
+            break;
+        case CK_SIZE_DONE:
+        case CK_CHUNK_DONE: /* the parser pauses right after these: cannot happen */
+            return fail_cb(c, ERR_INVALID, "the chunked body is malformed");
+        }
+    }
+    return 0;
+}
+
+/* The parser paused at a chunk boundary (see on_chunk_header): the bytes before it
+ * must have taken the framing to the same point. Then on with the next part. */
+static int chunk_boundary(struct conn *c)
+{
+    bool at_end = c->ck == CK_OFF || c->ck == CK_SIZE_DONE || c->ck == CK_CHUNK_DONE;
+    if (!at_end) return fail_cb(c, ERR_INVALID, "the chunked body is malformed");
+    c->ck = c->ck_next;
+    c->ck_next = CK_OFF;
+    http_parser_pause(&c->parser, 0);
     return 0;
 }
 
@@ -220,6 +390,8 @@ static const http_parser_settings settings = {
     .on_headers_complete = on_headers_complete,
     .on_body = on_body,
     .on_message_complete = on_message_complete,
+    .on_chunk_header = on_chunk_header,
+    .on_chunk_complete = on_chunk_complete,
 };
 
 /* ---- the connection ---------------------------------------------------------------- */
@@ -249,8 +421,7 @@ static void dispatch(struct conn *c)
     /* A request refused while its headers arrive: its target is known once a header
      * line has begun (so that an API path still gets a JSON error). */
     bool target_known = c->headers_done || c->nhdr > 0;
-    if (!c->headers_done && target_known)
-        terminate(c, &c->url);
+    if (!c->headers_done && target_known) terminate(c, &c->url);
     for (int i = 0; i < n; i++) {
         hdrs[i].name = c->buf + c->hdr[i].name.off;
         hdrs[i].value = c->hdr[i].value.len ? c->buf + c->hdr[i].value.off : "";
@@ -268,10 +439,8 @@ static void dispatch(struct conn *c)
         .head_len = c->keep_end,
         .error = c->err,
     };
-    if (c->body_len)
-        c->body[c->body_len] = '\0';
-    if (c->err)
-        snprintf(m.error_msg, sizeof m.error_msg, "%s", c->err_msg);
+    if (c->body_len) c->body[c->body_len] = '\0';
+    if (c->err) snprintf(m.error_msg, sizeof m.error_msg, "%s", c->err_msg);
     if (m.major == 0) /* nothing parsed yet: answer in HTTP/1.1 */
         m.major = m.minor = 1;
     c->responded = false;
@@ -307,7 +476,8 @@ static void consume(struct conn *c)
     memmove(c->buf, c->buf + c->parsed, c->len - c->parsed);
     c->len -= c->parsed;
     c->parsed = 0;
-    c->msg_ready = c->headers_done = false;
+    c->msg_ready = c->headers_done = c->in_request = false;
+    c->ck = c->ck_next = CK_OFF;
     c->nhdr = 0;
     c->url = (struct span){0, 0};
     c->body_len = 0;
@@ -319,16 +489,18 @@ static void consume(struct conn *c)
 static void process(struct conn *c)
 {
     while (!c->dead && !c->out_pending && !c->close_after && c->parsed < c->len) {
-        size_t n = http_parser_execute(&c->parser, &settings, c->buf + c->parsed,
-                                       c->len - c->parsed);
+        const char *at = c->buf + c->parsed;
+        size_t n = http_parser_execute(&c->parser, &settings, at, c->len - c->parsed);
         c->parsed += n;
         enum http_errno he = HTTP_PARSER_ERRNO(&c->parser);
+        if (c->ck != CK_OFF && !c->err) check_chunked(c, at, n);
         if (he == HPE_PAUSED && c->msg_ready) {
             http_parser_pause(&c->parser, 0);
             dispatch(c);
             consume(c);
             continue;
         }
+        if (he == HPE_PAUSED && !c->err && chunk_boundary(c) == 0) continue;
         if (he != HPE_OK || c->err) {
             fail_parse(c);
             return;
@@ -360,10 +532,8 @@ static void settle(struct conn *c)
         return;
     }
     if (c->out_pending) {
-        if (!c->wev_on)
-            event_add(c->wev, NULL);
-        if (c->rev_on)
-            event_del(c->rev);
+        if (!c->wev_on) event_add(c->wev, NULL);
+        if (c->rev_on) event_del(c->rev);
         c->wev_on = true;
         c->rev_on = false;
         return;
@@ -398,8 +568,7 @@ static void on_read(evutil_socket_t fd, short what, void *arg)
     if (c->lingering) {
         char drop[16 << 10];
         ssize_t n = recv(fd, drop, sizeof drop, 0);
-        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
-            c->dead = true;
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) c->dead = true;
         settle(c);
         return;
     }
@@ -407,8 +576,7 @@ static void on_read(evutil_socket_t fd, short what, void *arg)
         size_t cap = c->cap ? c->cap * 2 : 2 * READ_CHUNK;
         /* the header block, one read, and room to spare: anything more is refused */
         size_t most = c->pool->lim.max_headers + 4 * READ_CHUNK;
-        if (cap > most)
-            cap = most;
+        if (cap > most) cap = most;
         if (cap > c->cap) {
             c->buf = xrealloc(c->buf, cap);
             c->cap = cap;
@@ -424,6 +592,9 @@ static void on_read(evutil_socket_t fd, short what, void *arg)
     if (n > 0) {
         c->len += (size_t)n;
         c->last_active = c->pool->tick;
+        /* the pool's list runs from the least to the most recently active */
+        TAILQ_REMOVE(&c->pool->conns, c, link);
+        TAILQ_INSERT_TAIL(&c->pool->conns, c, link);
         process(c);
     } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
         c->dead = true;
@@ -447,16 +618,23 @@ static void on_sweep(evutil_socket_t fd, short what, void *arg)
     (void)fd, (void)what;
     p->tick++;
     uint64_t limit = p->lim.timeout_s > 0 ? (uint64_t)p->lim.timeout_s : 60;
+    int req_s = p->lim.request_timeout_s > 0 ? p->lim.request_timeout_s : (int)limit;
     struct conn *c, *next;
     for (c = TAILQ_FIRST(&p->conns); c; c = next) {
         next = TAILQ_NEXT(c, link);
+        /* A request must arrive whole in time, however slowly it trickles in
+         * (slowloris, slow bodies): it is answered 408, then the connection closes.
+         * (The callback answers an error without touching other connections, so
+         * NEXT stays valid.) */
+        if (c->in_request && !c->msg_ready && !c->out_pending && !c->close_after &&
+            p->tick - c->msg_begin > (uint64_t)req_s) {
+            fail_cb(c, ERR_TIMEOUT, "the request did not arrive whole within %d seconds", req_s);
+            dispatch(c);
+            settle(c);
+            continue;
+        }
         uint64_t idle = p->tick - c->last_active;
-        /* A header block must arrive within the timeout, however slowly it trickles
-         * (slowloris); a body may take longer while it keeps coming. */
-        bool slow_head = !c->headers_done && c->len > 0 && !c->out_pending && !c->lingering &&
-                         p->tick - c->msg_begin > limit;
-        if (idle > (c->lingering ? (uint64_t)LINGER_S : limit) || slow_head)
-            conn_free(c);
+        if (idle > (c->lingering ? (uint64_t)LINGER_S : limit)) conn_free(c);
     }
 }
 
@@ -479,8 +657,7 @@ struct conn_pool *conn_pool_new(struct event_base *base, const struct conn_limit
 
 void conn_pool_free(struct conn_pool *p)
 {
-    if (!p)
-        return;
+    if (!p) return;
     while (!TAILQ_EMPTY(&p->conns))
         conn_free(TAILQ_FIRST(&p->conns));
     event_free(p->sweep);
@@ -497,8 +674,7 @@ void conn_pool_accept(struct conn_pool *p, int fd, const struct sockaddr *sa, so
         evbuffer_set_flags(c->out, EVBUFFER_FLAG_DRAINS_TO_FD);
     c->rev = event_new(p->base, fd, EV_READ | EV_PERSIST, on_read, c);
     c->wev = event_new(p->base, fd, EV_WRITE | EV_PERSIST, on_write, c);
-    if (!c->out || !c->rev || !c->wev)
-        abort();
+    if (!c->out || !c->rev || !c->wev) abort();
     http_parser_init(&c->parser, HTTP_REQUEST);
     c->parser.data = c;
     c->last_active = p->tick;
@@ -523,9 +699,22 @@ void conn_pool_drain(struct conn_pool *p)
     struct conn *c, *next;
     for (c = TAILQ_FIRST(&p->conns); c; c = next) {
         next = TAILQ_NEXT(c, link);
-        if (!busy(c) && !c->lingering)
-            conn_free(c);
+        if (!busy(c) && !c->lingering) conn_free(c);
     }
+}
+
+size_t conn_pool_evict_idle(struct conn_pool *p, size_t n)
+{
+    size_t closed = 0;
+    struct conn *c, *next;
+    for (c = TAILQ_FIRST(&p->conns); c && closed < n; c = next) {
+        next = TAILQ_NEXT(c, link);
+        if (c->lingering || !busy(c)) {
+            conn_free(c);
+            closed++;
+        }
+    }
+    return closed;
 }
 
 size_t conn_pool_count(const struct conn_pool *p)
@@ -537,4 +726,3 @@ const char *conn_peer(const struct conn *c)
 {
     return c->peer;
 }
-

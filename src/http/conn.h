@@ -17,20 +17,33 @@
  * break a limit or the protocol reach the callback too, with `error` set, so that
  * the server answers them with its usual JSON error; the connection then closes.
  *
+ * Debian builds http-parser lenient; on top of it this layer refuses (400) what a
+ * proxy in front may read otherwise: blanks in header names, folded header lines
+ * (obs-fold), an HTTP/1.1 request without exactly one valid Host header or any
+ * request with two (RFC 9112 section 3.2), and chunk framing that is not RFC 9112's
+ * (blanks after a chunk size, a size line or chunk data not ending in CRLF).
+ *
+ * A pool keeps its connections in the order of their last input, so that
+ * conn_pool_evict_idle() closes the least recently active idle ones first (the
+ * server does when it is at its connection cap or out of descriptors).
+ *
  * Timeouts are swept once a second: a connection idle or stuck reading or
- * writing for more than timeout_s seconds is closed, and so is one whose header
- * block has not arrived whole within timeout_s seconds (slowloris). After a response with
+ * writing for more than timeout_s seconds is closed. A request, header block and
+ * body, must arrive whole within request_timeout_s seconds of its first byte,
+ * however slowly it keeps trickling in (slowloris, slow bodies): past that it
+ * reaches the callback with ERR_TIMEOUT (408) and the connection closes after the
+ * answer. Between requests a kept-alive connection is only idle. After a response with
  * "Connection: close" the socket is shut down for writing and the rest of the
  * request is read and dropped (for at most 2 s) before it is closed, so the
  * client reads the response rather than a reset.
  */
 #ifndef PHAROS_CONN_H
 #define PHAROS_CONN_H
+#include "core/err.h"
 #include <event2/event.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/socket.h>
-#include "core/err.h"
 
 struct conn;
 struct conn_pool;
@@ -42,14 +55,14 @@ struct http_header {
 
 /* One parsed request, valid until the callback returns. */
 struct http_msg {
-    const char *method;  /* "GET", … (http-parser's name) */
-    int major, minor;    /* HTTP version */
-    char *target;        /* the request target as received, NUL-terminated (writable) */
+    const char *method; /* "GET", … (http-parser's name) */
+    int major, minor;   /* HTTP version */
+    char *target;       /* the request target as received, NUL-terminated (writable) */
     const struct http_header *headers;
     int nheaders;
-    char *body;          /* NUL-terminated; "" when there is none */
+    char *body; /* NUL-terminated; "" when there is none */
     size_t body_len;
-    size_t head_len;     /* where the header block's last field ends (about its size) */
+    size_t head_len; /* where the header block's last field ends (about its size) */
     /* Set when the request broke a limit or the protocol: answer with this error;
      * the connection closes after the response. METHOD and TARGET may be "". */
     enum err_code error;
@@ -59,7 +72,8 @@ struct http_msg {
 struct conn_limits {
     size_t max_headers; /* request line + headers */
     size_t max_body;
-    int timeout_s;
+    int timeout_s;         /* idle, or stuck reading or writing */
+    int request_timeout_s; /* a whole request, headers and body; 0: timeout_s */
 };
 
 typedef void (*conn_request_fn)(struct conn *c, struct http_msg *m, void *arg);
@@ -72,6 +86,11 @@ void conn_pool_free(struct conn_pool *p);
 void conn_pool_accept(struct conn_pool *p, int fd, const struct sockaddr *sa, socklen_t salen);
 /* Stops keep-alive: idle connections close now, busy ones after their response. */
 void conn_pool_drain(struct conn_pool *p);
+/* Closes up to N idle connections (kept alive between requests, or never used, or
+ * lingering after their last response), the least recently active first, to make
+ * room for new ones; connections with a request or a response under way are kept.
+ * Returns how many it closed. */
+size_t conn_pool_evict_idle(struct conn_pool *p, size_t n);
 /* Connections still open (any thread may ask). */
 size_t conn_pool_count(const struct conn_pool *p);
 
@@ -85,8 +104,8 @@ const char *conn_peer(const struct conn *c);
  * then the contents of BODY (moved out; may be NULL, e.g. for HEAD). CLOSE asks
  * for the connection to close after it.
  */
-void conn_respond(struct conn *c, int status, const char *reason, const char *headers,
-                  size_t hlen, size_t content_length, struct evbuffer *body, bool close);
+void conn_respond(struct conn *c, int status, const char *reason, const char *headers, size_t hlen,
+                  size_t content_length, struct evbuffer *body, bool close);
 
 /* A body that is already somewhere: LEN bytes at DATA, which are also at offset 0
  * of file FD when FD >= 0 (then sent with sendfile(2), no copy through user

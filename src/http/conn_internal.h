@@ -18,6 +18,22 @@ enum {
     LINGER_S = 2,          /* reading and dropping after "Connection: close" */
 };
 
+/* Where the bytes of a chunked body are (conn.c, check_chunked). */
+enum chunk_state {
+    CK_OFF,       /* not in a chunked body, or in its trailers */
+    CK_HEAD_END,  /* the LF that ends the header block, then a size line */
+    CK_SIZE0,     /* a size line begins: a hex digit */
+    CK_SIZE,      /* hex digits, then ';', blanks or CR */
+    CK_BWS,       /* blanks after the size: only ';' may follow */
+    CK_EXT,       /* an extension, to the CR */
+    CK_SIZE_CR,   /* the LF after the size line's CR */
+    CK_SIZE_DONE, /* the size line is whole */
+    CK_DATA,      /* ck_left bytes of data */
+    CK_DATA_CR,   /* the CRLF after the data */
+    CK_DATA_LF,
+    CK_CHUNK_DONE, /* the chunk is whole */
+};
+
 struct span {
     uint32_t off, len;
 };
@@ -41,8 +57,11 @@ struct conn {
     struct span url;
     struct hdr_span hdr[MAX_HEADERS];
     int nhdr;
+    bool in_request; /* a request has begun and is not answered (request_timeout_s) */
     bool last_was_value, headers_done, msg_ready, keepalive;
-    size_t keep_end; /* bytes of buf the header block needs */
+    size_t keep_end;              /* bytes of buf the header block needs */
+    enum chunk_state ck, ck_next; /* the body's framing so far, and after the pause */
+    uint64_t ck_left;             /* CK_DATA: bytes of the chunk still to come */
     char *body;
     size_t body_len, body_cap;
     enum err_code err;

@@ -6,13 +6,13 @@
  * the request kept. Sending twice is a bug and is refused (logged).
  */
 #include "http/reply.h"
-#include "core/log.h"
-#include "http/access_log.h"
-#include "core/metrics.h"
-#include "core/utf8.h"
-#include "core/timeutil.h"
-#include "core/xalloc.h"
 #include "core/buf.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "core/timeutil.h"
+#include "core/utf8.h"
+#include "core/xalloc.h"
+#include "http/access_log.h"
 #include "http/conn.h"
 #include <event2/buffer.h>
 #include <pthread.h>
@@ -30,8 +30,8 @@ static pthread_once_t metrics_once = PTHREAD_ONCE_INIT;
 
 static void register_metrics(void)
 {
-    static const char *labels[] = {"", "code=\"1xx\"", "code=\"2xx\"", "code=\"3xx\"",
-                                   "code=\"4xx\"", "code=\"5xx\""};
+    static const char *labels[] = {
+        "", "code=\"1xx\"", "code=\"2xx\"", "code=\"3xx\"", "code=\"4xx\"", "code=\"5xx\""};
     for (int i = 1; i < 6; i++)
         m_status[i] = metrics_counter("pharos_http_requests_total",
                                       "HTTP requests answered, by status class", labels[i]);
@@ -82,6 +82,7 @@ static const char *reason(int status)
     case 413: return "Payload Too Large";
     case 415: return "Unsupported Media Type";
     case 431: return "Request Header Fields Too Large";
+    case 408: return "Request Timeout";
     case 429: return "Too Many Requests";
     case 503: return "Service Unavailable";
     case 507: return "Insufficient Storage";
@@ -93,18 +94,16 @@ static const char *reason(int status)
 static void add_common_headers(struct req *r, bool has_body)
 {
     reply_header(r, "X-Request-Id", r->id);
-    static const char fixed[] =
-        "X-Content-Type-Options: nosniff\r\n"
-        "X-Frame-Options: DENY\r\n"
-        "Referrer-Policy: strict-origin-when-cross-origin\r\n";
+    static const char fixed[] = "X-Content-Type-Options: nosniff\r\n"
+                                "X-Frame-Options: DENY\r\n"
+                                "Referrer-Policy: strict-origin-when-cross-origin\r\n";
     buf_append(r->out_headers, fixed, sizeof fixed - 1);
     if (!r->has_csp)
         buf_puts(r->out_headers,
                  "Content-Security-Policy: default-src 'self'; img-src 'self' https: data:; "
                  "style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; "
                  "frame-ancestors 'none'; form-action 'self'\r\n");
-    if (r->secure)
-        buf_puts(r->out_headers, "Strict-Transport-Security: max-age=31536000\r\n");
+    if (r->secure) buf_puts(r->out_headers, "Strict-Transport-Security: max-age=31536000\r\n");
     if (has_body && !r->has_ctype)
         buf_puts(r->out_headers, "Content-Type: text/plain; charset=utf-8\r\n");
 }
@@ -115,8 +114,7 @@ static void send_common(struct req *r, int status, struct evbuffer *body,
 {
     if (r->replied) {
         log_error("%s: second reply refused", r->id);
-        if (ref && ref->release)
-            ref->release(ref->arg);
+        if (ref && ref->release) ref->release(ref->arg);
         return;
     }
     r->replied = true;
@@ -128,8 +126,7 @@ static void send_common(struct req *r, int status, struct evbuffer *body,
         status = 500;
         bytes = 0;
         body = NULL;
-        if (ref && ref->release)
-            ref->release(ref->arg);
+        if (ref && ref->release) ref->release(ref->arg);
         ref = NULL;
     }
     /* HEAD: the length GET would send, and no body. */
@@ -137,16 +134,14 @@ static void send_common(struct req *r, int status, struct evbuffer *body,
         conn_respond_body(r->conn, status, reason(status), buf_cstr(r->out_headers),
                           r->out_headers->len, ref, r->method != M_HEAD, r->close);
     else
-        conn_respond(r->conn, status, reason(status), buf_cstr(r->out_headers),
-                     r->out_headers->len, bytes, r->method == M_HEAD ? NULL : body, r->close);
+        conn_respond(r->conn, status, reason(status), buf_cstr(r->out_headers), r->out_headers->len,
+                     bytes, r->method == M_HEAD ? NULL : body, r->close);
     int64_t us = time_mono_us() - r->start_us;
     pthread_once(&metrics_once, register_metrics);
-    if (status >= 100 && status < 600)
-        metrics_add(m_status[status / 100], 1);
+    if (status >= 100 && status < 600) metrics_add(m_status[status / 100], 1);
     metrics_observe(m_latency, us / 1e6);
     if (r->alog)
-        access_log_request(r->alog, r->id, req_method_name(r->method), r->path, status, bytes,
-                           us);
+        access_log_request(r->alog, r->id, req_method_name(r->method), r->path, status, bytes, us);
     else
         log_info("%s %s %s %d %zu %.3fms", r->id, req_method_name(r->method), r->path, status,
                  bytes, us / 1000.0);
@@ -162,27 +157,23 @@ static void send_reply(struct req *r, int status, struct evbuffer *body)
 
 void reply_body(struct req *r, int status, const char *ctype, const struct conn_body *b)
 {
-    if (ctype)
-        reply_header(r, "Content-Type", ctype);
+    if (ctype) reply_header(r, "Content-Type", ctype);
     send_common(r, status, NULL, b);
 }
 
 void reply_bytes(struct req *r, int status, const char *ctype, const void *data, size_t len)
 {
     struct evbuffer *b = evbuffer_new();
-    if (!b)
-        abort();
+    if (!b) abort();
     evbuffer_add(b, data, len);
-    if (ctype)
-        reply_header(r, "Content-Type", ctype);
+    if (ctype) reply_header(r, "Content-Type", ctype);
     send_reply(r, status, b);
     evbuffer_free(b);
 }
 
 void reply_evbuffer(struct req *r, int status, const char *ctype, struct evbuffer *body)
 {
-    if (ctype)
-        reply_header(r, "Content-Type", ctype);
+    if (ctype) reply_header(r, "Content-Type", ctype);
     send_reply(r, status, body);
 }
 
@@ -190,8 +181,7 @@ void reply_json(struct req *r, int status, json_t *body)
 {
     char *s = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(10));
     json_decref(body);
-    if (!s)
-        abort();
+    if (!s) abort();
     size_t n = strlen(s);
     s[n] = '\n';
     reply_header(r, "Cache-Control", "no-store");
@@ -226,6 +216,7 @@ int err_http_status(enum err_code code)
     case ERR_RATE_LIMITED: return 429;
     case ERR_UNAVAILABLE: return 503;
     case ERR_STORAGE_FULL: return 507;
+    case ERR_TIMEOUT: return 408;
     case ERR_INTERNAL: return 500;
     }
     return 500;
@@ -233,8 +224,7 @@ int err_http_status(enum err_code code)
 
 static bool wants_json(struct req *r)
 {
-    if (strncmp(r->path, "/admin/api/", 11) == 0 || strncmp(r->path, "/api/", 5) == 0)
-        return true;
+    if (strncmp(r->path, "/admin/api/", 11) == 0 || strncmp(r->path, "/api/", 5) == 0) return true;
     const char *acc = req_header(r, "Accept");
     return acc && strstr(acc, "application/json") && !strstr(acc, "text/html");
 }
@@ -246,8 +236,8 @@ void reply_error(struct req *r, const struct err *e)
     if (e->code == ERR_UNAUTHORIZED && strncmp(r->path, "/admin/api/", 11) == 0)
         reply_header(r, "WWW-Authenticate", "Bearer realm=\"pharos\"");
     if (wants_json(r) || !html_error) {
-        json_t *body = json_pack("{s:{s:s,s:s}}", "error", "code", err_code_name(e->code),
-                                 "message", msg);
+        json_t *body =
+            json_pack("{s:{s:s,s:s}}", "error", "code", err_code_name(e->code), "message", msg);
         reply_json(r, status, body);
         return;
     }

@@ -10,18 +10,20 @@
  */
 #ifndef PHAROS_SERVER_H
 #define PHAROS_SERVER_H
-#include <stddef.h>
 #include "core/err.h"
+#include <stddef.h>
 
 struct http_server;
 
 struct http_server_opts {
     const char *host;
-    int port;            /* 0: any free port (tests); http_server_port() tells which */
+    int port; /* 0: any free port (tests); http_server_port() tells which */
     int threads;
-    size_t max_body;     /* bytes: larger bodies get a JSON 413 */
-    size_t max_headers;  /* bytes: larger header blocks get a JSON 431 */
-    int timeout_s;       /* read/write timeout per connection */
+    size_t max_body;             /* bytes: larger bodies get a JSON 413 */
+    size_t max_headers;          /* bytes: larger header blocks get a JSON 431 */
+    int timeout_s;               /* read/write timeout per connection */
+    int request_timeout_s;       /* a whole request must arrive within it, else 408 */
+    size_t max_connections;      /* open connections, all workers together; 0: no cap */
     const char *trusted_proxies; /* addresses whose X-Forwarded-* are believed, or NULL */
     /* Called on each worker thread before it serves; the result becomes req->tctx. */
     void *(*thread_init)(int index, void *arg);

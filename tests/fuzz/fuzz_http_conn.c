@@ -16,7 +16,8 @@
  * (body[body_len] == 0, body_len within the limit) and at most 100 headers whose
  * names and values are NUL-terminated within the header limit and hold no CR or
  * LF (names no ':' or blank either; values trimmed); an error is one
- * of ERR_INVALID, ERR_TOO_LARGE, ERR_HEADERS_TOO_LARGE with a message, and no
+ * of ERR_INVALID, ERR_TOO_LARGE, ERR_HEADERS_TOO_LARGE (or ERR_TIMEOUT, should an
+ * input take longer than the 5 s request timeout) with a message, and no
  * request follows it on the connection. What the client receives is a sequence
  * of complete responses — "HTTP/1.1 100 Continue" or a final response with a
  * Date line, a Content-Length (none for 204) and a body of that length — one
@@ -87,7 +88,7 @@ static void on_request(struct conn *c, struct http_msg *m, void *arg)
     }
     if (m->error) {
         assert(m->error == ERR_INVALID || m->error == ERR_TOO_LARGE ||
-               m->error == ERR_HEADERS_TOO_LARGE);
+               m->error == ERR_HEADERS_TOO_LARGE || m->error == ERR_TIMEOUT);
         assert(m->error_msg[0] && strnlen(m->error_msg, sizeof m->error_msg) < sizeof m->error_msg);
         errored = true;
         struct evbuffer *b = evbuffer_new();

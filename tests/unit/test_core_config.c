@@ -10,6 +10,7 @@
  */
 #include "core/config.h"
 #include "testutil.h"
+#include <sys/resource.h>
 
 extern char **environ;
 
@@ -70,6 +71,7 @@ static void defaults_match_the_spec(void **state)
     assert_string_equal(c.base_url, "http://127.0.0.1:8080");
     assert_int_equal(c.threads, sysconf(_SC_NPROCESSORS_ONLN));
     assert_null(c.trusted_proxies);
+    assert_int_equal(c.request_timeout_s, 30);
     assert_string_equal(c.data_dir, "./pharos-data");
     assert_string_equal(c.database, "sqlite:./pharos-data/pharos.db");
     assert_string_equal(c.secret_key_file, "./pharos-data/secret.key");
@@ -84,6 +86,36 @@ static void defaults_match_the_spec(void **state)
     assert_int_equal(c.notify_concurrency, 64);
     assert_true(c.email_rate == 0 && c.sms_rate == 0);
     assert_int_equal(c.subscribe_per_ip_hour, 10);
+    config_free(&c);
+}
+
+/* server.max_connections defaults to the descriptor limit less max(64, limit / 8). */
+static void max_connections_follows_the_descriptor_limit(void **state)
+{
+    (void)state;
+    struct rlimit saved, rl;
+    assert_int_equal(getrlimit(RLIMIT_NOFILE, &saved), 0);
+    static const struct {
+        rlim_t limit;
+        long expect;
+    } cases[] = {{256, 192}, {1024, 896}, {100, 36}, {70, 16}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (saved.rlim_max != RLIM_INFINITY && cases[i].limit > saved.rlim_max) continue;
+        rl = (struct rlimit){cases[i].limit, saved.rlim_max};
+        assert_int_equal(setrlimit(RLIMIT_NOFILE, &rl), 0);
+        struct config c;
+        config_init(&c);
+        assert_int_equal(setrlimit(RLIMIT_NOFILE, &saved), 0);
+        assert_int_equal(c.max_connections, cases[i].expect);
+        config_free(&c);
+    }
+    struct config c;
+    struct err e = {0};
+    config_init(&c);
+    assert_int_equal(config_set(&c, "server.max_connections", "20", "--flag", &e), 0);
+    assert_int_equal(c.max_connections, 20);
+    assert_int_equal(config_set(&c, "server.max_connections", "0", "--flag", &e), -1);
+    assert_msg_has(e, "max_connections");
     config_free(&c);
 }
 
@@ -625,6 +657,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(defaults_match_the_spec),
         cmocka_unit_test(smtp_url_needs_smtp_or_smtps),
+        cmocka_unit_test(max_connections_follows_the_descriptor_limit),
         cmocka_unit_test(data_dir_drives_database_and_secret_key),
         cmocka_unit_test(explicit_values_are_not_replaced_by_derived_ones),
         cmocka_unit_test(file_sets_every_kind_of_value),

@@ -22,8 +22,8 @@
  * checked to be a sane C string (no CR/LF, name without ':' or blanks, value
  * trimmed); tests assert this afterwards rather than inside the loop.
  */
-#include "testutil.h"
 #include "http/conn.h"
+#include "testutil.h"
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -35,7 +35,7 @@
 #include <sys/un.h>
 #include <time.h>
 
-enum { MAX_HDR = 1024, MAX_BODY = 4096, MAX_REC = 128, MAX_CLI = 8 };
+enum { MAX_HDR = 1024, MAX_BODY = 4096, MAX_REC = 128, MAX_CLI = 32 };
 
 #define CT "Content-Type: text/plain\r\n"
 
@@ -182,7 +182,10 @@ static void on_request(struct conn *c, struct http_msg *m, void *arg)
     struct fx *f = arg;
     record(f, c, m);
     if (m->error) {
-        int st = m->error == ERR_TOO_LARGE ? 413 : m->error == ERR_HEADERS_TOO_LARGE ? 431 : 400;
+        int st = m->error == ERR_TOO_LARGE           ? 413
+                 : m->error == ERR_HEADERS_TOO_LARGE ? 431
+                 : m->error == ERR_TIMEOUT           ? 408
+                                                     : 400;
         respond_text(c, st, "Refused", "refused\n", false);
         return;
     }
@@ -494,8 +497,8 @@ static void pipelined_requests_answered_in_order(void **state)
              "GET /1 HTTP/1.1\r\nHost: h\r\n\r\n"
              "POST /2 HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\nhello"
              "\r\n" /* a stray CRLF between requests is tolerated */
-             "PUT /3 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
-             "GET /4 HTTP/1.1\r\n\r\n");
+             "PUT /3 HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+             "GET /4 HTTP/1.1\r\nHost: h\r\n\r\n");
     char expect[4096];
     snprintf(expect, sizeof expect, "%s%s%s%s", ok("GET", "/1", 0, NULL), ok("POST", "/2", 5, NULL),
              ok("PUT", "/3", 3, NULL), ok("GET", "/4", 0, NULL));
@@ -503,7 +506,7 @@ static void pipelined_requests_answered_in_order(void **state)
     assert_int_equal(f->nrec, 4);
     assert_string_equal(f->rec[1].body, "hello");
     assert_string_equal(f->rec[2].body, "abc");
-    assert_string_equal(f->rec[3].headers, "");
+    assert_string_equal(f->rec[3].headers, "Host=h\n");
     assert_open(f, cl);
 }
 
@@ -514,7 +517,7 @@ static void request_one_byte_at_a_time(void **state)
     const char *req[] = {
         "POST /form HTTP/1.1\r\nHost: h\r\nX-Long:  some value \r\nContent-Length: "
         "7\r\n\r\na=1&b=2",
-        "PATCH /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\nX-Empty:\r\n\r\n"
+        "PATCH /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nX-Empty:\r\n\r\n"
         "4\r\nwiki\r\n5;name=val\r\npedia\r\n0\r\n\r\n",
     };
     for (size_t k = 0; k < 2; k++) {
@@ -534,7 +537,7 @@ static void request_one_byte_at_a_time(void **state)
     assert_string_equal(f->rec[0].target, "/form");
     assert_string_equal(f->rec[0].headers, "Host=h\nX-Long=some value\nContent-Length=7\n");
     assert_string_equal(f->rec[0].body, "a=1&b=2");
-    assert_string_equal(f->rec[1].headers, "Transfer-Encoding=chunked\nX-Empty=\n");
+    assert_string_equal(f->rec[1].headers, "Host=h\nTransfer-Encoding=chunked\nX-Empty=\n");
     assert_string_equal(f->rec[1].body, "wikipedia");
     assert_true(f->rec[0].sane && f->rec[1].sane);
     assert_open(f, cl);
@@ -545,7 +548,7 @@ static void content_length_body(void **state)
     struct fx *f = *state;
     struct client *cl = cli_open(f);
     /* a body with a NUL byte, then one of exactly max_body bytes in several writes */
-    cli_puts(f, cl, "POST /x HTTP/1.1\r\nContent-Length: 5\r\n\r\n");
+    cli_puts(f, cl, "POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\n");
     cli_send(f, cl, "a\0b\0c", 5);
     run(f);
     expect_bytes(cl, 1, ok("POST", "/x", 5, NULL));
@@ -555,7 +558,7 @@ static void content_length_body(void **state)
     char body[MAX_BODY];
     for (size_t i = 0; i < sizeof body; i++)
         body[i] = (char)('a' + i % 26);
-    cli_puts(f, cl, "PUT /full HTTP/1.1\r\nContent-Length: 4096\r\n\r\n");
+    cli_puts(f, cl, "PUT /full HTTP/1.1\r\nHost: h\r\nContent-Length: 4096\r\n\r\n");
     for (size_t off = 0; off < sizeof body; off += 1000) {
         cli_send(f, cl, body + off, off + 1000 <= sizeof body ? 1000 : sizeof body - off);
         run(f);
@@ -580,7 +583,7 @@ static void chunked_body_decoded(void **state)
     /* a chunked body of exactly max_body bytes in chunks across writes */
     char chunk[1024];
     memset(chunk, 'z', sizeof chunk);
-    cli_puts(f, cl, "POST /d HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n");
+    cli_puts(f, cl, "POST /d HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n");
     for (int i = 0; i < 4; i++) {
         cli_puts(f, cl, "400\r\n");
         cli_send(f, cl, chunk, sizeof chunk);
@@ -610,7 +613,7 @@ static void chunked_trailer_fields(void **state)
     assert_open(f, cl);
 
     /* the same with the trailer arriving byte by byte */
-    const char *req = "POST /u HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+    const char *req = "POST /u HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
                       "3\r\nabc\r\n0\r\nX-Checksum: abc\r\n\r\n";
     for (const char *p = req; *p; p++) {
         cli_send(f, cl, p, 1);
@@ -673,11 +676,11 @@ static void chunked_body_over_limit(void **state)
     struct client *cl = cli_open(f);
     char chunk[2049];
     memset(chunk, 'q', sizeof chunk);
-    cli_puts(f, cl, "POST /c HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n");
+    cli_puts(f, cl, "POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n800\r\n");
     cli_send(f, cl, chunk, 2048);
     cli_puts(f, cl, "\r\n801\r\n");
     cli_send(f, cl, chunk, 2049);
-    cli_puts(f, cl, "\r\n0\r\n\r\nGET /after HTTP/1.1\r\n\r\n");
+    cli_puts(f, cl, "\r\n0\r\n\r\nGET /after HTTP/1.1\r\nHost: h\r\n\r\n");
     run(f);
     assert_int_equal(f->nrec, 1);
     assert_int_equal(f->rec[0].error, ERR_TOO_LARGE);
@@ -692,7 +695,7 @@ static void header_block_over_limit(void **state)
     char big[12000];
     /* (a) a complete header block of more than 1024 bytes in one write */
     struct client *a = cli_open(f);
-    strcpy(big, "GET /a HTTP/1.1\r\n");
+    strcpy(big, "GET /a HTTP/1.1\r\nHost: h\r\n");
     for (int i = 0; i < 40; i++)
         strcat(big, "X-Header-Line: 0123456789\r\n");
     strcat(big, "\r\n");
@@ -704,7 +707,7 @@ static void header_block_over_limit(void **state)
 
     /* (b) an unfinished header block growing past the limit, a few bytes at a time */
     struct client *b = cli_open(f);
-    cli_puts(f, b, "GET /b HTTP/1.1\r\nX-Grow: ");
+    cli_puts(f, b, "GET /b HTTP/1.1\r\nHost: h\r\nX-Grow: ");
     for (int i = 0; i < 60 && f->nrec == 1; i++) {
         cli_puts(f, b, "abcdefghijklmnopqrstuvwxyz");
         run(f);
@@ -716,7 +719,7 @@ static void header_block_over_limit(void **state)
 
     /* (c) one header value of 10000 bytes in one write (past http-parser's own cap) */
     struct client *c = cli_open(f);
-    strcpy(big, "GET /c HTTP/1.1\r\nX-Huge: ");
+    strcpy(big, "GET /c HTTP/1.1\r\nHost: h\r\nX-Huge: ");
     memset(big + strlen(big), 'v', 10000);
     big[25 + 10000] = '\0';
     strcat(big, "\r\n\r\n");
@@ -745,8 +748,8 @@ static void too_many_header_lines(void **state)
     char req[4096];
     for (int lines = 100; lines <= 101; lines++) {
         struct client *cl = cli_open(f);
-        strcpy(req, "GET /h HTTP/1.1\r\n");
-        for (int i = 0; i < lines; i++)
+        strcpy(req, "GET /h HTTP/1.1\r\nHost: h\r\n");
+        for (int i = 1; i < lines; i++) /* Host is the first */
             sprintf(req + strlen(req), "h%d: %d\r\n", i, i);
         strcat(req, "\r\n");
         exchange(f, cl, req);
@@ -785,7 +788,7 @@ static void garbage_is_invalid(void **state)
 
     /* a bad second request after a good one on the same connection */
     cl = cli_open(f);
-    exchange(f, cl, "GET /ok HTTP/1.1\r\n\r\nGET /bad HTTP/1.1\r\nHost\x01: x\r\n\r\n");
+    exchange(f, cl, "GET /ok HTTP/1.1\r\nHost: h\r\n\r\nGET /bad HTTP/1.1\r\nHost\x01: x\r\n\r\n");
     assert_int_equal(f->nrec, 3);
     assert_int_equal(f->rec[2].error, ERR_INVALID);
     assert_string_equal(f->rec[2].error_msg,
@@ -803,17 +806,18 @@ static void ambiguous_framing_is_invalid(void **state)
     static const struct {
         const char *req, *msg;
     } cases[] = {
-        {"POST /s HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        {"POST /s HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: "
+         "chunked\r\n\r\n0\r\n\r\n",
          "unexpected content-length header"},
-        {"POST /s HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
+        {"POST /s HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
          "unexpected content-length header"},
-        {"POST /s HTTP/1.1\r\nContent-Length: -1\r\n\r\nabc",
+        {"POST /s HTTP/1.1\r\nHost: h\r\nContent-Length: -1\r\n\r\nabc",
          "invalid character in content-length header"},
-        {"POST /s HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n",
+        {"POST /s HTTP/1.1\r\nHost: h\r\nContent-Length: 99999999999999999999999\r\n\r\n",
          "invalid character in content-length header"},
-        {"POST /s HTTP/1.1\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n",
+        {"POST /s HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n",
          "request has invalid transfer-encoding"},
-        {"POST /s HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        {"POST /s HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
          "invalid character in chunk size"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -837,8 +841,8 @@ static void blank_in_header_name_is_invalid(void **state)
     struct fx *f = *state;
     const char *reqs[] = {
         "GET /w HTTP/1.1\r\nHost : evil.example\r\n\r\n",
-        "POST /w HTTP/1.1\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n",
-        "GET /w HTTP/1.1\r\nX-Ok: 1\r\nBad Name: x\r\n\r\n",
+        "POST /w HTTP/1.1\r\nHost: h\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n",
+        "GET /w HTTP/1.1\r\nHost: h\r\nX-Ok: 1\r\nBad Name: x\r\n\r\n",
     };
     for (int i = 0; i < 3; i++) {
         struct client *cl = cli_open(f);
@@ -851,22 +855,145 @@ static void blank_in_header_name_is_invalid(void **state)
     }
 }
 
+/* obs-fold, RFC 9112 section 5.2: refused, also when the first line of the value is
+ * empty ("Transfer-Encoding:" then " chunked": http-parser takes that for chunked). */
 static void folded_header_is_invalid(void **state)
 {
     struct fx *f = *state;
+    const char *reqs[] = {
+        "GET / HTTP/1.1\r\nHost: h\r\nX-Folded: one\r\n two\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding:\r\n\tchunked\r\n\r\n0\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gzip,\r\n chunked\r\n\r\n0\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost:\r\n h\r\n\r\n",
+    };
+    for (int i = 0; i < 5; i++) {
+        struct client *cl = cli_open(f);
+        exchange(f, cl, reqs[i]);
+        assert_int_equal(f->nrec, i + 1);
+        assert_int_equal(f->rec[i].error, ERR_INVALID);
+        assert_string_equal(f->rec[i].error_msg, "folded header lines are not accepted");
+        assert_refused_and_closed(f, cl, "400");
+    }
+}
+
+/* RFC 9112 section 3.2: exactly one Host header in HTTP/1.1, at most one in any
+ * version, and a host[:port] in it. */
+static void host_header_rules(void **state)
+{
+    struct fx *f = *state;
+    static const struct {
+        const char *req, *msg; /* msg NULL: accepted */
+    } cases[] = {
+        {"GET /h HTTP/1.1\r\n\r\n", "an HTTP/1.1 request needs a Host header; this one has no "
+                                    "Host header"},
+        {"GET /h HTTP/1.1\r\nX-Host: a\r\n\r\n", "no Host header"},
+        {"GET /h HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n",
+         "the request has 2 Host headers; exactly one is accepted"},
+        {"GET /h HTTP/1.1\r\nHost: a\r\nX: 1\r\nHOST: a\r\nHost: a\r\n\r\n", "3 Host headers"},
+        {"GET /h HTTP/1.1\r\nHost: a b\r\n\r\n", "the Host header \"a b\" is not a host[:port]"},
+        {"GET /h HTTP/1.1\r\nHost: a/b\r\n\r\n", "is not a host[:port]"},
+        {"GET /h HTTP/1.1\r\nHost: a:80x\r\n\r\n", "is not a host[:port]"},
+        {"GET /h HTTP/1.1\r\nHost: a@b\r\n\r\n", "is not a host[:port]"},
+        {"GET /h HTTP/1.1\r\nHost: [::1\r\n\r\n", "is not a host[:port]"},
+        {"GET /h HTTP/1.1\r\nHost: [::1]x\r\n\r\n", "is not a host[:port]"},
+        {"GET /h HTTP/1.1\r\nHost: example.org\r\n\r\n", NULL},
+        {"GET /h HTTP/1.1\r\nHost: Example.ORG:8080\r\n\r\n", NULL},
+        {"GET /h HTTP/1.1\r\nHost: 10.0.0.1:80\r\n\r\n", NULL},
+        {"GET /h HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n", NULL},
+        {"GET /h HTTP/1.1\r\nHost:\r\n\r\n", NULL}, /* empty: a target without authority */
+        {"GET http://b.test/h HTTP/1.1\r\nHost: a.test\r\n\r\n", NULL},
+        {"GET /h HTTP/1.0\r\n\r\n", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct client *cl = cli_open(f);
+        exchange(f, cl, cases[i].req);
+        assert_int_equal(f->nrec, (int)i + 1);
+        struct rec *r = &f->rec[i];
+        if (!cases[i].msg) {
+            if (r->error) fail_msg("%s: refused: %s", cases[i].req, r->error_msg);
+            assert_int_equal(strip_dates(cl), 1);
+            assert_non_null(strstr(cl->data, " 200 OK\r\n"));
+            cli_close(cl);
+            run(f);
+            assert_int_equal(conn_pool_count(f->pool), 0);
+            continue;
+        }
+        assert_int_equal(r->error, ERR_INVALID);
+        if (!strstr(r->error_msg, cases[i].msg))
+            fail_msg("%s: \"%s\" lacks \"%s\"", cases[i].req, r->error_msg, cases[i].msg);
+        assert_string_equal(r->target, cases[i].req[4] == 'h' ? "http://b.test/h" : "/h");
+        assert_refused_and_closed(f, cl, "400");
+    }
+    /* in HTTP/1.0 too */
     struct client *cl = cli_open(f);
-    exchange(f, cl, "GET / HTTP/1.1\r\nX-Folded: one\r\n two\r\n\r\n");
-    assert_int_equal(f->nrec, 1);
-    assert_int_equal(f->rec[0].error, ERR_INVALID);
-    assert_string_equal(f->rec[0].error_msg, "folded header lines are not accepted");
-    assert_refused_and_closed(f, cl, "400");
+    exchange(f, cl, "GET /h HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n");
+    assert_int_equal(f->rec[f->nrec - 1].error, ERR_INVALID);
+    assert_non_null(strstr(f->rec[f->nrec - 1].error_msg, "2 Host headers"));
+    assert_int_equal(strip_dates(cl), 1);
+    assert_non_null(strstr(cl->data, "HTTP/1.0 400 Refused\r\n"));
+    assert_true(cl->eof);
+}
+
+/* Chunk framing that the lenient http-parser would take (RFC 9112 section 7.1): blanks
+ * after a chunk size, a size line or chunk data not ending in CRLF, a header block
+ * ending in CR and something else; also when the bytes come one at a time. */
+static void malformed_chunk_framing_is_invalid(void **state)
+{
+    struct fx *f = *state;
+    static const struct {
+        const char *body, *msg;
+    } cases[] = {
+        {"\r\n5  \r\nhello\r\n0\r\n\r\n", "a chunk size is followed by blanks"},
+        {"\r\n5\t\r\nhello\r\n0\r\n\r\n", "chunk size"}, /* the parser refuses a tab itself */
+        {"\r\n5 junk\r\nhello\r\n0\r\n\r\n", "a chunk size is followed by blanks"},
+        {"\r\n5\r\nhello\r\n0 \r\n\r\n", "a chunk size is followed by blanks"},
+        {"\r\n5\rXhello\r\n0\r\n\r\n", "a chunk size line must end in CRLF"},
+        {"\r\n5;a\nb\r\nhello\r\n0\r\n\r\n", "a chunk size line must end in CRLF"},
+        {"\r\n5\r\nhelloXX0\r\n\r\n", "a chunk's data must end in CRLF"},
+        {"\r\n5\r\nhello\rX0\r\n\r\n", "a chunk's data must end in CRLF"},
+        {"\rX5\r\nhello\r\n0\r\n\r\n", "the header block must end in CRLF"},
+    };
+    for (size_t i = 0; i < 2 * (sizeof cases / sizeof cases[0]); i++) {
+        size_t k = i / 2;
+        bool bytewise = i % 2;
+        char req[256];
+        snprintf(req, sizeof req, "POST /c HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n%s",
+                 cases[k].body);
+        struct client *cl = cli_open(f);
+        if (bytewise) {
+            for (const char *p = req; *p && !cl->eof; p++) {
+                cli_send(f, cl, p, 1);
+                event_base_loop(f->base, EVLOOP_NONBLOCK);
+                cli_read(cl);
+            }
+            run(f);
+        } else {
+            exchange(f, cl, req);
+        }
+        assert_int_equal(f->nrec, (int)i + 1);
+        struct rec *r = &f->rec[i];
+        assert_int_equal(r->error, ERR_INVALID);
+        if (!strstr(r->error_msg, cases[k].msg))
+            fail_msg("%s: \"%s\" lacks \"%s\"", cases[k].body, r->error_msg, cases[k].msg);
+        assert_string_equal(r->target, "/c");
+        assert_refused_and_closed(f, cl, "400");
+    }
+    /* blanks before an extension are allowed (BWS), and extensions are not looked into */
+    struct client *cl = cli_open(f);
+    exchange(f, cl,
+             "POST /ok HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+             "5 ;a=b\r\nhello\r\n6 ; x = \"y z\"\r\n world\r\n0;end\r\n\r\n");
+    expect_bytes(cl, 1, ok("POST", "/ok", 11, NULL));
+    assert_string_equal(f->rec[f->nrec - 1].body, "hello world");
+    assert_open(f, cl);
 }
 
 static void unsupported_expectation_is_invalid(void **state)
 {
     struct fx *f = *state;
     struct client *cl = cli_open(f);
-    exchange(f, cl, "POST / HTTP/1.1\r\nExpect: 200-ok\r\nContent-Length: 2\r\n\r\nhi");
+    exchange(f, cl, "POST / HTTP/1.1\r\nHost: h\r\nExpect: 200-ok\r\nContent-Length: 2\r\n\r\nhi");
     assert_int_equal(f->nrec, 1);
     assert_int_equal(f->rec[0].error, ERR_INVALID);
     assert_string_equal(f->rec[0].error_msg, "Expect: 200-ok is not supported");
@@ -906,7 +1033,9 @@ static void http11_client_asks_to_close(void **state)
 {
     struct fx *f = *state;
     struct client *cl = cli_open(f);
-    exchange(f, cl, "GET /bye HTTP/1.1\r\nConnection: close\r\n\r\nGET /never HTTP/1.1\r\n\r\n");
+    exchange(f, cl,
+             "GET /bye HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\nGET /never "
+             "HTTP/1.1\r\nHost: h\r\n\r\n");
     assert_int_equal(f->nrec, 1);
     expect_bytes(cl, 1, ok("GET", "/bye", 0, CLOSE_HDR));
     assert_true(cl->eof);
@@ -916,7 +1045,7 @@ static void handler_asks_to_close(void **state)
 {
     struct fx *f = *state;
     struct client *cl = cli_open(f);
-    exchange(f, cl, "GET /close HTTP/1.1\r\n\r\nGET /never HTTP/1.1\r\n\r\n");
+    exchange(f, cl, "GET /close HTTP/1.1\r\nHost: h\r\n\r\nGET /never HTTP/1.1\r\nHost: h\r\n\r\n");
     assert_int_equal(f->nrec, 1);
     expect_bytes(cl, 1, ok("GET", "/close", 0, CLOSE_HDR));
     assert_true(cl->eof);
@@ -929,7 +1058,7 @@ static void unanswered_request_gets_500(void **state)
 {
     struct fx *f = *state;
     struct client *cl = cli_open(f);
-    exchange(f, cl, "GET /noreply HTTP/1.1\r\n\r\n");
+    exchange(f, cl, "GET /noreply HTTP/1.1\r\nHost: h\r\n\r\n");
     assert_int_equal(f->nrec, 1);
     expect_bytes(cl, 1,
                  "HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain; charset=utf-8\r\n"
@@ -942,24 +1071,26 @@ static void expect_100_continue(void **state)
     struct fx *f = *state;
     struct client *cl = cli_open(f);
     /* the name is matched in any case, the value too */
-    exchange(f, cl, "PUT /up HTTP/1.1\r\neXpEcT:  100-Continue \r\nContent-Length: 5\r\n\r\n");
+    exchange(f, cl,
+             "PUT /up HTTP/1.1\r\nHost: h\r\neXpEcT:  100-Continue \r\nContent-Length: 5\r\n\r\n");
     assert_int_equal(f->nrec, 0);
     expect_bytes(cl, 0, "HTTP/1.1 100 Continue\r\n\r\n");
     exchange(f, cl, "12345");
     assert_int_equal(f->nrec, 1);
-    assert_string_equal(f->rec[0].headers, "eXpEcT=100-Continue\nContent-Length=5\n");
+    assert_string_equal(f->rec[0].headers, "Host=h\neXpEcT=100-Continue\nContent-Length=5\n");
     expect_bytes(cl, 1, ok("PUT", "/up", 5, NULL));
     assert_open(f, cl);
 
     /* chunked too */
     exchange(f, cl,
-             "POST /ch HTTP/1.1\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n");
+             "POST /ch HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nTransfer-Encoding: "
+             "chunked\r\n\r\n");
     expect_bytes(cl, 0, "HTTP/1.1 100 Continue\r\n\r\n");
     exchange(f, cl, "2\r\nok\r\n0\r\n\r\n");
     expect_bytes(cl, 1, ok("POST", "/ch", 2, NULL));
 
     /* not for HTTP/1.0, nor without a body */
-    exchange(f, cl, "GET /nobody HTTP/1.1\r\nExpect: 100-continue\r\n\r\n");
+    exchange(f, cl, "GET /nobody HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\n\r\n");
     expect_bytes(cl, 1, ok("GET", "/nobody", 0, NULL));
     exchange(f, cl,
              "POST /v10 HTTP/1.0\r\nConnection: keep-alive\r\nExpect: 100-continue\r\n"
@@ -991,7 +1122,8 @@ static void no_content_length_for_204_and_304(void **state)
     struct fx *f = *state;
     struct client *cl = cli_open(f);
     exchange(f, cl,
-             "GET /204 HTTP/1.1\r\n\r\nGET /304 HTTP/1.1\r\n\r\nGET /after HTTP/1.1\r\n\r\n");
+             "GET /204 HTTP/1.1\r\nHost: h\r\n\r\nGET /304 HTTP/1.1\r\nHost: h\r\n\r\nGET /after "
+             "HTTP/1.1\r\nHost: h\r\n\r\n");
     char expect[1024];
     snprintf(expect, sizeof expect,
              "HTTP/1.1 204 No Content\r\n\r\n"
@@ -1005,7 +1137,7 @@ static void head_response_has_length_but_no_body(void **state)
 {
     struct fx *f = *state;
     struct client *cl = cli_open(f);
-    exchange(f, cl, "HEAD /h HTTP/1.1\r\n\r\nGET /g HTTP/1.1\r\n\r\n");
+    exchange(f, cl, "HEAD /h HTTP/1.1\r\nHost: h\r\n\r\nGET /g HTTP/1.1\r\nHost: h\r\n\r\n");
     char expect[1024];
     snprintf(expect, sizeof expect, "HTTP/1.1 200 OK\r\n" CT "Content-Length: 42\r\n\r\n%s",
              ok("GET", "/g", 0, NULL));
@@ -1017,7 +1149,7 @@ static void peer_address(void **state)
 {
     struct fx *f = *state;
     struct client *cl = cli_open_as(f, AF_INET, 0);
-    exchange(f, cl, "GET / HTTP/1.1\r\n\r\n");
+    exchange(f, cl, "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
     assert_int_equal(f->nrec, 1);
     assert_string_equal(f->peer, "127.0.0.1");
 }
@@ -1026,7 +1158,7 @@ static void large_response_then_pipelined_request(void **state)
 {
     struct fx *f = *state;
     struct client *cl = cli_open_as(f, AF_UNIX, 4096);
-    cli_puts(f, cl, "GET /big HTTP/1.1\r\n\r\nGET /after HTTP/1.1\r\n\r\n");
+    cli_puts(f, cl, "GET /big HTTP/1.1\r\nHost: h\r\n\r\nGET /after HTTP/1.1\r\nHost: h\r\n\r\n");
     /* without the client reading, the first response cannot be written whole: the
      * second request waits */
     for (int i = 0; i < 50; i++)
@@ -1051,17 +1183,17 @@ static void many_pipelined_requests_through_a_small_buffer(void **state)
     struct fx *f = *state;
     struct client *cl = cli_open_as(f, AF_UNIX, 4096);
     enum { N = 2000 };
-    char *req = malloc(N * 32), *expect = malloc(N * 128);
+    char *req = malloc(N * 40), *expect = malloc(N * 128);
     assert_non_null(req);
     assert_non_null(expect);
     size_t rl = 0, el = 0;
     for (int i = 0; i < N; i++) {
         char t[16];
         snprintf(t, sizeof t, "/p%04d", i);
-        rl += (size_t)sprintf(req + rl, "GET %s HTTP/1.1\r\n\r\n", t);
+        rl += (size_t)sprintf(req + rl, "GET %s HTTP/1.1\r\nHost: h\r\n\r\n", t);
         el += (size_t)sprintf(expect + el, "%s", ok("GET", t, 0, NULL));
     }
-    cli_send(f, cl, req, rl); /* more than one read's worth: 44 KB */
+    cli_send(f, cl, req, rl); /* more than one read's worth: 64 KB */
     run(f);
     assert_int_equal(f->ncalls, N);
     assert_int_equal(strip_dates(cl), N);
@@ -1077,13 +1209,13 @@ static void upgrade_and_connect_are_answered_then_closed(void **state)
     struct fx *f = *state;
     struct client *cl = cli_open(f);
     exchange(f, cl,
-             "GET /ws HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"
-             "GET /never HTTP/1.1\r\n\r\n");
+             "GET /ws HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n"
+             "GET /never HTTP/1.1\r\nHost: h\r\n\r\n");
     assert_int_equal(f->nrec, 1);
     expect_bytes(cl, 1, ok("GET", "/ws", 0, CLOSE_HDR));
     assert_true(cl->eof);
     cl = cli_open(f);
-    exchange(f, cl, "CONNECT example.org:443 HTTP/1.1\r\n\r\n\x16\x03\x01");
+    exchange(f, cl, "CONNECT example.org:443 HTTP/1.1\r\nHost: h\r\n\r\n\x16\x03\x01");
     assert_int_equal(f->nrec, 2);
     assert_string_equal(f->rec[1].method, "CONNECT");
     assert_string_equal(f->rec[1].target, "example.org:443");
@@ -1128,7 +1260,7 @@ static void respond_body_small_from_memory_and_file(void **state)
     const char *targets[] = {"/body-small", "/body-file-small"};
     for (int i = 0; i < 2; i++) {
         char req[64];
-        snprintf(req, sizeof req, "GET %s HTTP/1.1\r\n\r\n", targets[i]);
+        snprintf(req, sizeof req, "GET %s HTTP/1.1\r\nHost: h\r\n\r\n", targets[i]);
         exchange(f, cl, req);
         assert_int_equal(strip_dates(cl), 1);
         const char *h = body_head(1000, NULL);
@@ -1146,7 +1278,9 @@ static void respond_body_head_empty_and_twice(void **state)
     struct fx *f = *state;
     big_file(f);
     struct client *cl = cli_open(f);
-    exchange(f, cl, "HEAD /body-small HTTP/1.1\r\n\r\nHEAD /body-file-big HTTP/1.1\r\n\r\n");
+    exchange(f, cl,
+             "HEAD /body-small HTTP/1.1\r\nHost: h\r\n\r\nHEAD /body-file-big HTTP/1.1\r\nHost: "
+             "h\r\n\r\n");
     char expect[1024];
     snprintf(expect, sizeof expect, "%s", body_head(1000, NULL));
     snprintf(expect + strlen(expect), sizeof expect - strlen(expect), "%s",
@@ -1154,12 +1288,12 @@ static void respond_body_head_empty_and_twice(void **state)
     expect_bytes(cl, 2, expect);
     assert_int_equal(f->released, 2);
 
-    exchange(f, cl, "GET /body-empty HTTP/1.1\r\n\r\n");
+    exchange(f, cl, "GET /body-empty HTTP/1.1\r\nHost: h\r\n\r\n");
     expect_bytes(cl, 1, body_head(0, NULL));
     assert_int_equal(f->released, 3);
 
     /* a second answer is ignored, and its body released */
-    exchange(f, cl, "GET /body-twice HTTP/1.1\r\n\r\n");
+    exchange(f, cl, "GET /body-twice HTTP/1.1\r\nHost: h\r\n\r\n");
     expect_bytes(cl, 1, "HTTP/1.1 200 OK\r\n" CT "Content-Length: 6\r\n\r\nfirst\n");
     assert_int_equal(f->released, 4);
     assert_open(f, cl);
@@ -1173,7 +1307,9 @@ static void respond_body_large_then_pipelined(void **state)
     for (int i = 0; i < 2; i++) {
         struct client *cl = cli_open_as(f, AF_UNIX, 4096);
         char req[128];
-        snprintf(req, sizeof req, "GET %s HTTP/1.1\r\n\r\nGET /after HTTP/1.1\r\n\r\n", targets[i]);
+        snprintf(req, sizeof req,
+                 "GET %s HTTP/1.1\r\nHost: h\r\n\r\nGET /after HTTP/1.1\r\nHost: h\r\n\r\n",
+                 targets[i]);
         cli_puts(f, cl, req);
         for (int k = 0; k < 50; k++)
             event_base_loop(f->base, EVLOOP_NONBLOCK);
@@ -1204,7 +1340,7 @@ static void respond_body_peer_gone_or_file_short(void **state)
     /* the client leaves while the body is being written: the connection and the body
      * are released */
     struct client *cl = cli_open_as(f, AF_UNIX, 4096);
-    cli_puts(f, cl, "GET /body-big HTTP/1.1\r\n\r\n");
+    cli_puts(f, cl, "GET /body-big HTTP/1.1\r\nHost: h\r\n\r\n");
     for (int k = 0; k < 10; k++)
         event_base_loop(f->base, EVLOOP_NONBLOCK);
     assert_int_equal(f->released, 0);
@@ -1215,7 +1351,7 @@ static void respond_body_peer_gone_or_file_short(void **state)
 
     /* a file shorter than announced: what it has is sent, then the connection is cut */
     cl = cli_open(f);
-    exchange(f, cl, "GET /body-file-short HTTP/1.1\r\n\r\n");
+    exchange(f, cl, "GET /body-file-short HTTP/1.1\r\nHost: h\r\n\r\n");
     assert_true(cl->eof);
     assert_int_equal(conn_pool_count(f->pool), 0);
     assert_int_equal(f->released, 2);
@@ -1235,10 +1371,10 @@ static void drain_closes_idle_and_lets_busy_finish(void **state)
     struct client *idle = cli_open(f);
     struct client *partial = cli_open(f);
     struct client *writing = cli_open_as(f, AF_UNIX, 4096);
-    exchange(f, idle, "GET /a HTTP/1.1\r\n\r\n");
+    exchange(f, idle, "GET /a HTTP/1.1\r\nHost: h\r\n\r\n");
     expect_bytes(idle, 1, ok("GET", "/a", 0, NULL));
     cli_puts(f, partial, "GET /b HTTP/1.1\r\nHost:");
-    cli_puts(f, writing, "GET /big HTTP/1.1\r\n\r\n");
+    cli_puts(f, writing, "GET /big HTTP/1.1\r\nHost: h\r\n\r\n");
     for (int i = 0; i < 10; i++)
         event_base_loop(f->base, EVLOOP_NONBLOCK);
     assert_int_equal(f->nrec, 2);
@@ -1272,7 +1408,7 @@ static void drain_from_the_callback(void **state)
     struct fx *f = *state;
     struct client *idle = cli_open(f);
     struct client *cl = cli_open(f);
-    exchange(f, cl, "GET /drain HTTP/1.1\r\n\r\nGET /never HTTP/1.1\r\n\r\n");
+    exchange(f, cl, "GET /drain HTTP/1.1\r\nHost: h\r\n\r\nGET /never HTTP/1.1\r\nHost: h\r\n\r\n");
     assert_int_equal(f->nrec, 1);
     expect_bytes(cl, 1, ok("GET", "/drain", 0, CLOSE_HDR));
     assert_true(cl->eof);
@@ -1286,7 +1422,7 @@ static void peer_closes_mid_request(void **state)
 {
     struct fx *f = *state;
     struct client *cl = cli_open(f);
-    cli_puts(f, cl, "POST /x HTTP/1.1\r\nContent-Length: 100\r\n\r\npartial");
+    cli_puts(f, cl, "POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\npartial");
     run(f);
     assert_int_equal(conn_pool_count(f->pool), 1);
     cli_close(cl);
@@ -1299,7 +1435,7 @@ static void peer_closes_mid_response(void **state)
 {
     struct fx *f = *state;
     struct client *cl = cli_open_as(f, AF_UNIX, 4096);
-    cli_puts(f, cl, "GET /big HTTP/1.1\r\n\r\n");
+    cli_puts(f, cl, "GET /big HTTP/1.1\r\nHost: h\r\n\r\n");
     for (int i = 0; i < 10; i++)
         event_base_loop(f->base, EVLOOP_NONBLOCK);
     assert_int_equal(f->nrec, 1);
@@ -1307,6 +1443,33 @@ static void peer_closes_mid_response(void **state)
     cli_close(cl);
     run(f);
     assert_int_equal(conn_pool_count(f->pool), 0);
+}
+
+/* Making room: idle connections go, the least recently active first (not the first
+ * accepted); one with a request under way stays and is answered. */
+static void evict_idle_closes_the_least_recently_active(void **state)
+{
+    struct fx *f = *state;
+    struct client *a = cli_open(f), *b = cli_open(f), *c = cli_open(f);
+    exchange(f, c, "GET /c HTTP/1.1\r\nHost: h\r\n\r\n");
+    exchange(f, a, "GET /a HTTP/1.1\r\nHost: h\r\n\r\n");
+    exchange(f, b, "GET /b HTTP/1.1\r\nHost: h\r\n");
+    assert_int_equal(f->nrec, 2);
+    assert_int_equal(conn_pool_count(f->pool), 3);
+    assert_int_equal(conn_pool_evict_idle(f->pool, 1), 1);
+    run(f);
+    assert_true(c->eof);
+    assert_false(a->eof);
+    assert_int_equal(conn_pool_evict_idle(f->pool, 5), 1); /* a; b is busy */
+    run(f);
+    assert_true(a->eof);
+    assert_false(b->eof);
+    assert_int_equal(conn_pool_evict_idle(f->pool, 5), 0);
+    exchange(f, b, "\r\n");
+    assert_int_equal(f->nrec, 3);
+    assert_string_equal(f->rec[2].target, "/b");
+    assert_int_equal(conn_pool_count(f->pool), 1);
+    assert_false(b->eof);
 }
 
 /* Runs the loop for up to SECONDS or until the pool is empty. */
@@ -1328,7 +1491,7 @@ static void idle_connection_times_out(void **state)
     struct fx *f = *state;
     pool_new(f, MAX_HDR, MAX_BODY, 1);
     struct client *cl = cli_open(f);
-    exchange(f, cl, "GET / HTTP/1.1\r\n\r\n");
+    exchange(f, cl, "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
     expect_bytes(cl, 1, ok("GET", "/", 0, NULL));
     assert_open(f, cl);
     run_until_empty(f, 4);
@@ -1337,32 +1500,77 @@ static void idle_connection_times_out(void **state)
 
     /* a client that never closes after "Connection: close" is dropped after the linger */
     cl = cli_open(f);
-    exchange(f, cl, "GET /close HTTP/1.1\r\n\r\n");
+    exchange(f, cl, "GET /close HTTP/1.1\r\nHost: h\r\n\r\n");
     assert_true(cl->eof);
     assert_int_equal(conn_pool_count(f->pool), 1);
     run_until_empty(f, 4);
     assert_int_equal(conn_pool_count(f->pool), 0);
 }
 
-/* A header block trickling in (slowloris) is cut off after the timeout, although its
- * bytes keep coming and the connection is never idle. */
-static void trickling_header_block_is_cut_off(void **state)
+/* Sends PIECE every 200 ms until the server has answered and half-closed (or 8 s
+ * have passed); returns the seconds that took. */
+static double trickle_until_answered(struct fx *f, struct client *cl, const char *piece)
 {
-    struct fx *f = *state;
-    pool_new(f, MAX_HDR, MAX_BODY, 1);
-    struct client *cl = cli_open(f);
-    exchange(f, cl, "GET /slow HTTP/1.1\r\n");
     struct timespec t0, t;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     do {
-        exchange(f, cl, "X: y\r\n");
+        cli_puts(f, cl, piece);
         usleep(200000);
         run(f);
         clock_gettime(CLOCK_MONOTONIC, &t);
-    } while (conn_pool_count(f->pool) > 0 && t.tv_sec - t0.tv_sec < 8);
-    assert_int_equal(conn_pool_count(f->pool), 0);
-    assert_true(t.tv_sec - t0.tv_sec <= 4);
-    assert_int_equal(f->nrec, 0);
+    } while (!cl->eof && t.tv_sec - t0.tv_sec < 8);
+    return (double)(t.tv_sec - t0.tv_sec) + (double)(t.tv_nsec - t0.tv_nsec) / 1e9;
+}
+
+/* A header block trickling in (slowloris) is cut off after the request timeout,
+ * although its bytes keep coming and the connection is never idle: 408, then close. */
+static void trickling_header_block_is_cut_off(void **state)
+{
+    struct fx *f = *state;
+    pool_new(f, MAX_HDR, MAX_BODY, 1); /* request_timeout_s 0: timeout_s */
+    struct client *cl = cli_open(f);
+    exchange(f, cl, "GET /slow HTTP/1.1\r\nHost: h\r\n");
+    double took = trickle_until_answered(f, cl, "X: y\r\n");
+    assert_true(took >= 1 && took <= 4);
+    assert_int_equal(f->nrec, 1);
+    assert_int_equal(f->rec[0].error, ERR_TIMEOUT);
+    assert_string_equal(f->rec[0].error_msg, "the request did not arrive whole within 1 seconds");
+    assert_string_equal(f->rec[0].target, "/slow");
+    assert_refused_and_closed(f, cl, "408");
+}
+
+/* So is a body trickling in (10 bytes a second would keep one open for ever); a
+ * kept-alive connection idle between requests for longer is not cut off. */
+static void trickling_body_is_cut_off(void **state)
+{
+    struct fx *f = *state;
+    conn_pool_free(f->pool);
+    f->lim = (struct conn_limits){MAX_HDR, MAX_BODY, 5, 1};
+    f->pool = conn_pool_new(f->base, &f->lim, on_request, f);
+    struct client *idle = cli_open(f);
+    exchange(f, idle, "GET /first HTTP/1.1\r\nHost: h\r\n\r\n");
+    expect_bytes(idle, 1, ok("GET", "/first", 0, NULL));
+    struct client *cl = cli_open(f);
+    exchange(f, cl, "POST /slow-body HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\n");
+    double took = trickle_until_answered(f, cl, "xx");
+    assert_true(took >= 1 && took <= 4);
+    assert_int_equal(f->nrec, 2);
+    struct rec *r = &f->rec[1];
+    assert_int_equal(r->error, ERR_TIMEOUT);
+    assert_string_equal(r->method, "POST");
+    assert_string_equal(r->target, "/slow-body");
+    assert_string_equal(r->headers, "Host=h\nContent-Length=100\n");
+    char expect[256];
+    snprintf(expect, sizeof expect, "%s", REFUSED("408"));
+    expect_bytes(cl, 1, expect);
+    assert_true(cl->eof);
+    cli_close(cl);
+    run(f);
+    /* the idle one has waited as long, between requests: it still serves */
+    assert_false(idle->eof);
+    exchange(f, idle, "GET /second HTTP/1.1\r\nHost: h\r\n\r\n");
+    expect_bytes(idle, 1, ok("GET", "/second", 0, NULL));
+    assert_open(f, idle);
 }
 
 int main(void)
@@ -1372,6 +1580,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(get_keep_alive_then_second_request),
         T(trickling_header_block_is_cut_off),
+        T(trickling_body_is_cut_off),
         T(pipelined_requests_answered_in_order),
         T(request_one_byte_at_a_time),
         T(content_length_body),
@@ -1385,6 +1594,8 @@ int main(void)
         T(ambiguous_framing_is_invalid),
         T(blank_in_header_name_is_invalid),
         T(folded_header_is_invalid),
+        T(host_header_rules),
+        T(malformed_chunk_framing_is_invalid),
         T(unsupported_expectation_is_invalid),
         T(http10_closes_by_default),
         T(http10_keep_alive),
@@ -1407,6 +1618,7 @@ int main(void)
         T(drain_from_the_callback),
         T(peer_closes_mid_request),
         T(peer_closes_mid_response),
+        T(evict_idle_closes_the_least_recently_active),
         T(idle_connection_times_out),
     };
 #undef T

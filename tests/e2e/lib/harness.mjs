@@ -33,8 +33,13 @@ export function cli(args, { dataDir, input = '', env = {} } = {}) {
 }
 
 // Starts `pharos serve` on 127.0.0.1 with a free port. Resolves once it listens.
-export async function startServer({ dataDir = tempDir(), env = {}, args = [], threads = 2 } = {}) {
-  const proc = spawn(BIN, ['serve', '--data', dataDir, '--listen', '127.0.0.1:0', ...args], {
+// NOFILE: run it under `ulimit -n NOFILE` (through sh, which execs it: same pid).
+export async function startServer({ dataDir = tempDir(), env = {}, args = [], threads = 2, nofile } = {}) {
+  const argv = ['serve', '--data', dataDir, '--listen', '127.0.0.1:0', ...args];
+  const [cmd, cmdArgs] = nofile
+    ? ['/bin/sh', ['-c', `ulimit -n ${Number(nofile)} && exec "$0" "$@"`, BIN, ...argv]]
+    : [BIN, argv];
+  const proc = spawn(cmd, cmdArgs, {
     env: { ...process.env, PHAROS_SERVER_THREADS: String(threads), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
