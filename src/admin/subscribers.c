@@ -104,6 +104,11 @@ static void show(struct admin *a, int status, json_t *m)
                         json_pack("{s:s,s:s,s:s}", "channel", channel ? channel : "", "state",
                                   state ? state : "", "q", q ? q : ""));
     json_object_set_new(m, "channel_options", filter_options(cv, cl, channel));
+    static const char *const av[] = {"email", "sms", NULL};
+    static const char *const al[] = {"E-mail", "SMS", NULL};
+    json_t *form = json_object_get(m, "form");
+    const char *chosen = form ? json_string_value(json_object_get(form, "channel")) : NULL;
+    json_object_set_new(m, "add_channel_options", admin_options(av, al, chosen ? chosen : "email"));
     json_object_set_new(m, "state_options", filter_options(sv, sl, state));
     json_object_set_new(m, "counts",
                         json_object_get(out, "counts") ? json_incref(json_object_get(out, "counts"))

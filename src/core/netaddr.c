@@ -186,8 +186,7 @@ int netaddr_url_host(const char *field, const char *url, char *host, size_t size
         if (port)
             *port = 80;
     } else {
-        return err_set(e, ERR_INVALID,
-                       "%s must be an http:// or https:// URL (such as https://example.com/hook)",
+        return err_set(e, ERR_INVALID, "%s must be a URL that starts with https:// (or http://)",
                        field);
     }
     for (const unsigned char *p = (const unsigned char *)url; *p; p++)

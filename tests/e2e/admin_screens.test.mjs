@@ -204,11 +204,18 @@ describe('admin console screens', () => {
 
   test('subscribers: add confirmed or pending, search, filter, export CSV, delete', async () => {
     assert.equal((await c.post('/admin/subscribers', { channel: 'email', address: 'alice@example.com', confirmed: '1' })).status, 303);
+    const form = await c.get('/admin/subscribers');
+    assert.match(form.text, /<select id="sub-channel" name="channel"><option value="email" selected>E-mail<\/option><option value="sms">SMS<\/option>/);
+    assert.equal((await c.post('/admin/subscribers', { channel: 'sms', address: '+14155550123', confirmed: '1' })).status, 303, 'SMS subscribers too');
+    const badSms = await c.post('/admin/subscribers', { channel: 'sms', address: 'not a number' });
+    assert.equal(badSms.status, 400);
+    assert.match(badSms.text, /<option value="sms" selected>SMS/, 'the form keeps the chosen channel');
     assert.equal((await c.post('/admin/subscribers', { channel: 'email', address: '=cmd@example.com' })).status, 303);
     const dup = await c.post('/admin/subscribers', { channel: 'email', address: 'alice@example.com' });
     assert.equal(dup.status, 409);
     const subs = (await api(s, 'GET', 'subscribers')).json.subscribers;
     assert.equal(subs.find((x) => x.address === 'alice@example.com').state, 'active');
+    assert.deepEqual(subs.filter((x) => x.channel === 'sms').map((x) => [x.address, x.state]), [['+14155550123', 'active']]);
     assert.equal(subs.find((x) => x.address === '=cmd@example.com').state, 'pending');
     const found = await c.get('/admin/subscribers?q=ALICE');
     assert.match(found.text, /alice@example.com/);

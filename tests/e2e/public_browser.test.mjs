@@ -115,6 +115,26 @@ test('an incident titled <img src=x onerror=alert(1)> shows as text and runs not
   await page.close();
 });
 
+test('a logo (an SVG with only a viewBox) keeps the title beside it and gets a box', async () => {
+  const r = await api(s, 'PATCH', 'page', { body: { logo_url: `${s.url}/static/favicon.svg` } });
+  assert.equal(r.status, 200, r.text);
+  try {
+    for (const width of [375, 1280]) {
+      const { page, problems } = await open(s.url + '/', width, 'light');
+      const box = await page.locator('header .brand .logo').boundingBox();
+      assert.ok(box && box.width >= 20 && box.height >= 20, `the logo is drawn (${JSON.stringify(box)})`);
+      assert.equal((await page.locator('header .brand .brand-name').innerText()).trim(), 'Status', 'the title stays');
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `page wider than the viewport by ${overflow}px`);
+      await page.screenshot({ path: path.join(artifacts, `public-logo-${width}.png`) });
+      assert.deepEqual(problems, []);
+      await page.close();
+    }
+  } finally {
+    await api(s, 'PATCH', 'page', { body: { logo_url: '' } });
+  }
+});
+
 test('the 404 page is in the public layout and clean', async () => {
   const page = await ctx.newPage();
   const problems = [];

@@ -43,6 +43,7 @@ test('subscribe → confirmation mail → confirm → choose a service: only eve
   await w.smtp.waitFor(() => mailsTo('carol@example.test').length === 1);
   const mail = mailsTo('carol@example.test')[0];
   assert.equal(mail.headers.subject, '[Status] Confirm your subscription');
+  assert.match(mail.text, /^Please confirm your subscription to updates from Status for carol@example\.test:/, 'not "Status status updates"');
   assert.equal(mail.headers['auto-submitted'], 'auto-generated');
   assert.match(mail.headers['message-id'], /^<[^<>\s]+@example\.test>$/);
   assert.ok(mail.headers.date);
