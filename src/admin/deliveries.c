@@ -1,10 +1,35 @@
 /*
- * admin/deliveries — the notification log (SPEC §8, §10): every delivery with
+ * admin/deliveries — the notification log (SPEC §8, §10): every delivery (an
+ * update's notification, a subscription confirmation, a team invitation) with
  * its channel, recipient, state, attempts and last error, newest first,
  * filtered by channel and state, paged with "Older" links. Needs PERM_SETTINGS.
  */
 #include "app/deliveries.h"
 #include "admin/admin.h"
+#include <string.h>
+
+/* Sets "kind_label" (and for an update "event_path") on each delivery of LIST. */
+static void label(json_t *list)
+{
+    size_t i;
+    json_t *d;
+    json_array_foreach(list, i, d)
+    {
+        const char *kind = json_string_value(json_object_get(d, "kind"));
+        const char *ek = json_string_value(json_object_get(d, "event_kind"));
+        bool inc = ek && strcmp(ek, "incident") == 0;
+        json_object_set_new(d, "kind_label",
+                            json_string(strcmp(kind, "confirmation") == 0 ? "Confirmation"
+                                        : strcmp(kind, "invitation") == 0 ? "Invitation"
+                                        : inc                             ? "Incident update"
+                                                                          : "Maintenance update"));
+        if (ek)
+            json_object_set_new(
+                d, "event_path",
+                json_sprintf("%s/%lld", inc ? "incidents" : "maintenance",
+                             (long long)json_integer_value(json_object_get(d, "event_id"))));
+    }
+}
 
 static void list(struct req *r)
 {
@@ -24,6 +49,7 @@ static void list(struct req *r)
         app_deliveries_list(&a.c, channel, state, &pg, &out, &e) != 0) {
         admin_error(&a, &e);
     } else {
+        label(json_object_get(out, "deliveries"));
         json_t *m = json_pack("{s:O,s:O,s:o,s:o,s:{s:s,s:s}}", "deliveries",
                               json_object_get(out, "deliveries"), "next_cursor",
                               json_object_get(out, "next_cursor"), "channel_options",

@@ -47,11 +47,33 @@ static int bad_token(struct err *e)
                    "status page");
 }
 
-int app_subscribe_queue_confirmation(struct app_ctx *c, int64_t id, struct err *e)
+bool app_channel_offered(const struct config *cfg, const char *channel)
+{
+    if (strcmp(channel, "email") == 0) return cfg->smtp_url != NULL;
+    return strcmp(channel, "sms") == 0 && cfg->sms_account_sid && cfg->sms_auth_token &&
+           cfg->sms_from;
+}
+
+/* The 400 for a sign-up on CHANNEL, which this server cannot deliver. */
+static int not_offered(const struct config *cfg, const char *channel, struct err *e)
+{
+    bool email = strcmp(channel, "email") == 0;
+    const char *other = email ? "sms" : "email";
+    return err_set(e, ERR_INVALID, "%s: %s updates are not offered here%s",
+                   email ? "email" : "phone", email ? "e-mail" : "SMS",
+                   app_channel_offered(cfg, other)
+                       ? (email ? "; subscribe by SMS, or follow the RSS or Atom feed"
+                                : "; subscribe by e-mail, or follow the RSS or Atom feed")
+                       : "; follow the RSS or Atom feed");
+}
+
+int app_subscribe_queue_confirmation(struct app_ctx *c, int64_t id, const char *channel,
+                                     const char *address, struct err *e)
 {
     int64_t now = time_now();
     if (store_subscribe_confirm_sent(c->db, id, NULL, now, e) != 0 ||
-        store_message_add(c->db, c->page_id, STORE_MSG_CONFIRMATION, id, now, e) < 0)
+        store_message_add(c->db, c->page_id, STORE_MSG_CONFIRMATION, channel, address, id, now, e) <
+            0)
         return -1;
     return 0;
 }
@@ -67,6 +89,7 @@ int app_subscribe(struct app_ctx *c, json_t *in, const char *client, json_t **ou
     int rc = -1;
     if ((!email || !*email) && (!phone || !*phone))
         return err_set(e, ERR_INVALID, "enter an e-mail address or a phone number");
+    if (!app_channel_offered(c->app->cfg, channel)) return not_offered(c->app->cfg, channel, e);
     if ((*channel == 'e' ? app_email_normalise(email, norm, sizeof norm, e)
                          : app_phone_normalise(phone, norm, sizeof norm, e)) != 0)
         return -1;
@@ -88,7 +111,7 @@ int app_subscribe(struct app_ctx *c, json_t *in, const char *client, json_t **ou
     if (!row && (id = store_subscriber_insert(c->db, c->page_id, channel, norm, "pending", 0, e)) < 0)
         goto fail;
     if (send && ((row && store_subscribe_confirm_sent(c->db, id, "pending", time_now(), e) != 0) ||
-                 app_subscribe_queue_confirmation(c, id, e) != 0 ||
+                 app_subscribe_queue_confirmation(c, id, channel, norm, e) != 0 ||
                  app_audit(c, "subscriber.subscribe", id, channel, e) != 0))
         goto fail;
     if (app_commit(c, false, e) != 0)

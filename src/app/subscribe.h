@@ -3,14 +3,13 @@
  * public pages (web/subscribe*.c) with an ACTOR_PUBLIC context on the page the
  * request's host chose.
  *
- *  - app_subscribe: e-mail or SMS sign-up. Limits: limits.subscribe_per_ip_hour
- *    attempts per client address per hour, and 3 confirmation messages per
- *    address per day, counted across all pages; past either, a 429. A new
- *    address is stored pending (all services); a pending, stopped or
- *    unsubscribed one is sent a new confirmation; an active one is sent
- *    nothing (the answer is the same, so the form tells nobody who is
- *    subscribed). The confirmation is queued in the
- *    outbox (messages) in the same transaction and sent by the
+ *  - app_subscribe: e-mail or SMS sign-up, for a channel the server can deliver
+ *    (else a 400 that says so, and nothing is stored or counted). Limits:
+ * limits.subscribe_per_ip_hour attempts per client address per hour, and 3 confirmation messages
+ * per address per day, counted across all pages; past either, a 429. A new address is stored
+ * pending (all services); a pending, stopped or unsubscribed one is sent a new confirmation; an
+ * active one is sent nothing (the answer is the same, so the form tells nobody who is subscribed).
+ * The confirmation is queued in the outbox (messages) in the same transaction and sent by the
  *    dispatcher; its text holds nothing the visitor typed but the address.
  *  - app_subscribe_confirm / app_subscribe_sms_verify: activate, and give the
  *    management token that leads to the preferences page.
@@ -28,9 +27,14 @@
  * *OUT: {"channel","address"} (normalised). */
 int app_subscribe(struct app_ctx *c, json_t *in, const char *client, json_t **out,
                   struct err *e);
-/* Queues the confirmation of subscriber ID inside C's open transaction (also used when an
- * admin adds an unconfirmed subscriber). */
-int app_subscribe_queue_confirmation(struct app_ctx *c, int64_t id, struct err *e);
+/* Whether CHANNEL ("email", "sms") can be delivered with this configuration: e-mail needs
+ * email.smtp_url, SMS sms.account_sid, sms.auth_token and sms.from. */
+bool app_channel_offered(const struct config *cfg, const char *channel);
+
+/* Queues the confirmation of subscriber ID (on CHANNEL, to ADDRESS) inside C's open
+ * transaction (also used when an admin adds an unconfirmed subscriber). */
+int app_subscribe_queue_confirmation(struct app_ctx *c, int64_t id, const char *channel,
+                                     const char *address, struct err *e);
 /* Activates the subscriber of confirm TOKEN; MANAGE gets its management token.
  * 404 for an unknown, forged or expired token. */
 int app_subscribe_confirm(struct app_ctx *c, const char *token, char manage[SUBSCRIBE_TOKEN_MAX],

@@ -179,6 +179,13 @@ int app_subscriber_create(struct app_ctx *c, json_t *in, json_t **out, struct er
     if ((strcmp(channel, "email") == 0 ? app_email_normalise(address, norm, sizeof norm, e)
                                        : app_phone_normalise(address, norm, sizeof norm, e)) != 0)
         return -1;
+    if (!confirmed && !app_channel_offered(c->app->cfg, channel))
+        return err_set(e, ERR_CONFLICT,
+                       "confirmed: a confirmation cannot be sent, %s is not configured on this "
+                       "server; add the subscriber as confirmed, or configure it first",
+                       strcmp(channel, "email") == 0 ? "e-mail (email.smtp_url)"
+                                                     : "SMS (sms.account_sid, sms.auth_token, "
+                                                       "sms.from)");
     if (db_begin(c->db, e) != 0)
         return -1;
     int64_t id = 0;
@@ -187,7 +194,7 @@ int app_subscriber_create(struct app_ctx *c, json_t *in, json_t **out, struct er
                                       confirmed ? "active" : "pending", confirmed ? time_now() : 0,
                                       e)) < 0 ||
         (ids && store_subscriber_set_services(c->db, id, ids, e) != 0) ||
-        (!confirmed && app_subscribe_queue_confirmation(c, id, e) != 0) ||
+        (!confirmed && app_subscribe_queue_confirmation(c, id, channel, norm, e) != 0) ||
         app_audit(c, "subscriber.create", id, channel, e) != 0) {
         db_rollback(c->db);
         goto out;

@@ -83,7 +83,8 @@ int app_invite_create(struct app_ctx *c, const char *email, const char *role, in
         secret_token_hash(tok, hash);
     }
     if (iid < 0 || store_invitation_set_hash(c->db, iid, hash, e) != 0 ||
-        store_message_add(c->db, c->page_id, STORE_MSG_INVITATION, iid, now, e) < 0 ||
+        store_message_add(c->db, c->page_id, STORE_MSG_INVITATION, "email", norm, iid, now, e) <
+            0 ||
         app_audit(c, "team.invite", iid, norm, e) != 0) {
         db_rollback(c->db);
         return -1;

@@ -6,7 +6,7 @@
  * removing one) needs PERM_OWNERS, and a page always keeps at least one owner.
  *
  * An invitation is valid INVITE_TTL_S. Its link /admin/invite/{token} is e-mailed
- * to the invited address (a messages row, sent by the dispatcher) and never shown
+ * to the invited address (a delivery of kind invitation) and never shown
  * to the inviter: holding the link proves the holder reads that mailbox, which is
  * what lets the link set the password of a new account. The token "inv_<ID>-<MAC>"
  * is derived from the secret key (MAC over page, id and expiry), so only its hash

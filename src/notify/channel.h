@@ -2,9 +2,9 @@
  * notify/channel — what the dispatcher and the channel files (email.c, sms.c,
  * slack.c, twitter.c, webhook.c) share. Internal to src/notify/.
  *
- * A `struct nmsg` is one message in flight: a claimed delivery (or a messages
- * row: a subscriber confirmation or a team invitation), its curl easy handle, the request and response bodies. A
- * channel's prepare() sets the handle up; the dispatcher runs it on its curl
+ * A `struct nmsg` is one message in flight: a claimed delivery (about an update,
+ * or a subscriber confirmation or a team invitation), its curl easy handle, the request and
+ * response bodies. A channel's prepare() sets the handle up; the dispatcher runs it on its curl
  * multi and calls the channel's classify() with the outcome: sent, retry
  * (transient: network, 5xx, 429, with the provider's Retry-After /
  * x-rate-limit-reset when given) or failed (permanent, with the reason).
@@ -27,7 +27,7 @@
 
 enum outcome { OUT_SENT, OUT_RETRY, OUT_FAILED };
 
-/* What a message in flight is: a delivery of an event update, or a messages row. */
+/* What a delivery is about (deliveries.kind). */
 enum nmsg_kind { NMSG_UPDATE, NMSG_CONFIRMATION, NMSG_INVITATION };
 
 enum { NOTIFY_MODEL_CACHE = 8, NOTIFY_RESP_MAX = 16 << 10 };
@@ -42,7 +42,7 @@ struct notify_env {
 struct nmsg {
     struct nmsg *prev, *next;   /* the dispatcher's list of messages in flight */
     const struct channel_ops *ops;
-    enum nmsg_kind kind;        /* a delivery (id in deliveries) or a messages row */
+    enum nmsg_kind kind; /* what the delivery (id in deliveries) is about */
     int64_t id, page_id, update_id, subscriber_id, invitation_id, accepted, attempts;
     char *recipient;
     CURL *easy;                 /* NULL for pooled (SMTP) messages */

@@ -22,7 +22,6 @@
 #include "store/outbox.h"
 #include "store/subscribe.h"
 #include "store/subscribers.h"
-#include "store/team.h"
 #include <event2/thread.h>
 #include <pthread.h>
 #include <signal.h>
@@ -40,7 +39,7 @@ static const struct channel_ops *const chans[NCH] = {&notify_email, &notify_sms,
 
 struct result {
     int64_t id, page_id, subscriber_id, next_at, sent_at;
-    bool message, stop_subscriber; /* message: a messages row, not a delivery */
+    bool stop_subscriber;
     const char *state;
     char *error;
 };
@@ -97,10 +96,8 @@ static void flush(struct notify *d)
         goto fail;
     for (size_t i = 0; i < d->nresults; i++) {
         struct result *r = &d->results[i];
-        int rc = r->message ? store_message_finish(d->env.db, r->id, r->state, r->next_at, r->error,
-                                                   r->sent_at, &e)
-                            : store_delivery_finish(d->env.db, r->id, r->state, r->next_at,
-                                                    r->error, r->sent_at, &e);
+        int rc =
+            store_delivery_finish(d->env.db, r->id, r->state, r->next_at, r->error, r->sent_at, &e);
         if (rc == 0 && r->stop_subscriber && r->subscriber_id)
             rc = store_subscriber_set_state(d->env.db, r->page_id, r->subscriber_id, "stopped",
                                             &e);
@@ -129,11 +126,8 @@ static void add_result(struct notify *d, struct nmsg *m, enum outcome o)
     }
     int64_t now = time_now();
     struct result *r = &d->results[d->nresults++];
-    *r = (struct result){.id = m->id,
-                         .page_id = m->page_id,
-                         .subscriber_id = m->subscriber_id,
-                         .message = m->kind != NMSG_UPDATE,
-                         .next_at = now};
+    *r = (struct result){
+        .id = m->id, .page_id = m->page_id, .subscriber_id = m->subscriber_id, .next_at = now};
     if (o == OUT_SENT) {
         r->state = "sent";
         r->sent_at = now;
@@ -456,11 +450,15 @@ static int allowance(struct notify *d, int i, int want)
     return n < want ? n : want;
 }
 
-static struct nmsg *msg_from_row(json_t *r, const struct channel_ops *ops, enum nmsg_kind kind)
+/* A claimed delivery R (store/outbox.h) as a message in flight on channel OPS. */
+static struct nmsg *msg_from_row(json_t *r, const struct channel_ops *ops)
 {
     struct nmsg *m = xcalloc(1, sizeof *m);
+    const char *kind = jstr(r, "kind");
     m->ops = ops;
-    m->kind = kind;
+    m->kind = strcmp(kind, "invitation") == 0     ? NMSG_INVITATION
+              : strcmp(kind, "confirmation") == 0 ? NMSG_CONFIRMATION
+                                                  : NMSG_UPDATE;
     m->id = jint(r, "id");
     m->page_id = jint(r, "page_id");
     m->update_id = jint(r, "update_id");
@@ -472,22 +470,12 @@ static struct nmsg *msg_from_row(json_t *r, const struct channel_ops *ops, enum 
     return m;
 }
 
-/* A claimed messages row R as a message to its subscriber's address (on the subscriber's
- * channel) or to the invited address (e-mail). A row whose subscriber or invitation is
- * gone gets an empty recipient; prepare() then records why it was not sent. */
-static struct nmsg *message_from_row(struct notify *d, json_t *r)
+/* The channel a claimed row R names (a row of an unknown channel goes out as e-mail and
+ * fails there, with its reason recorded). */
+static const struct channel_ops *channel_of(json_t *r)
 {
-    struct err e = {0};
-    bool invitation = strcmp(jstr(r, "kind"), "invitation") == 0;
-    json_t *row = invitation ? store_invitation_mail(d->env.db, jint(r, "invitation_id"), &e)
-                             : store_subscribe_row(d->env.db, jint(r, "subscriber_id"), &e);
-    const char *chan = invitation || !row ? "email" : jstr(row, "channel");
-    struct nmsg *m =
-        msg_from_row(r, notify_channel(chan), invitation ? NMSG_INVITATION : NMSG_CONFIRMATION);
-    free(m->recipient);
-    m->recipient = xstrdup(row ? jstr(row, invitation ? "email" : "address") : "");
-    json_decref(row);
-    return m;
+    const struct channel_ops *ops = notify_channel(jstr(r, "channel"));
+    return ops ? ops : &notify_email;
 }
 
 /* Claims what there is room for and starts it. */
@@ -531,9 +519,9 @@ static void claim(struct notify *d)
         goto fail;
     size_t k;
     json_t *r;
-    json_array_foreach(msgs, k, r) start(d, message_from_row(d, r));
+    json_array_foreach(msgs, k, r) start(d, msg_from_row(r, channel_of(r)));
     for (int i = 0; i < NCH; i++)
-        json_array_foreach(rows[i], k, r) start(d, msg_from_row(r, chans[i], NMSG_UPDATE));
+        json_array_foreach(rows[i], k, r) start(d, msg_from_row(r, chans[i]));
     goto out;
 rollback:
     db_rollback(d->env.db);

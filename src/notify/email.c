@@ -12,7 +12,7 @@
  * Header values never contain CR or LF: a value with one is refused (the
  * delivery fails permanently) rather than cleaned.
  *
- * Confirmations (messages of kind confirmation) use templates/email/confirm.*
+ * Confirmations (deliveries of kind confirmation) use templates/email/confirm.*
  * and carry nothing the visitor typed but the address itself; invitations use
  * templates/email/invite.* (the link in them is the only copy there is).
  *

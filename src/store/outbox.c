@@ -71,6 +71,11 @@ int store_outbox_job_advance(struct db *db, int64_t id, int64_t cursor, bool don
                    "isii", cursor, done ? "done" : "pending", now, id);
 }
 
+/* What a claim returns of each row (outbox.h). */
+#define CLAIMED                                                                                    \
+    "RETURNING id, page_id, kind, update_id, invitation_id, channel, recipient, subscriber_id, "   \
+    "attempts, accepted_at AS accepted"
+
 json_t *store_deliveries_claim(struct db *db, const char *channel, int64_t now, int64_t lease_until,
                                int limit, struct err *e)
 {
@@ -83,9 +88,7 @@ json_t *store_deliveries_claim(struct db *db, const char *channel, int64_t now, 
         "AND lease_until < ? LIMIT ?) "
         "UNION ALL "
         "SELECT id FROM (SELECT id FROM deliveries WHERE channel = ? AND state = 'pending' "
-        "AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?)) LIMIT ?) "
-        "RETURNING id, page_id, update_id, channel, recipient, subscriber_id, attempts, "
-        "accepted_at AS accepted",
+        "AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?)) LIMIT ?) " CLAIMED,
         "isiisiii", lease_until, channel, now, (int64_t)limit, channel, now, (int64_t)limit,
         (int64_t)limit);
 }
@@ -118,7 +121,8 @@ json_t *store_delivery_latencies(struct db *db, int64_t page_id, int64_t since, 
 {
     return db_query_all(db, e,
                         "SELECT channel, MAX(sent_at - accepted_at, 0) AS latency, COUNT(*) AS n "
-                        "FROM deliveries WHERE page_id = ? AND state = 'sent' AND sent_at >= ? "
+                        "FROM deliveries WHERE page_id = ? AND kind = 'update' AND state = 'sent' "
+                        "AND sent_at >= ? "
                         "GROUP BY channel, latency ORDER BY channel, latency",
                         "ii", page_id, since);
 }
@@ -128,44 +132,37 @@ json_t *store_deliveries_overdue(struct db *db, int64_t page_id, int64_t since, 
 {
     return db_query_all(db, e,
                         "SELECT channel, COUNT(*) AS n FROM deliveries WHERE page_id = ? AND "
-                        "state <> 'sent' AND accepted_at >= ? AND ? - accepted_at > CASE "
+                        "kind = 'update' AND state <> 'sent' AND accepted_at >= ? AND "
+                        "? - accepted_at > CASE "
                         "channel WHEN 'email' THEN ? ELSE ? END GROUP BY channel",
                         "iiiii", page_id, since, now, (int64_t)email_sla_s, (int64_t)other_sla_s);
 }
 
-int64_t store_message_add(struct db *db, int64_t page_id, enum store_message_kind kind, int64_t ref,
-                          int64_t now, struct err *e)
+int64_t store_message_add(struct db *db, int64_t page_id, enum store_message_kind kind,
+                          const char *channel, const char *recipient, int64_t ref, int64_t now,
+                          struct err *e)
 {
     bool inv = kind == STORE_MSG_INVITATION;
     assert(ref > 0);
     return db_insert(db, e,
-                     "INSERT INTO messages (page_id, kind, subscriber_id, invitation_id, "
-                     "next_attempt_at, created_at) VALUES (?,?,?,?,?,?)",
-                     "isIIii", page_id, inv ? "invitation" : "confirmation", inv ? 0 : ref,
-                     inv ? ref : 0, now, now);
+                     "INSERT INTO deliveries (page_id, kind, invitation_id, subscriber_id, "
+                     "channel, recipient, next_attempt_at, accepted_at, created_at) "
+                     "VALUES (?,?,?,?,?,?,?,?,?)",
+                     "isIIssiii", page_id, inv ? "invitation" : "confirmation", inv ? ref : 0,
+                     inv ? 0 : ref, channel, recipient, now, now, now);
 }
 
 json_t *store_messages_claim(struct db *db, int64_t now, int64_t lease_until, int limit,
                              struct err *e)
 {
+    /* walks the partial index deliveries_messages: a fan-out's rows are not in it */
     return db_query_all(
         db, e,
-        "UPDATE messages SET state = 'sending', lease_until = ?, "
-        "attempts = attempts + 1 WHERE id IN (SELECT id FROM messages WHERE "
-        "(state = 'pending' AND next_attempt_at <= ?) OR (state = 'sending' AND lease_until < ?) "
-        "ORDER BY next_attempt_at, id LIMIT ?) "
-        "RETURNING id, page_id, kind, subscriber_id, invitation_id, attempts",
+        "UPDATE deliveries SET state = 'sending', lease_until = ?, "
+        "attempts = attempts + 1 WHERE id IN (SELECT id FROM deliveries WHERE kind <> 'update' "
+        "AND ((state = 'pending' AND next_attempt_at <= ?) OR (state = 'sending' AND "
+        "lease_until < ?)) ORDER BY next_attempt_at, id LIMIT ?) " CLAIMED,
         "iiii", lease_until, now, now, (int64_t)limit);
-}
-
-int store_message_finish(struct db *db, int64_t id, const char *state, int64_t next_at,
-                         const char *error, int64_t sent_at, struct err *e)
-{
-    return db_exec(db, e, NULL,
-                   "UPDATE messages SET state = ?, next_attempt_at = ?, "
-                   "last_error = ?, sent_at = ?, lease_until = NULL "
-                   "WHERE id = ? AND state = 'sending'",
-                   "sisIi", state, next_at, error, sent_at, id);
 }
 
 int64_t store_oauth_request_add(struct db *db, int64_t page_id, const char *callback, int64_t now,

@@ -34,41 +34,41 @@ int store_outbox_job_advance(struct db *db, int64_t id, int64_t cursor, bool don
                              struct err *e);
 
 /* Claims up to LIMIT due deliveries of CHANNEL at NOW until LEASE_UNTIL, counting an attempt:
- * [{"id","page_id","update_id","channel","recipient","subscriber_id","attempts","accepted"}]. */
+ * [{"id","page_id","kind","update_id","invitation_id","channel","recipient","subscriber_id",
+ * "attempts","accepted"}] (kind update, confirmation or invitation; ids not of the kind null). */
 json_t *store_deliveries_claim(struct db *db, const char *channel, int64_t now,
                                int64_t lease_until, int limit, struct err *e);
 /* Records the outcome of delivery ID: STATE sent (SENT_AT), pending (retry at NEXT_AT),
  * failed or dead (ERROR). Only a row still "sending" changes. */
 int store_delivery_finish(struct db *db, int64_t id, const char *state, int64_t next_at,
                           const char *error, int64_t sent_at, struct err *e);
-/* The latencies (sent_at - accepted_at, whole seconds) of PAGE_ID's deliveries sent since
- * SINCE, as a histogram: [{"channel","latency","n"}] by channel, then latency. */
+/* The latencies (sent_at - accepted_at, whole seconds) of PAGE_ID's update deliveries sent
+ * since SINCE, as a histogram: [{"channel","latency","n"}] by channel, then latency. */
 json_t *store_delivery_latencies(struct db *db, int64_t page_id, int64_t since, struct err *e);
-/* PAGE_ID's deliveries accepted since SINCE and still not sent at NOW past their promise
+/* PAGE_ID's update deliveries accepted since SINCE and still not sent at NOW past their promise
  * (EMAIL_SLA_S seconds for e-mail, OTHER_SLA_S for the rest): [{"channel","n"}]. */
 json_t *store_deliveries_overdue(struct db *db, int64_t page_id, int64_t since, int64_t now,
                                  int email_sla_s, int other_sla_s, struct err *e);
-/* PAGE_ID's deliveries not finished, and failed or dead since SINCE. */
+/* PAGE_ID's deliveries (of every kind) not finished, and failed or dead since SINCE. */
 int store_deliveries_health(struct db *db, int64_t page_id, int64_t since, int64_t *pending,
                             int64_t *failed, struct err *e);
 
 /*
- * Messages that are not event updates (table messages): a subscriber's confirmation
- * (KIND_CONFIRMATION, REF a subscriber id) or a team invitation (KIND_INVITATION, REF
- * an invitation id). Each is one message to one address, sent by the dispatcher.
+ * Messages that are not event updates, as deliveries of their own kind (migration
+ * 0005): a subscriber's confirmation (KIND_CONFIRMATION, REF a subscriber id) or a
+ * team invitation (KIND_INVITATION, REF an invitation id), one message on CHANNEL to
+ * RECIPIENT. They are claimed first (store_messages_claim), and otherwise go through
+ * the same claims, outcomes, notification log and counts as any delivery.
  */
 enum store_message_kind { STORE_MSG_CONFIRMATION, STORE_MSG_INVITATION };
-/* Queues a message of KIND about REF of PAGE_ID (inside the caller's transaction). */
+/* Queues a message of KIND about REF of PAGE_ID (inside the caller's transaction).
+ * Returns its delivery id, or -1 with E. */
 int64_t store_message_add(struct db *db, int64_t page_id, enum store_message_kind kind,
-                          int64_t ref, int64_t now, struct err *e);
-/* Claims due messages like store_deliveries_claim:
- * [{"id","page_id","kind","subscriber_id","invitation_id","attempts"}] (the id not of
- * the kind is null). */
+                          const char *channel, const char *recipient, int64_t ref, int64_t now,
+                          struct err *e);
+/* Claims up to LIMIT due messages (of every channel) like store_deliveries_claim. */
 json_t *store_messages_claim(struct db *db, int64_t now, int64_t lease_until, int limit,
                              struct err *e);
-/* Records the outcome of message ID (as store_delivery_finish). */
-int store_message_finish(struct db *db, int64_t id, const char *state, int64_t next_at,
-                         const char *error, int64_t sent_at, struct err *e);
 
 /*
  * "Sign in with Twitter" requests (oauth_requests, see migration 0004), forgotten

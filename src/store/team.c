@@ -78,7 +78,7 @@ json_t *store_invitations_pending(struct db *db, int64_t page_id, int64_t now, s
         db, e,
         "SELECT i.id, i.email, i.role, i.created_at, i.expires_at, "
         "COALESCE(m.state, 'not e-mailed') AS mail_state, m.last_error AS mail_error "
-        "FROM invitations i LEFT JOIN messages m ON m.id = (SELECT MAX(id) FROM messages "
+        "FROM invitations i LEFT JOIN deliveries m ON m.id = (SELECT MAX(id) FROM deliveries "
         "WHERE invitation_id = i.id) "
         "WHERE i.page_id = ? AND i.accepted_at IS NULL AND i.expires_at > ? ORDER BY i.id DESC",
         "ii", page_id, now);

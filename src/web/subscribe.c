@@ -51,6 +51,12 @@ void web_subscribe_render(struct req *r, int status, const char *name, json_t *e
     char csrf[SUBSCRIBE_TOKEN_MAX];
     subscribe_csrf_new(t->app->key, time_now(), csrf);
     json_object_set_new(extra, "csrf_token", json_string(csrf));
+    /* the forms offer only what can be delivered (app_subscribe refuses the rest) */
+    bool email = app_channel_offered(t->app->cfg, "email"),
+         sms = app_channel_offered(t->app->cfg, "sms");
+    json_object_set_new(extra, "offer_email", json_boolean(email));
+    json_object_set_new(extra, "offer_sms", json_boolean(sms));
+    json_object_set_new(extra, "offer_none", json_boolean(!email && !sms));
     struct snapshot *s = web_public_snapshot(r, &e);
     char *html = s ? snapshot_render_html(s, name, extra, &e) : NULL;
     snapshot_release(s);

@@ -38,7 +38,7 @@ describe('team attacks', () => {
     assert.equal(r.status, 303, r.text);
     for (const page of [r, await attacker.get('/admin/team'), await attacker.get('/admin/deliveries')])
       assert.doesNotMatch(page.text || '', /inv_/, 'no response to the inviter carries the token');
-    assert.doesNotMatch(sqlite(s, 'SELECT * FROM invitations; SELECT * FROM messages;'), /inv_/, 'nor does the database');
+    assert.doesNotMatch(sqlite(s, 'SELECT * FROM invitations; SELECT * FROM deliveries;'), /inv_/, 'nor does the database');
 
     const mail = await mailTo('ceo@example.com');
     const [, link, token] = INVITE_LINK.exec(mail.text);

@@ -184,7 +184,7 @@ test('with security.allow_private_targets, loopback and private targets are acce
     }
     const sl = await api(p, 'PUT', 'integrations/slack', { body: { enabled: true, webhook_url: 'http://127.0.0.1:9/slack' } });
     assert.equal(sl.status, 200, sl.text);
-    assertError(await api(p, 'PUT', 'integrations/webhook', { body: { url: 'ftp://127.0.0.1/' } }), 400, 'invalid_input', /http:\/\/ or https:\/\//);
+    assertError(await api(p, 'PUT', 'integrations/webhook', { body: { url: 'ftp://127.0.0.1/' } }), 400, 'invalid_input', /must be a URL that starts with https:\/\/ \(or http:\/\/\)/);
   } finally {
     await stopClean(p);
   }

@@ -36,7 +36,7 @@ test('3 confirmations per address per day across pages: the 4th, on another page
     assert.equal(r2.status, 429, 'and on the default page');
     await sleep(1500);
     assert.equal(sent(), 3, 'nothing more was sent');
-    assert.equal(sqlite(x.s, `SELECT COUNT(*) FROM messages m JOIN subscribers s ON s.id = m.subscriber_id WHERE s.address = '${addr}'`).trim(), '3');
+    assert.equal(sqlite(x.s, `SELECT COUNT(*) FROM deliveries m JOIN subscribers s ON s.id = m.subscriber_id WHERE m.kind = 'confirmation' AND s.address = '${addr}'`).trim(), '3');
     assert.equal(x.smtp.byRecipient(addr).filter((m) => /^\[B\] Confirm your subscription$/.test(m.headers.subject)).length, 1, 'one came from page B');
   } finally {
     await stopClean(x.s);

@@ -14,7 +14,9 @@ let svcA;
 let svcB;
 let otherSvc;
 before(async () => {
-  s = await startTwoPages();
+  // channels configured (nothing listens: these tests read what is stored, not what is sent)
+  s = await startTwoPages({ env: { PHAROS_EMAIL_SMTP_URL: 'smtp://127.0.0.1:9', PHAROS_SMS_API_BASE: 'http://127.0.0.1:9',
+    PHAROS_SMS_ACCOUNT_SID: 'AC0', PHAROS_SMS_AUTH_TOKEN: 'token', PHAROS_SMS_FROM: '+15005550006' } });
   svcA = (await api(s, 'POST', 'services', { body: { name: 'API' } })).json.service;
   svcB = (await api(s, 'POST', 'services', { body: { name: 'Web' } })).json.service;
   otherSvc = (await otherApi(s, 'POST', 'services', { body: { name: 'Theirs' } })).json.service;

@@ -101,7 +101,7 @@ static void an_invitation_works_once(void **state)
     assert_int_equal(app_invite_create(&f->owner, "owner@example.com", "editor", &id, &e), -1);
     assert_int_equal(e.code, ERR_CONFLICT); /* already a member */
     char *tok = invite(f, &f->owner, "New@Example.com", "editor");
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM messages WHERE kind = 'invitation'"), 1);
+    assert_int_equal(count(f, "SELECT COUNT(*) FROM deliveries WHERE kind = 'invitation'"), 1);
     assert_int_equal(app_invite_get(f->db, tok, &inv, &e), 0);
     assert_string_equal(json_string_value(json_object_get(inv, "email")), "new@example.com");
     json_decref(inv);
