@@ -11,7 +11,7 @@
 
 CC      ?= cc
 B       ?= build
-PKGS    := libevent libevent_pthreads sqlite3 jansson libcmark libsodium inih libcurl libcrypto zlib libidn2
+PKGS    := libevent libevent_pthreads sqlite3 jansson libcmark libsodium inih libcurl libcrypto zlib libidn2 icu-i18n icu-uc
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhttp_parser
 

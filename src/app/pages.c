@@ -14,6 +14,7 @@
 #include "app/input.h"
 #include "core/host.h"
 #include "core/netaddr.h"
+#include "core/tz.h"
 #include "core/utf8.h"
 #include "core/xalloc.h"
 #include "store/pages.h"
@@ -226,13 +227,14 @@ bad:
 
 static int check_time_zone(const char *tz, struct err *e)
 {
-    /* An IANA name (Europe/Paris) or UTC: letters, digits, '/', '_', '+', '-'. */
-    if (!*tz)
-        return err_set(e, ERR_INVALID, "time_zone must be an IANA time zone such as Europe/Paris");
-    for (const char *p = tz; *p; p++)
-        if (!(isalnum((unsigned char)*p) || strchr("/_+-", *p)))
-            return err_set(e, ERR_INVALID,
-                           "time_zone must be an IANA time zone such as Europe/Paris");
+    /* a zone of the system's tz database (core/tz.h): a typo is a 400, not UTC in disguise */
+    if (!tz_known(tz)) {
+        char quoted[80];
+        return err_set(e, ERR_INVALID,
+                       "time_zone \"%s\" is not a time zone of the tz database; use a name "
+                       "such as Europe/Paris, America/New_York or UTC",
+                       utf8_clip(tz, quoted, sizeof quoted));
+    }
     return 0;
 }
 

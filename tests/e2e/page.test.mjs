@@ -91,8 +91,11 @@ test('bad input is refused with a message naming the field, and changes nothing'
     await bad({ logo_url: 'javascript:alert(1)' }, /logo_url must be a URL that starts with https:\/\/ \(or http:\/\/\)/);
     await bad({ logo_url: 'https://' }, /logo_url must name a host/);
     await bad({ logo_url: 'https://exa mple.com/x.png' }, /logo_url may not contain spaces/);
-    await bad({ time_zone: '' }, /time_zone must be an IANA time zone/);
-    await bad({ time_zone: '../etc/passwd' }, /time_zone must be an IANA time zone/);
+    await bad({ time_zone: '' }, /time_zone "" is not a time zone of the tz database/);
+    await bad({ time_zone: '../etc/passwd' }, /time_zone "\.\.\/etc\/passwd" is not a time zone/);
+    // typos and invented zones were accepted (and shown in status.json) before
+    await bad({ time_zone: 'Europe/Pariss' }, /time_zone "Europe\/Pariss" is not a time zone of the tz database; use a name such as Europe\/Paris/);
+    await bad({ time_zone: 'Mars/Olympus' }, /time_zone "Mars\/Olympus" is not a time zone/);
     await bad({ footer_links: {} }, /footer_links must be an array of at most 20/);
     await bad({ footer_links: Array(21).fill({ label: 'x', url: 'https://e.com/' }) }, /at most 20/);
     await bad({ footer_links: ['https://e.com/'] }, /footer_links entries must be objects/);
