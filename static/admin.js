@@ -1,7 +1,7 @@
 // pharos admin console — progressive enhancement only; every form works without it.
 //  - selects with class "autosubmit" submit their form on change (the status dropdown
 //    applies at once), and the "Apply" buttons marked js-hide are hidden;
-//  - <time datetime> values are shown in the visitor's local time;
+//  - <time datetime> values are shown in the page's time zone (html data-time-zone), named;
 //  - "Copy" buttons copy a token or invitation link shown once.
 (function () {
   'use strict';
@@ -15,7 +15,14 @@
         if (sel.form) { sel.form.classList.add('busy'); sel.form.submit(); }
       });
     });
-    var fmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+    // times in the page's time zone (its settings), named, as the forms take them
+    var zone = document.documentElement.getAttribute('data-time-zone') || 'UTC';
+    var opts = { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit',
+      timeZoneName: 'short', timeZone: zone };
+    var fmt;
+    try { fmt = new Intl.DateTimeFormat(undefined, opts); } catch (e) {
+      opts.timeZone = 'UTC'; fmt = new Intl.DateTimeFormat(undefined, opts);
+    }
     document.querySelectorAll('time[datetime]').forEach(function (t) {
       var d = new Date(t.getAttribute('datetime'));
       if (!isNaN(d)) { t.title = t.getAttribute('datetime'); t.textContent = fmt.format(d); }

@@ -11,6 +11,7 @@
 #include "core/host.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "core/tz.h"
 #include "domain/status.h"
 #include "render/tmpl_set.h"
 #include <sodium.h>
@@ -91,6 +92,17 @@ static const char *notice_text(const char *code)
     for (size_t i = 0; code && i < sizeof notices / sizeof notices[0]; i++)
         if (strcmp(code, notices[i].code) == 0) return notices[i].text;
     return NULL;
+}
+
+void admin_page_zone(struct admin *a, char zone[TZ_NAME_MAX])
+{
+    struct err e = {0};
+    json_t *page = NULL;
+    const char *z = NULL;
+    if (app_page_get(&a->c, &page, &e) == 0)
+        z = json_string_value(json_object_get(page, "time_zone"));
+    snprintf(zone, TZ_NAME_MAX, "%s", z && tz_known(z) ? z : "UTC");
+    json_decref(page);
 }
 
 void admin_render(struct admin *a, int status, const char *name, const char *title, const char *nav,
@@ -335,18 +347,21 @@ static int parse_int(const char *s, int64_t *out)
     return 0;
 }
 
-/* A datetime-local value (YYYY-MM-DDTHH:MM[:SS]) as RFC 3339 UTC, or S itself. */
-static json_t *time_value(const char *s)
+/* A datetime-local value (YYYY-MM-DDTHH:MM[:SS]), the wall time of ZONE, as RFC 3339 UTC;
+ * anything else as it is (the use case then says what is wrong with it). */
+static json_t *time_value(const char *s, const char *zone)
 {
     char buf[40];
+    int y, mo, d, h, mi, sec = 0, used = 0;
     size_t n = strlen(s);
-    if (n == 16 && s[10] == 'T')
-        snprintf(buf, sizeof buf, "%s:00Z", s);
-    else if (n == 19 && s[10] == 'T')
-        snprintf(buf, sizeof buf, "%sZ", s);
-    else
-        return json_string(s);
-    return json_string(buf);
+    int64_t t;
+    bool parsed =
+        n == 16   ? sscanf(s, "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi, &used) == 5
+        : n == 19 ? sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &used) == 6
+                  : false;
+    if (parsed && (size_t)used == n && tz_from_local(zone, y, mo, d, h, mi, sec, &t) == 0)
+        return json_string(time_format(t, buf, sizeof buf));
+    return json_string(s);
 }
 
 static int map_ids(json_t *v, const char *name, json_t *out, struct err *e)
@@ -371,6 +386,12 @@ static int map_ids(json_t *v, const char *name, json_t *out, struct err *e)
 }
 
 int admin_map(json_t *form, const struct field *fields, json_t **out, struct err *e)
+{
+    return admin_map_in(form, fields, "UTC", out, e);
+}
+
+int admin_map_in(json_t *form, const struct field *fields, const char *zone, json_t **out,
+                 struct err *e)
 {
     json_t *o = json_object();
     for (const struct field *f = fields; f->name; f++) {
@@ -415,7 +436,7 @@ int admin_map(json_t *form, const struct field *fields, json_t **out, struct err
             }
             break;
         case F_TIME:
-            if (*s) json_object_set_new(o, f->name, time_value(s));
+            if (*s) json_object_set_new(o, f->name, time_value(s, zone));
             break;
         default:
             break;

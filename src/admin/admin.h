@@ -23,6 +23,7 @@
 #ifndef PHAROS_ADMIN_H
 #define PHAROS_ADMIN_H
 #include "app/sessions.h"
+#include "core/tz.h"
 #include "http/form.h"
 #include "http/reply.h"
 #include "http/router.h"
@@ -69,7 +70,8 @@ enum field_type {
     F_INT,     /* a whole number; left out when empty */
     F_BOOL,    /* a checkbox: present → true, absent → false */
     F_ID_NULL, /* an id, or null when empty */
-    F_TIME,    /* <input type=datetime-local> read as UTC, or RFC 3339; left out when empty */
+    F_TIME,    /* <input type=datetime-local>: a wall time of the page's zone (admin_map_in), or
+                  RFC 3339; left out when empty */
     F_IDS,     /* checkboxes of ids → an array of numbers (always present) */
 };
 struct field {
@@ -80,6 +82,11 @@ struct field {
 /* Maps FORM's FIELDS ({NULL} ends them) to a new object in *OUT, or -1 with a 400
  * naming the field. */
 int admin_map(json_t *form, const struct field *fields, json_t **out, struct err *e);
+/* The same with F_TIME fields read as wall times of ZONE (admin_map: UTC). */
+int admin_map_in(json_t *form, const struct field *fields, const char *zone, json_t **out,
+                 struct err *e);
+/* The time zone of A's page (a known zone, else "UTC") into ZONE. */
+void admin_page_zone(struct admin *a, char zone[TZ_NAME_MAX]);
 
 /*
  * Sets the model of a refused form: "form" (the submitted values, so the

@@ -36,11 +36,14 @@ static json_t *services_input(const struct ev_screen *k, json_t *form)
     return out;
 }
 
-/* Maps FORM with FIELDS plus the services; *IN gets the use case's input. */
-static int event_input(const struct ev_screen *k, json_t *form, const struct field *fields,
-                       json_t **in, struct err *e)
+/* Maps FORM with FIELDS (times as wall times of A's page's zone) plus the services; *IN
+ * gets the use case's input. */
+static int event_input(struct admin *a, const struct ev_screen *k, json_t *form,
+                       const struct field *fields, json_t **in, struct err *e)
 {
-    if (admin_map(form, fields, in, e) != 0) return -1;
+    char zone[TZ_NAME_MAX];
+    admin_page_zone(a, zone);
+    if (admin_map_in(form, fields, zone, in, e) != 0) return -1;
     if (form_str(form, "services_shown"))
         json_object_set_new(*in, "services", services_input(k, form));
     const char *start_now = form_str(form, "start_now");
@@ -97,8 +100,10 @@ void ev_list(struct req *r)
         json_t *m = json_pack("{s:O,s:O,s:s,s:s,s:b}", "open", json_object_get(open, k->list_key),
                               "closed", json_object_get(closed, k->list_key), "path", k->path,
                               "name", k->name, "is_incident", k->kind == EVENT_INCIDENT);
-        views_events(json_object_get(m, "open"));
-        views_events(json_object_get(m, "closed"));
+        char zone[TZ_NAME_MAX];
+        admin_page_zone(&a, zone);
+        views_events(json_object_get(m, "open"), zone);
+        views_events(json_object_get(m, "closed"), zone);
         admin_render(&a, 200, "events.html", k->title, k->list_key, m);
     }
     json_decref(open);
@@ -141,7 +146,7 @@ void ev_create(struct req *r)
     struct err e = {0};
     json_t *in = NULL, *out = NULL;
     if (admin_begin(r, &a, PERM_CONTENT) != 0) return;
-    int rc = event_input(k, a.form, k->create_fields, &in, &e);
+    int rc = event_input(&a, k, a.form, k->create_fields, &in, &e);
     if (rc == 0 && form_str(a.form, "preview")) {
         json_t *m = json_pack("{s:O}", "form", a.form);
         char *html = markdown_to_html(form_str(a.form, "message"));
@@ -183,7 +188,9 @@ static void show(struct admin *a, const struct ev_screen *k, int64_t id, int sta
         admin_error(a, &e);
         return;
     }
-    views_event(ev);
+    char zone[TZ_NAME_MAX];
+    admin_page_zone(a, zone);
+    views_event(ev, zone);
     const char *stage = json_string_value(json_object_get(ev, "stage"));
     json_object_set_new(m, "stage_options", views_stage_options(k->kind, stage, stage));
     json_object_set_new(m, "impact_options",
@@ -226,7 +233,7 @@ static void event_post(struct req *r, const struct ev_screen *k, const struct fi
     if (admin_begin(r, &a, PERM_CONTENT) != 0) return;
     int64_t id = admin_id(&a, 0);
     if (!id) goto out;
-    int rc = event_input(k, a.form, fields, &in, &e);
+    int rc = event_input(&a, k, a.form, fields, &in, &e);
     if (rc == 0 && form_str(a.form, "preview")) {
         json_t *m = json_pack("{s:O}", "form", a.form);
         char *html = markdown_to_html(form_str(a.form, "message"));

@@ -5,6 +5,8 @@
 #include "admin/admin.h"
 #include "app/groups.h"
 #include "app/services.h"
+#include "core/timeutil.h"
+#include "core/tz.h"
 #include "domain/status.h"
 #include "render/markdown.h"
 #include <stdio.h>
@@ -142,7 +144,7 @@ static void stage_label_of(json_t *o, enum event_kind k)
         json_object_set_new(o, "stage_label", json_string(stage_label(st)));
 }
 
-void views_event(json_t *ev)
+void views_event(json_t *ev, const char *zone)
 {
     enum event_kind k =
         strcmp(str_of(ev, "kind"), "maintenance") == 0 ? EVENT_MAINTENANCE : EVENT_INCIDENT;
@@ -168,18 +170,22 @@ void views_event(json_t *ev)
     json_object_set_new(ev, "timeline", timeline);
     static const char *const times[] = {"scheduled_start", "scheduled_end"};
     for (size_t t = 0; t < 2; t++) {
-        const char *v = str_of(ev, times[t]);
-        char key[40];
+        int64_t when;
+        struct tz_time l;
+        char key[40], local[32];
         snprintf(key, sizeof key, "%s_local", times[t]);
-        if (strlen(v) >= 16) json_object_set_new(ev, key, json_stringn(v, 16));
+        if (time_parse(str_of(ev, times[t]), &when) != 0 || tz_split(zone, when, &l) != 0) continue;
+        snprintf(local, sizeof local, "%04d-%02d-%02dT%02d:%02d", l.year, l.month, l.day, l.hour,
+                 l.minute);
+        json_object_set_new(ev, key, json_string(local)); /* a datetime-local value */
     }
 }
 
-void views_events(json_t *list)
+void views_events(json_t *list, const char *zone)
 {
     json_t *ev;
     size_t i;
-    json_array_foreach(list, i, ev) views_event(ev);
+    json_array_foreach(list, i, ev) views_event(ev, zone);
 }
 
 json_t *views_stage_options(enum event_kind k, const char *current, const char *from)

@@ -23,10 +23,11 @@ json_t *views_counts(json_t *counts);
 /* HEALTH of app_delivery_health (stolen) with "channels" as [{"name",…}…] in a fixed order. */
 json_t *views_health(json_t *health);
 /* Decorates event EV (borrowed) for a timeline: "stage_label", each update's "html"
- * (Markdown rendered) and "stage_label", "timeline" (updates newest first), "open". */
-void views_event(json_t *ev);
+ * (Markdown rendered) and "stage_label", "timeline" (updates newest first), "open", and
+ * "scheduled_start_local"/"scheduled_end_local": datetime-local values in ZONE. */
+void views_event(json_t *ev, const char *zone);
 /* Decorates every event of the array LIST. */
-void views_events(json_t *list);
+void views_events(json_t *list, const char *zone);
 /* Stage options of kind K, CURRENT selected; with FROM (not NULL), only stages allowed after it. */
 json_t *views_stage_options(enum event_kind k, const char *current, const char *from);
 /* Impact options, CURRENT selected. */

@@ -141,6 +141,8 @@ describe('admin console in a browser', () => {
     await shot(page, 'maintenance-new');
     await Promise.all([page.waitForURL(/\/admin\/maintenance\/\d+\?notice=created/), page.click('text=Schedule maintenance')]);
     assert.match(await page.textContent('.meta'), /Scheduled/);
+    // times show in the page's zone (UTC by default), named
+    assert.match(await page.textContent('.meta time'), /UTC/);
     await shot(page, 'maintenance');
     await page.goto(base + '/admin');
     assert.match(await page.textContent('main'), /Database upgrade/);

@@ -115,6 +115,31 @@ describe('admin console screens', () => {
     assert.equal((await api(s, 'GET', `incidents/${id}`)).status, 404);
   });
 
+  test('maintenance times are entered and shown in the page\'s time zone, named', async () => {
+    assert.equal((await api(s, 'PATCH', 'page', { body: { time_zone: 'Europe/Paris' } })).status, 200);
+    try {
+      const form = await c.get('/admin/maintenance/new');
+      assert.match(form.text, /<html lang="en" data-time-zone="Europe\/Paris">/);
+      assert.match(form.text, /<label for="scheduled_start">Starts \(Europe\/Paris time\)<\/label>/);
+      // 09:00 in Paris in December is 08:00 UTC; in July, 07:00 UTC
+      const r = await c.post('/admin/maintenance', { title: 'Paris window', message: 'x', scheduled_start: '2099-12-10T09:00',
+        scheduled_end: '2099-07-01T09:00', services_shown: '1' });
+      assert.equal(r.status, 400, 'the end before the start, read in the zone, is still refused');
+      const ok = await c.post('/admin/maintenance', { title: 'Paris window', message: 'x', scheduled_start: '2099-07-01T09:00',
+        scheduled_end: '2099-12-10T09:00', services_shown: '1' });
+      assert.equal(ok.status, 303, ok.text);
+      const m = (await api(s, 'GET', `maintenance/${idFrom(ok)}`)).json.maintenance;
+      assert.equal(m.scheduled_start, '2099-07-01T07:00:00Z');
+      assert.equal(m.scheduled_end, '2099-12-10T08:00:00Z');
+      const edit = await c.get(`/admin/maintenance/${idFrom(ok)}`);
+      assert.match(edit.text, /id="edit-start" name="scheduled_start" type="datetime-local" value="2099-07-01T09:00"/);
+      assert.match(edit.text, /id="edit-end" name="scheduled_end" type="datetime-local" value="2099-12-10T09:00"/);
+      assert.equal((await api(s, 'DELETE', `maintenance/${idFrom(ok)}`)).status, 204);
+    } finally {
+      await api(s, 'PATCH', 'page', { body: { time_zone: 'UTC' } });
+    }
+  });
+
   test('maintenance: schedule a window, start one now, post updates forward only', async () => {
     const svc = (await api(s, 'POST', 'services', { body: { name: 'Database' } })).json.service;
     const start = new Date(Date.now() + 86400e3).toISOString().slice(0, 16);
