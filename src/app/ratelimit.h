@@ -4,7 +4,9 @@
  * in the database so they hold across restarts and across nodes.
  *
  * Buckets are free-form keys such as "login-ip:203.0.113.9" or
- * "subscribe-ip:…"; a window is WINDOW_S seconds aligned to the epoch.
+ * "subscribe-ip:…". A bucket counts the attempts of the last WINDOW_S seconds,
+ * estimated from two fixed windows (ratelimit.c), so a burst across a window's
+ * boundary is not let through twice.
  */
 #ifndef PHAROS_APP_RATELIMIT_H
 #define PHAROS_APP_RATELIMIT_H
