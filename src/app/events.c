@@ -330,7 +330,9 @@ static int apply_links(struct app_ctx *c, int64_t event_id, int64_t update_id, b
 
 /*
  * Links service S to EVENT_ID: maintenance with under_maintenance, an incident with
- * the status S names or else (for a new link) the service's current status. When
+ * the status S names or else (for a new link) the service's current status, unless
+ * that is only the status the other holders set (operational then: a plain id sets no
+ * status, and maintenance's under_maintenance must not outlive the maintenance). When
  * APPLY (the event holds its services now), a status S sets is applied at once, unless
  * another holder sets a worse one.
  */
@@ -350,6 +352,11 @@ static int link_service(struct app_ctx *c, enum event_kind k, int64_t event_id,
         st = SVC_UNDER_MAINTENANCE;
     else if (s->has_status)
         st = s->status;
+    else {
+        enum svc_status others;
+        if (status_of_holders(c, s->id, event_id, NULL, &others, e) != 0) return -1;
+        if (others != SVC_OPERATIONAL && others == st) st = SVC_OPERATIONAL;
+    }
     if (store_event_service_link(c->db, event_id, s->id, status_name(st), sets, e) != 0)
         return -1;
     if (!apply || !sets) return 0;

@@ -167,6 +167,26 @@ test('hold rule across kinds: a service held by several events shows the worst o
   assert.equal(await serviceStatus(s, svc), 'operational');
 });
 
+test('an incident naming a service without a status during maintenance does not keep it under maintenance', async () => {
+  const svc = await createService(s, 'Quiet link');
+  const m = await schedule({ stage: 'in_progress', services: [svc] });
+  const inc = await api(s, 'POST', 'incidents', { body: { title: 'Related', message: 'x', services: [svc] } });
+  assert.equal(inc.status, 201, inc.text);
+  assert.equal(await serviceStatus(s, svc), 'under_maintenance');
+  assert.deepEqual(inc.json.incident.services, [{ id: svc, status: 'operational' }], 'the incident sets no status of its own');
+  await postUpdate(m.id, { stage: 'complete', message: 'Done.' });
+  assert.equal(await serviceStatus(s, svc), 'operational', 'the maintenance is over; the incident named no status');
+  await api(s, 'POST', `incidents/${inc.json.incident.id}/updates`, { body: { stage: 'resolved', message: 'ok' } });
+  assert.equal(await serviceStatus(s, svc), 'operational');
+
+  // A status set by hand, held by nobody, is still the one a plain id keeps.
+  await api(s, 'PUT', `service/put/${svc}/major/`);
+  const inc2 = await api(s, 'POST', 'incidents', { body: { title: 'Down', message: 'x', services: [svc] } });
+  assert.deepEqual(inc2.json.incident.services, [{ id: svc, status: 'major_outage' }]);
+  await api(s, 'POST', `incidents/${inc2.json.incident.id}/updates`, { body: { stage: 'resolved', message: 'ok' } });
+  assert.equal(await serviceStatus(s, svc), 'operational');
+});
+
 test('PATCH reschedules and renames; notifies nobody; complete maintenance keeps its schedule', async () => {
   const m = await schedule({});
   const jobs = sqlite(s, 'SELECT COUNT(*) FROM notify_jobs');
