@@ -64,10 +64,11 @@ int views_services(struct app_ctx *c, json_t *m, struct err *e)
     }
     json_array_foreach(sections, j, g) json_object_set_new(
         g, "empty", json_boolean(!json_array_size(json_object_get(g, "services"))));
+    /* ungrouped first, as in every other list of services (store/service_order.h) */
     if (json_array_size(ungrouped))
-        json_array_append_new(sections,
+        json_array_insert_new(sections, 0,
                               json_pack("{s:s,s:o}", "name",
-                                        json_array_size(groups) ? "Other services" : "Services",
+                                        json_array_size(groups) ? "Ungrouped services" : "Services",
                                         "services", ungrouped));
     else
         json_decref(ungrouped);

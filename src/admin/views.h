@@ -12,7 +12,8 @@
 /*
  * Adds to M: "services" (every service of C's page, each with "status_label",
  * "status_options" and "group_name"), "sections" (the same grouped:
- * [{"name","services"}…] in group order, ungrouped last) and "groups".
+ * [{"name","services"}…], ungrouped first, then in group order, as every list of
+ * services is ordered) and "groups".
  */
 int views_services(struct app_ctx *c, json_t *m, struct err *e);
 /* [{"value","label","selected"}…]: "No group", then each group of GROUPS; CURRENT selected. */

@@ -260,10 +260,14 @@ static int set_status(struct app_ctx *c, int64_t update_id, int64_t service_id,
     return rc;
 }
 
-/* The status SERVICE_ID takes when EVENT_ID lets it go: the worst status set by the other
- * events that still hold it, or operational. */
-static int status_on_release(struct app_ctx *c, int64_t service_id, int64_t event_id,
-                             enum svc_status *out, struct err *e)
+/*
+ * The status SERVICE_ID takes under the hold rule (domain/event.h) given the other
+ * events that hold it now (every holder but EVENT_ID): with OWN, the status EVENT_ID
+ * sets as it starts holding the service or changes its status (status_while_held);
+ * without (NULL), as EVENT_ID lets it go (status_after_release).
+ */
+static int status_of_holders(struct app_ctx *c, int64_t service_id, int64_t event_id,
+                             const enum svc_status *own, enum svc_status *out, struct err *e)
 {
     json_t *links = store_service_event_links(c->db, service_id, event_id, e);
     if (!links)
@@ -280,22 +284,23 @@ static int status_on_release(struct app_ctx *c, int64_t service_id, int64_t even
             status_parse(str_of(l, "status"), &held[n]) == 0)
             n++;
     }
-    *out = status_after_release(held, n);
+    *out = own ? status_while_held(*own, held, n) : status_after_release(held, n);
     free(held);
     json_decref(links);
     return 0;
 }
 
-/* The status a linked service takes: RELEASE (SPEC §5: back to operational unless
- * another event holds it) or, when holding, the status of its link L. 0 and *OUT set,
- * 1 to leave the service alone, -1 on error. */
+/* The status a linked service takes: on RELEASE, the worst status the other holders
+ * set, else operational (SPEC §5); when holding, the worst of the status of its link L
+ * and theirs. 0 and *OUT set, 1 to leave the service alone, -1 on error. */
 static int link_target(struct app_ctx *c, int64_t event_id, json_t *l, bool release,
                        enum svc_status *out, struct err *e)
 {
-    if (release)
-        return status_on_release(c, json_integer_value(json_object_get(l, "id")), event_id, out,
-                                 e);
-    return status_parse(str_of(l, "status"), out) == 0 ? 0 : 1;
+    int64_t service_id = json_integer_value(json_object_get(l, "id"));
+    enum svc_status own;
+    if (release) return status_of_holders(c, service_id, event_id, NULL, out, e);
+    if (status_parse(str_of(l, "status"), &own) != 0) return 1;
+    return status_of_holders(c, service_id, event_id, &own, out, e);
 }
 
 /* Sets every service EVENT_ID links to its link_target(), recording changes against
@@ -325,8 +330,11 @@ static int apply_links(struct app_ctx *c, int64_t event_id, int64_t update_id, b
 
 /*
  * Links service S to EVENT_ID: maintenance with under_maintenance, an incident with
- * the status S names or else (for a new link) the service's current status. When
- * APPLY (the event holds its services now), a status S sets is applied at once.
+ * the status S names or else (for a new link) the service's current status, unless
+ * that is only the status the other holders set (operational then: a plain id sets no
+ * status, and maintenance's under_maintenance must not outlive the maintenance). When
+ * APPLY (the event holds its services now), a status S sets is applied at once, unless
+ * another holder sets a worse one.
  */
 static int link_service(struct app_ctx *c, enum event_kind k, int64_t event_id,
                         int64_t update_id, const struct ev_service *s, bool apply, struct err *e)
@@ -344,9 +352,18 @@ static int link_service(struct app_ctx *c, enum event_kind k, int64_t event_id,
         st = SVC_UNDER_MAINTENANCE;
     else if (s->has_status)
         st = s->status;
+    else {
+        enum svc_status others;
+        if (status_of_holders(c, s->id, event_id, NULL, &others, e) != 0) return -1;
+        if (others != SVC_OPERATIONAL && others == st) st = SVC_OPERATIONAL;
+    }
     if (store_event_service_link(c->db, event_id, s->id, status_name(st), sets, e) != 0)
         return -1;
-    return apply && sets ? set_status(c, update_id, s->id, st, e) : 0;
+    if (!apply || !sets) return 0;
+    enum svc_status shown;
+    return status_of_holders(c, s->id, event_id, &st, &shown, e) != 0
+               ? -1
+               : set_status(c, update_id, s->id, shown, e);
 }
 
 int events_apply(struct app_ctx *c, enum event_kind k, int64_t id, enum stage from,

@@ -9,8 +9,15 @@
  * The rules kept here (SPEC §5, §10):
  *  - An event "holds" its linked services while it is open (incidents) or in
  *    progress / in verification (maintenance).
+ *  - A service held by several events shows the worst of the statuses they set
+ *    (SPEC §5 order; domain status_while_held): maintenance starting does not hide
+ *    an open incident's outage, nor does a milder incident opened later.
  *  - Entering a holding stage applies the event's statuses: the statuses an
- *    incident update names, or under_maintenance for every service of maintenance.
+ *    incident update names, or under_maintenance for every service of maintenance,
+ *    each raised to the worst status another holding event sets.
+ *  - An incident naming a service by id alone records its current status, unless
+ *    other holders account for it (then operational): it sets no status, and a
+ *    maintenance's under_maintenance does not outlive the maintenance through it.
  *  - Leaving the holding stages (resolve, complete, delete) releases every linked
  *    service: it returns to operational, or to the worst status another holding
  *    event sets (domain status_after_release). A creation in a final stage and

@@ -2,6 +2,7 @@
  * event — stage machines and vocabularies of incidents and maintenance. See event.h.
  */
 #include "domain/event.h"
+#include <assert.h>
 #include <ctype.h>
 #include <string.h>
 
@@ -126,6 +127,13 @@ int impact_parse(const char *s, enum impact *out)
 const char *impact_name(enum impact i)
 {
     return (unsigned)i < IMPACT_COUNT ? impact_names[i] : "none";
+}
+
+enum svc_status status_while_held(enum svc_status own, const enum svc_status *others, size_t n)
+{
+    assert((unsigned)own < SVC_STATUS_COUNT && (n == 0 || others));
+    enum svc_status worst = status_worst(others, n);
+    return own > worst ? own : worst;
 }
 
 enum svc_status status_after_release(const enum svc_status *held_by_others, size_t n)

@@ -1,6 +1,7 @@
 /*
  * event — incidents and maintenance (SPEC §5): kinds, stages, impacts, which
- * stage may follow which, and the "return to operational unless still held" rule.
+ * stage may follow which, and the hold rule: a service shows the worst status of the
+ * events holding it, and returns to operational once none does.
  * Pure functions, no I/O.
  */
 #ifndef PHAROS_EVENT_H
@@ -54,10 +55,17 @@ int impact_parse(const char *s, enum impact *out);
 const char *impact_name(enum impact i);
 
 /*
- * The status a service returns to when an event that held it ends: the worst of
- * the statuses still set by the other open events that hold it (N of them), or
- * operational when none does.
+ * The hold rule (SPEC §5). A service held by several events (open incidents,
+ * maintenance in progress or in verification) shows the worst of the statuses they
+ * set, in the order of enum svc_status: an incident's partial_outage is not hidden by
+ * maintenance starting on the same service, nor by a milder incident.
+ *
+ * status_while_held: the status a service takes when one event starts holding it or
+ * changes the status it sets to OWN, while N other events hold it with OTHERS.
+ * status_after_release: the status it returns to when an event that held it ends: the
+ * worst of the statuses still set by the N others, or operational when none is left.
  */
+enum svc_status status_while_held(enum svc_status own, const enum svc_status *others, size_t n);
 enum svc_status status_after_release(const enum svc_status *held_by_others, size_t n);
 
 #endif

@@ -8,6 +8,7 @@
  * Stage names in queries are bound from domain/event, never spelled here.
  */
 #include "store/events.h"
+#include "store/service_order.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -118,8 +119,9 @@ int store_event_delete(struct db *db, int64_t page_id, enum event_kind k, int64_
 json_t *store_event_services(struct db *db, int64_t event_id, struct err *e)
 {
     return db_query_all(db, e,
-                        "SELECT service_id AS id, status FROM event_services WHERE event_id = ? "
-                        "ORDER BY service_id",
+                        "SELECT es.service_id AS id, es.status FROM event_services es "
+                        "JOIN services s ON s.id = es.service_id " SERVICE_GROUP_JOIN
+                        "WHERE es.event_id = ? ORDER BY " SERVICE_ORDER,
                         "i", event_id);
 }
 

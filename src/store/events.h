@@ -73,7 +73,8 @@ int store_event_edit(struct db *db, int64_t page_id, int64_t id, const struct ev
 int store_event_delete(struct db *db, int64_t page_id, enum event_kind k, int64_t id,
                        struct err *e);
 
-/* The services event ID links, as [{"id","status"}] by service id; NULL on error. */
+/* The services event ID links, as [{"id","status"}] in the order of services
+ * (store/service_order.h); NULL on error. */
 json_t *store_event_services(struct db *db, int64_t event_id, struct err *e);
 /* Links SERVICE_ID to EVENT_ID with STATUS. An existing link keeps its status unless REPLACE. */
 int store_event_service_link(struct db *db, int64_t event_id, int64_t service_id,

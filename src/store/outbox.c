@@ -7,6 +7,7 @@
  * covers, so a crash between batches re-expands at most one batch, harmlessly.
  */
 #include "store/outbox.h"
+#include "store/service_order.h"
 #include <assert.h>
 
 json_t *store_outbox_jobs(struct db *db, int limit, struct err *e)
@@ -32,8 +33,8 @@ json_t *store_outbox_event_services(struct db *db, int64_t event_id, struct err 
 {
     return db_query_all(db, e,
                         "SELECT s.id, s.name, s.status FROM event_services es "
-                        "JOIN services s ON s.id = es.service_id WHERE es.event_id = ? "
-                        "ORDER BY s.position, s.id",
+                        "JOIN services s ON s.id = es.service_id " SERVICE_GROUP_JOIN
+                        "WHERE es.event_id = ? ORDER BY " SERVICE_ORDER,
                         "i", event_id);
 }
 

@@ -18,7 +18,8 @@ json_t *store_outbox_jobs(struct db *db, int limit, struct err *e);
 /* What a message about UPDATE_ID says: {"update_id","event_id","kind","title","impact",
  * "update_stage","message","accepted","page_id","page_title"}; NULL (E ERR_OK) if gone. */
 json_t *store_outbox_update(struct db *db, int64_t update_id, struct err *e);
-/* The services event EVENT_ID links, [{"id","name","status"}] by position. */
+/* The services event EVENT_ID links, [{"id","name","status"}] in the order of services
+ * (store/service_order.h). */
 json_t *store_outbox_event_services(struct db *db, int64_t event_id, struct err *e);
 /* Active subscribers of PAGE_ID with ids above AFTER, by id, at most LIMIT, of channel
  * e-mail when EMAIL and SMS when SMS, who chose all services or one EVENT_ID links:

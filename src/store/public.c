@@ -5,9 +5,10 @@
  * the view sees one shape; scheduled_* are NULL for incidents.
  */
 #include "store/public.h"
-#include <stdlib.h>
-#include <stdio.h>
 #include "core/xalloc.h"
+#include "store/service_order.h"
+#include <stdio.h>
+#include <stdlib.h>
 
 /* When an event happened: a maintenance its window (cut short by an early completion), an
  * incident from its creation to its resolution. Lists of the past are ordered by the end. */
@@ -24,9 +25,8 @@ json_t *store_public_services(struct db *db, int64_t page_id, struct err *e)
                         "SELECT s.id, s.name, s.description, s.group_id, s.position, s.status, "
                         "s.created_at, s.updated_at, CASE WHEN s.hidden = 0 AND "
                         "COALESCE(g.hidden, 0) = 0 THEN 1 ELSE 0 END AS visible "
-                        "FROM services s LEFT JOIN groups g ON g.id = s.group_id "
-                        "WHERE s.page_id = ? ORDER BY CASE WHEN g.id IS NULL THEN 0 ELSE 1 END, "
-                        "g.position, g.id, s.position, s.id",
+                        "FROM services s " SERVICE_GROUP_JOIN
+                        "WHERE s.page_id = ? ORDER BY " SERVICE_ORDER,
                         "i", page_id);
 }
 
@@ -112,7 +112,8 @@ json_t *store_public_affected(struct db *db, int64_t event_id, struct err *e)
     return db_query_all(db, e,
                         "SELECT us.update_id, us.service_id, us.old_status, us.new_status "
                         "FROM update_services us JOIN event_updates u ON u.id = us.update_id "
-                        "WHERE u.event_id = ? ORDER BY us.update_id, us.service_id",
+                        "JOIN services s ON s.id = us.service_id " SERVICE_GROUP_JOIN
+                        "WHERE u.event_id = ? ORDER BY us.update_id, " SERVICE_ORDER,
                         "i", event_id);
 }
 

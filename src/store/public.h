@@ -17,8 +17,8 @@
 #define PHAROS_STORE_PUBLIC_H
 #include "store/db.h"
 
-/* Every service of PAGE_ID ordered by group (ungrouped first, then by group position),
- * position, id. NULL on error. */
+/* Every service of PAGE_ID in the order of services (store/service_order.h: ungrouped
+ * first, then by group position, position, id). NULL on error. */
 json_t *store_public_services(struct db *db, int64_t page_id, struct err *e);
 
 /* One service_status_log row, for the uptime bars. */
@@ -56,7 +56,8 @@ json_t *store_public_recent_events(struct db *db, int64_t page_id, const char *k
 json_t *store_public_event(struct db *db, int64_t page_id, const char *kind, int64_t id,
                            struct err *e);
 
-/* The status changes the updates of EVENT_ID made, by update then service. NULL on error. */
+/* The status changes the updates of EVENT_ID made, by update, then in the order of services.
+ * NULL on error. */
 json_t *store_public_affected(struct db *db, int64_t event_id, struct err *e);
 
 /* Every host name of every page. NULL on error. */

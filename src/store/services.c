@@ -3,6 +3,7 @@
  */
 #include "store/services.h"
 #include "core/timeutil.h"
+#include "store/service_order.h"
 #include <string.h>
 
 #define SERVICE_COLUMNS                                                                          \
@@ -19,10 +20,8 @@ json_t *store_services_list(struct db *db, int64_t page_id, int64_t offset, int 
                             struct err *e)
 {
     return db_query_all(db, e,
-                        SERVICE_COLUMNS
-                        "LEFT JOIN groups g ON g.id = s.group_id WHERE s.page_id = ? "
-                        "ORDER BY CASE WHEN g.id IS NULL THEN 0 ELSE 1 END, g.position, g.id, "
-                        "s.position, s.id LIMIT ? OFFSET ?",
+                        SERVICE_COLUMNS SERVICE_GROUP_JOIN
+                        "WHERE s.page_id = ? ORDER BY " SERVICE_ORDER " LIMIT ? OFFSET ?",
                         "iii", page_id, (int64_t)limit, offset);
 }
 

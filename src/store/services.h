@@ -16,7 +16,8 @@ struct service_fields {
 
 /* One service of PAGE_ID, or NULL (E->code ERR_OK when it does not exist). */
 json_t *store_service_get(struct db *db, int64_t page_id, int64_t id, struct err *e);
-/* Up to LIMIT services from OFFSET, ordered by group (ungrouped first), position, id. */
+/* Up to LIMIT services from OFFSET in the order of services (store/service_order.h:
+ * ungrouped first, then by group position, position, id). */
 json_t *store_services_list(struct db *db, int64_t page_id, int64_t offset, int limit,
                             struct err *e);
 /* Inserts a service and its first status-log row. Returns the id or -1. */

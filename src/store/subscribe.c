@@ -3,6 +3,7 @@
  */
 #include "store/subscribe.h"
 #include "core/timeutil.h"
+#include "store/service_order.h"
 
 #define ROW_COLUMNS                                                                              \
     "SELECT id, page_id, channel, address, state, all_services, created_at AS created, "         \
@@ -48,9 +49,8 @@ int store_subscribe_sms_state(struct db *db, const char *address, const char *fr
 json_t *store_subscribe_services(struct db *db, int64_t page_id, struct err *e)
 {
     return db_query_all(db, e,
-                        "SELECT s.id, s.name FROM services s LEFT JOIN groups g ON "
-                        "g.id = s.group_id WHERE s.page_id = ? "
-                        "ORDER BY COALESCE(g.position, -1), s.group_id, s.position, s.id",
+                        "SELECT s.id, s.name FROM services s " SERVICE_GROUP_JOIN
+                        "WHERE s.page_id = ? ORDER BY " SERVICE_ORDER,
                         "i", page_id);
 }
 

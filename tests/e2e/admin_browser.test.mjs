@@ -1,7 +1,8 @@
 // The admin console in a real browser (playwright-core driving Debian's chromium,
 // headless): the first owner's setup, services, the dashboard dropdown that
 // applies at once (seen on the public page), an incident from a template through
-// to resolved, scheduled maintenance, inviting an editor who cannot open Team or
+// to resolved, Markdown lists in an update without the timeline's stage markers (console
+// and public page), scheduled maintenance, inviting an editor who cannot open Team or
 // Settings, an API token created and revoked. Each screen's screenshot goes to
 // test-artifacts/admin-*.png; no console error or CSP violation is allowed.
 import { describe, test, before, after } from 'node:test';
@@ -126,6 +127,48 @@ describe('admin console in a browser', () => {
     await shot(page, 'incident');
     await page.goto(base + '/admin/incidents');
     await shot(page, 'incidents');
+  });
+
+  test('a Markdown list in an update keeps its bullets, without the timeline\'s stage markers', async () => {
+    const { page } = owner;
+    await page.goto(base + '/admin/incidents/new');
+    await page.fill('#title', 'Partial login failures');
+    await page.fill('#message', 'Affected:\n\n- sign-in with SSO\n- password resets\n\nSteps:\n\n1. rolled back\n2. watching');
+    await Promise.all([page.waitForURL(/\/admin\/incidents\/\d+\?notice=created/), page.click('text=Create incident')]);
+    await page.fill('#message', 'Still:\n\n- watching error rates');
+    await Promise.all([page.waitForURL(/notice=posted/), page.click('text=Post update')]);
+    await shot(page, 'incident-markdown-list');
+    // Computed styles of every <li> of the timeline: its entries, and the Markdown lists in them.
+    const styles = (sel) => page.evaluate((s) => [...document.querySelectorAll(s)].map((li) => ({
+      before: getComputedStyle(li, '::before').content, marker: getComputedStyle(li).listStyleType,
+      padBottom: getComputedStyle(li).paddingBottom, list: li.parentElement.tagName,
+    })), sel);
+    const entries = await styles('.timeline > li');
+    assert.equal(entries.length, 2);
+    for (const x of entries) assert.notEqual(x.before, 'none', 'each timeline entry keeps its stage marker');
+    const items = await styles('.timeline .markdown li');
+    assert.equal(items.length, 5, 'the two lists of the first update and the one of the second');
+    for (const x of items) {
+      assert.equal(x.before, 'none', 'a Markdown list item gets no stage marker');
+      assert.equal(x.padBottom, '0px', 'nor the spacing of a timeline entry');
+      if (x.list === 'OL') assert.equal(x.marker, 'decimal', 'its own number');
+      else assert.notEqual(x.marker, 'none', 'its own bullet');
+    }
+    assert.deepEqual(items.map((x) => x.list).sort(), ['OL', 'OL', 'UL', 'UL', 'UL']);
+
+    // The public page of the incident: the same lists, the same rule.
+    const id = /\/admin\/incidents\/(\d+)/.exec(page.url())[1];
+    const pub = await owner.ctx.newPage();
+    await pub.goto(`${base}/incidents/${id}`);
+    const pubStyles = (sel) => pub.evaluate((s) => [...document.querySelectorAll(s)].map((li) =>
+      getComputedStyle(li, '::before').content), sel);
+    const pubEntries = await pubStyles('.timeline > li');
+    assert.equal(pubEntries.length, 2);
+    for (const c of pubEntries) assert.notEqual(c, 'none', 'each public timeline entry keeps its marker');
+    const pubItems = await pubStyles('.timeline .md li');
+    assert.equal(pubItems.length, 5);
+    for (const c of pubItems) assert.equal(c, 'none', 'a Markdown list item on the public page gets no marker');
+    await pub.close();
   });
 
   test('schedule maintenance', async () => {

@@ -1,5 +1,6 @@
 // Admin console screens over HTTP (SPEC §8): every screen's forms call the same
-// use cases as the REST API, and what they do shows up there.
+// use cases as the REST API, and what they do shows up there; services come in the
+// same order on the console, the public page and every API.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cli, request, api } from './lib/harness.mjs';
@@ -51,6 +52,49 @@ describe('admin console screens', () => {
     assert.equal((await api(s, 'GET', `groups/${g.id}`)).json.group?.name ?? (await api(s, 'GET', `groups/${g.id}`)).json.name, 'Core platform');
     assert.equal((await c.post(`/admin/groups/${g.id}/delete`)).status, 303);
     assert.equal((await api(s, 'GET', `groups/${g.id}`)).status, 404);
+  });
+
+  test('one order of services everywhere: ungrouped first, then each group by position', async () => {
+    const post = async (route, body) => (await api(s, 'POST', route, { body })).json;
+    // Created out of display order: the later group first, ungrouped services between.
+    const late = (await post('groups', { name: 'Storage', position: 50 })).group.id;
+    const early = (await post('groups', { name: 'Compute', position: 40 })).group.id;
+    const disk = (await post('services', { name: 'Disks', group_id: late })).service.id;
+    const solo = (await post('services', { name: 'Status emails' })).service.id;
+    const vm = (await post('services', { name: 'VMs', group_id: early, position: 2 })).service.id;
+    const gpu = (await post('services', { name: 'GPUs', group_id: early, position: 1 })).service.id;
+    const dns = (await post('services', { name: 'DNS' })).service.id;
+    const mine = [disk, solo, vm, gpu, dns];
+    const expected = [solo, dns, gpu, vm, disk];
+    const ours = (ids) => ids.map(Number).filter((id) => mine.includes(id));
+    const attrs = (html, re) => [...html.matchAll(re)].map((m) => m[1]);
+    const components = async (p) => (await request(s, 'GET', p)).json.components.filter((x) => !x.group).map((x) => x.id);
+
+    const seen = {
+      'console dashboard': attrs((await c.get('/admin')).text, /<li class="service-row" data-service-id="(\d+)"/g),
+      'console services screen': attrs((await c.get('/admin/services')).text, /<tr data-service-id="(\d+)"/g),
+      'console service picker': attrs((await c.get('/admin/incidents/new')).text, /name="services" value="(\d+)"/g),
+      'public page': attrs((await request(s, 'GET', '/')).text, /data-service-id="(\d+)"/g),
+      '/api/v2/components.json': await components('/api/v2/components.json'),
+      '/api/v2/summary.json': await components('/api/v2/summary.json'),
+      'admin API services': (await api(s, 'GET', 'services')).json.services.map((x) => x.id),
+      'eStatus services list': (await api(s, 'GET', 'service/services/list/')).json.services.map((x) => x.id),
+    };
+    const wrong = Object.entries(seen).filter(([, ids]) => String(ours(ids)) !== String(expected))
+      .map(([where, ids]) => `${where}: ${ours(ids)}`);
+    assert.deepEqual(wrong, [], `expected ${expected} everywhere`);
+    // Where the console shows ungrouped services, it says so; the public page shows them without a heading.
+    const screen = (await c.get('/admin/services')).text;
+    assert.ok(screen.indexOf('<h2>Ungrouped services') < screen.indexOf('<h2>Compute'), 'the ungrouped section comes first');
+
+    // An event lists its services in the same order, whatever order they were named in.
+    const inc = await post('incidents', { title: 'Slow disks', message: 'Looking.', services: [disk, vm, dns] });
+    assert.deepEqual(inc.incident.services.map((x) => x.id), [dns, vm, disk], 'the incident in the API');
+    const page = (await request(s, 'GET', `/incidents/${inc.incident.id}`)).text;
+    assert.deepEqual(attrs(page, /<span class="chip">([^<]+)<\/span>/g), ['DNS', 'VMs', 'Disks'], 'the public incident page');
+    await api(s, 'DELETE', `incidents/${inc.incident.id}`);
+    for (const id of mine) await api(s, 'DELETE', `services/${id}`);
+    for (const id of [late, early]) await api(s, 'DELETE', `groups/${id}`);
   });
 
   test('the dashboard dropdown applies a status at once', async () => {

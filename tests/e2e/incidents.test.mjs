@@ -155,32 +155,35 @@ test('an incident may be created in any stage; created resolved it changes no st
   assert.equal(await serviceStatus(s, svc), 'operational', 'a retroactive incident does not touch the service');
 });
 
-test('hold rule: a service stays held by another open incident until every holder resolves', async () => {
+test('hold rule: a service held by several open incidents shows the worst of their statuses', async () => {
   const svc = await createService(s, 'Held');
-  const first = await open({ title: 'Outage', services: [{ id: svc, status: 'major_outage' }] });
-  const second = await open({ title: 'Slowness', services: [{ id: svc, status: 'degraded' }] });
-  assert.equal(await serviceStatus(s, svc), 'degraded_performance', 'the latest status set wins');
+  const first = await open({ title: 'Slowness', services: [{ id: svc, status: 'partial' }] });
+  const second = await open({ title: 'Outage', services: [{ id: svc, status: 'major_outage' }] });
+  assert.equal(await serviceStatus(s, svc), 'major_outage', 'the worse status of the two');
 
-  await postUpdate(second.id, { stage: 'resolved', message: 'Fast again.' });
-  assert.equal(await serviceStatus(s, svc), 'major_outage', 'still held by the first incident, with its status');
+  await postUpdate(second.id, { stage: 'resolved', message: 'Up again.' });
+  assert.equal(await serviceStatus(s, svc), 'partial_outage', 'still held by the first incident, with its status');
   const changes = sqlite(s, `SELECT old_status || '>' || new_status FROM update_services us
       JOIN event_updates u ON u.id = us.update_id WHERE u.event_id = ${second.id} AND u.stage = 'resolved'`).trim();
-  assert.equal(changes, 'degraded_performance>major_outage', 'the resolving update records the change');
+  assert.equal(changes, 'major_outage>partial_outage', 'the resolving update records the change');
 
-  await postUpdate(first.id, { stage: 'resolved', message: 'Up again.' });
+  await postUpdate(first.id, { stage: 'resolved', message: 'Fast again.' });
   assert.equal(await serviceStatus(s, svc), 'operational', 'no holder left');
 
-  // The other order: resolving the incident that set the worse status leaves the other's.
-  const a = await open({ services: [{ id: svc, status: 'partial' }] });
-  const b = await open({ services: [{ id: svc, status: 'major' }] });
-  await postUpdate(b.id, { stage: 'resolved', message: 'b done' });
-  assert.equal(await serviceStatus(s, svc), 'partial_outage');
+  // The other order: a milder incident opened later does not hide the worse one, and an
+  // update naming a better status leaves the worst status another incident still sets.
+  const a = await open({ services: [{ id: svc, status: 'major' }] });
+  const b = await open({ services: [{ id: svc, status: 'degraded' }] });
+  assert.equal(await serviceStatus(s, svc), 'major_outage', 'the milder incident does not hide the outage');
+  await postUpdate(a.id, { message: 'Mostly back.', services: [{ id: svc, status: 'operational' }] });
+  assert.equal(await serviceStatus(s, svc), 'degraded_performance', 'the other incident still sets degraded');
   // Deleting an open incident releases like resolving does.
-  assert.equal((await api(s, 'DELETE', `incidents/${a.id}`)).status, 204);
+  assert.equal((await api(s, 'DELETE', `incidents/${b.id}`)).status, 204);
   assert.equal(await serviceStatus(s, svc), 'operational');
+  await postUpdate(a.id, { stage: 'resolved', message: 'Done.' });
   const log = sqlite(s, `SELECT status FROM service_status_log WHERE service_id = ${svc} ORDER BY id`).trim().split('\n');
-  assert.deepEqual(log, ['operational', 'major_outage', 'degraded_performance', 'major_outage', 'operational',
-    'partial_outage', 'major_outage', 'partial_outage', 'operational']);
+  assert.deepEqual(log, ['operational', 'partial_outage', 'major_outage', 'partial_outage', 'operational',
+    'major_outage', 'degraded_performance', 'operational']);
 });
 
 test('notify:false records the choice and queues no notification', async () => {

@@ -126,31 +126,64 @@ test('maintenance may be created in progress; not in a later stage', async () =>
   assert.equal(await serviceStatus(s, svc), 'operational', 'deleting maintenance in progress releases its services');
 });
 
-test('hold rule across kinds: incidents and maintenance in progress hold a service together', async () => {
+test('hold rule across kinds: a service held by several events shows the worst of their statuses', async () => {
   const svc = await createService(s, 'Shared');
-  const inc = await api(s, 'POST', 'incidents', { body: { title: 'Outage', message: 'down', services: [{ id: svc, status: 'major_outage' }] } });
+  const resolve = (id) => api(s, 'POST', `incidents/${id}/updates`, { body: { stage: 'resolved', message: 'ok' } });
+  const inc = await api(s, 'POST', 'incidents', { body: { title: 'Outage', message: 'down', services: [{ id: svc, status: 'partial_outage' }] } });
   assert.equal(inc.status, 201, inc.text);
   const m = await schedule({ services: [svc] });
-  await postUpdate(m.id, { stage: 'in_progress', message: 'Fixing it during maintenance.' });
-  assert.equal(await serviceStatus(s, svc), 'under_maintenance');
+  assert.equal((await postUpdate(m.id, { stage: 'in_progress', message: 'Fixing it during maintenance.' })).status, 201);
+  assert.equal(await serviceStatus(s, svc), 'partial_outage', 'maintenance starting does not hide the open incident');
+  assert.equal((await resolve(inc.json.incident.id)).status, 201);
+  assert.equal(await serviceStatus(s, svc), 'under_maintenance', 'held by the maintenance in progress');
   await postUpdate(m.id, { stage: 'complete', message: 'Done.' });
-  assert.equal(await serviceStatus(s, svc), 'major_outage', 'the open incident still holds it');
-  await api(s, 'POST', `incidents/${inc.json.incident.id}/updates`, { body: { stage: 'resolved', message: 'ok' } });
-  assert.equal(await serviceStatus(s, svc), 'operational');
+  assert.equal(await serviceStatus(s, svc), 'operational', 'no holder left');
 
-  // Maintenance in progress, then an incident: resolving the incident returns to under_maintenance.
+  // The other order: maintenance in progress, then an incident.
   const m2 = await schedule({ stage: 'in_progress', services: [svc] });
-  const inc2 = await api(s, 'POST', 'incidents', { body: { title: 'Slow', message: 'slow', services: [{ id: svc, status: 'degraded' }] } });
-  assert.equal(await serviceStatus(s, svc), 'degraded_performance');
-  await api(s, 'POST', `incidents/${inc2.json.incident.id}/updates`, { body: { stage: 'resolved', message: 'ok' } });
+  assert.equal(await serviceStatus(s, svc), 'under_maintenance');
+  const inc2 = await api(s, 'POST', 'incidents', { body: { title: 'Errors', message: 'errors', services: [{ id: svc, status: 'partial' }] } });
+  assert.equal(await serviceStatus(s, svc), 'partial_outage');
+  // A service added to maintenance while the incident is open keeps the incident's status.
+  await postUpdate(m2.id, { message: 'Still at it.', services: [svc] });
+  assert.equal(await serviceStatus(s, svc), 'partial_outage');
+  await resolve(inc2.json.incident.id);
   assert.equal(await serviceStatus(s, svc), 'under_maintenance', 'held by the maintenance in progress');
   await postUpdate(m2.id, { stage: 'complete', message: 'Done.' });
   assert.equal(await serviceStatus(s, svc), 'operational');
 
+  // Maintenance first, then the incident completes it: the incident's status stays.
+  const m3 = await schedule({ stage: 'in_progress', services: [svc] });
+  const inc3 = await api(s, 'POST', 'incidents', { body: { title: 'Slow', message: 'slow', services: [{ id: svc, status: 'degraded' }] } });
+  await postUpdate(m3.id, { stage: 'complete', message: 'Done.' });
+  assert.equal(await serviceStatus(s, svc), 'degraded_performance', 'the open incident still holds it');
+  await resolve(inc3.json.incident.id);
+  assert.equal(await serviceStatus(s, svc), 'operational');
+
   // Scheduled maintenance holds nothing.
-  const inc3 = await api(s, 'POST', 'incidents', { body: { title: 'Again', message: 'x', services: [{ id: svc, status: 'partial' }] } });
+  const inc4 = await api(s, 'POST', 'incidents', { body: { title: 'Again', message: 'x', services: [{ id: svc, status: 'partial' }] } });
   await schedule({ services: [svc] });
-  await api(s, 'POST', `incidents/${inc3.json.incident.id}/updates`, { body: { stage: 'resolved', message: 'ok' } });
+  await resolve(inc4.json.incident.id);
+  assert.equal(await serviceStatus(s, svc), 'operational');
+});
+
+test('an incident naming a service without a status during maintenance does not keep it under maintenance', async () => {
+  const svc = await createService(s, 'Quiet link');
+  const m = await schedule({ stage: 'in_progress', services: [svc] });
+  const inc = await api(s, 'POST', 'incidents', { body: { title: 'Related', message: 'x', services: [svc] } });
+  assert.equal(inc.status, 201, inc.text);
+  assert.equal(await serviceStatus(s, svc), 'under_maintenance');
+  assert.deepEqual(inc.json.incident.services, [{ id: svc, status: 'operational' }], 'the incident sets no status of its own');
+  await postUpdate(m.id, { stage: 'complete', message: 'Done.' });
+  assert.equal(await serviceStatus(s, svc), 'operational', 'the maintenance is over; the incident named no status');
+  await api(s, 'POST', `incidents/${inc.json.incident.id}/updates`, { body: { stage: 'resolved', message: 'ok' } });
+  assert.equal(await serviceStatus(s, svc), 'operational');
+
+  // A status set by hand, held by nobody, is still the one a plain id keeps.
+  await api(s, 'PUT', `service/put/${svc}/major/`);
+  const inc2 = await api(s, 'POST', 'incidents', { body: { title: 'Down', message: 'x', services: [svc] } });
+  assert.deepEqual(inc2.json.incident.services, [{ id: svc, status: 'major_outage' }]);
+  await api(s, 'POST', `incidents/${inc2.json.incident.id}/updates`, { body: { stage: 'resolved', message: 'ok' } });
   assert.equal(await serviceStatus(s, svc), 'operational');
 });
 

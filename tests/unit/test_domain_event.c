@@ -5,8 +5,10 @@
  * maintenance); names, labels and the initial stage; the stage machines
  * (incidents: any order before resolved, nothing after; maintenance: the same
  * stage or a later one, nothing after complete), checked over every pair;
- * impact parsing; and status_after_release (the worst status still held by
- * other open events, operational when none).
+ * impact parsing; and the hold rule: status_while_held (the worst of the status an
+ * event sets and those the other holders set, whichever started first) and
+ * status_after_release (the worst status still held by other open events,
+ * operational when none).
  */
 #include "domain/event.h"
 #include "testutil.h"
@@ -223,6 +225,43 @@ static void release_keeps_the_worst_status_still_held(void **state)
     assert_int_equal(status_after_release(major, 2), SVC_MAJOR);
 }
 
+static void held_services_show_the_worst_status_of_their_holders(void **state)
+{
+    (void)state;
+    enum svc_status incident[] = {SVC_PARTIAL}, maintenance[] = {SVC_UNDER_MAINTENANCE};
+    /* maintenance starts on a service an incident holds at partial_outage */
+    assert_int_equal(status_while_held(SVC_UNDER_MAINTENANCE, incident, 1), SVC_PARTIAL);
+    /* an incident opens on a service under maintenance */
+    assert_int_equal(status_while_held(SVC_PARTIAL, maintenance, 1), SVC_PARTIAL);
+    /* nothing else holds it: the event's own status, better or worse */
+    assert_int_equal(status_while_held(SVC_UNDER_MAINTENANCE, NULL, 0), SVC_UNDER_MAINTENANCE);
+    assert_int_equal(status_while_held(SVC_OPERATIONAL, NULL, 0), SVC_OPERATIONAL);
+    assert_int_equal(status_while_held(SVC_MAJOR, NULL, 0), SVC_MAJOR);
+    /* an update naming a better status cannot hide another holder's worse one */
+    enum svc_status others[] = {SVC_DEGRADED, SVC_UNDER_MAINTENANCE};
+    assert_int_equal(status_while_held(SVC_OPERATIONAL, others, 2), SVC_DEGRADED);
+    assert_int_equal(status_while_held(SVC_MAJOR, others, 2), SVC_MAJOR);
+    /* the SPEC §5 order, over every pair */
+    for (int a = 0; a < SVC_STATUS_COUNT; a++)
+        for (int b = 0; b < SVC_STATUS_COUNT; b++) {
+            enum svc_status other[] = {(enum svc_status)b};
+            assert_int_equal(status_while_held((enum svc_status)a, other, 1), a > b ? a : b);
+        }
+}
+
+static void holders_releasing_in_turn_leave_the_worst_of_the_rest(void **state)
+{
+    (void)state;
+    /* incident (partial) and maintenance hold the service; the incident resolves,
+     * then the maintenance completes */
+    enum svc_status maintenance[] = {SVC_UNDER_MAINTENANCE};
+    assert_int_equal(status_after_release(maintenance, 1), SVC_UNDER_MAINTENANCE);
+    assert_int_equal(status_after_release(NULL, 0), SVC_OPERATIONAL);
+    /* the other order: the maintenance completes first */
+    enum svc_status incident[] = {SVC_PARTIAL};
+    assert_int_equal(status_after_release(incident, 1), SVC_PARTIAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -241,6 +280,8 @@ int main(void)
         cmocka_unit_test(unknown_impacts_are_refused),
         cmocka_unit_test(release_returns_to_operational_when_nothing_else_holds),
         cmocka_unit_test(release_keeps_the_worst_status_still_held),
+        cmocka_unit_test(held_services_show_the_worst_status_of_their_holders),
+        cmocka_unit_test(holders_releasing_in_turn_leave_the_worst_of_the_rest),
     };
     return cmocka_run_group_tests_name("domain/event", tests, NULL, NULL);
 }

@@ -4,13 +4,19 @@
  * group_id null when ungrouped, hidden as a bool);
  * services of another page are invisible, unchangeable and undeletable; lists
  * are ordered ungrouped first, then by group position and group id, then by
- * position and id, and honour LIMIT/OFFSET; the status history
+ * position and id (store/service_order.h), and so is every other list of
+ * services: the public page's, the subscription preferences', an event's and
+ * the one notifications name; lists honour LIMIT/OFFSET; the status history
  * (service_status_log) gets a row on insert and on each real change only —
  * setting the same status again logs nothing; next positions per group.
  */
 #include "core/log.h"
+#include "store/events.h"
+#include "store/outbox.h"
 #include "store/pages.h"
+#include "store/public.h"
 #include "store/services.h"
+#include "store/subscribe.h"
 #include "testutil.h"
 
 struct fixture {
@@ -141,7 +147,21 @@ static void another_pages_service_is_not_found(void **state)
     assert_string_equal(status_of(f, f->other_page, id), "operational");
 }
 
-static void list_orders_ungrouped_first_then_group_position_then_position(void **state)
+/* Fails unless LIST (stolen) holds exactly the ids WANT, in that order. */
+static void assert_order(const char *what, json_t *list, const int64_t *want, size_t n)
+{
+    if (!list) fail_msg("%s failed", what);
+    if (json_array_size(list) != n) fail_msg("%s: %zu services", what, json_array_size(list));
+    for (size_t i = 0; i < n; i++) {
+        json_t *s = json_array_get(list, i);
+        if (json_integer_value(json_object_get(s, "id")) != want[i])
+            fail_msg("%s: position %zu holds service %lld", what, i,
+                     (long long)json_integer_value(json_object_get(s, "id")));
+    }
+    json_decref(list);
+}
+
+static void every_list_orders_ungrouped_first_then_group_position_then_position(void **state)
 {
     struct fixture *f = fx(state);
     struct err e = {0};
@@ -159,15 +179,22 @@ static void list_orders_ungrouped_first_then_group_position_then_position(void *
     int64_t a2 = add_service(f, f->page, "a2", ga, 2, "operational");
     add_service(f, f->other_page, "elsewhere", 0, 0, "operational");
     int64_t want[] = {u0, u1, a2, a5, a5b, c0, c1, b0};
-    json_t *list = store_services_list(f->db, f->page, 0, 100, &e);
-    assert_non_null(list);
-    assert_int_equal(json_array_size(list), sizeof want / sizeof want[0]);
-    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
-        json_t *s = json_array_get(list, i);
-        if (json_integer_value(json_object_get(s, "id")) != want[i])
-            fail_msg("position %zu holds %s", i, json_string_value(json_object_get(s, "name")));
-    }
-    json_decref(list);
+    size_t n = sizeof want / sizeof want[0];
+    assert_order("store_services_list", store_services_list(f->db, f->page, 0, 100, &e), want, n);
+    assert_order("store_public_services", store_public_services(f->db, f->page, &e), want, n);
+    assert_order("store_subscribe_services", store_subscribe_services(f->db, f->page, &e), want, n);
+    /* an event linking every service, in yet another order */
+    struct event_fields ef = {
+        .kind = EVENT_INCIDENT, .title = "t", .stage = "investigating", .impact = "none"};
+    int64_t ev = store_event_insert(f->db, f->page, &ef, 1000, &e);
+    assert_true(ev > 0);
+    int64_t linked[] = {a2, b0, u1, c0, a5b, u0, c1, a5};
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(store_event_service_link(f->db, ev, linked[i], "operational", false, &e),
+                         0);
+    assert_order("store_event_services", store_event_services(f->db, ev, &e), want, n);
+    assert_order("store_outbox_event_services", store_outbox_event_services(f->db, ev, &e), want,
+                 n);
 }
 
 static void list_honours_limit_and_offset(void **state)
@@ -325,7 +352,7 @@ int main(void)
         T(service_json_has_exactly_the_documented_keys),
         T(grouped_hidden_service_reads_back),
         T(another_pages_service_is_not_found),
-        T(list_orders_ungrouped_first_then_group_position_then_position),
+        T(every_list_orders_ungrouped_first_then_group_position_then_position),
         T(list_honours_limit_and_offset),
         T(insert_logs_the_first_status),
         T(set_status_logs_only_real_changes),
