@@ -233,3 +233,16 @@ test('SMS text and webhook JSON of page b carry its URL', async () => {
   assert.equal(ev.page.url, url.b);
   assert.equal(ev.event.url, `${url.b}/incidents/${inc.id}`);
 });
+
+test('an invitation to page b links to http://b.test:PORT/admin/invite/…, and the link works there', async () => {
+  const owner = new Console(s);
+  assert.equal((await owner.login('bee@example.com', 'password-456')).status, 303);
+  assert.equal((await owner.post('/admin/team/invite', { email: 'newbee@example.test', role: 'editor' })).status, 303);
+  const mail = await mailTo('newbee@example.test', /invited/);
+  assert.match(mail.headers.subject, /^\[Bee\]/);
+  const link = new RegExp(`${url.b.replace(/\./g, '\\.')}/admin/invite/inv_\\S+`).exec(mail.text);
+  assert.ok(link, `invitation link on ${url.b}:\n${mail.text}`);
+  for (const l of mail.text.match(/https?:\/\/\S+/g)) assert.ok(l.startsWith(`${url.b}/`), `invitation: ${l}`);
+  const page = await request(s, 'GET', new URL(link[0]).pathname, { host: `b.test:${s.port}` });
+  assert.equal(page.status, 200, page.text.slice(0, 300));
+});
