@@ -20,8 +20,9 @@
  *
  * A base_url setting is kept in a normal form (page_url_setting): an absolute
  * http:// or https:// URL with a host and no user name, password, query or
- * fragment, scheme and host in lower case, without trailing '/'. It may have a
- * path (a proxy that serves the page under one).
+ * fragment, scheme and host in lower case, without trailing '/'. A path is
+ * allowed and kept (links are the URL + "/incidents/7"); the pages' own links
+ * stay root-relative, so such a proxy must map those too.
  */
 #ifndef PHAROS_DOMAIN_PAGE_URL_H
 #define PHAROS_DOMAIN_PAGE_URL_H
