@@ -104,6 +104,8 @@ test('base_url is the operator\'s: page admins and tokens get 403; the operator 
   const c = (await as('c', 'GET', 'page')).json.page;
   assert.equal(c.base_url, C_URL, 'trailing slashes removed');
   assert.equal(c.url, C_URL);
+  assert.match((await op.get('/admin/settings')).text, new RegExp(`class="nav-public" href="${C_URL}/"`),
+    'the console links to the page\'s public URL');
   // A token of page c may send it back (any trailing slash), not change or clear it.
   const back = await as('c', 'PATCH', 'page', { body: { base_url: `${C_URL}/`, title: 'Sea' } });
   assert.equal(back.status, 200, back.text);
