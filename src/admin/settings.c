@@ -1,23 +1,21 @@
 /*
- * admin/settings — the Settings screen (SPEC §8): the page's title, hosts, logo
- * URL, brand colour, time zone for e-mails and footer links, through
- * app_page_update. Hosts are entered one per line; footer links one per line
- * as "Label | https://url". Needs PERM_SETTINGS. Hosts are the operator's
- * (app_page_hosts_editable): for anyone else the field is read-only, and
- * app_page_update refuses a changed list with 403.
+ * admin/settings — the Settings screen (SPEC §8): the page's title, hosts,
+ * public URL (base_url), logo URL, brand colour, time zone for e-mails and
+ * footer links, through app_page_update. Hosts are entered one per line; footer
+ * links one per line as "Label | https://url". Needs PERM_SETTINGS. Hosts and
+ * base_url are the operator's (app_page_hosts_editable): for anyone else the
+ * fields are read-only, and app_page_update refuses a change with 403. The
+ * screen says which URL the page's links use now ("public_url": the page's
+ * "url"). A form without the hosts or base_url field keeps them.
  */
 #include "admin/admin.h"
 #include "app/pages.h"
 #include "core/buf.h"
 #include <string.h>
 
-static const struct field fields[] = {{"title", F_TEXT},
-                                      {"logo_url", F_TEXT},
-                                      {"brand_color", F_TEXT},
-                                      {"time_zone", F_TEXT},
-                                      {"hosts", F_TEXT},
-                                      {"footer_links", F_TEXT},
-                                      {NULL, 0}};
+static const struct field fields[] = {
+    {"title", F_TEXT}, {"logo_url", F_TEXT}, {"brand_color", F_TEXT},  {"time_zone", F_TEXT},
+    {"hosts", F_TEXT}, {"base_url", F_TEXT}, {"footer_links", F_TEXT}, {NULL, 0}};
 
 /* Splits S into trimmed non-empty lines, each passed to ADD. */
 static void each_line(const char *s, json_t *arr,
@@ -84,7 +82,8 @@ static void show(struct req *r)
         admin_error(&a, &e);
     } else {
         admin_render(&a, 200, "settings.html", "Settings", "settings",
-                     json_pack("{s:o,s:b}", "form", page_form(page), "hosts_locked", !editable));
+                     json_pack("{s:o,s:b,s:O}", "form", page_form(page), "hosts_locked", !editable,
+                               "public_url", json_object_get(page, "url")));
         json_decref(page);
     }
     admin_end(&a);
@@ -111,8 +110,12 @@ static void save(struct req *r)
     if (rc != 0) {
         bool editable = false;
         struct err ignored = {0};
+        json_t *page = NULL;
         app_page_hosts_editable(&a.c, &editable, &ignored);
         json_t *m = json_pack("{s:b}", "hosts_locked", !editable);
+        if (app_page_get(&a.c, &page, &ignored) == 0)
+            json_object_set(m, "public_url", json_object_get(page, "url"));
+        json_decref(page);
         admin_render(&a, admin_form_errors(m, a.form, fields, &e), "settings.html", "Settings",
                      "settings", m);
     } else {

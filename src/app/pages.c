@@ -9,6 +9,12 @@
  * it), and the host of server.base_url belongs to the default page: it is
  * refused for any other page, and app_page_resolve() gives the default page for
  * it even if an older database lists it elsewhere.
+ *
+ * A page's base_url (SPEC §6) decides where every link made for the page points
+ * (e-mails included), so it is the operator's in the same way: anyone else
+ * gets 403 when a change would alter it; sending it back in any spelling of
+ * the same normal form (domain/page_url.h) is no change. app_page_get adds
+ * "url", the public URL in use (render/view.h).
  */
 #include "app/pages.h"
 #include "app/input.h"
@@ -17,8 +23,11 @@
 #include "core/tz.h"
 #include "core/utf8.h"
 #include "core/xalloc.h"
+#include "domain/page_url.h"
+#include "render/view.h"
 #include "store/pages.h"
 #include "store/team.h"
+#include <assert.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,6 +115,13 @@ static int hosts_forbidden(struct err *e)
     return err_set(e, ERR_FORBIDDEN,
                    "only the operator assigns hosts: an owner of the default page (console "
                    "Settings) or the command line (pharos page add --host)");
+}
+
+static int base_url_forbidden(struct err *e)
+{
+    return err_set(e, ERR_FORBIDDEN,
+                   "only the operator sets base_url: an owner of the default page (console "
+                   "Settings); it decides where the links in e-mails, feeds and JSON point");
 }
 
 /* The host of server.base_url serves the default page only: refuses it in HOSTS of
@@ -202,6 +218,14 @@ int app_page_get(struct app_ctx *c, json_t **out, struct err *e)
     json_t *p = store_page_get(c->db, c->page_id, e);
     if (!p)
         return e->code ? -1 : err_set(e, ERR_NOT_FOUND, "no such page");
+    assert(c->app && c->app->cfg);
+    char *url = view_page_url(c->db, p, c->app->cfg->base_url, e);
+    if (!url) {
+        json_decref(p);
+        return -1;
+    }
+    json_object_set_new(p, "url", json_string(url));
+    free(url);
     *out = p;
     return 0;
 }
@@ -259,19 +283,38 @@ static int check_links(json_t *links, struct err *e)
     return 0;
 }
 
+/* The base_url of IN into OUT (PAGE_URL_MAX + 1 bytes) in normal form, when C's actor may
+ * set it or it equals CUR (the page's); else -1 with E: 400 for a bad value from the
+ * operator, 403 for any change (well-formed or not) from anyone else. */
+static int base_url_change(struct app_ctx *c, json_t *in, const char *cur, char *out, struct err *e)
+{
+    int op = hosts_operator(c, e);
+    if (op < 0) return -1;
+    const char *given = cur; /* null keeps it, as for the other fields */
+    struct err bad = {0};
+    if (in_text(in, "base_url", PAGE_URL_MAX, false, false, &given, &bad) != 0 ||
+        page_url_setting(given, out, PAGE_URL_MAX + 1, &bad) != 0) {
+        if (!op) return base_url_forbidden(e);
+        return err_set(e, bad.code, "%s", bad.msg);
+    }
+    if (!op && strcmp(out, cur) != 0) return base_url_forbidden(e);
+    return 0;
+}
+
 int app_page_update(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
 {
-    static const char *const keys[] = {"title", "logo_url", "brand_color", "time_zone",
-                                       "footer_links", "hosts", NULL};
+    static const char *const keys[] = {"title",        "logo_url", "brand_color", "time_zone",
+                                       "footer_links", "hosts",    "base_url",    NULL};
     int rc = -1;
     json_t *cur = NULL, *hosts = NULL;
-    char *links_text = NULL;
+    char *links_text = NULL, base_url[PAGE_URL_MAX + 1];
     if (app_require(c, PERM_SETTINGS, e) != 0 || in_only(in, keys, e) != 0)
         return -1;
     if (app_page_get(c, &cur, e) != 0)
         return -1;
     struct page_fields f = {
         .title = json_string_value(json_object_get(cur, "title")),
+        .base_url = json_string_value(json_object_get(cur, "base_url")),
         .logo_url = json_string_value(json_object_get(cur, "logo_url")),
         .brand_color = json_string_value(json_object_get(cur, "brand_color")),
         .time_zone = json_string_value(json_object_get(cur, "time_zone")),
@@ -301,6 +344,8 @@ int app_page_update(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
             goto out;
         }
     }
+    if (in_has(in, "base_url") && base_url_change(c, in, f.base_url, base_url, e) != 0) goto out;
+    if (in_has(in, "base_url")) f.base_url = base_url;
     if (db_begin(c->db, e) != 0)
         goto out;
     if (store_page_update(c->db, c->page_id, &f, e) != 0 ||

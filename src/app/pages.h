@@ -17,12 +17,15 @@ int app_page_ensure_default(struct app_ctx *c, struct err *e);
  * there is no page at all. */
 int app_page_resolve(const struct app *app, struct db *db, const char *host, int64_t *page_id,
                      struct err *e);
-/* The page of C as JSON. */
+/* The page of C as JSON (store/pages.h) plus "url", its public URL (SPEC §6, render/view.h). */
 int app_page_get(struct app_ctx *c, json_t **out, struct err *e);
-/* PATCH page: title, logo_url, brand_color, time_zone, footer_links, hosts. Hosts that differ
- * from the page's (after normalising) need the operator (app_page_hosts_editable), else 403. */
+/* PATCH page: title, logo_url, brand_color, time_zone, footer_links, hosts, base_url. Hosts
+ * or a base_url that differ from the page's (after normalising: core/host.h,
+ * domain/page_url.h) need the operator (app_page_hosts_editable), else 403; a bad base_url
+ * from the operator is a 400 naming it. */
 int app_page_update(struct app_ctx *c, json_t *in, json_t **out, struct err *e);
-/* *YES when C's actor may change hosts: the CLI, or an owner of the default page. */
+/* *YES when C's actor may change hosts and base_url: the CLI, or an owner of the default
+ * page. */
 int app_page_hosts_editable(struct app_ctx *c, bool *yes, struct err *e);
 /* All pages (CLI, and the console's page switcher filters by membership). */
 int app_pages_list(struct app_ctx *c, json_t **out, struct err *e);

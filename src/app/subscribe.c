@@ -158,7 +158,8 @@ int app_subscribe_confirm(struct app_ctx *c, const char *token, char manage[SUBS
     row = store_subscribe_row(c->db, id, e);
     int rc = -1;
     if (row) {
-        /* links carry server.base_url, whatever page they belong to: the row says which */
+        /* the row says which page, not the host: a link opened on another host (or
+         * mailed before the page had its own URL) still works */
         c->page_id = jint(row, "page_id");
         subscribe_token_confirm(c->app->key, c->page_id, id, exp, want);
     }
@@ -228,7 +229,7 @@ static json_t *by_manage_token(struct app_ctx *c, const char *token, struct err 
     if (row) {
         subscribe_token_manage(c->app->key, jint(row, "page_id"), id, want);
         if (secret_equal(token, want)) {
-            /* links carry server.base_url, whatever page they belong to: the row says which */
+            /* the row says which page, not the host (see app_subscribe_confirm) */
             c->page_id = jint(row, "page_id");
             return row;
         }

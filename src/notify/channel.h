@@ -85,7 +85,8 @@ const struct channel_ops *notify_channel(const char *name);
  * The model of update UPDATE_ID (borrowed, valid until the next call), cached:
  * {"page":{"id","title","url"},"event":{"id","kind","title","impact","url",
  *  "services":[{"id","name","status"}],"services_text"},"update":{"id","stage",
- *  "stage_label","message","message_html","message_text","created_at"},"subject"}.
+ *  "stage_label","message","message_html","message_text","created_at"},"subject"};
+ * page.url is the page's public URL (render/view.h), event.url starts with it.
  * NULL with E filled (ERR_NOT_FOUND when the update was deleted).
  */
 json_t *notify_update_model(struct notify_env *env, int64_t update_id, struct err *e);
@@ -93,11 +94,12 @@ json_t *notify_update_model(struct notify_env *env, int64_t update_id, struct er
  * "code","manage_url"} (new reference); NULL with M->error when the subscriber is gone. */
 json_t *notify_confirmation_model(struct notify_env *env, struct nmsg *m);
 /* For an invitation M: {"page":{"id","title"},"email","role","inviter","invite_url",
- * "expires_at"} (new reference); NULL with M->error when it was accepted, withdrawn or
- * has expired. */
+ * "expires_at"} (new reference), invite_url on the page's public URL; NULL with M->error
+ * when it was accepted, withdrawn or has expired. */
 json_t *notify_invitation_model(struct notify_env *env, struct nmsg *m);
 /* The preferences and one-click unsubscribe links of subscriber ID of PAGE_ID, set on
- * MODEL as "manage_url" and "unsubscribe_url". */
+ * MODEL as "manage_url" and "unsubscribe_url", on MODEL's "page.url" (the page's public
+ * URL, which the update and confirmation models carry). */
 void notify_subscriber_links(struct notify_env *env, int64_t page_id, int64_t id, json_t *model);
 /* Renders template NAME (under templates/) with MODEL; NULL with M->error filled. */
 char *notify_render(struct notify_env *env, struct nmsg *m, const char *name, json_t *model,

@@ -3,6 +3,11 @@
  * update and cached (a fan-out sends the same update to many recipients), and
  * the helpers the HTTP channels share, and the models of the messages that are
  * not updates (confirmations, invitations). See channel.h.
+ *
+ * Every link in them starts with the page's public URL (SPEC §6,
+ * render/view.h: its base_url, else server.base_url's scheme and port with its
+ * first host, the default page's being server.base_url), read with the page
+ * when a model is built: model "page.url".
  */
 #include "app/integrations.h"
 #include "app/subscribe_token.h"
@@ -13,12 +18,15 @@
 #include "domain/event.h"
 #include "notify/channel.h"
 #include "render/markdown.h"
+#include "render/view.h"
 #include "store/outbox.h"
 #include "store/pages.h"
 #include "store/subscribe.h"
 #include "store/team.h"
+#include <assert.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -28,20 +36,36 @@ static const char *jstr(json_t *o, const char *k)
     return s ? s : "";
 }
 
+/* The public URL of PAGE_ID (malloc'd), or NULL with E filled. */
+static char *page_url(struct notify_env *env, int64_t page_id, struct err *e)
+{
+    json_t *page = store_page_get(env->db, page_id, e);
+    if (!page) {
+        if (!e->code) err_set(e, ERR_NOT_FOUND, "page %lld no longer exists", (long long)page_id);
+        return NULL;
+    }
+    char *url = view_page_url(env->db, page, env->app->cfg->base_url, e);
+    json_decref(page);
+    return url;
+}
+
 static json_t *build_model(struct notify_env *env, int64_t update_id, struct err *e)
 {
     json_t *u = store_outbox_update(env->db, update_id, e), *svcs = NULL;
+    char *base = NULL;
     if (!u) {
         if (!e->code)
             err_set(e, ERR_NOT_FOUND, "update %lld no longer exists", (long long)update_id);
         return NULL;
     }
     int64_t event_id = json_integer_value(json_object_get(u, "event_id"));
-    if (!(svcs = store_outbox_event_services(env->db, event_id, e))) {
+    if (!(svcs = store_outbox_event_services(env->db, event_id, e)) ||
+        !(base = page_url(env, json_integer_value(json_object_get(u, "page_id")), e))) {
+        json_decref(svcs);
         json_decref(u);
         return NULL;
     }
-    const char *base = env->app->cfg->base_url, *kind = jstr(u, "kind");
+    const char *kind = jstr(u, "kind");
     enum event_kind k = strcmp(kind, "maintenance") == 0 ? EVENT_MAINTENANCE : EVENT_INCIDENT;
     enum stage st;
     const char *label = stage_parse(k, jstr(u, "update_stage"), &st) == 0 ? stage_label(st)
@@ -70,7 +94,7 @@ static json_t *build_model(struct notify_env *env, int64_t update_id, struct err
         "created_at", created,
         "subject", subject, "accepted",
         (json_int_t)json_integer_value(json_object_get(u, "accepted")));
-    free(url), free(html), free(text), free(subject);
+    free(url), free(html), free(text), free(subject), free(base);
     buf_free(&names);
     json_decref(svcs);
     json_decref(u);
@@ -177,7 +201,8 @@ const struct channel_ops *notify_channel(const char *name)
 void notify_subscriber_links(struct notify_env *env, int64_t page_id, int64_t id, json_t *model)
 {
     char tok[SUBSCRIBE_TOKEN_MAX];
-    const char *base = env->app->cfg->base_url;
+    const char *base = json_string_value(json_object_get(json_object_get(model, "page"), "url"));
+    assert(base && *base);
     subscribe_token_manage(env->app->key, page_id, id, tok);
     json_object_set_new(model, "manage_url", json_sprintf("%s/subscription/%s", base, tok));
     json_object_set_new(model, "unsubscribe_url", json_sprintf("%s/unsubscribe/%s", base, tok));
@@ -204,13 +229,20 @@ json_t *notify_confirmation_model(struct notify_env *env, struct nmsg *m)
     subscribe_token_confirm(env->app->key, m->page_id, m->subscriber_id,
                             sent + SUBSCRIBE_CONFIRM_TTL_S, tok);
     subscribe_sms_code(env->app->key, m->page_id, m->subscriber_id, sent, code);
-    const char *base = env->app->cfg->base_url;
+    char *base = view_page_url(env->db, page, env->app->cfg->base_url, &e);
+    if (!base) {
+        snprintf(m->error, sizeof m->error, "%s", e.msg);
+        json_decref(row);
+        json_decref(page);
+        return NULL;
+    }
     json_t *model = json_pack("{s:{s:I, s:s, s:s}, s:s, s:s, s:s, s:s}", "page", "id",
                               (json_int_t)m->page_id, "title", jstr(page, "title"), "url", base,
                               "channel", jstr(row, "channel"), "address", jstr(row, "address"),
                               "confirm_url", "", "code", code);
     json_object_set_new(model, "confirm_url", json_sprintf("%s/subscribe/confirm/%s", base, tok));
     notify_subscriber_links(env, m->page_id, m->subscriber_id, model);
+    free(base);
     json_decref(row);
     json_decref(page);
     return model;
@@ -233,7 +265,12 @@ json_t *notify_invitation_model(struct notify_env *env, struct nmsg *m)
         json_decref(inv);
         return NULL;
     }
-    char tok[INVITE_TOKEN_MAX], when[32];
+    char tok[INVITE_TOKEN_MAX], when[32], *base = page_url(env, m->page_id, &e);
+    if (!base) {
+        snprintf(m->error, sizeof m->error, "%s", e.msg);
+        json_decref(inv);
+        return NULL;
+    }
     app_invite_token(env->app->key, m->page_id, m->invitation_id, expires, tok);
     time_t t = (time_t)expires;
     struct tm tm;
@@ -244,9 +281,9 @@ json_t *notify_invitation_model(struct notify_env *env, struct nmsg *m)
         "{s:{s:I,s:s},s:s,s:s,s:O,s:s,s:s}", "page", "id", (json_int_t)m->page_id, "title",
         jstr(inv, "page_title"), "email", jstr(inv, "email"), "role", jstr(inv, "role"), "inviter",
         inviter ? inviter : json_null(), "invite_url", "", "expires_at", when);
-    json_object_set_new(model, "invite_url",
-                        json_sprintf("%s/admin/invite/%s", env->app->cfg->base_url, tok));
+    json_object_set_new(model, "invite_url", json_sprintf("%s/admin/invite/%s", base, tok));
     sodium_memzero(tok, sizeof tok);
+    free(base);
     json_decref(inv);
     return model;
 }

@@ -62,7 +62,7 @@ struct snap_entry {
  * every history page and event, files named by snapshot_export_file()). */
 struct snap_renderer {
     struct tmpl_set *tmpls; /* templates/ (not owned) */
-    const char *base_url;   /* public URL without trailing '/' (not owned) */
+    const char *base_url;   /* server.base_url (not owned): each page's URL derives from it */
     const char *base_host;  /* its host (core/host.h form), always the default page's; or NULL */
     const char *spool_dir;  /* for large bodies' sendfile copies (unlinked files), or NULL */
     bool export;

@@ -7,13 +7,17 @@
  * Links: served pages use absolute paths ("/incidents/7"); exported pages use
  * paths relative to their own file ("../../incidents/7/index.html"), so the
  * export works from any directory of any static host. HTML templates get
- * "root" (the prefix), "ext" (appended to event paths) and "links".
+ * "root" (the prefix), "ext" (appended to event paths) and "links". Absolute
+ * links (feed links, guids and ids, the JSON's page.url and shortlinks, the
+ * export's subscribe link) start with the model's page.url: the page's own
+ * public URL (SPEC §6), so two pages never share a feed id.
  */
 #include "render/snapshot_impl.h"
 #include "core/buf.h"
 #include "core/xalloc.h"
 #include "render/statuspage.h"
 #include "render/view.h"
+#include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +26,14 @@
 enum { SERVE_HISTORY_PAGES = 3, FEED_ITEMS = 100 };
 
 static const char CT_HTML[] = "text/html; charset=utf-8";
+
+/* The public URL of S's page (render/view.h), the prefix of its absolute links. */
+static const char *page_url(const struct snapshot *s)
+{
+    const char *url = json_string_value(json_object_get(json_object_get(s->model, "page"), "url"));
+    assert(url && *url);
+    return url;
+}
 
 /* The layout model: S's model (shallow copy) with root, ext and links for a page DEPTH
  * directories deep (export) plus the keys of EXTRA. */
@@ -55,7 +67,7 @@ static json_t *html_model(struct snapshot *s, int depth, const json_t *extra)
         json_object_set_new(l, links[i].key, json_string(buf));
     }
     /* Subscribing needs the live server, also from the exported copy. */
-    snprintf(buf, sizeof buf, "%s/subscribe", s->r.export ? s->r.base_url : "");
+    snprintf(buf, sizeof buf, "%s/subscribe", s->r.export ? page_url(s) : "");
     json_object_set_new(l, "subscribe", json_string(buf));
     json_object_set_new(m, "links", l);
     json_object_set_new(m, "root", json_string(root));
@@ -175,7 +187,7 @@ static int by_time_desc(const void *a, const void *b)
 static json_t *feed_model(struct snapshot *s)
 {
     const json_t *m = s->model;
-    const char *base = s->r.base_url;
+    const char *base = page_url(s);
     size_t cap = 0, n = 0;
     json_t **items = NULL;
     static const char *const lists[] = {"incidents", "maintenance"};

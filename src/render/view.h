@@ -5,8 +5,9 @@
  * feeds and the badge are all rendered, so they cannot disagree.
  *
  * Model (keys stable: the templates under templates/public/ rely on them):
- *   page       {"id","slug","title","logo_url","brand_color","time_zone","footer_links",
- *               "url","updated_at"}           url: the public base URL, no trailing '/'
+ *   page       {"id","slug","title","base_url","logo_url","brand_color","time_zone",
+ *               "footer_links","url","updated_at"}   url: the page's public URL
+ *               (view_page_url), no trailing '/'; base_url: its setting, "" when unset
  *   overall    {"status","label","indicator","description"}   (domain/status.h)
  *   sections   [{"name","grouped","group_id","status","label",
  *                "services":[SERVICE]}]        ungrouped services first, then each group
@@ -48,12 +49,20 @@ enum {
 };
 
 /*
- * Builds the model of PAGE_ID as of NOW, with BASE_URL (no trailing '/') as
- * page.url. Returns 0 and a new reference in *OUT, or -1 with E filled
- * (ERR_NOT_FOUND for an unknown page).
+ * Builds the model of PAGE_ID as of NOW; page.url is the page's public URL
+ * (view_page_url) of SERVER_BASE, server.base_url. Returns 0 and a new reference in
+ * *OUT, or -1 with E filled (ERR_NOT_FOUND for an unknown page).
  */
-int view_build(struct db *db, int64_t page_id, const char *base_url, int64_t now, json_t **out,
+int view_build(struct db *db, int64_t page_id, const char *server_base, int64_t now, json_t **out,
                struct err *e);
+
+/*
+ * The public URL of PAGE (store/pages.h JSON: "id", "base_url", "hosts"), by the rule
+ * of domain/page_url.h with SERVER_BASE as server.base_url: the prefix of every
+ * absolute link made for the page, no trailing '/'. Returns a malloc'd string, or NULL
+ * with E filled (the default page could not be read).
+ */
+char *view_page_url(struct db *db, const json_t *page, const char *server_base, struct err *e);
 
 /*
  * Event ID of kind KIND ("incident" or "maintenance") of MODEL's page, as EVENT

@@ -90,9 +90,9 @@ static int add_details(struct db *db, json_t *page, struct err *e)
     return 0;
 }
 
-#define PAGE_COLUMNS                                                                             \
-    "SELECT id, slug, title, logo_url, brand_color, time_zone, footer_links, created_at, "      \
-    "updated_at FROM pages "
+#define PAGE_COLUMNS                                                                               \
+    "SELECT id, slug, title, base_url, logo_url, brand_color, time_zone, footer_links, "           \
+    "created_at, updated_at FROM pages "
 
 json_t *store_page_get(struct db *db, int64_t id, struct err *e)
 {
@@ -125,8 +125,8 @@ json_t *store_pages_list(struct db *db, struct err *e)
 int store_page_update(struct db *db, int64_t id, const struct page_fields *f, struct err *e)
 {
     return db_exec(db, e, NULL,
-                   "UPDATE pages SET title = ?, logo_url = ?, brand_color = ?, time_zone = ?, "
-                   "footer_links = ?, updated_at = ? WHERE id = ?",
-                   "sssssii", f->title, f->logo_url, f->brand_color, f->time_zone, f->footer_links,
-                   time_now(), id);
+                   "UPDATE pages SET title = ?, base_url = ?, logo_url = ?, brand_color = ?, "
+                   "time_zone = ?, footer_links = ?, updated_at = ? WHERE id = ?",
+                   "ssssssii", f->title, f->base_url, f->logo_url, f->brand_color, f->time_zone,
+                   f->footer_links, time_now(), id);
 }

@@ -1,14 +1,15 @@
 /*
  * store/pages — pages (tenants) and the hosts that select them (SPEC §4).
- * Page JSON: {"id","slug","title","hosts":[…],"logo_url","brand_color","time_zone",
- * "footer_links":[…],"created_at","updated_at"}.
+ * Page JSON: {"id","slug","title","hosts":[…],"base_url","logo_url","brand_color",
+ * "time_zone","footer_links":[…],"created_at","updated_at"}; hosts sorted, base_url ""
+ * when unset (domain/page_url.h has the rule that makes a page's public URL of them).
  */
 #ifndef PHAROS_STORE_PAGES_H
 #define PHAROS_STORE_PAGES_H
 #include "store/db.h"
 
 struct page_fields {
-    const char *title, *logo_url, *brand_color, *time_zone;
+    const char *title, *base_url, *logo_url, *brand_color, *time_zone;
     const char *footer_links; /* JSON text of an array */
 };
 

@@ -202,5 +202,9 @@ describe('hosts claimed before the fix', () => {
     assert.equal(def.json.page.slug, 'default');
     assertError(await api(s, 'GET', 'page', { token: s.tokens.b }), 403, 'forbidden', /another page/);
     assert.equal(await pageFor(s, 'b.test'), 'Bee');
+    // Page b's links skip the host it cannot have (SPEC §6): its first host that reaches it.
+    const b = await request(s, 'GET', '/api/v2/summary.json', { host: 'b.test' });
+    assert.equal(b.json.page.url, `http://b.test:${s.port}`);
+    assert.equal((await api(s, 'GET', 'page', { token: s.tokens.b, host: 'b.test' })).json.page.url, `http://b.test:${s.port}`);
   });
 });

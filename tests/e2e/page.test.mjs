@@ -1,6 +1,7 @@
-// The page's settings through the REST API (SPEC §4, §9): GET and PATCH of the page
-// the request is for, partial updates, host names (a token may not change them; see
-// hosts.test.mjs), validation that changes nothing.
+// The page's settings through the REST API (SPEC §4, §6, §9): GET and PATCH of the page
+// the request is for, partial updates, host names and base_url (a token may not change
+// them; see hosts.test.mjs and page_urls.test.mjs), the public URL in use, validation
+// that changes nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { api } from './lib/harness.mjs';
@@ -13,7 +14,7 @@ let s;
 before(async () => { s = await startTwoPages(); });
 after(() => stopClean(s));
 
-const KEYS = ['id', 'slug', 'title', 'hosts', 'logo_url', 'brand_color', 'time_zone', 'footer_links', 'created_at', 'updated_at'];
+const KEYS = ['id', 'slug', 'title', 'hosts', 'base_url', 'url', 'logo_url', 'brand_color', 'time_zone', 'footer_links', 'created_at', 'updated_at'];
 const page = async () => (await api(s, 'GET', 'page')).json.page;
 
 test('GET page describes the page of the request', async () => {
@@ -25,10 +26,13 @@ test('GET page describes the page of the request', async () => {
   assert.equal(p.title, 'Status');
   assert.deepEqual(p.hosts, []);
   assert.deepEqual(p.footer_links, []);
+  assert.equal(p.base_url, '');
+  assert.equal(p.url, s.url, 'the default page uses server.base_url');
   assert.match(p.updated_at, RFC3339);
   const o = (await otherApi(s, 'GET', 'page')).json.page;
   assert.equal(o.slug, 'other');
   assert.deepEqual(o.hosts, [OTHER_HOST]);
+  assert.equal(o.url, `http://${OTHER_HOST}:${s.port}`, 'another page: its host with the scheme and port of server.base_url');
 });
 
 test('PATCH changes only the fields it names (no field is required)', async () => {
@@ -69,6 +73,10 @@ test('hosts are the operator\'s: a token may send them back unchanged, not chang
   assert.deepEqual(mine.json.page.hosts, [OTHER_HOST]);
   for (const hosts of [['status.example.com'], [OTHER_HOST]])
     assertError(await api(s, 'PATCH', 'page', { body: { hosts } }), 403, 'forbidden', /only the operator assigns hosts/);
+  // base_url likewise: sending back the one the page has is no change.
+  const base = await otherApi(s, 'PATCH', 'page', { body: { base_url: '' } });
+  assert.equal(base.status, 200, base.text);
+  assert.equal(base.json.page.base_url, '');
   const viaHost = await otherApi(s, 'GET', 'page', { host: `${OTHER_HOST}:8080` });
   assert.equal(viaHost.status, 200);
   assert.equal(viaHost.json.page.slug, 'other');
@@ -84,7 +92,7 @@ test('bad input is refused with a message naming the field, and changes nothing'
     await bad({ title: 't'.repeat(201) }, /title is 201 characters long; at most 200/);
     await bad({ title: 'a\nb' }, /title contains a control character/);
     await bad({ title: 3 }, /title must be a string/);
-    await bad({ slug: 'new' }, /unknown field "slug"; accepted fields: title, logo_url, brand_color, time_zone, footer_links, hosts/);
+    await bad({ slug: 'new' }, /unknown field "slug"; accepted fields: title, logo_url, brand_color, time_zone, footer_links, hosts, base_url$/);
     await bad({ brand_color: 'red' }, /brand_color must be a colour like #1f6feb/);
     await bad({ brand_color: '#12345g' }, /brand_color/);
     await bad({ brand_color: '#1234567' }, /brand_color is 8 characters long|brand_color must be/);
@@ -106,6 +114,9 @@ test('bad input is refused with a message naming the field, and changes nothing'
     for (const hosts of ['status.example.com', [1], ['status.example.com:8080'], [OTHER_HOST]])
       await bad({ hosts }, /only the operator assigns hosts/, 403, 'forbidden');
     await bad({ title: 'Changed', hosts: [OTHER_HOST] }, /only the operator assigns hosts/, 403, 'forbidden');
+    // base_url too: only the operator sets it (page_urls.test.mjs); a token gets 403 for any change.
+    for (const base_url of ['https://status.example.com', 'ftp://x', 5])
+      await bad({ base_url }, /only the operator sets base_url/, 403, 'forbidden');
   });
   assert.deepEqual((await page()).hosts, []);
 });

@@ -376,6 +376,14 @@ test('pharos export writes the public files as a static site with relative links
     }
     assert.equal(xmllint(read('feed.xml').stdout).status, 0);
     assert.equal(JSON.parse(read('api/v2/status.json').stdout).page.url, 'https://status.example.com');
+    // Another page's export links to that page's own URL: its host with base_url's scheme (SPEC §6).
+    const other = path.join(out, 'other');
+    const o = cli(['export', '--out', other, '--page', 'other', '--base-url', 'https://status.example.com'], { dataDir: s.dataDir });
+    assert.equal(o.code, 0, o.stderr);
+    const readOther = (f) => spawnSync('cat', [path.join(other, f)], { encoding: 'utf8' }).stdout;
+    assert.equal(JSON.parse(readOther('api/v2/status.json')).page.url, 'https://status.other.test');
+    assert.ok(attr(readOther('index.html'), /href="([^"]+)"/g).includes('https://status.other.test/subscribe'));
+    assert.equal(xpath(readOther('feed.atom'), "string(/*[local-name()='feed']/*[local-name()='id'])"), 'https://status.other.test/');
     assert.equal(cli(['export'], { dataDir: s.dataDir }).code, 2, '--out is required');
   } finally {
     rmSync(out, { recursive: true, force: true });

@@ -3,7 +3,10 @@
  * form; only the operator (the CLI, an owner of the default page) changes them,
  * while an API token or an owner of another page gets 403 and may only send the
  * same hosts back; the host of server.base_url is refused for any page but the
- * default one and always resolves to the default page.
+ * default one and always resolves to the default page. base_url follows the
+ * same rule (403 for a change by anyone but the operator, the same value in
+ * another spelling is no change, a bad one from the operator is a 400 naming
+ * it), and the page JSON carries the public URL in use.
  */
 #include "app/pages.h"
 #include "app/users.h"
@@ -60,6 +63,7 @@ static int setup(void **state)
     log_set_level(LOG_WARN);
     f->db = test_db_open(f->dir);
     config_init(&f->cfg);
+    f->cfg.base_url = strdup("https://" BASE ":8443");
     strcpy(f->cfg.base_host, BASE);
     f->app.cfg = &f->cfg;
     f->cli = (struct app_ctx){.app = &f->app, .db = f->db, .actor = {.kind = ACTOR_CLI}};
@@ -218,6 +222,79 @@ static void the_base_url_host_belongs_to_the_default_page(void **state)
     assert_int_equal(got, f->b); /* without a configuration there is no base_url host */
 }
 
+/* PATCH page {"base_url": URL} as C (URL a JSON value's text); returns the result with E. */
+static int set_base_url(struct app_ctx *c, const char *url, struct err *e)
+{
+    json_t *in = json_pack("{s:o}", "base_url", json_loads(url, JSON_DECODE_ANY, NULL)),
+           *out = NULL;
+    int rc = app_page_update(c, in, &out, e);
+    json_decref(in);
+    json_decref(out);
+    return rc;
+}
+
+/* GET page as C: its KEY ("base_url" or "url"), malloc'd. */
+static char *page_str(struct app_ctx *c, const char *key)
+{
+    struct err e = {0};
+    json_t *p = NULL;
+    if (app_page_get(c, &p, &e) != 0) fail_msg("get page: %s", e.msg);
+    char *s = strdup(json_string_value(json_object_get(p, key)));
+    json_decref(p);
+    return s;
+}
+
+static void assert_page_str(struct app_ctx *c, const char *key, const char *want)
+{
+    char *got = page_str(c, key);
+    assert_string_equal(got, want);
+    free(got);
+}
+
+static void only_the_operator_sets_base_url(void **state)
+{
+    struct fx *f = *state;
+    struct err e = {0};
+    assert_page_str(&f->b_token, "base_url", "");
+    assert_page_str(&f->b_token, "url", "https://b.test:8443");
+    struct app_ctx *others[] = {&f->b_token, &f->b_owner};
+    for (int i = 0; i < 2; i++) {
+        for (const char *const *v =
+                 (const char *const[]){"\"https://status.b.example\"", "\"no good\"", "7", NULL};
+             *v; v++) {
+            memset(&e, 0, sizeof e);
+            assert_int_equal(set_base_url(others[i], *v, &e), -1);
+            assert_int_equal(e.code, ERR_FORBIDDEN);
+            assert_non_null(strstr(e.msg, "only the operator sets base_url"));
+        }
+        assert_int_equal(set_base_url(others[i], "\"\"", &e), 0); /* the same: no change */
+        assert_int_equal(set_base_url(others[i], "null", &e), 0);
+    }
+    assert_page_str(&f->b_token, "base_url", "");
+    memset(&e, 0, sizeof e);
+    assert_int_equal(set_base_url(&f->operator, "\"https://status.b.example/?a=1\"", &e), -1);
+    assert_int_equal(e.code, ERR_INVALID);
+    assert_non_null(strstr(e.msg, "base_url may not have a query"));
+    assert_int_equal(set_base_url(&f->operator, "7", &e), -1);
+    assert_int_equal(e.code, ERR_INVALID);
+    assert_string_equal(e.msg, "base_url must be a string");
+    assert_int_equal(set_base_url(&f->operator, "\"HTTPS://Status.B.Example/\"", &e), 0);
+    assert_page_str(&f->b_token, "base_url", "https://status.b.example");
+    assert_page_str(&f->b_token, "url", "https://status.b.example");
+    /* now others may send it back in any spelling, not clear or change it */
+    assert_int_equal(set_base_url(&f->b_owner, "\"https://status.b.example//\"", &e), 0);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(set_base_url(&f->b_token, "\"\"", &e), -1);
+    assert_int_equal(e.code, ERR_FORBIDDEN);
+    assert_int_equal(set_base_url(&f->cli, "\"\"", &e), 0);
+    assert_page_str(&f->b_token, "url", "https://b.test:8443");
+    /* the default page: server.base_url itself, whatever its hosts */
+    struct app_ctx op_def = f->operator;
+    op_def.page_id = f->def;
+    assert_int_equal(set_hosts(&op_def, "[\"a.status.example\"]", &e), 0);
+    assert_page_str(&op_def, "url", "https://" BASE ":8443");
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -227,6 +304,7 @@ int main(void)
         T(only_the_operator_changes_hosts),
         T(a_taken_host_is_a_conflict_naming_its_page),
         T(the_base_url_host_belongs_to_the_default_page),
+        T(only_the_operator_sets_base_url),
     };
     return cmocka_run_group_tests_name("app/pages", tests, NULL, NULL);
 }

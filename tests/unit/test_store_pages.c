@@ -67,6 +67,7 @@ static void insert_and_get_with_defaults(void **state)
     assert_int_equal(json_integer_value(json_object_get(p, "id")), id);
     assert_string_equal(json_string_value(json_object_get(p, "slug")), "acme");
     assert_string_equal(json_string_value(json_object_get(p, "title")), "Acme Status");
+    assert_string_equal(json_string_value(json_object_get(p, "base_url")), "");
     assert_string_equal(json_string_value(json_object_get(p, "logo_url")), "");
     assert_string_equal(json_string_value(json_object_get(p, "brand_color")), "#1f6feb");
     assert_string_equal(json_string_value(json_object_get(p, "time_zone")), "UTC");
@@ -263,6 +264,7 @@ static void update_writes_every_field(void **state)
     struct err e = {0};
     int64_t id = add_page(db, "acme", "Acme");
     struct page_fields f = {.title = "Acme Cloud",
+                            .base_url = "https://status.acme.example",
                             .logo_url = "https://acme.example/logo.png",
                             .brand_color = "#ff0000",
                             .time_zone = "Europe/Paris",
@@ -271,6 +273,8 @@ static void update_writes_every_field(void **state)
     assert_int_equal(store_page_update(db, id, &f, &e), 0);
     json_t *p = store_page_get(db, id, &e);
     assert_string_equal(json_string_value(json_object_get(p, "title")), "Acme Cloud");
+    assert_string_equal(json_string_value(json_object_get(p, "base_url")),
+                        "https://status.acme.example");
     assert_string_equal(json_string_value(json_object_get(p, "logo_url")),
                         "https://acme.example/logo.png");
     assert_string_equal(json_string_value(json_object_get(p, "brand_color")), "#ff0000");
