@@ -148,6 +148,30 @@ char *tz_format(const char *zone, int64_t t, char *buf, size_t size)
     return buf;
 }
 
+char *tz_short(const char *zone, int64_t t, char *buf, size_t size)
+{
+    struct tz_time l;
+    buf[0] = '\0';
+    if (tz_split(zone, t, &l) == 0)
+        snprintf(buf, size, "%d %s %02d:%02d %s", l.day, mon[l.month - 1], l.hour, l.minute,
+                 l.abbrev);
+    return buf;
+}
+
+char *tz_window_short(const char *zone, int64_t start, int64_t end, char *buf, size_t size)
+{
+    struct tz_time a, b;
+    buf[0] = '\0';
+    if (tz_split(zone, start, &a) != 0 || tz_split(zone, end, &b) != 0) return buf;
+    if (a.year == b.year && a.month == b.month && a.day == b.day)
+        snprintf(buf, size, "%d %s %02d:%02d-%02d:%02d %s", a.day, mon[a.month - 1], a.hour,
+                 a.minute, b.hour, b.minute, b.abbrev);
+    else
+        snprintf(buf, size, "%d %s %02d:%02d %s - %d %s %02d:%02d %s", a.day, mon[a.month - 1],
+                 a.hour, a.minute, a.abbrev, b.day, mon[b.month - 1], b.hour, b.minute, b.abbrev);
+    return buf;
+}
+
 char *tz_window(const char *zone, int64_t start, int64_t end, char *buf, size_t size)
 {
     struct tz_time a, b, ua, ub;

@@ -47,4 +47,10 @@ char *tz_format(const char *zone, int64_t t, char *buf, size_t size);
  */
 char *tz_window(const char *zone, int64_t start, int64_t end, char *buf, size_t size);
 
+/* T in ZONE as "10 Dec 09:00 CET", for a text message. Returns BUF ("" on error). */
+char *tz_short(const char *zone, int64_t t, char *buf, size_t size);
+/* START..END in ZONE as "10 Dec 09:00-11:00 CET" (or "10 Dec 09:00 CET - 11 Dec 09:00 CET"),
+ * for a text message. Returns BUF ("" on error). */
+char *tz_window_short(const char *zone, int64_t start, int64_t end, char *buf, size_t size);
+
 #endif

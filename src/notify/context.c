@@ -14,6 +14,7 @@
 #include "app/team.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "core/tz.h"
 #include "core/xalloc.h"
 #include "domain/event.h"
 #include "notify/channel.h"
@@ -49,6 +50,47 @@ static char *page_url(struct notify_env *env, int64_t page_id, struct err *e)
     return url;
 }
 
+/* T in ZONE, and in UTC after it when ZONE is not UTC: "Thu 10 Dec 2026 09:05 CET (08:05 UTC)". */
+static void moment_text(const char *zone, int64_t t, char *buf, size_t size)
+{
+    char local[64], utc[64];
+    tz_format(zone, t, local, sizeof local);
+    tz_format("UTC", t, utc, sizeof utc);
+    if (strcmp(local, utc) == 0)
+        snprintf(buf, size, "%s", local);
+    else
+        snprintf(buf, size, "%s (%s)", local, utc + strlen(utc) - 9); /* "08:05 UTC" */
+}
+
+/*
+ * When update row U (of an event of kind K, accepted at ACCEPTED) happened, and for a
+ * maintenance its window, in the page's time zone and in UTC (SPEC §15):
+ * {"time_zone","event":{"window","window_short","scheduled_start","scheduled_end"},
+ *  "update":{"time","time_short"}} (the window keys empty and the RFC 3339 times null
+ * but for maintenance). A page whose zone is unknown gets UTC.
+ */
+static json_t *message_times(json_t *u, enum event_kind k, int64_t accepted)
+{
+    const char *zone = jstr(u, "page_time_zone");
+    if (!tz_known(zone)) zone = "UTC";
+    char when[160], when_short[64], window[256] = "", window_short[96] = "", a[40], b[40];
+    moment_text(zone, accepted, when, sizeof when);
+    tz_short(zone, accepted, when_short, sizeof when_short);
+    int64_t ws = json_integer_value(json_object_get(u, "window_start"));
+    int64_t we = json_integer_value(json_object_get(u, "window_end"));
+    bool window_known = k == EVENT_MAINTENANCE && ws && we;
+    if (window_known) {
+        tz_window(zone, ws, we, window, sizeof window);
+        tz_window_short(zone, ws, we, window_short, sizeof window_short);
+    }
+    return json_pack("{s:s, s:{s:s, s:s, s:o, s:o}, s:{s:s, s:s}}", "time_zone", zone, "event",
+                     "window", window, "window_short", window_short, "scheduled_start",
+                     window_known ? json_string(time_format(ws, a, sizeof a)) : json_null(),
+                     "scheduled_end",
+                     window_known ? json_string(time_format(we, b, sizeof b)) : json_null(),
+                     "update", "time", when, "time_short", when_short);
+}
+
 static json_t *build_model(struct notify_env *env, int64_t update_id, struct err *e)
 {
     json_t *u = store_outbox_update(env->db, update_id, e), *svcs = NULL;
@@ -81,7 +123,9 @@ static json_t *build_model(struct notify_env *env, int64_t update_id, struct err
     char *html = markdown_to_html(jstr(u, "message")), *text = markdown_to_text(jstr(u, "message"));
     char *subject = xasprintf("[%s] %s: %s", jstr(u, "page_title"), label, jstr(u, "title"));
     char created[40];
-    time_format(json_integer_value(json_object_get(u, "accepted")), created, sizeof created);
+    int64_t accepted = json_integer_value(json_object_get(u, "accepted"));
+    time_format(accepted, created, sizeof created);
+    json_t *when = message_times(u, k, accepted);
     json_t *m = json_pack(
         "{s:{s:I, s:s, s:s}, s:{s:I, s:s, s:s, s:s, s:s, s:O, s:s}, "
         "s:{s:I, s:s, s:s, s:s, s:s, s:s, s:s}, s:s, s:I}",
@@ -94,6 +138,10 @@ static json_t *build_model(struct notify_env *env, int64_t update_id, struct err
         "created_at", created,
         "subject", subject, "accepted",
         (json_int_t)json_integer_value(json_object_get(u, "accepted")));
+    json_object_update(json_object_get(m, "event"), json_object_get(when, "event"));
+    json_object_update(json_object_get(m, "update"), json_object_get(when, "update"));
+    json_object_set(json_object_get(m, "page"), "time_zone", json_object_get(when, "time_zone"));
+    json_decref(when);
     free(url), free(html), free(text), free(subject), free(base);
     buf_free(&names);
     json_decref(svcs);

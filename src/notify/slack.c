@@ -10,6 +10,7 @@
  * (Retry-After honoured by the dispatcher).
  */
 #include "core/buf.h"
+#include "core/xalloc.h"
 #include "notify/channel.h"
 #include "notify/text.h"
 #include <stdint.h>
@@ -65,7 +66,12 @@ static int prepare(struct notify_env *env, struct nmsg *m)
         put_text(&head, get(model, "event", "services_text"), SLACK_TEXT_MAX - used);
     }
     char *body = slack_text(get(model, "update", "message_text"), SLACK_TEXT_MAX);
-    char *page = slack_text(get(model, "page", "title"), SLACK_TEXT_MAX);
+    /* the context: the page, when the update was posted, and a maintenance's window */
+    const char *window = get(model, "event", "window");
+    char *context = xasprintf("%s · Posted %s%s%s", get(model, "page", "title"),
+                              get(model, "update", "time"), *window ? " · When: " : "", window);
+    char *page = slack_text(context, SLACK_TEXT_MAX);
+    free(context);
     json_t *blocks = json_pack("[{s:s, s:{s:s, s:s}}]", "type", "section", "text", "type",
                                "mrkdwn", "text", head.data);
     if (*body)

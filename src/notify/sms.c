@@ -56,8 +56,11 @@ static int prepare(struct notify_env *env, struct nmsg *m)
             snprintf(m->error, sizeof m->error, "%s", e.msg);
             return -1;
         }
-        text = sms_text(get(model, "page", "title"), get(model, "update", "stage_label"),
-                        get(model, "event", "title"), get(model, "event", "url"));
+        const char *window = get(model, "event", "window_short");
+        text = sms_text_when(get(model, "page", "title"), get(model, "update", "stage_label"),
+                             get(model, "event", "title"),
+                             *window ? window : get(model, "update", "time_short"),
+                             get(model, "event", "url"));
     }
     put_field(&m->req, "To", m->recipient);
     put_field(&m->req, "From", cfg->sms_from);

@@ -122,13 +122,23 @@ static void put_clipped(struct buf *b, const char *s, size_t max)
 
 char *sms_text(const char *page, const char *stage, const char *title, const char *url)
 {
+    return sms_text_when(page, stage, title, NULL, url);
+}
+
+char *sms_text_when(const char *page, const char *stage, const char *title, const char *when,
+                    const char *url)
+{
     char *p = gsm7_convert(page), *st = gsm7_convert(stage), *t = gsm7_convert(title);
-    char *u = gsm7_convert(url ? url : "");
+    char *u = gsm7_convert(url ? url : ""), *w = gsm7_convert(when ? when : "");
     struct buf b;
     buf_init(&b, SIZE_MAX / 2);
     buf_puts(&b, "");
     /* "[" "] " STAGE ": " and " URL" around the page name and the title */
     size_t fixed = gsm7_units("[] : ") + gsm7_units(st) + (*u ? 1 + gsm7_units(u) : 0);
+    /* " (WHEN)" only while it leaves the page name and title SMS_WHEN_ROOM units */
+    size_t wu = *w ? gsm7_units(w) + 3 : 0;
+    if (wu && (fixed + wu >= SMS_MAX_UNITS || SMS_MAX_UNITS - fixed - wu < SMS_WHEN_ROOM)) wu = 0;
+    fixed += wu;
     size_t room = fixed < SMS_MAX_UNITS ? SMS_MAX_UNITS - fixed : 0;
     size_t pu = gsm7_units(p), tu = gsm7_units(t);
     size_t page_room = pu, title_room = tu;
@@ -147,11 +157,16 @@ char *sms_text(const char *page, const char *stage, const char *title, const cha
     buf_puts(&b, st);
     buf_puts(&b, ": ");
     put_clipped(&b, t, title_room);
+    if (wu) {
+        buf_puts(&b, " (");
+        buf_puts(&b, w);
+        buf_puts(&b, ")");
+    }
     if (*u) {
         buf_puts(&b, " ");
         buf_puts(&b, u);
     }
-    free(p), free(st), free(t), free(u);
+    free(p), free(st), free(t), free(u), free(w);
     return buf_steal(&b);
 }
 

@@ -21,7 +21,13 @@
 #define PHAROS_NOTIFY_TEXT_H
 #include <stddef.h>
 
-enum { SMS_MAX_UNITS = 160, TWEET_MAX = 280, TWEET_LINK = 23, SLACK_TEXT_MAX = 3000 };
+enum {
+    SMS_MAX_UNITS = 160,
+    SMS_WHEN_ROOM = 30,
+    TWEET_MAX = 280,
+    TWEET_LINK = 23,
+    SLACK_TEXT_MAX = 3000
+};
 
 /* S converted to the GSM-7 alphabet (still UTF-8 text), see above. */
 char *gsm7_convert(const char *s);
@@ -29,6 +35,10 @@ char *gsm7_convert(const char *s);
 size_t gsm7_units(const char *s);
 /* "[PAGE] STAGE: TITLE URL" within SMS_MAX_UNITS (URL may be NULL or ""). */
 char *sms_text(const char *page, const char *stage, const char *title, const char *url);
+/* "[PAGE] STAGE: TITLE (WHEN) URL": the same with a time or window after the title, left
+ * out when it would leave the page name and title fewer than SMS_WHEN_ROOM units. */
+char *sms_text_when(const char *page, const char *stage, const char *title, const char *when,
+                    const char *url);
 /* The weighted length of TEXT as Twitter counts it. */
 size_t tweet_length(const char *text);
 /* HEAD then BODY (separated by a blank line, either may be empty), shortened so

@@ -45,8 +45,9 @@ static int prepare(struct notify_env *env, struct nmsg *m)
         return -1;
     }
     char head[600], nonce[33], ts[24], *url = NULL;
-    snprintf(head, sizeof head, "%s: %s", get(model, "update", "stage_label"),
-             get(model, "event", "title"));
+    const char *window = get(model, "event", "window_short");
+    snprintf(head, sizeof head, "%s: %s (%s)", get(model, "update", "stage_label"),
+             get(model, "event", "title"), *window ? window : get(model, "update", "time_short"));
     char *text = tweet_text(head, get(model, "update", "message_text"), get(model, "event", "url"));
     json_t *body = json_pack("{s:s}", "text", text);
     if (asprintf(&url, "%s/2/tweets", cfg->twitter_api_base) < 0)

@@ -104,7 +104,7 @@ test('incident: investigating → identified → monitoring → resolved follows
   await expectChannels(ev, ALL, 'resolved');
   assertGrew(c, ALL);
   assert.equal(w.smtp.byRecipient('ann@example.test').at(-1).headers.subject, '[Status] Resolved: Elevated errors');
-  assert.match(w.twilio.messages.at(-1).body, /^\[Status\] Resolved: Elevated errors http:\/\/\S+\/incidents\/\d+$/);
+  assert.match(w.twilio.messages.at(-1).body, /^\[Status\] Resolved: Elevated errors \(\d+ \w{3} \d\d:\d\d UTC\) http:\/\/\S+\/incidents\/\d+$/);
 });
 
 test('an incident created in a later stage notifies SMS as a creation', async () => {
@@ -171,7 +171,7 @@ test('wire formats: e-mail headers and parts, SMS ≤ 160 GSM-7 with the link, t
   assert.ok(gsmUnits(sms.body) <= 160, `${gsmUnits(sms.body)}: ${sms.body}`);
   assert.ok(sms.body.endsWith(' ' + url), sms.body);
   assert.match(sms.body, /^\[Status\] Investigating: Ünicode "quotes" - and a very long/);
-  assert.match(sms.body, /\.\.\. http/, 'title shortened');
+  assert.match(sms.body, /\.\.\. \(\d+ \w{3} \d\d:\d\d UTC\) http/, 'title shortened, the time kept');
 
   const tweet = w.twitter.tweets.at(-1).text;
   assert.ok(tweetLength(tweet) <= 280, `${tweetLength(tweet)}`);

@@ -70,6 +70,11 @@ static void texts(void **state)
                         "Thu 10 Dec 2026 03:00 EST – Fri 11 Dec 2026 03:00 EST "
                         "(08:00–Fri 11 Dec 2026 08:00 UTC)");
     assert_string_equal(tz_window("Nowhere/Town", WINTER, WINTER + 60, b, sizeof b), "");
+    assert_string_equal(tz_short("America/New_York", WINTER, b, sizeof b), "10 Dec 03:00 EST");
+    assert_string_equal(tz_window_short("UTC", WINTER, WINTER + 7200, b, sizeof b),
+                        "10 Dec 08:00-10:00 UTC");
+    assert_string_equal(tz_window_short("UTC", WINTER, WINTER + 86400, b, sizeof b),
+                        "10 Dec 08:00 UTC - 11 Dec 08:00 UTC");
 }
 
 int main(void)
