@@ -7,8 +7,7 @@ static void healthz(struct req *r)
 {
     struct app_thread *t = r->tctx;
     struct err e = {0};
-    int64_t one = 0;
-    if (db_query_int(t->db, &e, &one, "SELECT 1", NULL) != 1) {
+    if (db_ping(t->db, &e) != 0) {
         reply_fail(r, ERR_UNAVAILABLE, "the database does not answer");
         return;
     }

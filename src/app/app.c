@@ -4,6 +4,7 @@
  */
 #include "app/app.h"
 #include "core/timeutil.h"
+#include "store/audit.h"
 #include <stdio.h>
 
 int app_require(const struct app_ctx *c, enum perm p, struct err *e)
@@ -35,11 +36,7 @@ int app_audit(struct app_ctx *c, const char *action, int64_t object_id, const ch
 {
     char actor[48];
     app_actor_label(&c->actor, actor, sizeof actor);
-    return db_exec(c->db, e, NULL,
-                   "INSERT INTO audit_log (page_id, actor, action, object_id, detail, created_at) "
-                   "VALUES (?, ?, ?, ?, ?, ?)",
-                   "IssIsi", c->page_id, actor, action, object_id, detail ? detail : "",
-                   time_now());
+    return store_audit_insert(c->db, c->page_id, actor, action, object_id, detail, time_now(), e);
 }
 
 int app_commit(struct app_ctx *c, bool public_change, struct err *e)

@@ -32,7 +32,7 @@
  * Invariants: a cached statement is reset before it is handed out; the writer's
  * mutex is held exactly while db->in_tx is true.
  */
-#include "store/db.h"
+#include "store/db_sqlite.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"

@@ -1,9 +1,12 @@
 /*
- * db — the SQLite connection every store/ function goes through.
+ * db — the database connection every store/ function goes through. Nothing here
+ * names the engine: SQLite's handles and statements stay inside the backend files
+ * (db.c, db_query.c, migrate.c, through store/db_sqlite.h), so the rest of store/
+ * is written once for any backend.
  *
  * One `struct db` per thread (never shared). Statements are prepared once per
  * connection and cached by the address of their SQL text, so SQL passed to
- * db_stmt() and the query helpers must be string literals.
+ * the query helpers and db_rows_open() must be string literals.
  *
  * Writes: db_begin() takes the process-wide lock of the database's one writer
  * connection and BEGIN IMMEDIATE; until db_commit()/db_rollback() every query
@@ -22,7 +25,6 @@
 #ifndef PHAROS_DB_H
 #define PHAROS_DB_H
 #include <jansson.h>
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include "core/err.h"
@@ -33,16 +35,12 @@ struct db;
 int db_open(const char *url, struct db **out, struct err *e);
 /* Closes the connection and its cached statements; NULL is a no-op. */
 void db_close(struct db *db);
-/* The connection queries run on now: the thread's reader, or the writer inside a transaction. */
-sqlite3 *db_handle(struct db *db);
 
 /* Applies the embedded migrations not yet applied. Returns 0, or -1 with E filled. */
 int db_migrate(struct db *db, struct err *e);
 /* Highest applied migration version, or 0. */
 int db_schema_version(struct db *db);
 
-/* Returns the cached prepared statement for SQL, reset and unbound. NULL on a SQL error (logged). */
-sqlite3_stmt *db_stmt(struct db *db, const char *sql);
 
 int db_begin(struct db *db, struct err *e);
 int db_commit(struct db *db, struct err *e);
@@ -63,11 +61,30 @@ json_t *db_query_all(struct db *db, struct err *e, const char *sql, const char *
 /* The first column of the first row as an integer: 1 found, 0 no row, -1 error. */
 int db_query_int(struct db *db, struct err *e, int64_t *out, const char *sql, const char *fmt, ...);
 
-/* The current row of STMT as a JSON object (see above). */
-json_t *db_row_json(sqlite3_stmt *stmt);
+/*
+ * A cursor over the rows of a query, read straight into C values (no JSON): for the
+ * reads that are hot or large (the public page's status history, a token's lookup).
+ * Lives on the caller's stack; db_rows_close() after db_rows_open() succeeded, also
+ * when stopping early. At most one open cursor per db at a time.
+ */
+struct db_rows {
+    struct db *db;
+    void *stmt;       /* the backend's statement */
+    const char *what; /* for errors: "read the status history" */
+};
+/* Runs SQL with arguments bound by FMT. Returns 0, or -1 with E filled (WHAT names it). */
+int db_rows_open(struct db_rows *r, struct db *db, struct err *e, const char *what,
+                 const char *sql, const char *fmt, ...);
+/* Steps to the next row: 1 a row, 0 no more, -1 with E filled. */
+int db_rows_next(struct db_rows *r, struct err *e);
+/* Column COL (from 0) of the current row: an integer (0 for NULL), or text ("" for NULL,
+ * valid until the next step). */
+int64_t db_rows_int(const struct db_rows *r, int col);
+const char *db_rows_text(const struct db_rows *r, int col);
+void db_rows_close(struct db_rows *r);
 
-/* Binds arguments by FMT to STMT (used by the helpers above; exposed for loops). */
-int db_bind(sqlite3_stmt *stmt, const char *fmt, ...);
+/* 0 when the database answers a trivial query, or -1 with E filled (for /healthz). */
+int db_ping(struct db *db, struct err *e);
 
 /* Fills E from the connection's last error and returns -1. */
 int db_fail(struct db *db, struct err *e, const char *what);

@@ -4,9 +4,10 @@
  * on db_handle(db): the thread's reader outside a transaction, the shared
  * writer inside one.
  */
-#include "store/db.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "store/db_sqlite.h"
+#include <assert.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,55 @@ static sqlite3_stmt *prepare_bound(struct db *db, struct err *e, const char *sql
         return NULL;
     }
     return st;
+}
+
+int db_rows_open(struct db_rows *r, struct db *db, struct err *e, const char *what, const char *sql,
+                 const char *fmt, ...)
+{
+    va_list ap;
+    sqlite3_stmt *st = db_stmt(db, sql);
+    *r = (struct db_rows){.db = db, .what = what};
+    if (!st) return err_set(e, ERR_INTERNAL, "the database could not prepare a query to %s", what);
+    va_start(ap, fmt);
+    int rc = bind_va(st, fmt, ap);
+    va_end(ap);
+    if (rc != 0) {
+        sqlite3_reset(st);
+        return db_fail(db, e, what);
+    }
+    r->stmt = st;
+    return 0;
+}
+
+int db_rows_next(struct db_rows *r, struct err *e)
+{
+    assert(r->stmt);
+    int rc = sqlite3_step(r->stmt);
+    if (rc == SQLITE_ROW) return 1;
+    return rc == SQLITE_DONE ? 0 : db_fail(r->db, e, r->what);
+}
+
+int64_t db_rows_int(const struct db_rows *r, int col)
+{
+    return sqlite3_column_int64(r->stmt, col);
+}
+
+const char *db_rows_text(const struct db_rows *r, int col)
+{
+    const unsigned char *t = sqlite3_column_text(r->stmt, col);
+    return t ? (const char *)t : "";
+}
+
+void db_rows_close(struct db_rows *r)
+{
+    if (r->stmt) sqlite3_reset(r->stmt);
+    r->stmt = NULL;
+}
+
+int db_ping(struct db *db, struct err *e)
+{
+    int64_t one = 0;
+    return db_query_int(db, e, &one, "SELECT 1", NULL) == 1 && one == 1 ? 0 : -1;
 }
 
 int db_exec(struct db *db, struct err *e, int *changes, const char *sql, const char *fmt, ...)

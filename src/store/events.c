@@ -25,30 +25,25 @@
 int store_event_load(struct db *db, int64_t page_id, enum event_kind k, int64_t id,
                      struct event_row *out, struct err *e)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT id, page_id, stage, scheduled_start, scheduled_end, "
-                                   "resolved_at, auto_start, auto_complete FROM events " BY_ID);
-    if (!st)
-        return err_set(e, ERR_INTERNAL, "the database could not prepare a query");
-    if (db_bind(st, "isi", page_id, event_kind_name(k), id) != 0)
-        return db_fail(db, e, "bind query arguments");
-    int found = 0;
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
+    struct db_rows r;
+    if (db_rows_open(&r, db, e, "read an event",
+                     "SELECT id, page_id, stage, scheduled_start, scheduled_end, resolved_at, "
+                     "auto_start, auto_complete FROM events " BY_ID,
+                     "isi", page_id, event_kind_name(k), id) != 0)
+        return -1;
+    int found = db_rows_next(&r, e);
+    if (found == 1) {
         memset(out, 0, sizeof *out);
-        out->id = sqlite3_column_int64(st, 0);
-        out->page_id = sqlite3_column_int64(st, 1);
-        const char *stage = (const char *)sqlite3_column_text(st, 2);
-        snprintf(out->stage, sizeof out->stage, "%s", stage ? stage : "");
-        out->scheduled_start = sqlite3_column_int64(st, 3);
-        out->scheduled_end = sqlite3_column_int64(st, 4);
-        out->resolved_at = sqlite3_column_int64(st, 5);
-        out->auto_start = sqlite3_column_int(st, 6) != 0;
-        out->auto_complete = sqlite3_column_int(st, 7) != 0;
-        found = 1;
-    } else if (rc != SQLITE_DONE) {
-        found = db_fail(db, e, "read an event");
+        out->id = db_rows_int(&r, 0);
+        out->page_id = db_rows_int(&r, 1);
+        snprintf(out->stage, sizeof out->stage, "%s", db_rows_text(&r, 2));
+        out->scheduled_start = db_rows_int(&r, 3);
+        out->scheduled_end = db_rows_int(&r, 4);
+        out->resolved_at = db_rows_int(&r, 5);
+        out->auto_start = db_rows_int(&r, 6) != 0;
+        out->auto_complete = db_rows_int(&r, 7) != 0;
     }
-    sqlite3_reset(st);
+    db_rows_close(&r);
     return found;
 }
 

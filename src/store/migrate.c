@@ -5,7 +5,7 @@
  * each version is checked again inside its write transaction. A version is
  * applied when it is missing, whatever the highest applied one is.
  */
-#include "store/db.h"
+#include "store/db_sqlite.h"
 #include "core/embedded.h"
 #include "core/log.h"
 #include "core/timeutil.h"

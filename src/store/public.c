@@ -33,30 +33,31 @@ json_t *store_public_services(struct db *db, int64_t page_id, struct err *e)
 int store_public_spans(struct db *db, int64_t page_id, int64_t since, struct public_span **out,
                        size_t *n, struct err *e)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT l.service_id, l.started_at, l.status "
-                                   "FROM service_status_log l JOIN services s ON s.id = l.service_id "
-                                   "WHERE s.page_id = ? AND l.started_at >= COALESCE((SELECT "
-                                   "MAX(p.started_at) FROM service_status_log p WHERE p.service_id = "
-                                   "l.service_id AND p.started_at <= ?), 0) "
-                                   "ORDER BY l.service_id, l.started_at, l.id");
-    if (!st || db_bind(st, "ii", page_id, since) != 0)
-        return db_fail(db, e, "read the status history");
+    struct db_rows r;
+    if (db_rows_open(&r, db, e, "read the status history",
+                     "SELECT l.service_id, l.started_at, l.status "
+                     "FROM service_status_log l JOIN services s ON s.id = l.service_id "
+                     "WHERE s.page_id = ? AND l.started_at >= COALESCE((SELECT "
+                     "MAX(p.started_at) FROM service_status_log p WHERE p.service_id = "
+                     "l.service_id AND p.started_at <= ?), 0) "
+                     "ORDER BY l.service_id, l.started_at, l.id",
+                     "ii", page_id, since) != 0)
+        return -1;
     size_t cap = 256, len = 0;
     struct public_span *v = xmalloc(cap * sizeof *v);
     int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    while ((rc = db_rows_next(&r, e)) == 1) {
         if (len == cap)
             v = xrealloc(v, (cap *= 2) * sizeof *v);
-        v[len].service_id = sqlite3_column_int64(st, 0);
-        v[len].started = sqlite3_column_int64(st, 1);
-        const char *status = (const char *)sqlite3_column_text(st, 2);
-        snprintf(v[len].status, sizeof v[len].status, "%s", status ? status : "");
+        v[len].service_id = db_rows_int(&r, 0);
+        v[len].started = db_rows_int(&r, 1);
+        snprintf(v[len].status, sizeof v[len].status, "%s", db_rows_text(&r, 2));
         len++;
     }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
+    db_rows_close(&r);
+    if (rc != 0) {
         free(v);
-        return db_fail(db, e, "read the status history");
+        return -1;
     }
     *out = v;
     *n = len;

@@ -16,20 +16,20 @@ int64_t store_token_insert(struct db *db, int64_t page_id, const char *name, con
 int store_token_find(struct db *db, const char *hash, int64_t *id, int64_t *page_id,
                      int64_t *last_used, struct err *e)
 {
-    sqlite3_stmt *st = db_stmt(db, "SELECT id, page_id, COALESCE(last_used_at, 0) FROM api_tokens "
-                                   "WHERE token_hash = ? AND revoked_at IS NULL");
-    if (!st || db_bind(st, "s", hash) != 0)
-        return db_fail(db, e, "look up a token");
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        *id = sqlite3_column_int64(st, 0);
-        *page_id = sqlite3_column_int64(st, 1);
-        *last_used = sqlite3_column_int64(st, 2);
+    struct db_rows r;
+    if (db_rows_open(&r, db, e, "look up a token",
+                     "SELECT id, page_id, COALESCE(last_used_at, 0) FROM api_tokens "
+                     "WHERE token_hash = ? AND revoked_at IS NULL",
+                     "s", hash) != 0)
+        return -1;
+    int found = db_rows_next(&r, e);
+    if (found == 1) {
+        *id = db_rows_int(&r, 0);
+        *page_id = db_rows_int(&r, 1);
+        *last_used = db_rows_int(&r, 2);
     }
-    sqlite3_reset(st);
-    if (rc == SQLITE_ROW)
-        return 1;
-    return rc == SQLITE_DONE ? 0 : db_fail(db, e, "look up a token");
+    db_rows_close(&r);
+    return found;
 }
 
 int store_token_touch(struct db *db, int64_t id, int64_t now, struct err *e)

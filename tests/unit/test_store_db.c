@@ -14,6 +14,7 @@
  */
 #include "core/embedded.h"
 #include "core/log.h"
+#include "store/db_sqlite.h" /* the backend's own handle and statements */
 #include "testutil.h"
 
 struct fixture {
@@ -491,12 +492,46 @@ static void bad_sql_is_an_internal_error(void **state)
     assert_int_equal(e.code, ERR_INTERNAL);
 }
 
+/* The engine-neutral cursor: rows as C values, NULL as 0 or "", errors in E. */
+static void rows_read_as_c_values(void **state)
+{
+    struct db *db = db_of(state);
+    struct err e = {0};
+    struct db_rows r;
+    assert_int_equal(db_exec(db, &e, NULL, "INSERT INTO t (i, s) VALUES (?, ?), (?, ?)", "isIs",
+                             (int64_t)7, "seven", (int64_t)0, NULL),
+                     0);
+    assert_int_equal(db_rows_open(&r, db, &e, "read t",
+                                  "SELECT i, s FROM t WHERE id > ? ORDER BY id", "i", (int64_t)0),
+                     0);
+    assert_int_equal(db_rows_next(&r, &e), 1);
+    assert_int_equal(db_rows_int(&r, 0), 7);
+    assert_string_equal(db_rows_text(&r, 1), "seven");
+    assert_int_equal(db_rows_next(&r, &e), 1);
+    assert_int_equal(db_rows_int(&r, 0), 0);      /* NULL */
+    assert_string_equal(db_rows_text(&r, 1), ""); /* NULL */
+    assert_int_equal(db_rows_next(&r, &e), 0);
+    db_rows_close(&r);
+    /* stopping early leaves the statement ready for the next use */
+    assert_int_equal(db_rows_open(&r, db, &e, "read t",
+                                  "SELECT i, s FROM t WHERE id > ? ORDER BY id", "i", (int64_t)0),
+                     0);
+    assert_int_equal(db_rows_next(&r, &e), 1);
+    db_rows_close(&r);
+    assert_int_equal(db_rows_open(&r, db, &e, "read nowhere", "SELECT * FROM nowhere", NULL), -1);
+    assert_int_equal(e.code, ERR_INTERNAL);
+    assert_non_null(strstr(e.msg, "read nowhere"));
+    e = (struct err){0};
+    assert_int_equal(db_ping(db, &e), 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(migrations_are_applied),
+        T(rows_read_as_c_values),
         T(migrations_are_applied_only_once),
         T(migrations_survive_a_reopen),
         T(connection_uses_wal_synchronous_full_and_foreign_keys),
