@@ -1,10 +1,14 @@
 /*
- * api/metrics — GET /metrics: Prometheus text of core/metrics, served to
- * loopback clients, or to others presenting Authorization: Bearer METRICS_TOKEN
+ * api/metrics — GET /metrics: Prometheus text of core/metrics (this process's
+ * counters), then the delivery figures of every page from the database
+ * (pharos_delivery_*: SPEC §13, the same on every node), served to loopback
+ * clients, or to others presenting Authorization: Bearer METRICS_TOKEN
  * ([metrics] token). Without a configured token, only loopback may read it.
  */
-#include "api/api.h"
 #include "core/metrics.h"
+#include "api/api.h"
+#include "app/deliveries.h"
+#include "core/buf.h"
 #include "core/secret.h"
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +18,86 @@ static bool loopback(const char *addr)
 {
     return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0 ||
            strncmp(addr, "::ffff:127.", 11) == 0;
+}
+
+/* Appends a label value to B, escaped as the exposition format wants (\\, \", \n). */
+static void label(struct buf *b, const char *v)
+{
+    for (; v && *v; v++) {
+        if (*v == '\\' || *v == '"')
+            buf_printf(b, "\\%c", *v);
+        else if (*v == '\n')
+            buf_puts(b, "\\n");
+        else
+            buf_append(b, v, 1);
+    }
+}
+
+static int64_t num(json_t *o, const char *k)
+{
+    return json_integer_value(json_object_get(o, k));
+}
+
+/* The pharos_delivery_* families of PAGES (app_delivery_metrics) into B. */
+static void delivery_metrics(struct buf *b, json_t *pages)
+{
+    static const char *const chs[] = {"email", "sms", "slack", "twitter", "webhook"};
+    static const struct {
+        const char *name, *type, *help, *key;
+    } fams[] = {
+        {"pharos_delivery_latency_seconds", "summary",
+         "Update accepted to provider accepted, deliveries sent in the last 24 hours", NULL},
+        {"pharos_delivery_late_24h", "gauge",
+         "Deliveries of the last 24 hours sent later than their promise, or still unsent past it",
+         "misses"},
+        {"pharos_delivery_sla_seconds", "gauge", "The delivery promise of the channel", "sla_s"},
+    };
+    size_t i;
+    json_t *p;
+    for (size_t f = 0; f < sizeof fams / sizeof fams[0]; f++) {
+        buf_printf(b, "# HELP %s %s (from the database)\n# TYPE %s %s\n", fams[f].name,
+                   fams[f].help, fams[f].name, fams[f].type);
+        json_array_foreach(pages, i, p) for (size_t c = 0; c < 5; c++)
+        {
+            json_t *h = json_object_get(json_object_get(p, "channels"), chs[c]);
+            struct buf lbl;
+            buf_init(&lbl, 1024);
+            buf_puts(&lbl, "page=\"");
+            label(&lbl, json_string_value(json_object_get(p, "page")));
+            buf_printf(&lbl, "\",channel=\"%s\"", chs[c]);
+            if (fams[f].key) {
+                buf_printf(b, "%s{%s} %lld\n", fams[f].name, lbl.data,
+                           (long long)num(h, fams[f].key));
+            } else {
+                buf_printf(b, "%s{%s,quantile=\"0.5\"} %lld\n", fams[f].name, lbl.data,
+                           (long long)num(h, "p50_s"));
+                buf_printf(b, "%s{%s,quantile=\"0.95\"} %lld\n", fams[f].name, lbl.data,
+                           (long long)num(h, "p95_s"));
+                buf_printf(b, "%s{%s,quantile=\"1\"} %lld\n", fams[f].name, lbl.data,
+                           (long long)num(h, "max_s"));
+                buf_printf(b, "%s_sum{%s} %lld\n%s_count{%s} %lld\n", fams[f].name, lbl.data,
+                           (long long)num(h, "sum_s"), fams[f].name, lbl.data,
+                           (long long)num(h, "sent"));
+            }
+            buf_free(&lbl);
+        }
+    }
+    buf_puts(b, "# HELP pharos_delivery_pending Deliveries not yet finished (from the database)\n"
+                "# TYPE pharos_delivery_pending gauge\n");
+    json_array_foreach(pages, i, p)
+    {
+        buf_puts(b, "pharos_delivery_pending{page=\"");
+        label(b, json_string_value(json_object_get(p, "page")));
+        buf_printf(b, "\"} %lld\n", (long long)num(p, "pending"));
+    }
+    buf_puts(b, "# HELP pharos_delivery_failed_24h Deliveries failed or given up in the last 24 "
+                "hours (from the database)\n# TYPE pharos_delivery_failed_24h gauge\n");
+    json_array_foreach(pages, i, p)
+    {
+        buf_puts(b, "pharos_delivery_failed_24h{page=\"");
+        label(b, json_string_value(json_object_get(p, "page")));
+        buf_printf(b, "\"} %lld\n", (long long)num(p, "failed_24h"));
+    }
 }
 
 static void metrics(struct req *r)
@@ -28,10 +112,22 @@ static void metrics(struct req *r)
                                      "Authorization: Bearer and the [metrics] token");
         return;
     }
+    struct err e = {0};
+    json_t *pages = NULL;
+    if (app_delivery_metrics(t->db, &pages, &e) != 0) {
+        reply_error(r, &e);
+        return;
+    }
     char *text = metrics_render();
-    reply_header(r, "Cache-Control", "no-store");
-    reply_bytes(r, 200, "text/plain; version=0.0.4; charset=utf-8", text, strlen(text));
+    struct buf b;
+    buf_init(&b, 64 << 20);
+    buf_puts(&b, text);
     free(text);
+    delivery_metrics(&b, pages);
+    json_decref(pages);
+    reply_header(r, "Cache-Control", "no-store");
+    reply_bytes(r, 200, "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
+    buf_free(&b);
 }
 
 const struct route api_metrics_routes[] = {

@@ -9,6 +9,7 @@
 #include "domain/latency.h"
 #include "store/deliveries.h"
 #include "store/outbox.h"
+#include "store/pages.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,27 +57,31 @@ static json_t *channel_health(enum channel ch, json_t *hist, json_t *late)
     }
     struct latency_stats st;
     int sla = latency_sla_s(ch);
+    int64_t sum = 0;
+    for (size_t b = 0; b < k; b++)
+        sum += bars[b].seconds * bars[b].count;
     latency_stats(bars, k, sla, &st);
     free(bars);
     char p50[32], p95[32], max[32], slat[32];
-    return json_pack("{s:I,s:I,s:I,s:I,s:i,s:I,s:s,s:s,s:s,s:s}", "sent", (json_int_t)st.n, "p50_s",
-                     (json_int_t)st.p50, "p95_s", (json_int_t)st.p95, "max_s", (json_int_t)st.max,
-                     "sla_s", sla, "misses", (json_int_t)(st.late + count_of(late, name)), "p50",
+    return json_pack("{s:I,s:I,s:I,s:I,s:I,s:i,s:I,s:s,s:s,s:s,s:s}", "sum_s", (json_int_t)sum,
+                     "sent", (json_int_t)st.n, "p50_s", (json_int_t)st.p50, "p95_s",
+                     (json_int_t)st.p95, "max_s", (json_int_t)st.max, "sla_s", sla, "misses",
+                     (json_int_t)(st.late + count_of(late, name)), "p50",
                      latency_format(st.n ? st.p50 : -1, p50, sizeof p50), "p95",
                      latency_format(st.n ? st.p95 : -1, p95, sizeof p95), "max",
                      latency_format(st.n ? st.max : -1, max, sizeof max), "sla",
                      latency_format(sla, slat, sizeof slat));
 }
 
-int app_delivery_health(struct app_ctx *c, json_t **out, struct err *e)
+/* The health of PAGE_ID's deliveries (deliveries.h) into *OUT. */
+static int page_health(struct db *db, int64_t page_id, json_t **out, struct err *e)
 {
     static const enum channel chs[] = {CH_EMAIL, CH_SMS, CH_SLACK, CH_TWITTER, CH_WEBHOOK};
     int64_t pending = 0, failed = 0, now = time_now(), since = now - 86400;
     json_t *hist = NULL, *late = NULL;
-    if (app_require(c, PERM_SETTINGS, e) != 0 ||
-        store_deliveries_health(c->db, c->page_id, since, &pending, &failed, e) != 0 ||
-        !(hist = store_delivery_latencies(c->db, c->page_id, since, e)) ||
-        !(late = store_deliveries_overdue(c->db, c->page_id, since, now, latency_sla_s(CH_EMAIL),
+    if (store_deliveries_health(db, page_id, since, &pending, &failed, e) != 0 ||
+        !(hist = store_delivery_latencies(db, page_id, since, e)) ||
+        !(late = store_deliveries_overdue(db, page_id, since, now, latency_sla_s(CH_EMAIL),
                                           latency_sla_s(CH_SMS), e))) {
         json_decref(hist);
         return -1;
@@ -88,5 +93,34 @@ int app_delivery_health(struct app_ctx *c, json_t **out, struct err *e)
     json_decref(late);
     *out = json_pack("{s:I, s:I, s:o}", "pending", (json_int_t)pending, "failed_24h",
                      (json_int_t)failed, "channels", per);
+    return 0;
+}
+
+int app_delivery_health(struct app_ctx *c, json_t **out, struct err *e)
+{
+    if (app_require(c, PERM_SETTINGS, e) != 0) return -1;
+    return page_health(c->db, c->page_id, out, e);
+}
+
+int app_delivery_metrics(struct db *db, json_t **out, struct err *e)
+{
+    json_t *pages = store_pages_list(db, e), *list = NULL;
+    size_t i;
+    json_t *p;
+    if (!pages) return -1;
+    list = json_array();
+    json_array_foreach(pages, i, p)
+    {
+        json_t *h = NULL;
+        if (page_health(db, json_integer_value(json_object_get(p, "id")), &h, e) != 0) {
+            json_decref(list);
+            json_decref(pages);
+            return -1;
+        }
+        json_object_set(h, "page", json_object_get(p, "slug"));
+        json_array_append_new(list, h);
+    }
+    json_decref(pages);
+    *out = list;
     return 0;
 }

@@ -18,7 +18,7 @@ int app_deliveries_list(struct app_ctx *c, const char *channel, const char *stat
 /*
  * The dashboard's delivery health (SPEC §10), from the delivery rows, so every
  * node shows the same: {"pending":n,"failed_24h":n,"channels":{"email":{"sent",
- * "p50_s","p95_s","max_s","sla_s","misses","p50","p95","max","sla"},"sms":{…},
+ * "sum_s","p50_s","p95_s","max_s","sla_s","misses","p50","p95","max","sla"},"sms":{…},
  * "slack":{…},"twitter":{…},"webhook":{…}}}. PENDING counts this page's
  * deliveries not yet finished (pending or sending), FAILED_24H those failed or
  * dead in the last 24 hours. Per channel, over the deliveries sent in the last 24
@@ -28,5 +28,8 @@ int app_deliveries_list(struct app_ctx *c, const char *channel, const char *stat
  * still unsent past the promise. Needs PERM_SETTINGS.
  */
 int app_delivery_health(struct app_ctx *c, json_t **out, struct err *e);
+/* The same for every page, for /metrics (whose route decides who may read it):
+ * [HEALTH + {"page": SLUG}…] by page id. */
+int app_delivery_metrics(struct db *db, json_t **out, struct err *e);
 
 #endif

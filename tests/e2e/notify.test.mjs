@@ -242,6 +242,16 @@ test('the notification log shows every delivery; /metrics has latency histograms
   assert.match(m.text, /pharos_notify_latency_seconds_bucket\{channel="email",le="[^"]+"\} \d+/);
   assert.match(m.text, /pharos_notify_latency_seconds_count\{channel="sms"\} [1-9]/);
   assert.match(m.text, /pharos_notify_sla_misses_total\{channel="email"\} 0/);
+  // pharos_delivery_*: from the database, so every node reports the same
+  const smsSent = Number(sqlite(s, "SELECT COUNT(*) FROM deliveries WHERE channel = 'sms' AND kind = 'update' AND state = 'sent'").trim());
+  assert.match(m.text, /# TYPE pharos_delivery_latency_seconds summary\n/);
+  assert.match(m.text, new RegExp(`\\npharos_delivery_latency_seconds_count\\{page="default",channel="sms"\\} ${smsSent}\\n`));
+  assert.match(m.text, /\npharos_delivery_latency_seconds\{page="default",channel="email",quantile="0\.95"\} \d+\n/);
+  assert.match(m.text, /\npharos_delivery_sla_seconds\{page="default",channel="email"\} 300\n/);
+  assert.match(m.text, /\npharos_delivery_late_24h\{page="default",channel="sms"\} 0\n/);
+  assert.match(m.text, /\npharos_delivery_pending\{page="default"\} \d+\n/);
+  for (const line of m.text.trim().split('\n'))
+    assert.match(line, /^(# (HELP|TYPE) \w+ .+|[a-z_][a-z0-9_]*(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? -?[\d.e+]+)$/, line);
   // the dashboard's figures come from the same rows: as many sent, times for people
   const dash = await con.get('/admin');
   const row = new RegExp('<tr data-channel="sms"><th scope="row">SMS</th><td class="num">(\\d+)</td><td class="num">([^<]+)</td><td class="num">([^<]+)</td><td class="num">([^<]+)</td><td class="num">2 min</td>').exec(dash.text);
