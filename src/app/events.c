@@ -5,6 +5,7 @@
  */
 #include "app/events.h"
 #include "core/timeutil.h"
+#include "core/text.h"
 #include "core/utf8.h"
 #include "core/xalloc.h"
 #include "domain/notify_rules.h"

@@ -4,6 +4,7 @@
  * commits with a public change.
  */
 #include "app/groups.h"
+#include "core/text.h"
 #include "core/utf8.h"
 #include "store/groups.h"
 

@@ -4,6 +4,7 @@
  */
 #include "app/incidents.h"
 #include "app/events.h"
+#include "core/text.h"
 #include "core/utf8.h"
 
 /* The impact an incident gets when none is given: from the worst status it sets. */

@@ -3,6 +3,7 @@
  */
 #include "app/input.h"
 #include "core/timeutil.h"
+#include "core/text.h"
 #include "core/utf8.h"
 #include <ctype.h>
 #include <errno.h>

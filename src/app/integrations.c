@@ -12,6 +12,7 @@
 #include "app/input.h"
 #include "core/log.h"
 #include "core/netaddr.h"
+#include "core/text.h"
 #include "core/utf8.h"
 #include "store/integrations.h"
 #include <stdio.h>

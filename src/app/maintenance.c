@@ -6,6 +6,7 @@
 #include "app/events.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "core/text.h"
 #include "core/utf8.h"
 
 enum { DUE_BATCH = 100 };

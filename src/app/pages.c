@@ -21,6 +21,7 @@
 #include "core/host.h"
 #include "core/netaddr.h"
 #include "core/tz.h"
+#include "core/text.h"
 #include "core/utf8.h"
 #include "core/xalloc.h"
 #include "domain/page_url.h"

@@ -4,6 +4,7 @@
  * database only ever holds the five canonical names.
  */
 #include "app/services.h"
+#include "core/text.h"
 #include "core/utf8.h"
 #include "domain/status.h"
 #include "store/groups.h"

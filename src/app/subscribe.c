@@ -6,8 +6,8 @@
  * tokens all answer the same 404, so a token's validity is all a guess learns.
  */
 #include "app/subscribe.h"
+#include "app/addresses.h"
 #include "app/ratelimit.h"
-#include "app/subscribers.h"
 #include "app/users.h"
 #include "core/buf.h"
 #include "core/timeutil.h"

@@ -24,28 +24,6 @@ static const char *const settable_states[] = {"active", "stopped", "unsubscribed
 
 enum { MAX_CHOSEN = 1000, ADDRESS_MAX = 254 };
 
-int app_phone_normalise(const char *in, char *out, size_t size, struct err *e)
-{
-    size_t n = 0;
-    for (const char *p = in; *p; p++) {
-        if (strchr(" -.()", *p))
-            continue;
-        if ((n == 0 ? *p != '+' : !isdigit((unsigned char)*p)) || n > 15 || n + 1 >= size)
-            goto bad;
-        out[n++] = *p;
-    }
-    out[n] = '\0';
-    if (n < 9 || out[1] == '0')
-        goto bad;
-    return 0;
-bad:;
-    char quoted[40];
-    return err_set(e, ERR_INVALID,
-                   "\"%s\" is not a phone number in E.164 form: + and 8 to 15 digits, "
-                   "such as +14155550100",
-                   utf8_clip(in, quoted, sizeof quoted));
-}
-
 static int not_found(int64_t id, struct err *e)
 {
     return err_set(e, ERR_NOT_FOUND, "no subscriber with id %lld on this page", (long long)id);

@@ -7,12 +7,9 @@
  */
 #ifndef PHAROS_APP_SUBSCRIBERS_H
 #define PHAROS_APP_SUBSCRIBERS_H
+#include "app/addresses.h"
 #include "app/app.h"
 #include "app/input.h"
-
-/* Normalises a phone number to E.164 into OUT: "+" then 8 to 15 digits, the first not 0;
- * spaces, dashes, dots and parentheses are dropped ("+1 (415) 555-0100"). */
-int app_phone_normalise(const char *in, char *out, size_t size, struct err *e);
 
 /*
  * {"subscribers":[SUBSCRIBER…],"next_cursor":…,"counts":COUNTS} by id. CHANNEL

@@ -6,6 +6,7 @@
 #include "app/users.h"
 #include "core/secret.h"
 #include "core/timeutil.h"
+#include "core/text.h"
 #include "core/utf8.h"
 #include "store/outbox.h"
 #include "store/sessions.h"

@@ -3,6 +3,7 @@
  * Templates are private to the console, so writes are not public changes.
  */
 #include "app/templates.h"
+#include "core/text.h"
 #include "core/utf8.h"
 #include "store/templates.h"
 

@@ -6,6 +6,7 @@
 #include "app/tokens.h"
 #include "core/secret.h"
 #include "core/timeutil.h"
+#include "core/text.h"
 #include "core/utf8.h"
 #include "core/xalloc.h"
 #include "store/tokens.h"

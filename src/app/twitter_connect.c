@@ -12,9 +12,8 @@
 #include "app/twitter_connect.h"
 #include "app/integrations.h"
 #include "core/timeutil.h"
+#include "core/urlform.h"
 #include "core/xalloc.h"
-#include "http/form.h"
-#include "notify/sign.h"
 #include "store/outbox.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,7 +75,7 @@ int app_twitter_connect_poll(struct app_ctx *c, int64_t id, enum twitter_connect
     const char *token = json_string_value(json_object_get(row, "token"));
     const char *error = json_string_value(json_object_get(row, "error"));
     if (strcmp(state, "ready") == 0 && token) {
-        char *enc = sign_pct_encode(token);
+        char *enc = url_pct_encode(token);
         if (asprintf(text, "%s/oauth/authorize?oauth_token=%s", c->app->cfg->twitter_api_base,
                      enc) < 0)
             abort();

@@ -3,10 +3,9 @@
  */
 #ifndef PHAROS_APP_USERS_H
 #define PHAROS_APP_USERS_H
+#include "app/addresses.h"
 #include "app/app.h"
 
-/* Normalises and checks an e-mail address into OUT (lower-case). */
-int app_email_normalise(const char *in, char *out, size_t size, struct err *e);
 /* Checks a new password (8 to 200 characters). */
 int app_password_check(const char *password, struct err *e);
 

@@ -1,24 +1,20 @@
 /*
  * form — HTML form bodies (application/x-www-form-urlencoded) and cookies.
  *
- * req_form() turns a form into a JSON object: a field given once becomes a
- * string, a field given several times an array of strings (checkboxes such as
- * services=1&services=2). Every key and value is checked to be valid UTF-8.
- * The console and the public forms then map these strings to the typed JSON
- * input of the app/ use cases.
+ * req_form() decodes a request's form with core/urlform.h (form_decode,
+ * form_str): a field given once becomes a string, a field given several times an
+ * array of strings. The console and the public forms then map these strings to
+ * the typed JSON input of the app/ use cases.
  */
 #ifndef PHAROS_FORM_H
 #define PHAROS_FORM_H
-#include <jansson.h>
 #include "core/err.h"
+#include "core/urlform.h"
 #include "http/req.h"
+#include <jansson.h>
 
-/* Decodes a urlencoded string ("a=1&b=x+y") into a new JSON object, or NULL with E (400). */
-json_t *form_decode(const char *s, size_t len, struct err *e);
 /* The request body as a form (415 unless the Content-Type is urlencoded). */
 int req_form(struct req *r, json_t **out, struct err *e);
-/* The string value of form field KEY (the first if repeated), or NULL. */
-const char *form_str(json_t *form, const char *key);
 
 /* The value of cookie NAME from the Cookie header, copied into BUF; NULL if absent. */
 const char *req_cookie(struct req *r, const char *name, char *buf, size_t size);

@@ -9,9 +9,9 @@
  * (invalid number), 21614 (not a mobile number), 21610 (the recipient replied
  * STOP: the subscriber is marked stopped) and the rest; 429 and 5xx retried.
  */
+#include "core/urlform.h"
 #include "notify/channel.h"
 #include "notify/text.h"
-#include "notify/sign.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +26,7 @@ static const char *get(json_t *o, const char *a, const char *b)
 
 static void put_field(struct buf *b, const char *k, const char *v)
 {
-    char *e = sign_pct_encode(v);
+    char *e = url_pct_encode(v);
     buf_printf(b, "%s%s=%s", b->len ? "&" : "", k, e);
     free(e);
 }

@@ -1,6 +1,6 @@
 /*
  * notify/twitter — tweets (SPEC §10): POST {twitter.api_base}/2/tweets with
- * {"text"} and an OAuth 1.0a HMAC-SHA1 Authorization header (notify/sign.h),
+ * {"text"} and an OAuth 1.0a HMAC-SHA1 Authorization header (core/sign.h),
  * signed with the operator's consumer key and the page's connected account
  * (access_token, access_token_secret of the twitter integration, sealed in the
  * database). The text is "Stage: Title", the message, and the event link, cut
@@ -8,7 +8,7 @@
  * at x-rate-limit-reset; 401 and 403 (bad credentials, duplicate tweet) fail.
  */
 #include "notify/channel.h"
-#include "notify/sign.h"
+#include "core/sign.h"
 #include "notify/text.h"
 #include "core/timeutil.h"
 #include <inttypes.h>

@@ -14,7 +14,7 @@
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "http/form.h"
-#include "notify/sign.h"
+#include "core/sign.h"
 #include "store/outbox.h"
 #include <inttypes.h>
 #include <stdio.h>

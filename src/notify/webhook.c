@@ -11,7 +11,7 @@
  *        "created_at" (RFC 3339)}}
  */
 #include "notify/channel.h"
-#include "notify/sign.h"
+#include "core/sign.h"
 #include <stdio.h>
 #include <stdlib.h>
 

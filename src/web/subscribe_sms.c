@@ -2,7 +2,7 @@
  * web/subscribe_sms — Twilio's inbound SMS webhook, POST /hooks/sms/twilio
  * (SPEC §7). The X-Twilio-Signature must match the HMAC-SHA1 of the URL Twilio
  * called (server.base_url + the request URI) and the sorted form fields, keyed
- * by sms.auth_token (notify/sign.h); anything else is a 403 and changes
+ * by sms.auth_token (core/sign.h); anything else is a 403 and changes
  * nothing. STOP words stop every text to the number, START words resume them,
  * HELP is answered with the page name and how to stop, as TwiML.
  */
@@ -12,7 +12,7 @@
 #include "core/xalloc.h"
 #include "http/form.h"
 #include "http/reply.h"
-#include "notify/sign.h"
+#include "core/sign.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

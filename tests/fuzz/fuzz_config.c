@@ -53,7 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         assert(line >= 1 && line <= lines);
     } else if (config_finish(&c, &e) != 0) {
         assert(e.code == ERR_INVALID);
-        assert(strncmp(e.msg, "[server] ", 9) == 0);
+        /* the checks across keys name their section: [server] base_url, [email] smtp_url… */
+        assert(e.msg[0] == '[' && strstr(e.msg, "] ") != NULL);
     } else {
         assert(c.listen_host && c.listen_port >= 0 && c.listen_port <= 65535);
         assert(strncmp(c.base_url, "http://", 7) == 0 || strncmp(c.base_url, "https://", 8) == 0);

@@ -9,6 +9,7 @@
  * control characters (tab, CR and LF allowed when multiline), and its message
  * is always valid UTF-8. utf8_clip() must return a valid prefix that fits.
  */
+#include "core/text.h"
 #include "core/utf8.h"
 #include <assert.h>
 #include <stdint.h>

@@ -7,6 +7,7 @@
  * tab, CR and LF only where the field is multiline. Messages name the field.
  * utf8_clip() quotes a prefix that is valid UTF-8 and ends on a character.
  */
+#include "core/text.h"
 #include "core/utf8.h"
 #include "testutil.h"
 

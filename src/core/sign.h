@@ -1,5 +1,5 @@
 /*
- * notify/sign — the request signatures of the providers (OpenSSL libcrypto for
+ * sign — the request signatures of the providers (OpenSSL libcrypto for
  * HMAC-SHA1, which libsodium lacks):
  *
  *  - OAuth 1.0a HMAC-SHA1 (Twitter): signature base string "METHOD&URL&PARAMS"
@@ -19,9 +19,6 @@ struct kv {
     const char *k, *v;
 };
 
-/* S percent-encoded per RFC 3986 (unreserved characters kept). */
-char *sign_pct_encode(const char *s);
-
 /* The base64 OAuth 1.0a HMAC-SHA1 signature of a request: METHOD, URL without query,
  * PARAMS (N of them: query, form and oauth_* parameters, unencoded). TOKEN_SECRET may
  * be NULL (request_token). */
@@ -33,9 +30,8 @@ char *sign_oauth1(const char *method, const char *url, const struct kv *params, 
  * starts with oauth_). TOKEN and TOKEN_SECRET may be NULL. NONCE and TIMESTAMP are
  * given so tests can fix them (sign_nonce() makes one). */
 char *sign_oauth1_header(const char *method, const char *url, const struct kv *extra, size_t n,
-                         const char *consumer_key, const char *consumer_secret,
-                         const char *token, const char *token_secret, const char *nonce,
-                         const char *timestamp);
+                         const char *consumer_key, const char *consumer_secret, const char *token,
+                         const char *token_secret, const char *nonce, const char *timestamp);
 /* A random 32-character alphanumeric nonce into OUT. */
 void sign_nonce(char out[33]);
 

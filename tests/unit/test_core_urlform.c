@@ -1,9 +1,9 @@
 /*
- * Unit tests for http/form: urlencoded decoding into JSON (single and repeated
+ * Unit tests for core/urlform: urlencoded decoding into JSON (single and repeated
  * fields, '+' and %XX escapes), and refusal of bad escapes, NUL and invalid UTF-8.
  */
+#include "core/urlform.h"
 #include "testutil.h"
-#include "http/form.h"
 
 static json_t *decode(const char *s, struct err *e)
 {
@@ -52,9 +52,18 @@ static void refuses_malformed_input(void **state)
     }
 }
 
+static void percent_encoding_keeps_only_the_unreserved(void **state)
+{
+    (void)state;
+    char *s = url_pct_encode("a b+c/é~._-");
+    assert_string_equal(s, "a%20b%2Bc%2F%C3%A9~._-");
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(percent_encoding_keeps_only_the_unreserved),
         cmocka_unit_test(decodes_fields_and_escapes),
         cmocka_unit_test(repeated_fields_become_arrays),
         cmocka_unit_test(refuses_malformed_input),

@@ -1,8 +1,9 @@
 /*
- * notify/sign — OAuth 1.0a, Twilio and webhook signatures. See sign.h.
+ * sign — OAuth 1.0a, Twilio and webhook signatures. See sign.h.
  */
-#include "notify/sign.h"
+#include "core/sign.h"
 #include "core/buf.h"
+#include "core/urlform.h"
 #include "core/xalloc.h"
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -10,24 +11,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-char *sign_pct_encode(const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    struct buf b;
-    buf_init(&b, SIZE_MAX / 2);
-    buf_puts(&b, "");
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-            strchr("-._~", *p))
-            buf_putc(&b, (char)*p);
-        else {
-            char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-            buf_append(&b, e, 3);
-        }
-    }
-    return buf_steal(&b);
-}
 
 static char *b64(const unsigned char *d, size_t n)
 {
@@ -58,15 +41,16 @@ char *sign_oauth1(const char *method, const char *url, const struct kv *params, 
     buf_init(&key, SIZE_MAX / 2);
     buf_puts(&ps, "");
     for (size_t i = 0; i < n; i++)
-        e[i] = (struct enc_kv){sign_pct_encode(params[i].k), sign_pct_encode(params[i].v)};
+        e[i] = (struct enc_kv){url_pct_encode(params[i].k), url_pct_encode(params[i].v)};
     qsort(e, n, sizeof *e, cmp_enc);
     for (size_t i = 0; i < n; i++) {
         buf_printf(&ps, "%s%s=%s", i ? "&" : "", e[i].k, e[i].v);
         free(e[i].k), free(e[i].v);
     }
     free(e);
-    char *m = sign_pct_encode(method), *u = sign_pct_encode(url), *p = sign_pct_encode(ps.data);
-    char *cs = sign_pct_encode(consumer_secret), *ts = sign_pct_encode(token_secret ? token_secret : "");
+    char *m = url_pct_encode(method), *u = url_pct_encode(url), *p = url_pct_encode(ps.data);
+    char *cs = url_pct_encode(consumer_secret),
+         *ts = url_pct_encode(token_secret ? token_secret : "");
     buf_printf(&base, "%s&%s&%s", m, u, p);
     buf_printf(&key, "%s&%s", cs, ts);
     unsigned char mac[EVP_MAX_MD_SIZE];
@@ -86,9 +70,8 @@ void sign_nonce(char out[33])
 }
 
 char *sign_oauth1_header(const char *method, const char *url, const struct kv *extra, size_t n,
-                         const char *consumer_key, const char *consumer_secret,
-                         const char *token, const char *token_secret, const char *nonce,
-                         const char *timestamp)
+                         const char *consumer_key, const char *consumer_secret, const char *token,
+                         const char *token_secret, const char *nonce, const char *timestamp)
 {
     struct kv *all = xcalloc(n + 7, sizeof *all);
     size_t k = 0;
@@ -99,8 +82,7 @@ char *sign_oauth1_header(const char *method, const char *url, const struct kv *e
     all[k++] = (struct kv){"oauth_nonce", nonce};
     all[k++] = (struct kv){"oauth_signature_method", "HMAC-SHA1"};
     all[k++] = (struct kv){"oauth_timestamp", timestamp};
-    if (token)
-        all[k++] = (struct kv){"oauth_token", token};
+    if (token) all[k++] = (struct kv){"oauth_token", token};
     all[k++] = (struct kv){"oauth_version", "1.0"};
     char *sig = sign_oauth1(method, url, all, k, consumer_secret, token_secret);
     struct buf h;
@@ -109,9 +91,8 @@ char *sign_oauth1_header(const char *method, const char *url, const struct kv *e
     bool first = true;
     for (size_t i = 0; i <= k; i++) {
         struct kv p = i < k ? all[i] : (struct kv){"oauth_signature", sig};
-        if (i < first_oauth && strncmp(p.k, "oauth_", 6) != 0)
-            continue;
-        char *ek = sign_pct_encode(p.k), *ev = sign_pct_encode(p.v);
+        if (i < first_oauth && strncmp(p.k, "oauth_", 6) != 0) continue;
+        char *ek = url_pct_encode(p.k), *ev = url_pct_encode(p.v);
         buf_printf(&h, "%s%s=\"%s\"", first ? "" : ", ", ek, ev);
         first = false;
         free(ek), free(ev);
@@ -142,8 +123,8 @@ char *sign_twilio(const char *auth_token, const char *url, const struct kv *para
     }
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    HMAC(EVP_sha1(), auth_token, (int)strlen(auth_token), (const unsigned char *)s.data, s.len,
-         mac, &len);
+    HMAC(EVP_sha1(), auth_token, (int)strlen(auth_token), (const unsigned char *)s.data, s.len, mac,
+         &len);
     buf_free(&s);
     free(sorted);
     return b64(mac, len);
