@@ -3,14 +3,15 @@
 # Debian packages through apt-get (as root, or with sudo), then the npm packages
 # pinned in package-lock.json (npm ci) when node_modules is missing or stale.
 #   scripts/deps.sh build   — compiler and libraries for `make`
-#   scripts/deps.sh test    — plus Node.js, npm packages, Chromium, xmllint
+#   scripts/deps.sh test    — plus Node.js, npm packages, Chromium, xmllint, a Java runtime
+#                             (the W3C Nu checker, npm vnu-jar)
 #   scripts/deps.sh bench   — plus wrk and nginx for `make bench`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_pkgs="gcc make pkg-config libevent-dev libhttp-parser-dev libsqlite3-dev libjansson-dev libcmark-dev
   libsodium-dev libssl-dev libinih-dev libcurl4-openssl-dev zlib1g-dev libidn2-dev libicu-dev tzdata"
-test_pkgs="libcmocka-dev nodejs npm chromium libxml2-utils sqlite3 curl"
+test_pkgs="libcmocka-dev nodejs npm chromium libxml2-utils sqlite3 curl default-jre-headless"
 bench_pkgs="wrk nginx-light"
 
 want=$build_pkgs

@@ -107,7 +107,7 @@ static void history_url(struct snapshot *s, int depth, int n, char *buf, size_t 
         snprintf(buf, size, "/history?page=%d", n);
 }
 
-/* History page N as HTML into *BODY. */
+/* History page N as HTML into *BODY (on_history_page: its events' titles are h2). */
 static int render_history(struct snapshot *s, struct db *db, int n, char **body, size_t *len,
                           struct err *e)
 {
@@ -126,7 +126,8 @@ static int render_history(struct snapshot *s, struct db *db, int n, char **body,
         json_object_set_new(h, key, json_string(buf));
     }
     snprintf(buf, sizeof buf, "History, page %d", n);
-    json_t *extra = json_pack("{s:o,s:s}", "history_page", h, "doc_title", buf);
+    json_t *extra = json_pack("{s:o,s:s,s:b}", "history_page", h, "doc_title", buf,
+                              "on_history_page", 1);
     json_t *m = html_model(s, 2, extra);
     *body = render_tmpl(s, "public/history.html", m, TMPL_HTML, len, e);
     json_decref(m);
@@ -134,11 +135,13 @@ static int render_history(struct snapshot *s, struct db *db, int n, char **body,
     return *body ? 0 : -1;
 }
 
-/* The page of EV (an EVENT of the view model) as HTML into *BODY. */
+/* The page of EV (an EVENT of the view model) as HTML into *BODY (on_event_page: its
+ * title is the h1). */
 static int render_event(struct snapshot *s, const json_t *ev, char **body, size_t *len,
                         struct err *e)
 {
-    json_t *extra = json_pack("{s:O,s:O}", "event", ev, "doc_title", json_object_get(ev, "title"));
+    json_t *extra = json_pack("{s:O,s:O,s:b}", "event", ev, "doc_title",
+                              json_object_get(ev, "title"), "on_event_page", 1);
     json_t *m = html_model(s, 2, extra);
     *body = render_tmpl(s, "public/event.html", m, TMPL_HTML, len, e);
     json_decref(m);
