@@ -20,8 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-
 
 static struct snapshot_registry *registry;
 
@@ -33,24 +31,6 @@ struct snapshot *web_public_snapshot(struct req *r, struct err *e)
     if (!t->snaps)
         t->snaps = snapshot_cache_new();
     return snapshot_acquire_cached(registry, t->snaps, t->db, r->host, e);
-}
-
-/* True when Accept-Encoding lists gzip without q=0. */
-static bool accepts_gzip(struct req *r)
-{
-    const char *ae = req_header(r, "Accept-Encoding");
-    for (const char *p = ae; p && (p = strcasestr(p, "gzip")) != NULL; p += 4) {
-        if (p != ae && p[-1] != ' ' && p[-1] != ',')
-            continue;
-        const char *q = p + 4 + strspn(p + 4, " ");
-        if (*q == ';') {
-            q = strcasestr(q, "q=");
-            if (q && strtod(q + 2, NULL) <= 0)
-                return false;
-        }
-        return true;
-    }
-    return false;
 }
 
 static bool etag_listed(struct req *r, const struct snap_entry *en)
@@ -70,7 +50,7 @@ static void on_sent(void *arg)
 /* Answers with EN of S; takes over the caller's reference on S. */
 static void send_entry(struct req *r, struct snapshot *s, const struct snap_entry *en)
 {
-    bool gz = en->gz && accepts_gzip(r);
+    bool gz = en->gz && req_accepts_gzip(r);
     reply_header(r, "ETag", gz ? en->etag_gz : en->etag);
     reply_header(r, "Cache-Control", "no-cache");
     reply_header(r, "Vary", "Accept-Encoding");
