@@ -6,10 +6,12 @@
  *
  * Each answer: the entry's bytes sent straight from the snapshot (whose reference
  * is dropped once they are sent; large bodies go with sendfile(2)), a strong
- * ETag (If-None-Match answers 304), "Cache-Control: no-cache" so browsers
- * revalidate (a change must show on the next request), and the gzip copy when
- * the client accepts gzip ("Vary: Accept-Encoding"). Errors of HTML routes are
- * rendered in the public layout (on_html_error).
+ * ETag (If-None-Match answers 304), and the gzip copy when the client accepts gzip
+ * ("Vary: Accept-Encoding" for entries that have one). "Cache-Control: public,
+ * no-cache, stale-if-error=86400": browsers and a CDN may keep it but revalidate
+ * every time (a change must show on the next request: a 304 costs no body), and a
+ * CDN may serve its copy for a day while pharos is unreachable. Errors of HTML
+ * routes are rendered in the public layout (on_html_error).
  */
 #include "web/web.h"
 #include "app/app.h"
@@ -52,8 +54,8 @@ static void send_entry(struct req *r, struct snapshot *s, const struct snap_entr
 {
     bool gz = en->gz && req_accepts_gzip(r);
     reply_header(r, "ETag", gz ? en->etag_gz : en->etag);
-    reply_header(r, "Cache-Control", "no-cache");
-    reply_header(r, "Vary", "Accept-Encoding");
+    reply_header(r, "Cache-Control", "public, no-cache, stale-if-error=86400");
+    if (en->gz) reply_header(r, "Vary", "Accept-Encoding");
     if (strncmp(en->path, "/api/", 5) == 0)
         reply_header(r, "Access-Control-Allow-Origin", "*");
     if (etag_listed(r, en)) {
