@@ -49,7 +49,7 @@ static void send_html(struct req *r, int status, char *html, const struct err *e
         return;
     }
     reply_header(r, "Cache-Control", "no-store");
-    reply_bytes(r, status, "text/html; charset=utf-8", html, strlen(html));
+    reply_bytes_gzip(r, status, "text/html; charset=utf-8", html, strlen(html));
     free(html);
 }
 
