@@ -105,7 +105,7 @@ FUZZ_TIME   ?= 20
 FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 FUZZ_OBJ    := $(patsubst src/%.c,$(B)/fuzz/obj/%.o,$(wildcard src/core/*.c) src/render/tmpl.c \
-                 src/render/tmpl_parse.c $(wildcard src/http/conn*.c))
+                 src/render/tmpl_parse.c $(wildcard src/http/conn*.c) src/http/req.c)
 FUZZ_CFLAGS  = -std=c11 -D_GNU_SOURCE -pthread -Isrc -O1 -g -fno-omit-frame-pointer \
                -fno-sanitize-recover=undefined $(PKG_CFLAGS)
 
