@@ -168,7 +168,7 @@ describe('compression and caching', () => {
     assert.equal((await c.get('/admin')).headers['cache-control'], 'no-store');
   });
 
-  test('console HTML: gzip when accepted, the same page, Vary', async () => {
+  test('console and subscription HTML: gzip when accepted, the same page, Vary', async () => {
     const c = new Console(s);
     assert.equal((await c.login(OWNER.email, OWNER.password)).status, 303);
     for (const p of ['/admin', '/admin/services', `/admin/incidents/${ids.inc}`]) {
@@ -192,6 +192,14 @@ describe('compression and caching', () => {
     assert.equal(login.status, 200);
     assert.equal(login.headers['content-encoding'], door.body.length >= 1024 ? 'gzip' : undefined, `${door.body.length} bytes`);
     assert.match((login.headers['content-encoding'] ? gunzipSync(login.body) : login.body).toString('utf8'), /name="password"/);
+    // The subscription pages are made per request too (each with its own csrf_token).
+    const noToken = (b) => b.toString('utf8').replace(/name="csrf_token" value="[^"]+"/, '');
+    const sub = await request(s, 'GET', '/subscribe', { raw: true });
+    const subGz = await request(s, 'GET', '/subscribe', { raw: true, headers: { 'Accept-Encoding': 'gzip' } });
+    assert.equal(subGz.headers['content-encoding'], 'gzip');
+    assert.match(subGz.headers.vary || '', /Accept-Encoding/);
+    assert.equal(subGz.headers['cache-control'], 'no-store');
+    assert.equal(noToken(gunzipSync(subGz.body)), noToken(sub.body));
     const out = await request(s, 'GET', '/admin', { raw: true, headers: { 'Accept-Encoding': 'gzip' } });
     assert.equal(out.status, 303);
     assert.equal(out.headers['content-encoding'], undefined);
