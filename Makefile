@@ -7,7 +7,8 @@
 #   make fuzz       fuzz targets in tests/fuzz/ (clang + libFuzzer), FUZZ_TIME seconds each
 #
 # Sources are found by wildcard: a new src/**/*.c file needs no Makefile change.
-# Migrations, templates and static files are compiled into the binary by tools/embed.c.
+# Migrations, templates and static files are compiled into the binary by tools/embed.c
+# (static files with a gzip copy made there, once).
 
 CC      ?= cc
 B       ?= build
@@ -48,7 +49,7 @@ EMBED_LIST := $(B)/gen/embed.list
 $(shell mkdir -p $(B)/gen; echo '$(EMBED_IN)' | cmp -s - $(EMBED_LIST) 2>/dev/null || echo '$(EMBED_IN)' > $(EMBED_LIST))
 $(B)/gen/embedded.c: tools/embed.c $(EMBED_IN) $(EMBED_LIST)
 	@mkdir -p $(B)/gen $(B)/tools
-	$(CC) -O1 -o $(B)/tools/embed tools/embed.c
+	$(CC) -O1 -o $(B)/tools/embed tools/embed.c -lz
 	$(B)/tools/embed $@ $(EMBED_IN)
 
 $(B)/obj/gen/embedded.o: $(B)/gen/embedded.c
@@ -104,7 +105,7 @@ FUZZ_TIME   ?= 20
 FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN    := $(FUZZ_SRC:tests/fuzz/%.c=$(B)/fuzz/%)
 FUZZ_OBJ    := $(patsubst src/%.c,$(B)/fuzz/obj/%.o,$(wildcard src/core/*.c) src/render/tmpl.c \
-                 src/render/tmpl_parse.c $(wildcard src/http/conn*.c))
+                 src/render/tmpl_parse.c $(wildcard src/http/conn*.c) src/http/req.c)
 FUZZ_CFLAGS  = -std=c11 -D_GNU_SOURCE -pthread -Isrc -O1 -g -fno-omit-frame-pointer \
                -fno-sanitize-recover=undefined $(PKG_CFLAGS)
 

@@ -13,6 +13,8 @@ build_pkgs="gcc make pkg-config libevent-dev libhttp-parser-dev libsqlite3-dev l
   libsodium-dev libssl-dev libinih-dev libcurl4-openssl-dev zlib1g-dev libidn2-dev libicu-dev tzdata"
 test_pkgs="libcmocka-dev nodejs npm chromium libxml2-utils sqlite3 curl default-jre-headless"
 bench_pkgs="wrk nginx-light"
+# tests/e2e/cdn_nginx.test.mjs runs nginx as a caching proxy in front of pharos.
+test_pkgs="$test_pkgs nginx-light"
 
 want=$build_pkgs
 case "${1:-build}" in

@@ -8,6 +8,7 @@
  */
 #include "admin/admin.h"
 #include "app/pages.h"
+#include "core/asset.h"
 #include "core/host.h"
 #include "core/log.h"
 #include "core/timeutil.h"
@@ -48,8 +49,24 @@ static void send_html(struct req *r, int status, char *html, const struct err *e
         return;
     }
     reply_header(r, "Cache-Control", "no-store");
-    reply_bytes(r, status, "text/html; charset=utf-8", html, strlen(html));
+    reply_bytes_gzip(r, status, "text/html; charset=utf-8", html, strlen(html));
     free(html);
+}
+
+/* The layouts' "asset" model: the content-hashed URLs of the static files they link. */
+static json_t *asset_links(void)
+{
+    static const struct {
+        const char *key, *file;
+    } links[] = {{"admin_css", "admin.css"}, {"admin_js", "admin.js"}, {"favicon", "favicon.svg"}};
+    json_t *o = json_object();
+    char url[256];
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+        const char *p = asset_path(links[i].file); /* NULL only if static/ lost the file */
+        snprintf(url, sizeof url, p ? "/%s" : "/static/%s", p ? p : links[i].file);
+        json_object_set_new(o, links[i].key, json_string(url));
+    }
+    return o;
 }
 
 /* Renders screen NAME, then the layout LAYOUT around it, with MODEL (stolen). */
@@ -60,6 +77,7 @@ static void render_page(struct req *r, int status, const char *layout, const cha
     char *html = NULL, *content = render(name, model, &e);
     if (content) {
         json_object_set_new(model, "content", json_string(content));
+        json_object_set_new(model, "asset", asset_links());
         free(content);
         html = render(layout, model, &e);
     }

@@ -11,7 +11,9 @@
  *    missing or wrong, or when the Origin header names another site).
  *  - admin_render(): the screen inside the layout, with the model keys every
  *    template may use: csrf, user, can.{content,subscribers,settings,team},
- *    nav.<screen>, pages (the page switcher), notice (from ?notice=).
+ *    nav.<screen>, pages (the page switcher), notice (from ?notice=); the layouts
+ *    link asset.{admin_css,admin_js,favicon}, the content-hashed static URLs. Pages
+ *    go out with "Cache-Control: no-store", in gzip when accepted (reply_bytes_gzip).
  *  - admin_map(): a form (strings) to the typed JSON input of a use case.
  *  - admin_fail(): a refused use case re-renders the form with its message next
  *    to the field it names (errors.<field>) or on top (error).

@@ -7,11 +7,13 @@
  * (render/snapshot.h): the same bytes the server sends, but with links relative
  * to each file, every history page and every event included, and directories
  * with index.html where the server has paths ("incidents/7/index.html").
- * The static assets compiled into the binary go to DIR/static/. Existing files
+ * The static assets compiled into the binary go to DIR/static/, each under its
+ * content-hashed name (which the pages link) and its plain one; older hashed
+ * copies stay, so a page exported before still finds its files. Existing files
  * are overwritten; nothing else in DIR is touched.
  */
 #include "cli/cli.h"
-#include "core/embedded.h"
+#include "core/asset.h"
 #include "render/snapshot.h"
 #include "render/tmpl_set.h"
 #include <errno.h>
@@ -62,12 +64,13 @@ static int write_site(struct snapshot *s, const char *out)
             return -1;
         n++;
     }
-    for (const struct embedded_file *f = embedded_files; f->name; f++) {
-        if (strncmp(f->name, "static/", 7) != 0)
-            continue;
-        if (write_file(out, f->name, f->data, f->len) != 0)
+    const struct asset *a;
+    for (size_t i = 0; (a = asset_at(i)) != NULL; i++) {
+        snprintf(name, sizeof name, "static/%s", a->name);
+        if (write_file(out, name, a->data, a->len) != 0 ||
+            write_file(out, a->path, a->data, a->len) != 0)
             return -1;
-        n++;
+        n += 2;
     }
     return n;
 }

@@ -17,6 +17,12 @@ void reply_header(struct req *r, const char *name, const char *value);
 void reply_json(struct req *r, int status, json_t *body);
 /* Sends LEN bytes of DATA with STATUS and Content-Type CTYPE (copied). */
 void reply_bytes(struct req *r, int status, const char *ctype, const void *data, size_t len);
+enum { REPLY_GZIP_MIN = 1024 }; /* reply_bytes_gzip compresses bodies at least this long */
+/* As reply_bytes, but a body of at least REPLY_GZIP_MIN bytes goes in gzip (compressed
+ * now, at a fast level) when the client accepts it, and then carries "Vary:
+ * Accept-Encoding" whichever encoding it takes. For bodies made per request (console
+ * and subscription pages); bytes sent many times are compressed once elsewhere. */
+void reply_bytes_gzip(struct req *r, int status, const char *ctype, const void *data, size_t len);
 /* Sends the contents of BODY (moved out without copying, so bytes added by reference
  * stay shared; the caller still frees the emptied BODY) with STATUS and Content-Type
  * CTYPE. */

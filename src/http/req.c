@@ -36,6 +36,39 @@ const char *req_header(struct req *r, const char *name)
     return NULL;
 }
 
+/* The weight of the list element [P, END): its "q" parameter, else 1. */
+static double weight(const char *p, const char *end)
+{
+    for (const char *q = memchr(p, ';', (size_t)(end - p)); q;
+         q = memchr(q + 1, ';', (size_t)(end - q - 1))) {
+        const char *k = q + 1 + strspn(q + 1, " \t");
+        if (k + 2 <= end && (k[0] == 'q' || k[0] == 'Q') && k[1] == '=') return strtod(k + 2, NULL);
+    }
+    return 1;
+}
+
+bool req_gzip_accepted(const char *ae)
+{
+    double gzip = -1, any = -1;
+    for (const char *p = ae; p && *p;) {
+        p += strspn(p, " \t,");
+        const char *end = p + strcspn(p, ",");
+        size_t n = strcspn(p, " \t;,");
+        if ((n == 4 && strncasecmp(p, "gzip", 4) == 0) ||
+            (n == 6 && strncasecmp(p, "x-gzip", 6) == 0))
+            gzip = weight(p, end);
+        else if (n == 1 && *p == '*')
+            any = weight(p, end);
+        p = end;
+    }
+    return gzip >= 0 ? gzip > 0 : any > 0;
+}
+
+bool req_accepts_gzip(struct req *r)
+{
+    return req_gzip_accepted(req_header(r, "Accept-Encoding"));
+}
+
 const char *req_query(struct req *r, const char *name)
 {
     return evhttp_find_header(&r->query, name);

@@ -64,6 +64,11 @@ const char *req_target(struct req *r);
 const char *req_header(struct req *r, const char *name);
 /* Query parameter, or NULL. */
 const char *req_query(struct req *r, const char *name);
+/* True when the request's Accept-Encoding accepts gzip (req_gzip_accepted). */
+bool req_accepts_gzip(struct req *r);
+/* True when the Accept-Encoding value AE (may be NULL: false) lists gzip or x-gzip with
+ * a weight above 0, or, listing neither, "*" with a weight above 0 (RFC 9110 12.5.3). */
+bool req_gzip_accepted(const char *ae);
 /* The request body as a NUL-terminated string (kept until the reply); *LEN gets its length. */
 const char *req_body(struct req *r, size_t *len);
 

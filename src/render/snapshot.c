@@ -11,6 +11,7 @@
  * ensure() loop, each on its own database connection.
  */
 #include "render/snapshot_impl.h"
+#include "core/gzip.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
@@ -25,7 +26,6 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
-#include <zlib.h>
 
 enum { GZIP_MIN = 200 }; /* smaller bodies are sent as they are */
 enum { BUILD_GAP_US = 200000 }; /* the background builder's minimum interval between rounds */
@@ -34,27 +34,7 @@ enum { WARM_SECONDS = 30 };       /* pages read this recently are rebuilt ahead 
 /* The gzip of LEN bytes at P into *OUT (malloc'd), or -1 when it is not worth it. */
 static int gzip_bytes(const char *p, size_t len, char **out, size_t *outlen)
 {
-    if (len < GZIP_MIN)
-        return -1;
-    z_stream z = {0};
-    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK)
-        return -1;
-    size_t cap = deflateBound(&z, len);
-    char *buf = xmalloc(cap);
-    z.next_in = (Bytef *)p;
-    z.avail_in = (uInt)len;
-    z.next_out = (Bytef *)buf;
-    z.avail_out = (uInt)cap;
-    int rc = deflate(&z, Z_FINISH);
-    size_t n = cap - z.avail_out;
-    deflateEnd(&z);
-    if (rc != Z_STREAM_END || n >= len) {
-        free(buf);
-        return -1;
-    }
-    *out = buf;
-    *outlen = n;
-    return 0;
+    return len < GZIP_MIN ? -1 : gzip_compress(p, len, 6, out, outlen);
 }
 
 /* Where large bodies are spooled (see spool_copy); set by snapshot_registry_new. */

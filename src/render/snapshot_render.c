@@ -13,6 +13,7 @@
  * public URL (SPEC §6), so two pages never share a feed id.
  */
 #include "render/snapshot_impl.h"
+#include "core/asset.h"
 #include "core/buf.h"
 #include "core/xalloc.h"
 #include "render/statuspage.h"
@@ -54,17 +55,26 @@ static json_t *html_model(struct snapshot *s, int depth, const json_t *extra)
         {"history", "history", "history/1/index.html"},
         {"feed", "feed", "feed.xml"},
         {"atom", "feed.atom", "feed.atom"},
-        {"css", "static/public.css", "static/public.css"},
-        {"js", "static/public.js", "static/public.js"},
         {"brand_css", "brand.css", "brand.css"},
-        {"favicon", "static/favicon.svg", "static/favicon.svg"},
         {"api", "api/v2/summary.json", "api/v2/summary.json"},
     };
+    /* Static files by their content-hashed names (core/asset.h), served and exported. */
+    static const struct {
+        const char *key, *file;
+    } assets[] = {{"css", "public.css"},
+                  {"js", "public.js"},
+                  {"favicon", "favicon.svg"},
+                  {"subscribe_css", "subscribe.css"}};
     json_t *l = json_object();
     char buf[1200];
     for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
         snprintf(buf, sizeof buf, "%s%s", root, s->r.export ? links[i].export : links[i].serve);
         json_object_set_new(l, links[i].key, json_string(buf));
+    }
+    for (size_t i = 0; i < sizeof assets / sizeof assets[0]; i++) {
+        const char *p = asset_path(assets[i].file);
+        snprintf(buf, sizeof buf, p ? "%s%s" : "%sstatic/%s", root, p ? p : assets[i].file);
+        json_object_set_new(l, assets[i].key, json_string(buf));
     }
     /* Subscribing needs the live server, also from the exported copy. */
     snprintf(buf, sizeof buf, "%s/subscribe", s->r.export ? page_url(s) : "");

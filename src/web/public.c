@@ -6,10 +6,12 @@
  *
  * Each answer: the entry's bytes sent straight from the snapshot (whose reference
  * is dropped once they are sent; large bodies go with sendfile(2)), a strong
- * ETag (If-None-Match answers 304), "Cache-Control: no-cache" so browsers
- * revalidate (a change must show on the next request), and the gzip copy when
- * the client accepts gzip ("Vary: Accept-Encoding"). Errors of HTML routes are
- * rendered in the public layout (on_html_error).
+ * ETag (If-None-Match answers 304), and the gzip copy when the client accepts gzip
+ * ("Vary: Accept-Encoding" for entries that have one). "Cache-Control: public,
+ * no-cache, stale-if-error=86400": browsers and a CDN may keep it but revalidate
+ * every time (a change must show on the next request: a 304 costs no body), and a
+ * CDN may serve its copy for a day while pharos is unreachable. Errors of HTML
+ * routes are rendered in the public layout (on_html_error).
  */
 #include "web/web.h"
 #include "app/app.h"
@@ -20,8 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-
 
 static struct snapshot_registry *registry;
 
@@ -33,24 +33,6 @@ struct snapshot *web_public_snapshot(struct req *r, struct err *e)
     if (!t->snaps)
         t->snaps = snapshot_cache_new();
     return snapshot_acquire_cached(registry, t->snaps, t->db, r->host, e);
-}
-
-/* True when Accept-Encoding lists gzip without q=0. */
-static bool accepts_gzip(struct req *r)
-{
-    const char *ae = req_header(r, "Accept-Encoding");
-    for (const char *p = ae; p && (p = strcasestr(p, "gzip")) != NULL; p += 4) {
-        if (p != ae && p[-1] != ' ' && p[-1] != ',')
-            continue;
-        const char *q = p + 4 + strspn(p + 4, " ");
-        if (*q == ';') {
-            q = strcasestr(q, "q=");
-            if (q && strtod(q + 2, NULL) <= 0)
-                return false;
-        }
-        return true;
-    }
-    return false;
 }
 
 static bool etag_listed(struct req *r, const struct snap_entry *en)
@@ -70,10 +52,10 @@ static void on_sent(void *arg)
 /* Answers with EN of S; takes over the caller's reference on S. */
 static void send_entry(struct req *r, struct snapshot *s, const struct snap_entry *en)
 {
-    bool gz = en->gz && accepts_gzip(r);
+    bool gz = en->gz && req_accepts_gzip(r);
     reply_header(r, "ETag", gz ? en->etag_gz : en->etag);
-    reply_header(r, "Cache-Control", "no-cache");
-    reply_header(r, "Vary", "Accept-Encoding");
+    reply_header(r, "Cache-Control", "public, no-cache, stale-if-error=86400");
+    if (en->gz) reply_header(r, "Vary", "Accept-Encoding");
     if (strncmp(en->path, "/api/", 5) == 0)
         reply_header(r, "Access-Control-Allow-Origin", "*");
     if (etag_listed(r, en)) {

@@ -1,43 +1,22 @@
 /*
  * web/static — GET /static/{name}: the CSS, JavaScript and icons compiled into
- * the binary from static/. Each file gets a strong ETag (a hash of its bytes,
- * computed once) and answers If-None-Match with 304; browsers revalidate
- * after an hour. Names are looked up in the embedded table only, so no path
- * ever reaches the file system.
+ * the binary from static/ (core/asset.h), sent from the binary's memory without
+ * a copy, in gzip when the client accepts it (the copy made at build time; then
+ * "Vary: Accept-Encoding"). Each encoding has a strong ETag and answers
+ * If-None-Match with 304.
+ *
+ * Pages link the content-hashed name ("public.8f3a2c1d.css"), served with
+ * "Cache-Control: public, max-age=31536000, immutable": other bytes get another
+ * name. Another hash (an old page or a cache that kept one) and the plain name
+ * ("public.css") answer with the current bytes and "public, no-cache", so whoever
+ * keeps them revalidates: those names do not promise these bytes. Names are
+ * looked up in the embedded table only, so no path ever reaches the file system.
  */
 #include "web/web.h"
-#include "core/embedded.h"
+#include "core/asset.h"
+#include "http/conn.h"
 #include "http/reply.h"
-#include <sodium.h>
-#include <stdio.h>
 #include <string.h>
-
-static const char *content_type(const char *name)
-{
-    static const struct {
-        const char *ext, *type;
-    } types[] = {
-        {".css", "text/css; charset=utf-8"},     {".js", "text/javascript; charset=utf-8"},
-        {".svg", "image/svg+xml"},               {".png", "image/png"},
-        {".ico", "image/x-icon"},                {".json", "application/json"},
-        {".txt", "text/plain; charset=utf-8"},   {".woff2", "font/woff2"},
-    };
-    const char *dot = strrchr(name, '.');
-    for (size_t i = 0; dot && i < sizeof types / sizeof types[0]; i++)
-        if (strcmp(dot, types[i].ext) == 0)
-            return types[i].type;
-    return "application/octet-stream";
-}
-
-void web_etag(const void *data, size_t len, char out[WEB_ETAG_SIZE])
-{
-    unsigned char h[16];
-    crypto_generichash(h, sizeof h, data, len, NULL, 0);
-    out[0] = '"';
-    sodium_bin2hex(out + 1, 33, h, sizeof h);
-    out[33] = '"';
-    out[34] = '\0';
-}
 
 bool web_not_modified(struct req *r, const char *etag)
 {
@@ -59,26 +38,24 @@ bool web_not_modified(struct req *r, const char *etag)
 
 static void serve(struct req *r)
 {
-    char name[256];
-    if (r->nparams < 1 || snprintf(name, sizeof name, "static/%s", r->params[0]) >= (int)sizeof name ||
-        strstr(name, "..")) {
-        reply_fail(r, ERR_NOT_FOUND, "no such file");
+    enum asset_name how;
+    const struct asset *a = r->nparams == 1 ? asset_lookup(r->params[0], &how) : NULL;
+    if (!a) {
+        reply_fail(r, ERR_NOT_FOUND, "no such file: /static/%s", r->nparams ? r->params[0] : "");
         return;
     }
-    const struct embedded_file *f = embedded_find(name);
-    if (!f) {
-        reply_fail(r, ERR_NOT_FOUND, "no such file: /%s", name);
-        return;
-    }
-    char etag[WEB_ETAG_SIZE];
-    web_etag(f->data, f->len, etag);
-    reply_header(r, "ETag", etag);
-    reply_header(r, "Cache-Control", "public, max-age=3600");
-    if (web_not_modified(r, etag)) {
+    bool gz = a->gz && req_accepts_gzip(r);
+    reply_header(r, "ETag", gz ? a->etag_gz : a->etag);
+    reply_header(r, "Cache-Control",
+                 how == ASSET_CURRENT ? "public, max-age=31536000, immutable" : "public, no-cache");
+    if (a->gz) reply_header(r, "Vary", "Accept-Encoding");
+    if (web_not_modified(r, gz ? a->etag_gz : a->etag)) {
         reply_empty(r, 304);
         return;
     }
-    reply_bytes(r, 200, content_type(name), f->data, f->len);
+    if (gz) reply_header(r, "Content-Encoding", "gzip");
+    struct conn_body b = {.data = gz ? a->gz : a->data, .len = gz ? a->gzlen : a->len, .fd = -1};
+    reply_body(r, 200, a->ctype, &b);
 }
 
 const struct route web_static_routes[] = {

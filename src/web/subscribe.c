@@ -67,7 +67,7 @@ void web_subscribe_render(struct req *r, int status, const char *name, json_t *e
     }
     reply_header(r, "Cache-Control", "no-store");
     reply_header(r, "Referrer-Policy", "no-referrer");
-    reply_bytes(r, status, "text/html; charset=utf-8", html, strlen(html));
+    reply_bytes_gzip(r, status, "text/html; charset=utf-8", html, strlen(html));
     free(html);
 }
 

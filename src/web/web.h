@@ -10,10 +10,6 @@
 #include "http/req.h"
 #include "http/router.h"
 
-enum { WEB_ETAG_SIZE = 35 };
-
-/* A strong ETag ("\"<32 hex>\"") of LEN bytes at DATA. */
-void web_etag(const void *data, size_t len, char out[WEB_ETAG_SIZE]);
 /* True when the request's If-None-Match lists ETAG (weak comparison) or "*". */
 bool web_not_modified(struct req *r, const char *etag);
 

@@ -226,7 +226,7 @@ test('ETag and If-None-Match answer 304; gzip when accepted, the same bytes', as
     assert.equal(a.status, 200, p);
     const etag = a.headers.etag;
     assert.match(etag, /^"[^"]+"$/, p);
-    assert.equal(a.headers['cache-control'], 'no-cache');
+    assert.equal(a.headers['cache-control'], 'public, no-cache, stale-if-error=86400');
     const b = await get(p, { headers: { 'If-None-Match': etag } });
     assert.equal(b.status, 304, p);
     assert.equal(b.text, '');
@@ -368,7 +368,7 @@ test('pharos export writes the public files as a static site with relative links
     assert.ok(hrefs.includes(`incidents/${ids.inc}/index.html`));
     assert.ok(hrefs.includes('https://status.example.com/subscribe'));
     const ev = read(`incidents/${ids.inc}/index.html`).stdout;
-    assert.match(ev, /href="\.\.\/\.\.\/static\/public\.css"/);
+    assert.match(ev, /href="\.\.\/\.\.\/static\/public\.[0-9a-f]{8}\.css"/);
     for (const f of ['history/1/index.html', 'history/2/index.html', 'feed.xml', 'feed.atom', 'badge.svg', 'brand.css',
       'static/public.css', 'static/public.js', 'api/v2/summary.json', 'api/v2/incidents/unresolved.json',
       `maintenance/${ids.mnt}/index.html`, `incidents/${ids.old}/index.html`]) {
