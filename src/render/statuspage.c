@@ -58,14 +58,48 @@ static json_t *start_date(const json_t *o)
     return s && strlen(s) >= 10 ? json_stringn(s, 10) : json_null();
 }
 
+/* The number of ungrouped services of M, or of those before service BEFORE (NULL: all). */
+static json_int_t ungrouped_count(const json_t *m, const json_t *before)
+{
+    json_int_t n = 0;
+    size_t i;
+    json_t *s;
+    json_array_foreach(json_object_get(m, "services"), i, s)
+    {
+        if (s == before) break;
+        if (!json_is_integer(json_object_get(s, "group_id"))) n++;
+    }
+    return n;
+}
+
+/* Service S's position (statuspage.h): its place among the top-level components, or
+ * in its group's "components" (the group's order). */
+static json_int_t service_position(const json_t *m, const json_t *s)
+{
+    const json_t *gid = json_object_get(s, "group_id");
+    if (!json_is_integer(gid)) return ungrouped_count(m, s) + 1;
+    size_t i, k;
+    json_t *g, *child;
+    json_array_foreach(json_object_get(m, "groups"), i, g)
+    {
+        if (!json_equal(json_object_get(g, "id"), gid)) continue;
+        json_array_foreach(json_object_get(g, "components"), k, child)
+        {
+            if (json_equal(child, json_object_get(s, "id"))) return (json_int_t)k + 1;
+        }
+    }
+    return 0; /* not in its group's list: the model guarantees it is */
+}
+
 static json_t *component_json(const json_t *m, const json_t *s)
 {
     const json_t *gid = json_object_get(s, "group_id");
-    return json_pack("{s:o,s:O,s:O,s:O,s:O,s:O,s:O,s:b,s:o,s:o,s:o,s:b,s:b}", "id",
+    return json_pack("{s:o,s:O,s:O,s:O,s:O,s:o,s:O,s:b,s:o,s:o,s:o,s:b,s:b}", "id",
                      id_string("", json_object_get(s, "id")), "name", get(s, "name"), "status",
                      get(s, "status"), "created_at", get(s, "created_at"), "updated_at",
-                     get(s, "updated_at"), "position", get(s, "position"), "description",
-                     get(s, "description"), "showcase", 1, "start_date", start_date(s), "group_id",
+                     get(s, "updated_at"), "position", json_integer(service_position(m, s)),
+                     "description", get(s, "description"), "showcase", 1, "start_date",
+                     start_date(s), "group_id",
                      json_is_integer(gid) ? id_string("group-", gid) : json_null(), "page_id",
                      id_string("", json_object_get(json_object_get(m, "page"), "id")), "group", 0,
                      "only_show_if_degraded", 0);
@@ -90,17 +124,17 @@ static json_t *components_json(const json_t *m)
     json_t *s, *g;
     json_array_foreach(json_object_get(m, "services"), i, s)
         json_array_append_new(out, component_json(m, s));
+    json_int_t top = ungrouped_count(m, NULL); /* the groups follow the ungrouped services */
     json_array_foreach(json_object_get(m, "groups"), i, g)
     {
-        json_t *c = json_pack("{s:o,s:O,s:s,s:O,s:O,s:O,s:O,s:b,s:o,s:n,s:o,s:b,s:b,s:[]}", "id",
-                              id_string("group-", json_object_get(g, "id")), "name",
-                              get(g, "name"), "status", "operational", "created_at",
-                              get(g, "created_at"), "updated_at", get(g, "updated_at"),
-                              "position", get(g, "position"), "description",
-                              get(g, "description"), "showcase", 0, "start_date", start_date(g),
-                              "group_id", "page_id",
-                              id_string("", json_object_get(json_object_get(m, "page"), "id")),
-                              "group", 1, "only_show_if_degraded", 0, "components");
+        json_t *c =
+            json_pack("{s:o,s:O,s:s,s:O,s:O,s:I,s:O,s:b,s:o,s:n,s:o,s:b,s:b,s:[]}", "id",
+                      id_string("group-", json_object_get(g, "id")), "name", get(g, "name"),
+                      "status", "operational", "created_at", get(g, "created_at"), "updated_at",
+                      get(g, "updated_at"), "position", top + (json_int_t)i + 1, "description",
+                      get(g, "description"), "showcase", 0, "start_date", start_date(g), "group_id",
+                      "page_id", id_string("", json_object_get(json_object_get(m, "page"), "id")),
+                      "group", 1, "only_show_if_degraded", 0, "components");
         /* the group's status: that of its section */
         size_t k;
         json_t *sec, *child;

@@ -5,6 +5,10 @@
  *
  * Ids are strings: a service's id as is, a group's "group-<id>" (groups and
  * services are numbered separately, Statuspage ids are one namespace).
+ *
+ * Positions are Statuspage's: from 1, unique at each level and in the page's order.
+ * The top level is the ungrouped services then the groups, in the order components.json
+ * lists them; a grouped service's position is its place in its group.
  */
 #ifndef PHAROS_STATUSPAGE_H
 #define PHAROS_STATUSPAGE_H

@@ -1,7 +1,7 @@
 /*
  * Unit tests for render/statuspage: the Statuspage v2 documents made from a view
  * model (render/view.h) — ids as strings, groups as components, the status
- * indicator, incidents with incident_updates, maintenance with scheduled_for.
+ * indicator, positions, incidents with incident_updates, maintenance with scheduled_for.
  */
 #include "testutil.h"
 #include "render/statuspage.h"
@@ -114,6 +114,52 @@ static void components_and_groups(void **state)
     json_decref(m);
 }
 
+/* Positions (statuspage.h): ungrouped services and groups share the top level, numbered
+ * from 1 in the order components.json lists them; a group numbers its own services in
+ * its order. The model's own "position" fields (per level in the database, so an
+ * ungrouped service and the first group are both 0) are not what is shown. */
+static void positions_are_unique_and_in_page_order(void **state)
+{
+    (void)state;
+    json_error_t err;
+    json_t *m = json_loads(
+        "{\"page\":{\"id\":1,\"title\":\"P\",\"url\":\"http://p.test\",\"time_zone\":\"UTC\"},"
+        "\"services\":["
+        "{\"id\":5,\"name\":\"Web\",\"status\":\"operational\",\"group_id\":null,\"position\":0},"
+        "{\"id\":3,\"name\":\"CDN\",\"status\":\"operational\",\"group_id\":null,\"position\":1},"
+        "{\"id\":9,\"name\":\"DB\",\"status\":\"operational\",\"group_id\":4,\"position\":0},"
+        "{\"id\":8,\"name\":\"API\",\"status\":\"operational\",\"group_id\":4,\"position\":0},"
+        "{\"id\":1,\"name\":\"Mail\",\"status\":\"operational\",\"group_id\":2,\"position\":3}],"
+        "\"groups\":[{\"id\":4,\"name\":\"Core\",\"position\":0,\"components\":[9,8]},"
+        "{\"id\":2,\"name\":\"Edge\",\"position\":0,\"components\":[1]}],"
+        "\"sections\":[],\"open_incidents\":[{\"id\":11,\"is_incident\":true,\"title\":\"x\","
+        "\"path\":\"incidents/11\",\"services\":[{\"id\":8},{\"id\":3}],\"updates\":[]}],"
+        "\"active_maintenance\":[],\"upcoming_maintenance\":[]}",
+        0, &err);
+    assert_non_null(m);
+    json_t *d = statuspage_render(m, "summary.json");
+    json_t *c = json_object_get(d, "components");
+    static const struct {
+        const char *id;
+        json_int_t position;
+    } want[] = {{"5", 1}, {"3", 2}, {"9", 1}, {"8", 2}, {"1", 1}, {"group-4", 3}, {"group-2", 4}};
+    assert_int_equal(json_array_size(c), sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        json_t *x = json_array_get(c, i);
+        assert_string_equal(str(x, "id"), want[i].id);
+        assert_int_equal(json_integer_value(json_object_get(x, "position")), want[i].position);
+    }
+    /* an event's components carry the same positions */
+    json_t *ec = json_object_get(json_array_get(json_object_get(d, "incidents"), 0), "components");
+    assert_int_equal(json_array_size(ec), 2);
+    assert_string_equal(str(json_array_get(ec, 0), "id"), "8");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(ec, 0), "position")), 2);
+    assert_string_equal(str(json_array_get(ec, 1), "id"), "3");
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(ec, 1), "position")), 2);
+    json_decref(d);
+    json_decref(m);
+}
+
 static void incidents_and_maintenance(void **state)
 {
     (void)state;
@@ -153,6 +199,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_endpoint_has_the_page_and_its_keys),
         cmocka_unit_test(components_and_groups),
+        cmocka_unit_test(positions_are_unique_and_in_page_order),
         cmocka_unit_test(incidents_and_maintenance),
     };
     return cmocka_run_group_tests_name("render/statuspage", tests, NULL, NULL);
