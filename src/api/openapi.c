@@ -3,11 +3,12 @@
  * this API (SPEC §9), kept in src/api/openapi.json and compiled into the binary.
  *
  * No token is needed: the document describes the API and holds no data, and
- * tools (Swagger UI, code generators) fetch it without credentials, so it also
- * allows any origin. The ETag is a hash of the bytes, computed once: it changes
- * exactly when the document does, and If-None-Match with it answers 304. A client
- * that accepts gzip gets the copy compressed at build time (tools/embed.c), with its
- * own ETag.
+ * tools (Swagger UI, code generators) fetch it without credentials. Like the rest
+ * of the admin API it carries no CORS header (SPEC §6 names the routes that do), so
+ * scripts of other sites cannot read it. The ETag is a hash of the bytes, computed
+ * once: it changes exactly when the document does, and If-None-Match with it
+ * answers 304. A client that accepts gzip gets the copy compressed at build time
+ * (tools/embed.c), with its own ETag.
  * Keep the document true to the routes: tests/e2e/openapi.test.mjs checks that
  * every operation it lists is routed and that every SPEC §9 route is listed.
  */
@@ -76,7 +77,6 @@ static void get(struct req *r)
     const char *etag = gz ? etag_gz : etag_plain;
     reply_header(r, "ETag", etag);
     reply_header(r, "Cache-Control", "no-cache");
-    reply_header(r, "Access-Control-Allow-Origin", "*");
     if (doc->gz) reply_header(r, "Vary", "Accept-Encoding");
     const char *inm = req_header(r, "If-None-Match");
     if (inm && etag_matches(inm, etag)) {

@@ -5,6 +5,7 @@
  */
 #include "http/router.h"
 #include "core/xalloc.h"
+#include "http/conn.h"
 #include "http/reply.h"
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,34 @@ static bool match(const struct compiled *c, const char **segs, const size_t *len
     return true;
 }
 
+/* "GET, HEAD, …" for the method bits M, in a fixed order, into OUT (≥ 64 bytes). */
+static void allow_list(unsigned m, char *out)
+{
+    static const enum http_method order[] = {M_GET,   M_HEAD,   M_POST,   M_PUT,
+                                             M_PATCH, M_DELETE, M_OPTIONS};
+    out[0] = '\0';
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+        if (m & order[i]) {
+            if (out[0]) strcat(out, ", ");
+            strcat(out, req_method_name(order[i]));
+        }
+}
+
+/* The CORS headers of a ROUTE_CORS route (router.h): a preflight answer's (OPTIONS,
+ * ALLOW its methods) or any other answer's (ALLOW NULL). */
+static void add_cors(struct req *r, const char *allow)
+{
+    reply_header(r, "Access-Control-Allow-Origin", "*");
+    if (!allow) {
+        reply_header(r, "Access-Control-Expose-Headers", "ETag");
+        return;
+    }
+    reply_header(r, "Access-Control-Allow-Methods", allow);
+    reply_header(r, "Access-Control-Allow-Headers",
+                 "If-None-Match, If-Modified-Since, Cache-Control, Pragma");
+    reply_header(r, "Access-Control-Max-Age", "86400");
+}
+
 void router_dispatch(struct req *r)
 {
     /* Split a copy of the path and NUL-terminate each segment for the captures. */
@@ -109,33 +138,34 @@ void router_dispatch(struct req *r)
 
     unsigned method = r->method == M_HEAD ? (M_HEAD | M_GET) : r->method;
     unsigned allowed = 0;
+    bool cors = false;
     for (size_t i = 0; i < ntable; i++) {
         const struct compiled *c = &table[i];
         if (!match(c, segs, lens, n, copy, r))
             continue;
         if (c->route->methods & method) {
+            if (c->route->flags & ROUTE_CORS) add_cors(r, NULL);
             r->route_arg = c->route->arg;
             c->route->fn(r);
             return;
         }
         allowed |= c->route->methods;
+        cors |= (c->route->flags & ROUTE_CORS) != 0;
     }
     r->nparams = 0;
     if (!allowed) {
         reply_fail(r, ERR_NOT_FOUND, "no such page or resource: %s", r->path);
         return;
     }
-    char allow[96] = "";
-    static const enum http_method all[] = {M_GET, M_HEAD, M_POST, M_PUT, M_PATCH, M_DELETE};
-    if (allowed & M_GET)
-        allowed |= M_HEAD;
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        if (allowed & all[i]) {
-            if (allow[0])
-                strcat(allow, ", ");
-            strcat(allow, req_method_name(all[i]));
-        }
+    char allow[96];
+    allow_list(allowed | (allowed & M_GET ? M_HEAD : 0) | M_OPTIONS, allow);
     reply_header(r, "Allow", allow);
-    reply_fail(r, ERR_METHOD, "%s is not allowed on %s; allowed: %s", req_method_name(r->method),
-               r->path, allow);
+    if (r->method == M_OPTIONS) {
+        if (cors) add_cors(r, allow);
+        reply_empty(r, 204);
+        return;
+    }
+    if (cors) add_cors(r, NULL);
+    reply_fail(r, ERR_METHOD, "%s is not allowed on %s; allowed: %s",
+               r->msg ? r->msg->method : req_method_name(r->method), r->path, allow);
 }

@@ -387,9 +387,6 @@ static void on_request(struct conn *c, struct http_msg *m, void *arg)
                    "only http://host/path is accepted");
     } else if (q && *q && evhttp_parse_query_str(q, &r.query) != 0) {
         reply_fail(&r, ERR_INVALID, "the query string is malformed");
-    } else if (r.method == M_OTHER || r.method == M_OPTIONS) {
-        reply_header(&r, "Allow", "GET, HEAD, POST, PUT, PATCH, DELETE");
-        reply_fail(&r, ERR_METHOD, "method not supported");
     } else {
         router_dispatch(&r);
         if (!r.replied) {

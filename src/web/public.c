@@ -56,8 +56,6 @@ static void send_entry(struct req *r, struct snapshot *s, const struct snap_entr
     reply_header(r, "ETag", gz ? en->etag_gz : en->etag);
     reply_header(r, "Cache-Control", "public, no-cache, stale-if-error=86400");
     if (en->gz) reply_header(r, "Vary", "Accept-Encoding");
-    if (strncmp(en->path, "/api/", 5) == 0)
-        reply_header(r, "Access-Control-Allow-Origin", "*");
     if (etag_listed(r, en)) {
         snapshot_release(s);
         reply_empty(r, 304);
@@ -165,15 +163,17 @@ void web_public_init(struct snapshot_registry *g)
     reply_set_html_error(on_html_error);
 }
 
+/* The feeds, the badge and /api/v2/ are for scripts of any origin too (SPEC §6): the
+ * router gives their answers the CORS headers (http/router.h). */
 const struct route web_public_routes[] = {
     {M_GET, "/", on_path},
     {M_GET, "/history", on_history},
     {M_GET, "/incidents/{id}", on_path},
     {M_GET, "/maintenance/{id}", on_path},
-    {M_GET, "/feed", on_path},
-    {M_GET, "/feed.atom", on_path},
-    {M_GET, "/badge.svg", on_path},
+    {M_GET, "/feed", on_path, NULL, ROUTE_CORS},
+    {M_GET, "/feed.atom", on_path, NULL, ROUTE_CORS},
+    {M_GET, "/badge.svg", on_path, NULL, ROUTE_CORS},
     {M_GET, "/brand.css", on_path},
-    {M_GET, "/api/v2/{*}", on_api},
+    {M_GET, "/api/v2/{*}", on_api, NULL, ROUTE_CORS},
     {0, NULL, NULL},
 };
