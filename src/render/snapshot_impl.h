@@ -1,6 +1,7 @@
 /*
- * snapshot_impl — what snapshot.c (lifecycle, registry) and snapshot_render.c
- * (turning the view model into entries) share. Not for other modules.
+ * snapshot_impl — what snapshot.c (lifecycle, registry), snapshot_render.c
+ * (turning the view model into entries) and snapshot_entry.c (one entry's bytes,
+ * ETags and files) share. Not for other modules.
  */
 #ifndef PHAROS_SNAPSHOT_IMPL_H
 #define PHAROS_SNAPSHOT_IMPL_H
@@ -30,6 +31,11 @@ void snap_entry_fill(struct snap_entry *e, const char *path, const char *ctype, 
                      size_t len);
 /* Adds an entry to S (before it is sorted and published). */
 void snap_add(struct snapshot *s, const char *path, const char *ctype, char *body, size_t len);
+/* Frees what entry E holds (its bytes, gzip copy, files). */
+void snap_entry_free(struct snap_entry *e);
+/* Large bodies are spooled to unlinked files in DIR (the data directory); the first call
+ * of the process decides. */
+void snap_spool_dir(const char *dir);
 
 /* Renders every entry of S from S->model (serve: the home page, the first history
  * pages, the events of the model; export: every history page and event). */
