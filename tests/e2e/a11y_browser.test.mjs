@@ -66,6 +66,14 @@ async function check(kind, screen) {
   for (const [view, width, scheme] of VIEWS) {
     await page.setViewportSize({ width, height: 900 });
     await page.emulateMedia({ colorScheme: scheme });
+    // WCAG 1.4.10 Reflow (axe does not test it): no sideways scrolling at 375 px
+    const over = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (over > 0) {
+      const rule = 'reflow (serious): the page scrolls sideways (WCAG 1.4.10)';
+      if (!found.has(rule)) found.set(rule, new Map());
+      const key = `wider than the viewport by ${over}px`;
+      found.get(rule).set(key, [...(found.get(rule).get(key) || []), view]);
+    }
     for (const v of await axeRun()) {
       const rule = `${v.id} (${v.impact}): ${v.help}`;
       if (!found.has(rule)) found.set(rule, new Map());
