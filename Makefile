@@ -47,9 +47,9 @@ deps-test:
 # so adding, removing or renaming a file regenerates the table.
 EMBED_LIST := $(B)/gen/embed.list
 $(shell mkdir -p $(B)/gen; echo '$(EMBED_IN)' | cmp -s - $(EMBED_LIST) 2>/dev/null || echo '$(EMBED_IN)' > $(EMBED_LIST))
-$(B)/gen/embedded.c: tools/embed.c $(EMBED_IN) $(EMBED_LIST)
+$(B)/gen/embedded.c: tools/embed.c src/core/gzip.c src/core/xalloc.c $(EMBED_IN) $(EMBED_LIST)
 	@mkdir -p $(B)/gen $(B)/tools
-	$(CC) -O1 -o $(B)/tools/embed tools/embed.c -lz
+	$(CC) -O1 -D_GNU_SOURCE -Isrc -o $(B)/tools/embed tools/embed.c src/core/gzip.c src/core/xalloc.c -lz
 	$(B)/tools/embed $@ $(EMBED_IN)
 
 $(B)/obj/gen/embedded.o: $(B)/gen/embedded.c

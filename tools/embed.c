@@ -14,6 +14,7 @@
  * those bytes per request. The gzip header carries no name and no time, so the
  * same input always gives the same bytes (and the same ETag).
  */
+#include "core/gzip.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,29 +64,6 @@ static int slurp(const char *path, unsigned char **data, size_t *len)
     return 0;
 }
 
-/* The gzip of LEN bytes at P into *OUT (malloc'd) and *OUTLEN; -1 when not smaller. */
-static int gzip_of(const unsigned char *p, size_t len, unsigned char **out, size_t *outlen)
-{
-    z_stream z = {0};
-    if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) return -1;
-    size_t cap = deflateBound(&z, len);
-    unsigned char *buf = malloc(cap);
-    z.next_in = (unsigned char *)p;
-    z.avail_in = (uInt)len;
-    z.next_out = buf;
-    z.avail_out = (uInt)cap;
-    int rc = buf ? deflate(&z, Z_FINISH) : Z_MEM_ERROR;
-    size_t n = cap - z.avail_out;
-    deflateEnd(&z);
-    if (rc != Z_STREAM_END || n >= len) {
-        free(buf);
-        return -1;
-    }
-    *out = buf;
-    *outlen = n;
-    return 0;
-}
-
 static void put_array(FILE *out, const char *prefix, int i, const unsigned char *p, size_t len)
 {
     fprintf(out, "static const unsigned char %s%d[] = {", prefix, i);
@@ -113,7 +91,7 @@ int main(int argc, char **argv)
         size_t len, gzlen;
         if (slurp(argv[i], &data, &len) != 0) return 1;
         put_array(out, "f", i, data, len);
-        if (wants_gzip(strip(argv[i])) && gzip_of(data, len, &gz, &gzlen) == 0) {
+        if (wants_gzip(strip(argv[i])) && gzip_compress(data, len, 9, (char **)&gz, &gzlen) == 0) {
             put_array(out, "g", i, gz, gzlen);
             has_gz[i] = 1;
             free(gz);

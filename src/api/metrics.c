@@ -38,6 +38,21 @@ static int64_t num(json_t *o, const char *k)
     return json_integer_value(json_object_get(o, k));
 }
 
+/* The gauge NAME (HELP) with one sample per page of PAGES, its value KEY. */
+static void page_gauge(struct buf *b, json_t *pages, const char *name, const char *help,
+                       const char *key)
+{
+    size_t i;
+    json_t *p;
+    buf_printf(b, "# HELP %s %s (from the database)\n# TYPE %s gauge\n", name, help, name);
+    json_array_foreach(pages, i, p)
+    {
+        buf_printf(b, "%s{page=\"", name);
+        label(b, json_string_value(json_object_get(p, "page")));
+        buf_printf(b, "\"} %lld\n", (long long)num(p, key));
+    }
+}
+
 /* The pharos_delivery_* families of PAGES (app_delivery_metrics) into B. */
 static void delivery_metrics(struct buf *b, json_t *pages)
 {
@@ -82,22 +97,9 @@ static void delivery_metrics(struct buf *b, json_t *pages)
             buf_free(&lbl);
         }
     }
-    buf_puts(b, "# HELP pharos_delivery_pending Deliveries not yet finished (from the database)\n"
-                "# TYPE pharos_delivery_pending gauge\n");
-    json_array_foreach(pages, i, p)
-    {
-        buf_puts(b, "pharos_delivery_pending{page=\"");
-        label(b, json_string_value(json_object_get(p, "page")));
-        buf_printf(b, "\"} %lld\n", (long long)num(p, "pending"));
-    }
-    buf_puts(b, "# HELP pharos_delivery_failed_24h Deliveries failed or given up in the last 24 "
-                "hours (from the database)\n# TYPE pharos_delivery_failed_24h gauge\n");
-    json_array_foreach(pages, i, p)
-    {
-        buf_puts(b, "pharos_delivery_failed_24h{page=\"");
-        label(b, json_string_value(json_object_get(p, "page")));
-        buf_printf(b, "\"} %lld\n", (long long)num(p, "failed_24h"));
-    }
+    page_gauge(b, pages, "pharos_delivery_pending", "Deliveries not yet finished", "pending");
+    page_gauge(b, pages, "pharos_delivery_failed_24h",
+               "Deliveries failed or given up in the last 24 hours", "failed_24h");
 }
 
 static void metrics(struct req *r)

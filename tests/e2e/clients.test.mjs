@@ -14,12 +14,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cli, tempDir, startServer, request, api } from './lib/harness.mjs';
 import { stopClean } from './lib/admin.mjs';
+import { xpath } from './lib/xml.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const ORDER = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
@@ -230,15 +230,6 @@ test('CORS: nothing else answers other origins (public HTML, console, admin API)
   assert.deepEqual(corsHeaders(pre), [], 'the preflight fails in the browser');
 });
 
-function xpath(text, expr) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'pharos-xml-'));
-  const f = path.join(dir, 'doc.xml');
-  writeFileSync(f, text);
-  const r = spawnSync('xmllint', ['--xpath', expr, f], { encoding: 'utf8' });
-  rmSync(dir, { recursive: true, force: true });
-  assert.equal(r.status, 0, `${expr}: ${r.stderr}`);
-  return r.stdout.trim();
-}
 const A = (n) => `*[local-name()='${n}']`;
 
 test('Atom: the alternate link first, then self; ids unique per page and across pages', async () => {

@@ -10,14 +10,11 @@
 // b.test: http://b.test:PORT) and "c" (host c.test, base_url https://status.c.test).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { cli, tempDir, request, api } from './lib/harness.mjs';
 import { stopClean, assertError, auditMark, auditSince } from './lib/admin.mjs';
 import { startWorld, stopWorld, postForm, settled, linkIn } from './lib/notify.mjs';
 import { Console } from './admin_console.mjs';
+import { xpath } from './lib/xml.mjs';
 
 const C_URL = 'https://status.c.test';
 const BASE_ONLY = /only the operator sets base_url.*owner of the default page/;
@@ -52,15 +49,6 @@ const as = (slug, method, route, opts = {}) => api(s, method, route, { token: to
 const get = (slug, p) => request(s, 'GET', p, { host: host[slug] });
 const FORM = { title: 'Sea', logo_url: '', brand_color: '#1f6feb', time_zone: 'UTC', footer_links: '', hosts: 'c.test' };
 
-function xpath(text, expr) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'pharos-xml-'));
-  const f = path.join(dir, 'doc.xml');
-  writeFileSync(f, text);
-  const r = spawnSync('xmllint', ['--xpath', expr, f], { encoding: 'utf8' });
-  rmSync(dir, { recursive: true, force: true });
-  assert.equal(r.status, 0, `xmllint ${expr}: ${r.stderr}`);
-  return r.stdout.trim();
-}
 const lines = (t) => t.split('\n').filter(Boolean);
 // Atom elements by local name (the document's default namespace is Atom's).
 const A = (name) => `*[local-name()='${name}']`;

@@ -12,6 +12,8 @@ import { gunzipSync } from 'node:zlib';
 import net from 'node:net';
 import { startServer, cli, tempDir, api, request } from './lib/harness.mjs';
 import { sqlite } from './lib/admin.mjs';
+import { xmllint as xmllintArgs, xpath } from './lib/xml.mjs';
+const xmllint = (text, args = []) => xmllintArgs(text, ['--noout', ...args]);
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 let s;
@@ -52,22 +54,6 @@ after(async () => { await s.stop(); s.cleanup(); });
 
 const get = (p, opts = {}) => request(s, 'GET', p, opts);
 const attr = (html, re) => [...html.matchAll(re)].map((m) => m[1]);
-function xmllint(text, args = []) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'pharos-xml-'));
-  const f = path.join(dir, 'doc.xml');
-  writeFileSync(f, text);
-  const r = spawnSync('xmllint', ['--noout', ...args, f], { encoding: 'utf8' });
-  rmSync(dir, { recursive: true, force: true });
-  return r;
-}
-function xpath(text, expr) {
-  const dir = mkdtempSync(path.join(tmpdir(), 'pharos-xml-'));
-  const f = path.join(dir, 'doc.xml');
-  writeFileSync(f, text);
-  const r = spawnSync('xmllint', ['--xpath', expr, f], { encoding: 'utf8' });
-  rmSync(dir, { recursive: true, force: true });
-  return r.stdout.trim();
-}
 
 test('the page carries the HTML hooks of SPEC §6 and escapes stored text', async () => {
   const r = await get('/');
