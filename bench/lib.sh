@@ -18,3 +18,115 @@ start_pharos() {
   threads=$(sed -n 's/.*, \([0-9]*\) threads,.*/\1/p' "$tmp/server.log" | head -1)
   url="http://127.0.0.1:$port"
 }
+
+# free_port: a loopback port nothing listens on.
+free_port() {
+  local p
+  p=$(awk 'BEGIN { srand(); print int(20000 + rand() * 30000) }')
+  while (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done
+  echo "$p"
+}
+
+# median of the arguments (numbers).
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# api_call METHOD ROUTE [JSON]: one admin API call with $token against $url; prints the
+# body, exits the script on a non-2xx.
+api_call() {
+  local out code
+  out=$(curl -sS --noproxy '*' -m 10 -w '\n%{http_code}' -X "$1" -H "Authorization-Token: $token" \
+    -H 'Content-Type: application/json' ${3:+-d "$3"} "$url/admin/api/v1/$2")
+  code=${out##*$'\n'}
+  [[ "$code" == 2* ]] || { echo "$1 $2 failed: $out" >&2; exit 1; }
+  printf '%s' "${out%$'\n'*}"
+}
+id_of() { grep -o '"id":[0-9]*' | head -1 | cut -d: -f2; }
+# need_ids VALUE...: exits the script when one is empty (an api_call inside $(...) that
+# failed exits only its subshell).
+need_ids() { local v; for v in "$@"; do [ -n "$v" ] || { echo "an API call failed" >&2; exit 1; }; done; }
+
+# fill_public_page N (N >= 4): the page bench/20_public_page.sh measures, through the API of the
+# running server ($url, $token) and sqlite3 on $db: 4 groups, N services, 3 open
+# incidents (each with an update), 90 days of status history, then one public change so
+# that the snapshot holds the history. Sets the array `services` (their ids).
+fill_public_page() {
+  local n=$1 g gid i inc now sid k d st t
+  local groups=()
+  for g in "Core platform" "Data" "Integrations" "Regions"; do
+    groups+=("$(api_call POST groups "{\"name\":\"$g\"}" | id_of)")
+  done
+  need_ids "${groups[@]}"
+  services=()
+  for i in $(seq "$n"); do
+    gid=${groups[$(((i - 1) % 4))]}
+    services+=("$(api_call POST services "{\"name\":\"Service $i\",\"description\":\"component $i\",\"group_id\":$gid}" | id_of)")
+  done
+  need_ids "${services[@]}"
+  for i in 1 2 3; do
+    inc=$(api_call POST incidents "{\"title\":\"Incident $i: elevated errors\",\"message\":\"We are **investigating** elevated error rates on service $i.\",\"services\":[{\"id\":${services[$i]},\"status\":\"partial_outage\"}],\"notify\":false}" | id_of)
+    need_ids "$inc"
+    api_call POST "incidents/$inc/updates" '{"stage":"identified","message":"The cause is known; a fix is rolling out.","notify":false}' >/dev/null
+  done
+  now=$(date +%s)
+  {
+    echo "BEGIN;"
+    echo "UPDATE service_status_log SET started_at = $((now - 95 * 86400)) WHERE id IN (SELECT MIN(id) FROM service_status_log GROUP BY service_id);"
+    for sid in "${services[@]}"; do
+      for k in 1 2 3 4 5 6; do
+        d=$(((sid * 7 + k * 13) % 88 + 2))
+        st=$(echo "degraded_performance partial_outage major_outage under_maintenance degraded_performance partial_outage" | cut -d' ' -f"$k")
+        t=$((now - d * 86400 + k * 3000))
+        echo "INSERT INTO service_status_log (service_id, status, started_at) VALUES ($sid, '$st', $t), ($sid, 'operational', $((t + 1800 + k * 600)));"
+      done
+    done
+    echo "COMMIT;"
+  } | sqlite3 "$db" || { echo "sqlite3 failed" >&2; exit 1; }
+  api_call PATCH page '{"brand_color":"#0b5cad"}' >/dev/null
+}
+
+# start_nginx_static WWW WORKERS CONNECTIONS: Debian's nginx (our own process, temporary
+# config under $tmp/nginx, `daemon off`) serving WWW/index.html at / (and
+# WWW/index.html.gz with gzip_static) on a free loopback port, with WORKERS workers,
+# each allowed CONNECTIONS connections and as many descriptors as this shell may open;
+# one listening socket per worker (reuseport) with a backlog of 1024, as pharos has.
+# Sets nginx_pid and nport; exits the script if nginx does not serve the file.
+start_nginx_static() {
+  local www=$1 workers=$2 conns=$3 nginx
+  nginx=$(command -v nginx || echo /usr/sbin/nginx)
+  nport=$(free_port)
+  mkdir -p "$tmp/nginx"
+  cat >"$tmp/nginx/nginx.conf" <<CONF
+daemon off;
+worker_processes $workers;
+worker_rlimit_nofile $(ulimit -n);
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/error.log warn;
+events { worker_connections $conns; }
+http {
+  access_log off;
+  client_body_temp_path $tmp/nginx/body;
+  proxy_temp_path $tmp/nginx/proxy;
+  fastcgi_temp_path $tmp/nginx/fastcgi;
+  uwsgi_temp_path $tmp/nginx/uwsgi;
+  scgi_temp_path $tmp/nginx/scgi;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  keepalive_timeout 75s;
+  open_file_cache max=100 inactive=60s;
+  types { text/html html; }
+  server {
+    listen 127.0.0.1:$nport reuseport backlog=1024;
+    root $www;
+    gzip_static on;
+    gzip_vary on;
+    location = / { try_files /index.html =404; }
+  }
+}
+CONF
+  "$nginx" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" 2>>"$tmp/nginx/error.log" &
+  nginx_pid=$!
+  for _ in $(seq 50); do curl -s --noproxy '*' -o /dev/null "http://127.0.0.1:$nport/" && break; sleep 0.1; done
+  cmp -s <(curl -sS --noproxy '*' "http://127.0.0.1:$nport/") "$www/index.html" ||
+    { echo "nginx does not serve the page" >&2; cat "$tmp/nginx/error.log" >&2; exit 1; }
+}
