@@ -35,7 +35,7 @@
 # Prints table rows for bench/run.sh on stdout and "#" notes; progress goes to stderr.
 # Knobs: BENCH_SPIKE_LEVELS (default "1000 10000"), BENCH_SPIKE_DURATION (default 10s),
 # BENCH_ROUNDS (default 3), BENCH_THREADS (wrk -t, default 2), BENCH_SPIKE_RATE (status
-# changes per second, default 50), BENCH_KEEP=1 (keep the temporary directory: logs, wrk
+# changes per second, default 50; 0: none, the control), BENCH_KEEP=1 (keep the temporary directory: logs, wrk
 # output, samples), PHAROS_SERVER_THREADS (default: the number of CPUs;
 # nginx gets as many workers).
 set -euo pipefail
@@ -186,7 +186,7 @@ run_one() {
   # shellcheck disable=SC2086
   sampler "$tmp/sample" "$sport" $pids &
   sampler_pid=$!
-  if [ "$who" = p ]; then
+  if [ "$who" = p ] && [ "$RATE" != 0 ]; then
     c0=$(date +%s%N)
     SPIKE_TOKEN=$token node bench/spike_changes.mjs "$url" "$RATE" $((dur_s + 30)) "$change_k" "${changed[@]}" >"$tmp/puts" &
     changes_pid=$!
@@ -198,7 +198,7 @@ run_one() {
   # shellcheck disable=SC2086
   t1=$(cpu_ticks $pids)
   stop_pid "$sampler_pid"; sampler_pid=""
-  if [ "$who" = p ]; then
+  if [ "$who" = p ] && [ "$RATE" != 0 ]; then
     kill "$changes_pid" 2>/dev/null || true # it stops sending, waits for its answers, prints
     c1=$(date +%s%N)
     wait "$changes_pid" || true
@@ -252,12 +252,13 @@ for level in $LEVELS; do
   verdict=$(awk -v a="$p_rps" -v b="$n_rps" -v c="$p_p99" -v d="$n_p99" -v e="$p_err" -v m="$p_rss" -v g="$RSS_GOAL_MB" 'BEGIN {
       r = b > 0 ? a / b : 0; q = d > 0 ? c / d : 0
       printf "ratio %.2fx nginx req/s, p99 %.2fx nginx; goal %s", r, q, (r >= 1.0 && c <= d && e == 0 && m < g) ? "met" : "MISSED" }')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$NAME" "c=$level pharos" "$p_rps" "$p_p50" "$p_p99" "$p_err" \
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$NAME" "c=$level pharos$([ "$RATE" != 0 ] || echo ', no changes')" "$p_rps" "$p_p50" "$p_p99" "$p_err" \
     "$verdict; RSS max $p_rss MiB; $p_cpu µs CPU/req; $p_est conns open; errors: non-2xx $p_n2, connect $p_c, read $p_r, write $p_w, timeout $p_t (rounds: $p_rounds req/s)"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$NAME" "c=$level nginx" "$n_rps" "$n_p50" "$n_p99" "$n_err" \
     "same bytes, static file; RSS max $n_rss MiB (master+workers); $n_cpu µs CPU/req; $n_est conns open; errors: non-2xx $n_n2, connect $n_c, read $n_r, write $n_w, timeout $n_t (rounds: $n_rounds req/s)"
   [ "$p_err" = 0 ] || status=1
 
+  if [ "$RATE" = 0 ]; then continue; fi
   # the status changes during this level's pharos runs
   puts="$tmp/puts-$level"
   nput=$(grep -c . "$puts" || true)
@@ -269,6 +270,8 @@ for level in $LEVELS; do
     "$nput PUTs over the $ROUNDS pharos runs (goal $RATE/s, open loop: bench/spike_changes.mjs); max ${umax} ms"
   [ "$bad" = 0 ] && [ "$nput" -gt 0 ] || status=1
 done
+changes_note="$RATE status changes/s through the API during each pharos run (after it, GET / shows every status the API reports)"
+[ "$RATE" != 0 ] || changes_note="no status changes (BENCH_SPIKE_RATE=0: the control)"
 rss_ok=$([ $((hwm / 1024)) -lt "$RSS_GOAL_MB" ] && echo "under the ${RSS_GOAL_MB} MB goal" || echo "goal < ${RSS_GOAL_MB} MB MISSED")
 printf '%s\t%s\t-\t-\t-\t-\t%s\n' "$NAME" "pharos memory" \
   "peak (VmHWM) $((hwm / 1024)) MiB over the whole run, $rss_ok; VmRSS now $(($(awk '/^VmRSS/ { print $2 }' "/proc/$server_pid/status") / 1024)) MiB"
@@ -276,7 +279,7 @@ if [ -s "$tmp/stale" ]; then status=1; fi
 echo "# $NAME: GET / (gzip) of the page of 20_public_page ($plain_bytes bytes, $gz_bytes gzipped) at" \
   "c = $LEVELS keep-alive connections: wrk -t$WRK_THREADS -d$DURATION --timeout 5s, medians of $ROUNDS" \
   "alternating rounds; pharos $threads threads (at most $max_conns connections, ulimit -n $fds), nginx" \
-  "$threads workers; $RATE status changes/s through the API during each pharos run (after it, GET / shows every status the API reports);" \
+  "$threads workers; $changes_note;" \
   "errors = non-2xx + socket errors of all rounds; pharos writes an access log line per request, nginx none;" \
   "$(($(date +%s) - bench_start)) s of load."
 log "server log: $(grep -c ' ERROR ' "$tmp/server.log" || true) errors, $(grep -c ' WARN ' "$tmp/server.log" || true) warnings"

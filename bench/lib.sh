@@ -19,11 +19,15 @@ start_pharos() {
   url="http://127.0.0.1:$port"
 }
 
-# free_port: a loopback port nothing listens on.
+# free_port: a loopback port that no socket uses, below the ephemeral range (where a
+# client's connection may hold any port, as the spike's tens of thousands do).
 free_port() {
-  local p
-  p=$(awk 'BEGIN { srand(); print int(20000 + rand() * 30000) }')
-  while (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done
+  local lo p
+  lo=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+  [ "$lo" -gt 11000 ] || lo=61000
+  p=$((10000 + (RANDOM * 32768 + RANDOM) % (lo - 11000)))
+  while [ -n "$(ss -Htan "( sport = :$p )" 2>/dev/null | head -1)" ] ||
+    (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done
   echo "$p"
 }
 
