@@ -15,20 +15,23 @@ static const char usage[] =
     "pharos — a self-hosted status page server\n"
     "\n"
     "usage:\n"
-    "  pharos serve   [--config FILE] [--listen HOST:PORT] [--data DIR] [--database URL] [--base-url URL]\n"
+    "  pharos serve   [--config FILE] [--listen HOST:PORT] [--data DIR] [--database URL] "
+    "[--base-url URL]\n"
     "  pharos migrate [--config FILE] [--data DIR] [--database URL]\n"
     "  pharos page add   --slug SLUG --title TITLE [--host HOST]...   prints the new page id\n"
     "  pharos page list\n"
-    "  pharos user add   --email EMAIL [--name NAME] [--role ROLE] [--page SLUG] [--reset-password]\n"
-    "                    password on stdin; an existing account is refused unless --reset-password\n"
+    "  pharos user add   --email EMAIL [--name NAME] [--role ROLE] [--page SLUG] "
+    "[--reset-password]\n"
+    "                    password on stdin; an existing account is refused unless "
+    "--reset-password\n"
     "  pharos token create --name NAME [--page SLUG]                    prints the token once\n"
-    "  pharos export  --out DIR [--page SLUG]                           static copy of the public page\n"
+    "  pharos export  --out DIR [--page SLUG]                           static copy of the public "
+    "page\n"
     "  pharos version | --version | --help\n"
     "\n"
     "Every command accepts --config, --data and --database. Settings may also come from\n"
     "PHAROS_<SECTION>_<KEY> environment variables (e.g. PHAROS_SERVER_LISTEN).\n"
     "Roles: owner, admin, editor, viewer. SLUG defaults to the default page.\n";
-
 
 int main(int argc, char **argv)
 {
@@ -53,10 +56,9 @@ int main(int argc, char **argv)
         const char *name;
         int (*fn)(int, char **);
     } cmds[] = {{"serve", cmd_serve}, {"migrate", cmd_migrate}, {"page", cmd_page},
-                {"user", cmd_user},   {"token", cmd_token}, {"export", cmd_export}};
+                {"user", cmd_user},   {"token", cmd_token},     {"export", cmd_export}};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-        if (!strcmp(cmd, cmds[i].name))
-            return cmds[i].fn(argc - 2, argv + 2);
+        if (!strcmp(cmd, cmds[i].name)) return cmds[i].fn(argc - 2, argv + 2);
     fprintf(stderr, "pharos: unknown command \"%s\" (see pharos --help)\n", cmd);
     return EXIT_USAGE;
 }

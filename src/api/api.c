@@ -10,8 +10,7 @@
 static const char *token_of(struct req *r)
 {
     const char *t = req_header(r, "Authorization-Token");
-    if (t)
-        return t;
+    if (t) return t;
     const char *a = req_header(r, "Authorization");
     if (a && strncasecmp(a, "Bearer ", 7) == 0) {
         a += 7;
@@ -48,8 +47,7 @@ fail:
 int api_begin_json(struct req *r, struct app_ctx *c, bool empty_ok, json_t **body)
 {
     struct err e = {0};
-    if (api_begin(r, c) != 0)
-        return -1;
+    if (api_begin(r, c) != 0) return -1;
     if (req_json_body(r, empty_ok, body, &e) != 0) {
         reply_error(r, &e);
         return -1;

@@ -110,8 +110,9 @@ static void metrics(struct req *r)
     bool token_ok = want && *want && auth && strncasecmp(auth, "Bearer ", 7) == 0 &&
                     secret_equal(auth + 7, want);
     if (!token_ok && !loopback(r->client)) {
-        reply_fail(r, ERR_FORBIDDEN, "metrics are served to loopback clients, or with "
-                                     "Authorization: Bearer and the [metrics] token");
+        reply_fail(r, ERR_FORBIDDEN,
+                   "metrics are served to loopback clients, or with "
+                   "Authorization: Bearer and the [metrics] token");
         return;
     }
     struct err e = {0};

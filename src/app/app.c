@@ -9,8 +9,7 @@
 
 int app_require(const struct app_ctx *c, enum perm p, struct err *e)
 {
-    if (c->actor.kind == ACTOR_SYSTEM || c->actor.kind == ACTOR_CLI)
-        return 0;
+    if (c->actor.kind == ACTOR_SYSTEM || c->actor.kind == ACTOR_CLI) return 0;
     if (c->actor.kind == ACTOR_PUBLIC)
         return p == PERM_READ ? 0 : err_set(e, ERR_FORBIDDEN, "sign in to do this");
     if (!role_allows(c->actor.role, p))
@@ -22,11 +21,21 @@ int app_require(const struct app_ctx *c, enum perm p, struct err *e)
 const char *app_actor_label(const struct actor *a, char *buf, size_t size)
 {
     switch (a->kind) {
-    case ACTOR_TOKEN: snprintf(buf, size, "token:%lld", (long long)a->id); break;
-    case ACTOR_USER: snprintf(buf, size, "user:%lld", (long long)a->id); break;
-    case ACTOR_CLI: snprintf(buf, size, "cli"); break;
-    case ACTOR_PUBLIC: snprintf(buf, size, "public"); break;
-    default: snprintf(buf, size, "system"); break;
+    case ACTOR_TOKEN:
+        snprintf(buf, size, "token:%lld", (long long)a->id);
+        break;
+    case ACTOR_USER:
+        snprintf(buf, size, "user:%lld", (long long)a->id);
+        break;
+    case ACTOR_CLI:
+        snprintf(buf, size, "cli");
+        break;
+    case ACTOR_PUBLIC:
+        snprintf(buf, size, "public");
+        break;
+    default:
+        snprintf(buf, size, "system");
+        break;
     }
     return buf;
 }
@@ -41,10 +50,8 @@ int app_audit(struct app_ctx *c, const char *action, int64_t object_id, const ch
 
 int app_commit(struct app_ctx *c, bool public_change, struct err *e)
 {
-    if (db_commit(c->db, e) != 0)
-        return -1;
-    if (public_change && c->app->on_public_change)
-        c->app->on_public_change(c->app, c->page_id);
+    if (db_commit(c->db, e) != 0) return -1;
+    if (public_change && c->app->on_public_change) c->app->on_public_change(c->app, c->page_id);
     return 0;
 }
 
@@ -53,11 +60,9 @@ int app_delete_one(struct app_ctx *c, enum perm p,
                    const char *what, const char *action, int64_t id, bool public_change,
                    struct err *e)
 {
-    if (app_require(c, p, e) != 0 || db_begin(c->db, e) != 0)
-        return -1;
+    if (app_require(c, p, e) != 0 || db_begin(c->db, e) != 0) return -1;
     int d = del(c->db, c->page_id, id, e);
-    if (d == 0)
-        err_set(e, ERR_NOT_FOUND, "no %s with id %lld on this page", what, (long long)id);
+    if (d == 0) err_set(e, ERR_NOT_FOUND, "no %s with id %lld on this page", what, (long long)id);
     if (d <= 0 || app_audit(c, action, id, NULL, e) != 0) {
         db_rollback(c->db);
         return -1;

@@ -24,8 +24,7 @@ int app_deliveries_list(struct app_ctx *c, const char *channel, const char *stat
         return -1;
     json_t *rows =
         store_deliveries_list(c->db, c->page_id, channel, state, pg->cursor, pg->limit + 1, e);
-    if (!rows)
-        return -1;
+    if (!rows) return -1;
     *out = out_list("deliveries", rows, pg, true);
     return 0;
 }

@@ -4,8 +4,8 @@
  * statuses of its services change, always inside the caller's transaction.
  */
 #include "app/events.h"
-#include "core/timeutil.h"
 #include "core/text.h"
+#include "core/timeutil.h"
 #include "core/utf8.h"
 #include "core/xalloc.h"
 #include "domain/notify_rules.h"
@@ -72,8 +72,7 @@ int events_parse_services(json_t *in, enum event_kind k, struct ev_services *out
 {
     json_t *v = json_object_get(in, "services");
     memset(out, 0, sizeof *out);
-    if (!v || json_is_null(v))
-        return 0;
+    if (!v || json_is_null(v)) return 0;
     if (!json_is_array(v))
         return err_set(e, ERR_INVALID, "services must be an array of service ids%s",
                        k == EVENT_INCIDENT ? " or {\"id\",\"status\"} objects" : "");
@@ -86,8 +85,7 @@ int events_parse_services(json_t *in, enum event_kind k, struct ev_services *out
     json_array_foreach(v, i, x)
     {
         struct ev_service *s = &out->v[i];
-        if (parse_service(x, k, s, e) != 0)
-            goto fail;
+        if (parse_service(x, k, s, e) != 0) goto fail;
         for (size_t j = 0; j < i; j++)
             if (out->v[j].id == s->id) {
                 err_set(e, ERR_INVALID, "service %lld is listed twice", (long long)s->id);
@@ -96,7 +94,7 @@ int events_parse_services(json_t *in, enum event_kind k, struct ev_services *out
         out->n = i + 1;
     }
     return 0;
-fail: {
+fail : {
     char msg[sizeof e->msg];
     snprintf(msg, sizeof msg, "%s", e->msg);
     err_set(e, ERR_INVALID, "services[%zu]: %s", i, msg);
@@ -115,8 +113,7 @@ void events_services_free(struct ev_services *s)
 int events_parse_stage(json_t *in, enum event_kind k, enum stage *out, struct err *e)
 {
     const char *s = NULL;
-    if (in_text(in, "stage", 40, false, false, &s, e) != 0)
-        return -1;
+    if (in_text(in, "stage", 40, false, false, &s, e) != 0) return -1;
     if (s && stage_parse(k, s, out) != 0)
         return err_set(e, ERR_INVALID, "unknown %s stage \"%.40s\"; accepted: %s",
                        event_kind_name(k), s, stage_accepted(k));
@@ -136,20 +133,18 @@ int events_read_text(struct app_ctx *c, json_t *in, enum event_kind k, const cha
     if (tid) {
         json_t *t = store_template_get(c->db, c->page_id, tid, e);
         if (!t)
-            return e->code ? -1
-                           : err_set(e, ERR_INVALID,
-                                     "template_id %lld is not a template of this page",
-                                     (long long)tid);
+            return e->code
+                       ? -1
+                       : err_set(e, ERR_INVALID, "template_id %lld is not a template of this page",
+                                 (long long)tid);
         if (strcmp(str_of(t, "kind"), event_kind_name(k)) != 0) {
             json_decref(t);
             return err_set(e, ERR_INVALID, "template_id %lld is a template for %s; use one for %s",
                            (long long)tid, k == EVENT_INCIDENT ? "maintenance" : "incidents",
                            k == EVENT_INCIDENT ? "incidents" : "maintenance");
         }
-        if (!*title)
-            *title = str_of(t, "title");
-        if (!*message)
-            *message = str_of(t, "message");
+        if (!*title) *title = str_of(t, "title");
+        if (!*message) *message = str_of(t, "message");
         *tmpl = t;
     }
     if (text_check("title", *title ? *title : "", LIMIT_TITLE, true, false, e) != 0 ||
@@ -163,8 +158,7 @@ int events_read_text(struct app_ctx *c, json_t *in, enum event_kind k, const cha
 
 bool events_stage_holds(enum event_kind k, enum stage s)
 {
-    if (k == EVENT_INCIDENT)
-        return !stage_is_final(s);
+    if (k == EVENT_INCIDENT) return !stage_is_final(s);
     return s == STAGE_IN_PROGRESS || s == STAGE_VERIFICATION;
 }
 
@@ -186,8 +180,7 @@ static json_t *with_details(struct app_ctx *c, json_t *ev, struct err *e)
     json_object_foreach(ev, key, v)
     {
         json_object_set(out, key, v);
-        if (strcmp(key, "impact") == 0)
-            json_object_set_new(out, "services", svcs);
+        if (strcmp(key, "impact") == 0) json_object_set_new(out, "services", svcs);
     }
     json_object_set_new(out, "updates", ups);
     return out;
@@ -195,34 +188,29 @@ static json_t *with_details(struct app_ctx *c, json_t *ev, struct err *e)
 
 int events_get(struct app_ctx *c, enum event_kind k, int64_t id, json_t **out, struct err *e)
 {
-    if (app_require(c, PERM_READ, e) != 0)
-        return -1;
+    if (app_require(c, PERM_READ, e) != 0) return -1;
     json_t *ev = store_event_get(c->db, c->page_id, k, id, e);
-    if (!ev)
-        return e->code ? -1 : not_found(k, id, e);
+    if (!ev) return e->code ? -1 : not_found(k, id, e);
     json_t *full = with_details(c, ev, e);
     json_decref(ev);
-    if (!full)
-        return -1;
+    if (!full) return -1;
     *out = full;
     return 0;
 }
 
-int events_list(struct app_ctx *c, enum event_kind k, const char *list_key,
-                const struct paging *pg, const char *state, json_t **out, struct err *e)
+int events_list(struct app_ctx *c, enum event_kind k, const char *list_key, const struct paging *pg,
+                const char *state, json_t **out, struct err *e)
 {
     static const char *const incident_states[] = {"open", "resolved", NULL};
     static const char *const maintenance_states[] = {"open", "complete", NULL};
     enum event_filter f = EVENT_FILTER_ALL;
     if (app_require(c, PERM_READ, e) != 0 ||
-        in_filter("state", state,
-                  k == EVENT_INCIDENT ? incident_states : maintenance_states, &state, e) != 0)
+        in_filter("state", state, k == EVENT_INCIDENT ? incident_states : maintenance_states,
+                  &state, e) != 0)
         return -1;
-    if (state)
-        f = strcmp(state, "open") == 0 ? EVENT_FILTER_OPEN : EVENT_FILTER_CLOSED;
+    if (state) f = strcmp(state, "open") == 0 ? EVENT_FILTER_OPEN : EVENT_FILTER_CLOSED;
     json_t *rows = store_events_list(c->db, c->page_id, k, f, pg->cursor, pg->limit + 1, e);
-    if (!rows)
-        return -1;
+    if (!rows) return -1;
     json_t *list = out_list(list_key, rows, pg, true);
     rows = json_object_get(list, list_key);
     size_t i;
@@ -243,18 +231,17 @@ int events_list(struct app_ctx *c, enum event_kind k, const char *list_key,
 /* ---- changing ---- */
 
 /* Sets SERVICE_ID to ST when it differs, recording the change against UPDATE_ID (0: none). */
-static int set_status(struct app_ctx *c, int64_t update_id, int64_t service_id,
-                      enum svc_status st, struct err *e)
+static int set_status(struct app_ctx *c, int64_t update_id, int64_t service_id, enum svc_status st,
+                      struct err *e)
 {
     json_t *s = store_service_get(c->db, c->page_id, service_id, e);
-    if (!s)
-        return e->code ? -1 : 0;
+    if (!s) return e->code ? -1 : 0;
     const char *old = str_of(s, "status"), *new = status_name(st);
     int rc = 0;
     if (strcmp(old, new) != 0)
         rc = (store_service_set_status(c->db, service_id, new, e) != 0 ||
-              (update_id && store_update_service_insert(c->db, update_id, service_id, old, new,
-                                                        e) != 0))
+              (update_id &&
+               store_update_service_insert(c->db, update_id, service_id, old, new, e) != 0))
                  ? -1
                  : 0;
     json_decref(s);
@@ -271,8 +258,7 @@ static int status_of_holders(struct app_ctx *c, int64_t service_id, int64_t even
                              const enum svc_status *own, enum svc_status *out, struct err *e)
 {
     json_t *links = store_service_event_links(c->db, service_id, event_id, e);
-    if (!links)
-        return -1;
+    if (!links) return -1;
     enum svc_status *held = xcalloc(json_array_size(links) + 1, sizeof *held);
     size_t n = 0, i;
     json_t *l;
@@ -310,8 +296,7 @@ static int apply_links(struct app_ctx *c, int64_t event_id, int64_t update_id, b
                        struct err *e)
 {
     json_t *links = store_event_services(c->db, event_id, e);
-    if (!links)
-        return -1;
+    if (!links) return -1;
     int rc = 0;
     size_t i;
     json_t *l;
@@ -319,8 +304,9 @@ static int apply_links(struct app_ctx *c, int64_t event_id, int64_t update_id, b
     {
         enum svc_status st;
         int t = link_target(c, event_id, l, release, &st, e);
-        if (t < 0 || (t == 0 && set_status(c, update_id, json_integer_value(json_object_get(l, "id")),
-                                           st, e) != 0)) {
+        if (t < 0 ||
+            (t == 0 &&
+             set_status(c, update_id, json_integer_value(json_object_get(l, "id")), st, e) != 0)) {
             rc = -1;
             break;
         }
@@ -337,8 +323,8 @@ static int apply_links(struct app_ctx *c, int64_t event_id, int64_t update_id, b
  * APPLY (the event holds its services now), a status S sets is applied at once, unless
  * another holder sets a worse one.
  */
-static int link_service(struct app_ctx *c, enum event_kind k, int64_t event_id,
-                        int64_t update_id, const struct ev_service *s, bool apply, struct err *e)
+static int link_service(struct app_ctx *c, enum event_kind k, int64_t event_id, int64_t update_id,
+                        const struct ev_service *s, bool apply, struct err *e)
 {
     json_t *row = store_service_get(c->db, c->page_id, s->id, e);
     if (!row)
@@ -358,8 +344,7 @@ static int link_service(struct app_ctx *c, enum event_kind k, int64_t event_id,
         if (status_of_holders(c, s->id, event_id, NULL, &others, e) != 0) return -1;
         if (others != SVC_OPERATIONAL && others == st) st = SVC_OPERATIONAL;
     }
-    if (store_event_service_link(c->db, event_id, s->id, status_name(st), sets, e) != 0)
-        return -1;
+    if (store_event_service_link(c->db, event_id, s->id, status_name(st), sets, e) != 0) return -1;
     if (!apply || !sets) return 0;
     enum svc_status shown;
     return status_of_holders(c, s->id, event_id, &st, &shown, e) != 0
@@ -375,17 +360,13 @@ int events_apply(struct app_ctx *c, enum event_kind k, int64_t id, enum stage fr
     bool held_after = events_stage_holds(k, ch->stage);
     int64_t uid = store_event_update_insert(c->db, id, stage_name(ch->stage), ch->message,
                                             ch->notify, now, e);
-    if (uid < 0)
-        return -1;
+    if (uid < 0) return -1;
     for (size_t i = 0; ch->services && i < ch->services->n; i++)
-        if (link_service(c, k, id, uid, &ch->services->v[i], held_after, e) != 0)
-            return -1;
-    if (held_after && !held_before && apply_links(c, id, uid, false, e) != 0)
-        return -1;
-    if (held_before && !held_after && apply_links(c, id, uid, true, e) != 0)
-        return -1;
-    if (store_event_set_stage(c->db, id, stage_name(ch->stage),
-                              stage_is_final(ch->stage) ? now : 0, now, e) != 0)
+        if (link_service(c, k, id, uid, &ch->services->v[i], held_after, e) != 0) return -1;
+    if (held_after && !held_before && apply_links(c, id, uid, false, e) != 0) return -1;
+    if (held_before && !held_after && apply_links(c, id, uid, true, e) != 0) return -1;
+    if (store_event_set_stage(c->db, id, stage_name(ch->stage), stage_is_final(ch->stage) ? now : 0,
+                              now, e) != 0)
         return -1;
     unsigned channels = notify_channels(k, ch->stage, ch->creation, ch->notify);
     if (channels && store_notify_job_insert(c->db, c->page_id, uid, channels, now, e) < 0)
@@ -395,10 +376,8 @@ int events_apply(struct app_ctx *c, enum event_kind k, int64_t id, enum stage fr
 
 int events_commit(struct app_ctx *c, struct err *e)
 {
-    if (app_commit(c, true, e) != 0)
-        return -1;
-    if (c->app->on_work)
-        c->app->on_work(c->app);
+    if (app_commit(c, true, e) != 0) return -1;
+    if (c->app->on_work) c->app->on_work(c->app);
     return 0;
 }
 
@@ -406,16 +385,14 @@ int events_create(struct app_ctx *c, const struct event_fields *f, const struct 
                   json_t **out, struct err *e)
 {
     char act[32];
-    if (db_begin(c->db, e) != 0)
-        return -1;
+    if (db_begin(c->db, e) != 0) return -1;
     int64_t id = store_event_insert(c->db, c->page_id, f, time_now(), e);
     if (id < 0 || events_apply(c, f->kind, id, ch->stage, ch, e) != 0 ||
         app_audit(c, action(f->kind, "create", act, sizeof act), id, f->title, e) != 0) {
         db_rollback(c->db);
         return -1;
     }
-    if (events_commit(c, e) != 0)
-        return -1;
+    if (events_commit(c, e) != 0) return -1;
     return events_get(c, f->kind, id, out, e);
 }
 
@@ -434,8 +411,7 @@ static int transition_error(enum event_kind k, int64_t id, enum stage from, enum
     char accepted[160] = "";
     for (int s = 0; s < STAGE_COUNT; s++)
         if (stage_transition_ok(k, from, (enum stage)s)) {
-            if (*accepted)
-                strncat(accepted, ", ", sizeof accepted - strlen(accepted) - 1);
+            if (*accepted) strncat(accepted, ", ", sizeof accepted - strlen(accepted) - 1);
             strncat(accepted, stage_name((enum stage)s), sizeof accepted - strlen(accepted) - 1);
         }
     return err_set(e, ERR_INVALID,
@@ -443,8 +419,8 @@ static int transition_error(enum event_kind k, int64_t id, enum stage from, enum
                    event_kind_name(k), (long long)id, stage_name(from), stage_name(to), accepted);
 }
 
-int events_post_update(struct app_ctx *c, enum event_kind k, int64_t id, json_t *in,
-                       json_t **out, struct err *e)
+int events_post_update(struct app_ctx *c, enum event_kind k, int64_t id, json_t *in, json_t **out,
+                       struct err *e)
 {
     static const char *const keys[] = {"stage", "message", "services", "notify", NULL};
     struct ev_services sv = {0};
@@ -458,12 +434,10 @@ int events_post_update(struct app_ctx *c, enum event_kind k, int64_t id, json_t 
         events_parse_stage(in, k, &to, e) != 0 || in_bool(in, "notify", &ch.notify, e) != 0 ||
         events_parse_services(in, k, &sv, e) != 0)
         goto out;
-    if (db_begin(c->db, e) != 0)
-        goto out;
+    if (db_begin(c->db, e) != 0) goto out;
     int found = store_event_load(c->db, c->page_id, k, id, &row, e);
     if (found <= 0) {
-        if (found == 0)
-            not_found(k, id, e);
+        if (found == 0) not_found(k, id, e);
         goto rollback;
     }
     if (stage_parse(k, row.stage, &from) != 0) {
@@ -478,8 +452,7 @@ int events_post_update(struct app_ctx *c, enum event_kind k, int64_t id, json_t 
     if (events_apply(c, k, id, from, &ch, e) != 0 ||
         app_audit(c, action(k, "update", act, sizeof act), id, stage_name(ch.stage), e) != 0)
         goto rollback;
-    if (events_commit(c, e) != 0)
-        goto out;
+    if (events_commit(c, e) != 0) goto out;
     rc = events_get(c, k, id, out, e);
     goto out;
 rollback:
@@ -494,20 +467,17 @@ int events_edit(struct app_ctx *c, enum event_kind k, int64_t id, const struct e
 {
     struct event_row row;
     char act[32];
-    if (app_require(c, PERM_CONTENT, e) != 0 || db_begin(c->db, e) != 0)
-        return -1;
+    if (app_require(c, PERM_CONTENT, e) != 0 || db_begin(c->db, e) != 0) return -1;
     int found = store_event_load(c->db, c->page_id, k, id, &row, e);
     if (found <= 0) {
-        if (found == 0)
-            not_found(k, id, e);
+        if (found == 0) not_found(k, id, e);
         goto fail;
     }
     if ((check && check(&row, ed, e) != 0) ||
         store_event_edit(c->db, c->page_id, id, ed, time_now(), e) != 0 ||
         app_audit(c, action(k, "edit", act, sizeof act), id, NULL, e) != 0)
         goto fail;
-    if (events_commit(c, e) != 0)
-        return -1;
+    if (events_commit(c, e) != 0) return -1;
     return events_get(c, k, id, out, e);
 fail:
     db_rollback(c->db);
@@ -519,12 +489,10 @@ int events_delete(struct app_ctx *c, enum event_kind k, int64_t id, struct err *
     struct event_row row;
     enum stage st;
     char act[32];
-    if (app_require(c, PERM_CONTENT, e) != 0 || db_begin(c->db, e) != 0)
-        return -1;
+    if (app_require(c, PERM_CONTENT, e) != 0 || db_begin(c->db, e) != 0) return -1;
     int found = store_event_load(c->db, c->page_id, k, id, &row, e);
     if (found <= 0) {
-        if (found == 0)
-            not_found(k, id, e);
+        if (found == 0) not_found(k, id, e);
         goto fail;
     }
     if (stage_parse(k, row.stage, &st) == 0 && events_stage_holds(k, st) &&

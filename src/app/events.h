@@ -80,8 +80,8 @@ bool events_stage_holds(enum event_kind k, enum stage s);
 int events_get(struct app_ctx *c, enum event_kind k, int64_t id, json_t **out, struct err *e);
 /* {"<LIST_KEY>":[EVENT…],"next_cursor":…}, newest first, keyset-paged by id; STATE: NULL
  * or "" (all), "open", or the final stage's name ("resolved", "complete") for closed ones. */
-int events_list(struct app_ctx *c, enum event_kind k, const char *list_key,
-                const struct paging *pg, const char *state, json_t **out, struct err *e);
+int events_list(struct app_ctx *c, enum event_kind k, const char *list_key, const struct paging *pg,
+                const char *state, json_t **out, struct err *e);
 
 /* One change of an event: the update it posts. */
 struct ev_change {
@@ -115,8 +115,8 @@ int events_create(struct app_ctx *c, const struct event_fields *f, const struct 
  * not allowed after the current one is a 400 saying what is accepted.
  * *OUT gets the event.
  */
-int events_post_update(struct app_ctx *c, enum event_kind k, int64_t id, json_t *in,
-                       json_t **out, struct err *e);
+int events_post_update(struct app_ctx *c, enum event_kind k, int64_t id, json_t *in, json_t **out,
+                       struct err *e);
 
 /* Checks a PATCH against the event as it is (inside the transaction); fills E and
  * returns -1 to refuse it. */

@@ -12,13 +12,16 @@ static enum impact impact_for(const struct ev_services *sv)
 {
     enum svc_status worst = SVC_OPERATIONAL;
     for (size_t i = 0; i < sv->n; i++)
-        if (sv->v[i].has_status && sv->v[i].status > worst)
-            worst = sv->v[i].status;
+        if (sv->v[i].has_status && sv->v[i].status > worst) worst = sv->v[i].status;
     switch (worst) {
-    case SVC_DEGRADED: return IMPACT_MINOR;
-    case SVC_PARTIAL: return IMPACT_MAJOR;
-    case SVC_MAJOR: return IMPACT_CRITICAL;
-    default: return IMPACT_NONE;
+    case SVC_DEGRADED:
+        return IMPACT_MINOR;
+    case SVC_PARTIAL:
+        return IMPACT_MAJOR;
+    case SVC_MAJOR:
+        return IMPACT_CRITICAL;
+    default:
+        return IMPACT_NONE;
     }
 }
 
@@ -27,19 +30,19 @@ static int read_impact(json_t *in, enum impact *out, bool *given, struct err *e)
 {
     const char *s = NULL;
     *given = false;
-    if (in_text(in, "impact", 20, false, false, &s, e) != 0)
-        return -1;
-    if (!s)
-        return 0;
+    if (in_text(in, "impact", 20, false, false, &s, e) != 0) return -1;
+    if (!s) return 0;
     if (impact_parse(s, out) != 0)
-        return err_set(e, ERR_INVALID, "unknown impact \"%.20s\"; accepted: none, minor, major, "
-                                       "critical", s);
+        return err_set(e, ERR_INVALID,
+                       "unknown impact \"%.20s\"; accepted: none, minor, major, "
+                       "critical",
+                       s);
     *given = true;
     return 0;
 }
 
-int app_incidents_list(struct app_ctx *c, const struct paging *pg, const char *state,
-                       json_t **out, struct err *e)
+int app_incidents_list(struct app_ctx *c, const struct paging *pg, const char *state, json_t **out,
+                       struct err *e)
 {
     return events_list(c, EVENT_INCIDENT, "incidents", pg, state, out, e);
 }
@@ -54,8 +57,8 @@ int app_incident_create(struct app_ctx *c, json_t *in, json_t **out, struct err 
     static const char *const keys[] = {"title",    "message", "stage",       "impact",
                                        "services", "notify",  "template_id", NULL};
     struct ev_services sv = {0};
-    struct ev_change ch = {.stage = stage_initial(EVENT_INCIDENT), .notify = true,
-                           .creation = true, .services = &sv};
+    struct ev_change ch = {
+        .stage = stage_initial(EVENT_INCIDENT), .notify = true, .creation = true, .services = &sv};
     struct event_fields f = {.kind = EVENT_INCIDENT};
     json_t *tmpl = NULL;
     enum impact impact = IMPACT_NONE;
@@ -77,8 +80,7 @@ out:
     return rc;
 }
 
-int app_incident_post_update(struct app_ctx *c, int64_t id, json_t *in, json_t **out,
-                             struct err *e)
+int app_incident_post_update(struct app_ctx *c, int64_t id, json_t *in, json_t **out, struct err *e)
 {
     return events_post_update(c, EVENT_INCIDENT, id, in, out, e);
 }
@@ -94,8 +96,7 @@ int app_incident_update(struct app_ctx *c, int64_t id, json_t *in, json_t **out,
         (ed.title && text_check("title", ed.title, LIMIT_TITLE, true, false, e) != 0) ||
         read_impact(in, &impact, &has_impact, e) != 0)
         return -1;
-    if (has_impact)
-        ed.impact = impact_name(impact);
+    if (has_impact) ed.impact = impact_name(impact);
     return events_edit(c, EVENT_INCIDENT, id, &ed, NULL, out, e);
 }
 

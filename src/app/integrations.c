@@ -60,8 +60,7 @@ static void state_cleanup(struct state *s)
 static const struct kind *find_kind(const char *name, struct err *e)
 {
     for (size_t i = 0; i < NKINDS; i++)
-        if (strcmp(name, kinds[i].name) == 0)
-            return &kinds[i];
+        if (strcmp(name, kinds[i].name) == 0) return &kinds[i];
     char quoted[48];
     err_set(e, ERR_NOT_FOUND,
             "no integration \"%s\"; the integrations are slack, twitter and webhook",
@@ -81,11 +80,9 @@ static void free_plain(char *plain)
 static json_t *open_secrets(struct app_ctx *c, const char *kind, const char *sealed)
 {
     json_t *o = NULL;
-    if (!sealed)
-        return json_object();
+    if (!sealed) return json_object();
     char *plain = secret_open(c->app->key, sealed);
-    if (plain)
-        o = json_loads(plain, 0, NULL);
+    if (plain) o = json_loads(plain, 0, NULL);
     free_plain(plain);
     if (!json_is_object(o)) {
         log_warn("integration %s of page %lld: its stored credentials do not open with the "
@@ -100,8 +97,7 @@ static json_t *open_secrets(struct app_ctx *c, const char *kind, const char *sea
 static int state_load(struct app_ctx *c, const struct kind *k, struct state *s, struct err *e)
 {
     json_t *row = store_integration_get(c->db, c->page_id, k->name, e);
-    if (!row && e->code)
-        return -1;
+    if (!row && e->code) return -1;
     s->enabled = json_is_true(json_object_get(row, "enabled"));
     s->updated_at = json_incref(row ? json_object_get(row, "updated_at") : json_null());
     s->config = row ? json_loads(json_string_value(json_object_get(row, "config")), 0, NULL) : NULL;
@@ -122,8 +118,7 @@ static json_t *home_of(const struct field *f, const struct state *s)
 static bool configured(const struct kind *k, const struct state *s)
 {
     for (const struct field *f = k->fields; f->name; f++)
-        if ((f->flags & F_NEEDED) && !json_object_get(home_of(f, s), f->name))
-            return false;
+        if ((f->flags & F_NEEDED) && !json_object_get(home_of(f, s), f->name)) return false;
     return true;
 }
 
@@ -152,16 +147,13 @@ static int apply(struct app_ctx *c, const struct kind *k, json_t *in, bool api, 
     const char *keys[MAX_FIELDS + 2] = {"enabled"};
     int n = 1;
     for (const struct field *f = k->fields; f->name; f++)
-        if (!api || (f->flags & F_API))
-            keys[n++] = f->name;
-    if (in_only(in, keys, e) != 0 || in_bool(in, "enabled", &s->enabled, e) != 0)
-        return -1;
+        if (!api || (f->flags & F_API)) keys[n++] = f->name;
+    if (in_only(in, keys, e) != 0 || in_bool(in, "enabled", &s->enabled, e) != 0) return -1;
     bool allow_private = c->app->cfg && c->app->cfg->allow_private_targets;
     for (const struct field *f = k->fields; f->name; f++) {
         json_t *v = json_object_get(in, f->name);
         const char *text = NULL;
-        if (!v || (api && !(f->flags & F_API)))
-            continue;
+        if (!v || (api && !(f->flags & F_API))) continue;
         if (json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0)) {
             json_object_del(home_of(f, s), f->name);
             continue;
@@ -240,8 +232,7 @@ int app_integrations_list(struct app_ctx *c, json_t **out, struct err *e)
 int app_integration_put(struct app_ctx *c, const char *kind, json_t *in, json_t **out,
                         struct err *e)
 {
-    if (configure(c, kind, in, true, e) != 0)
-        return -1;
+    if (configure(c, kind, in, true, e) != 0) return -1;
     return app_integration_get(c, kind, out, e);
 }
 

@@ -5,8 +5,8 @@
 #include "app/maintenance.h"
 #include "app/events.h"
 #include "core/log.h"
-#include "core/timeutil.h"
 #include "core/text.h"
+#include "core/timeutil.h"
 #include "core/utf8.h"
 
 enum { DUE_BATCH = 100 };
@@ -16,8 +16,7 @@ static const char MSG_COMPLETE[] = "Scheduled maintenance is complete.";
 
 static int end_after_start(int64_t start, int64_t end, struct err *e)
 {
-    if (end <= start)
-        return err_set(e, ERR_INVALID, "scheduled_end must be after scheduled_start");
+    if (end <= start) return err_set(e, ERR_INVALID, "scheduled_end must be after scheduled_start");
     return 0;
 }
 
@@ -35,13 +34,17 @@ int app_maintenance_get(struct app_ctx *c, int64_t id, json_t **out, struct err 
 int app_maintenance_create(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
 {
     static const char *const keys[] = {
-        "title",  "message",       "scheduled_start", "scheduled_end", "services",
-        "notify", "auto_start",    "auto_complete",   "stage",         "template_id", NULL};
+        "title",      "message",       "scheduled_start", "scheduled_end", "services", "notify",
+        "auto_start", "auto_complete", "stage",           "template_id",   NULL};
     struct ev_services sv = {0};
-    struct ev_change ch = {.stage = stage_initial(EVENT_MAINTENANCE), .notify = true,
-                           .creation = true, .services = &sv};
-    struct event_fields f = {.kind = EVENT_MAINTENANCE, .impact = impact_name(IMPACT_NONE),
-                             .auto_start = true, .auto_complete = true};
+    struct ev_change ch = {.stage = stage_initial(EVENT_MAINTENANCE),
+                           .notify = true,
+                           .creation = true,
+                           .services = &sv};
+    struct event_fields f = {.kind = EVENT_MAINTENANCE,
+                             .impact = impact_name(IMPACT_NONE),
+                             .auto_start = true,
+                             .auto_complete = true};
     json_t *tmpl = NULL;
     int rc = -1;
     if (app_require(c, PERM_CONTENT, e) != 0 || in_only(in, keys, e) != 0 ||
@@ -56,8 +59,10 @@ int app_maintenance_create(struct app_ctx *c, json_t *in, json_t **out, struct e
         events_parse_services(in, EVENT_MAINTENANCE, &sv, e) != 0)
         goto out;
     if (ch.stage != STAGE_SCHEDULED && ch.stage != STAGE_IN_PROGRESS) {
-        err_set(e, ERR_INVALID, "new maintenance starts as scheduled or in_progress, not %s; "
-                                "later stages are reached by updates", stage_name(ch.stage));
+        err_set(e, ERR_INVALID,
+                "new maintenance starts as scheduled or in_progress, not %s; "
+                "later stages are reached by updates",
+                stage_name(ch.stage));
         goto out;
     }
     /* a window already over: complete at once, one update, notifying only if asked (the
@@ -80,14 +85,15 @@ int app_maintenance_post_update(struct app_ctx *c, int64_t id, json_t *in, json_
 }
 
 /* A PATCH of the schedule must keep end after start and may not touch complete maintenance. */
-static int check_schedule(const struct event_row *row, const struct event_edit *ed,
-                          struct err *e)
+static int check_schedule(const struct event_row *row, const struct event_edit *ed, struct err *e)
 {
-    bool schedule = ed->scheduled_start || ed->scheduled_end || ed->auto_start >= 0 ||
-                    ed->auto_complete >= 0;
+    bool schedule =
+        ed->scheduled_start || ed->scheduled_end || ed->auto_start >= 0 || ed->auto_complete >= 0;
     if (schedule && row->resolved_at)
-        return err_set(e, ERR_INVALID, "maintenance %lld is complete; its schedule no longer "
-                                       "changes (only its title does)", (long long)row->id);
+        return err_set(e, ERR_INVALID,
+                       "maintenance %lld is complete; its schedule no longer "
+                       "changes (only its title does)",
+                       (long long)row->id);
     return end_after_start(ed->scheduled_start ? ed->scheduled_start : row->scheduled_start,
                            ed->scheduled_end ? ed->scheduled_end : row->scheduled_end, e);
 }
@@ -96,19 +102,16 @@ static int check_schedule(const struct event_row *row, const struct event_edit *
 static int read_flag(json_t *in, const char *key, int *out, struct err *e)
 {
     bool b = false;
-    if (!in_has(in, key))
-        return 0;
-    if (in_bool(in, key, &b, e) != 0)
-        return -1;
+    if (!in_has(in, key)) return 0;
+    if (in_bool(in, key, &b, e) != 0) return -1;
     *out = b;
     return 0;
 }
 
-int app_maintenance_update(struct app_ctx *c, int64_t id, json_t *in, json_t **out,
-                           struct err *e)
+int app_maintenance_update(struct app_ctx *c, int64_t id, json_t *in, json_t **out, struct err *e)
 {
-    static const char *const keys[] = {"title", "scheduled_start", "scheduled_end",
-                                       "auto_start", "auto_complete", NULL};
+    static const char *const keys[] = {"title",      "scheduled_start", "scheduled_end",
+                                       "auto_start", "auto_complete",   NULL};
     struct event_edit ed = {.auto_start = -1, .auto_complete = -1};
     if (app_require(c, PERM_CONTENT, e) != 0 || in_only(in, keys, e) != 0 ||
         in_text(in, "title", LIMIT_TITLE, false, false, &ed.title, e) != 0 ||
@@ -135,8 +138,7 @@ static int auto_transition(struct app_ctx *c, int64_t id, int64_t now, struct er
 {
     struct event_row row;
     enum stage from, to;
-    if (db_begin(c->db, e) != 0)
-        return -1;
+    if (db_begin(c->db, e) != 0) return -1;
     int found = store_event_load(c->db, c->page_id, EVENT_MAINTENANCE, id, &row, e);
     if (found <= 0 || stage_parse(EVENT_MAINTENANCE, row.stage, &from) != 0) {
         db_rollback(c->db);
@@ -152,8 +154,8 @@ static int auto_transition(struct app_ctx *c, int64_t id, int64_t now, struct er
         return 0;
     }
     /* a timed step says what the team's latest update chose: "notify": false stays quiet */
-    struct ev_change ch = {.stage = to, .notify = true,
-                           .message = to == STAGE_COMPLETE ? MSG_COMPLETE : MSG_STARTED};
+    struct ev_change ch = {
+        .stage = to, .notify = true, .message = to == STAGE_COMPLETE ? MSG_COMPLETE : MSG_STARTED};
     if (store_event_last_notify(c->db, id, &ch.notify, e) != 0) {
         db_rollback(c->db);
         return -1;
@@ -164,8 +166,7 @@ static int auto_transition(struct app_ctx *c, int64_t id, int64_t now, struct er
         db_rollback(c->db);
         return -1;
     }
-    if (events_commit(c, e) != 0)
-        return -1;
+    if (events_commit(c, e) != 0) return -1;
     log_info("maintenance %lld: automatically %s", (long long)id,
              to == STAGE_COMPLETE ? "completed" : "started");
     return 1;
@@ -178,13 +179,13 @@ int app_maintenance_run_due(struct app *app, struct db *db, int64_t now, int64_t
     bool failed = false;
     *next = 0;
     json_t *due = store_maintenance_due(db, now, DUE_BATCH, e);
-    if (!due)
-        return -1;
+    if (!due) return -1;
     size_t i;
     json_t *d;
     json_array_foreach(due, i, d)
     {
-        struct app_ctx c = {.app = app, .db = db,
+        struct app_ctx c = {.app = app,
+                            .db = db,
                             .page_id = json_integer_value(json_object_get(d, "page_id")),
                             .actor = {.kind = ACTOR_SYSTEM}};
         int64_t id = json_integer_value(json_object_get(d, "id"));
@@ -201,7 +202,6 @@ int app_maintenance_run_due(struct app *app, struct db *db, int64_t now, int64_t
         }
     }
     json_decref(due);
-    if (store_maintenance_next_due(db, next, e) != 0)
-        return -1;
+    if (store_maintenance_next_due(db, next, e) != 0) return -1;
     return failed ? -1 : done;
 }

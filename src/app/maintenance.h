@@ -37,8 +37,7 @@ int app_maintenance_post_update(struct app_ctx *c, int64_t id, json_t *in, json_
                                 struct err *e);
 /* PATCH. IN: title, scheduled_start, scheduled_end, auto_start, auto_complete (the
  * schedule of complete maintenance no longer changes). Notifies nobody. */
-int app_maintenance_update(struct app_ctx *c, int64_t id, json_t *in, json_t **out,
-                           struct err *e);
+int app_maintenance_update(struct app_ctx *c, int64_t id, json_t *in, json_t **out, struct err *e);
 /* Deletes the maintenance; one in progress first releases its services. */
 int app_maintenance_delete(struct app_ctx *c, int64_t id, struct err *e);
 
@@ -50,7 +49,8 @@ int app_maintenance_delete(struct app_ctx *c, int64_t id, struct err *e);
  * verification with auto_complete whose end has come goes complete ("Scheduled
  * maintenance is complete."). Each transition is an update, in its own
  * transaction, that notifies when the maintenance's latest update did (so a
- * maintenance posted with "notify": false stays quiet through its timed steps). Scheduled maintenance without auto_start stays scheduled.
+ * maintenance posted with "notify": false stays quiet through its timed steps). Scheduled
+ * maintenance without auto_start stays scheduled.
  *
  * Returns the number of transitions made, or -1 (E holds the last failure; the
  * others were still attempted). *NEXT gets the earliest time something becomes

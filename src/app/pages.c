@@ -20,8 +20,8 @@
 #include "app/input.h"
 #include "core/host.h"
 #include "core/netaddr.h"
-#include "core/tz.h"
 #include "core/text.h"
+#include "core/tz.h"
 #include "core/utf8.h"
 #include "core/xalloc.h"
 #include "domain/page_url.h"
@@ -157,10 +157,8 @@ int app_page_create(struct app_ctx *c, const char *slug, const char *title, json
     json_t *none = json_array();
     norm = normalise_hosts(hosts ? hosts : none, e);
     json_decref(none);
-    if (!norm)
-        return -1;
-    if (db_begin(c->db, e) != 0)
-        goto out;
+    if (!norm) return -1;
+    if (db_begin(c->db, e) != 0) goto out;
     int64_t pid = store_page_insert(c->db, slug, title, e);
     if (pid < 0 || check_base_host(c, pid, norm, e) != 0 ||
         store_page_hosts_set(c->db, pid, norm, e) != 0) {
@@ -172,8 +170,7 @@ int app_page_create(struct app_ctx *c, const char *slug, const char *title, json
         db_rollback(c->db);
         goto out;
     }
-    if (app_commit(c, true, e) != 0)
-        goto out;
+    if (app_commit(c, true, e) != 0) goto out;
     *id = pid;
     rc = 0;
 out:
@@ -185,15 +182,12 @@ int app_page_ensure_default(struct app_ctx *c, struct err *e)
 {
     int64_t id;
     int found = store_page_id_by_slug(c->db, "default", &id, e);
-    if (found != 0)
-        return found < 0 ? -1 : 0;
+    if (found != 0) return found < 0 ? -1 : 0;
     json_t *pages = store_pages_list(c->db, e);
-    if (!pages)
-        return -1;
+    if (!pages) return -1;
     size_t n = json_array_size(pages);
     json_decref(pages);
-    if (n > 0)
-        return 0;
+    if (n > 0) return 0;
     return app_page_create(c, "default", "Status", NULL, &id, e);
 }
 
@@ -204,21 +198,17 @@ int app_page_resolve(const struct app *app, struct db *db, const char *host, int
     if (host && *base && strcmp(host, base) == 0)
         host = NULL; /* the default page's, whatever page_hosts says */
     int64_t id = store_page_resolve(db, host, e);
-    if (id < 0)
-        return -1;
-    if (id == 0)
-        return err_set(e, ERR_NOT_FOUND, "no status page exists yet");
+    if (id < 0) return -1;
+    if (id == 0) return err_set(e, ERR_NOT_FOUND, "no status page exists yet");
     *page_id = id;
     return 0;
 }
 
 int app_page_get(struct app_ctx *c, json_t **out, struct err *e)
 {
-    if (app_require(c, PERM_READ, e) != 0)
-        return -1;
+    if (app_require(c, PERM_READ, e) != 0) return -1;
     json_t *p = store_page_get(c->db, c->page_id, e);
-    if (!p)
-        return e->code ? -1 : err_set(e, ERR_NOT_FOUND, "no such page");
+    if (!p) return e->code ? -1 : err_set(e, ERR_NOT_FOUND, "no such page");
     assert(c->app && c->app->cfg);
     char *url = view_page_url(c->db, p, c->app->cfg->base_url, e);
     if (!url) {
@@ -240,11 +230,9 @@ static int check_url(const char *key, const char *s, struct err *e)
 
 static int check_color(const char *s, struct err *e)
 {
-    if (strlen(s) != 7 || s[0] != '#')
-        goto bad;
+    if (strlen(s) != 7 || s[0] != '#') goto bad;
     for (int i = 1; i < 7; i++)
-        if (!isxdigit((unsigned char)s[i]))
-            goto bad;
+        if (!isxdigit((unsigned char)s[i])) goto bad;
     return 0;
 bad:
     return err_set(e, ERR_INVALID, "brand_color must be a colour like #1f6feb");
@@ -278,8 +266,7 @@ static int check_links(json_t *links, struct err *e)
             in_text(l, "label", LIMIT_NAME, true, false, &label, e) != 0 ||
             in_text(l, "url", LIMIT_SHORT, true, false, &url, e) != 0 ||
             check_url("footer_links url", url, e) != 0)
-            return e->code ? -1
-                           : err_set(e, ERR_INVALID, "footer_links entries must be objects");
+            return e->code ? -1 : err_set(e, ERR_INVALID, "footer_links entries must be objects");
     }
     return 0;
 }
@@ -309,10 +296,8 @@ int app_page_update(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
     int rc = -1;
     json_t *cur = NULL, *hosts = NULL;
     char *links_text = NULL, base_url[PAGE_URL_MAX + 1];
-    if (app_require(c, PERM_SETTINGS, e) != 0 || in_only(in, keys, e) != 0)
-        return -1;
-    if (app_page_get(c, &cur, e) != 0)
-        return -1;
+    if (app_require(c, PERM_SETTINGS, e) != 0 || in_only(in, keys, e) != 0) return -1;
+    if (app_page_get(c, &cur, e) != 0) return -1;
     struct page_fields f = {
         .title = json_string_value(json_object_get(cur, "title")),
         .base_url = json_string_value(json_object_get(cur, "base_url")),
@@ -347,8 +332,7 @@ int app_page_update(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
     }
     if (in_has(in, "base_url") && base_url_change(c, in, f.base_url, base_url, e) != 0) goto out;
     if (in_has(in, "base_url")) f.base_url = base_url;
-    if (db_begin(c->db, e) != 0)
-        goto out;
+    if (db_begin(c->db, e) != 0) goto out;
     if (store_page_update(c->db, c->page_id, &f, e) != 0 ||
         (hosts && (check_base_host(c, c->page_id, hosts, e) != 0 ||
                    store_page_hosts_set(c->db, c->page_id, hosts, e) != 0)) ||
@@ -356,8 +340,7 @@ int app_page_update(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
         db_rollback(c->db);
         goto out;
     }
-    if (app_commit(c, true, e) != 0)
-        goto out;
+    if (app_commit(c, true, e) != 0) goto out;
     rc = app_page_get(c, out, e);
 out:
     free(links_text);
@@ -377,8 +360,7 @@ int app_page_hosts_editable(struct app_ctx *c, bool *yes, struct err *e)
 int app_pages_list(struct app_ctx *c, json_t **out, struct err *e)
 {
     json_t *p = store_pages_list(c->db, e);
-    if (!p)
-        return -1;
+    if (!p) return -1;
     *out = p;
     return 0;
 }

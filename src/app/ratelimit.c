@@ -27,10 +27,8 @@ static int over(int64_t start, int window_s, int64_t now, double cur, double pre
     else
         at = (double)start + w * (1.0 - ((double)limit - cur) / prev);
     int left = (int)(at - (double)now + 0.999);
-    if (left < 1)
-        left = 1;
-    if (retry_after)
-        *retry_after = left;
+    if (left < 1) left = 1;
+    if (retry_after) *retry_after = left;
     if (left >= 120)
         return err_set(e, ERR_RATE_LIMITED, "too many attempts; try again in %d minutes",
                        (left + 59) / 60);
@@ -49,16 +47,14 @@ int app_rate_hit(struct db *db, const char *bucket, int limit, int window_s, int
                  struct err *e)
 {
     int64_t now = time_now(), start = now - now % window_s, hits = 0, prev = 0;
-    if (db_begin(db, e) != 0)
-        return -1;
+    if (db_begin(db, e) != 0) return -1;
     if (store_rate_hit(db, bucket, start, &hits, e) != 0 ||
         store_rate_get(db, bucket, start - window_s, &prev, e) != 0 ||
         (randombytes_uniform(100) == 0 && store_rate_expire(db, now - 2 * 86400, e) != 0)) {
         db_rollback(db);
         return -1;
     }
-    if (db_commit(db, e) != 0)
-        return -1;
+    if (db_commit(db, e) != 0) return -1;
     return estimate(start, window_s, now, hits, prev) > limit
                ? over(start, window_s, now, (double)hits, (double)prev, limit, retry_after, e)
                : 0;
@@ -78,8 +74,7 @@ int app_rate_check(struct db *db, const char *bucket, int limit, int window_s, i
 
 int app_rate_clear(struct db *db, const char *bucket, struct err *e)
 {
-    if (db_begin(db, e) != 0)
-        return -1;
+    if (db_begin(db, e) != 0) return -1;
     if (store_rate_clear(db, bucket, e) != 0) {
         db_rollback(db);
         return -1;

@@ -38,8 +38,7 @@ static struct timeval delay_until(int64_t due)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     int64_t us = (due - time_now()) * 1000000 - ts.tv_nsec / 1000 + MARGIN_US;
-    if (us < 0)
-        us = 0;
+    if (us < 0) us = 0;
     return (struct timeval){.tv_sec = (time_t)(us / 1000000),
                             .tv_usec = (suseconds_t)(us % 1000000)};
 }
@@ -54,8 +53,7 @@ static void run(struct scheduler *s)
     if (rc < 0 && e.code != ERR_STORAGE_FULL) /* store/db.c logs that, once a minute */
         log_error("scheduler: %s", e.msg);
     evtimer_del(s->timer_ev);
-    if (!next || (rc < 0 && next <= now))
-        return;
+    if (!next || (rc < 0 && next <= now)) return;
     struct timeval tv = delay_until(next);
     evtimer_add(s->timer_ev, &tv);
 }
@@ -88,10 +86,8 @@ static void scheduler_free(struct scheduler *s)
 {
     struct event *evs[] = {s->wake_ev, s->stop_ev, s->timer_ev, s->tick_ev};
     for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
-        if (evs[i])
-            event_free(evs[i]);
-    if (s->base)
-        event_base_free(s->base);
+        if (evs[i]) event_free(evs[i]);
+    if (s->base) event_base_free(s->base);
     db_close(s->db);
     free(s);
 }
@@ -103,8 +99,7 @@ int scheduler_start(struct app *app, struct scheduler **out, struct err *e)
     int rc = -1;
     struct scheduler *s = xcalloc(1, sizeof *s);
     s->app = app;
-    if (db_open(app->cfg->database, &s->db, e) != 0)
-        goto out;
+    if (db_open(app->cfg->database, &s->db, e) != 0) goto out;
     s->base = event_base_new();
     if (s->base) {
         s->wake_ev = event_new(s->base, -1, 0, on_run, s);
@@ -126,21 +121,18 @@ int scheduler_start(struct app *app, struct scheduler **out, struct err *e)
     s = NULL;
     rc = 0;
 out:
-    if (s)
-        scheduler_free(s);
+    if (s) scheduler_free(s);
     return rc;
 }
 
 void scheduler_wake(struct scheduler *s)
 {
-    if (s)
-        event_active(s->wake_ev, 0, 0);
+    if (s) event_active(s->wake_ev, 0, 0);
 }
 
 void scheduler_stop(struct scheduler *s)
 {
-    if (!s)
-        return;
+    if (!s) return;
     event_active(s->stop_ev, 0, 0);
     pthread_join(s->thread, NULL);
     scheduler_free(s);

@@ -19,11 +19,9 @@ static int not_found(int64_t id, struct err *e)
 
 int app_services_list(struct app_ctx *c, const struct paging *pg, json_t **out, struct err *e)
 {
-    if (app_require(c, PERM_READ, e) != 0)
-        return -1;
+    if (app_require(c, PERM_READ, e) != 0) return -1;
     json_t *rows = store_services_list(c->db, c->page_id, pg->cursor, pg->limit + 1, e);
-    if (!rows)
-        return -1;
+    if (!rows) return -1;
     int64_t next = 0;
     if (json_array_size(rows) > (size_t)pg->limit) {
         json_array_remove(rows, (size_t)pg->limit);
@@ -36,11 +34,9 @@ int app_services_list(struct app_ctx *c, const struct paging *pg, json_t **out, 
 
 int app_service_get(struct app_ctx *c, int64_t id, json_t **out, struct err *e)
 {
-    if (app_require(c, PERM_READ, e) != 0)
-        return -1;
+    if (app_require(c, PERM_READ, e) != 0) return -1;
     json_t *s = store_service_get(c->db, c->page_id, id, e);
-    if (!s)
-        return e->code ? -1 : not_found(id, e);
+    if (!s) return e->code ? -1 : not_found(id, e);
     *out = s;
     return 0;
 }
@@ -49,8 +45,8 @@ int app_service_get(struct app_ctx *c, int64_t id, json_t **out, struct err *e)
 static int read_fields(struct app_ctx *c, json_t *in, bool create, struct service_fields *f,
                        struct err *e)
 {
-    static const char *const keys[] = {"name", "description", "group_id", "position",
-                                       "hidden", "status", NULL};
+    static const char *const keys[] = {"name",   "description", "group_id", "position",
+                                       "hidden", "status",      NULL};
     const char *status = NULL;
     if (in_only(in, keys, e) != 0 ||
         in_text(in, "name", LIMIT_NAME, create, false, &f->name, e) != 0 ||
@@ -82,18 +78,14 @@ static int read_fields(struct app_ctx *c, json_t *in, bool create, struct servic
 int app_service_create(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
 {
     struct service_fields f = {.description = "", .status = "operational", .position = -1};
-    if (app_require(c, PERM_CONTENT, e) != 0 || read_fields(c, in, true, &f, e) != 0)
-        return -1;
-    if (db_begin(c->db, e) != 0)
-        return -1;
-    if (f.position < 0 && (f.position = store_service_next_position(c->db, c->page_id,
-                                                                     f.group_id, e)) < 0)
+    if (app_require(c, PERM_CONTENT, e) != 0 || read_fields(c, in, true, &f, e) != 0) return -1;
+    if (db_begin(c->db, e) != 0) return -1;
+    if (f.position < 0 &&
+        (f.position = store_service_next_position(c->db, c->page_id, f.group_id, e)) < 0)
         goto fail;
     int64_t id = store_service_insert(c->db, c->page_id, &f, e);
-    if (id < 0 || app_audit(c, "service.create", id, f.name, e) != 0)
-        goto fail;
-    if (app_commit(c, true, e) != 0)
-        return -1;
+    if (id < 0 || app_audit(c, "service.create", id, f.name, e) != 0) goto fail;
+    if (app_commit(c, true, e) != 0) return -1;
     return app_service_get(c, id, out, e);
 fail:
     db_rollback(c->db);
@@ -104,8 +96,7 @@ int app_service_update(struct app_ctx *c, int64_t id, json_t *in, json_t **out, 
 {
     json_t *cur = NULL;
     int rc = -1;
-    if (app_require(c, PERM_CONTENT, e) != 0 || app_service_get(c, id, &cur, e) != 0)
-        return -1;
+    if (app_require(c, PERM_CONTENT, e) != 0 || app_service_get(c, id, &cur, e) != 0) return -1;
     struct service_fields f = {
         .name = json_string_value(json_object_get(cur, "name")),
         .description = json_string_value(json_object_get(cur, "description")),
@@ -114,15 +105,13 @@ int app_service_update(struct app_ctx *c, int64_t id, json_t *in, json_t **out, 
         .position = json_integer_value(json_object_get(cur, "position")),
         .hidden = json_is_true(json_object_get(cur, "hidden")),
     };
-    if (read_fields(c, in, false, &f, e) != 0 || db_begin(c->db, e) != 0)
-        goto out;
+    if (read_fields(c, in, false, &f, e) != 0 || db_begin(c->db, e) != 0) goto out;
     if (store_service_update(c->db, c->page_id, id, &f, e) != 0 ||
         app_audit(c, "service.update", id, NULL, e) != 0) {
         db_rollback(c->db);
         goto out;
     }
-    if (app_commit(c, true, e) != 0)
-        goto out;
+    if (app_commit(c, true, e) != 0) goto out;
     rc = app_service_get(c, id, out, e);
 out:
     json_decref(cur);
@@ -131,8 +120,7 @@ out:
 
 int app_service_delete(struct app_ctx *c, int64_t id, struct err *e)
 {
-    if (app_require(c, PERM_CONTENT, e) != 0 || db_begin(c->db, e) != 0)
-        return -1;
+    if (app_require(c, PERM_CONTENT, e) != 0 || db_begin(c->db, e) != 0) return -1;
     int d = store_service_delete(c->db, c->page_id, id, e);
     if (d <= 0) {
         db_rollback(c->db);
@@ -149,13 +137,11 @@ int app_service_set_status(struct app_ctx *c, int64_t id, const char *status, js
                            struct err *e)
 {
     enum svc_status st;
-    if (app_require(c, PERM_CONTENT, e) != 0)
-        return -1;
+    if (app_require(c, PERM_CONTENT, e) != 0) return -1;
     if (status_parse(status, &st) != 0)
         return err_set(e, ERR_INVALID, "unknown status \"%.40s\"; accepted: %s", status,
                        status_accepted());
-    if (db_begin(c->db, e) != 0)
-        return -1;
+    if (db_begin(c->db, e) != 0) return -1;
     json_t *s = store_service_get(c->db, c->page_id, id, e);
     if (!s) {
         db_rollback(c->db);

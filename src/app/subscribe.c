@@ -36,8 +36,7 @@ static const char *jstr(json_t *o, const char *k)
 
 static void wake(struct app_ctx *c)
 {
-    if (c->app->on_work)
-        c->app->on_work(c->app);
+    if (c->app->on_work) c->app->on_work(c->app);
 }
 
 static int bad_token(struct err *e)
@@ -78,8 +77,7 @@ int app_subscribe_queue_confirmation(struct app_ctx *c, int64_t id, const char *
     return 0;
 }
 
-int app_subscribe(struct app_ctx *c, json_t *in, const char *client, json_t **out,
-                  struct err *e)
+int app_subscribe(struct app_ctx *c, json_t *in, const char *client, json_t **out, struct err *e)
 {
     const char *email = json_string_value(json_object_get(in, "email"));
     const char *phone = json_string_value(json_object_get(in, "phone"));
@@ -99,27 +97,23 @@ int app_subscribe(struct app_ctx *c, json_t *in, const char *client, json_t **ou
     /* per address across every page (SPEC §7): a visitor must not get three more
      * messages sent to someone for each page the server hosts */
     snprintf(bucket, sizeof bucket, "confirm-addr:%s:%s", channel, norm);
-    if (app_rate_check(c->db, bucket, CONFIRMS_PER_DAY, 86400, NULL, e) != 0)
-        return -1;
-    if (db_begin(c->db, e) != 0)
-        return -1;
+    if (app_rate_check(c->db, bucket, CONFIRMS_PER_DAY, 86400, NULL, e) != 0) return -1;
+    if (db_begin(c->db, e) != 0) return -1;
     row = store_subscribe_find(c->db, c->page_id, channel, norm, e);
-    if (!row && e->code)
-        goto fail;
+    if (!row && e->code) goto fail;
     int64_t id = row ? jint(row, "id") : 0;
     bool send = !row || strcmp(jstr(row, "state"), "active") != 0;
-    if (!row && (id = store_subscriber_insert(c->db, c->page_id, channel, norm, "pending", 0, e)) < 0)
+    if (!row &&
+        (id = store_subscriber_insert(c->db, c->page_id, channel, norm, "pending", 0, e)) < 0)
         goto fail;
     if (send && ((row && store_subscribe_confirm_sent(c->db, id, "pending", time_now(), e) != 0) ||
                  app_subscribe_queue_confirmation(c, id, channel, norm, e) != 0 ||
                  app_audit(c, "subscriber.subscribe", id, channel, e) != 0))
         goto fail;
-    if (app_commit(c, false, e) != 0)
-        goto out;
+    if (app_commit(c, false, e) != 0) goto out;
     if (send) {
         /* counted after the commit: only messages really queued use the address's quota */
-        if (app_rate_hit(c->db, bucket, CONFIRMS_PER_DAY, 86400, NULL, e) != 0)
-            e->code = ERR_OK;
+        if (app_rate_hit(c->db, bucket, CONFIRMS_PER_DAY, 86400, NULL, e) != 0) e->code = ERR_OK;
         wake(c);
     }
     *out = json_pack("{s:s, s:s}", "channel", channel, "address", norm);
@@ -133,8 +127,7 @@ out:
 }
 
 /* Activates ROW in C's transaction and fills MANAGE. */
-static int activate(struct app_ctx *c, json_t *row, char manage[SUBSCRIBE_TOKEN_MAX],
-                    struct err *e)
+static int activate(struct app_ctx *c, json_t *row, char manage[SUBSCRIBE_TOKEN_MAX], struct err *e)
 {
     int64_t id = jint(row, "id");
     if (strcmp(jstr(row, "state"), "active") != 0 &&
@@ -151,10 +144,8 @@ int app_subscribe_confirm(struct app_ctx *c, const char *token, char manage[SUBS
     int64_t id, exp;
     char want[SUBSCRIBE_TOKEN_MAX];
     json_t *row = NULL;
-    if (subscribe_token_parse(token, &id, &exp) != 'c' || exp < time_now())
-        return bad_token(e);
-    if (db_begin(c->db, e) != 0)
-        return -1;
+    if (subscribe_token_parse(token, &id, &exp) != 'c' || exp < time_now()) return bad_token(e);
+    if (db_begin(c->db, e) != 0) return -1;
     row = store_subscribe_row(c->db, id, e);
     int rc = -1;
     if (row) {
@@ -164,8 +155,7 @@ int app_subscribe_confirm(struct app_ctx *c, const char *token, char manage[SUBS
         subscribe_token_confirm(c->app->key, c->page_id, id, exp, want);
     }
     if (!row || !secret_equal(token, want) || strcmp(jstr(row, "state"), "unsubscribed") == 0) {
-        if (!e->code)
-            bad_token(e);
+        if (!e->code) bad_token(e);
         db_rollback(c->db);
     } else if (activate(c, row, manage, e) != 0) {
         db_rollback(c->db);
@@ -184,8 +174,7 @@ int app_subscribe_sms_verify(struct app_ctx *c, const char *phone, const char *c
     int rc = -1;
     if (!phone || !code || app_phone_normalise(phone, norm, sizeof norm, e) != 0)
         return e->code ? -1 : err_set(e, ERR_INVALID, "enter the phone number and the code");
-    if (db_begin(c->db, e) != 0)
-        return -1;
+    if (db_begin(c->db, e) != 0) return -1;
     row = store_subscribe_find(c->db, c->page_id, "sms", norm, e);
     if (!row) {
         if (!e->code)
@@ -202,11 +191,11 @@ int app_subscribe_sms_verify(struct app_ctx *c, const char *phone, const char *c
         else
             db_rollback(c->db);
         json_decref(row);
-        return err_set(e, ERR_INVALID, "that code is not right or has expired: check it, or "
-                                       "subscribe again for a new one");
+        return err_set(e, ERR_INVALID,
+                       "that code is not right or has expired: check it, or "
+                       "subscribe again for a new one");
     }
-    if (activate(c, row, manage, e) != 0)
-        goto fail;
+    if (activate(c, row, manage, e) != 0) goto fail;
     rc = app_commit(c, false, e);
     goto out;
 fail:
@@ -235,8 +224,7 @@ static json_t *by_manage_token(struct app_ctx *c, const char *token, struct err 
         }
         json_decref(row);
     }
-    if (!e->code)
-        bad_token(e);
+    if (!e->code) bad_token(e);
     return NULL;
 }
 
@@ -265,8 +253,7 @@ static json_t *chosen_text(json_t *svcs, bool all)
 int app_subscription_get(struct app_ctx *c, const char *token, json_t **out, struct err *e)
 {
     json_t *row = by_manage_token(c, token, e), *svcs = NULL, *chosen = NULL;
-    if (!row)
-        return -1;
+    if (!row) return -1;
     int rc = -1;
     bool all = json_integer_value(json_object_get(row, "all_services")) != 0 ||
                json_is_true(json_object_get(row, "all_services"));
@@ -330,8 +317,7 @@ int app_subscription_set(struct app_ctx *c, const char *token, json_t *in, struc
     json_t *ids = json_object_get(in, "services"), *row = NULL, *svcs = NULL;
     bool all = json_is_true(json_object_get(in, "all"));
     int rc = -1;
-    if (db_begin(c->db, e) != 0)
-        return -1;
+    if (db_begin(c->db, e) != 0) return -1;
     if (!(row = by_manage_token(c, token, e)) ||
         !(svcs = store_subscribe_services(c->db, c->page_id, e)))
         goto fail;
@@ -358,10 +344,8 @@ out:
 int app_unsubscribe(struct app_ctx *c, const char *token, struct err *e)
 {
     json_t *row = NULL;
-    if (db_begin(c->db, e) != 0)
-        return -1;
-    if (!(row = by_manage_token(c, token, e)))
-        goto fail;
+    if (db_begin(c->db, e) != 0) return -1;
+    if (!(row = by_manage_token(c, token, e))) goto fail;
     if (strcmp(jstr(row, "state"), "unsubscribed") != 0 &&
         (store_subscriber_set_state(c->db, c->page_id, jint(row, "id"), "unsubscribed", e) != 0 ||
          app_audit(c, "subscriber.unsubscribe", jint(row, "id"), jstr(row, "channel"), e) != 0))
@@ -383,29 +367,28 @@ static bool is_word(const char *body, const char *const *words)
     while (n && (isspace((unsigned char)body[n - 1]) || body[n - 1] == '.' || body[n - 1] == '!'))
         n--;
     for (int i = 0; words[i]; i++)
-        if (strlen(words[i]) == n && strncasecmp(body, words[i], n) == 0)
-            return true;
+        if (strlen(words[i]) == n && strncasecmp(body, words[i], n) == 0) return true;
     return false;
 }
 
 int app_sms_inbound(struct app_ctx *c, const char *from, const char *body, char **reply,
                     struct err *e)
 {
-    static const char *const stop[] = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT",
-                                       NULL};
+    static const char *const stop[] = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL",
+                                       "END",  "QUIT",    NULL};
     static const char *const start[] = {"START", "UNSTOP", "YES", NULL};
     static const char *const help[] = {"HELP", "INFO", NULL};
     char norm[ADDRESS_MAX];
     *reply = NULL;
-    if (!from || app_phone_normalise(from, norm, sizeof norm, e) != 0)
-        return -1;
+    if (!from || app_phone_normalise(from, norm, sizeof norm, e) != 0) return -1;
     body = body ? body : "";
     bool is_stop = is_word(body, stop), is_start = !is_stop && is_word(body, start);
     if (is_stop || is_start) {
         if (db_begin(c->db, e) != 0 ||
             store_subscribe_sms_state(c->db, norm, is_stop ? "active" : "stopped",
                                       is_stop ? "stopped" : "active", NULL, e) != 0 ||
-            app_audit(c, is_stop ? "subscriber.sms_stop" : "subscriber.sms_start", 0, NULL, e) != 0) {
+            app_audit(c, is_stop ? "subscriber.sms_stop" : "subscriber.sms_start", 0, NULL, e) !=
+                0) {
             db_rollback(c->db);
             return -1;
         }
@@ -414,8 +397,10 @@ int app_sms_inbound(struct app_ctx *c, const char *from, const char *body, char 
     if (is_word(body, help)) {
         json_t *page = store_page_get(c->db, c->page_id, e);
         const char *title = json_string_value(json_object_get(page, "title"));
-        if (asprintf(reply, "%s status notifications. Reply STOP to stop all texts, START to "
-                            "resume.", title ? title : "Status") < 0)
+        if (asprintf(reply,
+                     "%s status notifications. Reply STOP to stop all texts, START to "
+                     "resume.",
+                     title ? title : "Status") < 0)
             abort();
         json_decref(page);
     }

@@ -25,8 +25,7 @@
 
 /* IN: {"email":…} or {"phone":…}. CLIENT: the client address, for the limit.
  * *OUT: {"channel","address"} (normalised). */
-int app_subscribe(struct app_ctx *c, json_t *in, const char *client, json_t **out,
-                  struct err *e);
+int app_subscribe(struct app_ctx *c, json_t *in, const char *client, json_t **out, struct err *e);
 /* Whether CHANNEL ("email", "sms") can be delivered with this configuration: e-mail needs
  * email.smtp_url, SMS sms.account_sid, sms.auth_token and sms.from. */
 bool app_channel_offered(const struct config *cfg, const char *channel);

@@ -31,11 +31,9 @@ static int not_found(int64_t id, struct err *e)
 
 int app_subscriber_counts(struct app_ctx *c, json_t **out, struct err *e)
 {
-    if (app_require(c, PERM_SUBSCRIBERS, e) != 0)
-        return -1;
+    if (app_require(c, PERM_SUBSCRIBERS, e) != 0) return -1;
     json_t *rows = store_subscriber_counts(c->db, c->page_id, e);
-    if (!rows)
-        return -1;
+    if (!rows) return -1;
     json_t *counts = json_object();
     for (int i = 0; channels[i]; i++) {
         json_t *per = json_object();
@@ -67,8 +65,7 @@ int app_subscribers_list(struct app_ctx *c, const char *channel, const char *sta
         return -1;
     json_t *rows =
         store_subscribers_list(c->db, c->page_id, channel, state, pg->cursor, pg->limit + 1, e);
-    if (!rows)
-        return -1;
+    if (!rows) return -1;
     if (app_subscriber_counts(c, &counts, e) != 0) {
         json_decref(rows);
         return -1;
@@ -80,11 +77,9 @@ int app_subscribers_list(struct app_ctx *c, const char *channel, const char *sta
 
 int app_subscriber_get(struct app_ctx *c, int64_t id, json_t **out, struct err *e)
 {
-    if (app_require(c, PERM_SUBSCRIBERS, e) != 0)
-        return -1;
+    if (app_require(c, PERM_SUBSCRIBERS, e) != 0) return -1;
     json_t *s = store_subscriber_get(c->db, c->page_id, id, e);
-    if (!s)
-        return e->code ? -1 : not_found(id, e);
+    if (!s) return e->code ? -1 : not_found(id, e);
     *out = s;
     return 0;
 }
@@ -107,8 +102,7 @@ static int read_services(struct app_ctx *c, json_t *in, bool *set, json_t **ids,
     size_t i;
     *ids = NULL;
     *set = v != NULL;
-    if (!v || (json_is_string(v) && strcmp(json_string_value(v), "all") == 0))
-        return 0;
+    if (!v || (json_is_string(v) && strcmp(json_string_value(v), "all") == 0)) return 0;
     if (!json_is_array(v) || json_array_size(v) == 0 || json_array_size(v) > MAX_CHOSEN)
         return err_set(e, ERR_INVALID,
                        "services must be \"all\" or an array of 1 to %d service ids", MAX_CHOSEN);
@@ -122,8 +116,7 @@ static int read_services(struct app_ctx *c, json_t *in, bool *set, json_t **ids,
                     "(positive whole numbers)");
             goto fail;
         }
-        if (has_id(list, id))
-            continue;
+        if (has_id(list, id)) continue;
         json_t *svc = store_service_get(c->db, c->page_id, id, e);
         if (!svc) {
             if (!e->code)
@@ -164,8 +157,7 @@ int app_subscriber_create(struct app_ctx *c, json_t *in, json_t **out, struct er
                        strcmp(channel, "email") == 0 ? "e-mail (email.smtp_url)"
                                                      : "SMS (sms.account_sid, sms.auth_token, "
                                                        "sms.from)");
-    if (db_begin(c->db, e) != 0)
-        return -1;
+    if (db_begin(c->db, e) != 0) return -1;
     int64_t id = 0;
     if (read_services(c, in, &set, &ids, e) != 0 ||
         (id = store_subscriber_insert(c->db, c->page_id, channel, norm,
@@ -177,8 +169,7 @@ int app_subscriber_create(struct app_ctx *c, json_t *in, json_t **out, struct er
         db_rollback(c->db);
         goto out;
     }
-    if (app_commit(c, false, e) != 0)
-        goto out;
+    if (app_commit(c, false, e) != 0) goto out;
     if (!confirmed && c->app->on_work)
         c->app->on_work(c->app); /* the dispatcher sends the confirmation */
     rc = app_subscriber_get(c, id, out, e);
@@ -199,8 +190,7 @@ int app_subscriber_update(struct app_ctx *c, int64_t id, json_t *in, json_t **ou
         db_begin(c->db, e) != 0)
         return -1;
     if (!(cur = store_subscriber_get(c->db, c->page_id, id, e))) {
-        if (!e->code)
-            not_found(id, e);
+        if (!e->code) not_found(id, e);
         goto fail;
     }
     if (read_services(c, in, &set, &ids, e) != 0 ||
@@ -208,8 +198,7 @@ int app_subscriber_update(struct app_ctx *c, int64_t id, json_t *in, json_t **ou
         (state && store_subscriber_set_state(c->db, c->page_id, id, state, e) != 0) ||
         app_audit(c, "subscriber.update", id, state, e) != 0)
         goto fail;
-    if (app_commit(c, false, e) != 0)
-        goto out;
+    if (app_commit(c, false, e) != 0) goto out;
     rc = app_subscriber_get(c, id, out, e);
     goto out;
 fail:

@@ -43,8 +43,8 @@ int app_invite_get(struct db *db, const char *token, json_t **out, struct err *e
  * limits: 429 past them). *USER_ID and *PAGE_ID get who joined where.
  */
 int app_invite_accept(struct app *app, struct db *db, const char *token, const char *name,
-                      const char *password, const char *client, int64_t *user_id,
-                      int64_t *page_id, struct err *e);
+                      const char *password, const char *client, int64_t *user_id, int64_t *page_id,
+                      struct err *e);
 /* Gives member USER_ID the role ROLE. */
 int app_member_set_role(struct app_ctx *c, int64_t user_id, const char *role, struct err *e);
 /* Removes member USER_ID from the page (their account stays). */

@@ -20,19 +20,16 @@ int app_templates_list(struct app_ctx *c, const char *kind, const struct paging 
     if (app_require(c, PERM_READ, e) != 0 || in_filter("kind", kind, kinds, &kind, e) != 0)
         return -1;
     json_t *rows = store_templates_list(c->db, c->page_id, kind, pg->cursor, pg->limit + 1, e);
-    if (!rows)
-        return -1;
+    if (!rows) return -1;
     *out = out_list("templates", rows, pg, true);
     return 0;
 }
 
 int app_template_get(struct app_ctx *c, int64_t id, json_t **out, struct err *e)
 {
-    if (app_require(c, PERM_READ, e) != 0)
-        return -1;
+    if (app_require(c, PERM_READ, e) != 0) return -1;
     json_t *t = store_template_get(c->db, c->page_id, id, e);
-    if (!t)
-        return e->code ? -1 : not_found(id, e);
+    if (!t) return e->code ? -1 : not_found(id, e);
     *out = t;
     return 0;
 }
@@ -62,8 +59,7 @@ int app_template_create(struct app_ctx *c, json_t *in, json_t **out, struct err 
         db_rollback(c->db);
         return -1;
     }
-    if (app_commit(c, false, e) != 0)
-        return -1;
+    if (app_commit(c, false, e) != 0) return -1;
     return app_template_get(c, id, out, e);
 }
 
@@ -71,23 +67,20 @@ int app_template_update(struct app_ctx *c, int64_t id, json_t *in, json_t **out,
 {
     json_t *cur = NULL;
     int rc = -1;
-    if (app_require(c, PERM_CONTENT, e) != 0 || app_template_get(c, id, &cur, e) != 0)
-        return -1;
+    if (app_require(c, PERM_CONTENT, e) != 0 || app_template_get(c, id, &cur, e) != 0) return -1;
     struct template_fields f = {
         .kind = json_string_value(json_object_get(cur, "kind")),
         .name = json_string_value(json_object_get(cur, "name")),
         .title = json_string_value(json_object_get(cur, "title")),
         .message = json_string_value(json_object_get(cur, "message")),
     };
-    if (read_fields(in, false, &f, e) != 0 || db_begin(c->db, e) != 0)
-        goto out;
+    if (read_fields(in, false, &f, e) != 0 || db_begin(c->db, e) != 0) goto out;
     if (store_template_update(c->db, c->page_id, id, &f, e) != 0 ||
         app_audit(c, "template.update", id, NULL, e) != 0) {
         db_rollback(c->db);
         goto out;
     }
-    if (app_commit(c, false, e) != 0)
-        goto out;
+    if (app_commit(c, false, e) != 0) goto out;
     rc = app_template_get(c, id, out, e);
 out:
     json_decref(cur);

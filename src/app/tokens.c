@@ -5,16 +5,15 @@
  */
 #include "app/tokens.h"
 #include "core/secret.h"
-#include "core/timeutil.h"
 #include "core/text.h"
+#include "core/timeutil.h"
 #include "core/utf8.h"
 #include "core/xalloc.h"
 #include "store/tokens.h"
 #include <stdlib.h>
 #include <string.h>
 
-int app_token_create(struct app_ctx *c, const char *name, char **plain, json_t **out,
-                     struct err *e)
+int app_token_create(struct app_ctx *c, const char *name, char **plain, json_t **out, struct err *e)
 {
     if (app_require(c, PERM_SETTINGS, e) != 0 ||
         text_check("name", name, LIMIT_NAME, true, false, e) != 0)
@@ -23,16 +22,14 @@ int app_token_create(struct app_ctx *c, const char *name, char **plain, json_t *
     char hash[TOKEN_HASH_HEX], prefix[9];
     secret_token_hash(tok, hash);
     snprintf(prefix, sizeof prefix, "%s", tok);
-    if (db_begin(c->db, e) != 0)
-        goto fail;
+    if (db_begin(c->db, e) != 0) goto fail;
     int64_t id = store_token_insert(c->db, c->page_id, name, prefix, hash,
                                     c->actor.kind == ACTOR_USER ? c->actor.id : 0, e);
     if (id < 0 || app_audit(c, "token.create", id, name, e) != 0) {
         db_rollback(c->db);
         goto fail;
     }
-    if (db_commit(c->db, e) != 0)
-        goto fail;
+    if (db_commit(c->db, e) != 0) goto fail;
     if (out)
         *out = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)id, "name", name, "prefix", prefix);
     *plain = tok;
@@ -44,19 +41,16 @@ fail:
 
 int app_tokens_list(struct app_ctx *c, json_t **out, struct err *e)
 {
-    if (app_require(c, PERM_SETTINGS, e) != 0)
-        return -1;
+    if (app_require(c, PERM_SETTINGS, e) != 0) return -1;
     json_t *rows = store_tokens_list(c->db, c->page_id, e);
-    if (!rows)
-        return -1;
+    if (!rows) return -1;
     *out = json_pack("{s:o}", "tokens", rows);
     return 0;
 }
 
 int app_token_revoke(struct app_ctx *c, int64_t id, struct err *e)
 {
-    if (app_require(c, PERM_SETTINGS, e) != 0 || db_begin(c->db, e) != 0)
-        return -1;
+    if (app_require(c, PERM_SETTINGS, e) != 0 || db_begin(c->db, e) != 0) return -1;
     int r = store_token_revoke(c->db, c->page_id, id, e);
     if (r <= 0) {
         db_rollback(c->db);
@@ -82,10 +76,8 @@ int app_token_authenticate(struct db *db, const char *token, int64_t *token_id, 
                        "Authorization: Bearer TOKEN");
     secret_token_hash(token, hash);
     int found = store_token_find(db, hash, token_id, page_id, &last_used, e);
-    if (found < 0)
-        return -1;
-    if (!found)
-        return err_set(e, ERR_UNAUTHORIZED, "the API token is unknown or revoked");
+    if (found < 0) return -1;
+    if (!found) return err_set(e, ERR_UNAUTHORIZED, "the API token is unknown or revoked");
     int64_t now = time_now();
     if (now - last_used >= 60) {
         struct err ignored = {0};

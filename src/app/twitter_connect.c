@@ -29,29 +29,26 @@ bool app_twitter_configured(const struct config *cfg)
 
 static int configured(struct app_ctx *c, struct err *e)
 {
-    if (app_require(c, PERM_SETTINGS, e) != 0)
-        return -1;
+    if (app_require(c, PERM_SETTINGS, e) != 0) return -1;
     if (!app_twitter_configured(c->app->cfg))
-        return err_set(e, ERR_INVALID, "Twitter is not configured: set twitter.consumer_key and "
-                                       "twitter.consumer_secret (the operator's Twitter app)");
+        return err_set(e, ERR_INVALID,
+                       "Twitter is not configured: set twitter.consumer_key and "
+                       "twitter.consumer_secret (the operator's Twitter app)");
     return 0;
 }
 
 /* Commits the open transaction and wakes the dispatcher. */
 static int commit_and_wake(struct app_ctx *c, struct err *e)
 {
-    if (app_commit(c, false, e) != 0)
-        return -1;
-    if (c->app->on_work)
-        c->app->on_work(c->app);
+    if (app_commit(c, false, e) != 0) return -1;
+    if (c->app->on_work) c->app->on_work(c->app);
     return 0;
 }
 
 int64_t app_twitter_connect_request(struct app_ctx *c, const char *callback_url, struct err *e)
 {
     int64_t id;
-    if (configured(c, e) != 0 || db_begin(c->db, e) != 0)
-        return -1;
+    if (configured(c, e) != 0 || db_begin(c->db, e) != 0) return -1;
     if ((id = store_oauth_request_add(c->db, c->page_id, callback_url, time_now(), e)) < 0 ||
         commit_and_wake(c, e) != 0) {
         db_rollback(c->db);
@@ -65,8 +62,7 @@ int app_twitter_connect_poll(struct app_ctx *c, int64_t id, enum twitter_connect
 {
     json_t *row;
     *text = NULL;
-    if (app_require(c, PERM_SETTINGS, e) != 0)
-        return -1;
+    if (app_require(c, PERM_SETTINGS, e) != 0) return -1;
     if (!(row = store_oauth_request_get(c->db, c->page_id, id, e)))
         return e->code ? -1
                        : err_set(e, ERR_NOT_FOUND,
@@ -101,13 +97,11 @@ int64_t app_twitter_connect_callback(struct app_ctx *c, const char *oauth_token,
                                      const char *oauth_verifier, struct err *e)
 {
     int64_t id;
-    if (configured(c, e) != 0)
-        return -1;
+    if (configured(c, e) != 0) return -1;
     if (!oauth_token || !oauth_verifier || !*oauth_token || !*oauth_verifier ||
         strlen(oauth_verifier) > TOKEN_MAX)
         return err_set(e, ERR_INVALID, "oauth_token and oauth_verifier are required");
-    if (db_begin(c->db, e) != 0)
-        return -1;
+    if (db_begin(c->db, e) != 0) return -1;
     id = store_oauth_request_verify(c->db, c->page_id, oauth_token, oauth_verifier, time_now(), e);
     if (id == 0)
         err_set(e, ERR_INVALID, "this Twitter sign-in is unknown or expired: start it again");
@@ -122,10 +116,10 @@ int64_t app_twitter_connect_callback(struct app_ctx *c, const char *oauth_token,
  * reason it cannot. */
 static const char *connect_account(struct app_ctx *c, json_t *answer, struct err *e)
 {
-    const char *tok = form_str(answer, "oauth_token"), *sec = form_str(answer, "oauth_token_secret");
+    const char *tok = form_str(answer, "oauth_token"),
+               *sec = form_str(answer, "oauth_token_secret");
     const char *name = form_str(answer, "screen_name");
-    if (!tok || !sec || !*tok || !*sec)
-        return "Twitter's answer has no access token";
+    if (!tok || !sec || !*tok || !*sec) return "Twitter's answer has no access token";
     json_t *in = json_pack("{s:s, s:s, s:s}", "access_token", tok, "access_token_secret", sec,
                            "screen_name", name ? name : "");
     int rc = app_integration_connect(c, "twitter", in, e);
@@ -152,8 +146,7 @@ int app_twitter_connect_record(struct app_ctx *c, json_t *row, json_t *answer, c
             next = "ready";
         }
     } else if (!error) {
-        if (!(error = connect_account(c, answer, &ce)))
-            next = "done";
+        if (!(error = connect_account(c, answer, &ce))) next = "done";
     }
     int rc = -1;
     if (db_begin(c->db, e) == 0 &&

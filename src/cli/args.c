@@ -1,8 +1,8 @@
 /*
  * cli/args — flag parsing and the set-up every command shares. See cli.h.
  */
-#include "cli/cli.h"
 #include "app/pages.h"
+#include "cli/cli.h"
 #include "store/pages.h"
 #include <errno.h>
 #include <stdio.h>
@@ -16,8 +16,7 @@ static const char *const switches[] = {"reset-password", NULL};
 static bool listed(const char *const *list, const char *name, size_t len)
 {
     for (int i = 0; list && list[i]; i++)
-        if (strlen(list[i]) == len && strncmp(list[i], name, len) == 0)
-            return true;
+        if (strlen(list[i]) == len && strncmp(list[i], name, len) == 0) return true;
     return false;
 }
 
@@ -35,8 +34,8 @@ int cli_args_parse(int argc, char **argv, const char *const *allowed, const char
         const char *eq = strchr(a, '=');
         size_t len = eq ? (size_t)(eq - a) : strlen(a);
         if (!listed(common, a, len) && !listed(allowed, a, len)) {
-            fprintf(stderr, "pharos %s: unknown option --%.*s (see pharos --help)\n", cmd,
-                    (int)len, a);
+            fprintf(stderr, "pharos %s: unknown option --%.*s (see pharos --help)\n", cmd, (int)len,
+                    a);
             return -1;
         }
         const char *value = eq                         ? eq + 1
@@ -60,15 +59,12 @@ int cli_args_parse(int argc, char **argv, const char *const *allowed, const char
             if (strlen(out->flags[k].name) == len && strncmp(out->flags[k].name, a, len) == 0)
                 f = &out->flags[k];
         if (!f) {
-            if (out->nflags == 16)
-                return -1;
+            if (out->nflags == 16) return -1;
             f = &out->flags[out->nflags++];
             for (int k = 0; common[k]; k++)
-                if (strlen(common[k]) == len && !strncmp(common[k], a, len))
-                    f->name = common[k];
+                if (strlen(common[k]) == len && !strncmp(common[k], a, len)) f->name = common[k];
             for (int k = 0; allowed && allowed[k]; k++)
-                if (strlen(allowed[k]) == len && !strncmp(allowed[k], a, len))
-                    f->name = allowed[k];
+                if (strlen(allowed[k]) == len && !strncmp(allowed[k], a, len)) f->name = allowed[k];
         }
         f->value = value;
     }
@@ -78,8 +74,7 @@ int cli_args_parse(int argc, char **argv, const char *const *allowed, const char
 const char *cli_flag(const struct cli_args *a, const char *name)
 {
     for (int i = 0; i < a->nflags; i++)
-        if (strcmp(a->flags[i].name, name) == 0)
-            return a->flags[i].value;
+        if (strcmp(a->flags[i].name, name) == 0) return a->flags[i].value;
     return NULL;
 }
 
@@ -87,24 +82,22 @@ int cli_config(const struct cli_args *a, struct config *cfg)
 {
     static const struct {
         const char *flag, *key;
-    } map[] = {{"listen", "server.listen"}, {"base-url", "server.base_url"},
-               {"data", "storage.data_dir"}, {"database", "storage.database"}};
+    } map[] = {{"listen", "server.listen"},
+               {"base-url", "server.base_url"},
+               {"data", "storage.data_dir"},
+               {"database", "storage.database"}};
     struct err e = {0};
     config_init(cfg);
     const char *file = cli_flag(a, "config");
-    if (file && config_load_file(cfg, file, &e) != 0)
-        goto fail;
-    if (config_load_env(cfg, &e) != 0)
-        goto fail;
+    if (file && config_load_file(cfg, file, &e) != 0) goto fail;
+    if (config_load_env(cfg, &e) != 0) goto fail;
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
         const char *v = cli_flag(a, map[i].flag);
         char src[32];
         snprintf(src, sizeof src, "--%s", map[i].flag);
-        if (v && config_set(cfg, map[i].key, v, src, &e) != 0)
-            goto fail;
+        if (v && config_set(cfg, map[i].key, v, src, &e) != 0) goto fail;
     }
-    if (config_finish(cfg, &e) != 0)
-        goto fail;
+    if (config_finish(cfg, &e) != 0) goto fail;
     return 0;
 fail:
     fprintf(stderr, "pharos: configuration error: %s\n", e.msg);
@@ -140,8 +133,7 @@ int cli_page(const struct cli_args *a, struct app_ctx *c)
         return 0;
     }
     int found = store_page_id_by_slug(c->db, slug, &c->page_id, &e);
-    if (found > 0)
-        return 0;
+    if (found > 0) return 0;
     if (found == 0)
         err_set(&e, ERR_NOT_FOUND, "no page with slug \"%s\" (see pharos page list)", slug);
 fail:

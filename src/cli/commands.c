@@ -24,8 +24,7 @@ static int start(int argc, char **argv, const char *const *flags, const char *cm
 
 static int finish(int rc, struct config *cfg, struct app_ctx *c, const struct err *e)
 {
-    if (rc == EXIT_FAIL && e && e->msg[0])
-        fprintf(stderr, "pharos: %s\n", e->msg);
+    if (rc == EXIT_FAIL && e && e->msg[0]) fprintf(stderr, "pharos: %s\n", e->msg);
     db_close(c->db);
     config_free(cfg);
     return rc;
@@ -44,10 +43,8 @@ int cmd_migrate(int argc, char **argv)
     struct app app = {0};
     struct app_ctx c;
     int rc = start(argc, argv, NULL, "migrate", &a, &cfg, &app, &c);
-    if (rc == EXIT_USAGE)
-        return rc;
-    if (rc == EXIT_OK)
-        printf("schema version %d\n", db_schema_version(c.db));
+    if (rc == EXIT_USAGE) return rc;
+    if (rc == EXIT_OK) printf("schema version %d\n", db_schema_version(c.db));
     return finish(rc, &cfg, &c, NULL);
 }
 
@@ -60,11 +57,9 @@ static int page_add(int argc, char **argv)
     struct app_ctx c;
     struct err e = {0};
     int rc = start(argc, argv, flags, "page add", &a, &cfg, &app, &c);
-    if (rc == EXIT_USAGE)
-        return rc;
+    if (rc == EXIT_USAGE) return rc;
     const char *slug = cli_flag(&a, "slug"), *title = cli_flag(&a, "title");
-    if (rc == EXIT_OK && (!slug || !title))
-        rc = missing("page add", slug ? "title" : "slug");
+    if (rc == EXIT_OK && (!slug || !title)) rc = missing("page add", slug ? "title" : "slug");
     if (rc == EXIT_OK) {
         json_t *hosts = json_array();
         for (int i = 0; i < a.nhosts; i++)
@@ -76,8 +71,7 @@ static int page_add(int argc, char **argv)
         else
             printf("%lld\n", (long long)id);
         json_decref(hosts);
-        if (rc == EXIT_USAGE)
-            fprintf(stderr, "pharos page add: %s\n", e.msg);
+        if (rc == EXIT_USAGE) fprintf(stderr, "pharos page add: %s\n", e.msg);
     }
     return finish(rc, &cfg, &c, &e);
 }
@@ -91,9 +85,9 @@ static int page_list(int argc, char **argv)
     struct err e = {0};
     json_t *pages = NULL;
     int rc = start(argc, argv, NULL, "page list", &a, &cfg, &app, &c);
-    if (rc == EXIT_USAGE)
-        return rc;
-    if (rc == EXIT_OK && (app_page_ensure_default(&c, &e) != 0 || app_pages_list(&c, &pages, &e) != 0))
+    if (rc == EXIT_USAGE) return rc;
+    if (rc == EXIT_OK &&
+        (app_page_ensure_default(&c, &e) != 0 || app_pages_list(&c, &pages, &e) != 0))
         rc = EXIT_FAIL;
     if (rc == EXIT_OK) {
         printf("%-6s %-20s %-30s %s\n", "ID", "SLUG", "TITLE", "HOSTS");
@@ -117,10 +111,8 @@ static int page_list(int argc, char **argv)
 
 int cmd_page(int argc, char **argv)
 {
-    if (argc >= 1 && strcmp(argv[0], "add") == 0)
-        return page_add(argc - 1, argv + 1);
-    if (argc >= 1 && strcmp(argv[0], "list") == 0)
-        return page_list(argc - 1, argv + 1);
+    if (argc >= 1 && strcmp(argv[0], "add") == 0) return page_add(argc - 1, argv + 1);
+    if (argc >= 1 && strcmp(argv[0], "list") == 0) return page_list(argc - 1, argv + 1);
     fprintf(stderr, "pharos page: expected \"add\" or \"list\"%s%s\n", argc ? ", not " : "",
             argc ? argv[0] : "");
     return EXIT_USAGE;
@@ -129,8 +121,7 @@ int cmd_page(int argc, char **argv)
 /* Reads one line (the password) from standard input into BUF. */
 static int read_password(char *buf, size_t size)
 {
-    if (!fgets(buf, (int)size, stdin))
-        return -1;
+    if (!fgets(buf, (int)size, stdin)) return -1;
     buf[strcspn(buf, "\r\n")] = '\0';
     return 0;
 }
@@ -149,17 +140,14 @@ int cmd_user(int argc, char **argv)
     struct err e = {0};
     char password[512];
     int rc = start(argc - 1, argv + 1, flags, "user add", &a, &cfg, &app, &c);
-    if (rc == EXIT_USAGE)
-        return rc;
+    if (rc == EXIT_USAGE) return rc;
     const char *email = cli_flag(&a, "email");
-    if (rc == EXIT_OK && !email)
-        rc = missing("user add", "email");
+    if (rc == EXIT_OK && !email) rc = missing("user add", "email");
     if (rc == EXIT_OK && read_password(password, sizeof password) != 0) {
         fprintf(stderr, "pharos user add: give the password on standard input\n");
         rc = EXIT_USAGE;
     }
-    if (rc == EXIT_OK && cli_page(&a, &c) != 0)
-        rc = EXIT_FAIL;
+    if (rc == EXIT_OK && cli_page(&a, &c) != 0) rc = EXIT_FAIL;
     if (rc == EXIT_OK) {
         int64_t id;
         const char *name = cli_flag(&a, "name"), *role = cli_flag(&a, "role");
@@ -189,19 +177,15 @@ int cmd_token(int argc, char **argv)
     struct app_ctx c;
     struct err e = {0};
     int rc = start(argc - 1, argv + 1, flags, "token create", &a, &cfg, &app, &c);
-    if (rc == EXIT_USAGE)
-        return rc;
+    if (rc == EXIT_USAGE) return rc;
     const char *name = cli_flag(&a, "name");
-    if (rc == EXIT_OK && !name)
-        rc = missing("token create", "name");
-    if (rc == EXIT_OK && cli_page(&a, &c) != 0)
-        rc = EXIT_FAIL;
+    if (rc == EXIT_OK && !name) rc = missing("token create", "name");
+    if (rc == EXIT_OK && cli_page(&a, &c) != 0) rc = EXIT_FAIL;
     if (rc == EXIT_OK) {
         char *tok = NULL;
         if (app_token_create(&c, name, &tok, NULL, &e) != 0) {
             rc = e.code == ERR_INVALID ? EXIT_USAGE : EXIT_FAIL;
-            if (rc == EXIT_USAGE)
-                fprintf(stderr, "pharos token create: %s\n", e.msg);
+            if (rc == EXIT_USAGE) fprintf(stderr, "pharos token create: %s\n", e.msg);
         } else {
             printf("%s\n", tok);
             free(tok);

@@ -28,8 +28,7 @@ static int make_parents(char *path)
         *p = '\0';
         int rc = mkdir(path, 0755);
         *p = '/';
-        if (rc != 0 && errno != EEXIST)
-            return -1;
+        if (rc != 0 && errno != EEXIST) return -1;
     }
     return 0;
 }
@@ -58,10 +57,8 @@ static int write_site(struct snapshot *s, const char *out)
     char name[1024];
     const struct snap_entry *en;
     for (size_t i = 0; (en = snapshot_entry(s, i)) != NULL; i++) {
-        if (!snapshot_export_file(en->path, name, sizeof name))
-            continue;
-        if (write_file(out, name, en->body, en->len) != 0)
-            return -1;
+        if (!snapshot_export_file(en->path, name, sizeof name)) continue;
+        if (write_file(out, name, en->body, en->len) != 0) return -1;
         n++;
     }
     const struct asset *a;
@@ -85,18 +82,15 @@ int cmd_export(int argc, char **argv)
     struct tmpl_set *tmpls = NULL;
     struct snapshot *snap = NULL;
     struct err e = {0};
-    if (cli_args_parse(argc, argv, flags, "export", &a) != 0)
-        return EXIT_USAGE;
+    if (cli_args_parse(argc, argv, flags, "export", &a) != 0) return EXIT_USAGE;
     const char *out = cli_flag(&a, "out");
     if (!out || !*out) {
         fprintf(stderr, "pharos export: --out is required\n");
         return EXIT_USAGE;
     }
-    if (cli_config(&a, &cfg) != 0)
-        return EXIT_USAGE;
+    if (cli_config(&a, &cfg) != 0) return EXIT_USAGE;
     int rc = EXIT_FAIL;
-    if (cli_open_db(&cfg, &c.db) != 0 || cli_page(&a, &c) != 0)
-        goto out;
+    if (cli_open_db(&cfg, &c.db) != 0 || cli_page(&a, &c) != 0) goto out;
     if (mkdir(out, 0755) != 0 && errno != EEXIST) {
         fprintf(stderr, "pharos export: cannot create %s: %s\n", out, strerror(errno));
         goto out;
@@ -108,8 +102,7 @@ int cmd_export(int argc, char **argv)
         goto out;
     }
     int n = write_site(snap, out);
-    if (n < 0)
-        goto out;
+    if (n < 0) goto out;
     printf("exported %d files to %s\n", n, out);
     rc = EXIT_OK;
 out:

@@ -120,8 +120,7 @@ int cmd_serve(int argc, char **argv)
                                                               .base_host = cfg.base_host,
                                                               .spool_dir = cfg.data_dir},
                                       cfg.database);
-    if (snapshot_registry_start(snapshots, &e) != 0)
-        goto fail;
+    if (snapshot_registry_start(snapshots, &e) != 0) goto fail;
     app.on_public_change = on_public_change;
     web_public_init(snapshots);
     api_register();

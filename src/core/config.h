@@ -48,7 +48,7 @@ struct config {
     /* derived by config_finish() */
     char *listen_host; /* "127.0.0.1", "::" */
     int listen_port;
-    bool base_url_derived; /* base_url came from listen, not from configuration */
+    bool base_url_derived;    /* base_url came from listen, not from configuration */
     char base_host[HOST_MAX]; /* base_url's host (core/host.h form): the default page's */
 };
 

@@ -32,8 +32,7 @@ static bool v4_private(uint32_t a)
         {0xf0000000, 0xf0000000}, /* 240/4 reserved, broadcast */
     };
     for (size_t i = 0; i < sizeof nets / sizeof nets[0]; i++)
-        if ((a & nets[i].mask) == nets[i].net)
-            return true;
+        if ((a & nets[i].mask) == nets[i].net) return true;
     return false;
 }
 
@@ -49,8 +48,7 @@ static bool v6_private(const unsigned char *b)
     static const unsigned char nat64[12] = {0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0};
     if (memcmp(b, zero, 12) == 0) /* ::, ::1 and IPv4-compatible ::a.b.c.d */
         return v4_at(b + 12) <= 1 || v4_private(v4_at(b + 12));
-    if (memcmp(b, mapped, 12) == 0 || memcmp(b, nat64, 12) == 0)
-        return v4_private(v4_at(b + 12));
+    if (memcmp(b, mapped, 12) == 0 || memcmp(b, nat64, 12) == 0) return v4_private(v4_at(b + 12));
     if (b[0] == 0x20 && b[1] == 0x02) /* 6to4 2002:a.b.c.d::/48 */
         return v4_private(v4_at(b + 2));
     return (b[0] & 0xfe) == 0xfc ||                   /* fc00::/7 unique local */
@@ -61,8 +59,7 @@ static bool v6_private(const unsigned char *b)
 
 bool netaddr_sockaddr_is_private(const struct sockaddr *sa)
 {
-    if (!sa)
-        return true;
+    if (!sa) return true;
     if (sa->sa_family == AF_INET)
         return v4_private(ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr));
     if (sa->sa_family == AF_INET6)
@@ -74,8 +71,7 @@ static bool is_localhost(const char *h, size_t n)
 {
     static const char name[] = "localhost";
     size_t k = sizeof name - 1;
-    if (n < k || strncasecmp(h + n - k, name, k) != 0)
-        return false;
+    if (n < k || strncasecmp(h + n - k, name, k) != 0) return false;
     return n == k || h[n - k - 1] == '.';
 }
 
@@ -89,28 +85,20 @@ bool netaddr_host_is_private(const char *host)
     }
     while (n > 0 && host[n - 1] == '.')
         n--;
-    if (n == 0)
-        return true; /* an empty host would mean the local machine */
-    if (n >= sizeof buf)
-        return false; /* longer than any literal address or "localhost" */
+    if (n == 0) return true;           /* an empty host would mean the local machine */
+    if (n >= sizeof buf) return false; /* longer than any literal address or "localhost" */
     memcpy(buf, host, n);
     buf[n] = '\0';
-    if (is_localhost(buf, n))
-        return true;
+    if (is_localhost(buf, n)) return true;
     char *zone = strchr(buf, '%');
-    if (zone)
-        *zone = '\0';
+    if (zone) *zone = '\0';
     struct in6_addr a6;
-    if (inet_pton(AF_INET6, buf, &a6) == 1)
-        return v6_private(a6.s6_addr);
-    if (zone)
-        return false;
+    if (inet_pton(AF_INET6, buf, &a6) == 1) return v6_private(a6.s6_addr);
+    if (zone) return false;
     struct in_addr a4;
     for (const char *p = buf; *p; p++) /* inet_aton stops at a space; take only whole hosts */
-        if (!isxdigit((unsigned char)*p) && *p != '.' && *p != 'x' && *p != 'X')
-            return false;
-    if (inet_aton(buf, &a4) == 1)
-        return v4_private(ntohl(a4.s_addr));
+        if (!isxdigit((unsigned char)*p) && *p != '.' && *p != 'x' && *p != 'X') return false;
+    if (inet_aton(buf, &a4) == 1) return v4_private(ntohl(a4.s_addr));
     return false;
 }
 
@@ -156,17 +144,13 @@ static int split_authority(const char *field, const char *auth, size_t n, char *
     if (colon) {
         const char *p = colon + 1, *end = auth + n;
         long v = 0;
-        if (p == end || end - p > 5)
-            goto bad_port;
+        if (p == end || end - p > 5) goto bad_port;
         for (; p < end; p++) {
-            if (!isdigit((unsigned char)*p))
-                goto bad_port;
+            if (!isdigit((unsigned char)*p)) goto bad_port;
             v = v * 10 + (*p - '0');
         }
-        if (v < 1 || v > 65535)
-            goto bad_port;
-        if (port)
-            *port = (int)v;
+        if (v < 1 || v > 65535) goto bad_port;
+        if (port) *port = (int)v;
     }
     return 0;
 bad_port:
@@ -179,12 +163,10 @@ int netaddr_url_host(const char *field, const char *url, char *host, size_t size
     const char *rest;
     if (strncasecmp(url, "https://", 8) == 0) {
         rest = url + 8;
-        if (port)
-            *port = 443;
+        if (port) *port = 443;
     } else if (strncasecmp(url, "http://", 7) == 0) {
         rest = url + 7;
-        if (port)
-            *port = 80;
+        if (port) *port = 80;
     } else {
         return err_set(e, ERR_INVALID, "%s must be a URL that starts with https:// (or http://)",
                        field);
@@ -203,8 +185,7 @@ int netaddr_url_host(const char *field, const char *url, char *host, size_t size
 int netaddr_check_url(const char *field, const char *url, bool allow_private, struct err *e)
 {
     char host[256];
-    if (netaddr_url_host(field, url, host, sizeof host, NULL, e) != 0)
-        return -1;
+    if (netaddr_url_host(field, url, host, sizeof host, NULL, e) != 0) return -1;
     if (!allow_private && netaddr_host_is_private(host))
         return err_set(e, ERR_INVALID,
                        "%s points to a loopback, private or link-local address (%s); such "

@@ -6,9 +6,9 @@
  */
 #ifndef PHAROS_SECRET_H
 #define PHAROS_SECRET_H
+#include "core/err.h"
 #include <stdbool.h>
 #include <stddef.h>
-#include "core/err.h"
 
 enum { SECRET_KEY_BYTES = 32, SECRET_MAC_BYTES = 32, TOKEN_HASH_HEX = 65 };
 

@@ -7,11 +7,11 @@
 #include <string.h>
 
 static const char *stage_names[STAGE_COUNT] = {
-    "investigating", "identified", "monitoring", "resolved",
+    "investigating", "identified",  "monitoring",   "resolved",
     "scheduled",     "in_progress", "verification", "complete",
 };
 static const char *stage_labels[STAGE_COUNT] = {
-    "Investigating", "Identified", "Monitoring", "Resolved",
+    "Investigating", "Identified",  "Monitoring",   "Resolved",
     "Scheduled",     "In Progress", "Verification", "Complete",
 };
 static const char *impact_names[IMPACT_COUNT] = {"none", "minor", "major", "critical"};
@@ -43,8 +43,7 @@ static void normalise(const char *s, char *out, size_t size)
 int stage_parse(enum event_kind k, const char *s, enum stage *out)
 {
     char n[32];
-    if (strlen(s) >= sizeof n)
-        return -1;
+    if (strlen(s) >= sizeof n) return -1;
     normalise(s, n, sizeof n);
     int lo = k == EVENT_INCIDENT ? STAGE_INVESTIGATING : STAGE_SCHEDULED;
     int hi = k == EVENT_INCIDENT ? STAGE_RESOLVED : STAGE_COMPLETE;
@@ -94,27 +93,22 @@ bool stage_is_final(enum stage s)
 
 const char *stage_statuspage_name(enum stage s)
 {
-    if (s == STAGE_VERIFICATION)
-        return "verifying";
-    if (s == STAGE_COMPLETE)
-        return "completed";
+    if (s == STAGE_VERIFICATION) return "verifying";
+    if (s == STAGE_COMPLETE) return "completed";
     return stage_name(s);
 }
 
 bool stage_transition_ok(enum event_kind k, enum stage from, enum stage to)
 {
-    if (stage_is_final(from))
-        return false;
-    if (k == EVENT_INCIDENT)
-        return from <= STAGE_RESOLVED && to <= STAGE_RESOLVED;
+    if (stage_is_final(from)) return false;
+    if (k == EVENT_INCIDENT) return from <= STAGE_RESOLVED && to <= STAGE_RESOLVED;
     return from >= STAGE_SCHEDULED && to >= from && to <= STAGE_COMPLETE;
 }
 
 int impact_parse(const char *s, enum impact *out)
 {
     char n[16];
-    if (strlen(s) >= sizeof n)
-        return -1;
+    if (strlen(s) >= sizeof n) return -1;
     normalise(s, n, sizeof n);
     for (int i = 0; i < IMPACT_COUNT; i++)
         if (strcmp(n, impact_names[i]) == 0) {

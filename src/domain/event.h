@@ -6,9 +6,9 @@
  */
 #ifndef PHAROS_EVENT_H
 #define PHAROS_EVENT_H
+#include "domain/status.h"
 #include <stdbool.h>
 #include <stddef.h>
-#include "domain/status.h"
 
 enum event_kind { EVENT_INCIDENT, EVENT_MAINTENANCE };
 

@@ -37,8 +37,7 @@ const char *req_cookie(struct req *r, const char *name, char *buf, size_t size)
         size_t plen = strcspn(h, ";");
         if (plen > nlen && h[nlen] == '=' && strncmp(h, name, nlen) == 0) {
             size_t vlen = plen - nlen - 1;
-            if (vlen >= size)
-                return NULL;
+            if (vlen >= size) return NULL;
             memcpy(buf, h + nlen + 1, vlen);
             buf[vlen] = '\0';
             return buf;
@@ -52,8 +51,7 @@ void reply_cookie(struct req *r, const char *name, const char *value, long max_a
 {
     char line[512];
     char age[32] = "";
-    if (max_age >= 0)
-        snprintf(age, sizeof age, "; Max-Age=%ld", max_age);
+    if (max_age >= 0) snprintf(age, sizeof age, "; Max-Age=%ld", max_age);
     snprintf(line, sizeof line, "%s=%s; Path=/; HttpOnly; SameSite=Lax%s%s", name, value,
              r->secure ? "; Secure" : "", age);
     reply_header(r, "Set-Cookie", line);

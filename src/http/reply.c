@@ -68,26 +68,46 @@ void reply_header(struct req *r, const char *name, const char *value)
 static const char *reason(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 415: return "Unsupported Media Type";
-    case 431: return "Request Header Fields Too Large";
-    case 408: return "Request Timeout";
-    case 429: return "Too Many Requests";
-    case 503: return "Service Unavailable";
-    case 507: return "Insufficient Storage";
-    default: return status >= 500 ? "Internal Server Error" : "OK";
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 204:
+        return "No Content";
+    case 302:
+        return "Found";
+    case 303:
+        return "See Other";
+    case 304:
+        return "Not Modified";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 409:
+        return "Conflict";
+    case 413:
+        return "Payload Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 408:
+        return "Request Timeout";
+    case 429:
+        return "Too Many Requests";
+    case 503:
+        return "Service Unavailable";
+    case 507:
+        return "Insufficient Storage";
+    default:
+        return status >= 500 ? "Internal Server Error" : "OK";
     }
 }
 
@@ -233,21 +253,36 @@ void reply_redirect(struct req *r, int status, const char *location)
 int err_http_status(enum err_code code)
 {
     switch (code) {
-    case ERR_OK: return 200;
-    case ERR_INVALID: return 400;
-    case ERR_UNAUTHORIZED: return 401;
-    case ERR_FORBIDDEN: return 403;
-    case ERR_NOT_FOUND: return 404;
-    case ERR_METHOD: return 405;
-    case ERR_CONFLICT: return 409;
-    case ERR_TOO_LARGE: return 413;
-    case ERR_HEADERS_TOO_LARGE: return 431;
-    case ERR_MEDIA_TYPE: return 415;
-    case ERR_RATE_LIMITED: return 429;
-    case ERR_UNAVAILABLE: return 503;
-    case ERR_STORAGE_FULL: return 507;
-    case ERR_TIMEOUT: return 408;
-    case ERR_INTERNAL: return 500;
+    case ERR_OK:
+        return 200;
+    case ERR_INVALID:
+        return 400;
+    case ERR_UNAUTHORIZED:
+        return 401;
+    case ERR_FORBIDDEN:
+        return 403;
+    case ERR_NOT_FOUND:
+        return 404;
+    case ERR_METHOD:
+        return 405;
+    case ERR_CONFLICT:
+        return 409;
+    case ERR_TOO_LARGE:
+        return 413;
+    case ERR_HEADERS_TOO_LARGE:
+        return 431;
+    case ERR_MEDIA_TYPE:
+        return 415;
+    case ERR_RATE_LIMITED:
+        return 429;
+    case ERR_UNAVAILABLE:
+        return 503;
+    case ERR_STORAGE_FULL:
+        return 507;
+    case ERR_TIMEOUT:
+        return 408;
+    case ERR_INTERNAL:
+        return 500;
     }
     return 500;
 }

@@ -5,10 +5,10 @@
  */
 #ifndef PHAROS_REPLY_H
 #define PHAROS_REPLY_H
-#include <jansson.h>
-#include <stddef.h>
 #include "core/err.h"
 #include "http/req.h"
+#include <jansson.h>
+#include <stddef.h>
 
 /* Adds a response header (values with CR or LF are refused and logged). */
 void reply_header(struct req *r, const char *name, const char *value);

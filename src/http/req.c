@@ -12,14 +12,22 @@
 const char *req_method_name(enum http_method m)
 {
     switch (m) {
-    case M_GET: return "GET";
-    case M_HEAD: return "HEAD";
-    case M_POST: return "POST";
-    case M_PUT: return "PUT";
-    case M_PATCH: return "PATCH";
-    case M_DELETE: return "DELETE";
-    case M_OPTIONS: return "OPTIONS";
-    default: return "OTHER";
+    case M_GET:
+        return "GET";
+    case M_HEAD:
+        return "HEAD";
+    case M_POST:
+        return "POST";
+    case M_PUT:
+        return "PUT";
+    case M_PATCH:
+        return "PATCH";
+    case M_DELETE:
+        return "DELETE";
+    case M_OPTIONS:
+        return "OPTIONS";
+    default:
+        return "OTHER";
     }
 }
 
@@ -31,8 +39,7 @@ const char *req_target(struct req *r)
 const char *req_header(struct req *r, const char *name)
 {
     for (int i = 0; i < r->msg->nheaders; i++)
-        if (strcasecmp(r->msg->headers[i].name, name) == 0)
-            return r->msg->headers[i].value;
+        if (strcasecmp(r->msg->headers[i].name, name) == 0) return r->msg->headers[i].value;
     return NULL;
 }
 
@@ -85,15 +92,13 @@ void req_keep(struct req *r, void *p)
 
 const char *req_body(struct req *r, size_t *len)
 {
-    if (len)
-        *len = r->msg->body_len;
+    if (len) *len = r->msg->body_len;
     return r->msg->body;
 }
 
 static bool is_json_type(const char *ct)
 {
-    if (!ct)
-        return false;
+    if (!ct) return false;
     while (*ct == ' ')
         ct++;
     size_t n = strcspn(ct, "; ");
@@ -117,10 +122,12 @@ int req_json_body(struct req *r, bool empty_ok, json_t **out, struct err *e)
     json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
     if (!j) {
         if (strstr(je.text, "UTF-8") || strstr(je.text, "decode byte"))
-            return err_set(e, ERR_INVALID, "the request body is not valid UTF-8 (line %d, column %d)",
-                           je.line, je.column);
-        return err_set(e, ERR_INVALID, "the request body is not valid JSON: %s (line %d, column %d)",
-                       je.text, je.line, je.column);
+            return err_set(e, ERR_INVALID,
+                           "the request body is not valid UTF-8 (line %d, column %d)", je.line,
+                           je.column);
+        return err_set(e, ERR_INVALID,
+                       "the request body is not valid JSON: %s (line %d, column %d)", je.text,
+                       je.line, je.column);
     }
     if (!json_is_object(j)) {
         json_decref(j);
@@ -132,13 +139,10 @@ int req_json_body(struct req *r, bool empty_ok, json_t **out, struct err *e)
 
 int64_t req_param_id(struct req *r, int i)
 {
-    if (i >= r->nparams)
-        return 0;
+    if (i >= r->nparams) return 0;
     const char *s = r->params[i];
-    if (!*s || strlen(s) > 18)
-        return 0;
+    if (!*s || strlen(s) > 18) return 0;
     for (const char *p = s; *p; p++)
-        if (!isdigit((unsigned char)*p))
-            return 0;
+        if (!isdigit((unsigned char)*p)) return 0;
     return strtoll(s, NULL, 10);
 }

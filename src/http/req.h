@@ -8,11 +8,11 @@
  */
 #ifndef PHAROS_REQ_H
 #define PHAROS_REQ_H
+#include "core/err.h"
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include "core/err.h"
 
 enum http_method {
     M_GET = 1 << 0,
@@ -35,25 +35,25 @@ struct req {
     struct conn *conn;          /* the connection it came on (http/conn.h) */
     const struct http_msg *msg; /* the parsed request: target, headers, body */
     enum http_method method;
-    char *path;                 /* percent-decoded path, no query, trailing '/' removed */
-    struct evkeyvalq query;     /* decoded query parameters */
+    char *path;                         /* percent-decoded path, no query, trailing '/' removed */
+    struct evkeyvalq query;             /* decoded query parameters */
     const char *params[REQ_MAX_PARAMS]; /* {captures} of the matched route, in order */
     int nparams;
-    const void *route_arg;      /* the matched route's arg */
-    void *tctx;                 /* the worker thread's context (app/ owns its type) */
-    struct access_log *alog;    /* the worker's buffered request log (NULL: core/log) */
-    int thread;                 /* worker index */
-    char id[24];                /* request id, also sent as X-Request-Id */
+    const void *route_arg;   /* the matched route's arg */
+    void *tctx;              /* the worker thread's context (app/ owns its type) */
+    struct access_log *alog; /* the worker's buffered request log (NULL: core/log) */
+    int thread;              /* worker index */
+    char id[24];             /* request id, also sent as X-Request-Id */
     int64_t start_us;
     bool replied;
-    bool secure;                /* served over HTTPS (per a trusted proxy) */
-    char client[64];            /* client address (X-Forwarded-For from a trusted proxy) */
-    char host[256];             /* Host header in normal form (core/host.h): "" if none */
-    void *scratch[8];           /* allocations freed after the reply (req_keep) */
+    bool secure;      /* served over HTTPS (per a trusted proxy) */
+    char client[64];  /* client address (X-Forwarded-For from a trusted proxy) */
+    char host[256];   /* Host header in normal form (core/host.h): "" if none */
+    void *scratch[8]; /* allocations freed after the reply (req_keep) */
     int nscratch;
-    struct buf *out_headers;    /* response header lines so far (the worker's buffer) */
-    bool has_csp, has_ctype;    /* … among them */
-    bool close;                 /* close the connection after the reply */
+    struct buf *out_headers; /* response header lines so far (the worker's buffer) */
+    bool has_csp, has_ctype; /* … among them */
+    bool close;              /* close the connection after the reply */
 };
 
 const char *req_method_name(enum http_method m);

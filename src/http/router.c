@@ -29,10 +29,8 @@ static int split(const char *path, const char **segs, size_t *lens, int max)
     while (*p) {
         while (*p == '/')
             p++;
-        if (!*p)
-            break;
-        if (n == max)
-            return -1;
+        if (!*p) break;
+        if (n == max) return -1;
         size_t l = strcspn(p, "/");
         segs[n] = p;
         lens[n] = l;
@@ -49,8 +47,7 @@ void router_add(const struct route *routes)
         struct compiled *c = &table[ntable++];
         c->route = r;
         c->nsegs = split(r->pattern, c->segs, c->lens, MAX_SEGS);
-        if (c->nsegs < 0)
-            abort(); /* pattern too deep: a programming error */
+        if (c->nsegs < 0) abort(); /* pattern too deep: a programming error */
     }
 }
 
@@ -71,24 +68,19 @@ static bool match(const struct compiled *c, const char **segs, const size_t *len
         bool capture = c->segs[i][0] == '{';
         bool rest = capture && c->lens[i] == 3 && c->segs[i][1] == '*';
         if (rest) {
-            if (i >= n)
-                return false;
-            if (np < REQ_MAX_PARAMS)
-                r->params[np++] = r->path + (segs[i] - copy);
+            if (i >= n) return false;
+            if (np < REQ_MAX_PARAMS) r->params[np++] = r->path + (segs[i] - copy);
             r->nparams = np;
             return true;
         }
-        if (i >= n)
-            return false;
+        if (i >= n) return false;
         if (capture) {
-            if (np < REQ_MAX_PARAMS)
-                r->params[np++] = segs[i];
+            if (np < REQ_MAX_PARAMS) r->params[np++] = segs[i];
         } else if (lens[i] != c->lens[i] || memcmp(segs[i], c->segs[i], lens[i]) != 0) {
             return false;
         }
     }
-    if (c->nsegs != n)
-        return false;
+    if (c->nsegs != n) return false;
     r->nparams = np;
     return true;
 }
@@ -141,8 +133,7 @@ void router_dispatch(struct req *r)
     bool cors = false;
     for (size_t i = 0; i < ntable; i++) {
         const struct compiled *c = &table[i];
-        if (!match(c, segs, lens, n, copy, r))
-            continue;
+        if (!match(c, segs, lens, n, copy, r)) continue;
         if (c->route->methods & method) {
             if (c->route->flags & ROUTE_CORS) add_cors(r, NULL);
             r->route_arg = c->route->arg;

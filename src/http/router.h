@@ -29,8 +29,8 @@ struct route {
     unsigned methods; /* enum http_method bits */
     const char *pattern;
     route_fn fn;
-    const void *arg;  /* handed to FN as req->route_arg: one handler can serve many routes */
-    unsigned flags;   /* enum route_flags bits */
+    const void *arg; /* handed to FN as req->route_arg: one handler can serve many routes */
+    unsigned flags;  /* enum route_flags bits */
 };
 
 /* Adds the routes of TABLE (ended by a {0, NULL, NULL} entry). Call before serving. */

@@ -299,8 +299,7 @@ static bool fill_host(struct req *r)
             r->host[0] = '\0';
             return false;
         }
-        snprintf(authority, sizeof authority, "%.*s", (int)(len < sizeof authority ? len : 0),
-                 a);
+        snprintf(authority, sizeof authority, "%.*s", (int)(len < sizeof authority ? len : 0), a);
         h = authority;
     }
     host_from_header(h, r->host, sizeof r->host);

@@ -15,15 +15,15 @@
  */
 #ifndef PHAROS_NOTIFY_CHANNEL_H
 #define PHAROS_NOTIFY_CHANNEL_H
-#include <curl/curl.h>
-#include <jansson.h>
-#include <stdbool.h>
-#include <stdint.h>
 #include "app/app.h"
 #include "core/buf.h"
 #include "domain/notify_rules.h"
 #include "notify/transfer.h"
 #include "render/tmpl_set.h"
+#include <curl/curl.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 enum outcome { OUT_SENT, OUT_RETRY, OUT_FAILED };
 
@@ -40,20 +40,20 @@ struct notify_env {
 };
 
 struct nmsg {
-    struct nmsg *prev, *next;   /* the dispatcher's list of messages in flight */
+    struct nmsg *prev, *next; /* the dispatcher's list of messages in flight */
     const struct channel_ops *ops;
     enum nmsg_kind kind; /* what the delivery (id in deliveries) is about */
     int64_t id, page_id, update_id, subscriber_id, invitation_id, accepted, attempts;
     char *recipient;
-    CURL *easy;                 /* NULL for pooled (SMTP) messages */
+    CURL *easy; /* NULL for pooled (SMTP) messages */
     struct curl_slist *headers, *rcpt;
-    struct buf req;             /* request body (the whole message for SMTP) */
-    size_t req_off;             /* bytes of REQ already read by curl (SMTP upload) */
-    struct buf resp;            /* response body, at most NOTIFY_RESP_MAX bytes kept */
-    int64_t retry_after;        /* seconds the provider asked us to wait; 0: none */
+    struct buf req;              /* request body (the whole message for SMTP) */
+    size_t req_off;              /* bytes of REQ already read by curl (SMTP upload) */
+    struct buf resp;             /* response body, at most NOTIFY_RESP_MAX bytes kept */
+    int64_t retry_after;         /* seconds the provider asked us to wait; 0: none */
     struct transfer_guard guard; /* private targets: allowed? refused? */
-    bool stop_subscriber;       /* Twilio: the number has unsubscribed */
-    char error[1024];           /* why it was not sent */
+    bool stop_subscriber;        /* Twilio: the number has unsubscribed */
+    char error[1024];            /* why it was not sent */
 };
 
 struct channel_ops {

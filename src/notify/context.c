@@ -130,14 +130,12 @@ static json_t *build_model(struct notify_env *env, int64_t update_id, struct err
         "{s:{s:I, s:s, s:s}, s:{s:I, s:s, s:s, s:s, s:s, s:O, s:s}, "
         "s:{s:I, s:s, s:s, s:s, s:s, s:s, s:s}, s:s, s:I}",
         "page", "id", (json_int_t)json_integer_value(json_object_get(u, "page_id")), "title",
-        jstr(u, "page_title"), "url", base,
-        "event", "id", (json_int_t)event_id, "kind", kind, "title", jstr(u, "title"), "impact",
-        jstr(u, "impact"), "url", url, "services", svcs, "services_text", names.data,
-        "update", "id", (json_int_t)update_id, "stage", jstr(u, "update_stage"), "stage_label",
-        label, "message", jstr(u, "message"), "message_html", html, "message_text", text,
-        "created_at", created,
-        "subject", subject, "accepted",
-        (json_int_t)json_integer_value(json_object_get(u, "accepted")));
+        jstr(u, "page_title"), "url", base, "event", "id", (json_int_t)event_id, "kind", kind,
+        "title", jstr(u, "title"), "impact", jstr(u, "impact"), "url", url, "services", svcs,
+        "services_text", names.data, "update", "id", (json_int_t)update_id, "stage",
+        jstr(u, "update_stage"), "stage_label", label, "message", jstr(u, "message"),
+        "message_html", html, "message_text", text, "created_at", created, "subject", subject,
+        "accepted", (json_int_t)json_integer_value(json_object_get(u, "accepted")));
     json_object_update(json_object_get(m, "event"), json_object_get(when, "event"));
     json_object_update(json_object_get(m, "update"), json_object_get(when, "update"));
     json_object_set(json_object_get(m, "page"), "time_zone", json_object_get(when, "time_zone"));
@@ -158,8 +156,7 @@ json_t *notify_update_model(struct notify_env *env, int64_t update_id, struct er
             return m;
     }
     json_t *m = build_model(env, update_id, e);
-    if (!m)
-        return NULL;
+    if (!m) return NULL;
     json_decref(env->models[NOTIFY_MODEL_CACHE - 1]);
     memmove(env->models + 1, env->models, (NOTIFY_MODEL_CACHE - 1) * sizeof env->models[0]);
     env->models[0] = m;
@@ -181,16 +178,15 @@ char *notify_render(struct notify_env *env, struct nmsg *m, const char *name, js
     const struct tmpl *t = tmpl_set_get(env->tmpl, name, &e);
     struct tmpl_loader ld = tmpl_set_loader(env->tmpl);
     char *out = t ? tmpl_render(t, model, &ld, mode, &e) : NULL;
-    if (!out)
-        snprintf(m->error, sizeof m->error, "template %s: %s", name, e.msg);
+    if (!out) snprintf(m->error, sizeof m->error, "template %s: %s", name, e.msg);
     return out;
 }
 
 json_t *notify_integration(struct notify_env *env, struct nmsg *m, int64_t page_id,
                            const char *kind)
 {
-    struct app_ctx c = {.app = env->app, .db = env->db, .page_id = page_id,
-                        .actor = {.kind = ACTOR_SYSTEM}};
+    struct app_ctx c = {
+        .app = env->app, .db = env->db, .page_id = page_id, .actor = {.kind = ACTOR_SYSTEM}};
     struct err e = {0};
     bool enabled = false;
     json_t *cfg = NULL;
@@ -212,17 +208,14 @@ enum outcome notify_http_classify(struct nmsg *m, CURLcode cc, long status)
         snprintf(m->error, sizeof m->error, "%s", curl_easy_strerror(cc));
         return OUT_RETRY;
     }
-    if (status >= 200 && status < 300)
-        return OUT_SENT;
+    if (status >= 200 && status < 300) return OUT_SENT;
     char body[160];
     snprintf(body, sizeof body, "%.*s", (int)(m->resp.len < 150 ? m->resp.len : 150),
              m->resp.data ? m->resp.data : "");
     for (char *p = body; *p; p++)
-        if ((unsigned char)*p < 0x20)
-            *p = ' ';
+        if ((unsigned char)*p < 0x20) *p = ' ';
     snprintf(m->error, sizeof m->error, "HTTP %ld: %s", status, body);
-    if (status == 408 || status == 425 || status == 429 || status >= 500)
-        return OUT_RETRY;
+    if (status == 408 || status == 425 || status == 429 || status >= 500) return OUT_RETRY;
     return OUT_FAILED;
 }
 
@@ -239,10 +232,9 @@ void notify_json_body(struct nmsg *m, json_t *body)
 const struct channel_ops *notify_channel(const char *name)
 {
     static const struct channel_ops *const all[] = {&notify_email, &notify_sms, &notify_slack,
-                                                     &notify_twitter, &notify_webhook};
+                                                    &notify_twitter, &notify_webhook};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        if (strcmp(all[i]->name, name) == 0)
-            return all[i];
+        if (strcmp(all[i]->name, name) == 0) return all[i];
     return NULL;
 }
 
@@ -284,10 +276,10 @@ json_t *notify_confirmation_model(struct notify_env *env, struct nmsg *m)
         json_decref(page);
         return NULL;
     }
-    json_t *model = json_pack("{s:{s:I, s:s, s:s}, s:s, s:s, s:s, s:s}", "page", "id",
-                              (json_int_t)m->page_id, "title", jstr(page, "title"), "url", base,
-                              "channel", jstr(row, "channel"), "address", jstr(row, "address"),
-                              "confirm_url", "", "code", code);
+    json_t *model =
+        json_pack("{s:{s:I, s:s, s:s}, s:s, s:s, s:s, s:s}", "page", "id", (json_int_t)m->page_id,
+                  "title", jstr(page, "title"), "url", base, "channel", jstr(row, "channel"),
+                  "address", jstr(row, "address"), "confirm_url", "", "code", code);
     json_object_set_new(model, "confirm_url", json_sprintf("%s/subscribe/confirm/%s", base, tok));
     notify_subscriber_links(env, m->page_id, m->subscriber_id, model);
     free(base);

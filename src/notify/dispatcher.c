@@ -31,8 +31,15 @@
 #include <string.h>
 #include <strings.h>
 
-enum { NCH = 5, EXPAND_BATCH = 1000, EXPAND_BUDGET = 5000, FLUSH_AT = 128, MSG_CLAIM = 16,
-       GRACE_S = 5, SMTP_THREADS = 16 };
+enum {
+    NCH = 5,
+    EXPAND_BATCH = 1000,
+    EXPAND_BUDGET = 5000,
+    FLUSH_AT = 128,
+    MSG_CLAIM = 16,
+    GRACE_S = 5,
+    SMTP_THREADS = 16
+};
 
 static const struct channel_ops *const chans[NCH] = {&notify_email, &notify_sms, &notify_slack,
                                                      &notify_twitter, &notify_webhook};
@@ -54,7 +61,7 @@ struct notify {
     struct event_base *base;
     struct event *wake_ev, *stop_ev, *tick_ev, *pump_ev, *flush_ev, *grace_ev;
     struct transfer *xfer;
-    struct smtp_pool *smtp; /* e-mail goes through here (see smtp_pool.h) */
+    struct smtp_pool *smtp;      /* e-mail goes through here (see smtp_pool.h) */
     struct twitter_oauth *oauth; /* "Sign in with Twitter", on xfer too */
     pthread_t thread;
     long concurrency;
@@ -79,8 +86,7 @@ static const char *jstr(json_t *o, const char *k)
 
 static void schedule(struct event *ev, long ms)
 {
-    if (evtimer_pending(ev, NULL))
-        return;
+    if (evtimer_pending(ev, NULL)) return;
     struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
     evtimer_add(ev, &tv);
 }
@@ -90,24 +96,20 @@ static void schedule(struct event *ev, long ms)
 static void flush(struct notify *d)
 {
     struct err e = {0};
-    if (!d->nresults)
-        return;
-    if (db_begin(d->env.db, &e) != 0)
-        goto fail;
+    if (!d->nresults) return;
+    if (db_begin(d->env.db, &e) != 0) goto fail;
     for (size_t i = 0; i < d->nresults; i++) {
         struct result *r = &d->results[i];
         int rc =
             store_delivery_finish(d->env.db, r->id, r->state, r->next_at, r->error, r->sent_at, &e);
         if (rc == 0 && r->stop_subscriber && r->subscriber_id)
-            rc = store_subscriber_set_state(d->env.db, r->page_id, r->subscriber_id, "stopped",
-                                            &e);
+            rc = store_subscriber_set_state(d->env.db, r->page_id, r->subscriber_id, "stopped", &e);
         if (rc != 0) {
             db_rollback(d->env.db);
             goto fail;
         }
     }
-    if (db_commit(d->env.db, &e) != 0)
-        goto fail;
+    if (db_commit(d->env.db, &e) != 0) goto fail;
     for (size_t i = 0; i < d->nresults; i++)
         free(d->results[i].error);
     d->nresults = 0;
@@ -134,7 +136,8 @@ static void add_result(struct notify *d, struct nmsg *m, enum outcome o)
         if (m->kind == NMSG_UPDATE) {
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
-            notify_sla_record(m->ops->bit, (double)ts.tv_sec + ts.tv_nsec / 1e9 - (double)m->accepted);
+            notify_sla_record(m->ops->bit,
+                              (double)ts.tv_sec + ts.tv_nsec / 1e9 - (double)m->accepted);
         }
         return;
     }
@@ -158,8 +161,7 @@ static void add_result(struct notify *d, struct nmsg *m, enum outcome o)
 
 static void msg_free(struct nmsg *m)
 {
-    if (m->easy)
-        curl_easy_cleanup(m->easy);
+    if (m->easy) curl_easy_cleanup(m->easy);
     curl_slist_free_all(m->headers);
     curl_slist_free_all(m->rcpt);
     buf_free(&m->req);
@@ -173,7 +175,8 @@ static size_t on_write(char *p, size_t size, size_t n, void *arg)
     struct nmsg *m = arg;
     size_t len = size * n;
     if (m->resp.len < NOTIFY_RESP_MAX)
-        buf_append(&m->resp, p, len < NOTIFY_RESP_MAX - m->resp.len ? len : NOTIFY_RESP_MAX - m->resp.len);
+        buf_append(&m->resp, p,
+                   len < NOTIFY_RESP_MAX - m->resp.len ? len : NOTIFY_RESP_MAX - m->resp.len);
     return len;
 }
 
@@ -183,8 +186,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
     struct nmsg *m = arg;
     size_t len = size * n;
     char line[128];
-    if (len >= sizeof line)
-        return len;
+    if (len >= sizeof line) return len;
     memcpy(line, p, len);
     line[len] = '\0';
     int64_t now = time_now(), v = 0;
@@ -198,8 +200,7 @@ static size_t on_header(char *p, size_t size, size_t n, void *arg)
     } else if (strncasecmp(line, "x-rate-limit-reset:", 19) == 0) {
         v = strtoll(line + 19, NULL, 10) - now;
     }
-    if (v > 0 && v <= 86400 && v > m->retry_after)
-        m->retry_after = v;
+    if (v > 0 && v <= 86400 && v > m->retry_after) m->retry_after = v;
     return len;
 }
 
@@ -226,8 +227,7 @@ static void on_smtp_setup(void *arg, CURL *easy, void *job)
 static void fly(struct notify *d, struct nmsg *m)
 {
     m->next = d->flying;
-    if (d->flying)
-        d->flying->prev = m;
+    if (d->flying) d->flying->prev = m;
     d->flying = m;
     d->inflight++;
 }
@@ -243,8 +243,7 @@ static void start(struct notify *d, struct nmsg *m)
         msg_free(m);
         return;
     }
-    if (m->easy)
-        common_setup(m, m->easy);
+    if (m->easy) common_setup(m, m->easy);
     if (m->ops->prepare(&d->env, m) != 0) {
         add_result(d, m, OUT_FAILED);
         msg_free(m);
@@ -271,8 +270,7 @@ static void unlink_msg(struct notify *d, struct nmsg *m)
         m->prev->next = m->next;
     else
         d->flying = m->next;
-    if (m->next)
-        m->next->prev = m->prev;
+    if (m->next) m->next->prev = m->prev;
     d->inflight--;
 }
 
@@ -307,8 +305,7 @@ static void on_done(void *arg, CURL *easy, CURLcode cc)
     struct notify *d = arg;
     struct nmsg *m = NULL;
     long status = 0;
-    if (twitter_oauth_done(d->oauth, easy, cc))
-        return;
+    if (twitter_oauth_done(d->oauth, easy, cc)) return;
     curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&m);
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
     finish(d, m, cc, status);
@@ -344,18 +341,19 @@ static int expand_batch(struct notify *d, json_t *job, int *count, struct err *e
     unsigned channels = (unsigned)jint(job, "channels");
     bool enabled[3] = {false, false, false};
     json_t *u = store_outbox_update(d->env.db, jint(job, "update_id"), e), *rows = NULL;
-    if (!u && e->code)
-        return -1;
+    if (!u && e->code) return -1;
     if (u && cursor == 0) {
         static const char *const kinds[] = {"slack", "twitter", "webhook"};
-        struct app_ctx c = {.app = d->env.app, .db = d->env.db, .page_id = page_id,
+        struct app_ctx c = {.app = d->env.app,
+                            .db = d->env.db,
+                            .page_id = page_id,
                             .actor = {.kind = ACTOR_SYSTEM}};
         for (int i = 0; i < 3; i++) {
             json_t *cfg = NULL;
             struct err ie = {0};
             if (app_integration_load(&c, kinds[i], &enabled[i], &cfg, &ie) != 0)
-                log_error("notify: %s integration of page %lld: %s", kinds[i],
-                          (long long)page_id, ie.msg);
+                log_error("notify: %s integration of page %lld: %s", kinds[i], (long long)page_id,
+                          ie.msg);
             json_decref(cfg);
         }
     }
@@ -367,8 +365,7 @@ static int expand_batch(struct notify *d, json_t *job, int *count, struct err *e
     int64_t accepted = u ? jint(u, "accepted") : 0, last = cursor;
     *count = 0;
     if (u) {
-        if (cursor == 0 && add_integrations(d, job, accepted, enabled, e) != 0)
-            goto fail;
+        if (cursor == 0 && add_integrations(d, job, accepted, enabled, e) != 0) goto fail;
         bool email = channels & CH_EMAIL, sms = channels & CH_SMS;
         if (email || sms) {
             if (!(rows = store_outbox_recipients(d->env.db, page_id, jint(u, "event_id"), email,
@@ -379,9 +376,8 @@ static int expand_batch(struct notify *d, json_t *job, int *count, struct err *e
             int64_t now = time_now();
             json_array_foreach(rows, i, r)
             {
-                if (store_delivery_add(d->env.db, page_id, jint(u, "update_id"),
-                                       jstr(r, "channel"), jstr(r, "address"), jint(r, "id"),
-                                       accepted, now, e) != 0)
+                if (store_delivery_add(d->env.db, page_id, jint(u, "update_id"), jstr(r, "channel"),
+                                       jstr(r, "address"), jint(r, "id"), accepted, now, e) != 0)
                     goto fail;
                 last = jint(r, "id");
             }
@@ -438,13 +434,11 @@ static bool expand(struct notify *d)
 static int allowance(struct notify *d, int i, int want)
 {
     struct bucket *b = &d->buckets[i];
-    if (b->rate <= 0)
-        return want;
+    if (b->rate <= 0) return want;
     int64_t now = time_mono_us();
     double cap = b->rate < 1 ? 1 : b->rate;
     b->tokens += (double)(now - b->last_us) / 1e6 * b->rate;
-    if (b->tokens > cap)
-        b->tokens = cap;
+    if (b->tokens > cap) b->tokens = cap;
     b->last_us = now;
     int n = (int)b->tokens;
     return n < want ? n : want;
@@ -482,13 +476,11 @@ static const struct channel_ops *channel_of(json_t *r)
 static void claim(struct notify *d)
 {
     long room = d->concurrency - d->inflight;
-    if (room <= 0 || (d->inflight > 0 && room < d->concurrency / 4))
-        return;
+    if (room <= 0 || (d->inflight > 0 && room < d->concurrency / 4)) return;
     struct err e = {0};
     int64_t now = time_now();
     json_t *msgs = NULL, *rows[NCH] = {0};
-    if (db_begin(d->env.db, &e) != 0)
-        goto fail;
+    if (db_begin(d->env.db, &e) != 0) goto fail;
     if (!(msgs = store_messages_claim(d->env.db, now, now + NOTIFY_LEASE_S,
                                       room < MSG_CLAIM ? (int)room : MSG_CLAIM, &e)))
         goto rollback;
@@ -501,22 +493,18 @@ static void claim(struct notify *d)
             if (pass == 1 && rows[i] && (long)json_array_size(rows[i]) < share)
                 continue; /* it had less than its share: nothing more is due */
             int n = allowance(d, i, (int)(pass == 0 && share < room ? share : room));
-            if (n <= 0)
-                continue;
-            json_t *got = store_deliveries_claim(d->env.db, chans[i]->name, now,
-                                                 now + NOTIFY_LEASE_S, n, &e);
-            if (!got)
-                goto rollback;
-            if (!rows[i])
-                rows[i] = json_array();
+            if (n <= 0) continue;
+            json_t *got =
+                store_deliveries_claim(d->env.db, chans[i]->name, now, now + NOTIFY_LEASE_S, n, &e);
+            if (!got) goto rollback;
+            if (!rows[i]) rows[i] = json_array();
             json_array_extend(rows[i], got);
             room -= (long)json_array_size(got);
             d->buckets[i].tokens -= (double)json_array_size(got);
             json_decref(got);
         }
     }
-    if (db_commit(d->env.db, &e) != 0)
-        goto fail;
+    if (db_commit(d->env.db, &e) != 0) goto fail;
     size_t k;
     json_t *r;
     json_array_foreach(msgs, k, r) start(d, msg_from_row(r, channel_of(r)));
@@ -535,11 +523,9 @@ out:
 
 static void pump(struct notify *d)
 {
-    if (d->stopping)
-        return;
+    if (d->stopping) return;
     flush(d);
-    if (expand(d))
-        schedule(d->pump_ev, 0);
+    if (expand(d)) schedule(d->pump_ev, 0);
     claim(d);
     twitter_oauth_pump(d->oauth);
     flush(d); /* messages that failed before being sent */
@@ -614,13 +600,11 @@ static void notify_free(struct notify *d)
     smtp_pool_free(d->smtp);
     twitter_oauth_free(d->oauth);
     transfer_free(d->xfer);
-    struct event *evs[] = {d->wake_ev, d->stop_ev, d->tick_ev, d->pump_ev, d->flush_ev,
-                           d->grace_ev};
+    struct event *evs[] = {d->wake_ev, d->stop_ev,  d->tick_ev,
+                           d->pump_ev, d->flush_ev, d->grace_ev};
     for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
-        if (evs[i])
-            event_free(evs[i]);
-    if (d->base)
-        event_base_free(d->base);
+        if (evs[i]) event_free(evs[i]);
+    if (d->base) event_base_free(d->base);
     notify_env_cleanup(&d->env);
     tmpl_set_free(d->env.tmpl);
     db_close(d->env.db);
@@ -651,8 +635,7 @@ int notify_start(struct app *app, struct notify **out, struct err *e)
         err_set(e, ERR_INTERNAL, "cannot initialise libcurl");
         goto out;
     }
-    if (db_open(app->cfg->database, &d->env.db, e) != 0)
-        goto out;
+    if (db_open(app->cfg->database, &d->env.db, e) != 0) goto out;
     d->env.tmpl = tmpl_set_new_embedded("templates/");
     d->base = event_base_new();
     if (d->base) {
@@ -664,13 +647,13 @@ int notify_start(struct app *app, struct notify **out, struct err *e)
         d->grace_ev = evtimer_new(d->base, on_grace, d);
         d->xfer = transfer_new(d->base, d->concurrency, on_done, d);
         d->oauth = d->xfer ? twitter_oauth_new(&d->env, d->xfer) : NULL;
-        d->smtp = smtp_pool_new(d->base, d->concurrency < SMTP_THREADS ? (int)d->concurrency
-                                                                        : SMTP_THREADS,
+        d->smtp = smtp_pool_new(d->base,
+                                d->concurrency < SMTP_THREADS ? (int)d->concurrency : SMTP_THREADS,
                                 on_smtp_setup, on_smtp_done, d);
     }
     struct timeval tick = {.tv_sec = 1};
-    if (!d->wake_ev || !d->stop_ev || !d->tick_ev || !d->pump_ev || !d->flush_ev ||
-        !d->grace_ev || !d->xfer || !d->oauth || !d->smtp || event_add(d->tick_ev, &tick) != 0) {
+    if (!d->wake_ev || !d->stop_ev || !d->tick_ev || !d->pump_ev || !d->flush_ev || !d->grace_ev ||
+        !d->xfer || !d->oauth || !d->smtp || event_add(d->tick_ev, &tick) != 0) {
         err_set(e, ERR_INTERNAL, "cannot create the dispatcher's event loop");
         goto out;
     }
@@ -682,21 +665,18 @@ int notify_start(struct app *app, struct notify **out, struct err *e)
     d = NULL;
     rc = 0;
 out:
-    if (d)
-        notify_free(d);
+    if (d) notify_free(d);
     return rc;
 }
 
 void notify_wake(struct notify *d)
 {
-    if (d)
-        event_active(d->wake_ev, 0, 0);
+    if (d) event_active(d->wake_ev, 0, 0);
 }
 
 void notify_stop(struct notify *d)
 {
-    if (!d)
-        return;
+    if (!d) return;
     event_active(d->stop_ev, 0, 0);
     pthread_join(d->thread, NULL);
     notify_free(d);

@@ -26,8 +26,8 @@
  * Transfers run on the SMTP pool (notify/smtp_pool.h), whose workers reuse their
  * connection to the server across messages.
  */
-#include "notify/channel.h"
 #include "core/timeutil.h"
+#include "notify/channel.h"
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,8 +48,7 @@ static bool header_safe(const char *v)
 static bool is_ascii(const char *s)
 {
     for (; *s; s++)
-        if ((unsigned char)*s >= 0x80 || (unsigned char)*s < 0x20)
-            return false;
+        if ((unsigned char)*s >= 0x80 || (unsigned char)*s < 0x20) return false;
     return true;
 }
 
@@ -79,8 +78,9 @@ static void put_text_header(struct buf *b, const char *name, const char *v)
 /* A MIME part of TYPE holding TEXT in base64 lines of 76. */
 static void put_part(struct buf *b, const char *boundary, const char *type, const char *text)
 {
-    buf_printf(b, "--%s\r\nContent-Type: %s; charset=utf-8\r\n"
-                  "Content-Transfer-Encoding: base64\r\n\r\n",
+    buf_printf(b,
+               "--%s\r\nContent-Type: %s; charset=utf-8\r\n"
+               "Content-Transfer-Encoding: base64\r\n\r\n",
                boundary, type);
     size_t len = strlen(text);
     for (size_t i = 0; i < len; i += 57) {
@@ -107,11 +107,9 @@ static int build(struct notify_env *env, struct nmsg *m, json_t *model, const ch
     char *text = NULL, *html = NULL;
     int rc = -1;
     snprintf(name, sizeof name, "email/%s.txt", tmpl_base);
-    if (!(text = notify_render(env, m, name, model, TMPL_TEXT)))
-        goto out;
+    if (!(text = notify_render(env, m, name, model, TMPL_TEXT))) goto out;
     snprintf(name, sizeof name, "email/%s.html", tmpl_base);
-    if (!(html = notify_render(env, m, name, model, TMPL_HTML)))
-        goto out;
+    if (!(html = notify_render(env, m, name, model, TMPL_HTML))) goto out;
     const char *unsub = get(model, NULL, "unsubscribe_url");
     if (!header_safe(cfg->email_from) || !header_safe(m->recipient) || !header_safe(unsub) ||
         strpbrk(m->recipient, "<>") || strpbrk(unsub, "<>")) {
@@ -133,20 +131,21 @@ static int build(struct notify_env *env, struct nmsg *m, json_t *model, const ch
     struct buf *b = &m->req;
     buf_printf(b, "From: %s\r\nTo: %s\r\n", cfg->email_from, m->recipient);
     put_text_header(b, "Subject", subject);
-    buf_printf(b, "Date: %s\r\nMessage-ID: %s\r\nMIME-Version: 1.0\r\n"
-                  "Auto-Submitted: auto-generated\r\n",
+    buf_printf(b,
+               "Date: %s\r\nMessage-ID: %s\r\nMIME-Version: 1.0\r\n"
+               "Auto-Submitted: auto-generated\r\n",
                date, msgid);
     if (*unsub)
-        buf_printf(b, "List-Unsubscribe: <%s>\r\n"
-                      "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
+        buf_printf(b,
+                   "List-Unsubscribe: <%s>\r\n"
+                   "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
                    unsub);
     buf_printf(b, "Content-Type: multipart/alternative; boundary=\"%s\"\r\n\r\n", boundary);
     put_part(b, boundary, "text/plain", text);
     put_part(b, boundary, "text/html", html);
     buf_printf(b, "--%s--\r\n", boundary);
     rc = buf_full(b) ? -1 : 0;
-    if (rc)
-        snprintf(m->error, sizeof m->error, "the message is too large");
+    if (rc) snprintf(m->error, sizeof m->error, "the message is too large");
 out:
     free(text);
     free(html);
@@ -157,8 +156,7 @@ static size_t on_read(char *dst, size_t size, size_t n, void *arg)
 {
     struct nmsg *m = arg;
     size_t left = m->req.len - m->req_off, want = size * n;
-    if (want > left)
-        want = left;
+    if (want > left) want = left;
     memcpy(dst, m->req.data + m->req_off, want);
     m->req_off += want;
     return want;
@@ -194,8 +192,7 @@ static int prepare(struct notify_env *env, struct nmsg *m)
         rc = build(env, m, model, "update", get(model, NULL, "subject"));
     }
     json_decref(model);
-    if (rc)
-        return -1;
+    if (rc) return -1;
     m->rcpt = curl_slist_append(NULL, m->recipient);
     return 0;
 }
@@ -212,10 +209,8 @@ static void apply(const struct config *cfg, struct nmsg *m, CURL *easy)
     bool credentials = cfg->smtp_username || cfg->smtp_password;
     long tls = credentials && !cfg->email_allow_plaintext_auth ? CURLUSESSL_ALL : CURLUSESSL_TRY;
     curl_easy_setopt(easy, CURLOPT_USE_SSL, tls);
-    if (cfg->smtp_username)
-        curl_easy_setopt(easy, CURLOPT_USERNAME, cfg->smtp_username);
-    if (cfg->smtp_password)
-        curl_easy_setopt(easy, CURLOPT_PASSWORD, cfg->smtp_password);
+    if (cfg->smtp_username) curl_easy_setopt(easy, CURLOPT_USERNAME, cfg->smtp_username);
+    if (cfg->smtp_password) curl_easy_setopt(easy, CURLOPT_PASSWORD, cfg->smtp_password);
     curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(easy, CURLOPT_READFUNCTION, on_read);
     curl_easy_setopt(easy, CURLOPT_READDATA, m);
@@ -224,8 +219,7 @@ static void apply(const struct config *cfg, struct nmsg *m, CURL *easy)
 
 static enum outcome classify(struct nmsg *m, CURLcode cc, long status)
 {
-    if (cc == CURLE_OK)
-        return OUT_SENT;
+    if (cc == CURLE_OK) return OUT_SENT;
     if (cc == CURLE_USE_SSL_FAILED) { /* TLS was required: credentials are set (apply) */
         snprintf(m->error, sizeof m->error,
                  "the relay offers no TLS and email.allow_plaintext_auth is false: credentials "

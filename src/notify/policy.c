@@ -9,8 +9,7 @@ int64_t notify_backoff_s(int64_t attempts, int64_t retry_after, uint32_t rnd)
     int64_t cap = NOTIFY_BACKOFF_BASE_S;
     for (int64_t i = 1; i < attempts && cap < NOTIFY_BACKOFF_CAP_S; i++)
         cap *= 2;
-    if (cap > NOTIFY_BACKOFF_CAP_S)
-        cap = NOTIFY_BACKOFF_CAP_S;
+    if (cap > NOTIFY_BACKOFF_CAP_S) cap = NOTIFY_BACKOFF_CAP_S;
     int64_t wait = (int64_t)((uint64_t)rnd * (uint64_t)(cap + 1) >> 32);
     return wait < retry_after ? retry_after : wait;
 }

@@ -42,8 +42,7 @@ static int prepare(struct notify_env *env, struct nmsg *m)
         snprintf(m->error, sizeof m->error, "%s", e.msg);
         return -1;
     }
-    if (!(cfg = notify_integration(env, m, m->page_id, "slack")))
-        return -1;
+    if (!(cfg = notify_integration(env, m, m->page_id, "slack"))) return -1;
     const char *url = json_string_value(json_object_get(cfg, "webhook_url"));
     if (!url || !*url) {
         snprintf(m->error, sizeof m->error, "the Slack integration has no webhook_url");
@@ -72,8 +71,8 @@ static int prepare(struct notify_env *env, struct nmsg *m)
                               get(model, "update", "time"), *window ? " · When: " : "", window);
     char *page = slack_text(context, SLACK_TEXT_MAX);
     free(context);
-    json_t *blocks = json_pack("[{s:s, s:{s:s, s:s}}]", "type", "section", "text", "type",
-                               "mrkdwn", "text", head.data);
+    json_t *blocks = json_pack("[{s:s, s:{s:s, s:s}}]", "type", "section", "text", "type", "mrkdwn",
+                               "text", head.data);
     if (*body)
         json_array_append_new(blocks, json_pack("{s:s, s:{s:s, s:s}}", "type", "section", "text",
                                                 "type", "mrkdwn", "text", body));

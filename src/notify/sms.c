@@ -42,8 +42,7 @@ static int prepare(struct notify_env *env, struct nmsg *m)
     }
     if (m->kind == NMSG_CONFIRMATION) {
         json_t *c = notify_confirmation_model(env, m);
-        if (!c)
-            return -1;
+        if (!c) return -1;
         char line[80];
         snprintf(line, sizeof line, "Your verification code is %s. Reply STOP to stop.",
                  get(c, NULL, "code"));
@@ -82,8 +81,7 @@ static int prepare(struct notify_env *env, struct nmsg *m)
 static enum outcome classify(struct nmsg *m, CURLcode cc, long status)
 {
     enum outcome o = notify_http_classify(m, cc, status);
-    if (o != OUT_FAILED)
-        return o;
+    if (o != OUT_FAILED) return o;
     json_t *j = json_loadb(m->resp.data ? m->resp.data : "", m->resp.len, 0, NULL);
     json_int_t code = json_integer_value(json_object_get(j, "code"));
     if (code) {

@@ -15,7 +15,11 @@
 static uint32_t next_cp(const char *s, size_t *n)
 {
     const unsigned char *u = (const unsigned char *)s;
-    int len = u[0] < 0x80 ? 1 : (u[0] >> 5) == 6 ? 2 : (u[0] >> 4) == 14 ? 3 : (u[0] >> 3) == 30 ? 4 : 0;
+    int len = u[0] < 0x80         ? 1
+              : (u[0] >> 5) == 6  ? 2
+              : (u[0] >> 4) == 14 ? 3
+              : (u[0] >> 3) == 30 ? 4
+                                  : 0;
     uint32_t cp = len == 1 ? u[0] : len == 2 ? u[0] & 0x1f : len == 3 ? u[0] & 0x0f : u[0] & 0x07;
     for (int i = 1; i < len; i++) {
         if ((u[i] & 0xc0) != 0x80) {
@@ -38,17 +42,13 @@ static const char gsm_ext_ascii[] = "^{}\\[~]|";
 /* Units of code point CP at S (N bytes) in GSM-7: 1, 2 (extension), or 0 (not GSM-7). */
 static int gsm_units_cp(uint32_t cp, const char *s, size_t n)
 {
-    if (cp == '\n' || cp == '\r')
-        return 1;
-    if (cp < 0x20 || cp == 0x7f || cp == '`')
-        return 0;
-    if (cp < 0x80)
-        return strchr(gsm_ext_ascii, (int)cp) ? 2 : 1;
+    if (cp == '\n' || cp == '\r') return 1;
+    if (cp < 0x20 || cp == 0x7f || cp == '`') return 0;
+    if (cp < 0x80) return strchr(gsm_ext_ascii, (int)cp) ? 2 : 1;
     if (cp == 0x20ac) /* € */
         return 2;
     for (int i = 0; gsm_basic_utf8[i]; i++)
-        if (strlen(gsm_basic_utf8[i]) == n && memcmp(gsm_basic_utf8[i], s, n) == 0)
-            return 1;
+        if (strlen(gsm_basic_utf8[i]) == n && memcmp(gsm_basic_utf8[i], s, n) == 0) return 1;
     return 0;
 }
 
@@ -56,19 +56,40 @@ static const char *replacement(uint32_t cp)
 {
     /* Latin-1 letters outside GSM-7 lose their accent: U+00C0…U+00FF */
     static const char *const latin1[64] = {
-        "A", "A", "A", "A", "A", "A", "A", "C", "E", "E", "E", "E", "I", "I", "I", "I", "D",
-        "N", "O", "O", "O", "O", "O", "x", "O", "U", "U", "U", "U", "Y", "T", "s", "a", "a",
-        "a", "a", "a", "a", "a", "c", "e", "e", "e", "e", "i", "i", "i", "i", "d", "n", "o",
-        "o", "o", "o", "o", "/", "o", "u", "u", "u", "u", "y", "t", "y"};
-    if (cp >= 0xc0 && cp <= 0xff)
-        return latin1[cp - 0xc0];
+        "A", "A", "A", "A", "A", "A", "A", "C", "E", "E", "E", "E", "I", "I", "I", "I",
+        "D", "N", "O", "O", "O", "O", "O", "x", "O", "U", "U", "U", "U", "Y", "T", "s",
+        "a", "a", "a", "a", "a", "a", "a", "c", "e", "e", "e", "e", "i", "i", "i", "i",
+        "d", "n", "o", "o", "o", "o", "o", "/", "o", "u", "u", "u", "u", "y", "t", "y"};
+    if (cp >= 0xc0 && cp <= 0xff) return latin1[cp - 0xc0];
     switch (cp) {
-    case 0x2018: case 0x2019: case 0x201a: case 0x2032: case '`': return "'";
-    case 0x201c: case 0x201d: case 0x201e: case 0x2033: return "\"";
-    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2212: return "-";
-    case 0x2026: return "...";
-    case 0x00a0: case 0x2002: case 0x2003: case 0x2009: case '\t': return " ";
-    default: return "?";
+    case 0x2018:
+    case 0x2019:
+    case 0x201a:
+    case 0x2032:
+    case '`':
+        return "'";
+    case 0x201c:
+    case 0x201d:
+    case 0x201e:
+    case 0x2033:
+        return "\"";
+    case 0x2010:
+    case 0x2011:
+    case 0x2012:
+    case 0x2013:
+    case 0x2014:
+    case 0x2212:
+        return "-";
+    case 0x2026:
+        return "...";
+    case 0x00a0:
+    case 0x2002:
+    case 0x2003:
+    case 0x2009:
+    case '\t':
+        return " ";
+    default:
+        return "?";
     }
 }
 
@@ -110,14 +131,12 @@ static void put_clipped(struct buf *b, const char *s, size_t max)
     while (*s) {
         uint32_t cp = next_cp(s, &n);
         size_t u = (size_t)gsm_units_cp(cp, s, n);
-        if (used + u + 3 > max)
-            break;
+        if (used + u + 3 > max) break;
         buf_append(b, s, n);
         used += u;
         s += n;
     }
-    if (max >= 3)
-        buf_puts(b, "...");
+    if (max >= 3) buf_puts(b, "...");
 }
 
 char *sms_text(const char *page, const char *stage, const char *title, const char *url)
@@ -173,8 +192,7 @@ char *sms_text_when(const char *page, const char *stage, const char *title, cons
 /* Bytes of the link starting at S (up to white space), or 0 when S starts no link. */
 static size_t link_len(const char *s)
 {
-    if (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0)
-        return 0;
+    if (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0) return 0;
     return strcspn(s, " \t\r\n");
 }
 
@@ -198,8 +216,7 @@ char *tweet_text(const char *head, const char *body, const char *url)
     buf_init(&b, SIZE_MAX / 2);
     buf_puts(&b, head ? head : "");
     if (body && *body) {
-        if (b.len)
-            buf_puts(&b, "\n\n");
+        if (b.len) buf_puts(&b, "\n\n");
         buf_puts(&b, body);
     }
     size_t budget = TWEET_MAX - (url && *url ? 1 + TWEET_LINK : 0);
@@ -212,8 +229,7 @@ char *tweet_text(const char *head, const char *body, const char *url)
                 w = TWEET_LINK;
             else
                 next_cp(s, &n);
-            if (len + w + 1 > budget)
-                break;
+            if (len + w + 1 > budget) break;
             len += w;
             keep = (size_t)(s - b.data) + n;
         }

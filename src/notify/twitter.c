@@ -7,10 +7,10 @@
  * to 280 characters with links counted as 23 (notify/text.h). 429 is retried
  * at x-rate-limit-reset; 401 and 403 (bad credentials, duplicate tweet) fail.
  */
-#include "notify/channel.h"
 #include "core/sign.h"
-#include "notify/text.h"
 #include "core/timeutil.h"
+#include "notify/channel.h"
+#include "notify/text.h"
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,8 +35,7 @@ static int prepare(struct notify_env *env, struct nmsg *m)
                  "Twitter is not configured (twitter.consumer_key, twitter.consumer_secret)");
         return -1;
     }
-    if (!(integ = notify_integration(env, m, m->page_id, "twitter")))
-        return -1;
+    if (!(integ = notify_integration(env, m, m->page_id, "twitter"))) return -1;
     const char *token = get(integ, NULL, "access_token");
     const char *secret = get(integ, NULL, "access_token_secret");
     if (!*token || !*secret) {
@@ -50,15 +49,13 @@ static int prepare(struct notify_env *env, struct nmsg *m)
              get(model, "event", "title"), *window ? window : get(model, "update", "time_short"));
     char *text = tweet_text(head, get(model, "update", "message_text"), get(model, "event", "url"));
     json_t *body = json_pack("{s:s}", "text", text);
-    if (asprintf(&url, "%s/2/tweets", cfg->twitter_api_base) < 0)
-        abort();
+    if (asprintf(&url, "%s/2/tweets", cfg->twitter_api_base) < 0) abort();
     sign_nonce(nonce);
     snprintf(ts, sizeof ts, "%" PRId64, time_now());
     char *auth = sign_oauth1_header("POST", url, NULL, 0, cfg->twitter_consumer_key,
                                     cfg->twitter_consumer_secret, token, secret, nonce, ts);
     char *hdr = NULL;
-    if (asprintf(&hdr, "Authorization: %s", auth) < 0)
-        abort();
+    if (asprintf(&hdr, "Authorization: %s", auth) < 0) abort();
     m->headers = curl_slist_append(m->headers, hdr);
     curl_easy_setopt(m->easy, CURLOPT_URL, url);
     notify_json_body(m, body);

@@ -11,10 +11,10 @@
 #include "app/twitter_connect.h"
 #include "core/buf.h"
 #include "core/log.h"
+#include "core/sign.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "http/form.h"
-#include "core/sign.h"
 #include "store/outbox.h"
 #include <inttypes.h>
 #include <stdio.h>
@@ -40,10 +40,8 @@ struct twitter_oauth {
 
 static void call_free(struct call *k)
 {
-    if (!k)
-        return;
-    if (k->easy)
-        curl_easy_cleanup(k->easy);
+    if (!k) return;
+    if (k->easy) curl_easy_cleanup(k->easy);
     curl_slist_free_all(k->headers);
     buf_free(&k->resp);
     json_decref(k->row);
@@ -60,8 +58,7 @@ struct twitter_oauth *twitter_oauth_new(struct notify_env *env, struct transfer 
 
 void twitter_oauth_free(struct twitter_oauth *o)
 {
-    if (!o)
-        return;
+    if (!o) return;
     while (o->calls) {
         struct call *k = o->calls;
         o->calls = k->next;
@@ -76,11 +73,11 @@ static void record(struct twitter_oauth *o, json_t *row, json_t *answer, const c
 {
     struct err e = {0};
     int64_t id = json_integer_value(json_object_get(row, "id"));
-    struct app_ctx c = {.app = o->env->app, .db = o->env->db,
+    struct app_ctx c = {.app = o->env->app,
+                        .db = o->env->db,
                         .page_id = json_integer_value(json_object_get(row, "page_id")),
                         .actor = {.kind = ACTOR_SYSTEM}};
-    if (error)
-        log_info("notify: Twitter sign-in %lld: %s", (long long)id, error);
+    if (error) log_info("notify: Twitter sign-in %lld: %s", (long long)id, error);
     if (app_twitter_connect_record(&c, row, answer, error, &e) != 0)
         log_error("notify: recording Twitter sign-in %lld: %s (retried when its lease ends)",
                   (long long)id, e.msg);
@@ -110,8 +107,8 @@ static const char *prepare(struct twitter_oauth *o, struct call *k)
                    jstr(k->row, first ? "callback" : "verifier")};
     if (!app_twitter_configured(cfg))
         return "Twitter is not configured (twitter.consumer_key and twitter.consumer_secret)";
-    if (!*p.v || (!first && (!*token || !(secret = secret_open(o->env->app->key,
-                                                               jstr(k->row, "secret"))))))
+    if (!*p.v ||
+        (!first && (!*token || !(secret = secret_open(o->env->app->key, jstr(k->row, "secret"))))))
         return "this Twitter sign-in is unknown or expired: start it again";
     if (!(k->easy = curl_easy_init())) {
         free(secret);
@@ -124,8 +121,7 @@ static const char *prepare(struct twitter_oauth *o, struct call *k)
     auth = sign_oauth1_header("POST", url, &p, 1, cfg->twitter_consumer_key,
                               cfg->twitter_consumer_secret, token, secret, nonce, ts);
     free(secret);
-    if (asprintf(&hdr, "Authorization: %s", auth) < 0)
-        abort();
+    if (asprintf(&hdr, "Authorization: %s", auth) < 0) abort();
     free(auth);
     k->headers = curl_slist_append(NULL, hdr);
     free(hdr);
@@ -184,8 +180,7 @@ bool twitter_oauth_done(struct twitter_oauth *o, CURL *easy, CURLcode cc)
     struct err e = {0};
     while (*at && (*at)->easy != easy)
         at = &(*at)->next;
-    if (!(k = *at))
-        return false;
+    if (!(k = *at)) return false;
     *at = k->next;
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
     if (cc != CURLE_OK)

@@ -12,9 +12,9 @@
  */
 #ifndef PHAROS_NOTIFY_TWITTER_OAUTH_H
 #define PHAROS_NOTIFY_TWITTER_OAUTH_H
-#include <stdbool.h>
 #include "notify/channel.h"
 #include "notify/transfer.h"
+#include <stdbool.h>
 
 struct twitter_oauth;
 

@@ -10,8 +10,8 @@
  *        "services":[{"id","name","status"}]},"update":{"id","stage","message",
  *        "created_at" (RFC 3339)}}
  */
-#include "notify/channel.h"
 #include "core/sign.h"
+#include "notify/channel.h"
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -23,8 +23,7 @@ static int prepare(struct notify_env *env, struct nmsg *m)
         snprintf(m->error, sizeof m->error, "%s", e.msg);
         return -1;
     }
-    if (!(cfg = notify_integration(env, m, m->page_id, "webhook")))
-        return -1;
+    if (!(cfg = notify_integration(env, m, m->page_id, "webhook"))) return -1;
     const char *url = json_string_value(json_object_get(cfg, "url"));
     const char *secret = json_string_value(json_object_get(cfg, "secret"));
     if (!url || !*url) {
@@ -51,8 +50,7 @@ static int prepare(struct notify_env *env, struct nmsg *m)
     if (secret && *secret) {
         char *sig = sign_webhook(secret, m->req.data, m->req.len);
         char *h = NULL;
-        if (asprintf(&h, "X-Pharos-Signature: %s", sig) < 0)
-            abort();
+        if (asprintf(&h, "X-Pharos-Signature: %s", sig) < 0) abort();
         m->headers = curl_slist_append(m->headers, h);
         free(h);
         free(sig);
@@ -61,4 +59,5 @@ static int prepare(struct notify_env *env, struct nmsg *m)
     return 0;
 }
 
-const struct channel_ops notify_webhook = {"webhook", CH_WEBHOOK, prepare, notify_http_classify, NULL};
+const struct channel_ops notify_webhook = {"webhook", CH_WEBHOOK, prepare, notify_http_classify,
+                                           NULL};

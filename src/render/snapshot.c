@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 enum { BUILD_GAP_US = 200000 }; /* the background builder's minimum interval between rounds */
-enum { WARM_SECONDS = 30 };       /* pages read this recently are rebuilt ahead of requests */
+enum { WARM_SECONDS = 30 };     /* pages read this recently are rebuilt ahead of requests */
 
 static int by_path(const void *a, const void *b)
 {
@@ -71,8 +71,7 @@ void snapshot_ref(struct snapshot *s)
 
 void snapshot_release(struct snapshot *s)
 {
-    if (s && atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) == 1)
-        snapshot_free(s);
+    if (s && atomic_fetch_sub_explicit(&s->refs, 1, memory_order_acq_rel) == 1) snapshot_free(s);
 }
 
 const struct snap_entry *snapshot_find(struct snapshot *s, const char *path)
@@ -85,8 +84,7 @@ const struct snap_entry *snapshot_get(struct snapshot *s, struct db *db, const c
                                       struct err *e)
 {
     const struct snap_entry *found = snapshot_find(s, path);
-    if (found)
-        return found;
+    if (found) return found;
     pthread_mutex_lock(&s->lazy_mu);
     for (struct lazy_entry *l = s->lazy; l; l = l->next)
         if (strcmp(l->e.path, path) == 0) {
@@ -98,8 +96,7 @@ const struct snap_entry *snapshot_get(struct snapshot *s, struct db *db, const c
     char *body;
     size_t len;
     const char *ctype;
-    if (snap_render_path(s, db, path, &body, &len, &ctype, e) != 0)
-        return NULL;
+    if (snap_render_path(s, db, path, &body, &len, &ctype, e) != 0) return NULL;
     struct lazy_entry *l = xcalloc(1, sizeof *l);
     snap_entry_fill(&l->e, path, ctype, body, len);
     pthread_mutex_lock(&s->lazy_mu);
@@ -140,11 +137,11 @@ struct snapshot_registry {
     struct snap_renderer r;
     char *db_url;
     pthread_mutex_t mu;
-    pthread_cond_t built;   /* a build finished */
-    pthread_cond_t wake;    /* the builder has work */
+    pthread_cond_t built; /* a build finished */
+    pthread_cond_t wake;  /* the builder has work */
     struct page_state **pages;
     size_t npages;
-    json_t *hosts;          /* {"host": page_id} */
+    json_t *hosts; /* {"host": page_id} */
     int64_t default_page;
     bool hosts_dirty, pending, stop, started;
     pthread_t thread;
@@ -168,8 +165,7 @@ struct snapshot_registry *snapshot_registry_new(const struct snap_renderer *r, c
 static struct page_state *page_state(struct snapshot_registry *g, int64_t page_id)
 {
     for (size_t i = 0; i < g->npages; i++)
-        if (g->pages[i]->id == page_id)
-            return g->pages[i];
+        if (g->pages[i]->id == page_id) return g->pages[i];
     g->pages = xrealloc(g->pages, (g->npages + 1) * sizeof *g->pages);
     struct page_state *p = xcalloc(1, sizeof *p);
     p->id = page_id;
@@ -201,9 +197,8 @@ static int hosts_load(struct snapshot_registry *g, struct db *db, struct err *e)
     json_t *map = json_object();
     size_t i;
     json_t *r;
-    json_array_foreach(rows, i, r)
-        json_object_set(map, json_string_value(json_object_get(r, "host")),
-                        json_object_get(r, "page_id"));
+    json_array_foreach(rows, i, r) json_object_set(
+        map, json_string_value(json_object_get(r, "host")), json_object_get(r, "page_id"));
     json_decref(rows);
     json_decref(g->hosts);
     g->hosts = map;
@@ -213,16 +208,14 @@ static int hosts_load(struct snapshot_registry *g, struct db *db, struct err *e)
 }
 
 /* The page of HOST into *PAGE_ID, reloading the host map when stale. Under g->mu. */
-static int host_page(struct snapshot_registry *g, struct db *db, const char *host,
-                     int64_t *page_id, struct err *e)
+static int host_page(struct snapshot_registry *g, struct db *db, const char *host, int64_t *page_id,
+                     struct err *e)
 {
-    if (g->hosts_dirty && hosts_load(g, db, e) != 0)
-        return -1;
+    if (g->hosts_dirty && hosts_load(g, db, e) != 0) return -1;
     bool base = host && g->r.base_host && strcmp(host, g->r.base_host) == 0;
     json_t *id = host && !base ? json_object_get(g->hosts, host) : NULL;
     *page_id = id ? json_integer_value(id) : g->default_page;
-    if (!*page_id)
-        return err_set(e, ERR_NOT_FOUND, "this server has no status page yet");
+    if (!*page_id) return err_set(e, ERR_NOT_FOUND, "this server has no status page yet");
     return 0;
 }
 
@@ -243,9 +236,9 @@ static void touch(struct page_state *p, int64_t now)
  * building it on DB or waiting for the build in progress, and returns it, with a
  * reference when REF (then *STATE, when not NULL, gets the page's state). NULL with E
  * filled on failure. One lock round trip when fresh. */
-static struct snapshot *ensure_state(struct snapshot_registry *g, struct db *db,
-                                     int64_t page_id, const char *host, bool ref,
-                                     struct page_state **state, struct err *e)
+static struct snapshot *ensure_state(struct snapshot_registry *g, struct db *db, int64_t page_id,
+                                     const char *host, bool ref, struct page_state **state,
+                                     struct err *e)
 {
     struct snapshot *s = NULL;
     pthread_mutex_lock(&g->mu);
@@ -254,16 +247,13 @@ static struct snapshot *ensure_state(struct snapshot_registry *g, struct db *db,
         return NULL;
     }
     struct page_state *p = page_state(g, page_id);
-    if (state)
-        *state = p;
-    if (ref)
-        touch(p, time_now());
+    if (state) *state = p;
+    if (ref) touch(p, time_now());
     for (;;) {
         int64_t now = time_now();
         if (is_fresh(p, now)) {
             s = p->cur;
-            if (ref)
-                snapshot_ref(s);
+            if (ref) snapshot_ref(s);
             break;
         }
         if (p->building) {
@@ -284,8 +274,7 @@ static struct snapshot *ensure_state(struct snapshot_registry *g, struct db *db,
         pthread_mutex_lock(&g->mu);
         p->building = false;
         pthread_cond_broadcast(&g->built);
-        if (rc != 0)
-            break; /* s stays NULL: the caller answers 503, the next request retries */
+        if (rc != 0) break; /* s stays NULL: the caller answers 503, the next request retries */
         struct snapshot *old = p->cur;
         p->cur = ns;
         p->built = target;
@@ -309,8 +298,8 @@ enum { CACHE_HOSTS = 4 };
 struct snapshot_cache {
     struct cached {
         struct snapshot_registry *g;
-        uint64_t epoch;      /* g->epoch when S was current */
-        struct snapshot *s;  /* one reference, or NULL */
+        uint64_t epoch;     /* g->epoch when S was current */
+        struct snapshot *s; /* one reference, or NULL */
         struct page_state *p;
         char host[256];
     } e[CACHE_HOSTS];
@@ -324,8 +313,7 @@ struct snapshot_cache *snapshot_cache_new(void)
 
 void snapshot_cache_free(struct snapshot_cache *c)
 {
-    if (!c)
-        return;
+    if (!c) return;
     for (int i = 0; i < CACHE_HOSTS; i++)
         snapshot_release(c->e[i].s);
     free(c);
@@ -335,16 +323,14 @@ struct snapshot *snapshot_acquire_cached(struct snapshot_registry *g, struct sna
                                          struct db *db, const char *host, struct err *e)
 {
     host = host ? host : "";
-    if (strlen(host) >= sizeof c->e[0].host)
-        return snapshot_acquire_host(g, db, host, e);
+    if (strlen(host) >= sizeof c->e[0].host) return snapshot_acquire_host(g, db, host, e);
     /* Read before anything else: a change after this makes the next request miss. */
     uint64_t epoch = atomic_load_explicit(&g->epoch, memory_order_acquire);
     int64_t now = time_now();
     struct cached *slot = NULL;
     for (int i = 0; i < CACHE_HOSTS; i++) {
         struct cached *k = &c->e[i];
-        if (k->g != g || strcmp(k->host, host) != 0)
-            continue;
+        if (k->g != g || strcmp(k->host, host) != 0) continue;
         if (k->s && k->epoch == epoch && now < k->s->valid_until) {
             touch(k->p, now);
             snapshot_ref(k->s);
@@ -355,8 +341,7 @@ struct snapshot *snapshot_acquire_cached(struct snapshot_registry *g, struct sna
     }
     struct page_state *p = NULL;
     struct snapshot *s = ensure_state(g, db, 0, host, true, &p, e);
-    if (!s)
-        return NULL;
+    if (!s) return NULL;
     if (!slot) {
         slot = &c->e[c->next];
         c->next = (c->next + 1) % CACHE_HOSTS;
@@ -374,8 +359,8 @@ struct snapshot *snapshot_acquire(struct snapshot_registry *g, struct db *db, in
     return ensure(g, db, page_id, NULL, true, e);
 }
 
-struct snapshot *snapshot_acquire_host(struct snapshot_registry *g, struct db *db,
-                                       const char *host, struct err *e)
+struct snapshot *snapshot_acquire_host(struct snapshot_registry *g, struct db *db, const char *host,
+                                       struct err *e)
 {
     return ensure(g, db, 0, host ? host : "", true, e);
 }
@@ -442,8 +427,7 @@ int snapshot_registry_start(struct snapshot_registry *g, struct err *e)
 
 void snapshot_registry_free(struct snapshot_registry *g)
 {
-    if (!g)
-        return;
+    if (!g) return;
     if (g->started) {
         pthread_mutex_lock(&g->mu);
         g->stop = true;

@@ -30,13 +30,13 @@
  */
 #ifndef PHAROS_SNAPSHOT_H
 #define PHAROS_SNAPSHOT_H
+#include "core/err.h"
+#include "render/tmpl_set.h"
+#include "store/db.h"
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "core/err.h"
-#include "render/tmpl_set.h"
-#include "store/db.h"
 
 enum {
     SNAP_ETAG_SIZE = 40,
@@ -44,11 +44,11 @@ enum {
 };
 
 struct snap_entry {
-    char *path;          /* "/", "/history?page=2", "/incidents/7", "/api/v2/status.json" … */
-    const char *ctype;   /* Content-Type */
+    char *path;        /* "/", "/history?page=2", "/incidents/7", "/api/v2/status.json" … */
+    const char *ctype; /* Content-Type */
     char *body;
     size_t len;
-    char *gz;            /* gzip of body, or NULL when it would not be smaller */
+    char *gz; /* gzip of body, or NULL when it would not be smaller */
     size_t gzlen;
     char etag[SNAP_ETAG_SIZE];    /* strong ETag of body, quoted */
     char etag_gz[SNAP_ETAG_SIZE]; /* of the gzip copy */
@@ -98,8 +98,7 @@ const char *snapshot_export_file(const char *path, char *buf, size_t size);
 
 /* A registry rendering with R (copied; what it points to must outlive the registry)
  * whose background builder opens DB_URL. */
-struct snapshot_registry *snapshot_registry_new(const struct snap_renderer *r,
-                                                const char *db_url);
+struct snapshot_registry *snapshot_registry_new(const struct snap_renderer *r, const char *db_url);
 /* Starts the background builder. Returns 0, or -1 with E filled. */
 int snapshot_registry_start(struct snapshot_registry *g, struct err *e);
 /* Stops the builder and frees everything; snapshots still referenced are freed by their
@@ -114,8 +113,8 @@ struct snapshot *snapshot_acquire(struct snapshot_registry *g, struct db *db, in
 /* snapshot_acquire() of the page serving HOST (SPEC §4: a page's host, else the default
  * page, and always the default page for R's base_host; ERR_NOT_FOUND when there is no page
  * at all). HOST is in normal form (core/host.h), as struct req has it. */
-struct snapshot *snapshot_acquire_host(struct snapshot_registry *g, struct db *db,
-                                       const char *host, struct err *e);
+struct snapshot *snapshot_acquire_host(struct snapshot_registry *g, struct db *db, const char *host,
+                                       struct err *e);
 
 /*
  * A thread's memory of the snapshots it served last, one per host, so that a
@@ -130,7 +129,6 @@ void snapshot_cache_free(struct snapshot_cache *c);
 /* snapshot_acquire_host() through C. */
 struct snapshot *snapshot_acquire_cached(struct snapshot_registry *g, struct snapshot_cache *c,
                                          struct db *db, const char *host, struct err *e);
-
 
 /*
  * Renders the template NAME (e.g. "public/subscribe.html") in the public layout of

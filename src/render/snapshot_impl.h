@@ -17,7 +17,7 @@ struct lazy_entry {
 struct snapshot {
     atomic_int refs;
     int64_t page_id;
-    int64_t valid_until;  /* Unix seconds: the next midnight UTC after the build */
+    int64_t valid_until; /* Unix seconds: the next midnight UTC after the build */
     json_t *model;
     struct snap_renderer r;
     struct snap_entry *v; /* sorted by path */
@@ -42,7 +42,7 @@ void snap_spool_dir(const char *dir);
 int snap_render_all(struct snapshot *s, struct db *db, struct err *e);
 /* Renders the page at PATH on demand into *BODY, *LEN and *CTYPE: 0, or -1 with E filled
  * (ERR_NOT_FOUND for no such page). */
-int snap_render_path(struct snapshot *s, struct db *db, const char *path, char **body,
-                     size_t *len, const char **ctype, struct err *e);
+int snap_render_path(struct snapshot *s, struct db *db, const char *path, char **body, size_t *len,
+                     const char **ctype, struct err *e);
 
 #endif

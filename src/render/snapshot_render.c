@@ -12,10 +12,10 @@
  * export's subscribe link) start with the model's page.url: the page's own
  * public URL (SPEC §6), so two pages never share a feed id.
  */
-#include "render/snapshot_impl.h"
 #include "core/asset.h"
 #include "core/buf.h"
 #include "core/xalloc.h"
+#include "render/snapshot_impl.h"
 #include "render/statuspage.h"
 #include "render/view.h"
 #include <assert.h>
@@ -82,8 +82,7 @@ static json_t *html_model(struct snapshot *s, int depth, const json_t *extra)
     json_object_set_new(m, "links", l);
     json_object_set_new(m, "root", json_string(root));
     json_object_set_new(m, "ext", json_string(s->r.export ? "/index.html" : ""));
-    if (extra)
-        json_object_update(m, (json_t *)extra);
+    if (extra) json_object_update(m, (json_t *)extra);
     return m;
 }
 
@@ -91,17 +90,14 @@ static char *render_tmpl(struct snapshot *s, const char *name, const json_t *mod
                          enum tmpl_mode mode, size_t *len, struct err *e)
 {
     const struct tmpl *t = tmpl_set_get(s->r.tmpls, name, e);
-    if (!t)
-        return NULL;
+    if (!t) return NULL;
     struct tmpl_loader ld = tmpl_set_loader(s->r.tmpls);
     char *out = tmpl_render(t, model, &ld, mode, e);
-    if (out && len)
-        *len = strlen(out);
+    if (out && len) *len = strlen(out);
     return out;
 }
 
-char *snapshot_render_html(struct snapshot *s, const char *name, const json_t *extra,
-                           struct err *e)
+char *snapshot_render_html(struct snapshot *s, const char *name, const json_t *extra, struct err *e)
 {
     json_t *m = html_model(s, 0, extra);
     char *out = render_tmpl(s, name, m, TMPL_HTML, NULL, e);
@@ -122,22 +118,20 @@ static int render_history(struct snapshot *s, struct db *db, int n, char **body,
                           struct err *e)
 {
     json_t *h = NULL;
-    if (view_history(db, s->model, n, &h, e) != 0)
-        return -1;
+    if (view_history(db, s->model, n, &h, e) != 0) return -1;
     char buf[64];
     static const char *const keys[] = {"prev", "next"};
     for (int i = 0; i < 2; i++) {
         json_t *k = json_object_get(h, keys[i]);
-        if (!k)
-            continue;
+        if (!k) continue;
         history_url(s, 2, (int)json_integer_value(k), buf, sizeof buf);
         char key[16];
         snprintf(key, sizeof key, "%s_url", keys[i]);
         json_object_set_new(h, key, json_string(buf));
     }
     snprintf(buf, sizeof buf, "History, page %d", n);
-    json_t *extra = json_pack("{s:o,s:s,s:b}", "history_page", h, "doc_title", buf,
-                              "on_history_page", 1);
+    json_t *extra =
+        json_pack("{s:o,s:s,s:b}", "history_page", h, "doc_title", buf, "on_history_page", 1);
     json_t *m = html_model(s, 2, extra);
     *body = render_tmpl(s, "public/history.html", m, TMPL_HTML, len, e);
     json_decref(m);
@@ -165,10 +159,8 @@ static int add_event_page(struct snapshot *s, const json_t *ev, struct err *e)
     size_t len;
     snprintf(path, sizeof path, "/%s", json_string_value(json_object_get(ev, "path")));
     for (size_t i = 0; i < s->n; i++) /* not sorted yet: an event may be in several lists */
-        if (strcmp(s->v[i].path, path) == 0)
-            return 0;
-    if (render_event(s, ev, &body, &len, e) != 0)
-        return -1;
+        if (strcmp(s->v[i].path, path) == 0) return 0;
+    if (render_event(s, ev, &body, &len, e) != 0) return -1;
     snap_add(s, path, CT_HTML, body, len);
     return 0;
 }
@@ -179,8 +171,7 @@ static int add_event_pages(struct snapshot *s, const json_t *list, struct err *e
     json_t *ev;
     json_array_foreach(list, i, ev)
     {
-        if (add_event_page(s, ev, e) != 0)
-            return -1;
+        if (add_event_page(s, ev, e) != 0) return -1;
     }
     return 0;
 }
@@ -191,8 +182,7 @@ static int by_time_desc(const void *a, const void *b)
     const char *x = json_string_value(json_object_get(*(json_t *const *)a, "created_at"));
     const char *y = json_string_value(json_object_get(*(json_t *const *)b, "created_at"));
     int c = strcmp(y ? y : "", x ? x : "");
-    if (c)
-        return c;
+    if (c) return c;
     return (int)(json_integer_value(json_object_get(*(json_t *const *)b, "id")) -
                  json_integer_value(json_object_get(*(json_t *const *)a, "id")));
 }
@@ -218,35 +208,30 @@ static json_t *feed_model(struct snapshot *s)
             snprintf(title, sizeof title, "%s: %s",
                      json_string_value(json_object_get(u, "stage_label")),
                      json_string_value(json_object_get(ev, "title")));
-            if (n == cap)
-                items = xrealloc(items, (cap = cap ? cap * 2 : 64) * sizeof *items);
-            items[n++] = json_pack("{s:I,s:s,s:s,s:s,s:O,s:O,s:O,s:s}", "id",
-                                   (json_int_t)json_integer_value(json_object_get(u, "id")),
-                                   "link", link, "guid", guid, "title", title, "html",
-                                   json_object_get(u, "html"), "rfc822",
-                                   json_object_get(u, "rfc822"), "created_at",
-                                   json_object_get(u, "created_at"), "kind",
-                                   l ? "Maintenance" : "Incident");
+            if (n == cap) items = xrealloc(items, (cap = cap ? cap * 2 : 64) * sizeof *items);
+            items[n++] =
+                json_pack("{s:I,s:s,s:s,s:s,s:O,s:O,s:O,s:s}", "id",
+                          (json_int_t)json_integer_value(json_object_get(u, "id")), "link", link,
+                          "guid", guid, "title", title, "html", json_object_get(u, "html"),
+                          "rfc822", json_object_get(u, "rfc822"), "created_at",
+                          json_object_get(u, "created_at"), "kind", l ? "Maintenance" : "Incident");
         }
     }
-    if (n)
-        qsort(items, n, sizeof *items, by_time_desc);
+    if (n) qsort(items, n, sizeof *items, by_time_desc);
     json_t *arr = json_array();
     for (size_t i = 0; i < n; i++) {
-        if (i < FEED_ITEMS)
-            json_array_append(arr, items[i]);
+        if (i < FEED_ITEMS) json_array_append(arr, items[i]);
         json_decref(items[i]);
     }
     free(items);
     const json_t *first = json_array_get(arr, 0);
     char self[1200];
     snprintf(self, sizeof self, "%s/feed", base);
-    return json_pack("{s:O,s:o,s:O,s:o,s:s}", "page", json_object_get(m, "page"), "items", arr,
-                     "updated",
-                     first ? json_object_get(first, "created_at") : json_object_get(m, "generated_at"),
-                     "updated_rfc822",
-                     first ? json_incref(json_object_get(first, "rfc822")) : json_string(""),
-                     "self", self);
+    return json_pack(
+        "{s:O,s:o,s:O,s:o,s:s}", "page", json_object_get(m, "page"), "items", arr, "updated",
+        first ? json_object_get(first, "created_at") : json_object_get(m, "generated_at"),
+        "updated_rfc822", first ? json_incref(json_object_get(first, "rfc822")) : json_string(""),
+        "self", self);
 }
 
 /* The badge's model: the overall label and shields.io-like geometry and colour. */
@@ -257,17 +242,18 @@ static json_t *badge_model(const json_t *m)
     const char *msg = json_string_value(json_object_get(o, "label"));
     static const struct {
         const char *status, *color;
-    } colors[] = {{"operational", "#2da44e"}, {"under_maintenance", "#1f6feb"},
-                  {"degraded_performance", "#bf8700"}, {"partial_outage", "#d1570b"},
+    } colors[] = {{"operational", "#2da44e"},
+                  {"under_maintenance", "#1f6feb"},
+                  {"degraded_performance", "#bf8700"},
+                  {"partial_outage", "#d1570b"},
                   {"major_outage", "#cf222e"}};
     const char *color = "#6e7781";
     for (size_t i = 0; i < sizeof colors / sizeof colors[0]; i++)
-        if (strcmp(status, colors[i].status) == 0)
-            color = colors[i].color;
+        if (strcmp(status, colors[i].status) == 0) color = colors[i].color;
     int lw = 6 * 7 + 10, mw = (int)strlen(msg) * 7 + 10; /* ~7 px per character at 11 px */
     return json_pack("{s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:i}", "label", "status", "message", msg,
-                     "color", color, "lw", lw, "mw", mw, "w", lw + mw, "lx", lw / 2,
-                     "mx", lw + mw / 2);
+                     "color", color, "lw", lw, "mw", mw, "w", lw + mw, "lx", lw / 2, "mx",
+                     lw + mw / 2);
 }
 
 /* /brand.css: the page's colour as a CSS variable (a strict #rgb/#rrggbb, else the default). */
@@ -290,8 +276,7 @@ static int add_rendered(struct snapshot *s, const char *path, const char *ctype,
 {
     size_t len;
     char *body = render_tmpl(s, tmpl, model, mode, &len, e);
-    if (!body)
-        return -1;
+    if (!body) return -1;
     snap_add(s, path, ctype, body, len);
     return 0;
 }
@@ -301,8 +286,7 @@ static int add_json(struct snapshot *s, const char *name)
     json_t *doc = statuspage_render(s->model, name);
     char *text = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
-    if (!text)
-        abort();
+    if (!text) abort();
     char path[96];
     snprintf(path, sizeof path, "/api/v2/%s", name);
     snap_add(s, path, "application/json; charset=utf-8", text, strlen(text));
@@ -314,44 +298,38 @@ int snap_render_all(struct snapshot *s, struct db *db, struct err *e)
     int rc = -1;
     json_t *home = html_model(s, 0, NULL), *feed = feed_model(s), *badge = badge_model(s->model);
     if (add_rendered(s, "/", CT_HTML, "public/index.html", home, TMPL_HTML, e) != 0 ||
-        add_rendered(s, "/feed", "application/rss+xml; charset=utf-8", "public/feed.rss.xml",
+        add_rendered(s, "/feed", "application/rss+xml; charset=utf-8", "public/feed.rss.xml", feed,
+                     TMPL_XML, e) != 0 ||
+        add_rendered(s, "/feed.atom", "application/atom+xml; charset=utf-8", "public/feed.atom.xml",
                      feed, TMPL_XML, e) != 0 ||
-        add_rendered(s, "/feed.atom", "application/atom+xml; charset=utf-8",
-                     "public/feed.atom.xml", feed, TMPL_XML, e) != 0 ||
-        add_rendered(s, "/badge.svg", "image/svg+xml", "public/badge.svg", badge, TMPL_XML, e) !=
-            0)
+        add_rendered(s, "/badge.svg", "image/svg+xml", "public/badge.svg", badge, TMPL_XML, e) != 0)
         goto out;
     size_t len;
     char *css = brand_css(s->model, &len);
     snap_add(s, "/brand.css", "text/css; charset=utf-8", css, len);
     for (int i = 0; statuspage_endpoints[i]; i++)
         add_json(s, statuspage_endpoints[i]);
-    int pages = (int)json_integer_value(json_object_get(json_object_get(s->model, "history"),
-                                                        "pages"));
-    if (!s->r.export && pages > SERVE_HISTORY_PAGES)
-        pages = SERVE_HISTORY_PAGES;
+    int pages =
+        (int)json_integer_value(json_object_get(json_object_get(s->model, "history"), "pages"));
+    if (!s->r.export && pages > SERVE_HISTORY_PAGES) pages = SERVE_HISTORY_PAGES;
     for (int n = 1; n <= pages; n++) {
         char path[48], *body;
-        if (render_history(s, db, n, &body, &len, e) != 0)
-            goto out;
+        if (render_history(s, db, n, &body, &len, e) != 0) goto out;
         snprintf(path, sizeof path, "/history?page=%d", n);
         snap_add(s, path, CT_HTML, body, len);
     }
-    static const char *const lists[] = {"open_incidents", "active_maintenance",
-                                        "upcoming_maintenance", "recent_closed", "incidents",
-                                        "maintenance"};
+    static const char *const lists[] = {
+        "open_incidents", "active_maintenance", "upcoming_maintenance",
+        "recent_closed",  "incidents",          "maintenance"};
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
-        if (add_event_pages(s, json_object_get(s->model, lists[i]), e) != 0)
-            goto out;
+        if (add_event_pages(s, json_object_get(s->model, lists[i]), e) != 0) goto out;
     if (s->r.export) { /* every event of every history page */
         for (int n = 1; n <= pages; n++) {
             json_t *h = NULL;
-            if (view_history(db, s->model, n, &h, e) != 0)
-                goto out;
+            if (view_history(db, s->model, n, &h, e) != 0) goto out;
             int r = add_event_pages(s, json_object_get(h, "events"), e);
             json_decref(h);
-            if (r != 0)
-                goto out;
+            if (r != 0) goto out;
         }
     }
     rc = 0;
@@ -366,13 +344,12 @@ out:
 static int64_t parse_num(const char *p)
 {
     size_t n = strspn(p, "0123456789");
-    if (n == 0 || n > 9 || p[n] || p[0] == '0')
-        return 0;
+    if (n == 0 || n > 9 || p[n] || p[0] == '0') return 0;
     return strtoll(p, NULL, 10);
 }
 
-int snap_render_path(struct snapshot *s, struct db *db, const char *path, char **body,
-                     size_t *len, const char **ctype, struct err *e)
+int snap_render_path(struct snapshot *s, struct db *db, const char *path, char **body, size_t *len,
+                     const char **ctype, struct err *e)
 {
     *ctype = CT_HTML;
     int64_t n;
@@ -383,11 +360,9 @@ int snap_render_path(struct snapshot *s, struct db *db, const char *path, char *
         kind = "incident";
     else if (strncmp(path, "/maintenance/", 13) == 0 && (n = parse_num(path + 13)) > 0)
         kind = "maintenance";
-    if (!kind)
-        return err_set(e, ERR_NOT_FOUND, "there is no page at %s", path);
+    if (!kind) return err_set(e, ERR_NOT_FOUND, "there is no page at %s", path);
     json_t *ev = NULL;
-    if (view_event(db, s->model, kind, n, &ev, e) != 0)
-        return -1;
+    if (view_event(db, s->model, kind, n, &ev, e) != 0) return -1;
     int rc = render_event(s, ev, body, len, e);
     json_decref(ev);
     return rc;

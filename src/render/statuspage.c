@@ -8,8 +8,8 @@
  */
 #include "render/statuspage.h"
 #include "render/markdown.h"
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const char *const statuspage_endpoints[] = {
@@ -40,9 +40,9 @@ static json_t *get(const json_t *o, const char *k)
 static json_t *page_json(const json_t *m)
 {
     const json_t *p = json_object_get(m, "page");
-    return json_pack("{s:o,s:O,s:O,s:O,s:O}", "id", id_string("", json_object_get(p, "id")),
-                     "name", get(p, "title"), "url", get(p, "url"), "time_zone",
-                     get(p, "time_zone"), "updated_at", get(m, "generated_at"));
+    return json_pack("{s:o,s:O,s:O,s:O,s:O}", "id", id_string("", json_object_get(p, "id")), "name",
+                     get(p, "title"), "url", get(p, "url"), "time_zone", get(p, "time_zone"),
+                     "updated_at", get(m, "generated_at"));
 }
 
 static json_t *status_json(const json_t *m)
@@ -111,8 +111,7 @@ static const json_t *find_service(const json_t *m, json_int_t id)
     json_t *s;
     json_array_foreach(json_object_get(m, "services"), i, s)
     {
-        if (json_integer_value(json_object_get(s, "id")) == id)
-            return s;
+        if (json_integer_value(json_object_get(s, "id")) == id) return s;
     }
     return NULL;
 }
@@ -166,17 +165,15 @@ static json_t *update_json(const json_t *ev, const json_t *u)
     json_t *aff = json_array();
     size_t i;
     json_t *a;
-    json_array_foreach(json_object_get(u, "affected"), i, a)
-        json_array_append_new(aff, json_pack("{s:o,s:O,s:O,s:O}", "code",
-                                             id_string("", json_object_get(a, "id")), "name",
-                                             get(a, "name"), "old_status", get(a, "old_status"),
-                                             "new_status", get(a, "new_status")));
+    json_array_foreach(json_object_get(u, "affected"), i, a) json_array_append_new(
+        aff, json_pack("{s:o,s:O,s:O,s:O}", "code", id_string("", json_object_get(a, "id")), "name",
+                       get(a, "name"), "old_status", get(a, "old_status"), "new_status",
+                       get(a, "new_status")));
     return json_pack("{s:o,s:O,s:o,s:o,s:O,s:O,s:O,s:o}", "id",
-                     id_string("", json_object_get(u, "id")), "status", get(u, "sp_status"),
-                     "body", body_text(u), "incident_id",
-                     id_string("", json_object_get(ev, "id")), "created_at", get(u, "created_at"),
-                     "updated_at", get(u, "created_at"), "display_at", get(u, "created_at"),
-                     "affected_components", aff);
+                     id_string("", json_object_get(u, "id")), "status", get(u, "sp_status"), "body",
+                     body_text(u), "incident_id", id_string("", json_object_get(ev, "id")),
+                     "created_at", get(u, "created_at"), "updated_at", get(u, "created_at"),
+                     "display_at", get(u, "created_at"), "affected_components", aff);
 }
 
 static json_t *event_json(const json_t *m, const json_t *ev)
@@ -197,8 +194,7 @@ static json_t *event_json(const json_t *m, const json_t *ev)
     json_array_foreach(json_object_get(ev, "services"), i, s)
     {
         const json_t *svc = find_service(m, json_integer_value(json_object_get(s, "id")));
-        if (svc)
-            json_array_append_new(comps, component_json(m, svc));
+        if (svc) json_array_append_new(comps, component_json(m, svc));
     }
     json_t *o = json_pack("{s:o,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:s,s:O,s:o,s:o,s:o}", "id",
                           id_string("", json_object_get(ev, "id")), "name", get(ev, "title"),

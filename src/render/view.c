@@ -46,8 +46,7 @@ static int64_t json_time(const json_t *o, const char *key)
 {
     int64_t t = 0;
     const char *s = json_string_value(json_object_get(o, key));
-    if (s && time_parse(s, &t) != 0)
-        t = 0;
+    if (s && time_parse(s, &t) != 0) t = 0;
     return t;
 }
 
@@ -55,8 +54,7 @@ static int64_t json_time(const json_t *o, const char *key)
 static void add_human(json_t *o, const char *key)
 {
     int64_t t = json_time(o, key);
-    if (!t)
-        return;
+    if (!t) return;
     char name[64], buf[64];
     snprintf(name, sizeof name, "%s_human", key);
     json_object_set_new(o, name, json_string(view_time_human(t, buf, sizeof buf)));
@@ -116,12 +114,11 @@ static int add_updates(struct db *db, json_t *ev, const json_t *names, struct er
         {
             int64_t sid = json_integer_value(json_object_get(a, "service_id"));
             const char *nm = name_of(names, sid);
-            if (json_integer_value(json_object_get(a, "update_id")) != uid || !nm)
-                continue;
-            json_array_append_new(list, json_pack("{s:I,s:s,s:O,s:O}", "id", (json_int_t)sid,
-                                                  "name", nm, "old_status",
-                                                  json_object_get(a, "old_status"), "new_status",
-                                                  json_object_get(a, "new_status")));
+            if (json_integer_value(json_object_get(a, "update_id")) != uid || !nm) continue;
+            json_array_append_new(list,
+                                  json_pack("{s:I,s:s,s:O,s:O}", "id", (json_int_t)sid, "name", nm,
+                                            "old_status", json_object_get(a, "old_status"),
+                                            "new_status", json_object_get(a, "new_status")));
         }
         json_object_set_new(u, "affected", list);
         if (i == json_array_size(ups) - 1)
@@ -163,8 +160,7 @@ static json_t *event_view(struct db *db, json_t *row, const json_t *names, struc
     {
         int64_t sid = json_integer_value(json_object_get(l, "id"));
         const char *nm = name_of(names, sid);
-        if (!nm)
-            continue;
+        if (!nm) continue;
         json_array_append_new(svcs, json_pack("{s:I,s:s,s:O,s:s}", "id", (json_int_t)sid, "name",
                                               nm, "status", json_object_get(l, "status"), "label",
                                               status_label(status_of(l, "status"))));
@@ -178,8 +174,7 @@ static json_t *event_view(struct db *db, json_t *row, const json_t *names, struc
 /* Turns the array of event rows ROWS (stolen) into EVENT JSON; NULL on error. */
 static json_t *events_view(struct db *db, json_t *rows, const json_t *names, struct err *e)
 {
-    if (!rows)
-        return NULL;
+    if (!rows) return NULL;
     json_t *out = json_array();
     size_t i;
     json_t *r;
@@ -214,11 +209,10 @@ static void add_uptime(json_t *svc, const struct public_span *spans, size_t from
     struct uptime_day days[VIEW_UPTIME_DAYS];
     double total = uptime_compute(v, n, now, VIEW_UPTIME_DAYS, days);
     int64_t v_first = n ? v[0].start : now;
-    if (v != sp)
-        free(v);
+    if (v != sp) free(v);
     char pct[32], t[96], date[16];
-    json_object_set_new(svc, "uptime", json_string(uptime_format(total < 0 ? 1 : total, pct,
-                                                                 sizeof pct)));
+    json_object_set_new(svc, "uptime",
+                        json_string(uptime_format(total < 0 ? 1 : total, pct, sizeof pct)));
     json_t *arr = json_array();
     for (int i = 0; i < VIEW_UPTIME_DAYS; i++) {
         time_t ds = (time_t)days[i].start;
@@ -260,8 +254,7 @@ static json_t *new_section(const json_t *groups, int64_t gid, json_t *glist)
     size_t k;
     json_array_foreach(groups, k, gr)
     {
-        if (json_integer_value(json_object_get(gr, "id")) == gid)
-            g = gr;
+        if (json_integer_value(json_object_get(gr, "id")) == gid) g = gr;
     }
     const char *name = g ? json_string_value(json_object_get(g, "name")) : "";
     json_t *section = json_pack("{s:s,s:b,s:[]}", "name", name, "grouped", g != NULL, "services");
@@ -309,13 +302,11 @@ static int add_services(struct db *db, json_t *m, int64_t page_id, int64_t now, 
         }
         for (from = to = lo; to < nspans && spans[to].service_id == id;)
             to++;
-        if (!json_integer_value(json_object_get(s, "visible")))
-            continue;
+        if (!json_integer_value(json_object_get(s, "visible"))) continue;
         json_t *svc = json_deep_copy(s);
         json_object_del(svc, "visible");
         enum svc_status st = status_of(svc, "status");
-        if (st > worst)
-            worst = st;
+        if (st > worst) worst = st;
         json_object_set_new(svc, "label", json_string(status_label(st)));
         add_uptime(svc, spans, from, to, now);
         char key[24];
@@ -340,8 +331,7 @@ static int add_services(struct db *db, json_t *m, int64_t page_id, int64_t now, 
         size_t k;
         json_array_foreach(json_object_get(section, "services"), k, s)
         {
-            if (status_of(s, "status") > gw)
-                gw = status_of(s, "status");
+            if (status_of(s, "status") > gw) gw = status_of(s, "status");
         }
         json_object_set_new(section, "status", json_string(status_name(gw)));
         json_object_set_new(section, "label", json_string(status_label(gw)));
@@ -352,9 +342,8 @@ static int add_services(struct db *db, json_t *m, int64_t page_id, int64_t now, 
     json_object_set_new(m, "groups", glist);
     json_object_set_new(m, "overall",
                         json_pack("{s:s,s:s,s:s,s:s}", "status", status_name(worst), "label",
-                                  status_overall_label(worst), "indicator",
-                                  status_indicator(worst), "description",
-                                  status_indicator_description(worst)));
+                                  status_overall_label(worst), "indicator", status_indicator(worst),
+                                  "description", status_indicator_description(worst)));
     json_decref(rows);
     json_decref(groups);
     free(spans);
@@ -418,18 +407,16 @@ int view_build(struct db *db, int64_t page_id, const char *server_base, int64_t 
     free(url);
     json_object_set_new(m, "generated_at", json_string(time_format(now, buf, sizeof buf)));
     add_human(m, "generated_at");
-    if (add_services(db, m, page_id, now, e) != 0)
-        goto out;
+    if (add_services(db, m, page_id, now, e) != 0) goto out;
     const json_t *names = json_object_get(m, "service_names");
     json_t *open = events_view(db, store_public_open_events(db, page_id, 200, e), names, e);
-    if (!open)
-        goto out;
+    if (!open) goto out;
     split_open(m, open);
-    json_t *lists[3] = {
-        events_view(db, store_public_closed_events(db, page_id, now - VIEW_RECENT_DAYS * 86400LL,
-                                                   0, 100, e),
-                    names, e),
-        NULL, NULL};
+    json_t *lists[3] = {events_view(db,
+                                    store_public_closed_events(
+                                        db, page_id, now - VIEW_RECENT_DAYS * 86400LL, 0, 100, e),
+                                    names, e),
+                        NULL, NULL};
     if (lists[0])
         lists[1] = events_view(
             db, store_public_recent_events(db, page_id, "incident", VIEW_RECENT_EVENTS, e), names,
@@ -442,8 +429,7 @@ int view_build(struct db *db, int64_t page_id, const char *server_base, int64_t 
     json_object_set_new(m, "recent_closed", lists[0] ? lists[0] : json_array());
     json_object_set_new(m, "incidents", lists[1] ? lists[1] : json_array());
     json_object_set_new(m, "maintenance", lists[2] ? lists[2] : json_array());
-    if (closed < 0)
-        goto out;
+    if (closed < 0) goto out;
     static const char *const flagged[] = {"open_incidents", "active_maintenance",
                                           "upcoming_maintenance", "recent_closed", "services"};
     for (size_t i = 0; i < sizeof flagged / sizeof flagged[0]; i++) {
@@ -452,9 +438,10 @@ int view_build(struct db *db, int64_t page_id, const char *server_base, int64_t 
         json_object_set_new(m, key, json_boolean(json_array_size(json_object_get(m, flagged[i]))));
     }
     int64_t pages = (closed + VIEW_HISTORY_PER_PAGE - 1) / VIEW_HISTORY_PER_PAGE;
-    json_object_set_new(m, "history", json_pack("{s:I,s:I,s:i}", "total", (json_int_t)closed,
-                                                "pages", (json_int_t)(pages ? pages : 1),
-                                                "per_page", VIEW_HISTORY_PER_PAGE));
+    json_object_set_new(m, "history",
+                        json_pack("{s:I,s:I,s:i}", "total", (json_int_t)closed, "pages",
+                                  (json_int_t)(pages ? pages : 1), "per_page",
+                                  VIEW_HISTORY_PER_PAGE));
     rc = 0;
 out:
     if (rc == 0)
@@ -470,8 +457,7 @@ int view_event(struct db *db, const json_t *model, const char *kind, int64_t id,
     int64_t page_id = json_integer_value(json_object_get(json_object_get(model, "page"), "id"));
     json_t *row = store_public_event(db, page_id, kind, id, e);
     if (!row) {
-        if (e->code == ERR_OK)
-            err_set(e, ERR_NOT_FOUND, "no %s with id %lld", kind, (long long)id);
+        if (e->code == ERR_OK) err_set(e, ERR_NOT_FOUND, "no %s with id %lld", kind, (long long)id);
         return -1;
     }
     *out = event_view(db, row, json_object_get(model, "service_names"), e);
@@ -485,18 +471,15 @@ int view_history(struct db *db, const json_t *model, int n, json_t **out, struct
     if (n < 1 || (n > 1 && n > pages))
         return err_set(e, ERR_NOT_FOUND, "there is no history page %d (pages 1 to %lld)", n,
                        (long long)pages);
-    json_t *evs = events_view(
-        db,
-        store_public_closed_events(db, page_id, TIME_MIN, (int64_t)(n - 1) * VIEW_HISTORY_PER_PAGE,
-                                   VIEW_HISTORY_PER_PAGE, e),
-        json_object_get(model, "service_names"), e);
-    if (!evs)
-        return -1;
+    json_t *evs = events_view(db,
+                              store_public_closed_events(db, page_id, TIME_MIN,
+                                                         (int64_t)(n - 1) * VIEW_HISTORY_PER_PAGE,
+                                                         VIEW_HISTORY_PER_PAGE, e),
+                              json_object_get(model, "service_names"), e);
+    if (!evs) return -1;
     json_t *h = json_pack("{s:o,s:i,s:I}", "events", evs, "number", n, "pages", (json_int_t)pages);
-    if (n > 1)
-        json_object_set_new(h, "prev", json_integer(n - 1));
-    if (n < pages)
-        json_object_set_new(h, "next", json_integer(n + 1));
+    if (n > 1) json_object_set_new(h, "prev", json_integer(n - 1));
+    if (n < pages) json_object_set_new(h, "next", json_integer(n + 1));
     *out = h;
     return 0;
 }

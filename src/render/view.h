@@ -22,10 +22,10 @@
  *   generated_at (RFC 3339), generated_at_human
  * SERVICE {"id","name","description","group_id","position","status","label","created_at",
  *          "updated_at","uptime" ("99.95%"),"uptime_period" (what the figure covers: "over
- *          the past 90 days", "since Nov 3", "since today"),"days":[{"c","t"}]}  c: o m d p x n (status
- *          class, n = no data), t: "2026-11-03: Partial Outage"; oldest day first
- * EVENT   {"id","kind","is_incident","title","stage","stage_label","sp_status","impact",
- *          "path" ("incidents/7"),"created_at","updated_at","resolved_at","scheduled_start",
+ *          the past 90 days", "since Nov 3", "since today"),"days":[{"c","t"}]}  c: o m d p x n
+ * (status class, n = no data), t: "2026-11-03: Partial Outage"; oldest day first EVENT
+ * {"id","kind","is_incident","title","stage","stage_label","sp_status","impact", "path"
+ * ("incidents/7"),"created_at","updated_at","resolved_at","scheduled_start",
  *          "scheduled_end","<time>_human" for the times set,"services":[{"id","name","status",
  *          "label"}],"has_services","updates":[UPDATE newest first],"last_update_at"}
  * UPDATE  {"id","event_id","stage","stage_label","sp_status","message","html",
@@ -36,10 +36,10 @@
  */
 #ifndef PHAROS_VIEW_H
 #define PHAROS_VIEW_H
-#include <jansson.h>
-#include <stdint.h>
 #include "core/err.h"
 #include "store/db.h"
+#include <jansson.h>
+#include <stdint.h>
 
 enum {
     VIEW_UPTIME_DAYS = 90,

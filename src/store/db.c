@@ -32,10 +32,10 @@
  * Invariants: a cached statement is reset before it is handed out; the writer's
  * mutex is held exactly while db->in_tx is true.
  */
-#include "store/db_sqlite.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
+#include "store/db_sqlite.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -93,10 +93,8 @@ static const char *sqlite_path(const char *url, struct err *e)
                 "use sqlite:PATH");
         return NULL;
     }
-    if (strncmp(url, "sqlite://", 9) == 0)
-        return url + 9;
-    if (strncmp(url, "sqlite:", 7) == 0)
-        return url + 7;
+    if (strncmp(url, "sqlite://", 9) == 0) return url + 9;
+    if (strncmp(url, "sqlite:", 7) == 0) return url + 7;
     if (strstr(url, "://")) {
         err_set(e, ERR_INVALID, "storage.database: unknown database URL \"%s\" (use sqlite:PATH)",
                 url);
@@ -181,8 +179,7 @@ static void *checkpointer(void *arg)
             ts.tv_nsec -= 1000000000L;
         }
         pthread_cond_timedwait(&w->stop_cond, &w->stop_lock, &ts);
-        if (w->stopping)
-            break;
+        if (w->stopping) break;
         pthread_mutex_unlock(&w->stop_lock);
         int log = 0, done = 0;
         int rc = sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
@@ -207,8 +204,7 @@ static void writer_free(struct writer *w)
         pthread_join(w->thread, NULL);
     }
     conn_close(&w->conn);
-    if (w->wal_fd >= 0)
-        close(w->wal_fd);
+    if (w->wal_fd >= 0) close(w->wal_fd);
     pthread_mutex_destroy(&w->sync_lock);
     pthread_cond_destroy(&w->sync_cond);
     pthread_mutex_destroy(&w->lock);
@@ -272,8 +268,7 @@ static void writer_put(struct writer *w)
 int db_open(const char *url, struct db **out, struct err *e)
 {
     const char *path = sqlite_path(url, e);
-    if (!path)
-        return -1;
+    if (!path) return -1;
     struct db *db = xcalloc(1, sizeof *db);
     /* The writer first: it creates the file and sets WAL mode. */
     if (!(db->w = writer_get(path, e)) || conn_open(&db->reader, path, NULL, e) != 0) {
@@ -286,13 +281,10 @@ int db_open(const char *url, struct db **out, struct err *e)
 
 void db_close(struct db *db)
 {
-    if (!db)
-        return;
-    if (db->in_tx)
-        db_rollback(db);
+    if (!db) return;
+    if (db->in_tx) db_rollback(db);
     conn_close(&db->reader);
-    if (db->w)
-        writer_put(db->w);
+    if (db->w) writer_put(db->w);
     free(db);
 }
 
@@ -352,8 +344,7 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql)
 static int run(struct db *db, const char *sql)
 {
     sqlite3_stmt *st = db_stmt(db, sql);
-    if (!st)
-        return SQLITE_ERROR;
+    if (!st) return SQLITE_ERROR;
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
@@ -389,8 +380,7 @@ static int sync_to(struct writer *w, uint64_t seq, struct err *e)
         int saved = errno;
         pthread_mutex_lock(&w->sync_lock);
         w->syncing = false;
-        if (r == 0 && target > w->synced)
-            w->synced = target;
+        if (r == 0 && target > w->synced) w->synced = target;
         pthread_cond_broadcast(&w->sync_cond);
         if (r != 0) {
             log_error("sqlite: fdatasync of the WAL failed: %s", strerror(saved));
@@ -430,10 +420,8 @@ int db_commit(struct db *db, struct err *e)
 
 void db_rollback(struct db *db)
 {
-    if (!db->in_tx)
-        return;
-    if (sqlite3_get_autocommit(db->w->conn.h) == 0)
-        run(db, "ROLLBACK");
+    if (!db->in_tx) return;
+    if (sqlite3_get_autocommit(db->w->conn.h) == 0) run(db, "ROLLBACK");
     db->in_tx = false;
     pthread_mutex_unlock(&db->w->lock);
 }

@@ -24,10 +24,10 @@
  */
 #ifndef PHAROS_DB_H
 #define PHAROS_DB_H
+#include "core/err.h"
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include "core/err.h"
 
 struct db;
 
@@ -40,7 +40,6 @@ void db_close(struct db *db);
 int db_migrate(struct db *db, struct err *e);
 /* Highest applied migration version, or 0. */
 int db_schema_version(struct db *db);
-
 
 int db_begin(struct db *db, struct err *e);
 int db_commit(struct db *db, struct err *e);
@@ -73,8 +72,8 @@ struct db_rows {
     const char *what; /* for errors: "read the status history" */
 };
 /* Runs SQL with arguments bound by FMT. Returns 0, or -1 with E filled (WHAT names it). */
-int db_rows_open(struct db_rows *r, struct db *db, struct err *e, const char *what,
-                 const char *sql, const char *fmt, ...);
+int db_rows_open(struct db_rows *r, struct db *db, struct err *e, const char *what, const char *sql,
+                 const char *fmt, ...);
 /* Steps to the next row: 1 a row, 0 no more, -1 with E filled. */
 int db_rows_next(struct db_rows *r, struct err *e);
 /* Column COL (from 0) of the current row: an integer (0 for NULL), or text ("" for NULL,

@@ -13,8 +13,9 @@
 #include <string.h>
 
 static const char *bool_columns[] = {
-    "hidden", "notify", "auto_start", "auto_complete", "enabled", "all_services",
-    "showcase", "only_show_if_degraded", "group", NULL,
+    "hidden",  "notify",       "auto_start", "auto_complete",
+    "enabled", "all_services", "showcase",   "only_show_if_degraded",
+    "group",   NULL,
 };
 
 static int bind_va(sqlite3_stmt *stmt, const char *fmt, va_list ap)
@@ -43,8 +44,7 @@ static int bind_va(sqlite3_stmt *stmt, const char *fmt, va_list ap)
         default:
             abort(); /* a programming error in a format string */
         }
-        if (rc != SQLITE_OK)
-            return -1;
+        if (rc != SQLITE_OK) return -1;
     }
     return 0;
 }
@@ -128,16 +128,14 @@ int db_exec(struct db *db, struct err *e, int *changes, const char *sql, const c
     va_start(ap, fmt);
     sqlite3_stmt *st = prepare_bound(db, e, sql, fmt, ap);
     va_end(ap);
-    if (!st)
-        return -1;
+    if (!st) return -1;
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
         db_fail(db, e, "write");
         sqlite3_reset(st);
         return -1;
     }
-    if (changes)
-        *changes = sqlite3_changes(db_handle(db));
+    if (changes) *changes = sqlite3_changes(db_handle(db));
     sqlite3_reset(st);
     return 0;
 }
@@ -148,20 +146,17 @@ int64_t db_insert(struct db *db, struct err *e, const char *sql, const char *fmt
     va_start(ap, fmt);
     sqlite3_stmt *st = prepare_bound(db, e, sql, fmt, ap);
     va_end(ap);
-    if (!st)
-        return -1;
+    if (!st) return -1;
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return db_fail(db, e, "insert");
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return db_fail(db, e, "insert");
     return sqlite3_last_insert_rowid(db_handle(db));
 }
 
 static bool is_bool_column(const char *name)
 {
     for (int i = 0; bool_columns[i]; i++)
-        if (strcmp(name, bool_columns[i]) == 0)
-            return true;
+        if (strcmp(name, bool_columns[i]) == 0) return true;
     return false;
 }
 
@@ -216,8 +211,7 @@ json_t *db_query_one(struct db *db, struct err *e, const char *sql, const char *
     va_start(ap, fmt);
     sqlite3_stmt *st = prepare_bound(db, e, sql, fmt, ap);
     va_end(ap);
-    if (!st)
-        return NULL;
+    if (!st) return NULL;
     json_t *row = NULL;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
@@ -236,8 +230,7 @@ json_t *db_query_all(struct db *db, struct err *e, const char *sql, const char *
     va_start(ap, fmt);
     sqlite3_stmt *st = prepare_bound(db, e, sql, fmt, ap);
     va_end(ap);
-    if (!st)
-        return NULL;
+    if (!st) return NULL;
     json_t *rows = json_array();
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -257,8 +250,7 @@ int db_query_int(struct db *db, struct err *e, int64_t *out, const char *sql, co
     va_start(ap, fmt);
     sqlite3_stmt *st = prepare_bound(db, e, sql, fmt, ap);
     va_end(ap);
-    if (!st)
-        return -1;
+    if (!st) return -1;
     int found = 0;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
@@ -270,4 +262,3 @@ int db_query_int(struct db *db, struct err *e, int64_t *out, const char *sql, co
     sqlite3_reset(st);
     return found;
 }
-

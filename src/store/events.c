@@ -12,14 +12,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#define INCIDENT_COLUMNS                                                                         \
+#define INCIDENT_COLUMNS                                                                           \
     "SELECT id, kind, title, stage, impact, created_at, updated_at, resolved_at FROM events "
-#define MAINTENANCE_COLUMNS                                                                      \
-    "SELECT id, kind, title, stage, impact, scheduled_start, scheduled_end, auto_start, "        \
+#define MAINTENANCE_COLUMNS                                                                        \
+    "SELECT id, kind, title, stage, impact, scheduled_start, scheduled_end, auto_start, "          \
     "auto_complete, created_at, updated_at, resolved_at AS completed_at FROM events "
 #define BY_ID "WHERE page_id = ? AND kind = ? AND id = ?"
-#define LIST                                                                                     \
-    "WHERE page_id = ? AND kind = ? AND (? = 0 OR id < ?) AND (? = 0 OR (? = 1 AND "           \
+#define LIST                                                                                       \
+    "WHERE page_id = ? AND kind = ? AND (? = 0 OR id < ?) AND (? = 0 OR (? = 1 AND "               \
     "resolved_at IS NULL) OR (? = 2 AND resolved_at IS NOT NULL)) ORDER BY id DESC LIMIT ?"
 
 int store_event_load(struct db *db, int64_t page_id, enum event_kind k, int64_t id,
@@ -97,12 +97,11 @@ int store_event_edit(struct db *db, int64_t page_id, int64_t id, const struct ev
                    "auto_start = CASE WHEN ? < 0 THEN auto_start ELSE ? END, "
                    "auto_complete = CASE WHEN ? < 0 THEN auto_complete ELSE ? END, "
                    "updated_at = ? WHERE page_id = ? AND id = ?",
-                   "ssIIiiiiiii", ed->title, ed->impact, ed->scheduled_start, ed->scheduled_end,
-                   as, as, ac, ac, now, page_id, id);
+                   "ssIIiiiiiii", ed->title, ed->impact, ed->scheduled_start, ed->scheduled_end, as,
+                   as, ac, ac, now, page_id, id);
 }
 
-int store_event_delete(struct db *db, int64_t page_id, enum event_kind k, int64_t id,
-                       struct err *e)
+int store_event_delete(struct db *db, int64_t page_id, enum event_kind k, int64_t id, struct err *e)
 {
     int changed = 0;
     if (db_exec(db, e, &changed, "DELETE FROM events WHERE page_id = ? AND kind = ? AND id = ?",

@@ -38,8 +38,8 @@ int store_outbox_job_advance(struct db *db, int64_t id, int64_t cursor, bool don
 /* Claims up to LIMIT due deliveries of CHANNEL at NOW until LEASE_UNTIL, counting an attempt:
  * [{"id","page_id","kind","update_id","invitation_id","channel","recipient","subscriber_id",
  * "attempts","accepted"}] (kind update, confirmation or invitation; ids not of the kind null). */
-json_t *store_deliveries_claim(struct db *db, const char *channel, int64_t now,
-                               int64_t lease_until, int limit, struct err *e);
+json_t *store_deliveries_claim(struct db *db, const char *channel, int64_t now, int64_t lease_until,
+                               int limit, struct err *e);
 /* Records the outcome of delivery ID: STATE sent (SENT_AT), pending (retry at NEXT_AT),
  * failed or dead (ERROR). Only a row still "sending" changes. */
 int store_delivery_finish(struct db *db, int64_t id, const char *state, int64_t next_at,
@@ -79,8 +79,8 @@ json_t *store_messages_claim(struct db *db, int64_t now, int64_t lease_until, in
 enum { STORE_OAUTH_TTL_S = 15 * 60 };
 /* Records a new request of PAGE_ID (state requested) with its CALLBACK URL, and forgets
  * expired ones. Returns the id, or -1 with E. */
-int64_t store_oauth_request_add(struct db *db, int64_t page_id, const char *callback,
-                                int64_t now, struct err *e);
+int64_t store_oauth_request_add(struct db *db, int64_t page_id, const char *callback, int64_t now,
+                                struct err *e);
 /* Request ID of PAGE_ID: {"id","state","token","error","updated"}, or NULL (E->code ERR_OK:
  * unknown). */
 json_t *store_oauth_request_get(struct db *db, int64_t page_id, int64_t id, struct err *e);

@@ -11,9 +11,9 @@
 int64_t store_page_insert(struct db *db, const char *slug, const char *title, struct err *e)
 {
     int64_t now = time_now();
-    int64_t id = db_insert(db, e,
-                           "INSERT INTO pages (slug, title, created_at, updated_at) VALUES (?,?,?,?)",
-                           "ssii", slug, title, now, now);
+    int64_t id =
+        db_insert(db, e, "INSERT INTO pages (slug, title, created_at, updated_at) VALUES (?,?,?,?)",
+                  "ssii", slug, title, now, now);
     if (id < 0 && e->code == ERR_CONFLICT)
         err_set(e, ERR_CONFLICT, "a page with slug \"%s\" exists already", slug);
     return id;
@@ -63,22 +63,20 @@ int64_t store_page_default(struct db *db, struct err *e)
 int64_t store_page_resolve(struct db *db, const char *host, struct err *e)
 {
     int64_t id = 0;
-    int found = host && *host
-                    ? db_query_int(db, e, &id, "SELECT page_id FROM page_hosts WHERE host = ?", "s",
-                                   host)
-                    : 0;
-    if (found < 0)
-        return -1;
+    int found =
+        host && *host
+            ? db_query_int(db, e, &id, "SELECT page_id FROM page_hosts WHERE host = ?", "s", host)
+            : 0;
+    if (found < 0) return -1;
     return found ? id : store_page_default(db, e);
 }
 
 static int add_details(struct db *db, json_t *page, struct err *e)
 {
     int64_t id = json_integer_value(json_object_get(page, "id"));
-    json_t *rows = db_query_all(db, e, "SELECT host FROM page_hosts WHERE page_id = ? ORDER BY host",
-                                "i", id);
-    if (!rows)
-        return -1;
+    json_t *rows =
+        db_query_all(db, e, "SELECT host FROM page_hosts WHERE page_id = ? ORDER BY host", "i", id);
+    if (!rows) return -1;
     json_t *hosts = json_array();
     size_t i;
     json_t *r;

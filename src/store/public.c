@@ -47,8 +47,7 @@ int store_public_spans(struct db *db, int64_t page_id, int64_t since, struct pub
     struct public_span *v = xmalloc(cap * sizeof *v);
     int rc;
     while ((rc = db_rows_next(&r, e)) == 1) {
-        if (len == cap)
-            v = xrealloc(v, (cap *= 2) * sizeof *v);
+        if (len == cap) v = xrealloc(v, (cap *= 2) * sizeof *v);
         v[len].service_id = db_rows_int(&r, 0);
         v[len].started = db_rows_int(&r, 1);
         snprintf(v[len].status, sizeof v[len].status, "%s", db_rows_text(&r, 2));

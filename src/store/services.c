@@ -6,8 +6,8 @@
 #include "store/service_order.h"
 #include <string.h>
 
-#define SERVICE_COLUMNS                                                                          \
-    "SELECT s.id, s.name, s.description, s.group_id, s.position, s.hidden, s.status, "          \
+#define SERVICE_COLUMNS                                                                            \
+    "SELECT s.id, s.name, s.description, s.group_id, s.position, s.hidden, s.status, "             \
     "s.created_at, s.updated_at FROM services s "
 
 json_t *store_service_get(struct db *db, int64_t page_id, int64_t id, struct err *e)
@@ -41,13 +41,12 @@ int64_t store_service_insert(struct db *db, int64_t page_id, const struct servic
                            "hidden, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
                            "iIssibsii", page_id, f->group_id, f->name, f->description, f->position,
                            (int)f->hidden, f->status, now, now);
-    if (id < 0 || log_status(db, id, f->status, now, e) != 0)
-        return -1;
+    if (id < 0 || log_status(db, id, f->status, now, e) != 0) return -1;
     return id;
 }
 
-int store_service_update(struct db *db, int64_t page_id, int64_t id,
-                         const struct service_fields *f, struct err *e)
+int store_service_update(struct db *db, int64_t page_id, int64_t id, const struct service_fields *f,
+                         struct err *e)
 {
     int changed = 0;
     if (db_exec(db, e, &changed,
@@ -74,19 +73,19 @@ int store_service_set_status(struct db *db, int64_t id, const char *status, stru
 int store_service_delete(struct db *db, int64_t page_id, int64_t id, struct err *e)
 {
     int changed = 0;
-    if (db_exec(db, e, &changed, "DELETE FROM services WHERE page_id = ? AND id = ?", "ii",
-                page_id, id) != 0)
+    if (db_exec(db, e, &changed, "DELETE FROM services WHERE page_id = ? AND id = ?", "ii", page_id,
+                id) != 0)
         return -1;
     return changed ? 1 : 0;
 }
 
-int64_t store_service_next_position(struct db *db, int64_t page_id, int64_t group_id,
-                                    struct err *e)
+int64_t store_service_next_position(struct db *db, int64_t page_id, int64_t group_id, struct err *e)
 {
     int64_t pos = 0;
-    int found = db_query_int(db, e, &pos,
-                             "SELECT COALESCE(MAX(position) + 1, 0) FROM services WHERE page_id = ? "
-                             "AND ((? = 0 AND group_id IS NULL) OR group_id = ?)",
-                             "iii", page_id, group_id, group_id);
+    int found =
+        db_query_int(db, e, &pos,
+                     "SELECT COALESCE(MAX(position) + 1, 0) FROM services WHERE page_id = ? "
+                     "AND ((? = 0 AND group_id IS NULL) OR group_id = ?)",
+                     "iii", page_id, group_id, group_id);
     return found < 0 ? -1 : pos;
 }

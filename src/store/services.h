@@ -25,8 +25,8 @@ int64_t store_service_insert(struct db *db, int64_t page_id, const struct servic
                              struct err *e);
 /* Writes every field of F (status changes also go to the log); a service that is not
  * PAGE_ID's is left alone. */
-int store_service_update(struct db *db, int64_t page_id, int64_t id,
-                         const struct service_fields *f, struct err *e);
+int store_service_update(struct db *db, int64_t page_id, int64_t id, const struct service_fields *f,
+                         struct err *e);
 /* Sets the status and logs it when it changed. */
 int store_service_set_status(struct db *db, int64_t id, const char *status, struct err *e);
 /* Deletes; 1 deleted, 0 no such service, -1 error. */

@@ -5,8 +5,8 @@
 #include "core/timeutil.h"
 #include "store/service_order.h"
 
-#define ROW_COLUMNS                                                                              \
-    "SELECT id, page_id, channel, address, state, all_services, created_at AS created, "         \
+#define ROW_COLUMNS                                                                                \
+    "SELECT id, page_id, channel, address, state, all_services, created_at AS created, "           \
     "confirm_sent_at AS confirm_sent, code_attempts FROM subscribers "
 
 json_t *store_subscribe_find(struct db *db, int64_t page_id, const char *channel,
@@ -37,8 +37,8 @@ int store_subscribe_code_failed(struct db *db, int64_t id, struct err *e)
                    id);
 }
 
-int store_subscribe_sms_state(struct db *db, const char *address, const char *from,
-                              const char *to, int *changed, struct err *e)
+int store_subscribe_sms_state(struct db *db, const char *address, const char *from, const char *to,
+                              int *changed, struct err *e)
 {
     return db_exec(db, e, changed,
                    "UPDATE subscribers SET state = ?, updated_at = ? "
@@ -60,8 +60,7 @@ json_t *store_subscribe_chosen(struct db *db, int64_t id, struct err *e)
                                 "SELECT service_id FROM subscriber_services "
                                 "WHERE subscriber_id = ? ORDER BY service_id",
                                 "i", id);
-    if (!rows)
-        return NULL;
+    if (!rows) return NULL;
     json_t *ids = json_array();
     size_t i;
     json_t *r;

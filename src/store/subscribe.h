@@ -23,8 +23,8 @@ int store_subscribe_confirm_sent(struct db *db, int64_t id, const char *state, i
 int store_subscribe_code_failed(struct db *db, int64_t id, struct err *e);
 /* Sets every SMS subscriber with number ADDRESS in state FROM to state TO; *CHANGED (may be
  * NULL) gets how many. */
-int store_subscribe_sms_state(struct db *db, const char *address, const char *from,
-                              const char *to, int *changed, struct err *e);
+int store_subscribe_sms_state(struct db *db, const char *address, const char *from, const char *to,
+                              int *changed, struct err *e);
 /* Services of PAGE_ID as [{"id","name"}] in the order of services (store/service_order.h),
  * hidden ones included. */
 json_t *store_subscribe_services(struct db *db, int64_t page_id, struct err *e);

@@ -13,12 +13,12 @@
  * CDN may serve its copy for a day while pharos is unreachable. Errors of HTML
  * routes are rendered in the public layout (on_html_error).
  */
-#include "web/web.h"
 #include "app/app.h"
 #include "core/xalloc.h"
 #include "http/conn.h"
 #include "http/reply.h"
 #include "render/snapshot.h"
+#include "web/web.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,20 +28,16 @@ static struct snapshot_registry *registry;
 struct snapshot *web_public_snapshot(struct req *r, struct err *e)
 {
     struct app_thread *t = r->tctx;
-    if (!registry)
-        return err_set(e, ERR_UNAVAILABLE, "the public page is not available"), NULL;
-    if (!t->snaps)
-        t->snaps = snapshot_cache_new();
+    if (!registry) return err_set(e, ERR_UNAVAILABLE, "the public page is not available"), NULL;
+    if (!t->snaps) t->snaps = snapshot_cache_new();
     return snapshot_acquire_cached(registry, t->snaps, t->db, r->host, e);
 }
 
 static bool etag_listed(struct req *r, const struct snap_entry *en)
 {
     const char *inm = req_header(r, "If-None-Match");
-    if (!inm)
-        return false;
-    return strstr(inm, en->etag) || (en->gz && strstr(inm, en->etag_gz)) ||
-           strcmp(inm, "*") == 0;
+    if (!inm) return false;
+    return strstr(inm, en->etag) || (en->gz && strstr(inm, en->etag_gz)) || strcmp(inm, "*") == 0;
 }
 
 static void on_sent(void *arg)
@@ -61,11 +57,13 @@ static void send_entry(struct req *r, struct snapshot *s, const struct snap_entr
         reply_empty(r, 304);
         return;
     }
-    if (gz)
-        reply_header(r, "Content-Encoding", "gzip");
+    if (gz) reply_header(r, "Content-Encoding", "gzip");
     /* the bytes stay in the snapshot, which stays alive until they are sent */
-    struct conn_body b = {.data = gz ? en->gz : en->body, .len = gz ? en->gzlen : en->len,
-                          .fd = gz ? en->gzfd : en->fd, .release = on_sent, .arg = s};
+    struct conn_body b = {.data = gz ? en->gz : en->body,
+                          .len = gz ? en->gzlen : en->len,
+                          .fd = gz ? en->gzfd : en->fd,
+                          .release = on_sent,
+                          .arg = s};
     reply_body(r, 200, en->ctype, &b);
 }
 
@@ -76,8 +74,7 @@ static void serve_key(struct req *r, const char *key)
     struct app_thread *t = r->tctx;
     struct snapshot *s = web_public_snapshot(r, &e);
     if (!s) {
-        if (e.code != ERR_NOT_FOUND)
-            e.code = ERR_UNAVAILABLE;
+        if (e.code != ERR_NOT_FOUND) e.code = ERR_UNAVAILABLE;
         reply_error(r, &e);
         return;
     }
@@ -135,9 +132,9 @@ static char *on_html_error(struct req *r, const struct err *e)
     struct snapshot *s = r->tctx ? web_public_snapshot(r, &e2) : NULL;
     char *html = NULL;
     if (s) {
-        json_t *extra = json_pack("{s:i,s:s,s:s,s:b}", "status", status, "message", e->msg,
-                                  "doc_title", status == 404 ? "Page not found" : "Error",
-                                  "not_found", status == 404);
+        json_t *extra =
+            json_pack("{s:i,s:s,s:s,s:b}", "status", status, "message", e->msg, "doc_title",
+                      status == 404 ? "Page not found" : "Error", "not_found", status == 404);
         html = snapshot_render_html(s, "public/error.html", extra, &e2);
         json_decref(extra);
         snapshot_release(s);
@@ -148,8 +145,11 @@ static char *on_html_error(struct req *r, const struct err *e)
         int k = snprintf(html, n, "<!doctype html><title>Error %d</title><h1>Error %d</h1><p>",
                          status, status);
         for (const char *p = e->msg; *p && k < (int)n - 16; p++) {
-            const char *ent = *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : *p == '&' ? "&amp;"
-                              : *p == '"' ? "&quot;" : NULL;
+            const char *ent = *p == '<'   ? "&lt;"
+                              : *p == '>' ? "&gt;"
+                              : *p == '&' ? "&amp;"
+                              : *p == '"' ? "&quot;"
+                                          : NULL;
             k += ent ? snprintf(html + k, n - k, "%s", ent) : snprintf(html + k, n - k, "%c", *p);
         }
         snprintf(html + k, n - k, "</p>");

@@ -12,25 +12,22 @@
  * keeps them revalidates: those names do not promise these bytes. Names are
  * looked up in the embedded table only, so no path ever reaches the file system.
  */
-#include "web/web.h"
 #include "core/asset.h"
 #include "http/conn.h"
 #include "http/reply.h"
+#include "web/web.h"
 #include <string.h>
 
 bool web_not_modified(struct req *r, const char *etag)
 {
     const char *inm = req_header(r, "If-None-Match");
-    if (!inm)
-        return false;
+    if (!inm) return false;
     /* Any listed tag, weak or strong, matching ours (RFC 9110 weak comparison). */
     for (const char *p = inm; *p;) {
         p += strspn(p, " ,");
-        if (strncmp(p, "W/", 2) == 0)
-            p += 2;
+        if (strncmp(p, "W/", 2) == 0) p += 2;
         size_t n = strcspn(p, " ,");
-        if ((n == 1 && *p == '*') || (n == strlen(etag) && strncmp(p, etag, n) == 0))
-            return true;
+        if ((n == 1 && *p == '*') || (n == strlen(etag) && strncmp(p, etag, n) == 0)) return true;
         p += n;
     }
     return false;

@@ -34,10 +34,10 @@ int web_subscribe_ctx(struct req *r, struct app_ctx *c, struct err *e)
 {
     struct app_thread *t = r->tctx;
     struct snapshot *s = web_public_snapshot(r, e);
-    if (!s)
-        return -1;
+    if (!s) return -1;
     const json_t *page = json_object_get(snapshot_model(s), "page");
-    *c = (struct app_ctx){.app = t->app, .db = t->db,
+    *c = (struct app_ctx){.app = t->app,
+                          .db = t->db,
                           .page_id = json_integer_value(json_object_get(page, "id")),
                           .actor = {.kind = ACTOR_PUBLIC}};
     snapshot_release(s);
@@ -91,7 +91,8 @@ int web_subscribe_form(struct req *r, json_t **form)
 
 static void on_form(struct req *r)
 {
-    web_subscribe_render(r, 200, "public/subscribe.html", json_pack("{s:s}", "doc_title", "Subscribe"));
+    web_subscribe_render(r, 200, "public/subscribe.html",
+                         json_pack("{s:s}", "doc_title", "Subscribe"));
 }
 
 static void on_subscribe(struct req *r)
@@ -99,8 +100,7 @@ static void on_subscribe(struct req *r)
     struct err e = {0};
     struct app_ctx c;
     json_t *form = NULL, *out = NULL;
-    if (web_subscribe_form(r, &form) != 0)
-        return;
+    if (web_subscribe_form(r, &form) != 0) return;
     const char *trap = form_str(form, "website");
     if (trap && *trap) { /* a bot: the same answer, nothing done */
         web_subscribe_render(r, 200, "public/subscribe.html",
@@ -109,10 +109,8 @@ static void on_subscribe(struct req *r)
     }
     json_t *in = json_object();
     const char *email = form_str(form, "email"), *phone = form_str(form, "phone");
-    if (email)
-        json_object_set_new(in, "email", json_string(email));
-    if (phone)
-        json_object_set_new(in, "phone", json_string(phone));
+    if (email) json_object_set_new(in, "email", json_string(email));
+    if (phone) json_object_set_new(in, "phone", json_string(phone));
     int rc = web_subscribe_ctx(r, &c, &e) == 0 ? app_subscribe(&c, in, r->client, &out, &e) : -1;
     json_decref(in);
     if (rc != 0 && e.code == ERR_INVALID) {
@@ -147,7 +145,8 @@ static void on_confirm(struct req *r)
     struct err e = {0};
     struct app_ctx c;
     char manage[SUBSCRIBE_TOKEN_MAX];
-    if (web_subscribe_ctx(r, &c, &e) != 0 || app_subscribe_confirm(&c, r->params[0], manage, &e) != 0)
+    if (web_subscribe_ctx(r, &c, &e) != 0 ||
+        app_subscribe_confirm(&c, r->params[0], manage, &e) != 0)
         reply_error(r, &e);
     else
         to_preferences(r, manage);
@@ -159,8 +158,7 @@ static void on_sms_verify(struct req *r)
     struct app_ctx c;
     json_t *form = NULL;
     char manage[SUBSCRIBE_TOKEN_MAX];
-    if (web_subscribe_form(r, &form) != 0)
-        return;
+    if (web_subscribe_form(r, &form) != 0) return;
     const char *phone = form_str(form, "phone"), *code = form_str(form, "code");
     if (web_subscribe_ctx(r, &c, &e) != 0)
         reply_error(r, &e);
@@ -196,7 +194,8 @@ static void show_preferences(struct req *r, int status, bool saved, const char *
     struct err e = {0};
     struct app_ctx c;
     json_t *prefs = NULL;
-    if (web_subscribe_ctx(r, &c, &e) != 0 || app_subscription_get(&c, r->params[0], &prefs, &e) != 0) {
+    if (web_subscribe_ctx(r, &c, &e) != 0 ||
+        app_subscription_get(&c, r->params[0], &prefs, &e) != 0) {
         reply_error(r, &e);
         return;
     }
@@ -227,8 +226,7 @@ static void on_preferences_post(struct req *r)
     struct err e = {0};
     struct app_ctx c;
     json_t *form = NULL, *in = json_object(), *ids = json_array();
-    if (web_subscribe_form(r, &form) != 0)
-        goto out;
+    if (web_subscribe_form(r, &form) != 0) goto out;
     json_t *v = json_object_get(form, "services"), *one;
     size_t i;
     if (json_is_string(v))
@@ -270,7 +268,8 @@ static void on_unsubscribe_page(struct req *r)
     struct err e = {0};
     struct app_ctx c;
     json_t *prefs = NULL;
-    if (web_subscribe_ctx(r, &c, &e) != 0 || app_subscription_get(&c, r->params[0], &prefs, &e) != 0) {
+    if (web_subscribe_ctx(r, &c, &e) != 0 ||
+        app_subscription_get(&c, r->params[0], &prefs, &e) != 0) {
         reply_error(r, &e);
         return;
     }

@@ -6,13 +6,13 @@
  * nothing. STOP words stop every text to the number, START words resume them,
  * HELP is answered with the page name and how to stop, as TwiML.
  */
-#include "web/subscribe.h"
 #include "app/subscribe.h"
 #include "core/buf.h"
+#include "core/sign.h"
 #include "core/xalloc.h"
 #include "http/form.h"
 #include "http/reply.h"
-#include "core/sign.h"
+#include "web/subscribe.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,8 +30,7 @@ static struct kv *form_pairs(json_t *form, size_t *n)
         json_t *list = json_is_array(v) ? json_incref(v) : json_pack("[O]", v);
         json_array_foreach(list, i, one)
         {
-            if (*n == cap)
-                kv = xrealloc(kv, (cap *= 2) * sizeof *kv);
+            if (*n == cap) kv = xrealloc(kv, (cap *= 2) * sizeof *kv);
             kv[(*n)++] = (struct kv){k, json_string_value(one)};
         }
         json_decref(list); /* the strings stay alive in FORM */
@@ -43,8 +42,7 @@ static bool signature_ok(struct req *r, json_t *form, const char *token)
 {
     const char *given = req_header(r, "X-Twilio-Signature");
     struct app_thread *t = r->tctx;
-    if (!given)
-        return false;
+    if (!given) return false;
     size_t n;
     struct kv *kv = form_pairs(form, &n);
     char *url = xasprintf("%s%s", t->app->cfg->base_url, req_target(r));
@@ -65,10 +63,17 @@ static void twiml(struct req *r, const char *text)
         buf_puts(&b, "<Message>");
         for (const char *p = text; *p; p++) {
             switch (*p) {
-            case '<': buf_puts(&b, "&lt;"); break;
-            case '>': buf_puts(&b, "&gt;"); break;
-            case '&': buf_puts(&b, "&amp;"); break;
-            default: buf_putc(&b, *p);
+            case '<':
+                buf_puts(&b, "&lt;");
+                break;
+            case '>':
+                buf_puts(&b, "&gt;");
+                break;
+            case '&':
+                buf_puts(&b, "&amp;");
+                break;
+            default:
+                buf_putc(&b, *p);
             }
         }
         buf_puts(&b, "</Message>");

@@ -5,10 +5,10 @@
  */
 #ifndef PHAROS_WEB_H
 #define PHAROS_WEB_H
-#include <stdbool.h>
-#include <stddef.h>
 #include "http/req.h"
 #include "http/router.h"
+#include <stdbool.h>
+#include <stddef.h>
 
 /* True when the request's If-None-Match lists ETAG (weak comparison) or "*". */
 bool web_not_modified(struct req *r, const char *etag);

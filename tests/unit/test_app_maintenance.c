@@ -12,13 +12,13 @@
  * window already over when created is complete at once; the thread catches up
  * at start and stops cleanly.
  */
-#include "testutil.h"
 #include "app/maintenance.h"
 #include "app/scheduler.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "store/pages.h"
 #include "store/services.h"
+#include "testutil.h"
 #include <time.h>
 
 struct fixture {
@@ -44,8 +44,7 @@ static int setup(void **state)
     struct fixture *f = calloc(1, sizeof *f);
     struct err e = {0};
     f->db = test_db_open(f->dir);
-    if (!f->db)
-        return -1;
+    if (!f->db) return -1;
     snprintf(f->url, sizeof f->url, "sqlite:%s/test.db", f->dir);
     f->cfg.database = f->url;
     f->app.cfg = &f->cfg;
@@ -74,8 +73,8 @@ static struct fixture *fx(void **state)
 
 static struct app_ctx ctx(struct fixture *f, int64_t page)
 {
-    return (struct app_ctx){.app = &f->app, .db = f->db, .page_id = page,
-                            .actor = {.kind = ACTOR_CLI}};
+    return (struct app_ctx){
+        .app = &f->app, .db = f->db, .page_id = page, .actor = {.kind = ACTOR_CLI}};
 }
 
 /* Schedules maintenance on PAGE from START to END with the given flags; returns its id. */
@@ -88,12 +87,10 @@ static int64_t schedule(struct fixture *f, int64_t page, int64_t start, int64_t 
     json_t *out = NULL;
     json_t *in = json_pack("{s:s,s:s,s:s,s:s,s:b,s:b}", "title", "Upgrade", "message", "m",
                            "scheduled_start", time_format(start, s, sizeof s), "scheduled_end",
-                           time_format(end, t, sizeof t), "auto_start", auto_start,
-                           "auto_complete", auto_complete);
-    if (with_service)
-        json_object_set_new(in, "services", json_pack("[I]", (json_int_t)f->svc));
-    if (app_maintenance_create(&c, in, &out, &e) != 0)
-        fail_msg("creating maintenance: %s", e.msg);
+                           time_format(end, t, sizeof t), "auto_start", auto_start, "auto_complete",
+                           auto_complete);
+    if (with_service) json_object_set_new(in, "services", json_pack("[I]", (json_int_t)f->svc));
+    if (app_maintenance_create(&c, in, &out, &e) != 0) fail_msg("creating maintenance: %s", e.msg);
     int64_t id = json_integer_value(json_object_get(out, "id"));
     json_decref(in);
     json_decref(out);
@@ -133,16 +130,15 @@ static int64_t count(struct fixture *f, const char *sql, int64_t id)
 }
 
 #define UPDATES "SELECT COUNT(*) FROM event_updates WHERE event_id = ?"
-#define JOBS                                                                                     \
-    "SELECT COUNT(*) FROM notify_jobs j JOIN event_updates u ON u.id = j.update_id "            \
+#define JOBS                                                                                       \
+    "SELECT COUNT(*) FROM notify_jobs j JOIN event_updates u ON u.id = j.update_id "               \
     "WHERE u.event_id = ?"
 
 static int run(struct fixture *f, int64_t now, int64_t *next)
 {
     struct err e = {0};
     int n = app_maintenance_run_due(&f->app, f->db, now, next, &e);
-    if (n < 0)
-        fail_msg("run_due: %s", e.msg);
+    if (n < 0) fail_msg("run_due: %s", e.msg);
     return n;
 }
 

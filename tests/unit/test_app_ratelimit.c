@@ -3,9 +3,9 @@
  * limit, refusing past it with 429 and a retry time, windows rolling over,
  * checking without counting, and clearing a bucket.
  */
-#include "testutil.h"
 #include "app/ratelimit.h"
 #include "core/timeutil.h"
+#include "testutil.h"
 
 static void counts_and_refuses_past_the_limit(void **state)
 {

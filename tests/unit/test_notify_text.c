@@ -25,7 +25,8 @@ static void test_gsm7_convert(void **state)
 static void test_sms_short_is_unchanged(void **state)
 {
     (void)state;
-    char *s = sms_text("Acme", "Investigating", "API errors", "https://status.acme.test/incidents/7");
+    char *s =
+        sms_text("Acme", "Investigating", "API errors", "https://status.acme.test/incidents/7");
     assert_string_equal(s, "[Acme] Investigating: API errors https://status.acme.test/incidents/7");
     free(s);
 }
@@ -63,7 +64,8 @@ static void test_sms_long_page_name_gives_way_too(void **state)
     char page[300];
     memset(page, 'P', sizeof page - 1);
     page[sizeof page - 1] = '\0';
-    char *s = sms_text(page, "Scheduled", "Database upgrade tonight", "http://x.test/maintenance/1");
+    char *s =
+        sms_text(page, "Scheduled", "Database upgrade tonight", "http://x.test/maintenance/1");
     assert_true(gsm7_units(s) <= SMS_MAX_UNITS);
     assert_non_null(strstr(s, "Database upgrade"));
     assert_non_null(strstr(s, " http://x.test/maintenance/1"));
@@ -74,7 +76,8 @@ static void test_tweet_length_counts_links_as_23(void **state)
 {
     (void)state;
     assert_int_equal(tweet_length("hello"), 5);
-    assert_int_equal(tweet_length("see https://example.com/a/very/long/path/that/is/long ok"), 4 + 23 + 3);
+    assert_int_equal(tweet_length("see https://example.com/a/very/long/path/that/is/long ok"),
+                     4 + 23 + 3);
     assert_int_equal(tweet_length("http://x.y"), 23);
     assert_int_equal(tweet_length("Ünïcode"), 7);
 }
@@ -102,7 +105,9 @@ static void test_tweet_never_cuts_inside_a_link(void **state)
     (void)state;
     char body[600];
     snprintf(body, sizeof body, "%.*s https://example.com/%s", 240,
-             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+             "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
              "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz");
     char *t = tweet_text("", body, "https://s.test/i/1");
     assert_true(tweet_length(t) <= TWEET_MAX);

@@ -3,8 +3,8 @@
  * model (render/view.h) — ids as strings, groups as components, the status
  * indicator, positions, incidents with incident_updates, maintenance with scheduled_for.
  */
-#include "testutil.h"
 #include "render/statuspage.h"
+#include "testutil.h"
 
 static json_t *model(void)
 {
@@ -79,8 +79,7 @@ static void every_endpoint_has_the_page_and_its_keys(void **state)
         assert_string_equal(str(page, "name"), "Acme");
         assert_string_equal(str(page, "url"), "https://status.acme.test");
         assert_non_null(json_object_get(d, keys[i][1]));
-        if (keys[i][2])
-            assert_non_null(json_object_get(d, keys[i][2]));
+        if (keys[i][2]) assert_non_null(json_object_get(d, keys[i][2]));
         json_decref(d);
     }
     assert_null(statuspage_render(m, "nothing.json"));
