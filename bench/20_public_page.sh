@@ -62,58 +62,13 @@ trap cleanup EXIT
 trap 'exit 143' TERM INT
 
 log() { echo "[$NAME] $*" >&2; }
-free_port() { # a loopback port nothing listens on
-  local p
-  p=$(awk 'BEGIN { srand(); print int(20000 + rand() * 30000) }')
-  while (echo >"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done
-  echo "$p"
-}
-
 # --- pharos, data ------------------------------------------------------------------
 token=$("$BIN" token create --name bench --data "$data" --database "sqlite:$db")
 start_pharos
 log "pharos pid $server_pid on $url, $threads threads"
 
-# call METHOD ROUTE [JSON]: one admin API call; prints the body, fails on a non-2xx.
-call() {
-  local out code
-  out=$(curl -sS --noproxy '*' -m 10 -w '\n%{http_code}' -X "$1" -H "Authorization-Token: $token" \
-    -H 'Content-Type: application/json' ${3:+-d "$3"} "$url/admin/api/v1/$2")
-  code=${out##*$'\n'}
-  [[ "$code" == 2* ]] || { log "$1 $2 failed: $out"; exit 1; }
-  printf '%s' "${out%$'\n'*}"
-}
-id_of() { grep -o '"id":[0-9]*' | head -1 | cut -d: -f2; }
-
-groups=()
-for g in "Core platform" "Data" "Integrations" "Regions"; do
-  groups+=("$(call POST groups "{\"name\":\"$g\"}" | id_of)")
-done
-services=()
-for i in $(seq "$SERVICES"); do
-  gid=${groups[$(((i - 1) % 4))]}
-  services+=("$(call POST services "{\"name\":\"Service $i\",\"description\":\"component $i\",\"group_id\":$gid}" | id_of)")
-done
-for i in 1 2 3; do
-  inc=$(call POST incidents "{\"title\":\"Incident $i: elevated errors\",\"message\":\"We are **investigating** elevated error rates on service $i.\",\"services\":[{\"id\":${services[$i]},\"status\":\"partial_outage\"}],\"notify\":false}" | id_of)
-  call POST "incidents/$inc/updates" '{"stage":"identified","message":"The cause is known; a fix is rolling out.","notify":false}' >/dev/null
-done
-# 90 days of history: per service, a few outages of each kind (one INSERT batch).
-now=$(date +%s)
-{
-  echo "BEGIN;"
-  echo "UPDATE service_status_log SET started_at = $((now - 95 * 86400)) WHERE id IN (SELECT MIN(id) FROM service_status_log GROUP BY service_id);"
-  for sid in "${services[@]}"; do
-    for k in 1 2 3 4 5 6; do
-      d=$(((sid * 7 + k * 13) % 88 + 2))
-      st=$(echo "degraded_performance partial_outage major_outage under_maintenance degraded_performance partial_outage" | cut -d' ' -f"$k")
-      t=$((now - d * 86400 + k * 3000))
-      echo "INSERT INTO service_status_log (service_id, status, started_at) VALUES ($sid, '$st', $t), ($sid, 'operational', $((t + 1800 + k * 600)));"
-    done
-  done
-  echo "COMMIT;"
-} | sqlite3 "$db"
-call PATCH page '{"brand_color":"#0b5cad"}' >/dev/null # a public change: the snapshot now has the history
+# 4 groups, $SERVICES services, 3 open incidents, 90 days of history (bench/lib.sh)
+fill_public_page "$SERVICES"
 
 # --- the same bytes for nginx ----------------------------------------------------
 www="$tmp/www"
