@@ -20,7 +20,6 @@
 #include "notify/smtp_pool.h"
 #include "notify/twitter_oauth.h"
 #include "store/outbox.h"
-#include "store/subscribe.h"
 #include "store/subscribers.h"
 #include <event2/thread.h>
 #include <pthread.h>
