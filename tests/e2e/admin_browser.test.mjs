@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer, request } from './lib/harness.mjs';
 import { stopClean } from './lib/admin.mjs';
+import { until } from './lib/events.mjs';
 import { startSmtp } from './fakes/smtp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -200,8 +201,11 @@ describe('admin console in a browser', () => {
     assert.match(await page.textContent('main'), /Invitation e-mailed/);
     const [mail] = await smtp.waitFor((m) => m.some((x) => x.to.includes('editor@example.com')));
     const link = /(http:\/\/\S+\/admin\/invite\/inv_\S+)/.exec(mail.text)[1];
-    await page.reload();
-    assert.match(await page.textContent('[data-invitation="editor@example.com"]'), /sent/);
+    // The sink has the message; the dispatcher records "sent" once the relay's answer is in.
+    await until(async () => {
+      await page.reload();
+      return /sent/.test(await page.textContent('[data-invitation="editor@example.com"]'));
+    }, { what: 'the invitation shown as sent' });
     await shot(page, 'team');
 
     const ed = await browser();
