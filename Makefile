@@ -12,7 +12,7 @@
 
 CC      ?= cc
 B       ?= build
-PKGS    := libevent libevent_pthreads sqlite3 jansson libcmark libsodium inih libcurl libcrypto zlib libidn2 icu-i18n icu-uc
+PKGS    := libpq libevent libevent_pthreads sqlite3 jansson libcmark libsodium inih libcurl libcrypto zlib libidn2 icu-i18n icu-uc
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhttp_parser
 
@@ -26,7 +26,7 @@ SAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-s
 
 SRC       := $(shell find src -name '*.c' | sort)
 LIB_SRC   := $(filter-out src/main.c,$(SRC))
-EMBED_IN  := $(sort $(wildcard src/store/migrations/*.sql) $(shell find templates static -type f 2>/dev/null)) \
+EMBED_IN  := $(sort $(wildcard src/store/migrations/*/*.sql) $(shell find templates static -type f 2>/dev/null)) \
              src/api/openapi.json
 TEST_SRC  := $(wildcard tests/unit/test_*.c)
 

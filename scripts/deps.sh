@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-build_pkgs="gcc make pkg-config libevent-dev libhttp-parser-dev libsqlite3-dev libjansson-dev libcmark-dev
+build_pkgs="gcc make pkg-config libevent-dev libhttp-parser-dev libsqlite3-dev libpq-dev libjansson-dev libcmark-dev
   libsodium-dev libssl-dev libinih-dev libcurl4-openssl-dev zlib1g-dev libidn2-dev libicu-dev tzdata"
 test_pkgs="libcmocka-dev nodejs npm chromium libxml2-utils sqlite3 curl default-jre-headless"
 bench_pkgs="wrk nginx-light"

@@ -1,432 +1,226 @@
 /*
- * db — SQLite connections, the statement cache and transactions. See db.h.
- *
- * Each `struct db` (one per thread) owns a reader connection. Writes go through
- * one writer connection per database file, shared by every thread of the
- * process and used only under its mutex: db_begin() takes the mutex and
- * switches the db to the writer until commit or rollback. One connection for
- * all writes keeps its page cache warm (a per-thread connection would reload
- * pages after every commit of another thread), and the mutex queues writers
- * without SQLite's sleeping busy handler. Other processes (the CLI) are kept
- * out by BEGIN IMMEDIATE and the busy timeout.
- *
- * Group commit: the writer commits with synchronous=NORMAL (no fsync inside
- * the lock), then db_commit() releases the lock and waits until an fdatasync
- * of the WAL that started after its commit has finished. One thread at a time
- * runs that fsync and it covers every commit made before it began, so writers
- * overlap their commits with one another's flushes and a 2xx still means the
- * write is on disk (SPEC §12). The WAL is kept (PERSIST_WAL) so its file
- * descriptor stays valid.
- *
- * Checkpoints: the writer never checkpoints on commit (wal_autocheckpoint=0);
- * a background thread per writer runs PASSIVE checkpoints every 100 ms, so no
- * request pays for copying the WAL back into the database.
- *
- * A full disk (SQLITE_FULL, or an I/O error with ENOSPC or EDQUOT) on any
- * statement, commit or checkpoint is ERR_STORAGE_FULL: the failed
- * transaction is rolled back whole, so nothing of it stays, while what was
- * committed before is untouched. Every write fails while the disk is full, so it
- * is logged at most once a minute (log_storage_full), not once per request or
- * per 100 ms checkpoint.
- *
- * Invariants: a cached statement is reset before it is handed out; the writer's
- * mutex is held exactly while db->in_tx is true.
+ * db — the front of the storage layer: picks the backend a database URL names
+ * and hands every call to its table of functions (store/db_backend.h). The
+ * conventions that make both engines answer alike live here too: how a column
+ * becomes JSON, and which clauses only the multi-writer engine needs.
  */
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
-#include "store/db_sqlite.h"
-#include <errno.h>
-#include <fcntl.h>
-#include <pthread.h>
+#include "store/db_backend.h"
+#include <assert.h>
+#include <stdarg.h>
 #include <stdatomic.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-enum { CACHE_SLOTS = 512 };
-
-struct cached {
-    const char *sql;
-    sqlite3_stmt *stmt;
-};
-
-struct conn {
-    sqlite3 *h;
-    struct cached cache[CACHE_SLOTS];
-};
-
-struct writer {
-    struct writer *next;
-    char *path;
-    int refs;
-    struct conn conn;
-    pthread_mutex_t lock;
-    /* background checkpoints */
-    pthread_t thread;
-    bool thread_started, stopping;
-    pthread_mutex_t stop_lock;
-    pthread_cond_t stop_cond;
-    /* group commit */
-    int wal_fd;                 /* -1 until the first commit */
-    uint64_t committed, synced; /* commit sequence numbers */
-    bool syncing;
-    pthread_mutex_t sync_lock;
-    pthread_cond_t sync_cond;
-};
-
-struct db {
-    struct conn reader;
-    struct writer *w;
-    bool in_tx;
-};
-
-static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct writer *writers;
-
-static const char *sqlite_path(const char *url, struct err *e)
+int db_open(const char *url, struct db **out, struct err *e)
 {
-    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
-        err_set(e, ERR_INVALID,
-                "storage.database: PostgreSQL is not supported by this build yet; "
-                "use sqlite:PATH");
-        return NULL;
+    *out = NULL;
+    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+        return db_pg_open(url, out, e);
+    if (strncmp(url, "sqlite://", 9) == 0) return db_sqlite_open(url + 9, out, e);
+    if (strncmp(url, "sqlite:", 7) == 0) return db_sqlite_open(url + 7, out, e);
+    if (strstr(url, "://"))
+        return err_set(e, ERR_INVALID,
+                       "storage.database: unknown database URL \"%.200s\" (use sqlite:PATH or "
+                       "postgresql://USER@HOST/DB)",
+                       url);
+    return db_sqlite_open(url, out, e);
+}
+
+void db_close(struct db *db)
+{
+    if (db) db->be->close(db);
+}
+
+const char *db_kind(const struct db *db)
+{
+    return db->be->name;
+}
+
+int db_begin(struct db *db, struct err *e)
+{
+    return db->be->begin(db, e);
+}
+
+int db_commit(struct db *db, struct err *e)
+{
+    return db->be->commit(db, e);
+}
+
+void db_rollback(struct db *db)
+{
+    db->be->rollback(db);
+}
+
+bool db_in_transaction(struct db *db)
+{
+    return db->be->in_tx(db);
+}
+
+int db_notify(struct db *db, int64_t page_id, struct err *e)
+{
+    assert(db_in_transaction(db));
+    return db->be->notify ? db->be->notify(db, page_id, e) : 0;
+}
+
+int db_exec(struct db *db, struct err *e, int *changes, const char *sql, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = db->be->exec(db, e, changes, sql, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int64_t db_insert(struct db *db, struct err *e, const char *sql, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int64_t id = db->be->insert(db, e, sql, fmt, ap);
+    va_end(ap);
+    return id;
+}
+
+json_t *db_query_one(struct db *db, struct err *e, const char *sql, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    json_t *row = db->be->query_one(db, e, sql, fmt, ap);
+    va_end(ap);
+    return row;
+}
+
+json_t *db_query_all(struct db *db, struct err *e, const char *sql, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    json_t *rows = db->be->query_all(db, e, sql, fmt, ap);
+    va_end(ap);
+    return rows;
+}
+
+int db_query_int(struct db *db, struct err *e, int64_t *out, const char *sql, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = db->be->query_int(db, e, out, sql, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int db_rows_open(struct db_rows *r, struct db *db, struct err *e, const char *what, const char *sql,
+                 const char *fmt, ...)
+{
+    *r = (struct db_rows){.db = db, .what = what};
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = db->be->rows_open(r, e, sql, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int db_rows_next(struct db_rows *r, struct err *e)
+{
+    assert(r->stmt);
+    return r->db->be->rows_next(r, e);
+}
+
+int64_t db_rows_int(const struct db_rows *r, int col)
+{
+    return r->db->be->rows_int(r, col);
+}
+
+const char *db_rows_text(const struct db_rows *r, int col)
+{
+    return r->db->be->rows_text(r, col);
+}
+
+void db_rows_close(struct db_rows *r)
+{
+    if (r->stmt) r->db->be->rows_close(r);
+    r->stmt = NULL;
+}
+
+int db_ping(struct db *db, struct err *e)
+{
+    int64_t one = 0;
+    return db_query_int(db, e, &one, "SELECT 1", NULL) == 1 && one == 1 ? 0 : -1;
+}
+
+/* ---- conventions both backends share ------------------------------------------ */
+
+static const char *bool_columns[] = {
+    "hidden",  "notify",       "auto_start", "auto_complete",
+    "enabled", "all_services", "showcase",   "only_show_if_degraded",
+    "group",   NULL,
+};
+
+static bool is_bool_column(const char *name)
+{
+    for (int i = 0; bool_columns[i]; i++)
+        if (strcmp(name, bool_columns[i]) == 0) return true;
+    return false;
+}
+
+static bool is_time_column(const char *name)
+{
+    size_t n = strlen(name);
+    return (n > 3 && strcmp(name + n - 3, "_at") == 0) || strcmp(name, "scheduled_start") == 0 ||
+           strcmp(name, "scheduled_end") == 0;
+}
+
+json_t *db_json_value(const char *name, enum db_type type, int64_t i, double d, const char *text,
+                      size_t len)
+{
+    switch (type) {
+    case DB_NULL:
+        return json_null();
+    case DB_INT:
+        if (is_time_column(name)) {
+            char buf[32];
+            return json_string(time_format(i, buf, sizeof buf));
+        }
+        return is_bool_column(name) ? json_boolean(i != 0) : json_integer(i);
+    case DB_REAL:
+        return json_real(d);
+    case DB_TEXT: {
+        json_t *v = json_stringn(text, len);
+        /* stored text is validated on the way in; never expected */
+        return v ? v : json_string("");
     }
-    if (strncmp(url, "sqlite://", 9) == 0) return url + 9;
-    if (strncmp(url, "sqlite:", 7) == 0) return url + 7;
-    if (strstr(url, "://")) {
-        err_set(e, ERR_INVALID, "storage.database: unknown database URL \"%s\" (use sqlite:PATH)",
-                url);
-        return NULL;
     }
-    return url;
+    return json_null();
 }
 
-/* Opens a connection to PATH with the settings every connection shares. */
-static int conn_open(struct conn *c, const char *path, const char *extra, struct err *e)
-{
-    memset(c, 0, sizeof *c);
-    if (sqlite3_open_v2(path, &c->h,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK)
-        return err_set(e, ERR_INTERNAL, "cannot open database %s: %s", path,
-                       c->h ? sqlite3_errmsg(c->h) : "out of memory");
-    sqlite3_busy_timeout(c->h, 10000);
-    char *msg = NULL;
-    char *sql = xasprintf("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-                          "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; %s",
-                          extra ? extra : "");
-    int rc = sqlite3_exec(c->h, sql, NULL, NULL, &msg);
-    free(sql);
-    if (rc != SQLITE_OK) {
-        err_set(e, ERR_INTERNAL, "cannot set up database %s: %s", path, msg ? msg : "?");
-        sqlite3_free(msg);
-        return -1;
-    }
-    return 0;
-}
-
-static void conn_close(struct conn *c)
-{
-    for (int i = 0; i < CACHE_SLOTS; i++)
-        sqlite3_finalize(c->cache[i].stmt);
-    sqlite3_close(c->h);
-    c->h = NULL;
-}
-
-/* True when the last error of H (extended CODE) means the disk is full. */
-static bool is_full(sqlite3 *h, int code)
-{
-    int sys = sqlite3_system_errno(h);
-    return (code & 0xff) == SQLITE_FULL ||
-           ((code & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT));
-}
-
-/* Logs that the database could not do WHAT for a full disk, at most once a minute. */
-static void log_storage_full(const char *path, const char *what, const char *detail)
+void db_log_storage_full(const char *where, const char *what, const char *detail)
 {
     static _Atomic int64_t next_us; /* monotonic time before which nothing is logged */
     int64_t now = time_mono_us(), due = atomic_load(&next_us);
     if (now < due || !atomic_compare_exchange_strong(&next_us, &due, now + 60 * 1000000LL)) return;
     log_error("storage is full: the database %s could not %s (%s); every write fails until "
               "disk space is freed (logged at most once a minute)",
-              path, what, detail);
+              where, what, detail);
 }
 
-static void *checkpointer(void *arg)
-{
-    struct writer *w = arg;
-    sqlite3 *h = NULL;
-    if (sqlite3_open_v2(w->path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
-        SQLITE_OK) {
-        log_error("sqlite: checkpointer cannot open %s", w->path);
-        sqlite3_close(h);
-        return NULL;
-    }
-    sqlite3_busy_timeout(h, 1000);
-    /* A connection that has never read the database has not opened its WAL, and a
-     * checkpoint on it silently does nothing (SQLite 3.40): read once first. */
-    if (sqlite3_exec(h, "SELECT 1 FROM sqlite_master LIMIT 1", NULL, NULL, NULL) != SQLITE_OK)
-        log_error("sqlite: checkpointer cannot read %s: %s", w->path, sqlite3_errmsg(h));
-    pthread_mutex_lock(&w->stop_lock);
-    while (!w->stopping) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 100 * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&w->stop_cond, &w->stop_lock, &ts);
-        if (w->stopping) break;
-        pthread_mutex_unlock(&w->stop_lock);
-        int log = 0, done = 0;
-        int rc = sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
-        if (rc != SQLITE_OK && rc != SQLITE_BUSY && is_full(h, sqlite3_extended_errcode(h)))
-            log_storage_full(w->path, "checkpoint", sqlite3_errmsg(h));
-        else if (rc != SQLITE_OK && rc != SQLITE_BUSY)
-            log_error("sqlite: checkpoint of %s failed: %s", w->path, sqlite3_errmsg(h));
-        pthread_mutex_lock(&w->stop_lock);
-    }
-    pthread_mutex_unlock(&w->stop_lock);
-    sqlite3_close(h);
-    return NULL;
-}
+/* The lock clauses, longest first. */
+static const char *const lock_clauses[] = {" FOR UPDATE SKIP LOCKED", " FOR UPDATE", NULL};
 
-static void writer_free(struct writer *w)
+char *db_sql_strip_locks(const char *sql)
 {
-    if (w->thread_started) {
-        pthread_mutex_lock(&w->stop_lock);
-        w->stopping = true;
-        pthread_cond_signal(&w->stop_cond);
-        pthread_mutex_unlock(&w->stop_lock);
-        pthread_join(w->thread, NULL);
-    }
-    conn_close(&w->conn);
-    if (w->wal_fd >= 0) close(w->wal_fd);
-    pthread_mutex_destroy(&w->sync_lock);
-    pthread_cond_destroy(&w->sync_cond);
-    pthread_mutex_destroy(&w->lock);
-    pthread_mutex_destroy(&w->stop_lock);
-    pthread_cond_destroy(&w->stop_cond);
-    free(w->path);
-    free(w);
-}
-
-/* The writer for PATH, created on first use; its reference count is raised. */
-static struct writer *writer_get(const char *path, struct err *e)
-{
-    pthread_mutex_lock(&registry_lock);
-    struct writer *w;
-    for (w = writers; w; w = w->next)
-        if (strcmp(w->path, path) == 0) {
-            w->refs++;
-            goto out;
-        }
-    w = xcalloc(1, sizeof *w);
-    w->path = xstrdup(path);
-    w->refs = 1;
-    pthread_mutex_init(&w->lock, NULL);
-    pthread_mutex_init(&w->stop_lock, NULL);
-    pthread_cond_init(&w->stop_cond, NULL);
-    pthread_mutex_init(&w->sync_lock, NULL);
-    pthread_cond_init(&w->sync_cond, NULL);
-    w->wal_fd = -1;
-    if (conn_open(&w->conn, path, "PRAGMA wal_autocheckpoint=0; PRAGMA synchronous=NORMAL;", e) !=
-        0) {
-        writer_free(w);
-        w = NULL;
-        goto out;
-    }
-    int persist = 1;
-    sqlite3_file_control(w->conn.h, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
-    w->thread_started = pthread_create(&w->thread, NULL, checkpointer, w) == 0;
-    w->next = writers;
-    writers = w;
-out:
-    pthread_mutex_unlock(&registry_lock);
-    return w;
-}
-
-static void writer_put(struct writer *w)
-{
-    pthread_mutex_lock(&registry_lock);
-    if (--w->refs > 0) {
-        pthread_mutex_unlock(&registry_lock);
-        return;
-    }
-    for (struct writer **p = &writers; *p; p = &(*p)->next)
-        if (*p == w) {
-            *p = w->next;
-            break;
-        }
-    pthread_mutex_unlock(&registry_lock);
-    writer_free(w);
-}
-
-int db_open(const char *url, struct db **out, struct err *e)
-{
-    const char *path = sqlite_path(url, e);
-    if (!path) return -1;
-    struct db *db = xcalloc(1, sizeof *db);
-    /* The writer first: it creates the file and sets WAL mode. */
-    if (!(db->w = writer_get(path, e)) || conn_open(&db->reader, path, NULL, e) != 0) {
-        db_close(db);
-        return -1;
-    }
-    *out = db;
-    return 0;
-}
-
-void db_close(struct db *db)
-{
-    if (!db) return;
-    if (db->in_tx) db_rollback(db);
-    conn_close(&db->reader);
-    if (db->w) writer_put(db->w);
-    free(db);
-}
-
-static struct conn *active(struct db *db)
-{
-    return db->in_tx ? &db->w->conn : &db->reader;
-}
-
-sqlite3 *db_handle(struct db *db)
-{
-    return active(db)->h;
-}
-
-int db_fail(struct db *db, struct err *e, const char *what)
-{
-    sqlite3 *h = db_handle(db);
-    int code = sqlite3_extended_errcode(h);
-    if ((code & 0xff) == SQLITE_CONSTRAINT)
-        return err_set(e, ERR_CONFLICT, "%s conflicts with existing data", what);
-    if (is_full(h, code)) {
-        log_storage_full(db->w->path, what, sqlite3_errmsg(h));
-        return err_set(e, ERR_STORAGE_FULL,
-                       "storage is full: the database could not %s, so nothing was written; "
-                       "the server's operator must free disk space",
-                       what);
-    }
-    log_error("sqlite: %s: %s (%d)", what, sqlite3_errmsg(h), code);
-    return err_set(e, ERR_INTERNAL, "the database failed while trying to %s", what);
-}
-
-sqlite3_stmt *db_stmt(struct db *db, const char *sql)
-{
-    struct conn *c = active(db);
-    size_t slot = ((uintptr_t)sql >> 3) % CACHE_SLOTS;
-    for (int probe = 0; probe < CACHE_SLOTS; probe++, slot = (slot + 1) % CACHE_SLOTS) {
-        struct cached *s = &c->cache[slot];
-        if (s->sql == sql) {
-            sqlite3_reset(s->stmt);
-            sqlite3_clear_bindings(s->stmt);
-            return s->stmt;
-        }
-        if (!s->sql) {
-            if (sqlite3_prepare_v3(c->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->stmt, NULL) !=
-                SQLITE_OK) {
-                log_error("sqlite: prepare failed: %s in: %s", sqlite3_errmsg(c->h), sql);
-                s->stmt = NULL;
-                return NULL;
-            }
-            s->sql = sql;
-            return s->stmt;
-        }
-    }
-    log_error("sqlite: statement cache full");
-    return NULL;
-}
-
-static int run(struct db *db, const char *sql)
-{
-    sqlite3_stmt *st = db_stmt(db, sql);
-    if (!st) return SQLITE_ERROR;
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
-int db_begin(struct db *db, struct err *e)
-{
-    pthread_mutex_lock(&db->w->lock);
-    db->in_tx = true;
-    if (run(db, "BEGIN IMMEDIATE") != SQLITE_OK) {
-        db_fail(db, e, "start a transaction");
-        db->in_tx = false;
-        pthread_mutex_unlock(&db->w->lock);
-        return -1;
-    }
-    return 0;
-}
-
-/* Waits until commit number SEQ is on disk, running the fsync if nobody else is. */
-static int sync_to(struct writer *w, uint64_t seq, struct err *e)
-{
-    int rc = 0;
-    pthread_mutex_lock(&w->sync_lock);
-    while (w->synced < seq) {
-        if (w->syncing) {
-            pthread_cond_wait(&w->sync_cond, &w->sync_lock);
+    if (!strstr(sql, " FOR UPDATE")) return NULL;
+    char *out = xstrdup(sql), *w = out;
+    for (const char *p = sql; *p;) {
+        size_t n = 0;
+        for (int i = 0; lock_clauses[i] && !n; i++)
+            if (strncmp(p, lock_clauses[i], strlen(lock_clauses[i])) == 0)
+                n = strlen(lock_clauses[i]);
+        if (n) {
+            p += n;
             continue;
         }
-        w->syncing = true;
-        uint64_t target = w->committed; /* every commit so far is in the WAL file */
-        pthread_mutex_unlock(&w->sync_lock);
-        int r = fdatasync(w->wal_fd);
-        int saved = errno;
-        pthread_mutex_lock(&w->sync_lock);
-        w->syncing = false;
-        if (r == 0 && target > w->synced) w->synced = target;
-        pthread_cond_broadcast(&w->sync_cond);
-        if (r != 0) {
-            log_error("sqlite: fdatasync of the WAL failed: %s", strerror(saved));
-            rc = err_set(e, ERR_INTERNAL, "the database could not flush a commit to disk");
-            break;
-        }
+        *w++ = *p++;
     }
-    pthread_mutex_unlock(&w->sync_lock);
-    return rc;
-}
-
-int db_commit(struct db *db, struct err *e)
-{
-    struct writer *w = db->w;
-    if (run(db, "COMMIT") != SQLITE_OK) {
-        db_fail(db, e, "commit");
-        db_rollback(db);
-        return -1;
-    }
-    if (w->wal_fd < 0) {
-        char *wal = xasprintf("%s-wal", w->path);
-        w->wal_fd = open(wal, O_RDONLY | O_CLOEXEC);
-        free(wal);
-    }
-    int fd = w->wal_fd;
-    pthread_mutex_lock(&w->sync_lock);
-    uint64_t seq = ++w->committed;
-    pthread_mutex_unlock(&w->sync_lock);
-    db->in_tx = false;
-    pthread_mutex_unlock(&w->lock);
-    if (fd < 0) {
-        log_error("sqlite: cannot open the WAL of %s to flush it", w->path);
-        return err_set(e, ERR_INTERNAL, "the database could not flush a commit to disk");
-    }
-    return sync_to(w, seq, e);
-}
-
-void db_rollback(struct db *db)
-{
-    if (!db->in_tx) return;
-    if (sqlite3_get_autocommit(db->w->conn.h) == 0) run(db, "ROLLBACK");
-    db->in_tx = false;
-    pthread_mutex_unlock(&db->w->lock);
-}
-
-bool db_in_transaction(struct db *db)
-{
-    return db->in_tx;
+    *w = '\0';
+    return out;
 }

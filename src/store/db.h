@@ -1,23 +1,30 @@
 /*
  * db — the database connection every store/ function goes through. Nothing here
- * names the engine: SQLite's handles and statements stay inside the backend files
- * (db.c, db_query.c, migrate.c, through store/db_sqlite.h), so the rest of store/
- * is written once for any backend.
+ * names an engine: a URL picks the backend (db.c; SQLite in db_sqlite*.c,
+ * PostgreSQL in db_pg*.c), and the rest of store/ is written once for both.
  *
  * One `struct db` per thread (never shared). Statements are prepared once per
  * connection and cached by the address of their SQL text, so SQL passed to
- * the query helpers and db_rows_open() must be string literals.
+ * the query helpers and db_rows_open() must be string literals. SQL uses `?`
+ * placeholders and what both engines accept (store/db_backend.h: the one marked
+ * exception, row locks).
  *
- * Writes: db_begin() takes the process-wide lock of the database's one writer
- * connection and BEGIN IMMEDIATE; until db_commit()/db_rollback() every query
- * on this db runs on that writer (and so sees the transaction's own writes).
- * db_commit() returns only when the commit is on disk (WAL, synchronous=FULL).
- * Statements obtained inside a transaction must not be used after it ends.
+ * Writes: db_begin() starts a write transaction that excludes every other writer
+ * of the database (SQLite: the one writer connection and BEGIN IMMEDIATE;
+ * PostgreSQL: a transaction-level advisory lock, across nodes too); until
+ * db_commit()/db_rollback() every query on this db runs inside it and sees its
+ * own writes. db_commit() returns only when the commit is durable (SQLite: WAL
+ * synced; PostgreSQL: synchronous_commit). Statements obtained inside a
+ * transaction must not be used after it ends.
+ *
+ * Errors: a constraint violation is ERR_CONFLICT (409), a full disk
+ * ERR_STORAGE_FULL (507), a database that cannot be reached ERR_UNAVAILABLE (503,
+ * "database unavailable: …"; the PostgreSQL backend reconnects on a later call).
  *
  * Bind formats (db_exec, db_query_*): one letter per argument —
  *   'i' int64_t, 'I' int64_t or NULL when 0, 's' const char * (NULL → SQL NULL), 'b' bool (int).
  *
- * Row → JSON (db_row_json): every column becomes a key of the same name; INTEGER
+ * Row → JSON (db_query_one/all): every column becomes a key of the same name; integer
  * columns become numbers, except that names ending in "_at" and the names
  * scheduled_start/scheduled_end become RFC 3339 text (NULL → null) and the names
  * listed in db.c's bool_columns (hidden, notify, auto_start, …) become true/false.
@@ -31,10 +38,13 @@
 
 struct db;
 
-/* Opens URL ("sqlite:PATH" or a plain path). postgresql:// URLs are refused with a clear error. */
+/* Opens URL: "sqlite:PATH", "sqlite://PATH" or a plain path, or a libpq URI
+ * ("postgresql://…", "postgres://…"). Returns 0 and *OUT, or -1 with E filled. */
 int db_open(const char *url, struct db **out, struct err *e);
 /* Closes the connection and its cached statements; NULL is a no-op. */
 void db_close(struct db *db);
+/* "sqlite" or "postgresql". */
+const char *db_kind(const struct db *db);
 
 /* Applies the embedded migrations not yet applied. Returns 0, or -1 with E filled. */
 int db_migrate(struct db *db, struct err *e);
@@ -46,6 +56,10 @@ int db_commit(struct db *db, struct err *e);
 /* Rolls back the open transaction, if any, and releases the write lock. */
 void db_rollback(struct db *db);
 bool db_in_transaction(struct db *db);
+/* Inside a write transaction: tells the other processes (nodes) sharing the database
+ * that page PAGE_ID's public content changed, once the transaction commits. Nothing
+ * to do for SQLite (one server process). Returns 0, or -1 with E filled. */
+int db_notify(struct db *db, int64_t page_id, struct err *e);
 
 /* Runs SQL with arguments bound by FMT. Returns 0, or -1 with E filled (409 for constraint
  * violations). *CHANGES (may be NULL) gets the number of rows changed. */
@@ -68,7 +82,8 @@ int db_query_int(struct db *db, struct err *e, int64_t *out, const char *sql, co
  */
 struct db_rows {
     struct db *db;
-    void *stmt;       /* the backend's statement */
+    void *stmt;       /* the backend's statement or result */
+    long pos;         /* the backend's place in it */
     const char *what; /* for errors: "read the status history" */
 };
 /* Runs SQL with arguments bound by FMT. Returns 0, or -1 with E filled (WHAT names it). */
@@ -84,8 +99,5 @@ void db_rows_close(struct db_rows *r);
 
 /* 0 when the database answers a trivial query, or -1 with E filled (for /healthz). */
 int db_ping(struct db *db, struct err *e);
-
-/* Fills E from the connection's last error and returns -1. */
-int db_fail(struct db *db, struct err *e, const char *what);
 
 #endif

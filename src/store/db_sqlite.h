@@ -1,21 +1,39 @@
 /*
- * db_sqlite — what the SQLite backend files (db.c, db_query.c, migrate.c) share
- * and nothing else includes: the connection handle and the statement cache.
- * Everything outside them goes through store/db.h, which names no engine.
+ * db_sqlite — what the SQLite backend's files (db_sqlite.c: connections and
+ * transactions; db_sqlite_query.c: binding and queries) share, and nothing else
+ * includes: the connection handle, the statement cache and the query functions
+ * of its table (store/db_backend.h).
  */
 #ifndef PHAROS_DB_SQLITE_H
 #define PHAROS_DB_SQLITE_H
-#include "store/db.h"
+#include "store/db_backend.h"
 #include <sqlite3.h>
+
+extern const struct db_backend db_sqlite_backend;
 
 /* The connection queries run on now: the thread's reader, or the writer inside a transaction. */
 sqlite3 *db_handle(struct db *db);
-/* Returns the cached prepared statement for SQL, reset and unbound. NULL on a SQL error (logged).
- */
+/* Returns the cached prepared statement for SQL (its row locks dropped), reset and unbound.
+ * NULL on a SQL error (logged). */
 sqlite3_stmt *db_stmt(struct db *db, const char *sql);
-/* The current row of STMT as a JSON object (db.h: column conventions). */
-json_t *db_row_json(sqlite3_stmt *stmt);
-/* Binds arguments by FMT to STMT. */
-int db_bind(sqlite3_stmt *stmt, const char *fmt, ...);
+/* Fills E from the connection's last error (WHAT names the operation) and returns -1. */
+int db_fail(struct db *db, struct err *e, const char *what);
+
+int sqlite_exec_va(struct db *db, struct err *e, int *changes, const char *sql, const char *fmt,
+                   va_list ap);
+int64_t sqlite_insert_va(struct db *db, struct err *e, const char *sql, const char *fmt,
+                         va_list ap);
+json_t *sqlite_query_one_va(struct db *db, struct err *e, const char *sql, const char *fmt,
+                            va_list ap);
+json_t *sqlite_query_all_va(struct db *db, struct err *e, const char *sql, const char *fmt,
+                            va_list ap);
+int sqlite_query_int_va(struct db *db, struct err *e, int64_t *out, const char *sql,
+                        const char *fmt, va_list ap);
+int sqlite_rows_open(struct db_rows *r, struct err *e, const char *sql, const char *fmt,
+                     va_list ap);
+int sqlite_rows_next(struct db_rows *r, struct err *e);
+int64_t sqlite_rows_int(const struct db_rows *r, int col);
+const char *sqlite_rows_text(const struct db_rows *r, int col);
+void sqlite_rows_close(struct db_rows *r);
 
 #endif

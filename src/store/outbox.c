@@ -122,7 +122,8 @@ int store_deliveries_health(struct db *db, int64_t page_id, int64_t since, int64
 json_t *store_delivery_latencies(struct db *db, int64_t page_id, int64_t since, struct err *e)
 {
     return db_query_all(db, e,
-                        "SELECT channel, MAX(sent_at - accepted_at, 0) AS latency, COUNT(*) AS n "
+                        "SELECT channel, CASE WHEN sent_at > accepted_at THEN sent_at - accepted_at "
+                        "ELSE 0 END AS latency, COUNT(*) AS n "
                         "FROM deliveries WHERE page_id = ? AND kind = 'update' AND state = 'sent' "
                         "AND sent_at >= ? "
                         "GROUP BY channel, latency ORDER BY channel, latency",

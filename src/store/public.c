@@ -13,7 +13,8 @@
 /* When an event happened: a maintenance its window (cut short by an early completion), an
  * incident from its creation to its resolution. Lists of the past are ordered by the end. */
 #define PERIOD_END                                                                                 \
-    "(CASE WHEN kind = 'maintenance' THEN MIN(scheduled_end, resolved_at) ELSE resolved_at END)"
+    "(CASE WHEN kind <> 'maintenance' OR resolved_at IS NULL THEN resolved_at "                    \
+    "WHEN resolved_at < scheduled_end THEN resolved_at ELSE scheduled_end END)"
 #define EVENT_COLUMNS                                                                              \
     "SELECT id, kind, title, stage, impact, scheduled_start, scheduled_end, created_at, "          \
     "updated_at, resolved_at, CASE WHEN kind = 'maintenance' THEN scheduled_start ELSE "           \

@@ -4,7 +4,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cli, tempDir, startServer, request, api } from './lib/harness.mjs';
-import { stopClean, sqlite } from './lib/admin.mjs';
+import { stopClean, dbSql } from './lib/admin.mjs';
 import { Console, csrfOf } from './admin_console.mjs';
 
 // Inside a suite so that its after() stops the server cleanly before the harness's
@@ -21,7 +21,7 @@ describe('admin console over HTTP', () => {
   });
   after(async () => { await stopClean(s); });
 
-  const usersCount = () => Number(sqlite(s, 'SELECT COUNT(*) FROM users').trim());
+  const usersCount = () => Number(dbSql(s, 'SELECT COUNT(*) FROM users').trim());
   const statusOf = async (id) => (await api(s, 'GET', `services/${id}`)).json.service.status;
 
   test('first run: /admin/ sends to setup, setup needs its csrf_token, then closes for good', async () => {
@@ -55,7 +55,7 @@ describe('admin console over HTTP', () => {
     assert.match(c.setCookie, /SameSite=Lax/);
     assert.doesNotMatch(c.setCookie, /Secure/, 'plain HTTP: no Secure flag');
     assert.equal(usersCount(), 1);
-    const stored = sqlite(s, 'SELECT id_hash FROM sessions').trim();
+    const stored = dbSql(s, 'SELECT id_hash FROM sessions').trim();
     assert.equal(stored.length, 64, 'the session id is stored hashed');
     assert.ok(!c.cookie.includes(stored));
 
@@ -108,11 +108,11 @@ describe('admin console over HTTP', () => {
       assert.equal(r.status, 403, `csrf ${csrf}`);
       assert.equal(await statusOf(svc.id), 'operational');
     }
-    const before = sqlite(s, 'SELECT COUNT(*) FROM services').trim();
+    const before = dbSql(s, 'SELECT COUNT(*) FROM services').trim();
     assert.equal((await c.post('/admin/services', { name: 'Nope' }, { csrf: null })).status, 403);
     assert.equal((await c.post('/admin/tokens', { name: 'Nope' }, { csrf: 'bad' })).status, 403);
-    assert.equal(sqlite(s, 'SELECT COUNT(*) FROM services').trim(), before);
-    assert.equal(sqlite(s, "SELECT COUNT(*) FROM api_tokens WHERE name = 'Nope'").trim(), '0');
+    assert.equal(dbSql(s, 'SELECT COUNT(*) FROM services').trim(), before);
+    assert.equal(dbSql(s, "SELECT COUNT(*) FROM api_tokens WHERE name = 'Nope'").trim(), '0');
     // a cross-site form post is refused even with the right token
     const x = await c.post(`/admin/services/${svc.id}/status`, { status: 'major_outage' },
       { headers: { Origin: 'https://evil.example' } });
@@ -145,7 +145,7 @@ describe('admin console over HTTP', () => {
       assert.equal((await v.get(p)).status, 403, p);
     const dash = await v.get('/admin');
     assert.match(dash.text, /<select[^>]*name="status"[^>]*disabled/, 'the dropdown is read-only for a viewer');
-    const counts = () => sqlite(s, 'SELECT (SELECT COUNT(*) FROM services) || (SELECT COUNT(*) FROM events) || (SELECT COUNT(*) FROM templates) || (SELECT COUNT(*) FROM api_tokens)');
+    const counts = () => dbSql(s, 'SELECT (SELECT COUNT(*) FROM services) || (SELECT COUNT(*) FROM events) || (SELECT COUNT(*) FROM templates) || (SELECT COUNT(*) FROM api_tokens)');
     const before = counts();
     const posts = [
       [`/admin/services/${svc.id}/status`, { status: 'major_outage' }],

@@ -4,7 +4,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cli, request, api } from './lib/harness.mjs';
-import { startTwoPages, stopClean, sqlite, OTHER_HOST } from './lib/admin.mjs';
+import { startTwoPages, stopClean, dbSql, OTHER_HOST } from './lib/admin.mjs';
 import { Console, idFrom } from './admin_console.mjs';
 import { startSmtp } from './fakes/smtp.mjs';
 
@@ -257,11 +257,11 @@ describe('admin console screens', () => {
     assert.equal((await ed.get('/admin/settings')).status, 403);
     assert.equal((await ed.get('/admin/incidents/new')).status, 200);
 
-    const edId = Number(sqlite(s, "SELECT id FROM users WHERE email = 'ed@example.com'").trim());
+    const edId = Number(dbSql(s, "SELECT id FROM users WHERE email = 'ed@example.com'").trim());
     assert.equal((await c.post(`/admin/team/${edId}/role`, { role: 'admin' })).status, 303);
     await ed.get('/admin');
     assert.equal((await ed.get('/admin/team')).status, 200, 'now an admin');
-    const ownerId = Number(sqlite(s, "SELECT id FROM users WHERE email = 'owner@example.com'").trim());
+    const ownerId = Number(dbSql(s, "SELECT id FROM users WHERE email = 'owner@example.com'").trim());
     const demote = await ed.post(`/admin/team/${ownerId}/role`, { role: 'viewer' });
     assert.equal(demote.status, 403, 'an admin cannot demote an owner');
     assert.equal((await ed.post(`/admin/team/${ownerId}/remove`)).status, 403);
@@ -349,7 +349,7 @@ describe('admin console screens', () => {
     await c.login('owner@example.com', 'operator-pass');
     const dash = await c.get('/admin');
     assert.match(dash.text, /name="page_id"/);
-    const otherId = Number(sqlite(s, "SELECT id FROM pages WHERE slug = 'other'").trim());
+    const otherId = Number(dbSql(s, "SELECT id FROM pages WHERE slug = 'other'").trim());
     assert.equal((await c.post('/admin/pages/switch', { page_id: otherId })).status, 303);
     assert.equal((await c.post('/admin/services', { name: 'Other page service' })).status, 303);
     const other = await request(s, 'GET', '/admin/api/v1/services', { token: s.otherToken, host: OTHER_HOST });

@@ -5,7 +5,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cli, request } from './lib/harness.mjs';
-import { startTwoPages, stopClean, sqlite } from './lib/admin.mjs';
+import { startTwoPages, stopClean, dbSql } from './lib/admin.mjs';
 import { Console } from './admin_console.mjs';
 import { startSmtp } from './fakes/smtp.mjs';
 
@@ -38,7 +38,7 @@ describe('team attacks', () => {
     assert.equal(r.status, 303, r.text);
     for (const page of [r, await attacker.get('/admin/team'), await attacker.get('/admin/deliveries')])
       assert.doesNotMatch(page.text || '', /inv_/, 'no response to the inviter carries the token');
-    assert.doesNotMatch(sqlite(s, 'SELECT * FROM invitations; SELECT * FROM deliveries;'), /inv_/, 'nor does the database');
+    assert.doesNotMatch(dbSql(s, 'SELECT * FROM invitations; SELECT * FROM deliveries;'), /inv_/, 'nor does the database');
 
     const mail = await mailTo('ceo@example.com');
     const [, link, token] = INVITE_LINK.exec(mail.text);
@@ -63,7 +63,7 @@ describe('team attacks', () => {
     assert.match(wrong.text, /this is not its password/);
     const joined = await ceo.door(path, { password: 'operators-choice' });
     assert.equal(joined.status, 303);
-    const roles = sqlite(s, "SELECT p.slug || ':' || m.role FROM memberships m JOIN users u ON u.id = m.user_id JOIN pages p ON p.id = m.page_id WHERE u.email = 'ceo@example.com' ORDER BY p.slug");
+    const roles = dbSql(s, "SELECT p.slug || ':' || m.role FROM memberships m JOIN users u ON u.id = m.user_id JOIN pages p ON p.id = m.page_id WHERE u.email = 'ceo@example.com' ORDER BY p.slug");
     assert.deepEqual(roles.trim().split('\n'), ['default:viewer', 'other:owner']);
   });
 
@@ -73,12 +73,12 @@ describe('team attacks', () => {
     const [, link] = INVITE_LINK.exec((await mailTo('cfo@example.com')).text);
     const cfo = new Console(s);
     assert.equal((await cfo.door(new URL(link).pathname, { name: 'Cfo', password: 'cfo-password-1' })).status, 303);
-    const before = sqlite(s, "SELECT password_hash FROM users WHERE email = 'cfo@example.com'");
+    const before = dbSql(s, "SELECT password_hash FROM users WHERE email = 'cfo@example.com'");
     const r = addUser('cfo@example.com', 'owner', 'operator-typed-this', 'other');
     assert.equal(r.code, 1);
     assert.match(r.stderr, /cfo@example.com exists: use --reset-password/);
-    assert.equal(sqlite(s, "SELECT password_hash FROM users WHERE email = 'cfo@example.com'"), before);
-    assert.equal(sqlite(s, "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = 'cfo@example.com'").trim(), '1');
+    assert.equal(dbSql(s, "SELECT password_hash FROM users WHERE email = 'cfo@example.com'"), before);
+    assert.equal(dbSql(s, "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE u.email = 'cfo@example.com'").trim(), '1');
   });
 
   test('accepting an invitation is throttled like sign-in and the page says nothing of accounts', async () => {

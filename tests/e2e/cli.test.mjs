@@ -106,7 +106,7 @@ test('serve creates the data directory, the database and a 0600 secret key', asy
   // Only the last level is created by serve; make the parent like an operator would.
   cli(['migrate'], { dataDir: parent });
   const s = await startServer({ dataDir });
-  assert.match(s.log, /applied migration migrations\/0001/);
+  assert.match(s.log, /applied migration migrations\/(sqlite\/0001|postgresql\/0006)/);
   assert.equal(statSync(path.join(dataDir, 'secret.key')).mode & 0o777, 0o600);
   assert.equal(statSync(path.join(dataDir, 'secret.key')).size, 32);
   for (let i = 0; i < 100 && !/status page:/.test(s.log); i++) await new Promise((r) => setTimeout(r, 20));
@@ -147,8 +147,12 @@ test('precedence: flag over environment over file', async () => {
   assert.match(bad.stderr, /PHAROS_SECURITY_ALLOW_PRIVATE_TARGETS: \[security\] allow_private_targets must be true or false/);
 });
 
-test('PostgreSQL URLs are refused with a clear message', () => {
-  const r = cli(['migrate', '--database', 'postgresql://localhost/pharos'], { dataDir: tempDir() });
+test('a PostgreSQL server that cannot be reached is an error that says so', () => {
+  // port 1 on loopback: nothing listens there
+  const r = cli(['migrate', '--database', 'postgresql://127.0.0.1:1/pharos'], { dataDir: tempDir() });
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /PostgreSQL is not supported by this build yet/);
+  assert.match(r.stderr, /database unavailable: .*127\.0\.0\.1/);
+  const u = cli(['migrate', '--database', 'mysql://localhost/pharos'], { dataDir: tempDir() });
+  assert.notEqual(u.code, 0);
+  assert.match(u.stderr, /unknown database URL "mysql:\/\/localhost\/pharos"/);
 });

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { api } from './lib/harness.mjs';
-import { startTwoPages, stopClean, otherApi, sqlite, assertError, assertBadPaging, walk, RFC3339 } from './lib/admin.mjs';
+import { startTwoPages, stopClean, otherApi, dbSql, assertError, assertBadPaging, walk, RFC3339 } from './lib/admin.mjs';
 
 const KEYS = ['id', 'kind', 'update_id', 'event_id', 'event_kind', 'channel', 'recipient', 'state', 'attempts', 'last_error', 'created_at', 'sent_at'];
 const T0 = 1790000000; // 2026-09-21T…Z
@@ -16,8 +16,8 @@ let s;
 let otherPage;
 before(async () => {
   s = await startTwoPages();
-  otherPage = Number(sqlite(s, "SELECT id FROM pages WHERE slug = 'other'").trim());
-  sqlite(s, `
+  otherPage = Number(dbSql(s, "SELECT id FROM pages WHERE slug = 'other'").trim());
+  dbSql(s, `
     INSERT INTO events (id, page_id, kind, title, stage, created_at, updated_at) VALUES
       (10, 1, 'incident', 'Outage', 'investigating', ${T0}, ${T0}),
       (11, ${otherPage}, 'incident', 'Theirs', 'investigating', ${T0}, ${T0});

@@ -8,7 +8,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { cli, tempDir, startServer, request, api } from './lib/harness.mjs';
-import { stopClean, assertError, sqlite, auditMark, auditSince } from './lib/admin.mjs';
+import { stopClean, assertError, dbSql, auditMark, auditSince } from './lib/admin.mjs';
 import { Console } from './admin_console.mjs';
 
 const OPERATOR_ONLY = /only the operator assigns hosts.*owner of the default page.*pharos page add --host/;
@@ -31,7 +31,7 @@ async function startThreePages(sql) {
   tokens.b = mk(['token', 'create', '--name', 'e2e', '--page', 'b']);
   tokens.c = mk(['token', 'create', '--name', 'e2e', '--page', 'c']);
   ids.d = Number(mk(['page', 'add', '--slug', 'd', '--title', 'Dee', '--host', 'Bücher.Example.']));
-  if (sql) sqlite({ dataDir }, sql.replace(/\$B/g, ids.b));
+  if (sql) dbSql({ dataDir }, sql.replace(/\$B/g, ids.b));
   const s = await startServer({ dataDir });
   s.token = tokens.default;
   s.tokens = tokens;
@@ -102,7 +102,7 @@ describe('hosts', () => {
     assert.equal(viaApi.json.page.slug, 'b');
     assert.equal(await pageFor(s, 'unknown.test'), 'Status');
     // An IDN host, stored by the operator as its A-label, is matched in that form and in Unicode.
-    assert.equal(sqlite(s, `SELECT host FROM page_hosts WHERE page_id = ${s.ids.d}`).trim(), 'xn--bcher-kva.example');
+    assert.equal(dbSql(s, `SELECT host FROM page_hosts WHERE page_id = ${s.ids.d}`).trim(), 'xn--bcher-kva.example');
     assert.equal(await pageFor(s, 'XN--BCHER-KVA.example'), 'Dee');
     assert.match(await rawGet(s, '/api/v2/summary.json', 'xn--bcher-kva.example.:80'), /"name":"Dee"/);
     // RFC 9110 section 4.2.3: a Host is ASCII (clients send the A-label); raw UTF-8 is refused
@@ -124,10 +124,10 @@ describe('hosts', () => {
       assert.equal(r.code, 2, `${bad}: ${r.stderr}`);
       assert.match(r.stderr, why);
     }
-    assert.equal(sqlite(s, "SELECT COUNT(*) FROM pages WHERE slug = 'e'").trim(), '0', 'no page was created');
+    assert.equal(dbSql(s, "SELECT COUNT(*) FROM pages WHERE slug = 'e'").trim(), '0', 'no page was created');
     const ok = add('e', 'E.Test.', 'e.test', 'www.e.test');
     assert.equal(ok.code, 0, ok.stderr);
-    assert.equal(sqlite(s, `SELECT group_concat(host, ',') FROM (SELECT host FROM page_hosts WHERE page_id = ${Number(ok.stdout)} ORDER BY host)`).trim(), 'e.test,www.e.test');
+    assert.equal(dbSql(s, `SELECT group_concat(host, ',') FROM (SELECT host FROM page_hosts WHERE page_id = ${Number(ok.stdout)} ORDER BY host)`).trim(), 'e.test,www.e.test');
     const token = cli(['token', 'create', '--name', 'e2e', '--page', 'e'], { dataDir: s.dataDir }).stdout.trim();
     const viaHost = await api(s, 'GET', 'page', { token, host: 'WWW.E.TEST.' });
     assert.equal(viaHost.status, 200, viaHost.text);

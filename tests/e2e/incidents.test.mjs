@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, request } from './lib/harness.mjs';
 import {
-  startTwoPages, otherApi, sqlite, assertError, unchangedBy, assertBadBodies, assertBadPaging, walk, RFC3339, OTHER_HOST,
+  startTwoPages, otherApi, dbSql, assertError, unchangedBy, assertBadBodies, assertBadPaging, walk, RFC3339, OTHER_HOST,
 } from './lib/admin.mjs';
 import { createService, serviceStatus, eventState, notifyJobs, CH_ALL, CH_NO_SMS } from './lib/events.mjs';
 
@@ -53,9 +53,9 @@ test('create an incident: 201 with the INCIDENT shape, statuses set, one notify 
   assert.equal(await serviceStatus(s, api1), 'major_outage');
   assert.equal(await serviceStatus(s, web), 'operational', 'a plain id links the service as it is');
   assert.deepEqual(notifyJobs(s, inc.id), [{ update_id: inc.updates[0].id, channels: CH_ALL }]);
-  assert.equal(sqlite(s, `SELECT old_status || '>' || new_status FROM update_services WHERE update_id = ${inc.updates[0].id}`).trim(),
+  assert.equal(dbSql(s, `SELECT old_status || '>' || new_status FROM update_services WHERE update_id = ${inc.updates[0].id}`).trim(),
     'operational>major_outage');
-  assert.match(sqlite(s, `SELECT action FROM audit_log WHERE object_id = ${inc.id} AND action LIKE 'incident.%'`), /incident\.create/);
+  assert.match(dbSql(s, `SELECT action FROM audit_log WHERE object_id = ${inc.id} AND action LIKE 'incident.%'`), /incident\.create/);
 
   const g = await api(s, 'GET', `incidents/${inc.id}/`);
   assert.equal(g.status, 200);
@@ -163,7 +163,7 @@ test('hold rule: a service held by several open incidents shows the worst of the
 
   await postUpdate(second.id, { stage: 'resolved', message: 'Up again.' });
   assert.equal(await serviceStatus(s, svc), 'partial_outage', 'still held by the first incident, with its status');
-  const changes = sqlite(s, `SELECT old_status || '>' || new_status FROM update_services us
+  const changes = dbSql(s, `SELECT old_status || '>' || new_status FROM update_services us
       JOIN event_updates u ON u.id = us.update_id WHERE u.event_id = ${second.id} AND u.stage = 'resolved'`).trim();
   assert.equal(changes, 'major_outage>partial_outage', 'the resolving update records the change');
 
@@ -181,7 +181,7 @@ test('hold rule: a service held by several open incidents shows the worst of the
   assert.equal((await api(s, 'DELETE', `incidents/${b.id}`)).status, 204);
   assert.equal(await serviceStatus(s, svc), 'operational');
   await postUpdate(a.id, { stage: 'resolved', message: 'Done.' });
-  const log = sqlite(s, `SELECT status FROM service_status_log WHERE service_id = ${svc} ORDER BY id`).trim().split('\n');
+  const log = dbSql(s, `SELECT status FROM service_status_log WHERE service_id = ${svc} ORDER BY id`).trim().split('\n');
   assert.deepEqual(log, ['operational', 'partial_outage', 'major_outage', 'partial_outage', 'operational',
     'major_outage', 'degraded_performance', 'operational']);
 });
@@ -196,19 +196,19 @@ test('notify:false records the choice and queues no notification', async () => {
   assert.deepEqual(notifyJobs(s, inc.id), []);
   const v = await postUpdate(inc.id, { stage: 'resolved', message: 'loud' });
   assert.deepEqual(notifyJobs(s, inc.id), [{ update_id: v.json.incident.updates.at(-1).id, channels: CH_ALL }]);
-  assert.equal(sqlite(s, `SELECT COUNT(*) FROM event_updates WHERE event_id = ${inc.id} AND notify = 0`).trim(), '2');
+  assert.equal(dbSql(s, `SELECT COUNT(*) FROM event_updates WHERE event_id = ${inc.id} AND notify = 0`).trim(), '2');
 });
 
 test('PATCH changes title and impact only, posts no update and notifies nobody', async () => {
   const inc = await open({ title: 'Typo in titel' });
-  const jobs = sqlite(s, 'SELECT COUNT(*) FROM notify_jobs');
+  const jobs = dbSql(s, 'SELECT COUNT(*) FROM notify_jobs');
   const r = await api(s, 'PATCH', `incidents/${inc.id}`, { body: { title: 'Typo in title', impact: 'major' } });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.incident.title, 'Typo in title');
   assert.equal(r.json.incident.impact, 'major');
   assert.equal(r.json.incident.stage, inc.stage);
   assert.deepEqual(r.json.incident.updates, inc.updates);
-  assert.equal(sqlite(s, 'SELECT COUNT(*) FROM notify_jobs'), jobs);
+  assert.equal(dbSql(s, 'SELECT COUNT(*) FROM notify_jobs'), jobs);
   const t = await api(s, 'PATCH', `incidents/${inc.id}/`, { body: { impact: 'none' } });
   assert.equal(t.json.incident.title, 'Typo in title', 'absent fields keep their value');
   await unchanged(async () => {
@@ -230,15 +230,15 @@ test('DELETE answers 204, then the incident is gone', async () => {
   assertError(await api(s, 'GET', `incidents/${inc.id}`), 404, 'not_found', new RegExp(`no incident with id ${inc.id}`));
   assertError(await api(s, 'DELETE', `incidents/${inc.id}`), 404, 'not_found');
   assertError(await postUpdate(inc.id, { message: 'x' }), 404, 'not_found');
-  assert.equal(sqlite(s, `SELECT COUNT(*) FROM event_updates WHERE event_id = ${inc.id}`).trim(), '0');
+  assert.equal(dbSql(s, `SELECT COUNT(*) FROM event_updates WHERE event_id = ${inc.id}`).trim(), '0');
 });
 
 test('template_id prefills title and message that are absent', async () => {
-  sqlite(s, `INSERT INTO templates (page_id, kind, name, title, message, created_at, updated_at) VALUES
+  dbSql(s, `INSERT INTO templates (page_id, kind, name, title, message, created_at, updated_at) VALUES
     (1, 'incident', 'db', 'Database trouble', 'We are investigating database errors.', 0, 0),
     (1, 'maintenance', 'upgrade', 'Upgrade', 'Planned upgrade.', 0, 0),
     (2, 'incident', 'other', 'Other page', 'Not yours.', 0, 0)`);
-  const ids = Object.fromEntries(sqlite(s, 'SELECT name, id FROM templates').trim().split('\n').map((l) => l.split('|')));
+  const ids = Object.fromEntries(dbSql(s, 'SELECT name, id FROM templates').trim().split('\n').map((l) => l.split('|')));
   const a = await create({ template_id: Number(ids.db) });
   assert.equal(a.status, 201, a.text);
   assert.equal(a.json.incident.title, 'Database trouble');
@@ -263,7 +263,7 @@ test('list: newest first, keyset pages with next_cursor, ?state= filter', async 
   assert.deepEqual(ids, [...ids].sort((x, y) => y - x), 'newest first');
   assert.equal(new Set(ids).size, ids.length, 'no incident twice');
   for (const id of made) assert.ok(ids.includes(id));
-  assert.equal(ids.length, Number(sqlite(s, "SELECT COUNT(*) FROM events WHERE page_id = 1 AND kind = 'incident'")));
+  assert.equal(ids.length, Number(dbSql(s, "SELECT COUNT(*) FROM events WHERE page_id = 1 AND kind = 'incident'")));
   for (const inc of all) assert.deepEqual(Object.keys(inc).sort(), [...KEYS].sort());
 
   const first = await api(s, 'GET', 'incidents?limit=2');
@@ -374,8 +374,8 @@ test('pages are isolated: another page\'s token or incidents are out of reach', 
   const theirs = await otherApi(s, 'POST', 'incidents', { body: { title: 'B down', message: 'b' } });
   assert.equal(theirs.status, 201, theirs.text);
   assertError(await api(s, 'GET', `incidents/${theirs.json.incident.id}`), 404, 'not_found');
-  assert.equal(sqlite(s, `SELECT page_id FROM events WHERE id = ${theirs.json.incident.id}`).trim(), '2');
-  assert.equal(sqlite(s, `SELECT page_id FROM notify_jobs j JOIN event_updates u ON u.id = j.update_id WHERE u.event_id = ${theirs.json.incident.id}`).trim(), '2');
+  assert.equal(dbSql(s, `SELECT page_id FROM events WHERE id = ${theirs.json.incident.id}`).trim(), '2');
+  assert.equal(dbSql(s, `SELECT page_id FROM notify_jobs j JOIN event_updates u ON u.id = j.update_id WHERE u.event_id = ${theirs.json.incident.id}`).trim(), '2');
 });
 
 // Last, so that every request above has run against the sanitized binary first.

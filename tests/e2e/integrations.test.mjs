@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { api, startServer } from './lib/harness.mjs';
 import {
-  startTwoPages, stopClean, otherApi, sqlite, auditMark, auditSince, assertError, unchangedBy,
+  startTwoPages, stopClean, otherApi, dbSql, auditMark, auditSince, assertError, unchangedBy,
   assertBadBodies, RFC3339,
 } from './lib/admin.mjs';
 
@@ -29,7 +29,7 @@ let s;
 before(async () => { s = await startTwoPages(); });
 after(() => stopClean(s));
 
-const rows = () => sqlite(s, 'SELECT page_id, kind, enabled, config, secret, updated_at FROM integrations ORDER BY page_id, kind');
+const rows = () => dbSql(s, 'SELECT page_id, kind, enabled, config, secret, updated_at FROM integrations ORDER BY page_id, kind');
 const snapshot = async () => ({ list: (await api(s, 'GET', 'integrations')).json, rows: rows() });
 
 test('every kind starts unconfigured and disabled', async () => {
@@ -63,12 +63,12 @@ test('Slack: the webhook URL is a secret, sealed in the database and never retur
   assert.ok(!(await api(s, 'GET', 'integrations')).text.includes('VerySecret'));
   assert.deepEqual(auditSince(s, mark), ['integration.update:']);
 
-  const [config, secret] = sqlite(s, "SELECT config, secret FROM integrations WHERE kind = 'slack' AND page_id = 1").trim().split('|');
+  const [config, secret] = dbSql(s, "SELECT config, secret FROM integrations WHERE kind = 'slack' AND page_id = 1").trim().split('|');
   assert.equal(config, '{}');
   assert.match(secret, /^[A-Za-z0-9+/]+=*$/, 'sealed, base64');
   assert.ok(!secret.includes('VerySecret') && !secret.includes('hooks.slack'));
   assert.ok(!Buffer.from(secret, 'base64').toString('latin1').includes('VerySecret'), 'not merely base64-encoded');
-  const whole = sqlite(s, '.dump');
+  const whole = dbSql(s, '.dump');
   assert.ok(!whole.includes('VerySecretSlackToken123'), 'the plaintext is nowhere in the database');
 
   // Absent fields keep their value: disabling keeps the URL; sealing again uses a new nonce.
@@ -77,7 +77,7 @@ test('Slack: the webhook URL is a secret, sealed in the database and never retur
   assert.equal(off.json.integration.webhook_url_set, true);
   const on = await api(s, 'PUT', 'integrations/slack', { body: { enabled: true } });
   assert.equal(on.status, 200, on.text);
-  const secret2 = sqlite(s, "SELECT secret FROM integrations WHERE kind = 'slack' AND page_id = 1").trim();
+  const secret2 = dbSql(s, "SELECT secret FROM integrations WHERE kind = 'slack' AND page_id = 1").trim();
   assert.notEqual(secret2, secret);
 
   // null clears the URL, which needs disabling first.
@@ -86,7 +86,7 @@ test('Slack: the webhook URL is a secret, sealed in the database and never retur
   const cleared = await api(s, 'PUT', 'integrations/slack', { body: { enabled: false, webhook_url: null } });
   assert.equal(cleared.json.integration.webhook_url_set, false);
   assert.equal(cleared.json.integration.configured, false);
-  assert.equal(sqlite(s, "SELECT secret IS NULL FROM integrations WHERE kind = 'slack' AND page_id = 1").trim(), '1');
+  assert.equal(dbSql(s, "SELECT secret IS NULL FROM integrations WHERE kind = 'slack' AND page_id = 1").trim(), '1');
 });
 
 test('webhook: the URL is shown, the signing secret is sealed and never returned', async () => {
@@ -97,10 +97,10 @@ test('webhook: the URL is shown, the signing secret is sealed and never returned
   const g = await api(s, 'GET', 'integrations/webhook');
   assert.deepEqual(g.json.integration, p.json.integration);
   assert.ok(!g.text.includes(HOOK_SECRET) && !p.text.includes(HOOK_SECRET));
-  const [config, secret] = sqlite(s, "SELECT config, secret FROM integrations WHERE kind = 'webhook' AND page_id = 1").trim().split('|');
+  const [config, secret] = dbSql(s, "SELECT config, secret FROM integrations WHERE kind = 'webhook' AND page_id = 1").trim().split('|');
   assert.deepEqual(JSON.parse(config), { url: 'https://example.com/pharos-hook' });
   assert.ok(secret.length > 0 && !secret.includes(HOOK_SECRET));
-  assert.ok(!sqlite(s, '.dump').includes(HOOK_SECRET));
+  assert.ok(!dbSql(s, '.dump').includes(HOOK_SECRET));
 
   const u = await api(s, 'PUT', 'integrations/webhook', { body: { url: 'https://hooks.example.org:8443/in?x=1' } });
   assert.equal(u.json.integration.url, 'https://hooks.example.org:8443/in?x=1');

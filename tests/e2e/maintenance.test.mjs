@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, startServer } from './lib/harness.mjs';
 import {
-  startTwoPages, otherApi, sqlite, assertError, unchangedBy, assertBadBodies, assertBadPaging, walk, RFC3339, OTHER_HOST,
+  startTwoPages, otherApi, dbSql, assertError, unchangedBy, assertBadBodies, assertBadPaging, walk, RFC3339, OTHER_HOST,
 } from './lib/admin.mjs';
 import { createService, serviceStatus, eventState, notifyJobs, at, until, CH_ALL, CH_NO_SMS } from './lib/events.mjs';
 
@@ -189,7 +189,7 @@ test('an incident naming a service without a status during maintenance does not 
 
 test('PATCH reschedules and renames; notifies nobody; complete maintenance keeps its schedule', async () => {
   const m = await schedule({});
-  const jobs = sqlite(s, 'SELECT COUNT(*) FROM notify_jobs');
+  const jobs = dbSql(s, 'SELECT COUNT(*) FROM notify_jobs');
   const r = await api(s, 'PATCH', `maintenance/${m.id}`, {
     body: { title: 'Database upgrade (moved)', scheduled_start: '2099-03-02T10:00:00+02:00', scheduled_end: '2099-03-02T11:00:00Z', auto_complete: false },
   });
@@ -201,7 +201,7 @@ test('PATCH reschedules and renames; notifies nobody; complete maintenance keeps
   assert.equal(p.auto_start, true, 'absent fields keep their value');
   assert.equal(p.auto_complete, false);
   assert.deepEqual(p.updates, m.updates);
-  assert.equal(sqlite(s, 'SELECT COUNT(*) FROM notify_jobs'), jobs);
+  assert.equal(dbSql(s, 'SELECT COUNT(*) FROM notify_jobs'), jobs);
   await unchanged(async () => {
     assertError(await api(s, 'PATCH', `maintenance/${m.id}`, { body: { scheduled_end: '2099-03-02T08:00:00Z' } }), 400,
       'invalid_input', /scheduled_end must be after scheduled_start/);
@@ -232,7 +232,7 @@ test('list: newest first, keyset pages, ?state=open|complete; DELETE answers 204
   const ids = all.map((m) => m.id);
   assert.deepEqual(ids, [...ids].sort((x, y) => y - x));
   assert.equal(new Set(ids).size, ids.length);
-  assert.equal(ids.length, Number(sqlite(s, "SELECT COUNT(*) FROM events WHERE page_id = 1 AND kind = 'maintenance'")));
+  assert.equal(ids.length, Number(dbSql(s, "SELECT COUNT(*) FROM events WHERE page_id = 1 AND kind = 'maintenance'")));
   assert.ok(all.every((m) => m.kind === 'maintenance'));
   const first = await api(s, 'GET', 'maintenance?limit=1');
   assert.deepEqual(Object.keys(first.json).sort(), ['maintenance', 'next_cursor']);
@@ -252,10 +252,10 @@ test('list: newest first, keyset pages, ?state=open|complete; DELETE answers 204
 });
 
 test('template_id prefills maintenance from a maintenance template only', async () => {
-  sqlite(s, `INSERT INTO templates (page_id, kind, name, title, message, created_at, updated_at) VALUES
+  dbSql(s, `INSERT INTO templates (page_id, kind, name, title, message, created_at, updated_at) VALUES
     (1, 'maintenance', 'm-upgrade', 'Network upgrade', 'Routers will be replaced.', 0, 0),
     (1, 'incident', 'm-incident', 'Outage', 'Down.', 0, 0)`);
-  const ids = Object.fromEntries(sqlite(s, "SELECT name, id FROM templates WHERE name LIKE 'm-%'").trim().split('\n').map((l) => l.split('|')));
+  const ids = Object.fromEntries(dbSql(s, "SELECT name, id FROM templates WHERE name LIKE 'm-%'").trim().split('\n').map((l) => l.split('|')));
   const r = await create({ template_id: Number(ids['m-upgrade']), ...LATER });
   assert.equal(r.status, 201, r.text);
   assert.equal(r.json.maintenance.title, 'Network upgrade');
@@ -330,7 +330,7 @@ test('scheduler: starts at scheduled_start and completes at scheduled_end on its
     ['complete', 'Scheduled maintenance is complete.', true],
   ]);
   assert.deepEqual(notifyJobs(s, auto.id).map((j) => j.channels), [CH_ALL, CH_ALL, CH_ALL]);
-  assert.match(sqlite(s, `SELECT GROUP_CONCAT(actor || ' ' || action) FROM audit_log WHERE object_id = ${auto.id}`),
+  assert.match(dbSql(s, `SELECT GROUP_CONCAT(actor || ' ' || action) FROM audit_log WHERE object_id = ${auto.id}`),
     /system maintenance\.auto_start,system maintenance\.auto_complete/);
 
   const m = await get(manual.id);
@@ -361,7 +361,7 @@ test('scheduler: catches up on start with what fell due while the server was dow
     assert.equal((await srv.stop()).code, 0);
 
     const now = Math.floor(Date.now() / 1000);
-    sqlite(srv, `UPDATE events SET scheduled_start = ${now - 7200}, scheduled_end = ${now - 3600} WHERE id IN (${over}, ${asleep});
+    dbSql(srv, `UPDATE events SET scheduled_start = ${now - 7200}, scheduled_end = ${now - 3600} WHERE id IN (${over}, ${asleep});
                  UPDATE events SET scheduled_start = ${now - 60}, scheduled_end = ${now + 3600} WHERE id = ${running}`);
     const again = await startServer({ dataDir: srv.dataDir });
     again.token = srv.token;

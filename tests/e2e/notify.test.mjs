@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, request } from './lib/harness.mjs';
-import { stopClean, sqlite } from './lib/admin.mjs';
+import { stopClean, dbSql } from './lib/admin.mjs';
 import { startWorld, stopWorld, connectAll, settled, newService, newIncident, followConnecting } from './lib/notify.mjs';
 import { gsmUnits } from './fakes/twilio.mjs';
 import { tweetLength } from './fakes/twitter.mjs';
@@ -49,11 +49,11 @@ test('the Twitter account was connected by signing in (token stored sealed, neve
   assert.equal(r.json.integration.enabled, true);
   assert.equal(r.json.integration.screen_name, 'pharos_status');
   assert.doesNotMatch(r.text, /access-secret-1|access-token-1/);
-  assert.doesNotMatch(sqlite(s, "SELECT config || COALESCE(secret,'') FROM integrations WHERE kind='twitter'"), /access-secret-1/);
+  assert.doesNotMatch(dbSql(s, "SELECT config || COALESCE(secret,'') FROM integrations WHERE kind='twitter'"), /access-secret-1/);
   assert.equal(w.twitter.forged.length, 0, 'every request to Twitter was correctly signed');
-  assert.doesNotMatch(sqlite(s, "SELECT group_concat(COALESCE(secret,'') || COALESCE(verifier,'')) FROM oauth_requests"), /reqsecret-|verifier-ok/,
+  assert.doesNotMatch(dbSql(s, "SELECT group_concat(COALESCE(secret,'') || COALESCE(verifier,'')) FROM oauth_requests"), /reqsecret-|verifier-ok/,
     'the request token secret is kept sealed and the verifier forgotten');
-  assert.equal(sqlite(s, 'SELECT state FROM oauth_requests').trim(), 'done');
+  assert.equal(dbSql(s, 'SELECT state FROM oauth_requests').trim(), 'done');
 });
 
 test('Sign in with Twitter: a refused request token ends on the Integrations page with the error', async () => {
@@ -70,7 +70,7 @@ test('Sign in with Twitter: a refused request token ends on the Integrations pag
 
 test('Sign in with Twitter: the connecting page reloads itself, then gives up after 30 s', async () => {
   // Rows leased by a dispatcher that never answers (a node that died mid-call).
-  const row = (age) => Number(sqlite(s, `INSERT INTO oauth_requests (page_id, callback, lease_until, created_at, updated_at)
+  const row = (age) => Number(dbSql(s, `INSERT INTO oauth_requests (page_id, callback, lease_until, created_at, updated_at)
     SELECT page_id, callback, strftime('%s','now') + 3600, strftime('%s','now') - ${age}, strftime('%s','now') - ${age} FROM oauth_requests LIMIT 1;
     SELECT last_insert_rowid();`).trim());
   const waiting = await con.get(`/admin/integrations/twitter/connecting?id=${row(0)}`);
@@ -139,7 +139,7 @@ test('notify:false notifies nobody', async () => {
   const ev = (await api(s, 'POST', 'incidents', { body: { title: 'Quiet one', message: 'Shh.', notify: false, services: [svc.id] } })).json.incident;
   const u = (await api(s, 'POST', `incidents/${ev.id}/updates`, { body: { stage: 'resolved', message: 'Done.', notify: false } })).json.incident;
   await new Promise((r) => setTimeout(r, 1500));
-  assert.equal(sqlite(s, `SELECT COUNT(*) FROM deliveries d JOIN event_updates u ON u.id = d.update_id WHERE u.event_id = ${u.id}`).trim(), '0');
+  assert.equal(dbSql(s, `SELECT COUNT(*) FROM deliveries d JOIN event_updates u ON u.id = d.update_id WHERE u.event_id = ${u.id}`).trim(), '0');
   assertGrew(c, []);
 });
 
@@ -243,7 +243,7 @@ test('the notification log shows every delivery; /metrics has latency histograms
   assert.match(m.text, /pharos_notify_latency_seconds_count\{channel="sms"\} [1-9]/);
   assert.match(m.text, /pharos_notify_sla_misses_total\{channel="email"\} 0/);
   // pharos_delivery_*: from the database, so every node reports the same
-  const smsSent = Number(sqlite(s, "SELECT COUNT(*) FROM deliveries WHERE channel = 'sms' AND kind = 'update' AND state = 'sent'").trim());
+  const smsSent = Number(dbSql(s, "SELECT COUNT(*) FROM deliveries WHERE channel = 'sms' AND kind = 'update' AND state = 'sent'").trim());
   assert.match(m.text, /# TYPE pharos_delivery_latency_seconds summary\n/);
   assert.match(m.text, new RegExp(`\\npharos_delivery_latency_seconds_count\\{page="default",channel="sms"\\} ${smsSent}\\n`));
   assert.match(m.text, /\npharos_delivery_latency_seconds\{page="default",channel="email",quantile="0\.95"\} \d+\n/);
@@ -256,7 +256,7 @@ test('the notification log shows every delivery; /metrics has latency histograms
   const dash = await con.get('/admin');
   const row = new RegExp('<tr data-channel="sms"><th scope="row">SMS</th><td class="num">(\\d+)</td><td class="num">([^<]+)</td><td class="num">([^<]+)</td><td class="num">([^<]+)</td><td class="num">2 min</td>').exec(dash.text);
   assert.ok(row, 'the SMS row of the dashboard');
-  const sent = Number(sqlite(s, "SELECT COUNT(*) FROM deliveries WHERE channel = 'sms' AND state = 'sent'").trim());
+  const sent = Number(dbSql(s, "SELECT COUNT(*) FROM deliveries WHERE channel = 'sms' AND state = 'sent'").trim());
   assert.equal(Number(row[1]), sent);
   for (const t of row.slice(2)) assert.match(t, /^(under 1 s|\d+ s|\d+ min( \d+ s)?)$/, t);
 });

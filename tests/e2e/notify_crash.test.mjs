@@ -5,7 +5,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWithToken } from './lib/harness.mjs';
-import { stopClean, sqlite } from './lib/admin.mjs';
+import { stopClean, dbSql } from './lib/admin.mjs';
 import { startWorld, stopWorld, newService, newIncident, settled } from './lib/notify.mjs';
 
 const N = 2000;
@@ -15,14 +15,14 @@ after(async () => { if (w) { await stopClean(w.s); await stopWorld(w); } });
 test('kill -9 during a fan-out: after restart every subscriber got the message, duplicates at most the in-flight ones', async () => {
   w = await startWorld({ smtpDelayMs: 10, env: { PHAROS_NOTIFY_CONCURRENCY: '32' } });
   const svc = await newService(w.s, 'API');
-  sqlite(w.s, `INSERT INTO subscribers (page_id, channel, address, state, all_services, created_at, updated_at, confirmed_at)
+  dbSql(w.s, `INSERT INTO subscribers (page_id, channel, address, state, all_services, created_at, updated_at, confirmed_at)
     WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ${N})
     SELECT 1, 'email', 'crash' || x || '@example.test', 'active', 1, 0, 0, 0 FROM n`);
   const ev = await newIncident(w.s, { title: 'Crash test', services: [svc.id] });
   const uid = ev.updates[0].id;
   await w.smtp.waitFor((m) => m.length >= 200, 60000, "200 messages");
   await w.s.kill9();
-  const inFlight = Number(sqlite(w.s, `SELECT COUNT(*) FROM deliveries WHERE update_id=${uid} AND state='sending'`).trim());
+  const inFlight = Number(dbSql(w.s, `SELECT COUNT(*) FROM deliveries WHERE update_id=${uid} AND state='sending'`).trim());
   const sentBefore = w.smtp.messages.length;
   assert.ok(sentBefore < N, `killed mid fan-out (${sentBefore} sent)`);
   assert.ok(inFlight <= 32, `in flight at most notify.concurrency: ${inFlight}`);

@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, startWithToken } from './lib/harness.mjs';
-import { stopClean, sqlite } from './lib/admin.mjs';
+import { stopClean, dbSql } from './lib/admin.mjs';
 import { startWorld, stopWorld, settled, newService, newIncident, sleep } from './lib/notify.mjs';
 
 let w;
@@ -35,11 +35,11 @@ test('SMTP server down during an incident, then back: every message delivered, n
   const ev = await newIncident(s, { title: 'Mail outage test', services: [svc.id] });
   const uid = ev.updates[0].id;
   const end = Date.now() + 20000;
-  while (sqlite(s, `SELECT COUNT(*) FROM deliveries WHERE update_id=${uid} AND attempts >= 1 AND state='pending' AND last_error IS NOT NULL`).trim() !== '20') {
+  while (dbSql(s, `SELECT COUNT(*) FROM deliveries WHERE update_id=${uid} AND attempts >= 1 AND state='pending' AND last_error IS NOT NULL`).trim() !== '20') {
     assert.ok(Date.now() < end, 'deliveries retried while the server is down');
     await sleep(100);
   }
-  assert.match(sqlite(s, `SELECT last_error FROM deliveries WHERE update_id=${uid} LIMIT 1`), /SMTP/);
+  assert.match(dbSql(s, `SELECT last_error FROM deliveries WHERE update_id=${uid} LIMIT 1`), /SMTP/);
   await w.smtp.start();
   const ds = await settled(s, uid, 60000);
   assert.equal(ds.length, 20);
@@ -98,7 +98,7 @@ test('Twilio 400 invalid number (21211): failed with the reason, not retried', a
   assert.match(d.last_error, /Twilio error 21211: The 'To' number/);
   await sleep(2500);
   assert.equal(w.twilio.failed.filter((m) => m.to === '+14155550999').length, 1, 'not retried');
-  assert.equal(sqlite(s, "SELECT state FROM subscribers WHERE address='+14155550999'").trim(), 'active');
+  assert.equal(dbSql(s, "SELECT state FROM subscribers WHERE address='+14155550999'").trim(), 'active');
   const log = await api(s, 'GET', 'deliveries?channel=sms&state=failed');
   assert.match(log.json.deliveries[0].last_error, /21211/);
   await removeAll();
@@ -111,7 +111,7 @@ test('Twilio 21610 (the recipient replied STOP to Twilio): failed and the subscr
   const d = (await settled(s, ev.updates[0].id)).find((x) => x.recipient === '+14155550998');
   assert.equal(d.state, 'failed');
   assert.match(d.last_error, /21610/);
-  assert.equal(sqlite(s, "SELECT state FROM subscribers WHERE address='+14155550998'").trim(), 'stopped');
+  assert.equal(dbSql(s, "SELECT state FROM subscribers WHERE address='+14155550998'").trim(), 'stopped');
   await removeAll();
 });
 

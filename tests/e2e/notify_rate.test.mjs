@@ -2,7 +2,7 @@
 // two seconds after the first second's burst, and every one still arrives.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { stopClean, sqlite } from './lib/admin.mjs';
+import { stopClean, dbSql } from './lib/admin.mjs';
 import { startWorld, stopWorld, newService, newIncident, settled } from './lib/notify.mjs';
 
 let w;
@@ -11,7 +11,7 @@ after(async () => { if (w) { await stopClean(w.s); await stopWorld(w); } });
 test('notify.email_rate paces e-mail', async () => {
   w = await startWorld({ env: { PHAROS_NOTIFY_EMAIL_RATE: '5' } });
   const svc = await newService(w.s, 'API');
-  sqlite(w.s, `INSERT INTO subscribers (page_id, channel, address, state, all_services, created_at, updated_at, confirmed_at)
+  dbSql(w.s, `INSERT INTO subscribers (page_id, channel, address, state, all_services, created_at, updated_at, confirmed_at)
     WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 15)
     SELECT 1, 'email', 'rate' || x || '@example.test', 'active', 1, 0, 0, 0 FROM n`);
   const ev = await newIncident(w.s, { title: 'Paced', services: [svc.id] });

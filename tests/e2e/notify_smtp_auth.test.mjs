@@ -8,7 +8,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { api, cli, startWithToken, tempDir } from './lib/harness.mjs';
-import { stopClean, sqlite } from './lib/admin.mjs';
+import { stopClean, dbSql } from './lib/admin.mjs';
 import { startSmtp } from './fakes/smtp.mjs';
 import { settled, newService, newIncident, sleep } from './lib/notify.mjs';
 
@@ -37,11 +37,11 @@ test('credentials and a relay without TLS: no AUTH is sent, the delivery is retr
   const ev = await newIncident(s, { title: 'Relay without TLS', services: [svc.id] });
   const uid = ev.updates[0].id;
   const end = Date.now() + 20000;
-  while (sqlite(s, `SELECT COUNT(*) FROM deliveries WHERE update_id=${uid} AND (state IN ('sent', 'failed', 'dead') OR (state = 'pending' AND attempts >= 1))`).trim() !== '1') {
+  while (dbSql(s, `SELECT COUNT(*) FROM deliveries WHERE update_id=${uid} AND (state IN ('sent', 'failed', 'dead') OR (state = 'pending' AND attempts >= 1))`).trim() !== '1') {
     assert.ok(Date.now() < end, 'the delivery was attempted');
     await sleep(100);
   }
-  const [state, error] = sqlite(s, `SELECT state, last_error FROM deliveries WHERE update_id=${uid}`).trim().split('|');
+  const [state, error] = dbSql(s, `SELECT state, last_error FROM deliveries WHERE update_id=${uid}`).trim().split('|');
   assert.deepEqual(smtp.auths, [], 'no AUTH reached the relay');
   assert.equal(state, 'pending', 'retried (the operator may fix the relay or the setting)');
   assert.match(error, REASON);
@@ -58,7 +58,7 @@ test('with email.allow_plaintext_auth = true the same delivery authenticates and
   const token = s.token;
   s = await startWithToken({ dataDir: s.dataDir, env: env({ PHAROS_EMAIL_ALLOW_PLAINTEXT_AUTH: 'true' }) });
   s.token = token;
-  const uid = Number(sqlite(s, 'SELECT MAX(update_id) FROM deliveries').trim());
+  const uid = Number(dbSql(s, 'SELECT MAX(update_id) FROM deliveries').trim());
   const ds = await settled(s, uid, 60000);
   assert.equal(ds.length, 1);
   assert.equal(ds[0].state, 'sent', ds[0].last_error);

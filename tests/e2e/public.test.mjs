@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import net from 'node:net';
 import { startServer, cli, tempDir, api, request } from './lib/harness.mjs';
-import { sqlite } from './lib/admin.mjs';
+import { dbSql } from './lib/admin.mjs';
 import { xmllint as xmllintArgs, xpath } from './lib/xml.mjs';
 const xmllint = (text, args = []) => xmllintArgs(text, ['--noout', ...args]);
 
@@ -379,7 +379,7 @@ test('pharos export writes the public files as a static site with relative links
 test('uptime of a service younger than 90 days: days before it are no data, and the figure says since when', async () => {
   const young = (await api(s, 'POST', 'services', { body: { name: 'Young service' } })).json.service;
   const born = Math.floor(Date.now() / 1000) - 3 * 86400 - 600;
-  sqlite(s, `UPDATE service_status_log SET started_at = ${born} WHERE service_id = ${young.id}`);
+  dbSql(s, `UPDATE service_status_log SET started_at = ${born} WHERE service_id = ${young.id}`);
   await api(s, 'PUT', `service/put/${young.id}/partial/`); // a change: the page is built again
   const html = (await request(s, 'GET', '/')).text;
   const at = html.indexOf(`data-service-id="${young.id}"`);

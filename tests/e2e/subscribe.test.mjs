@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request, api } from './lib/harness.mjs';
-import { stopClean, sqlite } from './lib/admin.mjs';
+import { stopClean, dbSql } from './lib/admin.mjs';
 import { startWorld, stopWorld, postForm, subscribeEmail, newService, newIncident, linkIn, sleep } from './lib/notify.mjs';
 
 let w;
@@ -39,7 +39,7 @@ test('subscribe → confirmation mail → confirm → choose a service: only eve
   assert.equal(r.status, 200, r.text);
   assert.match(r.text, /data-sent="email"/);
   assert.match(r.text, /carol@example\.test/);
-  assert.equal(sqlite(s, "SELECT state FROM subscribers WHERE address='carol@example.test'").trim(), 'pending');
+  assert.equal(dbSql(s, "SELECT state FROM subscribers WHERE address='carol@example.test'").trim(), 'pending');
   await w.smtp.waitFor(() => mailsTo('carol@example.test').length === 1);
   const mail = mailsTo('carol@example.test')[0];
   assert.equal(mail.headers.subject, '[Status] Confirm your subscription');
@@ -52,11 +52,11 @@ test('subscribe → confirmation mail → confirm → choose a service: only eve
   // A forged or altered token is refused and changes nothing.
   assert.equal((await request(s, 'GET', link.slice(0, -2) + 'xx')).status, 404);
   assert.equal((await request(s, 'GET', '/subscribe/confirm/nonsense')).status, 404);
-  assert.equal(sqlite(s, "SELECT state FROM subscribers WHERE address='carol@example.test'").trim(), 'pending');
+  assert.equal(dbSql(s, "SELECT state FROM subscribers WHERE address='carol@example.test'").trim(), 'pending');
   const c = await request(s, 'GET', link);
   assert.equal(c.status, 303);
   assert.match(c.headers.location, /^\/subscription\/m\d+-[A-Za-z0-9_-]+\?confirmed=1$/);
-  assert.equal(sqlite(s, "SELECT state FROM subscribers WHERE address='carol@example.test'").trim(), 'active');
+  assert.equal(dbSql(s, "SELECT state FROM subscribers WHERE address='carol@example.test'").trim(), 'active');
   const prefs = await request(s, 'GET', c.headers.location);
   assert.equal(prefs.status, 200);
   assert.match(prefs.text, /data-confirmed>Your subscription is confirmed\. You get updates about all services/);
@@ -89,7 +89,7 @@ test('subscribe → confirmation mail → confirm → choose a service: only eve
   const one = await postForm(s, new URL(unsub[1]).pathname, { 'List-Unsubscribe': 'One-Click' });
   assert.equal(one.status, 200, one.text);
   assert.match(one.text, /data-unsubscribed="true"/);
-  assert.equal(sqlite(s, "SELECT state FROM subscribers WHERE address='carol@example.test'").trim(), 'unsubscribed');
+  assert.equal(dbSql(s, "SELECT state FROM subscribers WHERE address='carol@example.test'").trim(), 'unsubscribed');
   await newIncident(s, { title: 'Web down again', services: [svcB.id] });
   await sleep(1500);
   assert.equal(mailsTo('carol@example.test').length, 2, 'nothing after unsubscribing');
@@ -97,7 +97,7 @@ test('subscribe → confirmation mail → confirm → choose a service: only eve
 
 test('preferences: "all services" and "only these" are two choices, and the page says what it saved', async () => {
   const prefs = await subscribeEmail(w, 'olga@example.test', 'all');
-  const stored = () => sqlite(s, `SELECT s.all_services || ':' || COALESCE(GROUP_CONCAT(c.service_id), '') FROM subscribers s
+  const stored = () => dbSql(s, `SELECT s.all_services || ':' || COALESCE(GROUP_CONCAT(c.service_id), '') FROM subscribers s
       LEFT JOIN subscriber_services c ON c.subscriber_id = s.id WHERE s.address = 'olga@example.test' GROUP BY s.id`).trim();
   assert.equal(stored(), '1:');
   const page = await request(s, 'GET', prefs);
@@ -138,7 +138,7 @@ test('after unsubscribing, the preferences page says so and offers to subscribe 
   const save = await postForm(s, prefs, [['all', '1']]);
   assert.equal(save.status, 409);
   assert.match(save.text, /this subscription is unsubscribed/);
-  assert.equal(sqlite(s, "SELECT state FROM subscribers WHERE address='pete@example.test'").trim(), 'unsubscribed');
+  assert.equal(dbSql(s, "SELECT state FROM subscribers WHERE address='pete@example.test'").trim(), 'unsubscribed');
   // "Subscribe again" is the public form, with a new confirmation
   const before = mailsTo('pete@example.test').length;
   const again = await postForm(s, '/subscribe', { email: 'pete@example.test' });
@@ -155,10 +155,10 @@ test('the unsubscribe page asks first; GET changes nothing', async () => {
   const page = await request(s, 'GET', `/unsubscribe/${token}`);
   assert.equal(page.status, 200);
   assert.match(page.text, /<form[^>]+method="post"[^>]+\/unsubscribe\//);
-  assert.equal(sqlite(s, "SELECT state FROM subscribers WHERE address='dave@example.test'").trim(), 'active');
+  assert.equal(dbSql(s, "SELECT state FROM subscribers WHERE address='dave@example.test'").trim(), 'active');
   assert.equal((await request(s, 'POST', `/unsubscribe/${token}x`)).status, 404);
   assert.equal((await request(s, 'POST', `/unsubscribe/${token}`)).status, 200);
-  assert.equal(sqlite(s, "SELECT state FROM subscribers WHERE address='dave@example.test'").trim(), 'unsubscribed');
+  assert.equal(dbSql(s, "SELECT state FROM subscribers WHERE address='dave@example.test'").trim(), 'unsubscribed');
 });
 
 test('"all services" subscribers hear about services added later; a deleted service keeps other choices', async () => {
@@ -180,7 +180,7 @@ test('"all services" subscribers hear about services added later; a deleted serv
 test('the honeypot: a bot is told to check its inbox and nothing is stored or sent', async () => {
   const r = await postForm(s, '/subscribe', { email: 'bot@example.test', website: 'http://spam.test' });
   assert.equal(r.status, 200);
-  assert.equal(sqlite(s, "SELECT COUNT(*) FROM subscribers WHERE address='bot@example.test'").trim(), '0');
+  assert.equal(dbSql(s, "SELECT COUNT(*) FROM subscribers WHERE address='bot@example.test'").trim(), '0');
 });
 
 test('a forged or stale csrf_token is refused; a missing one is allowed', async () => {
@@ -188,7 +188,7 @@ test('a forged or stale csrf_token is refused; a missing one is allowed', async 
   const page = await request(s, 'GET', '/subscribe');
   const tok = /name="csrf_token" value="([^"]+)"/.exec(page.text)[1];
   assert.equal((await postForm(s, '/subscribe', { email: 'x2@example.test', csrf_token: tok })).status, 200);
-  assert.equal(sqlite(s, "SELECT COUNT(*) FROM subscribers WHERE address='x1@example.test'").trim(), '0');
+  assert.equal(dbSql(s, "SELECT COUNT(*) FROM subscribers WHERE address='x1@example.test'").trim(), '0');
 });
 
 test('bad addresses are a 400 on the form, with the message', async () => {

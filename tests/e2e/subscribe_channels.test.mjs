@@ -6,12 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cli, request, api, startWithToken } from './lib/harness.mjs';
-import { stopClean, sqlite } from './lib/admin.mjs';
+import { stopClean, dbSql } from './lib/admin.mjs';
 import { postForm } from './lib/notify.mjs';
 import { Console } from './admin_console.mjs';
 import { startSmtp } from './fakes/smtp.mjs';
 
-const count = (s, sql) => Number(sqlite(s, sql).trim());
+const count = (s, sql) => Number(dbSql(s, sql).trim());
 
 test('no e-mail and no SMS configured: the page offers the feeds, sign-ups are refused', async () => {
   const s = await startWithToken();

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { cli, tempDir } from './lib/harness.mjs';
-import { stopClean, sqlite } from './lib/admin.mjs';
+import { stopClean, dbSql } from './lib/admin.mjs';
 import { startWorld, stopWorld, postForm, sleep } from './lib/notify.mjs';
 
 let w;
@@ -15,7 +15,7 @@ test('past limits.subscribe_per_ip_hour attempts from one address: 429, nothing 
   for (let i = 0; i < 3; i++) assert.equal((await postForm(w.s, '/subscribe', { email: `p${i}@example.test` })).status, 200);
   const r = await postForm(w.s, '/subscribe', { email: 'p9@example.test' });
   assert.equal(r.status, 429);
-  assert.equal(sqlite(w.s, "SELECT COUNT(*) FROM subscribers WHERE address='p9@example.test'").trim(), '0');
+  assert.equal(dbSql(w.s, "SELECT COUNT(*) FROM subscribers WHERE address='p9@example.test'").trim(), '0');
 });
 
 test('3 confirmations per address per day across pages: the 4th, on another page, answers 429 and sends nothing', async () => {
@@ -36,7 +36,7 @@ test('3 confirmations per address per day across pages: the 4th, on another page
     assert.equal(r2.status, 429, 'and on the default page');
     await sleep(1500);
     assert.equal(sent(), 3, 'nothing more was sent');
-    assert.equal(sqlite(x.s, `SELECT COUNT(*) FROM deliveries m JOIN subscribers s ON s.id = m.subscriber_id WHERE m.kind = 'confirmation' AND s.address = '${addr}'`).trim(), '3');
+    assert.equal(dbSql(x.s, `SELECT COUNT(*) FROM deliveries m JOIN subscribers s ON s.id = m.subscriber_id WHERE m.kind = 'confirmation' AND s.address = '${addr}'`).trim(), '3');
     assert.equal(x.smtp.byRecipient(addr).filter((m) => /^\[B\] Confirm your subscription$/.test(m.headers.subject)).length, 1, 'one came from page B');
   } finally {
     await stopClean(x.s);

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from './lib/harness.mjs';
-import { stopClean, sqlite } from './lib/admin.mjs';
+import { stopClean, dbSql } from './lib/admin.mjs';
 import { startWorld, stopWorld, postForm, newService, newIncident, settled, sleep } from './lib/notify.mjs';
 import { twilioSignature } from './fakes/twilio.mjs';
 
@@ -19,7 +19,7 @@ before(async () => {
 });
 after(async () => { await stopClean(s); await stopWorld(w); });
 
-const state = (phone = PHONE) => sqlite(s, `SELECT state FROM subscribers WHERE address='${phone}'`).trim();
+const state = (phone = PHONE) => dbSql(s, `SELECT state FROM subscribers WHERE address='${phone}'`).trim();
 const textsTo = (phone) => w.twilio.messages.filter((m) => m.to === phone);
 
 function inbound(fields, { forge = false, sign = true } = {}) {

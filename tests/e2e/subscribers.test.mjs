@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { api } from './lib/harness.mjs';
 import {
-  startTwoPages, stopClean, otherApi, sqlite, auditMark, auditSince, assertError, unchangedBy,
+  startTwoPages, stopClean, otherApi, dbSql, auditMark, auditSince, assertError, unchangedBy,
   assertBadBodies, assertBadPaging, walk, RFC3339,
 } from './lib/admin.mjs';
 
@@ -47,7 +47,7 @@ test('an admin adds a confirmed e-mail subscriber: active at once, address lower
   assert.deepEqual((await api(s, 'GET', `subscribers/${sub.id}/`)).json.subscriber, sub);
   assert.deepEqual(auditSince(s, mark), [`subscriber.create:${sub.id}`]);
   // No confirmation is faked: nothing else is queued.
-  assert.equal(sqlite(s, 'SELECT COUNT(*) FROM deliveries').trim(), '0');
+  assert.equal(dbSql(s, 'SELECT COUNT(*) FROM deliveries').trim(), '0');
   await removeAll();
 });
 
@@ -96,7 +96,7 @@ test('PATCH changes services and state; becoming active records confirmed_at', a
   assert.equal(p3.json.subscriber.confirmed_at, p2.json.subscriber.confirmed_at);
   const p4 = await api(s, 'PATCH', `subscribers/${sub.id}`, { body: { state: 'unsubscribed' } });
   assert.equal(p4.json.subscriber.state, 'unsubscribed');
-  assert.equal(sqlite(s, `SELECT COUNT(*) FROM subscriber_services WHERE subscriber_id = ${sub.id}`).trim(), '0');
+  assert.equal(dbSql(s, `SELECT COUNT(*) FROM subscriber_services WHERE subscriber_id = ${sub.id}`).trim(), '0');
   assert.deepEqual(auditSince(s, mark), Array(4).fill(`subscriber.update:${sub.id}`));
 
   assert.equal((await api(s, 'DELETE', `subscribers/${sub.id}`)).status, 204);

@@ -45,7 +45,7 @@ static int setup(void **state)
     struct err e = {0};
     f->db = test_db_open(f->dir);
     if (!f->db) return -1;
-    snprintf(f->url, sizeof f->url, "sqlite:%s/test.db", f->dir);
+    test_db_url(f->dir, f->url, sizeof f->url);
     f->cfg.database = f->url;
     f->app.cfg = &f->cfg;
     f->app.on_work = on_work;

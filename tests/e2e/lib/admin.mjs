@@ -1,11 +1,11 @@
 // Helpers for the admin REST resource suites (groups, templates, subscribers,
 // integrations, deliveries, page): a server with two pages and a token for each,
-// the sqlite3 CLI on the server's database, and the checks every resource shares
+// SQL on the server's database (dbSql, from harness.mjs), and the checks every resource shares
 // (error shape, bad bodies, other-page isolation, "a rejected request changes nothing").
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { cli, tempDir, startServer, api } from './harness.mjs';
+import { cli, tempDir, startServer, api, dbSql } from './harness.mjs';
+
+export { dbSql };
 
 export const OTHER_HOST = 'other.example.test';
 
@@ -42,13 +42,6 @@ export function otherApi(s, method, route, opts = {}) {
   return api(s, method, route, { ...opts, token: s.otherToken, host: OTHER_HOST });
 }
 
-// Runs SQL on the server's database with the sqlite3 CLI; returns its stdout.
-export function sqlite(s, sql) {
-  // The server may be committing: wait for its write lock rather than fail at once.
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', path.join(s.dataDir, 'pharos.db'), sql], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`sqlite3 failed: ${r.stderr}`);
-  return r.stdout;
-}
 
 export function assertError(r, status, code, pattern) {
   assert.equal(r.status, status, r.text);
@@ -59,12 +52,12 @@ export function assertError(r, status, code, pattern) {
 
 // The id of the last audit record: what auditSince() counts from.
 export function auditMark(s) {
-  return Number(sqlite(s, 'SELECT COALESCE(MAX(id), 0) FROM audit_log').trim());
+  return Number(dbSql(s, 'SELECT COALESCE(MAX(id), 0) FROM audit_log').trim());
 }
 
 // The audit records written after MARK, as "action:object_id".
 export function auditSince(s, mark) {
-  const out = sqlite(s, `SELECT action || ':' || COALESCE(object_id, '') FROM audit_log WHERE id > ${mark} ORDER BY id`).trim();
+  const out = dbSql(s, `SELECT action || ':' || COALESCE(object_id, '') FROM audit_log WHERE id > ${mark} ORDER BY id`).trim();
   return out ? out.split('\n') : [];
 }
 

@@ -2,7 +2,7 @@
 // database state an event request may change, RFC 3339 times, and polling.
 import assert from 'node:assert/strict';
 import { api } from './harness.mjs';
-import { sqlite } from './admin.mjs';
+import { dbSql } from './admin.mjs';
 
 // Creates a service named NAME on the default page; returns its id.
 export async function createService(s, name, opts = {}) {
@@ -20,12 +20,12 @@ export async function serviceStatus(s, id, opts = {}) {
 
 // One row of the first query result, split into columns.
 export function row(s, sql) {
-  return sqlite(s, sql).trim().split('|');
+  return dbSql(s, sql).trim().split('|');
 }
 
 // Everything an event request can change, as one comparable value.
 export function eventState(s) {
-  return sqlite(s, `SELECT
+  return dbSql(s, `SELECT
       (SELECT COUNT(*) || '/' || COALESCE(GROUP_CONCAT(id || stage || title || impact ||
                COALESCE(scheduled_start, '') || COALESCE(scheduled_end, '') || auto_start ||
                auto_complete || COALESCE(resolved_at, '') || updated_at, ','), '') FROM events),
@@ -39,7 +39,7 @@ export function eventState(s) {
 
 // The notify_jobs rows of the updates of event ID, oldest first, as {update_id, channels}.
 export function notifyJobs(s, eventId) {
-  const out = sqlite(s, `SELECT j.update_id, j.channels FROM notify_jobs j
+  const out = dbSql(s, `SELECT j.update_id, j.channels FROM notify_jobs j
       JOIN event_updates u ON u.id = j.update_id WHERE u.event_id = ${Number(eventId)} ORDER BY j.id`).trim();
   return out ? out.split('\n').map((l) => { const [u, c] = l.split('|'); return { update_id: Number(u), channels: Number(c) }; }) : [];
 }

@@ -1,6 +1,13 @@
 // Shared helpers for the end-to-end suites: run the real pharos binary on a free
-// loopback port with a temporary data directory, call its CLI and its HTTP API.
+// loopback port with a temporary data directory, call its CLI and its HTTP API, and
+// read its database.
 // The binary is $PHAROS_BIN (make e2e sets it to the ASan build) or build/pharos.
+//
+// The backend: SQLite in the data directory, or, when PHAROS_E2E_BACKEND=postgresql
+// (`make e2e` runs every suite a second time so, under scripts/pg-cluster.sh), a
+// PostgreSQL database of its own for each data directory, made on first use on the
+// cluster libpq's environment names and passed as PHAROS_STORAGE_DATABASE to every
+// command and server of that directory (a test's own env or flags still win).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,10 +32,58 @@ export function tempDir(prefix = 'pharos-e2e-') {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }
 
+export const BACKEND = process.env.PHAROS_E2E_BACKEND === 'postgresql' ? 'postgresql' : 'sqlite';
+export const ON_PG = BACKEND === 'postgresql';
+
+// psql on the test cluster (libpq's environment): {code, stdout, stderr}.
+function psql(args, input) {
+  return spawnSync('psql', ['-X', '-v', 'ON_ERROR_STOP=1', ...args], { input, encoding: 'utf8', timeout: 30000 });
+}
+
+const made = new Set();
+// The PostgreSQL database of DATADIR (made on first use), or null on SQLite.
+export function pgName(dataDir) {
+  if (!ON_PG || !dataDir) return null;
+  const name = 'e2e_' + path.basename(dataDir).replace(/[^A-Za-z0-9]/g, '_').toLowerCase();
+  if (!made.has(name)) {
+    const r = psql(['-d', 'postgres', '-qc', `CREATE DATABASE ${name}`]);
+    if (r.status !== 0 && !/already exists/.test(r.stderr)) throw new Error(`createdb ${name}: ${r.stderr}`);
+    made.add(name);
+  }
+  return name;
+}
+
+// The environment that points pharos at DATADIR's database (nothing on SQLite).
+export function dbEnv(dataDir) {
+  const name = pgName(dataDir);
+  return name ? { PHAROS_STORAGE_DATABASE: `postgresql:///${name}` } : {};
+}
+
+// Drops DATADIR's PostgreSQL database (nothing on SQLite).
+function dropDb(dataDir) {
+  const name = ON_PG && dataDir ? pgName(dataDir) : null;
+  if (name) psql(['-d', 'postgres', '-qc', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]);
+}
+
+// Runs SQL on the database of server S (or {dataDir}): sqlite3, or psql on PostgreSQL,
+// both printing rows as lines of columns joined by "|" (booleans as 0/1 either way when
+// the query selects them as integers). Returns the output; throws on an error.
+export function dbSql(s, sql) {
+  let r;
+  if (ON_PG) {
+    r = psql(['-d', pgName(s.dataDir), '-At', '-F', '|', '-f', '-'], sql);
+  } else {
+    // The server may be committing: wait for its write lock rather than fail at once.
+    r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', path.join(s.dataDir, 'pharos.db'), sql], { encoding: 'utf8' });
+  }
+  if (r.status !== 0) throw new Error(`${ON_PG ? 'psql' : 'sqlite3'} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
 // Runs `pharos ARGS…` synchronously; returns {code, stdout, stderr}.
 export function cli(args, { dataDir, input = '', env = {} } = {}) {
   const full = dataDir ? [...args, '--data', dataDir] : args;
-  const r = spawnSync(BIN, full, { input, env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30000 });
+  const r = spawnSync(BIN, full, { input, env: { ...process.env, ...dbEnv(dataDir), ...env }, encoding: 'utf8', timeout: 30000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -40,7 +95,7 @@ export async function startServer({ dataDir = tempDir(), env = {}, args = [], th
     ? ['/bin/sh', ['-c', `ulimit -n ${Number(nofile)} && exec "$0" "$@"`, BIN, ...argv]]
     : [BIN, argv];
   const proc = spawn(cmd, cmdArgs, {
-    env: { ...process.env, PHAROS_SERVER_THREADS: String(threads), ...env },
+    env: { ...process.env, PHAROS_SERVER_THREADS: String(threads), ...dbEnv(dataDir), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
@@ -69,7 +124,7 @@ export async function startServer({ dataDir = tempDir(), env = {}, args = [], th
     },
     // Crash stop (SIGKILL).
     async kill9() { hold(proc, true); proc.kill('SIGKILL'); return exited; },
-    cleanup() { rmSync(dataDir, { recursive: true, force: true }); },
+    cleanup() { dropDb(dataDir); rmSync(dataDir, { recursive: true, force: true }); },
   };
   return server;
 }

@@ -126,14 +126,14 @@ export async function connectAll(w) {
 // Waits until update UPDATE_ID's job is expanded and none of its deliveries is pending or
 // sending; returns its deliveries as [{channel, recipient, state, attempts, last_error}].
 export async function settled(s, updateId, timeoutMs = 30000) {
-  const { sqlite } = await import('./admin.mjs');
+  const { dbSql } = await import('./harness.mjs');
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const open = sqlite(s, `SELECT (SELECT COUNT(*) FROM notify_jobs WHERE update_id=${updateId} AND state='pending') + (SELECT COUNT(*) FROM deliveries WHERE update_id=${updateId} AND state IN ('pending','sending'))`).trim();
+    const open = dbSql(s, `SELECT (SELECT COUNT(*) FROM notify_jobs WHERE update_id=${updateId} AND state='pending') + (SELECT COUNT(*) FROM deliveries WHERE update_id=${updateId} AND state IN ('pending','sending'))`).trim();
     if (open === '0') break;
     if (Date.now() > end) throw new Error(`update ${updateId} not settled`);
     await sleep(100);
   }
-  const rows = sqlite(s, `SELECT channel, recipient, state, attempts, COALESCE(last_error,'') FROM deliveries WHERE update_id=${updateId} ORDER BY channel, recipient`).trim();
+  const rows = dbSql(s, `SELECT channel, recipient, state, attempts, COALESCE(last_error,'') FROM deliveries WHERE update_id=${updateId} ORDER BY channel, recipient`).trim();
   return rows ? rows.split('\n').map((l) => { const [channel, recipient, state, attempts, last_error] = l.split('|'); return { channel, recipient, state, attempts: Number(attempts), last_error }; }) : [];
 }

@@ -1,22 +1,14 @@
 /*
- * db_query — binding helpers, one-shot queries and the row → JSON conversion
- * (see db.h for the format letters and column conventions). Every helper runs
- * on db_handle(db): the thread's reader outside a transaction, the shared
- * writer inside one.
+ * db_sqlite_query — the SQLite backend's binding, one-shot queries and row
+ * cursors (see db.h for the format letters and column conventions). Every
+ * function runs on db_handle(db): the thread's reader outside a transaction, the
+ * shared writer inside one.
  */
 #include "core/log.h"
-#include "core/timeutil.h"
 #include "store/db_sqlite.h"
 #include <assert.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *bool_columns[] = {
-    "hidden",  "notify",       "auto_start", "auto_complete",
-    "enabled", "all_services", "showcase",   "only_show_if_degraded",
-    "group",   NULL,
-};
 
 static int bind_va(sqlite3_stmt *stmt, const char *fmt, va_list ap)
 {
@@ -49,15 +41,6 @@ static int bind_va(sqlite3_stmt *stmt, const char *fmt, va_list ap)
     return 0;
 }
 
-int db_bind(sqlite3_stmt *stmt, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int rc = bind_va(stmt, fmt, ap);
-    va_end(ap);
-    return rc;
-}
-
 static sqlite3_stmt *prepare_bound(struct db *db, struct err *e, const char *sql, const char *fmt,
                                    va_list ap)
 {
@@ -73,61 +56,46 @@ static sqlite3_stmt *prepare_bound(struct db *db, struct err *e, const char *sql
     return st;
 }
 
-int db_rows_open(struct db_rows *r, struct db *db, struct err *e, const char *what, const char *sql,
-                 const char *fmt, ...)
+int sqlite_rows_open(struct db_rows *r, struct err *e, const char *sql, const char *fmt, va_list ap)
 {
-    va_list ap;
-    sqlite3_stmt *st = db_stmt(db, sql);
-    *r = (struct db_rows){.db = db, .what = what};
-    if (!st) return err_set(e, ERR_INTERNAL, "the database could not prepare a query to %s", what);
-    va_start(ap, fmt);
-    int rc = bind_va(st, fmt, ap);
-    va_end(ap);
-    if (rc != 0) {
+    sqlite3_stmt *st = db_stmt(r->db, sql);
+    if (!st)
+        return err_set(e, ERR_INTERNAL, "the database could not prepare a query to %s", r->what);
+    if (bind_va(st, fmt, ap) != 0) {
         sqlite3_reset(st);
-        return db_fail(db, e, what);
+        return db_fail(r->db, e, r->what);
     }
     r->stmt = st;
     return 0;
 }
 
-int db_rows_next(struct db_rows *r, struct err *e)
+int sqlite_rows_next(struct db_rows *r, struct err *e)
 {
-    assert(r->stmt);
     int rc = sqlite3_step(r->stmt);
     if (rc == SQLITE_ROW) return 1;
     return rc == SQLITE_DONE ? 0 : db_fail(r->db, e, r->what);
 }
 
-int64_t db_rows_int(const struct db_rows *r, int col)
+int64_t sqlite_rows_int(const struct db_rows *r, int col)
 {
     return sqlite3_column_int64(r->stmt, col);
 }
 
-const char *db_rows_text(const struct db_rows *r, int col)
+const char *sqlite_rows_text(const struct db_rows *r, int col)
 {
     const unsigned char *t = sqlite3_column_text(r->stmt, col);
     return t ? (const char *)t : "";
 }
 
-void db_rows_close(struct db_rows *r)
+void sqlite_rows_close(struct db_rows *r)
 {
-    if (r->stmt) sqlite3_reset(r->stmt);
-    r->stmt = NULL;
+    sqlite3_reset(r->stmt);
 }
 
-int db_ping(struct db *db, struct err *e)
+int sqlite_exec_va(struct db *db, struct err *e, int *changes, const char *sql, const char *fmt,
+                   va_list ap)
 {
-    int64_t one = 0;
-    return db_query_int(db, e, &one, "SELECT 1", NULL) == 1 && one == 1 ? 0 : -1;
-}
-
-int db_exec(struct db *db, struct err *e, int *changes, const char *sql, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
     sqlite3_stmt *st = prepare_bound(db, e, sql, fmt, ap);
-    va_end(ap);
     if (!st) return -1;
     int rc = sqlite3_step(st);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
@@ -140,12 +108,9 @@ int db_exec(struct db *db, struct err *e, int *changes, const char *sql, const c
     return 0;
 }
 
-int64_t db_insert(struct db *db, struct err *e, const char *sql, const char *fmt, ...)
+int64_t sqlite_insert_va(struct db *db, struct err *e, const char *sql, const char *fmt, va_list ap)
 {
-    va_list ap;
-    va_start(ap, fmt);
     sqlite3_stmt *st = prepare_bound(db, e, sql, fmt, ap);
-    va_end(ap);
     if (!st) return -1;
     int rc = sqlite3_step(st);
     sqlite3_reset(st);
@@ -153,21 +118,8 @@ int64_t db_insert(struct db *db, struct err *e, const char *sql, const char *fmt
     return sqlite3_last_insert_rowid(db_handle(db));
 }
 
-static bool is_bool_column(const char *name)
-{
-    for (int i = 0; bool_columns[i]; i++)
-        if (strcmp(name, bool_columns[i]) == 0) return true;
-    return false;
-}
-
-static bool is_time_column(const char *name)
-{
-    size_t n = strlen(name);
-    return (n > 3 && strcmp(name + n - 3, "_at") == 0) || strcmp(name, "scheduled_start") == 0 ||
-           strcmp(name, "scheduled_end") == 0;
-}
-
-json_t *db_row_json(sqlite3_stmt *st)
+/* The current row of ST as a JSON object (db.h: column conventions). */
+static json_t *row_json(sqlite3_stmt *st)
 {
     json_t *o = json_object();
     int n = sqlite3_column_count(st);
@@ -176,28 +128,17 @@ json_t *db_row_json(sqlite3_stmt *st)
         json_t *v;
         switch (sqlite3_column_type(st, i)) {
         case SQLITE_NULL:
-            v = json_null();
+            v = db_json_value(name, DB_NULL, 0, 0, NULL, 0);
             break;
-        case SQLITE_INTEGER: {
-            sqlite3_int64 x = sqlite3_column_int64(st, i);
-            if (is_time_column(name)) {
-                char buf[32];
-                v = json_string(time_format(x, buf, sizeof buf));
-            } else if (is_bool_column(name)) {
-                v = json_boolean(x != 0);
-            } else {
-                v = json_integer(x);
-            }
+        case SQLITE_INTEGER:
+            v = db_json_value(name, DB_INT, sqlite3_column_int64(st, i), 0, NULL, 0);
             break;
-        }
         case SQLITE_FLOAT:
-            v = json_real(sqlite3_column_double(st, i));
+            v = db_json_value(name, DB_REAL, 0, sqlite3_column_double(st, i), NULL, 0);
             break;
         default:
-            v = json_stringn((const char *)sqlite3_column_text(st, i),
-                             (size_t)sqlite3_column_bytes(st, i));
-            if (!v) /* stored text is validated on the way in; never expected */
-                v = json_string("");
+            v = db_json_value(name, DB_TEXT, 0, 0, (const char *)sqlite3_column_text(st, i),
+                              (size_t)sqlite3_column_bytes(st, i));
             break;
         }
         json_object_set_new(o, name, v);
@@ -205,17 +146,15 @@ json_t *db_row_json(sqlite3_stmt *st)
     return o;
 }
 
-json_t *db_query_one(struct db *db, struct err *e, const char *sql, const char *fmt, ...)
+json_t *sqlite_query_one_va(struct db *db, struct err *e, const char *sql, const char *fmt,
+                            va_list ap)
 {
-    va_list ap;
-    va_start(ap, fmt);
     sqlite3_stmt *st = prepare_bound(db, e, sql, fmt, ap);
-    va_end(ap);
     if (!st) return NULL;
     json_t *row = NULL;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
-        row = db_row_json(st);
+        row = row_json(st);
     else if (rc == SQLITE_DONE)
         e->code = ERR_OK;
     else
@@ -224,17 +163,15 @@ json_t *db_query_one(struct db *db, struct err *e, const char *sql, const char *
     return row;
 }
 
-json_t *db_query_all(struct db *db, struct err *e, const char *sql, const char *fmt, ...)
+json_t *sqlite_query_all_va(struct db *db, struct err *e, const char *sql, const char *fmt,
+                            va_list ap)
 {
-    va_list ap;
-    va_start(ap, fmt);
     sqlite3_stmt *st = prepare_bound(db, e, sql, fmt, ap);
-    va_end(ap);
     if (!st) return NULL;
     json_t *rows = json_array();
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        json_array_append_new(rows, db_row_json(st));
+        json_array_append_new(rows, row_json(st));
     if (rc != SQLITE_DONE) {
         db_fail(db, e, "read");
         json_decref(rows);
@@ -244,12 +181,10 @@ json_t *db_query_all(struct db *db, struct err *e, const char *sql, const char *
     return rows;
 }
 
-int db_query_int(struct db *db, struct err *e, int64_t *out, const char *sql, const char *fmt, ...)
+int sqlite_query_int_va(struct db *db, struct err *e, int64_t *out, const char *sql,
+                        const char *fmt, va_list ap)
 {
-    va_list ap;
-    va_start(ap, fmt);
     sqlite3_stmt *st = prepare_bound(db, e, sql, fmt, ap);
-    va_end(ap);
     if (!st) return -1;
     int found = 0;
     int rc = sqlite3_step(st);

@@ -1,0 +1,291 @@
+/*
+ * db_pg — the PostgreSQL backend (store/db_backend.h) on libpq: one connection
+ * per `struct db` (per thread), transactions, reconnection and the
+ * notifications other nodes listen for. Statements and rows are db_pg_query.c's.
+ *
+ * Writers: db_begin() is BEGIN plus a transaction-level advisory lock
+ * (WRITE_LOCK), so write transactions run one at a time across every node, as
+ * they do on SQLite's one writer: the use cases of app/ read, decide and write
+ * inside one transaction and may rely on nothing changing under them. Readers
+ * never wait for it. COMMIT returns once the commit is durable
+ * (synchronous_commit, PostgreSQL's default), so a 2xx means the write is on
+ * disk (SPEC §12).
+ *
+ * The database down: a call that finds the connection broken fails with 503
+ * "database unavailable: …" and drops it; the next call reconnects, at most
+ * once per backoff (100 ms doubling to 5 s), so a dead database costs a request
+ * nothing but a refused connect now and then. Prepared statements belong to a
+ * connection, so the cache is emptied with it. A transaction broken by a lost
+ * connection is gone: every later statement of it fails too (none may run
+ * outside it on a new connection), its caller rolls back and answers 503, and
+ * nothing of it was committed.
+ *
+ * Migrations run under a session-level advisory lock (MIGRATE_LOCK), so nodes
+ * starting together apply each once.
+ */
+#include "store/db_pg.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Advisory lock keys: "phar" "os" in ASCII, and the next. */
+#define WRITE_LOCK "1885888882"
+#define MIGRATE_LOCK "1885888883"
+enum { BACKOFF_MIN_MS = 100, BACKOFF_MAX_MS = 5000 };
+
+struct pg_db *pg(struct db *db)
+{
+    assert(db->be == &db_pg_backend);
+    return (struct pg_db *)db;
+}
+
+/* Forgets the connection and what was prepared on it. */
+static void drop(struct pg_db *d)
+{
+    if (d->conn) PQfinish(d->conn);
+    d->conn = NULL;
+    memset(d->cache, 0, sizeof d->cache);
+    d->named = 0;
+}
+
+/* Copies libpq's message for the connection (its last line break cut) into D->down. */
+static void note_down(struct pg_db *d, const char *msg)
+{
+    snprintf(d->down, sizeof d->down, "%s", msg && *msg ? msg : "no connection");
+    size_t n = strlen(d->down);
+    while (n && (d->down[n - 1] == '\n' || d->down[n - 1] == ' '))
+        d->down[--n] = '\0';
+}
+
+static int unavailable(struct pg_db *d, struct err *e)
+{
+    return err_set(e, ERR_UNAVAILABLE, "database unavailable: %s", d->down);
+}
+
+/* libpq's notices (NOTICE: relation already exists, skipping) are not errors. */
+static void on_notice(void *arg, const char *message)
+{
+    (void)arg;
+    log_debug("postgresql: %s", message);
+}
+
+/* Opens a connection to D->url; 0, or -1 with D->down saying why. */
+static int connect_now(struct pg_db *d)
+{
+    /* connect_timeout and application_name come first, so the URL's own win */
+    const char *keys[] = {"connect_timeout", "application_name", "dbname", NULL};
+    const char *vals[] = {"5", "pharos", d->url, NULL};
+    PGconn *c = PQconnectdbParams(keys, vals, 1);
+    if (!c || PQstatus(c) != CONNECTION_OK) {
+        note_down(d, c ? PQerrorMessage(c) : "out of memory");
+        PQfinish(c);
+        return -1;
+    }
+    /* Times are Unix seconds in BIGINT columns, so the session's zone matters only to
+     * what an operator reads with psql; UTF-8 is what pharos stores and checks. */
+    PGresult *r = PQexec(c, "SET client_encoding = 'UTF8'; SET TimeZone = 'UTC'");
+    bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+    PQclear(r);
+    if (!ok) {
+        note_down(d, PQerrorMessage(c));
+        PQfinish(c);
+        return -1;
+    }
+    PQsetNoticeProcessor(c, on_notice, NULL);
+    d->conn = c;
+    return 0;
+}
+
+PGconn *pg_conn(struct pg_db *d, struct err *e)
+{
+    if (d->conn && PQstatus(d->conn) == CONNECTION_OK) return d->conn;
+    if (d->conn) drop(d);
+    if (d->in_tx) { /* the transaction died with its connection: nothing more of it runs */
+        unavailable(d, e);
+        return NULL;
+    }
+    int64_t now = time_mono_us();
+    if (now < d->retry_us) {
+        unavailable(d, e);
+        return NULL;
+    }
+    if (connect_now(d) != 0) {
+        d->backoff_ms = d->backoff_ms ? d->backoff_ms * 2 : BACKOFF_MIN_MS;
+        if (d->backoff_ms > BACKOFF_MAX_MS) d->backoff_ms = BACKOFF_MAX_MS;
+        d->retry_us = now + (int64_t)d->backoff_ms * 1000;
+        unavailable(d, e);
+        return NULL;
+    }
+    if (d->backoff_ms) log_info("postgresql: connected again");
+    d->backoff_ms = 0;
+    d->retry_us = 0;
+    return d->conn;
+}
+
+int pg_fail(struct pg_db *d, PGresult *res, struct err *e, const char *what)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = res ? PQresultErrorMessage(res) : "";
+    if (!msg || !*msg) msg = d->conn ? PQerrorMessage(d->conn) : "";
+    int rc;
+    if (!d->conn || PQstatus(d->conn) != CONNECTION_OK || !state || strncmp(state, "08", 2) == 0 ||
+        strncmp(state, "57P", 3) == 0) {
+        /* the connection is gone (or the server is shutting down): reconnect next time */
+        note_down(d, msg);
+        log_error("postgresql: %s: %s", what, d->down);
+        drop(d);
+        rc = unavailable(d, e);
+    } else if (strncmp(state, "23", 2) == 0) {
+        rc = err_set(e, ERR_CONFLICT, "%s conflicts with existing data", what);
+    } else if (strcmp(state, "53100") == 0) {
+        db_log_storage_full(PQdb(d->conn), what, msg);
+        rc = err_set(e, ERR_STORAGE_FULL,
+                     "storage is full: the database could not %s, so nothing was written; "
+                     "the server's operator must free disk space",
+                     what);
+    } else {
+        log_error("postgresql: %s: %s (%s)", what, msg, state);
+        rc = err_set(e, ERR_INTERNAL, "the database failed while trying to %s", what);
+    }
+    PQclear(res);
+    return rc;
+}
+
+/* Runs SQL (no arguments) expecting STATUS. 0, or -1 with E filled. */
+static int simple(struct pg_db *d, const char *sql, ExecStatusType status, const char *what,
+                  struct err *e)
+{
+    PGconn *c = pg_conn(d, e);
+    if (!c) return -1;
+    PGresult *r = PQexec(c, sql);
+    if (PQresultStatus(r) != status) return pg_fail(d, r, e, what);
+    PQclear(r);
+    return 0;
+}
+
+static void pg_close(struct db *db)
+{
+    struct pg_db *d = pg(db);
+    drop(d);
+    free(d->url);
+    free(d);
+}
+
+int db_pg_open(const char *url, struct db **out, struct err *e)
+{
+    struct pg_db *d = xcalloc(1, sizeof *d);
+    d->base.be = &db_pg_backend;
+    d->url = xstrdup(url);
+    if (connect_now(d) != 0) {
+        err_set(e, ERR_UNAVAILABLE, "database unavailable: %s", d->down);
+        pg_close(&d->base);
+        return -1;
+    }
+    *out = &d->base;
+    return 0;
+}
+
+static int pg_begin(struct db *db, struct err *e)
+{
+    struct pg_db *d = pg(db);
+    assert(!d->in_tx);
+    if (simple(d, "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK ")", PGRES_TUPLES_OK,
+               "start a transaction", e) != 0) {
+        if (d->conn) {
+            PQclear(PQexec(d->conn, "ROLLBACK"));
+        }
+        return -1;
+    }
+    d->in_tx = true;
+    return 0;
+}
+
+static void pg_rollback(struct db *db)
+{
+    struct pg_db *d = pg(db);
+    if (!d->in_tx) return;
+    d->in_tx = false;
+    if (d->conn) PQclear(PQexec(d->conn, "ROLLBACK"));
+}
+
+static int pg_commit(struct db *db, struct err *e)
+{
+    struct pg_db *d = pg(db);
+    assert(d->in_tx);
+    d->in_tx = false;
+    if (!d->conn || PQstatus(d->conn) != CONNECTION_OK) return pg_fail(d, NULL, e, "commit");
+    PGresult *r = PQexec(d->conn, "COMMIT");
+    /* COMMIT of a transaction an error aborted answers "ROLLBACK": nothing was written */
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) return pg_fail(d, r, e, "commit");
+    bool committed = strcmp(PQcmdStatus(r), "COMMIT") == 0;
+    PQclear(r);
+    if (!committed)
+        return err_set(e, ERR_INTERNAL, "the database rolled back a failed transaction");
+    return 0;
+}
+
+static bool pg_in_tx(struct db *db)
+{
+    return pg(db)->in_tx;
+}
+
+static int pg_script(struct db *db, const char *sql, struct err *e)
+{
+    struct pg_db *d = pg(db);
+    if (!d->conn) return unavailable(d, e);
+    PGresult *r = PQexec(d->conn, sql);
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
+        PQclear(r);
+        return 0;
+    }
+    err_set(e, ERR_INTERNAL, "%s", PQresultErrorMessage(r));
+    PQclear(r);
+    return -1;
+}
+
+static int pg_migrate_lock(struct db *db, struct err *e)
+{
+    return simple(pg(db), "SELECT pg_advisory_lock(" MIGRATE_LOCK ")", PGRES_TUPLES_OK,
+                  "wait for other nodes' migrations", e);
+}
+
+static void pg_migrate_unlock(struct db *db)
+{
+    struct pg_db *d = pg(db);
+    if (d->conn) PQclear(PQexec(d->conn, "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")"));
+}
+
+static int pg_notify(struct db *db, int64_t page_id, struct err *e)
+{
+    char payload[24];
+    snprintf(payload, sizeof payload, "%lld", (long long)page_id);
+    return db_exec(db, e, NULL, "SELECT pg_notify('pharos_public', ?)", "s", payload);
+}
+
+const struct db_backend db_pg_backend = {
+    .name = "postgresql",
+    .close = pg_close,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .in_tx = pg_in_tx,
+    .exec = pg_exec_va,
+    .insert = pg_insert_va,
+    .query_one = pg_query_one_va,
+    .query_all = pg_query_all_va,
+    .query_int = pg_query_int_va,
+    .rows_open = pg_rows_open,
+    .rows_next = pg_rows_next,
+    .rows_int = pg_rows_int,
+    .rows_text = pg_rows_text,
+    .rows_close = pg_rows_close,
+    .script = pg_script,
+    .migrate_lock = pg_migrate_lock,
+    .migrate_unlock = pg_migrate_unlock,
+    .notify = pg_notify,
+};

@@ -1,0 +1,61 @@
+/*
+ * db_pg — what the PostgreSQL backend's files (db_pg.c: connections,
+ * reconnection and transactions; db_pg_query.c: statements, binding and rows)
+ * share, and nothing else includes.
+ */
+#ifndef PHAROS_DB_PG_H
+#define PHAROS_DB_PG_H
+#include "store/db_backend.h"
+#include <libpq-fe.h>
+
+extern const struct db_backend db_pg_backend;
+
+enum { PG_CACHE_SLOTS = 512, PG_MAX_PARAMS = 64 };
+
+/* A statement prepared on the connection, by the address of its SQL text. */
+struct pg_stmt {
+    const char *sql;
+    bool insert; /* prepared with " RETURNING id" (db_insert) */
+    int nparams;
+    char name[12];
+};
+
+struct pg_db {
+    struct db base; /* first: store/db_backend.h */
+    char *url;
+    PGconn *conn; /* NULL while the database cannot be reached */
+    bool in_tx;
+    int64_t retry_us; /* monotonic time before which no reconnection is tried */
+    int backoff_ms;
+    char down[256]; /* why the last connection failed: the 503's message */
+    struct pg_stmt cache[PG_CACHE_SLOTS];
+    unsigned named; /* statements prepared on this connection */
+};
+
+struct pg_db *pg(struct db *db);
+/* A usable connection: connects (or reconnects, no more often than the backoff
+ * allows) when there is none. NULL with E filled (503) when the database is down. */
+PGconn *pg_conn(struct pg_db *d, struct err *e);
+/* Fills E for the failed RES (may be NULL) of the operation WHAT and returns -1: a
+ * conflict is 409, a full disk 507, a lost connection 503 (and dropped, so the next call
+ * reconnects), anything else 500 (logged). Clears RES. */
+int pg_fail(struct pg_db *d, PGresult *res, struct err *e, const char *what);
+
+int pg_exec_va(struct db *db, struct err *e, int *changes, const char *sql, const char *fmt,
+               va_list ap);
+int64_t pg_insert_va(struct db *db, struct err *e, const char *sql, const char *fmt, va_list ap);
+json_t *pg_query_one_va(struct db *db, struct err *e, const char *sql, const char *fmt, va_list ap);
+json_t *pg_query_all_va(struct db *db, struct err *e, const char *sql, const char *fmt, va_list ap);
+int pg_query_int_va(struct db *db, struct err *e, int64_t *out, const char *sql, const char *fmt,
+                    va_list ap);
+int pg_rows_open(struct db_rows *r, struct err *e, const char *sql, const char *fmt, va_list ap);
+int pg_rows_next(struct db_rows *r, struct err *e);
+int64_t pg_rows_int(const struct db_rows *r, int col);
+const char *pg_rows_text(const struct db_rows *r, int col);
+void pg_rows_close(struct db_rows *r);
+
+/* SQL with its `?` placeholders numbered ($1, $2 …) outside quotes, plus SUFFIX; *N gets
+ * their count. Caller frees. */
+char *pg_number_params(const char *sql, const char *suffix, int *n);
+
+#endif
