@@ -2,7 +2,8 @@
 #
 #   make            build/pharos (release, hardened)
 #   make run        install missing packages, build, serve on 127.0.0.1:8080
-#   make test       install missing packages, build, unit tests (plain and ASan+UBSan), e2e tests
+#   make test       install missing packages, build, unit tests (plain and ASan+UBSan), e2e tests,
+#                   each on SQLite and on a throw-away PostgreSQL cluster
 #   make bench      benchmarks in bench/, printed as a table
 #   make fuzz       fuzz targets in tests/fuzz/ (clang + libFuzzer), FUZZ_TIME seconds each
 #
@@ -92,8 +93,9 @@ $(B)/asan/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/asan/libpharos.a
 	@echo "  CC $@"
 	@$(CC) $(ALL_CFLAGS) $(SAN_CFLAGS) -Itests/unit -o $@ $< $(B)/asan/libpharos.a $(PKG_LIBS) -lcmocka -lm
 
+# The store and app tests run on SQLite and again on a throw-away PostgreSQL cluster.
 unit: $(UNIT) $(SAN_UNIT)
-	@scripts/run-unit.sh $(UNIT) $(SAN_UNIT)
+	@scripts/pg-cluster.sh run scripts/run-unit.sh $(UNIT) $(SAN_UNIT)
 
 # Fuzz targets: tests/fuzz/fuzz_*.c (libFuzzer entry points) against src/core, the
 # template engine and the HTTP connection layer built with clang's fuzzer, address and
@@ -134,10 +136,17 @@ fuzz:
 	  else tail -40 $(B)/fuzz/$$n.log; echo "fuzz: $$n FAILED (log: $(B)/fuzz/$$n.log)"; exit 1; fi; \
 	done
 
+# Every e2e suite runs on each backend of E2E_BACKENDS: SQLite in the data directory, then
+# PostgreSQL on a throw-away cluster (scripts/pg-cluster.sh; a database per data directory).
 E2E ?= tests/e2e/
-e2e: $(B)/pharos $(B)/asan/pharos
-	PHAROS_BIN=$(CURDIR)/$(B)/asan/pharos ASAN_OPTIONS=detect_leaks=1 \
+E2E_BACKENDS ?= sqlite postgresql
+E2E_RUN = PHAROS_BIN=$(CURDIR)/$(B)/asan/pharos ASAN_OPTIONS=detect_leaks=1 \
 	  node --test --test-concurrency=2 --test-timeout=180000 $(E2E)
+e2e: $(B)/pharos $(B)/asan/pharos
+	@for b in $(E2E_BACKENDS); do echo "e2e: $$b"; case $$b in \
+	  sqlite) $(E2E_RUN) || exit 1 ;; \
+	  postgresql) scripts/pg-cluster.sh run env PHAROS_E2E_BACKEND=postgresql $(E2E_RUN) || exit 1 ;; \
+	  *) echo "unknown backend $$b"; exit 2 ;; esac; done
 
 test: deps-test
 	@$(MAKE) --no-print-directory all asan

@@ -4,14 +4,15 @@
 # pinned in package-lock.json (npm ci) when node_modules is missing or stale.
 #   scripts/deps.sh build   — compiler and libraries for `make`
 #   scripts/deps.sh test    — plus Node.js, npm packages, Chromium, xmllint, a Java runtime
-#                             (the W3C Nu checker, npm vnu-jar)
+#                             (the W3C Nu checker, npm vnu-jar), PostgreSQL (the second backend's
+#                             throw-away cluster, scripts/pg-cluster.sh)
 #   scripts/deps.sh bench   — plus wrk and nginx for `make bench`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_pkgs="gcc make pkg-config libevent-dev libhttp-parser-dev libsqlite3-dev libpq-dev libjansson-dev libcmark-dev
   libsodium-dev libssl-dev libinih-dev libcurl4-openssl-dev zlib1g-dev libidn2-dev libicu-dev tzdata"
-test_pkgs="libcmocka-dev nodejs npm chromium libxml2-utils sqlite3 curl default-jre-headless"
+test_pkgs="libcmocka-dev nodejs npm chromium libxml2-utils sqlite3 curl default-jre-headless postgresql"
 bench_pkgs="wrk nginx-light"
 # tests/e2e/cdn_nginx.test.mjs runs nginx as a caching proxy in front of pharos.
 test_pkgs="$test_pkgs nginx-light"

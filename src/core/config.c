@@ -47,6 +47,7 @@ struct key {
  *   server.max_connections   the descriptor limit (RLIMIT_NOFILE, the soft one) less a
  *                            reserve of max(64, limit / 8) for the database, the logs,
  *                            spool files and outbound connections: 896 under 1024, 192 under 256
+ *   server.node_id           HOSTNAME:PORT (the port once bound when listen asks for 0)
  *   storage.database, security.secret_key_file, email.from, server.base_url: config.h */
 static const struct key keys[] = {
     S("server", "listen", listen),
@@ -55,6 +56,7 @@ static const struct key keys[] = {
     S("server", "trusted_proxies", trusted_proxies),
     I("server", "max_connections", max_connections, 1, 10000000),
     I("server", "request_timeout_seconds", request_timeout_s, 1, 3600),
+    S("server", "node_id", node_id),
     S("storage", "data_dir", data_dir),
     S("storage", "database", database),
     S("security", "secret_key_file", secret_key_file),
@@ -74,6 +76,7 @@ static const struct key keys[] = {
     S("twitter", "consumer_key", twitter_consumer_key),
     S("twitter", "consumer_secret", twitter_consumer_secret),
     I("notify", "concurrency", notify_concurrency, 1, 4096),
+    I("notify", "lease_s", lease_s, 5, 86400),
     N("notify", "email_rate", email_rate),
     N("notify", "sms_rate", sms_rate),
     I("limits", "subscribe_per_ip_hour", subscribe_per_ip_hour, 0, 1000000),
@@ -114,6 +117,7 @@ void config_init(struct config *c)
     set_str(&c->sms_api_base, "https://api.twilio.com");
     set_str(&c->twitter_api_base, "https://api.twitter.com");
     c->notify_concurrency = 64;
+    c->lease_s = 60;
     c->subscribe_per_ip_hour = 10;
     c->session_idle_s = 30 * 60;
     c->session_max_s = 12 * 3600;
@@ -390,6 +394,15 @@ int config_finish(struct config *c, struct err *e)
                        "[email] smtp_url must be smtp://HOST[:PORT] or smtps://HOST[:PORT], "
                        "not \"%s\"",
                        c->smtp_url);
+    if (!c->node_id || !*c->node_id) {
+        char host[256] = "localhost";
+        if (gethostname(host, sizeof host - 1) != 0) snprintf(host, sizeof host, "localhost");
+        host[sizeof host - 1] = '\0';
+        char *n = xasprintf("%s:%d", host, c->listen_port);
+        set_str(&c->node_id, n);
+        free(n);
+        c->node_id_derived = true;
+    }
     if (!c->email_from || !*c->email_from) {
         const char *h = url_host(c->base_url, &hl);
         char *f = xasprintf("status@%.*s", (int)hl, h);
@@ -401,6 +414,12 @@ int config_finish(struct config *c, struct err *e)
 
 void config_bound_port(struct config *c, int port)
 {
+    if (c->node_id_derived && c->listen_port == 0) {
+        char *colon = strrchr(c->node_id, ':');
+        char *n = xasprintf("%.*s:%d", (int)(colon - c->node_id), c->node_id, port);
+        set_str(&c->node_id, n);
+        free(n);
+    }
     if (!c->base_url_derived || c->listen_port != 0) return;
     const char *colon = strrchr(c->listen, ':');
     char *b = xasprintf("http://%.*s:%d", (int)(colon - c->listen), c->listen, port);

@@ -4,7 +4,8 @@
  * config_init() sets defaults; config_load_file(), config_load_env() and
  * config_set() (for flags) each override what came before; config_finish()
  * validates and derives the defaults that depend on other keys (base_url from
- * listen, database and secret key from data_dir, email.from and base_host from base_url;
+ * listen, database and secret key from data_dir, email.from and base_host from base_url,
+ * node_id from the host name and listen port;
  * email.smtp_url must be smtp:// or smtps://).
  * Every error names its source: "FILE:LINE: [section] key: …", the variable, or the flag.
  */
@@ -22,6 +23,7 @@ struct config {
     char *trusted_proxies;
     long max_connections;   /* open connections, all workers; default from RLIMIT_NOFILE */
     long request_timeout_s; /* a request, headers and body, must arrive within it (408) */
+    char *node_id;          /* this process among the nodes of one database (SPEC §13) */
     /* [storage] */
     char *data_dir;
     char *database;
@@ -39,6 +41,7 @@ struct config {
     char *twitter_api_base, *twitter_consumer_key, *twitter_consumer_secret;
     /* [notify] */
     long notify_concurrency;
+    long lease_s; /* a claimed delivery is another node's to send after this (notify.lease_s) */
     double email_rate, sms_rate;
     /* [limits] */
     long subscribe_per_ip_hour;
@@ -49,6 +52,7 @@ struct config {
     char *listen_host; /* "127.0.0.1", "::" */
     int listen_port;
     bool base_url_derived;    /* base_url came from listen, not from configuration */
+    bool node_id_derived;     /* node_id came from the host name and listen */
     char base_host[HOST_MAX]; /* base_url's host (core/host.h form): the default page's */
 };
 
@@ -64,7 +68,8 @@ int config_set(struct config *c, const char *key, const char *value, const char 
                struct err *e);
 /* Validates the whole and fills derived values. */
 int config_finish(struct config *c, struct err *e);
-/* Once the server is bound: a base_url derived from a listen port of 0 gets the real PORT. */
+/* Once the server is bound: a base_url and node_id derived from a listen port of 0 get the
+ * real PORT. */
 void config_bound_port(struct config *c, int port);
 
 #endif

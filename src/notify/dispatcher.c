@@ -480,7 +480,7 @@ static void claim(struct notify *d)
     int64_t now = time_now();
     json_t *msgs = NULL, *rows[NCH] = {0};
     if (db_begin(d->env.db, &e) != 0) goto fail;
-    if (!(msgs = store_messages_claim(d->env.db, now, now + NOTIFY_LEASE_S,
+    if (!(msgs = store_messages_claim(d->env.db, now, now + d->env.app->cfg->lease_s,
                                       room < MSG_CLAIM ? (int)room : MSG_CLAIM, &e)))
         goto rollback;
     room -= (long)json_array_size(msgs);
@@ -493,8 +493,8 @@ static void claim(struct notify *d)
                 continue; /* it had less than its share: nothing more is due */
             int n = allowance(d, i, (int)(pass == 0 && share < room ? share : room));
             if (n <= 0) continue;
-            json_t *got =
-                store_deliveries_claim(d->env.db, chans[i]->name, now, now + NOTIFY_LEASE_S, n, &e);
+            json_t *got = store_deliveries_claim(d->env.db, chans[i]->name, now,
+                                                 now + d->env.app->cfg->lease_s, n, &e);
             if (!got) goto rollback;
             if (!rows[i]) rows[i] = json_array();
             json_array_extend(rows[i], got);

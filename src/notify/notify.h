@@ -18,16 +18,15 @@
  *     failed (permanent, with the reason) or dead (out of attempts).
  * E-mail transfers run on a small pool of threads (notify/smtp_pool.h), every
  * other channel on the loop's curl multi handle.
- * A delivery whose sender dies stays "sending" until its lease expires and is
- * then claimed again: at-least-once, duplicates at most the messages in flight.
+ * A delivery whose sender dies stays "sending" until its lease (notify.lease_s)
+ * expires and is then claimed again, by any node's dispatcher: at-least-once, duplicates at most
+ * the messages in flight.
  *
  * Only notify_wake() may be called from other threads.
  */
 #ifndef PHAROS_NOTIFY_H
 #define PHAROS_NOTIFY_H
 #include "app/app.h"
-
-enum { NOTIFY_LEASE_S = 60 };
 
 struct notify;
 

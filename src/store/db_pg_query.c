@@ -1,8 +1,9 @@
 /*
  * db_pg_query — the PostgreSQL backend's statements and rows: each SQL text is
  * prepared once per connection (its `?` numbered $1, $2 …; db_insert's with
- * " RETURNING id" added), arguments are sent as text and typed by the server
- * from their place in the statement, and results come back as text, read by
+ * " RETURNING id" added), arguments are sent as text, typed by their format
+ * letter (integers and flags as bigint) or, for text, by their
+ * place in the statement; results come back as text, read by
  * column type (integers, booleans as 0/1, floating and numeric values, text) so
  * the JSON of a row is the one SQLite gives (store/db_backend.h).
  *
@@ -53,10 +54,10 @@ char *pg_number_params(const char *sql, const char *suffix, int *n)
     return out;
 }
 
-/* The statement for SQL on D's connection, prepared on first use. NULL with E filled (WHAT
- * names the operation). */
-static struct pg_stmt *prepared(struct pg_db *d, const char *sql, bool insert, const char *what,
-                                struct err *e)
+/* The statement for SQL (its arguments of format FMT) on D's connection, prepared on first
+ * use. NULL with E filled (WHAT names the operation). */
+static struct pg_stmt *prepared(struct pg_db *d, const char *sql, bool insert, const char *fmt,
+                                const char *what, struct err *e)
 {
     PGconn *c = pg_conn(d, e);
     if (!c) return NULL;
@@ -68,8 +69,15 @@ static struct pg_stmt *prepared(struct pg_db *d, const char *sql, bool insert, c
         int n;
         char *text = pg_number_params(sql, insert ? " RETURNING id" : NULL, &n);
         assert(n <= PG_MAX_PARAMS);
+        /* Integers are bigint wherever they stand (a CASE of two arguments would make them
+         * text); text is left to the server, which types it by its place. */
+        Oid types[PG_MAX_PARAMS] = {0};
+        int nt = fmt ? (int)strlen(fmt) : 0;
+        assert(nt == n);
+        for (int i = 0; i < nt; i++)
+            types[i] = fmt[i] == 's' ? 0 : OID_INT8;
         snprintf(s->name, sizeof s->name, "s%u", d->named++);
-        PGresult *r = PQprepare(c, s->name, text, 0, NULL);
+        PGresult *r = PQprepare(c, s->name, text, nt, types);
         if (PQresultStatus(r) != PGRES_COMMAND_OK) {
             log_error("postgresql: cannot prepare: %s", text);
             free(text);
@@ -95,7 +103,7 @@ static PGresult *run(struct db *db, struct err *e, const char *sql, bool insert,
                      va_list ap, ExecStatusType status, const char *what)
 {
     struct pg_db *d = pg(db);
-    struct pg_stmt *s = prepared(d, sql, insert, what, e);
+    struct pg_stmt *s = prepared(d, sql, insert, fmt, what, e);
     if (!s) return NULL;
     const char *vals[PG_MAX_PARAMS];
     char nums[PG_MAX_PARAMS][24];

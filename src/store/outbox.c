@@ -1,6 +1,10 @@
 /*
  * store/outbox — SQL of the notification dispatcher. See outbox.h.
  *
+ * Claims take the rows they lease with FOR UPDATE SKIP LOCKED: on PostgreSQL the
+ * dispatchers of several nodes never wait for one another's rows nor take the same
+ * row twice (SQLite, one writer, drops the clause: store/db_backend.h).
+ *
  * Expansion is idempotent: deliveries are unique per (update, channel,
  * recipient) and inserted with ON CONFLICT DO NOTHING, and the job's cursor (the
  * last subscriber id expanded) moves in the same transaction as the batch it
@@ -87,10 +91,11 @@ json_t *store_deliveries_claim(struct db *db, const char *channel, int64_t now, 
         "UPDATE deliveries SET state = 'sending', lease_until = ?, attempts = attempts + 1 "
         "WHERE id IN (SELECT id FROM ("
         "SELECT id FROM (SELECT id FROM deliveries WHERE channel = ? AND state = 'sending' "
-        "AND lease_until < ? LIMIT ?) "
+        "AND lease_until < ? LIMIT ? FOR UPDATE SKIP LOCKED) AS expired "
         "UNION ALL "
         "SELECT id FROM (SELECT id FROM deliveries WHERE channel = ? AND state = 'pending' "
-        "AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?)) LIMIT ?) " CLAIMED,
+        "AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED) AS due"
+        ") AS claimable LIMIT ?) " CLAIMED,
         "isiisiii", lease_until, channel, now, (int64_t)limit, channel, now, (int64_t)limit,
         (int64_t)limit);
 }
@@ -121,13 +126,14 @@ int store_deliveries_health(struct db *db, int64_t page_id, int64_t since, int64
 
 json_t *store_delivery_latencies(struct db *db, int64_t page_id, int64_t since, struct err *e)
 {
-    return db_query_all(db, e,
-                        "SELECT channel, CASE WHEN sent_at > accepted_at THEN sent_at - accepted_at "
-                        "ELSE 0 END AS latency, COUNT(*) AS n "
-                        "FROM deliveries WHERE page_id = ? AND kind = 'update' AND state = 'sent' "
-                        "AND sent_at >= ? "
-                        "GROUP BY channel, latency ORDER BY channel, latency",
-                        "ii", page_id, since);
+    return db_query_all(
+        db, e,
+        "SELECT channel, CASE WHEN sent_at > accepted_at THEN sent_at - accepted_at "
+        "ELSE 0 END AS latency, COUNT(*) AS n "
+        "FROM deliveries WHERE page_id = ? AND kind = 'update' AND state = 'sent' "
+        "AND sent_at >= ? "
+        "GROUP BY channel, latency ORDER BY channel, latency",
+        "ii", page_id, since);
 }
 
 json_t *store_deliveries_overdue(struct db *db, int64_t page_id, int64_t since, int64_t now,
@@ -164,7 +170,7 @@ json_t *store_messages_claim(struct db *db, int64_t now, int64_t lease_until, in
         "UPDATE deliveries SET state = 'sending', lease_until = ?, "
         "attempts = attempts + 1 WHERE id IN (SELECT id FROM deliveries WHERE kind <> 'update' "
         "AND ((state = 'pending' AND next_attempt_at <= ?) OR (state = 'sending' AND "
-        "lease_until < ?)) ORDER BY next_attempt_at, id LIMIT ?) " CLAIMED,
+        "lease_until < ?)) ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED) " CLAIMED,
         "iiii", lease_until, now, now, (int64_t)limit);
 }
 
@@ -207,7 +213,7 @@ json_t *store_oauth_requests_claim(struct db *db, int64_t now, int64_t lease_unt
                         "UPDATE oauth_requests SET lease_until = ? WHERE id IN (SELECT id FROM "
                         "oauth_requests WHERE state IN ('requested', 'verifying') AND "
                         "(lease_until IS NULL OR lease_until < ?) AND created_at >= ? "
-                        "ORDER BY id LIMIT ?) "
+                        "ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED) "
                         "RETURNING id, page_id, state, callback, token, secret, verifier",
                         "iiii", lease_until, now, now - STORE_OAUTH_TTL_S, (int64_t)limit);
 }

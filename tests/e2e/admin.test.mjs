@@ -145,7 +145,7 @@ describe('admin console over HTTP', () => {
       assert.equal((await v.get(p)).status, 403, p);
     const dash = await v.get('/admin');
     assert.match(dash.text, /<select[^>]*name="status"[^>]*disabled/, 'the dropdown is read-only for a viewer');
-    const counts = () => dbSql(s, 'SELECT (SELECT COUNT(*) FROM services) || (SELECT COUNT(*) FROM events) || (SELECT COUNT(*) FROM templates) || (SELECT COUNT(*) FROM api_tokens)');
+    const counts = () => dbSql(s, 'SELECT (SELECT COUNT(*) FROM services) || \'/\' || (SELECT COUNT(*) FROM events) || \'/\' || (SELECT COUNT(*) FROM templates) || \'/\' || (SELECT COUNT(*) FROM api_tokens)');
     const before = counts();
     const posts = [
       [`/admin/services/${svc.id}/status`, { status: 'major_outage' }],

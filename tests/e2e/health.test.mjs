@@ -2,16 +2,24 @@
 import { test, before, after } from 'node:test';
 import net from 'node:net';
 import assert from 'node:assert/strict';
-import { startServer, request, cli, tempDir } from './lib/harness.mjs';
+import { hostname } from 'node:os';
+import { startServer, request, cli, tempDir, BACKEND } from './lib/harness.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
 after(async () => { await server.stop(); server.cleanup(); });
 
-test('GET /healthz answers ok', async () => {
+test('GET /healthz answers ok, with the backend and the node (HOSTNAME:PORT by default)', async () => {
   const r = await request(server, 'GET', '/healthz');
   assert.equal(r.status, 200);
-  assert.deepEqual(r.json, { status: 'ok' });
+  assert.deepEqual(r.json, { status: 'ok', database: BACKEND, node: `${hostname()}:${server.port}` });
+  const named = await startServer({ env: { PHAROS_SERVER_NODE_ID: 'node-a' } });
+  try {
+    assert.equal((await request(named, 'GET', '/healthz')).json.node, 'node-a');
+  } finally {
+    await named.stop();
+    named.cleanup();
+  }
 });
 
 test('every response carries a request id and security headers', async () => {

@@ -127,7 +127,7 @@ describe('hosts', () => {
     assert.equal(dbSql(s, "SELECT COUNT(*) FROM pages WHERE slug = 'e'").trim(), '0', 'no page was created');
     const ok = add('e', 'E.Test.', 'e.test', 'www.e.test');
     assert.equal(ok.code, 0, ok.stderr);
-    assert.equal(dbSql(s, `SELECT group_concat(host, ',') FROM (SELECT host FROM page_hosts WHERE page_id = ${Number(ok.stdout)} ORDER BY host)`).trim(), 'e.test,www.e.test');
+    assert.equal(dbSql(s, `SELECT group_concat(host, ',') FROM (SELECT host FROM page_hosts WHERE page_id = ${Number(ok.stdout)} ORDER BY host) AS h`).trim(), 'e.test,www.e.test');
     const token = cli(['token', 'create', '--name', 'e2e', '--page', 'e'], { dataDir: s.dataDir }).stdout.trim();
     const viaHost = await api(s, 'GET', 'page', { token, host: 'WWW.E.TEST.' });
     assert.equal(viaHost.status, 200, viaHost.text);

@@ -70,9 +70,12 @@ test('Sign in with Twitter: a refused request token ends on the Integrations pag
 
 test('Sign in with Twitter: the connecting page reloads itself, then gives up after 30 s', async () => {
   // Rows leased by a dispatcher that never answers (a node that died mid-call).
-  const row = (age) => Number(dbSql(s, `INSERT INTO oauth_requests (page_id, callback, lease_until, created_at, updated_at)
-    SELECT page_id, callback, strftime('%s','now') + 3600, strftime('%s','now') - ${age}, strftime('%s','now') - ${age} FROM oauth_requests LIMIT 1;
-    SELECT last_insert_rowid();`).trim());
+  const row = (age) => {
+    const now = Math.floor(Date.now() / 1000);
+    dbSql(s, `INSERT INTO oauth_requests (page_id, callback, lease_until, created_at, updated_at)
+      SELECT page_id, callback, ${now + 3600}, ${now - age}, ${now - age} FROM oauth_requests LIMIT 1`);
+    return Number(dbSql(s, 'SELECT MAX(id) FROM oauth_requests').trim());
+  };
   const waiting = await con.get(`/admin/integrations/twitter/connecting?id=${row(0)}`);
   assert.equal(waiting.status, 200);
   assert.match(waiting.text, /<meta http-equiv="refresh" content="1">/);

@@ -1,14 +1,20 @@
-// A full disk (audit issue 9, finding 10): the data directory is a small tmpfs, filled
+// A full disk (audit issue 9, finding 10): the database lives on a small tmpfs, filled
 // through the API until the database cannot commit. Writes then answer 507
 // {"error":{"code":"storage_full","message":"storage is full: …"}}, reads keep working,
 // the log says so once (not once per request, nor per background checkpoint), a write
 // that got 507 is not applied at all, and every write that got 2xx survives kill -9 and
 // a restart once space is free again. Needs root for mount(8), as `make test` has.
+// SQLite: the data directory is the tmpfs. PostgreSQL: the test database's tablespace
+// is a directory on it (its WAL stays on the cluster's disk, as a full data volume of
+// a real server would leave it), so the server's writes fail with 53100 disk_full.
+// Template messages are random text, which neither engine can compress away.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { rmSync, statfsSync, writeFileSync } from 'node:fs';
-import { cli, tempDir, startServer, api } from './lib/harness.mjs';
+import { randomBytes } from 'node:crypto';
+import { chownSync, mkdirSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { cli, tempDir, startServer, api, ON_PG, pgName, pgAdmin, dropDb } from './lib/harness.mjs';
 
 const FULL_LINE = /storage is full/g;
 
@@ -23,12 +29,30 @@ function umount(dir) {
 
 const freeBytes = (dir) => { const f = statfsSync(dir); return f.bavail * f.bsize; };
 
+// On PostgreSQL: a tablespace in DIR (owned by the cluster's user) holds DIR's database.
+function tablespaceIn(dir) {
+  const where = path.join(dir, 'tablespace');
+  mkdirSync(where);
+  const owner = process.env.PHAROS_TEST_PG_OWNER;
+  if (process.getuid() === 0 && owner && owner !== 'root') {
+    const id = spawnSync('id', ['-u', owner], { encoding: 'utf8' }).stdout.trim();
+    const gid = spawnSync('id', ['-g', owner], { encoding: 'utf8' }).stdout.trim();
+    chownSync(where, Number(id), Number(gid));
+  }
+  const name = `full_${path.basename(dir).replace(/[^A-Za-z0-9]/g, '_').toLowerCase()}`;
+  pgAdmin(`CREATE TABLESPACE ${name} LOCATION '${where}'`);
+  pgName(dir, { tablespace: name });
+  return name;
+}
+
 test('a full disk answers 507 storage_full and loses nothing acknowledged', async () => {
   const dir = tempDir('pharos-full-');
-  const why = mountTmpfs(dir, '4m');
-  assert.equal(why, null, `mounting a 4 MiB tmpfs on ${dir} (the test needs root): ${why}`);
-  let s, again;
+  // PostgreSQL's new database (a copy of template1, some 8 MiB) must fit first
+  const why = mountTmpfs(dir, ON_PG ? '24m' : '4m');
+  assert.equal(why, null, `mounting a tmpfs on ${dir} (the test needs root): ${why}`);
+  let s, again, tablespace;
   try {
+    if (ON_PG) tablespace = tablespaceIn(dir);
     const t = cli(['token', 'create', '--name', 'e2e'], { dataDir: dir });
     assert.equal(t.code, 0, t.stderr);
     s = await startServer({ dataDir: dir });
@@ -39,7 +63,8 @@ test('a full disk answers 507 storage_full and loses nothing acknowledged', asyn
 
     const acked = [], refused = [];
     let full = null;
-    const template = (name) => api(s, 'POST', 'templates', { body: { kind: 'incident', name, title: name, message: `${name} `.padEnd(20000, 'x') } });
+    const noise = () => randomBytes(15000).toString('base64'); // 20,000 characters
+    const template = (name) => api(s, 'POST', 'templates', { body: { kind: 'incident', name, title: name, message: `${name} ${noise()}`.slice(0, 20000) } });
     for (let i = 0; i < 200 && refused.length < 6; i++) {
       const name = `Fill ${i}`;
       const r = await template(name);
@@ -57,7 +82,7 @@ test('a full disk answers 507 storage_full and loses nothing acknowledged', asyn
     assert.equal(full.json.error.code, 'storage_full', full.text);
     assert.match(full.json.error.message, /^storage is full: /);
     // Other writes are refused the same way; reads and the public page keep working.
-    const svc = await api(s, 'POST', 'services', { body: { name: 'Refused service', description: 'd'.repeat(400) } });
+    const svc = await api(s, 'POST', 'services', { body: { name: 'Refused service', description: noise().slice(0, 400) } });
     if (svc.status !== 201) assert.equal(svc.status, 507, svc.text);
     const list = await api(s, 'GET', 'templates?limit=500');
     assert.equal(list.status, 200, list.text);
@@ -86,6 +111,10 @@ test('a full disk answers 507 storage_full and loses nothing acknowledged', asyn
   } finally {
     if (s) await s.kill9();
     if (again) await again.kill9();
+    if (tablespace) {
+      dropDb(dir);
+      pgAdmin(`DROP TABLESPACE IF EXISTS ${tablespace}`);
+    }
     umount(dir);
     rmSync(dir, { recursive: true, force: true });
   }

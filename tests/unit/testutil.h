@@ -11,13 +11,16 @@
  */
 #ifndef PHAROS_TESTUTIL_H
 #define PHAROS_TESTUTIL_H
-#include "store/db.h"
-#include <cmocka.h>
-#include <libpq-fe.h>
+/* cmocka.h needs these three before it */
+/* clang-format off */
 #include <setjmp.h>
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stddef.h>
+#include <cmocka.h>
+/* clang-format on */
+#include "store/db.h"
+#include <libpq-fe.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -57,7 +57,7 @@ export function auditMark(s) {
 
 // The audit records written after MARK, as "action:object_id".
 export function auditSince(s, mark) {
-  const out = dbSql(s, `SELECT action || ':' || COALESCE(object_id, '') FROM audit_log WHERE id > ${mark} ORDER BY id`).trim();
+  const out = dbSql(s, `SELECT action || ':' || COALESCE(CAST(object_id AS TEXT), '') FROM audit_log WHERE id > ${mark} ORDER BY id`).trim();
   return out ? out.split('\n') : [];
 }
 

@@ -40,17 +40,52 @@ function psql(args, input) {
   return spawnSync('psql', ['-X', '-v', 'ON_ERROR_STOP=1', ...args], { input, encoding: 'utf8', timeout: 30000 });
 }
 
+// What the suites' own SQL (dbSql) needs on PostgreSQL and SQLite has built in, in a
+// schema of its own that only dbSql's sessions search (pharos never sees it):
+// GROUP_CONCAT, and resync() — an id the SQL inserted itself moves the identity on,
+// as SQLite's AUTOINCREMENT does, so the server's next insert does not take it.
+const SHIM = `CREATE SCHEMA e2e_shim;
+CREATE FUNCTION e2e_shim.gc(acc text, v anyelement, sep text) RETURNS text LANGUAGE sql IMMUTABLE AS
+  $$ SELECT CASE WHEN v IS NULL THEN acc WHEN acc IS NULL THEN v::text ELSE acc || sep || v::text END $$;
+CREATE FUNCTION e2e_shim.gc(acc text, v anyelement) RETURNS text LANGUAGE sql IMMUTABLE AS
+  $$ SELECT e2e_shim.gc(acc, v, ',') $$;
+CREATE AGGREGATE e2e_shim.group_concat(anyelement, text) (SFUNC = e2e_shim.gc, STYPE = text);
+CREATE AGGREGATE e2e_shim.group_concat(anyelement) (SFUNC = e2e_shim.gc, STYPE = text);
+CREATE FUNCTION e2e_shim.resync() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE t record; m bigint;
+BEGIN
+  FOR t IN SELECT table_name FROM information_schema.columns
+           WHERE table_schema = 'public' AND column_name = 'id' AND is_identity = 'YES' LOOP
+    EXECUTE format('SELECT MAX(id) FROM %I', t.table_name) INTO m;
+    IF m IS NOT NULL THEN
+      PERFORM setval(pg_get_serial_sequence(t.table_name, 'id'), m);
+    END IF;
+  END LOOP;
+END $$;`;
+
 const made = new Set();
-// The PostgreSQL database of DATADIR (made on first use), or null on SQLite.
-export function pgName(dataDir) {
+// The PostgreSQL database of DATADIR (made on first use, in TABLESPACE when given), or
+// null on SQLite.
+export function pgName(dataDir, { tablespace } = {}) {
   if (!ON_PG || !dataDir) return null;
   const name = 'e2e_' + path.basename(dataDir).replace(/[^A-Za-z0-9]/g, '_').toLowerCase();
   if (!made.has(name)) {
-    const r = psql(['-d', 'postgres', '-qc', `CREATE DATABASE ${name}`]);
-    if (r.status !== 0 && !/already exists/.test(r.stderr)) throw new Error(`createdb ${name}: ${r.stderr}`);
+    const r = psql(['-d', 'postgres', '-qc', `CREATE DATABASE ${name}${tablespace ? ` TABLESPACE ${tablespace}` : ''}`]);
+    if (r.status === 0) {
+      const sh = psql(['-d', name, '-q', '-f', '-'], SHIM);
+      if (sh.status !== 0) throw new Error(`e2e shim in ${name}: ${sh.stderr}`);
+    } else if (!/already exists/.test(r.stderr)) {
+      throw new Error(`createdb ${name}: ${r.stderr}`);
+    }
     made.add(name);
   }
   return name;
+}
+
+// Runs SQL on the cluster's maintenance database (CREATE TABLESPACE …); throws on an error.
+export function pgAdmin(sql) {
+  const r = psql(['-d', 'postgres', '-qc', sql]);
+  if (r.status !== 0) throw new Error(`psql: ${sql}: ${r.stderr}`);
 }
 
 // The environment that points pharos at DATADIR's database (nothing on SQLite).
@@ -60,18 +95,27 @@ export function dbEnv(dataDir) {
 }
 
 // Drops DATADIR's PostgreSQL database (nothing on SQLite).
-function dropDb(dataDir) {
+export function dropDb(dataDir) {
   const name = ON_PG && dataDir ? pgName(dataDir) : null;
   if (name) psql(['-d', 'postgres', '-qc', `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`]);
 }
 
 // Runs SQL on the database of server S (or {dataDir}): sqlite3, or psql on PostgreSQL,
-// both printing rows as lines of columns joined by "|" (booleans as 0/1 either way when
-// the query selects them as integers). Returns the output; throws on an error.
+// both printing rows as lines of columns joined by "|" (select flags as integers, not
+// as comparisons: psql prints booleans t/f). ".dump" dumps the whole database
+// (pg_dump). Returns the output; throws on an error.
 export function dbSql(s, sql) {
   let r;
-  if (ON_PG) {
-    r = psql(['-d', pgName(s.dataDir), '-At', '-F', '|', '-f', '-'], sql);
+  if (ON_PG && sql === '.dump') {
+    r = spawnSync('pg_dump', ['-d', pgName(s.dataDir)], { encoding: 'utf8', timeout: 30000 });
+  } else if (ON_PG) {
+    const run = (text) => spawnSync('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', pgName(s.dataDir), '-At', '-F', '|', '-f', '-'],
+      { input: `SET search_path TO public, e2e_shim;\n${text}`, encoding: 'utf8', timeout: 30000 });
+    r = run(sql);
+    if (r.status === 0 && /\binsert\b/i.test(sql)) {
+      const x = run('SELECT e2e_shim.resync();');
+      if (x.status !== 0) r = x;
+    }
   } else {
     // The server may be committing: wait for its write lock rather than fail at once.
     r = spawnSync('sqlite3', ['-cmd', '.timeout 5000', path.join(s.dataDir, 'pharos.db'), sql], { encoding: 'utf8' });
