@@ -12,21 +12,22 @@
  */
 #ifndef PHAROS_APP_H
 #define PHAROS_APP_H
-#include <jansson.h>
-#include <stdbool.h>
-#include <stdint.h>
 #include "core/config.h"
 #include "core/err.h"
 #include "core/secret.h"
 #include "domain/role.h"
 #include "store/db.h"
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 /* Process-wide state, read-only once the server runs (hooks aside). */
 struct app {
     const struct config *cfg;
     unsigned char key[SECRET_KEY_BYTES];
-    /* Called after a commit that changed what the public sees on PAGE_ID (may be NULL). */
-    void (*on_public_change)(struct app *app, int64_t page_id);
+    /* Called after a commit that changed what the public sees on PAGE_ID, which it moved
+     * to VERSION (store_page_changed; may be NULL). */
+    void (*on_public_change)(struct app *app, int64_t page_id, int64_t version);
     /* Called after a commit that queued notifications or changed schedules (may be NULL). */
     void (*on_work)(struct app *app);
     void *hook_arg;
@@ -36,7 +37,7 @@ enum actor_kind { ACTOR_SYSTEM, ACTOR_CLI, ACTOR_TOKEN, ACTOR_USER, ACTOR_PUBLIC
 
 struct actor {
     enum actor_kind kind;
-    int64_t id;      /* token or user id */
+    int64_t id; /* token or user id */
     enum role role;
 };
 
@@ -66,7 +67,9 @@ const char *app_actor_label(const struct actor *a, char *buf, size_t size);
 int app_audit(struct app_ctx *c, const char *action, int64_t object_id, const char *detail,
               struct err *e);
 
-/* Commits the open transaction and fires on_public_change when PUBLIC. */
+/* Commits the open transaction; when PUBLIC, moves the page's version on inside it first
+ * (telling the other nodes) and fires on_public_change after. On failure the transaction
+ * is rolled back. */
 int app_commit(struct app_ctx *c, bool public_change, struct err *e);
 
 /*

@@ -192,7 +192,7 @@ int app_maintenance_run_due(struct app *app, struct db *db, int64_t now, int64_t
         struct err one = {0};
         int r = auto_transition(&c, id, now, &one);
         if (r < 0) {
-            if (one.code != ERR_STORAGE_FULL)
+            if (!err_logged_by_store(&one))
                 log_error("maintenance %lld: automatic transition failed: %s", (long long)id,
                           one.msg);
             *e = one;

@@ -14,7 +14,7 @@
  * (e-mails included), so it is the operator's in the same way: anyone else
  * gets 403 when a change would alter it; sending it back in any spelling of
  * the same normal form (domain/page_url.h) is no change. app_page_get adds
- * "url", the public URL in use (render/view.h).
+ * "url", the public URL in use (store_page_url).
  */
 #include "app/pages.h"
 #include "app/input.h"
@@ -25,7 +25,6 @@
 #include "core/utf8.h"
 #include "core/xalloc.h"
 #include "domain/page_url.h"
-#include "render/view.h"
 #include "store/pages.h"
 #include "store/team.h"
 #include <assert.h>
@@ -210,7 +209,7 @@ int app_page_get(struct app_ctx *c, json_t **out, struct err *e)
     json_t *p = store_page_get(c->db, c->page_id, e);
     if (!p) return e->code ? -1 : err_set(e, ERR_NOT_FOUND, "no such page");
     assert(c->app && c->app->cfg);
-    char *url = view_page_url(c->db, p, c->app->cfg->base_url, e);
+    char *url = store_page_url(c->db, p, c->app->cfg->base_url, e);
     if (!url) {
         json_decref(p);
         return -1;

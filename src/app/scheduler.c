@@ -50,8 +50,7 @@ static void run(struct scheduler *s)
     struct err e = {0};
     int64_t now = time_now(), next = 0;
     int rc = app_maintenance_run_due(s->app, s->db, now, &next, &e);
-    if (rc < 0 && e.code != ERR_STORAGE_FULL) /* store/db.c logs that, once a minute */
-        log_error("scheduler: %s", e.msg);
+    if (rc < 0 && !err_logged_by_store(&e)) log_error("scheduler: %s", e.msg);
     evtimer_del(s->timer_ev);
     if (!next || (rc < 0 && next <= now)) return;
     struct timeval tv = delay_until(next);

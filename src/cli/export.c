@@ -4,7 +4,7 @@
  * the pharos host itself is down.
  *
  * The files are the entries of a snapshot built in export mode
- * (render/snapshot.h): the same bytes the server sends, but with links relative
+ * (public/snapshot.h): the same bytes the server sends, but with links relative
  * to each file, every history page and every event included, and directories
  * with index.html where the server has paths ("incidents/7/index.html").
  * The static assets compiled into the binary go to DIR/static/, each under its
@@ -14,7 +14,7 @@
  */
 #include "cli/cli.h"
 #include "core/asset.h"
-#include "render/snapshot.h"
+#include "public/snapshot.h"
 #include "render/tmpl_set.h"
 #include <errno.h>
 #include <stdio.h>

@@ -17,7 +17,8 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "notify/notify.h"
-#include "render/snapshot.h"
+#include "public/changes.h"
+#include "public/snapshot.h"
 #include "render/tmpl_set.h"
 #include "web/web.h"
 #include <stdio.h>
@@ -31,13 +32,18 @@ static struct background {
     struct notify *notify;
 } background;
 
-/* The public snapshots (render/snapshot.h): every public change marks its page dirty. */
+/* The public snapshots (public/snapshot.h): every public change marks its page dirty,
+ * this process's own at once (on_public_change), other processes' through `changes`. */
 static struct snapshot_registry *snapshots;
+static struct changes *changes;
 
-static void on_public_change(struct app *app, int64_t page_id)
+static void on_public_change(struct app *app, int64_t page_id, int64_t version)
 {
     (void)app;
-    snapshot_mark_dirty(snapshots, page_id);
+    if (version > 0)
+        snapshot_page_version(snapshots, page_id, version);
+    else
+        snapshot_mark_dirty(snapshots, page_id);
 }
 
 static void on_work(struct app *app)
@@ -120,16 +126,19 @@ int cmd_serve(int argc, char **argv)
                                                               .base_host = cfg.base_host,
                                                               .spool_dir = cfg.data_dir},
                                       cfg.database);
-    if (snapshot_registry_start(snapshots, &e) != 0) goto fail;
+    if (snapshot_registry_start(snapshots, &e) != 0 ||
+        changes_start(snapshots, cfg.database, &changes, &e) != 0)
+        goto fail;
     app.on_public_change = on_public_change;
     web_public_init(snapshots);
     api_register();
     web_register();
     admin_register();
+    char dbshown[512];
     log_info("pharos serving %s (listening on %s:%d, %ld threads, at most %ld connections, "
-             "database %s)",
+             "database %s, node %s)",
              cfg.base_url, cfg.listen_host, http_server_port(srv), cfg.threads, cfg.max_connections,
-             cfg.database);
+             db_url_redacted(cfg.database, dbshown, sizeof dbshown), cfg.node_id);
     log_info("status page: %s/  admin console: %s/admin/  API: %s/admin/api/v1/", cfg.base_url,
              cfg.base_url, cfg.base_url);
     /* started after the startup lines so that nothing comes between them */
@@ -147,6 +156,8 @@ out:
     background_stop(&app);
     http_server_free(srv);
     app.on_public_change = NULL;
+    changes_stop(changes);
+    changes = NULL;
     snapshot_registry_free(snapshots);
     snapshots = NULL;
     tmpl_set_free(tmpls);

@@ -37,6 +37,14 @@ struct err {
 int err_set(struct err *e, enum err_code code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* True for the errors the storage layer logs itself, at most once a minute (a full disk,
+ * the database unreachable): a background loop that meets one every second skips its own
+ * log line. */
+static inline int err_logged_by_store(const struct err *e)
+{
+    return e->code == ERR_STORAGE_FULL || e->code == ERR_UNAVAILABLE;
+}
+
 /* The stable machine name of CODE ("invalid_input", "not_found", …). */
 const char *err_code_name(enum err_code code);
 

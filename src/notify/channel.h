@@ -89,7 +89,7 @@ const struct channel_ops *notify_channel(const char *name);
  *  "message_html","message_text","created_at","time","time_short"},"subject"};
  * "window" (a maintenance's, else "") and "time" in the page's zone and in UTC for
  * e-mail and Slack, the _short forms for SMS and tweets, RFC 3339 for webhooks;
- * page.url is the page's public URL (render/view.h), event.url starts with it.
+ * page.url is the page's public URL (store_page_url), event.url starts with it.
  * NULL with E filled (ERR_NOT_FOUND when the update was deleted).
  */
 json_t *notify_update_model(struct notify_env *env, int64_t update_id, struct err *e);

@@ -5,7 +5,7 @@
  * not updates (confirmations, invitations). See channel.h.
  *
  * Every link in them starts with the page's public URL (SPEC §6,
- * render/view.h: its base_url, else server.base_url's scheme and port with its
+ * store_page_url: its base_url, else server.base_url's scheme and port with its
  * first host, the default page's being server.base_url), read with the page
  * when a model is built: model "page.url".
  */
@@ -19,7 +19,6 @@
 #include "domain/event.h"
 #include "notify/channel.h"
 #include "render/markdown.h"
-#include "render/view.h"
 #include "store/outbox.h"
 #include "store/pages.h"
 #include "store/subscribe.h"
@@ -45,7 +44,7 @@ static char *page_url(struct notify_env *env, int64_t page_id, struct err *e)
         if (!e->code) err_set(e, ERR_NOT_FOUND, "page %lld no longer exists", (long long)page_id);
         return NULL;
     }
-    char *url = view_page_url(env->db, page, env->app->cfg->base_url, e);
+    char *url = store_page_url(env->db, page, env->app->cfg->base_url, e);
     json_decref(page);
     return url;
 }
@@ -269,7 +268,7 @@ json_t *notify_confirmation_model(struct notify_env *env, struct nmsg *m)
     subscribe_token_confirm(env->app->key, m->page_id, m->subscriber_id,
                             sent + SUBSCRIBE_CONFIRM_TTL_S, tok);
     subscribe_sms_code(env->app->key, m->page_id, m->subscriber_id, sent, code);
-    char *base = view_page_url(env->db, page, env->app->cfg->base_url, &e);
+    char *base = store_page_url(env->db, page, env->app->cfg->base_url, &e);
     if (!base) {
         snprintf(m->error, sizeof m->error, "%s", e.msg);
         json_decref(row);

@@ -114,7 +114,7 @@ static void flush(struct notify *d)
     d->nresults = 0;
     return;
 fail:
-    if (e.code != ERR_STORAGE_FULL) /* store/db.c logs that, once a minute */
+    if (!err_logged_by_store(&e))
         log_error("notify: recording %zu outcomes: %s (will retry)", d->nresults, e.msg);
     schedule(d->flush_ev, 1000);
 }
@@ -405,7 +405,7 @@ static bool expand(struct notify *d)
     int budget = EXPAND_BUDGET;
     json_t *jobs = store_outbox_jobs(d->env.db, 8, &e), *job;
     if (!jobs) {
-        if (e.code != ERR_STORAGE_FULL) log_error("notify: reading jobs: %s", e.msg);
+        if (!err_logged_by_store(&e)) log_error("notify: reading jobs: %s", e.msg);
         return false;
     }
     bool more = json_array_size(jobs) == 8;
@@ -416,7 +416,7 @@ static bool expand(struct notify *d)
         while (budget > 0 && (rc = expand_batch(d, job, &n, &e)) == 1)
             budget -= n;
         if (rc < 0) {
-            if (e.code != ERR_STORAGE_FULL)
+            if (!err_logged_by_store(&e))
                 log_error("notify: expanding job %lld: %s", (long long)jint(job, "id"), e.msg);
             break;
         }
@@ -480,7 +480,8 @@ static void claim(struct notify *d)
     int64_t now = time_now();
     json_t *msgs = NULL, *rows[NCH] = {0};
     if (db_begin(d->env.db, &e) != 0) goto fail;
-    if (!(msgs = store_messages_claim(d->env.db, now, now + d->env.app->cfg->lease_s,
+    if (!(msgs = store_messages_claim(d->env.db, d->env.app->cfg->node_id, now,
+                                      now + d->env.app->cfg->lease_s,
                                       room < MSG_CLAIM ? (int)room : MSG_CLAIM, &e)))
         goto rollback;
     room -= (long)json_array_size(msgs);
@@ -493,8 +494,9 @@ static void claim(struct notify *d)
                 continue; /* it had less than its share: nothing more is due */
             int n = allowance(d, i, (int)(pass == 0 && share < room ? share : room));
             if (n <= 0) continue;
-            json_t *got = store_deliveries_claim(d->env.db, chans[i]->name, now,
-                                                 now + d->env.app->cfg->lease_s, n, &e);
+            json_t *got =
+                store_deliveries_claim(d->env.db, d->env.app->cfg->node_id, chans[i]->name, now,
+                                       now + d->env.app->cfg->lease_s, n, &e);
             if (!got) goto rollback;
             if (!rows[i]) rows[i] = json_array();
             json_array_extend(rows[i], got);
@@ -513,7 +515,7 @@ static void claim(struct notify *d)
 rollback:
     db_rollback(d->env.db);
 fail:
-    if (e.code != ERR_STORAGE_FULL) log_error("notify: claiming: %s", e.msg);
+    if (!err_logged_by_store(&e)) log_error("notify: claiming: %s", e.msg);
 out:
     json_decref(msgs);
     for (int i = 0; i < NCH; i++)

@@ -49,8 +49,7 @@ static void push(struct queue *q, struct item *it)
 static struct item *pop(struct queue *q)
 {
     struct item *it = q->head;
-    if (it && !(q->head = it->next))
-        q->tail = NULL;
+    if (it && !(q->head = it->next)) q->tail = NULL;
     return it;
 }
 
@@ -67,8 +66,7 @@ static void *worker(void *arg)
             pthread_cond_wait(&p->cv, &p->mu);
         struct item *it = p->stopping ? NULL : pop(&p->todo);
         pthread_mutex_unlock(&p->mu);
-        if (!it)
-            break;
+        if (!it) break;
         if (easy) {
             curl_easy_reset(easy);
             p->setup(p->arg, easy, it->job);
@@ -82,8 +80,7 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&p->mu);
         event_active(p->done_ev, 0, 0);
     }
-    if (easy)
-        curl_easy_cleanup(easy);
+    if (easy) curl_easy_cleanup(easy);
     return NULL;
 }
 
@@ -119,11 +116,9 @@ struct smtp_pool *smtp_pool_new(struct event_base *base, int threads, smtp_setup
     p->arg = arg;
     p->done_ev = event_new(base, -1, 0, on_done_ev, p);
     p->threads = xcalloc((size_t)threads, sizeof *p->threads);
-    if (!p->done_ev)
-        goto fail;
+    if (!p->done_ev) goto fail;
     for (; p->nthreads < threads; p->nthreads++)
-        if (pthread_create(&p->threads[p->nthreads], NULL, worker, p) != 0)
-            goto fail;
+        if (pthread_create(&p->threads[p->nthreads], NULL, worker, p) != 0) goto fail;
     return p;
 fail:
     smtp_pool_free(p);
@@ -142,20 +137,17 @@ void smtp_pool_add(struct smtp_pool *p, void *job)
 
 void smtp_pool_free(struct smtp_pool *p)
 {
-    if (!p)
-        return;
+    if (!p) return;
     pthread_mutex_lock(&p->mu);
     p->stopping = true;
     pthread_cond_broadcast(&p->cv);
     pthread_mutex_unlock(&p->mu);
     for (int i = 0; i < p->nthreads; i++)
         pthread_join(p->threads[i], NULL);
-    if (p->done_ev)
-        drain(p);
+    if (p->done_ev) drain(p);
     for (struct item *it; (it = pop(&p->todo));)
         free(it);
-    if (p->done_ev)
-        event_free(p->done_ev);
+    if (p->done_ev) event_free(p->done_ev);
     pthread_cond_destroy(&p->cv);
     pthread_mutex_destroy(&p->mu);
     free(p->threads);

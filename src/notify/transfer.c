@@ -49,8 +49,7 @@ static void drain(struct transfer *t)
     CURLMsg *msg;
     int left;
     while ((msg = curl_multi_info_read(t->multi, &left))) {
-        if (msg->msg != CURLMSG_DONE)
-            continue;
+        if (msg->msg != CURLMSG_DONE) continue;
         CURL *easy = msg->easy_handle;
         CURLcode cc = msg->data.result;
         curl_multi_remove_handle(t->multi, easy);
@@ -61,8 +60,8 @@ static void drain(struct transfer *t)
 static void on_event(evutil_socket_t fd, short what, void *arg)
 {
     struct transfer *t = arg;
-    int running, action = (what & EV_READ ? CURL_CSELECT_IN : 0) |
-                          (what & EV_WRITE ? CURL_CSELECT_OUT : 0);
+    int running,
+        action = (what & EV_READ ? CURL_CSELECT_IN : 0) | (what & EV_WRITE ? CURL_CSELECT_OUT : 0);
     curl_multi_socket_action(t->multi, fd, action, &running);
     drain(t);
 }
@@ -82,8 +81,7 @@ static int on_socket(CURL *easy, curl_socket_t s, int what, void *arg, void *soc
     struct event *ev = sockp;
     (void)easy;
     if (what == CURL_POLL_REMOVE) {
-        if (ev)
-            event_free(ev);
+        if (ev) event_free(ev);
         curl_multi_assign(t->multi, s, NULL);
         return 0;
     }
@@ -137,12 +135,9 @@ struct transfer *transfer_new(struct event_base *base, long max_conns, transfer_
 
 void transfer_free(struct transfer *t)
 {
-    if (!t)
-        return;
-    if (t->multi)
-        curl_multi_cleanup(t->multi);
-    if (t->timer)
-        event_free(t->timer);
+    if (!t) return;
+    if (t->multi) curl_multi_cleanup(t->multi);
+    if (t->timer) event_free(t->timer);
     free(t);
 }
 

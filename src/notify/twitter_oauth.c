@@ -163,7 +163,7 @@ void twitter_oauth_pump(struct twitter_oauth *o)
         !(rows = store_oauth_requests_claim(o->env->db, now, now + LEASE_S, CLAIM, &e)) ||
         db_commit(o->env->db, &e) != 0) {
         db_rollback(o->env->db);
-        log_error("notify: claiming Twitter sign-ins: %s", e.msg);
+        if (!err_logged_by_store(&e)) log_error("notify: claiming Twitter sign-ins: %s", e.msg);
         json_decref(rows);
         return;
     }

@@ -2,7 +2,7 @@
  * statuspage — view model → Statuspage v2 JSON. See statuspage.h.
  *
  * Vocabulary mapping (reference/statuspage-v2.md): maintenance stages become
- * verifying/completed (sp_status, set by render/view.c), the overall status
+ * verifying/completed (sp_status, set by public/view.c), the overall status
  * becomes status.indicator. monitoring_at is the time of the first monitoring
  * update; started_at is created_at.
  */

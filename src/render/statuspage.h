@@ -1,7 +1,7 @@
 /*
  * statuspage — the public JSON of SPEC §6, shaped like Atlassian Statuspage's
  * public API v2 (shared/reference/statuspage-v2.md), rendered from the view
- * model (render/view.h) so it always agrees with the HTML.
+ * model (public/view.h) so it always agrees with the HTML.
  *
  * Ids are strings: a service's id as is, a group's "group-<id>" (groups and
  * services are numbered separately, Statuspage ids are one namespace).

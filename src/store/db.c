@@ -4,14 +4,11 @@
  * conventions that make both engines answer alike live here too: how a column
  * becomes JSON, and which clauses only the multi-writer engine needs.
  */
-#include "core/log.h"
-#include "core/timeutil.h"
-#include "core/xalloc.h"
 #include "store/db_backend.h"
 #include <assert.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 
 int db_open(const char *url, struct db **out, struct err *e)
 {
@@ -26,6 +23,31 @@ int db_open(const char *url, struct db **out, struct err *e)
                        "postgresql://USER@HOST/DB)",
                        url);
     return db_sqlite_open(url, out, e);
+}
+
+const char *db_url_redacted(const char *url, char *buf, size_t size)
+{
+    const char *auth = strstr(url, "://"), *at = NULL, *colon = NULL;
+    if (auth) {
+        auth += 3;
+        size_t alen = strcspn(auth, "/?#");
+        at = memrchr(auth, '@', alen); /* the last: a password may hold an unescaped '@' */
+        colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+    }
+    size_t n = 0;
+    for (const char *p = url; *p && n + 13 < size;) {
+        if (colon && p == colon + 1) { /* user:PASSWORD@ */
+            n += (size_t)snprintf(buf + n, size - n, "***");
+            p = at;
+        } else if (p > url && (p[-1] == '?' || p[-1] == '&') && strncmp(p, "password=", 9) == 0) {
+            n += (size_t)snprintf(buf + n, size - n, "password=***");
+            p += 9 + strcspn(p + 9, "&#");
+        } else {
+            buf[n++] = *p++;
+        }
+    }
+    buf[n] = '\0';
+    return buf;
 }
 
 void db_close(struct db *db)
@@ -58,10 +80,21 @@ bool db_in_transaction(struct db *db)
     return db->be->in_tx(db);
 }
 
-int db_notify(struct db *db, int64_t page_id, struct err *e)
+int db_notify(struct db *db, int64_t page_id, int64_t version, struct err *e)
 {
     assert(db_in_transaction(db));
-    return db->be->notify ? db->be->notify(db, page_id, e) : 0;
+    return db->be->notify ? db->be->notify(db, page_id, version, e) : 0;
+}
+
+int db_wait_changes(struct db *db, int timeout_ms,
+                    void (*on)(void *arg, int64_t page_id, int64_t version), void *arg,
+                    struct err *e)
+{
+    assert(!db_in_transaction(db));
+    if (db->be->wait_changes) return db->be->wait_changes(db, timeout_ms, on, arg, e);
+    struct timespec ts = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+    return 0;
 }
 
 int db_exec(struct db *db, struct err *e, int *changes, const char *sql, const char *fmt, ...)
@@ -136,6 +169,30 @@ const char *db_rows_text(const struct db_rows *r, int col)
     return r->db->be->rows_text(r, col);
 }
 
+bool db_rows_null(const struct db_rows *r, int col)
+{
+    return r->db->be->rows_null(r, col);
+}
+
+int db_exec_texts(struct db *db, struct err *e, const char *sql, int n, const char *const *values)
+{
+    return db->be->exec_texts(db, e, sql, n, values);
+}
+
+int db_sync_ids(struct db *db, const char *table, struct err *e)
+{
+    return db->be->sync_ids ? db->be->sync_ids(db, table, e) : 0;
+}
+
+int db_backup(struct db *db, const char *path, struct err *e)
+{
+    if (!db->be->backup)
+        return err_set(e, ERR_INVALID,
+                       "pharos backup writes SQLite files; back up PostgreSQL with pg_dump "
+                       "(docs/deployment.md)");
+    return db->be->backup(db, path, e);
+}
+
 void db_rows_close(struct db_rows *r)
 {
     if (r->stmt) r->db->be->rows_close(r);
@@ -146,81 +203,4 @@ int db_ping(struct db *db, struct err *e)
 {
     int64_t one = 0;
     return db_query_int(db, e, &one, "SELECT 1", NULL) == 1 && one == 1 ? 0 : -1;
-}
-
-/* ---- conventions both backends share ------------------------------------------ */
-
-static const char *bool_columns[] = {
-    "hidden",  "notify",       "auto_start", "auto_complete",
-    "enabled", "all_services", "showcase",   "only_show_if_degraded",
-    "group",   NULL,
-};
-
-static bool is_bool_column(const char *name)
-{
-    for (int i = 0; bool_columns[i]; i++)
-        if (strcmp(name, bool_columns[i]) == 0) return true;
-    return false;
-}
-
-static bool is_time_column(const char *name)
-{
-    size_t n = strlen(name);
-    return (n > 3 && strcmp(name + n - 3, "_at") == 0) || strcmp(name, "scheduled_start") == 0 ||
-           strcmp(name, "scheduled_end") == 0;
-}
-
-json_t *db_json_value(const char *name, enum db_type type, int64_t i, double d, const char *text,
-                      size_t len)
-{
-    switch (type) {
-    case DB_NULL:
-        return json_null();
-    case DB_INT:
-        if (is_time_column(name)) {
-            char buf[32];
-            return json_string(time_format(i, buf, sizeof buf));
-        }
-        return is_bool_column(name) ? json_boolean(i != 0) : json_integer(i);
-    case DB_REAL:
-        return json_real(d);
-    case DB_TEXT: {
-        json_t *v = json_stringn(text, len);
-        /* stored text is validated on the way in; never expected */
-        return v ? v : json_string("");
-    }
-    }
-    return json_null();
-}
-
-void db_log_storage_full(const char *where, const char *what, const char *detail)
-{
-    static _Atomic int64_t next_us; /* monotonic time before which nothing is logged */
-    int64_t now = time_mono_us(), due = atomic_load(&next_us);
-    if (now < due || !atomic_compare_exchange_strong(&next_us, &due, now + 60 * 1000000LL)) return;
-    log_error("storage is full: the database %s could not %s (%s); every write fails until "
-              "disk space is freed (logged at most once a minute)",
-              where, what, detail);
-}
-
-/* The lock clauses, longest first. */
-static const char *const lock_clauses[] = {" FOR UPDATE SKIP LOCKED", " FOR UPDATE", NULL};
-
-char *db_sql_strip_locks(const char *sql)
-{
-    if (!strstr(sql, " FOR UPDATE")) return NULL;
-    char *out = xstrdup(sql), *w = out;
-    for (const char *p = sql; *p;) {
-        size_t n = 0;
-        for (int i = 0; lock_clauses[i] && !n; i++)
-            if (strncmp(p, lock_clauses[i], strlen(lock_clauses[i])) == 0)
-                n = strlen(lock_clauses[i]);
-        if (n) {
-            p += n;
-            continue;
-        }
-        *w++ = *p++;
-    }
-    *w = '\0';
-    return out;
 }

@@ -45,6 +45,9 @@ int db_open(const char *url, struct db **out, struct err *e);
 void db_close(struct db *db);
 /* "sqlite" or "postgresql". */
 const char *db_kind(const struct db *db);
+/* URL as it may be logged or shown: a password in it (user:PASSWORD@, password=…)
+ * becomes "***". Returns BUF. */
+const char *db_url_redacted(const char *url, char *buf, size_t size);
 
 /* Applies the embedded migrations not yet applied. Returns 0, or -1 with E filled. */
 int db_migrate(struct db *db, struct err *e);
@@ -57,9 +60,19 @@ int db_commit(struct db *db, struct err *e);
 void db_rollback(struct db *db);
 bool db_in_transaction(struct db *db);
 /* Inside a write transaction: tells the other processes (nodes) sharing the database
- * that page PAGE_ID's public content changed, once the transaction commits. Nothing
- * to do for SQLite (one server process). Returns 0, or -1 with E filled. */
-int db_notify(struct db *db, int64_t page_id, struct err *e);
+ * that page PAGE_ID's public content changed to VERSION, once the transaction commits.
+ * Nothing to do for SQLite (one server process). Returns 0, or -1 with E filled. */
+int db_notify(struct db *db, int64_t page_id, int64_t version, struct err *e);
+/*
+ * Waits up to TIMEOUT_MS for what other processes' db_notify() said and calls
+ * ON(ARG, page_id, version) for each, on a connection kept for this (it listens from
+ * the first call on). SQLite has no one to hear and sleeps. Returns 0, or -1 with E
+ * filled (503 while the database is unreachable: the next call reconnects, and what
+ * was said meanwhile is lost, so the caller checks the versions itself then).
+ */
+int db_wait_changes(struct db *db, int timeout_ms,
+                    void (*on)(void *arg, int64_t page_id, int64_t version), void *arg,
+                    struct err *e);
 
 /* Runs SQL with arguments bound by FMT. Returns 0, or -1 with E filled (409 for constraint
  * violations). *CHANGES (may be NULL) gets the number of rows changed. */
@@ -95,7 +108,21 @@ int db_rows_next(struct db_rows *r, struct err *e);
  * valid until the next step). */
 int64_t db_rows_int(const struct db_rows *r, int col);
 const char *db_rows_text(const struct db_rows *r, int col);
+/* Whether column COL of the current row is NULL. */
+bool db_rows_null(const struct db_rows *r, int col);
 void db_rows_close(struct db_rows *r);
+
+/* Runs SQL with N arguments given as text (NULL → SQL NULL), each taken as the type of
+ * the column it meets (a copy between databases: store/copy.c). 0, or -1 with E filled. */
+int db_exec_texts(struct db *db, struct err *e, const char *sql, int n, const char *const *values);
+/* After rows were inserted into TABLE with their ids given: the next id the database
+ * makes follows the highest (PostgreSQL's identity; SQLite's AUTOINCREMENT does it by
+ * itself). 0, or -1 with E filled. */
+int db_sync_ids(struct db *db, const char *table, struct err *e);
+/* Writes a consistent copy of the database, as one SQLite file, to PATH (new) while
+ * others read and write: SQLite's VACUUM INTO. PostgreSQL answers ERR_INVALID (use
+ * pg_dump: docs/deployment.md). 0, or -1 with E filled. */
+int db_backup(struct db *db, const char *path, struct err *e);
 
 /* 0 when the database answers a trivial query, or -1 with E filled (for /healthz). */
 int db_ping(struct db *db, struct err *e);

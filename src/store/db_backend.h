@@ -44,6 +44,12 @@ struct db_backend {
     int (*rows_next)(struct db_rows *r, struct err *e);
     int64_t (*rows_int)(const struct db_rows *r, int col);
     const char *(*rows_text)(const struct db_rows *r, int col);
+    bool (*rows_null)(const struct db_rows *r, int col);
+    int (*exec_texts)(struct db *db, struct err *e, const char *sql, int n,
+                      const char *const *values);
+    /* db.h's db_sync_ids and db_backup; NULL: nothing to do (sync) or not possible (backup) */
+    int (*sync_ids)(struct db *db, const char *table, struct err *e);
+    int (*backup)(struct db *db, const char *path, struct err *e);
     void (*rows_close)(struct db_rows *r);
     /* Runs SQL, several statements, with no arguments (a migration), inside the open
      * transaction. Returns 0, or -1 with E filled. */
@@ -52,9 +58,13 @@ struct db_backend {
      * database at once. May be NULL (the write transaction of each step is enough). */
     int (*migrate_lock)(struct db *db, struct err *e);
     void (*migrate_unlock)(struct db *db);
-    /* Tells other processes sharing the database that page PAGE_ID changed (inside the
-     * open transaction: sent only if it commits). May be NULL: one process. */
-    int (*notify)(struct db *db, int64_t page_id, struct err *e);
+    /* Tells other processes sharing the database that page PAGE_ID changed to VERSION
+     * (inside the open transaction: sent only if it commits), and hears theirs (db.h).
+     * May be NULL: one process, nobody to tell, nothing to hear. */
+    int (*notify)(struct db *db, int64_t page_id, int64_t version, struct err *e);
+    int (*wait_changes)(struct db *db, int timeout_ms,
+                        void (*on)(void *arg, int64_t page_id, int64_t version), void *arg,
+                        struct err *e);
 };
 
 struct db {
@@ -75,6 +85,8 @@ json_t *db_json_value(const char *name, enum db_type type, int64_t i, double d, 
 /* Logs that the database WHERE could not do WHAT (DETAIL: the engine's words) for a full
  * disk, at most once a minute: every write fails while it is full. */
 void db_log_storage_full(const char *where, const char *what, const char *detail);
+/* Logs that the database cannot be reached (DETAIL: why), at most once a minute. */
+void db_log_unavailable(const char *detail);
 
 /* A copy of SQL without its row-lock clauses (" FOR UPDATE", " FOR UPDATE SKIP LOCKED"), for
  * an engine with one writer; NULL when SQL has none (use SQL as it is). Caller frees. */

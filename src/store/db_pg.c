@@ -28,6 +28,9 @@
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include <assert.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +42,7 @@ enum { BACKOFF_MIN_MS = 100, BACKOFF_MAX_MS = 5000 };
 
 struct pg_db *pg(struct db *db)
 {
-    assert(db->be == &db_pg_backend);
+    assert(strcmp(db->be->name, "postgresql") == 0);
     return (struct pg_db *)db;
 }
 
@@ -48,17 +51,23 @@ static void drop(struct pg_db *d)
 {
     if (d->conn) PQfinish(d->conn);
     d->conn = NULL;
+    d->listening = false;
     memset(d->cache, 0, sizeof d->cache);
     d->named = 0;
 }
 
-/* Copies libpq's message for the connection (its last line break cut) into D->down. */
+/* Copies libpq's message (several lines, some indented) into D->down as one line. */
 static void note_down(struct pg_db *d, const char *msg)
 {
-    snprintf(d->down, sizeof d->down, "%s", msg && *msg ? msg : "no connection");
-    size_t n = strlen(d->down);
-    while (n && (d->down[n - 1] == '\n' || d->down[n - 1] == ' '))
-        d->down[--n] = '\0';
+    size_t n = 0;
+    for (const char *p = msg && *msg ? msg : "no connection"; *p && n + 1 < sizeof d->down; p++) {
+        bool blank = *p == '\n' || *p == '\t' || *p == ' ';
+        if (blank && (n == 0 || d->down[n - 1] == ' ')) continue;
+        d->down[n++] = blank ? ' ' : *p;
+    }
+    while (n && d->down[n - 1] == ' ')
+        n--;
+    d->down[n] = '\0';
 }
 
 static int unavailable(struct pg_db *d, struct err *e)
@@ -114,6 +123,7 @@ PGconn *pg_conn(struct pg_db *d, struct err *e)
         return NULL;
     }
     if (connect_now(d) != 0) {
+        db_log_unavailable(d->down);
         d->backoff_ms = d->backoff_ms ? d->backoff_ms * 2 : BACKOFF_MIN_MS;
         if (d->backoff_ms > BACKOFF_MAX_MS) d->backoff_ms = BACKOFF_MAX_MS;
         d->retry_us = now + (int64_t)d->backoff_ms * 1000;
@@ -136,7 +146,7 @@ int pg_fail(struct pg_db *d, PGresult *res, struct err *e, const char *what)
         strncmp(state, "57P", 3) == 0) {
         /* the connection is gone (or the server is shutting down): reconnect next time */
         note_down(d, msg);
-        log_error("postgresql: %s: %s", what, d->down);
+        db_log_unavailable(d->down);
         drop(d);
         rc = unavailable(d, e);
     } else if (strncmp(state, "23", 2) == 0) {
@@ -167,7 +177,7 @@ static int simple(struct pg_db *d, const char *sql, ExecStatusType status, const
     return 0;
 }
 
-static void pg_close(struct db *db)
+void pg_close(struct db *db)
 {
     struct pg_db *d = pg(db);
     drop(d);
@@ -175,10 +185,10 @@ static void pg_close(struct db *db)
     free(d);
 }
 
-int db_pg_open(const char *url, struct db **out, struct err *e)
+int pg_open(const char *url, const struct db_backend *be, struct db **out, struct err *e)
 {
     struct pg_db *d = xcalloc(1, sizeof *d);
-    d->base.be = &db_pg_backend;
+    d->base.be = be;
     d->url = xstrdup(url);
     if (connect_now(d) != 0) {
         err_set(e, ERR_UNAVAILABLE, "database unavailable: %s", d->down);
@@ -189,7 +199,7 @@ int db_pg_open(const char *url, struct db **out, struct err *e)
     return 0;
 }
 
-static int pg_begin(struct db *db, struct err *e)
+int pg_begin(struct db *db, struct err *e)
 {
     struct pg_db *d = pg(db);
     assert(!d->in_tx);
@@ -204,7 +214,7 @@ static int pg_begin(struct db *db, struct err *e)
     return 0;
 }
 
-static void pg_rollback(struct db *db)
+void pg_rollback(struct db *db)
 {
     struct pg_db *d = pg(db);
     if (!d->in_tx) return;
@@ -212,7 +222,7 @@ static void pg_rollback(struct db *db)
     if (d->conn) PQclear(PQexec(d->conn, "ROLLBACK"));
 }
 
-static int pg_commit(struct db *db, struct err *e)
+int pg_commit(struct db *db, struct err *e)
 {
     struct pg_db *d = pg(db);
     assert(d->in_tx);
@@ -228,12 +238,12 @@ static int pg_commit(struct db *db, struct err *e)
     return 0;
 }
 
-static bool pg_in_tx(struct db *db)
+bool pg_in_tx(struct db *db)
 {
     return pg(db)->in_tx;
 }
 
-static int pg_script(struct db *db, const char *sql, struct err *e)
+int pg_script(struct db *db, const char *sql, struct err *e)
 {
     struct pg_db *d = pg(db);
     if (!d->conn) return unavailable(d, e);
@@ -248,44 +258,58 @@ static int pg_script(struct db *db, const char *sql, struct err *e)
     return -1;
 }
 
-static int pg_migrate_lock(struct db *db, struct err *e)
+int pg_migrate_lock(struct db *db, struct err *e)
 {
     return simple(pg(db), "SELECT pg_advisory_lock(" MIGRATE_LOCK ")", PGRES_TUPLES_OK,
                   "wait for other nodes' migrations", e);
 }
 
-static void pg_migrate_unlock(struct db *db)
+void pg_migrate_unlock(struct db *db)
 {
     struct pg_db *d = pg(db);
     if (d->conn) PQclear(PQexec(d->conn, "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")"));
 }
 
-static int pg_notify(struct db *db, int64_t page_id, struct err *e)
+int pg_wait_changes(struct db *db, int timeout_ms,
+                    void (*on)(void *arg, int64_t page_id, int64_t version), void *arg,
+                    struct err *e)
 {
-    char payload[24];
-    snprintf(payload, sizeof payload, "%lld", (long long)page_id);
-    return db_exec(db, e, NULL, "SELECT pg_notify('pharos_public', ?)", "s", payload);
+    struct pg_db *d = pg(db);
+    PGconn *c = pg_conn(d, e);
+    if (!c) return -1;
+    if (!d->listening) {
+        if (simple(d, "LISTEN pharos_public", PGRES_COMMAND_OK, "listen for changes", e) != 0)
+            return -1;
+        d->listening = true;
+    }
+    struct pollfd p = {.fd = PQsocket(c), .events = POLLIN};
+    if (poll(&p, 1, timeout_ms) < 0 && errno != EINTR)
+        return err_set(e, ERR_INTERNAL, "waiting for changes: %s", strerror(errno));
+    if (!PQconsumeInput(c)) return pg_fail(d, NULL, e, "listen for changes");
+    PGnotify *n;
+    while ((n = PQnotifies(c))) {
+        int64_t page = 0, version = 0;
+        if (sscanf(n->extra, "%" SCNd64 " %" SCNd64, &page, &version) == 2 && page > 0)
+            on(arg, page, version);
+        PQfreemem(n);
+    }
+    return 0;
 }
 
-const struct db_backend db_pg_backend = {
-    .name = "postgresql",
-    .close = pg_close,
-    .begin = pg_begin,
-    .commit = pg_commit,
-    .rollback = pg_rollback,
-    .in_tx = pg_in_tx,
-    .exec = pg_exec_va,
-    .insert = pg_insert_va,
-    .query_one = pg_query_one_va,
-    .query_all = pg_query_all_va,
-    .query_int = pg_query_int_va,
-    .rows_open = pg_rows_open,
-    .rows_next = pg_rows_next,
-    .rows_int = pg_rows_int,
-    .rows_text = pg_rows_text,
-    .rows_close = pg_rows_close,
-    .script = pg_script,
-    .migrate_lock = pg_migrate_lock,
-    .migrate_unlock = pg_migrate_unlock,
-    .notify = pg_notify,
-};
+int pg_sync_ids(struct db *db, const char *table, struct err *e)
+{
+    struct pg_db *d = pg(db);
+    PGconn *c = pg_conn(d, e);
+    if (!c) return -1;
+    /* TABLE comes from store/copy.c's own list; quoted all the same */
+    char *lit = PQescapeLiteral(c, table, strlen(table)),
+         *id = PQescapeIdentifier(c, table, strlen(table));
+    char *sql = xasprintf("SELECT setval(pg_get_serial_sequence(%s, 'id'), COALESCE(MAX(id), 1), "
+                          "MAX(id) IS NOT NULL) FROM %s",
+                          lit, id);
+    PQfreemem(lit);
+    PQfreemem(id);
+    int rc = simple(d, sql, PGRES_TUPLES_OK, "set the next id", e);
+    free(sql);
+    return rc;
+}

@@ -1,5 +1,6 @@
 /*
- * db_pg_query — the PostgreSQL backend's statements and rows: each SQL text is
+ * db_pg_query — the PostgreSQL backend's statements and rows, and its table of
+ * functions (store/db_backend.h) over these and db_pg.c's connections: each SQL text is
  * prepared once per connection (its `?` numbered $1, $2 …; db_insert's with
  * " RETURNING id" added), arguments are sent as text, typed by their format
  * letter (integers and flags as bigint) or, for text, by their
@@ -71,15 +72,15 @@ static struct pg_stmt *prepared(struct pg_db *d, const char *sql, bool insert, c
         assert(n <= PG_MAX_PARAMS);
         /* Integers are bigint wherever they stand (a CASE of two arguments would make them
          * text); text is left to the server, which types it by its place. */
-        Oid types[PG_MAX_PARAMS] = {0};
-        int nt = fmt ? (int)strlen(fmt) : 0;
-        assert(nt == n);
-        for (int i = 0; i < nt; i++)
+        Oid types[PG_MAX_PARAMS] = {0}; /* without FMT (db_exec_texts): all the server's */
+        assert(!fmt || (int)strlen(fmt) == n);
+        for (int i = 0; fmt && i < n; i++)
             types[i] = fmt[i] == 's' ? 0 : OID_INT8;
         snprintf(s->name, sizeof s->name, "s%u", d->named++);
-        PGresult *r = PQprepare(c, s->name, text, nt, types);
+        PGresult *r = PQprepare(c, s->name, text, n, types);
         if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-            log_error("postgresql: cannot prepare: %s", text);
+            if (PQstatus(c) == CONNECTION_OK) /* else pg_fail tells, once a minute */
+                log_error("postgresql: cannot prepare: %s", text);
             free(text);
             pg_fail(d, r, e, what);
             return NULL;
@@ -214,6 +215,15 @@ int pg_exec_va(struct db *db, struct err *e, int *changes, const char *sql, cons
     return 0;
 }
 
+int pg_exec(struct db *db, struct err *e, const char *sql, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = pg_exec_va(db, e, NULL, sql, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
 int64_t pg_insert_va(struct db *db, struct err *e, const char *sql, const char *fmt, va_list ap)
 {
     PGresult *r = run(db, e, sql, true, fmt, ap, PGRES_TUPLES_OK, "insert");
@@ -284,7 +294,64 @@ const char *pg_rows_text(const struct db_rows *r, int col)
     return PQgetvalue(r->stmt, (int)r->pos, col);
 }
 
+bool pg_rows_null(const struct db_rows *r, int col)
+{
+    return PQgetisnull(r->stmt, (int)r->pos, col);
+}
+
 void pg_rows_close(struct db_rows *r)
 {
     PQclear(r->stmt);
+}
+
+int pg_exec_texts(struct db *db, struct err *e, const char *sql, int n, const char *const *values)
+{
+    struct pg_db *d = pg(db);
+    struct pg_stmt *s = prepared(d, sql, false, NULL, "write", e);
+    if (!s) return -1;
+    assert(s->nparams == n);
+    PGresult *r = PQexecPrepared(d->conn, s->name, n, values, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) return pg_fail(d, r, e, "write");
+    PQclear(r);
+    return 0;
+}
+
+/* The payload is "PAGE_ID VERSION" (db_pg.c's pg_wait_changes reads it). */
+static int pg_notify(struct db *db, int64_t page_id, int64_t version, struct err *e)
+{
+    char payload[48];
+    snprintf(payload, sizeof payload, "%" PRId64 " %" PRId64, page_id, version);
+    return pg_exec(db, e, "SELECT pg_notify('pharos_public', ?)", "s", payload);
+}
+
+const struct db_backend db_pg_backend = {
+    .name = "postgresql",
+    .close = pg_close,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .in_tx = pg_in_tx,
+    .exec = pg_exec_va,
+    .insert = pg_insert_va,
+    .query_one = pg_query_one_va,
+    .query_all = pg_query_all_va,
+    .query_int = pg_query_int_va,
+    .rows_open = pg_rows_open,
+    .rows_next = pg_rows_next,
+    .rows_int = pg_rows_int,
+    .rows_text = pg_rows_text,
+    .rows_close = pg_rows_close,
+    .rows_null = pg_rows_null,
+    .exec_texts = pg_exec_texts,
+    .sync_ids = pg_sync_ids,
+    .script = pg_script,
+    .migrate_lock = pg_migrate_lock,
+    .migrate_unlock = pg_migrate_unlock,
+    .notify = pg_notify,
+    .wait_changes = pg_wait_changes,
+};
+
+int db_pg_open(const char *url, struct db **out, struct err *e)
+{
+    return pg_open(url, &db_pg_backend, out, e);
 }

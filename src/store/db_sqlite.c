@@ -87,7 +87,7 @@ struct sqlite_db {
 
 static struct sqlite_db *sq(struct db *db)
 {
-    assert(db->be == &db_sqlite_backend);
+    assert(strcmp(db->be->name, "sqlite") == 0);
     return (struct sqlite_db *)db;
 }
 
@@ -245,19 +245,19 @@ static void writer_put(struct writer *w)
     writer_free(w);
 }
 
-static void sqlite_close(struct db *db)
+void sqlite_close(struct db *db)
 {
     struct sqlite_db *d = sq(db);
-    if (d->in_tx) db_rollback(db);
+    if (d->in_tx) sqlite_rollback(db);
     conn_close(&d->reader);
     if (d->w) writer_put(d->w);
     free(d);
 }
 
-int db_sqlite_open(const char *path, struct db **out, struct err *e)
+int sqlite_open(const char *path, const struct db_backend *be, struct db **out, struct err *e)
 {
     struct sqlite_db *d = xcalloc(1, sizeof *d);
-    d->base.be = &db_sqlite_backend;
+    d->base.be = be;
     /* The writer first: it creates the file and sets WAL mode. */
     if (!(d->w = writer_get(path, e)) || conn_open(&d->reader, path, NULL, e) != 0) {
         sqlite_close(&d->base);
@@ -333,7 +333,7 @@ static int run(struct db *db, const char *sql)
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-static int sqlite_begin(struct db *db, struct err *e)
+int sqlite_begin(struct db *db, struct err *e)
 {
     struct sqlite_db *d = sq(db);
     pthread_mutex_lock(&d->w->lock);
@@ -376,7 +376,7 @@ static int sync_to(struct writer *w, uint64_t seq, struct err *e)
     return rc;
 }
 
-static void sqlite_rollback(struct db *db)
+void sqlite_rollback(struct db *db)
 {
     struct sqlite_db *d = sq(db);
     if (!d->in_tx) return;
@@ -385,7 +385,7 @@ static void sqlite_rollback(struct db *db)
     pthread_mutex_unlock(&d->w->lock);
 }
 
-static int sqlite_commit(struct db *db, struct err *e)
+int sqlite_commit(struct db *db, struct err *e)
 {
     struct sqlite_db *d = sq(db);
     struct writer *w = d->w;
@@ -412,12 +412,12 @@ static int sqlite_commit(struct db *db, struct err *e)
     return sync_to(w, seq, e);
 }
 
-static bool sqlite_in_tx(struct db *db)
+bool sqlite_in_tx(struct db *db)
 {
     return sq(db)->in_tx;
 }
 
-static int sqlite_script(struct db *db, const char *sql, struct err *e)
+int sqlite_script(struct db *db, const char *sql, struct err *e)
 {
     char *msg = NULL;
     if (sqlite3_exec(db_handle(db), sql, NULL, NULL, &msg) == SQLITE_OK) return 0;
@@ -425,23 +425,3 @@ static int sqlite_script(struct db *db, const char *sql, struct err *e)
     sqlite3_free(msg);
     return -1;
 }
-
-const struct db_backend db_sqlite_backend = {
-    .name = "sqlite",
-    .close = sqlite_close,
-    .begin = sqlite_begin,
-    .commit = sqlite_commit,
-    .rollback = sqlite_rollback,
-    .in_tx = sqlite_in_tx,
-    .exec = sqlite_exec_va,
-    .insert = sqlite_insert_va,
-    .query_one = sqlite_query_one_va,
-    .query_all = sqlite_query_all_va,
-    .query_int = sqlite_query_int_va,
-    .rows_open = sqlite_rows_open,
-    .rows_next = sqlite_rows_next,
-    .rows_int = sqlite_rows_int,
-    .rows_text = sqlite_rows_text,
-    .rows_close = sqlite_rows_close,
-    .script = sqlite_script,
-};

@@ -1,15 +1,21 @@
 /*
  * db_sqlite — what the SQLite backend's files (db_sqlite.c: connections and
- * transactions; db_sqlite_query.c: binding and queries) share, and nothing else
- * includes: the connection handle, the statement cache and the query functions
- * of its table (store/db_backend.h).
+ * transactions; db_sqlite_query.c, above it: binding, queries and the table of
+ * functions, store/db_backend.h) share, and nothing else includes.
  */
 #ifndef PHAROS_DB_SQLITE_H
 #define PHAROS_DB_SQLITE_H
 #include "store/db_backend.h"
 #include <sqlite3.h>
 
-extern const struct db_backend db_sqlite_backend;
+/* Opens PATH for the backend BE: 0 and *OUT, or -1 with E filled. */
+int sqlite_open(const char *path, const struct db_backend *be, struct db **out, struct err *e);
+void sqlite_close(struct db *db);
+int sqlite_begin(struct db *db, struct err *e);
+int sqlite_commit(struct db *db, struct err *e);
+void sqlite_rollback(struct db *db);
+bool sqlite_in_tx(struct db *db);
+int sqlite_script(struct db *db, const char *sql, struct err *e);
 
 /* The connection queries run on now: the thread's reader, or the writer inside a transaction. */
 sqlite3 *db_handle(struct db *db);
@@ -35,5 +41,8 @@ int sqlite_rows_next(struct db_rows *r, struct err *e);
 int64_t sqlite_rows_int(const struct db_rows *r, int col);
 const char *sqlite_rows_text(const struct db_rows *r, int col);
 void sqlite_rows_close(struct db_rows *r);
+bool sqlite_rows_null(const struct db_rows *r, int col);
+int sqlite_exec_texts(struct db *db, struct err *e, const char *sql, int n,
+                      const char *const *values);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * db_sqlite_query — the SQLite backend's binding, one-shot queries and row
- * cursors (see db.h for the format letters and column conventions). Every
+ * cursors, and its table of functions (store/db_backend.h) over these and
+ * db_sqlite.c's connections (see db.h for the format letters and column conventions). Every
  * function runs on db_handle(db): the thread's reader outside a transaction, the
  * shared writer inside one.
  */
@@ -87,9 +88,48 @@ const char *sqlite_rows_text(const struct db_rows *r, int col)
     return t ? (const char *)t : "";
 }
 
+bool sqlite_rows_null(const struct db_rows *r, int col)
+{
+    return sqlite3_column_type(r->stmt, col) == SQLITE_NULL;
+}
+
 void sqlite_rows_close(struct db_rows *r)
 {
     sqlite3_reset(r->stmt);
+}
+
+int sqlite_exec_texts(struct db *db, struct err *e, const char *sql, int n,
+                      const char *const *values)
+{
+    sqlite3_stmt *st = db_stmt(db, sql);
+    if (!st) return err_set(e, ERR_INTERNAL, "the database could not prepare a query");
+    assert(sqlite3_bind_parameter_count(st) == n);
+    for (int i = 0; i < n; i++) {
+        /* text into a column of INTEGER affinity is stored as the integer it spells */
+        int rc = values[i] ? sqlite3_bind_text(st, i + 1, values[i], -1, SQLITE_TRANSIENT)
+                           : sqlite3_bind_null(st, i + 1);
+        if (rc != SQLITE_OK) return db_fail(db, e, "bind query arguments");
+    }
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : db_fail(db, e, "write");
+}
+
+/* VACUUM INTO: a consistent, compacted copy in one read transaction of the reader. */
+static int sqlite_backup(struct db *db, const char *path, struct err *e)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db_handle(db), "VACUUM INTO ?", -1, &st, NULL) != SQLITE_OK)
+        return db_fail(db, e, "start a backup");
+    sqlite3_bind_text(st, 1, path, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        err_set(e, ERR_INTERNAL, "the backup to %s failed: %s", path,
+                sqlite3_errmsg(db_handle(db)));
+        return -1;
+    }
+    return 0;
 }
 
 int sqlite_exec_va(struct db *db, struct err *e, int *changes, const char *sql, const char *fmt,
@@ -196,4 +236,32 @@ int sqlite_query_int_va(struct db *db, struct err *e, int64_t *out, const char *
     }
     sqlite3_reset(st);
     return found;
+}
+
+const struct db_backend db_sqlite_backend = {
+    .name = "sqlite",
+    .close = sqlite_close,
+    .begin = sqlite_begin,
+    .commit = sqlite_commit,
+    .rollback = sqlite_rollback,
+    .in_tx = sqlite_in_tx,
+    .exec = sqlite_exec_va,
+    .insert = sqlite_insert_va,
+    .query_one = sqlite_query_one_va,
+    .query_all = sqlite_query_all_va,
+    .query_int = sqlite_query_int_va,
+    .rows_open = sqlite_rows_open,
+    .rows_next = sqlite_rows_next,
+    .rows_int = sqlite_rows_int,
+    .rows_text = sqlite_rows_text,
+    .rows_close = sqlite_rows_close,
+    .rows_null = sqlite_rows_null,
+    .exec_texts = sqlite_exec_texts,
+    .backup = sqlite_backup,
+    .script = sqlite_script,
+};
+
+int db_sqlite_open(const char *path, struct db **out, struct err *e)
+{
+    return sqlite_open(path, &db_sqlite_backend, out, e);
 }

@@ -4,7 +4,7 @@
 #include "store/groups.h"
 #include "core/timeutil.h"
 
-#define GROUP_COLUMNS                                                                            \
+#define GROUP_COLUMNS                                                                              \
     "SELECT id, name, description, position, hidden, created_at, updated_at FROM groups "
 
 json_t *store_group_get(struct db *db, int64_t page_id, int64_t id, struct err *e)

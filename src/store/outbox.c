@@ -82,13 +82,14 @@ int store_outbox_job_advance(struct db *db, int64_t id, int64_t cursor, bool don
     "RETURNING id, page_id, kind, update_id, invitation_id, channel, recipient, subscriber_id, "   \
     "attempts, accepted_at AS accepted"
 
-json_t *store_deliveries_claim(struct db *db, const char *channel, int64_t now, int64_t lease_until,
-                               int limit, struct err *e)
+json_t *store_deliveries_claim(struct db *db, const char *node, const char *channel, int64_t now,
+                               int64_t lease_until, int limit, struct err *e)
 {
     /* each branch walks the index deliveries_claim (channel, state, next_attempt_at) */
     return db_query_all(
         db, e,
-        "UPDATE deliveries SET state = 'sending', lease_until = ?, attempts = attempts + 1 "
+        "UPDATE deliveries SET state = 'sending', lease_until = ?, claimed_by = ?, "
+        "attempts = attempts + 1 "
         "WHERE id IN (SELECT id FROM ("
         "SELECT id FROM (SELECT id FROM deliveries WHERE channel = ? AND state = 'sending' "
         "AND lease_until < ? LIMIT ? FOR UPDATE SKIP LOCKED) AS expired "
@@ -96,7 +97,7 @@ json_t *store_deliveries_claim(struct db *db, const char *channel, int64_t now, 
         "SELECT id FROM (SELECT id FROM deliveries WHERE channel = ? AND state = 'pending' "
         "AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED) AS due"
         ") AS claimable LIMIT ?) " CLAIMED,
-        "isiisiii", lease_until, channel, now, (int64_t)limit, channel, now, (int64_t)limit,
+        "issiisiii", lease_until, node, channel, now, (int64_t)limit, channel, now, (int64_t)limit,
         (int64_t)limit);
 }
 
@@ -161,17 +162,17 @@ int64_t store_message_add(struct db *db, int64_t page_id, enum store_message_kin
                      inv ? 0 : ref, channel, recipient, now, now, now);
 }
 
-json_t *store_messages_claim(struct db *db, int64_t now, int64_t lease_until, int limit,
-                             struct err *e)
+json_t *store_messages_claim(struct db *db, const char *node, int64_t now, int64_t lease_until,
+                             int limit, struct err *e)
 {
     /* walks the partial index deliveries_messages: a fan-out's rows are not in it */
     return db_query_all(
         db, e,
-        "UPDATE deliveries SET state = 'sending', lease_until = ?, "
+        "UPDATE deliveries SET state = 'sending', lease_until = ?, claimed_by = ?, "
         "attempts = attempts + 1 WHERE id IN (SELECT id FROM deliveries WHERE kind <> 'update' "
         "AND ((state = 'pending' AND next_attempt_at <= ?) OR (state = 'sending' AND "
         "lease_until < ?)) ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED) " CLAIMED,
-        "iiii", lease_until, now, now, (int64_t)limit);
+        "isiii", lease_until, node, now, now, (int64_t)limit);
 }
 
 int64_t store_oauth_request_add(struct db *db, int64_t page_id, const char *callback, int64_t now,

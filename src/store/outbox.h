@@ -35,11 +35,12 @@ int store_delivery_add(struct db *db, int64_t page_id, int64_t update_id, const 
 int store_outbox_job_advance(struct db *db, int64_t id, int64_t cursor, bool done, int64_t now,
                              struct err *e);
 
-/* Claims up to LIMIT due deliveries of CHANNEL at NOW until LEASE_UNTIL, counting an attempt:
- * [{"id","page_id","kind","update_id","invitation_id","channel","recipient","subscriber_id",
- * "attempts","accepted"}] (kind update, confirmation or invitation; ids not of the kind null). */
-json_t *store_deliveries_claim(struct db *db, const char *channel, int64_t now, int64_t lease_until,
-                               int limit, struct err *e);
+/* Claims for node NODE up to LIMIT due deliveries of CHANNEL at NOW until LEASE_UNTIL,
+ * counting an attempt: [{"id","page_id","kind","update_id","invitation_id","channel",
+ * "recipient","subscriber_id","attempts","accepted"}] (kind update, confirmation or
+ * invitation; ids not of the kind null). Rows another node's transaction holds are skipped. */
+json_t *store_deliveries_claim(struct db *db, const char *node, const char *channel, int64_t now,
+                               int64_t lease_until, int limit, struct err *e);
 /* Records the outcome of delivery ID: STATE sent (SENT_AT), pending (retry at NEXT_AT),
  * failed or dead (ERROR). Only a row still "sending" changes. */
 int store_delivery_finish(struct db *db, int64_t id, const char *state, int64_t next_at,
@@ -69,8 +70,8 @@ int64_t store_message_add(struct db *db, int64_t page_id, enum store_message_kin
                           const char *channel, const char *recipient, int64_t ref, int64_t now,
                           struct err *e);
 /* Claims up to LIMIT due messages (of every channel) like store_deliveries_claim. */
-json_t *store_messages_claim(struct db *db, int64_t now, int64_t lease_until, int limit,
-                             struct err *e);
+json_t *store_messages_claim(struct db *db, const char *node, int64_t now, int64_t lease_until,
+                             int limit, struct err *e);
 
 /*
  * "Sign in with Twitter" requests (oauth_requests, see migration 0004), forgotten

@@ -7,6 +7,8 @@
  */
 #include "store/pages.h"
 #include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "domain/page_url.h"
 
 int64_t store_page_insert(struct db *db, const char *slug, const char *title, struct err *e)
 {
@@ -127,4 +129,35 @@ int store_page_update(struct db *db, int64_t id, const struct page_fields *f, st
                    "time_zone = ?, footer_links = ?, updated_at = ? WHERE id = ?",
                    "ssssssii", f->title, f->base_url, f->logo_url, f->brand_color, f->time_zone,
                    f->footer_links, time_now(), id);
+}
+
+int64_t store_page_changed(struct db *db, int64_t page_id, struct err *e)
+{
+    int64_t version = 0;
+    int found = db_query_int(
+        db, e, &version, "UPDATE pages SET version = version + 1 WHERE id = ? RETURNING version",
+        "i", page_id);
+    if (found < 0) return -1;
+    if (found == 0) return 0; /* the page itself was deleted in this transaction */
+    return db_notify(db, page_id, version, e) != 0 ? -1 : version;
+}
+
+json_t *store_page_versions(struct db *db, struct err *e)
+{
+    return db_query_all(db, e, "SELECT id, version FROM pages ORDER BY id", NULL);
+}
+
+char *store_page_url(struct db *db, const json_t *page, const char *server_base, struct err *e)
+{
+    int64_t def = store_page_default(db, e);
+    if (def < 0) return NULL;
+    const json_t *hosts = json_object_get(page, "hosts");
+    size_t n = json_array_size(hosts);
+    const char **names = n ? xcalloc(n, sizeof *names) : NULL;
+    for (size_t i = 0; i < n; i++)
+        names[i] = json_string_value(json_array_get(hosts, i));
+    char *url = page_url_public(json_string_value(json_object_get(page, "base_url")), server_base,
+                                json_integer_value(json_object_get(page, "id")) == def, names, n);
+    free(names);
+    return url;
 }

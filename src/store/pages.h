@@ -31,5 +31,21 @@ json_t *store_page_get(struct db *db, int64_t id, struct err *e);
 int store_page_id_by_slug(struct db *db, const char *slug, int64_t *id, struct err *e);
 json_t *store_pages_list(struct db *db, struct err *e);
 int store_page_update(struct db *db, int64_t id, const struct page_fields *f, struct err *e);
+/*
+ * In the open write transaction: moves page PAGE_ID's version on (what its visitors see
+ * changed) and tells the other nodes (db_notify) once the transaction commits. Returns
+ * the new version (≥ 1), or -1 with E filled.
+ */
+int64_t store_page_changed(struct db *db, int64_t page_id, struct err *e);
+/* Every page's version: a JSON array of {"id","version"}, or NULL with E filled. */
+json_t *store_page_versions(struct db *db, struct err *e);
+
+/*
+ * The public URL of PAGE (the JSON above: "id", "base_url", "hosts"), by the rule of
+ * domain/page_url.h with SERVER_BASE as server.base_url: the prefix of every absolute
+ * link made for the page, no trailing '/'. Returns a malloc'd string, or NULL with E
+ * filled (the default page could not be read).
+ */
+char *store_page_url(struct db *db, const json_t *page, const char *server_base, struct err *e);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * store/public — the reads behind the public status page (render/view.h): what
+ * store/public — the reads behind the public status page (public/view.h): what
  * a visitor may see of one page, in the order it is shown. Read-only.
  *
  * JSON shapes (db_row_json conventions: "_at" columns as RFC 3339 text):

@@ -24,7 +24,9 @@ int store_rate_get(struct db *db, const char *bucket, int64_t window_start, int6
     *hits = 0;
     return db_query_int(db, e, hits,
                         "SELECT hits FROM rate_limits WHERE bucket = ? AND window_start = ?", "si",
-                        bucket, window_start) < 0 ? -1 : 0;
+                        bucket, window_start) < 0
+               ? -1
+               : 0;
 }
 
 int store_rate_clear(struct db *db, const char *bucket, struct err *e)

@@ -7,7 +7,7 @@
 #include "store/subscribers.h"
 #include "core/timeutil.h"
 
-#define SUBSCRIBER_COLUMNS                                                                       \
+#define SUBSCRIBER_COLUMNS                                                                         \
     "SELECT id, channel, address, state, all_services, created_at, confirmed_at "                  \
     "FROM subscribers "
 
@@ -16,8 +16,7 @@
 static int attach_services(struct db *db, int64_t page_id, json_t *rows, struct err *e)
 {
     size_t n = json_array_size(rows);
-    if (n == 0)
-        return 0;
+    if (n == 0) return 0;
     int64_t lo = json_integer_value(json_object_get(json_array_get(rows, 0), "id"));
     int64_t hi = json_integer_value(json_object_get(json_array_get(rows, n - 1), "id"));
     json_t *links =
@@ -28,8 +27,7 @@ static int attach_services(struct db *db, int64_t page_id, json_t *rows, struct 
                      "AND ss.subscriber_id BETWEEN ? AND ? "
                      "ORDER BY ss.subscriber_id, ss.service_id",
                      "iii", page_id, lo, hi);
-    if (!links)
-        return -1;
+    if (!links) return -1;
     size_t k = 0, nlinks = json_array_size(links);
     for (size_t i = 0; i < n; i++) {
         json_t *row = json_array_get(rows, i);
@@ -39,10 +37,8 @@ static int attach_services(struct db *db, int64_t page_id, json_t *rows, struct 
         for (; k < nlinks; k++) {
             json_t *l = json_array_get(links, k);
             int64_t sid = json_integer_value(json_object_get(l, "subscriber_id"));
-            if (sid > id)
-                break;
-            if (sid == id && !all)
-                json_array_append(ids, json_object_get(l, "service_id"));
+            if (sid > id) break;
+            if (sid == id && !all) json_array_append(ids, json_object_get(l, "service_id"));
         }
         json_object_del(row, "all_services");
         json_object_set_new(row, "services", ids);
@@ -58,8 +54,7 @@ json_t *store_subscriber_get(struct db *db, int64_t page_id, int64_t id, struct 
     json_t *row = NULL;
     if (rows && attach_services(db, page_id, rows, e) == 0) {
         row = json_incref(json_array_get(rows, 0));
-        if (!row)
-            e->code = ERR_OK;
+        if (!row) e->code = ERR_OK;
     }
     json_decref(rows);
     return row;

@@ -4,7 +4,7 @@
 #include "store/templates.h"
 #include "core/timeutil.h"
 
-#define TEMPLATE_COLUMNS                                                                         \
+#define TEMPLATE_COLUMNS                                                                           \
     "SELECT id, kind, name, title, message, created_at, updated_at FROM templates "
 
 json_t *store_template_get(struct db *db, int64_t page_id, int64_t id, struct err *e)

@@ -26,11 +26,11 @@ int store_membership_set(struct db *db, int64_t user_id, int64_t page_id, const 
                          struct err *e)
 {
     int changed = 0;
-    if (db_exec(db, e, &changed, "UPDATE memberships SET role = ? WHERE user_id = ? AND page_id = ?",
-                "sii", role, user_id, page_id) != 0)
+    if (db_exec(db, e, &changed,
+                "UPDATE memberships SET role = ? WHERE user_id = ? AND page_id = ?", "sii", role,
+                user_id, page_id) != 0)
         return -1;
-    if (changed)
-        return 0;
+    if (changed) return 0;
     return db_exec(db, e, NULL,
                    "INSERT INTO memberships (user_id, page_id, role, created_at) VALUES (?,?,?,?)",
                    "iisi", user_id, page_id, role, time_now());

@@ -2,7 +2,7 @@
  * web/public — the public status page of SPEC §6: /, /history, /incidents/{id},
  * /maintenance/{id}, /feed, /feed.atom, /badge.svg, /brand.css and the
  * Statuspage-compatible JSON under /api/v2/, all served from the page's snapshot
- * (render/snapshot.h) and never from the database while the snapshot is current.
+ * (public/snapshot.h) and never from the database while the snapshot is current.
  *
  * Each answer: the entry's bytes sent straight from the snapshot (whose reference
  * is dropped once they are sent; large bodies go with sendfile(2)), a strong
@@ -17,7 +17,7 @@
 #include "core/xalloc.h"
 #include "http/conn.h"
 #include "http/reply.h"
-#include "render/snapshot.h"
+#include "public/snapshot.h"
 #include "web/web.h"
 #include <stdio.h>
 #include <stdlib.h>

@@ -25,7 +25,7 @@
 #include "core/timeutil.h"
 #include "http/form.h"
 #include "http/reply.h"
-#include "render/snapshot.h"
+#include "public/snapshot.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

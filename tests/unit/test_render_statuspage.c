@@ -1,6 +1,6 @@
 /*
  * Unit tests for render/statuspage: the Statuspage v2 documents made from a view
- * model (render/view.h) — ids as strings, groups as components, the status
+ * model (public/view.h) — ids as strings, groups as components, the status
  * indicator, positions, incidents with incident_updates, maintenance with scheduled_for.
  */
 #include "render/statuspage.h"

@@ -462,6 +462,27 @@ static void concurrent_commits_are_all_visible(void **state)
     test_db_close(db, dir);
 }
 
+/* A database URL as it may be logged: no password, in the user part nor as a parameter. */
+static void urls_are_logged_without_passwords(void **state)
+{
+    (void)state;
+    char buf[160];
+    assert_string_equal(
+        db_url_redacted("postgresql://pharos:s3cr@t@db.example/pharos", buf, sizeof buf),
+        "postgresql://pharos:***@db.example/pharos");
+    assert_string_equal(
+        db_url_redacted("postgres://db/p?user=a&password=x%26y&sslmode=require", buf, sizeof buf),
+        "postgres://db/p?user=a&password=***&sslmode=require");
+    assert_string_equal(db_url_redacted("postgresql://pharos@/p?host=/run/pg", buf, sizeof buf),
+                        "postgresql://pharos@/p?host=/run/pg");
+    assert_string_equal(db_url_redacted("sqlite:/var/lib/pharos/pharos.db", buf, sizeof buf),
+                        "sqlite:/var/lib/pharos/pharos.db");
+    /* a short buffer cuts the URL, never into the password */
+    db_url_redacted("postgresql://u:p@h/d", buf, 20);
+    assert_null(strstr(buf, ":p"));
+    assert_true(strlen(buf) < 20);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -487,6 +508,7 @@ int main(void)
         T(close_rolls_back_an_open_transaction),
         T(bad_sql_is_an_internal_error),
         cmocka_unit_test(concurrent_commits_are_all_visible),
+        cmocka_unit_test(urls_are_logged_without_passwords),
     };
     return cmocka_run_group_tests_name("store/db", tests, NULL, NULL);
 }

@@ -7,7 +7,7 @@
  * the model's "service_names" ({"<id>":"name"}, visible services only), so a
  * hidden service never shows through an event either.
  */
-#include "render/view.h"
+#include "public/view.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "domain/event.h"
@@ -372,21 +372,6 @@ static void split_open(json_t *m, json_t *open)
     json_decref(open);
 }
 
-char *view_page_url(struct db *db, const json_t *page, const char *server_base, struct err *e)
-{
-    int64_t def = store_page_default(db, e);
-    if (def < 0) return NULL;
-    const json_t *hosts = json_object_get(page, "hosts");
-    size_t n = json_array_size(hosts);
-    const char **names = n ? xcalloc(n, sizeof *names) : NULL;
-    for (size_t i = 0; i < n; i++)
-        names[i] = json_string_value(json_array_get(hosts, i));
-    char *url = page_url_public(json_string_value(json_object_get(page, "base_url")), server_base,
-                                json_integer_value(json_object_get(page, "id")) == def, names, n);
-    free(names);
-    return url;
-}
-
 int view_build(struct db *db, int64_t page_id, const char *server_base, int64_t now, json_t **out,
                struct err *e)
 {
@@ -399,7 +384,7 @@ int view_build(struct db *db, int64_t page_id, const char *server_base, int64_t 
             err_set(e, ERR_NOT_FOUND, "no page with id %lld", (long long)page_id);
         goto out;
     }
-    char *url = view_page_url(db, page, server_base, e);
+    char *url = store_page_url(db, page, server_base, e);
     json_object_del(page, "hosts");
     json_object_set_new(m, "page", page);
     if (!url) goto out;

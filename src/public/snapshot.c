@@ -11,8 +11,8 @@
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
-#include "render/snapshot_impl.h"
-#include "render/view.h"
+#include "public/snapshot_impl.h"
+#include "public/view.h"
 #include "store/pages.h"
 #include "store/public.h"
 #include <stdio.h>
@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 enum { BUILD_GAP_US = 200000 }; /* the background builder's minimum interval between rounds */
+enum { RETRY_US = 1000000 };    /* a failed build keeps the old snapshot this long */
 enum { WARM_SECONDS = 30 };     /* pages read this recently are rebuilt ahead of requests */
 
 static int by_path(const void *a, const void *b)
@@ -128,6 +129,8 @@ const struct snap_entry *snapshot_entry(const struct snapshot *s, size_t i)
 struct page_state {
     int64_t id;
     uint64_t wanted, built;
+    int64_t version;  /* the newest version heard of (snapshot_page_version), 0: none */
+    int64_t retry_us; /* after a failed build: time_mono_us() before which cur is served */
     bool building;
     _Atomic int64_t last_wanted; /* time_now() of the last request for it (builder hint) */
     struct snapshot *cur;
@@ -185,6 +188,22 @@ void snapshot_mark_dirty(struct snapshot_registry *g, int64_t page_id)
     pthread_mutex_unlock(&g->mu);
 }
 
+void snapshot_page_version(struct snapshot_registry *g, int64_t page_id, int64_t version)
+{
+    pthread_mutex_lock(&g->mu);
+    struct page_state *p = NULL;
+    for (size_t i = 0; i < g->npages && !p; i++)
+        if (g->pages[i]->id == page_id) p = g->pages[i];
+    bool newer = p && version > p->version;
+    if (newer) p->version = version;
+    if (!p) { /* never served here: nothing to rebuild, but it may have taken a host */
+        g->hosts_dirty = true;
+        atomic_fetch_add(&g->epoch, 1);
+    }
+    pthread_mutex_unlock(&g->mu);
+    if (newer) snapshot_mark_dirty(g, page_id);
+}
+
 /* Reloads the host map from DB. Under g->mu. */
 static int hosts_load(struct snapshot_registry *g, struct db *db, struct err *e)
 {
@@ -207,11 +226,12 @@ static int hosts_load(struct snapshot_registry *g, struct db *db, struct err *e)
     return 0;
 }
 
-/* The page of HOST into *PAGE_ID, reloading the host map when stale. Under g->mu. */
+/* The page of HOST into *PAGE_ID, reloading the host map when stale (the old map stays
+ * while the database cannot give a new one). Under g->mu. */
 static int host_page(struct snapshot_registry *g, struct db *db, const char *host, int64_t *page_id,
                      struct err *e)
 {
-    if (g->hosts_dirty && hosts_load(g, db, e) != 0) return -1;
+    if (g->hosts_dirty && hosts_load(g, db, e) != 0 && !g->hosts) return -1;
     bool base = host && g->r.base_host && strcmp(host, g->r.base_host) == 0;
     json_t *id = host && !base ? json_object_get(g->hosts, host) : NULL;
     *page_id = id ? json_integer_value(id) : g->default_page;
@@ -251,7 +271,8 @@ static struct snapshot *ensure_state(struct snapshot_registry *g, struct db *db,
     if (ref) touch(p, time_now());
     for (;;) {
         int64_t now = time_now();
-        if (is_fresh(p, now)) {
+        /* fresh, or stale with the database failing: the last one is what there is */
+        if (is_fresh(p, now) || (p->cur && time_mono_us() < p->retry_us)) {
             s = p->cur;
             if (ref) snapshot_ref(s);
             break;
@@ -269,11 +290,15 @@ static struct snapshot *ensure_state(struct snapshot_registry *g, struct db *db,
         if (rc == 0)
             log_debug("page %lld: snapshot built in %.1f ms", (long long)page_id,
                       (time_mono_us() - t0) / 1000.0);
-        else
+        else if (!err_logged_by_store(e))
             log_error("page %lld: snapshot build failed: %s", (long long)page_id, e->msg);
         pthread_mutex_lock(&g->mu);
         p->building = false;
         pthread_cond_broadcast(&g->built);
+        if (rc != 0 && p->cur) { /* keep serving what was built, try again in a while */
+            p->retry_us = time_mono_us() + RETRY_US;
+            continue;
+        }
         if (rc != 0) break; /* s stays NULL: the caller answers 503, the next request retries */
         struct snapshot *old = p->cur;
         p->cur = ns;
@@ -370,12 +395,16 @@ static void *builder_main(void *arg)
     struct snapshot_registry *g = arg;
     struct db *db = NULL;
     struct err e = {0};
-    if (db_open(g->db_url, &db, &e) != 0) {
-        log_error("snapshot builder: %s", e.msg);
-        return NULL;
+    pthread_mutex_lock(&g->mu);
+    while (!g->stop && db_open(g->db_url, &db, &e) != 0) { /* the database is down: wait */
+        if (!err_logged_by_store(&e))
+            log_error("snapshot builder: %s (trying again in a second)", e.msg);
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_sec += 1;
+        pthread_cond_timedwait(&g->wake, &g->mu, &ts);
     }
     int64_t last_round = 0;
-    pthread_mutex_lock(&g->mu);
     while (!g->stop) {
         if (!g->pending) {
             pthread_cond_wait(&g->wake, &g->mu);

@@ -15,9 +15,9 @@
 #include "core/asset.h"
 #include "core/buf.h"
 #include "core/xalloc.h"
-#include "render/snapshot_impl.h"
+#include "public/snapshot_impl.h"
+#include "public/view.h"
 #include "render/statuspage.h"
-#include "render/view.h"
 #include <assert.h>
 #include <ctype.h>
 #include <stdio.h>
@@ -28,7 +28,7 @@ enum { SERVE_HISTORY_PAGES = 3, FEED_ITEMS = 100 };
 
 static const char CT_HTML[] = "text/html; charset=utf-8";
 
-/* The public URL of S's page (render/view.h), the prefix of its absolute links. */
+/* The public URL of S's page (public/view.h), the prefix of its absolute links. */
 static const char *page_url(const struct snapshot *s)
 {
     const char *url = json_string_value(json_object_get(json_object_get(s->model, "page"), "url"));

@@ -5,7 +5,7 @@
  */
 #ifndef PHAROS_SNAPSHOT_IMPL_H
 #define PHAROS_SNAPSHOT_IMPL_H
-#include "render/snapshot.h"
+#include "public/snapshot.h"
 #include <pthread.h>
 #include <stdatomic.h>
 

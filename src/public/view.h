@@ -57,14 +57,6 @@ int view_build(struct db *db, int64_t page_id, const char *server_base, int64_t 
                struct err *e);
 
 /*
- * The public URL of PAGE (store/pages.h JSON: "id", "base_url", "hosts"), by the rule
- * of domain/page_url.h with SERVER_BASE as server.base_url: the prefix of every
- * absolute link made for the page, no trailing '/'. Returns a malloc'd string, or NULL
- * with E filled (the default page could not be read).
- */
-char *view_page_url(struct db *db, const json_t *page, const char *server_base, struct err *e);
-
-/*
  * Event ID of kind KIND ("incident" or "maintenance") of MODEL's page, as EVENT
  * JSON, read from DB. Returns 0 and a new reference in *OUT, or -1 with E filled
  * (ERR_NOT_FOUND when there is no such event).

@@ -3,7 +3,7 @@
  * "The public snapshot").
  *
  * A struct snapshot is immutable once published: entries (path → bytes, type,
- * ETag, gzip copy) built from one view model (render/view.h). It is reference
+ * ETag, gzip copy) built from one view model (public/view.h). It is reference
  * counted: a request takes a reference (snapshot_acquire), hands the bytes to
  * the network without copying, and drops the reference when the bytes have
  * been sent (snapshot_release, from any thread). The one mutable part is the
@@ -27,6 +27,11 @@
  *
  * The host → page map is kept here too, reloaded after a public change, so
  * requests for a current snapshot never touch the database.
+ *
+ * When the database cannot be reached, a page whose build fails keeps serving the
+ * snapshot it has (and tries again no sooner than a second later), and the host
+ * map stays as it was: the page, feeds and JSON stay up with their ETags (SPEC
+ * §13). Only a page never built before answers 503.
  */
 #ifndef PHAROS_SNAPSHOT_H
 #define PHAROS_SNAPSHOT_H
@@ -106,6 +111,12 @@ int snapshot_registry_start(struct snapshot_registry *g, struct err *e);
 void snapshot_registry_free(struct snapshot_registry *g);
 /* After a public change on PAGE_ID: its snapshot and the host map are stale. Any thread. */
 void snapshot_mark_dirty(struct snapshot_registry *g, int64_t page_id);
+/* PAGE_ID's content is at VERSION (store_page_changed): this process's own commit,
+ * another node's notification or the once-a-second check (public/changes.h). Marks the
+ * page dirty when VERSION is newer than any heard of it before, so each change costs
+ * one rebuild however many of these report it; a page not served here yet only makes
+ * the host map stale (it may have taken a host). Any thread. */
+void snapshot_page_version(struct snapshot_registry *g, int64_t page_id, int64_t version);
 /* The up-to-date snapshot of PAGE_ID with a reference for the caller, building it on DB
  * when needed. NULL with E filled when it cannot be built. */
 struct snapshot *snapshot_acquire(struct snapshot_registry *g, struct db *db, int64_t page_id,

@@ -7,7 +7,7 @@
  */
 #include "core/gzip.h"
 #include "core/xalloc.h"
-#include "render/snapshot_impl.h"
+#include "public/snapshot_impl.h"
 #include <fcntl.h>
 #include <sodium.h>
 #include <stdio.h>

@@ -1,0 +1,9 @@
+-- pharos schema, migration 0007: what several nodes on one database need (SPEC §13).
+--
+-- pages.version: moved on by every commit that changes what the page's visitors see
+-- (store_page_changed, which also NOTIFYs the other nodes). Each node keeps the version
+-- its public snapshot was built from and checks the database's at least once a second,
+-- so a lost notification costs at most a second.
+-- deliveries.claimed_by: the server.node_id that holds (or last held) a delivery's lease.
+ALTER TABLE pages ADD COLUMN version BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE deliveries ADD COLUMN claimed_by TEXT;

@@ -1,0 +1,176 @@
+// Several nodes on one PostgreSQL database (SPEC §13; issue 12): three `pharos serve`
+// processes share a database and a secret key, each with its own data directory and
+// server.node_id, as three machines behind a load balancer would.
+//   - freshness: a status change made on node A is served by node B's next requests
+//     (50 changes; p50/p99 reported, each one within a second, the check's bound);
+//   - sessions and sign-in throttling are the database's: sign in on A, go on on B; the
+//     guesses made on A count on B;
+//   - a fan-out of 5,000 e-mails is shared by the three dispatchers (claims are
+//     FOR UPDATE SKIP LOCKED): the SMTP sink gets each message once;
+//   - a node killed (kill -9) mid fan-out: the others send what it held once its leases
+//     (notify.lease_s, 5 s here) run out; every subscriber gets the message, duplicates
+//     at most what the dead node had in flight;
+//   - a maintenance that starts itself with three schedulers running sends exactly one
+//     "in progress" message per subscriber.
+// Runs on PostgreSQL only (SQLite is one process by design); `make e2e` runs it there.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ON_PG, cli, tempDir, startServer, api, request, pgName, dbSql } from './lib/harness.mjs';
+import { stopClean } from './lib/admin.mjs';
+import { until } from './lib/events.mjs';
+import { startSmtp } from './fakes/smtp.mjs';
+import { Console } from './admin_console.mjs';
+
+const skip = ON_PG ? false : 'several nodes need PostgreSQL (make e2e runs this suite on it)';
+
+const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]; };
+
+describe('three nodes on one database', { skip }, () => {
+  let smtp, dbUrl, key, token, home;
+  const nodes = {};
+  const env = (id) => ({
+    PHAROS_STORAGE_DATABASE: dbUrl,
+    PHAROS_SERVER_NODE_ID: id,
+    PHAROS_NOTIFY_LEASE_S: '5',
+    PHAROS_NOTIFY_CONCURRENCY: '16',
+    PHAROS_EMAIL_SMTP_URL: smtp.url,
+    PHAROS_EMAIL_FROM: 'status@example.test',
+  });
+  // A node: its own data directory holding the shared secret key.
+  async function startNode(id) {
+    const dir = tempDir(`pharos-node-${id}-`);
+    writeFileSync(path.join(dir, 'secret.key'), key, { mode: 0o600 });
+    const s = await startServer({ dataDir: dir, env: env(id) });
+    s.token = token;
+    nodes[id] = s;
+    return s;
+  }
+
+  before(async () => {
+    smtp = await startSmtp({ delayMs: 2 });
+    home = tempDir('pharos-nodes-');
+    dbUrl = `postgresql:///${pgName(home)}`;
+    key = randomBytes(32);
+    writeFileSync(path.join(home, 'secret.key'), key, { mode: 0o600 });
+    const t = cli(['token', 'create', '--name', 'e2e'], { dataDir: home });
+    assert.equal(t.code, 0, t.stderr);
+    token = t.stdout.trim();
+    const u = cli(['user', 'add', '--email', 'owner@example.com', '--role', 'owner'], { dataDir: home, input: 'owner-password\n' });
+    assert.equal(u.code, 0, u.stderr);
+    // three started together: the migrations (applied by the CLI already) and the
+    // default page are each done once
+    await Promise.all(['a', 'b', 'c'].map(startNode));
+  });
+  after(async () => {
+    for (const s of Object.values(nodes)) if (s) await stopClean(s);
+    if (smtp) await smtp.stop();
+  });
+
+  test('a change made on one node is served by the others within a second', async (t) => {
+    const { a, b, c } = nodes;
+    const svc = (await api(a, 'POST', 'services', { body: { name: 'API' } })).json.service;
+    const statuses = ['major_outage', 'operational', 'degraded_performance', 'partial_outage'];
+    const lags = [];
+    for (let i = 0; i < 50; i++) {
+      const status = statuses[i % statuses.length];
+      const r = await api(a, 'PUT', `service/put/${svc.id}/${status}/`);
+      assert.equal(r.status, 200, r.text);
+      const t0 = performance.now();
+      const reader = i % 2 ? b : c;
+      for (;;) {
+        const s = await request(reader, 'GET', '/api/v2/components.json');
+        if (s.json.components.find((x) => x.name === 'API').status === status) break;
+        assert.ok(performance.now() - t0 < 1000, `change ${i} (${status}) not served by node ${reader === b ? 'b' : 'c'} within a second`);
+        await new Promise((res) => setTimeout(res, 5));
+      }
+      lags.push(performance.now() - t0);
+    }
+    t.diagnostic(`change on A served by B/C after p50 ${pct(lags, 50).toFixed(1)} ms, p99 ${pct(lags, 99).toFixed(1)} ms, max ${Math.max(...lags).toFixed(1)} ms`);
+  });
+
+  test('sessions and sign-in throttling are shared: sign in on A, go on on B', async () => {
+    const { a, b } = nodes;
+    const c = new Console(a);
+    assert.equal((await c.login('owner@example.com', 'owner-password')).status, 303);
+    c.s = b;
+    const page = await c.get('/admin');
+    assert.equal(page.status, 200, page.text.slice(0, 500));
+    assert.match(page.text, /owner@example\.com/);
+    // a form read on B posts on A: the session's CSRF token is the database's too
+    c.s = b;
+    await c.get('/admin/services/new');
+    c.s = a;
+    const made = await c.post('/admin/services', { name: 'Made across nodes', description: '' });
+    assert.equal(made.status, 303, made.text.slice(0, 500));
+    // five wrong guesses on A: the sixth on B is refused
+    for (let i = 0; i < 5; i++) assert.equal((await new Console(a).login('owner@example.com', `guess-${i}`)).status, 401);
+    assert.equal((await new Console(b).login('owner@example.com', 'guess-5')).status, 429);
+  });
+
+  // N active e-mail subscribers named PREFIX<i>@example.test on the default page.
+  function subscribers(prefix, n) {
+    dbSql({ dataDir: home }, `INSERT INTO subscribers (page_id, channel, address, state, all_services, created_at, updated_at, confirmed_at)
+      SELECT 1, 'email', '${prefix}' || x || '@example.test', 'active', 1, 0, 0, 0 FROM generate_series(1, ${n}) AS x`);
+  }
+  const mailsTo = (prefix) => smtp.messages.filter((m) => m.to[0].startsWith(prefix));
+  const perRecipient = (msgs) => { const m = new Map(); for (const x of msgs) m.set(x.to[0], (m.get(x.to[0]) || 0) + 1); return m; };
+
+  test('a fan-out of 5,000 e-mails is shared by the three dispatchers, each message sent once', async () => {
+    const N = 5000;
+    subscribers('fan', N);
+    const svc = (await api(nodes.b, 'POST', 'services', { body: { name: 'Fan-out' } })).json.service;
+    const inc = await api(nodes.b, 'POST', 'incidents', { body: { title: 'Shared fan-out', message: 'One each.', services: [{ id: svc.id, status: 'major_outage' }] } });
+    assert.equal(inc.status, 201, inc.text);
+    await until(() => mailsTo('fan').length >= N, { timeout: 120000, interval: 200, what: `${N} e-mails` });
+    await new Promise((r) => setTimeout(r, 500)); // a duplicate would come now
+    const per = perRecipient(mailsTo('fan'));
+    assert.equal(per.size, N);
+    assert.deepEqual([...per.values()].filter((n) => n > 1), [], 'no message twice');
+    const by = dbSql({ dataDir: home }, `SELECT claimed_by, COUNT(*) FROM deliveries WHERE update_id = ${inc.json.incident.updates[0].id} GROUP BY claimed_by ORDER BY claimed_by`).trim();
+    const shares = Object.fromEntries(by.split('\n').map((l) => l.split('|')));
+    assert.ok(Object.keys(shares).length >= 2, `the work was shared: ${by}`);
+  });
+
+  test('a node killed mid fan-out: the others send what it held, every subscriber gets the message', async () => {
+    const N = 3000;
+    subscribers('kill', N);
+    const svc = (await api(nodes.a, 'POST', 'services', { body: { name: 'Crash' } })).json.service;
+    const inc = await api(nodes.a, 'POST', 'incidents', { body: { title: 'Node lost', message: 'Still told.', services: [{ id: svc.id, status: 'major_outage' }] } });
+    assert.equal(inc.status, 201, inc.text);
+    const uid = inc.json.incident.updates[0].id;
+    await until(() => mailsTo('kill').length >= 300, { timeout: 60000, what: '300 e-mails' });
+    await nodes.c.kill9();
+    nodes.c = null;
+    const held = Number(dbSql({ dataDir: home }, `SELECT COUNT(*) FROM deliveries WHERE update_id = ${uid} AND state = 'sending' AND claimed_by = 'c'`).trim());
+    await until(() => perRecipient(mailsTo('kill')).size >= N, { timeout: 120000, interval: 200, what: `${N} recipients` });
+    await until(() => dbSql({ dataDir: home }, `SELECT COUNT(*) FROM deliveries WHERE update_id = ${uid} AND state <> 'sent'`).trim() === '0', { timeout: 30000, what: 'every delivery sent' });
+    const dups = [...perRecipient(mailsTo('kill')).values()].filter((n) => n > 1).length;
+    assert.ok(dups <= held, `${dups} duplicates, node c held ${held} leases when it died`);
+  });
+
+  test('a maintenance that starts itself, three schedulers running: one "in progress" message each', async () => {
+    await startNode('c'); // back with the others
+    const N = 20;
+    subscribers('maint', N);
+    const svc = (await api(nodes.a, 'POST', 'services', { body: { name: 'Database' } })).json.service;
+    const start = new Date(Date.now() + 4000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const end = new Date(Date.now() + 3600000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const m = await api(nodes.b, 'POST', 'maintenance', {
+      body: { title: 'Failover drill', message: 'Planned.', scheduled_start: start, scheduled_end: end, auto_start: true, auto_complete: true, services: [svc.id] },
+    });
+    assert.equal(m.status, 201, m.text);
+    const id = m.json.maintenance.id;
+    await until(async () => (await api(nodes.c, 'GET', `maintenance/${id}`)).json.maintenance.stage === 'in_progress', { timeout: 40000, what: 'the start' });
+    await until(() => mailsTo('maint').length >= 2 * N, { timeout: 30000, what: 'scheduled and started messages' });
+    await new Promise((r) => setTimeout(r, 3000)); // a second start by another node would be here now
+    const started = mailsTo('maint').filter((x) => /progress/i.test(x.headers.subject));
+    const per = perRecipient(started);
+    assert.equal(per.size, N, 'every subscriber heard of the start');
+    assert.deepEqual([...per.values()].filter((n) => n !== 1), [], 'exactly once each');
+    const audit = dbSql({ dataDir: home }, `SELECT COUNT(*) FROM audit_log WHERE action = 'maintenance.auto_start' AND object_id = ${id}`).trim();
+    assert.equal(audit, '1');
+  });
+});
