@@ -27,9 +27,14 @@ static const char usage[] =
     "  pharos token create --name NAME [--page SLUG]                    prints the token once\n"
     "  pharos export  --out DIR [--page SLUG]                           static copy of the public "
     "page\n"
+    "  pharos db copy --from URL --to URL          every row into a new, empty database (SQLite\n"
+    "                                              or PostgreSQL, either way); stop the server "
+    "first\n"
+    "  pharos backup  --out FILE                   a consistent SQLite copy while the server runs\n"
     "  pharos version | --version | --help\n"
     "\n"
-    "Every command accepts --config, --data and --database. Settings may also come from\n"
+    "Every command accepts --config, --data and --database (sqlite:PATH, or a PostgreSQL\n"
+    "URI: postgresql://USER@HOST/DB). Settings may also come from\n"
     "PHAROS_<SECTION>_<KEY> environment variables (e.g. PHAROS_SERVER_LISTEN).\n"
     "Roles: owner, admin, editor, viewer. SLUG defaults to the default page.\n";
 
@@ -56,7 +61,8 @@ int main(int argc, char **argv)
         const char *name;
         int (*fn)(int, char **);
     } cmds[] = {{"serve", cmd_serve}, {"migrate", cmd_migrate}, {"page", cmd_page},
-                {"user", cmd_user},   {"token", cmd_token},     {"export", cmd_export}};
+                {"user", cmd_user},   {"token", cmd_token},     {"export", cmd_export},
+                {"db", cmd_db},       {"backup", cmd_backup}};
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(cmd, cmds[i].name)) return cmds[i].fn(argc - 2, argv + 2);
     fprintf(stderr, "pharos: unknown command \"%s\" (see pharos --help)\n", cmd);

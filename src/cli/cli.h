@@ -44,5 +44,7 @@ int cmd_page(int argc, char **argv);
 int cmd_user(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_db(int argc, char **argv);
+int cmd_backup(int argc, char **argv);
 
 #endif

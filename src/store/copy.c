@@ -1,0 +1,175 @@
+/*
+ * store/copy — see copy.h. Tables with an id are read in batches of BATCH rows,
+ * in id order (WHERE id > last), so a table of a million deliveries never sits in
+ * memory whole; the others are small (their keys are pairs of those ids).
+ */
+#include "store/copy.h"
+#include "core/xalloc.h"
+#include <assert.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#define BATCH 2000 /* rows of a table with ids read at once */
+#define STR(x) #x
+#define XSTR(x) STR(x)
+enum { MAX_COLS = 32 };
+
+struct table {
+    const char *name;
+    int ncols;
+    bool has_id;                       /* first column "id": read in batches, ids synced after */
+    const char *count;                 /* SELECT COUNT(*) */
+    const char *select, *select_after; /* all rows; rows with id > ? (has_id) */
+    const char *insert;
+};
+
+#define TABLE(nm, n, id, order, cols, qs)                                                          \
+    {                                                                                              \
+        nm, n, id, "SELECT COUNT(*) FROM " nm, "SELECT " cols " FROM " nm " ORDER BY " order,      \
+            "SELECT " cols " FROM " nm " WHERE id > ? ORDER BY id LIMIT " XSTR(BATCH),             \
+            "INSERT INTO " nm " (" cols ") VALUES (" qs ")"                                        \
+    }
+
+/* In the order of their references. */
+static const struct table tables[] = {
+    TABLE("pages", 11, true, "id",
+          "id, slug, title, logo_url, brand_color, time_zone, footer_links, created_at, "
+          "updated_at, base_url, version",
+          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+    TABLE("page_hosts", 2, false, "host", "host, page_id", "?, ?"),
+    TABLE("groups", 8, true, "id",
+          "id, page_id, name, description, position, hidden, created_at, updated_at",
+          "?, ?, ?, ?, ?, ?, ?, ?"),
+    TABLE("services", 10, true, "id",
+          "id, page_id, group_id, name, description, position, hidden, status, created_at, "
+          "updated_at",
+          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+    TABLE("service_status_log", 4, true, "id", "id, service_id, status, started_at", "?, ?, ?, ?"),
+    TABLE("users", 6, true, "id", "id, email, name, password_hash, created_at, updated_at",
+          "?, ?, ?, ?, ?, ?"),
+    TABLE("events", 13, true, "id",
+          "id, page_id, kind, title, stage, impact, scheduled_start, scheduled_end, auto_start, "
+          "auto_complete, created_at, updated_at, resolved_at",
+          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+    TABLE("event_updates", 6, true, "id", "id, event_id, stage, message, notify, created_at",
+          "?, ?, ?, ?, ?, ?"),
+    TABLE("event_services", 3, false, "event_id, service_id", "event_id, service_id, status",
+          "?, ?, ?"),
+    TABLE("update_services", 4, false, "update_id, service_id",
+          "update_id, service_id, old_status, new_status", "?, ?, ?, ?"),
+    TABLE("templates", 8, true, "id",
+          "id, page_id, kind, name, title, message, created_at, updated_at",
+          "?, ?, ?, ?, ?, ?, ?, ?"),
+    TABLE("subscribers", 13, true, "id",
+          "id, page_id, channel, address, state, all_services, token_hash, code_hash, "
+          "code_attempts, confirm_sent_at, created_at, updated_at, confirmed_at",
+          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+    TABLE("subscriber_services", 2, false, "subscriber_id, service_id", "subscriber_id, service_id",
+          "?, ?"),
+    TABLE("notify_jobs", 8, true, "id",
+          "id, page_id, update_id, channels, state, cursor, created_at, updated_at",
+          "?, ?, ?, ?, ?, ?, ?, ?"),
+    TABLE("integrations", 6, false, "page_id, kind",
+          "page_id, kind, enabled, config, secret, updated_at", "?, ?, ?, ?, ?, ?"),
+    TABLE("memberships", 4, false, "user_id, page_id", "user_id, page_id, role, created_at",
+          "?, ?, ?, ?"),
+    TABLE("invitations", 9, true, "id",
+          "id, page_id, email, role, token_hash, invited_by, created_at, expires_at, accepted_at",
+          "?, ?, ?, ?, ?, ?, ?, ?, ?"),
+    TABLE("sessions", 7, false, "id_hash",
+          "id_hash, user_id, page_id, csrf_token, created_at, last_seen_at, expires_at",
+          "?, ?, ?, ?, ?, ?, ?"),
+    TABLE("api_tokens", 9, true, "id",
+          "id, page_id, name, prefix, token_hash, created_by, created_at, last_used_at, revoked_at",
+          "?, ?, ?, ?, ?, ?, ?, ?, ?"),
+    TABLE("rate_limits", 3, false, "bucket, window_start", "bucket, window_start, hits", "?, ?, ?"),
+    TABLE("audit_log", 7, true, "id", "id, page_id, actor, action, object_id, detail, created_at",
+          "?, ?, ?, ?, ?, ?, ?"),
+    TABLE("oauth_requests", 11, true, "id",
+          "id, page_id, state, callback, token, secret, verifier, error, lease_until, created_at, "
+          "updated_at",
+          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+    TABLE("deliveries", 17, true, "id",
+          "id, page_id, kind, update_id, invitation_id, channel, recipient, subscriber_id, state, "
+          "attempts, next_attempt_at, lease_until, last_error, accepted_at, created_at, sent_at, "
+          "claimed_by",
+          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+};
+
+/* Copies the rows R holds into T on TO; *ROWS counts them, *LAST gets the last id. */
+static int copy_rows(struct db_rows *r, struct db *to, const struct table *t, int64_t *rows,
+                     int64_t *last, struct err *e)
+{
+    const char *vals[MAX_COLS];
+    int got;
+    while ((got = db_rows_next(r, e)) == 1) {
+        for (int c = 0; c < t->ncols; c++)
+            vals[c] = db_rows_null(r, c) ? NULL : db_rows_text(r, c);
+        if (t->has_id) *last = db_rows_int(r, 0);
+        if (db_exec_texts(to, e, t->insert, t->ncols, vals) != 0) return -1;
+        ++*rows;
+    }
+    return got;
+}
+
+/* Copies table T; *ROWS gets its rows. */
+static int copy_table(struct db *from, struct db *to, const struct table *t, int64_t *rows,
+                      struct err *e)
+{
+    struct db_rows r;
+    *rows = 0;
+    if (!t->has_id) {
+        if (db_rows_open(&r, from, e, "read a table", t->select, NULL) != 0) return -1;
+        int rc = copy_rows(&r, to, t, rows, &(int64_t){0}, e);
+        db_rows_close(&r);
+        return rc;
+    }
+    for (int64_t last = 0;;) {
+        int64_t before = *rows;
+        if (db_rows_open(&r, from, e, "read a table", t->select_after, "i", last) != 0) return -1;
+        int rc = copy_rows(&r, to, t, rows, &last, e);
+        db_rows_close(&r);
+        if (rc != 0) return -1;
+        if (*rows - before < BATCH) break;
+    }
+    return db_sync_ids(to, t->name, e);
+}
+
+int store_copy(struct db *from, struct db *to,
+               void (*on_table)(void *arg, const char *table, int64_t rows), void *arg,
+               struct err *e)
+{
+    size_t n = sizeof tables / sizeof tables[0];
+    for (size_t i = 0; i < n; i++) {
+        assert(tables[i].ncols <= MAX_COLS);
+        int64_t count = 0;
+        if (db_query_int(to, e, &count, tables[i].count, NULL) < 0) return -1;
+        if (count > 0)
+            return err_set(e, ERR_CONFLICT,
+                           "the target database is not empty (table %s has %lld rows): copy "
+                           "into a new, empty database",
+                           tables[i].name, (long long)count);
+    }
+    if (db_begin(from, e) != 0) return -1;
+    if (db_begin(to, e) != 0) {
+        db_rollback(from);
+        return -1;
+    }
+    int64_t *counts = xcalloc(n, sizeof *counts);
+    for (size_t i = 0; i < n; i++)
+        if (copy_table(from, to, &tables[i], &counts[i], e) != 0) goto fail;
+    db_rollback(from); /* read only */
+    if (db_commit(to, e) != 0) {
+        free(counts);
+        return -1;
+    }
+    for (size_t i = 0; on_table && i < n; i++)
+        on_table(arg, tables[i].name, counts[i]);
+    free(counts);
+    return 0;
+fail:
+    free(counts);
+    db_rollback(to);
+    db_rollback(from);
+    return -1;
+}
