@@ -11,6 +11,7 @@
 #include "api/api.h"
 #include "app/pages.h"
 #include "app/scheduler.h"
+#include "app/secret_key.h"
 #include "cli/cli.h"
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -100,8 +101,8 @@ int cmd_serve(int argc, char **argv)
     if (cli_config(&a, &cfg) != 0) return EXIT_USAGE;
     app.cfg = &cfg;
     if (cli_open_db(&cfg, &db) != 0) goto out;
-    if (secret_key_load(cfg.secret_key_file, app.key, &e) != 0) goto fail;
     struct app_ctx c = {.app = &app, .db = db, .actor = {.kind = ACTOR_SYSTEM}};
+    if (app_secret_key_open(&c, cfg.secret_key_file, app.key, &e) != 0) goto fail;
     if (app_page_ensure_default(&c, &e) != 0) goto fail;
 
     struct http_server_opts opts = {

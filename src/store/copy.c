@@ -82,6 +82,7 @@ static const struct table tables[] = {
     TABLE("api_tokens", 9, true, "id",
           "id, page_id, name, prefix, token_hash, created_by, created_at, last_used_at, revoked_at",
           "?, ?, ?, ?, ?, ?, ?, ?, ?"),
+    TABLE("settings", 2, false, "name", "name, value", "?, ?"),
     TABLE("rate_limits", 3, false, "bucket, window_start", "bucket, window_start, hits", "?, ?, ?"),
     TABLE("audit_log", 7, true, "id", "id, page_id, actor, action, object_id, detail, created_at",
           "?, ?, ?, ?, ?, ?, ?"),

@@ -1,6 +1,7 @@
 // Several nodes on one PostgreSQL database (SPEC §13; issue 12): three `pharos serve`
 // processes share a database and a secret key, each with its own data directory and
 // server.node_id, as three machines behind a load balancer would.
+//   - a node with another secret key, or none, refuses to start;
 //   - freshness: a status change made on node A is served by node B's next requests
 //     (50 changes; p50/p99 reported, each one within a second, the check's bound);
 //   - sessions and sign-in throttling are the database's: sign in on A, go on on B; the
@@ -89,6 +90,14 @@ describe('three nodes on one database', { skip }, () => {
       lags.push(performance.now() - t0);
     }
     t.diagnostic(`change on A served by B/C after p50 ${pct(lags, 50).toFixed(1)} ms, p99 ${pct(lags, 99).toFixed(1)} ms, max ${Math.max(...lags).toFixed(1)} ms`);
+  });
+
+  test('a node with another secret key, or none, refuses to start and says why', async () => {
+    const other = tempDir('pharos-node-x-');
+    writeFileSync(path.join(other, 'secret.key'), randomBytes(32), { mode: 0o600 });
+    await assert.rejects(startServer({ dataDir: other, env: env('x') }), /every node of a database must use the same key file/);
+    const none = tempDir('pharos-node-y-');
+    await assert.rejects(startServer({ dataDir: none, env: env('y') }), /does not exist, but this database was set up with a secret key/);
   });
 
   test('sessions and sign-in throttling are shared: sign in on A, go on on B', async () => {

@@ -4,6 +4,13 @@
 -- (store_page_changed, which also NOTIFYs the other nodes). Each node keeps the version
 -- its public snapshot was built from and checks the database's at least once a second,
 -- so a lost notification costs at most a second.
+-- settings: values the installation keeps in its database, by name; "key_check" holds
+-- a MAC made with the secret key, so a node with another key (or none, on a database
+-- whose secrets were sealed) refuses to start (app/secret_key.c).
 -- deliveries.claimed_by: the server.node_id that holds (or last held) a delivery's lease.
 ALTER TABLE pages ADD COLUMN version BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE deliveries ADD COLUMN claimed_by TEXT;
+CREATE TABLE settings (
+    name   TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+);
