@@ -83,20 +83,32 @@ static void set_stage(json_t *o, const char *kind)
     json_object_set_new(o, "sp_status", json_string(stage_statuspage_name(st)));
 }
 
-/* The updates of event EV (newest first) with their HTML and affected services. */
-static int add_updates(struct db *db, json_t *ev, const json_t *names, struct err *e)
+/* ROWS (arrays from store_public_list, sorted by KEY) grouped: {"<key>": [rows]}. */
+static json_t *group_by(const json_t *rows, const char *key)
+{
+    json_t *by = json_object();
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        char k[24];
+        snprintf(k, sizeof k, "%lld", (long long)json_integer_value(json_object_get(r, key)));
+        json_t *list = json_object_get(by, k);
+        if (!list) json_object_set_new(by, k, list = json_array());
+        json_array_append(list, r);
+    }
+    return by;
+}
+
+/* The updates UPS of event EV (oldest first) into "updates", newest first, with their HTML
+ * and the status changes each made (AFFECTED: by update id). */
+static void add_updates(json_t *ev, const json_t *ups, const json_t *affected, const json_t *names)
 {
     int64_t id = json_integer_value(json_object_get(ev, "id"));
     const char *kind = json_string_value(json_object_get(ev, "kind"));
-    json_t *ups = store_event_updates(db, id, e);
-    json_t *aff = ups ? store_public_affected(db, id, e) : NULL;
-    if (!ups || !aff) {
-        json_decref(ups);
-        return -1;
-    }
     json_t *out = json_array();
     for (size_t i = json_array_size(ups); i-- > 0;) {
-        json_t *u = json_incref(json_array_get(ups, i));
+        json_t *u = json_deep_copy(json_array_get(ups, i));
         int64_t uid = json_integer_value(json_object_get(u, "id"));
         char *html = markdown_to_html(json_string_value(json_object_get(u, "message")));
         json_object_set_new(u, "html", json_string(html));
@@ -108,13 +120,15 @@ static int add_updates(struct db *db, json_t *ev, const json_t *names, struct er
         json_object_set_new(u, "rfc822",
                             json_string(time_rfc822(json_time(u, "created_at"), buf, sizeof buf)));
         json_t *list = json_array();
+        char k[24];
+        snprintf(k, sizeof k, "%lld", (long long)uid);
         size_t j;
         json_t *a;
-        json_array_foreach(aff, j, a)
+        json_array_foreach(json_object_get(affected, k), j, a)
         {
             int64_t sid = json_integer_value(json_object_get(a, "service_id"));
             const char *nm = name_of(names, sid);
-            if (json_integer_value(json_object_get(a, "update_id")) != uid || !nm) continue;
+            if (!nm) continue;
             json_array_append_new(list,
                                   json_pack("{s:I,s:s,s:O,s:O}", "id", (json_int_t)sid, "name", nm,
                                             "old_status", json_object_get(a, "old_status"),
@@ -126,13 +140,13 @@ static int add_updates(struct db *db, json_t *ev, const json_t *names, struct er
         json_array_append_new(out, u);
     }
     json_object_set_new(ev, "updates", out);
-    json_decref(ups);
-    json_decref(aff);
-    return 0;
 }
 
-/* Completes the event row ROW (a new reference is stolen) into EVENT JSON. */
-static json_t *event_view(struct db *db, json_t *row, const json_t *names, struct err *e)
+/* Completes the event row ROW (borrowed, changed in place) into EVENT JSON: its updates
+ * (UPDATES: this event's, oldest first), the changes they made (AFFECTED by update id) and
+ * the services it links (LINKS: this event's). */
+static void event_view(json_t *row, const json_t *updates, const json_t *affected,
+                       const json_t *links, const json_t *names)
 {
     int64_t id = json_integer_value(json_object_get(row, "id"));
     const char *kind = json_string_value(json_object_get(row, "kind"));
@@ -147,12 +161,7 @@ static json_t *event_view(struct db *db, json_t *row, const json_t *names, struc
                                   "period_end_at"};
     for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
         add_human(row, times[i]);
-    json_t *links = store_event_services(db, id, e);
-    if (!links || add_updates(db, row, names, e) != 0) {
-        json_decref(links);
-        json_decref(row);
-        return NULL;
-    }
+    add_updates(row, updates, affected, names);
     json_t *svcs = json_array();
     size_t i;
     json_t *l;
@@ -167,29 +176,34 @@ static json_t *event_view(struct db *db, json_t *row, const json_t *names, struc
     }
     json_object_set_new(row, "has_services", json_boolean(json_array_size(svcs)));
     json_object_set_new(row, "services", svcs);
-    json_decref(links);
-    return row;
 }
 
-/* Turns the array of event rows ROWS (stolen) into EVENT JSON; NULL on error. */
-static json_t *events_view(struct db *db, json_t *rows, const json_t *names, struct err *e)
+/* The events of list L as EVENT JSON (a new array), in four queries whatever their number;
+ * NULL on error. */
+static json_t *events_view(struct db *db, const struct public_list *l, const json_t *names,
+                           struct err *e)
 {
-    if (!rows) return NULL;
-    json_t *out = json_array();
+    json_t *rows, *updates, *affected, *links;
+    if (store_public_list(db, l, &rows, &updates, &affected, &links, e) != 0) return NULL;
+    json_t *ups_by = group_by(updates, "event_id"), *aff_by = group_by(affected, "update_id");
+    json_t *links_by = group_by(links, "event_id"), *empty = json_array();
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)
     {
-        json_t *ev = event_view(db, json_incref(r), names, e);
-        if (!ev) {
-            json_decref(out);
-            out = NULL;
-            break;
-        }
-        json_array_append_new(out, ev);
+        char k[24];
+        snprintf(k, sizeof k, "%lld", (long long)json_integer_value(json_object_get(r, "id")));
+        const json_t *u = json_object_get(ups_by, k), *ln = json_object_get(links_by, k);
+        event_view(r, u ? u : empty, aff_by, ln ? ln : empty, names);
     }
-    json_decref(rows);
-    return out;
+    json_decref(empty);
+    json_decref(ups_by);
+    json_decref(aff_by);
+    json_decref(links_by);
+    json_decref(updates);
+    json_decref(affected);
+    json_decref(links);
+    return rows;
 }
 
 static const char day_class[SVC_STATUS_COUNT] = {'o', 'm', 'd', 'p', 'x'};
@@ -394,22 +408,17 @@ int view_build(struct db *db, int64_t page_id, const char *server_base, int64_t 
     add_human(m, "generated_at");
     if (add_services(db, m, page_id, now, e) != 0) goto out;
     const json_t *names = json_object_get(m, "service_names");
-    json_t *open = events_view(db, store_public_open_events(db, page_id, 200, e), names, e);
+    json_t *open = events_view(db, &(struct public_list){PL_OPEN, page_id, .limit = 200}, names, e);
     if (!open) goto out;
     split_open(m, open);
-    json_t *lists[3] = {events_view(db,
-                                    store_public_closed_events(
-                                        db, page_id, now - VIEW_RECENT_DAYS * 86400LL, 0, 100, e),
-                                    names, e),
-                        NULL, NULL};
-    if (lists[0])
-        lists[1] = events_view(
-            db, store_public_recent_events(db, page_id, "incident", VIEW_RECENT_EVENTS, e), names,
-            e);
-    if (lists[1])
-        lists[2] = events_view(
-            db, store_public_recent_events(db, page_id, "maintenance", VIEW_RECENT_EVENTS, e),
-            names, e);
+    const struct public_list wanted[3] = {
+        {PL_CLOSED, page_id, .since = now - VIEW_RECENT_DAYS * 86400LL, .limit = 100},
+        {PL_RECENT, page_id, .event_kind = "incident", .limit = VIEW_RECENT_EVENTS},
+        {PL_RECENT, page_id, .event_kind = "maintenance", .limit = VIEW_RECENT_EVENTS},
+    };
+    json_t *lists[3] = {NULL};
+    for (int i = 0; i < 3 && (i == 0 || lists[i - 1]); i++)
+        lists[i] = events_view(db, &wanted[i], names, e);
     int64_t closed = lists[2] ? store_public_closed_count(db, page_id, e) : -1;
     json_object_set_new(m, "recent_closed", lists[0] ? lists[0] : json_array());
     json_object_set_new(m, "incidents", lists[1] ? lists[1] : json_array());
@@ -440,13 +449,17 @@ int view_event(struct db *db, const json_t *model, const char *kind, int64_t id,
                struct err *e)
 {
     int64_t page_id = json_integer_value(json_object_get(json_object_get(model, "page"), "id"));
-    json_t *row = store_public_event(db, page_id, kind, id, e);
-    if (!row) {
-        if (e->code == ERR_OK) err_set(e, ERR_NOT_FOUND, "no %s with id %lld", kind, (long long)id);
-        return -1;
+    json_t *list =
+        events_view(db, &(struct public_list){PL_ONE, page_id, .event_kind = kind, .id = id},
+                    json_object_get(model, "service_names"), e);
+    if (!list) return -1;
+    if (json_array_size(list) == 0) {
+        json_decref(list);
+        return err_set(e, ERR_NOT_FOUND, "no %s with id %lld", kind, (long long)id);
     }
-    *out = event_view(db, row, json_object_get(model, "service_names"), e);
-    return *out ? 0 : -1;
+    *out = json_incref(json_array_get(list, 0));
+    json_decref(list);
+    return 0;
 }
 
 int view_history(struct db *db, const json_t *model, int n, json_t **out, struct err *e)
@@ -456,11 +469,10 @@ int view_history(struct db *db, const json_t *model, int n, json_t **out, struct
     if (n < 1 || (n > 1 && n > pages))
         return err_set(e, ERR_NOT_FOUND, "there is no history page %d (pages 1 to %lld)", n,
                        (long long)pages);
-    json_t *evs = events_view(db,
-                              store_public_closed_events(db, page_id, TIME_MIN,
-                                                         (int64_t)(n - 1) * VIEW_HISTORY_PER_PAGE,
-                                                         VIEW_HISTORY_PER_PAGE, e),
-                              json_object_get(model, "service_names"), e);
+    const struct public_list l = {PL_CLOSED, page_id, .since = TIME_MIN,
+                                  .offset = (int64_t)(n - 1) * VIEW_HISTORY_PER_PAGE,
+                                  .limit = VIEW_HISTORY_PER_PAGE};
+    json_t *evs = events_view(db, &l, json_object_get(model, "service_names"), e);
     if (!evs) return -1;
     json_t *h = json_pack("{s:o,s:i,s:I}", "events", evs, "number", n, "pages", (json_int_t)pages);
     if (n > 1) json_object_set_new(h, "prev", json_integer(n - 1));

@@ -64,23 +64,72 @@ int store_public_spans(struct db *db, int64_t page_id, int64_t since, struct pub
     return 0;
 }
 
-json_t *store_public_open_events(struct db *db, int64_t page_id, int limit, struct err *e)
+/* The ids of each kind of list, and its rows (the same selection, in the list's order). */
+#define OPEN_WHERE "WHERE page_id = ? AND resolved_at IS NULL ORDER BY id DESC LIMIT ?"
+#define CLOSED_WHERE                                                                               \
+    "WHERE page_id = ? AND resolved_at IS NOT NULL AND " PERIOD_END " >= ? ORDER BY " PERIOD_END   \
+    " DESC, id DESC LIMIT ? OFFSET ?"
+#define RECENT_WHERE "WHERE page_id = ? AND kind = ? ORDER BY id DESC LIMIT ?"
+#define ONE_WHERE "WHERE page_id = ? AND kind = ? AND id = ?"
+
+/* The three detail queries of the events whose ids IDS selects. */
+#define UPDATES_OF(ids)                                                                            \
+    "SELECT event_id, id, stage, message, notify, created_at FROM event_updates "                  \
+    "WHERE event_id IN (" ids ") ORDER BY event_id, id"
+#define AFFECTED_OF(ids)                                                                           \
+    "SELECT us.update_id, us.service_id, us.old_status, us.new_status FROM update_services us "    \
+    "JOIN event_updates u ON u.id = us.update_id JOIN services s ON s.id = "                       \
+    "us.service_id " SERVICE_GROUP_JOIN "WHERE u.event_id IN (" ids                                \
+    ") ORDER BY us.update_id, " SERVICE_ORDER
+#define LINKS_OF(ids)                                                                              \
+    "SELECT es.event_id, es.service_id AS id, es.status FROM event_services es "                   \
+    "JOIN services s ON s.id = es.service_id " SERVICE_GROUP_JOIN "WHERE es.event_id IN (" ids     \
+    ") ORDER BY es.event_id, " SERVICE_ORDER
+#define LIST_SQL(where)                                                                            \
+    {                                                                                              \
+        EVENT_COLUMNS where, UPDATES_OF("SELECT id FROM events " where),                           \
+            AFFECTED_OF("SELECT id FROM events " where), LINKS_OF("SELECT id FROM events " where)  \
+    }
+
+static const char *const list_sql[][4] = {
+    [PL_OPEN] = LIST_SQL(OPEN_WHERE),
+    [PL_CLOSED] = LIST_SQL(CLOSED_WHERE),
+    [PL_RECENT] = LIST_SQL(RECENT_WHERE),
+    [PL_ONE] = LIST_SQL(ONE_WHERE),
+};
+
+/* Query I of list L's kind with L's arguments. */
+static json_t *list_query(struct db *db, const struct public_list *l, int i, struct err *e)
 {
-    return db_query_all(db, e,
-                        EVENT_COLUMNS "WHERE page_id = ? AND resolved_at IS NULL "
-                                      "ORDER BY id DESC LIMIT ?",
-                        "ii", page_id, (int64_t)limit);
+    const char *sql = list_sql[l->kind][i];
+    switch (l->kind) {
+    case PL_OPEN:
+        return db_query_all(db, e, sql, "ii", l->page_id, (int64_t)l->limit);
+    case PL_CLOSED:
+        return db_query_all(db, e, sql, "iiii", l->page_id, l->since, (int64_t)l->limit, l->offset);
+    case PL_RECENT:
+        return db_query_all(db, e, sql, "isi", l->page_id, l->event_kind, (int64_t)l->limit);
+    case PL_ONE:
+        return db_query_all(db, e, sql, "isi", l->page_id, l->event_kind, l->id);
+    }
+    return NULL;
 }
 
-json_t *store_public_closed_events(struct db *db, int64_t page_id, int64_t since, int64_t offset,
-                                   int limit, struct err *e)
+int store_public_list(struct db *db, const struct public_list *l, json_t **events, json_t **updates,
+                      json_t **affected, json_t **links, struct err *e)
 {
-    return db_query_all(db, e,
-                        EVENT_COLUMNS
-                        "WHERE page_id = ? AND resolved_at IS NOT NULL AND " PERIOD_END
-                        " >= ? ORDER BY " PERIOD_END " DESC, id DESC "
-                        "LIMIT ? OFFSET ?",
-                        "iiii", page_id, since, (int64_t)limit, offset);
+    json_t *got[4] = {NULL};
+    for (int i = 0; i < 4; i++)
+        if (!(got[i] = list_query(db, l, i, e))) {
+            for (int k = 0; k < i; k++)
+                json_decref(got[k]);
+            return -1;
+        }
+    *events = got[0];
+    *updates = got[1];
+    *affected = got[2];
+    *links = got[3];
+    return 0;
 }
 
 int64_t store_public_closed_count(struct db *db, int64_t page_id, struct err *e)
@@ -91,31 +140,6 @@ int64_t store_public_closed_count(struct db *db, int64_t page_id, struct err *e)
                      "i", page_id) < 0)
         return -1;
     return n;
-}
-
-json_t *store_public_recent_events(struct db *db, int64_t page_id, const char *kind, int limit,
-                                   struct err *e)
-{
-    return db_query_all(db, e,
-                        EVENT_COLUMNS "WHERE page_id = ? AND kind = ? ORDER BY id DESC LIMIT ?",
-                        "isi", page_id, kind, (int64_t)limit);
-}
-
-json_t *store_public_event(struct db *db, int64_t page_id, const char *kind, int64_t id,
-                           struct err *e)
-{
-    return db_query_one(db, e, EVENT_COLUMNS "WHERE page_id = ? AND kind = ? AND id = ?", "isi",
-                        page_id, kind, id);
-}
-
-json_t *store_public_affected(struct db *db, int64_t event_id, struct err *e)
-{
-    return db_query_all(db, e,
-                        "SELECT us.update_id, us.service_id, us.old_status, us.new_status "
-                        "FROM update_services us JOIN event_updates u ON u.id = us.update_id "
-                        "JOIN services s ON s.id = us.service_id " SERVICE_GROUP_JOIN
-                        "WHERE u.event_id = ? ORDER BY us.update_id, " SERVICE_ORDER,
-                        "i", event_id);
 }
 
 json_t *store_public_hosts(struct db *db, struct err *e)

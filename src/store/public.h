@@ -37,28 +37,37 @@ struct public_span {
 int store_public_spans(struct db *db, int64_t page_id, int64_t since, struct public_span **out,
                        size_t *n, struct err *e);
 
-/* Open events of PAGE_ID (both kinds), newest first, at most LIMIT. NULL on error. */
-json_t *store_public_open_events(struct db *db, int64_t page_id, int limit, struct err *e);
-
-/* Closed events of PAGE_ID (both kinds) whose period ended at or after SINCE, the most
- * recently ended first, LIMIT of them from OFFSET. NULL on error. */
-json_t *store_public_closed_events(struct db *db, int64_t page_id, int64_t since, int64_t offset,
-                                   int limit, struct err *e);
 /* How many closed events PAGE_ID has: 0, or -1 on error. */
 int64_t store_public_closed_count(struct db *db, int64_t page_id, struct err *e);
 
-/* The most recent LIMIT events of PAGE_ID of kind KIND ("incident", "maintenance"),
- * newest first. NULL on error. */
-json_t *store_public_recent_events(struct db *db, int64_t page_id, const char *kind, int limit,
-                                   struct err *e);
-
-/* Event ID of PAGE_ID and kind KIND, or NULL (E->code ERR_OK when there is none). */
-json_t *store_public_event(struct db *db, int64_t page_id, const char *kind, int64_t id,
-                           struct err *e);
-
-/* The status changes the updates of EVENT_ID made, by update, then in the order of services.
- * NULL on error. */
-json_t *store_public_affected(struct db *db, int64_t event_id, struct err *e);
+/*
+ * The events of one list of the public page (EVENTS: EVENT rows in the list's order)
+ * and, in one query each whatever their number, what the view needs of them:
+ *   UPDATES   [{"event_id","id","stage","message","notify","created_at"}] by event, oldest first
+ *   AFFECTED  [{"update_id","service_id","old_status","new_status"}] by update, services in
+ *             display order (the status changes each update made)
+ *   LINKS     [{"event_id","id","status"}] by event, in display order (the services each
+ *             event links, with the status it sets)
+ * The lists (struct public_list: KIND and its arguments):
+ *   PL_OPEN    the open events (both kinds), newest first, at most LIMIT
+ *   PL_CLOSED  closed events whose period ended at or after SINCE, by end, newest first,
+ *              LIMIT from OFFSET (a period: a maintenance's window cut short by an early
+ *              completion, an incident's creation to resolution)
+ *   PL_RECENT  the most recent LIMIT events of EVENT_KIND
+ *   PL_ONE     event ID of EVENT_KIND (none when it is not this page's)
+ * Returns 0 and four new references, or -1 with E filled.
+ */
+enum public_list_kind { PL_OPEN, PL_CLOSED, PL_RECENT, PL_ONE };
+struct public_list {
+    enum public_list_kind kind;
+    int64_t page_id;
+    int64_t since, offset;  /* PL_CLOSED */
+    const char *event_kind; /* PL_RECENT, PL_ONE: "incident" or "maintenance" */
+    int64_t id;             /* PL_ONE */
+    int limit;              /* PL_OPEN, PL_CLOSED, PL_RECENT */
+};
+int store_public_list(struct db *db, const struct public_list *l, json_t **events, json_t **updates,
+                      json_t **affected, json_t **links, struct err *e);
 
 /* Every host name of every page. NULL on error. */
 json_t *store_public_hosts(struct db *db, struct err *e);
