@@ -5,12 +5,14 @@
  * persistent: retries falling due, rate buckets refilling), PUMP (a zero
  * timer, so bursts of completions coalesce into one claim), FLUSH (20 ms
  * timer batching outcomes into one transaction) and GRACE (the shutdown limit).
- * Everything runs on this one thread; no locks but the database's. Each pump
+ * Everything runs on this one thread; no locks but the database's. The outbox's
+ * own steps (expand, claim, record) are app/outbox.h's use cases; this file is
+ * the driver that runs them and owns the transfers. Each pump
  * also starts the "Sign in with Twitter" legs waiting in oauth_requests
  * (notify/twitter_oauth.h); they share the curl multi, and on_done hands their
  * handles back to twitter_oauth_done().
  */
-#include "app/integrations.h"
+#include "app/outbox.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
@@ -19,8 +21,7 @@
 #include "notify/policy.h"
 #include "notify/smtp_pool.h"
 #include "notify/twitter_oauth.h"
-#include "store/outbox.h"
-#include "store/subscribers.h"
+#include <assert.h>
 #include <event2/thread.h>
 #include <pthread.h>
 #include <signal.h>
@@ -31,8 +32,7 @@
 #include <strings.h>
 
 enum {
-    NCH = 5,
-    EXPAND_BATCH = 1000,
+    NCH = OUTBOX_CHANNELS,
     EXPAND_BUDGET = 5000,
     FLUSH_AT = 128,
     MSG_CLAIM = 16,
@@ -40,15 +40,9 @@ enum {
     SMTP_THREADS = 16
 };
 
+/* In app/outbox.h's claim order (outbox_channels). */
 static const struct channel_ops *const chans[NCH] = {&notify_email, &notify_sms, &notify_slack,
                                                      &notify_twitter, &notify_webhook};
-
-struct result {
-    int64_t id, page_id, subscriber_id, next_at, sent_at;
-    bool stop_subscriber;
-    const char *state;
-    char *error;
-};
 
 struct bucket {
     double rate, tokens; /* rate 0: unlimited */
@@ -67,7 +61,7 @@ struct notify {
     int inflight;
     struct nmsg *flying;
     struct bucket buckets[NCH];
-    struct result *results;
+    struct outbox_outcome *results; /* each error is malloc'd (freed once recorded) */
     size_t nresults, capresults;
     bool stopping;
 };
@@ -96,27 +90,15 @@ static void flush(struct notify *d)
 {
     struct err e = {0};
     if (!d->nresults) return;
-    if (db_begin(d->env.db, &e) != 0) goto fail;
-    for (size_t i = 0; i < d->nresults; i++) {
-        struct result *r = &d->results[i];
-        int rc =
-            store_delivery_finish(d->env.db, r->id, r->state, r->next_at, r->error, r->sent_at, &e);
-        if (rc == 0 && r->stop_subscriber && r->subscriber_id)
-            rc = store_subscriber_set_state(d->env.db, r->page_id, r->subscriber_id, "stopped", &e);
-        if (rc != 0) {
-            db_rollback(d->env.db);
-            goto fail;
-        }
+    if (app_outbox_record(d->env.db, d->results, d->nresults, &e) != 0) {
+        if (!err_logged_by_store(&e))
+            log_error("notify: recording %zu outcomes: %s (will retry)", d->nresults, e.msg);
+        schedule(d->flush_ev, 1000);
+        return;
     }
-    if (db_commit(d->env.db, &e) != 0) goto fail;
     for (size_t i = 0; i < d->nresults; i++)
-        free(d->results[i].error);
+        free((char *)d->results[i].error);
     d->nresults = 0;
-    return;
-fail:
-    if (!err_logged_by_store(&e))
-        log_error("notify: recording %zu outcomes: %s (will retry)", d->nresults, e.msg);
-    schedule(d->flush_ev, 1000);
 }
 
 static void add_result(struct notify *d, struct nmsg *m, enum outcome o)
@@ -126,8 +108,8 @@ static void add_result(struct notify *d, struct nmsg *m, enum outcome o)
         d->results = xrealloc(d->results, d->capresults * sizeof *d->results);
     }
     int64_t now = time_now();
-    struct result *r = &d->results[d->nresults++];
-    *r = (struct result){
+    struct outbox_outcome *r = &d->results[d->nresults++];
+    *r = (struct outbox_outcome){
         .id = m->id, .page_id = m->page_id, .subscriber_id = m->subscriber_id, .next_at = now};
     if (o == OUT_SENT) {
         r->state = "sent";
@@ -315,124 +297,23 @@ static void on_smtp_done(void *arg, void *job, CURLcode cc, long status)
     finish(arg, job, cc, status);
 }
 
-/* ---- expansion and claims ---------------------------------------------------------- */
-
-/* Adds the integration deliveries of a job (its first batch). */
-static int add_integrations(struct notify *d, json_t *job, int64_t accepted, const bool *enabled,
-                            struct err *e)
-{
-    static const enum channel bits[] = {CH_SLACK, CH_TWITTER, CH_WEBHOOK};
-    unsigned channels = (unsigned)jint(job, "channels");
-    for (int i = 0; i < 3; i++)
-        if ((channels & bits[i]) && enabled[i] &&
-            store_delivery_add(d->env.db, jint(job, "page_id"), jint(job, "update_id"),
-                               channel_name(bits[i]), channel_name(bits[i]), 0, accepted,
-                               time_now(), e) != 0)
-            return -1;
-    return 0;
-}
-
-/* One batch of JOB: 1 when more remain, 0 when the job is done, -1 on error. *COUNT gets
- * the subscribers expanded and JOB's "cursor" moves on. */
-static int expand_batch(struct notify *d, json_t *job, int *count, struct err *e)
-{
-    int64_t page_id = jint(job, "page_id"), cursor = jint(job, "cursor");
-    unsigned channels = (unsigned)jint(job, "channels");
-    bool enabled[3] = {false, false, false};
-    json_t *u = store_outbox_update(d->env.db, jint(job, "update_id"), e), *rows = NULL;
-    if (!u && e->code) return -1;
-    if (u && cursor == 0) {
-        static const char *const kinds[] = {"slack", "twitter", "webhook"};
-        struct app_ctx c = {.app = d->env.app,
-                            .db = d->env.db,
-                            .page_id = page_id,
-                            .actor = {.kind = ACTOR_SYSTEM}};
-        for (int i = 0; i < 3; i++) {
-            json_t *cfg = NULL;
-            struct err ie = {0};
-            if (app_integration_load(&c, kinds[i], &enabled[i], &cfg, &ie) != 0)
-                log_error("notify: %s integration of page %lld: %s", kinds[i], (long long)page_id,
-                          ie.msg);
-            json_decref(cfg);
-        }
-    }
-    if (db_begin(d->env.db, e) != 0) {
-        json_decref(u);
-        return -1;
-    }
-    bool done = true;
-    int64_t accepted = u ? jint(u, "accepted") : 0, last = cursor;
-    *count = 0;
-    if (u) {
-        if (cursor == 0 && add_integrations(d, job, accepted, enabled, e) != 0) goto fail;
-        bool email = channels & CH_EMAIL, sms = channels & CH_SMS;
-        if (email || sms) {
-            if (!(rows = store_outbox_recipients(d->env.db, page_id, jint(u, "event_id"), email,
-                                                 sms, cursor, EXPAND_BATCH, e)))
-                goto fail;
-            size_t i;
-            json_t *r;
-            int64_t now = time_now();
-            json_array_foreach(rows, i, r)
-            {
-                if (store_delivery_add(d->env.db, page_id, jint(u, "update_id"), jstr(r, "channel"),
-                                       jstr(r, "address"), jint(r, "id"), accepted, now, e) != 0)
-                    goto fail;
-                last = jint(r, "id");
-            }
-            *count = (int)json_array_size(rows);
-            done = *count < EXPAND_BATCH;
-        }
-    }
-    if (store_outbox_job_advance(d->env.db, jint(job, "id"), last, done, time_now(), e) != 0 ||
-        db_commit(d->env.db, e) != 0)
-        goto fail;
-    json_object_set_new(job, "cursor", json_integer(last));
-    json_decref(rows);
-    json_decref(u);
-    return done ? 0 : 1;
-fail:
-    db_rollback(d->env.db);
-    json_decref(rows);
-    json_decref(u);
-    return -1;
-}
+/* ---- expansion and claims (app/outbox.h) ------------------------------------------ */
 
 /* Expands pending jobs within a budget; true when some are left. */
 static bool expand(struct notify *d)
 {
     struct err e = {0};
-    int budget = EXPAND_BUDGET;
-    json_t *jobs = store_outbox_jobs(d->env.db, 8, &e), *job;
-    if (!jobs) {
-        if (!err_logged_by_store(&e)) log_error("notify: reading jobs: %s", e.msg);
-        return false;
-    }
-    bool more = json_array_size(jobs) == 8;
-    size_t i;
-    json_array_foreach(jobs, i, job)
-    {
-        int rc = 1, n = 0;
-        while (budget > 0 && (rc = expand_batch(d, job, &n, &e)) == 1)
-            budget -= n;
-        if (rc < 0) {
-            if (!err_logged_by_store(&e))
-                log_error("notify: expanding job %lld: %s", (long long)jint(job, "id"), e.msg);
-            break;
-        }
-        if (rc == 1) {
-            more = true;
-            break;
-        }
-    }
-    json_decref(jobs);
+    bool more = false;
+    if (app_outbox_expand(d->env.app, d->env.db, EXPAND_BUDGET, &more, &e) != 0 &&
+        !err_logged_by_store(&e))
+        log_error("notify: expanding: %s", e.msg);
     return more;
 }
 
-/* How many of channel I the rate allows now (takes them from the bucket when claimed). */
-static int allowance(struct notify *d, int i, int want)
+/* How many of channel I the rate allows now (app_outbox_claim's ALLOW). */
+static int allowance(void *arg, int i, int want)
 {
-    struct bucket *b = &d->buckets[i];
+    struct bucket *b = &((struct notify *)arg)->buckets[i];
     if (b->rate <= 0) return want;
     int64_t now = time_mono_us();
     double cap = b->rate < 1 ? 1 : b->rate;
@@ -441,6 +322,12 @@ static int allowance(struct notify *d, int i, int want)
     b->last_us = now;
     int n = (int)b->tokens;
     return n < want ? n : want;
+}
+
+/* What channel I claimed comes out of its bucket (app_outbox_claim's TOOK). */
+static void took(void *arg, int i, int n)
+{
+    ((struct notify *)arg)->buckets[i].tokens -= (double)n;
 }
 
 /* A claimed delivery R (store/outbox.h) as a message in flight on channel OPS. */
@@ -477,49 +364,20 @@ static void claim(struct notify *d)
     long room = d->concurrency - d->inflight;
     if (room <= 0 || (d->inflight > 0 && room < d->concurrency / 4)) return;
     struct err e = {0};
-    int64_t now = time_now();
-    json_t *msgs = NULL, *rows[NCH] = {0};
-    if (db_begin(d->env.db, &e) != 0) goto fail;
-    if (!(msgs = store_messages_claim(d->env.db, d->env.app->cfg->node_id, now,
-                                      now + d->env.app->cfg->lease_s,
-                                      room < MSG_CLAIM ? (int)room : MSG_CLAIM, &e)))
-        goto rollback;
-    room -= (long)json_array_size(msgs);
-    /* two passes: first a fair share for each channel (a big e-mail fan-out must not
-     * hold SMS back), then what is left to whoever has more */
-    long share = (room + NCH - 1) / NCH;
-    for (int pass = 0; pass < 2; pass++) {
-        for (int i = 0; i < NCH && room > 0; i++) {
-            if (pass == 1 && rows[i] && (long)json_array_size(rows[i]) < share)
-                continue; /* it had less than its share: nothing more is due */
-            int n = allowance(d, i, (int)(pass == 0 && share < room ? share : room));
-            if (n <= 0) continue;
-            json_t *got =
-                store_deliveries_claim(d->env.db, d->env.app->cfg->node_id, chans[i]->name, now,
-                                       now + d->env.app->cfg->lease_s, n, &e);
-            if (!got) goto rollback;
-            if (!rows[i]) rows[i] = json_array();
-            json_array_extend(rows[i], got);
-            room -= (long)json_array_size(got);
-            d->buckets[i].tokens -= (double)json_array_size(got);
-            json_decref(got);
-        }
+    json_t *msgs = NULL, *rows[OUTBOX_CHANNELS];
+    if (app_outbox_claim(d->env.app, d->env.db, room, MSG_CLAIM, allowance, took, d, &msgs, rows,
+                         &e) != 0) {
+        if (!err_logged_by_store(&e)) log_error("notify: claiming: %s", e.msg);
+        return;
     }
-    if (db_commit(d->env.db, &e) != 0) goto fail;
     size_t k;
     json_t *r;
     json_array_foreach(msgs, k, r) start(d, msg_from_row(r, channel_of(r)));
-    for (int i = 0; i < NCH; i++)
+    for (int i = 0; i < OUTBOX_CHANNELS; i++) {
         json_array_foreach(rows[i], k, r) start(d, msg_from_row(r, chans[i]));
-    goto out;
-rollback:
-    db_rollback(d->env.db);
-fail:
-    if (!err_logged_by_store(&e)) log_error("notify: claiming: %s", e.msg);
-out:
-    json_decref(msgs);
-    for (int i = 0; i < NCH; i++)
         json_decref(rows[i]);
+    }
+    json_decref(msgs);
 }
 
 static void pump(struct notify *d)
@@ -610,7 +468,7 @@ static void notify_free(struct notify *d)
     tmpl_set_free(d->env.tmpl);
     db_close(d->env.db);
     for (size_t i = 0; i < d->nresults; i++)
-        free(d->results[i].error);
+        free((char *)d->results[i].error);
     free(d->results);
     free(d);
 }
@@ -626,6 +484,7 @@ int notify_start(struct app *app, struct notify **out, struct err *e)
     d->buckets[0].rate = app->cfg->email_rate;
     d->buckets[1].rate = app->cfg->sms_rate;
     for (int i = 0; i < NCH; i++) {
+        assert(chans[i]->bit == outbox_channels[i]);
         d->buckets[i].last_us = time_mono_us();
         d->buckets[i].tokens = d->buckets[i].rate < 1 ? 1 : d->buckets[i].rate;
         /* registered now, so /metrics shows every channel's zeros before its first message */

@@ -1,0 +1,190 @@
+/*
+ * app/outbox — expand, claim, record. See outbox.h.
+ *
+ * Expansion reads each job's update once per batch, adds the integration
+ * deliveries with its first batch (cursor 0) and the subscribers after the
+ * cursor in batches of EXPAND_BATCH, moving the cursor in the same transaction.
+ */
+#include "app/outbox.h"
+#include "app/integrations.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "store/outbox.h"
+#include "store/subscribers.h"
+
+enum { EXPAND_BATCH = 1000, JOBS_AT_ONCE = 8 };
+
+const enum channel outbox_channels[OUTBOX_CHANNELS] = {CH_EMAIL, CH_SMS, CH_SLACK, CH_TWITTER,
+                                                       CH_WEBHOOK};
+
+static int64_t jint(const json_t *o, const char *k)
+{
+    return json_integer_value(json_object_get(o, k));
+}
+
+static const char *jstr(const json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? s : "";
+}
+
+static const enum channel integration_bits[] = {CH_SLACK, CH_TWITTER, CH_WEBHOOK};
+
+/* Which of the page's integrations (Slack, Twitter, webhook) are enabled. */
+static void integrations_enabled(struct app *app, struct db *db, int64_t page_id, bool enabled[3])
+{
+    struct app_ctx c = {.app = app, .db = db, .page_id = page_id, .actor = {.kind = ACTOR_SYSTEM}};
+    for (int i = 0; i < 3; i++) {
+        json_t *cfg = NULL;
+        struct err ie = {0};
+        const char *kind = channel_name(integration_bits[i]);
+        if (app_integration_load(&c, kind, &enabled[i], &cfg, &ie) != 0)
+            log_error("notify: %s integration of page %lld: %s", kind, (long long)page_id, ie.msg);
+        json_decref(cfg);
+    }
+}
+
+/* One batch of JOB: 1 when more remain, 0 when the job is done, -1 on error. *COUNT gets
+ * the subscribers expanded and JOB's "cursor" moves on. */
+static int expand_batch(struct app *app, struct db *db, json_t *job, int *count, struct err *e)
+{
+    int64_t page_id = jint(job, "page_id"), cursor = jint(job, "cursor");
+    unsigned channels = (unsigned)jint(job, "channels");
+    bool enabled[3] = {false, false, false};
+    json_t *u = store_outbox_update(db, jint(job, "update_id"), e), *rows = NULL;
+    if (!u && e->code) return -1;
+    if (u && cursor == 0) integrations_enabled(app, db, page_id, enabled);
+    if (db_begin(db, e) != 0) {
+        json_decref(u);
+        return -1;
+    }
+    bool done = true;
+    int64_t accepted = u ? jint(u, "accepted") : 0, last = cursor, now = time_now();
+    *count = 0;
+    if (u) {
+        for (int i = 0; cursor == 0 && i < 3; i++)
+            if ((channels & integration_bits[i]) && enabled[i] &&
+                store_delivery_add(db, page_id, jint(job, "update_id"),
+                                   channel_name(integration_bits[i]),
+                                   channel_name(integration_bits[i]), 0, accepted, now, e) != 0)
+                goto fail;
+        bool email = channels & CH_EMAIL, sms = channels & CH_SMS;
+        if (email || sms) {
+            if (!(rows = store_outbox_recipients(db, page_id, jint(u, "event_id"), email, sms,
+                                                 cursor, EXPAND_BATCH, e)))
+                goto fail;
+            size_t i;
+            json_t *r;
+            json_array_foreach(rows, i, r)
+            {
+                if (store_delivery_add(db, page_id, jint(u, "update_id"), jstr(r, "channel"),
+                                       jstr(r, "address"), jint(r, "id"), accepted, now, e) != 0)
+                    goto fail;
+                last = jint(r, "id");
+            }
+            *count = (int)json_array_size(rows);
+            done = *count < EXPAND_BATCH;
+        }
+    }
+    if (store_outbox_job_advance(db, jint(job, "id"), last, done, time_now(), e) != 0 ||
+        db_commit(db, e) != 0)
+        goto fail;
+    json_object_set_new(job, "cursor", json_integer(last));
+    json_decref(rows);
+    json_decref(u);
+    return done ? 0 : 1;
+fail:
+    db_rollback(db);
+    json_decref(rows);
+    json_decref(u);
+    return -1;
+}
+
+int app_outbox_expand(struct app *app, struct db *db, int budget, bool *more, struct err *e)
+{
+    *more = false;
+    json_t *jobs = store_outbox_jobs(db, JOBS_AT_ONCE, e), *job;
+    if (!jobs) return -1;
+    *more = json_array_size(jobs) == JOBS_AT_ONCE;
+    int rc = 0;
+    size_t i;
+    json_array_foreach(jobs, i, job)
+    {
+        int r = 1, n = 0;
+        while (budget > 0 && (r = expand_batch(app, db, job, &n, e)) == 1)
+            budget -= n;
+        if (r < 0) {
+            if (!err_logged_by_store(e))
+                log_error("notify: expanding job %lld: %s", (long long)jint(job, "id"), e->msg);
+            rc = -1;
+            break;
+        }
+        if (r == 1) {
+            *more = true;
+            break;
+        }
+    }
+    json_decref(jobs);
+    return rc;
+}
+
+int app_outbox_claim(struct app *app, struct db *db, long room, int msg_limit,
+                     int (*allow)(void *arg, int i, int want),
+                     void (*took)(void *arg, int i, int n), void *arg, json_t **msgs,
+                     json_t *rows[OUTBOX_CHANNELS], struct err *e)
+{
+    const char *node = app->cfg->node_id;
+    int64_t now = time_now(), until = now + app->cfg->lease_s;
+    *msgs = NULL;
+    for (int i = 0; i < OUTBOX_CHANNELS; i++)
+        rows[i] = json_array();
+    if (db_begin(db, e) != 0) goto fail;
+    if (!(*msgs = store_messages_claim(db, node, now, until,
+                                       room < msg_limit ? (int)room : msg_limit, e)))
+        goto rollback;
+    room -= (long)json_array_size(*msgs);
+    long share = (room + OUTBOX_CHANNELS - 1) / OUTBOX_CHANNELS;
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < OUTBOX_CHANNELS && room > 0; i++) {
+            if (pass == 1 && (long)json_array_size(rows[i]) < share)
+                continue; /* it had less than its share: nothing more is due */
+            int n = allow(arg, i, (int)(pass == 0 && share < room ? share : room));
+            if (n <= 0) continue;
+            json_t *got = store_deliveries_claim(db, node, channel_name(outbox_channels[i]), now,
+                                                 until, n, e);
+            if (!got) goto rollback;
+            json_array_extend(rows[i], got);
+            room -= (long)json_array_size(got);
+            took(arg, i, (int)json_array_size(got));
+            json_decref(got);
+        }
+    }
+    if (db_commit(db, e) != 0) goto fail;
+    return 0;
+rollback:
+    db_rollback(db);
+fail:
+    json_decref(*msgs);
+    *msgs = NULL;
+    for (int i = 0; i < OUTBOX_CHANNELS; i++) {
+        json_decref(rows[i]);
+        rows[i] = NULL;
+    }
+    return -1;
+}
+
+int app_outbox_record(struct db *db, const struct outbox_outcome *o, size_t n, struct err *e)
+{
+    if (db_begin(db, e) != 0) return -1;
+    for (size_t i = 0; i < n; i++) {
+        int rc = store_delivery_finish(db, o[i].id, o[i].state, o[i].next_at, o[i].error,
+                                       o[i].sent_at, e);
+        if (rc == 0 && o[i].stop_subscriber && o[i].subscriber_id)
+            rc = store_subscriber_set_state(db, o[i].page_id, o[i].subscriber_id, "stopped", e);
+        if (rc != 0) {
+            db_rollback(db);
+            return -1;
+        }
+    }
+    return db_commit(db, e);
+}

@@ -1,0 +1,61 @@
+/*
+ * app/outbox — the notification outbox's steps as use cases (ARCHITECTURE.md,
+ * "Notifications"): expand a fan-out job into deliveries, claim due deliveries
+ * for this node, record their outcomes. The dispatcher (notify/) is the driver
+ * that calls them from its loop and owns the network; each call here is one
+ * transaction (or a few, for an expansion in batches) and says nothing of
+ * transports.
+ *
+ * Guarantees kept here: expansion is idempotent (deliveries are unique per
+ * update, channel and recipient, and a job's cursor moves in the transaction of
+ * the batch it covers), a claim leases rows to this node (server.node_id, for
+ * notify.lease_s) with FOR UPDATE SKIP LOCKED so nodes never take the same row,
+ * and an outcome changes only a row still "sending".
+ */
+#ifndef PHAROS_APP_OUTBOX_H
+#define PHAROS_APP_OUTBOX_H
+#include "app/app.h"
+#include "domain/notify_rules.h"
+
+enum { OUTBOX_CHANNELS = 5 }; /* e-mail, SMS, Slack, Twitter, webhook: claim order */
+
+/* The channels in claim order: [i] is outbox_channels[i]. */
+extern const enum channel outbox_channels[OUTBOX_CHANNELS];
+
+/*
+ * Expands pending fan-out jobs into deliveries, up to about BUDGET subscribers: a
+ * job's first batch adds one delivery per enabled integration its channels name, then
+ * its subscribers follow in batches. *MORE is set when jobs are left. Returns 0, or -1
+ * with E filled (what was committed before stays; the job resumes from its cursor).
+ */
+int app_outbox_expand(struct app *app, struct db *db, int budget, bool *more, struct err *e);
+
+/*
+ * Claims what is due, at most ROOM rows, in one transaction: first up to MSG_LIMIT
+ * messages that are no event update (confirmations, invitations: few, and people wait for
+ * them), then deliveries channel by channel — a fair share each first, so a large e-mail
+ * fan-out never holds SMS back, then what room is left to channels that had more.
+ * ALLOW(ARG, i, want) says how many of channel i the caller's rate lets it take now (and
+ * is told, through TOOK(ARG, i, n), how many it got). *MSGS gets the messages and ROWS[i]
+ * channel i's rows (store/outbox.h shapes; arrays, maybe empty). Returns 0, or -1 with E
+ * filled and nothing claimed.
+ */
+int app_outbox_claim(struct app *app, struct db *db, long room, int msg_limit,
+                     int (*allow)(void *arg, int i, int want),
+                     void (*took)(void *arg, int i, int n), void *arg, json_t **msgs,
+                     json_t *rows[OUTBOX_CHANNELS], struct err *e);
+
+/* The outcome of one claimed delivery. */
+struct outbox_outcome {
+    int64_t id, page_id, subscriber_id;
+    const char *state; /* "sent", "pending" (retried at NEXT_AT), "failed", "dead" */
+    int64_t next_at, sent_at;
+    const char *error;    /* the reason, or NULL */
+    bool stop_subscriber; /* the provider says the recipient opted out (SMS STOP) */
+};
+
+/* Records N outcomes in one transaction. Returns 0, or -1 with E filled and none recorded
+ * (the caller keeps them and tries again). */
+int app_outbox_record(struct db *db, const struct outbox_outcome *o, size_t n, struct err *e);
+
+#endif

@@ -1,0 +1,241 @@
+/*
+ * Unit tests for app/outbox against a real database (SQLite, and PostgreSQL under
+ * scripts/run-unit.sh): a fan-out job expands into one delivery per active e-mail
+ * and SMS subscriber of the channels it names (in batches, the cursor moving with
+ * them), twice over changes nothing; a claim leases rows to this node for
+ * notify.lease_s, messages first, each channel its fair share before the biggest
+ * takes the rest, within what the caller's rate allows; leased rows are not claimed
+ * again until the lease ends; outcomes change only rows still "sending", and an
+ * opt-out stops the subscriber.
+ */
+#include "app/outbox.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "store/pages.h"
+#include "testutil.h"
+
+struct fx {
+    char dir[64];
+    struct db *db;
+    struct config cfg;
+    struct app app;
+    int64_t page, update;
+    int allowed[OUTBOX_CHANNELS]; /* what allow() lets each channel take; -1: anything */
+    int took[OUTBOX_CHANNELS];
+};
+
+static int64_t one(struct db *db, const char *sql)
+{
+    struct err e = {0};
+    int64_t v = -1;
+    if (db_query_int(db, &e, &v, sql, NULL) != 1) fail_msg("%s: %s", sql, e.msg);
+    return v;
+}
+
+static void run(struct db *db, const char *sql)
+{
+    struct err e = {0};
+    if (db_exec(db, &e, NULL, sql, NULL) != 0) fail_msg("%s: %s", sql, e.msg);
+}
+
+static int setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof *f);
+    struct err e = {0};
+    log_set_level(LOG_WARN);
+    f->db = test_db_open(f->dir);
+    if (!f->db) return -1;
+    config_init(&f->cfg);
+    free(f->cfg.node_id);
+    f->cfg.node_id = strdup("node-1");
+    f->app.cfg = &f->cfg;
+    f->page = store_page_insert(f->db, "default", "Status", &e);
+    run(f->db, "INSERT INTO events (page_id, kind, title, stage, created_at, updated_at) "
+               "VALUES (1, 'incident', 'Down', 'investigating', 0, 0)");
+    run(f->db, "INSERT INTO event_updates (event_id, stage, message, created_at) "
+               "VALUES (1, 'investigating', 'Looking', 0)");
+    f->update = one(f->db, "SELECT MAX(id) FROM event_updates");
+    for (int i = 0; i < OUTBOX_CHANNELS; i++)
+        f->allowed[i] = -1;
+    *state = f;
+    return f->page == 1 ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    test_db_close(f->db, f->dir);
+    config_free(&f->cfg);
+    free(f);
+    return 0;
+}
+
+/* N active subscribers of CHANNEL ("email", "sms"), addresses PREFIX1…PREFIXn. */
+static void subscribers(struct fx *f, const char *channel, const char *prefix, int n)
+{
+    struct err e = {0};
+    for (int i = 1; i <= n; i++) {
+        char addr[64];
+        snprintf(addr, sizeof addr, "%s%d", prefix, i);
+        if (db_exec(f->db, &e, NULL,
+                    "INSERT INTO subscribers (page_id, channel, address, state, all_services, "
+                    "created_at, updated_at) VALUES (1, ?, ?, 'active', 1, 0, 0)",
+                    "ss", channel, addr) != 0)
+            fail_msg("subscriber: %s", e.msg);
+    }
+}
+
+static void job(struct fx *f, unsigned channels)
+{
+    struct err e = {0};
+    if (db_exec(f->db, &e, NULL,
+                "INSERT INTO notify_jobs (page_id, update_id, channels, created_at, updated_at) "
+                "VALUES (1, ?, ?, 0, 0)",
+                "ii", f->update, (int64_t)channels) != 0)
+        fail_msg("job: %s", e.msg);
+}
+
+static int allow(void *arg, int i, int want)
+{
+    struct fx *f = arg;
+    return f->allowed[i] < 0 || f->allowed[i] > want ? want : f->allowed[i];
+}
+
+static void took(void *arg, int i, int n)
+{
+    ((struct fx *)arg)->took[i] += n;
+}
+
+static void expansion_makes_one_delivery_per_subscriber_once(void **state)
+{
+    struct fx *f = *state;
+    struct err e = {0};
+    bool more = true;
+    subscribers(f, "email", "a", 1500); /* two batches */
+    subscribers(f, "sms", "+1415555", 10);
+    run(f->db, "UPDATE subscribers SET state = 'unsubscribed' WHERE address = 'a7'");
+    job(f, CH_EMAIL); /* e-mail only: no SMS delivery */
+    assert_int_equal(app_outbox_expand(&f->app, f->db, 100000, &more, &e), 0);
+    assert_false(more);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM deliveries WHERE channel = 'email'"), 1499);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM deliveries WHERE channel = 'sms'"), 0);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM notify_jobs WHERE state = 'done'"), 1);
+    /* the job again, from its start: nothing twice */
+    run(f->db, "UPDATE notify_jobs SET state = 'pending', cursor = 0");
+    assert_int_equal(app_outbox_expand(&f->app, f->db, 100000, &more, &e), 0);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM deliveries"), 1499);
+}
+
+static void a_small_budget_leaves_the_rest_for_later(void **state)
+{
+    struct fx *f = *state;
+    struct err e = {0};
+    bool more = false;
+    subscribers(f, "email", "b", 2500);
+    job(f, CH_EMAIL | CH_SMS);
+    assert_int_equal(app_outbox_expand(&f->app, f->db, 1000, &more, &e), 0);
+    assert_true(more);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM deliveries"), 1000);
+    assert_int_equal(one(f->db, "SELECT cursor FROM notify_jobs"),
+                     one(f->db, "SELECT MAX(subscriber_id) FROM deliveries"));
+    while (more)
+        assert_int_equal(app_outbox_expand(&f->app, f->db, 1000, &more, &e), 0);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM deliveries"), 2500);
+}
+
+static void claims_share_the_room_and_lease_to_this_node(void **state)
+{
+    struct fx *f = *state;
+    struct err e = {0};
+    bool more;
+    subscribers(f, "email", "c", 200);
+    subscribers(f, "sms", "+1650555", 5);
+    job(f, CH_EMAIL | CH_SMS);
+    assert_int_equal(app_outbox_expand(&f->app, f->db, 100000, &more, &e), 0);
+    json_t *msgs, *rows[OUTBOX_CHANNELS];
+    /* room 50: SMS gets its 5 although e-mail alone could fill it */
+    assert_int_equal(app_outbox_claim(&f->app, f->db, 50, 16, allow, took, f, &msgs, rows, &e), 0);
+    assert_int_equal(json_array_size(msgs), 0);
+    assert_int_equal(json_array_size(rows[1]), 5);
+    assert_int_equal(json_array_size(rows[0]), 45);
+    assert_int_equal(f->took[0], 45);
+    assert_int_equal(f->took[1], 5);
+    json_decref(msgs);
+    for (int i = 0; i < OUTBOX_CHANNELS; i++)
+        json_decref(rows[i]);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM deliveries WHERE state = 'sending' AND "
+                                "claimed_by = 'node-1' AND attempts = 1"),
+                     50);
+    int64_t lease = one(f->db, "SELECT MIN(lease_until) FROM deliveries WHERE state = 'sending'");
+    assert_in_range(lease - time_now(), 59, 60); /* notify.lease_s from the claim */
+    /* the rate lets e-mail take 10 more; the leased rows are not claimed again */
+    f->allowed[0] = 10;
+    assert_int_equal(app_outbox_claim(&f->app, f->db, 500, 16, allow, took, f, &msgs, rows, &e), 0);
+    assert_int_equal(json_array_size(rows[0]), 10);
+    assert_int_equal(json_array_size(rows[1]), 0);
+    json_decref(msgs);
+    for (int i = 0; i < OUTBOX_CHANNELS; i++)
+        json_decref(rows[i]);
+    /* a lease that ran out is claimed again */
+    run(f->db, "UPDATE deliveries SET lease_until = 1 WHERE channel = 'sms'");
+    f->allowed[0] = 0;
+    assert_int_equal(app_outbox_claim(&f->app, f->db, 500, 16, allow, took, f, &msgs, rows, &e), 0);
+    assert_int_equal(json_array_size(rows[1]), 5);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(rows[1], 0), "attempts")),
+                     2);
+    json_decref(msgs);
+    for (int i = 0; i < OUTBOX_CHANNELS; i++)
+        json_decref(rows[i]);
+}
+
+static void outcomes_change_sending_rows_and_stop_opted_out_subscribers(void **state)
+{
+    struct fx *f = *state;
+    struct err e = {0};
+    bool more;
+    subscribers(f, "sms", "+1212555", 3);
+    job(f, CH_SMS);
+    assert_int_equal(app_outbox_expand(&f->app, f->db, 100000, &more, &e), 0);
+    json_t *msgs, *rows[OUTBOX_CHANNELS];
+    assert_int_equal(app_outbox_claim(&f->app, f->db, 2, 16, allow, took, f, &msgs, rows, &e), 0);
+    assert_int_equal(json_array_size(rows[1]), 2);
+    int64_t a = json_integer_value(json_object_get(json_array_get(rows[1], 0), "id"));
+    int64_t b = json_integer_value(json_object_get(json_array_get(rows[1], 1), "id"));
+    int64_t sb = json_integer_value(json_object_get(json_array_get(rows[1], 1), "subscriber_id"));
+    int64_t pending = one(f->db, "SELECT id FROM deliveries WHERE state = 'pending'");
+    int64_t now = time_now();
+    struct outbox_outcome o[] = {
+        {.id = a, .page_id = 1, .state = "sent", .next_at = now, .sent_at = now},
+        {.id = b,
+         .page_id = 1,
+         .subscriber_id = sb,
+         .state = "failed",
+         .next_at = now,
+         .error = "the recipient replied STOP",
+         .stop_subscriber = true},
+        {.id = pending, .page_id = 1, .state = "sent", .next_at = now, .sent_at = now},
+    };
+    assert_int_equal(app_outbox_record(f->db, o, 3, &e), 0);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM deliveries WHERE state = 'sent'"), 1);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM deliveries WHERE state = 'failed' AND "
+                                "last_error = 'the recipient replied STOP'"),
+                     1);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM deliveries WHERE state = 'pending'"), 1);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM subscribers WHERE state = 'stopped'"), 1);
+    json_decref(msgs);
+    for (int i = 0; i < OUTBOX_CHANNELS; i++)
+        json_decref(rows[i]);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(expansion_makes_one_delivery_per_subscriber_once),
+        T(a_small_budget_leaves_the_rest_for_later),
+        T(claims_share_the_room_and_lease_to_this_node),
+        T(outcomes_change_sending_rows_and_stop_opted_out_subscribers),
+    };
+    return cmocka_run_group_tests_name("app/outbox", tests, NULL, NULL);
+}
