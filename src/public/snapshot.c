@@ -285,8 +285,11 @@ static struct snapshot *ensure_state(struct snapshot_registry *g, struct db *db,
         uint64_t target = p->wanted;
         pthread_mutex_unlock(&g->mu);
         struct snapshot *ns = NULL;
-        int64_t t0 = time_mono_us();
-        int rc = snapshot_build(db, page_id, &g->r, &ns, e);
+        int64_t t0 = time_mono_us(), version = 0;
+        /* the version read before the build: the build holds at least that much */
+        int rc = store_page_version(db, page_id, &version, e) < 0
+                     ? -1
+                     : snapshot_build(db, page_id, &g->r, &ns, e);
         if (rc == 0)
             log_debug("page %lld: snapshot built in %.1f ms", (long long)page_id,
                       (time_mono_us() - t0) / 1000.0);
@@ -303,6 +306,7 @@ static struct snapshot *ensure_state(struct snapshot_registry *g, struct db *db,
         struct snapshot *old = p->cur;
         p->cur = ns;
         p->built = target;
+        if (version > p->version) p->version = version;
         atomic_fetch_add(&g->epoch, 1);
         snapshot_release(old);
     }

@@ -142,6 +142,11 @@ int64_t store_page_changed(struct db *db, int64_t page_id, struct err *e)
     return db_notify(db, page_id, version, e) != 0 ? -1 : version;
 }
 
+int store_page_version(struct db *db, int64_t id, int64_t *version, struct err *e)
+{
+    return db_query_int(db, e, version, "SELECT version FROM pages WHERE id = ?", "i", id);
+}
+
 json_t *store_page_versions(struct db *db, struct err *e)
 {
     return db_query_all(db, e, "SELECT id, version FROM pages ORDER BY id", NULL);

@@ -37,6 +37,8 @@ int store_page_update(struct db *db, int64_t id, const struct page_fields *f, st
  * the new version (≥ 1), or -1 with E filled.
  */
 int64_t store_page_changed(struct db *db, int64_t page_id, struct err *e);
+/* Page ID's version: 1 and *VERSION, 0 no such page, -1 with E filled. */
+int store_page_version(struct db *db, int64_t id, int64_t *version, struct err *e);
 /* Every page's version: a JSON array of {"id","version"}, or NULL with E filled. */
 json_t *store_page_versions(struct db *db, struct err *e);
 
