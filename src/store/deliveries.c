@@ -10,7 +10,7 @@ json_t *store_deliveries_list(struct db *db, int64_t page_id, const char *channe
         db, e,
         "SELECT d.id, d.kind, d.update_id, u.event_id, ev.kind AS event_kind, "
         "d.channel, d.recipient, d.state, d.attempts, d.last_error, d.created_at, "
-        "d.sent_at FROM deliveries d LEFT JOIN event_updates u ON u.id = d.update_id "
+        "d.sent_at, d.claimed_by AS node FROM deliveries d LEFT JOIN event_updates u ON u.id = d.update_id "
         "LEFT JOIN events ev ON ev.id = u.event_id "
         "WHERE d.page_id = ? AND (? = '' OR d.channel = ?) "
         "AND (? = '' OR d.state = ?) AND (? = 0 OR d.id < ?) "

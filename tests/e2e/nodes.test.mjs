@@ -141,6 +141,9 @@ describe('three nodes on one database', { skip }, () => {
     const by = dbSql({ dataDir: home }, `SELECT claimed_by, COUNT(*) FROM deliveries WHERE update_id = ${inc.json.incident.updates[0].id} GROUP BY claimed_by ORDER BY claimed_by`).trim();
     const shares = Object.fromEntries(by.split('\n').map((l) => l.split('|')));
     assert.ok(Object.keys(shares).length >= 2, `the work was shared: ${by}`);
+    // the notification log says which node sent each, the same on every node
+    const log = (await api(nodes.c, 'GET', 'deliveries?limit=100')).json.deliveries;
+    assert.ok(log.length > 0 && log.every((d) => ['a', 'b', 'c'].includes(d.node)), JSON.stringify(log.slice(0, 3)));
   });
 
   test('a node killed mid fan-out: the others send what it held, every subscriber gets the message', async () => {
