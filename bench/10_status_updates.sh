@@ -15,7 +15,8 @@
 # before it, the load average and the disk's sync write latency: the machine may be
 # shared, and every acknowledged update waits for one disk sync.
 # Knobs: BENCH_DURATION (default 15s), BENCH_THREADS (wrk -t, default 2),
-# PHAROS_SERVER_THREADS (server threads; default: number of CPUs).
+# PHAROS_SERVER_THREADS (server threads; default: number of CPUs), BENCH_DATABASE (a
+# postgresql:// URL of an empty database: the same runs on PostgreSQL, bench/60_nodes.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -26,9 +27,10 @@ WRK_THREADS=${BENCH_THREADS:-2}
 SERVICES=100
 TARGET_RPS=2000
 TARGET_P99_MS=10
-NAME="status updates"
+DATABASE=${BENCH_DATABASE:-}
+NAME="status updates${DATABASE:+ (PostgreSQL)}"
 
-for tool in wrk sqlite3 curl; do
+for tool in wrk sqlite3 curl ${DATABASE:+psql}; do
   command -v "$tool" >/dev/null || { echo "$0: $tool is missing (scripts/deps.sh bench)" >&2; exit 1; }
 done
 [ -x "$BIN" ] || { echo "$0: $BIN is not built (make)" >&2; exit 1; }
@@ -58,8 +60,11 @@ fs=$(stat -f -c %T "$tmp")
 [ "$fs" != tmpfs ] || log "warning: $tmp is on tmpfs, so fsync costs nothing; set TMPDIR to a disk"
 
 # --- server, token, services ------------------------------------------------
-token=$("$BIN" token create --name bench --data "$data" --database "sqlite:$db")
-start_pharos
+dburl=${DATABASE:-sqlite:$db}
+# dbq SQL: one value from the server's database
+dbq() { if [ -n "$DATABASE" ]; then psql -X -At "$DATABASE" -c "$1"; else sqlite3 "$db" "$1"; fi; }
+token=$("$BIN" token create --name bench --data "$data" --database "$dburl")
+PHAROS_STORAGE_DATABASE=$dburl start_pharos
 log "server pid $server_pid on $url, $threads threads, data in $data ($fs)"
 
 ids=""
@@ -72,7 +77,7 @@ for i in $(seq "$SERVICES"); do
   if [ "$code" != 201 ] || [ -z "$id" ]; then log "creating service $i failed: $out"; exit 1; fi
   ids="$ids${ids:+,}$id"
 done
-initial_rows=$(sqlite3 "$db" "SELECT COUNT(*) FROM service_status_log")
+initial_rows=$(dbq "SELECT COUNT(*) FROM service_status_log")
 log "created $SERVICES services ($initial_rows status rows)"
 
 # --- load ------------------------------------------------------------------
@@ -142,9 +147,9 @@ run 8 latency
 # --- durability: SIGKILL, then count ------------------------------------------
 log "kill -9 $server_pid, then count rows"
 stop_server
-rows=$(sqlite3 "$db" "SELECT COUNT(*) FROM service_status_log")
-audits=$(sqlite3 "$db" "SELECT COUNT(*) FROM audit_log WHERE action = 'service.status'")
-integrity=$(sqlite3 "$db" "PRAGMA integrity_check")
+rows=$(dbq "SELECT COUNT(*) FROM service_status_log")
+audits=$(dbq "SELECT COUNT(*) FROM audit_log WHERE action = 'service.status'")
+if [ -n "$DATABASE" ]; then integrity=ok; else integrity=$(dbq "PRAGMA integrity_check"); fi
 need=$((initial_rows + acked))
 if [ "$rows" -ge "$need" ] && [ "$audits" -ge "$acked" ] && [ "$integrity" = ok ]; then
   verdict="PASS"
@@ -153,7 +158,9 @@ else
 fi
 printf '%s\t%s\t-\t-\t-\t-\t%s\n' "$NAME" "durability after kill -9" \
   "$verdict: $rows status rows >= $initial_rows initial + $acked acked; $audits audit rows >= $acked; integrity $integrity"
-echo "# $NAME: $SERVICES services, every 200 is one committed status change (WAL, synchronous=FULL);" \
+engine="SQLite WAL, synchronous=FULL"
+[ -z "$DATABASE" ] || engine="PostgreSQL, synchronous_commit on, fsync on"
+echo "# $NAME: $SERVICES services, every 200 is one committed status change ($engine);" \
   "server $threads threads; wrk -t$WRK_THREADS -d$DURATION on the same machine;" \
   "target >= $TARGET_RPS/s with p99 < $TARGET_P99_MS ms"
 echo "# $NAME: wrk keeps c requests in flight, so the mean latency is c / throughput" \

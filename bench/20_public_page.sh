@@ -123,24 +123,6 @@ cmp -s <(curl -sS --noproxy '*' "http://127.0.0.1:$nport/") "$www/index.html" ||
 log "nginx pid $nginx_pid on 127.0.0.1:$nport, $threads workers"
 
 # --- load -------------------------------------------------------------------------
-# wrk_run URL CONNS GZIP(0|1) OUT: runs wrk; prints "rps p50_ms p99_ms errors".
-wrk_run() {
-  local hdr=()
-  [ "$3" = 1 ] && hdr=(-H 'Accept-Encoding: gzip')
-  timeout -k 5 120 wrk -t"$WRK_THREADS" -c"$2" -d"$DURATION" --timeout 5s --latency "${hdr[@]}" "$1/" >"$4" 2>&1 ||
-    { cat "$4" >&2; exit 1; }
-  awk '
-    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
-    /Requests\/sec:/ { rps = $2 }
-    $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
-    /Non-2xx/ { err += $NF }
-    /Socket errors:/ { gsub(/,/, ""); err += $4 + $6 + $8 + $10 }
-    END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, err }' "$4"
-}
-
-# median of the arguments
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-
 status=0
 for conns in 64 256; do
   for gz in 0 1; do

@@ -1,41 +1,77 @@
 // bench/30_fanout — see 30_fanout.sh. Fan-out of one incident update to E-mail
 // subscribers (a local SMTP sink that only counts) and SMS subscribers (the local
 // Twilio fake), timing the publishing API call with 10 and with all subscribers.
+// FANOUT_DATABASE (a postgresql:// URL of an empty database) and FANOUT_NODES (default 1)
+// run it on PostgreSQL with that many nodes sharing the work (bench/60_nodes.sh); the
+// sink then also counts the messages a recipient got twice.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
-import { startWithToken, api } from '../tests/e2e/lib/harness.mjs';
+import { startServer, cli, tempDir, api } from '../tests/e2e/lib/harness.mjs';
 import { startTwilio } from '../tests/e2e/fakes/twilio.mjs';
 
 const EMAILS = Number(process.env.FANOUT_EMAILS || 100000);
 const SMS = Number(process.env.FANOUT_SMS || 10000);
-const log = (...a) => console.error('[30_fanout]', ...a);
+const DATABASE = process.env.FANOUT_DATABASE || '';
+const NODES = Number(process.env.FANOUT_NODES || 1);
+const NAME = process.env.FANOUT_NAME || '30_fanout';
+const log = (...a) => console.error(`[${NAME}]`, ...a);
 
 let mails = 0;
+let twice = 0;
+const seen = new Set();
 const sink = new SMTPServer({
   disabledCommands: ['STARTTLS', 'AUTH'], authOptional: true, logger: false, disableReverseLookup: true,
-  onData(stream, session, cb) { stream.on('data', () => {}); stream.on('end', () => { mails += session.envelope.rcptTo.length; cb(); }); },
+  onData(stream, session, cb) {
+    stream.on('data', () => {});
+    stream.on('end', () => {
+      for (const r of session.envelope.rcptTo) {
+        if (seen.has(r.address)) twice++;
+        else seen.add(r.address);
+      }
+      mails += session.envelope.rcptTo.length;
+      cb();
+    });
+  },
 });
 await new Promise((r) => sink.listen(0, '127.0.0.1', r));
 const smtpPort = sink.server.address().port;
 const twilio = await startTwilio();
 
-const s = await startWithToken({
-  threads: 2,
-  env: {
-    PHAROS_SECURITY_ALLOW_PRIVATE_TARGETS: 'true', PHAROS_EMAIL_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-    PHAROS_EMAIL_FROM: 'status@bench.test', PHAROS_NOTIFY_CONCURRENCY: process.env.FANOUT_CONCURRENCY || '64', ...twilio.env,
-  },
+// The nodes: each its own data directory with the same secret key, on one database.
+const key = randomBytes(32);
+const dirs = Array.from({ length: NODES }, () => {
+  const d = tempDir('pharos-bench-fanout-');
+  writeFileSync(path.join(d, 'secret.key'), key, { mode: 0o600 });
+  return d;
 });
+const env = {
+  PHAROS_SECURITY_ALLOW_PRIVATE_TARGETS: 'true', PHAROS_EMAIL_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+  PHAROS_EMAIL_FROM: 'status@bench.test', PHAROS_NOTIFY_CONCURRENCY: process.env.FANOUT_CONCURRENCY || '64', ...twilio.env,
+  ...(DATABASE ? { PHAROS_STORAGE_DATABASE: DATABASE } : {}),
+};
+const tok = cli(['token', 'create', '--name', 'bench'], { dataDir: dirs[0], env });
+if (tok.code !== 0) throw new Error(tok.stderr);
+const nodes = [];
+for (let i = 0; i < NODES; i++)
+  nodes.push(await startServer({ dataDir: dirs[i], threads: 2, env: { ...env, PHAROS_SERVER_NODE_ID: `node-${i + 1}` } }));
+const s = nodes[0];
+s.token = tok.stdout.trim();
 const sql = (q) => {
-  const r = spawnSync('sqlite3', ['-cmd', '.timeout 10000', path.join(s.dataDir, 'pharos.db'), q], { encoding: 'utf8' });
+  const r = DATABASE
+    ? spawnSync('psql', ['-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', DATABASE, '-c', q], { encoding: 'utf8' })
+    : spawnSync('sqlite3', ['-cmd', '.timeout 10000', path.join(s.dataDir, 'pharos.db'), q], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr);
   return r.stdout.trim();
 };
-const rss = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${s.proc.pid}/status`, 'utf8'))[1]) / 1024;
-const addSubscribers = (channel, n, fmt) => sql(`INSERT INTO subscribers (page_id, channel, address, state, all_services, created_at, updated_at, confirmed_at)
-  WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ${n}) SELECT 1, '${channel}', ${fmt}, 'active', 1, 0, 0, 0 FROM n`);
+const rss = () => Math.max(...nodes.map((n) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${n.proc.pid}/status`, 'utf8'))[1]) / 1024));
+const addSubscribers = (channel, n, fmt) => sql(DATABASE
+  ? `INSERT INTO subscribers (page_id, channel, address, state, all_services, created_at, updated_at, confirmed_at)
+     SELECT 1, '${channel}', ${fmt}, 'active', 1, 0, 0, 0 FROM generate_series(1, ${n}) AS x`
+  : `INSERT INTO subscribers (page_id, channel, address, state, all_services, created_at, updated_at, confirmed_at)
+     WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ${n}) SELECT 1, '${channel}', ${fmt}, 'active', 1, 0, 0, 0 FROM n`);
 async function publish(title) {
   const t = process.hrtime.bigint();
   const r = await api(s, 'POST', 'incidents', { body: { title, message: 'Investigating **errors** on the API.', services: [svc.id] } });
@@ -66,12 +102,14 @@ try {
   sql("UPDATE subscribers SET state = 'unsubscribed'");
   log(`publish with 10 subscribers: median ${median(small).toFixed(1)} ms`);
   const base = mails;
+  seen.clear(); // the small audience got five messages each, on purpose
+  twice = 0;
 
   addSubscribers('email', EMAILS, "'bench' || x || '@bench.test'");
-  addSubscribers('sms', SMS, "'+1415' || printf('%07d', x)");
-  // the sqlite3 CLI's bulk insert left a large WAL: checkpoint it and make one small write,
-  // so the publish below measures the call itself, as with 10 subscribers
-  sql('PRAGMA wal_checkpoint(TRUNCATE)');
+  addSubscribers('sms', SMS, DATABASE ? "'+1415' || lpad(x::text, 7, '0')" : "'+1415' || printf('%07d', x)");
+  // the bulk insert left a large WAL (SQLite) or stale statistics (PostgreSQL): checkpoint
+  // or analyze, and make one small write, so the publish below measures the call itself
+  sql(DATABASE ? 'ANALYZE' : 'PRAGMA wal_checkpoint(TRUNCATE)');
   await api(s, 'POST', 'services', { body: { name: 'Warm-up' } });
   log(`${EMAILS} e-mail and ${SMS} SMS subscribers inserted; publishing`);
   const t0 = Date.now();
@@ -82,23 +120,30 @@ try {
     if (!tMail && mails - base >= EMAILS) tMail = Date.now() - t0;
     if (!tSms && twilio.messages.length >= SMS) tSms = Date.now() - t0;
     return tMail && tSms;
-  }, 280000);
+  }, Number(process.env.FANOUT_WAIT_S || 280) * 1000);
   const peak = rss();
   const failed = Number(sql("SELECT COUNT(*) FROM deliveries WHERE state IN ('failed', 'dead')"));
-  log(`e-mail: ${mails - base}/${EMAILS} in ${tMail} ms; SMS: ${twilio.messages.length}/${SMS} in ${tSms} ms; publish ${big.ms.toFixed(1)} ms; RSS ${peak.toFixed(0)} MiB`);
-  const row = (run, rate, result) => console.log(['30_fanout', run, rate, '-', '-', String(failed), result].join('\t'));
+  log(`e-mail: ${mails - base}/${EMAILS} in ${tMail} ms (${twice} twice); SMS: ${twilio.messages.length}/${SMS} in ${tSms} ms; publish ${big.ms.toFixed(1)} ms; RSS ${peak.toFixed(0)} MiB`);
+  const where = DATABASE ? `, PostgreSQL, ${NODES} node${NODES > 1 ? 's' : ''}` : '';
+  const row = (run, rate, result) => console.log([NAME, run + where, rate, '-', '-', String(failed + twice), result].join('\t'));
   const mailS = tMail / 1000;
   const smsS = tSms / 1000;
   row(`publish API, 10 subscribers`, '-', `${median(small).toFixed(1)} ms (median of 5)`);
   row(`publish API, ${EMAILS + SMS} subscribers`, '-', `${big.ms.toFixed(1)} ms`);
   row(`e-mail to ${EMAILS}`, tMail ? (EMAILS / mailS).toFixed(0) : '-', tMail ? `last accepted after ${mailS.toFixed(1)} s (SLA 300 s: ${mailS <= 300 ? 'met' : 'MISSED'})` : 'INCOMPLETE');
   row(`SMS to ${SMS}`, tSms ? (SMS / smsS).toFixed(0) : '-', tSms ? `last accepted after ${smsS.toFixed(1)} s (SLA 120 s: ${smsS <= 120 ? 'met' : 'MISSED'})` : 'INCOMPLETE');
-  row('server peak RSS', '-', `${peak.toFixed(0)} MiB`);
+  row('server peak RSS', '-', `${peak.toFixed(0)} MiB${NODES > 1 ? ' (the largest node)' : ''}`);
+  if (NODES > 1) {
+    const shares = sql("SELECT claimed_by || ' ' || COUNT(*) FROM deliveries WHERE channel = 'email' AND kind = 'update' GROUP BY claimed_by ORDER BY claimed_by").split('\n').join(', ');
+    row('duplicates', '-', `${twice} e-mails sent twice (errors column: failed + duplicates); e-mails by node: ${shares}`);
+  }
   console.log(`# 30_fanout: req/s column = messages accepted per second by the sink / Twilio fake; the publish call (one transaction writing the update and one outbox job) must not grow with subscribers: ${median(small).toFixed(1)} ms vs ${big.ms.toFixed(1)} ms`);
-  if (!done || failed || mailS > 300 || smsS > 120) status = 1;
+  if (!done || failed || twice || mailS > 300 || smsS > 120) status = 1;
 } finally {
-  await s.stop();
-  s.cleanup();
+  for (const n of nodes) {
+    await n.stop();
+    n.cleanup();
+  }
   await twilio.close();
   await new Promise((r) => sink.close(r));
 }

@@ -2,10 +2,11 @@
 #
 # start_pharos: starts "$BIN serve" on 127.0.0.1 with a free port, its log in
 # $tmp/server.log, and waits (15 s at most) until it listens. Needs $BIN, $data, $db
-# and $tmp; sets server_pid, port, url and threads. Exits the script if it fails.
+# (or PHAROS_STORAGE_DATABASE, another database URL) and $tmp; sets server_pid, port, url
+# and threads. Exits the script if it fails.
 start_pharos() {
   : >"$tmp/server.log" # exists before the background server opens it
-  "$BIN" serve --data "$data" --database "sqlite:$db" --listen 127.0.0.1:0 2>>"$tmp/server.log" &
+  "$BIN" serve --data "$data" --database "${PHAROS_STORAGE_DATABASE:-sqlite:$db}" --listen 127.0.0.1:0 2>>"$tmp/server.log" &
   server_pid=$!
   port=""
   for _ in $(seq 150); do
@@ -50,7 +51,7 @@ id_of() { grep -o '"id":[0-9]*' | head -1 | cut -d: -f2; }
 need_ids() { local v; for v in "$@"; do [ -n "$v" ] || { echo "an API call failed" >&2; exit 1; }; done; }
 
 # fill_public_page N (N >= 4): the page bench/20_public_page.sh measures, through the API of the
-# running server ($url, $token) and sqlite3 on $db: 4 groups, N services, 3 open
+# running server ($url, $token) and sqlite3 on $db (psql on $PG_URL when set): 4 groups, N services, 3 open
 # incidents (each with an update), 90 days of status history, then one public change so
 # that the snapshot holds the history. Sets the array `services` (their ids).
 fill_public_page() {
@@ -84,7 +85,8 @@ fill_public_page() {
       done
     done
     echo "COMMIT;"
-  } | sqlite3 "$db" || { echo "sqlite3 failed" >&2; exit 1; }
+  } | if [ -n "${PG_URL:-}" ]; then psql -X -q -v ON_ERROR_STOP=1 "$PG_URL"; else sqlite3 "$db"; fi ||
+    { echo "writing the history failed" >&2; exit 1; }
   api_call PATCH page '{"brand_color":"#0b5cad"}' >/dev/null
 }
 
@@ -133,4 +135,20 @@ CONF
   for _ in $(seq 50); do curl -s --noproxy '*' -o /dev/null "http://127.0.0.1:$nport/" && break; sleep 0.1; done
   cmp -s <(curl -sS --noproxy '*' "http://127.0.0.1:$nport/") "$www/index.html" ||
     { echo "nginx does not serve the page" >&2; cat "$tmp/nginx/error.log" >&2; exit 1; }
+}
+
+# wrk_run URL CONNS GZIP(0|1) OUT: one wrk run of $WRK_THREADS threads for $DURATION on
+# URL/; prints "rps p50_ms p99_ms errors" (non-2xx and socket errors).
+wrk_run() {
+  local hdr=()
+  [ "$3" = 1 ] && hdr=(-H 'Accept-Encoding: gzip')
+  timeout -k 5 120 wrk -t"$WRK_THREADS" -c"$2" -d"$DURATION" --timeout 5s --latency "${hdr[@]}" "$1/" >"$4" 2>&1 ||
+    { cat "$4" >&2; exit 1; }
+  awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    /Requests\/sec:/ { rps = $2 }
+    $1 == "50%" { p50 = ms($2) } $1 == "99%" { p99 = ms($2) }
+    /Non-2xx/ { err += $NF }
+    /Socket errors:/ { gsub(/,/, ""); err += $4 + $6 + $8 + $10 }
+    END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, err }' "$4"
 }

@@ -23,7 +23,8 @@
 # user `postgres` that the package creates, and runs as that user (runuser); otherwise
 # it runs as the caller. The test clusters skip fsync (fsync=off, full_page_writes=off):
 # the tests kill pharos, or stop PostgreSQL cleanly, never crash the machine, and a
-# database per test server is cheap that way.
+# database per test server is cheap that way. PG_CLUSTER_FSYNC=on keeps PostgreSQL's
+# durable defaults (the benchmarks: every commit waits for its WAL flush).
 set -euo pipefail
 
 usage() { echo "usage: $0 run CMD [ARG...] | init DIR | start DIR | stop DIR [fast|immediate] | destroy DIR" >&2; exit 2; }
@@ -51,9 +52,11 @@ cluster_init() { # DIR
 cluster_start() { # DIR
   local port
   port=$(cat "$1/port")
+  local durability="-c fsync=off -c full_page_writes=off"
+  [ "${PG_CLUSTER_FSYNC:-off}" = on ] && durability="-c fsync=on -c synchronous_commit=on"
   "${as[@]}" "$bindir/pg_ctl" -D "$1/data" -l "$1/server.log" -w -t 60 start -o \
-    "-c listen_addresses='' -k $1 -p $port -c fsync=off -c full_page_writes=off \
-     -c max_connections=400 -c shared_buffers=64MB" >/dev/null ||
+    "-c listen_addresses='' -k $1 -p $port $durability \
+     -c max_connections=400 -c shared_buffers=128MB" >/dev/null ||
     { cat "$1/server.log" >&2; return 1; }
 }
 

@@ -9,11 +9,12 @@
 #include <string.h>
 #include <time.h>
 
-static _Atomic int64_t offset;
+static _Atomic int64_t offset, frozen;
 
 int64_t time_now(void)
 {
-    return (int64_t)time(NULL) + atomic_load(&offset);
+    int64_t f = atomic_load(&frozen);
+    return f ? f : (int64_t)time(NULL) + atomic_load(&offset);
 }
 
 int64_t time_mono_us(void)
@@ -26,6 +27,11 @@ int64_t time_mono_us(void)
 void time_set_offset(int64_t seconds)
 {
     atomic_store(&offset, seconds);
+}
+
+void time_freeze(int64_t t)
+{
+    atomic_store(&frozen, t);
 }
 
 char *time_format(int64_t t, char *buf, size_t size)

@@ -13,6 +13,9 @@ int64_t time_now(void);
 int64_t time_mono_us(void);
 /* Shifts time_now() by SECONDS (used by tests of scheduled transitions). */
 void time_set_offset(int64_t seconds);
+/* Makes time_now() answer T until time_freeze(0) (tests whose arithmetic must not see a
+ * second tick by). */
+void time_freeze(int64_t t);
 
 /* The times RFC 3339 can write: 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z. */
 #define TIME_MIN INT64_C(-62167219200)
