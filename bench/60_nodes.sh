@@ -108,7 +108,7 @@ done
 pr=$(median "${p_rps[@]}") p9=$(median "${p_p99[@]}") nr=$(median "${n_rps[@]}") n9=$(median "${n_p99[@]}")
 verdict=$(awk -v a="$pr" -v b="$nr" -v c="$p9" -v d="$n9" 'BEGIN {
   r = b > 0 ? a / b : 0; q = d > 0 ? c / d : 0
-  printf "ratio %.2fx nginx req/s, p99 %.2fx nginx; goal %s", r, q, r >= 1.0 ? "met" : "MISSED" }')
+  printf "ratio %.2fx nginx req/s, p99 %.2fx nginx; goal %s", r, q, (r >= 1.0 ? "met" : "MISSED") }')
 printf '%s\t%s\t%s\t-\t%s\t%s\t%s\n' "$NAME" "GET / c=64 gzip, node b of 2 (PostgreSQL)" "$pr" "$p9" "$p_err" \
   "$verdict (rounds: ${p_rps[*]} req/s)"
 printf '%s\t%s\t%s\t-\t%s\t%s\t%s\n' "$NAME" "GET / c=64 gzip, nginx" "$nr" "$n9" "$n_err" \
