@@ -239,7 +239,7 @@ static int set_status(struct app_ctx *c, int64_t update_id, int64_t service_id, 
     const char *old = str_of(s, "status"), *new = status_name(st);
     int rc = 0;
     if (strcmp(old, new) != 0)
-        rc = (store_service_set_status(c->db, service_id, new, e) != 0 ||
+        rc = (store_service_set_status(c->db, service_id, new, time_now(), e) != 0 ||
               (update_id &&
                store_update_service_insert(c->db, update_id, service_id, old, new, e) != 0))
                  ? -1

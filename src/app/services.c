@@ -5,6 +5,7 @@
  */
 #include "app/services.h"
 #include "core/text.h"
+#include "core/timeutil.h"
 #include "core/utf8.h"
 #include "domain/status.h"
 #include "store/groups.h"
@@ -153,18 +154,19 @@ int app_service_set_status(struct app_ctx *c, int64_t id, const char *status, js
         *out = s;
         return 0;
     }
-    json_decref(s);
-    /* The reply is read inside the transaction, on the writer's warm cache. */
-    if (store_service_set_status(c->db, id, status_name(st), e) != 0 ||
+    /* The reply is the row read above with what changed: no second read in the transaction
+     * (on PostgreSQL every statement inside it is a round trip under the write lock). */
+    int64_t now = time_now();
+    if (store_service_set_status(c->db, id, status_name(st), now, e) != 0 ||
         app_audit(c, "service.status", id, status_name(st), e) != 0 ||
-        !(s = store_service_get(c->db, c->page_id, id, e))) {
+        app_commit(c, true, e) != 0) {
         db_rollback(c->db);
-        return e->code ? -1 : not_found(id, e);
-    }
-    if (app_commit(c, true, e) != 0) {
         json_decref(s);
         return -1;
     }
+    char when[32];
+    json_object_set_new(s, "status", json_string(status_name(st)));
+    json_object_set_new(s, "updated_at", json_string(time_format(now, when, sizeof when)));
     *out = s;
     return 0;
 }

@@ -80,12 +80,6 @@ bool db_in_transaction(struct db *db)
     return db->be->in_tx(db);
 }
 
-int db_notify(struct db *db, int64_t page_id, int64_t version, struct err *e)
-{
-    assert(db_in_transaction(db));
-    return db->be->notify ? db->be->notify(db, page_id, version, e) : 0;
-}
-
 int db_wait_changes(struct db *db, int timeout_ms,
                     void (*on)(void *arg, int64_t page_id, int64_t version), void *arg,
                     struct err *e)

@@ -59,12 +59,9 @@ int db_commit(struct db *db, struct err *e);
 /* Rolls back the open transaction, if any, and releases the write lock. */
 void db_rollback(struct db *db);
 bool db_in_transaction(struct db *db);
-/* Inside a write transaction: tells the other processes (nodes) sharing the database
- * that page PAGE_ID's public content changed to VERSION, once the transaction commits.
- * Nothing to do for SQLite (one server process). Returns 0, or -1 with E filled. */
-int db_notify(struct db *db, int64_t page_id, int64_t version, struct err *e);
 /*
- * Waits up to TIMEOUT_MS for what other processes' db_notify() said and calls
+ * Waits up to TIMEOUT_MS for other processes' public changes (a page's version moved
+ * on: store_page_changed; PostgreSQL tells of it with a NOTIFY) and calls
  * ON(ARG, page_id, version) for each, on a connection kept for this (it listens from
  * the first call on). SQLite has no one to hear and sleeps. Returns 0, or -1 with E
  * filled (503 while the database is unreachable: the next call reconnects, and what

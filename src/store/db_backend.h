@@ -58,10 +58,7 @@ struct db_backend {
      * database at once. May be NULL (the write transaction of each step is enough). */
     int (*migrate_lock)(struct db *db, struct err *e);
     void (*migrate_unlock)(struct db *db);
-    /* Tells other processes sharing the database that page PAGE_ID changed to VERSION
-     * (inside the open transaction: sent only if it commits), and hears theirs (db.h).
-     * May be NULL: one process, nobody to tell, nothing to hear. */
-    int (*notify)(struct db *db, int64_t page_id, int64_t version, struct err *e);
+    /* Hears other processes' changes (db.h); NULL: one process, nothing to hear. */
     int (*wait_changes)(struct db *db, int timeout_ms,
                         void (*on)(void *arg, int64_t page_id, int64_t version), void *arg,
                         struct err *e);

@@ -98,7 +98,7 @@ static struct pg_stmt *prepared(struct pg_db *d, const char *sql, bool insert, c
 }
 
 /* Runs SQL with the arguments of FMT/AP; the result when it has STATUS (PGRES_COMMAND_OK
- * also takes rows: UPDATE … RETURNING, SELECT pg_notify() run as writes), else NULL with E
+ * also takes rows: UPDATE … RETURNING run as a write), else NULL with E
  * filled (WHAT names the operation). */
 static PGresult *run(struct db *db, struct err *e, const char *sql, bool insert, const char *fmt,
                      va_list ap, ExecStatusType status, const char *what)
@@ -316,14 +316,6 @@ int pg_exec_texts(struct db *db, struct err *e, const char *sql, int n, const ch
     return 0;
 }
 
-/* The payload is "PAGE_ID VERSION" (db_pg.c's pg_wait_changes reads it). */
-static int pg_notify(struct db *db, int64_t page_id, int64_t version, struct err *e)
-{
-    char payload[48];
-    snprintf(payload, sizeof payload, "%" PRId64 " %" PRId64, page_id, version);
-    return pg_exec(db, e, "SELECT pg_notify('pharos_public', ?)", "s", payload);
-}
-
 const struct db_backend db_pg_backend = {
     .name = "postgresql",
     .close = pg_close,
@@ -347,7 +339,6 @@ const struct db_backend db_pg_backend = {
     .script = pg_script,
     .migrate_lock = pg_migrate_lock,
     .migrate_unlock = pg_migrate_unlock,
-    .notify = pg_notify,
     .wait_changes = pg_wait_changes,
 };
 

@@ -138,8 +138,7 @@ int64_t store_page_changed(struct db *db, int64_t page_id, struct err *e)
         db, e, &version, "UPDATE pages SET version = version + 1 WHERE id = ? RETURNING version",
         "i", page_id);
     if (found < 0) return -1;
-    if (found == 0) return 0; /* the page itself was deleted in this transaction */
-    return db_notify(db, page_id, version, e) != 0 ? -1 : version;
+    return found ? version : 0; /* 0: the page itself went in this transaction */
 }
 
 int store_page_version(struct db *db, int64_t id, int64_t *version, struct err *e)

@@ -33,8 +33,9 @@ json_t *store_pages_list(struct db *db, struct err *e);
 int store_page_update(struct db *db, int64_t id, const struct page_fields *f, struct err *e);
 /*
  * In the open write transaction: moves page PAGE_ID's version on (what its visitors see
- * changed) and tells the other nodes (db_notify) once the transaction commits. Returns
- * the new version (≥ 1), or -1 with E filled.
+ * changed); on PostgreSQL a trigger tells the other nodes once the transaction commits
+ * (migrations/postgresql/0007_nodes.sql). Returns the new version (≥ 1), 0 when there is
+ * no such page, or -1 with E filled.
  */
 int64_t store_page_changed(struct db *db, int64_t page_id, struct err *e);
 /* Page ID's version: 1 and *VERSION, 0 no such page, -1 with E filled. */

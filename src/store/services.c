@@ -56,12 +56,12 @@ int store_service_update(struct db *db, int64_t page_id, int64_t id, const struc
                 time_now(), page_id, id) != 0)
         return -1;
     /* set_status knows no page: only a service of PAGE_ID may reach it */
-    return changed ? store_service_set_status(db, id, f->status, e) : 0;
+    return changed ? store_service_set_status(db, id, f->status, time_now(), e) : 0;
 }
 
-int store_service_set_status(struct db *db, int64_t id, const char *status, struct err *e)
+int store_service_set_status(struct db *db, int64_t id, const char *status, int64_t now,
+                             struct err *e)
 {
-    int64_t now = time_now();
     int changed = 0;
     if (db_exec(db, e, &changed,
                 "UPDATE services SET status = ?, updated_at = ? WHERE id = ? AND status <> ?",

@@ -28,7 +28,8 @@ int64_t store_service_insert(struct db *db, int64_t page_id, const struct servic
 int store_service_update(struct db *db, int64_t page_id, int64_t id, const struct service_fields *f,
                          struct err *e);
 /* Sets the status and logs it when it changed. */
-int store_service_set_status(struct db *db, int64_t id, const char *status, struct err *e);
+int store_service_set_status(struct db *db, int64_t id, const char *status, int64_t now,
+                             struct err *e);
 /* Deletes; 1 deleted, 0 no such service, -1 error. */
 int store_service_delete(struct db *db, int64_t page_id, int64_t id, struct err *e);
 /* Next free position at the end of a group (or of ungrouped services). */
