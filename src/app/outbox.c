@@ -3,7 +3,8 @@
  *
  * Expansion reads each job's update once per batch, adds the integration
  * deliveries with its first batch (cursor 0) and the subscribers after the
- * cursor in batches of EXPAND_BATCH, moving the cursor in the same transaction.
+ * cursor in batches of EXPAND_BATCH (two statements each, store_outbox_expand_batch),
+ * moving the cursor in the same transaction.
  */
 #include "app/outbox.h"
 #include "app/integrations.h"
@@ -11,6 +12,7 @@
 #include "core/timeutil.h"
 #include "store/outbox.h"
 #include "store/subscribers.h"
+#include <string.h>
 
 enum { EXPAND_BATCH = 1000, JOBS_AT_ONCE = 8 };
 
@@ -20,12 +22,6 @@ const enum channel outbox_channels[OUTBOX_CHANNELS] = {CH_EMAIL, CH_SMS, CH_SLAC
 static int64_t jint(const json_t *o, const char *k)
 {
     return json_integer_value(json_object_get(o, k));
-}
-
-static const char *jstr(const json_t *o, const char *k)
-{
-    const char *s = json_string_value(json_object_get(o, k));
-    return s ? s : "";
 }
 
 static const enum channel integration_bits[] = {CH_SLACK, CH_TWITTER, CH_WEBHOOK};
@@ -51,7 +47,7 @@ static int expand_batch(struct app *app, struct db *db, json_t *job, int *count,
     int64_t page_id = jint(job, "page_id"), cursor = jint(job, "cursor");
     unsigned channels = (unsigned)jint(job, "channels");
     bool enabled[3] = {false, false, false};
-    json_t *u = store_outbox_update(db, jint(job, "update_id"), e), *rows = NULL;
+    json_t *u = store_outbox_update(db, jint(job, "update_id"), e);
     if (!u && e->code) return -1;
     if (u && cursor == 0) integrations_enabled(app, db, page_id, enabled);
     if (db_begin(db, e) != 0) {
@@ -69,33 +65,20 @@ static int expand_batch(struct app *app, struct db *db, json_t *job, int *count,
                                    channel_name(integration_bits[i]), 0, accepted, now, e) != 0)
                 goto fail;
         bool email = channels & CH_EMAIL, sms = channels & CH_SMS;
-        if (email || sms) {
-            if (!(rows = store_outbox_recipients(db, page_id, jint(u, "event_id"), email, sms,
-                                                 cursor, EXPAND_BATCH, e)))
-                goto fail;
-            size_t i;
-            json_t *r;
-            json_array_foreach(rows, i, r)
-            {
-                if (store_delivery_add(db, page_id, jint(u, "update_id"), jstr(r, "channel"),
-                                       jstr(r, "address"), jint(r, "id"), accepted, now, e) != 0)
-                    goto fail;
-                last = jint(r, "id");
-            }
-            *count = (int)json_array_size(rows);
-            done = *count < EXPAND_BATCH;
-        }
+        if ((email || sms) && store_outbox_expand_batch(
+                                  db, page_id, jint(u, "update_id"), jint(u, "event_id"), email,
+                                  sms, cursor, EXPAND_BATCH, accepted, now, &last, count, e) != 0)
+            goto fail;
+        done = *count < EXPAND_BATCH;
     }
     if (store_outbox_job_advance(db, jint(job, "id"), last, done, time_now(), e) != 0 ||
         db_commit(db, e) != 0)
         goto fail;
     json_object_set_new(job, "cursor", json_integer(last));
-    json_decref(rows);
     json_decref(u);
     return done ? 0 : 1;
 fail:
     db_rollback(db);
-    json_decref(rows);
     json_decref(u);
     return -1;
 }
@@ -173,14 +156,32 @@ fail:
     return -1;
 }
 
+/* Whether outcome O is a plain "sent" (the common case: recorded in batches). */
+static bool plain_sent(const struct outbox_outcome *o)
+{
+    return strcmp(o->state, "sent") == 0 && !o->stop_subscriber && !o->error &&
+           o->next_at == o->sent_at;
+}
+
 int app_outbox_record(struct db *db, const struct outbox_outcome *o, size_t n, struct err *e)
 {
     if (db_begin(db, e) != 0) return -1;
-    for (size_t i = 0; i < n; i++) {
-        int rc = store_delivery_finish(db, o[i].id, o[i].state, o[i].next_at, o[i].error,
+    int64_t batch[STORE_SENT_BATCH];
+    for (size_t i = 0; i < n;) {
+        int rc = 0;
+        if (plain_sent(&o[i])) { /* this and the next sent at the same second, in one go */
+            int k = 0;
+            int64_t at = o[i].sent_at;
+            while (i < n && k < STORE_SENT_BATCH && plain_sent(&o[i]) && o[i].sent_at == at)
+                batch[k++] = o[i++].id;
+            rc = store_deliveries_sent(db, batch, k, at, e);
+        } else {
+            rc = store_delivery_finish(db, o[i].id, o[i].state, o[i].next_at, o[i].error,
                                        o[i].sent_at, e);
-        if (rc == 0 && o[i].stop_subscriber && o[i].subscriber_id)
-            rc = store_subscriber_set_state(db, o[i].page_id, o[i].subscriber_id, "stopped", e);
+            if (rc == 0 && o[i].stop_subscriber && o[i].subscriber_id)
+                rc = store_subscriber_set_state(db, o[i].page_id, o[i].subscriber_id, "stopped", e);
+            i++;
+        }
         if (rc != 0) {
             db_rollback(db);
             return -1;

@@ -43,17 +43,43 @@ json_t *store_outbox_event_services(struct db *db, int64_t event_id, struct err 
                         "i", event_id);
 }
 
-json_t *store_outbox_recipients(struct db *db, int64_t page_id, int64_t event_id, bool email,
-                                bool sms, int64_t after, int limit, struct err *e)
+/* The subscribers of an update's fan-out: PAGE_ID's active ones of the channels asked for
+ * (? = 1: e-mail, SMS) who chose every service or one the event (?) links. */
+#define RECIPIENTS_WHERE                                                                           \
+    "WHERE s.page_id = ? AND s.state = 'active' "                                                  \
+    "AND ((s.channel = 'email' AND ? = 1) OR (s.channel = 'sms' AND ? = 1)) "                      \
+    "AND (s.all_services = 1 OR EXISTS (SELECT 1 FROM subscriber_services ss "                     \
+    "JOIN event_services es ON es.service_id = ss.service_id "                                     \
+    "WHERE ss.subscriber_id = s.id AND es.event_id = ?)) "
+
+int store_outbox_expand_batch(struct db *db, int64_t page_id, int64_t update_id, int64_t event_id,
+                              bool email, bool sms, int64_t after, int limit, int64_t accepted_at,
+                              int64_t now, int64_t *last, int *count, struct err *e)
 {
-    return db_query_all(db, e,
-                        "SELECT s.id, s.channel, s.address FROM subscribers s "
-                        "WHERE s.page_id = ? AND s.state = 'active' AND s.id > ? "
-                        "AND ((s.channel = 'email' AND ? = 1) OR (s.channel = 'sms' AND ? = 1)) "
-                        "AND (s.all_services = 1 OR EXISTS (SELECT 1 FROM subscriber_services ss "
-                        "JOIN event_services es ON es.service_id = ss.service_id "
-                        "WHERE ss.subscriber_id = s.id AND es.event_id = ?)) ORDER BY s.id LIMIT ?",
-                        "iibbii", page_id, after, (int)email, (int)sms, event_id, (int64_t)limit);
+    struct db_rows r;
+    if (db_rows_open(&r, db, e, "read a fan-out's recipients",
+                     "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM (SELECT s.id FROM subscribers "
+                     "s " RECIPIENTS_WHERE "AND s.id > ? ORDER BY s.id LIMIT ?) AS batch",
+                     "ibbiii", page_id, (int)email, (int)sms, event_id, after, (int64_t)limit) != 0)
+        return -1;
+    int got = db_rows_next(&r, e);
+    *last = got == 1 ? db_rows_int(&r, 0) : 0;
+    *count = got == 1 ? (int)db_rows_int(&r, 1) : 0;
+    db_rows_close(&r);
+    if (got < 0) return -1;
+    if (*count == 0) {
+        *last = after;
+        return 0;
+    }
+    /* the same subscribers, by id range: one statement for the whole batch */
+    return db_exec(db, e, NULL,
+                   "INSERT INTO deliveries (page_id, update_id, channel, recipient, subscriber_id, "
+                   "next_attempt_at, accepted_at, created_at) "
+                   "SELECT s.page_id, ?, s.channel, s.address, s.id, ?, ?, ? FROM subscribers "
+                   "s " RECIPIENTS_WHERE "AND s.id > ? AND s.id <= ? "
+                   "ON CONFLICT (update_id, channel, recipient) DO NOTHING",
+                   "iiiiibbiii", update_id, now, accepted_at, now, page_id, (int)email, (int)sms,
+                   event_id, after, *last);
 }
 
 int store_delivery_add(struct db *db, int64_t page_id, int64_t update_id, const char *channel,
@@ -99,6 +125,24 @@ json_t *store_deliveries_claim(struct db *db, const char *node, const char *chan
         ") AS claimable LIMIT ?) " CLAIMED,
         "issiisiii", lease_until, node, channel, now, (int64_t)limit, channel, now, (int64_t)limit,
         (int64_t)limit);
+}
+
+int store_deliveries_sent(struct db *db, const int64_t *ids, int n, int64_t sent_at, struct err *e)
+{
+    int64_t v[STORE_SENT_BATCH] = {0}; /* unused places: id 0, which no row has */
+    assert(n > 0 && n <= STORE_SENT_BATCH);
+    for (int i = 0; i < n; i++)
+        v[i] = ids[i];
+#define Q8 "?, ?, ?, ?, ?, ?, ?, ?"
+    return db_exec(db, e, NULL,
+                   "UPDATE deliveries SET state = 'sent', next_attempt_at = ?, last_error = NULL, "
+                   "sent_at = ?, lease_until = NULL WHERE state = 'sending' AND id IN "
+                   "(" Q8 ", " Q8 ", " Q8 ", " Q8 ")",
+                   "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii", sent_at, sent_at, v[0], v[1], v[2], v[3],
+                   v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15],
+                   v[16], v[17], v[18], v[19], v[20], v[21], v[22], v[23], v[24], v[25], v[26],
+                   v[27], v[28], v[29], v[30], v[31]);
+#undef Q8
 }
 
 int store_delivery_finish(struct db *db, int64_t id, const char *state, int64_t next_at,

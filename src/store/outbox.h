@@ -22,11 +22,17 @@ json_t *store_outbox_update(struct db *db, int64_t update_id, struct err *e);
 /* The services event EVENT_ID links, [{"id","name","status"}] in the order of services
  * (store/service_order.h). */
 json_t *store_outbox_event_services(struct db *db, int64_t event_id, struct err *e);
-/* Active subscribers of PAGE_ID with ids above AFTER, by id, at most LIMIT, of channel
- * e-mail when EMAIL and SMS when SMS, who chose all services or one EVENT_ID links:
- * [{"id","channel","address"}]. */
-json_t *store_outbox_recipients(struct db *db, int64_t page_id, int64_t event_id, bool email,
-                                bool sms, int64_t after, int limit, struct err *e);
+/*
+ * One batch of an update's fan-out, in two statements whatever its size: the next LIMIT
+ * active subscribers of PAGE_ID after subscriber AFTER (by id) — of channel e-mail when
+ * EMAIL and SMS when SMS, who chose all services or one EVENT_ID links — get a delivery of
+ * UPDATE_ID each (none twice: a delivery is unique per update, channel and recipient).
+ * *COUNT gets how many subscribers the batch held and *LAST the last one's id (AFTER when
+ * none). Returns 0, or -1 with E filled.
+ */
+int store_outbox_expand_batch(struct db *db, int64_t page_id, int64_t update_id, int64_t event_id,
+                              bool email, bool sms, int64_t after, int limit, int64_t accepted_at,
+                              int64_t now, int64_t *last, int *count, struct err *e);
 /* Inserts a delivery unless (update, channel, recipient) has one. SUBSCRIBER_ID 0: none. */
 int store_delivery_add(struct db *db, int64_t page_id, int64_t update_id, const char *channel,
                        const char *recipient, int64_t subscriber_id, int64_t accepted_at,
@@ -41,6 +47,10 @@ int store_outbox_job_advance(struct db *db, int64_t id, int64_t cursor, bool don
  * invitation; ids not of the kind null). Rows another node's transaction holds are skipped. */
 json_t *store_deliveries_claim(struct db *db, const char *node, const char *channel, int64_t now,
                                int64_t lease_until, int limit, struct err *e);
+enum { STORE_SENT_BATCH = 32 };
+/* Records that the deliveries IDS[0..N) (N ≤ STORE_SENT_BATCH) were sent at SENT_AT, in one
+ * statement (the common outcome, a batch at a time). Only rows still "sending" change. */
+int store_deliveries_sent(struct db *db, const int64_t *ids, int n, int64_t sent_at, struct err *e);
 /* Records the outcome of delivery ID: STATE sent (SENT_AT), pending (retry at NEXT_AT),
  * failed or dead (ERROR). Only a row still "sending" changes. */
 int store_delivery_finish(struct db *db, int64_t id, const char *state, int64_t next_at,

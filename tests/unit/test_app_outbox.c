@@ -227,6 +227,44 @@ static void outcomes_change_sending_rows_and_stop_opted_out_subscribers(void **s
         json_decref(rows[i]);
 }
 
+/* Sent outcomes are recorded STORE_SENT_BATCH at a time: 70 of them, over two seconds. */
+static void many_sent_outcomes_are_all_recorded(void **state)
+{
+    struct fx *f = *state;
+    struct err e = {0};
+    bool more;
+    subscribers(f, "email", "d", 70);
+    job(f, CH_EMAIL);
+    assert_int_equal(app_outbox_expand(&f->app, f->db, 100000, &more, &e), 0);
+    json_t *msgs, *rows[OUTBOX_CHANNELS];
+    assert_int_equal(app_outbox_claim(&f->app, f->db, 100, 16, allow, took, f, &msgs, rows, &e), 0);
+    assert_int_equal(json_array_size(rows[0]), 70);
+    struct outbox_outcome o[70];
+    int64_t now = time_now();
+    for (int i = 0; i < 70; i++) {
+        int64_t at = now + (i >= 50); /* the last 20 a second later */
+        o[i] = (struct outbox_outcome){
+            .id = json_integer_value(json_object_get(json_array_get(rows[0], i), "id")),
+            .page_id = 1,
+            .state = "sent",
+            .next_at = at,
+            .sent_at = at};
+    }
+    assert_int_equal(app_outbox_record(f->db, o, 70, &e), 0);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM deliveries WHERE state = 'sent' AND "
+                                "lease_until IS NULL AND last_error IS NULL"),
+                     70);
+    int64_t later = 0;
+    assert_int_equal(db_query_int(f->db, &e, &later,
+                                  "SELECT COUNT(*) FROM deliveries WHERE sent_at = ?", "i",
+                                  now + 1),
+                     1);
+    assert_int_equal(later, 20);
+    json_decref(msgs);
+    for (int i = 0; i < OUTBOX_CHANNELS; i++)
+        json_decref(rows[i]);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -236,6 +274,7 @@ int main(void)
         T(a_small_budget_leaves_the_rest_for_later),
         T(claims_share_the_room_and_lease_to_this_node),
         T(outcomes_change_sending_rows_and_stop_opted_out_subscribers),
+        T(many_sent_outcomes_are_all_recorded),
     };
     return cmocka_run_group_tests_name("app/outbox", tests, NULL, NULL);
 }
