@@ -12,6 +12,7 @@ cd "$(dirname "$0")/.."
 export PHAROS_BIN=${PHAROS_BIN:-build/pharos}
 export PG_CLUSTER_FSYNC=on
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/pharos-bench-nfan-XXXXXX")
+chmod 755 "$tmp" # the cluster runs as postgres when we are root
 trap 'scripts/pg-cluster.sh destroy "$tmp/pg" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 trap 'exit 143' TERM INT
 scripts/pg-cluster.sh init "$tmp/pg"
