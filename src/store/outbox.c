@@ -209,14 +209,20 @@ int64_t store_message_add(struct db *db, int64_t page_id, enum store_message_kin
 json_t *store_messages_claim(struct db *db, const char *node, int64_t now, int64_t lease_until,
                              int limit, struct err *e)
 {
-    /* walks the partial index deliveries_messages: a fan-out's rows are not in it */
+    /* Each branch walks the partial index deliveries_messages, where a fan-out's rows are
+     * not: one condition with OR made SQLite merge two scans of deliveries_due instead, every
+     * pending delivery of a fan-out (0.3 s a claim with a million, and a claim every pump). */
     return db_query_all(
         db, e,
         "UPDATE deliveries SET state = 'sending', lease_until = ?, claimed_by = ?, "
-        "attempts = attempts + 1 WHERE id IN (SELECT id FROM deliveries WHERE kind <> 'update' "
-        "AND ((state = 'pending' AND next_attempt_at <= ?) OR (state = 'sending' AND "
-        "lease_until < ?)) ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED) " CLAIMED,
-        "isiii", lease_until, node, now, now, (int64_t)limit);
+        "attempts = attempts + 1 WHERE id IN (SELECT id FROM ("
+        "SELECT id FROM (SELECT id FROM deliveries WHERE kind <> 'update' AND state = 'pending' "
+        "AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ? FOR UPDATE SKIP LOCKED) "
+        "AS due UNION ALL "
+        "SELECT id FROM (SELECT id FROM deliveries WHERE kind <> 'update' AND state = 'sending' "
+        "AND lease_until < ? LIMIT ? FOR UPDATE SKIP LOCKED) AS expired"
+        ") AS claimable LIMIT ?) " CLAIMED,
+        "isiiiii", lease_until, node, now, (int64_t)limit, now, (int64_t)limit, (int64_t)limit);
 }
 
 int64_t store_oauth_request_add(struct db *db, int64_t page_id, const char *callback, int64_t now,
