@@ -48,8 +48,7 @@ static int digits(const char *s, int n, int *out)
 {
     int v = 0;
     for (int i = 0; i < n; i++) {
-        if (!isdigit((unsigned char)s[i]))
-            return -1;
+        if (!isdigit((unsigned char)s[i])) return -1;
         v = v * 10 + (s[i] - '0');
     }
     *out = v;
@@ -59,20 +58,17 @@ static int digits(const char *s, int n, int *out)
 int time_parse(const char *s, int64_t *out)
 {
     int Y, M, D, h, m, sec;
-    if (!s || strlen(s) < 20)
-        return -1;
+    if (!s || strlen(s) < 20) return -1;
     if (digits(s, 4, &Y) || s[4] != '-' || digits(s + 5, 2, &M) || s[7] != '-' ||
         digits(s + 8, 2, &D) || (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
         digits(s + 11, 2, &h) || s[13] != ':' || digits(s + 14, 2, &m) || s[16] != ':' ||
         digits(s + 17, 2, &sec))
         return -1;
-    if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 || sec > 60)
-        return -1;
+    if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 || sec > 60) return -1;
     const char *p = s + 19;
     if (*p == '.') {
         p++;
-        if (!isdigit((unsigned char)*p))
-            return -1;
+        if (!isdigit((unsigned char)*p)) return -1;
         while (isdigit((unsigned char)*p))
             p++;
     }
@@ -88,21 +84,22 @@ int time_parse(const char *s, int64_t *out)
     } else {
         return -1;
     }
-    if (*p)
-        return -1;
-    struct tm tm = {.tm_year = Y - 1900, .tm_mon = M - 1, .tm_mday = D,
-                    .tm_hour = h, .tm_min = m, .tm_sec = sec == 60 ? 59 : sec};
+    if (*p) return -1;
+    struct tm tm = {.tm_year = Y - 1900,
+                    .tm_mon = M - 1,
+                    .tm_mday = D,
+                    .tm_hour = h,
+                    .tm_min = m,
+                    .tm_sec = sec == 60 ? 59 : sec};
     time_t t = timegm(&tm);
     /* timegm normalises 31 February into March: refuse dates that moved. */
     struct tm back;
     gmtime_r(&t, &back);
-    if (back.tm_mday != D || back.tm_mon != M - 1)
-        return -1;
+    if (back.tm_mday != D || back.tm_mon != M - 1) return -1;
     /* an offset may carry 0000-01-01 into year -1 or 9999-12-31 into 10000:
      * refuse what time_format could not write back as RFC 3339 */
     int64_t r = (int64_t)t - tz;
-    if (r < TIME_MIN || r > TIME_MAX)
-        return -1;
+    if (r < TIME_MIN || r > TIME_MAX) return -1;
     *out = r;
     return 0;
 }

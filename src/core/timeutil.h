@@ -4,8 +4,8 @@
  */
 #ifndef PHAROS_TIMEUTIL_H
 #define PHAROS_TIMEUTIL_H
-#include <stdint.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Current Unix time in seconds. Tests may pin it with time_set_offset. */
 int64_t time_now(void);
