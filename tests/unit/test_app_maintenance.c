@@ -175,7 +175,8 @@ static void window_passed_goes_straight_to_complete(void **state)
     struct err e = {0};
     int64_t t0 = time_now() + 1000, next = -1;
     int64_t id = schedule(f, f->page, t0, t0 + 100, true, true, true);
-    assert_int_equal(store_service_set_status(f->db, f->svc, "degraded_performance", &e), 0);
+    assert_int_equal(
+        store_service_set_status(f->db, f->svc, "degraded_performance", time_now(), &e), 0);
     assert_int_equal(run(f, t0 + 500, &next), 1);
     assert_string_equal(stage_of(f, f->page, id), "complete");
     assert_int_equal(count(f, UPDATES, id), 2);

@@ -11,6 +11,7 @@
  * setting the same status again logs nothing; next positions per group.
  */
 #include "core/log.h"
+#include "core/timeutil.h"
 #include "store/events.h"
 #include "store/outbox.h"
 #include "store/pages.h"
@@ -231,15 +232,15 @@ static void set_status_logs_only_real_changes(void **state)
     struct fixture *f = fx(state);
     struct err e = {0};
     int64_t id = add_service(f, f->page, "API", 0, 0, "operational");
-    assert_int_equal(store_service_set_status(f->db, id, "operational", &e), 0);
+    assert_int_equal(store_service_set_status(f->db, id, "operational", time_now(), &e), 0);
     assert_int_equal(log_rows(f, id), 1);
-    assert_int_equal(store_service_set_status(f->db, id, "major_outage", &e), 0);
+    assert_int_equal(store_service_set_status(f->db, id, "major_outage", time_now(), &e), 0);
     assert_int_equal(log_rows(f, id), 2);
     assert_string_equal(status_of(f, f->page, id), "major_outage");
-    assert_int_equal(store_service_set_status(f->db, id, "major_outage", &e), 0);
-    assert_int_equal(store_service_set_status(f->db, id, "major_outage", &e), 0);
+    assert_int_equal(store_service_set_status(f->db, id, "major_outage", time_now(), &e), 0);
+    assert_int_equal(store_service_set_status(f->db, id, "major_outage", time_now(), &e), 0);
     assert_int_equal(log_rows(f, id), 2);
-    assert_int_equal(store_service_set_status(f->db, id, "operational", &e), 0);
+    assert_int_equal(store_service_set_status(f->db, id, "operational", time_now(), &e), 0);
     assert_int_equal(log_rows(f, id), 3);
     json_t *rows = db_query_all(f->db, &e,
                                 "SELECT status FROM service_status_log WHERE service_id = ? "
@@ -256,7 +257,7 @@ static void set_status_of_a_missing_service_logs_nothing(void **state)
 {
     struct fixture *f = fx(state);
     struct err e = {0};
-    assert_int_equal(store_service_set_status(f->db, 99999, "major_outage", &e), 0);
+    assert_int_equal(store_service_set_status(f->db, 99999, "major_outage", time_now(), &e), 0);
     assert_int_equal(log_rows(f, 99999), 0);
 }
 
