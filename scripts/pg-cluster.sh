@@ -8,7 +8,7 @@
 # environment pointing at it (PGHOST = the socket directory, PGPORT, PGUSER=pharos,
 # PGDATABASE=postgres), PHAROS_TEST_PG=1 and PHAROS_TEST_PG_OWNER (the server's user),
 # then stops the cluster and removes the directory, whatever CMD did; exits with CMD's
-# status. PG_CLUSTER_LOG=FILE keeps the server's log (every failed statement is in
+# status. PG_CLUSTER_OPTS adds server options (-c name=value …). PG_CLUSTER_LOG=FILE keeps the server's log (every failed statement is in
 # it) in FILE.
 #
 #   scripts/pg-cluster.sh init DIR | start DIR | stop DIR [fast|immediate] | destroy DIR
@@ -56,7 +56,7 @@ cluster_start() { # DIR
   [ "${PG_CLUSTER_FSYNC:-off}" = on ] && durability="-c fsync=on -c synchronous_commit=on"
   "${as[@]}" "$bindir/pg_ctl" -D "$1/data" -l "$1/server.log" -w -t 60 start -o \
     "-c listen_addresses='' -k $1 -p $port $durability \
-     -c max_connections=400 -c shared_buffers=128MB" >/dev/null ||
+     -c max_connections=400 -c shared_buffers=128MB ${PG_CLUSTER_OPTS:-}" >/dev/null ||
     { cat "$1/server.log" >&2; return 1; }
 }
 

@@ -25,18 +25,13 @@ int api_begin(struct req *r, struct app_ctx *c)
 {
     struct app_thread *t = r->tctx;
     struct err e = {0};
-    int64_t token_id, token_page;
+    int64_t token_id;
     memset(c, 0, sizeof *c);
     c->app = t->app;
     c->db = t->db;
-    if (app_page_resolve(t->app, t->db, r->host, &c->page_id, &e) != 0 ||
-        app_token_authenticate(t->db, token_of(r), &token_id, &token_page, &e) != 0)
+    if (app_token_authenticate(t->app, t->db, r->host, token_of(r), &token_id, &c->page_id, &e) !=
+        0)
         goto fail;
-    if (token_page != c->page_id) {
-        err_set(&e, ERR_FORBIDDEN,
-                "this API token belongs to another page; use it with that page's host");
-        goto fail;
-    }
     c->actor = (struct actor){.kind = ACTOR_TOKEN, .id = token_id, .role = ROLE_ADMIN};
     return 0;
 fail:

@@ -51,14 +51,12 @@ int app_audit(struct app_ctx *c, const char *action, int64_t object_id, const ch
 
 int app_commit(struct app_ctx *c, bool public_change, struct err *e)
 {
-    int64_t version = 0;
-    if (public_change && (version = store_page_changed(c->db, c->page_id, e)) < 0) {
+    if (public_change && store_page_changed(c->db, c->page_id, time_now(), e) != 0) {
         db_rollback(c->db);
         return -1;
     }
     if (db_commit(c->db, e) != 0) return -1;
-    if (public_change && c->app->on_public_change)
-        c->app->on_public_change(c->app, c->page_id, version);
+    if (public_change && c->app->on_public_change) c->app->on_public_change(c->app, c->page_id);
     return 0;
 }
 

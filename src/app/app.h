@@ -25,9 +25,9 @@
 struct app {
     const struct config *cfg;
     unsigned char key[SECRET_KEY_BYTES];
-    /* Called after a commit that changed what the public sees on PAGE_ID, which it moved
-     * to VERSION (store_page_changed; may be NULL). */
-    void (*on_public_change)(struct app *app, int64_t page_id, int64_t version);
+    /* Called after a commit that changed what the public sees on PAGE_ID (its version
+     * moved on: store_page_changed; may be NULL). */
+    void (*on_public_change)(struct app *app, int64_t page_id);
     /* Called after a commit that queued notifications or changed schedules (may be NULL). */
     void (*on_work)(struct app *app);
     void *hook_arg;

@@ -190,13 +190,18 @@ int app_page_ensure_default(struct app_ctx *c, struct err *e)
     return app_page_create(c, "default", "Status", NULL, &id, e);
 }
 
-int app_page_resolve(const struct app *app, struct db *db, const char *host, int64_t *page_id,
-                     struct err *e)
+const char *app_page_host(const struct app *app, const char *host)
 {
     const char *base = app && app->cfg ? app->cfg->base_host : "";
     if (host && *base && strcmp(host, base) == 0)
-        host = NULL; /* the default page's, whatever page_hosts says */
-    int64_t id = store_page_resolve(db, host, e);
+        return NULL; /* the default page's, whatever page_hosts says */
+    return host;
+}
+
+int app_page_resolve(const struct app *app, struct db *db, const char *host, int64_t *page_id,
+                     struct err *e)
+{
+    int64_t id = store_page_resolve(db, app_page_host(app, host), e);
     if (id < 0) return -1;
     if (id == 0) return err_set(e, ERR_NOT_FOUND, "no status page exists yet");
     *page_id = id;

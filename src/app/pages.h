@@ -17,6 +17,9 @@ int app_page_ensure_default(struct app_ctx *c, struct err *e);
  * there is no page at all. */
 int app_page_resolve(const struct app *app, struct db *db, const char *host, int64_t *page_id,
                      struct err *e);
+/* HOST as store/ looks it up: NULL (the default page's) for the host of APP's
+ * server.base_url, else HOST. */
+const char *app_page_host(const struct app *app, const char *host);
 /* The page of C as JSON (store/pages.h) plus "url", its public URL (SPEC §6, store_page_url). */
 int app_page_get(struct app_ctx *c, json_t **out, struct err *e);
 /* PATCH page: title, logo_url, brand_color, time_zone, footer_links, hosts, base_url. Hosts

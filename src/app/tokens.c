@@ -4,12 +4,14 @@
  * kept in clear as a prefix so people can tell tokens apart.
  */
 #include "app/tokens.h"
+#include "app/pages.h"
 #include "core/secret.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
 #include "core/xalloc.h"
 #include "store/tokens.h"
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,24 +67,38 @@ int app_token_revoke(struct app_ctx *c, int64_t id, struct err *e)
     return db_commit(c->db, e);
 }
 
-int app_token_authenticate(struct db *db, const char *token, int64_t *token_id, int64_t *page_id,
-                           struct err *e)
+int app_token_authenticate(const struct app *app, struct db *db, const char *host,
+                           const char *token, int64_t *token_id, int64_t *page_id, struct err *e)
 {
     char hash[TOKEN_HASH_HEX];
-    int64_t last_used = 0;
-    if (!token || !*token)
-        return err_set(e, ERR_UNAUTHORIZED,
-                       "an API token is required: send Authorization-Token: TOKEN or "
-                       "Authorization: Bearer TOKEN");
-    secret_token_hash(token, hash);
-    int found = store_token_find(db, hash, token_id, page_id, &last_used, e);
-    if (found < 0) return -1;
-    if (!found) return err_set(e, ERR_UNAUTHORIZED, "the API token is unknown or revoked");
+    struct token_found t = {0};
+    int found = 0;
+    if (token && *token) {
+        secret_token_hash(token, hash);
+        found = store_token_find(db, hash, app_page_host(app, host), &t, e);
+        if (found < 0) return -1;
+    }
+    /* no token: the page still comes first (404 before 401, as for any other request) */
+    if (!found) {
+        if (app_page_resolve(app, db, host, page_id, e) != 0) return -1;
+        if (!token || !*token)
+            return err_set(e, ERR_UNAUTHORIZED,
+                           "an API token is required: send Authorization-Token: TOKEN or "
+                           "Authorization: Bearer TOKEN");
+        return err_set(e, ERR_UNAUTHORIZED, "the API token is unknown or revoked");
+    }
+    /* a live token has a page, so some page exists */
+    assert(t.host_page > 0);
+    if (t.page_id != t.host_page)
+        return err_set(e, ERR_FORBIDDEN,
+                       "this API token belongs to another page; use it with that page's host");
+    *page_id = t.page_id;
+    *token_id = t.id;
     int64_t now = time_now();
-    if (now - last_used >= 60) {
+    if (now - t.last_used >= 60) {
         struct err ignored = {0};
         if (db_begin(db, &ignored) == 0) {
-            if (store_token_touch(db, *token_id, now, &ignored) == 0)
+            if (store_token_touch(db, t.id, now, &ignored) == 0)
                 db_commit(db, &ignored);
             else
                 db_rollback(db);

@@ -13,10 +13,12 @@ int app_token_create(struct app_ctx *c, const char *name, char **plain, json_t *
 int app_tokens_list(struct app_ctx *c, json_t **out, struct err *e);
 int app_token_revoke(struct app_ctx *c, int64_t id, struct err *e);
 /*
- * Finds the live token TOKEN: fills *TOKEN_ID and *PAGE_ID, or 401. Records its
- * last use at most once a minute (a write, so not on every request).
+ * An API request's caller: the page HOST names (as app_page_resolve: 404 when there is
+ * none) into *PAGE_ID, and the live token TOKEN of that page into *TOKEN_ID (401 when it
+ * is unknown or revoked, 403 when it is another page's), in one round trip. Records the
+ * token's last use at most once a minute (a write, so not on every request).
  */
-int app_token_authenticate(struct db *db, const char *token, int64_t *token_id, int64_t *page_id,
-                           struct err *e);
+int app_token_authenticate(const struct app *app, struct db *db, const char *host,
+                           const char *token, int64_t *token_id, int64_t *page_id, struct err *e);
 
 #endif

@@ -38,13 +38,11 @@ static struct background {
 static struct snapshot_registry *snapshots;
 static struct changes *changes;
 
-static void on_public_change(struct app *app, int64_t page_id, int64_t version)
+static void on_public_change(struct app *app, int64_t page_id)
 {
     (void)app;
-    if (version > 0)
-        snapshot_page_version(snapshots, page_id, version);
-    else
-        snapshot_mark_dirty(snapshots, page_id);
+    snapshot_mark_dirty(snapshots, page_id);
+    changes_announce(changes, page_id);
 }
 
 static void on_work(struct app *app)
@@ -128,7 +126,7 @@ int cmd_serve(int argc, char **argv)
                                                               .spool_dir = cfg.data_dir},
                                       cfg.database);
     if (snapshot_registry_start(snapshots, &e) != 0 ||
-        changes_start(snapshots, cfg.database, &changes, &e) != 0)
+        changes_start(snapshots, cfg.database, cfg.node_id, &changes, &e) != 0)
         goto fail;
     app.on_public_change = on_public_change;
     web_public_init(snapshots);

@@ -1,45 +1,65 @@
 /*
- * changes — the thread that hears other processes' public changes. See changes.h.
+ * changes — the thread that tells the other nodes of this process's public changes and
+ * hears of theirs. See changes.h.
  *
- * Loop: wait for notifications until the next check is due (at most CHECK_MS),
- * then compare every page's version with the one the last check saw and report
- * those that moved. The first check only learns the versions (every page is built
- * from the database on its first request anyway). After a failure (the database
- * unreachable) the loop sleeps a second, and the next check compares everything
- * with what was seen before it, so notifications lost meanwhile cost nothing.
+ * Loop: announce the pages this process changed (changes_announce queues them and wakes
+ * the thread), wait for notifications until the next look is due (at most LOOK_MS),
+ * then compare every page's marks (store_page_change_marks) with the ones the last look
+ * saw and report the pages whose marks moved. The first look only learns the marks
+ * (every page is built from the database on its first request anyway). Every PRUNE_MS
+ * the rows older than KEEP_S go. After a failure (the database unreachable) the loop
+ * sleeps a second, and the next look compares everything with what was seen before it,
+ * so notifications lost meanwhile, and announcements that could not be made, cost
+ * nothing but that second.
  */
 #include "public/changes.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "store/pages.h"
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
 #include <time.h>
+#include <unistd.h>
 
-enum { CHECK_MS = 1000, COMPLAIN_EVERY_US = 60 * 1000000 };
+enum {
+    LOOK_MS = 1000,
+    PRUNE_MS = 5000,
+    KEEP_S = 10,
+    MAX_QUEUED = 256,
+    COMPLAIN_EVERY_US = 60 * 1000000
+};
 
-struct seen {
-    int64_t id, version;
+struct marks {
+    int64_t page_id, n, ids;
 };
 
 struct changes {
     struct snapshot_registry *g;
     struct db *db;
+    char *node;
+    bool announces; /* the backend has other nodes to tell (PostgreSQL) */
+    int wake;       /* eventfd: pages were queued, or stop */
     pthread_t thread;
     _Atomic bool stop;
-    struct seen *seen; /* the versions the last check found, by id */
+    pthread_mutex_t mu; /* guards queued/nqueued */
+    int64_t queued[MAX_QUEUED];
+    size_t nqueued;
+    struct marks *seen; /* what the last look found, by page_id */
     size_t nseen;
-    bool checked;          /* a check has filled SEEN */
+    bool looked;           /* a look has filled SEEN */
     int64_t complained_us; /* when the last failure was logged */
 };
 
-static void on_change(void *arg, int64_t page_id, int64_t version)
+static void on_change(void *arg, int64_t page_id, const char *node)
 {
     struct changes *c = arg;
-    snapshot_page_version(c->g, page_id, version);
+    if (strcmp(node, c->node) != 0) snapshot_page_heard(c->g, page_id);
 }
 
 /* Logs E at most once a minute (the storage layer logs its own: the database down). */
@@ -54,33 +74,63 @@ static void complain(struct changes *c, const struct err *e)
               e->msg);
 }
 
-static int64_t seen_version(const struct changes *c, int64_t id)
+static const struct marks *seen_marks(const struct changes *c, int64_t page_id)
 {
     for (size_t i = 0; i < c->nseen; i++)
-        if (c->seen[i].id == id) return c->seen[i].version;
-    return -1;
+        if (c->seen[i].page_id == page_id) return &c->seen[i];
+    return NULL;
 }
 
-/* Reads every page's version and reports the ones that moved since the last check. */
-static int check(struct changes *c, struct err *e)
+static bool same(const struct marks *a, const struct marks *b)
 {
-    json_t *rows = store_page_versions(c->db, e);
+    return a && b && a->n == b->n && a->ids == b->ids;
+}
+
+/* Reads every page's marks and reports the pages whose marks moved since the last look
+ * (those whose rows all went, too). */
+static int look(struct changes *c, struct err *e)
+{
+    json_t *rows = store_page_change_marks(c->db, e);
     if (!rows) return -1;
     size_t n = json_array_size(rows), i;
-    struct seen *now = xcalloc(n ? n : 1, sizeof *now);
+    struct marks *now = xcalloc(n ? n : 1, sizeof *now);
     json_t *r;
     json_array_foreach(rows, i, r)
     {
-        now[i].id = json_integer_value(json_object_get(r, "id"));
-        now[i].version = json_integer_value(json_object_get(r, "version"));
-        if (c->checked && seen_version(c, now[i].id) != now[i].version)
-            snapshot_page_version(c->g, now[i].id, now[i].version);
+        now[i].page_id = json_integer_value(json_object_get(r, "page_id"));
+        now[i].n = json_integer_value(json_object_get(r, "n"));
+        now[i].ids = json_integer_value(json_object_get(r, "ids"));
+        if (c->looked && !same(seen_marks(c, now[i].page_id), &now[i]))
+            snapshot_page_heard(c->g, now[i].page_id);
     }
     json_decref(rows);
+    for (size_t k = 0; c->looked && k < c->nseen; k++) { /* every row of a page pruned */
+        bool still = false;
+        for (size_t j = 0; j < n && !still; j++)
+            still = now[j].page_id == c->seen[k].page_id;
+        if (!still) snapshot_page_heard(c->g, c->seen[k].page_id);
+    }
     free(c->seen);
     c->seen = now;
     c->nseen = n;
-    c->checked = true;
+    c->looked = true;
+    return 0;
+}
+
+/* Tells the other nodes of the pages queued since the last call. */
+static int announce(struct changes *c, struct err *e)
+{
+    uint64_t v;
+    if (read(c->wake, &v, sizeof v) < 0 && errno != EAGAIN) { /* nothing queued: fine */
+    }
+    int64_t pages[MAX_QUEUED];
+    pthread_mutex_lock(&c->mu);
+    size_t n = c->nqueued;
+    memcpy(pages, c->queued, n * sizeof *pages);
+    c->nqueued = 0;
+    pthread_mutex_unlock(&c->mu);
+    for (size_t i = 0; i < n; i++)
+        if (db_announce_change(c->db, pages[i], c->node, e) != 0) return -1;
     return 0;
 }
 
@@ -90,32 +140,60 @@ static void *changes_main(void *arg)
     sigset_t set;
     sigfillset(&set);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* signals are the main thread's */
-    int64_t next_check = 0;
+    int64_t next_look = 0, next_prune = 0;
     while (!atomic_load(&c->stop)) {
         struct err e = {0};
         int64_t now = time_mono_us();
-        if (now >= next_check) {
-            next_check = now + CHECK_MS * 1000LL;
-            if (check(c, &e) != 0) goto failed;
+        if (announce(c, &e) != 0) goto failed;
+        if (now >= next_prune) {
+            next_prune = now + PRUNE_MS * 1000LL;
+            if (store_page_changes_prune(c->db, time_now() - KEEP_S, &e) != 0) goto failed;
+        }
+        if (now >= next_look) {
+            next_look = now + LOOK_MS * 1000LL;
+            if (look(c, &e) != 0) goto failed;
             c->complained_us = 0;
             continue;
         }
-        int wait_ms = (int)((next_check - now) / 1000) + 1;
-        if (db_wait_changes(c->db, wait_ms, on_change, c, &e) == 0) continue;
+        int wait_ms = (int)((next_look - now) / 1000) + 1;
+        if (db_wait_changes(c->db, wait_ms, c->wake, on_change, c, &e) == 0) continue;
     failed:
-        complain(c, &e); /* what was missed meanwhile shows in the next check */
+        complain(c, &e); /* what was missed meanwhile shows in the next look */
         struct timespec ts = {1, 0};
         nanosleep(&ts, NULL);
     }
     return NULL;
 }
 
-int changes_start(struct snapshot_registry *g, const char *db_url, struct changes **out,
-                  struct err *e)
+void changes_announce(struct changes *c, int64_t page_id)
+{
+    if (!c || !c->announces) return;
+    pthread_mutex_lock(&c->mu);
+    bool queued = false;
+    for (size_t i = 0; i < c->nqueued && !queued; i++)
+        queued = c->queued[i] == page_id;
+    /* a full queue drops the page: the other nodes' next look finds it */
+    if (!queued && c->nqueued < MAX_QUEUED) c->queued[c->nqueued++] = page_id;
+    pthread_mutex_unlock(&c->mu);
+    uint64_t one = 1;
+    if (write(c->wake, &one, sizeof one) < 0) { /* the counter is full: it is awake anyway */
+    }
+}
+
+int changes_start(struct snapshot_registry *g, const char *db_url, const char *node,
+                  struct changes **out, struct err *e)
 {
     struct changes *c = xcalloc(1, sizeof *c);
     c->g = g;
+    c->node = xstrdup(node);
+    pthread_mutex_init(&c->mu, NULL);
+    c->wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (c->wake < 0) {
+        err_set(e, ERR_INTERNAL, "cannot make an eventfd: %s", strerror(errno));
+        goto fail;
+    }
     if (db_open(db_url, &c->db, e) != 0) goto fail;
+    c->announces = strcmp(db_kind(c->db), "sqlite") != 0;
     if (pthread_create(&c->thread, NULL, changes_main, c) != 0) {
         err_set(e, ERR_INTERNAL, "cannot start the thread that watches for public changes");
         goto fail;
@@ -124,6 +202,9 @@ int changes_start(struct snapshot_registry *g, const char *db_url, struct change
     return 0;
 fail:
     db_close(c->db);
+    if (c->wake >= 0) close(c->wake);
+    pthread_mutex_destroy(&c->mu);
+    free(c->node);
     free(c);
     return -1;
 }
@@ -132,8 +213,14 @@ void changes_stop(struct changes *c)
 {
     if (!c) return;
     atomic_store(&c->stop, true);
+    uint64_t one = 1;
+    if (write(c->wake, &one, sizeof one) < 0) { /* awake anyway */
+    }
     pthread_join(c->thread, NULL);
     db_close(c->db);
+    close(c->wake);
+    pthread_mutex_destroy(&c->mu);
     free(c->seen);
+    free(c->node);
     free(c);
 }

@@ -129,7 +129,6 @@ const struct snap_entry *snapshot_entry(const struct snapshot *s, size_t i)
 struct page_state {
     int64_t id;
     uint64_t wanted, built;
-    int64_t version;  /* the newest version heard of (snapshot_page_version), 0: none */
     int64_t retry_us; /* after a failed build: time_mono_us() before which cur is served */
     bool building;
     _Atomic int64_t last_wanted; /* time_now() of the last request for it (builder hint) */
@@ -188,20 +187,18 @@ void snapshot_mark_dirty(struct snapshot_registry *g, int64_t page_id)
     pthread_mutex_unlock(&g->mu);
 }
 
-void snapshot_page_version(struct snapshot_registry *g, int64_t page_id, int64_t version)
+void snapshot_page_heard(struct snapshot_registry *g, int64_t page_id)
 {
     pthread_mutex_lock(&g->mu);
-    struct page_state *p = NULL;
-    for (size_t i = 0; i < g->npages && !p; i++)
-        if (g->pages[i]->id == page_id) p = g->pages[i];
-    bool newer = p && version > p->version;
-    if (newer) p->version = version;
-    if (!p) { /* never served here: nothing to rebuild, but it may have taken a host */
+    bool served = false;
+    for (size_t i = 0; i < g->npages && !served; i++)
+        served = g->pages[i]->id == page_id;
+    if (!served) { /* nothing to rebuild, but it may have taken a host */
         g->hosts_dirty = true;
         atomic_fetch_add(&g->epoch, 1);
     }
     pthread_mutex_unlock(&g->mu);
-    if (newer) snapshot_mark_dirty(g, page_id);
+    if (served) snapshot_mark_dirty(g, page_id);
 }
 
 /* Reloads the host map from DB. Under g->mu. */
@@ -285,11 +282,8 @@ static struct snapshot *ensure_state(struct snapshot_registry *g, struct db *db,
         uint64_t target = p->wanted;
         pthread_mutex_unlock(&g->mu);
         struct snapshot *ns = NULL;
-        int64_t t0 = time_mono_us(), version = 0;
-        /* the version read before the build: the build holds at least that much */
-        int rc = store_page_version(db, page_id, &version, e) < 0
-                     ? -1
-                     : snapshot_build(db, page_id, &g->r, &ns, e);
+        int64_t t0 = time_mono_us();
+        int rc = snapshot_build(db, page_id, &g->r, &ns, e);
         if (rc == 0)
             log_debug("page %lld: snapshot built in %.1f ms", (long long)page_id,
                       (time_mono_us() - t0) / 1000.0);
@@ -306,7 +300,6 @@ static struct snapshot *ensure_state(struct snapshot_registry *g, struct db *db,
         struct snapshot *old = p->cur;
         p->cur = ns;
         p->built = target;
-        if (version > p->version) p->version = version;
         atomic_fetch_add(&g->epoch, 1);
         snapshot_release(old);
     }

@@ -111,12 +111,10 @@ int snapshot_registry_start(struct snapshot_registry *g, struct err *e);
 void snapshot_registry_free(struct snapshot_registry *g);
 /* After a public change on PAGE_ID: its snapshot and the host map are stale. Any thread. */
 void snapshot_mark_dirty(struct snapshot_registry *g, int64_t page_id);
-/* PAGE_ID's content is at VERSION (store_page_changed): this process's own commit,
- * another node's notification or the once-a-second check (public/changes.h). Marks the
- * page dirty when VERSION is newer than any heard of it before, so each change costs
- * one rebuild however many of these report it; a page not served here yet only makes
- * the host map stale (it may have taken a host). Any thread. */
-void snapshot_page_version(struct snapshot_registry *g, int64_t page_id, int64_t version);
+/* Another process changed PAGE_ID (public/changes.h): snapshot_mark_dirty() when the page
+ * is served here; one not served here yet only makes the host map stale (it may have
+ * taken a host), and is built by its first request. Any thread. */
+void snapshot_page_heard(struct snapshot_registry *g, int64_t page_id);
 /* The up-to-date snapshot of PAGE_ID with a reference for the caller, building it on DB
  * when needed. NULL with E filled when it cannot be built. */
 struct snapshot *snapshot_acquire(struct snapshot_registry *g, struct db *db, int64_t page_id,

@@ -32,10 +32,10 @@ struct table {
 
 /* In the order of their references. */
 static const struct table tables[] = {
-    TABLE("pages", 11, true, "id",
+    TABLE("pages", 10, true, "id",
           "id, slug, title, logo_url, brand_color, time_zone, footer_links, created_at, "
-          "updated_at, base_url, version",
-          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+          "updated_at, base_url",
+          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
     TABLE("page_hosts", 2, false, "host", "host, page_id", "?, ?"),
     TABLE("groups", 8, true, "id",
           "id, page_id, name, description, position, hidden, created_at, updated_at",

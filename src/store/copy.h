@@ -13,7 +13,9 @@
  *
  * The list of tables and columns is the schema's, written out (every SQL text a
  * literal, store/db.h); a column added by a migration is added here too, and the
- * round-trip test (tests/e2e/db_copy.test.mjs) fails until it is.
+ * round-trip test (tests/e2e/db_copy.test.mjs) fails until it is. page_changes is
+ * left behind: it only tells running nodes which pages to rebuild, and a copy is
+ * served by nodes that build every page afresh.
  */
 #ifndef PHAROS_STORE_COPY_H
 #define PHAROS_STORE_COPY_H

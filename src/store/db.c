@@ -6,6 +6,8 @@
  */
 #include "store/db_backend.h"
 #include <assert.h>
+#include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <string.h>
 #include <time.h>
@@ -62,7 +64,12 @@ const char *db_kind(const struct db *db)
 
 int db_begin(struct db *db, struct err *e)
 {
-    return db->be->begin(db, e);
+    return db->be->begin(db, false, e);
+}
+
+int db_begin_shared(struct db *db, struct err *e)
+{
+    return db->be->begin(db, true, e);
 }
 
 int db_commit(struct db *db, struct err *e)
@@ -80,15 +87,22 @@ bool db_in_transaction(struct db *db)
     return db->be->in_tx(db);
 }
 
-int db_wait_changes(struct db *db, int timeout_ms,
-                    void (*on)(void *arg, int64_t page_id, int64_t version), void *arg,
+int db_wait_changes(struct db *db, int timeout_ms, int wake_fd,
+                    void (*on)(void *arg, int64_t page_id, const char *node), void *arg,
                     struct err *e)
 {
     assert(!db_in_transaction(db));
-    if (db->be->wait_changes) return db->be->wait_changes(db, timeout_ms, on, arg, e);
-    struct timespec ts = {timeout_ms / 1000, (long)(timeout_ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
+    if (db->be->wait_changes) return db->be->wait_changes(db, timeout_ms, wake_fd, on, arg, e);
+    struct pollfd p = {.fd = wake_fd, .events = POLLIN};
+    if (poll(&p, wake_fd >= 0 ? 1 : 0, timeout_ms) < 0 && errno != EINTR)
+        return err_set(e, ERR_INTERNAL, "waiting for changes: %s", strerror(errno));
     return 0;
+}
+
+int db_announce_change(struct db *db, int64_t page_id, const char *node, struct err *e)
+{
+    assert(!db_in_transaction(db) && page_id > 0 && node);
+    return db->be->announce_change ? db->be->announce_change(db, page_id, node, e) : 0;
 }
 
 int db_exec(struct db *db, struct err *e, int *changes, const char *sql, const char *fmt, ...)

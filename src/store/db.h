@@ -55,21 +55,37 @@ int db_migrate(struct db *db, struct err *e);
 int db_schema_version(struct db *db);
 
 int db_begin(struct db *db, struct err *e);
+/*
+ * A write transaction that other shared ones may run beside (PostgreSQL: the write lock
+ * taken in shared mode, so db_begin()'s writers still exclude it and it them; SQLite: as
+ * db_begin(), its one writer runs one transaction at a time anyway). For the use cases
+ * that decide on rows they lock (SELECT … FOR UPDATE) and only add rows besides: changes
+ * as frequent as a service's status then wait for one another only where they write the
+ * same rows, and PostgreSQL commits them together.
+ */
+int db_begin_shared(struct db *db, struct err *e);
 int db_commit(struct db *db, struct err *e);
 /* Rolls back the open transaction, if any, and releases the write lock. */
 void db_rollback(struct db *db);
 bool db_in_transaction(struct db *db);
 /*
- * Waits up to TIMEOUT_MS for other processes' public changes (a page's version moved
- * on: store_page_changed; PostgreSQL tells of it with a NOTIFY) and calls
- * ON(ARG, page_id, version) for each, on a connection kept for this (it listens from
- * the first call on). SQLite has no one to hear and sleeps. Returns 0, or -1 with E
- * filled (503 while the database is unreachable: the next call reconnects, and what
- * was said meanwhile is lost, so the caller checks the versions itself then).
+ * Waits up to TIMEOUT_MS, or until WAKE_FD (-1: none) is readable, for the other nodes'
+ * announcements (db_announce_change) and calls ON(ARG, page_id, node) for each, on a
+ * connection kept for this (PostgreSQL: it LISTENs from the first call on). SQLite has
+ * no one to hear and only waits. Returns 0, or -1 with E filled (503 while the database
+ * is unreachable: the next call reconnects, and what was said meanwhile is lost, so the
+ * caller looks at the page_changes rows itself then).
  */
-int db_wait_changes(struct db *db, int timeout_ms,
-                    void (*on)(void *arg, int64_t page_id, int64_t version), void *arg,
+int db_wait_changes(struct db *db, int timeout_ms, int wake_fd,
+                    void (*on)(void *arg, int64_t page_id, const char *node), void *arg,
                     struct err *e);
+/*
+ * Tells the other nodes that NODE committed a change of PAGE_ID, outside any transaction
+ * (PostgreSQL: a NOTIFY on this connection, committed without waiting for the disk: it
+ * only hastens what their once-a-second look at page_changes finds anyway). SQLite: one
+ * node, nothing to do. 0, or -1 with E filled.
+ */
+int db_announce_change(struct db *db, int64_t page_id, const char *node, struct err *e);
 
 /* Runs SQL with arguments bound by FMT. Returns 0, or -1 with E filled (409 for constraint
  * violations). *CHANGES (may be NULL) gets the number of rows changed. */

@@ -26,7 +26,7 @@
 struct db_backend {
     const char *name; /* "sqlite", "postgresql": also the folder of its migrations */
     void (*close)(struct db *db);
-    int (*begin)(struct db *db, struct err *e);
+    int (*begin)(struct db *db, bool shared, struct err *e); /* db_begin, db_begin_shared */
     int (*commit)(struct db *db, struct err *e);
     void (*rollback)(struct db *db);
     bool (*in_tx)(struct db *db);
@@ -58,10 +58,12 @@ struct db_backend {
      * database at once. May be NULL (the write transaction of each step is enough). */
     int (*migrate_lock)(struct db *db, struct err *e);
     void (*migrate_unlock)(struct db *db);
-    /* Hears other processes' changes (db.h); NULL: one process, nothing to hear. */
-    int (*wait_changes)(struct db *db, int timeout_ms,
-                        void (*on)(void *arg, int64_t page_id, int64_t version), void *arg,
+    /* Hears other processes' changes and tells them of this one's (db.h); NULL: one
+     * process, nothing to hear or tell. */
+    int (*wait_changes)(struct db *db, int timeout_ms, int wake_fd,
+                        void (*on)(void *arg, int64_t page_id, const char *node), void *arg,
                         struct err *e);
+    int (*announce_change)(struct db *db, int64_t page_id, const char *node, struct err *e);
 };
 
 struct db {

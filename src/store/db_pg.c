@@ -9,7 +9,9 @@
  * inside one transaction and may rely on nothing changing under them. Readers
  * never wait for it. COMMIT returns once the commit is durable
  * (synchronous_commit, PostgreSQL's default), so a 2xx means the write is on
- * disk (SPEC §12).
+ * disk (SPEC §12). The lock is held for round trips, so a transaction makes as
+ * few as it can: BEGIN, the lock and the writes nobody reads an answer of wait in
+ * libpq's pipeline and go with the next statement that needs one (db_pg.h).
  *
  * The database down: a call that finds the connection broken fails with 503
  * "database unavailable: …" and drops it; the next call reconnects, at most
@@ -52,8 +54,11 @@ static void drop(struct pg_db *d)
     if (d->conn) PQfinish(d->conn);
     d->conn = NULL;
     d->listening = false;
+    d->async_commit = false;
     memset(d->cache, 0, sizeof d->cache);
     d->named = 0;
+    d->pipe = false;
+    d->pending = 0;
 }
 
 /* Copies libpq's message (several lines, some indented) into D->down as one line. */
@@ -170,8 +175,8 @@ static int simple(struct pg_db *d, const char *sql, ExecStatusType status, const
                   struct err *e)
 {
     PGconn *c = pg_conn(d, e);
-    if (!c) return -1;
-    PGresult *r = PQexec(c, sql);
+    if (!c || pg_pipe_finish(d, NULL, what, e) != 0) return -1;
+    PGresult *r = PQexec(d->conn, sql);
     if (PQresultStatus(r) != status) return pg_fail(d, r, e, what);
     PQclear(r);
     return 0;
@@ -199,17 +204,100 @@ int pg_open(const char *url, const struct db_backend *be, struct db **out, struc
     return 0;
 }
 
-int pg_begin(struct db *db, struct err *e)
+int pg_pipe_open(struct pg_db *d, struct err *e)
+{
+    PGconn *c = pg_conn(d, e);
+    if (!c) return -1;
+    if (d->pipe) return 0;
+    if (!PQenterPipelineMode(c)) return pg_fail(d, NULL, e, "write");
+    d->pipe = true;
+    d->pending = 0;
+    d->pipe_named = d->named;
+    return 0;
+}
+
+int pg_pipe_sent(struct pg_db *d, int sent, const char *what, struct err *e)
+{
+    assert(d->pipe);
+    if (!sent) return pg_fail(d, NULL, e, what);
+    d->pending++;
+    return 0;
+}
+
+/* Forgets the statements prepared since number FIRST: a failed pipeline skipped them. */
+static void forget_prepared(struct pg_db *d, unsigned first)
+{
+    for (size_t i = 0; i < PG_CACHE_SLOTS; i++)
+        if (d->cache[i].sql && d->cache[i].number >= first)
+            memset(&d->cache[i], 0, sizeof d->cache[i]);
+}
+
+int pg_pipe_finish(struct pg_db *d, PGresult **last, const char *what, struct err *e)
+{
+    if (last) *last = NULL;
+    if (!d->pipe) return 0;
+    PGconn *c = d->conn;
+    assert(c);
+    PGresult *failed = NULL, *own = NULL;
+    bool failed_own = false;
+    if (!PQpipelineSync(c)) return pg_fail(d, NULL, e, what);
+    /* each command's result is followed by a NULL; the sync point's ends the pipeline */
+    for (int n = 0, nulls = 0;;) {
+        PGresult *r = PQgetResult(c);
+        if (!r) {
+            if (PQstatus(c) == CONNECTION_OK && ++nulls <= d->pending + 1) continue;
+            PQclear(failed);
+            PQclear(own);
+            return pg_fail(d, NULL, e, what);
+        }
+        ExecStatusType st = PQresultStatus(r);
+        if (st == PGRES_PIPELINE_SYNC) {
+            PQclear(r);
+            break;
+        }
+        bool is_own = n++ == d->pending - 1;
+        if ((st == PGRES_FATAL_ERROR || st == PGRES_BAD_RESPONSE) && !failed) {
+            failed = r;
+            failed_own = is_own;
+        } else if (is_own && last && st != PGRES_PIPELINE_ABORTED && !own) {
+            own = r;
+        } else {
+            PQclear(r);
+        }
+    }
+    d->pending = 0;
+    d->pipe = false;
+    if (!PQexitPipelineMode(c)) {
+        PQclear(failed);
+        PQclear(own);
+        return pg_fail(d, NULL, e, what);
+    }
+    if (failed) {
+        PQclear(own);
+        forget_prepared(d, d->pipe_named);
+        /* a command sent ahead failed: a write (BEGIN and the lock are one too) */
+        return pg_fail(d, failed, e, failed_own ? what : "write");
+    }
+    if (last)
+        *last = own;
+    else
+        PQclear(own);
+    return 0;
+}
+
+int pg_begin(struct db *db, bool shared, struct err *e)
 {
     struct pg_db *d = pg(db);
     assert(!d->in_tx);
-    if (simple(d, "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK ")", PGRES_TUPLES_OK,
-               "start a transaction", e) != 0) {
-        if (d->conn) {
-            PQclear(PQexec(d->conn, "ROLLBACK"));
-        }
-        return -1;
-    }
+    const char *lock = shared ? "SELECT pg_advisory_xact_lock_shared(" WRITE_LOCK ")"
+                              : "SELECT pg_advisory_xact_lock(" WRITE_LOCK ")";
+    /* sent ahead: they reach the server with the transaction's first statement */
+    if (pg_pipe_open(d, e) != 0 ||
+        pg_pipe_sent(d, PQsendQueryParams(d->conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0),
+                     "start a transaction", e) != 0 ||
+        pg_pipe_sent(d, PQsendQueryParams(d->conn, lock, 0, NULL, NULL, NULL, NULL, 0),
+                     "start a transaction", e) != 0)
+        return -1; /* pg_fail dropped the connection, and the pipeline with it */
     d->in_tx = true;
     return 0;
 }
@@ -219,6 +307,8 @@ void pg_rollback(struct db *db)
     struct pg_db *d = pg(db);
     if (!d->in_tx) return;
     d->in_tx = false;
+    struct err ignored = {0}; /* what was sent ahead is undone: its errors tell nothing */
+    if (d->pipe) pg_pipe_finish(d, NULL, "roll back", &ignored);
     if (d->conn) PQclear(PQexec(d->conn, "ROLLBACK"));
 }
 
@@ -228,7 +318,19 @@ int pg_commit(struct db *db, struct err *e)
     assert(d->in_tx);
     d->in_tx = false;
     if (!d->conn || PQstatus(d->conn) != CONNECTION_OK) return pg_fail(d, NULL, e, "commit");
-    PGresult *r = PQexec(d->conn, "COMMIT");
+    PGresult *r = NULL;
+    if (d->pipe) { /* the writes sent ahead and the COMMIT: one round trip */
+        if (!PQsendQueryParams(d->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0))
+            return pg_fail(d, NULL, e, "commit");
+        d->pending++;
+        if (pg_pipe_finish(d, &r, "commit", e) != 0) {
+            /* a write failed, so the COMMIT was skipped and the transaction stays open */
+            if (d->conn) PQclear(PQexec(d->conn, "ROLLBACK"));
+            return -1;
+        }
+    } else {
+        r = PQexec(d->conn, "COMMIT");
+    }
     /* COMMIT of a transaction an error aborted answers "ROLLBACK": nothing was written */
     if (PQresultStatus(r) != PGRES_COMMAND_OK) return pg_fail(d, r, e, "commit");
     bool committed = strcmp(PQcmdStatus(r), "COMMIT") == 0;
@@ -247,6 +349,7 @@ int pg_script(struct db *db, const char *sql, struct err *e)
 {
     struct pg_db *d = pg(db);
     if (!d->conn) return unavailable(d, e);
+    if (pg_pipe_finish(d, NULL, "write", e) != 0) return -1;
     PGresult *r = PQexec(d->conn, sql);
     ExecStatusType st = PQresultStatus(r);
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) {
@@ -270,8 +373,8 @@ void pg_migrate_unlock(struct db *db)
     if (d->conn) PQclear(PQexec(d->conn, "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")"));
 }
 
-int pg_wait_changes(struct db *db, int timeout_ms,
-                    void (*on)(void *arg, int64_t page_id, int64_t version), void *arg,
+int pg_wait_changes(struct db *db, int timeout_ms, int wake_fd,
+                    void (*on)(void *arg, int64_t page_id, const char *node), void *arg,
                     struct err *e)
 {
     struct pg_db *d = pg(db);
@@ -282,18 +385,35 @@ int pg_wait_changes(struct db *db, int timeout_ms,
             return -1;
         d->listening = true;
     }
-    struct pollfd p = {.fd = PQsocket(c), .events = POLLIN};
-    if (poll(&p, 1, timeout_ms) < 0 && errno != EINTR)
+    struct pollfd p[2] = {{.fd = PQsocket(c), .events = POLLIN}, {.fd = wake_fd, .events = POLLIN}};
+    if (poll(p, wake_fd >= 0 ? 2 : 1, timeout_ms) < 0 && errno != EINTR)
         return err_set(e, ERR_INTERNAL, "waiting for changes: %s", strerror(errno));
     if (!PQconsumeInput(c)) return pg_fail(d, NULL, e, "listen for changes");
     PGnotify *n;
     while ((n = PQnotifies(c))) {
-        int64_t page = 0, version = 0;
-        if (sscanf(n->extra, "%" SCNd64 " %" SCNd64, &page, &version) == 2 && page > 0)
-            on(arg, page, version);
+        int64_t page = 0;
+        int at = 0;
+        if (sscanf(n->extra, "%" SCNd64 " %n", &page, &at) == 1 && page > 0 && at > 0)
+            on(arg, page, n->extra + at);
         PQfreemem(n);
     }
     return 0;
+}
+
+int pg_announce_change(struct db *db, int64_t page_id, const char *node, struct err *e)
+{
+    struct pg_db *d = pg(db);
+    /* The NOTIFY's own commit need not wait for the disk (it writes nothing that must
+     * last); NOTIFY takes a lock that is held until the commit ends, so waiting for the
+     * disk would make every node's announcements wait for one another's syncs. */
+    if (!d->async_commit) {
+        if (simple(d, "SET synchronous_commit = off", PGRES_COMMAND_OK, "tell other nodes", e) != 0)
+            return -1;
+        d->async_commit = true;
+    }
+    char payload[160];
+    snprintf(payload, sizeof payload, "%" PRId64 " %s", page_id, node);
+    return pg_exec(db, e, "SELECT pg_notify('pharos_public', ?)", "s", payload);
 }
 
 int pg_sync_ids(struct db *db, const char *table, struct err *e)

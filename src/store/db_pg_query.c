@@ -76,17 +76,24 @@ static struct pg_stmt *prepared(struct pg_db *d, const char *sql, bool insert, c
         assert(!fmt || (int)strlen(fmt) == n);
         for (int i = 0; fmt && i < n; i++)
             types[i] = fmt[i] == 's' ? 0 : OID_INT8;
-        snprintf(s->name, sizeof s->name, "s%u", d->named++);
-        PGresult *r = PQprepare(c, s->name, text, n, types);
-        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-            if (PQstatus(c) == CONNECTION_OK) /* else pg_fail tells, once a minute */
-                log_error("postgresql: cannot prepare: %s", text);
+        s->number = d->named++;
+        snprintf(s->name, sizeof s->name, "s%u", s->number);
+        if (d->pipe) { /* prepared in the pipeline: a failure there forgets it (db_pg.c) */
+            int sent = PQsendPrepare(c, s->name, text, n, types);
             free(text);
-            pg_fail(d, r, e, what);
-            return NULL;
+            if (pg_pipe_sent(d, sent, what, e) != 0) return NULL;
+        } else {
+            PGresult *r = PQprepare(c, s->name, text, n, types);
+            if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+                if (PQstatus(c) == CONNECTION_OK) /* else pg_fail tells, once a minute */
+                    log_error("postgresql: cannot prepare: %s", text);
+                free(text);
+                pg_fail(d, r, e, what);
+                return NULL;
+            }
+            PQclear(r);
+            free(text);
         }
-        PQclear(r);
-        free(text);
         s->sql = sql;
         s->insert = insert;
         s->nparams = n;
@@ -97,17 +104,11 @@ static struct pg_stmt *prepared(struct pg_db *d, const char *sql, bool insert, c
     return NULL;
 }
 
-/* Runs SQL with the arguments of FMT/AP; the result when it has STATUS (PGRES_COMMAND_OK
- * also takes rows: UPDATE … RETURNING run as a write), else NULL with E
- * filled (WHAT names the operation). */
-static PGresult *run(struct db *db, struct err *e, const char *sql, bool insert, const char *fmt,
-                     va_list ap, ExecStatusType status, const char *what)
+/* The arguments of FMT/AP for S as text: VALS[i] points into NUMS or at the caller's
+ * strings. */
+static void bind(const struct pg_stmt *s, const char *fmt, va_list ap,
+                 const char *vals[PG_MAX_PARAMS], char nums[PG_MAX_PARAMS][24])
 {
-    struct pg_db *d = pg(db);
-    struct pg_stmt *s = prepared(d, sql, insert, fmt, what, e);
-    if (!s) return NULL;
-    const char *vals[PG_MAX_PARAMS];
-    char nums[PG_MAX_PARAMS][24];
     int n = 0;
     for (const char *f = fmt ? fmt : ""; *f; f++, n++) {
         assert(n < s->nparams);
@@ -133,13 +134,56 @@ static PGresult *run(struct db *db, struct err *e, const char *sql, bool insert,
         }
     }
     assert(n == s->nparams);
-    PGresult *r = PQexecPrepared(d->conn, s->name, n, vals, NULL, NULL, 0);
+}
+
+/* Runs the prepared S with VALS and waits for its result, which goes to the server with
+ * whatever waits in the pipeline. The result when it has STATUS (PGRES_COMMAND_OK also
+ * takes rows: UPDATE … RETURNING run as a write), else NULL with E filled (WHAT names
+ * the operation). */
+static PGresult *execute(struct pg_db *d, const struct pg_stmt *s, const char *const *vals,
+                         ExecStatusType status, const char *what, struct err *e)
+{
+    PGresult *r;
+    if (d->pipe) {
+        if (!PQsendQueryPrepared(d->conn, s->name, s->nparams, vals, NULL, NULL, 0))
+            return pg_fail(d, NULL, e, what), NULL;
+        d->pending++;
+        if (pg_pipe_finish(d, &r, what, e) != 0) return NULL;
+    } else {
+        r = PQexecPrepared(d->conn, s->name, s->nparams, vals, NULL, NULL, 0);
+    }
     ExecStatusType got = PQresultStatus(r);
     if (got != status && !(status == PGRES_COMMAND_OK && got == PGRES_TUPLES_OK)) {
         pg_fail(d, r, e, what);
         return NULL;
     }
     return r;
+}
+
+/* Sends the prepared S with VALS ahead, inside a transaction: its result is read with the
+ * next statement's (db_pg.h, the pipeline). 0, or -1 with E filled. */
+static int send_ahead(struct pg_db *d, const struct pg_stmt *s, const char *const *vals,
+                      struct err *e)
+{
+    assert(d->in_tx && d->pipe);
+    if (pg_pipe_sent(d, PQsendQueryPrepared(d->conn, s->name, s->nparams, vals, NULL, NULL, 0),
+                     "write", e) != 0)
+        return -1;
+    /* a long run of writes (db copy) is settled now and then, so memory stays bounded */
+    return d->pending >= PG_PIPE_MAX ? pg_pipe_finish(d, NULL, "write", e) : 0;
+}
+
+/* Runs SQL with the arguments of FMT/AP: execute()'s result, or NULL with E filled. */
+static PGresult *run(struct db *db, struct err *e, const char *sql, bool insert, const char *fmt,
+                     va_list ap, ExecStatusType status, const char *what)
+{
+    struct pg_db *d = pg(db);
+    struct pg_stmt *s = prepared(d, sql, insert, fmt, what, e);
+    if (!s) return NULL;
+    const char *vals[PG_MAX_PARAMS];
+    char nums[PG_MAX_PARAMS][24];
+    bind(s, fmt, ap, vals, nums);
+    return execute(d, s, vals, status, what, e);
 }
 
 /* Column COL of row ROW as a value of enum db_type. */
@@ -208,6 +252,16 @@ static int64_t int_at(const PGresult *r, int row, int col)
 int pg_exec_va(struct db *db, struct err *e, int *changes, const char *sql, const char *fmt,
                va_list ap)
 {
+    struct pg_db *d = pg(db);
+    if (!changes && d->in_tx) { /* nobody reads an answer: it goes ahead */
+        if (pg_pipe_open(d, e) != 0) return -1;
+        struct pg_stmt *s = prepared(d, sql, false, fmt, "write", e);
+        if (!s) return -1;
+        const char *vals[PG_MAX_PARAMS];
+        char nums[PG_MAX_PARAMS][24];
+        bind(s, fmt, ap, vals, nums);
+        return send_ahead(d, s, vals, e);
+    }
     PGresult *r = run(db, e, sql, false, fmt, ap, PGRES_COMMAND_OK, "write");
     if (!r) return -1;
     if (changes) *changes = atoi(PQcmdTuples(r));
@@ -307,11 +361,13 @@ void pg_rows_close(struct db_rows *r)
 int pg_exec_texts(struct db *db, struct err *e, const char *sql, int n, const char *const *values)
 {
     struct pg_db *d = pg(db);
+    if (d->in_tx && pg_pipe_open(d, e) != 0) return -1;
     struct pg_stmt *s = prepared(d, sql, false, NULL, "write", e);
     if (!s) return -1;
     assert(s->nparams == n);
-    PGresult *r = PQexecPrepared(d->conn, s->name, n, values, NULL, NULL, 0);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) return pg_fail(d, r, e, "write");
+    if (d->in_tx) return send_ahead(d, s, values, e);
+    PGresult *r = execute(d, s, values, PGRES_COMMAND_OK, "write", e);
+    if (!r) return -1;
     PQclear(r);
     return 0;
 }
@@ -340,6 +396,7 @@ const struct db_backend db_pg_backend = {
     .migrate_lock = pg_migrate_lock,
     .migrate_unlock = pg_migrate_unlock,
     .wait_changes = pg_wait_changes,
+    .announce_change = pg_announce_change,
 };
 
 int db_pg_open(const char *url, struct db **out, struct err *e)

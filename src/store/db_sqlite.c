@@ -333,8 +333,9 @@ static int run(struct db *db, const char *sql)
     return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-int sqlite_begin(struct db *db, struct err *e)
+int sqlite_begin(struct db *db, bool shared, struct err *e)
 {
+    (void)shared; /* one writer: every transaction excludes the others */
     struct sqlite_db *d = sq(db);
     pthread_mutex_lock(&d->w->lock);
     d->in_tx = true;

@@ -11,7 +11,7 @@
 /* Opens PATH for the backend BE: 0 and *OUT, or -1 with E filled. */
 int sqlite_open(const char *path, const struct db_backend *be, struct db **out, struct err *e);
 void sqlite_close(struct db *db);
-int sqlite_begin(struct db *db, struct err *e);
+int sqlite_begin(struct db *db, bool shared, struct err *e);
 int sqlite_commit(struct db *db, struct err *e);
 void sqlite_rollback(struct db *db);
 bool sqlite_in_tx(struct db *db);

@@ -9,6 +9,7 @@
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "domain/page_url.h"
+#include "store/page_for_host.h"
 
 int64_t store_page_insert(struct db *db, const char *slug, const char *title, struct err *e)
 {
@@ -65,12 +66,8 @@ int64_t store_page_default(struct db *db, struct err *e)
 int64_t store_page_resolve(struct db *db, const char *host, struct err *e)
 {
     int64_t id = 0;
-    int found =
-        host && *host
-            ? db_query_int(db, e, &id, "SELECT page_id FROM page_hosts WHERE host = ?", "s", host)
-            : 0;
-    if (found < 0) return -1;
-    return found ? id : store_page_default(db, e);
+    int found = db_query_int(db, e, &id, "SELECT " PAGE_FOR_HOST, "s", host && *host ? host : NULL);
+    return found < 0 ? -1 : id;
 }
 
 static int add_details(struct db *db, json_t *page, struct err *e)
@@ -131,24 +128,23 @@ int store_page_update(struct db *db, int64_t id, const struct page_fields *f, st
                    f->footer_links, time_now(), id);
 }
 
-int64_t store_page_changed(struct db *db, int64_t page_id, struct err *e)
+int store_page_changed(struct db *db, int64_t page_id, int64_t now, struct err *e)
 {
-    int64_t version = 0;
-    int found = db_query_int(
-        db, e, &version, "UPDATE pages SET version = version + 1 WHERE id = ? RETURNING version",
-        "i", page_id);
-    if (found < 0) return -1;
-    return found ? version : 0; /* 0: the page itself went in this transaction */
+    return db_exec(db, e, NULL, "INSERT INTO page_changes (page_id, at) VALUES (?, ?)", "ii",
+                   page_id, now);
 }
 
-int store_page_version(struct db *db, int64_t id, int64_t *version, struct err *e)
+json_t *store_page_change_marks(struct db *db, struct err *e)
 {
-    return db_query_int(db, e, version, "SELECT version FROM pages WHERE id = ?", "i", id);
+    return db_query_all(db, e,
+                        "SELECT page_id, COUNT(*) AS n, SUM(id) AS ids FROM page_changes "
+                        "GROUP BY page_id ORDER BY page_id",
+                        NULL);
 }
 
-json_t *store_page_versions(struct db *db, struct err *e)
+int store_page_changes_prune(struct db *db, int64_t before, struct err *e)
 {
-    return db_query_all(db, e, "SELECT id, version FROM pages ORDER BY id", NULL);
+    return db_exec(db, e, NULL, "DELETE FROM page_changes WHERE at < ?", "i", before);
 }
 
 char *store_page_url(struct db *db, const json_t *page, const char *server_base, struct err *e)

@@ -32,16 +32,20 @@ int store_page_id_by_slug(struct db *db, const char *slug, int64_t *id, struct e
 json_t *store_pages_list(struct db *db, struct err *e);
 int store_page_update(struct db *db, int64_t id, const struct page_fields *f, struct err *e);
 /*
- * In the open write transaction: moves page PAGE_ID's version on (what its visitors see
- * changed); on PostgreSQL a trigger tells the other nodes once the transaction commits
- * (migrations/postgresql/0007_nodes.sql). Returns the new version (≥ 1), 0 when there is
- * no such page, or -1 with E filled.
+ * In the open write transaction: records that what page PAGE_ID's visitors see changed
+ * (a page_changes row: 0008_page_changes.sql). Rows of different
+ * transactions never touch the same row, so their commits wait for nothing of each
+ * other's; the statement answers nothing, so on PostgreSQL it goes to the server with
+ * the COMMIT (store/db_pg.h). 0, or -1 with E filled.
  */
-int64_t store_page_changed(struct db *db, int64_t page_id, struct err *e);
-/* Page ID's version: 1 and *VERSION, 0 no such page, -1 with E filled. */
-int store_page_version(struct db *db, int64_t id, int64_t *version, struct err *e);
-/* Every page's version: a JSON array of {"id","version"}, or NULL with E filled. */
-json_t *store_page_versions(struct db *db, struct err *e);
+int store_page_changed(struct db *db, int64_t page_id, int64_t now, struct err *e);
+/* The marks of every page with page_changes rows: a JSON array of {"page_id", "n": their
+ * number, "ids": the sum of their ids}, by page_id; NULL with E filled. A commit of a
+ * change, or a prune, moves a page's marks on (ids only grow: no prune and commits
+ * between two looks can leave the same number and sum). */
+json_t *store_page_change_marks(struct db *db, struct err *e);
+/* Deletes the page_changes rows older than BEFORE (Unix seconds). 0, or -1 with E filled. */
+int store_page_changes_prune(struct db *db, int64_t before, struct err *e);
 
 /*
  * The public URL of PAGE (the JSON above: "id", "base_url", "hosts"), by the rule of

@@ -16,6 +16,12 @@ json_t *store_service_get(struct db *db, int64_t page_id, int64_t id, struct err
                         id);
 }
 
+json_t *store_service_lock(struct db *db, int64_t page_id, int64_t id, struct err *e)
+{
+    return db_query_one(db, e, SERVICE_COLUMNS "WHERE s.page_id = ? AND s.id = ? FOR UPDATE", "ii",
+                        page_id, id);
+}
+
 json_t *store_services_list(struct db *db, int64_t page_id, int64_t offset, int limit,
                             struct err *e)
 {
@@ -62,12 +68,18 @@ int store_service_update(struct db *db, int64_t page_id, int64_t id, const struc
 int store_service_set_status(struct db *db, int64_t id, const char *status, int64_t now,
                              struct err *e)
 {
-    int changed = 0;
-    if (db_exec(db, e, &changed,
-                "UPDATE services SET status = ?, updated_at = ? WHERE id = ? AND status <> ?",
-                "siis", status, now, id, status) != 0)
-        return -1;
-    return changed ? log_status(db, id, status, now, e) : 0;
+    /* The log row first, on the same condition as the update after it, so neither needs
+     * the other's answer: on PostgreSQL both go ahead in the pipeline (store/db_pg.h). */
+    return db_exec(db, e, NULL,
+                   "INSERT INTO service_status_log (service_id, status, started_at) "
+                   "SELECT id, ?, ? FROM services WHERE id = ? AND status <> ?",
+                   "siis", status, now, id, status) != 0 ||
+                   db_exec(db, e, NULL,
+                           "UPDATE services SET status = ?, updated_at = ? WHERE id = ? AND "
+                           "status <> ?",
+                           "siis", status, now, id, status) != 0
+               ? -1
+               : 0;
 }
 
 int store_service_delete(struct db *db, int64_t page_id, int64_t id, struct err *e)

@@ -16,6 +16,9 @@ struct service_fields {
 
 /* One service of PAGE_ID, or NULL (E->code ERR_OK when it does not exist). */
 json_t *store_service_get(struct db *db, int64_t page_id, int64_t id, struct err *e);
+/* store_service_get, with the row locked until the transaction ends (db_begin_shared's
+ * use cases: no other writer changes it meanwhile). */
+json_t *store_service_lock(struct db *db, int64_t page_id, int64_t id, struct err *e);
 /* Up to LIMIT services from OFFSET in the order of services (store/service_order.h:
  * ungrouped first, then by group position, position, id). */
 json_t *store_services_list(struct db *db, int64_t page_id, int64_t offset, int limit,
@@ -27,7 +30,8 @@ int64_t store_service_insert(struct db *db, int64_t page_id, const struct servic
  * PAGE_ID's is left alone. */
 int store_service_update(struct db *db, int64_t page_id, int64_t id, const struct service_fields *f,
                          struct err *e);
-/* Sets the status and logs it when it changed. */
+/* Sets the status and logs it when it changed, inside a transaction where no one else
+ * writes the row meanwhile (the write lock, or the row read with store_service_lock). */
 int store_service_set_status(struct db *db, int64_t id, const char *status, int64_t now,
                              struct err *e);
 /* Deletes; 1 deleted, 0 no such service, -1 error. */

@@ -3,6 +3,7 @@
  */
 #include "store/tokens.h"
 #include "core/timeutil.h"
+#include "store/page_for_host.h"
 
 int64_t store_token_insert(struct db *db, int64_t page_id, const char *name, const char *prefix,
                            const char *hash, int64_t created_by, struct err *e)
@@ -13,20 +14,21 @@ int64_t store_token_insert(struct db *db, int64_t page_id, const char *name, con
                      "isssIi", page_id, name, prefix, hash, created_by, time_now());
 }
 
-int store_token_find(struct db *db, const char *hash, int64_t *id, int64_t *page_id,
-                     int64_t *last_used, struct err *e)
+int store_token_find(struct db *db, const char *hash, const char *host, struct token_found *out,
+                     struct err *e)
 {
     struct db_rows r;
     if (db_rows_open(&r, db, e, "look up a token",
-                     "SELECT id, page_id, COALESCE(last_used_at, 0) FROM api_tokens "
-                     "WHERE token_hash = ? AND revoked_at IS NULL",
-                     "s", hash) != 0)
+                     "SELECT t.id, t.page_id, COALESCE(t.last_used_at, 0), " PAGE_FOR_HOST
+                     " FROM api_tokens t WHERE t.token_hash = ? AND t.revoked_at IS NULL",
+                     "ss", host && *host ? host : NULL, hash) != 0)
         return -1;
     int found = db_rows_next(&r, e);
     if (found == 1) {
-        *id = db_rows_int(&r, 0);
-        *page_id = db_rows_int(&r, 1);
-        *last_used = db_rows_int(&r, 2);
+        out->id = db_rows_int(&r, 0);
+        out->page_id = db_rows_int(&r, 1);
+        out->last_used = db_rows_int(&r, 2);
+        out->host_page = db_rows_int(&r, 3);
     }
     db_rows_close(&r);
     return found;

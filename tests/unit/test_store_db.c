@@ -10,9 +10,12 @@
  * 'b'); db_exec's change count, db_insert's row id, db_query_one/all/int's
  * found/none/error results; UNIQUE and foreign-key violations as ERR_CONFLICT;
  * rollback leaving nothing, commit persisting and visible to another
- * connection, close rolling back; cursors; writers on four threads.
- * SQLite's own settings are test_store_db_sqlite.c's, PostgreSQL's
- * test_store_db_pg.c's.
+ * connection, close rolling back; cursors; writers on four threads. A write
+ * that fails inside a transaction fails it by db_commit() at the latest, with its
+ * own error, and leaves nothing (PostgreSQL sends writes ahead in a pipeline and
+ * hears of their failure with the next statement: db_pg.h), also past the
+ * pipeline's length and when the failure is a statement that cannot be prepared.
+ * SQLite's own settings are test_store_db_sqlite.c's.
  */
 #include "core/embedded.h"
 #include "core/log.h"
@@ -376,6 +379,122 @@ static void bad_sql_is_an_internal_error(void **state)
     assert_int_equal(e.code, ERR_INTERNAL);
 }
 
+/* Runs the writes of N (SQL, "s" argument) pairs in one transaction and commits: the code
+ * of the first failure, ERR_OK when everything committed. A failure ends the transaction
+ * (rolled back): the calls after it are not made. */
+static enum err_code run_tx(struct db *db, int n, const char *const *sql, const char *const *arg)
+{
+    struct err e = {0};
+    if (db_begin(db, &e) != 0) return e.code;
+    for (int i = 0; i < n; i++)
+        if (db_exec(db, &e, NULL, sql[i], "s", arg[i]) != 0) {
+            db_rollback(db);
+            return e.code;
+        }
+    if (db_commit(db, &e) != 0) return e.code;
+    return ERR_OK;
+}
+
+static int64_t count_u(struct db *db, const char *u)
+{
+    struct err e = {0};
+    int64_t n = -1;
+    db_query_int(db, &e, &n, "SELECT COUNT(*) FROM t WHERE u = ?", "s", u);
+    return n;
+}
+
+static const char ins_u[] = "INSERT INTO t (u) VALUES (?)";
+
+/* A conflicting write between two good ones: the transaction fails with 409 and keeps
+ * nothing, and the next one works. */
+static void a_failed_write_fails_its_transaction(void **state)
+{
+    struct db *db = db_of(state);
+    struct err e = {0};
+    assert_true(db_insert(db, &e, ins_u, "s", "taken") > 0);
+    const char *sql[] = {ins_u, ins_u, ins_u}, *arg[] = {"before", "taken", "after"};
+    assert_int_equal(run_tx(db, 3, sql, arg), ERR_CONFLICT);
+    assert_int_equal(count_u(db, "before"), 0);
+    assert_int_equal(count_u(db, "after"), 0);
+    assert_false(db_in_transaction(db));
+    const char *arg2[] = {"before", "fresh", "after"};
+    assert_int_equal(run_tx(db, 3, sql, arg2), ERR_OK);
+    assert_int_equal(count_u(db, "after"), 1);
+}
+
+/* A read after a failed write in the transaction answers the write's error. */
+static void a_read_after_a_failed_write_tells_of_it(void **state)
+{
+    struct db *db = db_of(state);
+    struct err e = {0};
+    assert_true(db_insert(db, &e, ins_u, "s", "taken") > 0);
+    assert_int_equal(db_begin(db, &e), 0);
+    int rc = db_exec(db, &e, NULL, ins_u, "s", "taken");
+    int64_t n = 0;
+    if (rc == 0) rc = db_query_int(db, &e, &n, "SELECT COUNT(*) FROM t", NULL);
+    assert_int_equal(rc, -1);
+    assert_int_equal(e.code, ERR_CONFLICT);
+    assert_non_null(strstr(e.msg, "write"));
+    db_rollback(db);
+    assert_int_equal(count_u(db, "taken"), 1);
+}
+
+/* Writes nobody asked an answer of, then a rollback before any answer: nothing kept. */
+static void rollback_of_unanswered_writes_keeps_nothing(void **state)
+{
+    struct db *db = db_of(state);
+    struct err e = {0};
+    assert_int_equal(db_begin(db, &e), 0);
+    assert_int_equal(db_exec(db, &e, NULL, ins_u, "s", "unanswered"), 0);
+    db_rollback(db);
+    assert_int_equal(count_u(db, "unanswered"), 0);
+    const char *sql[] = {ins_u}, *arg[] = {"next"};
+    assert_int_equal(run_tx(db, 1, sql, arg), ERR_OK);
+}
+
+/* 2,500 writes in one transaction (more than the pipeline holds), all committed; the same
+ * with one conflict at the 1,500th: none. */
+static void long_transactions_commit_all_or_nothing(void **state)
+{
+    struct db *db = db_of(state);
+    struct err e = {0};
+    enum { N = 2500 };
+    static char vals[N][16];
+    const char *sql[N], *arg[N];
+    for (int i = 0; i < N; i++) {
+        snprintf(vals[i], sizeof vals[i], "long%d", i);
+        sql[i] = ins_u;
+        arg[i] = vals[i];
+    }
+    assert_int_equal(run_tx(db, N, sql, arg), ERR_OK);
+    int64_t n = 0;
+    assert_int_equal(db_query_int(db, &e, &n, "SELECT COUNT(*) FROM t WHERE u LIKE 'long%'", NULL),
+                     1);
+    assert_int_equal(n, N);
+    for (int i = 0; i < N; i++)
+        snprintf(vals[i], sizeof vals[i], "again%d", i);
+    snprintf(vals[1500], sizeof vals[1500], "long7"); /* taken */
+    assert_int_equal(run_tx(db, N, sql, arg), ERR_CONFLICT);
+    assert_int_equal(db_query_int(db, &e, &n, "SELECT COUNT(*) FROM t WHERE u LIKE 'again%'", NULL),
+                     1);
+    assert_int_equal(n, 0);
+}
+
+/* A statement that cannot be prepared fails its transaction as an internal error; a good
+ * statement first used in that failed transaction works in the next one. */
+static void an_unpreparable_statement_fails_its_transaction_only(void **state)
+{
+    struct db *db = db_of(state);
+    static const char bad[] = "INSERT INTO nowhere (u) VALUES (?)";
+    static const char good[] = "INSERT INTO t (s, u) VALUES ('first used late', ?)";
+    const char *sql[] = {ins_u, bad, good}, *arg[] = {"x1", "x2", "x3"};
+    assert_int_equal(run_tx(db, 3, sql, arg), ERR_INTERNAL);
+    assert_int_equal(count_u(db, "x1"), 0);
+    const char *sql2[] = {good}, *arg2[] = {"x4"};
+    assert_int_equal(run_tx(db, 1, sql2, arg2), ERR_OK);
+    assert_int_equal(count_u(db, "x4"), 1);
+}
+
 /* The engine-neutral cursor: rows as C values, NULL as 0 or "", errors in E. */
 static void rows_read_as_c_values(void **state)
 {
@@ -507,6 +626,11 @@ int main(void)
         T(commit_persists),
         T(close_rolls_back_an_open_transaction),
         T(bad_sql_is_an_internal_error),
+        T(a_failed_write_fails_its_transaction),
+        T(a_read_after_a_failed_write_tells_of_it),
+        T(rollback_of_unanswered_writes_keeps_nothing),
+        T(long_transactions_commit_all_or_nothing),
+        T(an_unpreparable_statement_fails_its_transaction_only),
         cmocka_unit_test(concurrent_commits_are_all_visible),
         cmocka_unit_test(urls_are_logged_without_passwords),
     };
