@@ -1,10 +1,12 @@
 /*
  * app/outbox — expand, claim, record. See outbox.h.
  *
- * Expansion reads each job's update once per batch, adds the integration
- * deliveries with its first batch (cursor 0) and the subscribers after the
- * cursor in batches of EXPAND_BATCH (two statements each, store_outbox_expand_batch),
- * moving the cursor in the same transaction.
+ * Expansion goes round the pending jobs, a round of each in turn. A round reads the
+ * job's update, adds the integration deliveries (the first round) and a batch of
+ * EXPAND_BATCH subscribers of each channel still to expand — SMS, then e-mail, each
+ * after its own cursor (two statements a batch, store_outbox_expand_batch) — and moves
+ * the cursors in the same transaction. So neither another update's fan-out nor the
+ * e-mail list of the same update holds the SMS back.
  */
 #include "app/outbox.h"
 #include "app/integrations.h"
@@ -40,43 +42,66 @@ static void integrations_enabled(struct app *app, struct db *db, int64_t page_id
     }
 }
 
-/* One batch of JOB: 1 when more remain, 0 when the job is done, -1 on error. *COUNT gets
- * the subscribers expanded and JOB's "cursor" moves on. */
-static int expand_batch(struct app *app, struct db *db, json_t *job, int *count, struct err *e)
+/* The fan-out channels a job expands from subscribers, SMS first (the smaller list, with
+ * the shorter SLA), each on its own cursor. */
+static const struct {
+    enum channel ch;
+    const char *cursor;
+} subscriber_channels[] = {{CH_SMS, "sms_cursor"}, {CH_EMAIL, "cursor"}};
+
+/* One round of JOB, in one transaction: its integrations' deliveries (the first round),
+ * then a batch of each subscriber channel not yet expanded. 1 when more remain, 0 when the
+ * job is done, -1 on error. *COUNT gets the subscribers expanded; JOB's cursors and
+ * "channels_done" move on. */
+static int expand_round(struct app *app, struct db *db, json_t *job, int *count, struct err *e)
 {
-    int64_t page_id = jint(job, "page_id"), cursor = jint(job, "cursor");
-    unsigned channels = (unsigned)jint(job, "channels");
+    int64_t page_id = jint(job, "page_id"), update_id = jint(job, "update_id");
+    unsigned channels = (unsigned)jint(job, "channels"),
+             done = (unsigned)jint(job, "channels_done");
+    int64_t cursor[2];
+    for (int k = 0; k < 2; k++)
+        cursor[k] = jint(job, subscriber_channels[k].cursor);
     bool enabled[3] = {false, false, false};
-    json_t *u = store_outbox_update(db, jint(job, "update_id"), e);
+    unsigned integrations = channels & ~done & (CH_SLACK | CH_TWITTER | CH_WEBHOOK);
+    json_t *u = store_outbox_update(db, update_id, e);
     if (!u && e->code) return -1;
-    if (u && cursor == 0) integrations_enabled(app, db, page_id, enabled);
+    if (u && integrations) integrations_enabled(app, db, page_id, enabled);
     if (db_begin(db, e) != 0) {
         json_decref(u);
         return -1;
     }
-    bool done = true;
-    int64_t accepted = u ? jint(u, "accepted") : 0, last = cursor, now = time_now();
+    int64_t accepted = u ? jint(u, "accepted") : 0, now = time_now();
     *count = 0;
-    if (u) {
-        for (int i = 0; cursor == 0 && i < 3; i++)
-            if ((channels & integration_bits[i]) && enabled[i] &&
-                store_delivery_add(db, page_id, jint(job, "update_id"),
-                                   channel_name(integration_bits[i]),
-                                   channel_name(integration_bits[i]), 0, accepted, now, e) != 0)
-                goto fail;
-        bool email = channels & CH_EMAIL, sms = channels & CH_SMS;
-        if ((email || sms) && store_outbox_expand_batch(
-                                  db, page_id, jint(u, "update_id"), jint(u, "event_id"), email,
-                                  sms, cursor, EXPAND_BATCH, accepted, now, &last, count, e) != 0)
+    if (!u) done = channels; /* the update went: nothing to send */
+    for (int i = 0; u && i < 3; i++) {
+        if (!(integrations & integration_bits[i])) continue;
+        if (enabled[i] &&
+            store_delivery_add(db, page_id, update_id, channel_name(integration_bits[i]),
+                               channel_name(integration_bits[i]), 0, accepted, now, e) != 0)
             goto fail;
-        done = *count < EXPAND_BATCH;
+        done |= integration_bits[i];
     }
-    if (store_outbox_job_advance(db, jint(job, "id"), last, done, time_now(), e) != 0 ||
+    for (int k = 0; u && k < 2; k++) {
+        enum channel ch = subscriber_channels[k].ch;
+        if (!(channels & ch) || (done & ch)) continue;
+        int n = 0;
+        if (store_outbox_expand_batch(db, page_id, update_id, jint(u, "event_id"), channel_name(ch),
+                                      cursor[k], EXPAND_BATCH, accepted, now, &cursor[k], &n,
+                                      e) != 0)
+            goto fail;
+        *count += n;
+        if (n < EXPAND_BATCH) done |= ch;
+    }
+    bool finished = (done & channels) == channels;
+    if (store_outbox_job_advance(db, jint(job, "id"), cursor[1], cursor[0], done, finished,
+                                 time_now(), e) != 0 ||
         db_commit(db, e) != 0)
         goto fail;
-    json_object_set_new(job, "cursor", json_integer(last));
+    for (int k = 0; k < 2; k++)
+        json_object_set_new(job, subscriber_channels[k].cursor, json_integer(cursor[k]));
+    json_object_set_new(job, "channels_done", json_integer(done));
     json_decref(u);
-    return done ? 0 : 1;
+    return finished ? 0 : 1;
 fail:
     db_rollback(db);
     json_decref(u);
@@ -86,27 +111,35 @@ fail:
 int app_outbox_expand(struct app *app, struct db *db, int budget, bool *more, struct err *e)
 {
     *more = false;
-    json_t *jobs = store_outbox_jobs(db, JOBS_AT_ONCE, e), *job;
+    json_t *jobs = store_outbox_jobs(db, JOBS_AT_ONCE, e);
     if (!jobs) return -1;
     *more = json_array_size(jobs) == JOBS_AT_ONCE;
+    /* Round robin: a round of each job in turn, so an update's fan-out never waits for an
+     * earlier one's (a small page's behind a large page's) to be expanded. */
+    size_t active = json_array_size(jobs);
+    bool live[JOBS_AT_ONCE];
+    for (size_t i = 0; i < active; i++)
+        live[i] = true;
     int rc = 0;
-    size_t i;
-    json_array_foreach(jobs, i, job)
-    {
-        int r = 1, n = 0;
-        while (budget > 0 && (r = expand_batch(app, db, job, &n, e)) == 1)
-            budget -= n;
-        if (r < 0) {
-            if (!err_logged_by_store(e))
-                log_error("notify: expanding job %lld: %s", (long long)jint(job, "id"), e->msg);
-            rc = -1;
-            break;
-        }
-        if (r == 1) {
-            *more = true;
-            break;
+    while (rc == 0 && active > 0 && budget > 0) {
+        for (size_t i = 0; i < json_array_size(jobs); i++) { /* every live job: a round */
+            if (!live[i]) continue;
+            json_t *job = json_array_get(jobs, i);
+            int n = 0, r = expand_round(app, db, job, &n, e);
+            if (r < 0) {
+                if (!err_logged_by_store(e))
+                    log_error("notify: expanding job %lld: %s", (long long)jint(job, "id"), e->msg);
+                rc = -1;
+                break;
+            }
+            budget -= n > 0 ? n : 1;
+            if (r == 0) {
+                live[i] = false;
+                active--;
+            }
         }
     }
+    if (active > 0) *more = true;
     json_decref(jobs);
     return rc;
 }

@@ -23,10 +23,12 @@ enum { OUTBOX_CHANNELS = 5 }; /* e-mail, SMS, Slack, Twitter, webhook: claim ord
 extern const enum channel outbox_channels[OUTBOX_CHANNELS];
 
 /*
- * Expands pending fan-out jobs into deliveries, up to about BUDGET subscribers: a
- * job's first batch adds one delivery per enabled integration its channels name, then
- * its subscribers follow in batches. *MORE is set when jobs are left. Returns 0, or -1
- * with E filled (what was committed before stays; the job resumes from its cursor).
+ * Expands pending fan-out jobs into deliveries, up to about BUDGET subscribers, a round
+ * of each job in turn: a job's first round adds one delivery per enabled integration its
+ * channels name, and every round a batch of its SMS and of its e-mail subscribers, each
+ * channel on its own cursor (so the SMS of an update, and a later update, never wait for
+ * an e-mail list to be expanded). *MORE is set when jobs are left. Returns 0, or -1 with
+ * E filled (what was committed before stays; the job resumes from its cursors).
  */
 int app_outbox_expand(struct app *app, struct db *db, int budget, bool *more, struct err *e);
 

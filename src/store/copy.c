@@ -66,9 +66,10 @@ static const struct table tables[] = {
           "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
     TABLE("subscriber_services", 2, false, "subscriber_id, service_id", "subscriber_id, service_id",
           "?, ?"),
-    TABLE("notify_jobs", 8, true, "id",
-          "id, page_id, update_id, channels, state, cursor, created_at, updated_at",
-          "?, ?, ?, ?, ?, ?, ?, ?"),
+    TABLE("notify_jobs", 10, true, "id",
+          "id, page_id, update_id, channels, state, cursor, sms_cursor, channels_done, "
+          "created_at, updated_at",
+          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
     TABLE("integrations", 6, false, "page_id, kind",
           "page_id, kind, enabled, config, secret, updated_at", "?, ?, ?, ?, ?, ?"),
     TABLE("memberships", 4, false, "user_id, page_id", "user_id, page_id, role, created_at",

@@ -17,8 +17,9 @@
 json_t *store_outbox_jobs(struct db *db, int limit, struct err *e)
 {
     return db_query_all(db, e,
-                        "SELECT id, page_id, update_id, channels, cursor FROM notify_jobs "
-                        "WHERE state = 'pending' ORDER BY id LIMIT ?",
+                        "SELECT id, page_id, update_id, channels, cursor, sms_cursor, "
+                        "channels_done FROM notify_jobs WHERE state = 'pending' ORDER BY id "
+                        "LIMIT ?",
                         "i", (int64_t)limit);
 }
 
@@ -43,24 +44,24 @@ json_t *store_outbox_event_services(struct db *db, int64_t event_id, struct err 
                         "i", event_id);
 }
 
-/* The subscribers of an update's fan-out: PAGE_ID's active ones of the channels asked for
- * (? = 1: e-mail, SMS) who chose every service or one the event (?) links. */
+/* The subscribers of an update's fan-out on one channel: PAGE_ID's active ones of the
+ * channel (?) who chose every service or one the event (?) links; the index
+ * subscribers_state (page_id, channel, state, id) walks them in id order. */
 #define RECIPIENTS_WHERE                                                                           \
-    "WHERE s.page_id = ? AND s.state = 'active' "                                                  \
-    "AND ((s.channel = 'email' AND ? = 1) OR (s.channel = 'sms' AND ? = 1)) "                      \
+    "WHERE s.page_id = ? AND s.channel = ? AND s.state = 'active' "                                \
     "AND (s.all_services = 1 OR EXISTS (SELECT 1 FROM subscriber_services ss "                     \
     "JOIN event_services es ON es.service_id = ss.service_id "                                     \
     "WHERE ss.subscriber_id = s.id AND es.event_id = ?)) "
 
 int store_outbox_expand_batch(struct db *db, int64_t page_id, int64_t update_id, int64_t event_id,
-                              bool email, bool sms, int64_t after, int limit, int64_t accepted_at,
+                              const char *channel, int64_t after, int limit, int64_t accepted_at,
                               int64_t now, int64_t *last, int *count, struct err *e)
 {
     struct db_rows r;
     if (db_rows_open(&r, db, e, "read a fan-out's recipients",
                      "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM (SELECT s.id FROM subscribers "
                      "s " RECIPIENTS_WHERE "AND s.id > ? ORDER BY s.id LIMIT ?) AS batch",
-                     "ibbiii", page_id, (int)email, (int)sms, event_id, after, (int64_t)limit) != 0)
+                     "isiii", page_id, channel, event_id, after, (int64_t)limit) != 0)
         return -1;
     int got = db_rows_next(&r, e);
     *last = got == 1 ? db_rows_int(&r, 0) : 0;
@@ -78,8 +79,8 @@ int store_outbox_expand_batch(struct db *db, int64_t page_id, int64_t update_id,
                    "SELECT s.page_id, ?, s.channel, s.address, s.id, ?, ?, ? FROM subscribers "
                    "s " RECIPIENTS_WHERE "AND s.id > ? AND s.id <= ? "
                    "ON CONFLICT (update_id, channel, recipient) DO NOTHING",
-                   "iiiiibbiii", update_id, now, accepted_at, now, page_id, (int)email, (int)sms,
-                   event_id, after, *last);
+                   "iiiiisiii", update_id, now, accepted_at, now, page_id, channel, event_id, after,
+                   *last);
 }
 
 int store_delivery_add(struct db *db, int64_t page_id, int64_t update_id, const char *channel,
@@ -95,12 +96,14 @@ int store_delivery_add(struct db *db, int64_t page_id, int64_t update_id, const 
                    accepted_at, now);
 }
 
-int store_outbox_job_advance(struct db *db, int64_t id, int64_t cursor, bool done, int64_t now,
-                             struct err *e)
+int store_outbox_job_advance(struct db *db, int64_t id, int64_t cursor, int64_t sms_cursor,
+                             unsigned channels_done, bool done, int64_t now, struct err *e)
 {
     return db_exec(db, e, NULL,
-                   "UPDATE notify_jobs SET cursor = ?, state = ?, updated_at = ? WHERE id = ?",
-                   "isii", cursor, done ? "done" : "pending", now, id);
+                   "UPDATE notify_jobs SET cursor = ?, sms_cursor = ?, channels_done = ?, "
+                   "state = ?, updated_at = ? WHERE id = ?",
+                   "iiisii", cursor, sms_cursor, (int64_t)channels_done, done ? "done" : "pending",
+                   now, id);
 }
 
 /* What a claim returns of each row (outbox.h). */

@@ -13,7 +13,9 @@
 #define PHAROS_STORE_OUTBOX_H
 #include "store/db.h"
 
-/* Up to LIMIT pending jobs, oldest first: [{"id","page_id","update_id","channels","cursor"}]. */
+/* Up to LIMIT pending jobs, oldest first: [{"id","page_id","update_id","channels","cursor"
+ * (the e-mail recipients' last subscriber id expanded),"sms_cursor","channels_done" (bit set
+ * of channels fully expanded)}]. */
 json_t *store_outbox_jobs(struct db *db, int limit, struct err *e);
 /* What a message about UPDATE_ID says: {"update_id","event_id","kind","title","impact",
  * "update_stage","message","accepted","window_start","window_end" (Unix seconds; null but
@@ -23,23 +25,23 @@ json_t *store_outbox_update(struct db *db, int64_t update_id, struct err *e);
  * (store/service_order.h). */
 json_t *store_outbox_event_services(struct db *db, int64_t event_id, struct err *e);
 /*
- * One batch of an update's fan-out, in two statements whatever its size: the next LIMIT
- * active subscribers of PAGE_ID after subscriber AFTER (by id) — of channel e-mail when
- * EMAIL and SMS when SMS, who chose all services or one EVENT_ID links — get a delivery of
- * UPDATE_ID each (none twice: a delivery is unique per update, channel and recipient).
+ * One batch of an update's fan-out on CHANNEL ("email", "sms"), in two statements whatever
+ * its size: the next LIMIT active subscribers of PAGE_ID on CHANNEL after subscriber AFTER
+ * (by id) who chose all services or one EVENT_ID links get a delivery of UPDATE_ID each
+ * (none twice: a delivery is unique per update, channel and recipient).
  * *COUNT gets how many subscribers the batch held and *LAST the last one's id (AFTER when
  * none). Returns 0, or -1 with E filled.
  */
 int store_outbox_expand_batch(struct db *db, int64_t page_id, int64_t update_id, int64_t event_id,
-                              bool email, bool sms, int64_t after, int limit, int64_t accepted_at,
+                              const char *channel, int64_t after, int limit, int64_t accepted_at,
                               int64_t now, int64_t *last, int *count, struct err *e);
 /* Inserts a delivery unless (update, channel, recipient) has one. SUBSCRIBER_ID 0: none. */
 int store_delivery_add(struct db *db, int64_t page_id, int64_t update_id, const char *channel,
                        const char *recipient, int64_t subscriber_id, int64_t accepted_at,
                        int64_t now, struct err *e);
-/* Moves job ID's cursor to CURSOR, and marks it done when DONE. */
-int store_outbox_job_advance(struct db *db, int64_t id, int64_t cursor, bool done, int64_t now,
-                             struct err *e);
+/* Moves job ID's cursors and channels_done on, and marks it done when DONE. */
+int store_outbox_job_advance(struct db *db, int64_t id, int64_t cursor, int64_t sms_cursor,
+                             unsigned channels_done, bool done, int64_t now, struct err *e);
 
 /* Claims for node NODE up to LIMIT due deliveries of CHANNEL at NOW until LEASE_UNTIL,
  * counting an attempt: [{"id","page_id","kind","update_id","invitation_id","channel",

@@ -121,7 +121,7 @@ static void expansion_makes_one_delivery_per_subscriber_once(void **state)
     assert_int_equal(one(f->db, "SELECT COUNT(*) FROM deliveries WHERE channel = 'sms'"), 0);
     assert_int_equal(one(f->db, "SELECT COUNT(*) FROM notify_jobs WHERE state = 'done'"), 1);
     /* the job again, from its start: nothing twice */
-    run(f->db, "UPDATE notify_jobs SET state = 'pending', cursor = 0");
+    run(f->db, "UPDATE notify_jobs SET state = 'pending', cursor = 0, channels_done = 0");
     assert_int_equal(app_outbox_expand(&f->app, f->db, 100000, &more, &e), 0);
     assert_int_equal(one(f->db, "SELECT COUNT(*) FROM deliveries"), 1499);
 }
@@ -141,6 +141,54 @@ static void a_small_budget_leaves_the_rest_for_later(void **state)
     while (more)
         assert_int_equal(app_outbox_expand(&f->app, f->db, 1000, &more, &e), 0);
     assert_int_equal(one(f->db, "SELECT COUNT(*) FROM deliveries"), 2500);
+}
+
+/* 3,000 e-mail subscribers before 10 SMS ones: the first call, with room for one batch,
+ * already queues every SMS (each channel has its own cursor). */
+static void sms_are_queued_beside_a_large_email_list(void **state)
+{
+    struct fx *f = *state;
+    struct err e = {0};
+    bool more = false;
+    subscribers(f, "email", "c", 3000);
+    subscribers(f, "sms", "+1415666", 10);
+    job(f, CH_EMAIL | CH_SMS);
+    assert_int_equal(app_outbox_expand(&f->app, f->db, 1000, &more, &e), 0);
+    assert_true(more);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM deliveries WHERE channel = 'sms'"), 10);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM deliveries WHERE channel = 'email'"), 1000);
+    while (more)
+        assert_int_equal(app_outbox_expand(&f->app, f->db, 1000, &more, &e), 0);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM deliveries WHERE channel = 'email'"), 3000);
+    assert_int_equal(one(f->db, "SELECT channels_done FROM notify_jobs"), CH_EMAIL | CH_SMS);
+}
+
+/* A later update's job gets its round in the same call as a large earlier one's. */
+static void a_later_job_is_not_held_behind_an_earlier_one(void **state)
+{
+    struct fx *f = *state;
+    struct err e = {0};
+    bool more = false;
+    subscribers(f, "email", "d", 3000);
+    subscribers(f, "sms", "+1415777", 3);
+    job(f, CH_EMAIL);
+    run(f->db, "INSERT INTO event_updates (event_id, stage, message, created_at) "
+               "VALUES (1, 'identified', 'Found it', 0)");
+    int64_t second = one(f->db, "SELECT MAX(id) FROM event_updates");
+    if (db_exec(f->db, &e, NULL,
+                "INSERT INTO notify_jobs (page_id, update_id, channels, created_at, updated_at) "
+                "VALUES (1, ?, ?, 0, 0)",
+                "ii", second, (int64_t)CH_SMS) != 0)
+        fail_msg("job: %s", e.msg);
+    assert_int_equal(app_outbox_expand(&f->app, f->db, 1000, &more, &e), 0);
+    assert_true(more);
+    int64_t n = -1;
+    assert_int_equal(db_query_int(f->db, &e, &n,
+                                  "SELECT COUNT(*) FROM deliveries WHERE update_id = ?", "i",
+                                  second),
+                     1);
+    assert_int_equal(n, 3);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM notify_jobs WHERE state = 'done'"), 1);
 }
 
 static void claims_share_the_room_and_lease_to_this_node(void **state)
@@ -272,6 +320,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         T(expansion_makes_one_delivery_per_subscriber_once),
         T(a_small_budget_leaves_the_rest_for_later),
+        T(sms_are_queued_beside_a_large_email_list),
+        T(a_later_job_is_not_held_behind_an_earlier_one),
         T(claims_share_the_room_and_lease_to_this_node),
         T(outcomes_change_sending_rows_and_stop_opted_out_subscribers),
         T(many_sent_outcomes_are_all_recorded),

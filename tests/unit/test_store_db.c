@@ -459,7 +459,7 @@ static void long_transactions_commit_all_or_nothing(void **state)
     struct db *db = db_of(state);
     struct err e = {0};
     enum { N = 2500 };
-    static char vals[N][16];
+    static char vals[N][24];
     const char *sql[N], *arg[N];
     for (int i = 0; i < N; i++) {
         snprintf(vals[i], sizeof vals[i], "long%d", i);
