@@ -28,7 +28,7 @@ SERVICES=100
 TARGET_RPS=2000
 TARGET_P99_MS=10
 DATABASE=${BENCH_DATABASE:-}
-NAME="status updates${DATABASE:+ (PostgreSQL)}"
+NAME="status updates${DATABASE:+ (PostgreSQL)}${PHAROS_SERVER_THREADS:+, $PHAROS_SERVER_THREADS threads}"
 
 for tool in wrk sqlite3 curl ${DATABASE:+psql}; do
   command -v "$tool" >/dev/null || { echo "$0: $tool is missing (scripts/deps.sh bench)" >&2; exit 1; }

@@ -5,7 +5,8 @@
 # defaults: fsync on, synchronous_commit on; socket only) and measures, on this machine:
 #   1. status updates through PUT /admin/api/v1/service/put/{id}/{status}/ at c=32 and
 #      c=8 on PostgreSQL: bench/10_status_updates.sh with BENCH_DATABASE (its SQLite rows,
-#      from the same `make bench`, are the reference), with the kill -9 durability check;
+#      from the same `make bench`, are the reference), with the kill -9 durability check,
+#      with the default server.threads and with twice as many;
 #   2. two nodes on one database: GET / of node B against nginx serving the same bytes
 #      (c=64, gzip; BENCH_ROUNDS alternating rounds, medians), node A idle beside it;
 #   3. a change acknowledged by node A served by node B: bench/nodes_fresh.mjs, 100
@@ -49,11 +50,16 @@ trap 'exit 143' TERM INT
 scripts/pg-cluster.sh init "$cluster"
 admin=$(scripts/pg-cluster.sh start "$cluster")
 dburl() { echo "${admin/\/postgres\?//$1?}"; }
-for d in updates nodes; do psql -X -q "$admin" -c "CREATE DATABASE $d" >/dev/null; done
+for d in updates updates2 nodes; do psql -X -q "$admin" -c "CREATE DATABASE $d" >/dev/null; done
 log "PostgreSQL $(psql -X -At "$admin" -c 'SHOW server_version') on $cluster (fsync on)"
 
 # --- 1. status updates on PostgreSQL -------------------------------------------------
+# With the default server.threads (one per CPU), then with twice as many: a worker waits
+# for each round trip to the database, so on PostgreSQL a worker per CPU leaves the CPUs
+# idle part of the time (docs/deployment.md).
 BENCH_DATABASE=$(dburl updates) BENCH_DURATION=${BENCH_UPDATES_DURATION:-15s} bench/10_status_updates.sh
+BENCH_DATABASE=$(dburl updates2) BENCH_DURATION=${BENCH_UPDATES_DURATION:-15s} \
+  PHAROS_SERVER_THREADS=$((2 * $(nproc))) bench/10_status_updates.sh
 
 # --- 2 and 3. two nodes ----------------------------------------------------------------
 PG_URL=$(dburl nodes)
