@@ -51,7 +51,7 @@ int app_audit(struct app_ctx *c, const char *action, int64_t object_id, const ch
 
 int app_commit(struct app_ctx *c, bool public_change, struct err *e)
 {
-    if (public_change && store_page_changed(c->db, c->page_id, time_now(), e) != 0) {
+    if (public_change && store_page_changed(c->db, c->page_id, c->app->node, time_now(), e) != 0) {
         db_rollback(c->db);
         return -1;
     }

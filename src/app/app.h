@@ -25,6 +25,9 @@
 struct app {
     const struct config *cfg;
     unsigned char key[SECRET_KEY_BYTES];
+    /* This process's server.node_id when it serves pages (NULL: the command line), stamped
+     * on its page_changes rows so its own changes thread passes over them. */
+    const char *node;
     /* Called after a commit that changed what the public sees on PAGE_ID (its version
      * moved on: store_page_changed; may be NULL). */
     void (*on_public_change)(struct app *app, int64_t page_id);

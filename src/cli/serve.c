@@ -129,6 +129,7 @@ int cmd_serve(int argc, char **argv)
         changes_start(snapshots, cfg.database, cfg.node_id, &changes, &e) != 0)
         goto fail;
     app.on_public_change = on_public_change;
+    app.node = cfg.node_id;
     web_public_init(snapshots);
     api_register();
     web_register();

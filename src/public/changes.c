@@ -4,19 +4,23 @@
  *
  * Loop: announce the pages this process changed (changes_announce queues them and wakes
  * the thread), wait for notifications until the next look is due (at most LOOK_MS),
- * then compare every page's marks (store_page_change_marks) with the ones the last look
- * saw and report the pages whose marks moved. The first look only learns the marks
- * (every page is built from the database on its first request anyway). Every PRUNE_MS
- * the rows older than KEEP_S go. After a failure (the database unreachable) the loop
- * sleeps a second, and the next look compares everything with what was seen before it,
- * so notifications lost meanwhile, and announcements that could not be made, cost
- * nothing but that second.
+ * then read the page_changes rows of others of the last LOOKBACK_S seconds
+ * (store_page_changes_since) and report the pages of rows the last look did not see.
+ * Ids grow but commit out of order, so a look keeps the ids it saw rather than the
+ * highest; a change is found if it commits within LOOKBACK_S - 1 seconds of its row's
+ * time (a write transaction takes milliseconds). The first look only learns (every page
+ * is built from the database on its first request anyway). Every PRUNE_MS the rows
+ * older than KEEP_S go, long out of every look's reach. After a failure (the database
+ * unreachable) the loop sleeps a second and the next look catches up, so notifications
+ * lost meanwhile, and announcements that could not be made, cost that second — up to a
+ * failure longer than LOOKBACK_S, after which every page is marked changed.
  */
 #include "public/changes.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "store/pages.h"
+#include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -29,14 +33,11 @@
 
 enum {
     LOOK_MS = 1000,
-    PRUNE_MS = 5000,
-    KEEP_S = 10,
+    LOOKBACK_S = 5,
+    PRUNE_MS = 10000,
+    KEEP_S = 60,
     MAX_QUEUED = 256,
     COMPLAIN_EVERY_US = 60 * 1000000
-};
-
-struct marks {
-    int64_t page_id, n, ids;
 };
 
 struct changes {
@@ -50,9 +51,10 @@ struct changes {
     pthread_mutex_t mu; /* guards queued/nqueued */
     int64_t queued[MAX_QUEUED];
     size_t nqueued;
-    struct marks *seen; /* what the last look found, by page_id */
+    int64_t *seen; /* the ids the last look found, ascending */
     size_t nseen;
     bool looked;           /* a look has filled SEEN */
+    int64_t looked_us;     /* when (time_mono_us) the last look succeeded */
     int64_t complained_us; /* when the last failure was logged */
 };
 
@@ -74,46 +76,46 @@ static void complain(struct changes *c, const struct err *e)
               e->msg);
 }
 
-static const struct marks *seen_marks(const struct changes *c, int64_t page_id)
+static bool was_seen(const struct changes *c, int64_t id)
 {
-    for (size_t i = 0; i < c->nseen; i++)
-        if (c->seen[i].page_id == page_id) return &c->seen[i];
-    return NULL;
+    size_t lo = 0, hi = c->nseen;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->seen[mid] == id) return true;
+        if (c->seen[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
 }
 
-static bool same(const struct marks *a, const struct marks *b)
-{
-    return a && b && a->n == b->n && a->ids == b->ids;
-}
-
-/* Reads every page's marks and reports the pages whose marks moved since the last look
- * (those whose rows all went, too). */
+/* Reads the rows of others of the last LOOKBACK_S seconds and reports the pages of those
+ * the last look did not see. After a gap longer than the look-back (the database down),
+ * rows may have come and gone unseen: every page served here is marked changed. */
 static int look(struct changes *c, struct err *e)
 {
-    json_t *rows = store_page_change_marks(c->db, e);
+    json_t *rows = store_page_changes_since(c->db, time_now() - LOOKBACK_S, c->node, e);
     if (!rows) return -1;
+    int64_t now_us = time_mono_us();
+    bool gap = c->looked && now_us - c->looked_us > (LOOKBACK_S - 1) * 1000000LL;
     size_t n = json_array_size(rows), i;
-    struct marks *now = xcalloc(n ? n : 1, sizeof *now);
+    int64_t *ids = xcalloc(n ? n : 1, sizeof *ids);
     json_t *r;
     json_array_foreach(rows, i, r)
     {
-        now[i].page_id = json_integer_value(json_object_get(r, "page_id"));
-        now[i].n = json_integer_value(json_object_get(r, "n"));
-        now[i].ids = json_integer_value(json_object_get(r, "ids"));
-        if (c->looked && !same(seen_marks(c, now[i].page_id), &now[i]))
-            snapshot_page_heard(c->g, now[i].page_id);
+        ids[i] = json_integer_value(json_object_get(r, "id"));
+        assert(i == 0 || ids[i] > ids[i - 1]); /* ORDER BY id */
+        if (c->looked && !gap && !was_seen(c, ids[i]))
+            snapshot_page_heard(c->g, json_integer_value(json_object_get(r, "page_id")));
     }
     json_decref(rows);
-    for (size_t k = 0; c->looked && k < c->nseen; k++) { /* every row of a page pruned */
-        bool still = false;
-        for (size_t j = 0; j < n && !still; j++)
-            still = now[j].page_id == c->seen[k].page_id;
-        if (!still) snapshot_page_heard(c->g, c->seen[k].page_id);
-    }
+    if (gap) snapshot_all_heard(c->g);
     free(c->seen);
-    c->seen = now;
+    c->seen = ids;
     c->nseen = n;
     c->looked = true;
+    c->looked_us = now_us;
     return 0;
 }
 

@@ -4,10 +4,11 @@
  * with its own database connection, tells the other nodes of the pages this process
  * changed once their transaction committed (changes_announce → db_announce_change:
  * PostgreSQL's NOTIFY; nothing on SQLite, which has one node), hears theirs
- * (db_wait_changes: LISTEN), and at least once a second looks at every page's
- * page_changes rows (store_page_change_marks) in case a notification was lost — a node
- * killed between its commit and its announcement, a dropped connection. Each page heard
- * of goes to snapshot_page_heard(). So a write acknowledged by any node reaches this
+ * (db_wait_changes: LISTEN), and at least once a second looks at the last seconds'
+ * page_changes rows of others (store_page_changes_since) in case a notification was lost
+ * — a node killed between its commit and its announcement, a dropped connection, a
+ * command line's write. Each page heard of goes to snapshot_page_heard(); its own rows
+ * (stamped with NODE) cost no second rebuild. So a write acknowledged by any node reaches this
  * node's next request within the time of a notification, and at worst within a second.
  * While the database is unreachable the thread retries every second and logs that once
  * a minute; the snapshots keep serving meanwhile.

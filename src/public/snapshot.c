@@ -201,6 +201,18 @@ void snapshot_page_heard(struct snapshot_registry *g, int64_t page_id)
     if (served) snapshot_mark_dirty(g, page_id);
 }
 
+void snapshot_all_heard(struct snapshot_registry *g)
+{
+    pthread_mutex_lock(&g->mu);
+    for (size_t i = 0; i < g->npages; i++)
+        g->pages[i]->wanted++;
+    g->hosts_dirty = true;
+    atomic_fetch_add(&g->epoch, 1);
+    g->pending = true;
+    pthread_cond_signal(&g->wake);
+    pthread_mutex_unlock(&g->mu);
+}
+
 /* Reloads the host map from DB. Under g->mu. */
 static int hosts_load(struct snapshot_registry *g, struct db *db, struct err *e)
 {

@@ -115,6 +115,9 @@ void snapshot_mark_dirty(struct snapshot_registry *g, int64_t page_id);
  * is served here; one not served here yet only makes the host map stale (it may have
  * taken a host), and is built by its first request. Any thread. */
 void snapshot_page_heard(struct snapshot_registry *g, int64_t page_id);
+/* Changes of other processes may have gone unheard (the database was out of reach for a
+ * while): every page served here, and the host map, are stale. Any thread. */
+void snapshot_all_heard(struct snapshot_registry *g);
 /* The up-to-date snapshot of PAGE_ID with a reference for the caller, building it on DB
  * when needed. NULL with E filled when it cannot be built. */
 struct snapshot *snapshot_acquire(struct snapshot_registry *g, struct db *db, int64_t page_id,

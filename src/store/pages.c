@@ -128,18 +128,18 @@ int store_page_update(struct db *db, int64_t id, const struct page_fields *f, st
                    f->footer_links, time_now(), id);
 }
 
-int store_page_changed(struct db *db, int64_t page_id, int64_t now, struct err *e)
+int store_page_changed(struct db *db, int64_t page_id, const char *node, int64_t now, struct err *e)
 {
-    return db_exec(db, e, NULL, "INSERT INTO page_changes (page_id, at) VALUES (?, ?)", "ii",
-                   page_id, now);
+    return db_exec(db, e, NULL, "INSERT INTO page_changes (page_id, node, at) VALUES (?, ?, ?)",
+                   "isi", page_id, node, now);
 }
 
-json_t *store_page_change_marks(struct db *db, struct err *e)
+json_t *store_page_changes_since(struct db *db, int64_t since, const char *node, struct err *e)
 {
     return db_query_all(db, e,
-                        "SELECT page_id, COUNT(*) AS n, SUM(id) AS ids FROM page_changes "
-                        "GROUP BY page_id ORDER BY page_id",
-                        NULL);
+                        "SELECT id, page_id FROM page_changes WHERE at >= ? AND "
+                        "(node IS NULL OR node <> ?) ORDER BY id",
+                        "is", since, node);
 }
 
 int store_page_changes_prune(struct db *db, int64_t before, struct err *e)

@@ -33,17 +33,17 @@ json_t *store_pages_list(struct db *db, struct err *e);
 int store_page_update(struct db *db, int64_t id, const struct page_fields *f, struct err *e);
 /*
  * In the open write transaction: records that what page PAGE_ID's visitors see changed
- * (a page_changes row: 0008_page_changes.sql). Rows of different
- * transactions never touch the same row, so their commits wait for nothing of each
- * other's; the statement answers nothing, so on PostgreSQL it goes to the server with
- * the COMMIT (store/db_pg.h). 0, or -1 with E filled.
+ * (a page_changes row: 0008_page_changes.sql), by the server NODE (its server.node_id;
+ * NULL for the command line). Rows of different transactions never touch the same row,
+ * so their commits wait for nothing of each other's; the statement answers nothing, so
+ * on PostgreSQL it goes to the server with the COMMIT (store/db_pg.h). 0, or -1 with E.
  */
-int store_page_changed(struct db *db, int64_t page_id, int64_t now, struct err *e);
-/* The marks of every page with page_changes rows: a JSON array of {"page_id", "n": their
- * number, "ids": the sum of their ids}, by page_id; NULL with E filled. A commit of a
- * change, or a prune, moves a page's marks on (ids only grow: no prune and commits
- * between two looks can leave the same number and sum). */
-json_t *store_page_change_marks(struct db *db, struct err *e);
+int store_page_changed(struct db *db, int64_t page_id, const char *node, int64_t now,
+                       struct err *e);
+/* The page_changes rows written at or after SINCE (Unix seconds) by anyone but NODE (the
+ * command line's too): [{"id","page_id"}] by id; NULL with E filled. Ids grow, but may
+ * commit out of their order: a caller that looks again tells new rows by their ids. */
+json_t *store_page_changes_since(struct db *db, int64_t since, const char *node, struct err *e);
 /* Deletes the page_changes rows older than BEFORE (Unix seconds). 0, or -1 with E filled. */
 int store_page_changes_prune(struct db *db, int64_t before, struct err *e);
 

@@ -6,9 +6,9 @@
  * naming it and the page that holds it; a host twice in one list is a 409 too);
  * the default page; and resolving a Host: a known host gives its page, an unknown,
  * empty or missing one the default page (slug "default", else the oldest), and
- * no page at all gives 0. Public changes: a committed change moves its page's
- * marks on (a rolled back one does not, another page's marks stay), and a prune
- * moves them too, never back to marks seen before.
+ * no page at all gives 0. Public changes: committed ones are rows by id with their
+ * page and node (not a rolled back one), a node reads the others' (the command
+ * line's too) since a time, and a prune deletes the old ones.
  */
 #include "core/log.h"
 #include "store/pages.h"
@@ -301,66 +301,68 @@ static void deleting_a_page_frees_its_hosts(void **state)
     assert_int_equal(store_page_resolve(db, "gone.example", &e), b);
 }
 
-/* The marks of PAGE as "n/ids", "" when it has no rows. */
-static const char *marks_of(struct db *db, int64_t page, char *buf, size_t size)
+/* The ids and pages of the page_changes rows since SINCE not by NODE, as "id:page …". */
+static const char *changes_since(struct db *db, int64_t since, const char *node, char *buf,
+                                 size_t size)
 {
     struct err e = {0};
-    json_t *rows = store_page_change_marks(db, &e);
+    json_t *rows = store_page_changes_since(db, since, node, &e);
     assert_non_null(rows);
+    size_t used = 0, i;
     buf[0] = '\0';
-    size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)
     {
-        if (json_integer_value(json_object_get(r, "page_id")) == page)
-            snprintf(buf, size, "%lld/%lld", (long long)json_integer_value(json_object_get(r, "n")),
-                     (long long)json_integer_value(json_object_get(r, "ids")));
+        used += (size_t)snprintf(buf + used, size - used, "%s%lld:%lld", i ? " " : "",
+                                 (long long)json_integer_value(json_object_get(r, "id")),
+                                 (long long)json_integer_value(json_object_get(r, "page_id")));
+        assert_true(used < size);
     }
     json_decref(rows);
     return buf;
 }
 
-static void change(struct db *db, int64_t page, int64_t at, bool commit)
+static void change(struct db *db, int64_t page, const char *node, int64_t at, bool commit)
 {
     struct err e = {0};
     assert_int_equal(db_begin_shared(db, &e), 0);
-    assert_int_equal(store_page_changed(db, page, at, &e), 0);
+    assert_int_equal(store_page_changed(db, page, node, at, &e), 0);
     if (commit)
         assert_int_equal(db_commit(db, &e), 0);
     else
         db_rollback(db);
 }
 
-static void changes_move_the_marks_of_their_page(void **state)
+/* Committed changes are rows, in id order, with their page; a rolled back one is not; a
+ * node does not see its own, everyone sees the command line's (no node); rows before
+ * SINCE are left out, and a prune deletes the old ones. */
+static void changes_are_rows_others_see(void **state)
 {
     struct db *db = db_of(state);
     int64_t a = add_page(db, "a", "A"), b = add_page(db, "b", "B");
-    char m0[64], m1[64], m2[64], m3[64], m4[64];
-    assert_string_equal(marks_of(db, a, m0, sizeof m0), "");
-    change(db, a, 100, true);
-    marks_of(db, a, m1, sizeof m1);
-    assert_string_not_equal(m1, m0);
-    change(db, a, 100, false); /* rolled back: no move */
-    assert_string_equal(marks_of(db, a, m2, sizeof m2), m1);
-    change(db, b, 100, true); /* another page's change: a's marks stay */
-    assert_string_equal(marks_of(db, a, m2, sizeof m2), m1);
-    change(db, a, 200, true);
-    marks_of(db, a, m2, sizeof m2);
-    assert_string_not_equal(m2, m1);
-    /* pruning the older rows moves the marks, and a new change after it never brings
-     * back marks seen before (ids only grow) */
+    char got[256], want[256];
+    change(db, a, "n1", 100, true);
+    change(db, a, "n1", 100, false);
+    change(db, b, "n2", 150, true);
+    change(db, a, NULL, 200, true);
+    json_t *rows = store_page_changes_since(db, 0, "nobody", &(struct err){0});
+    assert_int_equal(json_array_size(rows), 3);
+    int64_t id1 = json_integer_value(json_object_get(json_array_get(rows, 0), "id")),
+            id2 = json_integer_value(json_object_get(json_array_get(rows, 1), "id")),
+            id3 = json_integer_value(json_object_get(json_array_get(rows, 2), "id"));
+    json_decref(rows);
+    assert_true(id1 < id2 && id2 < id3);
+    snprintf(want, sizeof want, "%lld:%lld %lld:%lld", (long long)id2, (long long)b, (long long)id3,
+             (long long)a);
+    assert_string_equal(changes_since(db, 0, "n1", got, sizeof got), want); /* not its own */
+    snprintf(want, sizeof want, "%lld:%lld %lld:%lld", (long long)id1, (long long)a, (long long)id3,
+             (long long)a);
+    assert_string_equal(changes_since(db, 0, "n2", got, sizeof got), want);
+    snprintf(want, sizeof want, "%lld:%lld", (long long)id3, (long long)a);
+    assert_string_equal(changes_since(db, 160, "n2", got, sizeof got), want);
     struct err e = {0};
-    assert_int_equal(store_page_changes_prune(db, 150, &e), 0);
-    marks_of(db, a, m3, sizeof m3);
-    assert_string_not_equal(m3, m2);
-    assert_string_equal(marks_of(db, b, m4, sizeof m4), ""); /* b's only row was old */
-    assert_int_equal(store_page_changes_prune(db, 300, &e), 0);
-    assert_string_equal(marks_of(db, a, m4, sizeof m4), "");
-    change(db, a, 300, true);
-    marks_of(db, a, m4, sizeof m4);
-    assert_string_not_equal(m4, m1);
-    assert_string_not_equal(m4, m2);
-    assert_string_not_equal(m4, m3);
+    assert_int_equal(store_page_changes_prune(db, 160, &e), 0);
+    assert_string_equal(changes_since(db, 0, "n2", got, sizeof got), want);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -385,7 +387,7 @@ int main(void)
         T(resolve_without_pages_is_zero),
         T(update_writes_every_field),
         T(deleting_a_page_frees_its_hosts),
-        T(changes_move_the_marks_of_their_page),
+        T(changes_are_rows_others_see),
     };
     return cmocka_run_group_tests_name("store/pages", tests, NULL, NULL);
 }
