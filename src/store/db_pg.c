@@ -400,22 +400,6 @@ int pg_wait_changes(struct db *db, int timeout_ms, int wake_fd,
     return 0;
 }
 
-int pg_announce_change(struct db *db, int64_t page_id, const char *node, struct err *e)
-{
-    struct pg_db *d = pg(db);
-    /* The NOTIFY's own commit need not wait for the disk (it writes nothing that must
-     * last); NOTIFY takes a lock that is held until the commit ends, so waiting for the
-     * disk would make every node's announcements wait for one another's syncs. */
-    if (!d->async_commit) {
-        if (simple(d, "SET synchronous_commit = off", PGRES_COMMAND_OK, "tell other nodes", e) != 0)
-            return -1;
-        d->async_commit = true;
-    }
-    char payload[160];
-    snprintf(payload, sizeof payload, "%" PRId64 " %s", page_id, node);
-    return pg_exec(db, e, "SELECT pg_notify('pharos_public', ?)", "s", payload);
-}
-
 int pg_sync_ids(struct db *db, const char *table, struct err *e)
 {
     struct pg_db *d = pg(db);
