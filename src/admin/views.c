@@ -128,6 +128,8 @@ json_t *views_health(json_t *health)
         json_object_set_new(row, "key", json_string(keys[i]));
         json_object_set_new(row, "missed",
                             json_boolean(json_integer_value(json_object_get(c, "misses")) > 0));
+        json_object_set_new(row, "waiting_any",
+                            json_boolean(json_integer_value(json_object_get(c, "waiting")) > 0));
         json_array_append_new(rows, row);
     }
     json_object_set_new(health, "channels", rows);

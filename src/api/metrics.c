@@ -66,6 +66,16 @@ static void delivery_metrics(struct buf *b, json_t *pages)
          "Deliveries of the last 24 hours sent later than their promise, or still unsent past it",
          "misses"},
         {"pharos_delivery_sla_seconds", "gauge", "The delivery promise of the channel", "sla_s"},
+        {"pharos_delivery_backlog", "gauge", "Update deliveries waiting to be sent", "waiting"},
+        {"pharos_delivery_sent_last_minute", "gauge", "Update deliveries sent in the last minute",
+         "sent_last_minute"},
+        {"pharos_delivery_drain_seconds", "gauge",
+         "Time to send the backlog at the last minute's rate (+Inf: waiting, none sent)",
+         "drain_s"},
+        {"pharos_delivery_sla_left_seconds", "gauge",
+         "Time the oldest waiting delivery has left before its promise is broken; a miss is "
+         "coming when the drain time is longer",
+         "sla_left_s"},
     };
     size_t i;
     json_t *p;
@@ -80,7 +90,9 @@ static void delivery_metrics(struct buf *b, json_t *pages)
             buf_puts(&lbl, "page=\"");
             label(&lbl, json_string_value(json_object_get(p, "page")));
             buf_printf(&lbl, "\",channel=\"%s\"", chs[c]);
-            if (fams[f].key) {
+            if (fams[f].key && strcmp(fams[f].key, "drain_s") == 0 && num(h, "drain_s") < 0) {
+                buf_printf(b, "%s{%s} +Inf\n", fams[f].name, lbl.data);
+            } else if (fams[f].key) {
                 buf_printf(b, "%s{%s} %lld\n", fams[f].name, lbl.data,
                            (long long)num(h, fams[f].key));
             } else {

@@ -29,16 +29,41 @@ int app_deliveries_list(struct app_ctx *c, const char *channel, const char *stat
     return 0;
 }
 
-/* The sum of "n" of the rows of ROWS about CHANNEL. */
-static int64_t count_of(json_t *rows, const char *channel)
+/* The sum of KEY of the rows of ROWS about CHANNEL. */
+static int64_t sum_of(json_t *rows, const char *channel, const char *key)
 {
     int64_t n = 0;
     size_t i;
     json_t *r;
     json_array_foreach(
         rows, i, r) if (strcmp(json_string_value(json_object_get(r, "channel")), channel) == 0) n +=
-        json_integer_value(json_object_get(r, "n"));
+        json_integer_value(json_object_get(r, key));
     return n;
+}
+
+static int64_t count_of(json_t *rows, const char *channel)
+{
+    return sum_of(rows, channel, "n");
+}
+
+/* Adds CHANNEL's backlog to H (deliveries.h: "waiting" …) from the rows WAITING and
+ * SENT_MINUTE at NOW. */
+static void backlog_of(json_t *h, enum channel ch, json_t *waiting, json_t *sent_minute,
+                       int64_t now)
+{
+    const char *name = channel_name(ch);
+    int64_t n = sum_of(waiting, name, "waiting"), sent = count_of(sent_minute, name);
+    struct latency_backlog b;
+    latency_backlog(n, sent, n ? sum_of(waiting, name, "oldest") : 0, now, latency_sla_s(ch), &b);
+    char drain[32];
+    json_object_set_new(h, "waiting", json_integer(n));
+    json_object_set_new(h, "sent_last_minute", json_integer(sent));
+    json_object_set_new(h, "drain_s", json_integer(b.drain_s));
+    json_object_set_new(
+        h, "drain",
+        json_string(b.drain_s < 0 ? "stalled" : latency_format(b.drain_s, drain, sizeof drain)));
+    json_object_set_new(h, "sla_left_s", json_integer(b.sla_left_s));
+    json_object_set_new(h, "coming_miss", json_boolean(b.coming_miss));
 }
 
 /* The figures of CHANNEL from the histogram rows HIST and the overdue rows LATE. */
@@ -77,19 +102,28 @@ static int page_health(struct db *db, int64_t page_id, json_t **out, struct err 
 {
     static const enum channel chs[] = {CH_EMAIL, CH_SMS, CH_SLACK, CH_TWITTER, CH_WEBHOOK};
     int64_t pending = 0, failed = 0, now = time_now(), since = now - 86400;
-    json_t *hist = NULL, *late = NULL;
+    json_t *hist = NULL, *late = NULL, *waiting = NULL, *minute = NULL;
     if (store_deliveries_health(db, page_id, since, &pending, &failed, e) != 0 ||
         !(hist = store_delivery_latencies(db, page_id, since, e)) ||
         !(late = store_deliveries_overdue(db, page_id, since, now, latency_sla_s(CH_EMAIL),
-                                          latency_sla_s(CH_SMS), e))) {
+                                          latency_sla_s(CH_SMS), e)) ||
+        !(waiting = store_deliveries_waiting(db, page_id, e)) ||
+        !(minute = store_deliveries_sent_since(db, page_id, now - 60, e))) {
         json_decref(hist);
+        json_decref(late);
+        json_decref(waiting);
         return -1;
     }
     json_t *per = json_object();
-    for (size_t i = 0; i < sizeof chs / sizeof chs[0]; i++)
-        json_object_set_new(per, channel_name(chs[i]), channel_health(chs[i], hist, late));
+    for (size_t i = 0; i < sizeof chs / sizeof chs[0]; i++) {
+        json_t *h = channel_health(chs[i], hist, late);
+        backlog_of(h, chs[i], waiting, minute, now);
+        json_object_set_new(per, channel_name(chs[i]), h);
+    }
     json_decref(hist);
     json_decref(late);
+    json_decref(waiting);
+    json_decref(minute);
     *out = json_pack("{s:I, s:I, s:o}", "pending", (json_int_t)pending, "failed_24h",
                      (json_int_t)failed, "channels", per);
     return 0;

@@ -36,6 +36,20 @@ void latency_stats(const struct latency_bar *bars, size_t k, int sla_s, struct l
     out->max = bars[k - 1].seconds;
 }
 
+void latency_backlog(int64_t waiting, int64_t sent_minute, int64_t oldest, int64_t now, int sla_s,
+                     struct latency_backlog *out)
+{
+    assert(waiting >= 0 && sent_minute >= 0 && sla_s > 0);
+    if (waiting == 0) {
+        *out = (struct latency_backlog){0, sla_s, 0};
+        return;
+    }
+    out->sla_left_s = oldest + sla_s - now;
+    /* rounded up: 1 waiting at 60 a minute is a second, not none */
+    out->drain_s = sent_minute ? (waiting * 60 + sent_minute - 1) / sent_minute : -1;
+    out->coming_miss = out->drain_s < 0 || out->drain_s > out->sla_left_s;
+}
+
 char *latency_format(int64_t s, char *buf, size_t size)
 {
     if (s < 0)

@@ -172,6 +172,25 @@ int store_deliveries_health(struct db *db, int64_t page_id, int64_t since, int64
     return 0;
 }
 
+json_t *store_deliveries_waiting(struct db *db, int64_t page_id, struct err *e)
+{
+    return db_query_all(db, e,
+                        "SELECT channel, COUNT(*) AS waiting, MIN(accepted_at) AS oldest "
+                        "FROM deliveries WHERE page_id = ? AND kind = 'update' "
+                        "AND state IN ('pending', 'sending') GROUP BY channel ORDER BY channel",
+                        "i", page_id);
+}
+
+json_t *store_deliveries_sent_since(struct db *db, int64_t page_id, int64_t since, struct err *e)
+{
+    /* the partial index deliveries_sent (page_id, sent_at) WHERE state = 'sent' */
+    return db_query_all(db, e,
+                        "SELECT channel, COUNT(*) AS n FROM deliveries WHERE page_id = ? "
+                        "AND state = 'sent' AND sent_at >= ? AND kind = 'update' "
+                        "GROUP BY channel ORDER BY channel",
+                        "ii", page_id, since);
+}
+
 json_t *store_delivery_latencies(struct db *db, int64_t page_id, int64_t since, struct err *e)
 {
     return db_query_all(

@@ -64,6 +64,11 @@ json_t *store_delivery_latencies(struct db *db, int64_t page_id, int64_t since, 
  * (EMAIL_SLA_S seconds for e-mail, OTHER_SLA_S for the rest): [{"channel","n"}]. */
 json_t *store_deliveries_overdue(struct db *db, int64_t page_id, int64_t since, int64_t now,
                                  int email_sla_s, int other_sla_s, struct err *e);
+/* PAGE_ID's update deliveries waiting to be sent (pending or sending), by channel:
+ * [{"channel","waiting","oldest" (the earliest accepted_at, Unix seconds)}]. */
+json_t *store_deliveries_waiting(struct db *db, int64_t page_id, struct err *e);
+/* PAGE_ID's update deliveries sent since SINCE, by channel: [{"channel","n"}]. */
+json_t *store_deliveries_sent_since(struct db *db, int64_t page_id, int64_t since, struct err *e);
 /* PAGE_ID's deliveries (of every kind) not finished, and failed or dead since SINCE. */
 int store_deliveries_health(struct db *db, int64_t page_id, int64_t since, int64_t *pending,
                             int64_t *failed, struct err *e);

@@ -5,7 +5,7 @@
 // (higher ids), so they are queued only because each channel is expanded on its own.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { api } from './lib/harness.mjs';
+import { api, request } from './lib/harness.mjs';
 import { stopClean, dbSql } from './lib/admin.mjs';
 import { startWorld, stopWorld, newService, newIncident, connectAll, sleep } from './lib/notify.mjs';
 
@@ -49,5 +49,20 @@ test('SMS, Slack and webhook go out within seconds beside a large e-mail backlog
   assert.ok(mailed < EMAILS / 2, `${mailed} of ${EMAILS} e-mails already accepted: the backlog was not there to wait behind`);
   assert.equal(new Set(w.twilio.messages.map((m) => `${m.to} ${m.body}`)).size, 6, 'each SMS once');
   assert.match(w.twilio.messages.at(-1).body, /Resolved/);
+  // the backlog and where it is heading, in /metrics (an operator sees a miss coming)
+  const m = (await request(w.s, 'GET', '/metrics')).text;
+  const gauge = (name, ch) => {
+    const hit = new RegExp(`^${name}\\{page="[^"]*",channel="${ch}"\\} (\\S+)$`, 'm').exec(m);
+    assert.ok(hit, `${name} for ${ch} in:\n${m.slice(0, 3000)}`);
+    return Number(hit[1]);
+  };
+  const waiting = gauge('pharos_delivery_backlog', 'email');
+  assert.ok(waiting > EMAILS / 4, `e-mail backlog ${waiting}`);
+  assert.ok(gauge('pharos_delivery_sent_last_minute', 'email') > 0);
+  const drain = gauge('pharos_delivery_drain_seconds', 'email');
+  assert.ok(drain > 0 && Number.isFinite(drain), `drain ${drain}`);
+  assert.ok(gauge('pharos_delivery_sla_left_seconds', 'email') <= 300);
+  // the SMS are out (their outcomes may still be on their way to the database)
+  assert.ok(gauge('pharos_delivery_backlog', 'sms') <= 6);
   console.log(`# first update: SMS/Slack/webhook in ${first} ms; second: ${second} ms; e-mails accepted by then: ${mailed}/${EMAILS}`);
 });

@@ -3,7 +3,9 @@
  * health comes from the delivery rows (so every node shows the same), per channel
  * over the last 24 hours: counts, nearest-rank percentiles that are latencies that
  * happened, the slowest, late ones (sent late, or still unsent past the promise),
- * and the same figures written for people. Only PERM_SETTINGS may read it.
+ * and the same figures written for people; and each channel's backlog, the time to
+ * send it at the last minute's rate and whether a miss is coming (stalled, or slower
+ * than the oldest's promise). Only PERM_SETTINGS may read it.
  */
 #include "app/deliveries.h"
 #include "core/timeutil.h"
@@ -123,6 +125,15 @@ static void figures_come_from_the_rows(void **state)
     assert_int_equal(num(slack, "sent"), 0);
     assert_string_equal(str(slack, "p50"), "—");
     assert_int_equal(num(h, "pending"), 2);
+    /* the SMS backlog: two waiting, none sent in the last minute: stalled, a miss coming;
+     * the oldest is 80 s past its promise */
+    assert_int_equal(num(sms, "waiting"), 2);
+    assert_int_equal(num(sms, "drain_s"), -1);
+    assert_string_equal(str(sms, "drain"), "stalled");
+    assert_true(num(sms, "sla_left_s") <= -80 && num(sms, "sla_left_s") > -85);
+    assert_true(json_is_true(json_object_get(sms, "coming_miss")));
+    assert_int_equal(num(em, "waiting"), 0);
+    assert_false(json_is_true(json_object_get(em, "coming_miss")));
     json_decref(h);
 
     struct app_ctx editor = f->c;
@@ -131,10 +142,50 @@ static void figures_come_from_the_rows(void **state)
     assert_int_equal(e.code, ERR_FORBIDDEN);
 }
 
+/* Three e-mails sent in the last minute and six waiting: two minutes to send them, well
+ * within what the oldest has left; at one a minute, a miss is coming. */
+static void the_backlog_is_projected_from_the_last_minute(void **state)
+{
+    struct fx *f = *state;
+    struct err e = {0};
+    char r[32];
+    for (int i = 0; i < 3; i++) {
+        snprintf(r, sizeof r, "s%d@example.com", i);
+        delivery(f, "email", r, 30, 5);
+    }
+    for (int i = 0; i < 6; i++) {
+        snprintf(r, sizeof r, "w%d@example.com", i);
+        delivery(f, "email", r, 20, -1);
+    }
+    json_t *h = NULL;
+    assert_int_equal(app_delivery_health(&f->c, &h, &e), 0);
+    json_t *em = channel(h, "email");
+    assert_int_equal(num(em, "waiting"), 6);
+    assert_int_equal(num(em, "sent_last_minute"), 3);
+    assert_int_equal(num(em, "drain_s"), 120);
+    assert_string_equal(str(em, "drain"), "2 min");
+    assert_true(num(em, "sla_left_s") <= 280 && num(em, "sla_left_s") > 275);
+    assert_false(json_is_true(json_object_get(em, "coming_miss")));
+    json_decref(h);
+    /* two of the three sent long ago instead: one a minute, six minutes to go */
+    assert_int_equal(db_exec(f->db, &e, NULL,
+                             "UPDATE deliveries SET sent_at = sent_at - 3600 WHERE recipient IN "
+                             "('s0@example.com', 's1@example.com')",
+                             NULL),
+                     0);
+    assert_int_equal(app_delivery_health(&f->c, &h, &e), 0);
+    em = channel(h, "email");
+    assert_int_equal(num(em, "drain_s"), 360);
+    assert_true(json_is_true(json_object_get(em, "coming_miss")));
+    json_decref(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(figures_come_from_the_rows, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_backlog_is_projected_from_the_last_minute, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -50,12 +50,44 @@ static void durations_for_people(void **state)
     assert_string_equal(latency_format(7200, b, sizeof b), "2 h");
 }
 
+static void backlogs_and_coming_misses(void **state)
+{
+    (void)state;
+    struct latency_backlog b;
+    latency_backlog(0, 0, 0, 1000, 300, &b); /* nothing waits */
+    assert_int_equal(b.drain_s, 0);
+    assert_int_equal(b.sla_left_s, 300);
+    assert_false(b.coming_miss);
+    /* 6,000 waiting at 3,000 a minute: 2 minutes; the oldest came 60 s ago: 4 min left */
+    latency_backlog(6000, 3000, 940, 1000, 300, &b);
+    assert_int_equal(b.drain_s, 120);
+    assert_int_equal(b.sla_left_s, 240);
+    assert_false(b.coming_miss);
+    /* the same at 1,000 a minute: 6 minutes, past the promise */
+    latency_backlog(6000, 1000, 940, 1000, 300, &b);
+    assert_int_equal(b.drain_s, 360);
+    assert_true(b.coming_miss);
+    /* one waiting, one a minute: a minute; rounding up, never to none */
+    latency_backlog(1, 120, 1000, 1000, 120, &b);
+    assert_int_equal(b.drain_s, 1);
+    /* waiting and nothing sent in the last minute: stalled, a miss coming */
+    latency_backlog(5, 0, 990, 1000, 120, &b);
+    assert_int_equal(b.drain_s, -1);
+    assert_int_equal(b.sla_left_s, 110);
+    assert_true(b.coming_miss);
+    /* already late */
+    latency_backlog(5, 600, 800, 1000, 120, &b);
+    assert_int_equal(b.sla_left_s, -80);
+    assert_true(b.coming_miss);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(slas),
         cmocka_unit_test(percentiles_are_observed_values),
         cmocka_unit_test(durations_for_people),
+        cmocka_unit_test(backlogs_and_coming_misses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
