@@ -7,12 +7,6 @@
  * after its own cursor (two statements a batch, store_outbox_expand_batch) — and moves
  * the cursors in the same transaction. So neither another update's fan-out nor the
  * e-mail list of the same update holds the SMS back.
- *
- * Claims and records are shared write transactions (db_begin_shared): they decide on
- * nothing but the rows they lock (FOR UPDATE SKIP LOCKED, UPDATE … WHERE state =
- * 'sending'), so on PostgreSQL the dispatchers of several nodes claim and record beside
- * one another. Expansion keeps the exclusive lock: two nodes must not expand the same
- * job's batch at once.
  */
 #include "app/outbox.h"
 #include "app/integrations.h"
@@ -160,7 +154,7 @@ int app_outbox_claim(struct app *app, struct db *db, long room, int msg_limit,
     *msgs = NULL;
     for (int i = 0; i < OUTBOX_CHANNELS; i++)
         rows[i] = json_array();
-    if (db_begin_shared(db, e) != 0) goto fail;
+    if (db_begin(db, e) != 0) goto fail;
     if (!(*msgs = store_messages_claim(db, node, now, until,
                                        room < msg_limit ? (int)room : msg_limit, e)))
         goto rollback;
@@ -204,7 +198,7 @@ static bool plain_sent(const struct outbox_outcome *o)
 
 int app_outbox_record(struct db *db, const struct outbox_outcome *o, size_t n, struct err *e)
 {
-    if (db_begin_shared(db, e) != 0) return -1;
+    if (db_begin(db, e) != 0) return -1;
     int64_t batch[STORE_SENT_BATCH];
     for (size_t i = 0; i < n;) {
         int rc = 0;
