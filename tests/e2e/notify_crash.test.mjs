@@ -1,7 +1,8 @@
 // At-least-once across a crash (SPEC §10, ARCHITECTURE "Notifications"): kill -9 in the
-// middle of a fan-out to 2,000 e-mail subscribers, restart, and every subscriber gets the
-// message; the only duplicates are deliveries that were in flight (claimed, state
-// "sending") when the process died, and they carry the same Message-ID.
+// middle of a fan-out to 2,000 e-mail and 300 SMS subscribers (each channel expanded on its
+// own cursor), restart, and every subscriber gets the message on their channel; the only
+// duplicates are deliveries that were in flight (claimed, state "sending") when the process
+// died, and the e-mails among them carry the same Message-ID.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startWithToken } from './lib/harness.mjs';
@@ -9,6 +10,7 @@ import { stopClean, dbSql } from './lib/admin.mjs';
 import { startWorld, stopWorld, newService, newIncident, settled } from './lib/notify.mjs';
 
 const N = 2000;
+const S = 300;
 let w;
 after(async () => { if (w) { await stopClean(w.s); await stopWorld(w); } });
 
@@ -18,6 +20,9 @@ test('kill -9 during a fan-out: after restart every subscriber got the message, 
   dbSql(w.s, `INSERT INTO subscribers (page_id, channel, address, state, all_services, created_at, updated_at, confirmed_at)
     WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ${N})
     SELECT 1, 'email', 'crash' || x || '@example.test', 'active', 1, 0, 0, 0 FROM n`);
+  dbSql(w.s, `INSERT INTO subscribers (page_id, channel, address, state, all_services, created_at, updated_at, confirmed_at)
+    WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ${S})
+    SELECT 1, 'sms', '+1415666' || (1000 + x), 'active', 1, 0, 0, 0 FROM n`);
   const ev = await newIncident(w.s, { title: 'Crash test', services: [svc.id] });
   const uid = ev.updates[0].id;
   await w.smtp.waitFor((m) => m.length >= 200, 60000, "200 messages");
@@ -29,7 +34,8 @@ test('kill -9 during a fan-out: after restart every subscriber got the message, 
 
   w.s = await startWithToken({ dataDir: w.s.dataDir, env: w.env });
   const ds = await settled(w.s, uid, 150000); // in-flight leases expire after 60 s
-  assert.equal(ds.length, N, 'one delivery per subscriber, no duplicate rows after re-expansion');
+  assert.equal(ds.length, N + S, 'one delivery per subscriber, no duplicate rows after re-expansion');
+  assert.equal(ds.filter((d) => d.channel === 'sms').length, S);
   assert.ok(ds.every((d) => d.state === 'sent'));
   const per = new Map();
   for (const m of w.smtp.messages) {
@@ -41,4 +47,9 @@ test('kill -9 during a fan-out: after restart every subscriber got the message, 
   const dups = [...per.values()].filter((l) => l.length > 1);
   assert.ok(dups.length <= inFlight, `${dups.length} duplicates, ${inFlight} were in flight`);
   for (const l of dups) assert.equal(new Set(l).size, 1, 'a resend keeps the Message-ID');
+  const texts = new Map();
+  for (const m of w.twilio.messages) texts.set(m.to, (texts.get(m.to) || 0) + 1);
+  assert.equal(texts.size, S, 'every SMS subscriber got the message');
+  const smsDups = [...texts.values()].filter((n) => n > 1).length;
+  assert.ok(dups.length + smsDups <= inFlight, `${dups.length} + ${smsDups} duplicates, ${inFlight} were in flight`);
 });
