@@ -59,6 +59,7 @@ static void delivery_metrics(struct buf *b, json_t *pages)
     static const char *const chs[] = {"email", "sms", "slack", "twitter", "webhook"};
     static const struct {
         const char *name, *type, *help, *key;
+        bool inf_below_zero; /* a negative value means "never": +Inf */
     } fams[] = {
         {"pharos_delivery_latency_seconds", "summary",
          "Update accepted to provider accepted, deliveries sent in the last 24 hours", NULL},
@@ -70,8 +71,8 @@ static void delivery_metrics(struct buf *b, json_t *pages)
         {"pharos_delivery_sent_last_minute", "gauge", "Update deliveries sent in the last minute",
          "sent_last_minute"},
         {"pharos_delivery_drain_seconds", "gauge",
-         "Time to send the backlog at the last minute's rate (+Inf: waiting, none sent)",
-         "drain_s"},
+         "Time to send the backlog at the last minute's rate (+Inf: waiting, none sent)", "drain_s",
+         true},
         {"pharos_delivery_sla_left_seconds", "gauge",
          "Time the oldest waiting delivery has left before its promise is broken; a miss is "
          "coming when the drain time is longer",
@@ -90,7 +91,7 @@ static void delivery_metrics(struct buf *b, json_t *pages)
             buf_puts(&lbl, "page=\"");
             label(&lbl, json_string_value(json_object_get(p, "page")));
             buf_printf(&lbl, "\",channel=\"%s\"", chs[c]);
-            if (fams[f].key && strcmp(fams[f].key, "drain_s") == 0 && num(h, "drain_s") < 0) {
+            if (fams[f].inf_below_zero && num(h, fams[f].key) < 0) {
                 buf_printf(b, "%s{%s} +Inf\n", fams[f].name, lbl.data);
             } else if (fams[f].key) {
                 buf_printf(b, "%s{%s} %lld\n", fams[f].name, lbl.data,

@@ -119,12 +119,20 @@ static int look(struct changes *c, struct err *e)
     return 0;
 }
 
+/* Wakes the thread (the eventfd's counter: when it is full, it is awake anyway). */
+static void wake(struct changes *c)
+{
+    uint64_t one = 1;
+    ssize_t n = write(c->wake, &one, sizeof one);
+    (void)n;
+}
+
 /* Tells the other nodes of the pages queued since the last call. */
 static int announce(struct changes *c, struct err *e)
 {
     uint64_t v;
-    if (read(c->wake, &v, sizeof v) < 0 && errno != EAGAIN) { /* nothing queued: fine */
-    }
+    ssize_t got = read(c->wake, &v, sizeof v); /* the wake-ups so far; none: EAGAIN */
+    (void)got;
     int64_t pages[MAX_QUEUED];
     pthread_mutex_lock(&c->mu);
     size_t n = c->nqueued;
@@ -177,9 +185,7 @@ void changes_announce(struct changes *c, int64_t page_id)
     /* a full queue drops the page: the other nodes' next look finds it */
     if (!queued && c->nqueued < MAX_QUEUED) c->queued[c->nqueued++] = page_id;
     pthread_mutex_unlock(&c->mu);
-    uint64_t one = 1;
-    if (write(c->wake, &one, sizeof one) < 0) { /* the counter is full: it is awake anyway */
-    }
+    wake(c);
 }
 
 int changes_start(struct snapshot_registry *g, const char *db_url, const char *node,
@@ -215,9 +221,7 @@ void changes_stop(struct changes *c)
 {
     if (!c) return;
     atomic_store(&c->stop, true);
-    uint64_t one = 1;
-    if (write(c->wake, &one, sizeof one) < 0) { /* awake anyway */
-    }
+    wake(c);
     pthread_join(c->thread, NULL);
     db_close(c->db);
     close(c->wake);

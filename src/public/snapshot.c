@@ -176,29 +176,34 @@ static struct page_state *page_state(struct snapshot_registry *g, int64_t page_i
     return p;
 }
 
+/* The host map is stale, and with REBUILD the pages whose "wanted" the caller moved on:
+ * the builder is woken for them. Under g->mu. */
+static void stale_locked(struct snapshot_registry *g, bool rebuild)
+{
+    g->hosts_dirty = true;
+    atomic_fetch_add(&g->epoch, 1);
+    if (!rebuild) return;
+    g->pending = true;
+    pthread_cond_signal(&g->wake);
+}
+
 void snapshot_mark_dirty(struct snapshot_registry *g, int64_t page_id)
 {
     pthread_mutex_lock(&g->mu);
     page_state(g, page_id)->wanted++;
-    g->hosts_dirty = true;
-    atomic_fetch_add(&g->epoch, 1);
-    g->pending = true;
-    pthread_cond_signal(&g->wake);
+    stale_locked(g, true);
     pthread_mutex_unlock(&g->mu);
 }
 
 void snapshot_page_heard(struct snapshot_registry *g, int64_t page_id)
 {
     pthread_mutex_lock(&g->mu);
-    bool served = false;
-    for (size_t i = 0; i < g->npages && !served; i++)
-        served = g->pages[i]->id == page_id;
-    if (!served) { /* nothing to rebuild, but it may have taken a host */
-        g->hosts_dirty = true;
-        atomic_fetch_add(&g->epoch, 1);
-    }
+    struct page_state *p = NULL;
+    for (size_t i = 0; i < g->npages && !p; i++)
+        if (g->pages[i]->id == page_id) p = g->pages[i];
+    if (p) p->wanted++;
+    stale_locked(g, p != NULL); /* not served here: it may have taken a host all the same */
     pthread_mutex_unlock(&g->mu);
-    if (served) snapshot_mark_dirty(g, page_id);
 }
 
 void snapshot_all_heard(struct snapshot_registry *g)
@@ -206,10 +211,7 @@ void snapshot_all_heard(struct snapshot_registry *g)
     pthread_mutex_lock(&g->mu);
     for (size_t i = 0; i < g->npages; i++)
         g->pages[i]->wanted++;
-    g->hosts_dirty = true;
-    atomic_fetch_add(&g->epoch, 1);
-    g->pending = true;
-    pthread_cond_signal(&g->wake);
+    stale_locked(g, true);
     pthread_mutex_unlock(&g->mu);
 }
 

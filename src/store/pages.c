@@ -54,13 +54,7 @@ int store_page_hosts_set(struct db *db, int64_t page_id, json_t *hosts, struct e
 
 int64_t store_page_default(struct db *db, struct err *e)
 {
-    int64_t id = 0;
-    int found = db_query_int(db, e, &id,
-                             "SELECT id FROM pages ORDER BY CASE WHEN slug = 'default' THEN 0 "
-                             "ELSE 1 END, id LIMIT 1",
-                             NULL);
-    if (found < 0) return -1;
-    return found ? id : 0;
+    return store_page_resolve(db, NULL, e); /* no host: the default page (page_for_host.h) */
 }
 
 int64_t store_page_resolve(struct db *db, const char *host, struct err *e)
