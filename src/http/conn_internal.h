@@ -15,6 +15,7 @@
 enum {
     MAX_HEADERS = 100,     /* header lines per request */
     READ_CHUNK = 16 << 10, /* free space wanted before each recv */
+    SPARE_BUFS = 8,        /* read buffers a pool keeps for its next reads */
     LINGER_S = 2,          /* reading and dropping after "Connection: close" */
 };
 
@@ -50,12 +51,15 @@ struct conn {
     bool rev_on, wev_on;
     http_parser parser;
 
+    /* Borrowed from the pool while a request is partly received or being handled, and
+     * given back once every byte read has been consumed (conn.c, "buffers"): an idle
+     * keep-alive connection holds none. */
     char *buf;
     size_t len, cap, parsed;
+    struct hdr_span *hdr; /* MAX_HEADERS of them, borrowed with buf */
 
     /* the request being parsed */
     struct span url;
-    struct hdr_span hdr[MAX_HEADERS];
     int nhdr;
     bool in_request; /* a request has begun and is not answered (request_timeout_s) */
     bool last_was_value, headers_done, msg_ready, keepalive;
@@ -83,6 +87,11 @@ struct conn_pool {
     conn_request_fn cb;
     void *arg;
     struct conn_list conns;
+    struct spare {
+        char *buf;
+        struct hdr_span *hdr;
+    } spare[SPARE_BUFS]; /* read buffers of 2 * READ_CHUNK bytes, for connections to borrow */
+    int nspare;
     _Atomic size_t count; /* read by other workers (conn_pool_count) */
     struct event *sweep;
     uint64_t tick; /* seconds since the pool started, advanced by the sweep */
