@@ -33,16 +33,17 @@ static struct background {
     struct notify *notify;
 } background;
 
-/* The public snapshots (public/snapshot.h): every public change marks its page dirty,
- * this process's own at once (on_public_change), other processes' through `changes`. */
+/* The public snapshots (public/snapshot.h): this process's own public changes are
+ * brought in by their writers before they are answered (on_public_change), other
+ * processes' through `changes`. */
 static struct snapshot_registry *snapshots;
 static struct changes *changes;
 
-static void on_public_change(struct app *app, int64_t page_id)
+static void on_public_change(struct app *app, struct db *db, int64_t page_id)
 {
     (void)app;
-    snapshot_mark_dirty(snapshots, page_id);
     changes_announce(changes, page_id);
+    snapshot_changed(snapshots, db, page_id);
 }
 
 static void on_work(struct app *app)

@@ -21,9 +21,9 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { BUILD_GAP_US = 200000 }; /* the background builder's minimum interval between rounds */
-enum { RETRY_US = 1000000 };    /* a failed build keeps the old snapshot this long */
-enum { WARM_SECONDS = 30 };     /* pages read this recently are rebuilt ahead of requests */
+enum { BUILD_GAP_US = 50000 }; /* the background builder's minimum interval between rounds */
+enum { RETRY_US = 1000000 };   /* a failed build keeps the old snapshot this long */
+enum { WARM_SECONDS = 30 };    /* pages read this recently are rebuilt ahead of requests */
 
 static int by_path(const void *a, const void *b)
 {
@@ -35,7 +35,7 @@ static void snapshot_free(struct snapshot *s)
     for (size_t i = 0; i < s->n; i++)
         snap_entry_free(&s->v[i]);
     free(s->v);
-    for (struct lazy_entry *l = s->lazy, *next; l; l = next) {
+    for (struct lazy_entry *l = atomic_load(&s->lazy), *next; l; l = next) {
         next = l->next;
         snap_entry_free(&l->e);
         free(l);
@@ -81,18 +81,20 @@ const struct snap_entry *snapshot_find(struct snapshot *s, const char *path)
     return bsearch(&key, s->v, s->n, sizeof *s->v, by_path);
 }
 
+/* The entry at PATH rendered on demand in the list from HEAD, or NULL. */
+static const struct snap_entry *lazy_find(struct lazy_entry *head, const char *path)
+{
+    for (struct lazy_entry *l = head; l; l = l->next)
+        if (strcmp(l->e.path, path) == 0) return &l->e;
+    return NULL;
+}
+
 const struct snap_entry *snapshot_get(struct snapshot *s, struct db *db, const char *path,
                                       struct err *e)
 {
     const struct snap_entry *found = snapshot_find(s, path);
+    if (!found) found = lazy_find(atomic_load_explicit(&s->lazy, memory_order_acquire), path);
     if (found) return found;
-    pthread_mutex_lock(&s->lazy_mu);
-    for (struct lazy_entry *l = s->lazy; l; l = l->next)
-        if (strcmp(l->e.path, path) == 0) {
-            pthread_mutex_unlock(&s->lazy_mu);
-            return &l->e;
-        }
-    pthread_mutex_unlock(&s->lazy_mu);
     /* Rendered outside the lock; two threads may render the same page, the first wins. */
     char *body;
     size_t len;
@@ -101,17 +103,17 @@ const struct snap_entry *snapshot_get(struct snapshot *s, struct db *db, const c
     struct lazy_entry *l = xcalloc(1, sizeof *l);
     snap_entry_fill(&l->e, path, ctype, body, len);
     pthread_mutex_lock(&s->lazy_mu);
-    for (struct lazy_entry *o = s->lazy; o; o = o->next)
-        if (strcmp(o->e.path, path) == 0) {
-            pthread_mutex_unlock(&s->lazy_mu);
-            snap_entry_free(&l->e);
-            free(l);
-            return &o->e;
-        }
-    l->next = s->lazy;
-    s->lazy = l;
+    struct lazy_entry *head = atomic_load_explicit(&s->lazy, memory_order_relaxed);
+    found = lazy_find(head, path);
+    if (!found) {
+        l->next = head; /* published whole: readers see it with its fields set */
+        atomic_store_explicit(&s->lazy, l, memory_order_release);
+    }
     pthread_mutex_unlock(&s->lazy_mu);
-    return &l->e;
+    if (!found) return &l->e;
+    snap_entry_free(&l->e);
+    free(l);
+    return found;
 }
 
 const json_t *snapshot_model(const struct snapshot *s)
@@ -129,6 +131,10 @@ const struct snap_entry *snapshot_entry(const struct snapshot *s, size_t i)
 struct page_state {
     int64_t id;
     uint64_t wanted, built;
+    /* Requests may be answered from a snapshot older than `wanted` (while its writer or the
+     * builder brings the new one) but never from one older than `must`: the changes that
+     * nobody else builds for (a page not being read, a failed build) raise it. */
+    uint64_t must;
     int64_t retry_us; /* after a failed build: time_mono_us() before which cur is served */
     bool building;
     _Atomic int64_t last_wanted; /* time_now() of the last request for it (builder hint) */
@@ -187,12 +193,21 @@ static void stale_locked(struct snapshot_registry *g, bool rebuild)
     pthread_cond_signal(&g->wake);
 }
 
-void snapshot_mark_dirty(struct snapshot_registry *g, int64_t page_id)
+/* Being read: built, and requested in the last WARM_SECONDS. Under g->mu. */
+static bool is_warm(const struct page_state *p, int64_t now)
 {
-    pthread_mutex_lock(&g->mu);
-    page_state(g, page_id)->wanted++;
-    stale_locked(g, true);
-    pthread_mutex_unlock(&g->mu);
+    return p->cur &&
+           now - atomic_load_explicit(&p->last_wanted, memory_order_relaxed) <= WARM_SECONDS;
+}
+
+/* P has changed (its wanted generation has moved on): a page being read is rebuilt by
+ * the builder (true), one not being read by its next request (its `must` moves on). Under
+ * g->mu. */
+static bool changed_locked(struct page_state *p, int64_t now)
+{
+    if (is_warm(p, now)) return true;
+    p->must = p->wanted;
+    return false;
 }
 
 void snapshot_page_heard(struct snapshot_registry *g, int64_t page_id)
@@ -202,16 +217,21 @@ void snapshot_page_heard(struct snapshot_registry *g, int64_t page_id)
     for (size_t i = 0; i < g->npages && !p; i++)
         if (g->pages[i]->id == page_id) p = g->pages[i];
     if (p) p->wanted++;
-    stale_locked(g, p != NULL); /* not served here: it may have taken a host all the same */
+    /* not served here: it may have taken a host all the same */
+    stale_locked(g, p && changed_locked(p, time_now()));
     pthread_mutex_unlock(&g->mu);
 }
 
 void snapshot_all_heard(struct snapshot_registry *g)
 {
     pthread_mutex_lock(&g->mu);
-    for (size_t i = 0; i < g->npages; i++)
+    bool rebuild = false;
+    int64_t now = time_now();
+    for (size_t i = 0; i < g->npages; i++) {
         g->pages[i]->wanted++;
-    stale_locked(g, true);
+        rebuild |= changed_locked(g->pages[i], now);
+    }
+    stale_locked(g, rebuild);
     pthread_mutex_unlock(&g->mu);
 }
 
@@ -263,13 +283,22 @@ static void touch(struct page_state *p, int64_t now)
         atomic_store_explicit(&p->last_wanted, now, memory_order_relaxed);
 }
 
+/* Servable to a request although not fresh: a newer one is on its way (its writer or the
+ * builder makes it, see snapshot.h), and this one is of today. Under g->mu. */
+static bool is_servable(const struct page_state *p, int64_t now)
+{
+    return p->cur && p->built >= p->must && now < p->cur->valid_until;
+}
+
 /* Makes the snapshot of PAGE_ID (or, when HOST is not NULL, of HOST's page) current,
  * building it on DB or waiting for the build in progress, and returns it, with a
- * reference when REF (then *STATE, when not NULL, gets the page's state). NULL with E
- * filled on failure. One lock round trip when fresh. */
+ * reference when REF (then *STATE, when not NULL, gets the page's state). For a request
+ * (READER), a servable snapshot will do: readers never build or wait while a newer
+ * snapshot is someone else's to make. NULL with E filled on failure. One lock round trip
+ * when fresh. */
 static struct snapshot *ensure_state(struct snapshot_registry *g, struct db *db, int64_t page_id,
-                                     const char *host, bool ref, struct page_state **state,
-                                     struct err *e)
+                                     const char *host, bool ref, bool reader,
+                                     struct page_state **state, struct err *e)
 {
     struct snapshot *s = NULL;
     pthread_mutex_lock(&g->mu);
@@ -282,8 +311,10 @@ static struct snapshot *ensure_state(struct snapshot_registry *g, struct db *db,
     if (ref) touch(p, time_now());
     for (;;) {
         int64_t now = time_now();
-        /* fresh, or stale with the database failing: the last one is what there is */
-        if (is_fresh(p, now) || (p->cur && time_mono_us() < p->retry_us)) {
+        /* fresh (or, for a reader, servable), or stale with the database failing: the
+         * last one is what there is */
+        if (is_fresh(p, now) || (reader && is_servable(p, now)) ||
+            (p->cur && time_mono_us() < p->retry_us)) {
             s = p->cur;
             if (ref) snapshot_ref(s);
             break;
@@ -308,6 +339,7 @@ static struct snapshot *ensure_state(struct snapshot_registry *g, struct db *db,
         pthread_cond_broadcast(&g->built);
         if (rc != 0 && p->cur) { /* keep serving what was built, try again in a while */
             p->retry_us = time_mono_us() + RETRY_US;
+            if (p->must < target) p->must = target; /* a request tries, once that while is up */
             continue;
         }
         if (rc != 0) break; /* s stays NULL: the caller answers 503, the next request retries */
@@ -321,10 +353,24 @@ static struct snapshot *ensure_state(struct snapshot_registry *g, struct db *db,
     return s;
 }
 
+/* ensure_state() for a request (REF, reader) or, without them, to make PAGE_ID current. */
 static struct snapshot *ensure(struct snapshot_registry *g, struct db *db, int64_t page_id,
                                const char *host, bool ref, struct err *e)
 {
-    return ensure_state(g, db, page_id, host, ref, NULL, e);
+    return ensure_state(g, db, page_id, host, ref, ref, NULL, e);
+}
+
+void snapshot_changed(struct snapshot_registry *g, struct db *db, int64_t page_id)
+{
+    pthread_mutex_lock(&g->mu);
+    struct page_state *p = page_state(g, page_id);
+    p->wanted++;
+    bool warm = is_warm(p, time_now());
+    if (!warm) p->must = p->wanted;
+    stale_locked(g, false);
+    pthread_mutex_unlock(&g->mu);
+    struct err e = {0};
+    if (warm) ensure(g, db, page_id, NULL, false, &e); /* a failure is logged, and retried */
 }
 
 /* ---- per-thread cache ------------------------------------------------------ */
@@ -376,7 +422,7 @@ struct snapshot *snapshot_acquire_cached(struct snapshot_registry *g, struct sna
         break;
     }
     struct page_state *p = NULL;
-    struct snapshot *s = ensure_state(g, db, 0, host, true, &p, e);
+    struct snapshot *s = ensure_state(g, db, 0, host, true, true, &p, e);
     if (!s) return NULL;
     if (!slot) {
         slot = &c->e[c->next];
@@ -439,14 +485,11 @@ static void *builder_main(void *arg)
         if (g->hosts_dirty && hosts_load(g, db, &e) != 0)
             log_error("snapshot builder: hosts: %s", e.msg);
         for (size_t i = 0; i < g->npages; i++) {
-            int64_t id = g->pages[i]->id, now = time_now();
-            /* Only pages people are reading are built ahead: a page nobody asked for in
+            struct page_state *p = g->pages[i];
+            int64_t id = p->id, now = time_now();
+            /* Only pages people are reading are built here: a page nobody asked for in
              * the last WARM_SECONDS is built by its next request instead. */
-            if ((g->pages[i]->cur && is_fresh(g->pages[i], now)) ||
-                (g->pages[i]->cur &&
-                 now - atomic_load_explicit(&g->pages[i]->last_wanted, memory_order_relaxed) >
-                     WARM_SECONDS))
-                continue;
+            if (!p->cur || is_fresh(p, now) || !changed_locked(p, now)) continue;
             pthread_mutex_unlock(&g->mu);
             ensure(g, db, id, NULL, false, &e);
             pthread_mutex_lock(&g->mu);

@@ -7,23 +7,23 @@
  * counted: a request takes a reference (snapshot_acquire), hands the bytes to
  * the network without copying, and drops the reference when the bytes have
  * been sent (snapshot_release, from any thread). The one mutable part is the
- * cache of pages rendered on demand (old history pages and events), which only
- * grows, under the snapshot's own lock; its entries live as long as the
- * snapshot.
+ * set of entries rendered on demand (all but the home page, on their first
+ * request), which only grows, under the snapshot's own lock, and is read without
+ * one; its entries live as long as the snapshot.
  *
  * The registry keeps, per page, the current snapshot, a "wanted" generation
- * (bumped by snapshot_mark_dirty() after every public change) and the
- * generation the current snapshot was built for. snapshot_acquire() returns the
- * current snapshot only when it is up to date; otherwise the caller builds it
- * (on its own database connection) or waits for the build in progress. So a
- * change committed before a request arrives is always in that request's
- * answer, and a burst of changes during a build costs one more build, not one
- * per change. A background thread (started by snapshot_registry_start) rebuilds
- * dirty pages soon after a change (at most one round per 200 ms, so a storm of
- * changes does not keep a core busy rendering), so requests rarely wait; it only
- * does so for pages requested in the last 30 s — a page nobody reads costs nothing
- * until its next request builds it. A snapshot also goes stale at
- * the next midnight UTC, when the uptime bars move by a day.
+ * (bumped by every public change) and the generation the current snapshot was
+ * built for. A change this process commits is brought in by its writer before
+ * the write is answered (snapshot_changed(), on the writer's own database
+ * connection), while requests go on with the snapshot before it, never waiting
+ * for a build: so a change is in the answer of every request that arrives after
+ * the write was acknowledged (SPEC §6), and a spike of readers is not stalled by
+ * a burst of changes. Changes of other processes are built by a background
+ * thread (snapshot_registry_start), at most one round per 50 ms. Both only
+ * for pages requested in the last 30 s: a page nobody reads costs nothing until
+ * its next request builds it (that request, and any while the build lasts, wait
+ * for it). A snapshot also goes stale at the next midnight UTC, when the uptime
+ * bars move by a day; its next request builds the new one.
  *
  * The host → page map is kept here too, reloaded after a public change, so
  * requests for a current snapshot never touch the database.
@@ -84,12 +84,12 @@ int snapshot_build(struct db *db, int64_t page_id, const struct snap_renderer *r
 void snapshot_ref(struct snapshot *s);
 /* Drops a reference; the last one frees S. NULL is a no-op. Any thread. */
 void snapshot_release(struct snapshot *s);
-/* The entry for PATH, or NULL. */
+/* The entry for PATH among those built with S (its home page; an export's all), or NULL. */
 const struct snap_entry *snapshot_find(struct snapshot *s, const char *path);
 /*
- * The entry for PATH, rendering it from DB on demand (history pages, events not in
- * the snapshot) and caching it in S. Returns NULL with E filled: ERR_NOT_FOUND for
- * a path that is no public page.
+ * The entry for PATH, rendering it on demand (from the model, or from DB for history
+ * pages and events beyond it) and keeping it in S. Returns NULL with E filled:
+ * ERR_NOT_FOUND for a path that is no public page.
  */
 const struct snap_entry *snapshot_get(struct snapshot *s, struct db *db, const char *path,
                                       struct err *e);
@@ -109,17 +109,20 @@ int snapshot_registry_start(struct snapshot_registry *g, struct err *e);
 /* Stops the builder and frees everything; snapshots still referenced are freed by their
  * last release. NULL is a no-op. */
 void snapshot_registry_free(struct snapshot_registry *g);
-/* After a public change on PAGE_ID: its snapshot and the host map are stale. Any thread. */
-void snapshot_mark_dirty(struct snapshot_registry *g, int64_t page_id);
-/* Another process changed PAGE_ID (public/changes.h): snapshot_mark_dirty() when the page
- * is served here; one not served here yet only makes the host map stale (it may have
- * taken a host), and is built by its first request. Any thread. */
+/* After a public change on PAGE_ID committed on DB (any thread with its own connection):
+ * its snapshot and the host map are stale; a page being read is rebuilt on DB before this
+ * returns (or, when the database fails, by a request once the retry time is up). */
+void snapshot_changed(struct snapshot_registry *g, struct db *db, int64_t page_id);
+/* Another process changed PAGE_ID (public/changes.h): the builder rebuilds it when it is
+ * being read here, else its next request; one not served here yet only makes the host map
+ * stale (it may have taken a host), and is built by its first request. Any thread. */
 void snapshot_page_heard(struct snapshot_registry *g, int64_t page_id);
 /* Changes of other processes may have gone unheard (the database was out of reach for a
  * while): every page served here, and the host map, are stale. Any thread. */
 void snapshot_all_heard(struct snapshot_registry *g);
-/* The up-to-date snapshot of PAGE_ID with a reference for the caller, building it on DB
- * when needed. NULL with E filled when it cannot be built. */
+/* The snapshot of PAGE_ID to answer a request with, with a reference for the caller: the
+ * up-to-date one, or the one before while its writer or the builder makes that; built on
+ * DB when there is none to serve. NULL with E filled when it cannot be built. */
 struct snapshot *snapshot_acquire(struct snapshot_registry *g, struct db *db, int64_t page_id,
                                   struct err *e);
 /* snapshot_acquire() of the page serving HOST (SPEC §4: a page's host, else the default

@@ -22,8 +22,8 @@ struct snapshot {
     struct snap_renderer r;
     struct snap_entry *v; /* sorted by path */
     size_t n, cap;
-    pthread_mutex_t lazy_mu;
-    struct lazy_entry *lazy;
+    pthread_mutex_t lazy_mu;         /* taken by those who add to lazy */
+    struct lazy_entry *_Atomic lazy; /* rendered on demand: read without a lock */
 };
 
 /* Fills entry E with PATH, CTYPE and BODY (stolen, LEN bytes): ETags and gzip copy. */
@@ -37,11 +37,11 @@ void snap_entry_free(struct snap_entry *e);
  * of the process decides. */
 void snap_spool_dir(const char *dir);
 
-/* Renders every entry of S from S->model (serve: the home page, the first history
- * pages, the events of the model; export: every history page and event). */
+/* Renders the entries of S built with it from S->model (serve: the home page; export:
+ * every entry, history page and event). */
 int snap_render_all(struct snapshot *s, struct db *db, struct err *e);
-/* Renders the page at PATH on demand into *BODY, *LEN and *CTYPE: 0, or -1 with E filled
- * (ERR_NOT_FOUND for no such page). */
+/* Renders the entry at PATH on demand (any of a served snapshot's but its home page) into
+ * *BODY, *LEN and *CTYPE: 0, or -1 with E filled (ERR_NOT_FOUND for no such page). */
 int snap_render_path(struct snapshot *s, struct db *db, const char *path, char **body, size_t *len,
                      const char **ctype, struct err *e);
 

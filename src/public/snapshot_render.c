@@ -4,6 +4,11 @@
  * (render/statuspage.h), the RSS and Atom feeds, the badge and the page's brand
  * stylesheet. See snapshot.h.
  *
+ * A served snapshot renders only the home page when it is built (a spike asks for
+ * it, and a burst of changes rebuilds it each time); every other entry is rendered
+ * on its first request (snap_render_path: from the model, or for history pages and
+ * events beyond it from the database). An export renders everything at once.
+ *
  * Links: served pages use absolute paths ("/incidents/7"); exported pages use
  * paths relative to their own file ("../../incidents/7/index.html"), so the
  * export works from any directory of any static host. HTML templates get
@@ -24,7 +29,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { SERVE_HISTORY_PAGES = 3, FEED_ITEMS = 100 };
+enum { FEED_ITEMS = 100 };
+
+/* The model's lists of events (public/view.h), each event with its page. */
+static const char *const event_lists[] = {
+    "open_incidents", "active_maintenance", "upcoming_maintenance",
+    "recent_closed",  "incidents",          "maintenance"};
 
 static const char CT_HTML[] = "text/html; charset=utf-8";
 
@@ -271,73 +281,113 @@ static char *brand_css(const json_t *m, size_t *len)
     return buf_steal(&b);
 }
 
-static int add_rendered(struct snapshot *s, const char *path, const char *ctype, const char *tmpl,
-                        const json_t *model, enum tmpl_mode mode, struct err *e)
+/* The entries rendered from the model alone (no database): path, type, and how. */
+enum how { HOW_HOME, HOW_RSS, HOW_ATOM, HOW_BADGE, HOW_BRAND, HOW_JSON };
+static const struct fixed {
+    const char *path, *ctype;
+    enum how how;
+} fixed[] = {
+    {"/", CT_HTML, HOW_HOME},
+    {"/feed", "application/rss+xml; charset=utf-8", HOW_RSS},
+    {"/feed.atom", "application/atom+xml; charset=utf-8", HOW_ATOM},
+    {"/badge.svg", "image/svg+xml", HOW_BADGE},
+    {"/brand.css", "text/css; charset=utf-8", HOW_BRAND},
+};
+static const char CT_JSON[] = "application/json; charset=utf-8";
+
+/* Renders the entry F of S (JSON: the Statuspage endpoint NAME) into *BODY and *LEN. */
+static int render_fixed(struct snapshot *s, enum how how, const char *name, char **body,
+                        size_t *len, struct err *e)
 {
-    size_t len;
-    char *body = render_tmpl(s, tmpl, model, mode, &len, e);
-    if (!body) return -1;
-    snap_add(s, path, ctype, body, len);
-    return 0;
+    json_t *m = NULL;
+    switch (how) {
+    case HOW_HOME:
+        m = html_model(s, 0, NULL);
+        *body = render_tmpl(s, "public/index.html", m, TMPL_HTML, len, e);
+        break;
+    case HOW_RSS:
+    case HOW_ATOM:
+        m = feed_model(s);
+        *body = render_tmpl(s, how == HOW_RSS ? "public/feed.rss.xml" : "public/feed.atom.xml", m,
+                            TMPL_XML, len, e);
+        break;
+    case HOW_BADGE:
+        m = badge_model(s->model);
+        *body = render_tmpl(s, "public/badge.svg", m, TMPL_XML, len, e);
+        break;
+    case HOW_BRAND:
+        *body = brand_css(s->model, len);
+        break;
+    case HOW_JSON:
+        m = statuspage_render(s->model, name);
+        *body = json_dumps(m, JSON_COMPACT);
+        if (!*body) abort();
+        *len = strlen(*body);
+        break;
+    }
+    json_decref(m);
+    return *body ? 0 : -1;
 }
 
-static int add_json(struct snapshot *s, const char *name)
+/* The event at PATH ("/incidents/7") among the model's lists, or NULL. */
+static const json_t *model_event(const struct snapshot *s, const char *path)
 {
-    json_t *doc = statuspage_render(s->model, name);
-    char *text = json_dumps(doc, JSON_COMPACT);
-    json_decref(doc);
-    if (!text) abort();
-    char path[96];
-    snprintf(path, sizeof path, "/api/v2/%s", name);
-    snap_add(s, path, "application/json; charset=utf-8", text, strlen(text));
+    for (size_t i = 0; i < sizeof event_lists / sizeof event_lists[0]; i++) {
+        size_t k;
+        json_t *ev;
+        json_array_foreach(json_object_get(s->model, event_lists[i]), k, ev)
+        {
+            const char *p = json_string_value(json_object_get(ev, "path"));
+            if (p && strcmp(p, path + 1) == 0) return ev;
+        }
+    }
+    return NULL;
+}
+
+/* Export: every entry, every history page and every event of them. */
+static int render_export(struct snapshot *s, struct db *db, struct err *e)
+{
+    char *body;
+    size_t len;
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+        if (render_fixed(s, fixed[i].how, NULL, &body, &len, e) != 0) return -1;
+        snap_add(s, fixed[i].path, fixed[i].ctype, body, len);
+    }
+    for (int i = 0; statuspage_endpoints[i]; i++) {
+        char path[96];
+        snprintf(path, sizeof path, "/api/v2/%s", statuspage_endpoints[i]);
+        if (render_fixed(s, HOW_JSON, statuspage_endpoints[i], &body, &len, e) != 0) return -1;
+        snap_add(s, path, CT_JSON, body, len);
+    }
+    int pages =
+        (int)json_integer_value(json_object_get(json_object_get(s->model, "history"), "pages"));
+    for (int n = 1; n <= pages; n++) {
+        char path[48];
+        if (render_history(s, db, n, &body, &len, e) != 0) return -1;
+        snprintf(path, sizeof path, "/history?page=%d", n);
+        snap_add(s, path, CT_HTML, body, len);
+    }
+    for (size_t i = 0; i < sizeof event_lists / sizeof event_lists[0]; i++)
+        if (add_event_pages(s, json_object_get(s->model, event_lists[i]), e) != 0) return -1;
+    for (int n = 1; n <= pages; n++) {
+        json_t *h = NULL;
+        if (view_history(db, s->model, n, &h, e) != 0) return -1;
+        int r = add_event_pages(s, json_object_get(h, "events"), e);
+        json_decref(h);
+        if (r != 0) return -1;
+    }
     return 0;
 }
 
 int snap_render_all(struct snapshot *s, struct db *db, struct err *e)
 {
-    int rc = -1;
-    json_t *home = html_model(s, 0, NULL), *feed = feed_model(s), *badge = badge_model(s->model);
-    if (add_rendered(s, "/", CT_HTML, "public/index.html", home, TMPL_HTML, e) != 0 ||
-        add_rendered(s, "/feed", "application/rss+xml; charset=utf-8", "public/feed.rss.xml", feed,
-                     TMPL_XML, e) != 0 ||
-        add_rendered(s, "/feed.atom", "application/atom+xml; charset=utf-8", "public/feed.atom.xml",
-                     feed, TMPL_XML, e) != 0 ||
-        add_rendered(s, "/badge.svg", "image/svg+xml", "public/badge.svg", badge, TMPL_XML, e) != 0)
-        goto out;
+    if (s->r.export) return render_export(s, db, e);
+    /* Served: only the home page, which a spike asks for; the rest on first request. */
+    char *body;
     size_t len;
-    char *css = brand_css(s->model, &len);
-    snap_add(s, "/brand.css", "text/css; charset=utf-8", css, len);
-    for (int i = 0; statuspage_endpoints[i]; i++)
-        add_json(s, statuspage_endpoints[i]);
-    int pages =
-        (int)json_integer_value(json_object_get(json_object_get(s->model, "history"), "pages"));
-    if (!s->r.export && pages > SERVE_HISTORY_PAGES) pages = SERVE_HISTORY_PAGES;
-    for (int n = 1; n <= pages; n++) {
-        char path[48], *body;
-        if (render_history(s, db, n, &body, &len, e) != 0) goto out;
-        snprintf(path, sizeof path, "/history?page=%d", n);
-        snap_add(s, path, CT_HTML, body, len);
-    }
-    static const char *const lists[] = {
-        "open_incidents", "active_maintenance", "upcoming_maintenance",
-        "recent_closed",  "incidents",          "maintenance"};
-    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
-        if (add_event_pages(s, json_object_get(s->model, lists[i]), e) != 0) goto out;
-    if (s->r.export) { /* every event of every history page */
-        for (int n = 1; n <= pages; n++) {
-            json_t *h = NULL;
-            if (view_history(db, s->model, n, &h, e) != 0) goto out;
-            int r = add_event_pages(s, json_object_get(h, "events"), e);
-            json_decref(h);
-            if (r != 0) goto out;
-        }
-    }
-    rc = 0;
-out:
-    json_decref(home);
-    json_decref(feed);
-    json_decref(badge);
-    return rc;
+    if (render_fixed(s, HOW_HOME, NULL, &body, &len, e) != 0) return -1;
+    snap_add(s, "/", CT_HTML, body, len);
+    return 0;
 }
 
 /* Parses a positive decimal id or page number of at most 9 digits; 0 when it is not one. */
@@ -351,7 +401,22 @@ static int64_t parse_num(const char *p)
 int snap_render_path(struct snapshot *s, struct db *db, const char *path, char **body, size_t *len,
                      const char **ctype, struct err *e)
 {
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+        if (strcmp(path, fixed[i].path) == 0) {
+            *ctype = fixed[i].ctype;
+            return render_fixed(s, fixed[i].how, NULL, body, len, e);
+        }
+    if (strncmp(path, "/api/v2/", 8) == 0) {
+        for (int i = 0; statuspage_endpoints[i]; i++)
+            if (strcmp(path + 8, statuspage_endpoints[i]) == 0) {
+                *ctype = CT_JSON;
+                return render_fixed(s, HOW_JSON, statuspage_endpoints[i], body, len, e);
+            }
+        return err_set(e, ERR_NOT_FOUND, "no such endpoint: %s (see /api/v2/summary.json)", path);
+    }
     *ctype = CT_HTML;
+    const json_t *known = model_event(s, path);
+    if (known) return render_event(s, known, body, len, e);
     int64_t n;
     if (strncmp(path, "/history?page=", 14) == 0 && (n = parse_num(path + 14)) > 0)
         return render_history(s, db, (int)n, body, len, e);

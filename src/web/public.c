@@ -108,20 +108,8 @@ static void on_history(struct req *r)
 
 static void on_api(struct req *r)
 {
-    /* Only the endpoints in the snapshot: nothing under /api/v2/ is rendered on demand. */
-    struct err e = {0};
-    struct snapshot *s = web_public_snapshot(r, &e);
-    if (!s) {
-        reply_error(r, &e);
-        return;
-    }
-    const struct snap_entry *en = snapshot_find(s, r->path);
-    if (!en) {
-        snapshot_release(s);
-        reply_fail(r, ERR_NOT_FOUND, "no such endpoint: %s (see /api/v2/summary.json)", r->path);
-        return;
-    }
-    send_entry(r, s, en);
+    /* The snapshot knows the endpoints: any other path under /api/v2/ is a 404. */
+    serve_key(r, r->path);
 }
 
 /* The HTML error page: the message in the public layout of the request's page. */
