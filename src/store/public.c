@@ -36,13 +36,15 @@ int store_public_spans(struct db *db, int64_t page_id, int64_t since, struct pub
 {
     struct db_rows r;
     if (db_rows_open(&r, db, e, "read the status history",
-                     "SELECT l.service_id, l.started_at, l.status "
-                     "FROM service_status_log l JOIN services s ON s.id = l.service_id "
-                     "WHERE s.page_id = ? AND l.started_at >= COALESCE((SELECT "
-                     "MAX(p.started_at) FROM service_status_log p WHERE p.service_id = "
-                     "l.service_id AND p.started_at <= ?), 0) "
-                     "ORDER BY l.service_id, l.started_at, l.id",
-                     "ii", page_id, since) != 0)
+                     /* per service of the page, an index range from the span in force at
+                      * SINCE (its start found once per service): a join driven by the log
+                      * read the whole log, every page's, on every build */
+                     "SELECT s.id, l.started_at, l.status "
+                     "FROM services s JOIN service_status_log l ON l.service_id = s.id "
+                     "AND l.started_at >= COALESCE((SELECT MAX(p.started_at) FROM "
+                     "service_status_log p WHERE p.service_id = s.id AND p.started_at <= ?), 0) "
+                     "WHERE s.page_id = ? ORDER BY s.id, l.started_at, l.id",
+                     "ii", since, page_id) != 0)
         return -1;
     size_t cap = 256, len = 0;
     struct public_span *v = xmalloc(cap * sizeof *v);

@@ -8,7 +8,9 @@
  * services: the public page's, the subscription preferences', an event's and
  * the one notifications name; lists honour LIMIT/OFFSET; the status history
  * (service_status_log) gets a row on insert and on each real change only —
- * setting the same status again logs nothing; next positions per group.
+ * setting the same status again logs nothing; next positions per group; the
+ * public page's status spans (store_public_spans): the page's services only, each
+ * from the span in force at the window's start, in service and time order.
  */
 #include "core/log.h"
 #include "core/timeutil.h"
@@ -345,6 +347,58 @@ static void next_position_is_per_group(void **state)
     assert_int_equal(store_service_next_position(f->db, f->other_page, 0, &e), 10);
 }
 
+/* A status span of SERVICE from T, straight into the history (as a back-dated import). */
+static void add_span(struct fixture *f, int64_t service, const char *status, int64_t t)
+{
+    struct err e = {0};
+    assert_true(db_insert(f->db, &e,
+                          "INSERT INTO service_status_log (service_id, status, started_at) "
+                          "VALUES (?, ?, ?)",
+                          "isi", service, status, t) > 0);
+}
+
+static void public_spans_are_the_pages_from_the_span_in_force(void **state)
+{
+    struct fixture *f = fx(state);
+    struct err e = {0};
+    int64_t a = add_service(f, f->page, "a", 0, 0, "operational");
+    int64_t b = add_service(f, f->page, "b", 0, 1, "operational");
+    int64_t x = add_service(f, f->other_page, "x", 0, 0, "operational");
+    /* the rows inserting the services logged start "now": history goes before it */
+    assert_int_equal(
+        db_exec(f->db, &e, NULL, "UPDATE service_status_log SET started_at = 100", NULL), 0);
+    add_span(f, a, "major_outage", 200);   /* before SINCE (500), superseded */
+    add_span(f, a, "partial_outage", 400); /* in force at SINCE */
+    add_span(f, a, "operational", 600);
+    add_span(f, a, "degraded_performance", 600); /* the same second: by id */
+    add_span(f, b, "major_outage", 500);         /* starts at SINCE exactly */
+    add_span(f, x, "major_outage", 700);         /* another page's */
+    struct public_span *v = NULL;
+    size_t n = 0;
+    assert_int_equal(store_public_spans(f->db, f->page, 500, &v, &n, &e), 0);
+    struct {
+        int64_t id, t;
+        const char *status;
+    } want[] = {{a, 400, "partial_outage"},
+                {a, 600, "operational"},
+                {a, 600, "degraded_performance"},
+                {b, 500, "major_outage"}};
+    if (a > b) fail_msg("services are expected in id order");
+    assert_int_equal(n, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(v[i].service_id, want[i].id);
+        assert_int_equal(v[i].started, want[i].t);
+        assert_string_equal(v[i].status, want[i].status);
+    }
+    free(v);
+    /* a service whose every span starts after SINCE: all of them */
+    assert_int_equal(store_public_spans(f->db, f->other_page, 50, &v, &n, &e), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(v[0].started, 100);
+    assert_int_equal(v[1].started, 700);
+    free(v);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -363,6 +417,7 @@ int main(void)
         T(delete_removes_once),
         T(deleting_a_group_ungroups_its_services),
         T(next_position_is_per_group),
+        T(public_spans_are_the_pages_from_the_span_in_force),
     };
     return cmocka_run_group_tests_name("store/services", tests, NULL, NULL);
 }
