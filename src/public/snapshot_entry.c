@@ -63,14 +63,17 @@ static int spool_copy(const char *p, size_t len)
     return -1;
 }
 
-/* A strong ETag: a quoted base64url BLAKE2b-128 of the bytes, with SUFFIX inside. */
-static void etag_of(const char *p, size_t len, const char *suffix, char out[SNAP_ETAG_SIZE])
+/* The strong ETags of the LEN bytes at P: a quoted base64url BLAKE2b-128 of them, and for
+ * their gzip copy the same with "-gz" inside (one hash for both). */
+static void etags_of(const char *p, size_t len, char etag[SNAP_ETAG_SIZE],
+                     char etag_gz[SNAP_ETAG_SIZE])
 {
     unsigned char h[16];
     char b64[32];
     crypto_generichash(h, sizeof h, (const unsigned char *)p, len, NULL, 0);
     sodium_bin2base64(b64, sizeof b64, h, sizeof h, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    snprintf(out, SNAP_ETAG_SIZE, "\"%s%s\"", b64, suffix);
+    snprintf(etag, SNAP_ETAG_SIZE, "\"%s\"", b64);
+    snprintf(etag_gz, SNAP_ETAG_SIZE, "\"%s-gz\"", b64);
 }
 
 void snap_entry_fill(struct snap_entry *e, const char *path, const char *ctype, char *body,
@@ -81,8 +84,8 @@ void snap_entry_fill(struct snap_entry *e, const char *path, const char *ctype, 
     e->ctype = ctype;
     e->body = body;
     e->len = len;
-    etag_of(body, len, "", e->etag);
-    if (gzip_bytes(body, len, &e->gz, &e->gzlen) == 0) etag_of(body, len, "-gz", e->etag_gz);
+    etags_of(body, len, e->etag, e->etag_gz);
+    if (gzip_bytes(body, len, &e->gz, &e->gzlen) != 0) e->etag_gz[0] = '\0';
     e->fd = spool_copy(e->body, e->len);
     e->gzfd = e->gz ? spool_copy(e->gz, e->gzlen) : -1;
 }
