@@ -14,6 +14,7 @@
 #include "domain/page_url.h"
 #include "domain/status.h"
 #include "domain/uptime.h"
+#include "public/view_uptime.h"
 #include "render/markdown.h"
 #include "store/events.h"
 #include "store/groups.h"
@@ -206,60 +207,6 @@ static json_t *events_view(struct db *db, const struct public_list *l, const jso
     return rows;
 }
 
-static const char day_class[SVC_STATUS_COUNT] = {'o', 'm', 'd', 'p', 'x'};
-
-/* Adds "uptime" and "days" to service SVC from its spans SPANS[FROM..TO). */
-static void add_uptime(json_t *svc, const struct public_span *spans, size_t from, size_t to,
-                       int64_t now)
-{
-    struct uptime_span sp[512] = {{0}};
-    struct uptime_span *v = to - from <= 512 ? sp : xmalloc((to - from) * sizeof *v);
-    size_t n = 0;
-    for (size_t i = from; i < to; i++) {
-        enum svc_status st = SVC_OPERATIONAL;
-        status_parse(spans[i].status, &st);
-        v[n++] = (struct uptime_span){st, spans[i].started};
-    }
-    struct uptime_day days[VIEW_UPTIME_DAYS];
-    double total = uptime_compute(v, n, now, VIEW_UPTIME_DAYS, days);
-    int64_t v_first = n ? v[0].start : now;
-    if (v != sp) free(v);
-    char pct[32], t[96], date[16];
-    json_object_set_new(svc, "uptime",
-                        json_string(uptime_format(total < 0 ? 1 : total, pct, sizeof pct)));
-    json_t *arr = json_array();
-    for (int i = 0; i < VIEW_UPTIME_DAYS; i++) {
-        time_t ds = (time_t)days[i].start;
-        struct tm tm;
-        gmtime_r(&ds, &tm);
-        strftime(date, sizeof date, "%b %-d", &tm);
-        char c[2] = {days[i].worst == UPTIME_NO_DATA ? 'n' : day_class[days[i].worst], 0};
-        if (days[i].worst == UPTIME_NO_DATA)
-            snprintf(t, sizeof t, "%s: no data", date);
-        else
-            snprintf(t, sizeof t, "%s: %s, %s uptime", date,
-                     days[i].worst == SVC_OPERATIONAL ? "No incidents"
-                                                      : status_label(days[i].worst),
-                     uptime_format(uptime_day_fraction(&days[i]), pct, sizeof pct));
-        json_array_append_new(arr, json_pack("{s:s,s:s}", "c", c, "t", t));
-    }
-    json_object_set_new(svc, "days", arr);
-    /* the figure covers the days with data: a service younger than the window says since when */
-    int first = 0;
-    while (first < VIEW_UPTIME_DAYS - 1 && days[first].worst == UPTIME_NO_DATA)
-        first++;
-    if (first == 0) {
-        snprintf(t, sizeof t, "over the past %d days", VIEW_UPTIME_DAYS);
-    } else {
-        time_t fs = (time_t)(n ? v_first : days[first].start);
-        struct tm tm;
-        gmtime_r(&fs, &tm);
-        strftime(date, sizeof date, "%b %-d", &tm);
-        snprintf(t, sizeof t, first == VIEW_UPTIME_DAYS - 1 ? "since today" : "since %s", date);
-    }
-    json_object_set_new(svc, "uptime_period", json_string(t));
-}
-
 /* A new section (see view.h) for the services of group GID among GROUPS (0 or an unknown
  * id: the ungrouped services); a group's component entry is appended to GLIST. */
 static json_t *new_section(const json_t *groups, int64_t gid, json_t *glist)
@@ -322,7 +269,7 @@ static int add_services(struct db *db, json_t *m, int64_t page_id, int64_t now, 
         enum svc_status st = status_of(svc, "status");
         if (st > worst) worst = st;
         json_object_set_new(svc, "label", json_string(status_label(st)));
-        add_uptime(svc, spans, from, to, now);
+        view_uptime_add(svc, id, spans + from, to - from, now);
         char key[24];
         snprintf(key, sizeof key, "%lld", (long long)id);
         json_object_set(names, key, json_object_get(svc, "name"));

@@ -1,0 +1,153 @@
+/*
+ * view_uptime — see view_uptime.h.
+ */
+#include "public/view_uptime.h"
+#include "core/xalloc.h"
+#include "domain/status.h"
+#include "domain/uptime.h"
+#include "public/view.h"
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char day_class[SVC_STATUS_COUNT] = {'o', 'm', 'd', 'p', 'x'};
+
+/* The three keys of SVC computed from the N spans SPANS as of NOW. */
+static void compute(json_t *svc, const struct public_span *spans, size_t nspans, int64_t now)
+{
+    struct uptime_span sp[512] = {{0}};
+    struct uptime_span *v = nspans <= 512 ? sp : xmalloc(nspans * sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < nspans; i++) {
+        enum svc_status st = SVC_OPERATIONAL;
+        status_parse(spans[i].status, &st);
+        v[n++] = (struct uptime_span){st, spans[i].started};
+    }
+    struct uptime_day days[VIEW_UPTIME_DAYS];
+    double total = uptime_compute(v, n, now, VIEW_UPTIME_DAYS, days);
+    int64_t v_first = n ? v[0].start : now;
+    if (v != sp) free(v);
+    char pct[32], t[96], date[16];
+    json_object_set_new(svc, "uptime",
+                        json_string(uptime_format(total < 0 ? 1 : total, pct, sizeof pct)));
+    json_t *arr = json_array();
+    for (int i = 0; i < VIEW_UPTIME_DAYS; i++) {
+        time_t ds = (time_t)days[i].start;
+        struct tm tm;
+        gmtime_r(&ds, &tm);
+        strftime(date, sizeof date, "%b %-d", &tm);
+        char c[2] = {days[i].worst == UPTIME_NO_DATA ? 'n' : day_class[days[i].worst], 0};
+        if (days[i].worst == UPTIME_NO_DATA)
+            snprintf(t, sizeof t, "%s: no data", date);
+        else
+            snprintf(t, sizeof t, "%s: %s, %s uptime", date,
+                     days[i].worst == SVC_OPERATIONAL ? "No incidents"
+                                                      : status_label(days[i].worst),
+                     uptime_format(uptime_day_fraction(&days[i]), pct, sizeof pct));
+        json_array_append_new(arr, json_pack("{s:s,s:s}", "c", c, "t", t));
+    }
+    json_object_set_new(svc, "days", arr);
+    /* the figure covers the days with data: a service younger than the window says since when */
+    int first = 0;
+    while (first < VIEW_UPTIME_DAYS - 1 && days[first].worst == UPTIME_NO_DATA)
+        first++;
+    if (first == 0) {
+        snprintf(t, sizeof t, "over the past %d days", VIEW_UPTIME_DAYS);
+    } else {
+        time_t fs = (time_t)(n ? v_first : days[first].start);
+        struct tm tm;
+        gmtime_r(&fs, &tm);
+        strftime(date, sizeof date, "%b %-d", &tm);
+        snprintf(t, sizeof t, first == VIEW_UPTIME_DAYS - 1 ? "since today" : "since %s", date);
+    }
+    json_object_set_new(svc, "uptime_period", json_string(t));
+}
+
+/* ---- memo ------------------------------------------------------------------------ */
+
+enum { MEMO_MAX = 4096 }; /* services remembered; past it the memo starts over */
+
+static const char *const keys[] = {"uptime", "uptime_period", "days"};
+
+static struct memo {
+    int64_t service_id;
+    uint64_t key;
+    json_t *v[3]; /* the values of keys[] */
+} * memo;
+static size_t nmemo;
+static pthread_mutex_t memo_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* FNV-1a over the spans, the day and the minute of NOW: what the values depend on. */
+static uint64_t key_of(const struct public_span *spans, size_t n, int64_t now)
+{
+    uint64_t h = 14695981039346656037ULL;
+    int64_t when[2] = {now / 86400, now / 60};
+    const unsigned char *p = (const unsigned char *)when;
+    for (size_t i = 0; i < sizeof when; i++)
+        h = (h ^ p[i]) * 1099511628211ULL;
+    for (size_t k = 0; k < n; k++) {
+        p = (const unsigned char *)&spans[k].started;
+        for (size_t i = 0; i < sizeof spans[k].started; i++)
+            h = (h ^ p[i]) * 1099511628211ULL;
+        for (const char *s = spans[k].status; *s; s++)
+            h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+        h = (h ^ 0xff) * 1099511628211ULL; /* ends the status */
+    }
+    return h;
+}
+
+static struct memo *memo_find(int64_t service_id)
+{
+    for (size_t i = 0; i < nmemo; i++)
+        if (memo[i].service_id == service_id) return &memo[i];
+    return NULL;
+}
+
+static void memo_clear(void)
+{
+    for (size_t i = 0; i < nmemo; i++)
+        for (int k = 0; k < 3; k++)
+            json_decref(memo[i].v[k]);
+    free(memo);
+    memo = NULL;
+    nmemo = 0;
+}
+
+void view_uptime_forget(void)
+{
+    pthread_mutex_lock(&memo_mu);
+    memo_clear();
+    pthread_mutex_unlock(&memo_mu);
+}
+
+void view_uptime_add(json_t *svc, int64_t service_id, const struct public_span *spans, size_t n,
+                     int64_t now)
+{
+    uint64_t key = key_of(spans, n, now);
+    pthread_mutex_lock(&memo_mu);
+    struct memo *m = memo_find(service_id);
+    if (m && m->key == key) {
+        for (int k = 0; k < 3; k++)
+            json_object_set(svc, keys[k], m->v[k]);
+        pthread_mutex_unlock(&memo_mu);
+        return;
+    }
+    pthread_mutex_unlock(&memo_mu);
+    compute(svc, spans, n, now);
+    pthread_mutex_lock(&memo_mu);
+    m = memo_find(service_id);
+    if (!m) {
+        if (nmemo == MEMO_MAX) memo_clear();
+        memo = xrealloc(memo, (nmemo + 1) * sizeof *memo);
+        m = &memo[nmemo++];
+        *m = (struct memo){.service_id = service_id};
+    }
+    m->key = key;
+    for (int k = 0; k < 3; k++) {
+        json_decref(m->v[k]);
+        m->v[k] = json_incref(json_object_get(svc, keys[k]));
+    }
+    pthread_mutex_unlock(&memo_mu);
+}
