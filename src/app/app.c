@@ -56,7 +56,7 @@ int app_commit(struct app_ctx *c, bool public_change, struct err *e)
         return -1;
     }
     if (db_commit(c->db, e) != 0) return -1;
-    if (public_change && c->app->on_public_change) c->app->on_public_change(c->app, c->db, c->page_id);
+    if (public_change && c->app->on_public_change) c->app->on_public_change(c->app, c->page_id);
     return 0;
 }
 

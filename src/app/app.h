@@ -28,10 +28,9 @@ struct app {
     /* This process's server.node_id when it serves pages (NULL: the command line), stamped
      * on its page_changes rows so its own changes thread passes over them. */
     const char *node;
-    /* Called after a commit on DB that changed what the public sees on PAGE_ID (a
-     * page_changes row: store_page_changed), before the change is answered; may use DB
-     * (the public snapshot is rebuilt on it). May be NULL. */
-    void (*on_public_change)(struct app *app, struct db *db, int64_t page_id);
+    /* Called after a commit that changed what the public sees on PAGE_ID (its version
+     * moved on: store_page_changed; may be NULL). */
+    void (*on_public_change)(struct app *app, int64_t page_id);
     /* Called after a commit that queued notifications or changed schedules (may be NULL). */
     void (*on_work)(struct app *app);
     void *hook_arg;

@@ -33,17 +33,41 @@ static struct background {
     struct notify *notify;
 } background;
 
-/* The public snapshots (public/snapshot.h): this process's own public changes are
- * brought in by their writers before they are answered (on_public_change), other
- * processes' through `changes`. */
+/* The public snapshots (public/snapshot.h): this process's own public changes are built
+ * before they are answered (on_public_change), other processes' through `changes`. */
 static struct snapshot_registry *snapshots;
 static struct changes *changes;
 
-static void on_public_change(struct app *app, struct db *db, int64_t page_id)
+/* A writer's answer held until its change is on the public page. */
+struct held_change {
+    int64_t page_id;
+    uint64_t target;
+};
+
+static bool held_change_ready(void *arg)
+{
+    struct held_change *h = arg;
+    return snapshot_is_built(snapshots, h->page_id, h->target);
+}
+
+static void on_public_change(struct app *app, int64_t page_id)
 {
     (void)app;
     changes_announce(changes, page_id);
-    snapshot_changed(snapshots, db, page_id);
+    uint64_t target = snapshot_changed(snapshots, page_id);
+    if (!target) return; /* nobody reads the page: its next request builds it */
+    struct held_change *h = xmalloc(sizeof *h);
+    *h = (struct held_change){page_id, target};
+    /* an HTTP worker answers once the builder is done and serves on meanwhile; another
+     * thread (the scheduler), or a second change in one request, waits here */
+    if (http_hold_current(held_change_ready, free, h)) return;
+    free(h);
+    snapshot_wait_built(snapshots, page_id, target);
+}
+
+static void on_snapshot_built(void *arg)
+{
+    http_server_wake_held(arg);
 }
 
 static void on_work(struct app *app)
@@ -130,6 +154,7 @@ int cmd_serve(int argc, char **argv)
         changes_start(snapshots, cfg.database, cfg.node_id, &changes, &e) != 0)
         goto fail;
     app.on_public_change = on_public_change;
+    snapshot_registry_on_built(snapshots, on_snapshot_built, srv);
     app.node = cfg.node_id;
     web_public_init(snapshots);
     api_register();
@@ -155,6 +180,7 @@ fail:
     fprintf(stderr, "pharos: %s\n", e.msg);
 out:
     background_stop(&app);
+    if (snapshots) snapshot_registry_on_built(snapshots, NULL, NULL);
     http_server_free(srv);
     app.on_public_change = NULL;
     changes_stop(changes);

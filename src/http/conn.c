@@ -443,9 +443,19 @@ static void buf_give_back(struct conn *c)
     c->cap = c->parsed = 0;
 }
 
+/* Ends C's hold, if any (its response may go). */
+static void hold_end(struct conn *c)
+{
+    if (!c->held) return;
+    TAILQ_REMOVE(&c->pool->held, c, held_link);
+    c->held = false;
+    if (c->hold_done) c->hold_done(c->hold_arg);
+}
+
 static void conn_free(struct conn *c)
 {
     struct conn_pool *p = c->pool;
+    hold_end(c);
     TAILQ_REMOVE(&p->conns, c, link);
     atomic_fetch_sub_explicit(&p->count, 1, memory_order_relaxed);
     event_free(c->rev);
@@ -577,6 +587,12 @@ static void settle(struct conn *c)
         return;
     }
     if (c->len == 0) buf_give_back(c); /* every byte read is consumed: nothing to keep */
+    if (c->held) {                     /* neither reading nor writing until the hold ends */
+        if (c->wev_on) event_del(c->wev);
+        if (c->rev_on) event_del(c->rev);
+        c->wev_on = c->rev_on = false;
+        return;
+    }
     if (c->out_pending) {
         if (!c->wev_on) event_add(c->wev, NULL);
         if (c->rev_on) event_del(c->rev);
@@ -659,6 +675,46 @@ static void on_write(evutil_socket_t fd, short what, void *arg)
     settle(c);
 }
 
+/* Ends C's hold and sends its response, then reads on (as on_write does). */
+static void release(struct conn *c)
+{
+    hold_end(c);
+    conn_flush(c);
+    if (!c->out_pending && !c->dead && !c->close_after) process(c);
+    settle(c);
+}
+
+static void on_held_wake(evutil_socket_t fd, short what, void *arg)
+{
+    struct conn_pool *p = arg;
+    (void)fd, (void)what;
+    /* A connection released here may be held again by its next (pipelined) request: it
+     * goes to the tail, and is looked at once more, which is harmless. */
+    struct conn *c, *next;
+    for (c = TAILQ_FIRST(&p->held); c; c = next) {
+        next = TAILQ_NEXT(c, held_link);
+        if (c->hold_ready(c->hold_arg)) release(c);
+    }
+}
+
+bool conn_hold(struct conn *c, bool (*ready)(void *arg), void (*done)(void *arg), void *arg)
+{
+    assert(ready);
+    if (c->held) return false;
+    c->held = true;
+    c->hold_ready = ready;
+    c->hold_done = done;
+    c->hold_arg = arg;
+    c->hold_tick = c->pool->tick;
+    TAILQ_INSERT_TAIL(&c->pool->held, c, held_link);
+    return true;
+}
+
+void conn_pool_wake_held(struct conn_pool *p)
+{
+    event_active(p->held_ev, EV_READ, 0);
+}
+
 static void on_sweep(evutil_socket_t fd, short what, void *arg)
 {
     struct conn_pool *p = arg;
@@ -680,6 +736,10 @@ static void on_sweep(evutil_socket_t fd, short what, void *arg)
             settle(c);
             continue;
         }
+        if (c->held && p->tick - c->hold_tick >= HOLD_MAX_S) { /* waited long enough */
+            release(c);
+            continue;
+        }
         uint64_t idle = p->tick - c->last_active;
         if (idle > (c->lingering ? (uint64_t)LINGER_S : limit)) conn_free(c);
     }
@@ -694,6 +754,9 @@ struct conn_pool *conn_pool_new(struct event_base *base, const struct conn_limit
     p->cb = cb;
     p->arg = arg;
     TAILQ_INIT(&p->conns);
+    TAILQ_INIT(&p->held);
+    p->held_ev = event_new(base, -1, 0, on_held_wake, p);
+    if (!p->held_ev) abort();
     p->sweep = event_new(base, -1, EV_PERSIST, on_sweep, p);
     struct timeval tv = {1, 0};
     event_add(p->sweep, &tv);
@@ -712,6 +775,7 @@ void conn_pool_free(struct conn_pool *p)
         free(p->spare[p->nspare].hdr);
     }
     event_free(p->sweep);
+    event_free(p->held_ev);
     free(p);
 }
 

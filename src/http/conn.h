@@ -91,6 +91,19 @@ void conn_pool_drain(struct conn_pool *p);
  * room for new ones; connections with a request or a response under way are kept.
  * Returns how many it closed. */
 size_t conn_pool_evict_idle(struct conn_pool *p, size_t n);
+/*
+ * Holds back the response of C's current request — given already, or still to come —
+ * until READY(ARG) is true: it is asked on the pool's thread after every
+ * conn_pool_wake_held(), and the response goes after HOLD_MAX_S (2) seconds at the
+ * latest. The connection neither reads nor writes meanwhile; the worker serves its
+ * other connections. DONE(ARG) (may be NULL) is called once the hold ends, or the
+ * connection closes. One hold at a time: false (nothing changed) when C has one.
+ * For an answer that must wait for work on another thread (a write whose change must
+ * be on the public page before the writer hears it was made).
+ */
+bool conn_hold(struct conn *c, bool (*ready)(void *arg), void (*done)(void *arg), void *arg);
+/* Has pool P look at its held responses soon, on its own thread. Any thread. */
+void conn_pool_wake_held(struct conn_pool *p);
 /* Connections still open (any thread may ask). */
 size_t conn_pool_count(const struct conn_pool *p);
 

@@ -17,6 +17,7 @@ enum {
     READ_CHUNK = 16 << 10, /* free space wanted before each recv */
     SPARE_BUFS = 8,        /* read buffers a pool keeps for its next reads */
     LINGER_S = 2,          /* reading and dropping after "Connection: close" */
+    HOLD_MAX_S = 2,        /* a held response goes after this at the latest */
 };
 
 /* Where the bytes of a chunked body are (conn.c, check_chunked). */
@@ -71,6 +72,14 @@ struct conn {
     enum err_code err;
     char err_msg[160];
 
+    /* A hold (conn_hold): the response waits in `out` until hold_ready says it may go. */
+    bool held;
+    bool (*hold_ready)(void *arg);
+    void (*hold_done)(void *arg);
+    void *hold_arg;
+    uint64_t hold_tick; /* pool tick when the hold began */
+    TAILQ_ENTRY(conn) held_link;
+
     /* the response */
     struct evbuffer *out;
     bool responded, out_pending, close_after, lingering, dead;
@@ -87,6 +96,8 @@ struct conn_pool {
     conn_request_fn cb;
     void *arg;
     struct conn_list conns;
+    struct conn_list held; /* the connections with a hold, linked by held_link */
+    struct event *held_ev; /* activated by conn_pool_wake_held (any thread) */
     struct spare {
         char *buf;
         struct hdr_span *hdr;

@@ -23,6 +23,10 @@
 /* Writes pending output; notes whether some is left and whether the peer is gone. */
 void conn_flush(struct conn *c)
 {
+    if (c->held) { /* it waits in `out` (conn_hold) */
+        c->out_pending = evbuffer_get_length(c->out) > 0;
+        return;
+    }
     while (evbuffer_get_length(c->out) > 0) {
         int n = evbuffer_write(c->out, c->fd);
         if (n < 0) {
@@ -225,7 +229,7 @@ void conn_respond_body(struct conn *c, int status, const char *reason, const cha
     }
     char head[4096];
     size_t n = format_head(c, status, reason, headers, hlen, b->len, close, head, sizeof head);
-    if (!send_body || n == 0 || b->len == 0 || evbuffer_get_length(c->out) > 0) {
+    if (!send_body || n == 0 || b->len == 0 || evbuffer_get_length(c->out) > 0 || c->held) {
         /* the general way: through the output buffer */
         queue_head(c, status, reason, headers, hlen, b->len, close);
         if (send_body)

@@ -353,6 +353,20 @@ static void request_id(char *out, unsigned worker, uint64_t n)
     *fmt_hex(out, n) = '\0';
 }
 
+/* The connection whose request this thread's handler is running (http_hold_current). */
+static _Thread_local struct conn *current;
+
+bool http_hold_current(bool (*ready)(void *arg), void (*done)(void *arg), void *arg)
+{
+    return current && conn_hold(current, ready, done, arg);
+}
+
+void http_server_wake_held(struct http_server *s)
+{
+    for (int i = 0; i < s->opts.threads; i++)
+        if (s->workers[i].pool) conn_pool_wake_held(s->workers[i].pool);
+}
+
 static void on_request(struct conn *c, struct http_msg *m, void *arg)
 {
     struct worker *w = arg;
@@ -387,7 +401,9 @@ static void on_request(struct conn *c, struct http_msg *m, void *arg)
     } else if (q && *q && evhttp_parse_query_str(q, &r.query) != 0) {
         reply_fail(&r, ERR_INVALID, "the query string is malformed");
     } else {
+        current = c;
         router_dispatch(&r);
+        current = NULL;
         if (!r.replied) {
             log_error("%s: handler for %s returned without replying", r.id, r.path);
             reply_fail(&r, ERR_INTERNAL, "internal error");

@@ -11,6 +11,7 @@
 #ifndef PHAROS_SERVER_H
 #define PHAROS_SERVER_H
 #include "core/err.h"
+#include <stdbool.h>
 #include <stddef.h>
 
 struct http_server;
@@ -38,5 +39,10 @@ int http_server_run(struct http_server *s, struct err *e);
 /* Asks a running server to stop (async-signal-safe is not required; any thread). */
 void http_server_stop(struct http_server *s);
 void http_server_free(struct http_server *s);
+/* Holds the response of the request this thread is handling (conn_hold, http/conn.h):
+ * false when the thread is handling none (not a worker) or its response is held already. */
+bool http_hold_current(bool (*ready)(void *arg), void (*done)(void *arg), void *arg);
+/* Has every worker look at its held responses (conn_pool_wake_held). Any thread. */
+void http_server_wake_held(struct http_server *s);
 
 #endif

@@ -152,6 +152,9 @@ struct snapshot_registry {
     json_t *hosts; /* {"host": page_id} */
     int64_t default_page;
     bool hosts_dirty, pending, stop, started;
+    bool urgent;                 /* a writer waits for the builder's next round */
+    void (*on_built)(void *arg); /* after each of the builder's builds, under mu */
+    void *on_built_arg;
     pthread_t thread;
     _Atomic uint64_t epoch; /* bumped by every change of a page or of the host map */
 };
@@ -360,17 +363,58 @@ static struct snapshot *ensure(struct snapshot_registry *g, struct db *db, int64
     return ensure_state(g, db, page_id, host, ref, ref, NULL, e);
 }
 
-void snapshot_changed(struct snapshot_registry *g, struct db *db, int64_t page_id)
+uint64_t snapshot_changed(struct snapshot_registry *g, int64_t page_id)
 {
     pthread_mutex_lock(&g->mu);
     struct page_state *p = page_state(g, page_id);
     p->wanted++;
-    bool warm = is_warm(p, time_now());
-    if (!warm) p->must = p->wanted;
-    stale_locked(g, false);
+    bool warm = changed_locked(p, time_now());
+    if (warm) g->urgent = true; /* a writer waits: no pause before the builder's round */
+    stale_locked(g, warm);
+    uint64_t target = warm ? p->wanted : 0;
     pthread_mutex_unlock(&g->mu);
-    struct err e = {0};
-    if (warm) ensure(g, db, page_id, NULL, false, &e); /* a failure is logged, and retried */
+    return target;
+}
+
+/* Done with generation TARGET of P: built, or left to requests (not read any more, or the
+ * build failed: `must` moved on). Under g->mu. */
+static bool is_done(const struct page_state *p, uint64_t target)
+{
+    return p->built >= target || p->must >= target;
+}
+
+bool snapshot_is_built(struct snapshot_registry *g, int64_t page_id, uint64_t target)
+{
+    pthread_mutex_lock(&g->mu);
+    struct page_state *p = NULL;
+    for (size_t i = 0; i < g->npages && !p; i++)
+        if (g->pages[i]->id == page_id) p = g->pages[i];
+    bool done = !p || is_done(p, target);
+    pthread_mutex_unlock(&g->mu);
+    return done;
+}
+
+void snapshot_wait_built(struct snapshot_registry *g, int64_t page_id, uint64_t target)
+{
+    int64_t until = time_mono_us() + 2 * RETRY_US;
+    pthread_mutex_lock(&g->mu);
+    struct page_state *p = page_state(g, page_id);
+    while (!is_done(p, target) && !g->stop && time_mono_us() < until) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 100 * 1000000L;
+        if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
+        pthread_cond_timedwait(&g->built, &g->mu, &ts);
+    }
+    pthread_mutex_unlock(&g->mu);
+}
+
+void snapshot_registry_on_built(struct snapshot_registry *g, void (*fn)(void *arg), void *arg)
+{
+    pthread_mutex_lock(&g->mu);
+    g->on_built = fn;
+    g->on_built_arg = arg;
+    pthread_mutex_unlock(&g->mu);
 }
 
 /* ---- per-thread cache ------------------------------------------------------ */
@@ -467,11 +511,11 @@ static void *builder_main(void *arg)
             pthread_cond_wait(&g->wake, &g->mu);
             continue;
         }
-        /* At most one background round per BUILD_GAP_US: a storm of changes costs a
-         * few rebuilds a second here, while a request that finds its page dirty still
-         * builds it at once, so the next request always sees the change. */
+        /* At most one round per BUILD_GAP_US for other nodes' changes (a storm of them
+         * costs a few rebuilds a second); a round that a writer waits for (urgent)
+         * starts at once. */
         int64_t wait_us = last_round + BUILD_GAP_US - time_mono_us();
-        if (wait_us > 0) {
+        if (wait_us > 0 && !g->urgent) {
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
             int64_t ns = ts.tv_nsec + wait_us * 1000;
@@ -481,7 +525,7 @@ static void *builder_main(void *arg)
             continue;
         }
         last_round = time_mono_us();
-        g->pending = false;
+        g->pending = g->urgent = false;
         if (g->hosts_dirty && hosts_load(g, db, &e) != 0)
             log_error("snapshot builder: hosts: %s", e.msg);
         for (size_t i = 0; i < g->npages; i++) {
@@ -493,7 +537,9 @@ static void *builder_main(void *arg)
             pthread_mutex_unlock(&g->mu);
             ensure(g, db, id, NULL, false, &e);
             pthread_mutex_lock(&g->mu);
+            if (g->on_built) g->on_built(g->on_built_arg); /* writers waiting may answer */
         }
+        if (g->on_built) g->on_built(g->on_built_arg); /* and those the round passed over */
     }
     pthread_mutex_unlock(&g->mu);
     db_close(db);

@@ -13,17 +13,17 @@
  *
  * The registry keeps, per page, the current snapshot, a "wanted" generation
  * (bumped by every public change) and the generation the current snapshot was
- * built for. A change this process commits is brought in by its writer before
- * the write is answered (snapshot_changed(), on the writer's own database
- * connection), while requests go on with the snapshot before it, never waiting
- * for a build: so a change is in the answer of every request that arrives after
- * the write was acknowledged (SPEC §6), and a spike of readers is not stalled by
- * a burst of changes. Changes of other processes are built by a background
- * thread (snapshot_registry_start), at most one round per 50 ms. Both only
- * for pages requested in the last 30 s: a page nobody reads costs nothing until
- * its next request builds it (that request, and any while the build lasts, wait
- * for it). A snapshot also goes stale at the next midnight UTC, when the uptime
- * bars move by a day; its next request builds the new one.
+ * built for. Snapshots are built by a background thread (snapshot_registry_start),
+ * while requests go on with the snapshot before, never waiting for a build. A
+ * change this process commits is built at once (snapshot_changed), and its writer's
+ * answer is held until it is (snapshot_is_built; the HTTP worker serves its other
+ * connections meanwhile): so a change is in the answer of every request that
+ * arrives after the write was acknowledged (SPEC §6), and a spike of readers is
+ * not stalled by a burst of changes. Other processes' changes are built at most
+ * one round per 50 ms. Both only for pages requested in the last 30 s: a page
+ * nobody reads costs nothing until its next request builds it (that request, and
+ * any while the build lasts, wait for it). A snapshot also goes stale at the next midnight UTC,
+ * when the uptime bars move by a day; its next request builds the new one.
  *
  * The host → page map is kept here too, reloaded after a public change, so
  * requests for a current snapshot never touch the database.
@@ -109,10 +109,19 @@ int snapshot_registry_start(struct snapshot_registry *g, struct err *e);
 /* Stops the builder and frees everything; snapshots still referenced are freed by their
  * last release. NULL is a no-op. */
 void snapshot_registry_free(struct snapshot_registry *g);
-/* After a public change on PAGE_ID committed on DB (any thread with its own connection):
- * its snapshot and the host map are stale; a page being read is rebuilt on DB before this
- * returns (or, when the database fails, by a request once the retry time is up). */
-void snapshot_changed(struct snapshot_registry *g, struct db *db, int64_t page_id);
+/* After a public change this process committed on PAGE_ID: its snapshot and the host map
+ * are stale. A page being read is rebuilt by the builder at once: returns the generation
+ * to wait for (snapshot_is_built) before the change is acknowledged; 0 for a page left to
+ * its next request. Any thread. */
+uint64_t snapshot_changed(struct snapshot_registry *g, int64_t page_id);
+/* Whether generation TARGET of PAGE_ID is built (or left to requests: the page is no
+ * longer read, or its build failed and requests try again). Any thread. */
+bool snapshot_is_built(struct snapshot_registry *g, int64_t page_id, uint64_t target);
+/* Waits until snapshot_is_built(), 2 s at most (for threads that may block). */
+void snapshot_wait_built(struct snapshot_registry *g, int64_t page_id, uint64_t target);
+/* FN(ARG) is called after each of the builder's builds and rounds (on its thread, under
+ * the registry's lock: FN must not call back into it); NULL stops it. */
+void snapshot_registry_on_built(struct snapshot_registry *g, void (*fn)(void *arg), void *arg);
 /* Another process changed PAGE_ID (public/changes.h): the builder rebuilds it when it is
  * being read here, else its next request; one not served here yet only makes the host map
  * stale (it may have taken a host), and is built by its first request. Any thread. */

@@ -69,9 +69,11 @@ struct fx {
     int nrec, ncalls; /* the first MAX_REC requests are recorded, all counted */
     size_t big_len;
     char *big;
-    int big_fd;   /* a file holding big (for conn_respond_body with sendfile) */
-    int short_fd; /* a file holding the first 10 bytes of big */
-    int released; /* conn_body releases */
+    int big_fd;                /* a file holding big (for conn_respond_body with sendfile) */
+    int short_fd;              /* a file holding the first 10 bytes of big */
+    int released;              /* conn_body releases */
+    bool hold_ready;           /* what the holds' ready() answers */
+    int hold_asked, hold_done; /* ready() calls, done() calls */
     char peer[64];
 };
 
@@ -177,10 +179,33 @@ static void respond_body(struct fx *f, struct conn *c, const struct http_msg *m)
     conn_respond_body(c, 200, "OK", h, sizeof h - 1, &b, strcmp(m->method, "HEAD") != 0, false);
 }
 
+static bool hold_ready(void *arg)
+{
+    struct fx *f = arg;
+    f->hold_asked++;
+    return f->hold_ready;
+}
+
+static void hold_done(void *arg)
+{
+    struct fx *f = arg;
+    f->hold_done++;
+}
+
 static void on_request(struct conn *c, struct http_msg *m, void *arg)
 {
     struct fx *f = arg;
     record(f, c, m);
+    if (strncmp(m->target, "/held", 5) == 0) { /* then answered as the rest of the target */
+        assert_true(conn_hold(c, hold_ready, hold_done, f));
+        assert_false(conn_hold(c, hold_ready, hold_done, f)); /* one at a time */
+        if (strcmp(m->target, "/held/body-small") == 0) {
+            struct http_msg sub = *m;
+            sub.target = m->target + 5;
+            respond_body(f, c, &sub);
+            return;
+        }
+    }
     if (m->error) {
         int st = m->error == ERR_TOO_LARGE           ? 413
                  : m->error == ERR_HEADERS_TOO_LARGE ? 431
@@ -1573,6 +1598,81 @@ static void trickling_body_is_cut_off(void **state)
     assert_open(f, idle);
 }
 
+/* ---- holds ----------------------------------------------------------------------------- */
+
+/* A held response (and the pipelined request after it) waits until ready() says so after a
+ * wake-up, while another connection is served; both kinds of response are held. */
+static void held_response_waits_for_ready_while_others_are_served(void **state)
+{
+    struct fx *f = *state;
+    struct client *a = cli_open(f), *b = cli_open(f);
+    exchange(f, a, "GET /held HTTP/1.1\r\nHost: h\r\n\r\nGET /after HTTP/1.1\r\nHost: h\r\n\r\n");
+    assert_int_equal(a->len, 0);
+    assert_int_equal(f->ncalls, 1); /* the pipelined one waits too */
+    exchange(f, b, "GET /other HTTP/1.1\r\nHost: h\r\n\r\n");
+    expect_bytes(b, 1, ok("GET", "/other", 0, NULL));
+    conn_pool_wake_held(f->pool); /* not ready yet */
+    run(f);
+    assert_true(f->hold_asked >= 1);
+    assert_int_equal(a->len, 0);
+    assert_int_equal(f->hold_done, 0);
+    f->hold_ready = true;
+    conn_pool_wake_held(f->pool);
+    run(f);
+    assert_int_equal(f->hold_done, 1);
+    char want[2048];
+    snprintf(want, sizeof want, "%s%s", ok("GET", "/held", 0, NULL), ok("GET", "/after", 0, NULL));
+    expect_bytes(a, 2, want);
+    assert_int_equal(f->ncalls, 3);
+
+    /* a body sent by reference (conn_respond_body) waits in the buffer the same way */
+    f->hold_ready = false;
+    exchange(f, a, "GET /held/body-small HTTP/1.1\r\nHost: h\r\n\r\n");
+    assert_int_equal(a->len, 0);
+    assert_int_equal(f->released, 0);
+    f->hold_ready = true;
+    conn_pool_wake_held(f->pool);
+    run(f);
+    assert_int_equal(f->hold_done, 2);
+    assert_int_equal(f->released, 1);
+    strip_dates(a);
+    assert_int_equal(a->len, strlen("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+                                    "Content-Length: 1000\r\n\r\n") +
+                                 1000);
+}
+
+/* A held connection closed with its pool (at shutdown) ends its hold (done called once,
+ * the response's body released). */
+static void held_response_ends_its_hold_when_the_pool_closes(void **state)
+{
+    struct fx *f = *state;
+    struct client *a = cli_open(f);
+    exchange(f, a, "GET /held/body-small HTTP/1.1\r\nHost: h\r\n\r\n");
+    assert_int_equal(f->hold_done, 0);
+    conn_pool_free(f->pool); /* as at shutdown */
+    f->pool = NULL;
+    assert_int_equal(f->hold_done, 1);
+    assert_int_equal(f->released, 1);
+    pool_new(f, MAX_HDR, MAX_BODY, 5);
+}
+
+/* A response nobody releases goes out when the sweep finds it held for 2 s. */
+static void held_response_goes_after_two_seconds_at_most(void **state)
+{
+    struct fx *f = *state;
+    struct client *a = cli_open(f);
+    exchange(f, a, "GET /held HTTP/1.1\r\nHost: h\r\n\r\n");
+    time_t t0 = time(NULL);
+    while (a->len == 0 && time(NULL) < t0 + 6) {
+        usleep(100000);
+        run(f);
+    }
+    assert_true(time(NULL) - t0 >= 1);
+    assert_int_equal(f->hold_done, 1);
+    expect_bytes(a, 1, ok("GET", "/held", 0, NULL));
+    assert_open(f, a);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -1620,6 +1720,9 @@ int main(void)
         T(peer_closes_mid_response),
         T(evict_idle_closes_the_least_recently_active),
         T(idle_connection_times_out),
+        T(held_response_waits_for_ready_while_others_are_served),
+        T(held_response_ends_its_hold_when_the_pool_closes),
+        T(held_response_goes_after_two_seconds_at_most),
     };
 #undef T
     return cmocka_run_group_tests_name("http/conn", tests, NULL, NULL);
