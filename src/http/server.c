@@ -11,9 +11,10 @@
  * the loads stay even. Before the group binds, a probe bind without
  * SO_REUSEPORT makes sure nobody else holds the address.
  * A request is turned into a `struct req` and given to the router; handlers
- * are synchronous, though a handler may have its answer held until another thread's
- * work is done (http_hold_current: conn_hold on the connection it runs for). Its host (the page it is for) is that of an absolute-form
- * target, else that of its Host header (conn.c has checked the Host rules).
+ * are synchronous, though a handler may have its answer held until another
+ * thread's work is done (http_hold_current: conn_hold on the connection it runs
+ * for). Its host (the page it is for) is that of an absolute-form target, else
+ * that of its Host header (conn.c has checked the Host rules).
  * Requests over a limit, or not HTTP, reach here with the error conn.c found and
  * get the usual JSON (or HTML) error.
  *
