@@ -105,9 +105,14 @@ static size_t format_head(struct conn *c, int status, const char *reason, const 
  * context switches; every 16th keeps both. When those 16 responses carried more
  * than YIELD_MAX_BYTES (the 138 KB page), the clients are kept busy copying anyway
  * and yielding to them only delays the next responses: p99 16 ms instead of 12 ms
- * at 256 connections, so then it does not yield.
+ * at 256 connections, so then it does not yield. Nor does a worker with more than
+ * YIELD_MAX_CONNS connections: its clients have responses waiting in their sockets
+ * already, and each yield handed the CPU to a client thread busy with hundreds of
+ * them while this worker's others waited (bench/40_spike.sh, 1,000 connections: p99
+ * 1.49x nginx's with the yields, 0.66x without; at 64 connections, 32 a worker, the
+ * yields still halve the p99).
  */
-enum { YIELD_EVERY = 16, YIELD_MAX_BYTES = 512 << 10 };
+enum { YIELD_EVERY = 16, YIELD_MAX_BYTES = 512 << 10, YIELD_MAX_CONNS = 64 };
 
 static void yield_to_reader(struct conn *c, size_t bytes)
 {
@@ -115,7 +120,7 @@ static void yield_to_reader(struct conn *c, size_t bytes)
     p->bytes_since_yield += bytes;
     if (c->out_pending || c->dead || ++p->since_yield < YIELD_EVERY)
         return;
-    if (p->bytes_since_yield <= YIELD_MAX_BYTES)
+    if (p->bytes_since_yield <= YIELD_MAX_BYTES && conn_pool_count(p) <= YIELD_MAX_CONNS)
         sched_yield();
     p->since_yield = 0;
     p->bytes_since_yield = 0;
