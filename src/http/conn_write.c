@@ -120,7 +120,8 @@ static void yield_to_reader(struct conn *c, size_t bytes)
     p->bytes_since_yield += bytes;
     if (c->out_pending || c->dead || ++p->since_yield < YIELD_EVERY)
         return;
-    if (p->bytes_since_yield <= YIELD_MAX_BYTES && conn_pool_count(p) <= YIELD_MAX_CONNS)
+    if (p->bytes_since_yield <= YIELD_MAX_BYTES &&
+        atomic_load_explicit(&p->count, memory_order_relaxed) <= YIELD_MAX_CONNS)
         sched_yield();
     p->since_yield = 0;
     p->bytes_since_yield = 0;
