@@ -21,9 +21,11 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { BUILD_GAP_US = 50000 }; /* the background builder's minimum interval between rounds */
-enum { RETRY_US = 1000000 };   /* a failed build keeps the old snapshot this long */
-enum { WARM_SECONDS = 30 };    /* pages read this recently are rebuilt ahead of requests */
+/* The builder's pause between rounds for other nodes' changes: four times what its last
+ * round took (so they cost it a fifth of a core at most), within these bounds. */
+enum { BUILD_GAP_MIN_US = 5000, BUILD_GAP_MAX_US = 50000 };
+enum { RETRY_US = 1000000 }; /* a failed build keeps the old snapshot this long */
+enum { WARM_SECONDS = 30 };  /* pages read this recently are rebuilt ahead of requests */
 
 static int by_path(const void *a, const void *b)
 {
@@ -505,16 +507,16 @@ static void *builder_main(void *arg)
         ts.tv_sec += 1;
         pthread_cond_timedwait(&g->wake, &g->mu, &ts);
     }
-    int64_t last_round = 0;
+    int64_t last_round = 0, gap_us = BUILD_GAP_MIN_US;
     while (!g->stop) {
         if (!g->pending) {
             pthread_cond_wait(&g->wake, &g->mu);
             continue;
         }
-        /* At most one round per BUILD_GAP_US for other nodes' changes (a storm of them
-         * costs a few rebuilds a second); a round that a writer waits for (urgent)
-         * starts at once. */
-        int64_t wait_us = last_round + BUILD_GAP_US - time_mono_us();
+        /* Other nodes' changes wait for the pause after the last round (a storm of them
+         * keeps a fifth of a core busy at most); a round that a writer waits for
+         * (urgent) starts at once. */
+        int64_t wait_us = last_round + gap_us - time_mono_us();
         if (wait_us > 0 && !g->urgent) {
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
@@ -540,6 +542,10 @@ static void *builder_main(void *arg)
             if (g->on_built) g->on_built(g->on_built_arg); /* writers waiting may answer */
         }
         if (g->on_built) g->on_built(g->on_built_arg); /* and those the round passed over */
+        int64_t took = time_mono_us() - last_round;
+        gap_us = took * 4 < BUILD_GAP_MIN_US   ? BUILD_GAP_MIN_US
+                 : took * 4 > BUILD_GAP_MAX_US ? BUILD_GAP_MAX_US
+                                               : took * 4;
     }
     pthread_mutex_unlock(&g->mu);
     db_close(db);
