@@ -8,9 +8,9 @@
  * Whatever the socket does not take goes to the connection's output buffer, by
  * reference, and is written when the socket is writable again (conn.c).
  */
-#include "http/conn_internal.h"
 #include "core/fmt.h"
 #include "core/xalloc.h"
+#include "http/conn_internal.h"
 #include <errno.h>
 #include <event2/buffer.h>
 #include <sched.h>
@@ -30,14 +30,11 @@ void conn_flush(struct conn *c)
     while (evbuffer_get_length(c->out) > 0) {
         int n = evbuffer_write(c->out, c->fd);
         if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
-                c->dead = true;
+            if (errno == EINTR) continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK) c->dead = true;
             break;
         }
-        if (n == 0)
-            break;
+        if (n == 0) break;
         c->last_active = c->pool->tick;
     }
     c->out_pending = !c->dead && evbuffer_get_length(c->out) > 0;
@@ -68,8 +65,7 @@ static char *put_str(char *p, const char *s)
 static size_t format_head(struct conn *c, int status, const char *reason, const char *headers,
                           size_t hlen, size_t content_length, bool close, char *out, size_t cap)
 {
-    if (hlen + 256 > cap)
-        return 0;
+    if (hlen + 256 > cap) return 0;
     char *p = out;
     bool v10 = c->parser.http_major == 1 && c->parser.http_minor == 0;
     p = put_str(p, v10 ? "HTTP/1.0 " : "HTTP/1.1 ");
@@ -118,8 +114,7 @@ static void yield_to_reader(struct conn *c, size_t bytes)
 {
     struct conn_pool *p = c->pool;
     p->bytes_since_yield += bytes;
-    if (c->out_pending || c->dead || ++p->since_yield < YIELD_EVERY)
-        return;
+    if (c->out_pending || c->dead || ++p->since_yield < YIELD_EVERY) return;
     if (p->bytes_since_yield <= YIELD_MAX_BYTES &&
         atomic_load_explicit(&p->count, memory_order_relaxed) <= YIELD_MAX_CONNS)
         sched_yield();
@@ -130,8 +125,7 @@ static void yield_to_reader(struct conn *c, size_t bytes)
 /* Starts answering: false if already answered. Settles whether to close after. */
 static bool begin_response(struct conn *c, bool *close)
 {
-    if (c->responded)
-        return false;
+    if (c->responded) return false;
     c->responded = true;
     *close = *close || !c->keepalive || c->err || c->pool->draining;
     c->close_after = *close;
@@ -143,8 +137,8 @@ static void queue_head(struct conn *c, int status, const char *reason, const cha
                        size_t hlen, size_t content_length, bool close)
 {
     char head[4096];
-    size_t n = format_head(c, status, reason, headers, hlen, content_length, close, head,
-                           sizeof head);
+    size_t n =
+        format_head(c, status, reason, headers, hlen, content_length, close, head, sizeof head);
     if (n) {
         evbuffer_add(c->out, head, n);
         return;
@@ -155,14 +149,12 @@ static void queue_head(struct conn *c, int status, const char *reason, const cha
     free(big);
 }
 
-void conn_respond(struct conn *c, int status, const char *reason, const char *headers,
-                  size_t hlen, size_t content_length, struct evbuffer *body, bool close)
+void conn_respond(struct conn *c, int status, const char *reason, const char *headers, size_t hlen,
+                  size_t content_length, struct evbuffer *body, bool close)
 {
-    if (!begin_response(c, &close))
-        return;
+    if (!begin_response(c, &close)) return;
     queue_head(c, status, reason, headers, hlen, content_length, close);
-    if (body)
-        evbuffer_add_buffer(c->out, body);
+    if (body) evbuffer_add_buffer(c->out, body);
     conn_flush(c);
     yield_to_reader(c, content_length);
 }
@@ -171,8 +163,7 @@ static void release_ref(const void *data, size_t len, void *arg)
 {
     const struct conn_body *b = arg;
     (void)data, (void)len;
-    if (b->release)
-        b->release(b->arg);
+    if (b->release) b->release(b->arg);
     free(arg);
 }
 
@@ -180,8 +171,7 @@ static void release_ref(const void *data, size_t len, void *arg)
 static void queue_rest(struct conn *c, const struct conn_body *b, size_t off)
 {
     if (off >= b->len) {
-        if (b->release)
-            b->release(b->arg);
+        if (b->release) b->release(b->arg);
         return;
     }
     struct conn_body *copy = xmalloc(sizeof *copy);
@@ -201,24 +191,20 @@ static bool write_now(struct conn *c, const char *head, size_t n, const struct c
         do
             w = writev(c->fd, iov, 2);
         while (w < 0 && errno == EINTR);
-        if (w >= 0)
-            *sent = (size_t)w;
+        if (w >= 0) *sent = (size_t)w;
         return w >= 0 || errno == EAGAIN || errno == EWOULDBLOCK;
     }
     /* the head with MSG_MORE: it leaves in one packet with the first body bytes */
     do
         w = send(c->fd, head, n, MSG_MORE | MSG_NOSIGNAL);
     while (w < 0 && errno == EINTR);
-    if (w < 0)
-        return errno == EAGAIN || errno == EWOULDBLOCK;
+    if (w < 0) return errno == EAGAIN || errno == EWOULDBLOCK;
     *sent = (size_t)w;
     off_t off = 0;
     while (*sent == n && (size_t)off < b->len) {
         ssize_t k = sendfile(c->fd, b->fd, &off, b->len - (size_t)off);
-        if (k > 0 || (k < 0 && errno == EINTR))
-            continue;
-        if (k == 0 || (errno != EAGAIN && errno != EWOULDBLOCK))
-            return false;
+        if (k > 0 || (k < 0 && errno == EINTR)) continue;
+        if (k == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) return false;
         break;
     }
     *sent += (size_t)off;
@@ -229,8 +215,7 @@ void conn_respond_body(struct conn *c, int status, const char *reason, const cha
                        size_t hlen, const struct conn_body *b, bool send_body, bool close)
 {
     if (!begin_response(c, &close)) {
-        if (b->release)
-            b->release(b->arg);
+        if (b->release) b->release(b->arg);
         return;
     }
     char head[4096];
@@ -249,15 +234,12 @@ void conn_respond_body(struct conn *c, int status, const char *reason, const cha
     bool broken = !write_now(c, head, n, b, &sent);
     if (broken) {
         c->dead = true;
-        if (b->release)
-            b->release(b->arg);
+        if (b->release) b->release(b->arg);
         return;
     }
-    if (sent < n)
-        evbuffer_add(c->out, head + sent, n - sent);
+    if (sent < n) evbuffer_add(c->out, head + sent, n - sent);
     queue_rest(c, b, sent > n ? sent - n : 0);
-    if (sent)
-        c->last_active = c->pool->tick;
+    if (sent) c->last_active = c->pool->tick;
     c->out_pending = evbuffer_get_length(c->out) > 0;
     yield_to_reader(c, b->len);
 }
