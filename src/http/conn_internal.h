@@ -20,7 +20,7 @@ enum {
     HOLD_MAX_S = 2,        /* a held response goes after this at the latest */
 };
 
-/* Where the bytes of a chunked body are (conn.c, check_chunked). */
+/* Where the bytes of a chunked body are (conn_chunk.c). */
 enum chunk_state {
     CK_OFF,       /* not in a chunked body, or in its trailers */
     CK_HEAD_END,  /* the LF that ends the header block, then a size line */
@@ -115,5 +115,14 @@ struct conn_pool {
 
 /* Writes pending output; notes whether some is left and whether the peer is gone. */
 void conn_flush(struct conn *c);
+
+/* The chunk framing (conn_chunk.c). The parser's chunk callbacks pause it at each chunk
+ * boundary; conn_chunk_check follows the N bytes at P just parsed, conn_chunk_boundary
+ * goes on past a boundary once they have reached it. Both return NULL, or what is wrong
+ * with the framing (the request is refused with it). */
+int conn_chunk_header(http_parser *p);
+int conn_chunk_complete(http_parser *p);
+const char *conn_chunk_check(struct conn *c, const char *p, size_t n);
+const char *conn_chunk_boundary(struct conn *c);
 
 #endif
