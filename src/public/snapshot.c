@@ -174,11 +174,19 @@ struct snapshot_registry *snapshot_registry_new(const struct snap_renderer *r, c
     return g;
 }
 
-/* The state of PAGE_ID, created on first use (stale). Under g->mu. */
-static struct page_state *page_state(struct snapshot_registry *g, int64_t page_id)
+/* The state of PAGE_ID, or NULL when it has none yet. Under g->mu. */
+static struct page_state *page_find(struct snapshot_registry *g, int64_t page_id)
 {
     for (size_t i = 0; i < g->npages; i++)
         if (g->pages[i]->id == page_id) return g->pages[i];
+    return NULL;
+}
+
+/* The state of PAGE_ID, created on first use (stale). Under g->mu. */
+static struct page_state *page_state(struct snapshot_registry *g, int64_t page_id)
+{
+    struct page_state *found = page_find(g, page_id);
+    if (found) return found;
     g->pages = xrealloc(g->pages, (g->npages + 1) * sizeof *g->pages);
     struct page_state *p = xcalloc(1, sizeof *p);
     p->id = page_id;
@@ -218,9 +226,7 @@ static bool changed_locked(struct page_state *p, int64_t now)
 void snapshot_page_heard(struct snapshot_registry *g, int64_t page_id)
 {
     pthread_mutex_lock(&g->mu);
-    struct page_state *p = NULL;
-    for (size_t i = 0; i < g->npages && !p; i++)
-        if (g->pages[i]->id == page_id) p = g->pages[i];
+    struct page_state *p = page_find(g, page_id);
     if (p) p->wanted++;
     /* not served here: it may have taken a host all the same */
     stale_locked(g, p && changed_locked(p, time_now()));
@@ -388,9 +394,7 @@ static bool is_done(const struct page_state *p, uint64_t target)
 bool snapshot_is_built(struct snapshot_registry *g, int64_t page_id, uint64_t target)
 {
     pthread_mutex_lock(&g->mu);
-    struct page_state *p = NULL;
-    for (size_t i = 0; i < g->npages && !p; i++)
-        if (g->pages[i]->id == page_id) p = g->pages[i];
+    struct page_state *p = page_find(g, page_id);
     bool done = !p || is_done(p, target);
     pthread_mutex_unlock(&g->mu);
     return done;
