@@ -27,6 +27,17 @@ enum { BUILD_GAP_MIN_US = 5000, BUILD_GAP_MAX_US = 50000 };
 enum { RETRY_US = 1000000 }; /* a failed build keeps the old snapshot this long */
 enum { WARM_SECONDS = 30 };  /* pages read this recently are rebuilt ahead of requests */
 
+/* Waits on COND (with MU held) for at most US microseconds. */
+static void cond_wait_us(pthread_cond_t *cond, pthread_mutex_t *mu, int64_t us)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t ns = ts.tv_nsec + us * 1000;
+    ts.tv_sec += ns / 1000000000;
+    ts.tv_nsec = ns % 1000000000;
+    pthread_cond_timedwait(cond, mu, &ts);
+}
+
 static int by_path(const void *a, const void *b)
 {
     return strcmp(((const struct snap_entry *)a)->path, ((const struct snap_entry *)b)->path);
@@ -133,9 +144,9 @@ const struct snap_entry *snapshot_entry(const struct snapshot *s, size_t i)
 struct page_state {
     int64_t id;
     uint64_t wanted, built;
-    /* Requests may be answered from a snapshot older than `wanted` (while its writer or the
-     * builder brings the new one) but never from one older than `must`: the changes that
-     * nobody else builds for (a page not being read, a failed build) raise it. */
+    /* Requests may be answered from a snapshot older than `wanted` (while the builder
+     * brings the new one) but never from one older than `must`: the changes that the
+     * builder does not build (a page not being read, a failed build) raise it. */
     uint64_t must;
     int64_t retry_us; /* after a failed build: time_mono_us() before which cur is served */
     bool building;
@@ -294,8 +305,8 @@ static void touch(struct page_state *p, int64_t now)
         atomic_store_explicit(&p->last_wanted, now, memory_order_relaxed);
 }
 
-/* Servable to a request although not fresh: a newer one is on its way (its writer or the
- * builder makes it, see snapshot.h), and this one is of today. Under g->mu. */
+/* Servable to a request although not fresh: a newer one is on its way (the builder makes
+ * it, see snapshot.h), and this one is of today. Under g->mu. */
 static bool is_servable(const struct page_state *p, int64_t now)
 {
     return p->cur && p->built >= p->must && now < p->cur->valid_until;
@@ -303,13 +314,13 @@ static bool is_servable(const struct page_state *p, int64_t now)
 
 /* Makes the snapshot of PAGE_ID (or, when HOST is not NULL, of HOST's page) current,
  * building it on DB or waiting for the build in progress, and returns it, with a
- * reference when REF (then *STATE, when not NULL, gets the page's state). For a request
- * (READER), a servable snapshot will do: readers never build or wait while a newer
- * snapshot is someone else's to make. NULL with E filled on failure. One lock round trip
- * when fresh. */
+ * reference when REF (then *STATE, when not NULL, gets the page's state). A request takes
+ * a reference, and a servable snapshot will do for it: requests never build or wait while
+ * a newer snapshot is the builder's to make. NULL with E filled on failure. One lock round
+ * trip when fresh. */
 static struct snapshot *ensure_state(struct snapshot_registry *g, struct db *db, int64_t page_id,
-                                     const char *host, bool ref, bool reader,
-                                     struct page_state **state, struct err *e)
+                                     const char *host, bool ref, struct page_state **state,
+                                     struct err *e)
 {
     struct snapshot *s = NULL;
     pthread_mutex_lock(&g->mu);
@@ -322,9 +333,9 @@ static struct snapshot *ensure_state(struct snapshot_registry *g, struct db *db,
     if (ref) touch(p, time_now());
     for (;;) {
         int64_t now = time_now();
-        /* fresh (or, for a reader, servable), or stale with the database failing: the
+        /* fresh (or, for a request, servable), or stale with the database failing: the
          * last one is what there is */
-        if (is_fresh(p, now) || (reader && is_servable(p, now)) ||
+        if (is_fresh(p, now) || (ref && is_servable(p, now)) ||
             (p->cur && time_mono_us() < p->retry_us)) {
             s = p->cur;
             if (ref) snapshot_ref(s);
@@ -364,11 +375,10 @@ static struct snapshot *ensure_state(struct snapshot_registry *g, struct db *db,
     return s;
 }
 
-/* ensure_state() for a request (REF, reader) or, without them, to make PAGE_ID current. */
 static struct snapshot *ensure(struct snapshot_registry *g, struct db *db, int64_t page_id,
                                const char *host, bool ref, struct err *e)
 {
-    return ensure_state(g, db, page_id, host, ref, ref, NULL, e);
+    return ensure_state(g, db, page_id, host, ref, NULL, e);
 }
 
 uint64_t snapshot_changed(struct snapshot_registry *g, int64_t page_id)
@@ -405,13 +415,8 @@ void snapshot_wait_built(struct snapshot_registry *g, int64_t page_id, uint64_t 
     int64_t until = time_mono_us() + 2 * RETRY_US;
     pthread_mutex_lock(&g->mu);
     struct page_state *p = page_state(g, page_id);
-    while (!is_done(p, target) && !g->stop && time_mono_us() < until) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 100 * 1000000L;
-        if (ts.tv_nsec >= 1000000000L) ts.tv_sec++, ts.tv_nsec -= 1000000000L;
-        pthread_cond_timedwait(&g->built, &g->mu, &ts);
-    }
+    while (!is_done(p, target) && !g->stop && time_mono_us() < until)
+        cond_wait_us(&g->built, &g->mu, 100000);
     pthread_mutex_unlock(&g->mu);
 }
 
@@ -472,7 +477,7 @@ struct snapshot *snapshot_acquire_cached(struct snapshot_registry *g, struct sna
         break;
     }
     struct page_state *p = NULL;
-    struct snapshot *s = ensure_state(g, db, 0, host, true, true, &p, e);
+    struct snapshot *s = ensure_state(g, db, 0, host, true, &p, e);
     if (!s) return NULL;
     if (!slot) {
         slot = &c->e[c->next];
@@ -506,10 +511,7 @@ static void *builder_main(void *arg)
     while (!g->stop && db_open(g->db_url, &db, &e) != 0) { /* the database is down: wait */
         if (!err_logged_by_store(&e))
             log_error("snapshot builder: %s (trying again in a second)", e.msg);
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_sec += 1;
-        pthread_cond_timedwait(&g->wake, &g->mu, &ts);
+        cond_wait_us(&g->wake, &g->mu, 1000000);
     }
     int64_t last_round = 0, gap_us = BUILD_GAP_MIN_US;
     while (!g->stop) {
@@ -522,12 +524,7 @@ static void *builder_main(void *arg)
          * (urgent) starts at once. */
         int64_t wait_us = last_round + gap_us - time_mono_us();
         if (wait_us > 0 && !g->urgent) {
-            struct timespec ts;
-            clock_gettime(CLOCK_REALTIME, &ts);
-            int64_t ns = ts.tv_nsec + wait_us * 1000;
-            ts.tv_sec += ns / 1000000000;
-            ts.tv_nsec = ns % 1000000000;
-            pthread_cond_timedwait(&g->wake, &g->mu, &ts);
+            cond_wait_us(&g->wake, &g->mu, wait_us);
             continue;
         }
         last_round = time_mono_us();
