@@ -571,23 +571,26 @@ static void on_read(evutil_socket_t fd, short what, void *arg)
     settle(c);
 }
 
-static void on_write(evutil_socket_t fd, short what, void *arg)
+/* Writes what is pending and, once it is all out, goes on with the requests that arrived
+ * meanwhile. */
+static void write_then_go_on(struct conn *c)
 {
-    struct conn *c = arg;
-    (void)fd, (void)what;
-    conn_flush(c);
-    if (!c->out_pending && !c->dead && !c->close_after)
-        process(c); /* requests that arrived meanwhile */
-    settle(c);
-}
-
-/* Ends C's hold and sends its response, then reads on (as on_write does). */
-static void release(struct conn *c)
-{
-    hold_end(c);
     conn_flush(c);
     if (!c->out_pending && !c->dead && !c->close_after) process(c);
     settle(c);
+}
+
+static void on_write(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd, (void)what;
+    write_then_go_on(arg);
+}
+
+/* Ends C's hold and sends its response, then reads on. */
+static void release(struct conn *c)
+{
+    hold_end(c);
+    write_then_go_on(c);
 }
 
 static void on_held_wake(evutil_socket_t fd, short what, void *arg)
