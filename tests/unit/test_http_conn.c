@@ -1600,6 +1600,14 @@ static void trickling_body_is_cut_off(void **state)
 
 /* ---- holds ----------------------------------------------------------------------------- */
 
+/* Has the holds' ready() say yes, wakes the pool and runs it until quiet. */
+static void let_holds_go(struct fx *f)
+{
+    f->hold_ready = true;
+    conn_pool_wake_held(f->pool);
+    run(f);
+}
+
 /* A held response (and the pipelined request after it) waits until ready() says so after a
  * wake-up, while another connection is served; both kinds of response are held. */
 static void held_response_waits_for_ready_while_others_are_served(void **state)
@@ -1616,9 +1624,7 @@ static void held_response_waits_for_ready_while_others_are_served(void **state)
     assert_true(f->hold_asked >= 1);
     assert_int_equal(a->len, 0);
     assert_int_equal(f->hold_done, 0);
-    f->hold_ready = true;
-    conn_pool_wake_held(f->pool);
-    run(f);
+    let_holds_go(f);
     assert_int_equal(f->hold_done, 1);
     char want[2048];
     snprintf(want, sizeof want, "%s%s", ok("GET", "/held", 0, NULL), ok("GET", "/after", 0, NULL));
@@ -1630,9 +1636,7 @@ static void held_response_waits_for_ready_while_others_are_served(void **state)
     exchange(f, a, "GET /held/body-small HTTP/1.1\r\nHost: h\r\n\r\n");
     assert_int_equal(a->len, 0);
     assert_int_equal(f->released, 0);
-    f->hold_ready = true;
-    conn_pool_wake_held(f->pool);
-    run(f);
+    let_holds_go(f);
     assert_int_equal(f->hold_done, 2);
     assert_int_equal(f->released, 1);
     strip_dates(a);
