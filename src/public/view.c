@@ -9,11 +9,9 @@
  */
 #include "public/view.h"
 #include "core/timeutil.h"
-#include "core/xalloc.h"
 #include "domain/event.h"
 #include "domain/page_url.h"
 #include "domain/status.h"
-#include "domain/uptime.h"
 #include "public/view_uptime.h"
 #include "render/markdown.h"
 #include "store/events.h"
