@@ -68,7 +68,7 @@ int snapshot_build(struct db *db, int64_t page_id, const struct snap_renderer *r
     s->page_id = page_id;
     s->r = *r;
     s->valid_until = (now / 86400 + 1) * 86400;
-    if (view_build(db, page_id, r->base_url, now, &s->model, e) != 0 ||
+    if (view_build(db, page_id, r->base_url, r->tmpls, now, &s->model, e) != 0 ||
         snap_render_all(s, db, e) != 0) {
         snapshot_free(s);
         return -1;

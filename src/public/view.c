@@ -228,7 +228,8 @@ static json_t *new_section(const json_t *groups, int64_t gid, json_t *glist)
 }
 
 /* Fills "services", "sections", "groups", "service_names" and "overall" of M. */
-static int add_services(struct db *db, json_t *m, int64_t page_id, int64_t now, struct err *e)
+static int add_services(struct db *db, json_t *m, int64_t page_id, int64_t now,
+                        struct tmpl_set *tmpls, struct err *e)
 {
     json_t *rows = store_public_services(db, page_id, e);
     json_t *groups = rows ? store_groups_list(db, page_id, 0, 10000, e) : NULL;
@@ -243,6 +244,7 @@ static int add_services(struct db *db, json_t *m, int64_t page_id, int64_t now, 
     json_t *services = json_array(), *names = json_object(), *sections = json_array();
     json_t *glist = json_array();
     enum svc_status worst = SVC_OPERATIONAL;
+    bool failed = false;
     size_t i;
     json_t *s, *section = NULL;
     int64_t section_group = -1;
@@ -267,7 +269,11 @@ static int add_services(struct db *db, json_t *m, int64_t page_id, int64_t now, 
         enum svc_status st = status_of(svc, "status");
         if (st > worst) worst = st;
         json_object_set_new(svc, "label", json_string(status_label(st)));
-        view_uptime_add(svc, id, spans + from, to - from, now);
+        if (view_uptime_add(svc, id, spans + from, to - from, now, tmpls, e) != 0) {
+            json_decref(svc);
+            failed = true;
+            break;
+        }
         char key[24];
         snprintf(key, sizeof key, "%lld", (long long)id);
         json_object_set(names, key, json_object_get(svc, "name"));
@@ -306,7 +312,7 @@ static int add_services(struct db *db, json_t *m, int64_t page_id, int64_t now, 
     json_decref(rows);
     json_decref(groups);
     free(spans);
-    return 0;
+    return failed ? -1 : 0;
 }
 
 /* Splits the open events OPEN (stolen) into the model's incident and maintenance lists. */
@@ -331,8 +337,8 @@ static void split_open(json_t *m, json_t *open)
     json_decref(open);
 }
 
-int view_build(struct db *db, int64_t page_id, const char *server_base, int64_t now, json_t **out,
-               struct err *e)
+int view_build(struct db *db, int64_t page_id, const char *server_base, struct tmpl_set *tmpls,
+               int64_t now, json_t **out, struct err *e)
 {
     int rc = -1;
     char buf[32];
@@ -351,7 +357,7 @@ int view_build(struct db *db, int64_t page_id, const char *server_base, int64_t 
     free(url);
     json_object_set_new(m, "generated_at", json_string(time_format(now, buf, sizeof buf)));
     add_human(m, "generated_at");
-    if (add_services(db, m, page_id, now, e) != 0) goto out;
+    if (add_services(db, m, page_id, now, tmpls, e) != 0) goto out;
     const json_t *names = json_object_get(m, "service_names");
     json_t *open = events_view(db, &(struct public_list){PL_OPEN, page_id, .limit = 200}, names, e);
     if (!open) goto out;

@@ -22,8 +22,9 @@
  *   generated_at (RFC 3339), generated_at_human
  * SERVICE {"id","name","description","group_id","position","status","label","created_at",
  *          "updated_at","uptime" ("99.95%"),"uptime_period" (what the figure covers: "over
- *          the past 90 days", "since Nov 3", "since today"),"days":[{"c","t"}]}  c: o m d p x n
- * (status class, n = no data), t: "2026-11-03: Partial Outage"; oldest day first EVENT
+ *          the past 90 days", "since Nov 3", "since today"),"bars" (the HTML of the 90 day
+ *          bars, oldest first: public/_bars.html, public/view_uptime.h)}
+ * EVENT
  * {"id","kind","is_incident","title","stage","stage_label","sp_status","impact", "path"
  * ("incidents/7"),"created_at","updated_at","resolved_at","scheduled_start",
  *          "scheduled_end","<time>_human" for the times set,"services":[{"id","name","status",
@@ -32,11 +33,13 @@
  *          "created_at","created_at_human","rfc822","affected":[{"id","name","old_status",
  *          "new_status"}]}
  * Every string is stored text, unescaped: templates escape it; "html" is
- * markdown_to_html() output (raw HTML dropped) and the only value rendered raw.
+ * markdown_to_html() output (raw HTML dropped) and, with "bars" (rendered by a
+ * template), the only values rendered raw.
  */
 #ifndef PHAROS_VIEW_H
 #define PHAROS_VIEW_H
 #include "core/err.h"
+#include "render/tmpl_set.h"
 #include "store/db.h"
 #include <jansson.h>
 #include <stdint.h>
@@ -50,11 +53,12 @@ enum {
 
 /*
  * Builds the model of PAGE_ID as of NOW; page.url is the page's public URL
- * (view_page_url) of SERVER_BASE, server.base_url. Returns 0 and a new reference in
- * *OUT, or -1 with E filled (ERR_NOT_FOUND for an unknown page).
+ * (view_page_url) of SERVER_BASE, server.base_url; the uptime bars are rendered with
+ * TMPLS. Returns 0 and a new reference in *OUT, or -1 with E filled (ERR_NOT_FOUND for
+ * an unknown page).
  */
-int view_build(struct db *db, int64_t page_id, const char *server_base, int64_t now, json_t **out,
-               struct err *e);
+int view_build(struct db *db, int64_t page_id, const char *server_base, struct tmpl_set *tmpls,
+               int64_t now, json_t **out, struct err *e);
 
 /*
  * Event ID of kind KIND ("incident" or "maintenance") of MODEL's page, as EVENT

@@ -14,8 +14,27 @@
 
 static const char day_class[SVC_STATUS_COUNT] = {'o', 'm', 'd', 'p', 'x'};
 
-/* The three keys of SVC computed from the N spans SPANS as of NOW. */
-static void compute(json_t *svc, const struct public_span *spans, size_t nspans, int64_t now)
+/* The bars' HTML: public/_bars.html of TMPLS with DAYS ([{"c","t"}], stolen), without
+ * the template's last line ending. NULL with E filled when the template fails. */
+static json_t *render_bars(json_t *days, struct tmpl_set *tmpls, struct err *e)
+{
+    json_t *model = json_pack("{s:o}", "days", days);
+    const struct tmpl *t = tmpl_set_get(tmpls, "public/_bars.html", e);
+    struct tmpl_loader ld = tmpl_set_loader(tmpls);
+    char *html = t ? tmpl_render(t, model, &ld, TMPL_HTML, e) : NULL;
+    json_decref(model);
+    if (!html) return NULL;
+    size_t len = strlen(html);
+    while (len && html[len - 1] == '\n')
+        len--;
+    json_t *v = json_stringn(html, len);
+    free(html);
+    return v;
+}
+
+/* The three keys of SVC computed from the N spans SPANS as of NOW: 0, or -1 with E filled. */
+static int compute(json_t *svc, const struct public_span *spans, size_t nspans, int64_t now,
+                   struct tmpl_set *tmpls, struct err *e)
 {
     struct uptime_span sp[512] = {{0}};
     struct uptime_span *v = nspans <= 512 ? sp : xmalloc(nspans * sizeof *v);
@@ -48,7 +67,9 @@ static void compute(json_t *svc, const struct public_span *spans, size_t nspans,
                      uptime_format(uptime_day_fraction(&days[i]), pct, sizeof pct));
         json_array_append_new(arr, json_pack("{s:s,s:s}", "c", c, "t", t));
     }
-    json_object_set_new(svc, "days", arr);
+    json_t *bars = render_bars(arr, tmpls, e);
+    if (!bars) return -1;
+    json_object_set_new(svc, "bars", bars);
     /* the figure covers the days with data: a service younger than the window says since when */
     int first = 0;
     while (first < VIEW_UPTIME_DAYS - 1 && days[first].worst == UPTIME_NO_DATA)
@@ -63,13 +84,14 @@ static void compute(json_t *svc, const struct public_span *spans, size_t nspans,
         snprintf(t, sizeof t, first == VIEW_UPTIME_DAYS - 1 ? "since today" : "since %s", date);
     }
     json_object_set_new(svc, "uptime_period", json_string(t));
+    return 0;
 }
 
 /* ---- memo ------------------------------------------------------------------------ */
 
 enum { MEMO_MAX = 4096 }; /* services remembered; past it the memo starts over */
 
-static const char *const keys[] = {"uptime", "uptime_period", "days"};
+static const char *const keys[] = {"uptime", "uptime_period", "bars"};
 
 static struct memo {
     int64_t service_id;
@@ -122,8 +144,8 @@ void view_uptime_forget(void)
     pthread_mutex_unlock(&memo_mu);
 }
 
-void view_uptime_add(json_t *svc, int64_t service_id, const struct public_span *spans, size_t n,
-                     int64_t now)
+int view_uptime_add(json_t *svc, int64_t service_id, const struct public_span *spans, size_t n,
+                    int64_t now, struct tmpl_set *tmpls, struct err *e)
 {
     uint64_t key = key_of(spans, n, now);
     pthread_mutex_lock(&memo_mu);
@@ -132,10 +154,10 @@ void view_uptime_add(json_t *svc, int64_t service_id, const struct public_span *
         for (int k = 0; k < 3; k++)
             json_object_set(svc, keys[k], m->v[k]);
         pthread_mutex_unlock(&memo_mu);
-        return;
+        return 0;
     }
     pthread_mutex_unlock(&memo_mu);
-    compute(svc, spans, n, now);
+    if (compute(svc, spans, n, now, tmpls, e) != 0) return -1;
     pthread_mutex_lock(&memo_mu);
     m = memo_find(service_id);
     if (!m) {
@@ -150,4 +172,5 @@ void view_uptime_add(json_t *svc, int64_t service_id, const struct public_span *
         m->v[k] = json_incref(json_object_get(svc, keys[k]));
     }
     pthread_mutex_unlock(&memo_mu);
+    return 0;
 }
