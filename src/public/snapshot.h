@@ -39,13 +39,15 @@
 #include "render/tmpl_set.h"
 #include "store/db.h"
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 enum {
     SNAP_ETAG_SIZE = 40,
-    SNAP_SENDFILE_MIN = 32 << 10, /* bodies this large are also kept in a memfd for sendfile */
+    SNAP_SENDFILE_MIN = 32 << 10, /* bodies this large are also kept in a file for sendfile */
+    SNAP_FD_LATER = -2,           /* snap_entry.fd, .gzfd: not spooled yet */
 };
 
 struct snap_entry {
@@ -57,11 +59,19 @@ struct snap_entry {
     size_t gzlen;
     char etag[SNAP_ETAG_SIZE];    /* strong ETag of body, quoted */
     char etag_gz[SNAP_ETAG_SIZE]; /* of the gzip copy */
-    /* The body and gzip copy also in private files (sent with sendfile(2), no copy
-     * through user space) when at least SNAP_SENDFILE_MIN bytes, else -1. They live
-     * as long as the snapshot: a response holds a reference until it is sent. */
-    int fd, gzfd;
+    /* The body and gzip copy also in private files, for sendfile(2): see snap_entry_fd. */
+    _Atomic int fd, gzfd;
 };
+
+/*
+ * The file holding E's body (GZ: its gzip copy), to be sent with sendfile(2) (no copy
+ * through user space), or -1 to send the bytes from memory: when they are shorter
+ * than SNAP_SENDFILE_MIN or no file could be made. The file is made on the first call,
+ * so a snapshot rebuilt 50 times a second writes none for the variant nobody asked
+ * for. It lives as long as the snapshot: a response holds a reference until it is
+ * sent. Any thread, without a lock.
+ */
+int snap_entry_fd(const struct snap_entry *e, bool gz);
 
 /* How a snapshot renders: for the server, or for `pharos export` (relative links,
  * every history page and event, files named by snapshot_export_file()). */

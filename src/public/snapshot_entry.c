@@ -63,8 +63,11 @@ static int spool_copy(const char *p, size_t len)
     return -1;
 }
 
-/* The strong ETags of the LEN bytes at P: a quoted base64url BLAKE2b-128 of them, and for
- * their gzip copy the same with "-gz" inside (one hash for both). */
+/* The strong ETags of a body whose gzip copy (or, when it has none, itself) is the LEN
+ * bytes at P: a quoted base64url BLAKE2b-128 of those bytes, and for the gzip copy the
+ * same with "-gz" inside. One hash for both, of the smaller bytes: the gzip copy
+ * follows from the body (deflate is deterministic) and gives it back, so it changes
+ * exactly when the body does. */
 static void etags_of(const char *p, size_t len, char etag[SNAP_ETAG_SIZE],
                      char etag_gz[SNAP_ETAG_SIZE])
 {
@@ -84,16 +87,32 @@ void snap_entry_fill(struct snap_entry *e, const char *path, const char *ctype, 
     e->ctype = ctype;
     e->body = body;
     e->len = len;
-    etags_of(body, len, e->etag, e->etag_gz);
-    if (gzip_bytes(body, len, &e->gz, &e->gzlen) != 0) e->etag_gz[0] = '\0';
-    e->fd = spool_copy(e->body, e->len);
-    e->gzfd = e->gz ? spool_copy(e->gz, e->gzlen) : -1;
+    bool gz = gzip_bytes(body, len, &e->gz, &e->gzlen) == 0;
+    etags_of(gz ? e->gz : body, gz ? e->gzlen : len, e->etag, e->etag_gz);
+    if (!gz) e->etag_gz[0] = '\0';
+    atomic_init(&e->fd, len < SNAP_SENDFILE_MIN ? -1 : SNAP_FD_LATER);
+    atomic_init(&e->gzfd, !gz || e->gzlen < SNAP_SENDFILE_MIN ? -1 : SNAP_FD_LATER);
+}
+
+int snap_entry_fd(const struct snap_entry *e, bool gz)
+{
+    /* the files are the entry's cache, made once whatever the callers' constness */
+    _Atomic int *slot = (_Atomic int *)(gz ? &e->gzfd : &e->fd);
+    int fd = atomic_load_explicit(slot, memory_order_acquire);
+    if (fd != SNAP_FD_LATER) return fd;
+    int mine = gz ? spool_copy(e->gz, e->gzlen) : spool_copy(e->body, e->len);
+    if (atomic_compare_exchange_strong_explicit(slot, &fd, mine, memory_order_acq_rel,
+                                                memory_order_acquire))
+        return mine;
+    if (mine >= 0) close(mine); /* another thread made it first: FD is its file */
+    return fd;
 }
 
 void snap_entry_free(struct snap_entry *e)
 {
-    if (e->fd >= 0) close(e->fd);
-    if (e->gzfd >= 0) close(e->gzfd);
+    int fd = atomic_load(&e->fd), gzfd = atomic_load(&e->gzfd);
+    if (fd >= 0) close(fd);
+    if (gzfd >= 0) close(gzfd);
     free(e->path);
     free(e->body);
     free(e->gz);

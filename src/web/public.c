@@ -61,7 +61,7 @@ static void send_entry(struct req *r, struct snapshot *s, const struct snap_entr
     /* the bytes stay in the snapshot, which stays alive until they are sent */
     struct conn_body b = {.data = gz ? en->gz : en->body,
                           .len = gz ? en->gzlen : en->len,
-                          .fd = gz ? en->gzfd : en->fd,
+                          .fd = snap_entry_fd(en, gz),
                           .release = on_sent,
                           .arg = s};
     reply_body(r, 200, en->ctype, &b);
