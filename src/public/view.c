@@ -227,18 +227,21 @@ static json_t *new_section(const json_t *groups, int64_t gid, json_t *glist)
     return section;
 }
 
+/* view_spans_reader over store_service_spans; CTX is the db. */
+static int read_spans(void *ctx, int64_t service_id, int64_t now, struct public_span **out,
+                      size_t *n, struct err *e)
+{
+    return store_service_spans(ctx, service_id, now - VIEW_UPTIME_DAYS * 86400LL, out, n, e);
+}
+
 /* Fills "services", "sections", "groups", "service_names" and "overall" of M. */
 static int add_services(struct db *db, json_t *m, int64_t page_id, int64_t now,
                         struct tmpl_set *tmpls, struct err *e)
 {
     json_t *rows = store_public_services(db, page_id, e);
     json_t *groups = rows ? store_groups_list(db, page_id, 0, 10000, e) : NULL;
-    struct public_span *spans = NULL;
-    size_t nspans = 0;
-    if (!groups || store_public_spans(db, page_id, now - VIEW_UPTIME_DAYS * 86400LL, &spans,
-                                      &nspans, e) != 0) {
+    if (!groups) {
         json_decref(rows);
-        json_decref(groups);
         return -1;
     }
     json_t *services = json_array(), *names = json_object(), *sections = json_array();
@@ -250,26 +253,18 @@ static int add_services(struct db *db, json_t *m, int64_t page_id, int64_t now,
     int64_t section_group = -1;
     json_array_foreach(rows, i, s)
     {
-        int64_t id = json_integer_value(json_object_get(s, "id"));
-        size_t from, to;
-        /* Services come in display order, spans by service id: find this one's range. */
-        size_t lo = 0, hi = nspans;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (spans[mid].service_id < id)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        for (from = to = lo; to < nspans && spans[to].service_id == id;)
-            to++;
         if (!json_integer_value(json_object_get(s, "visible"))) continue;
+        int64_t id = json_integer_value(json_object_get(s, "id"));
         json_t *svc = json_deep_copy(s);
         json_object_del(svc, "visible");
+        json_object_del(svc, "log_head");
         enum svc_status st = status_of(svc, "status");
         if (st > worst) worst = st;
         json_object_set_new(svc, "label", json_string(status_label(st)));
-        if (view_uptime_add(svc, id, spans + from, to - from, now, tmpls, e) != 0) {
+        uint64_t version = view_uptime_version(json_integer_value(json_object_get(s, "log_head")),
+                                               json_string_value(json_object_get(s, "status")),
+                                               json_string_value(json_object_get(s, "updated_at")));
+        if (view_uptime_add(svc, id, version, now, read_spans, db, tmpls, e) != 0) {
             json_decref(svc);
             failed = true;
             break;
@@ -311,7 +306,6 @@ static int add_services(struct db *db, json_t *m, int64_t page_id, int64_t now,
                                   "description", status_indicator_description(worst)));
     json_decref(rows);
     json_decref(groups);
-    free(spans);
     return failed ? -1 : 0;
 }
 

@@ -6,7 +6,9 @@
 #include "domain/status.h"
 #include "domain/uptime.h"
 #include "public/view.h"
+#include <assert.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,29 +97,29 @@ static const char *const keys[] = {"uptime", "uptime_period", "bars"};
 
 static struct memo {
     int64_t service_id;
-    uint64_t key;
+    uint64_t version;
+    int64_t minute;            /* of the values */
+    struct public_span *spans; /* read at version */
+    size_t nspans;
     json_t *v[3]; /* the values of keys[] */
 } * memo;
 static size_t nmemo;
 static pthread_mutex_t memo_mu = PTHREAD_MUTEX_INITIALIZER;
 
-/* FNV-1a over the spans, the day and the minute of NOW: what the values depend on. */
-static uint64_t key_of(const struct public_span *spans, size_t n, int64_t now)
+/* FNV-1a of N bytes at P onto H. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
-    uint64_t h = 14695981039346656037ULL;
-    int64_t when[2] = {now / 86400, now / 60};
-    const unsigned char *p = (const unsigned char *)when;
-    for (size_t i = 0; i < sizeof when; i++)
-        h = (h ^ p[i]) * 1099511628211ULL;
-    for (size_t k = 0; k < n; k++) {
-        p = (const unsigned char *)&spans[k].started;
-        for (size_t i = 0; i < sizeof spans[k].started; i++)
-            h = (h ^ p[i]) * 1099511628211ULL;
-        for (const char *s = spans[k].status; *s; s++)
-            h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-        h = (h ^ 0xff) * 1099511628211ULL; /* ends the status */
-    }
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ ((const unsigned char *)p)[i]) * 1099511628211ULL;
     return h;
+}
+
+uint64_t view_uptime_version(int64_t log_head, const char *status, const char *updated_at)
+{
+    uint64_t h = fnv(14695981039346656037ULL, &log_head, sizeof log_head);
+    status = status ? status : "";
+    h = fnv(h, status, strlen(status) + 1); /* with its NUL: ends the status */
+    return updated_at ? fnv(h, updated_at, strlen(updated_at)) : h;
 }
 
 static struct memo *memo_find(int64_t service_id)
@@ -129,9 +131,11 @@ static struct memo *memo_find(int64_t service_id)
 
 static void memo_clear(void)
 {
-    for (size_t i = 0; i < nmemo; i++)
+    for (size_t i = 0; i < nmemo; i++) {
+        free(memo[i].spans);
         for (int k = 0; k < 3; k++)
             json_decref(memo[i].v[k]);
+    }
     free(memo);
     memo = NULL;
     nmemo = 0;
@@ -144,33 +148,57 @@ void view_uptime_forget(void)
     pthread_mutex_unlock(&memo_mu);
 }
 
-int view_uptime_add(json_t *svc, int64_t service_id, const struct public_span *spans, size_t n,
-                    int64_t now, struct tmpl_set *tmpls, struct err *e)
+/* Remembers SVC's keys, computed as of MINUTE from the N SPANS (taken over) at VERSION. */
+static void remember(const json_t *svc, int64_t service_id, uint64_t version, int64_t minute,
+                     struct public_span *spans, size_t n)
 {
-    uint64_t key = key_of(spans, n, now);
     pthread_mutex_lock(&memo_mu);
     struct memo *m = memo_find(service_id);
-    if (m && m->key == key) {
-        for (int k = 0; k < 3; k++)
-            json_object_set(svc, keys[k], m->v[k]);
-        pthread_mutex_unlock(&memo_mu);
-        return 0;
-    }
-    pthread_mutex_unlock(&memo_mu);
-    if (compute(svc, spans, n, now, tmpls, e) != 0) return -1;
-    pthread_mutex_lock(&memo_mu);
-    m = memo_find(service_id);
     if (!m) {
         if (nmemo == MEMO_MAX) memo_clear();
         memo = xrealloc(memo, (nmemo + 1) * sizeof *memo);
         m = &memo[nmemo++];
         *m = (struct memo){.service_id = service_id};
     }
-    m->key = key;
+    free(m->spans);
+    m->spans = spans;
+    m->nspans = n;
+    m->version = version;
+    m->minute = minute;
     for (int k = 0; k < 3; k++) {
         json_decref(m->v[k]);
         m->v[k] = json_incref(json_object_get(svc, keys[k]));
     }
     pthread_mutex_unlock(&memo_mu);
+}
+
+int view_uptime_add(json_t *svc, int64_t service_id, uint64_t version, int64_t now,
+                    view_spans_reader read, void *ctx, struct tmpl_set *tmpls, struct err *e)
+{
+    assert(read && tmpls);
+    struct public_span *spans = NULL;
+    size_t n = 0;
+    bool known = false;
+    pthread_mutex_lock(&memo_mu);
+    struct memo *m = memo_find(service_id);
+    if (m && m->version == version) {
+        if (m->minute == now / 60) {
+            for (int k = 0; k < 3; k++)
+                json_object_set(svc, keys[k], m->v[k]);
+            pthread_mutex_unlock(&memo_mu);
+            return 0;
+        }
+        known = true; /* the same history, a later minute: no need to read it */
+        spans = xmalloc((m->nspans ? m->nspans : 1) * sizeof *spans);
+        memcpy(spans, m->spans, m->nspans * sizeof *spans);
+        n = m->nspans;
+    }
+    pthread_mutex_unlock(&memo_mu);
+    if (!known && read(ctx, service_id, now, &spans, &n, e) != 0) return -1;
+    if (compute(svc, spans, n, now, tmpls, e) != 0) {
+        free(spans);
+        return -1;
+    }
+    remember(svc, service_id, version, now / 60, spans, n);
     return 0;
 }

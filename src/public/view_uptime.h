@@ -4,14 +4,17 @@
  * from its status spans.
  *
  * Formatting 90 bars (dates, labels, percentages) and rendering them was about half
- * of a snapshot build, and a status change rebuilds the page for one service while
- * the bars of the others have not moved. So the keys are remembered per service,
- * with what they were computed from: the spans, the UTC day and the minute. The same
- * spans in the same minute give the remembered values (the same JSON values,
- * shared by the models that use them, never changed); anything else computes them
- * again. Today's bar and the figure therefore lag the clock by less than a minute,
- * where a snapshot that nothing rebuilds keeps them as they were at its build.
- * Any thread (one lock around the memo).
+ * of a snapshot build, and reading every service's 90 days of history most of the
+ * rest, while a status change moves one service's bars. So each service's keys are
+ * remembered with its spans and what they were computed from: the service's version
+ * (view_uptime_version: its newest status log row, status and update time) and the
+ * minute. The same version in the same minute gives the remembered values (the same
+ * JSON values, shared by the models that use them, never changed); the same version
+ * in a later minute computes them again from the remembered spans, without reading;
+ * a new version reads the spans again. Today's bar and the figure therefore lag the
+ * clock by less than a minute, where a snapshot that nothing rebuilds keeps them as
+ * they were at its build. Any thread (one lock around the memo; reads and renders
+ * run outside it).
  */
 #ifndef PHAROS_VIEW_UPTIME_H
 #define PHAROS_VIEW_UPTIME_H
@@ -22,11 +25,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Sets "uptime", "uptime_period" and "bars" of SVC (service SERVICE_ID) from its N spans
- * SPANS (oldest first) as of NOW, the bars rendered with public/_bars.html of TMPLS.
- * Returns 0, or -1 with E filled when that template fails. */
-int view_uptime_add(json_t *svc, int64_t service_id, const struct public_span *spans, size_t n,
-                    int64_t now, struct tmpl_set *tmpls, struct err *e);
+/* Reads the spans of SERVICE_ID that matter as of NOW (store_service_spans: from the
+ * span in force 90 days before NOW, oldest first) into *OUT (malloc'd) and *N: 0, or
+ * -1 with E filled. */
+typedef int (*view_spans_reader)(void *ctx, int64_t service_id, int64_t now,
+                                 struct public_span **out, size_t *n, struct err *e);
+
+/* The version of a service's uptime keys: what tells that its history may have moved.
+ * LOG_HEAD is the id of its newest service_status_log row (0 when none): the log only
+ * grows. STATUS and UPDATED_AT are the service's: on PostgreSQL a row with a smaller
+ * id can commit after a larger one, but not without changing them (the status change
+ * that logs the row sets them in the same transaction). NULL strings count as "". */
+uint64_t view_uptime_version(int64_t log_head, const char *status, const char *updated_at);
+
+/* Sets "uptime", "uptime_period" and "bars" of SVC (service SERVICE_ID, at VERSION) as
+ * of NOW, the bars rendered with public/_bars.html of TMPLS; calls READ(CTX, …) when
+ * it needs the spans. Returns 0, or -1 with E filled when the read or the template
+ * fails. */
+int view_uptime_add(json_t *svc, int64_t service_id, uint64_t version, int64_t now,
+                    view_spans_reader read, void *ctx, struct tmpl_set *tmpls, struct err *e);
 /* Forgets every remembered value (tests; at exit, for leak checkers). */
 void view_uptime_forget(void);
 

@@ -25,26 +25,26 @@ json_t *store_public_services(struct db *db, int64_t page_id, struct err *e)
     return db_query_all(db, e,
                         "SELECT s.id, s.name, s.description, s.group_id, s.position, s.status, "
                         "s.created_at, s.updated_at, CASE WHEN s.hidden = 0 AND "
-                        "COALESCE(g.hidden, 0) = 0 THEN 1 ELSE 0 END AS visible "
+                        "COALESCE(g.hidden, 0) = 0 THEN 1 ELSE 0 END AS visible, "
+                        "(SELECT MAX(l.id) FROM service_status_log l WHERE l.service_id = s.id) "
+                        "AS log_head "
                         "FROM services s " SERVICE_GROUP_JOIN
                         "WHERE s.page_id = ? ORDER BY " SERVICE_ORDER,
                         "i", page_id);
 }
 
-int store_public_spans(struct db *db, int64_t page_id, int64_t since, struct public_span **out,
-                       size_t *n, struct err *e)
+int store_service_spans(struct db *db, int64_t service_id, int64_t since, struct public_span **out,
+                        size_t *n, struct err *e)
 {
     struct db_rows r;
     if (db_rows_open(&r, db, e, "read the status history",
-                     /* per service of the page, an index range from the span in force at
-                      * SINCE (its start found once per service): a join driven by the log
-                      * read the whole log, every page's, on every build */
-                     "SELECT s.id, l.started_at, l.status "
-                     "FROM services s JOIN service_status_log l ON l.service_id = s.id "
-                     "AND l.started_at >= COALESCE((SELECT MAX(p.started_at) FROM "
-                     "service_status_log p WHERE p.service_id = s.id AND p.started_at <= ?), 0) "
-                     "WHERE s.page_id = ? ORDER BY s.id, l.started_at, l.id",
-                     "ii", since, page_id) != 0)
+                     /* an index range from the span in force at SINCE (its start found in
+                      * the same index) */
+                     "SELECT service_id, started_at, status FROM service_status_log "
+                     "WHERE service_id = ? AND started_at >= COALESCE((SELECT MAX(started_at) "
+                     "FROM service_status_log WHERE service_id = ? AND started_at <= ?), 0) "
+                     "ORDER BY started_at, id",
+                     "iii", service_id, service_id, since) != 0)
         return -1;
     size_t cap = 256, len = 0;
     struct public_span *v = xmalloc(cap * sizeof *v);

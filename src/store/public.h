@@ -4,7 +4,9 @@
  *
  * JSON shapes (db_row_json conventions: "_at" columns as RFC 3339 text):
  *   service   {"id","name","description","group_id","position","status","created_at",
- *              "updated_at","visible"}  (visible: neither it nor its group is hidden)
+ *              "updated_at","visible","log_head"}  (visible: neither it nor its group is
+ *              hidden; log_head: the id of its newest service_status_log row, null when
+ *              none — the log only grows, so its history changed when that id did)
  *   span      {"service_id","status","started"}            (started: Unix seconds)
  *   event     {"id","kind","title","stage","impact","scheduled_start","scheduled_end",
  *              "created_at","updated_at","resolved_at","period_start_at","period_end_at"}
@@ -29,13 +31,12 @@ struct public_span {
 };
 
 /*
- * The status spans of PAGE_ID's services that matter from SINCE on (each
- * service's span in force at SINCE, and every later one), ordered by service,
- * then time, into *OUT (malloc'd, *N entries; the caller frees). Rows are read
- * straight into C structs: a page with a busy history costs no JSON.
+ * The status spans of SERVICE_ID that matter from SINCE on (its span in force at
+ * SINCE, and every later one), in time order, into *OUT (malloc'd, *N entries; the
+ * caller frees). Rows are read straight into C structs: a busy history costs no JSON.
  */
-int store_public_spans(struct db *db, int64_t page_id, int64_t since, struct public_span **out,
-                       size_t *n, struct err *e);
+int store_service_spans(struct db *db, int64_t service_id, int64_t since, struct public_span **out,
+                        size_t *n, struct err *e);
 
 /* How many closed events PAGE_ID has: 0, or -1 on error. */
 int64_t store_public_closed_count(struct db *db, int64_t page_id, struct err *e);

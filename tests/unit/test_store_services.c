@@ -9,8 +9,9 @@
  * the one notifications name; lists honour LIMIT/OFFSET; the status history
  * (service_status_log) gets a row on insert and on each real change only —
  * setting the same status again logs nothing; next positions per group; the
- * public page's status spans (store_public_spans): the page's services only, each
- * from the span in force at the window's start, in service and time order.
+ * public page's status spans (store_service_spans): the service's only, from the
+ * span in force at the window's start, in time order; its log head (the newest log
+ * row's id, in store_public_services) moves with each row logged.
  */
 #include "core/log.h"
 #include "core/timeutil.h"
@@ -357,7 +358,25 @@ static void add_span(struct fixture *f, int64_t service, const char *status, int
                           "isi", service, status, t) > 0);
 }
 
-static void public_spans_are_the_pages_from_the_span_in_force(void **state)
+/* The log head of service ID in store_public_services of PAGE. */
+static int64_t log_head(struct fixture *f, int64_t page, int64_t id)
+{
+    struct err e = {0};
+    json_t *rows = store_public_services(f->db, page, &e);
+    assert_non_null(rows);
+    int64_t head = -1;
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        if (json_integer_value(json_object_get(r, "id")) == id)
+            head = json_integer_value(json_object_get(r, "log_head"));
+    }
+    json_decref(rows);
+    return head;
+}
+
+static void service_spans_are_its_own_from_the_span_in_force(void **state)
 {
     struct fixture *f = fx(state);
     struct err e = {0};
@@ -367,36 +386,48 @@ static void public_spans_are_the_pages_from_the_span_in_force(void **state)
     /* the rows inserting the services logged start "now": history goes before it */
     assert_int_equal(
         db_exec(f->db, &e, NULL, "UPDATE service_status_log SET started_at = 100", NULL), 0);
+    int64_t head_a = log_head(f, f->page, a);
+    assert_true(head_a > 0);
     add_span(f, a, "major_outage", 200);   /* before SINCE (500), superseded */
     add_span(f, a, "partial_outage", 400); /* in force at SINCE */
     add_span(f, a, "operational", 600);
     add_span(f, a, "degraded_performance", 600); /* the same second: by id */
-    add_span(f, b, "major_outage", 500);         /* starts at SINCE exactly */
-    add_span(f, x, "major_outage", 700);         /* another page's */
+    int64_t head_b = log_head(f, f->page, b);
+    add_span(f, b, "major_outage", 500); /* starts at SINCE exactly */
+    add_span(f, x, "major_outage", 700); /* another page's */
     struct public_span *v = NULL;
     size_t n = 0;
-    assert_int_equal(store_public_spans(f->db, f->page, 500, &v, &n, &e), 0);
+    assert_int_equal(store_service_spans(f->db, a, 500, &v, &n, &e), 0);
     struct {
-        int64_t id, t;
+        int64_t t;
         const char *status;
-    } want[] = {{a, 400, "partial_outage"},
-                {a, 600, "operational"},
-                {a, 600, "degraded_performance"},
-                {b, 500, "major_outage"}};
-    if (a > b) fail_msg("services are expected in id order");
+    } want[] = {{400, "partial_outage"}, {600, "operational"}, {600, "degraded_performance"}};
     assert_int_equal(n, sizeof want / sizeof want[0]);
     for (size_t i = 0; i < n; i++) {
-        assert_int_equal(v[i].service_id, want[i].id);
+        assert_int_equal(v[i].service_id, a);
         assert_int_equal(v[i].started, want[i].t);
         assert_string_equal(v[i].status, want[i].status);
     }
     free(v);
+    assert_int_equal(store_service_spans(f->db, b, 500, &v, &n, &e), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(v[0].started, 500);
+    free(v);
     /* a service whose every span starts after SINCE: all of them */
-    assert_int_equal(store_public_spans(f->db, f->other_page, 50, &v, &n, &e), 0);
+    assert_int_equal(store_service_spans(f->db, x, 50, &v, &n, &e), 0);
     assert_int_equal(n, 2);
     assert_int_equal(v[0].started, 100);
     assert_int_equal(v[1].started, 700);
     free(v);
+    /* the heads moved with the rows logged, even back-dated ones; a status change moves it */
+    assert_true(log_head(f, f->page, a) > head_a);
+    assert_true(log_head(f, f->page, b) > head_b);
+    head_b = log_head(f, f->page, b);
+    assert_int_equal(store_service_set_status(f->db, b, "degraded_performance", 800, &e), 0);
+    assert_true(log_head(f, f->page, b) > head_b);
+    head_b = log_head(f, f->page, b);
+    assert_int_equal(store_service_set_status(f->db, b, "degraded_performance", 900, &e), 0);
+    assert_int_equal(log_head(f, f->page, b), head_b); /* the same status logs nothing */
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -417,7 +448,7 @@ int main(void)
         T(delete_removes_once),
         T(deleting_a_group_ungroups_its_services),
         T(next_position_is_per_group),
-        T(public_spans_are_the_pages_from_the_span_in_force),
+        T(service_spans_are_its_own_from_the_span_in_force),
     };
     return cmocka_run_group_tests_name("store/services", tests, NULL, NULL);
 }
