@@ -13,7 +13,7 @@
 
 CC      ?= cc
 B       ?= build
-PKGS    := libpq libevent libevent_pthreads sqlite3 jansson libcmark libsodium inih libcurl libcrypto zlib libidn2 icu-i18n icu-uc
+PKGS    := libpq libevent libevent_pthreads sqlite3 jansson libcmark libsodium inih libcurl libcrypto zlib libdeflate libidn2 icu-i18n icu-uc
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhttp_parser
 
@@ -50,7 +50,7 @@ EMBED_LIST := $(B)/gen/embed.list
 $(shell mkdir -p $(B)/gen; echo '$(EMBED_IN)' | cmp -s - $(EMBED_LIST) 2>/dev/null || echo '$(EMBED_IN)' > $(EMBED_LIST))
 $(B)/gen/embedded.c: tools/embed.c src/core/gzip.c src/core/xalloc.c $(EMBED_IN) $(EMBED_LIST)
 	@mkdir -p $(B)/gen $(B)/tools
-	$(CC) -O1 -D_GNU_SOURCE -Isrc -o $(B)/tools/embed tools/embed.c src/core/gzip.c src/core/xalloc.c -lz
+	$(CC) -O1 -D_GNU_SOURCE -Isrc -o $(B)/tools/embed tools/embed.c src/core/gzip.c src/core/xalloc.c -ldeflate
 	$(B)/tools/embed $@ $(EMBED_IN)
 
 $(B)/obj/gen/embedded.o: $(B)/gen/embedded.c

@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_pkgs="gcc make pkg-config libevent-dev libhttp-parser-dev libsqlite3-dev libpq-dev libjansson-dev libcmark-dev
-  libsodium-dev libssl-dev libinih-dev libcurl4-openssl-dev zlib1g-dev libidn2-dev libicu-dev tzdata"
+  libsodium-dev libssl-dev libinih-dev libcurl4-openssl-dev zlib1g-dev libdeflate-dev libidn2-dev libicu-dev tzdata"
 test_pkgs="libcmocka-dev nodejs npm chromium libxml2-utils sqlite3 curl default-jre-headless postgresql"
 bench_pkgs="wrk nginx-light"
 # tests/e2e/cdn_nginx.test.mjs runs nginx as a caching proxy in front of pharos.

@@ -207,9 +207,9 @@ void reply_bytes_gzip(struct req *r, int status, const char *ctype, const void *
         return;
     }
     reply_header(r, "Vary", "Accept-Encoding");
-    /* Level 4: 16 KB of console markup in about 0.2 ms, 5% larger than at level 9 (which
-     * takes 0.36 ms), measured with zlib on this machine. */
-    if (!req_accepts_gzip(r) || gzip_compress(data, len, 4, &gz, &gzlen) != 0) {
+    /* Level 6: 16 KB of console text in about 0.08 ms, 1% larger than at level 9 (0.16
+     * ms), measured with libdeflate on this machine. */
+    if (!req_accepts_gzip(r) || gzip_compress(data, len, 6, &gz, &gzlen) != 0) {
         reply_bytes(r, status, ctype, data, len);
         return;
     }

@@ -18,10 +18,12 @@
 
 enum { GZIP_MIN = 200 }; /* smaller bodies are sent as they are */
 
-/* The gzip of LEN bytes at P into *OUT (malloc'd), or -1 when it is not worth it. */
+/* The gzip of LEN bytes at P into *OUT (malloc'd), or -1 when it is not worth it. Level 7:
+ * libdeflate's last before its slow levels (the status page: 4.9 KB in 0.33 ms; 8: 4.6
+ * KB in 0.56 ms), smaller than zlib's 6 was. */
 static int gzip_bytes(const char *p, size_t len, char **out, size_t *outlen)
 {
-    return len < GZIP_MIN ? -1 : gzip_compress(p, len, 6, out, outlen);
+    return len < GZIP_MIN ? -1 : gzip_compress(p, len, 7, out, outlen);
 }
 
 /* Where large bodies are spooled (see spool_copy); set once by snap_spool_dir. */
