@@ -15,9 +15,11 @@
 #include "public/view.h"
 #include "store/pages.h"
 #include "store/public.h"
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,6 +28,13 @@
 enum { BUILD_GAP_MIN_US = 5000, BUILD_GAP_MAX_US = 50000 };
 enum { RETRY_US = 1000000 }; /* a failed build keeps the old snapshot this long */
 enum { WARM_SECONDS = 30 };  /* pages read this recently are rebuilt ahead of requests */
+/* The builder's nice value. In a spike the workers serving readers and the builder
+ * share the cores; at 0 the builder, woken by each change, preempted a worker for a
+ * build (2 ms) and stalled its connections. At 5 (CFS weight 335 against 1,024) it
+ * still gets a quarter of a busy core, a build a few ms later; readers come first. The
+ * spike bench (50 changes/s, 1,000 connections): p99 1.03x nginx's before, 0.89x after;
+ * a status change's answer (held until built) p50 22 -> 32 ms. */
+enum { BUILDER_NICE = 5 };
 
 /* Waits on COND (with MU held) for at most US microseconds. */
 static void cond_wait_us(pthread_cond_t *cond, pthread_mutex_t *mu, int64_t us)
@@ -507,6 +516,8 @@ static void *builder_main(void *arg)
     struct snapshot_registry *g = arg;
     struct db *db = NULL;
     struct err e = {0};
+    if (setpriority(PRIO_PROCESS, (id_t)gettid(), BUILDER_NICE) != 0)
+        log_warn("snapshot builder: cannot lower its priority: %s", strerror(errno));
     pthread_mutex_lock(&g->mu);
     while (!g->stop && db_open(g->db_url, &db, &e) != 0) { /* the database is down: wait */
         if (!err_logged_by_store(&e))
