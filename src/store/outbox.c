@@ -111,23 +111,38 @@ int store_outbox_job_advance(struct db *db, int64_t id, int64_t cursor, int64_t 
     "RETURNING id, page_id, kind, update_id, invitation_id, channel, recipient, subscriber_id, "   \
     "attempts, accepted_at AS accepted"
 
+/* Whether a delivery was tried before: the third column of the index deliveries_claim
+ * (migration 0011), written exactly so for both databases to match it. */
+#define TRIED "CASE WHEN attempts > 0 THEN 1 ELSE 0 END"
+
 json_t *store_deliveries_claim(struct db *db, const char *node, const char *channel, int64_t now,
                                int64_t lease_until, int limit, struct err *e)
 {
-    /* each branch walks the index deliveries_claim (channel, state, next_attempt_at) */
+    /* Three kinds of candidates, each walking the index deliveries_claim (channel, state,
+     * whether tried before, next_attempt_at): leases that ran out (rows lost in flight:
+     * first), due retries (the first STORE_RETRY_SCAN by due time) and due fresh rows (by
+     * due time: the order the fan-out added them, which interleaves the updates being
+     * expanded). Of the retries and fresh rows, those accepted first are taken first:
+     * their SLA runs out first. A retry, accepted before the backlog it was added behind,
+     * no longer waits for that backlog to drain. */
     return db_query_all(
         db, e,
         "UPDATE deliveries SET state = 'sending', lease_until = ?, claimed_by = ?, "
         "attempts = attempts + 1 "
         "WHERE id IN (SELECT id FROM ("
-        "SELECT id FROM (SELECT id FROM deliveries WHERE channel = ? AND state = 'sending' "
-        "AND lease_until < ? LIMIT ? FOR UPDATE SKIP LOCKED) AS expired "
+        "SELECT id, 0 AS lane, 0 AS acc FROM (SELECT id FROM deliveries WHERE channel = ? AND "
+        "state = 'sending' AND lease_until < ? LIMIT ? FOR UPDATE SKIP LOCKED) AS expired "
         "UNION ALL "
-        "SELECT id FROM (SELECT id FROM deliveries WHERE channel = ? AND state = 'pending' "
-        "AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED) AS due"
-        ") AS claimable LIMIT ?) " CLAIMED,
-        "issiisiii", lease_until, node, channel, now, (int64_t)limit, channel, now, (int64_t)limit,
-        (int64_t)limit);
+        "SELECT id, 1 AS lane, accepted_at AS acc FROM (SELECT id, accepted_at FROM deliveries "
+        "WHERE channel = ? AND state = 'pending' AND " TRIED " = 1 AND next_attempt_at <= ? "
+        "ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED) AS retried "
+        "UNION ALL "
+        "SELECT id, 1 AS lane, accepted_at AS acc FROM (SELECT id, accepted_at FROM deliveries "
+        "WHERE channel = ? AND state = 'pending' AND " TRIED " = 0 AND next_attempt_at <= ? "
+        "ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED) AS fresh"
+        ") AS claimable ORDER BY lane, acc, id LIMIT ?) " CLAIMED,
+        "issiisiisiii", lease_until, node, channel, now, (int64_t)limit, channel, now,
+        (int64_t)STORE_RETRY_SCAN, channel, now, (int64_t)limit, (int64_t)limit);
 }
 
 int store_deliveries_sent(struct db *db, const int64_t *ids, int n, int64_t sent_at, struct err *e)

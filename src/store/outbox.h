@@ -46,7 +46,11 @@ int store_outbox_job_advance(struct db *db, int64_t id, int64_t cursor, int64_t 
 /* Claims for node NODE up to LIMIT due deliveries of CHANNEL at NOW until LEASE_UNTIL,
  * counting an attempt: [{"id","page_id","kind","update_id","invitation_id","channel",
  * "recipient","subscriber_id","attempts","accepted"}] (kind update, confirmation or
- * invitation; ids not of the kind null). Rows another node's transaction holds are skipped. */
+ * invitation; ids not of the kind null). Rows another node's transaction holds are skipped.
+ * Rows whose lease ran out come first; then, of the due rows, the earliest accepted
+ * (closest to missing their SLA), among the first LIMIT fresh ones and the first
+ * STORE_RETRY_SCAN retries by due time. */
+enum { STORE_RETRY_SCAN = 1000 };
 json_t *store_deliveries_claim(struct db *db, const char *node, const char *channel, int64_t now,
                                int64_t lease_until, int limit, struct err *e);
 enum { STORE_SENT_BATCH = 32 };

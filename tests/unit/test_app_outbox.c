@@ -5,8 +5,9 @@
  * them), twice over changes nothing; a claim leases rows to this node for
  * notify.lease_s, messages first, each channel its fair share before the biggest
  * takes the rest, within what the caller's rate allows; leased rows are not claimed
- * again until the lease ends; outcomes change only rows still "sending", and an
- * opt-out stops the subscriber.
+ * again until the lease ends; due retries go before the fresh backlog, the earliest
+ * accepted first, and retries not yet due wait; outcomes change only rows still
+ * "sending", and an opt-out stops the subscriber.
  */
 #include "app/outbox.h"
 #include "core/log.h"
@@ -236,6 +237,59 @@ static void claims_share_the_room_and_lease_to_this_node(void **state)
         json_decref(rows[i]);
 }
 
+/* Claims one e-mail delivery and returns its recipient (a static copy). */
+static const char *claim_one(struct fx *f)
+{
+    static char got[64];
+    struct err e = {0};
+    json_t *msgs, *rows[OUTBOX_CHANNELS];
+    f->allowed[0] = 1;
+    assert_int_equal(app_outbox_claim(&f->app, f->db, 1, 16, allow, took, f, &msgs, rows, &e), 0);
+    assert_int_equal(json_array_size(rows[0]), 1);
+    snprintf(got, sizeof got, "%s",
+             json_string_value(json_object_get(json_array_get(rows[0], 0), "recipient")));
+    json_decref(msgs);
+    for (int i = 0; i < OUTBOX_CHANNELS; i++)
+        json_decref(rows[i]);
+    return got;
+}
+
+static void due_retries_go_first_the_earliest_accepted_first(void **state)
+{
+    struct fx *f = *state;
+    struct err e = {0};
+    bool more;
+    subscribers(f, "email", "c", 300);
+    job(f, CH_EMAIL);
+    assert_int_equal(app_outbox_expand(&f->app, f->db, 100000, &more, &e), 0);
+    /* a backlog of 300 fresh e-mails; three were tried and wait for another attempt:
+     * c1 accepted at 1,000 and due since 2,000, c2 accepted earlier (500) and due later
+     * (3,000), c3 accepted earliest (100) but not due for an hour */
+    int64_t now = time_now();
+    run(f->db, "UPDATE deliveries SET accepted_at = 5000, next_attempt_at = 4000");
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "UPDATE deliveries SET attempts = 1, accepted_at = CASE recipient WHEN 'c1' THEN "
+             "1000 WHEN 'c2' THEN 500 ELSE 100 END, next_attempt_at = CASE recipient WHEN "
+             "'c1' THEN 2000 WHEN 'c2' THEN 3000 ELSE %lld END WHERE recipient IN "
+             "('c1', 'c2', 'c3')",
+             (long long)(now + 3600));
+    run(f->db, sql);
+    assert_string_equal(claim_one(f), "c2"); /* due, and accepted first of the due */
+    assert_string_equal(claim_one(f), "c1");
+    const char *next = claim_one(f); /* then the fresh backlog; c3 is not due */
+    assert_string_not_equal(next, "c3");
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM deliveries WHERE recipient = 'c3' AND "
+                                "state = 'pending'"),
+                     1);
+    /* a fresh row accepted before a due retry goes first: it is closer to its SLA */
+    run(f->db,
+        "UPDATE deliveries SET accepted_at = 50, next_attempt_at = 1 WHERE recipient = 'c300'");
+    run(f->db, "UPDATE deliveries SET next_attempt_at = 10 WHERE recipient = 'c3'");
+    assert_string_equal(claim_one(f), "c300");
+    assert_string_equal(claim_one(f), "c3");
+}
+
 static void outcomes_change_sending_rows_and_stop_opted_out_subscribers(void **state)
 {
     struct fx *f = *state;
@@ -323,6 +377,7 @@ int main(void)
         T(sms_are_queued_beside_a_large_email_list),
         T(a_later_job_is_not_held_behind_an_earlier_one),
         T(claims_share_the_room_and_lease_to_this_node),
+        T(due_retries_go_first_the_earliest_accepted_first),
         T(outcomes_change_sending_rows_and_stop_opted_out_subscribers),
         T(many_sent_outcomes_are_all_recorded),
     };
