@@ -15,6 +15,9 @@ int sqlite_begin(struct db *db, bool shared, struct err *e);
 int sqlite_commit(struct db *db, struct err *e);
 void sqlite_rollback(struct db *db);
 bool sqlite_in_tx(struct db *db);
+/* How many fdatasyncs of the WAL DB's writer has made (tests: a commit that changed no row
+ * and follows only commits already on disk makes none). */
+uint64_t sqlite_fsyncs(struct db *db);
 int sqlite_script(struct db *db, const char *sql, struct err *e);
 
 /* The connection queries run on now: the thread's reader, or the writer inside a transaction. */

@@ -6,7 +6,9 @@
  * within a second); a full database (SQLITE_FULL) as ERR_STORAGE_FULL with
  * nothing of the failed transaction left; the statement cache returning the same
  * reset, unbound statement for the same literal; row-lock clauses dropped (one
- * writer). The contract both backends keep is test_store_db.c's.
+ * writer); a commit that changed a row waits for an fdatasync, one that changed none
+ * after commits already on disk makes none. The contract both backends keep is
+ * test_store_db.c's.
  */
 #include "core/log.h"
 #include "store/db_sqlite.h" /* the backend's own handle and statements */
@@ -219,6 +221,30 @@ static void statement_cache_hands_out_statements_unbound(void **state)
     sqlite3_reset(st);
 }
 
+static void only_commits_that_changed_rows_wait_for_an_fsync(void **state)
+{
+    struct db *db = db_of(state);
+    struct err e = {0};
+    assert_int_equal(db_begin(db, &e), 0);
+    assert_int_equal(db_exec(db, &e, NULL, "INSERT INTO t (i) VALUES (1)", NULL), 0);
+    assert_int_equal(db_commit(db, &e), 0);
+    uint64_t n = sqlite_fsyncs(db);
+    assert_true(n >= 1);
+    /* a claim that found nothing: a read and an update of no row */
+    assert_int_equal(db_begin(db, &e), 0);
+    assert_int_equal(count_t(db), 1);
+    int changed = -1;
+    assert_int_equal(db_exec(db, &e, &changed, "UPDATE t SET i = 2 WHERE i = 99", NULL), 0);
+    assert_int_equal(changed, 0);
+    assert_int_equal(db_commit(db, &e), 0);
+    assert_int_equal(sqlite_fsyncs(db), n);
+    /* a change is flushed before its commit returns */
+    assert_int_equal(db_begin(db, &e), 0);
+    assert_int_equal(db_exec(db, &e, NULL, "UPDATE t SET i = 2 WHERE i = 1", NULL), 0);
+    assert_int_equal(db_commit(db, &e), 0);
+    assert_int_equal(sqlite_fsyncs(db), n + 1);
+}
+
 static void row_locks_are_dropped(void **state)
 {
     struct db *db = db_of(state);
@@ -254,6 +280,7 @@ int main(void)
         T(statement_cache_returns_the_same_statement_for_the_same_literal),
         T(statement_cache_hands_out_statements_unbound),
         T(row_locks_are_dropped),
+        T(only_commits_that_changed_rows_wait_for_an_fsync),
         cmocka_unit_test(the_checkpointer_moves_the_wal_into_the_database),
     };
     return cmocka_run_group_tests_name("store/db sqlite", tests, NULL, NULL);
