@@ -96,6 +96,16 @@ static void job(struct fx *f, unsigned channels)
         fail_msg("job: %s", e.msg);
 }
 
+/* N subscribers of CHANNEL (bit BIT) addressed PREFIX1…PREFIXn, a job for them, expanded. */
+static void queued(struct fx *f, const char *channel, unsigned bit, const char *prefix, int n)
+{
+    struct err e = {0};
+    bool more;
+    subscribers(f, channel, prefix, n);
+    job(f, bit);
+    assert_int_equal(app_outbox_expand(&f->app, f->db, 100000, &more, &e), 0);
+}
+
 static int allow(void *arg, int i, int want)
 {
     struct fx *f = arg;
@@ -257,11 +267,7 @@ static const char *claim_one(struct fx *f)
 static void due_retries_go_first_the_earliest_accepted_first(void **state)
 {
     struct fx *f = *state;
-    struct err e = {0};
-    bool more;
-    subscribers(f, "email", "c", 300);
-    job(f, CH_EMAIL);
-    assert_int_equal(app_outbox_expand(&f->app, f->db, 100000, &more, &e), 0);
+    queued(f, "email", CH_EMAIL, "c", 300);
     /* a backlog of 300 fresh e-mails; three were tried and wait for another attempt:
      * c1 accepted at 1,000 and due since 2,000, c2 accepted earlier (500) and due later
      * (3,000), c3 accepted earliest (100) but not due for an hour */
@@ -294,10 +300,7 @@ static void outcomes_change_sending_rows_and_stop_opted_out_subscribers(void **s
 {
     struct fx *f = *state;
     struct err e = {0};
-    bool more;
-    subscribers(f, "sms", "+1212555", 3);
-    job(f, CH_SMS);
-    assert_int_equal(app_outbox_expand(&f->app, f->db, 100000, &more, &e), 0);
+    queued(f, "sms", CH_SMS, "+1212555", 3);
     json_t *msgs, *rows[OUTBOX_CHANNELS];
     assert_int_equal(app_outbox_claim(&f->app, f->db, 2, 16, allow, took, f, &msgs, rows, &e), 0);
     assert_int_equal(json_array_size(rows[1]), 2);
@@ -334,10 +337,7 @@ static void many_sent_outcomes_are_all_recorded(void **state)
 {
     struct fx *f = *state;
     struct err e = {0};
-    bool more;
-    subscribers(f, "email", "d", 70);
-    job(f, CH_EMAIL);
-    assert_int_equal(app_outbox_expand(&f->app, f->db, 100000, &more, &e), 0);
+    queued(f, "email", CH_EMAIL, "d", 70);
     json_t *msgs, *rows[OUTBOX_CHANNELS];
     assert_int_equal(app_outbox_claim(&f->app, f->db, 100, 16, allow, took, f, &msgs, rows, &e), 0);
     assert_int_equal(json_array_size(rows[0]), 70);
