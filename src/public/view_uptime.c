@@ -91,10 +91,13 @@ static int compute(json_t *svc, const struct public_span *spans, size_t nspans, 
 
 /* ---- memo ------------------------------------------------------------------------ */
 
-enum { MEMO_MAX = 4096 }; /* services remembered; past it the memo starts over */
+enum { MEMO_MAX = 1 << 16 }; /* services remembered; past it the memo starts over */
 
 static const char *const keys[] = {"uptime", "uptime_period", "bars"};
 
+/* An open-addressing table by service id (0: an empty slot; ids start at 1), linear
+ * probing, grown at 70% full: a build looks every service up, and a list scanned per
+ * service made a page of thousands quadratic. */
 static struct memo {
     int64_t service_id;
     uint64_t version;
@@ -103,7 +106,7 @@ static struct memo {
     size_t nspans;
     json_t *v[3]; /* the values of keys[] */
 } * memo;
-static size_t nmemo;
+static size_t nmemo, memo_cap; /* memo_cap: 0 or a power of two */
 static pthread_mutex_t memo_mu = PTHREAD_MUTEX_INITIALIZER;
 
 /* FNV-1a of N bytes at P onto H. */
@@ -122,23 +125,55 @@ uint64_t view_uptime_version(int64_t log_head, const char *status, const char *u
     return updated_at ? fnv(h, updated_at, strlen(updated_at)) : h;
 }
 
+/* The slot of SERVICE_ID in a table of CAP slots: its entry, or the empty slot where it goes. */
+static struct memo *slot_of(struct memo *table, size_t cap, int64_t service_id)
+{
+    size_t i = (size_t)(((uint64_t)service_id * 0x9E3779B97F4A7C15ULL) >> 32) & (cap - 1);
+    while (table[i].service_id != 0 && table[i].service_id != service_id)
+        i = (i + 1) & (cap - 1);
+    return &table[i];
+}
+
 static struct memo *memo_find(int64_t service_id)
 {
-    for (size_t i = 0; i < nmemo; i++)
-        if (memo[i].service_id == service_id) return &memo[i];
-    return NULL;
+    if (!memo_cap) return NULL;
+    struct memo *m = slot_of(memo, memo_cap, service_id);
+    return m->service_id == service_id ? m : NULL;
 }
 
 static void memo_clear(void)
 {
-    for (size_t i = 0; i < nmemo; i++) {
+    for (size_t i = 0; i < memo_cap; i++) {
+        if (!memo[i].service_id) continue;
         free(memo[i].spans);
         for (int k = 0; k < 3; k++)
             json_decref(memo[i].v[k]);
     }
     free(memo);
     memo = NULL;
-    nmemo = 0;
+    nmemo = memo_cap = 0;
+}
+
+/* The entry of SERVICE_ID, added empty when it has none. */
+static struct memo *memo_add(int64_t service_id)
+{
+    assert(service_id > 0);
+    struct memo *m = memo_find(service_id);
+    if (m) return m;
+    if (nmemo == MEMO_MAX) memo_clear();
+    if ((nmemo + 1) * 10 > memo_cap * 7) {
+        size_t cap = memo_cap ? memo_cap * 2 : 64;
+        struct memo *table = xcalloc(cap, sizeof *table);
+        for (size_t i = 0; i < memo_cap; i++)
+            if (memo[i].service_id) *slot_of(table, cap, memo[i].service_id) = memo[i];
+        free(memo);
+        memo = table;
+        memo_cap = cap;
+    }
+    m = slot_of(memo, memo_cap, service_id);
+    *m = (struct memo){.service_id = service_id};
+    nmemo++;
+    return m;
 }
 
 void view_uptime_forget(void)
@@ -153,13 +188,7 @@ static void remember(const json_t *svc, int64_t service_id, uint64_t version, in
                      struct public_span *spans, size_t n)
 {
     pthread_mutex_lock(&memo_mu);
-    struct memo *m = memo_find(service_id);
-    if (!m) {
-        if (nmemo == MEMO_MAX) memo_clear();
-        memo = xrealloc(memo, (nmemo + 1) * sizeof *memo);
-        m = &memo[nmemo++];
-        *m = (struct memo){.service_id = service_id};
-    }
+    struct memo *m = memo_add(service_id);
     free(m->spans);
     m->spans = spans;
     m->nspans = n;

@@ -4,7 +4,7 @@
  * public/_bars.html), and are remembered — the same version in the same minute gives
  * the very same JSON values without reading the spans — while another version reads
  * them again, another minute computes them again from the remembered spans, and
- * another service has its own.
+ * another service has its own, among thousands.
  */
 #include "public/view.h"
 #include "public/view_uptime.h"
@@ -134,6 +134,31 @@ static void the_same_version_is_remembered(void **state)
     view_uptime_forget();
 }
 
+static void thousands_of_services_are_each_remembered(void **state)
+{
+    (void)state;
+    enum { N = 2000 };
+    struct public_span a[] = {{0, NOW - 3 * DAY, "operational"}};
+    static json_t *first[N];
+    int reads, total = 0;
+    for (int i = 0; i < N; i++) { /* ids spread out, as on a server of many pages */
+        first[i] = keys_at(1 + (int64_t)i * 7919, 1, a, 1, NOW, &reads);
+        total += reads;
+    }
+    assert_int_equal(total, N);
+    total = 0;
+    for (int i = N; i-- > 0;) { /* the other way round: every one found after the growth */
+        json_t *again = keys_at(1 + (int64_t)i * 7919, 1, a, 1, NOW, &reads);
+        total += reads;
+        assert_ptr_equal(json_object_get(first[i], "bars"), json_object_get(again, "bars"));
+        json_decref(again);
+    }
+    assert_int_equal(total, 0);
+    for (int i = 0; i < N; i++)
+        json_decref(first[i]);
+    view_uptime_forget();
+}
+
 static void versions_follow_head_status_and_update_time(void **state)
 {
     (void)state;
@@ -150,6 +175,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bars_follow_the_spans),
         cmocka_unit_test(the_same_version_is_remembered),
+        cmocka_unit_test(thousands_of_services_are_each_remembered),
         cmocka_unit_test(versions_follow_head_status_and_update_time),
     };
     tmpls = tmpl_set_new_embedded("templates/");
