@@ -10,9 +10,9 @@
  *
  * Files the server sends as they are (everything but templates and migrations)
  * of a text type (.css, .js, .svg, .json, .txt, .xml, .html) also get a gzip copy,
- * compressed here at level 12 (libdeflate's smallest), once, when it is smaller: the server never compresses
- * those bytes per request. The gzip header carries no name and no time, so the
- * same input always gives the same bytes (and the same ETag).
+ * compressed here at level 12 (libdeflate's smallest), once, when it is smaller: the server never
+ * compresses those bytes per request. The gzip header carries no name and no time, so the same
+ * input always gives the same bytes (and the same ETag).
  */
 #include "core/gzip.h"
 #include <stdio.h>

@@ -28,8 +28,8 @@ struct app {
     /* This process's server.node_id when it serves pages (NULL: the command line), stamped
      * on its page_changes rows so its own changes thread passes over them. */
     const char *node;
-    /* Called after a commit that changed what the public sees on PAGE_ID (its version
-     * moved on: store_page_changed; may be NULL). */
+    /* Called after a commit that changed what the public sees on PAGE_ID (it wrote a
+     * page_changes row: store_page_changed), before the change is answered; may be NULL. */
     void (*on_public_change)(struct app *app, int64_t page_id);
     /* Called after a commit that queued notifications or changed schedules (may be NULL). */
     void (*on_work)(struct app *app);

@@ -20,10 +20,11 @@
  * connections meanwhile): so a change is in the answer of every request that
  * arrives after the write was acknowledged (SPEC §6), and a spike of readers is
  * not stalled by a burst of changes. Other processes' changes are built after a
- * pause of four times the builder's last round (5-50 ms). Both only for pages requested in the last
- * 30 s: a page nobody reads costs nothing until its next request builds it (that request, and any
- * while the build lasts, wait for it). A snapshot also goes stale at the next midnight UTC, when
- * the uptime bars move by a day; its next request builds the new one.
+ * pause of four times the builder's last round (5-50 ms). Both only for pages
+ * requested in the last 30 s: a page nobody reads costs nothing until its next
+ * request builds it (that request, and any while the build lasts, wait for it). A
+ * snapshot also goes stale at the next midnight UTC, when the uptime bars move by a
+ * day; its next request builds the new one.
  *
  * The host → page map is kept here too, reloaded after a public change, so
  * requests for a current snapshot never touch the database.
