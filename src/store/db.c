@@ -72,6 +72,11 @@ int db_begin_shared(struct db *db, struct err *e)
     return db->be->begin(db, true, e);
 }
 
+void db_commit_lazily(struct db *db)
+{
+    db->be->commit_lazily(db);
+}
+
 int db_commit(struct db *db, struct err *e)
 {
     return db->be->commit(db, e);

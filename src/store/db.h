@@ -14,7 +14,7 @@
  * PostgreSQL: a transaction-level advisory lock, across nodes too); until
  * db_commit()/db_rollback() every query on this db runs inside it and sees its
  * own writes. db_commit() returns only when the commit is durable (SQLite: WAL
- * synced; PostgreSQL: synchronous_commit). Statements obtained inside a
+ * synced; PostgreSQL: synchronous_commit), unless db_commit_lazily(). Statements obtained inside a
  * transaction must not be used after it ends.
  *
  * Errors: a constraint violation is ERR_CONFLICT (409), a full disk
@@ -65,6 +65,17 @@ int db_begin(struct db *db, struct err *e);
  */
 int db_begin_shared(struct db *db, struct err *e);
 int db_commit(struct db *db, struct err *e);
+/*
+ * From now on, commits on DB return once the database has them, before they are on disk
+ * (SQLite: the background checkpoint thread flushes the WAL within 100 ms; PostgreSQL:
+ * synchronous_commit off, its WAL writer flushes within 3 × wal_writer_delay). pharos
+ * being killed (kill -9) loses none of them; the machine crashing may lose the last
+ * ones, never one before another that stays, and the database stays consistent. For
+ * the dispatcher's own bookkeeping (expansion, claims, outcomes), where a commit lost
+ * means a message sent again, never one lost; never for a write a client is answered
+ * about (those wait for the disk, and their flush covers every commit before them).
+ */
+void db_commit_lazily(struct db *db);
 /* Rolls back the open transaction, if any, and releases the write lock. */
 void db_rollback(struct db *db);
 bool db_in_transaction(struct db *db);

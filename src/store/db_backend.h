@@ -29,6 +29,7 @@ struct db_backend {
     int (*begin)(struct db *db, bool shared, struct err *e); /* db_begin, db_begin_shared */
     int (*commit)(struct db *db, struct err *e);
     void (*rollback)(struct db *db);
+    void (*commit_lazily)(struct db *db); /* db_commit_lazily */
     bool (*in_tx)(struct db *db);
     int (*exec)(struct db *db, struct err *e, int *changes, const char *sql, const char *fmt,
                 va_list ap);

@@ -292,14 +292,27 @@ int pg_begin(struct db *db, bool shared, struct err *e)
     const char *lock = shared ? "SELECT pg_advisory_xact_lock_shared(" WRITE_LOCK ")"
                               : "SELECT pg_advisory_xact_lock(" WRITE_LOCK ")";
     /* sent ahead: they reach the server with the transaction's first statement */
-    if (pg_pipe_open(d, e) != 0 ||
-        pg_pipe_sent(d, PQsendQueryParams(d->conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0),
+    if (pg_pipe_open(d, e) != 0) return -1;
+    if (d->lazy && !d->async_commit) {
+        if (pg_pipe_sent(d,
+                         PQsendQueryParams(d->conn, "SET synchronous_commit = off", 0, NULL, NULL,
+                                           NULL, NULL, 0),
+                         "start a transaction", e) != 0)
+            return -1;
+        d->async_commit = true;
+    }
+    if (pg_pipe_sent(d, PQsendQueryParams(d->conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0),
                      "start a transaction", e) != 0 ||
         pg_pipe_sent(d, PQsendQueryParams(d->conn, lock, 0, NULL, NULL, NULL, NULL, 0),
                      "start a transaction", e) != 0)
         return -1; /* pg_fail dropped the connection, and the pipeline with it */
     d->in_tx = true;
     return 0;
+}
+
+void pg_commit_lazily(struct db *db)
+{
+    pg(db)->lazy = true;
 }
 
 void pg_rollback(struct db *db)

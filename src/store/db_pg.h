@@ -28,7 +28,8 @@ struct pg_db {
     int backoff_ms;
     char down[256];    /* why the last connection failed: the 503's message */
     bool listening;    /* LISTEN pharos_public ran on this connection (db_wait_changes) */
-    bool async_commit; /* synchronous_commit is off on it (db_announce_change) */
+    bool async_commit; /* synchronous_commit is off on it (db_announce_change, LAZY) */
+    bool lazy;         /* db_commit_lazily: every transaction with synchronous_commit off */
     struct pg_stmt cache[PG_CACHE_SLOTS];
     unsigned named; /* statements prepared on this connection */
     /* The pipeline (libpq's pipeline mode): commands sent whose results are not read yet. */
@@ -43,6 +44,7 @@ struct pg_db *pg(struct db *db);
 int pg_open(const char *url, const struct db_backend *be, struct db **out, struct err *e);
 void pg_close(struct db *db);
 int pg_begin(struct db *db, bool shared, struct err *e);
+void pg_commit_lazily(struct db *db);
 int pg_commit(struct db *db, struct err *e);
 void pg_rollback(struct db *db);
 bool pg_in_tx(struct db *db);

@@ -393,6 +393,7 @@ const struct db_backend db_pg_backend = {
     .begin = pg_begin,
     .commit = pg_commit,
     .rollback = pg_rollback,
+    .commit_lazily = pg_commit_lazily,
     .in_tx = pg_in_tx,
     .exec = pg_exec_va,
     .insert = pg_insert_va,

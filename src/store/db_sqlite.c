@@ -17,7 +17,9 @@
  * runs that fsync and it covers every commit made before it began, so writers
  * overlap their commits with one another's flushes and a 2xx still means the
  * write is on disk (SPEC §12). The WAL is kept (PERSIST_WAL) so its file
- * descriptor stays valid.
+ * descriptor stays valid. A db that commits lazily (db_commit_lazily: the
+ * dispatcher's) does not wait: the checkpoint thread flushes before each
+ * checkpoint, and any other writer's flush covers its commits too.
  *
  * Checkpoints: the writer never checkpoints on commit (wal_autocheckpoint=0);
  * a background thread per writer runs PASSIVE checkpoints every 100 ms, so no
@@ -84,6 +86,7 @@ struct sqlite_db {
     struct conn reader;
     struct writer *w;
     bool in_tx;
+    bool lazy;                      /* db_commit_lazily: commits do not wait for the fsync */
     sqlite3_int64 changes_at_begin; /* the writer's total_changes when this db began */
 };
 
@@ -136,6 +139,19 @@ static bool is_full(sqlite3 *h, int code)
            ((code & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT));
 }
 
+static int sync_to(struct writer *w, uint64_t seq, struct err *e);
+
+/* Puts on disk the commits that did not wait for it (db_commit_lazily). */
+static void flush_lazy(struct writer *w)
+{
+    pthread_mutex_lock(&w->sync_lock);
+    uint64_t seq = w->committed;
+    bool behind = seq > w->synced && w->wal_fd >= 0;
+    pthread_mutex_unlock(&w->sync_lock);
+    struct err e = {0};
+    if (behind) sync_to(w, seq, &e); /* a failure is logged there */
+}
+
 static void *checkpointer(void *arg)
 {
     struct writer *w = arg;
@@ -163,6 +179,7 @@ static void *checkpointer(void *arg)
         pthread_cond_timedwait(&w->stop_cond, &w->stop_lock, &ts);
         if (w->stopping) break;
         pthread_mutex_unlock(&w->stop_lock);
+        flush_lazy(w);
         int log = 0, done = 0;
         int rc = sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &done);
         if (rc != SQLITE_OK && rc != SQLITE_BUSY && is_full(h, sqlite3_extended_errcode(h)))
@@ -415,11 +432,17 @@ int sqlite_commit(struct db *db, struct err *e)
     pthread_mutex_unlock(&w->sync_lock);
     d->in_tx = false;
     pthread_mutex_unlock(&w->lock);
+    if (d->lazy && fd >= 0) return 0; /* the checkpointer flushes it (flush_lazy) */
     if (fd < 0) {
         log_error("sqlite: cannot open the WAL of %s to flush it", w->path);
         return err_set(e, ERR_INTERNAL, "the database could not flush a commit to disk");
     }
     return sync_to(w, seq, e);
+}
+
+void sqlite_commit_lazily(struct db *db)
+{
+    sq(db)->lazy = true;
 }
 
 uint64_t sqlite_fsyncs(struct db *db)

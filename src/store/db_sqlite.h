@@ -14,6 +14,7 @@ void sqlite_close(struct db *db);
 int sqlite_begin(struct db *db, bool shared, struct err *e);
 int sqlite_commit(struct db *db, struct err *e);
 void sqlite_rollback(struct db *db);
+void sqlite_commit_lazily(struct db *db);
 bool sqlite_in_tx(struct db *db);
 /* How many fdatasyncs of the WAL DB's writer has made (tests: a commit that changed no row
  * and follows only commits already on disk makes none). */

@@ -244,6 +244,7 @@ const struct db_backend db_sqlite_backend = {
     .begin = sqlite_begin,
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
+    .commit_lazily = sqlite_commit_lazily,
     .in_tx = sqlite_in_tx,
     .exec = sqlite_exec_va,
     .insert = sqlite_insert_va,

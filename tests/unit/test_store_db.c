@@ -346,6 +346,36 @@ static void commit_persists(void **state)
     db_close(other);
 }
 
+/* A lazy commit (the dispatcher's) is a commit all the same: another connection sees it,
+ * and on PostgreSQL it is made with synchronous_commit off. */
+static void lazy_commits_are_commits(void **state)
+{
+    struct fixture *f = *state;
+    struct err e = {0};
+    db_commit_lazily(f->db);
+    for (int i = 0; i < 2; i++) { /* the setting holds for every transaction */
+        assert_int_equal(db_begin(f->db, &e), 0);
+        assert_true(db_insert(f->db, &e, "INSERT INTO t (s) VALUES (?)", "s", "lazy") > 0);
+        if (test_on_pg()) {
+            json_t *r =
+                db_query_one(f->db, &e, "SELECT current_setting('synchronous_commit') AS v", NULL);
+            assert_non_null(r);
+            assert_string_equal(json_string_value(json_object_get(r, "v")), "off");
+            json_decref(r);
+        }
+        assert_int_equal(db_commit(f->db, &e), 0);
+    }
+    char url[128];
+    test_db_url(f->dir, url, sizeof url);
+    struct db *other = NULL;
+    assert_int_equal(db_open(url, &other, &e), 0);
+    int64_t n = 0;
+    assert_int_equal(db_query_int(other, &e, &n, "SELECT COUNT(*) FROM t WHERE s = ?", "s", "lazy"),
+                     1);
+    assert_int_equal(n, 2);
+    db_close(other);
+}
+
 /* Caps the writer's database at MAX pages (SQLite's max_page_count), inside a transaction. */
 
 static void close_rolls_back_an_open_transaction(void **state)
@@ -624,6 +654,7 @@ int main(void)
         T(query_int_tells_found_none_and_error),
         T(rollback_leaves_nothing),
         T(commit_persists),
+        T(lazy_commits_are_commits),
         T(close_rolls_back_an_open_transaction),
         T(bad_sql_is_an_internal_error),
         T(a_failed_write_fails_its_transaction),

@@ -245,6 +245,30 @@ static void only_commits_that_changed_rows_wait_for_an_fsync(void **state)
     assert_int_equal(sqlite_fsyncs(db), n + 1);
 }
 
+static void lazy_commits_are_flushed_by_the_checkpointer(void **state)
+{
+    struct db *db = db_of(state);
+    struct err e = {0};
+    assert_int_equal(db_begin(db, &e), 0);
+    assert_int_equal(db_exec(db, &e, NULL, "INSERT INTO t (i) VALUES (1)", NULL), 0);
+    assert_int_equal(db_commit(db, &e), 0);
+    uint64_t n = sqlite_fsyncs(db);
+    db_commit_lazily(db);
+    for (int i = 0; i < 20; i++) { /* none of these waits for an fsync */
+        assert_int_equal(db_begin(db, &e), 0);
+        assert_int_equal(db_exec(db, &e, NULL, "INSERT INTO t (i) VALUES (2)", NULL), 0);
+        assert_int_equal(db_commit(db, &e), 0);
+    }
+    assert_true(sqlite_fsyncs(db) <= n + 1); /* the checkpointer may have run meanwhile */
+    /* the checkpointer (every 100 ms) flushes them */
+    for (int i = 0; i < 100 && sqlite_fsyncs(db) == n; i++)
+        usleep(10 * 1000);
+    assert_true(sqlite_fsyncs(db) > n);
+    uint64_t after = sqlite_fsyncs(db);
+    usleep(300 * 1000); /* and then has nothing left to flush */
+    assert_int_equal(sqlite_fsyncs(db), after);
+}
+
 static void row_locks_are_dropped(void **state)
 {
     struct db *db = db_of(state);
@@ -281,6 +305,7 @@ int main(void)
         T(statement_cache_hands_out_statements_unbound),
         T(row_locks_are_dropped),
         T(only_commits_that_changed_rows_wait_for_an_fsync),
+        T(lazy_commits_are_flushed_by_the_checkpointer),
         cmocka_unit_test(the_checkpointer_moves_the_wal_into_the_database),
     };
     return cmocka_run_group_tests_name("store/db sqlite", tests, NULL, NULL);
