@@ -4,6 +4,7 @@
  */
 #include "core/config.h"
 #include "core/host.h"
+#include "core/smtp_url.h"
 #include "core/xalloc.h"
 #include <ctype.h>
 #include <errno.h>
@@ -386,10 +387,9 @@ int config_finish(struct config *c, struct err *e)
         set_str(&c->secret_key_file, k);
         free(k);
     }
-    /* the scheme decides TLS (notify/email.c); without one curl would guess, http:// for
-     * most host names */
-    if (c->smtp_url && *c->smtp_url && strncasecmp(c->smtp_url, "smtp://", 7) != 0 &&
-        strncasecmp(c->smtp_url, "smtps://", 8) != 0)
+    /* the scheme decides TLS (notify/smtp_conn.c); the client needs host and port */
+    struct smtp_url su;
+    if (c->smtp_url && *c->smtp_url && smtp_url_parse(c->smtp_url, &su) != 0)
         return err_set(e, ERR_INVALID,
                        "[email] smtp_url must be smtp://HOST[:PORT] or smtps://HOST[:PORT], "
                        "not \"%s\"",
