@@ -13,7 +13,7 @@
 
 CC      ?= cc
 B       ?= build
-PKGS    := libpq libevent libevent_pthreads sqlite3 jansson libcmark libsodium inih libcurl libcrypto zlib libdeflate libidn2 icu-i18n icu-uc
+PKGS    := libpq libevent libevent_pthreads libevent_openssl libssl sqlite3 jansson libcmark libsodium inih libcurl libcrypto zlib libdeflate libidn2 icu-i18n icu-uc
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhttp_parser
 

@@ -5,7 +5,8 @@
  * A `struct nmsg` is one message in flight: a claimed delivery (about an update,
  * or a subscriber confirmation or a team invitation), its curl easy handle, the request and
  * response bodies. A channel's prepare() sets the handle up; the dispatcher runs it on its curl
- * multi and calls the channel's classify() with the outcome: sent, retry
+ * multi and calls the channel's classify() with the outcome (e-mail goes to the SMTP pool
+ * instead, which gives the outcome itself): sent, retry
  * (transient: network, 5xx, 429, with the provider's Retry-After /
  * x-rate-limit-reset when given) or failed (permanent, with the reason).
  *
@@ -18,6 +19,7 @@
 #include "app/app.h"
 #include "core/buf.h"
 #include "domain/notify_rules.h"
+#include "notify/smtp_conn.h"
 #include "notify/transfer.h"
 #include "render/tmpl_set.h"
 #include <curl/curl.h>
@@ -45,10 +47,10 @@ struct nmsg {
     enum nmsg_kind kind; /* what the delivery (id in deliveries) is about */
     int64_t id, page_id, update_id, subscriber_id, invitation_id, accepted, attempts;
     char *recipient;
-    CURL *easy; /* NULL for pooled (SMTP) messages */
-    struct curl_slist *headers, *rcpt;
+    CURL *easy; /* NULL for SMTP messages */
+    struct curl_slist *headers;
     struct buf req;              /* request body (the whole message for SMTP) */
-    size_t req_off;              /* bytes of REQ already read by curl (SMTP upload) */
+    struct smtp_job smtp;        /* SMTP messages: the job on the SMTP pool */
     struct buf resp;             /* response body, at most NOTIFY_RESP_MAX bytes kept */
     int64_t retry_after;         /* seconds the provider asked us to wait; 0: none */
     struct transfer_guard guard; /* private targets: allowed? refused? */
@@ -62,12 +64,12 @@ struct channel_ops {
     /* Sets up M->easy (which has the common options) and M->req. Returns 0, or -1
      * with M->error filled when the message can never be sent. */
     int (*prepare)(struct notify_env *env, struct nmsg *m);
-    /* The outcome of the transfer (CC, and the HTTP or SMTP STATUS); fills M->error. */
+    /* The outcome of the transfer (CC, and the HTTP STATUS); fills M->error. NULL for
+     * SMTP, whose connections give the outcome (notify/smtp_conn.h). */
     enum outcome (*classify)(struct nmsg *m, CURLcode cc, long status);
-    /* NULL for channels on the curl multi. Otherwise the channel's transfers run on the
-     * SMTP pool (notify/smtp_pool.h): prepare() builds M without touching M->easy, and
-     * apply() sets up the worker's handle EASY for M, on the worker's thread. */
-    void (*apply)(const struct config *cfg, struct nmsg *m, CURL *easy);
+    /* The message goes to the SMTP pool (notify/smtp_pool.h), not the curl multi:
+     * prepare() puts it whole in M->req and does not touch M->easy. */
+    bool smtp;
     /* The channel sends only to the operator's configuration (email.smtp_url,
      * sms.api_base, twitter.api_base): trusted, so the private-address guard is off for
      * it. False (guarded unless security.allow_private_targets) for channels whose

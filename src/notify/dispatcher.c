@@ -37,7 +37,7 @@ enum {
     FLUSH_AT = 128,
     MSG_CLAIM = 16,
     GRACE_S = 5,
-    SMTP_THREADS = 16
+    SMTP_CONNS = 16
 };
 
 /* In app/outbox.h's claim order (outbox_channels). */
@@ -54,11 +54,14 @@ struct notify {
     struct event_base *base;
     struct event *wake_ev, *stop_ev, *tick_ev, *pump_ev, *flush_ev, *grace_ev;
     struct transfer *xfer;
-    struct smtp_pool *smtp;      /* e-mail goes through here (see smtp_pool.h) */
+    struct smtp_pool *smtp;      /* e-mail goes through here (see smtp_pool.h); NULL: none */
     struct twitter_oauth *oauth; /* "Sign in with Twitter", on xfer too */
     pthread_t thread;
-    long concurrency;
+    long concurrency; /* messages in flight at once, all channels (notify.concurrency) */
+    long email_max;   /* e-mails of them: at most SMTP connections × SMTP_DEPTH */
     int inflight;
+    int email_flying; /* e-mails in flight (on the SMTP pool) */
+    long email_room;  /* during a claim: how many more e-mails may be taken */
     struct nmsg *flying;
     struct bucket buckets[NCH];
     struct outbox_outcome *results; /* each error is malloc'd (freed once recorded) */
@@ -144,7 +147,6 @@ static void msg_free(struct nmsg *m)
 {
     if (m->easy) curl_easy_cleanup(m->easy);
     curl_slist_free_all(m->headers);
-    curl_slist_free_all(m->rcpt);
     buf_free(&m->req);
     buf_free(&m->resp);
     free(m->recipient);
@@ -196,21 +198,13 @@ static void common_setup(struct nmsg *m, CURL *easy)
     curl_easy_setopt(easy, CURLOPT_HEADERDATA, m);
 }
 
-/* On an SMTP worker's thread: its handle EASY for message JOB. */
-static void on_smtp_setup(void *arg, CURL *easy, void *job)
-{
-    struct notify *d = arg;
-    struct nmsg *m = job;
-    common_setup(m, easy);
-    m->ops->apply(d->env.app->cfg, m, easy);
-}
-
 static void fly(struct notify *d, struct nmsg *m)
 {
     m->next = d->flying;
     if (d->flying) d->flying->prev = m;
     d->flying = m;
     d->inflight++;
+    d->email_flying += m->ops->smtp;
 }
 
 static void start(struct notify *d, struct nmsg *m)
@@ -218,7 +212,7 @@ static void start(struct notify *d, struct nmsg *m)
     buf_init(&m->req, 4 << 20);
     buf_init(&m->resp, NOTIFY_RESP_MAX + 1);
     m->guard.allow_private = d->env.app->cfg->allow_private_targets || m->ops->operator_target;
-    if (!m->ops->apply && !(m->easy = curl_easy_init())) {
+    if (!m->ops->smtp && !(m->easy = curl_easy_init())) {
         snprintf(m->error, sizeof m->error, "cannot create a transfer");
         add_result(d, m, OUT_RETRY);
         msg_free(m);
@@ -230,9 +224,11 @@ static void start(struct notify *d, struct nmsg *m)
         msg_free(m);
         return;
     }
-    if (m->ops->apply) {
+    if (m->ops->smtp) {
+        m->smtp = (struct smtp_job){
+            .arg = m, .rcpt = m->recipient, .data = m->req.data, .len = m->req.len};
         fly(d, m);
-        smtp_pool_add(d->smtp, m);
+        smtp_pool_add(d->smtp, &m->smtp);
         return;
     }
     curl_easy_setopt(m->easy, CURLOPT_HTTPHEADER, m->headers);
@@ -253,21 +249,13 @@ static void unlink_msg(struct notify *d, struct nmsg *m)
         d->flying = m->next;
     if (m->next) m->next->prev = m->prev;
     d->inflight--;
+    d->email_flying -= m->ops->smtp;
 }
 
-/* M's transfer ended with CC and the HTTP or SMTP STATUS. */
-static void finish(struct notify *d, struct nmsg *m, CURLcode cc, long status)
+/* M's transfer ended with outcome O (M->error filled when not sent). */
+static void finish(struct notify *d, struct nmsg *m, enum outcome o)
 {
     unlink_msg(d, m);
-    enum outcome o;
-    if (m->guard.refused) {
-        snprintf(m->error, sizeof m->error,
-                 "refused: the target is a loopback or private address "
-                 "(security.allow_private_targets is false)");
-        o = OUT_FAILED;
-    } else {
-        o = m->ops->classify(m, cc, status);
-    }
     add_result(d, m, o);
     msg_free(m);
     if (d->stopping && d->inflight == 0) {
@@ -289,12 +277,21 @@ static void on_done(void *arg, CURL *easy, CURLcode cc)
     if (twitter_oauth_done(d->oauth, easy, cc)) return;
     curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&m);
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-    finish(d, m, cc, status);
+    if (m->guard.refused) {
+        snprintf(m->error, sizeof m->error,
+                 "refused: the target is a loopback or private address "
+                 "(security.allow_private_targets is false)");
+        finish(d, m, OUT_FAILED);
+        return;
+    }
+    finish(d, m, m->ops->classify(m, cc, status));
 }
 
-static void on_smtp_done(void *arg, void *job, CURLcode cc, long status)
+static void on_smtp_done(void *arg, struct smtp_job *job, enum smtp_verdict v)
 {
-    finish(arg, job, cc, status);
+    struct nmsg *m = job->arg;
+    if (v != SMTP_SENT) snprintf(m->error, sizeof m->error, "%s", job->why);
+    finish(arg, m, v == SMTP_SENT ? OUT_SENT : v == SMTP_FAILED ? OUT_FAILED : OUT_RETRY);
 }
 
 /* ---- expansion and claims (app/outbox.h) ------------------------------------------ */
@@ -310,10 +307,12 @@ static bool expand(struct notify *d)
     return more;
 }
 
-/* How many of channel I the rate allows now (app_outbox_claim's ALLOW). */
+/* How many of channel I the room and rate allow now (app_outbox_claim's ALLOW). */
 static int allowance(void *arg, int i, int want)
 {
-    struct bucket *b = &((struct notify *)arg)->buckets[i];
+    struct notify *d = arg;
+    struct bucket *b = &d->buckets[i];
+    if (chans[i]->smtp && want > d->email_room) want = d->email_room > 0 ? (int)d->email_room : 0;
     if (b->rate <= 0) return want;
     int64_t now = time_mono_us();
     double cap = b->rate < 1 ? 1 : b->rate;
@@ -324,10 +323,12 @@ static int allowance(void *arg, int i, int want)
     return n < want ? n : want;
 }
 
-/* What channel I claimed comes out of its bucket (app_outbox_claim's TOOK). */
+/* What channel I claimed comes out of its room and bucket (app_outbox_claim's TOOK). */
 static void took(void *arg, int i, int n)
 {
-    ((struct notify *)arg)->buckets[i].tokens -= (double)n;
+    struct notify *d = arg;
+    d->buckets[i].tokens -= (double)n;
+    if (chans[i]->smtp) d->email_room -= n;
 }
 
 /* A claimed delivery R (store/outbox.h) as a message in flight on channel OPS. */
@@ -363,6 +364,7 @@ static void claim(struct notify *d)
 {
     long room = d->concurrency - d->inflight;
     if (room <= 0 || (d->inflight > 0 && room < d->concurrency / 4)) return;
+    d->email_room = d->email_max - d->email_flying;
     struct err e = {0};
     json_t *msgs = NULL, *rows[OUTBOX_CHANNELS];
     if (app_outbox_claim(d->env.app, d->env.db, room, MSG_CLAIM, allowance, took, d, &msgs, rows,
@@ -427,7 +429,7 @@ static void release_flying(struct notify *d)
 {
     while (d->flying) {
         struct nmsg *m = d->flying;
-        if (m->easy) /* NULL: an e-mail the pool had not started */
+        if (m->easy) /* NULL: an e-mail, on the SMTP pool */
             transfer_remove(d->xfer, m->easy);
         unlink_msg(d, m);
         snprintf(m->error, sizeof m->error, "interrupted by shutdown");
@@ -447,7 +449,7 @@ static void *notify_main(void *arg)
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* signals are the main thread's */
     pump(d);
     event_base_dispatch(d->base);
-    smtp_pool_free(d->smtp); /* reports what its workers finished */
+    smtp_pool_free(d->smtp); /* what it had not reported is still flying */
     d->smtp = NULL;
     release_flying(d);
     flush(d);
@@ -496,6 +498,9 @@ int notify_start(struct app *app, struct notify **out, struct err *e)
         goto out;
     }
     if (db_open(app->cfg->database, &d->env.db, e) != 0) goto out;
+    /* its commits are bookkeeping: one lost to a machine crash means a message sent
+     * again, so they do not wait for the disk (db_commit_lazily) */
+    db_commit_lazily(d->env.db);
     d->env.tmpl = tmpl_set_new_embedded("templates/");
     d->base = event_base_new();
     if (d->base) {
@@ -507,9 +512,10 @@ int notify_start(struct app *app, struct notify **out, struct err *e)
         d->grace_ev = evtimer_new(d->base, on_grace, d);
         d->xfer = transfer_new(d->base, d->concurrency, on_done, d);
         d->oauth = d->xfer ? twitter_oauth_new(&d->env, d->xfer) : NULL;
-        d->smtp = smtp_pool_new(d->base,
-                                d->concurrency < SMTP_THREADS ? (int)d->concurrency : SMTP_THREADS,
-                                on_smtp_setup, on_smtp_done, d);
+        int conns = d->concurrency < SMTP_CONNS ? (int)d->concurrency : SMTP_CONNS;
+        d->email_max =
+            (long)conns * SMTP_DEPTH < d->concurrency ? (long)conns * SMTP_DEPTH : d->concurrency;
+        d->smtp = smtp_pool_new(d->base, app->cfg, conns, on_smtp_done, d);
     }
     struct timeval tick = {.tv_sec = 1};
     if (!d->wake_ev || !d->stop_ev || !d->tick_ev || !d->pump_ev || !d->flush_ev || !d->grace_ev ||

@@ -1,5 +1,5 @@
 /*
- * notify/email — e-mail over SMTP with libcurl (SPEC §10, §7).
+ * notify/email — e-mail messages (SPEC §10, §7), sent over SMTP by notify/smtp_pool.h.
  *
  * The message is built here, not by curl_mime, so that every header is under
  * our control: From, To, Subject "[PAGE] Stage: Title" (RFC 2047 encoded-words
@@ -16,15 +16,8 @@
  * and carry nothing the visitor typed but the address itself; invitations use
  * templates/email/invite.* (the link in them is the only copy there is).
  *
- * TLS: smtps:// is TLS from the start; on smtp:// STARTTLS is used when the
- * relay offers it, and required when credentials are configured
- * (email.username / email.password) unless email.allow_plaintext_auth, so they
- * never cross the network in clear by default. Without TLS curl then stops
- * after EHLO, before AUTH; the delivery is retried with a reason naming the key.
- *
- * SMTP replies: 5xx is permanent (bad mailbox, refused), anything else retried.
- * Transfers run on the SMTP pool (notify/smtp_pool.h), whose workers reuse their
- * connection to the server across messages.
+ * TLS, credentials, PIPELINING and how SMTP replies become outcomes (5xx permanent,
+ * anything else retried) are the SMTP connection's (notify/smtp_conn.h).
  */
 #include "core/timeutil.h"
 #include "notify/channel.h"
@@ -152,16 +145,6 @@ out:
     return rc;
 }
 
-static size_t on_read(char *dst, size_t size, size_t n, void *arg)
-{
-    struct nmsg *m = arg;
-    size_t left = m->req.len - m->req_off, want = size * n;
-    if (want > left) want = left;
-    memcpy(dst, m->req.data + m->req_off, want);
-    m->req_off += want;
-    return want;
-}
-
 static int prepare(struct notify_env *env, struct nmsg *m)
 {
     const struct config *cfg = env->app->cfg;
@@ -192,42 +175,7 @@ static int prepare(struct notify_env *env, struct nmsg *m)
         rc = build(env, m, model, "update", get(model, NULL, "subject"));
     }
     json_decref(model);
-    if (rc) return -1;
-    m->rcpt = curl_slist_append(NULL, m->recipient);
-    return 0;
+    return rc ? -1 : 0;
 }
 
-static void apply(const struct config *cfg, struct nmsg *m, CURL *easy)
-{
-    char from[320];
-    snprintf(from, sizeof from, "<%s>", cfg->email_from);
-    m->req_off = 0;
-    curl_easy_setopt(easy, CURLOPT_URL, cfg->smtp_url);
-    curl_easy_setopt(easy, CURLOPT_MAIL_FROM, from);
-    curl_easy_setopt(easy, CURLOPT_MAIL_RCPT, m->rcpt);
-    /* TLS when offered; required before credentials unless email.allow_plaintext_auth */
-    bool credentials = cfg->smtp_username || cfg->smtp_password;
-    long tls = credentials && !cfg->email_allow_plaintext_auth ? CURLUSESSL_ALL : CURLUSESSL_TRY;
-    curl_easy_setopt(easy, CURLOPT_USE_SSL, tls);
-    if (cfg->smtp_username) curl_easy_setopt(easy, CURLOPT_USERNAME, cfg->smtp_username);
-    if (cfg->smtp_password) curl_easy_setopt(easy, CURLOPT_PASSWORD, cfg->smtp_password);
-    curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
-    curl_easy_setopt(easy, CURLOPT_READFUNCTION, on_read);
-    curl_easy_setopt(easy, CURLOPT_READDATA, m);
-    curl_easy_setopt(easy, CURLOPT_INFILESIZE, (long)m->req.len);
-}
-
-static enum outcome classify(struct nmsg *m, CURLcode cc, long status)
-{
-    if (cc == CURLE_OK) return OUT_SENT;
-    if (cc == CURLE_USE_SSL_FAILED) { /* TLS was required: credentials are set (apply) */
-        snprintf(m->error, sizeof m->error,
-                 "the relay offers no TLS and email.allow_plaintext_auth is false: credentials "
-                 "are not sent in clear (use smtps://, or a relay that offers STARTTLS)");
-        return OUT_RETRY;
-    }
-    snprintf(m->error, sizeof m->error, "SMTP %ld: %s", status, curl_easy_strerror(cc));
-    return status >= 500 && status < 600 ? OUT_FAILED : OUT_RETRY;
-}
-
-const struct channel_ops notify_email = {"email", CH_EMAIL, prepare, classify, apply, true};
+const struct channel_ops notify_email = {"email", CH_EMAIL, prepare, NULL, true, true};

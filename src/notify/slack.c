@@ -90,4 +90,4 @@ static int prepare(struct notify_env *env, struct nmsg *m)
     return 0;
 }
 
-const struct channel_ops notify_slack = {"slack", CH_SLACK, prepare, notify_http_classify, NULL};
+const struct channel_ops notify_slack = {"slack", CH_SLACK, prepare, notify_http_classify, false};

@@ -66,5 +66,5 @@ static int prepare(struct notify_env *env, struct nmsg *m)
 }
 
 const struct channel_ops notify_twitter = {
-    "twitter", CH_TWITTER, prepare, notify_http_classify, NULL, true,
+    "twitter", CH_TWITTER, prepare, notify_http_classify, false, true,
 };

@@ -60,4 +60,4 @@ static int prepare(struct notify_env *env, struct nmsg *m)
 }
 
 const struct channel_ops notify_webhook = {"webhook", CH_WEBHOOK, prepare, notify_http_classify,
-                                           NULL};
+                                           false};

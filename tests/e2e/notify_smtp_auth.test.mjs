@@ -64,7 +64,7 @@ test('with email.allow_plaintext_auth = true the same delivery authenticates and
   assert.equal(ds[0].state, 'sent', ds[0].last_error);
   assert.equal(smtp.byRecipient('tls@example.test').length, 1);
   assert.ok(smtp.auths.length >= 1);
-  assert.deepEqual(smtp.auths.at(-1), { method: smtp.auths.at(-1).method, username: USER, password: PASS });
+  assert.deepEqual(smtp.auths.at(-1), { method: smtp.auths.at(-1).method, username: USER, password: PASS, tls: false });
 });
 
 test('email.smtp_url must be smtp:// or smtps://, allow_plaintext_auth a boolean: else nothing starts', async () => {

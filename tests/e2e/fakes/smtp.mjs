@@ -3,9 +3,11 @@
 // and the text and HTML parts (base64 or plain). stop()/start() close and reopen the
 // same port, for "the SMTP server is down" faults; rejectRcpt(fn) refuses recipients
 // with a 550 (a permanent error); DELAYMS slows each acceptance (a busy server).
-// It never offers STARTTLS. With AUTH ({user, pass}) it offers AUTH PLAIN and LOGIN in
-// clear, as a relay without TLS would, requires it before MAIL FROM, and records every
-// attempt in `auths` ({method, username, password}).
+// It offers no TLS unless given TLS ({key, cert}: PEM): then STARTTLS, or with
+// TLS.implicit TLS from the first byte (smtps://); each message records whether it came
+// over TLS (`secure`). With AUTH ({user, pass}) it offers AUTH PLAIN and LOGIN (in clear
+// when there is no TLS, as a relay without TLS would), requires it before MAIL FROM, and
+// records every attempt in `auths` ({method, username, password, tls}).
 import { SMTPServer } from 'smtp-server';
 
 function decodeWords(v) {
@@ -37,7 +39,7 @@ export function parseMail(raw) {
   return { headers, text: parts.text || '', html: parts.html || '', raw };
 }
 
-export async function startSmtp({ port = 0, delayMs = 0, auth = null } = {}) {
+export async function startSmtp({ port = 0, delayMs = 0, auth = null, tls = null } = {}) {
   const sink = {
     messages: [],
     auths: [],
@@ -56,13 +58,14 @@ export async function startSmtp({ port = 0, delayMs = 0, auth = null } = {}) {
     },
   };
   const make = () => new SMTPServer({
-    disabledCommands: auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    disabledCommands: [...(tls ? [] : ['STARTTLS']), ...(auth ? [] : ['AUTH'])],
+    ...(tls ? { key: tls.key, cert: tls.cert, secure: !!tls.implicit } : {}),
     disableReverseLookup: true,
     authOptional: !auth,
     authMethods: ['PLAIN', 'LOGIN'],
     allowInsecureAuth: true,
     onAuth(a, session, cb) {
-      sink.auths.push({ method: a.method, username: a.username, password: a.password });
+      sink.auths.push({ method: a.method, username: a.username, password: a.password, tls: !!session.secure });
       if (a.username === auth.user && a.password === auth.pass) return cb(null, { user: a.username });
       const err = new Error('authentication failed');
       err.responseCode = 535;
@@ -86,6 +89,7 @@ export async function startSmtp({ port = 0, delayMs = 0, auth = null } = {}) {
         const msg = parseMail(Buffer.concat(chunks).toString('utf8'));
         msg.to = session.envelope.rcptTo.map((r) => r.address);
         msg.from = session.envelope.mailFrom.address;
+        msg.secure = !!session.secure;
         msg.at = Date.now();
         if (delayMs) setTimeout(() => { sink.messages.push(msg); cb(); }, delayMs);
         else { sink.messages.push(msg); cb(); }
@@ -104,6 +108,6 @@ export async function startSmtp({ port = 0, delayMs = 0, auth = null } = {}) {
   });
   sink.stop = () => new Promise((resolve) => server.close(() => resolve()));
   await sink.start();
-  sink.url = `smtp://127.0.0.1:${sink.port}`;
+  sink.url = `${tls?.implicit ? 'smtps' : 'smtp'}://127.0.0.1:${sink.port}`;
   return sink;
 }
