@@ -144,7 +144,10 @@ int app_outbox_expand(struct app *app, struct db *db, int budget, bool *more, st
     return rc;
 }
 
-int app_outbox_claim(struct app *app, struct db *db, long room, int msg_limit,
+static int record(struct db *db, const struct outbox_outcome *o, size_t n, struct err *e);
+
+int app_outbox_claim(struct app *app, struct db *db, const struct outbox_outcome *done,
+                     size_t ndone, long room, int msg_limit,
                      int (*allow)(void *arg, int i, int want),
                      void (*took)(void *arg, int i, int n), void *arg, json_t **msgs,
                      json_t *rows[OUTBOX_CHANNELS], struct err *e)
@@ -155,6 +158,7 @@ int app_outbox_claim(struct app *app, struct db *db, long room, int msg_limit,
     for (int i = 0; i < OUTBOX_CHANNELS; i++)
         rows[i] = json_array();
     if (db_begin(db, e) != 0) goto fail;
+    if (ndone && record(db, done, ndone, e) != 0) goto rollback;
     if (!(*msgs = store_messages_claim(db, node, now, until,
                                        room < msg_limit ? (int)room : msg_limit, e)))
         goto rollback;
@@ -196,9 +200,9 @@ static bool plain_sent(const struct outbox_outcome *o)
            o->next_at == o->sent_at;
 }
 
-int app_outbox_record(struct db *db, const struct outbox_outcome *o, size_t n, struct err *e)
+/* Records the N outcomes O inside the open transaction. */
+static int record(struct db *db, const struct outbox_outcome *o, size_t n, struct err *e)
 {
-    if (db_begin(db, e) != 0) return -1;
     int64_t batch[STORE_SENT_BATCH];
     for (size_t i = 0; i < n;) {
         int rc = 0;
@@ -215,10 +219,17 @@ int app_outbox_record(struct db *db, const struct outbox_outcome *o, size_t n, s
                 rc = store_subscriber_set_state(db, o[i].page_id, o[i].subscriber_id, "stopped", e);
             i++;
         }
-        if (rc != 0) {
-            db_rollback(db);
-            return -1;
-        }
+        if (rc != 0) return -1;
+    }
+    return 0;
+}
+
+int app_outbox_record(struct db *db, const struct outbox_outcome *o, size_t n, struct err *e)
+{
+    if (db_begin(db, e) != 0) return -1;
+    if (record(db, o, n, e) != 0) {
+        db_rollback(db);
+        return -1;
     }
     return db_commit(db, e);
 }

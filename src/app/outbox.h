@@ -32,21 +32,6 @@ extern const enum channel outbox_channels[OUTBOX_CHANNELS];
  */
 int app_outbox_expand(struct app *app, struct db *db, int budget, bool *more, struct err *e);
 
-/*
- * Claims what is due, at most ROOM rows, in one transaction: first up to MSG_LIMIT
- * messages that are no event update (confirmations, invitations: few, and people wait for
- * them), then deliveries channel by channel — a fair share each first, so a large e-mail
- * fan-out never holds SMS back, then what room is left to channels that had more.
- * ALLOW(ARG, i, want) says how many of channel i the caller's rate lets it take now (and
- * is told, through TOOK(ARG, i, n), how many it got). *MSGS gets the messages and ROWS[i]
- * channel i's rows (store/outbox.h shapes; arrays, maybe empty). Returns 0, or -1 with E
- * filled and nothing claimed.
- */
-int app_outbox_claim(struct app *app, struct db *db, long room, int msg_limit,
-                     int (*allow)(void *arg, int i, int want),
-                     void (*took)(void *arg, int i, int n), void *arg, json_t **msgs,
-                     json_t *rows[OUTBOX_CHANNELS], struct err *e);
-
 /* The outcome of one claimed delivery. */
 struct outbox_outcome {
     int64_t id, page_id, subscriber_id;
@@ -55,6 +40,24 @@ struct outbox_outcome {
     const char *error;    /* the reason, or NULL */
     bool stop_subscriber; /* the provider says the recipient opted out (SMS STOP) */
 };
+
+/*
+ * Records the NDONE outcomes DONE (as app_outbox_record; none: NULL, 0), then claims what
+ * is due, at most ROOM rows, in the same transaction (one commit where a dispatcher turn
+ * would make two): first up to MSG_LIMIT
+ * messages that are no event update (confirmations, invitations: few, and people wait for
+ * them), then deliveries channel by channel — a fair share each first, so a large e-mail
+ * fan-out never holds SMS back, then what room is left to channels that had more.
+ * ALLOW(ARG, i, want) says how many of channel i the caller's rate lets it take now (and
+ * is told, through TOOK(ARG, i, n), how many it got). *MSGS gets the messages and ROWS[i]
+ * channel i's rows (store/outbox.h shapes; arrays, maybe empty). Returns 0, or -1 with E
+ * filled, nothing recorded and nothing claimed.
+ */
+int app_outbox_claim(struct app *app, struct db *db, const struct outbox_outcome *done,
+                     size_t ndone, long room, int msg_limit,
+                     int (*allow)(void *arg, int i, int want),
+                     void (*took)(void *arg, int i, int n), void *arg, json_t **msgs,
+                     json_t *rows[OUTBOX_CHANNELS], struct err *e);
 
 /* Records N outcomes in one transaction. Returns 0, or -1 with E filled and none recorded
  * (the caller keeps them and tries again). */

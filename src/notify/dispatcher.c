@@ -89,6 +89,14 @@ static void schedule(struct event *ev, long ms)
 
 /* ---- outcomes ---------------------------------------------------------------------- */
 
+/* The outcomes were recorded. */
+static void forget_results(struct notify *d)
+{
+    for (size_t i = 0; i < d->nresults; i++)
+        free((char *)d->results[i].error);
+    d->nresults = 0;
+}
+
 static void flush(struct notify *d)
 {
     struct err e = {0};
@@ -99,9 +107,7 @@ static void flush(struct notify *d)
         schedule(d->flush_ev, 1000);
         return;
     }
-    for (size_t i = 0; i < d->nresults; i++)
-        free((char *)d->results[i].error);
-    d->nresults = 0;
+    forget_results(d);
 }
 
 static void add_result(struct notify *d, struct nmsg *m, enum outcome o)
@@ -363,15 +369,17 @@ static const struct channel_ops *channel_of(json_t *r)
 static void claim(struct notify *d)
 {
     long room = d->concurrency - d->inflight;
-    if (room <= 0 || (d->inflight > 0 && room < d->concurrency / 4)) return;
+    if (room <= 0 || (d->inflight > 0 && room < d->concurrency / 2)) return;
     d->email_room = d->email_max - d->email_flying;
     struct err e = {0};
     json_t *msgs = NULL, *rows[OUTBOX_CHANNELS];
-    if (app_outbox_claim(d->env.app, d->env.db, room, MSG_CLAIM, allowance, took, d, &msgs, rows,
-                         &e) != 0) {
+    /* the outcomes so far are recorded in the claim's transaction: one commit for both */
+    if (app_outbox_claim(d->env.app, d->env.db, d->results, d->nresults, room, MSG_CLAIM, allowance,
+                         took, d, &msgs, rows, &e) != 0) {
         if (!err_logged_by_store(&e)) log_error("notify: claiming: %s", e.msg);
         return;
     }
+    forget_results(d);
     size_t k;
     json_t *r;
     json_array_foreach(msgs, k, r) start(d, msg_from_row(r, channel_of(r)));
@@ -385,9 +393,8 @@ static void claim(struct notify *d)
 static void pump(struct notify *d)
 {
     if (d->stopping) return;
-    flush(d);
     if (expand(d)) schedule(d->pump_ev, 0);
-    claim(d);
+    claim(d); /* records the outcomes so far too */
     twitter_oauth_pump(d->oauth);
     flush(d); /* messages that failed before being sent */
 }

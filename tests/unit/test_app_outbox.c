@@ -213,7 +213,8 @@ static void claims_share_the_room_and_lease_to_this_node(void **state)
     assert_int_equal(app_outbox_expand(&f->app, f->db, 100000, &more, &e), 0);
     json_t *msgs, *rows[OUTBOX_CHANNELS];
     /* room 50: SMS gets its 5 although e-mail alone could fill it */
-    assert_int_equal(app_outbox_claim(&f->app, f->db, 50, 16, allow, took, f, &msgs, rows, &e), 0);
+    assert_int_equal(
+        app_outbox_claim(&f->app, f->db, NULL, 0, 50, 16, allow, took, f, &msgs, rows, &e), 0);
     assert_int_equal(json_array_size(msgs), 0);
     assert_int_equal(json_array_size(rows[1]), 5);
     assert_int_equal(json_array_size(rows[0]), 45);
@@ -229,7 +230,8 @@ static void claims_share_the_room_and_lease_to_this_node(void **state)
     assert_in_range(lease - time_now(), 59, 60); /* notify.lease_s from the claim */
     /* the rate lets e-mail take 10 more; the leased rows are not claimed again */
     f->allowed[0] = 10;
-    assert_int_equal(app_outbox_claim(&f->app, f->db, 500, 16, allow, took, f, &msgs, rows, &e), 0);
+    assert_int_equal(
+        app_outbox_claim(&f->app, f->db, NULL, 0, 500, 16, allow, took, f, &msgs, rows, &e), 0);
     assert_int_equal(json_array_size(rows[0]), 10);
     assert_int_equal(json_array_size(rows[1]), 0);
     json_decref(msgs);
@@ -238,7 +240,8 @@ static void claims_share_the_room_and_lease_to_this_node(void **state)
     /* a lease that ran out is claimed again */
     run(f->db, "UPDATE deliveries SET lease_until = 1 WHERE channel = 'sms'");
     f->allowed[0] = 0;
-    assert_int_equal(app_outbox_claim(&f->app, f->db, 500, 16, allow, took, f, &msgs, rows, &e), 0);
+    assert_int_equal(
+        app_outbox_claim(&f->app, f->db, NULL, 0, 500, 16, allow, took, f, &msgs, rows, &e), 0);
     assert_int_equal(json_array_size(rows[1]), 5);
     assert_int_equal(json_integer_value(json_object_get(json_array_get(rows[1], 0), "attempts")),
                      2);
@@ -254,7 +257,8 @@ static const char *claim_one(struct fx *f)
     struct err e = {0};
     json_t *msgs, *rows[OUTBOX_CHANNELS];
     f->allowed[0] = 1;
-    assert_int_equal(app_outbox_claim(&f->app, f->db, 1, 16, allow, took, f, &msgs, rows, &e), 0);
+    assert_int_equal(
+        app_outbox_claim(&f->app, f->db, NULL, 0, 1, 16, allow, took, f, &msgs, rows, &e), 0);
     assert_int_equal(json_array_size(rows[0]), 1);
     snprintf(got, sizeof got, "%s",
              json_string_value(json_object_get(json_array_get(rows[0], 0), "recipient")));
@@ -302,7 +306,8 @@ static void outcomes_change_sending_rows_and_stop_opted_out_subscribers(void **s
     struct err e = {0};
     queued(f, "sms", CH_SMS, "+1212555", 3);
     json_t *msgs, *rows[OUTBOX_CHANNELS];
-    assert_int_equal(app_outbox_claim(&f->app, f->db, 2, 16, allow, took, f, &msgs, rows, &e), 0);
+    assert_int_equal(
+        app_outbox_claim(&f->app, f->db, NULL, 0, 2, 16, allow, took, f, &msgs, rows, &e), 0);
     assert_int_equal(json_array_size(rows[1]), 2);
     int64_t a = json_integer_value(json_object_get(json_array_get(rows[1], 0), "id"));
     int64_t b = json_integer_value(json_object_get(json_array_get(rows[1], 1), "id"));
@@ -339,7 +344,8 @@ static void many_sent_outcomes_are_all_recorded(void **state)
     struct err e = {0};
     queued(f, "email", CH_EMAIL, "d", 70);
     json_t *msgs, *rows[OUTBOX_CHANNELS];
-    assert_int_equal(app_outbox_claim(&f->app, f->db, 100, 16, allow, took, f, &msgs, rows, &e), 0);
+    assert_int_equal(
+        app_outbox_claim(&f->app, f->db, NULL, 0, 100, 16, allow, took, f, &msgs, rows, &e), 0);
     assert_int_equal(json_array_size(rows[0]), 70);
     struct outbox_outcome o[70];
     int64_t now = time_now();
