@@ -70,6 +70,11 @@ const sql = (q) => {
   if (r.status !== 0) throw new Error(r.stderr);
   return r.stdout.trim();
 };
+// CPU seconds (user + system) the nodes used so far: /proc/PID/stat fields 14 and 15
+const cpu = () => nodes.reduce((t, n) => {
+  const f = readFileSync(`/proc/${n.proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return t + (Number(f[11]) + Number(f[12])) / 100;
+}, 0);
 const rss = () => Math.max(...nodes.map((n) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${n.proc.pid}/status`, 'utf8'))[1]) / 1024));
 const addSubscribers = (channel, n, fmt) => sql(DATABASE
   ? `INSERT INTO subscribers (page_id, channel, address, state, all_services, created_at, updated_at, confirmed_at)
@@ -117,6 +122,7 @@ try {
   await api(s, 'POST', 'services', { body: { name: 'Warm-up' } });
   log(`${EMAILS} e-mail and ${SMS} SMS subscribers inserted; publishing`);
   const t0 = Date.now();
+  const cpu0 = cpu();
   const big = await publish('Big fan-out');
   let tMail = 0;
   let tSms = 0;
@@ -126,6 +132,7 @@ try {
     return tMail && tSms;
   }, Number(process.env.FANOUT_WAIT_S || 280) * 1000);
   const peak = rss();
+  const cpuS = cpu() - cpu0;
   const failed = Number(sql("SELECT COUNT(*) FROM deliveries WHERE state IN ('failed', 'dead')"));
   const dups = twice;
   const sent = mails - base;
@@ -149,6 +156,7 @@ try {
   row(`e-mail to ${EMAILS}`, tMail ? (EMAILS / mailS).toFixed(0) : '-', tMail ? `last accepted after ${mailS.toFixed(1)} s (SLA 300 s: ${mailS <= 300 ? 'met' : 'MISSED'})` : 'INCOMPLETE');
   row(`sink reference, ${ref.messages} e-mails`, refRate.toFixed(0), `a minimal sender, ${SMTP_CONNECTIONS} connections, one message a transaction, pipelined: pharos's e-mail rate is ${tMail ? ((EMAILS / mailS) / refRate).toFixed(2) : '-'}x of it`);
   row(`SMS to ${SMS}`, tSms ? (SMS / smsS).toFixed(0) : '-', tSms ? `last accepted after ${smsS.toFixed(1)} s (SLA 120 s: ${smsS <= 120 ? 'met' : 'MISSED'})` : 'INCOMPLETE');
+  row('server CPU per message', '-', `${(cpuS * 1e6 / (sent + twilio.messages.length)).toFixed(0)} µs (${cpuS.toFixed(1)} s of CPU, all threads${NODES > 1 ? ' and nodes' : ''}, for ${sent + twilio.messages.length} messages: a figure the machine's noise moves less than rates)`);
   row('server peak RSS', '-', `${peak.toFixed(0)} MiB${NODES > 1 ? ' (the largest node)' : ''}`);
   if (NODES > 1) {
     const shares = sql("SELECT claimed_by || ' ' || COUNT(*) FROM deliveries WHERE channel = 'email' AND kind = 'update' GROUP BY claimed_by ORDER BY claimed_by").split('\n').join(', ');
