@@ -25,6 +25,7 @@
 #include <strings.h>
 
 enum state {
+    S_RESOLVE, /* the relay's addresses */
     S_CONNECT, /* TCP (and for smtps:// the TLS handshake) */
     S_GREETING,
     S_EHLO,
@@ -52,7 +53,12 @@ struct smtp_conn {
     struct event_base *base;
     const struct smtp_conf *conf;
     struct smtp_conn_cb cb;
-    struct bufferevent *bev;
+    struct bufferevent *bev; /* NULL while resolving */
+    struct event *start_ev;  /* resolving starts on a later turn: no callback inside open */
+    struct ticket *ticket;   /* while resolving */
+    struct evdns_getaddrinfo_request *dns_req;
+    struct evutil_addrinfo *addrs, *next_addr; /* the relay's addresses; the next to try */
+    char last_why[SMTP_WHY_MAX];               /* why the last address failed */
     enum state state;
     bool tls, pipelining, starttls, auth_plain, auth_login, greeted_ehlo;
     struct smtp_job *head, *tail, *wr; /* jobs not reported; WR: the first not all written */
@@ -62,8 +68,15 @@ struct smtp_conn {
     char reply[SMTP_WHY_MAX / 2]; /* the text of the reply being read (its last line) */
 };
 
+/* What the resolver calls back with: it outlives a connection freed while resolving
+ * (C set to NULL then), as libevent may answer a cancelled request on a later turn. */
+struct ticket {
+    struct smtp_conn *c;
+};
+
 static void on_read(struct bufferevent *bev, void *arg);
 static void on_event(struct bufferevent *bev, short what, void *arg);
+static void connect_next(struct smtp_conn *c);
 
 /* ---- writing ----------------------------------------------------------------------- */
 
@@ -193,7 +206,7 @@ static void die(struct smtp_conn *c, const char *why)
 {
     if (c->state == S_DEAD) return;
     c->state = S_DEAD;
-    bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+    if (c->bev) bufferevent_disable(c->bev, EV_READ | EV_WRITE);
     c->wr = NULL;
     c->nexp = 0;
     while (c->head) {
@@ -432,7 +445,16 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
         return;
     }
     if (c->state == S_QUIT || (c->state == S_OPEN && !c->head && !(what & BEV_EVENT_TIMEOUT)))
-        return die(c, NULL); /* closed while idle: nothing lost */
+        return die(c, NULL);                /* closed while idle: nothing lost */
+    if (c->state == S_CONNECT && !c->tls) { /* TCP failed: the relay's next address */
+        int err = EVUTIL_SOCKET_ERROR();
+        snprintf(c->last_why, sizeof c->last_why, "SMTP: cannot connect to %s:%d: %s",
+                 c->conf->host, c->conf->port,
+                 what & BEV_EVENT_TIMEOUT ? "timed out"
+                 : err                    ? evutil_socket_error_to_string(err)
+                                          : "closed");
+        return connect_next(c);
+    }
     if (what & BEV_EVENT_TIMEOUT) {
         if (c->state == S_OPEN && !c->head && c->nexp == 0) { /* idle */
             say(c, "QUIT");
@@ -449,18 +471,82 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
         tls_reason(c, ssl_err, why, sizeof why);
     } else if (what & BEV_EVENT_ERROR) {
         int err = EVUTIL_SOCKET_ERROR();
-        int dns = bufferevent_socket_get_dns_error(c->bev);
-        snprintf(why, sizeof why, "SMTP: %s %s:%d: %s",
-                 c->state == S_CONNECT ? "cannot connect to" : "connection lost with",
-                 c->conf->host, c->conf->port,
-                 dns   ? evutil_gai_strerror(dns)
-                 : err ? evutil_socket_error_to_string(err)
-                       : "error");
+        snprintf(why, sizeof why, "SMTP: connection lost with %s:%d: %s", c->conf->host,
+                 c->conf->port, err ? evutil_socket_error_to_string(err) : "error");
     } else {
         snprintf(why, sizeof why, "SMTP: %s:%d closed the connection", c->conf->host,
                  c->conf->port);
     }
     die(c, why);
+}
+
+/* ---- connecting -------------------------------------------------------------------- */
+
+/* Connects to the next address of the relay; dies with the last reason after the last. */
+static void connect_next(struct smtp_conn *c)
+{
+    struct evutil_addrinfo *ai = c->next_addr;
+    if (c->bev) bufferevent_free(c->bev); /* a failed attempt's (fine inside its callback) */
+    c->bev = NULL;
+    if (!ai) return die(c, c->last_why[0] ? c->last_why : "SMTP: the relay has no address");
+    c->next_addr = ai->ai_next;
+    c->state = S_CONNECT;
+    if (!(c->bev = bufferevent_socket_new(c->base, -1, BEV_OPT_CLOSE_ON_FREE)))
+        return die(c, "SMTP: cannot make a socket");
+    bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
+    struct timeval t = {SMTP_CONNECT_S, 0};
+    bufferevent_set_timeouts(c->bev, &t, &t);
+    bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+    /* a failure, even an immediate one, comes back through on_event on a later turn */
+    if (bufferevent_socket_connect(c->bev, ai->ai_addr, (int)ai->ai_addrlen) != 0) {
+        snprintf(c->last_why, sizeof c->last_why, "SMTP: cannot connect to %s:%d", c->conf->host,
+                 c->conf->port);
+        connect_next(c);
+    }
+}
+
+static void on_resolved(int result, struct evutil_addrinfo *res, void *arg)
+{
+    struct ticket *t = arg;
+    struct smtp_conn *c = t->c;
+    free(t);
+    if (!c) { /* freed meanwhile */
+        if (res) evutil_freeaddrinfo(res);
+        return;
+    }
+    c->ticket = NULL;
+    c->dns_req = NULL;
+    if (result != 0) {
+        char why[SMTP_WHY_MAX];
+        snprintf(why, sizeof why, "SMTP: cannot resolve %s: %s", c->conf->host,
+                 evutil_gai_strerror(result));
+        return die(c, why);
+    }
+    c->addrs = c->next_addr = res;
+    connect_next(c);
+}
+
+static void on_start(evutil_socket_t fd, short what, void *arg)
+{
+    struct smtp_conn *c = arg;
+    (void)fd, (void)what;
+    char port[16];
+    snprintf(port, sizeof port, "%d", c->conf->port);
+    struct evutil_addrinfo hints = {.ai_family = AF_UNSPEC,
+                                    .ai_socktype = SOCK_STREAM,
+                                    .ai_protocol = IPPROTO_TCP,
+                                    .ai_flags = EVUTIL_AI_ADDRCONFIG};
+    struct ticket *t = xmalloc(sizeof *t);
+    t->c = c;
+    c->ticket = t;
+    if (c->conf->dns) { /* on the loop; a numeric host answers at once */
+        struct evdns_getaddrinfo_request *r =
+            evdns_getaddrinfo(c->conf->dns, c->conf->host, port, &hints, on_resolved, t);
+        if (c->ticket == t) c->dns_req = r; /* else it has answered already */
+        return;
+    }
+    struct evutil_addrinfo *res = NULL; /* no resolver on the loop: the system's */
+    on_resolved(evutil_getaddrinfo(c->conf->host, port, &hints, &res), res, t);
 }
 
 /* ---- the interface ----------------------------------------------------------------- */
@@ -473,19 +559,10 @@ struct smtp_conn *smtp_conn_open(struct event_base *base, const struct smtp_conf
     c->base = base;
     c->conf = conf;
     c->cb = *cb;
-    c->state = S_CONNECT;
-    if (!(c->bev = bufferevent_socket_new(base, -1, BEV_OPT_CLOSE_ON_FREE))) {
-        free(c);
-        return NULL;
-    }
-    bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
-    struct timeval t = {SMTP_CONNECT_S, 0};
-    bufferevent_set_timeouts(c->bev, &t, &t);
-    bufferevent_enable(c->bev, EV_READ | EV_WRITE);
-    /* failures (even immediate ones) come back through on_event, on a later turn */
-    if (bufferevent_socket_connect_hostname(c->bev, conf->dns, AF_UNSPEC, conf->host, conf->port) !=
-        0) {
-        bufferevent_free(c->bev);
+    c->state = S_RESOLVE;
+    struct timeval now = {0, 0};
+    if (!(c->start_ev = evtimer_new(base, on_start, c)) || evtimer_add(c->start_ev, &now) != 0) {
+        if (c->start_ev) event_free(c->start_ev);
         free(c);
         return NULL;
     }
@@ -524,6 +601,12 @@ void smtp_conn_send(struct smtp_conn *c, struct smtp_job *job)
 void smtp_conn_free(struct smtp_conn *c)
 {
     if (!c) return;
-    bufferevent_free(c->bev);
+    if (c->ticket) { /* its answer, now or on a later turn, finds no connection */
+        c->ticket->c = NULL;
+        if (c->dns_req) evdns_getaddrinfo_cancel(c->dns_req);
+    }
+    event_free(c->start_ev);
+    if (c->addrs) evutil_freeaddrinfo(c->addrs);
+    if (c->bev) bufferevent_free(c->bev);
     free(c);
 }

@@ -212,7 +212,10 @@ void smtp_pool_free(struct smtp_pool *p)
     free(p->slots);
     if (p->reap_ev) event_free(p->reap_ev);
     if (p->retry_ev) event_free(p->retry_ev);
-    if (p->conf.dns) evdns_base_free(p->conf.dns, 0);
+    if (p->conf.dns) { /* cancelled lookups answer on the loop: let them, once */
+        evdns_base_free(p->conf.dns, 1);
+        event_base_loop(p->base, EVLOOP_NONBLOCK);
+    }
     if (p->conf.tls) SSL_CTX_free(p->conf.tls);
     free((char *)p->conf.from);
     free(p);

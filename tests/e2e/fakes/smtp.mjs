@@ -2,7 +2,8 @@
 // accepts, parsed enough for the tests: headers (unfolded, RFC 2047 subjects decoded)
 // and the text and HTML parts (base64 or plain). stop()/start() close and reopen the
 // same port, for "the SMTP server is down" faults; rejectRcpt(fn) refuses recipients
-// with a 550 (a permanent error); DELAYMS slows each acceptance (a busy server).
+// with a 550 (a permanent error) when fn says true, or with the code it returns (451…);
+// DELAYMS slows each acceptance (a busy server).
 // It offers no TLS unless given TLS ({key, cert}: PEM): then STARTTLS, or with
 // TLS.implicit TLS from the first byte (smtps://); each message records whether it came
 // over TLS (`secure`). With AUTH ({user, pass}) it offers AUTH PLAIN and LOGIN (in clear
@@ -75,9 +76,10 @@ export async function startSmtp({ port = 0, delayMs = 0, auth = null, tls = null
     size: 10 << 20,
     onConnect(session, cb) { sink.connections++; cb(); },
     onRcptTo(addr, session, cb) {
-      if (sink.reject && sink.reject(addr.address)) {
-        const err = new Error('mailbox unavailable');
-        err.responseCode = 550;
+      const refuse = sink.reject && sink.reject(addr.address);
+      if (refuse) { // true: 550; a number: that reply code
+        const err = new Error(refuse === true ? 'mailbox unavailable' : 'try again later');
+        err.responseCode = refuse === true ? 550 : refuse;
         return cb(err);
       }
       cb();
