@@ -9,12 +9,14 @@
  * dot and the next message's MAIL, RCPT and DATA leave in one write, and the replies
  * come back in order. Without PIPELINING each command waits for its reply (RFC 5321).
  *
- * Opening: connect (10 s), TLS first for smtps://, the greeting (220), EHLO (HELO when
- * refused), STARTTLS when the relay offers it on smtp:// and then EHLO again, AUTH
- * PLAIN (else LOGIN) when credentials are set. TLS checks the relay's certificate
- * against the system CA store (OpenSSL's default paths; SSL_CERT_FILE overrides them)
- * and the host name of email.smtp_url. Credentials are never sent in clear unless
- * email.allow_plaintext_auth. Any failure there closes the connection with a reason.
+ * Opening: the relay's name resolved on the loop (evdns; the system's resolver when there
+ * is none), each of its addresses tried in turn (10 s each), TLS first for smtps://, the
+ * greeting (220), EHLO (HELO when refused), STARTTLS when the relay offers it on
+ * smtp:// and then EHLO again, AUTH PLAIN (else LOGIN) when credentials are set. TLS
+ * checks the relay's certificate against the system CA store (OpenSSL's default paths;
+ * SSL_CERT_FILE overrides them) and the host name of email.smtp_url. Credentials are
+ * never sent in clear unless email.allow_plaintext_auth. Any failure there closes the
+ * connection with a reason.
  *
  * A job is one message: its recipient and content (CRLF lines; dot-stuffed here).
  * Each is reported once to JOB_DONE with a verdict:
