@@ -4,11 +4,12 @@
  * Events on its base: WAKE (user event, any thread), STOP, TICK (1 s,
  * persistent: retries falling due, rate buckets refilling), PUMP (a zero
  * timer, so bursts of completions coalesce into one claim), FLUSH (20 ms
- * timer batching outcomes into one transaction) and GRACE (the shutdown limit).
+ * timer recording the outcomes no claim has recorded: a claim records those so far in
+ * its own transaction) and GRACE (the shutdown limit).
  * Everything runs on this one thread; no locks but the database's. The outbox's
  * own steps (expand, claim, record) are app/outbox.h's use cases; this file is
- * the driver that runs them and owns the transfers. Each pump
- * also starts the "Sign in with Twitter" legs waiting in oauth_requests
+ * the driver that runs them and owns the transfers. A pump after a wake or the
+ * tick also starts the "Sign in with Twitter" legs waiting in oauth_requests
  * (notify/twitter_oauth.h); they share the curl multi, and on_done hands their
  * handles back to twitter_oauth_done().
  */
@@ -67,6 +68,7 @@ struct notify {
     struct outbox_outcome *results; /* each error is malloc'd (freed once recorded) */
     size_t nresults, capresults;
     bool stopping;
+    bool oauth_due; /* woken or ticked: look for Twitter sign-ins (not on every pump) */
 };
 
 static int64_t jint(json_t *o, const char *k)
@@ -395,8 +397,20 @@ static void pump(struct notify *d)
     if (d->stopping) return;
     if (expand(d)) schedule(d->pump_ev, 0);
     claim(d); /* records the outcomes so far too */
-    twitter_oauth_pump(d->oauth);
-    flush(d); /* messages that failed before being sent */
+    if (d->oauth_due) {
+        d->oauth_due = false;
+        twitter_oauth_pump(d->oauth);
+    }
+    if (d->nresults) schedule(d->flush_ev, 20); /* messages that failed before being sent */
+}
+
+/* A wake (new work, a sign-in) or the tick: a pump that looks for sign-ins too. */
+static void on_wake(evutil_socket_t fd, short what, void *arg)
+{
+    struct notify *d = arg;
+    (void)fd, (void)what;
+    d->oauth_due = true;
+    pump(d);
 }
 
 static void on_pump(evutil_socket_t fd, short what, void *arg)
@@ -454,6 +468,7 @@ static void *notify_main(void *arg)
     sigset_t set;
     sigfillset(&set);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* signals are the main thread's */
+    d->oauth_due = true;
     pump(d);
     event_base_dispatch(d->base);
     smtp_pool_free(d->smtp); /* what it had not reported is still flying */
@@ -511,9 +526,9 @@ int notify_start(struct app *app, struct notify **out, struct err *e)
     d->env.tmpl = tmpl_set_new_embedded("templates/");
     d->base = event_base_new();
     if (d->base) {
-        d->wake_ev = event_new(d->base, -1, 0, on_pump, d);
+        d->wake_ev = event_new(d->base, -1, 0, on_wake, d);
         d->stop_ev = event_new(d->base, -1, 0, on_stop, d);
-        d->tick_ev = event_new(d->base, -1, EV_PERSIST, on_pump, d);
+        d->tick_ev = event_new(d->base, -1, EV_PERSIST, on_wake, d);
         d->pump_ev = evtimer_new(d->base, on_pump, d);
         d->flush_ev = evtimer_new(d->base, on_flush, d);
         d->grace_ev = evtimer_new(d->base, on_grace, d);
