@@ -326,6 +326,20 @@ static void rollback_leaves_nothing(void **state)
     db_rollback(db);
 }
 
+/* The count SQL (one text argument, VALUE) gives on a second connection. */
+static int64_t count_elsewhere(struct fixture *f, const char *sql, const char *value)
+{
+    struct err e = {0};
+    char url[128];
+    test_db_url(f->dir, url, sizeof url);
+    struct db *other = NULL;
+    assert_int_equal(db_open(url, &other, &e), 0);
+    int64_t n = -1;
+    assert_int_equal(db_query_int(other, &e, &n, sql, "s", value), 1);
+    db_close(other);
+    return n;
+}
+
 static void commit_persists(void **state)
 {
     struct fixture *f = *state;
@@ -334,16 +348,7 @@ static void commit_persists(void **state)
     db_insert(f->db, &e, "INSERT INTO t (u) VALUES (?)", "s", "kept");
     assert_int_equal(db_commit(f->db, &e), 0);
     assert_false(db_in_transaction(f->db));
-    /* a second connection sees the row */
-    char url[128];
-    test_db_url(f->dir, url, sizeof url);
-    struct db *other = NULL;
-    assert_int_equal(db_open(url, &other, &e), 0);
-    int64_t n = 0;
-    assert_int_equal(db_query_int(other, &e, &n, "SELECT COUNT(*) FROM t WHERE u = ?", "s", "kept"),
-                     1);
-    assert_int_equal(n, 1);
-    db_close(other);
+    assert_int_equal(count_elsewhere(f, "SELECT COUNT(*) FROM t WHERE u = ?", "kept"), 1);
 }
 
 /* A lazy commit (the dispatcher's) is a commit all the same: another connection sees it,
@@ -365,15 +370,7 @@ static void lazy_commits_are_commits(void **state)
         }
         assert_int_equal(db_commit(f->db, &e), 0);
     }
-    char url[128];
-    test_db_url(f->dir, url, sizeof url);
-    struct db *other = NULL;
-    assert_int_equal(db_open(url, &other, &e), 0);
-    int64_t n = 0;
-    assert_int_equal(db_query_int(other, &e, &n, "SELECT COUNT(*) FROM t WHERE s = ?", "s", "lazy"),
-                     1);
-    assert_int_equal(n, 2);
-    db_close(other);
+    assert_int_equal(count_elsewhere(f, "SELECT COUNT(*) FROM t WHERE s = ?", "lazy"), 2);
 }
 
 /* Caps the writer's database at MAX pages (SQLite's max_page_count), inside a transaction. */

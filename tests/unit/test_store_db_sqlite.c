@@ -221,13 +221,20 @@ static void statement_cache_hands_out_statements_unbound(void **state)
     sqlite3_reset(st);
 }
 
+/* SQL, alone in a transaction, committed. */
+static void commit_one(struct db *db, const char *sql)
+{
+    struct err e = {0};
+    assert_int_equal(db_begin(db, &e), 0);
+    assert_int_equal(db_exec(db, &e, NULL, sql, NULL), 0);
+    assert_int_equal(db_commit(db, &e), 0);
+}
+
 static void only_commits_that_changed_rows_wait_for_an_fsync(void **state)
 {
     struct db *db = db_of(state);
     struct err e = {0};
-    assert_int_equal(db_begin(db, &e), 0);
-    assert_int_equal(db_exec(db, &e, NULL, "INSERT INTO t (i) VALUES (1)", NULL), 0);
-    assert_int_equal(db_commit(db, &e), 0);
+    commit_one(db, "INSERT INTO t (i) VALUES (1)");
     uint64_t n = sqlite_fsyncs(db);
     assert_true(n >= 1);
     /* a claim that found nothing: a read and an update of no row */
@@ -239,26 +246,18 @@ static void only_commits_that_changed_rows_wait_for_an_fsync(void **state)
     assert_int_equal(db_commit(db, &e), 0);
     assert_int_equal(sqlite_fsyncs(db), n);
     /* a change is flushed before its commit returns */
-    assert_int_equal(db_begin(db, &e), 0);
-    assert_int_equal(db_exec(db, &e, NULL, "UPDATE t SET i = 2 WHERE i = 1", NULL), 0);
-    assert_int_equal(db_commit(db, &e), 0);
+    commit_one(db, "UPDATE t SET i = 2 WHERE i = 1");
     assert_int_equal(sqlite_fsyncs(db), n + 1);
 }
 
 static void lazy_commits_are_flushed_by_the_checkpointer(void **state)
 {
     struct db *db = db_of(state);
-    struct err e = {0};
-    assert_int_equal(db_begin(db, &e), 0);
-    assert_int_equal(db_exec(db, &e, NULL, "INSERT INTO t (i) VALUES (1)", NULL), 0);
-    assert_int_equal(db_commit(db, &e), 0);
+    commit_one(db, "INSERT INTO t (i) VALUES (1)");
     uint64_t n = sqlite_fsyncs(db);
     db_commit_lazily(db);
-    for (int i = 0; i < 20; i++) { /* none of these waits for an fsync */
-        assert_int_equal(db_begin(db, &e), 0);
-        assert_int_equal(db_exec(db, &e, NULL, "INSERT INTO t (i) VALUES (2)", NULL), 0);
-        assert_int_equal(db_commit(db, &e), 0);
-    }
+    for (int i = 0; i < 20; i++) /* none of these waits for an fsync */
+        commit_one(db, "INSERT INTO t (i) VALUES (2)");
     assert_true(sqlite_fsyncs(db) <= n + 1); /* the checkpointer may have run meanwhile */
     /* the checkpointer (every 100 ms) flushes them */
     for (int i = 0; i < 100 && sqlite_fsyncs(db) == n; i++)
