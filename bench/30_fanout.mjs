@@ -136,16 +136,20 @@ try {
   const failed = Number(sql("SELECT COUNT(*) FROM deliveries WHERE state IN ('failed', 'dead')"));
   const dups = twice;
   const sent = mails - base;
-  // the sink's own rate, measured now in the same conditions (pharos idle, still running)
-  const ref = await new Promise((resolve, reject) => {
+  // the sink's own rate, measured now in the same conditions (pharos idle, still running):
+  // the best of three runs, as what the sink can take (one run swings with the machine)
+  const sendRef = () => new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [path.join(path.dirname(new URL(import.meta.url).pathname), 'smtp_sender.mjs'),
       String(smtpPort), String(REFERENCE), String(SMTP_CONNECTIONS)], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.on('data', (d) => { out += d; });
     p.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`smtp_sender exited ${code}`))));
   });
+  const refs = [];
+  for (let i = 0; i < 3; i++) refs.push(await sendRef());
+  const ref = refs.reduce((a, b) => (b.ms < a.ms ? b : a));
   const refRate = ref.messages / (ref.ms / 1000);
-  log(`reference: ${ref.messages} messages from a minimal sender in ${ref.ms.toFixed(0)} ms (${refRate.toFixed(0)}/s)`);
+  log(`reference: ${ref.messages} messages from a minimal sender in ${refs.map((r) => r.ms.toFixed(0)).join(', ')} ms: best ${refRate.toFixed(0)}/s`);
   log(`e-mail: ${sent}/${EMAILS} in ${tMail} ms (${twice} twice); SMS: ${twilio.messages.length}/${SMS} in ${tSms} ms; publish ${big.ms.toFixed(1)} ms; RSS ${peak.toFixed(0)} MiB`);
   const where = DATABASE ? `, PostgreSQL, ${NODES} node${NODES > 1 ? 's' : ''}` : '';
   const row = (run, rate, result) => console.log([NAME, run + where, rate, '-', '-', String(failed + dups), result].join('\t'));
@@ -154,7 +158,7 @@ try {
   row(`publish API, 10 subscribers`, '-', `${median(small).toFixed(1)} ms (median of 5)`);
   row(`publish API, ${EMAILS + SMS} subscribers`, '-', `${big.ms.toFixed(1)} ms`);
   row(`e-mail to ${EMAILS}`, tMail ? (EMAILS / mailS).toFixed(0) : '-', tMail ? `last accepted after ${mailS.toFixed(1)} s (SLA 300 s: ${mailS <= 300 ? 'met' : 'MISSED'})` : 'INCOMPLETE');
-  row(`sink reference, ${ref.messages} e-mails`, refRate.toFixed(0), `a minimal sender, ${SMTP_CONNECTIONS} connections, one message a transaction, pipelined: pharos's e-mail rate is ${tMail ? ((EMAILS / mailS) / refRate).toFixed(2) : '-'}x of it`);
+  row(`sink reference, ${ref.messages} e-mails`, refRate.toFixed(0), `a minimal sender, ${SMTP_CONNECTIONS} connections, one message a transaction, pipelined, best of 3: pharos's e-mail rate is ${tMail ? ((EMAILS / mailS) / refRate).toFixed(2) : '-'}x of it`);
   row(`SMS to ${SMS}`, tSms ? (SMS / smsS).toFixed(0) : '-', tSms ? `last accepted after ${smsS.toFixed(1)} s (SLA 120 s: ${smsS <= 120 ? 'met' : 'MISSED'})` : 'INCOMPLETE');
   row('server CPU per message', '-', `${(cpuS * 1e6 / (sent + twilio.messages.length)).toFixed(0)} µs (${cpuS.toFixed(1)} s of CPU, all threads${NODES > 1 ? ' and nodes' : ''}, for ${sent + twilio.messages.length} messages: a figure the machine's noise moves less than rates)`);
   row('server peak RSS', '-', `${peak.toFixed(0)} MiB${NODES > 1 ? ' (the largest node)' : ''}`);
