@@ -150,7 +150,7 @@ try {
   const ref = refs.reduce((a, b) => (b.ms < a.ms ? b : a));
   const refRate = ref.messages / (ref.ms / 1000);
   log(`reference: ${ref.messages} messages from a minimal sender in ${refs.map((r) => r.ms.toFixed(0)).join(', ')} ms: best ${refRate.toFixed(0)}/s`);
-  log(`e-mail: ${sent}/${EMAILS} in ${tMail} ms (${twice} twice); SMS: ${twilio.messages.length}/${SMS} in ${tSms} ms; publish ${big.ms.toFixed(1)} ms; RSS ${peak.toFixed(0)} MiB`);
+  log(`e-mail: ${sent}/${EMAILS} in ${tMail} ms (${dups} twice); SMS: ${twilio.messages.length}/${SMS} in ${tSms} ms; publish ${big.ms.toFixed(1)} ms; RSS ${peak.toFixed(0)} MiB`);
   const where = DATABASE ? `, PostgreSQL, ${NODES} node${NODES > 1 ? 's' : ''}` : '';
   const row = (run, rate, result) => console.log([NAME, run + where, rate, '-', '-', String(failed + dups), result].join('\t'));
   const mailS = tMail / 1000;
