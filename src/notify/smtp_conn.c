@@ -61,6 +61,7 @@ struct smtp_conn {
     char last_why[SMTP_WHY_MAX];               /* why the last address failed */
     enum state state;
     bool tls, pipelining, starttls, auth_plain, auth_login, greeted_ehlo;
+    bool direct;                       /* plain TCP: we write to the socket ourselves (flush_out) */
     struct smtp_job *head, *tail, *wr; /* jobs not reported; WR: the first not all written */
     int njobs;
     struct expect expect[EXPECT_MAX];
@@ -79,6 +80,27 @@ static void on_event(struct bufferevent *bev, short what, void *arg);
 static void connect_next(struct smtp_conn *c);
 
 /* ---- writing ----------------------------------------------------------------------- */
+
+/* On plain TCP, what was queued goes to the socket now, not on the loop's next turn:
+ * a message then costs no epoll_ctl to add and drop the write interest (two of its
+ * seven system calls). What the socket does not take, and any error, is left to the
+ * bufferevent (write interest on until drained: on_drained). */
+static void flush_out(struct smtp_conn *c)
+{
+    if (!c->direct || c->state == S_DEAD) return;
+    struct evbuffer *out = bufferevent_get_output(c->bev);
+    while (evbuffer_get_length(out) > 0)
+        if (evbuffer_write(out, bufferevent_getfd(c->bev)) <= 0) {
+            bufferevent_enable(c->bev, EV_WRITE);
+            return;
+        }
+}
+
+static void on_drained(struct bufferevent *bev, void *arg)
+{
+    struct smtp_conn *c = arg;
+    if (c->direct) bufferevent_disable(bev, EV_WRITE);
+}
 
 static void say(struct smtp_conn *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void say(struct smtp_conn *c, const char *fmt, ...)
@@ -245,6 +267,8 @@ static void tls_reason(struct smtp_conn *c, unsigned long e, char *out, size_t n
 /* Puts TLS over the connection; on_event then sees CONNECTED when the handshake is done. */
 static int start_tls(struct smtp_conn *c)
 {
+    c->direct = false; /* the TLS layer writes through the socket's bufferevent */
+    bufferevent_enable(c->bev, EV_READ | EV_WRITE);
     SSL *ssl = SSL_new(c->conf->tls);
     if (!ssl) return -1;
     const char *h = c->conf->host;
@@ -261,7 +285,7 @@ static int start_tls(struct smtp_conn *c)
     }
     c->bev = tls;
     c->tls = true;
-    bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
+    bufferevent_setcb(c->bev, on_read, on_drained, on_event, c);
     bufferevent_enable(c->bev, EV_READ | EV_WRITE);
     return 0;
 }
@@ -425,6 +449,7 @@ static void on_read(struct bufferevent *bev, void *arg)
     if (evbuffer_get_length(in) > LINE_MAX_BYTES)
         return die(c, "SMTP: the relay's reply is too long");
     feed(c);
+    flush_out(c);
     arm(c);
 }
 
@@ -438,6 +463,10 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
         if (c->state == S_CONNECT && c->conf->implicit_tls && !c->tls) {
             if (start_tls(c) != 0) die(c, "SMTP: cannot start TLS");
             return;
+        }
+        if (c->state == S_CONNECT && !c->tls) { /* plain TCP: our own writes */
+            c->direct = true;
+            bufferevent_disable(c->bev, EV_WRITE);
         }
         if (c->state == S_CONNECT) c->state = S_GREETING;
         if (c->state == S_HANDSHAKE) ehlo(c);
@@ -458,6 +487,7 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
     if (what & BEV_EVENT_TIMEOUT) {
         if (c->state == S_OPEN && !c->head && c->nexp == 0) { /* idle */
             say(c, "QUIT");
+            flush_out(c);
             c->state = S_QUIT;
             struct timeval t = {SMTP_CONNECT_S, 0};
             bufferevent_set_timeouts(c->bev, &t, &t);
@@ -493,7 +523,7 @@ static void connect_next(struct smtp_conn *c)
     c->state = S_CONNECT;
     if (!(c->bev = bufferevent_socket_new(c->base, -1, BEV_OPT_CLOSE_ON_FREE)))
         return die(c, "SMTP: cannot make a socket");
-    bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
+    bufferevent_setcb(c->bev, on_read, on_drained, on_event, c);
     struct timeval t = {SMTP_CONNECT_S, 0};
     bufferevent_set_timeouts(c->bev, &t, &t);
     bufferevent_enable(c->bev, EV_READ | EV_WRITE);
@@ -595,6 +625,7 @@ void smtp_conn_send(struct smtp_conn *c, struct smtp_job *job)
     c->njobs++;
     if (!c->wr) c->wr = job;
     feed(c);
+    flush_out(c);
     arm(c);
 }
 
