@@ -7,6 +7,12 @@
  * DATA or content, or an RSET), and replies pop it in order. feed() writes as far as
  * the rules allow: without PIPELINING only when no reply is awaited; with it, up to a
  * DATA, whose content waits for the 354.
+ *
+ * I/O: a bufferevent (with OpenSSL's filter over it for TLS). On plain TCP, once
+ * connected, the connection reads and writes the socket itself (DIRECT: RD_EV,
+ * flush_out): a message then costs one write and one read, where the bufferevent
+ * would add and drop a write interest (two epoll_ctl) and ask the socket how much it
+ * holds before each read (an ioctl). The bufferevent's buffers stay the buffers.
  */
 #include "notify/smtp_conn.h"
 #include "core/xalloc.h"
@@ -23,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 enum state {
     S_RESOLVE, /* the relay's addresses */
@@ -61,7 +68,8 @@ struct smtp_conn {
     char last_why[SMTP_WHY_MAX];               /* why the last address failed */
     enum state state;
     bool tls, pipelining, starttls, auth_plain, auth_login, greeted_ehlo;
-    bool direct;                       /* plain TCP: we write to the socket ourselves (flush_out) */
+    bool direct;                       /* plain TCP: we read and write the socket ourselves */
+    struct event *rd_ev;               /* direct: the socket readable, or the reply's time is up */
     struct smtp_job *head, *tail, *wr; /* jobs not reported; WR: the first not all written */
     int njobs;
     struct expect expect[EXPECT_MAX];
@@ -229,6 +237,7 @@ static void die(struct smtp_conn *c, const char *why)
     if (c->state == S_DEAD) return;
     c->state = S_DEAD;
     if (c->bev) bufferevent_disable(c->bev, EV_READ | EV_WRITE);
+    if (c->rd_ev) event_del(c->rd_ev);
     c->wr = NULL;
     c->nexp = 0;
     while (c->head) {
@@ -267,7 +276,10 @@ static void tls_reason(struct smtp_conn *c, unsigned long e, char *out, size_t n
 /* Puts TLS over the connection; on_event then sees CONNECTED when the handshake is done. */
 static int start_tls(struct smtp_conn *c)
 {
-    c->direct = false; /* the TLS layer writes through the socket's bufferevent */
+    if (c->direct) { /* the TLS layer reads and writes through the socket's bufferevent */
+        c->direct = false;
+        event_del(c->rd_ev);
+    }
     bufferevent_enable(c->bev, EV_READ | EV_WRITE);
     SSL *ssl = SSL_new(c->conf->tls);
     if (!ssl) return -1;
@@ -425,12 +437,21 @@ static void on_line(struct smtp_conn *c, const char *line, size_t n)
         on_open_reply(c, code);
 }
 
+/* The next reply (or, idle, the next command) must come within SECONDS. */
+static void wait_at_most(struct smtp_conn *c, int seconds)
+{
+    struct timeval t = {seconds, 0};
+    if (c->direct)
+        event_add(c->rd_ev, &t);
+    else
+        bufferevent_set_timeouts(c->bev, &t, &t);
+}
+
 static void arm(struct smtp_conn *c)
 {
     if (c->state == S_DEAD) return;
     bool idle = c->state == S_OPEN && !c->head && c->nexp == 0;
-    struct timeval t = {idle ? SMTP_IDLE_S : SMTP_REPLY_S, 0};
-    bufferevent_set_timeouts(c->bev, &t, &t);
+    wait_at_most(c, idle ? SMTP_IDLE_S : SMTP_REPLY_S);
 }
 
 static void on_read(struct bufferevent *bev, void *arg)
@@ -453,6 +474,25 @@ static void on_read(struct bufferevent *bev, void *arg)
     arm(c);
 }
 
+/* Direct reading (plain TCP): one recv into the input, where libevent's read would first
+ * ask the socket how much it holds (an ioctl per read). Time-outs, the end and errors
+ * go to on_event as the bufferevent's would. */
+static void on_readable(evutil_socket_t fd, short what, void *arg)
+{
+    struct smtp_conn *c = arg;
+    if (what & EV_TIMEOUT) return on_event(c->bev, BEV_EVENT_READING | BEV_EVENT_TIMEOUT, c);
+    struct evbuffer *in = bufferevent_get_input(c->bev);
+    struct evbuffer_iovec v;
+    if (evbuffer_reserve_space(in, 4096, &v, 1) < 1) return die(c, "SMTP: out of memory");
+    ssize_t n = recv(fd, v.iov_base, v.iov_len, 0);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return;
+    if (n <= 0)
+        return on_event(c->bev, BEV_EVENT_READING | (n ? BEV_EVENT_ERROR : BEV_EVENT_EOF), c);
+    v.iov_len = (size_t)n;
+    evbuffer_commit_space(in, &v, 1);
+    on_read(c->bev, c);
+}
+
 static void on_event(struct bufferevent *bev, short what, void *arg)
 {
     struct smtp_conn *c = arg;
@@ -464,9 +504,12 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
             if (start_tls(c) != 0) die(c, "SMTP: cannot start TLS");
             return;
         }
-        if (c->state == S_CONNECT && !c->tls) { /* plain TCP: our own writes */
+        if (c->state == S_CONNECT && !c->tls) { /* plain TCP: our own reads and writes */
+            c->rd_ev =
+                event_new(c->base, bufferevent_getfd(c->bev), EV_READ | EV_PERSIST, on_readable, c);
+            if (!c->rd_ev) return die(c, "SMTP: out of memory");
             c->direct = true;
-            bufferevent_disable(c->bev, EV_WRITE);
+            bufferevent_disable(c->bev, EV_READ | EV_WRITE);
         }
         if (c->state == S_CONNECT) c->state = S_GREETING;
         if (c->state == S_HANDSHAKE) ehlo(c);
@@ -489,9 +532,9 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
             say(c, "QUIT");
             flush_out(c);
             c->state = S_QUIT;
-            struct timeval t = {SMTP_CONNECT_S, 0};
-            bufferevent_set_timeouts(c->bev, &t, &t);
-            bufferevent_enable(c->bev, EV_READ | EV_WRITE); /* a timeout disabled them */
+            wait_at_most(c, SMTP_CONNECT_S);
+            if (!c->direct) /* a timeout disabled them */
+                bufferevent_enable(c->bev, EV_READ | EV_WRITE);
             return;
         }
         snprintf(why, sizeof why, "SMTP: %s %s:%d timed out",
@@ -638,6 +681,7 @@ void smtp_conn_free(struct smtp_conn *c)
     }
     event_free(c->start_ev);
     if (c->addrs) evutil_freeaddrinfo(c->addrs);
+    if (c->rd_ev) event_free(c->rd_ev);
     if (c->bev) bufferevent_free(c->bev);
     free(c);
 }
