@@ -55,7 +55,7 @@ struct notify {
     struct event_base *base;
     struct event *wake_ev, *stop_ev, *tick_ev, *pump_ev, *flush_ev, *grace_ev;
     struct transfer *xfer;
-    struct smtp_pool *smtp;      /* e-mail goes through here (see smtp_pool.h); NULL: none */
+    struct smtp_pool *smtp;      /* e-mail goes through here (see smtp_pool.h) */
     struct twitter_oauth *oauth; /* "Sign in with Twitter", on xfer too */
     pthread_t thread;
     long concurrency; /* messages in flight at once, all channels (notify.concurrency) */

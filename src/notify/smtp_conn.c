@@ -67,7 +67,7 @@ struct smtp_conn {
     struct evutil_addrinfo *addrs, *next_addr; /* the relay's addresses; the next to try */
     char last_why[SMTP_WHY_MAX];               /* why the last address failed */
     enum state state;
-    bool tls, pipelining, starttls, auth_plain, auth_login, greeted_ehlo;
+    bool tls, pipelining, starttls, auth_plain, auth_login;
     bool direct;                       /* plain TCP: we read and write the socket ourselves */
     struct event *rd_ev;               /* direct: the socket readable, or the reply's time is up */
     struct smtp_job *head, *tail, *wr; /* jobs not reported; WR: the first not all written */
@@ -134,9 +134,9 @@ void smtp_put_content(struct evbuffer *out, const char *data, size_t len)
         p = nl + 1;
         if (p < end && *p == '.') evbuffer_add(out, ".", 1);
     }
+    bool cr = len && data[len - 1] == '\r'; /* a last line cut after its CR */
     if (len < 2 || data[len - 2] != '\r' || data[len - 1] != '\n')
-        evbuffer_add(out, len && data[len - 1] == '\r' ? "\n" : "\r\n",
-                     len && data[len - 1] == '\r' ? 1 : 2);
+        evbuffer_add(out, cr ? "\n" : "\r\n", cr ? 1 : 2);
     evbuffer_add(out, ".\r\n", 3);
 }
 
@@ -213,7 +213,6 @@ static void on_job_reply(struct smtp_conn *c, int code)
     if (x.step == E_RSET) return;
     struct smtp_job *j = x.job;
     assert(j == c->head);
-    j->replied = (int)x.step + 1;
     bool ok = x.step == E_DATA ? code == 354 : code >= 200 && code < 300;
     if (!ok) refuse(c, j, x.step, code);
     if (x.step == E_DATA && code == 354) {
@@ -656,7 +655,7 @@ void smtp_conn_send(struct smtp_conn *c, struct smtp_job *job)
 {
     assert(c->state == S_OPEN && job && job->rcpt && job->data);
     job->next = NULL;
-    job->sent = job->replied = 0;
+    job->sent = 0;
     job->go = false;
     job->code = 0;
     job->why[0] = '\0';

@@ -64,9 +64,9 @@ struct smtp_job {
     const char *data;
     size_t len;
     /* the connection's own */
-    int sent, replied; /* steps written / answered: MAIL, RCPT, DATA, content */
-    bool go;           /* DATA was answered 354 */
-    int code;          /* the first failing reply, 0: none yet */
+    int sent; /* steps written: MAIL, RCPT, DATA, content */
+    bool go;  /* DATA was answered 354 */
+    int code; /* the first failing reply, 0: none yet */
     char why[SMTP_WHY_MAX];
 };
 
