@@ -5,18 +5,28 @@
 // message's MAIL, RCPT and DATA leave in one write, so each message costs one round trip),
 // so the fan-out's e-mail rate can be quoted as a share of what the sink itself can take.
 //
-//   node bench/smtp_sender.mjs PORT COUNT CONNECTIONS
+//   node bench/smtp_sender.mjs PORT COUNT CONNECTIONS [MESSAGE_FILE]
+//
+// MESSAGE_FILE holds the message to send each time (bench/30_fanout passes one pharos sent
+// in the same run, so the sink parses the same bytes from both); without it a short one.
 //
 // Prints {"messages": COUNT, "ms": elapsed} on stdout once the sink has answered 250 to
 // the last message; exits 1 on any other reply.
 import net from 'node:net';
+import { readFileSync } from 'node:fs';
 
-const [port, count, conns] = process.argv.slice(2).map(Number);
+const [port, count, conns] = process.argv.slice(2, 5).map(Number);
+const file = process.argv[5];
 if (!port || !count || !conns) {
-  console.error('usage: smtp_sender.mjs PORT COUNT CONNECTIONS');
+  console.error('usage: smtp_sender.mjs PORT COUNT CONNECTIONS [MESSAGE_FILE]');
   process.exit(2);
 }
-const body = [
+// the message as it goes on the wire: CRLF lines, dot-stuffed (RFC 5321 4.5.2), ending in CRLF
+const wire = (text) => {
+  const crlf = text.replace(/\r?\n/g, '\r\n').replace(/^\./gm, '..');
+  return crlf.endsWith('\r\n') ? crlf.slice(0, -2) : crlf;
+};
+const body = file ? wire(readFileSync(file, 'utf8')) : [
   'From: status@bench.test', 'To: reference@bench.test', 'Subject: [Status] Investigating: Big fan-out',
   'MIME-Version: 1.0', 'Content-Type: text/plain; charset=utf-8', '',
   'Investigating errors on the API.', 'https://status.bench.test/incidents/1', '',
