@@ -159,11 +159,16 @@ int app_outbox_claim(struct app *app, struct db *db, const struct outbox_outcome
         rows[i] = json_array();
     if (db_begin(db, e) != 0) goto fail;
     if (ndone && record(db, done, ndone, e) != 0) goto rollback;
-    if (!(*msgs = store_messages_claim(db, node, now, until,
-                                       room < msg_limit ? (int)room : msg_limit, e)))
+    if (msg_limit <= 0)
+        *msgs = json_array();
+    else if (!(*msgs = store_messages_claim(db, node, now, until,
+                                            room < msg_limit ? (int)room : msg_limit, e)))
         goto rollback;
     room -= (long)json_array_size(*msgs);
-    long share = (room + OUTBOX_CHANNELS - 1) / OUTBOX_CHANNELS;
+    int live = 0; /* the channels worth asking: the room is shared among them */
+    for (int i = 0; i < OUTBOX_CHANNELS; i++)
+        live += allow(arg, i, 1) > 0;
+    long share = live ? (room + live - 1) / live : room;
     for (int pass = 0; pass < 2; pass++) {
         for (int i = 0; i < OUTBOX_CHANNELS && room > 0; i++) {
             if (pass == 1 && (long)json_array_size(rows[i]) < share)

@@ -44,12 +44,14 @@ struct outbox_outcome {
 /*
  * Records the NDONE outcomes DONE (as app_outbox_record; none: NULL, 0), then claims what
  * is due, at most ROOM rows, in the same transaction (one commit where a dispatcher turn
- * would make two): first up to MSG_LIMIT
+ * would make two): first up to MSG_LIMIT (0: none is looked for)
  * messages that are no event update (confirmations, invitations: few, and people wait for
- * them), then deliveries channel by channel — a fair share each first, so a large e-mail
- * fan-out never holds SMS back, then what room is left to channels that had more.
- * ALLOW(ARG, i, want) says how many of channel i the caller's rate lets it take now (and
- * is told, through TOOK(ARG, i, n), how many it got). *MSGS gets the messages and ROWS[i]
+ * them), then deliveries channel by channel — a fair share each of the channels ALLOW
+ * lets take any first, so a large e-mail fan-out never holds SMS back, then what room is
+ * left to channels that had more. ALLOW(ARG, i, want) says how many of channel i the
+ * caller lets it take now (0: do not look); it may be asked more than once, and its last
+ * answer for i is what a claim asks for. TOOK(ARG, i, n) tells it how many of them the
+ * claim got (fewer: no more are due). *MSGS gets the messages and ROWS[i]
  * channel i's rows (store/outbox.h shapes; arrays, maybe empty). Returns 0, or -1 with E
  * filled, nothing recorded and nothing claimed.
  */

@@ -12,6 +12,13 @@
  * tick also starts the "Sign in with Twitter" legs waiting in oauth_requests
  * (notify/twitter_oauth.h); they share the curl multi, and on_done hands their
  * handles back to twitter_oauth_done().
+ *
+ * Most pumps follow a completion, thousands a second in a large fan-out, so a pump
+ * does only what can have changed since the last: it expands jobs after a wake or the
+ * tick (new jobs come with a wake) and while jobs are left, and it claims only from the
+ * channels not found dry. A channel is dry once a claim got fewer rows than it asked
+ * for; a wake, the tick and an expansion make every channel worth asking again (what
+ * else becomes due: retries and lapsed leases, found by the tick within a second).
  */
 #include "app/outbox.h"
 #include "core/log.h"
@@ -68,7 +75,11 @@ struct notify {
     struct outbox_outcome *results; /* each error is malloc'd (freed once recorded) */
     size_t nresults, capresults;
     bool stopping;
-    bool oauth_due; /* woken or ticked: look for Twitter sign-ins (not on every pump) */
+    bool woken;     /* woken or ticked: expand, look for sign-ins, ask every channel */
+    bool expanding; /* the last expansion left jobs */
+    bool dry[NCH];  /* channel I's last claim got fewer rows than asked: none is due */
+    bool msgs_dry;  /* the same for the messages (confirmations, invitations) */
+    int asked[NCH]; /* during a claim: what allowance() let channel I ask for */
 };
 
 static int64_t jint(json_t *o, const char *k)
@@ -320,23 +331,26 @@ static int allowance(void *arg, int i, int want)
 {
     struct notify *d = arg;
     struct bucket *b = &d->buckets[i];
+    if (d->dry[i]) return d->asked[i] = 0;
     if (chans[i]->smtp && want > d->email_room) want = d->email_room > 0 ? (int)d->email_room : 0;
-    if (b->rate <= 0) return want;
+    if (b->rate <= 0) return d->asked[i] = want;
     int64_t now = time_mono_us();
     double cap = b->rate < 1 ? 1 : b->rate;
     b->tokens += (double)(now - b->last_us) / 1e6 * b->rate;
     if (b->tokens > cap) b->tokens = cap;
     b->last_us = now;
     int n = (int)b->tokens;
-    return n < want ? n : want;
+    return d->asked[i] = n < want ? n : want;
 }
 
 /* What channel I claimed comes out of its room and bucket (app_outbox_claim's TOOK). */
 static void took(void *arg, int i, int n)
 {
     struct notify *d = arg;
+    assert(n <= d->asked[i]);
     d->buckets[i].tokens -= (double)n;
     if (chans[i]->smtp) d->email_room -= n;
+    if (n < d->asked[i]) d->dry[i] = true;
 }
 
 /* A claimed delivery R (store/outbox.h) as a message in flight on channel OPS. */
@@ -375,13 +389,15 @@ static void claim(struct notify *d)
     d->email_room = d->email_max - d->email_flying;
     struct err e = {0};
     json_t *msgs = NULL, *rows[OUTBOX_CHANNELS];
+    long msg_ask = d->msgs_dry ? 0 : room < MSG_CLAIM ? room : MSG_CLAIM;
     /* the outcomes so far are recorded in the claim's transaction: one commit for both */
-    if (app_outbox_claim(d->env.app, d->env.db, d->results, d->nresults, room, MSG_CLAIM, allowance,
-                         took, d, &msgs, rows, &e) != 0) {
+    if (app_outbox_claim(d->env.app, d->env.db, d->results, d->nresults, room, (int)msg_ask,
+                         allowance, took, d, &msgs, rows, &e) != 0) {
         if (!err_logged_by_store(&e)) log_error("notify: claiming: %s", e.msg);
         return;
     }
     forget_results(d);
+    if ((long)json_array_size(msgs) < msg_ask) d->msgs_dry = true;
     size_t k;
     json_t *r;
     json_array_foreach(msgs, k, r) start(d, msg_from_row(r, channel_of(r)));
@@ -395,10 +411,15 @@ static void claim(struct notify *d)
 static void pump(struct notify *d)
 {
     if (d->stopping) return;
-    if (expand(d)) schedule(d->pump_ev, 0);
+    if (d->woken || d->expanding) { /* new deliveries may be due on any channel */
+        d->expanding = expand(d);
+        if (d->expanding) schedule(d->pump_ev, 0);
+        memset(d->dry, 0, sizeof d->dry);
+        d->msgs_dry = false;
+    }
     claim(d); /* records the outcomes so far too */
-    if (d->oauth_due) {
-        d->oauth_due = false;
+    if (d->woken) {
+        d->woken = false;
         twitter_oauth_pump(d->oauth);
     }
     if (d->nresults) schedule(d->flush_ev, 20); /* messages that failed before being sent */
@@ -409,7 +430,7 @@ static void on_wake(evutil_socket_t fd, short what, void *arg)
 {
     struct notify *d = arg;
     (void)fd, (void)what;
-    d->oauth_due = true;
+    d->woken = true;
     pump(d);
 }
 
@@ -468,7 +489,7 @@ static void *notify_main(void *arg)
     sigset_t set;
     sigfillset(&set);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* signals are the main thread's */
-    d->oauth_due = true;
+    d->woken = true;
     pump(d);
     event_base_dispatch(d->base);
     smtp_pool_free(d->smtp); /* what it had not reported is still flying */

@@ -7,11 +7,13 @@
  * takes the rest, within what the caller's rate allows; leased rows are not claimed
  * again until the lease ends; due retries go before the fresh backlog, the earliest
  * accepted first, and retries not yet due wait; outcomes change only rows still
- * "sending", and an opt-out stops the subscriber.
+ * "sending", and an opt-out stops the subscriber. The room goes to the channels the caller
+ * lets look, in one claim each, and no message is looked for when it asks for none.
  */
 #include "app/outbox.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "store/outbox.h"
 #include "store/pages.h"
 #include "testutil.h"
 
@@ -23,6 +25,7 @@ struct fx {
     int64_t page, update;
     int allowed[OUTBOX_CHANNELS]; /* what allow() lets each channel take; -1: anything */
     int took[OUTBOX_CHANNELS];
+    int asks[OUTBOX_CHANNELS]; /* how many claims took() was told of */
 };
 
 static int64_t one(struct db *db, const char *sql)
@@ -115,6 +118,7 @@ static int allow(void *arg, int i, int want)
 static void took(void *arg, int i, int n)
 {
     ((struct fx *)arg)->took[i] += n;
+    ((struct fx *)arg)->asks[i]++;
 }
 
 static void expansion_makes_one_delivery_per_subscriber_once(void **state)
@@ -245,6 +249,44 @@ static void claims_share_the_room_and_lease_to_this_node(void **state)
     assert_int_equal(json_array_size(rows[1]), 5);
     assert_int_equal(json_integer_value(json_object_get(json_array_get(rows[1], 0), "attempts")),
                      2);
+    json_decref(msgs);
+    for (int i = 0; i < OUTBOX_CHANNELS; i++)
+        json_decref(rows[i]);
+}
+
+static void the_room_goes_to_the_channels_the_caller_lets_look(void **state)
+{
+    struct fx *f = *state;
+    struct err e = {0};
+    bool more;
+    subscribers(f, "email", "c", 200);
+    subscribers(f, "sms", "+1650555", 5);
+    job(f, CH_EMAIL | CH_SMS);
+    assert_int_equal(app_outbox_expand(&f->app, f->db, 100000, &more, &e), 0);
+    int64_t sub = one(f->db, "SELECT MIN(id) FROM subscribers");
+    assert_true(store_message_add(f->db, f->page, STORE_MSG_CONFIRMATION, "email", "m@example.com",
+                                  sub, time_now(), &e) > 0);
+    /* the caller found SMS dry and asks for no message: e-mail takes the whole room at once */
+    for (int i = 1; i < OUTBOX_CHANNELS; i++)
+        f->allowed[i] = 0;
+    json_t *msgs, *rows[OUTBOX_CHANNELS];
+    assert_int_equal(
+        app_outbox_claim(&f->app, f->db, NULL, 0, 50, 0, allow, took, f, &msgs, rows, &e), 0);
+    assert_int_equal(json_array_size(msgs), 0);
+    assert_int_equal(json_array_size(rows[0]), 50);
+    assert_int_equal(json_array_size(rows[1]), 0);
+    assert_int_equal(f->asks[0], 1);
+    assert_int_equal(f->asks[1], 0);
+    json_decref(msgs);
+    for (int i = 0; i < OUTBOX_CHANNELS; i++)
+        json_decref(rows[i]);
+    /* asked for messages again, and SMS let look: the confirmation, then a share each */
+    f->allowed[1] = -1;
+    assert_int_equal(
+        app_outbox_claim(&f->app, f->db, NULL, 0, 11, 16, allow, took, f, &msgs, rows, &e), 0);
+    assert_int_equal(json_array_size(msgs), 1);
+    assert_int_equal(json_array_size(rows[1]), 5);
+    assert_int_equal(json_array_size(rows[0]), 5);
     json_decref(msgs);
     for (int i = 0; i < OUTBOX_CHANNELS; i++)
         json_decref(rows[i]);
@@ -383,6 +425,7 @@ int main(void)
         T(sms_are_queued_beside_a_large_email_list),
         T(a_later_job_is_not_held_behind_an_earlier_one),
         T(claims_share_the_room_and_lease_to_this_node),
+        T(the_room_goes_to_the_channels_the_caller_lets_look),
         T(due_retries_go_first_the_earliest_accepted_first),
         T(outcomes_change_sending_rows_and_stop_opted_out_subscribers),
         T(many_sent_outcomes_are_all_recorded),
