@@ -17,16 +17,31 @@ const SMS = Number(process.env.FANOUT_SMS || 10000);
 const DATABASE = process.env.FANOUT_DATABASE || '';
 const NODES = Number(process.env.FANOUT_NODES || 1);
 const NAME = process.env.FANOUT_NAME || '30_fanout';
-// the reference: this many messages from a minimal sender (bench/smtp_sender.mjs) with as
+// the reference: as many messages (the issue's "same number") from a minimal sender (bench/smtp_sender.mjs) with as
 // many connections as pharos opens (notify/dispatcher.c: SMTP_CONNS), pipelined as pharos does
-const REFERENCE = Number(process.env.FANOUT_REFERENCE || Math.min(EMAILS, 100000));
+const REFERENCE = Number(process.env.FANOUT_REFERENCE || EMAILS);
 const SMTP_CONNECTIONS = 16;
 const log = (...a) => console.error(`[${NAME}]`, ...a);
 
 let mails = 0;
 let twice = 0;
 let sample = null; // the bytes of one message pharos sent in the big fan-out
+// who got a message: the big fan-out's benchN@ addresses in a bitmap (a Set of a million
+// strings would slow the sink's process with its garbage collection), others in a Set
+const seenBench = new Uint8Array(EMAILS + 1);
 const seen = new Set();
+const firstTime = (address) => {
+  const m = /^bench(\d+)@/.exec(address);
+  if (!m || Number(m[1]) > EMAILS) {
+    if (seen.has(address)) return false;
+    seen.add(address);
+    return true;
+  }
+  const n = Number(m[1]);
+  if (seenBench[n]) return false;
+  seenBench[n] = 1;
+  return true;
+};
 const sink = new SMTPServer({
   disabledCommands: ['STARTTLS', 'AUTH'], authOptional: true, logger: false, disableReverseLookup: true,
   onData(stream, session, cb) {
@@ -37,8 +52,7 @@ const sink = new SMTPServer({
     stream.on('end', () => {
       if (keep && !sample) sample = Buffer.concat(chunks);
       for (const r of session.envelope.rcptTo) {
-        if (seen.has(r.address)) twice++;
-        else seen.add(r.address);
+        if (!r.address.startsWith('reference') && !firstTime(r.address)) twice++;
       }
       mails += session.envelope.rcptTo.length;
       cb();
@@ -145,8 +159,7 @@ try {
   const dups = twice;
   const sent = mails - base;
   // the sink's own rate, measured now in the same conditions (pharos idle, still running),
-  // for the message pharos sent (the sink's cost grows with a message's size): the best of
-  // three runs, as what the sink can take (one run swings with the machine)
+  // for the message pharos sent and as many of them: three runs (one swings with the machine)
   if (!sample) throw new Error('no message of the fan-out reached the sink');
   const sampleFile = path.join(s.dataDir, 'reference.eml');
   writeFileSync(sampleFile, sample);
@@ -164,9 +177,12 @@ try {
     const c = process.cpuUsage(c0);
     log(`sink process CPU per reference message: ${((c.user + c.system) / REFERENCE).toFixed(1)} µs`);
   }
-  const ref = refs.reduce((a, b) => (b.ms < a.ms ? b : a));
+  // pharos's one run against the reference's median run; the best one is quoted beside it
+  const byTime = [...refs].sort((a, b) => a.ms - b.ms);
+  const ref = byTime[1];
   const refRate = ref.messages / (ref.ms / 1000);
-  log(`reference: ${ref.messages} messages from a minimal sender in ${refs.map((r) => r.ms.toFixed(0)).join(', ')} ms: best ${refRate.toFixed(0)}/s`);
+  const bestRate = byTime[0].messages / (byTime[0].ms / 1000);
+  log(`reference: ${ref.messages} messages from a minimal sender in ${refs.map((r) => r.ms.toFixed(0)).join(', ')} ms: median ${refRate.toFixed(0)}/s, best ${bestRate.toFixed(0)}/s`);
   log(`e-mail: ${sent}/${EMAILS} in ${tMail} ms (${dups} twice); SMS: ${twilio.messages.length}/${SMS} in ${tSms} ms; publish ${big.ms.toFixed(1)} ms; RSS ${peak.toFixed(0)} MiB`);
   const where = DATABASE ? `, PostgreSQL, ${NODES} node${NODES > 1 ? 's' : ''}` : '';
   const row = (run, rate, result) => console.log([NAME, run + where, rate, '-', '-', String(failed + dups), result].join('\t'));
@@ -175,7 +191,7 @@ try {
   row(`publish API, 10 subscribers`, '-', `${median(small).toFixed(1)} ms (median of 5)`);
   row(`publish API, ${EMAILS + SMS} subscribers`, '-', `${big.ms.toFixed(1)} ms`);
   row(`e-mail to ${EMAILS}`, tMail ? (EMAILS / mailS).toFixed(0) : '-', tMail ? `last accepted after ${mailS.toFixed(1)} s (SLA 300 s: ${mailS <= 300 ? 'met' : 'MISSED'})` : 'INCOMPLETE');
-  row(`sink reference, ${ref.messages} e-mails`, refRate.toFixed(0), `a minimal sender of the same ${sample.length}-byte message, ${SMTP_CONNECTIONS} connections, one message a transaction, pipelined, best of 3: pharos's e-mail rate is ${tMail ? ((EMAILS / mailS) / refRate).toFixed(2) : '-'}x of it`);
+  row(`sink reference, ${ref.messages} e-mails`, refRate.toFixed(0), `a minimal sender of the same ${sample.length}-byte message, ${SMTP_CONNECTIONS} connections, one message a transaction, pipelined, median of 3: pharos's e-mail rate is ${tMail ? ((EMAILS / mailS) / refRate).toFixed(2) : '-'}x of it (of the best run, ${bestRate.toFixed(0)}/s: ${tMail ? ((EMAILS / mailS) / bestRate).toFixed(2) : '-'}x)`);
   row(`SMS to ${SMS}`, tSms ? (SMS / smsS).toFixed(0) : '-', tSms ? `last accepted after ${smsS.toFixed(1)} s (SLA 120 s: ${smsS <= 120 ? 'met' : 'MISSED'})` : 'INCOMPLETE');
   row('server CPU per message', '-', `${(cpuS * 1e6 / (sent + twilio.messages.length)).toFixed(0)} µs (${cpuS.toFixed(1)} s of CPU, all threads${NODES > 1 ? ' and nodes' : ''}, for ${sent + twilio.messages.length} messages: a figure the machine's noise moves less than rates)`);
   row('server peak RSS', '-', `${peak.toFixed(0)} MiB${NODES > 1 ? ' (the largest node)' : ''}`);
