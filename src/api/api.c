@@ -97,4 +97,5 @@ void api_register(void)
     router_add(api_page_routes);
     router_add(api_openapi_routes);
     router_add(api_metrics_routes);
+    router_add(api_monitor_routes);
 }

@@ -36,7 +36,8 @@ struct app {
     void *hook_arg;
 };
 
-enum actor_kind { ACTOR_SYSTEM, ACTOR_CLI, ACTOR_TOKEN, ACTOR_USER, ACTOR_PUBLIC };
+/* ACTOR_MONITOR: a monitor's automatic change (id: the monitor), with the system's rights. */
+enum actor_kind { ACTOR_SYSTEM, ACTOR_CLI, ACTOR_TOKEN, ACTOR_USER, ACTOR_PUBLIC, ACTOR_MONITOR };
 
 struct actor {
     enum actor_kind kind;
@@ -63,7 +64,7 @@ struct app_thread {
 /* Fills E with 403 unless the actor may do P. */
 int app_require(const struct app_ctx *c, enum perm p, struct err *e);
 
-/* "user:3", "token:5", "cli", "system", "public" into BUF. */
+/* "user:3", "token:5", "monitor:2", "cli", "system", "public" into BUF. */
 const char *app_actor_label(const struct actor *a, char *buf, size_t size);
 
 /* Appends an audit record inside the open transaction. */

@@ -26,3 +26,15 @@ int text_check(const char *field, const char *s, size_t max, bool required, bool
     }
     return 0;
 }
+
+void text_cut(char *s, size_t max)
+{
+    size_t chars = 0;
+    for (char *p = s; *p; p++) {
+        if (((unsigned char)*p & 0xC0) == 0x80) continue; /* a continuation byte */
+        if (chars++ == max) {
+            *p = '\0';
+            return;
+        }
+    }
+}

@@ -21,4 +21,8 @@ enum { LIMIT_TITLE = 200, LIMIT_MESSAGE = 20000, LIMIT_NAME = 100, LIMIT_SHORT =
 int text_check(const char *field, const char *s, size_t max, bool required, bool multiline,
                struct err *e);
 
+/* Cuts the valid UTF-8 string S in place to at most MAX characters (a title built from a
+ * name that may be as long as the limit itself). */
+void text_cut(char *s, size_t max);
+
 #endif

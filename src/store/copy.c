@@ -96,6 +96,15 @@ static const struct table tables[] = {
           "attempts, next_attempt_at, lease_until, last_error, accepted_at, created_at, sent_at, "
           "claimed_by",
           "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+    TABLE("monitors", 29, true, "id",
+          "id, page_id, service_id, name, kind, target, interval_s, timeout_ms, expect_status, "
+          "keyword, max_latency_ms, tls_warn_days, failures_before, successes_before, "
+          "status_on_failure, incident, follow_redirects, enabled, state, fails, oks, set_status, "
+          "incident_id, last_checked_at, last_latency_ms, last_error, next_check_at, created_at, "
+          "updated_at",
+          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+    TABLE("monitor_results", 6, true, "id", "id, monitor_id, checked_at, ok, latency_ms, error",
+          "?, ?, ?, ?, ?, ?"),
 };
 
 /* Copies the rows R holds into T on TO; *ROWS counts them, *LAST gets the last id. */

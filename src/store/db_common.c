@@ -12,9 +12,9 @@
 #include <string.h>
 
 static const char *bool_columns[] = {
-    "hidden",  "notify",       "auto_start", "auto_complete",
-    "enabled", "all_services", "showcase",   "only_show_if_degraded",
-    "group",   NULL,
+    "hidden",  "notify",           "auto_start", "auto_complete",
+    "enabled", "all_services",     "showcase",   "only_show_if_degraded",
+    "group",   "follow_redirects", "ok",         NULL,
 };
 
 static bool is_bool_column(const char *name)

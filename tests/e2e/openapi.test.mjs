@@ -21,12 +21,13 @@ const SPEC_ROUTES = [
   ['get', '/service/services/list'],
   ['put', '/service/put/{serviceId}/{status}'],
   ['post', '/service/put/{serviceId}/{status}'],
-  ...['services', 'groups', 'incidents', 'maintenance', 'templates', 'subscribers'].flatMap((r) => [
+  ...['services', 'groups', 'incidents', 'maintenance', 'templates', 'subscribers', 'monitors'].flatMap((r) => [
     ['get', `/${r}`], ['post', `/${r}`],
     ['get', `/${r}/{id}`], ['patch', `/${r}/{id}`], ['delete', `/${r}/{id}`],
   ]),
   ['post', '/incidents/{id}/updates'],
   ['post', '/maintenance/{id}/updates'],
+  ['get', '/monitors/{id}/results'],
   ['get', '/deliveries'],
   ['get', '/integrations/{kind}'],
   ['put', '/integrations/{kind}'],
@@ -34,9 +35,10 @@ const SPEC_ROUTES = [
   ['patch', '/page'],
   ['get', '/openapi.json'],
 ];
-const LISTS = ['/services', '/groups', '/incidents', '/maintenance', '/templates', '/subscribers', '/deliveries'];
+const LISTS = ['/services', '/groups', '/incidents', '/maintenance', '/templates', '/subscribers', '/deliveries',
+  '/monitors'];
 const SCHEMAS = ['Service', 'Group', 'Incident', 'Update', 'Maintenance', 'Template', 'Subscriber',
-  'Delivery', 'Integration', 'Page', 'Error'];
+  'Delivery', 'Integration', 'Page', 'Monitor', 'MonitorResult', 'Error'];
 
 let server;
 let doc;
@@ -285,6 +287,23 @@ test('the objects the server returns have the documented fields and values', asy
   await checked('get', '/deliveries', '/deliveries');
   await checked('get', '/page', '/page');
   await checked('patch', '/page', '/page', { title: 'Example Status' });
+  // A monitor, disabled so that it never runs: its results list stays empty, so no real
+  // MonitorResult is compared with the schema here (only the list's envelope is).
+  const db = (await checked('post', '/services', '/services', { name: 'DB' })).json.service;
+  const mon = (await checked('post', '/monitors', '/monitors',
+    { service_id: db.id, kind: 'tcp', target: '127.0.0.1:9', interval_s: 600, enabled: false })).json.monitor;
+  assert.ok(mon?.id, 'POST /monitors created a monitor');
+  await checked('patch', '/monitors/{id}', `/monitors/${mon.id}`, { name: 'DB port', max_latency_ms: 2000 });
+  await checked('get', '/monitors/{id}', `/monitors/${mon.id}`);
+  await checked('get', '/monitors', '/monitors?limit=1');
+  const results = await checked('get', '/monitors/{id}/results', `/monitors/${mon.id}/results?since=${later(-1)}`);
+  assert.equal(results.status, 200, results.text);
+  assert.equal((await checked('get', '/monitors/{id}/results',
+    `/monitors/${mon.id}/results?since=yesterday`)).status, 400);
+  assert.equal((await checked('post', '/monitors', '/monitors',
+    { service_id: db.id, kind: 'tcp', target: '127.0.0.1:9', incident: 'draft' })).status, 400);
+  assert.equal((await checked('delete', '/monitors/{id}', `/monitors/${mon.id}`)).status, 204);
+  assert.equal((await checked('get', '/monitors/{id}/results', `/monitors/${mon.id}/results`)).status, 404);
   // Errors are documented too.
   await checked('get', '/services/{id}', '/services/999999');
   await checked('post', '/services', '/services', { nope: 1 });

@@ -1,0 +1,395 @@
+/*
+ * app/monitors — monitor use cases and the rules of a check's outcome. See monitors.h.
+ *
+ * An outcome is recorded in one transaction under the monitor's row lock (two nodes'
+ * outcomes of one monitor never interleave), together with the status it changes. An
+ * incident is opened or resolved after that commit, through the incident use cases
+ * (their own transaction, their notifications): a crash in between leaves the monitor
+ * down without its incident, never an incident twice.
+ */
+#include "app/monitors.h"
+#include "app/events.h"
+#include "app/incidents.h"
+#include "core/log.h"
+#include "core/text.h"
+#include "core/timeutil.h"
+#include "domain/event.h"
+#include "domain/monitor.h"
+#include "domain/status.h"
+#include "store/events.h"
+#include "store/monitors.h"
+#include "store/services.h"
+#include <assert.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+
+static int not_found(int64_t id, struct err *e)
+{
+    return err_set(e, ERR_NOT_FOUND, "no monitor with id %lld on this page", (long long)id);
+}
+
+static int64_t jint(const json_t *o, const char *k)
+{
+    return json_integer_value(json_object_get(o, k));
+}
+
+static const char *jstr(const json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+int app_monitors_list(struct app_ctx *c, const struct paging *pg, json_t **out, struct err *e)
+{
+    if (app_require(c, PERM_READ, e) != 0) return -1;
+    json_t *rows = store_monitors_list(c->db, c->page_id, pg->cursor, pg->limit + 1, e);
+    if (!rows) return -1;
+    *out = out_list("monitors", rows, pg, false);
+    return 0;
+}
+
+int app_monitor_get(struct app_ctx *c, int64_t id, json_t **out, struct err *e)
+{
+    if (app_require(c, PERM_READ, e) != 0) return -1;
+    json_t *m = store_monitor_get(c->db, c->page_id, id, e);
+    if (!m) return e->code ? -1 : not_found(id, e);
+    *out = m;
+    return 0;
+}
+
+static const char *const failure_statuses[] = {"degraded_performance", "partial_outage",
+                                               "major_outage", NULL};
+static const char *const incident_rules[] = {"none", "publish", NULL};
+
+/* Reads the fields of IN over F (the current or default values). */
+static int read_fields(struct app_ctx *c, json_t *in, bool create, struct monitor_fields *f,
+                       struct err *e)
+{
+    static const char *const keys[] = {"service_id",
+                                       "name",
+                                       "kind",
+                                       "target",
+                                       "interval_s",
+                                       "timeout_ms",
+                                       "expect_status",
+                                       "keyword",
+                                       "max_latency_ms",
+                                       "tls_warn_days",
+                                       "failures_before",
+                                       "successes_before",
+                                       "status_on_failure",
+                                       "incident",
+                                       "follow_redirects",
+                                       "enabled",
+                                       NULL};
+    static const char *const kinds[] = {"http", "tcp", "dns", "tls", NULL};
+    if (in_only(in, keys, e) != 0) return -1;
+    json_t *rule = json_object_get(in, "incident");
+    if (json_is_string(rule) && strcmp(json_string_value(rule), "draft") == 0)
+        return err_set(e, ERR_INVALID,
+                       "incident \"draft\" is not available yet: use \"none\" or \"publish\"");
+    if ((create && !in_has(in, "service_id")) ||
+        in_id_or_null(in, "service_id", &f->service_id, e) != 0)
+        return e->code ? -1 : err_set(e, ERR_INVALID, "service_id is required");
+    if (in_text(in, "name", LIMIT_NAME, false, false, &f->name, e) != 0 ||
+        in_enum(in, "kind", kinds, create, &f->kind, e) != 0 ||
+        in_text(in, "target", 2048, create, false, &f->target, e) != 0 ||
+        in_int(in, "interval_s", MONITOR_INTERVAL_MIN_S, 86400, &f->interval_s, e) != 0 ||
+        in_int(in, "timeout_ms", 100, 60000, &f->timeout_ms, e) != 0 ||
+        in_text(in, "expect_status", 100, false, false, &f->expect_status, e) != 0 ||
+        in_text(in, "keyword", 200, false, false, &f->keyword, e) != 0 ||
+        in_int(in, "max_latency_ms", 1, 600000, &f->max_latency_ms, e) != 0 ||
+        in_int(in, "tls_warn_days", 0, 365, &f->tls_warn_days, e) != 0 ||
+        in_int(in, "failures_before", 1, 100, &f->failures_before, e) != 0 ||
+        in_int(in, "successes_before", 1, 100, &f->successes_before, e) != 0 ||
+        in_enum(in, "status_on_failure", failure_statuses, false, &f->status_on_failure, e) != 0 ||
+        in_enum(in, "incident", incident_rules, false, &f->incident, e) != 0 ||
+        in_bool(in, "follow_redirects", &f->follow_redirects, e) != 0 ||
+        in_bool(in, "enabled", &f->enabled, e) != 0)
+        return -1;
+    if (json_is_null(json_object_get(in, "keyword"))) f->keyword = NULL;
+    if (json_is_null(json_object_get(in, "max_latency_ms"))) f->max_latency_ms = 0;
+    if (f->keyword && !f->keyword[0]) f->keyword = NULL;
+    if (!f->name || !f->name[0]) f->name = f->target; /* checked below, cut to LIMIT_NAME */
+    if (f->service_id <= 0) return err_set(e, ERR_INVALID, "service_id is required");
+    enum monitor_kind k;
+    char why[200];
+    int ok = monitor_kind_parse(f->kind, &k);
+    assert(ok == 0);
+    (void)ok;
+    if (monitor_target_check(k, f->target, why, sizeof why) != 0)
+        return err_set(e, ERR_INVALID, "target: %s", why);
+    struct monitor_expect x;
+    if (monitor_expect_parse(f->expect_status, &x, why, sizeof why) != 0)
+        return err_set(e, ERR_INVALID, "expect_status %s", why);
+    if (f->timeout_ms >= f->interval_s * 1000)
+        return err_set(e, ERR_INVALID, "timeout_ms must be shorter than interval_s");
+    json_t *s = store_service_get(c->db, c->page_id, f->service_id, e);
+    if (!s)
+        return e->code ? -1
+                       : err_set(e, ERR_INVALID, "service_id %lld is not a service of this page",
+                                 (long long)f->service_id);
+    json_decref(s);
+    return 0;
+}
+
+/* NAME (maybe the target, up to 2048 bytes) cut to LIMIT_NAME characters in BUF. */
+static const char *cut_name(const char *name, char *buf, size_t n)
+{
+    snprintf(buf, n, "%s", name);
+    text_cut(buf, LIMIT_NAME);
+    return buf;
+}
+
+int app_monitor_create(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
+{
+    struct monitor_fields f = {
+        .interval_s = 60,
+        .timeout_ms = 5000,
+        .expect_status = "200-399",
+        .tls_warn_days = 14,
+        .failures_before = 3,
+        .successes_before = 2,
+        .status_on_failure = "major_outage",
+        .incident = "none",
+        .enabled = true,
+    };
+    char name[LIMIT_NAME * 4 + 1];
+    if (app_require(c, PERM_SETTINGS, e) != 0 || read_fields(c, in, true, &f, e) != 0) return -1;
+    f.name = cut_name(f.name, name, sizeof name);
+    int64_t now = time_now();
+    int64_t first = now + (int64_t)randombytes_uniform((uint32_t)f.interval_s);
+    if (db_begin(c->db, e) != 0) return -1;
+    int64_t id = store_monitor_insert(c->db, c->page_id, &f, first, now, e);
+    if (id < 0 || app_audit(c, "monitor.create", id, f.name, e) != 0) {
+        db_rollback(c->db);
+        return -1;
+    }
+    if (app_commit(c, false, e) != 0) return -1;
+    if (c->app->on_work) c->app->on_work(c->app);
+    return app_monitor_get(c, id, out, e);
+}
+
+int app_monitor_update(struct app_ctx *c, int64_t id, json_t *in, json_t **out, struct err *e)
+{
+    json_t *cur = NULL;
+    int rc = -1;
+    if (app_require(c, PERM_SETTINGS, e) != 0 || app_monitor_get(c, id, &cur, e) != 0) return -1;
+    struct monitor_fields f = {
+        .service_id = jint(cur, "service_id"),
+        .name = jstr(cur, "name"),
+        .kind = jstr(cur, "kind"),
+        .target = jstr(cur, "target"),
+        .interval_s = jint(cur, "interval_s"),
+        .timeout_ms = jint(cur, "timeout_ms"),
+        .expect_status = jstr(cur, "expect_status"),
+        .keyword = jstr(cur, "keyword"),
+        .max_latency_ms = jint(cur, "max_latency_ms"),
+        .tls_warn_days = jint(cur, "tls_warn_days"),
+        .failures_before = jint(cur, "failures_before"),
+        .successes_before = jint(cur, "successes_before"),
+        .status_on_failure = jstr(cur, "status_on_failure"),
+        .incident = jstr(cur, "incident"),
+        .follow_redirects = json_is_true(json_object_get(cur, "follow_redirects")),
+        .enabled = json_is_true(json_object_get(cur, "enabled")),
+    };
+    char name[LIMIT_NAME * 4 + 1];
+    if (read_fields(c, in, false, &f, e) != 0) goto out;
+    f.name = cut_name(f.name, name, sizeof name);
+    bool restart = f.service_id != jint(cur, "service_id") ||
+                   strcmp(f.kind, jstr(cur, "kind")) != 0 ||
+                   strcmp(f.target, jstr(cur, "target")) != 0;
+    if (db_begin(c->db, e) != 0) goto out;
+    int u = store_monitor_update(c->db, c->page_id, id, &f, restart, time_now(), e);
+    if (u <= 0 || app_audit(c, "monitor.update", id, NULL, e) != 0) {
+        db_rollback(c->db);
+        if (u == 0) not_found(id, e);
+        goto out;
+    }
+    if (app_commit(c, false, e) != 0) goto out;
+    if (c->app->on_work) c->app->on_work(c->app);
+    rc = app_monitor_get(c, id, out, e);
+out:
+    json_decref(cur);
+    return rc;
+}
+
+int app_monitor_delete(struct app_ctx *c, int64_t id, struct err *e)
+{
+    return app_delete_one(c, PERM_SETTINGS, store_monitor_delete, "monitor", "monitor.delete", id,
+                          false, e);
+}
+
+int app_monitor_results(struct app_ctx *c, int64_t id, const char *since, const struct paging *pg,
+                        json_t **out, struct err *e)
+{
+    json_t *m = NULL;
+    if (app_monitor_get(c, id, &m, e) != 0) return -1;
+    json_decref(m);
+    int64_t from = time_now() - MONITOR_RESULTS_KEEP_S;
+    if (since && since[0] && time_parse(since, &from) != 0)
+        return err_set(e, ERR_INVALID,
+                       "since must be an RFC 3339 time such as 2026-11-26T17:00:00Z");
+    json_t *rows = store_monitor_results(c->db, id, from, pg->cursor, pg->limit + 1, e);
+    if (!rows) return -1;
+    *out = out_list("results", rows, pg, true);
+    return 0;
+}
+
+json_t *app_monitors_claim(struct db *db, int limit, struct err *e)
+{
+    return store_monitors_claim(db, time_now(), limit, e);
+}
+
+int app_monitors_next_due(struct db *db, int64_t *at, struct err *e)
+{
+    return store_monitors_next_due(db, at, e);
+}
+
+int app_monitor_results_prune(struct db *db, int64_t now, struct err *e)
+{
+    return store_monitor_results_prune(db, now - MONITOR_RESULTS_KEEP_S, e);
+}
+
+/* ---- an outcome's rules ------------------------------------------------------------- */
+
+/* Which open events hold SERVICE_ID (besides EXCEPT_EVENT): an incident, maintenance. */
+static int holders(struct db *db, int64_t service_id, int64_t except_event, bool *incident,
+                   bool *maintenance, struct err *e)
+{
+    json_t *links = store_service_event_links(db, service_id, except_event, e);
+    if (!links) return -1;
+    size_t i;
+    json_t *l;
+    *incident = *maintenance = false;
+    json_array_foreach(links, i, l)
+    {
+        enum event_kind k;
+        enum stage s;
+        if (event_kind_parse(jstr(l, "kind"), &k) == 0 &&
+            stage_parse(k, jstr(l, "stage"), &s) == 0 && events_stage_holds(k, s))
+            *(k == EVENT_MAINTENANCE ? maintenance : incident) = true;
+    }
+    json_decref(links);
+    return 0;
+}
+
+/* Sets the status of C's service SERVICE_ID to STATUS (the row is locked), audited. */
+static int set_status(struct app_ctx *c, int64_t service_id, const char *status, struct err *e)
+{
+    return store_service_set_status(c->db, service_id, status, time_now(), e) != 0 ||
+                   app_audit(c, "service.status", service_id, status, e) != 0
+               ? -1
+               : 0;
+}
+
+enum incident_todo { INC_NONE, INC_OPEN, INC_RESOLVE };
+
+/* After the commit: opens or resolves the monitor's incident (RUN: its locked row). */
+static void incident_step(struct app_ctx *c, const json_t *run, enum incident_todo todo,
+                          const char *error)
+{
+    struct err e = {0};
+    int64_t id = jint(run, "id"), incident = jint(run, "incident_id");
+    char title[LIMIT_TITLE * 4 + 1], msg[LIMIT_SHORT * 4 + 1];
+    json_t *out = NULL, *in = NULL;
+    if (todo == INC_OPEN) {
+        snprintf(title, sizeof title, "%s is not responding", jstr(run, "name"));
+        text_cut(title, LIMIT_TITLE);
+        snprintf(msg, sizeof msg, "%s", error && error[0] ? error : "The check failed.");
+        in = json_pack("{s:s, s:s, s:[{s:I, s:s}]}", "title", title, "message", msg, "services",
+                       "id", (json_int_t)jint(run, "service_id"), "status",
+                       jstr(run, "status_on_failure"));
+        if (app_incident_create(c, in, &out, &e) == 0) {
+            incident = jint(out, "id");
+            if (store_monitor_set_incident(c->db, id, incident, &e) != 0) incident = 0;
+        }
+    } else {
+        snprintf(msg, sizeof msg, "%s is responding again.", jstr(run, "name"));
+        in = json_pack("{s:s, s:s}", "stage", "resolved", "message", msg);
+        /* resolved or deleted by someone meanwhile: nothing left to do either way */
+        if (app_incident_post_update(c, incident, in, &out, &e) == 0 || e.code == ERR_NOT_FOUND ||
+            e.code == ERR_INVALID)
+            e.code = ERR_OK;
+        if (store_monitor_set_incident(c->db, id, 0, &e) != 0) e.code = ERR_INTERNAL;
+    }
+    if (e.code != ERR_OK && !err_logged_by_store(&e))
+        log_error("monitor %lld: %s its incident: %s", (long long)id,
+                  todo == INC_OPEN ? "opening" : "resolving", e.msg);
+    json_decref(in);
+    json_decref(out);
+}
+
+int app_monitor_record(struct app *app, struct db *db, const struct monitor_outcome *o,
+                       struct err *e)
+{
+    if (db_begin(db, e) != 0) return -1;
+    json_t *run = store_monitor_lock_run(db, o->monitor_id, e);
+    if (!run) { /* deleted meanwhile: nothing to record */
+        db_rollback(db);
+        return e->code ? -1 : 0;
+    }
+    struct app_ctx c = {.app = app,
+                        .db = db,
+                        .page_id = jint(run, "page_id"),
+                        .actor = {.kind = ACTOR_MONITOR, .id = o->monitor_id}};
+    int64_t service = jint(run, "service_id"), incident = jint(run, "incident_id");
+    struct monitor_run r = {.fails = (int)jint(run, "fails"),
+                            .oks = (int)jint(run, "oks"),
+                            .failures_before = (int)jint(run, "failures_before"),
+                            .successes_before = (int)jint(run, "successes_before")};
+    if (monitor_state_parse(jstr(run, "state"), &r.state) != 0) r.state = MSTATE_UNKNOWN;
+    const char *set = jstr(run, "set_status");
+    bool held_by_incident = false, in_maintenance = false, changed = false;
+    enum incident_todo todo = INC_NONE;
+    json_t *svc = NULL;
+    if (holders(db, service, incident, &held_by_incident, &in_maintenance, e) != 0) goto fail;
+    enum monitor_flip flip = in_maintenance ? FLIP_NONE : monitor_step(&r, o->ok);
+    if (flip != FLIP_NONE) {
+        svc = store_service_lock(db, c.page_id, service, e);
+        if (!svc && e->code) goto fail;
+    }
+    enum svc_status now_st = SVC_OPERATIONAL, want;
+    if (svc) status_parse(jstr(svc, "status"), &now_st);
+    if (flip == FLIP_DOWN && strcmp(jstr(run, "incident"), "publish") == 0) {
+        todo = INC_OPEN;
+    } else if (flip == FLIP_DOWN && svc &&
+               status_parse(jstr(run, "status_on_failure"), &want) == 0 && want > now_st) {
+        if (set_status(&c, service, status_name(want), e) != 0) goto fail;
+        set = status_name(want);
+        changed = true;
+    } else if (flip == FLIP_DOWN) {
+        set = NULL; /* it shows a worse status already: someone else's to undo */
+    } else if (flip == FLIP_UP && incident) {
+        todo = INC_RESOLVE;
+    } else if (flip == FLIP_UP) {
+        if (set && svc && strcmp(jstr(svc, "status"), set) == 0 && !held_by_incident) {
+            if (set_status(&c, service, "operational", e) != 0) goto fail;
+            changed = true;
+        }
+        set = NULL;
+    }
+    struct monitor_progress p = {.state = monitor_state_name(r.state),
+                                 .fails = r.fails,
+                                 .oks = r.oks,
+                                 .set_status = set,
+                                 .incident_id = incident,
+                                 .checked_at = o->checked_at,
+                                 .latency_ms = o->latency_ms,
+                                 .error = o->ok ? NULL : o->error};
+    if (store_monitor_progress(db, o->monitor_id, &p, e) != 0 ||
+        store_monitor_result_add(db, o->monitor_id, o->checked_at, o->ok, o->latency_ms, p.error,
+                                 e) != 0)
+        goto fail;
+    if (changed ? app_commit(&c, true, e) != 0 : db_commit(db, e) != 0) goto out;
+    if (todo != INC_NONE) incident_step(&c, run, todo, o->error);
+    json_decref(svc);
+    json_decref(run);
+    return 0;
+fail:
+    db_rollback(db);
+out:
+    json_decref(svc);
+    json_decref(run);
+    return -1;
+}

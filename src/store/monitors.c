@@ -1,0 +1,142 @@
+/*
+ * store/monitors — SQL for monitors and monitor_results. See monitors.h.
+ */
+#include "store/monitors.h"
+#include <assert.h>
+
+#define MONITOR_COLUMNS                                                                            \
+    "SELECT id, service_id, name, kind, target, interval_s, timeout_ms, expect_status, keyword, "  \
+    "max_latency_ms, tls_warn_days, failures_before, successes_before, status_on_failure, "        \
+    "incident, follow_redirects, enabled, state, last_checked_at, last_latency_ms, last_error, "   \
+    "created_at, updated_at FROM monitors "
+
+int64_t store_monitor_insert(struct db *db, int64_t page_id, const struct monitor_fields *f,
+                             int64_t first_at, int64_t now, struct err *e)
+{
+    return db_insert(db, e,
+                     "INSERT INTO monitors (page_id, service_id, name, kind, target, interval_s, "
+                     "timeout_ms, expect_status, keyword, max_latency_ms, tls_warn_days, "
+                     "failures_before, successes_before, status_on_failure, incident, "
+                     "follow_redirects, enabled, next_check_at, created_at, updated_at) "
+                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                     "iisssiissIiiissbbiii", page_id, f->service_id, f->name, f->kind, f->target,
+                     f->interval_s, f->timeout_ms, f->expect_status, f->keyword, f->max_latency_ms,
+                     f->tls_warn_days, f->failures_before, f->successes_before,
+                     f->status_on_failure, f->incident, (int)f->follow_redirects, (int)f->enabled,
+                     first_at, now, now);
+}
+
+json_t *store_monitor_get(struct db *db, int64_t page_id, int64_t id, struct err *e)
+{
+    return db_query_one(db, e, MONITOR_COLUMNS "WHERE page_id = ? AND id = ?", "ii", page_id, id);
+}
+
+json_t *store_monitors_list(struct db *db, int64_t page_id, int64_t offset, int limit,
+                            struct err *e)
+{
+    return db_query_all(db, e, MONITOR_COLUMNS "WHERE page_id = ? ORDER BY id LIMIT ? OFFSET ?",
+                        "iii", page_id, (int64_t)limit, offset);
+}
+
+int store_monitor_update(struct db *db, int64_t page_id, int64_t id, const struct monitor_fields *f,
+                         bool restart, int64_t now, struct err *e)
+{
+    int changed = 0;
+    if (db_exec(db, e, &changed,
+                "UPDATE monitors SET service_id = ?, name = ?, kind = ?, target = ?, "
+                "interval_s = ?, timeout_ms = ?, expect_status = ?, keyword = ?, "
+                "max_latency_ms = ?, tls_warn_days = ?, failures_before = ?, "
+                "successes_before = ?, status_on_failure = ?, incident = ?, "
+                "follow_redirects = ?, enabled = ?, updated_at = ?, "
+                "state = CASE WHEN ? = 1 THEN 'unknown' ELSE state END, "
+                "fails = CASE WHEN ? = 1 THEN 0 ELSE fails END, "
+                "oks = CASE WHEN ? = 1 THEN 0 ELSE oks END WHERE page_id = ? AND id = ?",
+                "isssiissIiiissbbibbbii", f->service_id, f->name, f->kind, f->target, f->interval_s,
+                f->timeout_ms, f->expect_status, f->keyword, f->max_latency_ms, f->tls_warn_days,
+                f->failures_before, f->successes_before, f->status_on_failure, f->incident,
+                (int)f->follow_redirects, (int)f->enabled, now, (int)restart, (int)restart,
+                (int)restart, page_id, id) != 0)
+        return -1;
+    return changed > 0;
+}
+
+int store_monitor_delete(struct db *db, int64_t page_id, int64_t id, struct err *e)
+{
+    int changed = 0;
+    if (db_exec(db, e, &changed, "DELETE FROM monitors WHERE page_id = ? AND id = ?", "ii", page_id,
+                id) != 0)
+        return -1;
+    return changed > 0;
+}
+
+json_t *store_monitors_claim(struct db *db, int64_t now, int limit, struct err *e)
+{
+    assert(limit > 0);
+    return db_query_all(
+        db, e,
+        "UPDATE monitors SET next_check_at = CASE WHEN next_check_at + interval_s > ? "
+        "THEN next_check_at + interval_s ELSE ? + interval_s END "
+        "WHERE id IN (SELECT id FROM monitors WHERE enabled = 1 AND next_check_at <= ? "
+        "ORDER BY next_check_at LIMIT ? FOR UPDATE SKIP LOCKED) "
+        "RETURNING id, page_id, service_id, kind, target, timeout_ms, expect_status, keyword, "
+        "max_latency_ms, tls_warn_days, follow_redirects",
+        "iiii", now, now, now, (int64_t)limit);
+}
+
+int store_monitors_next_due(struct db *db, int64_t *at, struct err *e)
+{
+    return db_query_int(db, e, at,
+                        "SELECT next_check_at FROM monitors WHERE enabled = 1 "
+                        "ORDER BY next_check_at LIMIT 1",
+                        "");
+}
+
+json_t *store_monitor_lock_run(struct db *db, int64_t id, struct err *e)
+{
+    return db_query_one(db, e,
+                        "SELECT id, page_id, service_id, name, failures_before, successes_before, "
+                        "status_on_failure, incident, state, fails, oks, set_status, incident_id "
+                        "FROM monitors WHERE id = ? FOR UPDATE",
+                        "i", id);
+}
+
+int store_monitor_progress(struct db *db, int64_t id, const struct monitor_progress *p,
+                           struct err *e)
+{
+    return db_exec(db, e, NULL,
+                   "UPDATE monitors SET state = ?, fails = ?, oks = ?, set_status = ?, "
+                   "incident_id = ?, last_checked_at = ?, last_latency_ms = ?, last_error = ? "
+                   "WHERE id = ?",
+                   "siisIiisi", p->state, p->fails, p->oks, p->set_status, p->incident_id,
+                   p->checked_at, p->latency_ms, p->error, id);
+}
+
+int store_monitor_set_incident(struct db *db, int64_t id, int64_t incident_id, struct err *e)
+{
+    return db_exec(db, e, NULL, "UPDATE monitors SET incident_id = ? WHERE id = ?", "Ii",
+                   incident_id, id);
+}
+
+int store_monitor_result_add(struct db *db, int64_t monitor_id, int64_t checked_at, bool ok,
+                             int64_t latency_ms, const char *error, struct err *e)
+{
+    return db_exec(db, e, NULL,
+                   "INSERT INTO monitor_results (monitor_id, checked_at, ok, latency_ms, error) "
+                   "VALUES (?,?,?,?,?)",
+                   "iibis", monitor_id, checked_at, (int)ok, latency_ms, error);
+}
+
+json_t *store_monitor_results(struct db *db, int64_t monitor_id, int64_t since, int64_t before,
+                              int limit, struct err *e)
+{
+    return db_query_all(db, e,
+                        "SELECT id, checked_at, ok, latency_ms, error FROM monitor_results "
+                        "WHERE monitor_id = ? AND checked_at >= ? AND (? = 0 OR id < ?) "
+                        "ORDER BY id DESC LIMIT ?",
+                        "iiiii", monitor_id, since, before, before, (int64_t)limit);
+}
+
+int store_monitor_results_prune(struct db *db, int64_t before, struct err *e)
+{
+    return db_exec(db, e, NULL, "DELETE FROM monitor_results WHERE checked_at < ?", "i", before);
+}
