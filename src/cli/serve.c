@@ -18,6 +18,7 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "notify/notify.h"
+#include "notify/prober.h"
 #include "public/changes.h"
 #include "public/snapshot.h"
 #include "render/tmpl_set.h"
@@ -27,10 +28,11 @@
 
 enum { MAX_BODY = 1 << 20, MAX_HEADERS = 16 << 10, TIMEOUT_S = 30 };
 
-/* The background workers app.on_work wakes (the notification dispatcher joins here). */
+/* The background workers app.on_work wakes: maintenance times, notifications, monitors. */
 static struct background {
     struct scheduler *scheduler;
     struct notify *notify;
+    struct prober *prober;
 } background;
 
 /* The public snapshots (public/snapshot.h): this process's own public changes are built
@@ -75,6 +77,7 @@ static void on_work(struct app *app)
     (void)app;
     scheduler_wake(background.scheduler);
     notify_wake(background.notify);
+    prober_wake(background.prober);
 }
 
 /* Stops the background workers once the HTTP workers are gone (they may wake each other
@@ -83,6 +86,8 @@ static void background_stop(struct app *app)
 {
     scheduler_stop(background.scheduler);
     background.scheduler = NULL;
+    prober_stop(background.prober);
+    background.prober = NULL;
     notify_stop(background.notify);
     background.notify = NULL;
     app->on_work = NULL;
@@ -169,7 +174,8 @@ int cmd_serve(int argc, char **argv)
              cfg.base_url, cfg.base_url);
     /* started after the startup lines so that nothing comes between them */
     if (scheduler_start(&app, &background.scheduler, &e) != 0 ||
-        notify_start(&app, &background.notify, &e) != 0)
+        notify_start(&app, &background.notify, &e) != 0 ||
+        prober_start(&app, &background.prober, &e) != 0)
         goto fail;
     app.on_work = on_work;
     if (http_server_run(srv, &e) != 0) goto fail;

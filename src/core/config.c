@@ -82,6 +82,7 @@ static const struct key keys[] = {
     N("notify", "sms_rate", sms_rate),
     I("limits", "subscribe_per_ip_hour", subscribe_per_ip_hour, 0, 1000000),
     S("metrics", "token", metrics_token),
+    B("monitors", "allow_private_targets", monitors_allow_private),
 };
 
 static char **str_field(struct config *c, const struct key *k)
@@ -122,6 +123,7 @@ void config_init(struct config *c)
     c->subscribe_per_ip_hour = 10;
     c->session_idle_s = 30 * 60;
     c->session_max_s = 12 * 3600;
+    c->monitors_allow_private = true;
 }
 
 void config_free(struct config *c)

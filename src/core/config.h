@@ -47,6 +47,8 @@ struct config {
     long subscribe_per_ip_hour;
     /* [metrics] */
     char *metrics_token;
+    /* [monitors] */
+    bool monitors_allow_private; /* checks may reach loopback and private networks (true) */
 
     /* derived by config_finish() */
     char *listen_host; /* "127.0.0.1", "::" */

@@ -1,0 +1,81 @@
+/*
+ * notify/check — one monitor check (SPEC §14) on the prober's event loop, never on a
+ * request thread: http through the prober's curl multi (notify/transfer.h), tcp as a
+ * non-blocking connect to each address of the target in turn, dns as a lookup through
+ * the loop's resolver. A check ends exactly once, in DONE, with its outcome filled;
+ * check_cancel() ends it without DONE (shutdown).
+ *
+ * Outbound rules: the target may be loopback or private unless ALLOW_PRIVATE is false
+ * (monitors.allow_private_targets); http follows no redirect unless FOLLOW; at most
+ * CHECK_BODY_MAX bytes of a response are read (the keyword is looked for in them).
+ */
+#ifndef PHAROS_NOTIFY_CHECK_H
+#define PHAROS_NOTIFY_CHECK_H
+#include "domain/monitor.h"
+#include "notify/transfer.h"
+#include <event2/dns.h>
+#include <event2/event.h>
+#include <stdint.h>
+
+enum { CHECK_BODY_MAX = 1 << 20, CHECK_ERROR_MAX = 300 };
+
+struct check_env {
+    struct event_base *base;
+    struct evdns_base *dns;
+    struct transfer *xfer;
+    bool allow_private;
+};
+
+struct check;
+typedef void (*check_done_fn)(void *arg, struct check *c);
+
+struct check {
+    /* what to check (the prober fills these) */
+    int64_t monitor_id;
+    enum monitor_kind kind;
+    char *target, *keyword; /* keyword NULL: none */
+    long timeout_ms, max_latency_ms;
+    struct monitor_expect expect;
+    bool follow;
+    /* the outcome */
+    int64_t started_at; /* unix seconds */
+    bool ok;
+    int64_t latency_ms;
+    char error[CHECK_ERROR_MAX];
+    /* the run */
+    const struct check_env *env;
+    check_done_fn done;
+    void *arg;
+    int64_t t0_us;                 /* time_mono_us() at the start */
+    struct check *prev, *next;     /* the prober's list of checks in flight */
+    void *easy;                    /* http: the CURL handle */
+    struct transfer_guard guard;   /* http: private targets */
+    char *body;                    /* http: the first bytes of the response */
+    size_t body_len;               /* http */
+    bool body_full;                /* http: CHECK_BODY_MAX read, the rest left */
+    struct check_lookup *lookup;   /* tcp, dns: the pending lookup, or NULL */
+    struct evutil_addrinfo *addrs; /* tcp: the target's addresses */
+    struct evutil_addrinfo *addr;  /* tcp: the one being tried */
+    struct bufferevent *bev;       /* tcp: the connection being tried */
+    struct event *timer;           /* tcp, dns: the timeout */
+};
+
+/* Starts C (its fields above filled; ENV, DONE, ARG set). Returns 0, or -1 when it could
+ * not start (C's outcome then says why; DONE is not called). */
+int check_start(struct check *c);
+/* http: the transfer of C's handle ended with CC (the prober's transfer callback). */
+void check_http_finish(struct check *c, int cc);
+/* Stops C without calling DONE and frees what it holds (not C itself). */
+void check_cancel(struct check *c);
+/* Frees C and its fields (after DONE or check_cancel). */
+void check_free(struct check *c);
+
+/* Within check_*.c: C ended; sets the latency and calls DONE. ERROR (printf) NULL: OK. */
+void check_end(struct check *c, const char *error, ...) __attribute__((format(printf, 2, 3)));
+
+int check_http_start(struct check *c);
+void check_http_cancel(struct check *c);
+int check_net_start(struct check *c);
+void check_net_cancel(struct check *c);
+
+#endif

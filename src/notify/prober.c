@@ -1,0 +1,272 @@
+/*
+ * notify/prober — the monitors' thread. See prober.h.
+ *
+ * A check never ends inside the call that started it as far as this file sees: DONE
+ * only moves it to the finished list and activates REAP, which records the outcomes
+ * and frees the checks on the loop's next turn (a lookup of an address literal answers
+ * at once, inside check_start).
+ */
+#include "notify/prober.h"
+#include "app/monitors.h"
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "notify/check.h"
+#include <assert.h>
+#include <event2/thread.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum { TICK_S = 1, PRUNE_EVERY_S = 60 };
+
+struct prober {
+    struct app *app;
+    struct db *db;
+    struct event_base *base;
+    struct event *wake_ev, *stop_ev, *timer_ev, *tick_ev, *reap_ev;
+    struct check_env env;
+    struct check *flying;   /* checks in flight */
+    struct check *finished; /* ended, to record (singly linked by next) */
+    int nflying;
+    int64_t pruned_at;
+    pthread_t thread;
+};
+
+static int64_t jint(json_t *o, const char *k)
+{
+    return json_integer_value(json_object_get(o, k));
+}
+
+static const char *jstr(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+static void unlink_check(struct prober *p, struct check *c)
+{
+    if (c->prev)
+        c->prev->next = c->next;
+    else
+        p->flying = c->next;
+    if (c->next) c->next->prev = c->prev;
+    c->prev = c->next = NULL;
+    p->nflying--;
+}
+
+static void on_check_done(void *arg, struct check *c)
+{
+    struct prober *p = arg;
+    unlink_check(p, c);
+    c->next = p->finished;
+    p->finished = c;
+    event_active(p->reap_ev, 0, 0);
+}
+
+/* A claimed monitor R as a check, started; its outcome when it cannot start is recorded
+ * like any other. */
+static void start(struct prober *p, json_t *r)
+{
+    struct check *c = xcalloc(1, sizeof *c);
+    char why[160];
+    c->monitor_id = jint(r, "id");
+    c->target = xstrdup(jstr(r, "target"));
+    c->keyword = jstr(r, "keyword") ? xstrdup(jstr(r, "keyword")) : NULL;
+    c->timeout_ms = (long)jint(r, "timeout_ms");
+    c->max_latency_ms = (long)jint(r, "max_latency_ms");
+    c->follow = json_is_true(json_object_get(r, "follow_redirects"));
+    c->env = &p->env;
+    c->done = on_check_done;
+    c->arg = p;
+    c->next = p->flying;
+    if (p->flying) p->flying->prev = c;
+    p->flying = c;
+    p->nflying++;
+    bool ok = monitor_kind_parse(jstr(r, "kind"), &c->kind) == 0 &&
+              monitor_expect_parse(jstr(r, "expect_status"), &c->expect, why, sizeof why) == 0;
+    if (!ok || check_start(c) != 0) {
+        if (!ok) snprintf(c->error, sizeof c->error, "the monitor's settings do not parse");
+        c->started_at = time_now();
+        on_check_done(p, c);
+    }
+}
+
+/* Claims what is due and room allows, starts it, and sets the timer to the next due. */
+static void run(struct prober *p)
+{
+    struct err e = {0};
+    int room = PROBER_FLYING - p->nflying;
+    if (room > 0) {
+        json_t *due = app_monitors_claim(p->db, room, &e);
+        if (!due) {
+            if (!err_logged_by_store(&e)) log_error("monitors: claiming: %s", e.msg);
+            return;
+        }
+        size_t i;
+        json_t *r;
+        json_array_foreach(due, i, r) start(p, r);
+        if (json_array_size(due) == (size_t)room) event_active(p->wake_ev, 0, 0);
+        json_decref(due);
+    }
+    int64_t next = 0;
+    int found = app_monitors_next_due(p->db, &next, &e);
+    evtimer_del(p->timer_ev);
+    if (found == 1) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        int64_t us = (next - time_now()) * 1000000 - ts.tv_nsec / 1000;
+        if (us < 0) us = 0;
+        struct timeval tv = {.tv_sec = (time_t)(us / 1000000), .tv_usec = us % 1000000};
+        evtimer_add(p->timer_ev, &tv);
+    }
+}
+
+static void on_run(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd, (void)what;
+    run(arg);
+}
+
+static void on_tick(evutil_socket_t fd, short what, void *arg)
+{
+    struct prober *p = arg;
+    (void)fd, (void)what;
+    int64_t now = time_now();
+    if (now - p->pruned_at >= PRUNE_EVERY_S) {
+        struct err e = {0};
+        p->pruned_at = now;
+        if (app_monitor_results_prune(p->db, now, &e) != 0 && !err_logged_by_store(&e))
+            log_error("monitors: deleting old results: %s", e.msg);
+    }
+    run(p);
+}
+
+/* Records the finished checks' outcomes and frees them. */
+static void on_reap(evutil_socket_t fd, short what, void *arg)
+{
+    struct prober *p = arg;
+    (void)fd, (void)what;
+    while (p->finished) {
+        struct check *c = p->finished;
+        p->finished = c->next;
+        struct monitor_outcome o = {.monitor_id = c->monitor_id,
+                                    .ok = c->ok,
+                                    .checked_at = c->started_at,
+                                    .latency_ms = c->latency_ms,
+                                    .error = c->ok ? NULL : c->error};
+        struct err e = {0};
+        if (app_monitor_record(p->app, p->db, &o, &e) != 0 && !err_logged_by_store(&e))
+            log_error("monitor %lld: recording a check: %s", (long long)c->monitor_id, e.msg);
+        check_free(c);
+    }
+    run(p); /* room was made */
+}
+
+static void on_stop(evutil_socket_t fd, short what, void *arg)
+{
+    struct prober *p = arg;
+    (void)fd, (void)what;
+    event_base_loopbreak(p->base);
+}
+
+static void on_http_done(void *arg, CURL *easy, CURLcode cc)
+{
+    (void)arg;
+    struct check *c = NULL;
+    curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&c);
+    assert(c && c->easy == easy);
+    check_http_finish(c, (int)cc);
+}
+
+static void *prober_main(void *arg)
+{
+    struct prober *p = arg;
+    sigset_t set;
+    sigfillset(&set);
+    pthread_sigmask(SIG_BLOCK, &set, NULL); /* signals are the main thread's */
+    run(p);
+    event_base_dispatch(p->base);
+    return NULL;
+}
+
+static void prober_free(struct prober *p)
+{
+    while (p->flying) {
+        struct check *c = p->flying;
+        unlink_check(p, c);
+        check_cancel(c);
+        check_free(c);
+    }
+    while (p->finished) {
+        struct check *c = p->finished;
+        p->finished = c->next;
+        check_free(c);
+    }
+    if (p->env.xfer) transfer_free(p->env.xfer);
+    if (p->env.dns) evdns_base_free(p->env.dns, 1);
+    struct event *evs[] = {p->wake_ev, p->stop_ev, p->timer_ev, p->tick_ev, p->reap_ev};
+    for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
+        if (evs[i]) event_free(evs[i]);
+    if (p->base) {
+        event_base_loop(p->base, EVLOOP_NONBLOCK); /* cancelled lookups' callbacks */
+        event_base_free(p->base);
+    }
+    db_close(p->db);
+    free(p);
+}
+
+int prober_start(struct app *app, struct prober **out, struct err *e)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, (void (*)(void))evthread_use_pthreads);
+    int rc = -1;
+    struct prober *p = xcalloc(1, sizeof *p);
+    p->app = app;
+    p->pruned_at = time_now();
+    if (db_open(app->cfg->database, &p->db, e) != 0) goto out;
+    /* its commits are bookkeeping: one lost to a machine crash is a check done again */
+    db_commit_lazily(p->db);
+    p->base = event_base_new();
+    if (p->base) {
+        p->wake_ev = event_new(p->base, -1, 0, on_run, p);
+        p->stop_ev = event_new(p->base, -1, 0, on_stop, p);
+        p->timer_ev = evtimer_new(p->base, on_run, p);
+        p->tick_ev = event_new(p->base, -1, EV_PERSIST, on_tick, p);
+        p->reap_ev = event_new(p->base, -1, 0, on_reap, p);
+        p->env.base = p->base;
+        p->env.dns = evdns_base_new(p->base, EVDNS_BASE_INITIALIZE_NAMESERVERS);
+        p->env.xfer = transfer_new(p->base, 16, on_http_done, p);
+        p->env.allow_private = app->cfg->monitors_allow_private;
+    }
+    struct timeval tick = {.tv_sec = TICK_S};
+    if (!p->wake_ev || !p->stop_ev || !p->timer_ev || !p->tick_ev || !p->reap_ev || !p->env.dns ||
+        !p->env.xfer || event_add(p->tick_ev, &tick) != 0) {
+        err_set(e, ERR_INTERNAL, "cannot create the prober's event loop");
+        goto out;
+    }
+    if (pthread_create(&p->thread, NULL, prober_main, p) != 0) {
+        err_set(e, ERR_INTERNAL, "cannot start the prober thread");
+        goto out;
+    }
+    *out = p;
+    p = NULL;
+    rc = 0;
+out:
+    if (p) prober_free(p);
+    return rc;
+}
+
+void prober_wake(struct prober *p)
+{
+    if (p) event_active(p->wake_ev, 0, 0);
+}
+
+void prober_stop(struct prober *p)
+{
+    if (!p) return;
+    event_active(p->stop_ev, 0, 0);
+    pthread_join(p->thread, NULL);
+    prober_free(p);
+}

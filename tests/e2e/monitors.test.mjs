@@ -1,0 +1,167 @@
+// Monitors (SPEC §14) against local targets: an HTTP server that flips between 200, 500,
+// a missing keyword and a slow answer, a closed port, and a name that resolves from
+// /etc/hosts. Each check is made due by the test (next_check_at in the past) and runs on
+// the server's prober within its one-second tick, so nothing waits for a 10 s interval.
+// Checked: the service's status moves after exactly failures_before failures and back
+// after successes_before successes, audited as the monitor; each failure says why;
+// "publish" opens an incident that notifies subscribers (the real SMTP sink) and resolves
+// it on recovery; bad input is refused with a reason and creates nothing; results list
+// newest first.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import net from 'node:net';
+import { api } from './lib/harness.mjs';
+import { dbSql, stopClean, assertError } from './lib/admin.mjs';
+import { until } from './lib/events.mjs';
+import { startWorld, stopWorld, newService, subscribeEmail } from './lib/notify.mjs';
+
+let w;
+let target;
+let mode = 'ok';
+let targetUrl;
+let closedPort;
+
+before(async () => {
+  target = http.createServer((req, res) => {
+    if (mode === 'error') { res.writeHead(500); res.end('down'); return; }
+    if (mode === 'slow') { setTimeout(() => { res.writeHead(200); res.end('all good, late'); }, 2500); return; }
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.end(mode === 'nokeyword' ? 'something else' : 'status: all good');
+  });
+  await new Promise((r) => target.listen(0, '127.0.0.1', r));
+  targetUrl = `http://127.0.0.1:${target.address().port}/health`;
+  // a port that was just free and is closed again: connections to it are refused
+  const probe = net.createServer();
+  await new Promise((r) => probe.listen(0, '127.0.0.1', r));
+  closedPort = probe.address().port;
+  await new Promise((r) => probe.close(r));
+  w = await startWorld();
+});
+
+after(async () => {
+  if (w) { await stopClean(w.s); await stopWorld(w); }
+  target.closeAllConnections();
+  await new Promise((r) => target.close(r));
+});
+
+const results = async (id, q = '') => (await api(w.s, 'GET', `monitors/${id}/results${q}`)).json;
+const count = (id) => Number(dbSql(w.s, `SELECT COUNT(*) FROM monitor_results WHERE monitor_id = ${id}`).trim());
+const statusOf = async (id) => (await api(w.s, 'GET', `services/${id}`)).json.service.status;
+
+// Makes monitor ID due now and waits for its check's result (the newest).
+async function check(id) {
+  const n = count(id);
+  dbSql(w.s, `UPDATE monitors SET next_check_at = 0 WHERE id = ${id}`);
+  await until(() => count(id) > n, { timeout: 10000, what: `a check of monitor ${id}` });
+  return (await results(id, '?limit=1')).results[0];
+}
+
+async function newMonitor(body) {
+  const r = await api(w.s, 'POST', 'monitors', { body: { interval_s: 3600, ...body } });
+  assert.equal(r.status, 201, r.text);
+  return r.json.monitor;
+}
+
+test('an http monitor moves its service after exactly the thresholds, audited as itself', async () => {
+  const svc = await newService(w.s, 'API');
+  const m = await newMonitor({ service_id: svc.id, kind: 'http', target: targetUrl, keyword: 'all good',
+    timeout_ms: 1000, failures_before: 2, successes_before: 2 });
+  assert.equal(m.state, 'unknown');
+  mode = 'ok';
+  let r = await check(m.id);
+  assert.equal(r.ok, true);
+  assert.ok(Number.isInteger(r.latency_ms) && r.latency_ms >= 0);
+  assert.equal((await api(w.s, 'GET', `monitors/${m.id}`)).json.monitor.state, 'up');
+
+  mode = 'error';
+  r = await check(m.id);
+  assert.equal(r.ok, false);
+  assert.equal(r.error, 'HTTP 500 (expected 200-399)');
+  assert.equal(await statusOf(svc.id), 'operational', 'one failure of two changes nothing');
+  await check(m.id);
+  assert.equal(await statusOf(svc.id), 'major_outage');
+  const got = (await api(w.s, 'GET', `monitors/${m.id}`)).json.monitor;
+  assert.equal(got.state, 'down');
+  assert.equal(got.last_error, 'HTTP 500 (expected 200-399)');
+  assert.match(dbSql(w.s, `SELECT actor || ' ' || detail FROM audit_log WHERE action = 'service.status' AND object_id = ${svc.id}`), new RegExp(`^monitor:${m.id} major_outage`));
+
+  mode = 'nokeyword';
+  r = await check(m.id);
+  assert.equal(r.error, 'the keyword is not in the response');
+  mode = 'slow';
+  r = await check(m.id);
+  assert.equal(r.error, 'timed out');
+  assert.ok(r.latency_ms >= 900 && r.latency_ms < 2500, `timed out after ${r.latency_ms} ms`);
+
+  mode = 'ok';
+  await check(m.id);
+  assert.equal(await statusOf(svc.id), 'major_outage', 'one success of two changes nothing');
+  await check(m.id);
+  assert.equal(await statusOf(svc.id), 'operational');
+  const all = (await results(m.id)).results;
+  assert.equal(all.length, 7);
+  assert.ok(all[0].id > all[6].id, 'newest first');
+  assert.deepEqual(all.map((x) => x.ok), [true, true, false, false, false, false, true]);
+  assert.equal((await results(m.id, `?since=${new Date(Date.now() + 3600e3).toISOString().replace(/\.\d+Z/, 'Z')}`)).results.length, 0);
+});
+
+test('tcp and dns monitors: a refused connection and a closed port fail, a listening port and a known name pass', async () => {
+  const svc = await newService(w.s, 'Database');
+  const open = await newMonitor({ service_id: svc.id, kind: 'tcp', target: `localhost:${target.address().port}` });
+  const closed = await newMonitor({ service_id: svc.id, kind: 'tcp', target: `127.0.0.1:${closedPort}`, failures_before: 1 });
+  const name = await newMonitor({ service_id: svc.id, kind: 'dns', target: 'localhost' });
+  assert.equal((await check(open.id)).ok, true);
+  assert.equal((await check(name.id)).ok, true);
+  const r = await check(closed.id);
+  assert.equal(r.ok, false);
+  assert.match(r.error, /^cannot connect: Connection refused/);
+  assert.equal(await statusOf(svc.id), 'major_outage');
+});
+
+test('"publish" opens an incident that notifies subscribers, and resolves it on recovery', async () => {
+  const svc = await newService(w.s, 'Checkout');
+  await subscribeEmail(w, 'watcher@example.test');
+  const m = await newMonitor({ service_id: svc.id, kind: 'http', target: targetUrl, name: 'Checkout API',
+    failures_before: 1, successes_before: 1, incident: 'publish', status_on_failure: 'partial_outage' });
+  mode = 'error';
+  await check(m.id);
+  const open = await until(async () => (await api(w.s, 'GET', 'incidents')).json.incidents.find((i) => i.title === 'Checkout API is not responding'),
+    { what: 'the incident' });
+  assert.equal(open.stage, 'investigating');
+  assert.deepEqual(open.services, [{ id: svc.id, status: 'partial_outage' }]);
+  assert.equal(open.updates[0].message, 'HTTP 500 (expected 200-399)');
+  assert.equal(await statusOf(svc.id), 'partial_outage');
+  await w.smtp.waitFor((ms) => ms.some((x) => x.to.includes('watcher@example.test') && /Checkout API is not responding/.test(x.headers.subject)), 20000, 'the incident e-mail');
+  mode = 'ok';
+  await check(m.id);
+  const done = await until(async () => {
+    const i = (await api(w.s, 'GET', `incidents/${open.id}`)).json.incident;
+    return i.stage === 'resolved' && i;
+  }, { what: 'the resolution' });
+  assert.equal(done.updates.at(-1).message, 'Checkout API is responding again.');
+  assert.equal(await statusOf(svc.id), 'operational');
+  assert.match(dbSql(w.s, `SELECT GROUP_CONCAT(DISTINCT actor) FROM audit_log WHERE action LIKE 'incident.%' AND object_id = ${open.id}`), new RegExp(`monitor:${m.id}`));
+});
+
+test('bad monitors are refused with a reason and create nothing', async () => {
+  const svc = await newService(w.s, 'Search');
+  const monitors = () => dbSql(w.s, 'SELECT COUNT(*) FROM monitors').trim();
+  const before = monitors();
+  const cases = [
+    [{ kind: 'http', target: 'ftp://example.com/' }, /target: an http monitor's target is an http:\/\/ or https:\/\/ URL/],
+    [{ kind: 'tcp', target: 'example.com' }, /target: a tcp monitor's target is HOST:PORT/],
+    [{ kind: 'icmp', target: 'example.com' }, /kind/],
+    [{ kind: 'http', target: targetUrl, interval_s: 5 }, /interval_s must be a whole number from 10/],
+    [{ kind: 'http', target: targetUrl, interval_s: 10, timeout_ms: 10000 }, /timeout_ms must be shorter than interval_s/],
+    [{ kind: 'http', target: targetUrl, expect_status: '2xx' }, /expect_status/],
+    [{ kind: 'http', target: targetUrl, incident: 'draft' }, /draft/],
+    [{ kind: 'http', target: targetUrl, service_id: 424242 }, /service_id 424242 is not a service of this page/],
+  ];
+  for (const [body, re] of cases) {
+    const r = await api(w.s, 'POST', 'monitors', { body: { service_id: svc.id, ...body } });
+    assertError(r, 400, 'invalid_input', re);
+  }
+  assert.equal(monitors(), before);
+  assertError(await api(w.s, 'GET', 'monitors/999999'), 404, 'not_found', /no monitor with id 999999/);
+});
