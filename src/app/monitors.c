@@ -287,7 +287,7 @@ enum incident_todo { INC_NONE, INC_OPEN, INC_RESOLVE };
 
 /* After the commit: opens or resolves the monitor's incident (RUN: its locked row). */
 static void incident_step(struct app_ctx *c, const json_t *run, enum incident_todo todo,
-                          const char *error)
+                          const char *error, const char *status)
 {
     struct err e = {0};
     int64_t id = jint(run, "id"), incident = jint(run, "incident_id");
@@ -298,8 +298,7 @@ static void incident_step(struct app_ctx *c, const json_t *run, enum incident_to
         text_cut(title, LIMIT_TITLE);
         snprintf(msg, sizeof msg, "%s", error && error[0] ? error : "The check failed.");
         in = json_pack("{s:s, s:s, s:[{s:I, s:s}]}", "title", title, "message", msg, "services",
-                       "id", (json_int_t)jint(run, "service_id"), "status",
-                       jstr(run, "status_on_failure"));
+                       "id", (json_int_t)jint(run, "service_id"), "status", status);
         if (app_incident_create(c, in, &out, &e) == 0) {
             incident = jint(out, "id");
             if (store_monitor_set_incident(c->db, id, incident, &e) != 0) incident = 0;
@@ -345,19 +344,25 @@ int app_monitor_record(struct app *app, struct db *db, const struct monitor_outc
     json_t *svc = NULL;
     if (holders(db, service, incident, &held_by_incident, &in_maintenance, e) != 0) goto fail;
     enum monitor_flip flip = in_maintenance ? FLIP_NONE : monitor_step(&r, o->ok);
-    if (flip != FLIP_NONE) {
+    enum svc_status now_st = SVC_OPERATIONAL, want = SVC_OPERATIONAL, was = SVC_OPERATIONAL;
+    if (!o->ok && status_parse(o->status ? o->status : jstr(run, "status_on_failure"), &want) != 0)
+        want = SVC_MAJOR;
+    /* down already, and this failure is worse than what the monitor set: it is raised */
+    bool raise = flip == FLIP_NONE && !o->ok && !in_maintenance && r.state == MSTATE_DOWN && set &&
+                 !incident && status_parse(set, &was) == 0 && want > was;
+    if (flip != FLIP_NONE || raise) {
         svc = store_service_lock(db, c.page_id, service, e);
         if (!svc && e->code) goto fail;
     }
-    enum svc_status now_st = SVC_OPERATIONAL, want;
     if (svc) status_parse(jstr(svc, "status"), &now_st);
     if (flip == FLIP_DOWN && strcmp(jstr(run, "incident"), "publish") == 0) {
         todo = INC_OPEN;
-    } else if (flip == FLIP_DOWN && svc &&
-               status_parse(jstr(run, "status_on_failure"), &want) == 0 && want > now_st) {
+    } else if ((flip == FLIP_DOWN || (raise && now_st == was)) && svc && want > now_st) {
         if (set_status(&c, service, status_name(want), e) != 0) goto fail;
         set = status_name(want);
         changed = true;
+    } else if (raise) {
+        /* someone changed the status since: theirs stands */
     } else if (flip == FLIP_DOWN) {
         set = NULL; /* it shows a worse status already: someone else's to undo */
     } else if (flip == FLIP_UP && incident) {
@@ -382,7 +387,7 @@ int app_monitor_record(struct app *app, struct db *db, const struct monitor_outc
                                  e) != 0)
         goto fail;
     if (changed ? app_commit(&c, true, e) != 0 : db_commit(db, e) != 0) goto out;
-    if (todo != INC_NONE) incident_step(&c, run, todo, o->error);
+    if (todo != INC_NONE) incident_step(&c, run, todo, o->error, status_name(want));
     json_decref(svc);
     json_decref(run);
     return 0;

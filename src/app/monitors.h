@@ -6,8 +6,10 @@
  * monitor makes this server connect where its owner says, internal networks included).
  *
  * Recording an outcome applies domain/monitor.h's step under the monitor's row lock:
- *  - down: the service takes status_on_failure unless it shows a worse one already
- *    (never lowering what someone set); with incident "publish" an incident is opened
+ *  - down: the service takes status_on_failure (or the outcome's own status: a tls
+ *    warning's degraded_performance) unless it shows a worse one already (never lowering
+ *    what someone set); a worse failure while down raises the status the monitor set;
+ *    with incident "publish" an incident is opened
  *    instead ("NAME is not responding", the error as its message, notifying per §10),
  *    which holds the service at that status;
  *  - up: the status the monitor set goes back to operational, unless the service's
@@ -64,7 +66,9 @@ struct monitor_outcome {
     bool ok;
     int64_t checked_at; /* when it started (unix seconds) */
     int64_t latency_ms;
-    const char *error; /* why it failed (NULL when OK) */
+    const char *error;  /* why it failed (NULL when OK) */
+    const char *status; /* what a failure sets instead of status_on_failure (a tls warning:
+                           degraded_performance); NULL: status_on_failure */
 };
 
 /* Records O and applies the rules above. Returns 0, or -1 with E filled. */

@@ -2,7 +2,10 @@
  * notify/check — one monitor check (SPEC §14) on the prober's event loop, never on a
  * request thread: http through the prober's curl multi (notify/transfer.h), tcp as a
  * non-blocking connect to each address of the target in turn, dns as a lookup through
- * the loop's resolver. A check ends exactly once, in DONE, with its outcome filled;
+ * the loop's resolver, tls as a tcp connection then a TLS handshake whose certificate
+ * is verified (the system's CAs, SSL_CERT_FILE honoured, and the target's host name) and
+ * whose expiry is read: within tls_warn_days the outcome is a warning (the service
+ * degraded), not a pass. A check ends exactly once, in DONE, with its outcome filled;
  * check_cancel() ends it without DONE (shutdown).
  *
  * Outbound rules: the target may be loopback or private unless ALLOW_PRIVATE is false
@@ -21,6 +24,7 @@ enum { CHECK_BODY_MAX = 1 << 20, CHECK_ERROR_MAX = 300 };
 
 struct check_env {
     struct event_base *base;
+    struct ssl_ctx_st *tls; /* tls checks: verifies peers against the system's CAs */
     struct evdns_base *dns;
     struct transfer *xfer;
     bool allow_private;
@@ -34,12 +38,13 @@ struct check {
     int64_t monitor_id;
     enum monitor_kind kind;
     char *target, *keyword; /* keyword NULL: none */
-    long timeout_ms, max_latency_ms;
+    long timeout_ms, max_latency_ms, tls_warn_days;
     struct monitor_expect expect;
     bool follow;
     /* the outcome */
     int64_t started_at; /* unix seconds */
     bool ok;
+    bool warn; /* not OK, but only a warning: the service is degraded, not out */
     int64_t latency_ms;
     char error[CHECK_ERROR_MAX];
     /* the run */
@@ -77,5 +82,10 @@ int check_http_start(struct check *c);
 void check_http_cancel(struct check *c);
 int check_net_start(struct check *c);
 void check_net_cancel(struct check *c);
+/* tls: C's connection (c->bev) is made; the handshake and the certificate's checks. */
+void check_tls_begin(struct check *c);
+/* tcp, dns, tls: ends C after freeing what the check holds; WHAT NULL: OK, else the
+ * failure "WHAT: DETAIL" (a warning with WARN). */
+void check_net_end(struct check *c, const char *what, const char *detail, bool warn);
 
 #endif

@@ -3,8 +3,8 @@
  *
  * dns: the target resolves (to any address) within timeout_ms. tcp: the target's host is
  * resolved (an address literal is used as it is), then each address is tried in turn
- * until a connection is made; a private address is skipped unless allowed. One timer
- * bounds the whole check.
+ * until a connection is made; a private address is skipped unless allowed. tls: as tcp,
+ * then notify/check_tls.c takes the connection on. One timer bounds the whole check.
  *
  * A lookup is a small ticket of its own: evdns calls its callback even after a cancel,
  * so the ticket, not the check, is what the callback is given; cancelling clears the
@@ -40,14 +40,19 @@ static void cleanup(struct check *c)
     c->timer = NULL;
 }
 
-/* Ends C: a success when WHAT is NULL, else the failure "WHAT: DETAIL". */
-static void end(struct check *c, const char *what, const char *detail)
+void check_net_end(struct check *c, const char *what, const char *detail, bool warn)
 {
     cleanup(c);
+    c->warn = what && warn;
     if (what)
         check_end(c, "%s: %s", what, detail);
     else
         check_end(c, NULL);
+}
+
+static void end(struct check *c, const char *what, const char *detail)
+{
+    check_net_end(c, what, detail, false);
 }
 
 static void try_next(struct check *c, const char *why);
@@ -57,7 +62,10 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
     struct check *c = arg;
     (void)bev;
     if (what & BEV_EVENT_CONNECTED) {
-        end(c, NULL, NULL);
+        if (c->kind == MON_TLS)
+            check_tls_begin(c);
+        else
+            end(c, NULL, NULL);
         return;
     }
     int err = EVUTIL_SOCKET_ERROR();

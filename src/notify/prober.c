@@ -14,6 +14,7 @@
 #include "notify/check.h"
 #include <assert.h>
 #include <event2/thread.h>
+#include <openssl/ssl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -76,6 +77,7 @@ static void start(struct prober *p, json_t *r)
     c->keyword = jstr(r, "keyword") ? xstrdup(jstr(r, "keyword")) : NULL;
     c->timeout_ms = (long)jint(r, "timeout_ms");
     c->max_latency_ms = (long)jint(r, "max_latency_ms");
+    c->tls_warn_days = (long)jint(r, "tls_warn_days");
     c->follow = json_is_true(json_object_get(r, "follow_redirects"));
     c->env = &p->env;
     c->done = on_check_done;
@@ -155,7 +157,8 @@ static void on_reap(evutil_socket_t fd, short what, void *arg)
                                     .ok = c->ok,
                                     .checked_at = c->started_at,
                                     .latency_ms = c->latency_ms,
-                                    .error = c->ok ? NULL : c->error};
+                                    .error = c->ok ? NULL : c->error,
+                                    .status = c->warn ? "degraded_performance" : NULL};
         struct err e = {0};
         if (app_monitor_record(p->app, p->db, &o, &e) != 0 && !err_logged_by_store(&e))
             log_error("monitor %lld: recording a check: %s", (long long)c->monitor_id, e.msg);
@@ -206,6 +209,7 @@ static void prober_free(struct prober *p)
     }
     if (p->env.xfer) transfer_free(p->env.xfer);
     if (p->env.dns) evdns_base_free(p->env.dns, 1);
+    if (p->env.tls) SSL_CTX_free(p->env.tls);
     struct event *evs[] = {p->wake_ev, p->stop_ev, p->timer_ev, p->tick_ev, p->reap_ev};
     for (size_t i = 0; i < sizeof evs / sizeof evs[0]; i++)
         if (evs[i]) event_free(evs[i]);
@@ -239,10 +243,17 @@ int prober_start(struct app *app, struct prober **out, struct err *e)
         p->env.dns = evdns_base_new(p->base, EVDNS_BASE_INITIALIZE_NAMESERVERS);
         p->env.xfer = transfer_new(p->base, 16, on_http_done, p);
         p->env.allow_private = app->cfg->monitors_allow_private;
+        /* tls checks verify after the handshake, to say why a certificate is refused */
+        p->env.tls = SSL_CTX_new(TLS_client_method());
+        if (p->env.tls && SSL_CTX_set_default_verify_paths(p->env.tls) != 1) {
+            SSL_CTX_free(p->env.tls);
+            p->env.tls = NULL;
+        }
+        if (p->env.tls) SSL_CTX_set_verify(p->env.tls, SSL_VERIFY_NONE, NULL);
     }
     struct timeval tick = {.tv_sec = TICK_S};
     if (!p->wake_ev || !p->stop_ev || !p->timer_ev || !p->tick_ev || !p->reap_ev || !p->env.dns ||
-        !p->env.xfer || event_add(p->tick_ev, &tick) != 0) {
+        !p->env.xfer || !p->env.tls || event_add(p->tick_ev, &tick) != 0) {
         err_set(e, ERR_INTERNAL, "cannot create the prober's event loop");
         goto out;
     }

@@ -1,6 +1,7 @@
 // Monitors (SPEC §14) against local targets: an HTTP server that flips between 200, 500,
-// a missing keyword and a slow answer, a closed port, and a name that resolves from
-// /etc/hosts. Each check is made due by the test (next_check_at in the past) and runs on
+// a missing keyword and a slow answer, a closed port, a name that resolves from
+// /etc/hosts, and TLS servers with certificates made here by openssl (a CA pharos trusts
+// through SSL_CERT_FILE): one valid for 30 days, one expiring in 3, one expired. Each check is made due by the test (next_check_at in the past) and runs on
 // the server's prober within its one-second tick, so nothing waits for a 10 s interval.
 // Checked: the service's status moves after exactly failures_before failures and back
 // after successes_before successes, audited as the monitor; each failure says why;
@@ -11,7 +12,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
-import { api } from './lib/harness.mjs';
+import tls from 'node:tls';
+import path from 'node:path';
+import { readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { api, tempDir } from './lib/harness.mjs';
 import { dbSql, stopClean, assertError } from './lib/admin.mjs';
 import { until } from './lib/events.mjs';
 import { startWorld, stopWorld, newService, subscribeEmail } from './lib/notify.mjs';
@@ -21,8 +26,31 @@ let target;
 let mode = 'ok';
 let targetUrl;
 let closedPort;
+const dir = tempDir('pharos-e2e-monitors-');
+const tlsServers = {};
+
+const openssl = (...args) => {
+  const r = spawnSync('openssl', args, { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+};
+// A certificate for localhost signed by the test CA, valid DAYS days (negative: expired).
+function leaf(name, days) {
+  const f = (x) => path.join(dir, `${name}.${x}`);
+  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-keyout', f('key'), '-out', f('csr'));
+  writeFileSync(f('ext'), 'subjectAltName=DNS:localhost\n');
+  openssl('x509', '-req', '-in', f('csr'), '-CA', path.join(dir, 'ca.crt'), '-CAkey', path.join(dir, 'ca.key'),
+    '-CAcreateserial', '-days', String(days), '-extfile', f('ext'), '-out', f('crt'));
+  return { key: readFileSync(f('key')), cert: readFileSync(f('crt')) };
+}
 
 before(async () => {
+  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '30', '-subj', '/CN=pharos test CA',
+    '-keyout', path.join(dir, 'ca.key'), '-out', path.join(dir, 'ca.crt'));
+  for (const [name, days] of [['good', 30], ['soon', 3], ['expired', -1]]) {
+    const srv = tls.createServer(leaf(name, days), (sock) => sock.end());
+    await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+    tlsServers[name] = srv;
+  }
   target = http.createServer((req, res) => {
     if (mode === 'error') { res.writeHead(500); res.end('down'); return; }
     if (mode === 'slow') { setTimeout(() => { res.writeHead(200); res.end('all good, late'); }, 2500); return; }
@@ -36,13 +64,15 @@ before(async () => {
   await new Promise((r) => probe.listen(0, '127.0.0.1', r));
   closedPort = probe.address().port;
   await new Promise((r) => probe.close(r));
-  w = await startWorld();
+  w = await startWorld({ env: { SSL_CERT_FILE: path.join(dir, 'ca.crt') } });
 });
 
 after(async () => {
   if (w) { await stopClean(w.s); await stopWorld(w); }
   target.closeAllConnections();
   await new Promise((r) => target.close(r));
+  for (const srv of Object.values(tlsServers)) await new Promise((r) => srv.close(r));
+  rmSync(dir, { recursive: true, force: true });
 });
 
 const results = async (id, q = '') => (await api(w.s, 'GET', `monitors/${id}/results${q}`)).json;
@@ -117,6 +147,29 @@ test('tcp and dns monitors: a refused connection and a closed port fail, a liste
   assert.equal(r.ok, false);
   assert.match(r.error, /^cannot connect: Connection refused/);
   assert.equal(await statusOf(svc.id), 'major_outage');
+});
+
+test('tls monitors: a valid certificate passes, one expiring within tls_warn_days degrades, an expired one fails', async () => {
+  const svc = await newService(w.s, 'Web');
+  const port = (n) => tlsServers[n].address().port;
+  const good = await newMonitor({ service_id: svc.id, kind: 'tls', target: `localhost:${port('good')}`, failures_before: 1 });
+  assert.equal((await check(good.id)).ok, true);
+  const soon = await newMonitor({ service_id: svc.id, kind: 'tls', target: `localhost:${port('soon')}`, failures_before: 1, successes_before: 1 });
+  let r = await check(soon.id);
+  assert.equal(r.ok, false);
+  assert.match(r.error, /^the certificate expires: in 2 days \(\d{4}-\d\d-\d\dT[\d:]+Z\), within the 14 days warned of$/);
+  assert.equal(await statusOf(svc.id), 'degraded_performance');
+  // warned of one day ahead only, the same certificate passes: the service recovers
+  await api(w.s, 'PATCH', `monitors/${soon.id}`, { body: { tls_warn_days: 1 } });
+  r = await check(soon.id);
+  assert.equal(r.ok, true);
+  assert.equal(await statusOf(svc.id), 'operational');
+  const expired = await newMonitor({ service_id: svc.id, kind: 'tls', target: `localhost:${port('expired')}`, failures_before: 1 });
+  r = await check(expired.id);
+  assert.equal(r.error, 'the certificate is refused: certificate has expired');
+  assert.equal(await statusOf(svc.id), 'major_outage');
+  const wrongName = await newMonitor({ service_id: svc.id, kind: 'tls', target: `127.0.0.1:${port('good')}`, failures_before: 1 });
+  assert.match((await check(wrongName.id)).error, /^the certificate is refused: IP address mismatch$/);
 });
 
 test('"publish" opens an incident that notifies subscribers, and resolves it on recovery', async () => {

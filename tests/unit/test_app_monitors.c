@@ -4,7 +4,8 @@
  * the first check falls inside the first interval; a claim takes each due monitor once
  * and moves it an interval on, disabled ones never; outcomes move the service exactly at
  * failures_before and successes_before, audited as the monitor; a worse status someone
- * set is never lowered nor, on recovery, undone, nor is one a person changed since;
+ * set is never lowered nor, on recovery, undone, nor is one a person changed since; a tls
+ * warning degrades the service and a worse failure while down raises it;
  * maintenance in progress mutes failures; "publish" opens an incident holding the service
  * and resolves it on recovery; results list newest first and old ones are pruned.
  */
@@ -266,6 +267,26 @@ static void what_someone_else_set_stands(void **state)
     assert_string_equal(status_of(f), "partial_outage");
 }
 
+static void a_warning_degrades_and_a_worse_failure_raises(void **state)
+{
+    struct fx *f = *state;
+    struct err e = {0};
+    int64_t id = monitor(f, "{\"kind\":\"tls\",\"target\":\"example.com\","
+                            "\"failures_before\":1,\"successes_before\":1}");
+    struct monitor_outcome warn = {.monitor_id = id,
+                                   .checked_at = time_now(),
+                                   .error = "the certificate expires: in 2 days",
+                                   .status = "degraded_performance"};
+    assert_int_equal(app_monitor_record(&f->app, f->db, &warn, &e), 0);
+    assert_string_equal(status_of(f), "degraded_performance");
+    outcome(f, id, false); /* down already, and worse: raised to status_on_failure */
+    assert_string_equal(status_of(f), "major_outage");
+    assert_int_equal(app_monitor_record(&f->app, f->db, &warn, &e), 0); /* milder: stays */
+    assert_string_equal(status_of(f), "major_outage");
+    outcome(f, id, true);
+    assert_string_equal(status_of(f), "operational");
+}
+
 static void maintenance_in_progress_mutes_failures(void **state)
 {
     struct fx *f = *state;
@@ -338,11 +359,9 @@ static void publish_opens_an_incident_and_resolves_it(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(creation_checks_input_and_fills_defaults),
-        T(a_claim_takes_each_due_monitor_once),
-        T(the_service_moves_at_exactly_the_thresholds),
-        T(what_someone_else_set_stands),
-        T(maintenance_in_progress_mutes_failures),
+        T(creation_checks_input_and_fills_defaults),      T(a_claim_takes_each_due_monitor_once),
+        T(the_service_moves_at_exactly_the_thresholds),   T(what_someone_else_set_stands),
+        T(a_warning_degrades_and_a_worse_failure_raises), T(maintenance_in_progress_mutes_failures),
         T(publish_opens_an_incident_and_resolves_it),
     };
     return cmocka_run_group_tests_name("app/monitors", tests, NULL, NULL);
