@@ -8,15 +8,12 @@
  * down without its incident, never an incident twice.
  */
 #include "app/monitors.h"
-#include "app/events.h"
-#include "app/incidents.h"
+#include "app/auto_status.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "core/timeutil.h"
-#include "domain/event.h"
 #include "domain/monitor.h"
 #include "domain/status.h"
-#include "store/events.h"
 #include "store/monitors.h"
 #include "store/services.h"
 #include <assert.h>
@@ -253,36 +250,6 @@ int app_monitor_results_prune(struct db *db, int64_t now, struct err *e)
 
 /* ---- an outcome's rules ------------------------------------------------------------- */
 
-/* Which open events hold SERVICE_ID (besides EXCEPT_EVENT): an incident, maintenance. */
-static int holders(struct db *db, int64_t service_id, int64_t except_event, bool *incident,
-                   bool *maintenance, struct err *e)
-{
-    json_t *links = store_service_event_links(db, service_id, except_event, e);
-    if (!links) return -1;
-    size_t i;
-    json_t *l;
-    *incident = *maintenance = false;
-    json_array_foreach(links, i, l)
-    {
-        enum event_kind k;
-        enum stage s;
-        if (event_kind_parse(jstr(l, "kind"), &k) == 0 &&
-            stage_parse(k, jstr(l, "stage"), &s) == 0 && events_stage_holds(k, s))
-            *(k == EVENT_MAINTENANCE ? maintenance : incident) = true;
-    }
-    json_decref(links);
-    return 0;
-}
-
-/* Sets the status of C's service SERVICE_ID to STATUS (the row is locked), audited. */
-static int set_status(struct app_ctx *c, int64_t service_id, const char *status, struct err *e)
-{
-    return store_service_set_status(c->db, service_id, status, time_now(), e) != 0 ||
-                   app_audit(c, "service.status", service_id, status, e) != 0
-               ? -1
-               : 0;
-}
-
 enum incident_todo { INC_NONE, INC_OPEN, INC_RESOLVE };
 
 /* After the commit: opens or resolves the monitor's incident (RUN: its locked row). */
@@ -291,32 +258,18 @@ static void incident_step(struct app_ctx *c, const json_t *run, enum incident_to
 {
     struct err e = {0};
     int64_t id = jint(run, "id"), incident = jint(run, "incident_id");
-    char title[LIMIT_TITLE * 4 + 1], msg[LIMIT_SHORT * 4 + 1];
-    json_t *out = NULL, *in = NULL;
+    char text[LIMIT_NAME * 4 + 64];
     if (todo == INC_OPEN) {
-        snprintf(title, sizeof title, "%s is not responding", jstr(run, "name"));
-        text_cut(title, LIMIT_TITLE);
-        snprintf(msg, sizeof msg, "%s", error && error[0] ? error : "The check failed.");
-        in = json_pack("{s:s, s:s, s:[{s:I, s:s}]}", "title", title, "message", msg, "services",
-                       "id", (json_int_t)jint(run, "service_id"), "status", status);
-        if (app_incident_create(c, in, &out, &e) == 0) {
-            incident = jint(out, "id");
-            if (store_monitor_set_incident(c->db, id, incident, &e) != 0) incident = 0;
-        }
+        snprintf(text, sizeof text, "%s is not responding", jstr(run, "name"));
+        incident = auto_incident_open(c, text, error && error[0] ? error : "The check failed.",
+                                      jint(run, "service_id"), status);
     } else {
-        snprintf(msg, sizeof msg, "%s is responding again.", jstr(run, "name"));
-        in = json_pack("{s:s, s:s}", "stage", "resolved", "message", msg);
-        /* resolved or deleted by someone meanwhile: nothing left to do either way */
-        if (app_incident_post_update(c, incident, in, &out, &e) == 0 || e.code == ERR_NOT_FOUND ||
-            e.code == ERR_INVALID)
-            e.code = ERR_OK;
-        if (store_monitor_set_incident(c->db, id, 0, &e) != 0) e.code = ERR_INTERNAL;
+        snprintf(text, sizeof text, "%s is responding again.", jstr(run, "name"));
+        auto_incident_resolve(c, incident, text);
+        incident = 0;
     }
-    if (e.code != ERR_OK && !err_logged_by_store(&e))
-        log_error("monitor %lld: %s its incident: %s", (long long)id,
-                  todo == INC_OPEN ? "opening" : "resolving", e.msg);
-    json_decref(in);
-    json_decref(out);
+    if (store_monitor_set_incident(c->db, id, incident, &e) != 0 && !err_logged_by_store(&e))
+        log_error("monitor %lld: keeping its incident: %s", (long long)id, e.msg);
 }
 
 int app_monitor_record(struct app *app, struct db *db, const struct monitor_outcome *o,
@@ -342,9 +295,10 @@ int app_monitor_record(struct app *app, struct db *db, const struct monitor_outc
     bool held_by_incident = false, in_maintenance = false, changed = false;
     enum incident_todo todo = INC_NONE;
     json_t *svc = NULL;
-    if (holders(db, service, incident, &held_by_incident, &in_maintenance, e) != 0) goto fail;
+    if (auto_status_holders(db, service, incident, &held_by_incident, &in_maintenance, e) != 0)
+        goto fail;
     enum monitor_flip flip = in_maintenance ? FLIP_NONE : monitor_step(&r, o->ok);
-    enum svc_status now_st = SVC_OPERATIONAL, want = SVC_OPERATIONAL, was = SVC_OPERATIONAL;
+    enum svc_status want = SVC_OPERATIONAL, was = SVC_OPERATIONAL;
     if (!o->ok && status_parse(o->status ? o->status : jstr(run, "status_on_failure"), &want) != 0)
         want = SVC_MAJOR;
     /* down already, and this failure is worse than what the monitor set: it is raised */
@@ -354,24 +308,18 @@ int app_monitor_record(struct app *app, struct db *db, const struct monitor_outc
         svc = store_service_lock(db, c.page_id, service, e);
         if (!svc && e->code) goto fail;
     }
-    if (svc) status_parse(jstr(svc, "status"), &now_st);
-    if (flip == FLIP_DOWN && strcmp(jstr(run, "incident"), "publish") == 0) {
+    if (!svc) {
+        /* no flip: nothing to change */
+    } else if (flip == FLIP_DOWN && strcmp(jstr(run, "incident"), "publish") == 0) {
         todo = INC_OPEN;
-    } else if ((flip == FLIP_DOWN || (raise && now_st == was)) && svc && want > now_st) {
-        if (set_status(&c, service, status_name(want), e) != 0) goto fail;
-        set = status_name(want);
-        changed = true;
-    } else if (raise) {
-        /* someone changed the status since: theirs stands */
     } else if (flip == FLIP_DOWN) {
-        set = NULL; /* it shows a worse status already: someone else's to undo */
+        if (auto_status_raise(&c, svc, want, &set, &changed, e) != 0) goto fail;
+    } else if (raise && strcmp(jstr(svc, "status"), set) == 0) {
+        if (auto_status_raise(&c, svc, want, &set, &changed, e) != 0) goto fail;
     } else if (flip == FLIP_UP && incident) {
         todo = INC_RESOLVE;
     } else if (flip == FLIP_UP) {
-        if (set && svc && strcmp(jstr(svc, "status"), set) == 0 && !held_by_incident) {
-            if (set_status(&c, service, "operational", e) != 0) goto fail;
-            changed = true;
-        }
+        if (auto_status_release(&c, svc, set, held_by_incident, &changed, e) != 0) goto fail;
         set = NULL;
     }
     struct monitor_progress p = {.state = monitor_state_name(r.state),
