@@ -5,14 +5,16 @@
 #   scripts/deps.sh build   — compiler and libraries for `make`
 #   scripts/deps.sh test    — plus Node.js, npm packages, Chromium, xmllint, a Java runtime
 #                             (the W3C Nu checker, npm vnu-jar), PostgreSQL (the second backend's
-#                             throw-away cluster, scripts/pg-cluster.sh)
+#                             throw-away cluster, scripts/pg-cluster.sh), Prometheus Alertmanager
+#                             (tests/e2e/alerts.test.mjs feeds pharos through a real one)
 #   scripts/deps.sh bench   — plus wrk and nginx for `make bench`
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build_pkgs="gcc make pkg-config libevent-dev libhttp-parser-dev libsqlite3-dev libpq-dev libjansson-dev libcmark-dev
   libsodium-dev libssl-dev libinih-dev libcurl4-openssl-dev zlib1g-dev libdeflate-dev libidn2-dev libicu-dev tzdata"
-test_pkgs="libcmocka-dev nodejs npm chromium libxml2-utils sqlite3 curl default-jre-headless postgresql"
+test_pkgs="libcmocka-dev nodejs npm chromium libxml2-utils sqlite3 curl default-jre-headless postgresql
+  prometheus-alertmanager"
 bench_pkgs="wrk nginx-light"
 # tests/e2e/cdn_nginx.test.mjs runs nginx as a caching proxy in front of pharos.
 test_pkgs="$test_pkgs nginx-light"

@@ -98,4 +98,5 @@ void api_register(void)
     router_add(api_openapi_routes);
     router_add(api_metrics_routes);
     router_add(api_monitor_routes);
+    router_add(api_alert_routes);
 }

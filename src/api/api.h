@@ -42,6 +42,7 @@ extern const struct route api_page_routes[];
 extern const struct route api_openapi_routes[];
 extern const struct route api_metrics_routes[];
 extern const struct route api_monitor_routes[];
+extern const struct route api_alert_routes[];
 
 /* Adds every API route to the router. */
 void api_register(void);

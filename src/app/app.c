@@ -11,7 +11,7 @@
 int app_require(const struct app_ctx *c, enum perm p, struct err *e)
 {
     if (c->actor.kind == ACTOR_SYSTEM || c->actor.kind == ACTOR_CLI ||
-        c->actor.kind == ACTOR_MONITOR)
+        c->actor.kind == ACTOR_MONITOR || c->actor.kind == ACTOR_ALERTS)
         return 0;
     if (c->actor.kind == ACTOR_PUBLIC)
         return p == PERM_READ ? 0 : err_set(e, ERR_FORBIDDEN, "sign in to do this");
@@ -32,6 +32,9 @@ const char *app_actor_label(const struct actor *a, char *buf, size_t size)
         break;
     case ACTOR_MONITOR:
         snprintf(buf, size, "monitor:%lld", (long long)a->id);
+        break;
+    case ACTOR_ALERTS:
+        snprintf(buf, size, "alert-source:%lld", (long long)a->id);
         break;
     case ACTOR_CLI:
         snprintf(buf, size, "cli");

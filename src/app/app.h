@@ -36,8 +36,17 @@ struct app {
     void *hook_arg;
 };
 
-/* ACTOR_MONITOR: a monitor's automatic change (id: the monitor), with the system's rights. */
-enum actor_kind { ACTOR_SYSTEM, ACTOR_CLI, ACTOR_TOKEN, ACTOR_USER, ACTOR_PUBLIC, ACTOR_MONITOR };
+/* ACTOR_MONITOR, ACTOR_ALERTS: a monitor's or an alert source's automatic change (id: the
+ * monitor, the source), with the system's rights. */
+enum actor_kind {
+    ACTOR_SYSTEM,
+    ACTOR_CLI,
+    ACTOR_TOKEN,
+    ACTOR_USER,
+    ACTOR_PUBLIC,
+    ACTOR_MONITOR,
+    ACTOR_ALERTS
+};
 
 struct actor {
     enum actor_kind kind;
@@ -64,7 +73,7 @@ struct app_thread {
 /* Fills E with 403 unless the actor may do P. */
 int app_require(const struct app_ctx *c, enum perm p, struct err *e);
 
-/* "user:3", "token:5", "monitor:2", "cli", "system", "public" into BUF. */
+/* "user:3", "token:5", "monitor:2", "alert-source:4", "cli", "system", "public" into BUF. */
 const char *app_actor_label(const struct actor *a, char *buf, size_t size);
 
 /* Appends an audit record inside the open transaction. */

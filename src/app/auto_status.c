@@ -66,11 +66,12 @@ int auto_status_raise(struct app_ctx *c, json_t *svc, enum svc_status want, cons
     return 0;
 }
 
-int auto_status_release(struct app_ctx *c, json_t *svc, const char *set, bool held, bool *changed,
-                        struct err *e)
+int auto_status_release(struct app_ctx *c, json_t *svc, const char *set, bool held,
+                        enum svc_status to, bool *changed, struct err *e)
 {
-    if (!set || held || strcmp(jstr(svc, "status"), set) != 0) return 0;
-    if (set_status(c, svc, SVC_OPERATIONAL, e) != 0) return -1;
+    if (!set || held || strcmp(jstr(svc, "status"), set) != 0 || strcmp(set, status_name(to)) == 0)
+        return 0;
+    if (set_status(c, svc, to, e) != 0) return -1;
     *changed = true;
     return 0;
 }
@@ -80,6 +81,8 @@ int64_t auto_incident_open(struct app_ctx *c, const char *title, const char *mes
 {
     char t[LIMIT_TITLE * 4 + 1];
     snprintf(t, sizeof t, "%s", title);
+    for (char *p = t; *p; p++) /* a title is one line */
+        if (*p == '\n' || *p == '\r' || *p == '\t') *p = ' ';
     text_cut(t, LIMIT_TITLE);
     char *m = xstrdup(message && message[0] ? message : "-");
     text_cut(m, LIMIT_MESSAGE);

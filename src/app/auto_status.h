@@ -23,11 +23,12 @@ int auto_status_holders(struct db *db, int64_t service_id, int64_t except_event,
 int auto_status_raise(struct app_ctx *c, json_t *svc, enum svc_status want, const char **set,
                       bool *changed, struct err *e);
 
-/* Puts service SVC (locked) back to operational when it still shows SET, the status the
- * caller set (a person's change since stands), unless HELD (an open incident or
- * maintenance holds it). *CHANGED turns true when it was written. */
-int auto_status_release(struct app_ctx *c, json_t *svc, const char *set, bool held, bool *changed,
-                        struct err *e);
+/* Puts service SVC (locked) back to TO (operational; the worst status of the other alerts
+ * still firing) when it still shows SET, the status the caller set (a person's change
+ * since stands), unless HELD (an open incident or maintenance holds it). *CHANGED turns
+ * true when it was written. */
+int auto_status_release(struct app_ctx *c, json_t *svc, const char *set, bool held,
+                        enum svc_status to, bool *changed, struct err *e);
 
 /* Opens an incident TITLE with MESSAGE (cut to their limits) holding SERVICE_ID at
  * STATUS, notifying per §10. Returns its id, or 0 (the failure is logged). */

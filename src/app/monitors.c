@@ -319,7 +319,8 @@ int app_monitor_record(struct app *app, struct db *db, const struct monitor_outc
     } else if (flip == FLIP_UP && incident) {
         todo = INC_RESOLVE;
     } else if (flip == FLIP_UP) {
-        if (auto_status_release(&c, svc, set, held_by_incident, &changed, e) != 0) goto fail;
+        if (auto_status_release(&c, svc, set, held_by_incident, SVC_OPERATIONAL, &changed, e) != 0)
+            goto fail;
         set = NULL;
     }
     struct monitor_progress p = {.state = monitor_state_name(r.state),

@@ -52,6 +52,8 @@ const char *err_code_name(enum err_code code)
         return "storage_full";
     case ERR_TIMEOUT:
         return "request_timeout";
+    case ERR_UNPROCESSABLE:
+        return "unprocessable";
     }
     return "internal_error";
 }

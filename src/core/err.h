@@ -26,6 +26,8 @@ enum err_code {
     ERR_STORAGE_FULL,      /* 507: the disk is full, nothing was written; store/db.c logs it (at
                               most once a minute), so callers that log their errors skip this one */
     ERR_TIMEOUT,           /* 408: the request did not arrive whole in time */
+    ERR_UNPROCESSABLE,     /* 422: well-formed, but naming what does not exist (an alert's
+                              service) */
 };
 
 struct err {

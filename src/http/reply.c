@@ -281,6 +281,8 @@ int err_http_status(enum err_code code)
         return 507;
     case ERR_TIMEOUT:
         return 408;
+    case ERR_UNPROCESSABLE:
+        return 422;
     case ERR_INTERNAL:
         return 500;
     }
@@ -289,7 +291,9 @@ int err_http_status(enum err_code code)
 
 static bool wants_json(struct req *r)
 {
-    if (strncmp(r->path, "/admin/api/", 11) == 0 || strncmp(r->path, "/api/", 5) == 0) return true;
+    if (strncmp(r->path, "/admin/api/", 11) == 0 || strncmp(r->path, "/api/", 5) == 0 ||
+        strncmp(r->path, "/hooks/", 7) == 0)
+        return true;
     const char *acc = req_header(r, "Accept");
     return acc && strstr(acc, "application/json") && !strstr(acc, "text/html");
 }

@@ -105,6 +105,13 @@ static const struct table tables[] = {
           "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
     TABLE("monitor_results", 6, true, "id", "id, monitor_id, checked_at, ok, latency_ms, error",
           "?, ?, ?, ?, ?, ?"),
+    TABLE("alert_sources", 8, true, "id",
+          "id, page_id, kind, name, incident, secret_hash, created_at, updated_at",
+          "?, ?, ?, ?, ?, ?, ?, ?"),
+    TABLE("alerts", 10, true, "id",
+          "id, source_id, fingerprint, service_id, state, status, set_status, incident_id, "
+          "created_at, updated_at",
+          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
 };
 
 /* Copies the rows R holds into T on TO; *ROWS counts them, *LAST gets the last id. */
