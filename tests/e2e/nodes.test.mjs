@@ -12,7 +12,8 @@
 //     (notify.lease_s, 5 s here) run out; every subscriber gets the message, duplicates
 //     at most what the dead node had in flight;
 //   - a maintenance that starts itself with three schedulers running sends exactly one
-//     "in progress" message per subscriber.
+//     "in progress" message per subscriber;
+//   - a monitor falling due with three probers running is checked once, not once a node.
 // Runs on PostgreSQL only (SQLite is one process by design); `make e2e` runs it there.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -90,6 +91,22 @@ describe('three nodes on one database', { skip }, () => {
       lags.push(performance.now() - t0);
     }
     t.diagnostic(`change on A served by B/C after p50 ${pct(lags, 50).toFixed(1)} ms, p99 ${pct(lags, 99).toFixed(1)} ms, max ${Math.max(...lags).toFixed(1)} ms`);
+  });
+
+  test('a monitor due with three probers running is checked once per interval, not once a node', async () => {
+    const { a } = nodes;
+    const svc = (await api(a, 'POST', 'services', { body: { name: 'Probed' } })).json.service;
+    const r = await api(a, 'POST', 'monitors', { body: { service_id: svc.id, kind: 'tcp', target: `127.0.0.1:${a.port}`, interval_s: 3600 } });
+    assert.equal(r.status, 201, r.text);
+    const id = r.json.monitor.id;
+    const count = () => Number(dbSql({ dataDir: home }, `SELECT COUNT(*) FROM monitor_results WHERE monitor_id = ${id}`).trim());
+    for (let round = 1; round <= 4; round++) {
+      dbSql({ dataDir: home }, `UPDATE monitors SET next_check_at = 0 WHERE id = ${id}`);
+      await until(() => count() >= round, { timeout: 10000, what: `check ${round}` });
+      await new Promise((res) => setTimeout(res, 1500)); /* every node's tick has passed */
+      assert.equal(count(), round, `round ${round}: checked ${count()} times`);
+    }
+    assert.equal(dbSql({ dataDir: home }, `SELECT state FROM monitors WHERE id = ${id}`).trim(), 'up');
   });
 
   test('a node with another secret key, or none, refuses to start and says why', async () => {
