@@ -2,7 +2,9 @@
 // a token with an ETag, a well-formed OpenAPI 3.0 document, and true to the server:
 // every operation it lists is routed, every SPEC §9 route is listed, a documented
 // path answers 405 to the methods it does not document, and the objects the server
-// returns have exactly the documented fields, types and enum values.
+// returns have exactly the documented fields, types and enum values. A path outside the
+// base (the alert webhook, at the server's root) carries its own servers entry, and is
+// resolved against it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -16,7 +18,8 @@ const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 // The router's answer for a path no route matches (a 404 for an unknown id differs).
 const UNKNOWN_ROUTE = /^no such page or resource/;
 
-// SPEC §9, route by route (paths relative to the base, templated as in the document).
+// SPEC §9 (and §14), route by route (paths relative to the base, templated as in the
+// document; a path of ROOT_PATHS relative to the server's root).
 const SPEC_ROUTES = [
   ['get', '/service/services/list'],
   ['put', '/service/put/{serviceId}/{status}'],
@@ -28,6 +31,10 @@ const SPEC_ROUTES = [
   ['post', '/incidents/{id}/updates'],
   ['post', '/maintenance/{id}/updates'],
   ['get', '/monitors/{id}/results'],
+  ['get', '/alert-sources'],
+  ['post', '/alert-sources'],
+  ['delete', '/alert-sources/{id}'],
+  ['post', '/hooks/alerts/{secret}'],
   ['get', '/deliveries'],
   ['get', '/integrations/{kind}'],
   ['put', '/integrations/{kind}'],
@@ -36,9 +43,13 @@ const SPEC_ROUTES = [
   ['get', '/openapi.json'],
 ];
 const LISTS = ['/services', '/groups', '/incidents', '/maintenance', '/templates', '/subscribers', '/deliveries',
-  '/monitors'];
+  '/monitors', '/alert-sources'];
 const SCHEMAS = ['Service', 'Group', 'Incident', 'Update', 'Maintenance', 'Template', 'Subscriber',
-  'Delivery', 'Integration', 'Page', 'Monitor', 'MonitorResult', 'Error'];
+  'Delivery', 'Integration', 'Page', 'Monitor', 'MonitorResult', 'AlertSource', 'Error'];
+// The paths outside the base, at the server's root: each has its own servers, [{"url":"/"}].
+const ROOT_PATHS = ['/hooks/alerts/{secret}'];
+// The operations that need no token (security: []): the secret in the hook's path is its credential.
+const PUBLIC = ['/openapi.json', '/hooks/alerts/{secret}'];
 
 let server;
 let doc;
@@ -83,11 +94,18 @@ function concrete(p, item, op) {
   });
 }
 
-// Sends METHOD to the API path with the token (and an empty JSON object as body when
+// The URL path a documented path P is relative to: its own servers entry's (without a
+// trailing slash), else the document's, the base.
+function baseOf(p) {
+  const own = doc.paths[p]?.servers;
+  return own ? own[0].url.replace(/\/$/, '') : BASE;
+}
+
+// Sends METHOD to the URL path with the token (and an empty JSON object as body when
 // the method takes one); returns the response.
 function probe(method, url) {
   const body = ['post', 'put', 'patch'].includes(method) ? {} : undefined;
-  return request(server, method.toUpperCase(), BASE + url, { token: server.token, body });
+  return request(server, method.toUpperCase(), url, { token: server.token, body });
 }
 
 function assertRouted(r, what) {
@@ -122,6 +140,11 @@ test('is an OpenAPI 3.0 document with the servers, auth schemes and schemas of S
   assert.match(doc.openapi, /^3\.0\.\d+$/);
   assert.ok(doc.info?.title && doc.info?.version, 'info.title and info.version');
   assert.deepEqual(doc.servers.map((s) => s.url), [BASE]);
+  for (const [p, item] of Object.entries(doc.paths)) {
+    if (ROOT_PATHS.includes(p)) assert.deepEqual(item.servers?.map((s) => s.url), ['/'], `${p}: servers [{"url":"/"}]`);
+    else assert.equal(item.servers, undefined, `${p}: under the base, no servers of its own`);
+    for (const m of METHODS) assert.equal(item[m]?.servers, undefined, `${m.toUpperCase()} ${p}: no servers of its own`);
+  }
   const schemes = Object.values(doc.components.securitySchemes);
   assert.ok(schemes.some((s) => s.type === 'apiKey' && s.in === 'header' && s.name === 'Authorization-Token'),
     'an apiKey scheme for the Authorization-Token header');
@@ -153,13 +176,14 @@ test('every $ref resolves, every operation is complete, every path parameter is 
       assert.ok(params.some((x) => x.name === name && x.in === 'path' && x.required === true),
         `${what}: path parameter ${name} is declared and required`);
     }
-    if (p === '/openapi.json') {
-      assert.deepEqual(op.security, [], 'openapi.json needs no token');
-      continue;
-    }
-    assert.equal(op.security, undefined, `${what}: uses the default security`);
+    if (PUBLIC.includes(p)) assert.deepEqual(op.security, [], `${what}: needs no token`);
+    else assert.equal(op.security, undefined, `${what}: uses the default security`);
+    if (p === '/openapi.json') continue;
     const codes = Object.keys(op.responses);
-    for (const c of ['401', '403', '405', '429']) assert.ok(codes.includes(c), `${what}: documents ${c}`);
+    for (const c of PUBLIC.includes(p) ? ['405', '429'] : ['401', '403', '405', '429']) {
+      assert.ok(codes.includes(c), `${what}: documents ${c}`);
+    }
+    if (PUBLIC.includes(p)) assert.ok(!codes.includes('401'), `${what}: takes no token, so no 401`);
     if (p.includes('{')) assert.ok(codes.includes('404'), `${what}: documents 404`);
     if (op.requestBody) {
       assert.ok(deref(op.requestBody).content['application/json'], `${what}: a JSON body`);
@@ -179,11 +203,11 @@ test('lists take limit and cursor and answer an envelope with next_cursor', () =
     const names = (op.parameters || []).map(deref).filter((x) => x.in === 'query').map((x) => x.name);
     assert.ok(names.includes('limit') && names.includes('cursor'), `GET ${p}: limit and cursor`);
     const schema = deref(deref(op.responses['200']).content['application/json'].schema);
-    const key = p.slice(1);
+    const key = p.slice(1).replace(/-/g, '_');
     assert.equal(deref(schema.properties[key]).type, 'array', `GET ${p}: {"${key}":[…]}`);
     assert.ok(schema.properties.next_cursor, `GET ${p}: next_cursor`);
   }
-  const creates = operations().filter((o) => o.method === 'post' && /^\/[a-z]+$/.test(o.path));
+  const creates = operations().filter((o) => o.method === 'post' && /^\/[a-z-]+$/.test(o.path));
   for (const { path: p, op } of creates) assert.ok(op.responses['201'], `POST ${p} answers 201`);
   const deletes = operations().filter((o) => o.method === 'delete');
   for (const { path: p, op } of deletes) assert.ok(op.responses['204'], `DELETE ${p} answers 204`);
@@ -197,14 +221,14 @@ test('every SPEC §9 route is in the document', () => {
 
 test('every documented operation is routed by the server', async () => {
   for (const { method, path: p, op, item } of operations()) {
-    const url = concrete(p, item, op);
+    const url = baseOf(p) + concrete(p, item, op);
     assertRouted(await probe(method, url), `${method.toUpperCase()} ${url}`);
   }
 });
 
 test('every SPEC §9 route is routed by the server, with or without a trailing slash', async () => {
   for (const [m, p] of SPEC_ROUTES) {
-    const url = concrete(p, doc.paths[p] || {}, doc.paths[p]?.[m]);
+    const url = baseOf(p) + concrete(p, doc.paths[p] || {}, doc.paths[p]?.[m]);
     assertRouted(await probe(m, url), `${m.toUpperCase()} ${url}`);
     assertRouted(await probe(m, url + '/'), `${m.toUpperCase()} ${url}/`);
   }
@@ -212,7 +236,7 @@ test('every SPEC §9 route is routed by the server, with or without a trailing s
 
 test('a documented path answers 405 to every method it does not document', async () => {
   for (const [p, item] of Object.entries(doc.paths)) {
-    const url = concrete(p, item, null);
+    const url = baseOf(p) + concrete(p, item, null);
     for (const m of METHODS.filter((x) => !item[x])) {
       const r = await probe(m, url);
       assert.equal(r.status, 405, `${m.toUpperCase()} ${url} is routed but not documented (${r.status} ${r.text.trim()})`);
@@ -221,13 +245,14 @@ test('a documented path answers 405 to every method it does not document', async
 });
 
 // Checks VALUE against SCHEMA (a small subset of JSON Schema: type, nullable, enum,
-// properties, required, items, oneOf) and, stricter than the document itself,
+// properties, required, items, oneOf, anyOf) and, stricter than the document itself,
 // refuses object fields the schema does not list. Returns a list of problems.
 function shapeErrors(value, schema, at) {
   const s = deref(schema);
-  if (s.oneOf) {
-    const all = s.oneOf.map((x) => shapeErrors(value, x, at));
-    return all.some((x) => x.length === 0) ? [] : [`${at}: matches none of oneOf (${all.flat().join('; ')})`];
+  for (const key of ['oneOf', 'anyOf']) {
+    if (!s[key]) continue;
+    const all = s[key].map((x) => shapeErrors(value, x, at));
+    return all.some((x) => x.length === 0) ? [] : [`${at}: matches none of ${key} (${all.flat().join('; ')})`];
   }
   if (value === null) return s.nullable ? [] : [`${at}: null but not nullable`];
   const type = Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
@@ -244,10 +269,12 @@ function shapeErrors(value, schema, at) {
   return errs;
 }
 
-// Sends a request and checks the reply against the documented response of its status.
+// Sends a request (URL relative to the path's server; with the token unless the
+// operation needs none) and checks the reply against the documented response of its status.
 async function checked(method, docPath, url, body) {
-  const r = await request(server, method.toUpperCase(), BASE + url, { token: server.token, body });
   const op = doc.paths[docPath][method];
+  const token = op.security?.length === 0 ? undefined : server.token;
+  const r = await request(server, method.toUpperCase(), baseOf(docPath) + url, { token, body });
   const resp = op.responses[String(r.status)];
   assert.ok(resp, `${method.toUpperCase()} ${url}: status ${r.status} is documented (${r.text.trim()})`);
   const media = deref(resp).content?.['application/json'];
@@ -304,6 +331,31 @@ test('the objects the server returns have the documented fields and values', asy
     { service_id: db.id, kind: 'tcp', target: '127.0.0.1:9', incident: 'draft' })).status, 400);
   assert.equal((await checked('delete', '/monitors/{id}', `/monitors/${mon.id}`)).status, 204);
   assert.equal((await checked('get', '/monitors/{id}/results', `/monitors/${mon.id}/results`)).status, 404);
+  // An alert source; its URL (shown in the creation's reply only) takes a generic alert
+  // naming the service DB, and one naming no service of the page is a 422.
+  const created = await checked('post', '/alert-sources', '/alert-sources', { kind: 'generic', name: 'script' });
+  assert.equal(created.status, 201, created.text);
+  const src = created.json.alert_source;
+  const hook = new URL(src.url).pathname;
+  assert.match(hook, /^\/hooks\/alerts\/[^/]+$/);
+  const listed = await checked('get', '/alert-sources', '/alert-sources?limit=1');
+  assert.deepEqual(listed.json.alert_sources.map((x) => x.id), [src.id]);
+  assert.equal(listed.json.alert_sources[0].url, undefined, 'the URL is shown once');
+  assert.equal((await checked('post', '/alert-sources', '/alert-sources',
+    { kind: 'generic', name: 'script', incident: 'draft' })).status, 400);
+  const alert = { service: db.name, status: 'degraded' };
+  const accepts = deref(doc.paths['/hooks/alerts/{secret}'].post.requestBody).content['application/json'].schema;
+  assert.deepEqual(shapeErrors(alert, accepts, 'the generic alert'), [], 'the document takes the generic alert');
+  const fired = await checked('post', '/hooks/alerts/{secret}', hook, alert);
+  assert.equal(fired.status, 200, fired.text);
+  assert.deepEqual(fired.json.applied.map((a) => [a.service_id, a.state, a.status, a.change]),
+    [[db.id, 'firing', 'degraded_performance', 'raised']]);
+  const unknown = await checked('post', '/hooks/alerts/{secret}', hook, { service: 'No such service', status: 'degraded' });
+  assert.equal(unknown.status, 422, unknown.text);
+  assert.equal(unknown.json.error.code, 'unprocessable');
+  assert.equal((await checked('delete', '/alert-sources/{id}', `/alert-sources/${src.id}`)).status, 204);
+  assert.equal((await checked('post', '/hooks/alerts/{secret}', hook, alert)).status, 404);
+  assert.equal((await checked('delete', '/alert-sources/{id}', `/alert-sources/${src.id}`)).status, 404);
   // Errors are documented too.
   await checked('get', '/services/{id}', '/services/999999');
   await checked('post', '/services', '/services', { nope: 1 });
