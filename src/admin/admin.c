@@ -533,6 +533,7 @@ void admin_register(void)
     router_add(admin_subscriber_routes);
     router_add(admin_team_routes);
     router_add(admin_token_routes);
+    router_add(admin_monitor_routes);
     router_add(admin_settings_routes);
     router_add(admin_integration_routes);
     router_add(admin_delivery_routes);

@@ -144,6 +144,7 @@ extern const struct route admin_template_routes[];
 extern const struct route admin_subscriber_routes[];
 extern const struct route admin_team_routes[];
 extern const struct route admin_token_routes[];
+extern const struct route admin_monitor_routes[];
 extern const struct route admin_settings_routes[];
 extern const struct route admin_integration_routes[];
 extern const struct route admin_delivery_routes[];

@@ -233,6 +233,41 @@ describe('admin console screens', () => {
     assert.equal((await request(s, 'GET', '/admin/api/v1/services', { token: tok })).status, 401);
   });
 
+  test('monitors: added from the form, paused and resumed, deleted; alert sources: the URL and its snippet shown once', async () => {
+    const svc = (await api(s, 'POST', 'services', { body: { name: 'Checked' } })).json.service;
+    const bad = await c.post('/admin/monitors', { service_id: svc.id, kind: 'tcp', target: 'no-port', name: 'DB port' });
+    assert.equal(bad.status, 400);
+    assert.match(bad.text, /id="mon-target"[^>]*>[\s\S]*?<p class="field-error">target: a tcp monitor(&#39;|')s target is HOST:PORT/);
+    assert.match(bad.text, /value="DB port"/, 'the form keeps what was typed');
+    const ok = await c.post('/admin/monitors', { service_id: svc.id, kind: 'tcp', target: `127.0.0.1:${s.port}`, name: 'DB port', interval_s: '600' });
+    assert.equal(ok.status, 303);
+    const m = (await api(s, 'GET', 'monitors')).json.monitors.find((x) => x.name === 'DB port');
+    assert.equal(m.interval_s, 600);
+    assert.equal(m.failures_before, 3, 'an empty field takes the default');
+    assert.match((await c.get('/admin/monitors')).text, new RegExp(`data-monitor-id="${m.id}" data-state="unknown"`));
+    assert.equal((await c.post(`/admin/monitors/${m.id}/pause`)).status, 303);
+    assert.equal((await api(s, 'GET', `monitors/${m.id}`)).json.monitor.enabled, false);
+    assert.match((await c.get('/admin/monitors')).text, /<span class="tag">paused<\/span>/);
+    assert.equal((await c.post(`/admin/monitors/${m.id}/resume`)).status, 303);
+    assert.equal((await api(s, 'GET', `monitors/${m.id}`)).json.monitor.enabled, true);
+    assert.equal((await c.post(`/admin/monitors/${m.id}/delete`)).status, 303);
+    assert.equal((await api(s, 'GET', `monitors/${m.id}`)).status, 404);
+
+    const r = await c.post('/admin/alert-sources', { kind: 'alertmanager', name: 'Prod', incident: 'none' });
+    assert.equal(r.status, 200);
+    const url = /data-new-source>([^<]+)</.exec(r.text)[1];
+    assert.match(url, /\/hooks\/alerts\/[A-Za-z0-9_-]{43}$/);
+    assert.match(r.text, new RegExp(`webhook_configs:\\s+- url: ${url.replace(/[.?*+^$[\]\\(){}|-]/g, '\\$&')}\\s+send_resolved: true`));
+    const hook = await request(s, 'POST', new URL(url).pathname, { body: { version: '4', alerts: [{ status: 'firing', labels: { pharos_service: 'Checked', severity: 'warning' } }] } });
+    assert.equal(hook.status, 200, hook.text);
+    assert.equal((await api(s, 'GET', `services/${svc.id}`)).json.service.status, 'degraded_performance');
+    const list = await c.get('/admin/monitors');
+    assert.doesNotMatch(list.text, new RegExp(url.split('/').pop()), 'never shown again');
+    const id = /data-source-id="(\d+)"/.exec(list.text)[1];
+    assert.equal((await c.post(`/admin/alert-sources/${id}/delete`)).status, 303);
+    assert.equal((await request(s, 'POST', new URL(url).pathname, { body: { alerts: [] } })).status, 404);
+  });
+
   test('team: invite by e-mail, the invitee joins as editor, roles change, owners are protected', async () => {
     const r = await c.post('/admin/team/invite', { email: 'Ed@Example.com', role: 'editor' });
     assert.equal(r.status, 303);

@@ -2,7 +2,8 @@
 // (a11y_browser: axe-core in Chromium; html_valid: the W3C Nu checker): a server on the
 // local fakes with two pages, services in a group and not, an open incident with Markdown
 // updates, a resolved one, maintenance in progress and scheduled, a confirmed e-mail
-// subscriber, a template, an owner and a pending invitation, and the e-mails all that sent.
+// subscriber, a template, an owner and a pending invitation, a monitor with results and an
+// alert source, and the e-mails all that sent.
 //
 //   const w = await startScreens();         // no console user yet: SETUP can be seen
 //   const seen = await seedScreens(w);      // then everything else
@@ -11,7 +12,7 @@
 //   seen.mails                              // {update, confirmation, invitation}: parsed mails
 //   await stopScreens(w);
 import { cli, tempDir, api, request } from './harness.mjs';
-import { stopClean } from './admin.mjs';
+import { stopClean, dbSql } from './admin.mjs';
 import { startWorld, stopWorld, subscribeEmail, linkIn } from './notify.mjs';
 import { Console } from '../admin_console.mjs';
 
@@ -68,6 +69,14 @@ export async function seedScreens(w) {
   await post('maintenance', { title: 'Network work', message: 'Replacing a switch.', stage: 'in_progress',
     scheduled_start: iso(-600e3), scheduled_end: iso(3600e3), services: [web], notify: false });
 
+  // A monitor with a few checks behind it (its sparkline), and an alert source.
+  const monitor = (await post('monitors', { service_id: apiSvc, name: 'API health', kind: 'http',
+    target: 'https://api.example.test/health', interval_s: 3600, enabled: false })).monitor.id;
+  for (const [ok, ms] of [[1, 120], [1, 95], [0, 5000], [1, 101]])
+    dbSql(s, `INSERT INTO monitor_results (monitor_id, checked_at, ok, latency_ms, error)
+      VALUES (${monitor}, ${Math.floor(Date.now() / 1000)}, ${ok}, ${ms}, ${ok ? 'NULL' : "'timed out'"})`);
+  await post('alert-sources', { kind: 'alertmanager', name: 'Production' });
+
   const inv = await owner.post('/admin/team/invite', { email: 'editor@example.test', role: 'editor' });
   if (inv.status !== 303) throw new Error(`invite: ${inv.status} ${inv.text.slice(0, 400)}`);
   const mails = await smtp.waitFor((m) => ['Confirm your subscription', 'invited', 'Investigating']
@@ -112,6 +121,7 @@ export async function seedScreens(w) {
       { name: 'integrations', path: '/admin/integrations' },
       { name: 'settings', path: '/admin/settings' },
       { name: 'tokens', path: '/admin/tokens' },
+      { name: 'monitors', path: '/admin/monitors' },
       { name: 'account', path: '/admin/account' },
       { name: 'deliveries', path: '/admin/deliveries' },
       { name: 'not-found', path: '/admin/incidents/999999', status: 404 },
