@@ -6,6 +6,7 @@
 #include "core/host.h"
 #include "core/smtp_url.h"
 #include "core/xalloc.h"
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <ini.h>
@@ -83,6 +84,7 @@ static const struct key keys[] = {
     I("limits", "subscribe_per_ip_hour", subscribe_per_ip_hour, 0, 1000000),
     S("metrics", "token", metrics_token),
     B("monitors", "allow_private_targets", monitors_allow_private),
+    S("monitors", "nameservers", monitors_nameservers),
 };
 
 static char **str_field(struct config *c, const struct key *k)
@@ -354,6 +356,49 @@ static const char *url_host(const char *url, size_t *len)
     return h;
 }
 
+/* Whether the address S[0..N) is IP, IP:PORT or [IPv6]:PORT. */
+static bool nameserver_ok(const char *s, size_t n)
+{
+    char a[64], *port = NULL;
+    if (n == 0 || n >= sizeof a) return false;
+    memcpy(a, s, n);
+    a[n] = '\0';
+    char *host = a, *colon = strchr(a, ':');
+    if (a[0] == '[') {
+        char *close = strchr(a, ']');
+        if (!close || (close[1] && close[1] != ':')) return false;
+        *close = '\0';
+        host = a + 1;
+        port = close[1] ? close + 2 : NULL;
+    } else if (colon && !strchr(colon + 1, ':')) { /* IPv4:PORT */
+        *colon = '\0';
+        port = colon + 1;
+    }
+    if (port) {
+        char *end;
+        long p = strtol(port, &end, 10);
+        if (!*port || *end || p < 1 || p > 65535) return false;
+    }
+    unsigned char buf[16];
+    return inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1;
+}
+
+/* Whether every entry of LIST (separated by commas and spaces) is a nameserver address;
+ * *BAD: the first that is not. */
+static bool nameservers_ok(const char *list, const char **bad)
+{
+    for (const char *p = list; *p;) {
+        p += strspn(p, ", ");
+        size_t n = strcspn(p, ", ");
+        if (n && !nameserver_ok(p, n)) {
+            *bad = p;
+            return false;
+        }
+        p += n;
+    }
+    return true;
+}
+
 int config_finish(struct config *c, struct err *e)
 {
     if (parse_listen(c, e) != 0) return -1;
@@ -396,6 +441,12 @@ int config_finish(struct config *c, struct err *e)
                        "[email] smtp_url must be smtp://HOST[:PORT] or smtps://HOST[:PORT], "
                        "not \"%s\"",
                        c->smtp_url);
+    const char *bad_ns = NULL;
+    if (c->monitors_nameservers && !nameservers_ok(c->monitors_nameservers, &bad_ns))
+        return err_set(e, ERR_INVALID,
+                       "[monitors] nameservers takes IP or IP:PORT entries separated by commas, "
+                       "not \"%.60s\"",
+                       bad_ns);
     if (!c->node_id || !*c->node_id) {
         char host[256] = "localhost";
         if (gethostname(host, sizeof host - 1) != 0) snprintf(host, sizeof host, "localhost");

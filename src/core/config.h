@@ -49,6 +49,7 @@ struct config {
     char *metrics_token;
     /* [monitors] */
     bool monitors_allow_private; /* checks may reach loopback and private networks (true) */
+    char *monitors_nameservers;  /* "IP[:PORT], …" checks resolve with; NULL: resolv.conf's */
 
     /* derived by config_finish() */
     char *listen_host; /* "127.0.0.1", "::" */

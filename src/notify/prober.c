@@ -221,6 +221,25 @@ static void prober_free(struct prober *p)
     free(p);
 }
 
+/* The resolver of dns checks and of the other checks' names: /etc/resolv.conf's servers,
+ * or the NAMESERVERS given ("IP[:PORT]" separated by commas), with /etc/hosts either way. */
+static int open_resolver(struct prober *p, const char *nameservers, struct err *e)
+{
+    if (!nameservers || !nameservers[0]) {
+        p->env.dns = evdns_base_new(p->base, EVDNS_BASE_INITIALIZE_NAMESERVERS);
+        return 0;
+    }
+    if (!(p->env.dns = evdns_base_new(p->base, 0))) return 0;
+    evdns_base_load_hosts(p->env.dns, NULL);
+    char *list = xstrdup(nameservers), *save = NULL;
+    int rc = 0;
+    for (char *s = strtok_r(list, ", ", &save); s && rc == 0; s = strtok_r(NULL, ", ", &save))
+        if (evdns_base_nameserver_ip_add(p->env.dns, s) != 0)
+            rc = err_set(e, ERR_INVALID, "monitors.nameservers: cannot use \"%.60s\"", s);
+    free(list);
+    return rc;
+}
+
 int prober_start(struct app *app, struct prober **out, struct err *e)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -240,7 +259,7 @@ int prober_start(struct app *app, struct prober **out, struct err *e)
         p->tick_ev = event_new(p->base, -1, EV_PERSIST, on_tick, p);
         p->reap_ev = event_new(p->base, -1, 0, on_reap, p);
         p->env.base = p->base;
-        p->env.dns = evdns_base_new(p->base, EVDNS_BASE_INITIALIZE_NAMESERVERS);
+        if (open_resolver(p, app->cfg->monitors_nameservers, e) != 0) goto out;
         p->env.xfer = transfer_new(p->base, 16, on_http_done, p);
         p->env.allow_private = app->cfg->monitors_allow_private;
         /* tls checks verify after the handshake, to say why a certificate is refused */

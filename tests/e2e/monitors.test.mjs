@@ -1,6 +1,7 @@
 // Monitors (SPEC §14) against local targets: an HTTP server that flips between 200, 500,
 // a missing keyword and a slow answer, a closed port, a name that resolves from
-// /etc/hosts, and TLS servers with certificates made here by openssl (a CA pharos trusts
+// /etc/hosts and one that does not (monitors.nameservers names a local DNS server that
+// knows no name, so no lookup leaves this machine), and TLS servers with certificates made here by openssl (a CA pharos trusts
 // through SSL_CERT_FILE): one valid for 30 days, one expiring in 3, one expired. Each check is made due by the test (next_check_at in the past) and runs on
 // the server's prober within its one-second tick, so nothing waits for a 10 s interval.
 // Checked: the service's status moves after exactly failures_before failures and back
@@ -16,16 +17,18 @@ import tls from 'node:tls';
 import path from 'node:path';
 import { readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { api, tempDir } from './lib/harness.mjs';
+import { api, tempDir, startServer } from './lib/harness.mjs';
 import { dbSql, stopClean, assertError } from './lib/admin.mjs';
 import { until } from './lib/events.mjs';
 import { startWorld, stopWorld, newService, subscribeEmail } from './lib/notify.mjs';
+import { startDns } from './fakes/dns.mjs';
 
 let w;
 let target;
 let mode = 'ok';
 let targetUrl;
 let closedPort;
+let dns;
 const dir = tempDir('pharos-e2e-monitors-');
 const tlsServers = {};
 
@@ -64,7 +67,8 @@ before(async () => {
   await new Promise((r) => probe.listen(0, '127.0.0.1', r));
   closedPort = probe.address().port;
   await new Promise((r) => probe.close(r));
-  w = await startWorld({ env: { SSL_CERT_FILE: path.join(dir, 'ca.crt') } });
+  dns = await startDns();
+  w = await startWorld({ env: { SSL_CERT_FILE: path.join(dir, 'ca.crt'), PHAROS_MONITORS_NAMESERVERS: dns.address } });
 });
 
 after(async () => {
@@ -72,6 +76,7 @@ after(async () => {
   target.closeAllConnections();
   await new Promise((r) => target.close(r));
   for (const srv of Object.values(tlsServers)) await new Promise((r) => srv.close(r));
+  if (dns) await dns.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -136,7 +141,7 @@ test('an http monitor moves its service after exactly the thresholds, audited as
   assert.equal((await results(m.id, `?since=${new Date(Date.now() + 3600e3).toISOString().replace(/\.\d+Z/, 'Z')}`)).results.length, 0);
 });
 
-test('tcp and dns monitors: a refused connection and a closed port fail, a listening port and a known name pass', async () => {
+test('tcp and dns monitors: a closed port and an unknown name fail, a listening port and a known name pass', async () => {
   const svc = await newService(w.s, 'Database');
   const open = await newMonitor({ service_id: svc.id, kind: 'tcp', target: `localhost:${target.address().port}` });
   const closed = await newMonitor({ service_id: svc.id, kind: 'tcp', target: `127.0.0.1:${closedPort}`, failures_before: 1 });
@@ -147,6 +152,13 @@ test('tcp and dns monitors: a refused connection and a closed port fail, a liste
   assert.equal(r.ok, false);
   assert.match(r.error, /^cannot connect: Connection refused/);
   assert.equal(await statusOf(svc.id), 'major_outage');
+  assert.equal(dns.asked.length, 0, 'localhost comes from /etc/hosts');
+  const nowhere = await newMonitor({ service_id: svc.id, kind: 'dns', target: 'nowhere.example.test' });
+  const miss = await check(nowhere.id);
+  assert.equal(miss.ok, false);
+  assert.match(miss.error, /^the name does not resolve: /);
+  assert.ok(dns.asked.some((q) => q.name === 'nowhere.example.test'), 'asked the configured server');
+  assert.equal(dns.malformed, 0);
 });
 
 test('tls monitors: a valid certificate passes, one expiring within tls_warn_days degrades, an expired one fails', async () => {
@@ -217,4 +229,9 @@ test('bad monitors are refused with a reason and create nothing', async () => {
   }
   assert.equal(monitors(), before);
   assertError(await api(w.s, 'GET', 'monitors/999999'), 404, 'not_found', /no monitor with id 999999/);
+});
+
+test('a monitors.nameservers entry that is no address stops the server, saying so', async () => {
+  await assert.rejects(startServer({ env: { PHAROS_MONITORS_NAMESERVERS: '127.0.0.1:53, resolver.example' } }),
+    /\[monitors\] nameservers takes IP or IP:PORT entries separated by commas, not "resolver\.example"/);
 });

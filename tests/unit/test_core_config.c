@@ -629,6 +629,29 @@ static void smtp_url_needs_smtp_or_smtps(void **state)
     }
 }
 
+static void monitors_nameservers_are_addresses(void **state)
+{
+    (void)state;
+    static const char *good[] = {"127.0.0.1", "127.0.0.1:5353, 10.0.0.2", "::1", "[::1]:53",
+                                 "[2001:db8::1]:5300,192.0.2.1"};
+    static const char *bad[] = {"resolver.example",        "127.0.0.1:0", "127.0.0.1:", "[::1",
+                                "1.2.3.4:53, dns.example", "[::1]x"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0] + sizeof bad / sizeof bad[0]; i++) {
+        bool ok = i < sizeof good / sizeof good[0];
+        const char *v = ok ? good[i] : bad[i - sizeof good / sizeof good[0]];
+        struct config c;
+        struct err e = {0};
+        config_init(&c);
+        assert_true(c.monitors_allow_private); /* the default: internal services are the point */
+        assert_int_equal(config_set(&c, "monitors.nameservers", v, "t", &e), 0);
+        int rc = config_finish(&c, &e);
+        if (ok && rc != 0) fail_msg("nameservers \"%s\" was refused: %s", v, e.msg);
+        if (!ok && rc == 0) fail_msg("nameservers \"%s\" was accepted", v);
+        if (!ok) assert_msg_has(e, "[monitors] nameservers takes IP or IP:PORT");
+        config_free(&c);
+    }
+}
+
 static void empty_base_url_is_derived_from_listen(void **state)
 {
     (void)state;
@@ -657,6 +680,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(defaults_match_the_spec),
         cmocka_unit_test(smtp_url_needs_smtp_or_smtps),
+        cmocka_unit_test(monitors_nameservers_are_addresses),
         cmocka_unit_test(max_connections_follows_the_descriptor_limit),
         cmocka_unit_test(data_dir_drives_database_and_secret_key),
         cmocka_unit_test(explicit_values_are_not_replaced_by_derived_ones),
