@@ -53,6 +53,7 @@ struct check {
     void *arg;
     int64_t t0_us;                 /* time_mono_us() at the start */
     struct check *prev, *next;     /* the prober's list of checks in flight */
+    struct event *delay;           /* the prober's: the wait before it starts, or NULL */
     void *easy;                    /* http: the CURL handle */
     struct transfer_guard guard;   /* http: private targets */
     char *body;                    /* http: the first bytes of the response */

@@ -66,6 +66,26 @@ static void on_check_done(void *arg, struct check *c)
     event_active(p->reap_ev, 0, 0);
 }
 
+/* C could not start: its outcome (C->error says why) is recorded like any other. */
+static void fail_to_start(struct prober *p, struct check *c)
+{
+    if (c->delay) event_free(c->delay);
+    c->delay = NULL;
+    if (!c->error[0]) snprintf(c->error, sizeof c->error, "cannot start the check");
+    c->started_at = time_now();
+    on_check_done(p, c);
+}
+
+/* C's moment came: it starts. */
+static void on_delay(evutil_socket_t fd, short what, void *arg)
+{
+    struct check *c = arg;
+    (void)fd, (void)what;
+    event_free(c->delay);
+    c->delay = NULL;
+    if (check_start(c) != 0) fail_to_start(c->arg, c);
+}
+
 /* A claimed monitor R as a check, started; its outcome when it cannot start is recorded
  * like any other. */
 static void start(struct prober *p, json_t *r)
@@ -88,11 +108,21 @@ static void start(struct prober *p, json_t *r)
     p->nflying++;
     bool ok = monitor_kind_parse(jstr(r, "kind"), &c->kind) == 0 &&
               monitor_expect_parse(jstr(r, "expect_status"), &c->expect, why, sizeof why) == 0;
-    if (!ok || check_start(c) != 0) {
-        if (!ok) snprintf(c->error, sizeof c->error, "the monitor's settings do not parse");
-        c->started_at = time_now();
-        on_check_done(p, c);
-    }
+    /* each monitor at its own point of the second it falls due, the same every time: the
+     * hundred due in one second do not set off together, and a monitor's checks stay an
+     * interval apart whichever wake-up claimed them */
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    int64_t at_ms =
+                jint(r, "due") * 1000 + (int64_t)((uint32_t)c->monitor_id * 2654435761u % 1000u),
+            wait_ms = at_ms - ((int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000);
+    if (wait_ms < 0) wait_ms = 0;
+    struct timeval tv = {.tv_sec = (time_t)(wait_ms / 1000),
+                         .tv_usec = (suseconds_t)(wait_ms % 1000 * 1000)};
+    if (ok && (c->delay = evtimer_new(p->base, on_delay, c)) && evtimer_add(c->delay, &tv) == 0)
+        return;
+    if (!ok) snprintf(c->error, sizeof c->error, "the monitor's settings do not parse");
+    fail_to_start(p, c);
 }
 
 /* Claims what is due and room allows, starts it, and sets the timer to the next due. */
@@ -199,7 +229,10 @@ static void prober_free(struct prober *p)
     while (p->flying) {
         struct check *c = p->flying;
         unlink_check(p, c);
-        check_cancel(c);
+        if (c->delay)
+            event_free(c->delay);
+        else
+            check_cancel(c);
         check_free(c);
     }
     while (p->finished) {

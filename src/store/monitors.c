@@ -79,7 +79,7 @@ json_t *store_monitors_claim(struct db *db, int64_t now, int limit, struct err *
         "WHERE id IN (SELECT id FROM monitors WHERE enabled = 1 AND next_check_at <= ? "
         "ORDER BY next_check_at LIMIT ? FOR UPDATE SKIP LOCKED) "
         "RETURNING id, page_id, service_id, kind, target, timeout_ms, expect_status, keyword, "
-        "max_latency_ms, tls_warn_days, follow_redirects",
+        "max_latency_ms, tls_warn_days, follow_redirects, next_check_at - interval_s AS due",
         "iiii", now, now, now, (int64_t)limit);
 }
 

@@ -53,7 +53,8 @@ int store_monitor_delete(struct db *db, int64_t page_id, int64_t id, struct err 
 /* Claims up to LIMIT enabled monitors due at NOW, moving each one's next check on by its
  * interval (to NOW + interval when it fell more than an interval behind). Returns
  * [{"id","page_id","service_id","kind","target","timeout_ms","expect_status","keyword",
- * "max_latency_ms","tls_warn_days","follow_redirects"}], or NULL with E filled. */
+ * "max_latency_ms","tls_warn_days","follow_redirects","due"}] ("due": the second it fell
+ * due, unix time), or NULL with E filled. */
 json_t *store_monitors_claim(struct db *db, int64_t now, int limit, struct err *e);
 /* The earliest next check of an enabled monitor into *AT. 1 found, 0 none, -1 error. */
 int store_monitors_next_due(struct db *db, int64_t *at, struct err *e);
