@@ -1,6 +1,6 @@
 /*
- * notify/check — the kind-independent part of a check: starting the right kind, the
- * end (latency, outcome, DONE), cancelling and freeing. See check.h.
+ * notify/check — the kind-independent part of a check: its clock, its end (latency,
+ * outcome, DONE) and freeing. See check.h.
  */
 #include "notify/check.h"
 #include "core/timeutil.h"
@@ -9,15 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-int check_start(struct check *c)
+void check_begin(struct mon_check *c)
 {
     assert(c->env && c->done && c->target);
     c->started_at = time_now();
     c->t0_us = time_mono_us();
-    return c->kind == MON_HTTP ? check_http_start(c) : check_net_start(c);
 }
 
-void check_end(struct check *c, const char *error, ...)
+void check_end(struct mon_check *c, const char *error, ...)
 {
     if (!c->latency_ms) c->latency_ms = (time_mono_us() - c->t0_us + 500) / 1000;
     c->ok = error == NULL;
@@ -30,15 +29,7 @@ void check_end(struct check *c, const char *error, ...)
     c->done(c->arg, c);
 }
 
-void check_cancel(struct check *c)
-{
-    if (c->kind == MON_HTTP)
-        check_http_cancel(c);
-    else
-        check_net_cancel(c);
-}
-
-void check_free(struct check *c)
+void check_free(struct mon_check *c)
 {
     if (!c) return;
     free(c->target);

@@ -6,7 +6,7 @@
  * is verified (the system's CAs, SSL_CERT_FILE honoured, and the target's host name) and
  * whose expiry is read: within tls_warn_days the outcome is a warning (the service
  * degraded), not a pass. A check ends exactly once, in DONE, with its outcome filled;
- * check_cancel() ends it without DONE (shutdown).
+ * a kind's cancel ends it without DONE (shutdown).
  *
  * Outbound rules: the target may be loopback or private unless ALLOW_PRIVATE is false
  * (monitors.allow_private_targets); http follows no redirect unless FOLLOW; at most
@@ -30,10 +30,14 @@ struct check_env {
     bool allow_private;
 };
 
-struct check;
-typedef void (*check_done_fn)(void *arg, struct check *c);
+struct mon_check;
+typedef void (*check_done_fn)(void *arg, struct mon_check *c);
+/* tcp, dns, tls: ends C after freeing what the check holds; WHAT NULL: OK, else the
+ * failure "WHAT: DETAIL" (a warning with WARN). */
+typedef void (*check_net_end_fn)(struct mon_check *c, const char *what, const char *detail,
+                                 bool warn);
 
-struct check {
+struct mon_check {
     /* what to check (the prober fills these) */
     int64_t monitor_id;
     enum monitor_kind kind;
@@ -52,7 +56,7 @@ struct check {
     check_done_fn done;
     void *arg;
     int64_t t0_us;                 /* time_mono_us() at the start */
-    struct check *prev, *next;     /* the prober's list of checks in flight */
+    struct mon_check *prev, *next; /* the prober's list of checks in flight */
     struct event *delay;           /* the prober's: the wait before it starts, or NULL */
     void *easy;                    /* http: the CURL handle */
     struct transfer_guard guard;   /* http: private targets */
@@ -64,29 +68,28 @@ struct check {
     struct evutil_addrinfo *addr;  /* tcp: the one being tried */
     struct bufferevent *bev;       /* tcp: the connection being tried */
     struct event *timer;           /* tcp, dns: the timeout */
+    check_net_end_fn tls_end;      /* tls: how the handshake's outcome ends the check */
 };
 
-/* Starts C (its fields above filled; ENV, DONE, ARG set). Returns 0, or -1 when it could
- * not start (C's outcome then says why; DONE is not called). */
-int check_start(struct check *c);
-/* http: the transfer of C's handle ended with CC (the prober's transfer callback). */
-void check_http_finish(struct check *c, int cc);
-/* Stops C without calling DONE and frees what it holds (not C itself). */
-void check_cancel(struct check *c);
-/* Frees C and its fields (after DONE or check_cancel). */
-void check_free(struct check *c);
-
+/* Starts the clock of C (its fields above filled; ENV, DONE, ARG set): each kind's start
+ * calls it first. */
+void check_begin(struct mon_check *c);
 /* Within check_*.c: C ended; sets the latency and calls DONE. ERROR (printf) NULL: OK. */
-void check_end(struct check *c, const char *error, ...) __attribute__((format(printf, 2, 3)));
+void check_end(struct mon_check *c, const char *error, ...) __attribute__((format(printf, 2, 3)));
+/* Frees C and its fields (after DONE or a kind's cancel). */
+void check_free(struct mon_check *c);
 
-int check_http_start(struct check *c);
-void check_http_cancel(struct check *c);
-int check_net_start(struct check *c);
-void check_net_cancel(struct check *c);
-/* tls: C's connection (c->bev) is made; the handshake and the certificate's checks. */
-void check_tls_begin(struct check *c);
-/* tcp, dns, tls: ends C after freeing what the check holds; WHAT NULL: OK, else the
- * failure "WHAT: DETAIL" (a warning with WARN). */
-void check_net_end(struct check *c, const char *what, const char *detail, bool warn);
+/* Each kind's start (http: check_http.c; tcp, dns, tls: check_net.c): 0, or -1 when it
+ * could not start (C->error says why; DONE is not called). Its cancel stops C without
+ * calling DONE and frees what it holds (not C itself). */
+int check_http_start(struct mon_check *c);
+void check_http_cancel(struct mon_check *c);
+/* http: the transfer of C's handle ended with CC (the prober's transfer callback). */
+void check_http_finish(struct mon_check *c, int cc);
+int check_net_start(struct mon_check *c);
+void check_net_cancel(struct mon_check *c);
+/* tls: C's connection (c->bev) is made; the handshake and the certificate's checks, which
+ * end C through END (check_net.c's). */
+void check_tls_begin(struct mon_check *c, check_net_end_fn end);
 
 #endif

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static size_t on_body(char *data, size_t size, size_t n, void *arg)
+static size_t keep_body(char *data, size_t size, size_t n, void *arg)
 {
-    struct check *c = arg;
+    struct mon_check *c = arg;
     size_t len = size * n;
     if (c->body_len + len > CHECK_BODY_MAX) {
         len = CHECK_BODY_MAX - c->body_len;
@@ -28,8 +28,9 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
     return c->body_full ? 0 : size * n; /* 0: curl stops reading (CURLE_WRITE_ERROR) */
 }
 
-int check_http_start(struct check *c)
+int check_http_start(struct mon_check *c)
 {
+    check_begin(c);
     CURL *easy = curl_easy_init();
     if (!easy) {
         snprintf(c->error, sizeof c->error, "cannot start the request (out of memory)");
@@ -44,7 +45,7 @@ int check_http_start(struct check *c)
     curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
     curl_easy_setopt(easy, CURLOPT_USERAGENT, "pharos-monitor");
     curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, keep_body);
     curl_easy_setopt(easy, CURLOPT_WRITEDATA, c);
     curl_easy_setopt(easy, CURLOPT_PRIVATE, c);
     if (c->follow) {
@@ -62,7 +63,7 @@ int check_http_start(struct check *c)
     return 0;
 }
 
-void check_http_finish(struct check *c, int code)
+void check_http_finish(struct mon_check *c, int code)
 {
     CURLcode cc = (CURLcode)code;
     CURL *easy = c->easy;
@@ -96,7 +97,7 @@ void check_http_finish(struct check *c, int code)
         check_end(c, NULL);
 }
 
-void check_http_cancel(struct check *c)
+void check_http_cancel(struct mon_check *c)
 {
     if (!c->easy) return;
     transfer_remove(c->env->xfer, c->easy);

@@ -20,11 +20,11 @@
 #include <string.h>
 
 struct check_lookup {
-    struct check *c; /* NULL once cancelled */
+    struct mon_check *c; /* NULL once cancelled */
     struct evdns_getaddrinfo_request *req;
 };
 
-static void cleanup(struct check *c)
+static void release_net(struct mon_check *c)
 {
     if (c->lookup) {
         struct check_lookup *l = c->lookup;
@@ -40,9 +40,10 @@ static void cleanup(struct check *c)
     c->timer = NULL;
 }
 
-void check_net_end(struct check *c, const char *what, const char *detail, bool warn)
+/* Ends C (a check_net_end_fn, check.h). */
+static void net_end(struct mon_check *c, const char *what, const char *detail, bool warn)
 {
-    cleanup(c);
+    release_net(c);
     c->warn = what && warn;
     if (what)
         check_end(c, "%s: %s", what, detail);
@@ -50,22 +51,22 @@ void check_net_end(struct check *c, const char *what, const char *detail, bool w
         check_end(c, NULL);
 }
 
-static void end(struct check *c, const char *what, const char *detail)
+static void end_check(struct mon_check *c, const char *what, const char *detail)
 {
-    check_net_end(c, what, detail, false);
+    net_end(c, what, detail, false);
 }
 
-static void try_next(struct check *c, const char *why);
+static void try_next(struct mon_check *c, const char *why);
 
 static void on_event(struct bufferevent *bev, short what, void *arg)
 {
-    struct check *c = arg;
+    struct mon_check *c = arg;
     (void)bev;
     if (what & BEV_EVENT_CONNECTED) {
         if (c->kind == MON_TLS)
-            check_tls_begin(c);
+            check_tls_begin(c, net_end);
         else
-            end(c, NULL, NULL);
+            end_check(c, NULL, NULL);
         return;
     }
     int err = EVUTIL_SOCKET_ERROR();
@@ -73,7 +74,7 @@ static void on_event(struct bufferevent *bev, short what, void *arg)
 }
 
 /* Tries the address after c->addr (the first when NULL); WHY: the last one's failure. */
-static void try_next(struct check *c, const char *why)
+static void try_next(struct mon_check *c, const char *why)
 {
     if (c->bev) bufferevent_free(c->bev);
     c->bev = NULL;
@@ -92,13 +93,13 @@ static void try_next(struct check *c, const char *why)
         bufferevent_free(c->bev);
         c->bev = NULL;
     }
-    end(c, "cannot connect", why ? why : "no address");
+    end_check(c, "cannot connect", why ? why : "no address");
 }
 
 static void on_resolved(int result, struct evutil_addrinfo *res, void *arg)
 {
     struct check_lookup *l = arg;
-    struct check *c = l->c;
+    struct mon_check *c = l->c;
     free(l);
     if (!c) { /* cancelled */
         if (res) evutil_freeaddrinfo(res);
@@ -106,12 +107,12 @@ static void on_resolved(int result, struct evutil_addrinfo *res, void *arg)
     }
     c->lookup = NULL;
     if (result != 0) {
-        end(c, "the name does not resolve", evutil_gai_strerror(result));
+        end_check(c, "the name does not resolve", evutil_gai_strerror(result));
         return;
     }
     if (c->kind == MON_DNS) {
         evutil_freeaddrinfo(res);
-        end(c, NULL, NULL);
+        end_check(c, NULL, NULL);
         return;
     }
     c->addrs = res;
@@ -120,15 +121,16 @@ static void on_resolved(int result, struct evutil_addrinfo *res, void *arg)
 
 static void on_timeout(evutil_socket_t fd, short what, void *arg)
 {
-    struct check *c = arg;
+    struct mon_check *c = arg;
     (void)fd, (void)what;
     char why[64];
     snprintf(why, sizeof why, "no answer within %ld ms", c->timeout_ms);
-    end(c, "timed out", why);
+    end_check(c, "timed out", why);
 }
 
-int check_net_start(struct check *c)
+int check_net_start(struct mon_check *c)
 {
+    check_begin(c);
     char host[256], port[8] = "";
     int p = 0;
     if (c->kind == MON_DNS)
@@ -142,7 +144,7 @@ int check_net_start(struct check *c)
     c->timer = evtimer_new(c->env->base, on_timeout, c);
     struct timeval tv = {.tv_sec = c->timeout_ms / 1000, .tv_usec = c->timeout_ms % 1000 * 1000};
     if (!c->timer || evtimer_add(c->timer, &tv) != 0) {
-        cleanup(c);
+        release_net(c);
         snprintf(c->error, sizeof c->error, "cannot start the check");
         return -1;
     }
@@ -158,7 +160,7 @@ int check_net_start(struct check *c)
     return 0;
 }
 
-void check_net_cancel(struct check *c)
+void check_net_cancel(struct mon_check *c)
 {
-    cleanup(c);
+    release_net(c);
 }

@@ -18,28 +18,28 @@
 
 static void on_tls_event(struct bufferevent *bev, short what, void *arg)
 {
-    struct check *c = arg;
+    struct mon_check *c = arg;
     SSL *ssl = bufferevent_openssl_get_ssl(bev);
     if (!(what & BEV_EVENT_CONNECTED)) {
         unsigned long e = bufferevent_get_openssl_error(bev);
         const char *why =
             e && ERR_reason_error_string(e) ? ERR_reason_error_string(e) : "the connection closed";
-        check_net_end(c, "TLS handshake failed", why, false);
+        c->tls_end(c, "TLS handshake failed", why, false);
         return;
     }
     long v = SSL_get_verify_result(ssl);
     X509 *cert = SSL_get0_peer_certificate(ssl);
     if (!cert) {
-        check_net_end(c, "TLS", "the server sent no certificate", false);
+        c->tls_end(c, "TLS", "the server sent no certificate", false);
         return;
     }
     if (v != X509_V_OK) {
-        check_net_end(c, "the certificate is refused", X509_verify_cert_error_string(v), false);
+        c->tls_end(c, "the certificate is refused", X509_verify_cert_error_string(v), false);
         return;
     }
     int days = 0, secs = 0;
     if (!ASN1_TIME_diff(&days, &secs, NULL, X509_get0_notAfter(cert))) {
-        check_net_end(c, "the certificate is refused", "its expiry date does not parse", false);
+        c->tls_end(c, "the certificate is refused", "its expiry date does not parse", false);
         return;
     }
     if (days < c->tls_warn_days) {
@@ -51,20 +51,21 @@ static void on_tls_event(struct bufferevent *bev, short what, void *arg)
             snprintf(when, sizeof when, "soon");
         snprintf(detail, sizeof detail, "in %d day%s (%s), within the %ld days warned of", days,
                  days == 1 ? "" : "s", when, c->tls_warn_days);
-        check_net_end(c, "the certificate expires", detail, true);
+        c->tls_end(c, "the certificate expires", detail, true);
         return;
     }
-    check_net_end(c, NULL, NULL, false);
+    c->tls_end(c, NULL, NULL, false);
 }
 
-void check_tls_begin(struct check *c)
+void check_tls_begin(struct mon_check *c, check_net_end_fn end)
 {
+    c->tls_end = end;
     char host[256];
     int port;
     SSL *ssl = c->env->tls ? SSL_new(c->env->tls) : NULL;
     if (!ssl || monitor_host_port(c->target, 443, host, sizeof host, &port) != 0) {
         if (ssl) SSL_free(ssl);
-        check_net_end(c, "TLS", "cannot start the handshake", false);
+        c->tls_end(c, "TLS", "cannot start the handshake", false);
         return;
     }
     X509_VERIFY_PARAM *vp = SSL_get0_param(ssl);
@@ -76,7 +77,7 @@ void check_tls_begin(struct check *c)
         c->env->base, c->bev, ssl, BUFFEREVENT_SSL_CONNECTING, BEV_OPT_CLOSE_ON_FREE);
     if (!tls) {
         SSL_free(ssl);
-        check_net_end(c, "TLS", "cannot start the handshake", false);
+        c->tls_end(c, "TLS", "cannot start the handshake", false);
         return;
     }
     c->bev = tls; /* freeing it frees the connection under it */

@@ -29,8 +29,8 @@ struct prober {
     struct event_base *base;
     struct event *wake_ev, *stop_ev, *timer_ev, *tick_ev, *reap_ev;
     struct check_env env;
-    struct check *flying;   /* checks in flight */
-    struct check *finished; /* ended, to record (singly linked by next) */
+    struct mon_check *flying;   /* checks in flight */
+    struct mon_check *finished; /* ended, to record (singly linked by next) */
     int nflying;
     int64_t pruned_at;
     pthread_t thread;
@@ -46,7 +46,7 @@ static const char *jstr(json_t *o, const char *k)
     return json_string_value(json_object_get(o, k));
 }
 
-static void unlink_check(struct prober *p, struct check *c)
+static void unlink_check(struct prober *p, struct mon_check *c)
 {
     if (c->prev)
         c->prev->next = c->next;
@@ -57,7 +57,7 @@ static void unlink_check(struct prober *p, struct check *c)
     p->nflying--;
 }
 
-static void on_check_done(void *arg, struct check *c)
+static void on_check_done(void *arg, struct mon_check *c)
 {
     struct prober *p = arg;
     unlink_check(p, c);
@@ -67,7 +67,7 @@ static void on_check_done(void *arg, struct check *c)
 }
 
 /* C could not start: its outcome (C->error says why) is recorded like any other. */
-static void fail_to_start(struct prober *p, struct check *c)
+static void fail_to_start(struct prober *p, struct mon_check *c)
 {
     if (c->delay) event_free(c->delay);
     c->delay = NULL;
@@ -79,18 +79,19 @@ static void fail_to_start(struct prober *p, struct check *c)
 /* C's moment came: it starts. */
 static void on_delay(evutil_socket_t fd, short what, void *arg)
 {
-    struct check *c = arg;
+    struct mon_check *c = arg;
     (void)fd, (void)what;
     event_free(c->delay);
     c->delay = NULL;
-    if (check_start(c) != 0) fail_to_start(c->arg, c);
+    if ((c->kind == MON_HTTP ? check_http_start(c) : check_net_start(c)) != 0)
+        fail_to_start(c->arg, c);
 }
 
 /* A claimed monitor R as a check, started; its outcome when it cannot start is recorded
  * like any other. */
-static void start(struct prober *p, json_t *r)
+static void start_check(struct prober *p, json_t *r)
 {
-    struct check *c = xcalloc(1, sizeof *c);
+    struct mon_check *c = xcalloc(1, sizeof *c);
     char why[160];
     c->monitor_id = jint(r, "id");
     c->target = xstrdup(jstr(r, "target"));
@@ -126,7 +127,7 @@ static void start(struct prober *p, json_t *r)
 }
 
 /* Claims what is due and room allows, starts it, and sets the timer to the next due. */
-static void run(struct prober *p)
+static void claim_due(struct prober *p)
 {
     struct err e = {0};
     int room = PROBER_FLYING - p->nflying;
@@ -138,7 +139,7 @@ static void run(struct prober *p)
         }
         size_t i;
         json_t *r;
-        json_array_foreach(due, i, r) start(p, r);
+        json_array_foreach(due, i, r) start_check(p, r);
         if (json_array_size(due) == (size_t)room) event_active(p->wake_ev, 0, 0);
         json_decref(due);
     }
@@ -155,13 +156,13 @@ static void run(struct prober *p)
     }
 }
 
-static void on_run(evutil_socket_t fd, short what, void *arg)
+static void on_due(evutil_socket_t fd, short what, void *arg)
 {
     (void)fd, (void)what;
-    run(arg);
+    claim_due(arg);
 }
 
-static void on_tick(evutil_socket_t fd, short what, void *arg)
+static void on_prober_tick(evutil_socket_t fd, short what, void *arg)
 {
     struct prober *p = arg;
     (void)fd, (void)what;
@@ -172,16 +173,16 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
         if (app_monitor_results_prune(p->db, now, &e) != 0 && !err_logged_by_store(&e))
             log_error("monitors: deleting old results: %s", e.msg);
     }
-    run(p);
+    claim_due(p);
 }
 
 /* Records the finished checks' outcomes and frees them. */
-static void on_reap(evutil_socket_t fd, short what, void *arg)
+static void on_prober_reap(evutil_socket_t fd, short what, void *arg)
 {
     struct prober *p = arg;
     (void)fd, (void)what;
     while (p->finished) {
-        struct check *c = p->finished;
+        struct mon_check *c = p->finished;
         p->finished = c->next;
         struct monitor_outcome o = {.monitor_id = c->monitor_id,
                                     .ok = c->ok,
@@ -194,10 +195,10 @@ static void on_reap(evutil_socket_t fd, short what, void *arg)
             log_error("monitor %lld: recording a check: %s", (long long)c->monitor_id, e.msg);
         check_free(c);
     }
-    run(p); /* room was made */
+    claim_due(p); /* room was made */
 }
 
-static void on_stop(evutil_socket_t fd, short what, void *arg)
+static void on_prober_stop(evutil_socket_t fd, short what, void *arg)
 {
     struct prober *p = arg;
     (void)fd, (void)what;
@@ -207,7 +208,7 @@ static void on_stop(evutil_socket_t fd, short what, void *arg)
 static void on_http_done(void *arg, CURL *easy, CURLcode cc)
 {
     (void)arg;
-    struct check *c = NULL;
+    struct mon_check *c = NULL;
     curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&c);
     assert(c && c->easy == easy);
     check_http_finish(c, (int)cc);
@@ -219,7 +220,7 @@ static void *prober_main(void *arg)
     sigset_t set;
     sigfillset(&set);
     pthread_sigmask(SIG_BLOCK, &set, NULL); /* signals are the main thread's */
-    run(p);
+    claim_due(p);
     event_base_dispatch(p->base);
     return NULL;
 }
@@ -227,16 +228,18 @@ static void *prober_main(void *arg)
 static void prober_free(struct prober *p)
 {
     while (p->flying) {
-        struct check *c = p->flying;
+        struct mon_check *c = p->flying;
         unlink_check(p, c);
         if (c->delay)
             event_free(c->delay);
+        else if (c->kind == MON_HTTP)
+            check_http_cancel(c);
         else
-            check_cancel(c);
+            check_net_cancel(c);
         check_free(c);
     }
     while (p->finished) {
-        struct check *c = p->finished;
+        struct mon_check *c = p->finished;
         p->finished = c->next;
         check_free(c);
     }
@@ -286,11 +289,11 @@ int prober_start(struct app *app, struct prober **out, struct err *e)
     db_commit_lazily(p->db);
     p->base = event_base_new();
     if (p->base) {
-        p->wake_ev = event_new(p->base, -1, 0, on_run, p);
-        p->stop_ev = event_new(p->base, -1, 0, on_stop, p);
-        p->timer_ev = evtimer_new(p->base, on_run, p);
-        p->tick_ev = event_new(p->base, -1, EV_PERSIST, on_tick, p);
-        p->reap_ev = event_new(p->base, -1, 0, on_reap, p);
+        p->wake_ev = event_new(p->base, -1, 0, on_due, p);
+        p->stop_ev = event_new(p->base, -1, 0, on_prober_stop, p);
+        p->timer_ev = evtimer_new(p->base, on_due, p);
+        p->tick_ev = event_new(p->base, -1, EV_PERSIST, on_prober_tick, p);
+        p->reap_ev = event_new(p->base, -1, 0, on_prober_reap, p);
         p->env.base = p->base;
         if (open_resolver(p, app->cfg->monitors_nameservers, e) != 0) goto out;
         p->env.xfer = transfer_new(p->base, 16, on_http_done, p);
