@@ -285,7 +285,8 @@ int prober_start(struct app *app, struct prober **out, struct err *e)
     p->app = app;
     p->pruned_at = time_now();
     if (db_open(app->cfg->database, &p->db, e) != 0) goto out;
-    /* its commits are bookkeeping: one lost to a machine crash is a check done again */
+    /* its commits do not wait for the disk: one lost to a machine crash (a killed process
+     * loses none) is an outcome the next checks make again, with its status change */
     db_commit_lazily(p->db);
     p->base = event_base_new();
     if (p->base) {
