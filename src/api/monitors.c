@@ -1,6 +1,8 @@
 /*
  * api/monitors — /admin/api/v1/monitors[/{id}] (SPEC §14) over app/monitors: the shared
- * resource handlers, and GET monitors/{id}/results?since=RFC3339 (newest first, paged).
+ * resource handlers, GET monitors/{id}/results?since=RFC3339 (each check of the day kept)
+ * and GET monitors/{id}/rollups?since=RFC3339 (per-minute sums, 90 days), newest first,
+ * paged.
  */
 #include "app/monitors.h"
 #include "api/resource.h"
@@ -14,7 +16,11 @@ static const struct api_resource monitor = {
     .list = app_monitors_list,
 };
 
-static void results(struct req *r)
+typedef int (*since_list_fn)(struct app_ctx *c, int64_t id, const char *since,
+                             const struct paging *pg, json_t **out, struct err *e);
+
+/* GET monitors/{id}/THINGS?since=&limit=&cursor= through LIST. */
+static void since_list(struct req *r, since_list_fn list)
 {
     struct app_ctx c;
     struct paging pg;
@@ -22,13 +28,24 @@ static void results(struct req *r)
     json_t *out = NULL;
     int64_t id;
     if (api_begin(r, &c) != 0 || !(id = api_id(r, 0, "monitor")) || api_paging(r, &pg) != 0) return;
-    int rc = app_monitor_results(&c, id, req_query(r, "since"), &pg, &out, &e);
+    int rc = list(&c, id, req_query(r, "since"), &pg, &out, &e);
     api_finish(r, rc, 200, out, &e);
+}
+
+static void results(struct req *r)
+{
+    since_list(r, app_monitor_results);
+}
+
+static void rollups(struct req *r)
+{
+    since_list(r, app_monitor_rollups);
 }
 
 const struct route api_monitor_routes[] = {
     {M_GET, API_BASE "/monitors", api_resource_list_route, &monitor},
     API_RESOURCE_ROUTES("/monitors", monitor),
     {M_GET, API_BASE "/monitors/{id}/results", results},
+    {M_GET, API_BASE "/monitors/{id}/rollups", rollups},
     {0, NULL, NULL},
 };

@@ -245,7 +245,45 @@ int app_monitors_next_due(struct db *db, int64_t *at, struct err *e)
 
 int app_monitor_results_prune(struct db *db, int64_t now, struct err *e)
 {
-    return store_monitor_results_prune(db, now - MONITOR_RESULTS_KEEP_S, e);
+    return store_monitor_results_prune(db, now - MONITOR_RESULTS_KEEP_S, e) != 0 ||
+                   store_monitor_rollups_prune(db, now - MONITOR_ROLLUPS_KEEP_S, e) != 0
+               ? -1
+               : 0;
+}
+
+int app_monitor_rollups_build(struct db *db, int64_t now, int64_t since, int64_t *until,
+                              struct err *e)
+{
+    int64_t from = since ? since : now - MONITOR_RESULTS_KEEP_S;
+    int64_t to = (now - MONITOR_ROLLUP_LATE_S) - (now - MONITOR_ROLLUP_LATE_S) % 60;
+    int rows = 0;
+    from -= from % 60;
+    *until = from;
+    if (to <= from) return 0;
+    if (db_begin(db, e) != 0) return -1;
+    if (store_monitor_rollups_build(db, from, to, &rows, e) != 0) {
+        db_rollback(db);
+        return -1;
+    }
+    if (db_commit(db, e) != 0) return -1;
+    *until = to;
+    return 0;
+}
+
+int app_monitor_rollups(struct app_ctx *c, int64_t id, const char *since, const struct paging *pg,
+                        json_t **out, struct err *e)
+{
+    json_t *m = NULL;
+    if (app_monitor_get(c, id, &m, e) != 0) return -1;
+    json_decref(m);
+    int64_t from = time_now() - MONITOR_ROLLUPS_KEEP_S;
+    if (since && since[0] && time_parse(since, &from) != 0)
+        return err_set(e, ERR_INVALID,
+                       "since must be an RFC 3339 time such as 2026-11-26T17:00:00Z");
+    json_t *rows = store_monitor_rollups(c->db, id, from, pg->cursor, pg->limit + 1, e);
+    if (!rows) return -1;
+    *out = out_list("rollups", rows, pg, false);
+    return 0;
 }
 
 /* ---- an outcome's rules ------------------------------------------------------------- */

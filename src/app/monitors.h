@@ -26,7 +26,9 @@
 
 enum {
     MONITOR_INTERVAL_MIN_S = 10,
-    MONITOR_RESULTS_KEEP_S = 86400, /* a day */
+    MONITOR_RESULTS_KEEP_S = 86400,      /* a day */
+    MONITOR_ROLLUPS_KEEP_S = 90 * 86400, /* 90 days */
+    MONITOR_ROLLUP_LATE_S = 120,         /* a minute is summed once its checks are in */
 };
 
 /* {"monitors":[MONITOR…],"next_cursor":…} by id. */
@@ -53,6 +55,12 @@ int app_monitor_delete(struct app_ctx *c, int64_t id, struct err *e);
 int app_monitor_results(struct app_ctx *c, int64_t id, const char *since, const struct paging *pg,
                         json_t **out, struct err *e);
 
+/* {"rollups":[{"started_at","checks","failures","p50_ms","p95_ms"}…],"next_cursor":…}:
+ * monitor ID's per-minute roll-ups, newest first, of minutes from SINCE (RFC 3339; NULL
+ * or "": the 90 days kept). p50_ms, p95_ms: of the successful checks (null: none). */
+int app_monitor_rollups(struct app_ctx *c, int64_t id, const char *since, const struct paging *pg,
+                        json_t **out, struct err *e);
+
 /* The prober's side. */
 
 /* Claims up to LIMIT monitors due now (store_monitors_claim's rows). */
@@ -74,7 +82,12 @@ struct monitor_outcome {
 /* Records O and applies the rules above. Returns 0, or -1 with E filled. */
 int app_monitor_record(struct app *app, struct db *db, const struct monitor_outcome *o,
                        struct err *e);
-/* Deletes the results older than a day. */
+/* Deletes the results older than a day and the roll-ups older than 90 days. */
 int app_monitor_results_prune(struct db *db, int64_t now, struct err *e);
+/* Sums into per-minute roll-ups the minutes from SINCE (0: the day of results kept) up to
+ * the last one whose checks are all in (MONITOR_ROLLUP_LATE_S before NOW); a minute
+ * summed already is left as it is. *UNTIL gets where the next run may start. */
+int app_monitor_rollups_build(struct db *db, int64_t now, int64_t since, int64_t *until,
+                              struct err *e);
 
 #endif

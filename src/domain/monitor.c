@@ -248,3 +248,27 @@ enum monitor_flip monitor_step(struct monitor_run *r, bool ok)
     }
     return FLIP_NONE;
 }
+
+void monitor_rollup_add(struct monitor_rollup *r, bool ok, long latency_ms)
+{
+    r->checks++;
+    if (!ok)
+        r->failures++;
+    else if (r->n < MONITOR_ROLLUP_MAX)
+        r->latency_ms[r->n++] = latency_ms;
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+long monitor_rollup_percentile(struct monitor_rollup *r, int p)
+{
+    assert(p >= 1 && p <= 100);
+    if (r->n == 0) return -1;
+    qsort(r->latency_ms, (size_t)r->n, sizeof r->latency_ms[0], cmp_long);
+    int rank = (p * r->n + 99) / 100; /* the smallest with at least p% at or below it */
+    return r->latency_ms[rank - 1];
+}

@@ -59,6 +59,21 @@ struct monitor_run {
 
 enum monitor_flip { FLIP_NONE, FLIP_DOWN, FLIP_UP };
 
+enum { MONITOR_ROLLUP_MAX = 64 }; /* checks of one monitor in one minute kept for percentiles */
+
+/* One monitor's checks of one minute, summed (a per-minute roll-up). */
+struct monitor_rollup {
+    int checks, failures;
+    int n;                               /* successful checks' latencies kept */
+    long latency_ms[MONITOR_ROLLUP_MAX]; /* in any order */
+};
+
+/* Adds a check: OK or not, and its latency. */
+void monitor_rollup_add(struct monitor_rollup *r, bool ok, long latency_ms);
+/* The nearest-rank P-th percentile (1–100) of the successful checks' latencies, or -1 when
+ * none succeeded. Sorts R's latencies. */
+long monitor_rollup_percentile(struct monitor_rollup *r, int p);
+
 /* One check's outcome OK applied to R: the counts move, and the state when a threshold
  * is reached. Returns the flip that happened (FLIP_NONE for unknown → up). */
 enum monitor_flip monitor_step(struct monitor_run *r, bool ok);

@@ -18,7 +18,7 @@ void check_begin(struct mon_check *c)
 
 void check_end(struct mon_check *c, const char *error, ...)
 {
-    if (!c->latency_ms) c->latency_ms = (time_mono_us() - c->t0_us + 500) / 1000;
+    if (!c->latency_ms) c->latency_ms = (time_mono_us() - c->t0_us + 999) / 1000; /* ≥ 1 */
     c->ok = error == NULL;
     if (error) {
         va_list ap;

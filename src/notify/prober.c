@@ -33,6 +33,7 @@ struct prober {
     struct mon_check *finished; /* ended, to record (singly linked by next) */
     int nflying;
     int64_t pruned_at;
+    int64_t rolled_until; /* roll-ups are done up to about here (0: not yet this run) */
     pthread_t thread;
 };
 
@@ -172,6 +173,13 @@ static void on_prober_tick(evutil_socket_t fd, short what, void *arg)
         p->pruned_at = now;
         if (app_monitor_results_prune(p->db, now, &e) != 0 && !err_logged_by_store(&e))
             log_error("monitors: deleting old results: %s", e.msg);
+        /* the minutes since the last run (at start: the day of results), a few minutes
+         * over again after a failure or another node's run, which left them summed */
+        int64_t until = 0;
+        if (app_monitor_rollups_build(p->db, now, p->rolled_until, &until, &e) == 0)
+            p->rolled_until = until - 300;
+        else if (!err_logged_by_store(&e))
+            log_error("monitors: summing minutes: %s", e.msg);
     }
     claim_due(p);
 }

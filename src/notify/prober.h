@@ -7,7 +7,8 @@
  * their checks (notify/check.h), at most PROBER_FLYING at once, and records each outcome
  * through app_monitor_record (the status and incident rules). It looks again when the
  * next monitor falls due, when woken (monitors changed), and every second (other nodes'
- * changes); once a minute it deletes results older than a day.
+ * changes); once a minute it sums finished minutes into per-minute roll-ups and deletes
+ * results older than a day and roll-ups older than 90 days.
  */
 #ifndef PHAROS_NOTIFY_PROBER_H
 #define PHAROS_NOTIFY_PROBER_H

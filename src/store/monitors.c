@@ -2,7 +2,11 @@
  * store/monitors — SQL for monitors and monitor_results. See monitors.h.
  */
 #include "store/monitors.h"
+#include "core/xalloc.h"
+#include "domain/monitor.h"
 #include <assert.h>
+#include <stdlib.h>
+#include <string.h>
 
 #define MONITOR_COLUMNS                                                                            \
     "SELECT id, service_id, name, kind, target, interval_s, timeout_ms, expect_status, keyword, "  \
@@ -139,4 +143,79 @@ json_t *store_monitor_results(struct db *db, int64_t monitor_id, int64_t since, 
 int store_monitor_results_prune(struct db *db, int64_t before, struct err *e)
 {
     return db_exec(db, e, NULL, "DELETE FROM monitor_results WHERE checked_at < ?", "i", before);
+}
+
+/* One minute of one monitor, summed. */
+struct minute_sum {
+    int64_t id, minute, checks, failures, p50, p95; /* p50, p95 0: none succeeded */
+};
+
+/* Appends R, monitor ID's MINUTE, to *SUMS (*N of *CAP). */
+static void sum_keep(struct minute_sum **sums, size_t *n, size_t *cap, int64_t id, int64_t minute,
+                     struct monitor_rollup *r)
+{
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 256;
+        *sums = xrealloc(*sums, *cap * sizeof **sums);
+    }
+    long p50 = monitor_rollup_percentile(r, 50), p95 = monitor_rollup_percentile(r, 95);
+    (*sums)[(*n)++] = (struct minute_sum){
+        id, minute, r->checks, r->failures, p50 < 0 ? 0 : p50, p95 < 0 ? 0 : p95};
+    memset(r, 0, sizeof *r);
+}
+
+int store_monitor_rollups_build(struct db *db, int64_t from, int64_t to, int *rows, struct err *e)
+{
+    struct db_rows q;
+    *rows = 0;
+    if (db_rows_open(&q, db, e, "read monitors' results to roll up",
+                     "SELECT monitor_id, checked_at - checked_at % 60 AS minute, ok, "
+                     "COALESCE(latency_ms, 0) FROM monitor_results "
+                     "WHERE checked_at >= ? AND checked_at < ? ORDER BY monitor_id, minute",
+                     "ii", from, to) != 0)
+        return -1;
+    /* rows come grouped by (monitor, minute): a group is summed when the next begins, and
+     * the sums are written once the cursor is closed (one statement at a time on a
+     * connection) */
+    struct minute_sum *sums = NULL;
+    size_t n = 0, cap = 0;
+    int64_t id = 0, minute = 0;
+    struct monitor_rollup r = {0};
+    int got;
+    while ((got = db_rows_next(&q, e)) == 1) {
+        int64_t qid = db_rows_int(&q, 0), qmin = db_rows_int(&q, 1);
+        if ((qid != id || qmin != minute) && r.checks) sum_keep(&sums, &n, &cap, id, minute, &r);
+        id = qid;
+        minute = qmin;
+        monitor_rollup_add(&r, db_rows_int(&q, 2) != 0, (long)db_rows_int(&q, 3));
+    }
+    db_rows_close(&q);
+    if (got == 0 && r.checks) sum_keep(&sums, &n, &cap, id, minute, &r);
+    int rc = got < 0 ? -1 : 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        int changed = 0;
+        rc = db_exec(db, e, &changed,
+                     "INSERT INTO monitor_rollups (monitor_id, minute, checks, failures, p50_ms, "
+                     "p95_ms) VALUES (?,?,?,?,?,?) ON CONFLICT (monitor_id, minute) DO NOTHING",
+                     "iiiiII", sums[i].id, sums[i].minute, sums[i].checks, sums[i].failures,
+                     sums[i].p50, sums[i].p95);
+        *rows += changed;
+    }
+    free(sums);
+    return rc;
+}
+
+json_t *store_monitor_rollups(struct db *db, int64_t monitor_id, int64_t since, int64_t offset,
+                              int limit, struct err *e)
+{
+    return db_query_all(db, e,
+                        "SELECT minute AS started_at, checks, failures, p50_ms, p95_ms "
+                        "FROM monitor_rollups WHERE monitor_id = ? AND minute >= ? "
+                        "ORDER BY minute DESC LIMIT ? OFFSET ?",
+                        "iiii", monitor_id, since, (int64_t)limit, offset);
+}
+
+int store_monitor_rollups_prune(struct db *db, int64_t before, struct err *e)
+{
+    return db_exec(db, e, NULL, "DELETE FROM monitor_rollups WHERE minute < ?", "i", before);
 }

@@ -75,6 +75,16 @@ int store_monitor_result_add(struct db *db, int64_t monitor_id, int64_t checked_
  * (0: from the newest), at most LIMIT: [{"id","checked_at","ok","latency_ms","error"}]. */
 json_t *store_monitor_results(struct db *db, int64_t monitor_id, int64_t since, int64_t before,
                               int limit, struct err *e);
+/* Sums the results of checks started in [FROM, TO) (whole minutes) into per-minute
+ * roll-ups, each written once: a minute already rolled up is left as it is. *ROWS gets
+ * how many were written. */
+int store_monitor_rollups_build(struct db *db, int64_t from, int64_t to, int *rows, struct err *e);
+/* Monitor ID's roll-ups of minutes from SINCE, newest first, at most LIMIT from OFFSET:
+ * [{"started_at","checks","failures","p50_ms","p95_ms"}]. */
+json_t *store_monitor_rollups(struct db *db, int64_t monitor_id, int64_t since, int64_t offset,
+                              int limit, struct err *e);
+/* Deletes the roll-ups of minutes before BEFORE (90 days are kept). */
+int store_monitor_rollups_prune(struct db *db, int64_t before, struct err *e);
 /* Deletes the results checked before BEFORE (a day's are kept). */
 int store_monitor_results_prune(struct db *db, int64_t before, struct err *e);
 

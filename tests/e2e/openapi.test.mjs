@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startWithToken, request } from './lib/harness.mjs';
+import { startWithToken, request, dbSql } from './lib/harness.mjs';
 
 const BASE = '/admin/api/v1';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -31,6 +31,7 @@ const SPEC_ROUTES = [
   ['post', '/incidents/{id}/updates'],
   ['post', '/maintenance/{id}/updates'],
   ['get', '/monitors/{id}/results'],
+  ['get', '/monitors/{id}/rollups'],
   ['get', '/alert-sources'],
   ['post', '/alert-sources'],
   ['delete', '/alert-sources/{id}'],
@@ -45,7 +46,7 @@ const SPEC_ROUTES = [
 const LISTS = ['/services', '/groups', '/incidents', '/maintenance', '/templates', '/subscribers', '/deliveries',
   '/monitors', '/alert-sources'];
 const SCHEMAS = ['Service', 'Group', 'Incident', 'Update', 'Maintenance', 'Template', 'Subscriber',
-  'Delivery', 'Integration', 'Page', 'Monitor', 'MonitorResult', 'AlertSource', 'Error'];
+  'Delivery', 'Integration', 'Page', 'Monitor', 'MonitorResult', 'MonitorRollup', 'AlertSource', 'Error'];
 // The paths outside the base, at the server's root: each has its own servers, [{"url":"/"}].
 const ROOT_PATHS = ['/hooks/alerts/{secret}'];
 // The operations that need no token (security: []): the secret in the hook's path is its credential.
@@ -327,6 +328,14 @@ test('the objects the server returns have the documented fields and values', asy
   assert.equal(results.status, 200, results.text);
   assert.equal((await checked('get', '/monitors/{id}/results',
     `/monitors/${mon.id}/results?since=yesterday`)).status, 400);
+  // a minute of its checks, summed: the roll-ups' rows against their schema
+  dbSql(server, `INSERT INTO monitor_rollups (monitor_id, minute, checks, failures, p50_ms, p95_ms)
+    VALUES (${mon.id}, ${Math.floor(Date.now() / 60000) * 60 - 300}, 6, 1, 12, 40)`);
+  const rollups = await checked('get', '/monitors/{id}/rollups', `/monitors/${mon.id}/rollups?limit=5`);
+  assert.equal(rollups.status, 200, rollups.text);
+  assert.deepEqual(rollups.json.rollups.map((x) => [x.checks, x.failures, x.p50_ms, x.p95_ms]), [[6, 1, 12, 40]]);
+  assert.equal((await checked('get', '/monitors/{id}/rollups',
+    `/monitors/${mon.id}/rollups?since=soon`)).status, 400);
   assert.equal((await checked('post', '/monitors', '/monitors',
     { service_id: db.id, kind: 'tcp', target: '127.0.0.1:9', incident: 'draft' })).status, 400);
   assert.equal((await checked('delete', '/monitors/{id}', `/monitors/${mon.id}`)).status, 204);

@@ -7,7 +7,9 @@
  * set is never lowered nor, on recovery, undone, nor is one a person changed since; a tls
  * warning degrades the service and a worse failure while down raises it;
  * maintenance in progress mutes failures; "publish" opens an incident holding the service
- * and resolves it on recovery; results list newest first and old ones are pruned.
+ * and resolves it on recovery; results list newest first and old ones are pruned; each
+ * minute is summed once into a roll-up (checks, failures, nearest-rank p50 and p95 of the
+ * successful checks), 90 days of them kept.
  */
 #include "app/incidents.h"
 #include "app/maintenance.h"
@@ -354,6 +356,53 @@ static void publish_opens_an_incident_and_resolves_it(void **state)
                      2);
 }
 
+static void minutes_are_summed_once_into_rollups(void **state)
+{
+    struct fx *f = *state;
+    struct err e = {0};
+    int64_t id = monitor(f, "{\"kind\":\"tcp\",\"target\":\"127.0.0.1:9\"}");
+    int64_t now = time_now(), m0 = now - now % 60 - 600; /* ten minutes ago, whole */
+    /* minute m0: 10, 30, 20, 40 ms and a failure; minute m0+60: one failure only */
+    static const struct {
+        int at, ok, ms;
+    } rows[] = {{1, 1, 10}, {11, 1, 30}, {21, 1, 20}, {31, 0, 5000}, {41, 1, 40}, {61, 0, 900}};
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+        db_exec(f->db, &e, NULL,
+                "INSERT INTO monitor_results (monitor_id, checked_at, ok, latency_ms) "
+                "VALUES (?,?,?,?)",
+                "iibi", id, m0 + rows[i].at, rows[i].ok, (int64_t)rows[i].ms);
+    int64_t until = 0;
+    assert_int_equal(app_monitor_rollups_build(f->db, now, 0, &until, &e), 0);
+    assert_int_equal(until % 60, 0);
+    assert_in_range(until, now - 180, now - 120);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM monitor_rollups"), 2);
+    struct app_ctx c = ctx(f);
+    struct paging pg = {.limit = 10};
+    json_t *out = NULL;
+    assert_int_equal(app_monitor_rollups(&c, id, NULL, &pg, &out, &e), 0);
+    json_t *list = json_object_get(out, "rollups");
+    assert_int_equal(json_array_size(list), 2);
+    json_t *older = json_array_get(list, 1), *newer = json_array_get(list, 0);
+    assert_int_equal(json_integer_value(json_object_get(older, "checks")), 5);
+    assert_int_equal(json_integer_value(json_object_get(older, "failures")), 1);
+    assert_int_equal(json_integer_value(json_object_get(older, "p50_ms")), 20);
+    assert_int_equal(json_integer_value(json_object_get(older, "p95_ms")), 40);
+    assert_true(json_is_null(json_object_get(newer, "p50_ms")));
+    assert_int_equal(json_integer_value(json_object_get(newer, "failures")), 1);
+    json_decref(out);
+    /* a second run (another node's, or this one's over again) changes nothing */
+    db_exec(f->db, &e, NULL, "UPDATE monitor_rollups SET checks = 99", "");
+    assert_int_equal(app_monitor_rollups_build(f->db, now, 0, &until, &e), 0);
+    assert_int_equal(one(f->db, "SELECT MIN(checks) FROM monitor_rollups"), 99);
+    /* 90 days are kept */
+    db_exec(f->db, &e, NULL,
+            "UPDATE monitor_rollups SET minute = minute - 91 * 86400 "
+            "WHERE checks = 99 AND failures = 1 AND p50_ms IS NULL",
+            "");
+    assert_int_equal(app_monitor_results_prune(f->db, now, &e), 0);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM monitor_rollups"), 1);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -362,7 +411,7 @@ int main(void)
         T(creation_checks_input_and_fills_defaults),      T(a_claim_takes_each_due_monitor_once),
         T(the_service_moves_at_exactly_the_thresholds),   T(what_someone_else_set_stands),
         T(a_warning_degrades_and_a_worse_failure_raises), T(maintenance_in_progress_mutes_failures),
-        T(publish_opens_an_incident_and_resolves_it),
+        T(publish_opens_an_incident_and_resolves_it),     T(minutes_are_summed_once_into_rollups),
     };
     return cmocka_run_group_tests_name("app/monitors", tests, NULL, NULL);
 }
