@@ -67,7 +67,7 @@ before(async () => {
   await new Promise((r) => probe.listen(0, '127.0.0.1', r));
   closedPort = probe.address().port;
   await new Promise((r) => probe.close(r));
-  dns = await startDns();
+  dns = await startDns({ silent: ['silent.example.test'] });
   w = await startWorld({ env: { SSL_CERT_FILE: path.join(dir, 'ca.crt'), PHAROS_MONITORS_NAMESERVERS: dns.address } });
 });
 
@@ -158,6 +158,13 @@ test('tcp and dns monitors: a closed port and an unknown name fail, a listening 
   assert.equal(miss.ok, false);
   assert.match(miss.error, /^the name does not resolve: /);
   assert.ok(dns.asked.some((q) => q.name === 'nowhere.example.test'), 'asked the configured server');
+  // a resolver that never answers: the check times out (its lookup cancelled), then again
+  const mute = await newMonitor({ service_id: svc.id, kind: 'tcp', target: 'silent.example.test:80', timeout_ms: 700 });
+  for (let i = 0; i < 2; i++) {
+    const t = await check(mute.id);
+    assert.equal(t.error, 'timed out: no answer within 700 ms');
+    assert.ok(t.latency_ms >= 650 && t.latency_ms < 2500, `timed out after ${t.latency_ms} ms`);
+  }
   assert.equal(dns.malformed, 0);
 });
 

@@ -1,10 +1,11 @@
 // A DNS server on 127.0.0.1 (UDP) that knows no name: every well-formed query (RFC 1035
 // §4.1: a 12-byte header, one question) is answered NXDOMAIN (RCODE 3) with the question
-// echoed; malformed ones are counted and dropped. The names asked are kept, so a test can
-// tell that a lookup went here (and not to a resolver beyond this machine).
+// echoed, except for the names of SILENT, which get no answer at all (a resolver that does
+// not answer); malformed ones are counted and dropped. The names asked are kept, so a test
+// can tell that a lookup went here (and not to a resolver beyond this machine).
 import dgram from 'node:dgram';
 
-export async function startDns() {
+export async function startDns({ silent = [] } = {}) {
   const sock = dgram.createSocket('udp4');
   const fake = { asked: [], malformed: 0 };
   sock.on('message', (msg, rinfo) => {
@@ -19,7 +20,9 @@ export async function startDns() {
     }
     const end = i + 5; // the root label, QTYPE, QCLASS
     if (end > msg.length) { fake.malformed++; return; }
-    fake.asked.push({ name: labels.join('.').toLowerCase(), type: msg.readUInt16BE(i + 1) });
+    const name = labels.join('.').toLowerCase();
+    fake.asked.push({ name, type: msg.readUInt16BE(i + 1) });
+    if (silent.includes(name)) return;
     const reply = Buffer.alloc(end);
     msg.copy(reply, 0, 0, end);
     reply[2] = 0x80 | (msg[2] & 0x01); // QR, the query's RD
