@@ -1,12 +1,13 @@
 /*
  * admin/monitors — the monitors screen (SPEC §14): each monitor with its service, state,
- * last check and a sparkline of its last checks' latency; a form to add one, pause,
- * resume and delete; and the alert sources, whose URL (with a copyable Alertmanager
- * webhook_configs snippet) is shown once, on the page their creation answers with.
- * Anyone signed in sees it; changes need PERM_SETTINGS (as app/monitors.c, app/alerts.c).
+ * last check and a sparkline of its last checks' latency; a form to add one, its edit
+ * screen (admin/crud.h), pause, resume and delete; and the alert sources, whose URL (with a
+ * copyable Alertmanager webhook_configs snippet) is shown once, on the page their creation answers
+ * with. Anyone signed in sees it; changes need PERM_SETTINGS (as app/monitors.c, app/alerts.c).
  */
 #include "app/monitors.h"
 #include "admin/admin.h"
+#include "admin/crud.h"
 #include "app/alerts.h"
 #include "app/services.h"
 #include "domain/status.h"
@@ -28,6 +29,21 @@ static const struct field monitor_fields[] = {{"service_id", F_INT},
                                               {"status_on_failure", F_OPT},
                                               {"incident", F_OPT},
                                               {NULL, 0}};
+/* The edit form: as the add form, an emptied keyword clearing it, and the enabled box. */
+static const struct field edit_fields[] = {{"service_id", F_INT},
+                                           {"name", F_OPT},
+                                           {"kind", F_TEXT},
+                                           {"target", F_TEXT},
+                                           {"interval_s", F_INT},
+                                           {"timeout_ms", F_INT},
+                                           {"expect_status", F_OPT},
+                                           {"keyword", F_TEXT},
+                                           {"failures_before", F_INT},
+                                           {"successes_before", F_INT},
+                                           {"status_on_failure", F_OPT},
+                                           {"incident", F_OPT},
+                                           {"enabled", F_BOOL},
+                                           {NULL, 0}};
 static const struct field source_fields[] = {
     {"kind", F_TEXT}, {"name", F_TEXT}, {"incident", F_OPT}, {NULL, 0}};
 
@@ -102,6 +118,54 @@ static json_t *monitors_model(struct admin *a, json_t *services, struct err *e)
     return list;
 }
 
+static const char *const incident_rules[] = {"none", "publish", NULL};
+static const char *const incident_labels[] = {"Change the status only", "Open an incident too",
+                                              NULL};
+
+/* A form field's value as text: FORM holds strings (a submitted form) or a monitor's
+ * JSON (numbers). */
+static const char *form_value(json_t *form, const char *k, char *buf, size_t n)
+{
+    json_t *v = json_object_get(form, k);
+    if (json_is_integer(v)) {
+        snprintf(buf, n, "%lld", (long long)json_integer_value(v));
+        return buf;
+    }
+    return json_string_value(v);
+}
+
+/* Adds to M the option lists of the add and edit forms, FORM's values selected:
+ * SERVICES (the page's), kinds, statuses on failure, incident rules. */
+static void form_options(json_t *m, json_t *services, json_t *form)
+{
+    static const char *const kinds[] = {"http", "tcp", "dns", "tls", NULL};
+    static const char *const kind_labels[] = {"HTTP(S) request", "TCP connection", "DNS lookup",
+                                              "TLS certificate", NULL};
+    static const char *const failures[] = {"major_outage", "partial_outage", "degraded_performance",
+                                           NULL};
+    static const char *const failure_labels[] = {"Major outage", "Partial outage",
+                                                 "Degraded performance", NULL};
+    char cur[24];
+    const char *svc = form_value(form, "service_id", cur, sizeof cur);
+    json_t *opts = json_array();
+    size_t i;
+    json_t *s;
+    json_array_foreach(services, i, s)
+    {
+        char id[24];
+        snprintf(id, sizeof id, "%lld", (long long)jint(s, "id"));
+        json_array_append_new(opts, json_pack("{s:s, s:O, s:b}", "value", id, "label",
+                                              json_object_get(s, "name"), "selected",
+                                              svc && strcmp(svc, id) == 0));
+    }
+    json_object_set_new(m, "service_options", opts);
+    json_object_set_new(m, "kind_options", admin_options(kinds, kind_labels, jstr(form, "kind")));
+    json_object_set_new(m, "failure_options",
+                        admin_options(failures, failure_labels, jstr(form, "status_on_failure")));
+    json_object_set_new(m, "incident_options",
+                        admin_options(incident_rules, incident_labels, jstr(form, "incident")));
+}
+
 static void show(struct admin *a, int status, json_t *m)
 {
     struct err e = {0};
@@ -116,43 +180,17 @@ static void show(struct admin *a, int status, json_t *m)
         admin_error(a, &e);
         return;
     }
-    static const char *const kinds[] = {"http", "tcp", "dns", "tls", NULL};
-    static const char *const kind_labels[] = {"HTTP(S) request", "TCP connection", "DNS lookup",
-                                              "TLS certificate", NULL};
-    static const char *const failures[] = {"major_outage", "partial_outage", "degraded_performance",
-                                           NULL};
-    static const char *const failure_labels[] = {"Major outage", "Partial outage",
-                                                 "Degraded performance", NULL};
-    static const char *const rules[] = {"none", "publish", NULL};
-    static const char *const rule_labels[] = {"Change the status only", "Open an incident too",
-                                              NULL};
     static const char *const source_kinds[] = {"alertmanager", "grafana", "generic", NULL};
     static const char *const source_labels[] = {"Prometheus Alertmanager", "Grafana",
                                                 "Generic JSON", NULL};
-    json_t *form = json_object_get(m, "form");
-    json_t *services = json_array();
-    size_t i;
-    json_t *s;
-    json_array_foreach(json_object_get(svc, "services"), i, s)
-    {
-        char id[24];
-        snprintf(id, sizeof id, "%lld", (long long)jint(s, "id"));
-        const char *cur = jstr(form, "service_id");
-        json_array_append_new(services, json_pack("{s:s, s:O, s:b}", "value", id, "label",
-                                                  json_object_get(s, "name"), "selected",
-                                                  cur && strcmp(cur, id) == 0));
-    }
+    form_options(m, json_object_get(svc, "services"), json_object_get(m, "form"));
     json_object_set_new(m, "monitors", list);
-    json_object_set_new(m, "service_options", services);
-    json_object_set_new(m, "kind_options", admin_options(kinds, kind_labels, jstr(form, "kind")));
-    json_object_set_new(m, "failure_options",
-                        admin_options(failures, failure_labels, jstr(form, "status_on_failure")));
-    json_object_set_new(m, "incident_options",
-                        admin_options(rules, rule_labels, jstr(form, "incident")));
     json_object_set_new(m, "source_kind_options", admin_options(source_kinds, source_labels, NULL));
-    json_object_set_new(m, "source_incident_options", admin_options(rules, rule_labels, NULL));
+    json_object_set_new(m, "source_incident_options",
+                        admin_options(incident_rules, incident_labels, NULL));
     json_object_set(m, "sources", json_object_get(sources, "alert_sources"));
-    json_object_set_new(m, "has_services", json_boolean(json_array_size(services) > 0));
+    json_object_set_new(m, "has_services",
+                        json_boolean(json_array_size(json_object_get(svc, "services")) > 0));
     json_decref(sources);
     json_decref(svc);
     admin_render(a, status, "monitors.html", "Monitors", "monitors", m);
@@ -234,7 +272,36 @@ static void source_delete(struct req *r)
     admin_post_id(r, PERM_SETTINGS, app_alert_source_delete, "/admin/monitors", "deleted");
 }
 
+/* The edit form's option lists (crud's form_model). */
+static int edit_model(struct admin *a, json_t *m, json_t *item, struct err *e)
+{
+    json_t *svc = NULL;
+    struct paging pg = {.limit = 500};
+    if (app_services_list(&a->c, &pg, &svc, e) != 0) return -1;
+    json_t *form = json_object_get(m, "form");
+    form_options(m, json_object_get(svc, "services"), form ? form : item);
+    json_decref(svc);
+    return 0;
+}
+
+static const struct crud monitor_crud = {
+    .path = "/admin/monitors",
+    .title = "Monitors",
+    .nav = "monitors",
+    .edit_tmpl = "monitor_edit.html",
+    .edit_title = "Edit monitor",
+    .fields = edit_fields,
+    .read_perm = PERM_SETTINGS,
+    .write_perm = PERM_SETTINGS,
+    .get = app_monitor_get,
+    .update = app_monitor_update,
+    .del = app_monitor_delete,
+    .form_model = edit_model,
+};
+
 const struct route admin_monitor_routes[] = {
+    {M_GET, "/admin/monitors/{id}", crud_edit, &monitor_crud},
+    {M_POST, "/admin/monitors/{id}", crud_update, &monitor_crud},
     {M_GET, "/admin/monitors", list},
     {M_POST, "/admin/monitors", create},
     {M_POST, "/admin/monitors/{id}/delete", del},

@@ -245,6 +245,22 @@ describe('admin console screens', () => {
     assert.equal(m.interval_s, 600);
     assert.equal(m.failures_before, 3, 'an empty field takes the default');
     assert.match((await c.get('/admin/monitors')).text, new RegExp(`data-monitor-id="${m.id}" data-state="unknown"`));
+    // the edit screen: the form holds the monitor; a bad value is refused next to its field
+    const edit = await c.get(`/admin/monitors/${m.id}`);
+    assert.equal(edit.status, 200);
+    assert.match(edit.text, /id="mon-interval"[^>]*value="600"/);
+    assert.match(edit.text, new RegExp(`<option value="${svc.id}" selected>Checked</option>`));
+    const form = { service_id: svc.id, name: 'DB port', kind: 'tcp', target: `127.0.0.1:${s.port}`, interval_s: '600',
+      timeout_ms: '5000', failures_before: '5', successes_before: '1', status_on_failure: 'partial_outage',
+      incident: 'none', keyword: '', expect_status: '200-399', enabled: '1' };
+    const refused = await c.post(`/admin/monitors/${m.id}`, { ...form, interval_s: '5' });
+    assert.equal(refused.status, 400);
+    assert.match(refused.text, /id="mon-interval"[^>]*value="5"[^>]*>\s*<p class="field-error">interval_s must be a whole number from 10/);
+    assert.equal((await api(s, 'GET', `monitors/${m.id}`)).json.monitor.failures_before, 3, 'a refused form changes nothing');
+    assert.equal((await c.post(`/admin/monitors/${m.id}`, form)).status, 303);
+    const saved = (await api(s, 'GET', `monitors/${m.id}`)).json.monitor;
+    assert.deepEqual([saved.failures_before, saved.successes_before, saved.status_on_failure, saved.enabled],
+      [5, 1, 'partial_outage', true]);
     assert.equal((await c.post(`/admin/monitors/${m.id}/pause`)).status, 303);
     assert.equal((await api(s, 'GET', `monitors/${m.id}`)).json.monitor.enabled, false);
     assert.match((await c.get('/admin/monitors')).text, /<span class="tag">paused<\/span>/);

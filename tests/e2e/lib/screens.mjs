@@ -122,6 +122,7 @@ export async function seedScreens(w) {
       { name: 'settings', path: '/admin/settings' },
       { name: 'tokens', path: '/admin/tokens' },
       { name: 'monitors', path: '/admin/monitors' },
+      { name: 'monitor-edit', path: `/admin/monitors/${monitor}` },
       { name: 'account', path: '/admin/account' },
       { name: 'deliveries', path: '/admin/deliveries' },
       { name: 'not-found', path: '/admin/incidents/999999', status: 404 },
