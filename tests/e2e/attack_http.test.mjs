@@ -137,8 +137,9 @@ test('at server.max_connections: idle connections make room, busy ones are answe
   let extra;
   try {
     // time for the server to read the ten half requests (under ASan beside another suite,
-    // 300 ms once left four unread: still idle to the server, and evicted)
-    await sleep(1000);
+    // 300 ms once left four unread, and 1 s once left all ten: still idle to the server,
+    // and evicted)
+    await sleep(2500);
     // Ten requests half sent: nothing is idle, so connections over the cap are closed
     // at once (or wait in the backlog) and the server does not spin meanwhile.
     const cpu0 = cpuSeconds(s.proc.pid);
