@@ -217,16 +217,26 @@ int app_monitor_delete(struct app_ctx *c, int64_t id, struct err *e)
                           false, e);
 }
 
-int app_monitor_results(struct app_ctx *c, int64_t id, const char *since, const struct paging *pg,
-                        json_t **out, struct err *e)
+/* The common door of monitor ID's lists: the monitor must be C's page's, and SINCE (RFC
+ * 3339; NULL or "": KEEP_S before now) parses into *FROM. */
+static int since_of(struct app_ctx *c, int64_t id, const char *since, int64_t keep_s, int64_t *from,
+                    struct err *e)
 {
     json_t *m = NULL;
     if (app_monitor_get(c, id, &m, e) != 0) return -1;
     json_decref(m);
-    int64_t from = time_now() - MONITOR_RESULTS_KEEP_S;
-    if (since && since[0] && time_parse(since, &from) != 0)
+    *from = time_now() - keep_s;
+    if (since && since[0] && time_parse(since, from) != 0)
         return err_set(e, ERR_INVALID,
                        "since must be an RFC 3339 time such as 2026-11-26T17:00:00Z");
+    return 0;
+}
+
+int app_monitor_results(struct app_ctx *c, int64_t id, const char *since, const struct paging *pg,
+                        json_t **out, struct err *e)
+{
+    int64_t from;
+    if (since_of(c, id, since, MONITOR_RESULTS_KEEP_S, &from, e) != 0) return -1;
     json_t *rows = store_monitor_results(c->db, id, from, pg->cursor, pg->limit + 1, e);
     if (!rows) return -1;
     *out = out_list("results", rows, pg, true);
@@ -273,13 +283,8 @@ int app_monitor_rollups_build(struct db *db, int64_t now, int64_t since, int64_t
 int app_monitor_rollups(struct app_ctx *c, int64_t id, const char *since, const struct paging *pg,
                         json_t **out, struct err *e)
 {
-    json_t *m = NULL;
-    if (app_monitor_get(c, id, &m, e) != 0) return -1;
-    json_decref(m);
-    int64_t from = time_now() - MONITOR_ROLLUPS_KEEP_S;
-    if (since && since[0] && time_parse(since, &from) != 0)
-        return err_set(e, ERR_INVALID,
-                       "since must be an RFC 3339 time such as 2026-11-26T17:00:00Z");
+    int64_t from;
+    if (since_of(c, id, since, MONITOR_ROLLUPS_KEEP_S, &from, e) != 0) return -1;
     json_t *rows = store_monitor_rollups(c->db, id, from, pg->cursor, pg->limit + 1, e);
     if (!rows) return -1;
     *out = out_list("rollups", rows, pg, false);
