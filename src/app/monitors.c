@@ -15,6 +15,7 @@
 #include "domain/monitor.h"
 #include "domain/status.h"
 #include "store/monitors.h"
+#include "store/pages.h"
 #include "store/services.h"
 #include <assert.h>
 #include <sodium.h>
@@ -261,21 +262,54 @@ int app_monitor_results_prune(struct db *db, int64_t now, struct err *e)
                : 0;
 }
 
-int app_monitor_rollups_build(struct db *db, int64_t now, int64_t since, int64_t *until,
-                              struct err *e)
+/* Marks the pages of the monitors rolled up in [FROM, TO) changed (in the transaction):
+ * their bars and charts moved. *PAGES gets them, to announce after the commit. */
+static int pages_changed(struct app *app, struct db *db, int64_t from, int64_t to, json_t **pages,
+                         struct err *e)
+{
+    *pages = store_monitor_pages_rolled(db, from, to, e);
+    if (!*pages) return -1;
+    size_t i;
+    json_t *p;
+    json_array_foreach(*pages, i, p)
+    {
+        if (store_page_changed(db, jint(p, "page_id"), app->node, time_now(), e) != 0) return -1;
+    }
+    return 0;
+}
+
+int app_monitor_rollups_build(struct app *app, struct db *db, int64_t now, int64_t since,
+                              int64_t *until, struct err *e)
 {
     int64_t from = since ? since : now - MONITOR_RESULTS_KEEP_S;
     int64_t to = (now - MONITOR_ROLLUP_LATE_S) - (now - MONITOR_ROLLUP_LATE_S) % 60;
     int rows = 0;
+    json_t *pages = NULL;
     from -= from % 60;
     *until = from;
     if (to <= from) return 0;
     if (db_begin(db, e) != 0) return -1;
-    if (store_monitor_rollups_build(db, from, to, &rows, e) != 0) {
+    int rc = store_monitor_rollups_build(db, from, to, &rows, e);
+    /* a day is over once its last minute is summed: each midnight in (FROM, TO] */
+    for (int64_t day = from - from % 86400 + 86400; rc == 0 && day <= to; day += 86400)
+        rc = store_monitor_days_close(db, day - 86400, e);
+    if (rc == 0 && rows) rc = pages_changed(app, db, from, to, &pages, e);
+    if (rc != 0) {
         db_rollback(db);
+        json_decref(pages);
         return -1;
     }
-    if (db_commit(db, e) != 0) return -1;
+    if (db_commit(db, e) != 0) {
+        json_decref(pages);
+        return -1;
+    }
+    size_t i;
+    json_t *p;
+    json_array_foreach(pages, i, p)
+    {
+        if (app->on_public_change) app->on_public_change(app, jint(p, "page_id"));
+    }
+    json_decref(pages);
     *until = to;
     return 0;
 }

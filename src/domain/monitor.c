@@ -264,11 +264,16 @@ static int cmp_long(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-long monitor_rollup_percentile(struct monitor_rollup *r, int p)
+long monitor_percentile(long *v, size_t n, int p)
 {
     assert(p >= 1 && p <= 100);
-    if (r->n == 0) return -1;
-    qsort(r->latency_ms, (size_t)r->n, sizeof r->latency_ms[0], cmp_long);
-    int rank = (p * r->n + 99) / 100; /* the smallest with at least p% at or below it */
-    return r->latency_ms[rank - 1];
+    if (n == 0) return -1;
+    qsort(v, n, sizeof v[0], cmp_long);
+    size_t rank = ((size_t)p * n + 99) / 100; /* the smallest with at least p% at or below it */
+    return v[rank - 1];
+}
+
+long monitor_rollup_percentile(struct monitor_rollup *r, int p)
+{
+    return monitor_percentile(r->latency_ms, (size_t)r->n, p);
 }

@@ -74,6 +74,10 @@ void monitor_rollup_add(struct monitor_rollup *r, bool ok, long latency_ms);
  * none succeeded. Sorts R's latencies. */
 long monitor_rollup_percentile(struct monitor_rollup *r, int p);
 
+/* The nearest-rank P-th percentile (1–100) of the N values V (sorted in place), or -1 when
+ * N is 0: per-minute roll-ups of one day summed into the day's (store/monitors.h). */
+long monitor_percentile(long *v, size_t n, int p);
+
 /* One check's outcome OK applied to R: the counts move, and the state when a threshold
  * is reached. Returns the flip that happened (FLIP_NONE for unknown → up). */
 enum monitor_flip monitor_step(struct monitor_run *r, bool ok);

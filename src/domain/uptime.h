@@ -12,12 +12,16 @@
  * Downtime is weighted by status: major_outage counts in full, partial_outage
  * counts UPTIME_PARTIAL_WEIGHT of its time (as Atlassian Statuspage does);
  * degraded performance and maintenance do not count as down.
+ *
+ * Where a service has monitors (SPEC §14), a day they checked counts its failed checks
+ * instead: its downtime is the share of checks that failed (uptime_apply_checks). The
+ * day's worst status, its colour, still comes from the history.
  */
 #ifndef PHAROS_UPTIME_H
 #define PHAROS_UPTIME_H
+#include "domain/status.h"
 #include <stddef.h>
 #include <stdint.h>
-#include "domain/status.h"
 
 #define UPTIME_PARTIAL_WEIGHT 0.3
 
@@ -30,10 +34,10 @@ struct uptime_span {
 };
 
 struct uptime_day {
-    int64_t start;    /* Unix seconds of the day's midnight UTC */
-    int worst;        /* the worst enum svc_status held that day, or UPTIME_NO_DATA */
-    double observed;  /* seconds of the day with data */
-    double down;      /* weighted seconds down */
+    int64_t start;   /* Unix seconds of the day's midnight UTC */
+    int worst;       /* the worst enum svc_status held that day, or UPTIME_NO_DATA */
+    double observed; /* seconds of the day with data */
+    double down;     /* weighted seconds down */
 };
 
 /* Downtime weight of status S: 1 for major_outage, UPTIME_PARTIAL_WEIGHT for
@@ -48,6 +52,18 @@ double uptime_weight(enum svc_status s);
  */
 double uptime_compute(const struct uptime_span *spans, size_t n, int64_t now, int days,
                       struct uptime_day *out);
+
+/* A day's checks by the service's monitors. */
+struct uptime_checks {
+    int64_t checks, failures;
+};
+
+/*
+ * Replaces the downtime of each of the DAYS days of OUT (as uptime_compute filled them)
+ * that has data and whose CHECKS entry (the same days, oldest first) counts checks by the
+ * share of them that failed. Returns the window's uptime as uptime_compute does.
+ */
+double uptime_apply_checks(struct uptime_day *out, int days, const struct uptime_checks *checks);
 
 /* The uptime of one day as a fraction 0..1 (1 for a day with a status but no
  * observed time yet), or -1 when it has no data. */

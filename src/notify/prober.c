@@ -176,7 +176,7 @@ static void on_prober_tick(evutil_socket_t fd, short what, void *arg)
         /* the minutes since the last run (at start: the day of results), a few minutes
          * over again after a failure or another node's run, which left them summed */
         int64_t until = 0;
-        if (app_monitor_rollups_build(p->db, now, p->rolled_until, &until, &e) == 0)
+        if (app_monitor_rollups_build(p->app, p->db, now, p->rolled_until, &until, &e) == 0)
             p->rolled_until = until - 300;
         else if (!err_logged_by_store(&e))
             log_error("monitors: summing minutes: %s", e.msg);

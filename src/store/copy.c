@@ -107,6 +107,8 @@ static const struct table tables[] = {
           "?, ?, ?, ?, ?, ?"),
     TABLE("monitor_rollups", 6, false, "monitor_id, minute",
           "monitor_id, minute, checks, failures, p50_ms, p95_ms", "?, ?, ?, ?, ?, ?"),
+    TABLE("monitor_days", 6, false, "monitor_id, day",
+          "monitor_id, day, checks, failures, p50_ms, p95_ms", "?, ?, ?, ?, ?, ?"),
     TABLE("alert_sources", 8, true, "id",
           "id, page_id, kind, name, incident, secret_hash, created_at, updated_at",
           "?, ?, ?, ?, ?, ?, ?, ?"),

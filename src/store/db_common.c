@@ -12,9 +12,20 @@
 #include <string.h>
 
 static const char *bool_columns[] = {
-    "hidden",  "notify",           "auto_start", "auto_complete",
-    "enabled", "all_services",     "showcase",   "only_show_if_degraded",
-    "group",   "follow_redirects", "ok",         "draft", "show_response_time", NULL,
+    "hidden",
+    "notify",
+    "auto_start",
+    "auto_complete",
+    "enabled",
+    "all_services",
+    "showcase",
+    "only_show_if_degraded",
+    "group",
+    "follow_redirects",
+    "ok",
+    "draft",
+    "show_response_time",
+    NULL,
 };
 
 static bool is_bool_column(const char *name)

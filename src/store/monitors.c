@@ -199,6 +199,15 @@ int store_monitor_rollups_build(struct db *db, int64_t from, int64_t to, int *ro
                      "p95_ms) VALUES (?,?,?,?,?,?) ON CONFLICT (monitor_id, minute) DO NOTHING",
                      "iiiiII", sums[i].id, sums[i].minute, sums[i].checks, sums[i].failures,
                      sums[i].p50, sums[i].p95);
+        /* the day grows by a minute only as the minute's row is first written */
+        if (rc == 0 && changed)
+            rc = db_exec(db, e, NULL,
+                         "INSERT INTO monitor_days (monitor_id, day, checks, failures) "
+                         "VALUES (?,?,?,?) ON CONFLICT (monitor_id, day) DO UPDATE SET "
+                         "checks = monitor_days.checks + excluded.checks, "
+                         "failures = monitor_days.failures + excluded.failures",
+                         "iiii", sums[i].id, sums[i].minute - sums[i].minute % 86400,
+                         sums[i].checks, sums[i].failures);
         *rows += changed;
     }
     free(sums);
@@ -217,5 +226,104 @@ json_t *store_monitor_rollups(struct db *db, int64_t monitor_id, int64_t since, 
 
 int store_monitor_rollups_prune(struct db *db, int64_t before, struct err *e)
 {
-    return db_exec(db, e, NULL, "DELETE FROM monitor_rollups WHERE minute < ?", "i", before);
+    return db_exec(db, e, NULL, "DELETE FROM monitor_rollups WHERE minute < ?", "i", before) != 0 ||
+                   db_exec(db, e, NULL, "DELETE FROM monitor_days WHERE day < ?", "i",
+                           before - before % 86400) != 0
+               ? -1
+               : 0;
+}
+
+/* The day's latency figures of one monitor from its minutes' P50 and P95 (N of each). */
+struct day_figures {
+    int64_t id;
+    long p50, p95;
+};
+
+int store_monitor_days_close(struct db *db, int64_t day, struct err *e)
+{
+    assert(day % 86400 == 0);
+    struct db_rows q;
+    if (db_rows_open(&q, db, e, "read a day's roll-ups",
+                     "SELECT monitor_id, p50_ms, p95_ms FROM monitor_rollups "
+                     "WHERE minute >= ? AND minute < ? AND p50_ms IS NOT NULL "
+                     "ORDER BY monitor_id",
+                     "ii", day, day + 86400) != 0)
+        return -1;
+    /* a monitor's minutes come together: its figures are taken when the next one begins,
+     * and written once the cursor is closed */
+    long *p50 = xmalloc(1440 * 2 * sizeof *p50), *p95 = xmalloc(1440 * 2 * sizeof *p95);
+    struct day_figures *figs = NULL;
+    size_t nfigs = 0, cap = 0, n = 0;
+    int64_t id = 0;
+    int got;
+    for (;;) {
+        got = db_rows_next(&q, e);
+        int64_t qid = got == 1 ? db_rows_int(&q, 0) : 0;
+        if (n && (got != 1 || qid != id)) {
+            if (nfigs == cap) figs = xrealloc(figs, (cap = cap ? cap * 2 : 64) * sizeof *figs);
+            figs[nfigs++] = (struct day_figures){id, monitor_percentile(p50, n, 50),
+                                                 monitor_percentile(p95, n, 95)};
+            n = 0;
+        }
+        if (got != 1) break;
+        id = qid;
+        if (n < 1440 * 2) { /* a day has 1,440 minutes (a clock step may add a few) */
+            p50[n] = (long)db_rows_int(&q, 1);
+            p95[n++] = (long)db_rows_int(&q, 2);
+        }
+    }
+    db_rows_close(&q);
+    free(p50);
+    free(p95);
+    int rc = got < 0 ? -1 : 0;
+    for (size_t i = 0; rc == 0 && i < nfigs; i++)
+        rc = db_exec(db, e, NULL,
+                     "UPDATE monitor_days SET p50_ms = ?, p95_ms = ? WHERE monitor_id = ? AND "
+                     "day = ?",
+                     "iiii", (int64_t)figs[i].p50, (int64_t)figs[i].p95, figs[i].id, day);
+    free(figs);
+    return rc;
+}
+
+json_t *store_page_monitor_days(struct db *db, int64_t page_id, int64_t since, struct err *e)
+{
+    return db_query_all(db, e,
+                        "SELECT m.service_id, d.day, SUM(d.checks) AS checks, "
+                        "SUM(d.failures) AS failures, MAX(d.p50_ms) AS p50_ms, "
+                        "MAX(d.p95_ms) AS p95_ms FROM monitor_days d "
+                        "JOIN monitors m ON m.id = d.monitor_id "
+                        "WHERE m.page_id = ? AND d.day >= ? "
+                        "GROUP BY m.service_id, d.day ORDER BY m.service_id, d.day",
+                        "ii", page_id, since);
+}
+
+json_t *store_page_monitor_minutes(struct db *db, int64_t page_id, int64_t since, struct err *e)
+{
+    return db_query_all(db, e,
+                        "SELECT m.service_id, r.minute, SUM(r.checks) AS checks, "
+                        "SUM(r.failures) AS failures, MAX(r.p50_ms) AS p50_ms, "
+                        "MAX(r.p95_ms) AS p95_ms FROM monitor_rollups r "
+                        "JOIN monitors m ON m.id = r.monitor_id "
+                        "JOIN services s ON s.id = m.service_id "
+                        "WHERE m.page_id = ? AND s.show_response_time = 1 AND r.minute >= ? "
+                        "GROUP BY m.service_id, r.minute ORDER BY m.service_id, r.minute",
+                        "ii", page_id, since);
+}
+
+int store_monitor_rollups_head(struct db *db, int64_t *minute, struct err *e)
+{
+    *minute = 0;
+    return db_query_int(db, e, minute, "SELECT COALESCE(MAX(minute), 0) FROM monitor_rollups",
+                        NULL) < 0
+               ? -1
+               : 0;
+}
+
+json_t *store_monitor_pages_rolled(struct db *db, int64_t from, int64_t to, struct err *e)
+{
+    return db_query_all(db, e,
+                        "SELECT DISTINCT m.page_id FROM monitors m WHERE EXISTS (SELECT 1 FROM "
+                        "monitor_rollups r WHERE r.monitor_id = m.id AND r.minute >= ? AND "
+                        "r.minute < ?) ORDER BY m.page_id",
+                        "ii", from, to);
 }

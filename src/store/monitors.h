@@ -7,6 +7,8 @@
  * "follow_redirects","enabled","state","last_checked_at","last_latency_ms","last_error",
  * "created_at","updated_at"}.
  *
+ * Per-minute roll-ups (migration 0014) are summed per day as they are written (0016).
+ *
  * A claim moves each due monitor's next_check_at on by its interval in the claiming
  * statement (FOR UPDATE SKIP LOCKED on PostgreSQL), so with several nodes a check is
  * started once; a node that dies mid-check loses that one check, not the monitor.
@@ -83,8 +85,25 @@ int store_monitor_rollups_build(struct db *db, int64_t from, int64_t to, int *ro
  * [{"started_at","checks","failures","p50_ms","p95_ms"}]. */
 json_t *store_monitor_rollups(struct db *db, int64_t monitor_id, int64_t since, int64_t offset,
                               int limit, struct err *e);
-/* Deletes the roll-ups of minutes before BEFORE (90 days are kept). */
+/* Deletes the roll-ups of minutes before BEFORE and the day sums of days before its day
+ * (90 days are kept). */
 int store_monitor_rollups_prune(struct db *db, int64_t before, struct err *e);
+/* Sets the latency figures of DAY (a midnight UTC, over) in monitor_days from its
+ * minutes' roll-ups: the median of their p50 and the 95th percentile of their p95.
+ * Idempotent: run again, it writes the same. */
+int store_monitor_days_close(struct db *db, int64_t day, struct err *e);
+/* The per-day sums of PAGE_ID's monitors of the days from SINCE, per service (several
+ * monitors of a service: counts added, the slowest one's latency):
+ * [{"service_id","day","checks","failures","p50_ms","p95_ms"}] by service, day. */
+json_t *store_page_monitor_days(struct db *db, int64_t page_id, int64_t since, struct err *e);
+/* The same per minute from SINCE (monitor_rollups), for the services of PAGE_ID that show
+ * their response time: [{"service_id","minute","checks","failures","p50_ms","p95_ms"}]. */
+json_t *store_page_monitor_minutes(struct db *db, int64_t page_id, int64_t since, struct err *e);
+/* The newest roll-up's minute of any monitor (0: none) into *MINUTE: it moves once a
+ * minute while monitors run, telling readers of the sums that they may have grown. */
+int store_monitor_rollups_head(struct db *db, int64_t *minute, struct err *e);
+/* The pages with monitors rolled up in [FROM, TO): [{"page_id"}]. */
+json_t *store_monitor_pages_rolled(struct db *db, int64_t from, int64_t to, struct err *e);
 /* Deletes the results checked before BEFORE (a day's are kept). */
 int store_monitor_results_prune(struct db *db, int64_t before, struct err *e);
 

@@ -9,7 +9,8 @@
  * maintenance in progress mutes failures; "publish" opens an incident holding the service
  * and resolves it on recovery; results list newest first and old ones are pruned; each
  * minute is summed once into a roll-up (checks, failures, nearest-rank p50 and p95 of the
- * successful checks), 90 days of them kept.
+ * successful checks), added to its day's sums once, the page marked changed; a day over
+ * gets its latency figures; 90 days of them kept.
  */
 #include "app/incidents.h"
 #include "app/maintenance.h"
@@ -18,6 +19,7 @@
 #include "core/log.h"
 #include "core/text.h"
 #include "core/timeutil.h"
+#include "store/monitors.h"
 #include "store/pages.h"
 #include "store/services.h"
 #include "testutil.h"
@@ -372,8 +374,11 @@ static void minutes_are_summed_once_into_rollups(void **state)
                 "VALUES (?,?,?,?)",
                 "iibi", id, m0 + rows[i].at, rows[i].ok, (int64_t)rows[i].ms);
     int64_t until = 0;
-    assert_int_equal(app_monitor_rollups_build(f->db, now, 0, &until, &e), 0);
+    int64_t changes = one(f->db, "SELECT COUNT(*) FROM page_changes");
+    assert_int_equal(app_monitor_rollups_build(&f->app, f->db, now, 0, &until, &e), 0);
     assert_int_equal(until % 60, 0);
+    /* the page is built again: its bars moved */
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM page_changes"), changes + 1);
     assert_in_range(until, now - 180, now - 120);
     assert_int_equal(one(f->db, "SELECT COUNT(*) FROM monitor_rollups"), 2);
     struct app_ctx c = ctx(f);
@@ -390,10 +395,16 @@ static void minutes_are_summed_once_into_rollups(void **state)
     assert_true(json_is_null(json_object_get(newer, "p50_ms")));
     assert_int_equal(json_integer_value(json_object_get(newer, "failures")), 1);
     json_decref(out);
+    /* each minute added to its day once */
+    assert_int_equal(one(f->db, "SELECT SUM(checks) FROM monitor_days"), 6);
+    assert_int_equal(one(f->db, "SELECT SUM(failures) FROM monitor_days"), 2);
+    assert_int_equal(one(f->db, "SELECT MIN(day % 86400) FROM monitor_days"), 0);
     /* a second run (another node's, or this one's over again) changes nothing */
     db_exec(f->db, &e, NULL, "UPDATE monitor_rollups SET checks = 99", "");
-    assert_int_equal(app_monitor_rollups_build(f->db, now, 0, &until, &e), 0);
+    assert_int_equal(app_monitor_rollups_build(&f->app, f->db, now, 0, &until, &e), 0);
     assert_int_equal(one(f->db, "SELECT MIN(checks) FROM monitor_rollups"), 99);
+    assert_int_equal(one(f->db, "SELECT SUM(checks) FROM monitor_days"), 6);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM page_changes"), changes + 1);
     /* 90 days are kept */
     db_exec(f->db, &e, NULL,
             "UPDATE monitor_rollups SET minute = minute - 91 * 86400 "
@@ -401,6 +412,49 @@ static void minutes_are_summed_once_into_rollups(void **state)
             "");
     assert_int_equal(app_monitor_results_prune(f->db, now, &e), 0);
     assert_int_equal(one(f->db, "SELECT COUNT(*) FROM monitor_rollups"), 1);
+}
+
+static void a_day_over_gets_its_latency_figures(void **state)
+{
+    struct fx *f = *state;
+    struct err e = {0};
+    int64_t id = monitor(f, "{\"kind\":\"tcp\",\"target\":\"127.0.0.1:9\"}");
+    int64_t now = time_now(), today = now - now % 86400, y = today - 86400;
+    /* yesterday's minutes, p50 1..100 ms and p95 ten times that, one minute all failed */
+    for (int i = 1; i <= 100; i++)
+        db_exec(f->db, &e, NULL,
+                "INSERT INTO monitor_rollups (monitor_id, minute, checks, failures, p50_ms, "
+                "p95_ms) VALUES (?,?,1,0,?,?)",
+                "iiii", id, y + i * 60, (int64_t)i, (int64_t)i * 10);
+    db_exec(f->db, &e, NULL,
+            "INSERT INTO monitor_rollups (monitor_id, minute, checks, failures) "
+            "VALUES (?,?,1,1)",
+            "ii", id, y + 86340);
+    db_exec(f->db, &e, NULL,
+            "INSERT INTO monitor_days (monitor_id, day, checks, failures) VALUES (?,?,101,1)", "ii",
+            id, y);
+    int64_t until = 0;
+    assert_int_equal(app_monitor_rollups_build(&f->app, f->db, now, 0, &until, &e), 0);
+    json_t *days = store_page_monitor_days(f->db, f->page, y, &e);
+    assert_int_equal(json_array_size(days), 1);
+    json_t *d = json_array_get(days, 0);
+    assert_int_equal(json_integer_value(json_object_get(d, "service_id")), f->svc);
+    assert_int_equal(json_integer_value(json_object_get(d, "day")), y);
+    assert_int_equal(json_integer_value(json_object_get(d, "checks")), 101);
+    assert_int_equal(json_integer_value(json_object_get(d, "p50_ms")), 50);
+    assert_int_equal(json_integer_value(json_object_get(d, "p95_ms")), 950);
+    json_decref(days);
+    /* the minutes of a service that shows its response time, only */
+    json_t *mins = store_page_monitor_minutes(f->db, f->page, y, &e);
+    assert_int_equal(json_array_size(mins), 0);
+    json_decref(mins);
+    db_exec(f->db, &e, NULL, "UPDATE services SET show_response_time = 1", "");
+    mins = store_page_monitor_minutes(f->db, f->page, y, &e);
+    assert_int_equal(json_array_size(mins), 101);
+    json_decref(mins);
+    int64_t head = 0;
+    assert_int_equal(store_monitor_rollups_head(f->db, &head, &e), 0);
+    assert_int_equal(head, y + 86340);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -412,6 +466,7 @@ int main(void)
         T(the_service_moves_at_exactly_the_thresholds),   T(what_someone_else_set_stands),
         T(a_warning_degrades_and_a_worse_failure_raises), T(maintenance_in_progress_mutes_failures),
         T(publish_opens_an_incident_and_resolves_it),     T(minutes_are_summed_once_into_rollups),
+        T(a_day_over_gets_its_latency_figures),
     };
     return cmocka_run_group_tests_name("app/monitors", tests, NULL, NULL);
 }

@@ -1,10 +1,10 @@
 /*
  * Unit tests for domain/uptime: per-day worst status, weighted downtime
  * (partial < major, maintenance and degraded not down), days without data,
- * the window edges and the percentage text.
+ * the window edges, the percentage text, and monitors' checks in place of the history.
  */
-#include "testutil.h"
 #include "domain/uptime.h"
+#include "testutil.h"
 #include <math.h>
 
 #define DAY 86400
@@ -38,10 +38,10 @@ static void worst_status_of_the_day_and_weights(void **state)
     int64_t y = today() - DAY; /* yesterday */
     struct uptime_span s[] = {
         {SVC_OPERATIONAL, today() - 10 * DAY},
-        {SVC_PARTIAL, y + 3600},        /* 1 h partial */
-        {SVC_MAJOR, y + 7200},          /* 1 h major */
+        {SVC_PARTIAL, y + 3600},            /* 1 h partial */
+        {SVC_MAJOR, y + 7200},              /* 1 h major */
         {SVC_UNDER_MAINTENANCE, y + 10800}, /* 1 h maintenance */
-        {SVC_DEGRADED, y + 14400},      /* 1 h degraded */
+        {SVC_DEGRADED, y + 14400},          /* 1 h degraded */
         {SVC_OPERATIONAL, y + 18000},
     };
     double u = uptime_compute(s, 6, NOW, 3, d);
@@ -134,6 +134,31 @@ static void percentage_never_rounds_up_to_100(void **state)
     assert_true(uptime_weight(SVC_DEGRADED) == 0 && uptime_weight(SVC_OPERATIONAL) == 0);
 }
 
+static void monitor_checks_replace_the_history_where_they_ran(void **state)
+{
+    (void)state;
+    struct uptime_day d[3];
+    int64_t y = today() - DAY;
+    /* yesterday: 1 h major outage by the history, but 1 failed check in 4 */
+    struct uptime_span s[] = {
+        {SVC_OPERATIONAL, today() - 10 * DAY}, {SVC_MAJOR, y + 3600}, {SVC_OPERATIONAL, y + 7200}};
+    uptime_compute(s, 3, NOW, 3, d);
+    struct uptime_checks c[3] = {{0, 0}, {4, 1}, {0, 0}}; /* the other days: not checked */
+    double u = uptime_apply_checks(d, 3, c);
+    assert_int_equal(d[1].worst, SVC_MAJOR); /* the colour stays the history's */
+    assert_true(fabs(uptime_day_fraction(&d[1]) - 0.75) < 1e-9);
+    assert_true(uptime_day_fraction(&d[0]) == 1.0); /* unchecked: the history's */
+    double total_obs = 2 * DAY + 12 * 3600.0;
+    assert_true(fabs(u - (1 - DAY * 0.25 / total_obs)) < 1e-9);
+    /* checks on a day before the service existed change nothing */
+    struct uptime_day e[3];
+    struct uptime_span young[] = {{SVC_OPERATIONAL, today()}};
+    uptime_compute(young, 1, NOW, 3, e);
+    struct uptime_checks c2[3] = {{10, 10}, {0, 0}, {2, 0}};
+    assert_true(uptime_apply_checks(e, 3, c2) == 1.0);
+    assert_int_equal(e[0].worst, UPTIME_NO_DATA);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -144,6 +169,7 @@ int main(void)
         cmocka_unit_test(spans_outside_the_window_are_clipped),
         cmocka_unit_test(a_service_created_now_shows_its_status_today),
         cmocka_unit_test(percentage_never_rounds_up_to_100),
+        cmocka_unit_test(monitor_checks_replace_the_history_where_they_ran),
     };
     return cmocka_run_group_tests_name("domain/uptime", tests, NULL, NULL);
 }
