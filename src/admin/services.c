@@ -14,11 +14,9 @@
 #include "app/groups.h"
 #include <string.h>
 
-static const struct field service_fields[] = {{"name", F_TEXT},
-                                              {"description", F_TEXT},
-                                              {"group_id", F_ID_NULL},
-                                              {"hidden", F_BOOL},
-                                              {NULL, 0}};
+static const struct field service_fields[] = {
+    {"name", F_TEXT},   {"description", F_TEXT},        {"group_id", F_ID_NULL},
+    {"hidden", F_BOOL}, {"show_response_time", F_BOOL}, {NULL, 0}};
 static const struct field group_fields[] = {
     {"name", F_TEXT}, {"description", F_TEXT}, {"hidden", F_BOOL}, {NULL, 0}};
 

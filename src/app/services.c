@@ -46,8 +46,8 @@ int app_service_get(struct app_ctx *c, int64_t id, json_t **out, struct err *e)
 static int read_fields(struct app_ctx *c, json_t *in, bool create, struct service_fields *f,
                        struct err *e)
 {
-    static const char *const keys[] = {"name",   "description", "group_id", "position",
-                                       "hidden", "status",      NULL};
+    static const char *const keys[] = {"name",   "description", "group_id",           "position",
+                                       "hidden", "status",      "show_response_time", NULL};
     const char *status = NULL;
     if (in_only(in, keys, e) != 0 ||
         in_text(in, "name", LIMIT_NAME, create, false, &f->name, e) != 0 ||
@@ -56,6 +56,7 @@ static int read_fields(struct app_ctx *c, json_t *in, bool create, struct servic
         in_id_or_null(in, "group_id", &f->group_id, e) != 0 ||
         in_int(in, "position", 0, 1000000, &f->position, e) != 0 ||
         in_bool(in, "hidden", &f->hidden, e) != 0 ||
+        in_bool(in, "show_response_time", &f->show_response_time, e) != 0 ||
         in_text(in, "status", 40, false, false, &status, e) != 0)
         return -1;
     if (status) {
@@ -105,6 +106,7 @@ int app_service_update(struct app_ctx *c, int64_t id, json_t *in, json_t **out, 
         .group_id = json_integer_value(json_object_get(cur, "group_id")),
         .position = json_integer_value(json_object_get(cur, "position")),
         .hidden = json_is_true(json_object_get(cur, "hidden")),
+        .show_response_time = json_is_true(json_object_get(cur, "show_response_time")),
     };
     if (read_fields(c, in, false, &f, e) != 0 || db_begin(c->db, e) != 0) goto out;
     if (store_service_update(c->db, c->page_id, id, &f, e) != 0 ||

@@ -9,9 +9,11 @@
  */
 #include "public/view.h"
 #include "core/timeutil.h"
+#include "core/xalloc.h"
 #include "domain/event.h"
 #include "domain/page_url.h"
 #include "domain/status.h"
+#include "public/view_checks.h"
 #include "public/view_uptime.h"
 #include "render/markdown.h"
 #include "store/events.h"
@@ -234,7 +236,27 @@ static int read_spans(void *ctx, int64_t service_id, int64_t now, struct public_
     return store_service_spans(ctx, service_id, now - VIEW_UPTIME_DAYS * 86400LL, out, n, e);
 }
 
-/* Fills "services", "sections", "groups", "service_names" and "overall" of M. */
+/* PAGE_ID's monitor figures (view_checks.h) as of NOW, with charts for the visible
+ * services of ROWS (store_public_services) that show their response time. */
+static struct view_checks *monitor_figures(struct db *db, int64_t page_id, const json_t *rows,
+                                           int64_t now, struct err *e)
+{
+    int64_t *ids = xmalloc((json_array_size(rows) + 1) * sizeof *ids);
+    size_t n = 0, i;
+    json_t *s;
+    json_array_foreach(rows, i, s)
+    {
+        if (json_integer_value(json_object_get(s, "visible")) &&
+            json_is_true(json_object_get(s, "show_response_time")))
+            ids[n++] = json_integer_value(json_object_get(s, "id"));
+    }
+    struct view_checks *vc = view_checks_get(db, page_id, now, ids, n, e);
+    free(ids);
+    return vc;
+}
+
+/* Fills "services", "sections", "groups", "service_names", "response_times" and
+ * "overall" of M. */
 static int add_services(struct db *db, json_t *m, int64_t page_id, int64_t now,
                         struct tmpl_set *tmpls, struct err *e)
 {
@@ -244,8 +266,14 @@ static int add_services(struct db *db, json_t *m, int64_t page_id, int64_t now,
         json_decref(rows);
         return -1;
     }
+    struct view_checks *vc = monitor_figures(db, page_id, rows, now, e);
+    if (!vc) {
+        json_decref(rows);
+        json_decref(groups);
+        return -1;
+    }
     json_t *services = json_array(), *names = json_object(), *sections = json_array();
-    json_t *glist = json_array();
+    json_t *glist = json_array(), *charts = json_array();
     enum svc_status worst = SVC_OPERATIONAL;
     bool failed = false;
     size_t i;
@@ -258,17 +286,27 @@ static int add_services(struct db *db, json_t *m, int64_t page_id, int64_t now,
         json_t *svc = json_deep_copy(s);
         json_object_del(svc, "visible");
         json_object_del(svc, "log_head");
+        json_object_del(svc, "show_response_time");
         enum svc_status st = status_of(svc, "status");
         if (st > worst) worst = st;
         json_object_set_new(svc, "label", json_string(status_label(st)));
-        uint64_t version = view_uptime_version(json_integer_value(json_object_get(s, "log_head")),
-                                               json_string_value(json_object_get(s, "status")),
-                                               json_string_value(json_object_get(s, "updated_at")));
-        if (view_uptime_add(svc, id, version, now, read_spans, db, tmpls, e) != 0) {
+        uint64_t checked;
+        const struct uptime_checks *days = view_checks_days(vc, id, &checked);
+        uint64_t version =
+            view_uptime_version(json_integer_value(json_object_get(s, "log_head")),
+                                json_string_value(json_object_get(s, "status")),
+                                json_string_value(json_object_get(s, "updated_at")), checked);
+        if (view_uptime_add(svc, id, version, now, days, read_spans, db, tmpls, e) != 0) {
             json_decref(svc);
             failed = true;
             break;
         }
+        json_t *rt = view_checks_charts(vc, id);
+        if (rt)
+            json_array_append_new(charts, json_pack("{s:I,s:O,s:O,s:O}", "id", (json_int_t)id,
+                                                    "name", json_object_get(svc, "name"), "day",
+                                                    json_object_get(rt, "day"), "quarter",
+                                                    json_object_get(rt, "quarter")));
         char key[24];
         snprintf(key, sizeof key, "%lld", (long long)id);
         json_object_set(names, key, json_object_get(svc, "name"));
@@ -296,6 +334,9 @@ static int add_services(struct db *db, json_t *m, int64_t page_id, int64_t now,
         json_object_set_new(section, "status", json_string(status_name(gw)));
         json_object_set_new(section, "label", json_string(status_label(gw)));
     }
+    view_checks_release(vc);
+    json_object_set_new(m, "has_response_times", json_boolean(json_array_size(charts) > 0));
+    json_object_set_new(m, "response_times", charts);
     json_object_set_new(m, "services", services);
     json_object_set_new(m, "service_names", names);
     json_object_set_new(m, "sections", sections);

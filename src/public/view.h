@@ -17,13 +17,17 @@
  *   open_incidents, active_maintenance, upcoming_maintenance, recent_closed (7 days),
  *   incidents (50 most recent), maintenance (50 most recent):   [EVENT]
  *   history    {"total","pages","per_page"}
+ *   response_times [{"id","name","day","quarter"}]  the visible services that show their
+ *               response time, in page order, with their charts (render/chart.h models of
+ *               the last 24 hours and 90 days; public/view_checks.h)
  *   has_open_incidents, has_active_maintenance, has_upcoming_maintenance,
- *   has_recent_closed, has_services: whether those lists are not empty
+ *   has_recent_closed, has_services, has_response_times: whether those lists are not empty
  *   generated_at (RFC 3339), generated_at_human
  * SERVICE {"id","name","description","group_id","position","status","label","created_at",
  *          "updated_at","uptime" ("99.95%"),"uptime_period" (what the figure covers: "over
  *          the past 90 days", "since Nov 3", "since today"),"bars" (the HTML of the 90 day
- *          bars, oldest first: public/_bars.html, public/view_uptime.h)}
+ *          bars, oldest first: public/_bars.html, public/view_uptime.h; a day its monitors
+ *          checked counts their failed checks)}
  * EVENT
  * {"id","kind","is_incident","title","stage","stage_label","sp_status","impact", "path"
  * ("incidents/7"),"created_at","updated_at","resolved_at","scheduled_start",

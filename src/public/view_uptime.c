@@ -34,9 +34,11 @@ static json_t *render_bars(json_t *days, struct tmpl_set *tmpls, struct err *e)
     return v;
 }
 
-/* The three keys of SVC computed from the N spans SPANS as of NOW: 0, or -1 with E filled. */
-static int compute(json_t *svc, const struct public_span *spans, size_t nspans, int64_t now,
-                   struct tmpl_set *tmpls, struct err *e)
+/* The three keys of SVC computed from the N spans SPANS and the monitors' CHECKS (NULL:
+ * none) as of NOW: 0, or -1 with E filled. */
+static int compute(json_t *svc, const struct public_span *spans, size_t nspans,
+                   const struct uptime_checks *checks, int64_t now, struct tmpl_set *tmpls,
+                   struct err *e)
 {
     struct uptime_span sp[512] = {{0}};
     struct uptime_span *v = nspans <= 512 ? sp : xmalloc(nspans * sizeof *v);
@@ -48,6 +50,7 @@ static int compute(json_t *svc, const struct public_span *spans, size_t nspans, 
     }
     struct uptime_day days[VIEW_UPTIME_DAYS];
     double total = uptime_compute(v, n, now, VIEW_UPTIME_DAYS, days);
+    if (checks) total = uptime_apply_checks(days, VIEW_UPTIME_DAYS, checks);
     int64_t v_first = n ? v[0].start : now;
     if (v != sp) free(v);
     char pct[32], t[96], date[16];
@@ -117,12 +120,15 @@ static uint64_t fnv(uint64_t h, const void *p, size_t n)
     return h;
 }
 
-uint64_t view_uptime_version(int64_t log_head, const char *status, const char *updated_at)
+uint64_t view_uptime_version(int64_t log_head, const char *status, const char *updated_at,
+                             uint64_t checks)
 {
     uint64_t h = fnv(14695981039346656037ULL, &log_head, sizeof log_head);
     status = status ? status : "";
     h = fnv(h, status, strlen(status) + 1); /* with its NUL: ends the status */
-    return updated_at ? fnv(h, updated_at, strlen(updated_at)) : h;
+    updated_at = updated_at ? updated_at : "";
+    h = fnv(h, updated_at, strlen(updated_at) + 1);
+    return fnv(h, &checks, sizeof checks);
 }
 
 /* The slot of SERVICE_ID in a table of CAP slots: its entry, or the empty slot where it goes. */
@@ -202,7 +208,8 @@ static void remember(const json_t *svc, int64_t service_id, uint64_t version, in
 }
 
 int view_uptime_add(json_t *svc, int64_t service_id, uint64_t version, int64_t now,
-                    view_spans_reader read, void *ctx, struct tmpl_set *tmpls, struct err *e)
+                    const struct uptime_checks *checks, view_spans_reader read, void *ctx,
+                    struct tmpl_set *tmpls, struct err *e)
 {
     assert(read && tmpls);
     struct public_span *spans = NULL;
@@ -224,7 +231,7 @@ int view_uptime_add(json_t *svc, int64_t service_id, uint64_t version, int64_t n
     }
     pthread_mutex_unlock(&memo_mu);
     if (!known && read(ctx, service_id, now, &spans, &n, e) != 0) return -1;
-    if (compute(svc, spans, n, now, tmpls, e) != 0) {
+    if (compute(svc, spans, n, checks, now, tmpls, e) != 0) {
         free(spans);
         return -1;
     }

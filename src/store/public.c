@@ -24,7 +24,8 @@ json_t *store_public_services(struct db *db, int64_t page_id, struct err *e)
 {
     return db_query_all(db, e,
                         "SELECT s.id, s.name, s.description, s.group_id, s.position, s.status, "
-                        "s.created_at, s.updated_at, CASE WHEN s.hidden = 0 AND "
+                        "s.created_at, s.updated_at, s.show_response_time, "
+                        "CASE WHEN s.hidden = 0 AND "
                         "COALESCE(g.hidden, 0) = 0 THEN 1 ELSE 0 END AS visible, "
                         "(SELECT MAX(l.id) FROM service_status_log l WHERE l.service_id = s.id) "
                         "AS log_head "

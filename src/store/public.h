@@ -4,11 +4,11 @@
  *
  * JSON shapes (db_row_json conventions: "_at" columns as RFC 3339 text):
  *   service   {"id","name","description","group_id","position","status","created_at",
- *              "updated_at","visible","log_head"}  (visible: neither it nor its group is
- *              hidden; log_head: the id of its newest service_status_log row, null when
- *              none — the log only grows, so its history changed when that id did)
- *   span      {"service_id","status","started"}            (started: Unix seconds)
- *   event     {"id","kind","title","stage","impact","scheduled_start","scheduled_end",
+ *              "updated_at","show_response_time","visible","log_head"}  (visible: neither it nor
+ * its group is hidden; log_head: the id of its newest service_status_log row, null when none — the
+ * log only grows, so its history changed when that id did) span {"service_id","status","started"}
+ * (started: Unix seconds) event
+ * {"id","kind","title","stage","impact","scheduled_start","scheduled_end",
  *              "created_at","updated_at","resolved_at","period_start_at","period_end_at"}
  *              (period: when it happened: a maintenance's window, ended early by an
  *              early completion; an incident from creation to resolution)

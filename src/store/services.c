@@ -8,7 +8,7 @@
 
 #define SERVICE_COLUMNS                                                                            \
     "SELECT s.id, s.name, s.description, s.group_id, s.position, s.hidden, s.status, "             \
-    "s.created_at, s.updated_at FROM services s "
+    "s.show_response_time, s.created_at, s.updated_at FROM services s "
 
 json_t *store_service_get(struct db *db, int64_t page_id, int64_t id, struct err *e)
 {
@@ -44,9 +44,10 @@ int64_t store_service_insert(struct db *db, int64_t page_id, const struct servic
     int64_t now = time_now();
     int64_t id = db_insert(db, e,
                            "INSERT INTO services (page_id, group_id, name, description, position, "
-                           "hidden, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                           "iIssibsii", page_id, f->group_id, f->name, f->description, f->position,
-                           (int)f->hidden, f->status, now, now);
+                           "hidden, status, show_response_time, created_at, updated_at) "
+                           "VALUES (?,?,?,?,?,?,?,?,?,?)",
+                           "iIssibsbii", page_id, f->group_id, f->name, f->description, f->position,
+                           (int)f->hidden, f->status, (int)f->show_response_time, now, now);
     if (id < 0 || log_status(db, id, f->status, now, e) != 0) return -1;
     return id;
 }
@@ -57,9 +58,9 @@ int store_service_update(struct db *db, int64_t page_id, int64_t id, const struc
     int changed = 0;
     if (db_exec(db, e, &changed,
                 "UPDATE services SET group_id = ?, name = ?, description = ?, position = ?, "
-                "hidden = ?, updated_at = ? WHERE page_id = ? AND id = ?",
-                "Issibiii", f->group_id, f->name, f->description, f->position, (int)f->hidden,
-                time_now(), page_id, id) != 0)
+                "hidden = ?, show_response_time = ?, updated_at = ? WHERE page_id = ? AND id = ?",
+                "Issibbiii", f->group_id, f->name, f->description, f->position, (int)f->hidden,
+                (int)f->show_response_time, time_now(), page_id, id) != 0)
         return -1;
     /* set_status knows no page: only a service of PAGE_ID may reach it */
     return changed ? store_service_set_status(db, id, f->status, time_now(), e) : 0;

@@ -12,6 +12,7 @@ struct service_fields {
     const char *name, *description, *status;
     int64_t position;
     bool hidden;
+    bool show_response_time; /* the public page charts its monitors' latency (SPEC §14) */
 };
 
 /* One service of PAGE_ID, or NULL (E->code ERR_OK when it does not exist). */

@@ -40,7 +40,8 @@ static json_t *keys_at(int64_t service, uint64_t version, const struct public_sp
     json_t *svc = json_object();
     struct err e = {0};
     struct history h = {spans, n, 0};
-    assert_int_equal(view_uptime_add(svc, service, version, now, read_history, &h, tmpls, &e), 0);
+    assert_int_equal(view_uptime_add(svc, service, version, now, NULL, read_history, &h, tmpls, &e),
+                     0);
     if (reads) *reads = h.reads;
     return svc;
 }
@@ -162,12 +163,13 @@ static void thousands_of_services_are_each_remembered(void **state)
 static void versions_follow_head_status_and_update_time(void **state)
 {
     (void)state;
-    uint64_t v = view_uptime_version(41, "operational", "2026-12-06T10:00:00Z");
-    assert_true(v == view_uptime_version(41, "operational", "2026-12-06T10:00:00Z"));
-    assert_true(v != view_uptime_version(42, "operational", "2026-12-06T10:00:00Z"));
-    assert_true(v != view_uptime_version(41, "major_outage", "2026-12-06T10:00:00Z"));
-    assert_true(v != view_uptime_version(41, "operational", "2026-12-06T10:00:01Z"));
-    assert_true(view_uptime_version(0, NULL, NULL) == view_uptime_version(0, "", ""));
+    uint64_t v = view_uptime_version(41, "operational", "2026-12-06T10:00:00Z", 0);
+    assert_true(v == view_uptime_version(41, "operational", "2026-12-06T10:00:00Z", 0));
+    assert_true(v != view_uptime_version(42, "operational", "2026-12-06T10:00:00Z", 0));
+    assert_true(v != view_uptime_version(41, "major_outage", "2026-12-06T10:00:00Z", 0));
+    assert_true(v != view_uptime_version(41, "operational", "2026-12-06T10:00:01Z", 0));
+    assert_true(view_uptime_version(0, NULL, NULL, 0) == view_uptime_version(0, "", "", 0));
+    assert_true(v != view_uptime_version(41, "operational", "2026-12-06T10:00:00Z", 7));
 }
 
 int main(void)
