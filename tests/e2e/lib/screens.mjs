@@ -2,7 +2,8 @@
 // (a11y_browser: axe-core in Chromium; html_valid: the W3C Nu checker): a server on the
 // local fakes with two pages, services in a group and not, an open incident with Markdown
 // updates, a resolved one, maintenance in progress and scheduled, a confirmed e-mail
-// subscriber, a template, an owner and a pending invitation, a monitor with results and an
+// subscriber, a template, an owner and a pending invitation, a monitor with results and 90
+// days of figures (the status page's response-time charts), an
 // alert source, and the e-mails all that sent.
 //
 //   const w = await startScreens();         // no console user yet: SETUP can be seen
@@ -15,6 +16,7 @@ import { cli, tempDir, api, request } from './harness.mjs';
 import { stopClean, dbSql } from './admin.mjs';
 import { startWorld, stopWorld, subscribeEmail, linkIn } from './notify.mjs';
 import { Console } from '../admin_console.mjs';
+import { seedLatency } from './monitor_data.mjs';
 
 // The console's first-run screen: only while no user exists.
 export const SETUP = { name: 'setup', path: '/admin/setup', status: 200 };
@@ -76,6 +78,9 @@ export async function seedScreens(w) {
     dbSql(s, `INSERT INTO monitor_results (monitor_id, checked_at, ok, latency_ms, error)
       VALUES (${monitor}, ${Math.floor(Date.now() / 1000)}, ${ok}, ${ms}, ${ok ? 'NULL' : "'timed out'"})`);
   await post('alert-sources', { kind: 'alertmanager', name: 'Production' });
+  // 90 days of its figures, and the API's response-time charts on the status page
+  seedLatency(s, monitor);
+  await ok(api(s, 'PATCH', `services/${apiSvc}`, { body: { show_response_time: true } }), 'PATCH service');
 
   const inv = await owner.post('/admin/team/invite', { email: 'editor@example.test', role: 'editor' });
   if (inv.status !== 303) throw new Error(`invite: ${inv.status} ${inv.text.slice(0, 400)}`);
