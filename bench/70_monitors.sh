@@ -14,8 +14,11 @@
 # (user + system over the window, in % of one core); then, the monitors still running,
 # wrk measures GET / on pharos and on a second nginx serving the page's bytes (three
 # rounds each, alternating), and the peak RSS is read.
+# CHARTS of the services show their response time (two SVG charts each on the page, drawn
+# from 90 days of seeded figures), and the roll-ups the prober writes once a minute make
+# the page be rebuilt about once a minute meanwhile.
 # Knobs: BENCH_MONITORS (default 1000), BENCH_INTERVAL (10), BENCH_WINDOW (30),
-# BENCH_DURATION (5s per wrk run), BENCH_THREADS (wrk -t, 2).
+# BENCH_DURATION (5s per wrk run), BENCH_THREADS (wrk -t, 2), BENCH_CHARTS (5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -24,6 +27,7 @@ BIN=${PHAROS_BIN:-build/pharos}
 MONITORS=${BENCH_MONITORS:-1000}
 INTERVAL=${BENCH_INTERVAL:-10}
 WINDOW=${BENCH_WINDOW:-30}
+CHARTS=${BENCH_CHARTS:-5}
 DURATION=${BENCH_DURATION:-5s}
 WRK_THREADS=${BENCH_THREADS:-2}
 NAME="monitors"
@@ -90,6 +94,14 @@ now=$(date +%s)
   for i in $(seq "$MONITORS"); do
     sid=${services[$(((i - 1) % ${#services[@]}))]}
     echo "INSERT INTO monitors (page_id, service_id, name, kind, target, interval_s, timeout_ms, expect_status, tls_warn_days, failures_before, successes_before, status_on_failure, incident, next_check_at, created_at, updated_at) VALUES (1, $sid, 'm$i', 'http', 'http://127.0.0.1:$tport/m/$i', $INTERVAL, 5000, '200-399', 14, 3, 2, 'major_outage', 'none', $((now + 2 + (i * 7919) % INTERVAL)), $now, $now);"
+  done
+  # the first CHARTS services show their response time, with 90 days of figures behind
+  # the first monitor of each (as the prober leaves them: 24 h of minutes, 89 days)
+  for i in $(seq "$CHARTS"); do
+    sid=${services[$((i - 1))]}
+    echo "UPDATE services SET show_response_time = 1 WHERE id = $sid;"
+    echo "INSERT INTO monitor_rollups (monitor_id, minute, checks, failures, p50_ms, p95_ms) WITH RECURSIVE m(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM m WHERE k < 1440) SELECT $i, $((now - now % 60)) - k * 60, 6, 0, 100 + k % 60, 300 + k % 120 FROM m;"
+    echo "INSERT INTO monitor_days (monitor_id, day, checks, failures, p50_ms, p95_ms) WITH RECURSIVE m(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM m WHERE k < 89) SELECT $i, $((now - now % 86400)) - k * 86400, 8640, 0, 100 + k, 300 + 2 * k FROM m;"
   done
   echo "COMMIT;"
 } | sqlite3 -cmd '.timeout 10000' "$db"

@@ -31,6 +31,9 @@ struct app {
     /* Called after a commit that changed what the public sees on PAGE_ID (it wrote a
      * page_changes row: store_page_changed), before the change is answered; may be NULL. */
     void (*on_public_change)(struct app *app, int64_t page_id);
+    /* The same for a change nobody waits on (the figures monitors' roll-ups move): the page
+     * is built again in the background, and the caller goes on at once; may be NULL. */
+    void (*on_public_stale)(struct app *app, int64_t page_id);
     /* Called after a commit that queued notifications or changed schedules (may be NULL). */
     void (*on_work)(struct app *app);
     void *hook_arg;

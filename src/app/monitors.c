@@ -307,7 +307,7 @@ int app_monitor_rollups_build(struct app *app, struct db *db, int64_t now, int64
     json_t *p;
     json_array_foreach(pages, i, p)
     {
-        if (app->on_public_change) app->on_public_change(app, jint(p, "page_id"));
+        if (app->on_public_stale) app->on_public_stale(app, jint(p, "page_id"));
     }
     json_decref(pages);
     *until = to;

@@ -89,8 +89,8 @@ int app_monitor_results_prune(struct db *db, int64_t now, struct err *e);
  * summed already is left as it is. Each minute written adds to its day's sums; a day whose
  * last minute is summed gets its latency figures. When anything was written, the pages of
  * the monitors summed are marked changed (their uptime bars and charts moved; so each
- * such page is built again about once a minute) and APP's on_public_change told after the
- * commit. *UNTIL gets where the next run may start. */
+ * such page is built again about once a minute) and APP's on_public_stale told after the
+ * commit (the prober does not wait for the build). *UNTIL gets where the next run may start. */
 int app_monitor_rollups_build(struct app *app, struct db *db, int64_t now, int64_t since,
                               int64_t *until, struct err *e);
 

@@ -67,6 +67,13 @@ static void on_public_change(struct app *app, int64_t page_id)
     snapshot_wait_built(snapshots, page_id, target);
 }
 
+static void on_public_stale(struct app *app, int64_t page_id)
+{
+    (void)app;
+    changes_announce(changes, page_id);
+    snapshot_changed(snapshots, page_id);
+}
+
 static void on_snapshot_built(void *arg)
 {
     http_server_wake_held(arg);
@@ -159,6 +166,7 @@ int cmd_serve(int argc, char **argv)
         changes_start(snapshots, cfg.database, cfg.node_id, &changes, &e) != 0)
         goto fail;
     app.on_public_change = on_public_change;
+    app.on_public_stale = on_public_stale;
     snapshot_registry_on_built(snapshots, on_snapshot_built, srv);
     app.node = cfg.node_id;
     web_public_init(snapshots);
@@ -189,6 +197,7 @@ out:
     if (snapshots) snapshot_registry_on_built(snapshots, NULL, NULL);
     http_server_free(srv);
     app.on_public_change = NULL;
+    app.on_public_stale = NULL;
     changes_stop(changes);
     changes = NULL;
     snapshot_registry_free(snapshots);
