@@ -93,6 +93,7 @@ static const struct {
     {"deleted", "Deleted."},
     {"status", "Status updated."},
     {"posted", "Update posted."},
+    {"published", "Published: the incident is on the status page now."},
     {"revoked", "Token revoked."},
     {"password", "Password changed. Your other sessions were signed out."},
     {"switched", "Switched page."},

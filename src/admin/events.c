@@ -11,6 +11,7 @@
 #include "admin/views.h"
 #include "app/templates.h"
 #include "render/markdown.h"
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,4 +273,26 @@ void ev_delete(struct req *r)
 {
     const struct ev_screen *k = r->route_arg;
     admin_post_id(r, PERM_CONTENT, k->del, k->path, "deleted");
+}
+
+void ev_publish(struct req *r)
+{
+    const struct ev_screen *k = r->route_arg;
+    struct admin a;
+    struct err e = {0};
+    json_t *out = NULL;
+    assert(k->publish);
+    if (admin_begin(r, &a, PERM_CONTENT) != 0) return;
+    int64_t id = admin_id(&a, 0);
+    if (!id) {
+        /* admin_id replied 404 */
+    } else if (k->publish(&a.c, id, &out, &e) == 0) {
+        admin_redirect(r, "%s/%lld?notice=published", k->path, (long long)id);
+    } else if (e.code == ERR_INVALID) {
+        show(&a, k, id, err_http_status(e.code), json_pack("{s:s}", "error", e.msg));
+    } else {
+        admin_error(&a, &e);
+    }
+    json_decref(out);
+    admin_end(&a);
 }

@@ -2,9 +2,10 @@
  * admin/events — what the Incidents and Maintenance screens share: the list,
  * the "new" form (from scratch or prefilled from a template, with a
  * server-rendered Markdown preview), the event's page (timeline, the form to
- * post an update, the form to edit it, delete with confirmation) and their
- * POST handlers. incidents.c and maintenance.c describe their kind with a
- * struct ev_screen and route to these with it as the route's arg.
+ * post an update, the form to edit it, delete with confirmation, and for a draft
+ * incident its "Draft" badge and the Publish button) and their POST handlers. incidents.c and
+ * maintenance.c describe their kind with a struct ev_screen and route to these with it as the
+ * route's arg.
  */
 #ifndef PHAROS_ADMIN_EVENTS_H
 #define PHAROS_ADMIN_EVENTS_H
@@ -27,6 +28,8 @@ struct ev_screen {
     int (*post_update)(struct app_ctx *c, int64_t id, json_t *in, json_t **out, struct err *e);
     int (*edit)(struct app_ctx *c, int64_t id, json_t *in, json_t **out, struct err *e);
     int (*del)(struct app_ctx *c, int64_t id, struct err *e);
+    /* Publishes a draft (incidents; NULL for maintenance, which has no drafts). */
+    int (*publish)(struct app_ctx *c, int64_t id, json_t **out, struct err *e);
 };
 
 void ev_list(struct req *r);
@@ -36,5 +39,8 @@ void ev_show(struct req *r);
 void ev_post_update(struct req *r);
 void ev_edit(struct req *r);
 void ev_delete(struct req *r);
+/* POST PATH/{id}/publish: publishes the draft, back to its page with a notice; a refusal
+ * (published already) is shown on the event's page. */
+void ev_publish(struct req *r);
 
 #endif

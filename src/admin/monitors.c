@@ -118,9 +118,9 @@ static json_t *monitors_model(struct admin *a, json_t *services, struct err *e)
     return list;
 }
 
-static const char *const incident_rules[] = {"none", "publish", NULL};
-static const char *const incident_labels[] = {"Change the status only", "Open an incident too",
-                                              NULL};
+static const char *const incident_rules[] = {"none", "draft", "publish", NULL};
+static const char *const incident_labels[] = {
+    "Change the status only", "Open a draft incident to publish", "Open an incident too", NULL};
 
 /* A form field's value as text: FORM holds strings (a submitted form) or a monitor's
  * JSON (numbers). */

@@ -23,7 +23,7 @@
 #include <strings.h>
 
 static const char *const kinds[] = {"alertmanager", "grafana", "generic", NULL};
-static const char *const incident_rules[] = {"none", "publish", NULL};
+static const char *const incident_rules[] = {"none", "draft", "publish", NULL};
 
 static const char *jstr(const json_t *o, const char *k)
 {
@@ -49,10 +49,6 @@ int app_alert_source_create(struct app_ctx *c, json_t *in, json_t **out, struct 
     static const char *const keys[] = {"kind", "name", "incident", NULL};
     const char *kind = NULL, *name = NULL, *incident = "none";
     if (app_require(c, PERM_SETTINGS, e) != 0) return -1;
-    json_t *rule = json_object_get(in, "incident");
-    if (json_is_string(rule) && strcmp(json_string_value(rule), "draft") == 0)
-        return err_set(e, ERR_INVALID,
-                       "incident \"draft\" is not available yet: use \"none\" or \"publish\"");
     if (in_only(in, keys, e) != 0 || in_enum(in, "kind", kinds, true, &kind, e) != 0 ||
         in_text(in, "name", LIMIT_NAME, true, false, &name, e) != 0 ||
         in_enum(in, "incident", incident_rules, false, &incident, e) != 0)
@@ -271,7 +267,8 @@ static int apply(struct app_ctx *c, json_t *source, const struct alert_in *a, st
         } else if (!mine) {
             set = NULL; /* it shows something as bad or worse: not this alert's to undo */
         }
-        out->open = !incident && strcmp(jstr(source, "incident"), "publish") == 0;
+        const char *rule = jstr(source, "incident");
+        out->open = !incident && (strcmp(rule, "publish") == 0 || strcmp(rule, "draft") == 0);
     } else {
         /* back to the worst status of the alerts still firing on it (operational: none),
          * which then stand for what this one set */
@@ -347,8 +344,8 @@ int app_alerts_receive(struct app *app, struct db *db, const char *secret, json_
         if (done[i].open) {
             char title[LIMIT_TITLE * 4 + 1];
             snprintf(title, sizeof title, "%s", a->title);
-            int64_t inc =
-                auto_incident_open(&c, title, a->message, service, status_name(a->status));
+            int64_t inc = auto_incident_open(&c, title, a->message, service, status_name(a->status),
+                                             strcmp(jstr(source, "incident"), "draft") == 0);
             if (inc &&
                 store_alert_set_incident(db, jint(source, "id"), a->fingerprint, inc, e) != 0)
                 e->code = ERR_OK; /* the incident stands; the next resolution will not find it */

@@ -11,7 +11,8 @@
  * degraded_performance, anything else → partial_outage. A generic source posts
  * {"service","status","message","resolved"}, one alert per service. Alerts are kept by
  * fingerprint: firing raises the service's status (never lowering a worse one) and, with
- * the source's incident "publish", opens an incident; resolved puts back what its firing
+ * the source's incident "publish", opens an incident ("draft": a draft incident, notifying
+ * nobody until the team publishes it); resolved puts back what its firing
  * set unless another alert still fires on the service or an open incident or maintenance
  * holds it, and resolves the incident. A repeat changes nothing. Changes are audited as
  * "alert-source:ID".
@@ -25,7 +26,7 @@ enum { ALERTS_MAX = 1000 }; /* alerts in one post */
 
 /* {"alert_sources":[ALERT SOURCE…],"next_cursor":…} by id. */
 int app_alert_sources_list(struct app_ctx *c, const struct paging *pg, json_t **out, struct err *e);
-/* IN: kind (required), name (required, ≤ 100), incident ("none", the default, or
+/* IN: kind (required), name (required, ≤ 100), incident ("none", the default, "draft" or
  * "publish"). *OUT: the source with its "url", shown this once. */
 int app_alert_source_create(struct app_ctx *c, json_t *in, json_t **out, struct err *e);
 int app_alert_source_delete(struct app_ctx *c, int64_t id, struct err *e);

@@ -77,7 +77,7 @@ int auto_status_release(struct app_ctx *c, json_t *svc, const char *set, bool he
 }
 
 int64_t auto_incident_open(struct app_ctx *c, const char *title, const char *message,
-                           int64_t service_id, const char *status)
+                           int64_t service_id, const char *status, bool draft)
 {
     char t[LIMIT_TITLE * 4 + 1];
     snprintf(t, sizeof t, "%s", title);
@@ -87,8 +87,9 @@ int64_t auto_incident_open(struct app_ctx *c, const char *title, const char *mes
     char *m = xstrdup(message && message[0] ? message : "-");
     text_cut(m, LIMIT_MESSAGE);
     struct err e = {0};
-    json_t *out = NULL, *in = json_pack("{s:s, s:s, s:[{s:I, s:s}]}", "title", t, "message", m,
-                                        "services", "id", (json_int_t)service_id, "status", status);
+    json_t *out = NULL,
+           *in = json_pack("{s:s, s:s, s:[{s:I, s:s}], s:b}", "title", t, "message", m, "services",
+                           "id", (json_int_t)service_id, "status", status, "draft", draft);
     int64_t id = 0;
     if (app_incident_create(c, in, &out, &e) == 0)
         id = json_integer_value(json_object_get(out, "id"));

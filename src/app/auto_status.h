@@ -2,7 +2,8 @@
  * app/auto_status — what automatic sources (monitors, alerts: SPEC §14) do to a service:
  * raise its status without lowering a worse one someone set, put back only the status
  * they set themselves once nothing else holds the service, and open and resolve the
- * incident of an "incident: publish" rule. The status steps run inside the caller's
+ * incident of an "incident: publish" or "incident: draft" rule (a draft: unpublished,
+ * notifying nobody, for the team to publish). The status steps run inside the caller's
  * transaction, on the service's row it locked; the incident steps after its commit,
  * through the incident use cases (their transactions, their notifications). Every change
  * is audited with C's actor (a monitor, an alert source).
@@ -31,10 +32,12 @@ int auto_status_release(struct app_ctx *c, json_t *svc, const char *set, bool he
                         enum svc_status to, bool *changed, struct err *e);
 
 /* Opens an incident TITLE with MESSAGE (cut to their limits) holding SERVICE_ID at
- * STATUS, notifying per §10. Returns its id, or 0 (the failure is logged). */
+ * STATUS: published, notifying per §10, or when DRAFT a draft notifying nobody. Returns
+ * its id, or 0 (the failure is logged). */
 int64_t auto_incident_open(struct app_ctx *c, const char *title, const char *message,
-                           int64_t service_id, const char *status);
-/* Resolves INCIDENT with MESSAGE; one resolved or deleted meanwhile is left as it is. */
+                           int64_t service_id, const char *status, bool draft);
+/* Resolves INCIDENT with MESSAGE (notifying per §10, nobody while it is a draft); one
+ * resolved or deleted meanwhile is left as it is. */
 void auto_incident_resolve(struct app_ctx *c, int64_t incident, const char *message);
 
 #endif

@@ -11,6 +11,7 @@
 #include "domain/notify_rules.h"
 #include "store/services.h"
 #include "store/templates.h"
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -368,7 +369,8 @@ int events_apply(struct app_ctx *c, enum event_kind k, int64_t id, enum stage fr
     if (store_event_set_stage(c->db, id, stage_name(ch->stage), stage_is_final(ch->stage) ? now : 0,
                               now, e) != 0)
         return -1;
-    unsigned channels = notify_channels(k, ch->stage, ch->creation, ch->notify);
+    /* a draft notifies nobody: app_incident_publish queues its one job */
+    unsigned channels = ch->draft ? 0 : notify_channels(k, ch->stage, ch->creation, ch->notify);
     if (channels && store_notify_job_insert(c->db, c->page_id, uid, channels, now, e) < 0)
         return -1;
     return 0;
@@ -385,6 +387,8 @@ int events_create(struct app_ctx *c, const struct event_fields *f, const struct 
                   json_t **out, struct err *e)
 {
     char act[32];
+    assert(ch->creation && ch->draft == f->draft);
+    assert(!f->draft || f->kind == EVENT_INCIDENT);
     if (db_begin(c->db, e) != 0) return -1;
     int64_t id = store_event_insert(c->db, c->page_id, f, time_now(), e);
     if (id < 0 || events_apply(c, f->kind, id, ch->stage, ch, e) != 0 ||
@@ -445,6 +449,7 @@ int events_post_update(struct app_ctx *c, enum event_kind k, int64_t id, json_t 
         goto rollback;
     }
     ch.stage = to == STAGE_COUNT ? from : to;
+    ch.draft = row.draft;
     if (!stage_transition_ok(k, from, ch.stage)) {
         transition_error(k, id, from, ch.stage, e);
         goto rollback;

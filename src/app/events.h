@@ -26,7 +26,9 @@
  *  - Every status change goes to service_status_log (store_service_set_status)
  *    and to update_services for the update that made it.
  *  - An update whose notify_channels() is not 0 queues a notify_jobs row in the
- *    same transaction (the outbox).
+ *    same transaction (the outbox), unless the event is a draft (an incident nobody
+ *    has published: its updates notify nobody). A draft holds its services like any
+ *    open incident.
  */
 #ifndef PHAROS_APP_EVENTS_H
 #define PHAROS_APP_EVENTS_H
@@ -89,6 +91,7 @@ struct ev_change {
     const char *message;
     bool notify;
     bool creation; /* the first update, posted with the event */
+    bool draft;    /* the event is a draft (struct event_fields' or event_row's draft) */
     const struct ev_services *services;
 };
 
@@ -96,15 +99,17 @@ struct ev_change {
  * Inside an open transaction, applies CH to event ID of kind K that was in stage
  * FROM (ignored for a creation): posts the update, links the named services
  * (400 for a service not of this page), sets or releases service statuses, moves
- * the event to CH->stage (closing it at a final stage) and queues the outbox row.
- * The caller has checked the transition. On error the caller rolls back.
+ * the event to CH->stage (closing it at a final stage) and queues the outbox row
+ * (none for a draft). The caller has checked the transition. On error the caller
+ * rolls back.
  */
 int events_apply(struct app_ctx *c, enum event_kind k, int64_t id, enum stage from,
                  const struct ev_change *ch, struct err *e);
 
 /*
- * Creates an event of F->kind from F with its first update CH (CH->creation set) in
- * one transaction, then commits (events_commit). *OUT gets the event.
+ * Creates an event of F->kind from F with its first update CH (CH->creation set, and
+ * CH->draft as F->draft) in one transaction, then commits (events_commit). *OUT gets
+ * the event.
  */
 int events_create(struct app_ctx *c, const struct event_fields *f, const struct ev_change *ch,
                   json_t **out, struct err *e);

@@ -1,11 +1,14 @@
 /*
  * app/incidents — incident use cases. See incidents.h; the shared rules live in
- * app/events.c, this file only reads the incident-specific fields.
+ * app/events.c, this file reads the incident-specific fields and publishes drafts.
  */
 #include "app/incidents.h"
 #include "app/events.h"
 #include "core/text.h"
+#include "core/timeutil.h"
 #include "core/utf8.h"
+#include "domain/notify_rules.h"
+#include <assert.h>
 
 /* The impact an incident gets when none is given: from the worst status it sets. */
 static enum impact impact_for(const struct ev_services *sv)
@@ -54,8 +57,8 @@ int app_incident_get(struct app_ctx *c, int64_t id, json_t **out, struct err *e)
 
 int app_incident_create(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
 {
-    static const char *const keys[] = {"title",    "message", "stage",       "impact",
-                                       "services", "notify",  "template_id", NULL};
+    static const char *const keys[] = {"title",  "message",     "stage", "impact", "services",
+                                       "notify", "template_id", "draft", NULL};
     struct ev_services sv = {0};
     struct ev_change ch = {
         .stage = stage_initial(EVENT_INCIDENT), .notify = true, .creation = true, .services = &sv};
@@ -68,9 +71,10 @@ int app_incident_create(struct app_ctx *c, json_t *in, json_t **out, struct err 
         events_read_text(c, in, EVENT_INCIDENT, &f.title, &ch.message, &tmpl, e) != 0 ||
         events_parse_stage(in, EVENT_INCIDENT, &ch.stage, e) != 0 ||
         read_impact(in, &impact, &has_impact, e) != 0 ||
-        in_bool(in, "notify", &ch.notify, e) != 0 ||
+        in_bool(in, "notify", &ch.notify, e) != 0 || in_bool(in, "draft", &f.draft, e) != 0 ||
         events_parse_services(in, EVENT_INCIDENT, &sv, e) != 0)
         goto out;
+    ch.draft = f.draft;
     f.stage = stage_name(ch.stage);
     f.impact = impact_name(has_impact ? impact : impact_for(&sv));
     rc = events_create(c, &f, &ch, out, e);
@@ -103,4 +107,41 @@ int app_incident_update(struct app_ctx *c, int64_t id, json_t *in, json_t **out,
 int app_incident_delete(struct app_ctx *c, int64_t id, struct err *e)
 {
     return events_delete(c, EVENT_INCIDENT, id, e);
+}
+
+int app_incident_publish(struct app_ctx *c, int64_t id, json_t **out, struct err *e)
+{
+    struct event_row row;
+    enum stage stage;
+    int64_t now = time_now(), uid = 0;
+    if (app_require(c, PERM_CONTENT, e) != 0 || db_begin(c->db, e) != 0) return -1;
+    int found = store_event_load(c->db, c->page_id, EVENT_INCIDENT, id, &row, e);
+    if (found <= 0) {
+        if (found == 0)
+            err_set(e, ERR_NOT_FOUND, "no incident with id %lld on this page", (long long)id);
+        goto fail;
+    }
+    if (!row.draft) {
+        err_set(e, ERR_INVALID, "incident %lld is published already", (long long)id);
+        goto fail;
+    }
+    if (stage_parse(EVENT_INCIDENT, row.stage, &stage) != 0) {
+        err_set(e, ERR_INTERNAL, "incident %lld has an unknown stage", (long long)id);
+        goto fail;
+    }
+    int published = store_event_publish(c->db, c->page_id, id, now, e);
+    if (published < 0) goto fail;
+    assert(published == 1); /* loaded as a draft of this page in this transaction */
+    /* open: its subscribers hear of it now, once, as of a new incident in its stage */
+    unsigned channels = notify_channels(EVENT_INCIDENT, stage, true, true);
+    if (!stage_is_final(stage) &&
+        (store_event_last_update(c->db, id, &uid, e) != 0 ||
+         (uid > 0 && store_notify_job_insert(c->db, c->page_id, uid, channels, now, e) < 0)))
+        goto fail;
+    if (app_audit(c, "incident.publish", id, row.stage, e) != 0) goto fail;
+    if (events_commit(c, e) != 0) return -1;
+    return events_get(c, EVENT_INCIDENT, id, out, e);
+fail:
+    db_rollback(c->db);
+    return -1;
 }

@@ -57,7 +57,7 @@ int app_monitor_get(struct app_ctx *c, int64_t id, json_t **out, struct err *e)
 
 static const char *const failure_statuses[] = {"degraded_performance", "partial_outage",
                                                "major_outage", NULL};
-static const char *const incident_rules[] = {"none", "publish", NULL};
+static const char *const incident_rules[] = {"none", "draft", "publish", NULL};
 
 /* Reads the fields of IN over F (the current or default values). */
 static int read_fields(struct app_ctx *c, json_t *in, bool create, struct monitor_fields *f,
@@ -82,10 +82,6 @@ static int read_fields(struct app_ctx *c, json_t *in, bool create, struct monito
                                        NULL};
     static const char *const kinds[] = {"http", "tcp", "dns", "tls", NULL};
     if (in_only(in, keys, e) != 0) return -1;
-    json_t *rule = json_object_get(in, "incident");
-    if (json_is_string(rule) && strcmp(json_string_value(rule), "draft") == 0)
-        return err_set(e, ERR_INVALID,
-                       "incident \"draft\" is not available yet: use \"none\" or \"publish\"");
     if ((create && !in_has(in, "service_id")) ||
         in_id_or_null(in, "service_id", &f->service_id, e) != 0)
         return e->code ? -1 : err_set(e, ERR_INVALID, "service_id is required");
@@ -329,6 +325,14 @@ int app_monitor_rollups(struct app_ctx *c, int64_t id, const char *since, const 
 
 enum incident_todo { INC_NONE, INC_OPEN, INC_RESOLVE };
 
+/* Whether the incident rule of RUN (the monitor's locked row) opens an incident:
+ * "publish", or "draft" (the incident is a draft). */
+static bool opens_incident(const json_t *run)
+{
+    const char *rule = jstr(run, "incident");
+    return strcmp(rule, "publish") == 0 || strcmp(rule, "draft") == 0;
+}
+
 /* After the commit: opens or resolves the monitor's incident (RUN: its locked row). */
 static void incident_step(struct app_ctx *c, const json_t *run, enum incident_todo todo,
                           const char *error, const char *status)
@@ -339,7 +343,8 @@ static void incident_step(struct app_ctx *c, const json_t *run, enum incident_to
     if (todo == INC_OPEN) {
         snprintf(text, sizeof text, "%s is not responding", jstr(run, "name"));
         incident = auto_incident_open(c, text, error && error[0] ? error : "The check failed.",
-                                      jint(run, "service_id"), status);
+                                      jint(run, "service_id"), status,
+                                      strcmp(jstr(run, "incident"), "draft") == 0);
     } else {
         snprintf(text, sizeof text, "%s is responding again.", jstr(run, "name"));
         auto_incident_resolve(c, incident, text);
@@ -387,7 +392,8 @@ int app_monitor_record(struct app *app, struct db *db, const struct monitor_outc
     }
     if (!svc) {
         /* no flip: nothing to change */
-    } else if (flip == FLIP_DOWN && strcmp(jstr(run, "incident"), "publish") == 0) {
+    } else if (flip == FLIP_DOWN && opens_incident(run)) {
+        /* the incident holds the service at the failure's status */
         todo = INC_OPEN;
     } else if (flip == FLIP_DOWN) {
         if (auto_status_raise(&c, svc, want, &set, &changed, e) != 0) goto fail;

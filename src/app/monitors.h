@@ -11,7 +11,8 @@
  *    what someone set); a worse failure while down raises the status the monitor set;
  *    with incident "publish" an incident is opened
  *    instead ("NAME is not responding", the error as its message, notifying per §10),
- *    which holds the service at that status;
+ *    which holds the service at that status; with "draft" the same incident as a draft
+ *    (app/incidents.h: not public, notifying nobody until the team publishes it);
  *  - up: the status the monitor set goes back to operational, unless the service's
  *    status changed since (a person's decision stands) or an open incident or maintenance
  *    in progress holds it; the monitor's incident is resolved, which releases the service;
@@ -41,7 +42,8 @@ int app_monitor_get(struct app_ctx *c, int64_t id, json_t **out, struct err *e);
  * expect_status (default "200-399"), keyword (null: none), max_latency_ms (null: none),
  * tls_warn_days (default 14), failures_before (default 3), successes_before (default 2),
  * status_on_failure (degraded_performance, partial_outage or major_outage, the default),
- * incident ("none", the default, or "publish"), follow_redirects (false), enabled (true).
+ * incident ("none", the default, "draft" or "publish"), follow_redirects (false), enabled
+ * (true).
  * The first check is at a random point of the first interval, so monitors created
  * together do not fire together.
  */

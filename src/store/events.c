@@ -13,7 +13,8 @@
 #include <string.h>
 
 #define INCIDENT_COLUMNS                                                                           \
-    "SELECT id, kind, title, stage, impact, created_at, updated_at, resolved_at FROM events "
+    "SELECT id, kind, title, stage, impact, draft, created_at, updated_at, resolved_at FROM "      \
+    "events "
 #define MAINTENANCE_COLUMNS                                                                        \
     "SELECT id, kind, title, stage, impact, scheduled_start, scheduled_end, auto_start, "          \
     "auto_complete, created_at, updated_at, resolved_at AS completed_at FROM events "
@@ -28,7 +29,7 @@ int store_event_load(struct db *db, int64_t page_id, enum event_kind k, int64_t 
     struct db_rows r;
     if (db_rows_open(&r, db, e, "read an event",
                      "SELECT id, page_id, stage, scheduled_start, scheduled_end, resolved_at, "
-                     "auto_start, auto_complete FROM events " BY_ID,
+                     "auto_start, auto_complete, draft FROM events " BY_ID,
                      "isi", page_id, event_kind_name(k), id) != 0)
         return -1;
     int found = db_rows_next(&r, e);
@@ -42,6 +43,7 @@ int store_event_load(struct db *db, int64_t page_id, enum event_kind k, int64_t 
         out->resolved_at = db_rows_int(&r, 5);
         out->auto_start = db_rows_int(&r, 6) != 0;
         out->auto_complete = db_rows_int(&r, 7) != 0;
+        out->draft = db_rows_int(&r, 8) != 0;
     }
     db_rows_close(&r);
     return found;
@@ -71,11 +73,11 @@ int64_t store_event_insert(struct db *db, int64_t page_id, const struct event_fi
 {
     return db_insert(db, e,
                      "INSERT INTO events (page_id, kind, title, stage, impact, scheduled_start, "
-                     "scheduled_end, auto_start, auto_complete, created_at, updated_at) "
-                     "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                     "issssIIbbii", page_id, event_kind_name(f->kind), f->title, f->stage,
+                     "scheduled_end, auto_start, auto_complete, draft, created_at, updated_at) "
+                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                     "issssIIbbbii", page_id, event_kind_name(f->kind), f->title, f->stage,
                      f->impact, f->scheduled_start, f->scheduled_end, (int)f->auto_start,
-                     (int)f->auto_complete, now, now);
+                     (int)f->auto_complete, (int)f->draft, now, now);
 }
 
 int store_event_set_stage(struct db *db, int64_t id, const char *stage, int64_t resolved_at,
@@ -84,6 +86,17 @@ int store_event_set_stage(struct db *db, int64_t id, const char *stage, int64_t 
     return db_exec(db, e, NULL,
                    "UPDATE events SET stage = ?, resolved_at = ?, updated_at = ? WHERE id = ?",
                    "sIii", stage, resolved_at, now, id);
+}
+
+int store_event_publish(struct db *db, int64_t page_id, int64_t id, int64_t now, struct err *e)
+{
+    int changed = 0;
+    if (db_exec(db, e, &changed,
+                "UPDATE events SET draft = 0, updated_at = ? WHERE page_id = ? AND kind = ? "
+                "AND id = ? AND draft = 1",
+                "iisi", now, page_id, event_kind_name(EVENT_INCIDENT), id) != 0)
+        return -1;
+    return changed ? 1 : 0;
 }
 
 int store_event_edit(struct db *db, int64_t page_id, int64_t id, const struct event_edit *ed,
@@ -160,6 +173,16 @@ int store_event_last_notify(struct db *db, int64_t event_id, bool *notify, struc
         return -1;
     *notify = v != 0;
     return 0;
+}
+
+int store_event_last_update(struct db *db, int64_t event_id, int64_t *update_id, struct err *e)
+{
+    *update_id = 0;
+    return db_query_int(db, e, update_id,
+                        "SELECT id FROM event_updates WHERE event_id = ? ORDER BY id DESC LIMIT 1",
+                        "i", event_id) < 0
+               ? -1
+               : 0;
 }
 
 int64_t store_event_update_insert(struct db *db, int64_t event_id, const char *stage,

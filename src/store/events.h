@@ -5,8 +5,9 @@
  * (notify_jobs), and the queries of the maintenance scheduler.
  *
  * JSON shapes (db_row_json conventions: times as RFC 3339, booleans as true/false):
- *   incident row     {"id","kind","title","stage","impact","created_at","updated_at",
- *                     "resolved_at"}
+ *   incident row     {"id","kind","title","stage","impact","draft","created_at",
+ *                     "updated_at","resolved_at"}   (draft: not published yet; the
+ *                     public reads of store/public.h leave drafts out)
  *   maintenance row  {"id","kind","title","stage","impact","scheduled_start",
  *                     "scheduled_end","auto_start","auto_complete","created_at",
  *                     "updated_at","completed_at"}   (completed_at is the resolved_at column)
@@ -31,6 +32,7 @@ struct event_fields {
     const char *title, *stage, *impact;
     int64_t scheduled_start, scheduled_end;
     bool auto_start, auto_complete;
+    bool draft; /* an incident nobody has published yet (false for maintenance) */
 };
 
 /* Changes of a PATCH: NULL strings, 0 times and negative flags keep the current value. */
@@ -46,6 +48,7 @@ struct event_row {
     char stage[24];
     int64_t scheduled_start, scheduled_end, resolved_at; /* 0: NULL */
     bool auto_start, auto_complete;
+    bool draft;
 };
 
 /* Loads event ID of kind K on PAGE_ID into *OUT: 1 found, 0 no such event, -1 error. */
@@ -65,6 +68,10 @@ int64_t store_event_insert(struct db *db, int64_t page_id, const struct event_fi
 /* Sets the stage and updated_at; RESOLVED_AT 0 leaves the event open. */
 int store_event_set_stage(struct db *db, int64_t id, const char *stage, int64_t resolved_at,
                           int64_t now, struct err *e);
+/* Publishes draft incident ID on PAGE_ID: clears draft and sets updated_at to NOW.
+ * Returns 1 when it was a draft of this page, 0 when there was none to publish, -1 on
+ * error. */
+int store_event_publish(struct db *db, int64_t page_id, int64_t id, int64_t now, struct err *e);
 /* Applies the changes of ED to event ID on PAGE_ID and sets updated_at to NOW. */
 int store_event_edit(struct db *db, int64_t page_id, int64_t id, const struct event_edit *ed,
                      int64_t now, struct err *e);
@@ -86,10 +93,13 @@ json_t *store_service_event_links(struct db *db, int64_t service_id, int64_t exc
 
 /* The updates of EVENT_ID, oldest first, as update JSON; NULL on error. */
 json_t *store_event_updates(struct db *db, int64_t event_id, struct err *e);
-/* Appends an update created at NOW. Returns its id or -1. */
 /* Whether the latest update of event EVENT_ID notified, into *NOTIFY (true when it has
  * none). Returns 0, or -1 with E. */
 int store_event_last_notify(struct db *db, int64_t event_id, bool *notify, struct err *e);
+/* The id of the latest update of event EVENT_ID into *UPDATE_ID (0 when it has none).
+ * Returns 0, or -1 with E. */
+int store_event_last_update(struct db *db, int64_t event_id, int64_t *update_id, struct err *e);
+/* Appends an update created at NOW. Returns its id or -1. */
 int64_t store_event_update_insert(struct db *db, int64_t event_id, const char *stage,
                                   const char *message, bool notify, int64_t now, struct err *e);
 /* Records that update UPDATE_ID changed SERVICE_ID from OLD_STATUS to NEW_STATUS. */

@@ -2,7 +2,8 @@
  * store/public — SQL of the public page's reads. See public.h.
  *
  * Events are selected with one column list (EVENT_COLUMNS) for both kinds, so
- * the view sees one shape; scheduled_* are NULL for incidents.
+ * the view sees one shape; scheduled_* are NULL for incidents. Every read leaves draft
+ * incidents out (draft = 0): nothing public shows one until it is published.
  */
 #include "store/public.h"
 #include "core/xalloc.h"
@@ -68,12 +69,13 @@ int store_service_spans(struct db *db, int64_t service_id, int64_t since, struct
 }
 
 /* The ids of each kind of list, and its rows (the same selection, in the list's order). */
-#define OPEN_WHERE "WHERE page_id = ? AND resolved_at IS NULL ORDER BY id DESC LIMIT ?"
+#define OPEN_WHERE                                                                                 \
+    "WHERE page_id = ? AND draft = 0 AND resolved_at IS NULL ORDER BY id DESC LIMIT ?"
 #define CLOSED_WHERE                                                                               \
-    "WHERE page_id = ? AND resolved_at IS NOT NULL AND " PERIOD_END " >= ? ORDER BY " PERIOD_END   \
-    " DESC, id DESC LIMIT ? OFFSET ?"
-#define RECENT_WHERE "WHERE page_id = ? AND kind = ? ORDER BY id DESC LIMIT ?"
-#define ONE_WHERE "WHERE page_id = ? AND kind = ? AND id = ?"
+    "WHERE page_id = ? AND draft = 0 AND resolved_at IS NOT NULL AND " PERIOD_END " >= ? "         \
+    "ORDER BY " PERIOD_END " DESC, id DESC LIMIT ? OFFSET ?"
+#define RECENT_WHERE "WHERE page_id = ? AND kind = ? AND draft = 0 ORDER BY id DESC LIMIT ?"
+#define ONE_WHERE "WHERE page_id = ? AND kind = ? AND id = ? AND draft = 0"
 
 /* The three detail queries of the events whose ids IDS selects. */
 #define UPDATES_OF(ids)                                                                            \
@@ -139,7 +141,8 @@ int64_t store_public_closed_count(struct db *db, int64_t page_id, struct err *e)
 {
     int64_t n = 0;
     if (db_query_int(db, e, &n,
-                     "SELECT COUNT(*) FROM events WHERE page_id = ? AND resolved_at IS NOT NULL",
+                     "SELECT COUNT(*) FROM events WHERE page_id = ? AND draft = 0 "
+                     "AND resolved_at IS NOT NULL",
                      "i", page_id) < 0)
         return -1;
     return n;

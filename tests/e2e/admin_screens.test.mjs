@@ -160,6 +160,51 @@ describe('admin console screens', () => {
     assert.equal((await api(s, 'GET', `incidents/${id}`)).status, 404);
   });
 
+  test('incidents: a draft is badged, published with its button, and a second publish is refused', async () => {
+    const svc = (await api(s, 'POST', 'services', { body: { name: 'Search' } })).json.service;
+    const created = await c.post('/admin/incidents', { title: 'Search is slow', message: 'Checking first.', stage: 'investigating',
+      impact: '', notify: '1', draft: '1', services_shown: '1', services: [svc.id], [`status_${svc.id}`]: 'degraded_performance' });
+    assert.equal(created.status, 303, created.text);
+    const id = idFrom(created);
+    assert.equal((await api(s, 'GET', `incidents/${id}`)).json.incident.draft, true);
+    assert.equal((await api(s, 'GET', `services/${svc.id}`)).json.service.status, 'degraded_performance', 'a draft holds its services');
+    assert.equal((await request(s, 'GET', `/incidents/${id}`)).status, 404, 'not public');
+    const row = (html) => new RegExp(`<a class="event-row" href="/admin/incidents/${id}"[^>]*>\\s*<span class="badge badge-draft">Draft</span>`).test(html);
+    assert.ok(row((await c.get('/admin/incidents')).text), 'the list says Draft in words');
+    assert.ok(row((await c.get('/admin')).text), 'the dashboard says Draft in words');
+    const page = await c.get(`/admin/incidents/${id}`);
+    assert.match(page.text, /<span class="badge badge-draft">Draft<\/span>/);
+    const form = new RegExp(`<form method="post" action="/admin/incidents/${id}/publish">\\s*<input type="hidden" name="csrf_token" value="[^"]+">\\s*<button class="btn btn-primary" type="submit">Publish</button>`);
+    assert.match(page.text, form, 'a Publish button in a form with the csrf token');
+    assert.match(page.text, /notifies subscribers once/);
+
+    assert.equal((await c.post(`/admin/incidents/${id}/publish`, {}, { csrf: null })).status, 403, 'no csrf token: refused');
+    assert.equal((await api(s, 'GET', `incidents/${id}`)).json.incident.draft, true, 'and nothing changed');
+    const done = await c.post(`/admin/incidents/${id}/publish`);
+    assert.equal(done.status, 303, done.text);
+    assert.equal(done.headers.location, `/admin/incidents/${id}?notice=published`);
+    const back = await c.get(done.headers.location);
+    assert.match(back.text, /<div class="flash flash-ok" role="status">Published: the incident is on the status page now\.<\/div>/);
+    assert.doesNotMatch(back.text, /badge-draft|\/publish"/, 'no badge and no button once published');
+    assert.equal((await api(s, 'GET', `incidents/${id}`)).json.incident.draft, false);
+    assert.equal((await request(s, 'GET', `/incidents/${id}`)).status, 200, 'public now');
+
+    const again = await c.post(`/admin/incidents/${id}/publish`);
+    assert.equal(again.status, 400);
+    assert.match(again.text, /<div class="flash flash-error" role="alert">incident \d+ is published already<\/div>/);
+    assert.equal((await c.post('/admin/incidents/999999/publish')).status, 404);
+    assert.equal((await c.post('/admin/maintenance/1/publish')).status, 404, 'maintenance has no drafts');
+
+    // the new incident form offers the draft box; a resolved draft says it publishes quietly
+    assert.match((await c.get('/admin/incidents/new')).text, /<input type="checkbox" name="draft" value="1"> Save as a draft/);
+    assert.doesNotMatch((await c.get('/admin/maintenance/new')).text, /name="draft"/);
+    const quiet = idFrom(await c.post('/admin/incidents', { title: 'Blip', message: 'Over.', stage: 'resolved', draft: '1' }));
+    assert.match((await c.get(`/admin/incidents/${quiet}`)).text, /It is resolved: publishing puts it in the history without notifying anyone\./);
+    await api(s, 'DELETE', `incidents/${quiet}`);
+    await api(s, 'DELETE', `incidents/${id}`);
+    await api(s, 'DELETE', `services/${svc.id}`);
+  });
+
   test('maintenance times are entered and shown in the page\'s time zone, named', async () => {
     assert.equal((await api(s, 'PATCH', 'page', { body: { time_zone: 'Europe/Paris' } })).status, 200);
     try {

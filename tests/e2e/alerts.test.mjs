@@ -3,7 +3,9 @@
 // pharos, fed alerts through its own API: firing sets the service's status and opens the
 // source's incident (publish), resolved puts both back. Grafana's documented webhook
 // payload and the generic shape are posted directly. A wrong secret is a 404, an alert
-// naming no known service a 422 that changes nothing; the URL is shown once.
+// naming no known service a 422 that changes nothing; the URL is shown once. A source
+// whose incident rule is "draft" opens a draft nobody sees or is e-mailed about until it
+// is published from the API.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -13,7 +15,7 @@ import { writeFileSync, rmSync } from 'node:fs';
 import { api, request, tempDir } from './lib/harness.mjs';
 import { dbSql, stopClean, assertError } from './lib/admin.mjs';
 import { until } from './lib/events.mjs';
-import { startWorld, stopWorld, newService } from './lib/notify.mjs';
+import { startWorld, stopWorld, newService, subscribeEmail, sleep } from './lib/notify.mjs';
 
 let w;
 let am;
@@ -140,4 +142,33 @@ test('a wrong secret is a 404; an alert naming no known service is a 422 that ch
   assertError(await api(w.s, 'POST', 'alert-sources', { body: { kind: 'zabbix', name: 'x' } }), 400, 'invalid_input', /kind/);
   assert.equal((await api(w.s, 'DELETE', `alert-sources/${src.id}`)).status, 204);
   assertError(await request(w.s, 'POST', hook, { body: { version: '4', alerts: [alert('Mail')] } }), 404, 'not_found');
+});
+
+test('a "draft" source opens a draft incident: unseen and unmailed until published', async () => {
+  const svc = await newService(w.s, 'Billing');
+  const reader = 'billing-reader@example.test';
+  await subscribeEmail(w, reader);
+  const src = await newSource({ kind: 'generic', name: 'cron', incident: 'draft' });
+  assert.equal(src.incident, 'draft');
+  const hook = new URL(src.url).pathname;
+  const title = 'Invoices are late';
+  const mails = () => w.smtp.byRecipient(reader).filter((x) => x.headers.subject.includes(title));
+  const r = await request(w.s, 'POST', hook, { body: { service: 'Billing', status: 'degraded', message: title } });
+  assert.equal(r.status, 200, r.text);
+  const inc = await until(async () => (await api(w.s, 'GET', 'incidents?limit=500')).json.incidents.find((i) => i.title === title),
+    { what: 'the draft incident' });
+  assert.equal(inc.draft, true);
+  assert.equal(await statusOf(svc.id), 'degraded_performance');
+  assert.equal((await request(w.s, 'GET', `/incidents/${inc.id}`)).status, 404);
+  assert.ok(!(await request(w.s, 'GET', '/api/v2/incidents.json')).text.includes(title));
+  await sleep(1500);
+  assert.deepEqual(mails(), [], 'no e-mail of a draft');
+  const pub = await api(w.s, 'POST', `incidents/${inc.id}/publish`);
+  assert.equal(pub.status, 200, pub.text);
+  assert.equal((await request(w.s, 'GET', `/incidents/${inc.id}`)).status, 200);
+  await w.smtp.waitFor(() => mails().length === 1, 20000, 'the published incident\'s e-mail');
+  assert.equal((await request(w.s, 'POST', hook, { body: { service: 'Billing', resolved: true } })).status, 200);
+  await w.smtp.waitFor(() => mails().some((x) => /Resolved/.test(x.headers.subject)), 20000, 'the resolution\'s e-mail');
+  assert.equal((await api(w.s, 'GET', `incidents/${inc.id}`)).json.incident.stage, 'resolved');
+  assert.equal(await statusOf(svc.id), 'operational');
 });

@@ -1,20 +1,26 @@
-// Incidents through the REST API (SPEC §5, §9, §10): every route, the INCIDENT
+// Incidents through the REST API (SPEC §5, §9, §10, §14): every route, the INCIDENT
 // shape, stage rules, service statuses and the hold rule, impact derivation,
 // templates, pagination, the notification outbox, bad input that changes
-// nothing, and other-page isolation.
+// nothing, and other-page isolation. Drafts: a "draft": true incident holds its
+// services but is on no public surface (the page, /history, /incidents/{id}, the
+// Statuspage JSON, the feeds) and notifies nobody (no job; no e-mail reaches a
+// confirmed subscriber of the real SMTP sink) until POST …/publish, which shows it
+// and notifies once; a resolved draft is published quietly.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { api, request } from './lib/harness.mjs';
 import {
   startTwoPages, otherApi, dbSql, assertError, unchangedBy, assertBadBodies, assertBadPaging, walk, RFC3339, OTHER_HOST,
+  stopClean,
 } from './lib/admin.mjs';
 import { createService, serviceStatus, eventState, notifyJobs, CH_ALL, CH_NO_SMS } from './lib/events.mjs';
+import { startWorld, stopWorld, subscribeEmail, sleep } from './lib/notify.mjs';
 
 let s;
 before(async () => { s = await startTwoPages(); });
 after(async () => { await s.stop(); s.cleanup(); });
 
-const KEYS = ['id', 'kind', 'title', 'stage', 'impact', 'services', 'created_at', 'updated_at', 'resolved_at', 'updates'];
+const KEYS = ['id', 'kind', 'title', 'stage', 'impact', 'services', 'draft', 'created_at', 'updated_at', 'resolved_at', 'updates'];
 const UPDATE_KEYS = ['id', 'stage', 'message', 'notify', 'created_at'];
 
 const create = (body) => api(s, 'POST', 'incidents', { body });
@@ -45,6 +51,7 @@ test('create an incident: 201 with the INCIDENT shape, statuses set, one notify 
   assert.match(inc.created_at, RFC3339);
   assert.match(inc.updated_at, RFC3339);
   assert.equal(inc.resolved_at, null);
+  assert.equal(inc.draft, false);
   assert.equal(inc.updates.length, 1);
   assert.deepEqual(Object.keys(inc.updates[0]).sort(), [...UPDATE_KEYS].sort());
   assert.deepEqual({ ...inc.updates[0], id: 0, created_at: '' },
@@ -307,12 +314,14 @@ test('bad input answers 400/404 with a JSON error and changes nothing', async ()
     [{ ...ok, title: 5 }, /title must be a string/],
     [{ ...ok, title: 'a\nb' }, /title contains a control character/],
     [{ ...ok, notify: 'yes' }, /notify must be true or false/],
+    [{ ...ok, draft: 'yes' }, /draft must be true or false/],
+    [{ ...ok, draft: null }, /draft must be true or false/],
     [{ ...ok, impact: 'apocalyptic' }, /unknown impact "apocalyptic"/],
     [{ ...ok, impact: 3 }, /impact must be a string/],
     [{ message: 'M' }, /title is required/],
     [{ title: 'T' }, /message is required/],
     [{ ...ok, title: '' }, /title is required/],
-    [{ ...ok, resolved: true }, /unknown field "resolved"; accepted fields: title, message, stage, impact, services, notify, template_id/],
+    [{ ...ok, resolved: true }, /unknown field "resolved"; accepted fields: title, message, stage, impact, services, notify, template_id, draft/],
   ];
   await unchanged(async () => {
     for (const [body, pattern] of badCreates) assertError(await create(body), 400, 'invalid_input', pattern);
@@ -350,6 +359,125 @@ test('bad input answers 400/404 with a JSON error and changes nothing', async ()
     assertError(await postUpdate(m.json.maintenance.id, { message: 'x' }), 404, 'not_found');
     assertError(await api(s, 'DELETE', `incidents/${m.json.maintenance.id}`), 404, 'not_found');
   });
+});
+
+// What the public sees of incident INC (unique TITLE) on S: [where…] it shows up.
+async function publicSightings(srv, inc, title) {
+  const seen = [];
+  const get = (p) => request(srv, 'GET', p);
+  if ((await get('/')).text.includes(`data-event-id="${inc}"`)) seen.push('/');
+  if ((await get('/history')).text.includes(`data-event-id="${inc}"`)) seen.push('/history');
+  const one = await get(`/incidents/${inc}`);
+  if (one.status !== 404) seen.push(`/incidents/${inc} (${one.status})`);
+  for (const p of ['/api/v2/incidents.json', '/api/v2/incidents/unresolved.json', '/api/v2/summary.json', '/feed', '/feed.atom']) {
+    const r = await get(p);
+    assert.equal(r.status, 200, `${p}: ${r.status}`);
+    if (r.text.includes(title)) seen.push(p);
+  }
+  return seen;
+}
+
+test('a draft holds its services, is on no public surface and queues no job until published', async () => {
+  const svc = await createService(s, 'Drafted');
+  const title = 'Draft: possible queue backlog';
+  const r = await create({ title, message: 'Checking before we say so.', draft: true, services: [{ id: svc, status: 'partial' }] });
+  assert.equal(r.status, 201, r.text);
+  const inc = r.json.incident;
+  assert.deepEqual(Object.keys(inc).sort(), [...KEYS].sort());
+  assert.equal(inc.draft, true);
+  assert.equal(await serviceStatus(s, svc), 'partial_outage', 'a draft holds its services like any open incident');
+  assert.deepEqual(notifyJobs(s, inc.id), []);
+  assert.deepEqual(await publicSightings(s, inc.id, title), []);
+  const up = await postUpdate(inc.id, { stage: 'identified', message: 'A stuck consumer.' });
+  assert.equal(up.status, 201, up.text);
+  assert.equal(up.json.incident.draft, true);
+  assert.deepEqual(notifyJobs(s, inc.id), [], 'updates of a draft notify nobody');
+  assert.deepEqual(await publicSightings(s, inc.id, title), []);
+  const listed = (await api(s, 'GET', 'incidents?state=open&limit=500')).json.incidents.find((x) => x.id === inc.id);
+  assert.equal(listed?.draft, true, 'the admin list shows drafts');
+
+  // refused: a body with a field, another page's token on its host, an unknown id, a maintenance id
+  const m = (await api(s, 'POST', 'maintenance', { body: { title: 'M', message: 'm',
+    scheduled_start: '2099-01-01T00:00:00Z', scheduled_end: '2099-01-01T01:00:00Z' } })).json.maintenance;
+  await unchanged(async () => {
+    assertError(await api(s, 'POST', `incidents/${inc.id}/publish`, { body: { notify: false } }), 400, 'invalid_input',
+      /unknown field "notify": publishing takes no fields/);
+    assertError(await api(s, 'POST', `incidents/${inc.id}/publish`, { body: '[]', headers: { 'Content-Type': 'application/json' } }),
+      400, 'invalid_input');
+    assertError(await api(s, 'POST', `incidents/${inc.id}/publish`, { body: 'x=1', headers: { 'Content-Type': 'text/plain' } }),
+      415, 'unsupported_media_type');
+    assertError(await otherApi(s, 'POST', `incidents/${inc.id}/publish`), 404, 'not_found');
+    assertError(await api(s, 'POST', 'incidents/999999/publish'), 404, 'not_found', /no incident with id 999999 on this page/);
+    assertError(await api(s, 'POST', `incidents/${m.id}/publish`), 404, 'not_found');
+    assertError(await api(s, 'GET', `incidents/${inc.id}/publish`), 405, 'method_not_allowed');
+    assertError(await request(s, 'POST', `/admin/api/v1/incidents/${inc.id}/publish`), 401, 'unauthorized');
+  });
+
+  const pub = await api(s, 'POST', `incidents/${inc.id}/publish/`);
+  assert.equal(pub.status, 200, pub.text);
+  assert.deepEqual(Object.keys(pub.json), ['incident']);
+  assert.equal(pub.json.incident.draft, false);
+  assert.equal(pub.json.incident.stage, 'identified');
+  const latest = pub.json.incident.updates.at(-1).id;
+  assert.deepEqual(notifyJobs(s, inc.id), [{ update_id: latest, channels: CH_ALL }],
+    'one job, for the latest update, as a creation (SMS too)');
+  assert.match(dbSql(s, `SELECT action FROM audit_log WHERE object_id = ${inc.id} AND action = 'incident.publish'`), /incident\.publish/);
+  assert.deepEqual(await publicSightings(s, inc.id, title),
+    ['/', `/incidents/${inc.id} (200)`, '/api/v2/incidents.json', '/api/v2/incidents/unresolved.json', '/api/v2/summary.json',
+      '/feed', '/feed.atom']);
+  await unchanged(async () => {
+    assertError(await api(s, 'POST', `incidents/${inc.id}/publish`), 400, 'invalid_input',
+      new RegExp(`incident ${inc.id} is published already`));
+  });
+  assert.equal((await postUpdate(inc.id, { stage: 'resolved', message: 'Drained.' })).status, 201);
+  assert.equal(notifyJobs(s, inc.id).length, 2, 'published, its updates notify');
+  assert.equal(await serviceStatus(s, svc), 'operational');
+});
+
+test('a resolved draft is published into the history without notifying anyone', async () => {
+  const title = 'Draft: a blip last night';
+  const inc = await open({ title, stage: 'resolved', draft: true });
+  assert.equal(inc.draft, true);
+  assert.deepEqual(await publicSightings(s, inc.id, title), []);
+  const pub = await api(s, 'POST', `incidents/${inc.id}/publish`, { body: {} });
+  assert.equal(pub.status, 200, pub.text);
+  assert.equal(pub.json.incident.draft, false);
+  assert.deepEqual(notifyJobs(s, inc.id), []);
+  const seen = await publicSightings(s, inc.id, title);
+  assert.ok(seen.includes('/history') && seen.includes(`/incidents/${inc.id} (200)`) && seen.includes('/api/v2/incidents.json'),
+    seen.join(', '));
+  assert.ok(!seen.includes('/api/v2/incidents/unresolved.json'));
+});
+
+test('a draft e-mails no confirmed subscriber; publishing sends the one e-mail', async () => {
+  const w = await startWorld();
+  try {
+    await subscribeEmail(w, 'reader@example.test');
+    const svc = (await api(w.s, 'POST', 'services', { body: { name: 'Payments' } })).json.service.id;
+    const title = 'Payments are declined';
+    const about = (ms) => ms.filter((x) => x.to.includes('reader@example.test') && x.headers.subject.includes(title));
+    const draft = (await api(w.s, 'POST', 'incidents', { body: { title, message: 'Looking.', draft: true,
+      services: [{ id: svc, status: 'major' }] } })).json.incident;
+    assert.equal((await api(w.s, 'POST', `incidents/${draft.id}/updates`, { body: { stage: 'identified', message: 'Found it.' } })).status, 201);
+    // a control incident, created after the draft: its e-mail arrives, the draft's never does
+    const control = 'Control: search is slow';
+    await api(w.s, 'POST', 'incidents', { body: { title: control, message: 'x' } });
+    await w.smtp.waitFor((ms) => ms.some((x) => x.headers.subject.includes(control)), 20000, 'the control e-mail');
+    await sleep(1500);
+    assert.deepEqual(about(w.smtp.messages), [], 'no e-mail about the draft');
+    assert.equal(dbSql(w.s, `SELECT COUNT(*) FROM deliveries d JOIN event_updates u ON u.id = d.update_id
+      WHERE u.event_id = ${draft.id}`).trim(), '0');
+    assert.equal((await api(w.s, 'POST', `incidents/${draft.id}/publish`)).status, 200);
+    await w.smtp.waitFor((ms) => about(ms).length > 0, 20000, 'the published incident\'s e-mail');
+    await sleep(1500);
+    const mails = about(w.smtp.messages);
+    assert.equal(mails.length, 1, 'exactly one e-mail');
+    assert.match(mails[0].headers.subject, new RegExp(`Identified: ${title}`));
+    assert.match(mails[0].text, /Found it\./);
+  } finally {
+    await stopClean(w.s);
+    await stopWorld(w);
+  }
 });
 
 test('pages are isolated: another page\'s token or incidents are out of reach', async () => {

@@ -7,8 +7,10 @@
 // Checked: the service's status moves after exactly failures_before failures and back
 // after successes_before successes, audited as the monitor; each failure says why;
 // "publish" opens an incident that notifies subscribers (the real SMTP sink) and resolves
-// it on recovery; bad input is refused with a reason and creates nothing; results list
-// newest first.
+// it on recovery; "draft" opens a draft the public does not see and that e-mails nobody,
+// resolved quietly on recovery, and once published from the API it e-mails its
+// subscribers, its resolution too; bad input is refused with a reason and creates
+// nothing; results list newest first.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -17,10 +19,10 @@ import tls from 'node:tls';
 import path from 'node:path';
 import { readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { api, tempDir, startServer } from './lib/harness.mjs';
+import { api, request, tempDir, startServer } from './lib/harness.mjs';
 import { dbSql, stopClean, assertError } from './lib/admin.mjs';
 import { until } from './lib/events.mjs';
-import { startWorld, stopWorld, newService, subscribeEmail } from './lib/notify.mjs';
+import { startWorld, stopWorld, newService, subscribeEmail, sleep } from './lib/notify.mjs';
 import { startDns } from './fakes/dns.mjs';
 
 let w;
@@ -216,6 +218,66 @@ test('"publish" opens an incident that notifies subscribers, and resolves it on 
   assert.match(dbSql(w.s, `SELECT GROUP_CONCAT(DISTINCT actor) FROM audit_log WHERE action LIKE 'incident.%' AND object_id = ${open.id}`), new RegExp(`monitor:${m.id}`));
 });
 
+test('"draft" leaves a draft nobody sees or hears of; published from the API, it notifies', async () => {
+  const svc = await newService(w.s, 'Ledger');
+  const reader = 'ledger-reader@example.test';
+  await subscribeEmail(w, reader);
+  const title = 'Ledger API is not responding';
+  const mails = () => w.smtp.byRecipient(reader).filter((x) => x.headers.subject.includes(title));
+  const m = await newMonitor({ service_id: svc.id, kind: 'http', target: targetUrl, name: 'Ledger API',
+    failures_before: 1, successes_before: 1, incident: 'draft', status_on_failure: 'partial_outage' });
+  assert.equal(m.incident, 'draft');
+  const incidentOf = (not) => until(async () => (await api(w.s, 'GET', 'incidents?limit=500')).json.incidents
+    .find((i) => i.title === title && i.id !== not), { what: 'the draft incident' });
+  const unseen = async (id) => {
+    assert.doesNotMatch((await request(w.s, 'GET', '/')).text, new RegExp(`data-event-id="${id}"`));
+    assert.equal((await request(w.s, 'GET', `/incidents/${id}`)).status, 404);
+    assert.ok(!(await request(w.s, 'GET', '/api/v2/incidents.json')).text.includes(title));
+  };
+
+  // down, then up before anyone published it: resolved quietly
+  mode = 'error';
+  await check(m.id);
+  const first = await incidentOf(0);
+  assert.equal(first.draft, true);
+  assert.deepEqual(first.services, [{ id: svc.id, status: 'partial_outage' }]);
+  assert.equal(await statusOf(svc.id), 'partial_outage', 'the draft holds the service');
+  await unseen(first.id);
+  mode = 'ok';
+  await check(m.id);
+  const quiet = await until(async () => {
+    const i = (await api(w.s, 'GET', `incidents/${first.id}`)).json.incident;
+    return i.stage === 'resolved' && i;
+  }, { what: 'the quiet resolution' });
+  assert.equal(quiet.draft, true);
+  assert.equal(await statusOf(svc.id), 'operational');
+  await unseen(first.id);
+
+  // down again: a new draft, published from the API; its e-mail, then its resolution's
+  mode = 'error';
+  await check(m.id);
+  const second = await incidentOf(first.id);
+  assert.equal(second.draft, true);
+  assert.equal(dbSql(w.s, `SELECT COUNT(*) FROM notify_jobs j JOIN event_updates u ON u.id = j.update_id
+    WHERE u.event_id IN (${first.id}, ${second.id})`).trim(), '0');
+  await sleep(1500);
+  assert.deepEqual(mails(), [], 'no e-mail of a draft');
+  const pub = await api(w.s, 'POST', `incidents/${second.id}/publish`);
+  assert.equal(pub.status, 200, pub.text);
+  assert.equal(pub.json.incident.draft, false);
+  assert.match((await request(w.s, 'GET', '/')).text, new RegExp(`data-event-id="${second.id}"`));
+  assert.equal((await request(w.s, 'GET', `/incidents/${second.id}`)).status, 200);
+  await w.smtp.waitFor(() => mails().length > 0, 20000, 'the published incident\'s e-mail');
+  assert.match(mails()[0].headers.subject, /Investigating: Ledger API is not responding/);
+  mode = 'ok';
+  await check(m.id);
+  await w.smtp.waitFor(() => mails().some((x) => /Resolved/.test(x.headers.subject)), 20000, 'the resolution\'s e-mail');
+  assert.equal(mails().length, 2, 'the publication and the resolution, nothing of the first draft');
+  assert.equal(await statusOf(svc.id), 'operational');
+  assert.match(dbSql(w.s, `SELECT actor FROM audit_log WHERE action = 'incident.create' AND object_id = ${second.id}`),
+    new RegExp(`monitor:${m.id}`));
+});
+
 test('bad monitors are refused with a reason and create nothing', async () => {
   const svc = await newService(w.s, 'Search');
   const monitors = () => dbSql(w.s, 'SELECT COUNT(*) FROM monitors').trim();
@@ -227,7 +289,7 @@ test('bad monitors are refused with a reason and create nothing', async () => {
     [{ kind: 'http', target: targetUrl, interval_s: 5 }, /interval_s must be a whole number from 10/],
     [{ kind: 'http', target: targetUrl, interval_s: 10, timeout_ms: 10000 }, /timeout_ms must be shorter than interval_s/],
     [{ kind: 'http', target: targetUrl, expect_status: '2xx' }, /expect_status/],
-    [{ kind: 'http', target: targetUrl, incident: 'draft' }, /draft/],
+    [{ kind: 'http', target: targetUrl, incident: 'later' }, /unknown incident "later"; accepted: none, draft, publish/],
     [{ kind: 'http', target: targetUrl, service_id: 424242 }, /service_id 424242 is not a service of this page/],
   ];
   for (const [body, re] of cases) {

@@ -29,6 +29,7 @@ const SPEC_ROUTES = [
     ['get', `/${r}/{id}`], ['patch', `/${r}/{id}`], ['delete', `/${r}/{id}`],
   ]),
   ['post', '/incidents/{id}/updates'],
+  ['post', '/incidents/{id}/publish'],
   ['post', '/maintenance/{id}/updates'],
   ['get', '/monitors/{id}/results'],
   ['get', '/monitors/{id}/rollups'],
@@ -301,6 +302,17 @@ test('the objects the server returns have the documented fields and values', asy
   await checked('post', '/incidents/{id}/updates', `/incidents/${inc.id}/updates`,
     { stage: 'resolved', message: 'Fixed.', notify: false });
   await checked('get', '/incidents', '/incidents?state=resolved');
+  // a draft, published: 200 with the incident; a second time, or with a field, 400
+  const draft = (await checked('post', '/incidents', '/incidents',
+    { title: 'Draft', message: 'Not yet.', draft: true })).json.incident;
+  assert.equal(draft.draft, true);
+  assert.equal((await checked('post', '/incidents/{id}/publish', `/incidents/${draft.id}/publish`,
+    { notify: false })).status, 400);
+  const published = await checked('post', '/incidents/{id}/publish', `/incidents/${draft.id}/publish`);
+  assert.equal(published.status, 200, published.text);
+  assert.equal(published.json.incident.draft, false);
+  assert.equal((await checked('post', '/incidents/{id}/publish', `/incidents/${draft.id}/publish`, {})).status, 400);
+  assert.equal((await checked('post', '/incidents/{id}/publish', '/incidents/999999/publish')).status, 404);
   const m = (await checked('post', '/maintenance', '/maintenance', {
     title: 'Upgrade', message: 'Brief downtime.', scheduled_start: later(24), scheduled_end: later(25),
     services: [s.id], notify: false,
@@ -336,8 +348,13 @@ test('the objects the server returns have the documented fields and values', asy
   assert.deepEqual(rollups.json.rollups.map((x) => [x.checks, x.failures, x.p50_ms, x.p95_ms]), [[6, 1, 12, 40]]);
   assert.equal((await checked('get', '/monitors/{id}/rollups',
     `/monitors/${mon.id}/rollups?since=soon`)).status, 400);
+  const drafting = await checked('post', '/monitors', '/monitors',
+    { service_id: db.id, kind: 'tcp', target: '127.0.0.1:9', incident: 'draft', enabled: false });
+  assert.equal(drafting.status, 201, drafting.text);
+  assert.equal(drafting.json.monitor.incident, 'draft');
   assert.equal((await checked('post', '/monitors', '/monitors',
-    { service_id: db.id, kind: 'tcp', target: '127.0.0.1:9', incident: 'draft' })).status, 400);
+    { service_id: db.id, kind: 'tcp', target: '127.0.0.1:9', incident: 'later' })).status, 400);
+  assert.equal((await checked('delete', '/monitors/{id}', `/monitors/${drafting.json.monitor.id}`)).status, 204);
   assert.equal((await checked('delete', '/monitors/{id}', `/monitors/${mon.id}`)).status, 204);
   assert.equal((await checked('get', '/monitors/{id}/results', `/monitors/${mon.id}/results`)).status, 404);
   // An alert source; its URL (shown in the creation's reply only) takes a generic alert
@@ -350,8 +367,13 @@ test('the objects the server returns have the documented fields and values', asy
   const listed = await checked('get', '/alert-sources', '/alert-sources?limit=1');
   assert.deepEqual(listed.json.alert_sources.map((x) => x.id), [src.id]);
   assert.equal(listed.json.alert_sources[0].url, undefined, 'the URL is shown once');
+  const drafts = await checked('post', '/alert-sources', '/alert-sources',
+    { kind: 'generic', name: 'drafts', incident: 'draft' });
+  assert.equal(drafts.status, 201, drafts.text);
+  assert.equal(drafts.json.alert_source.incident, 'draft');
+  assert.equal((await checked('delete', '/alert-sources/{id}', `/alert-sources/${drafts.json.alert_source.id}`)).status, 204);
   assert.equal((await checked('post', '/alert-sources', '/alert-sources',
-    { kind: 'generic', name: 'script', incident: 'draft' })).status, 400);
+    { kind: 'generic', name: 'script', incident: 'later' })).status, 400);
   const alert = { service: db.name, status: 'degraded' };
   const accepts = deref(doc.paths['/hooks/alerts/{secret}'].post.requestBody).content['application/json'].schema;
   assert.deepEqual(shapeErrors(alert, accepts, 'the generic alert'), [], 'the document takes the generic alert');

@@ -5,7 +5,8 @@
  * severity asks for, a repeat changes nothing, resolved puts it back, to the worst status
  * of the alerts still firing on the service; a post naming an unknown service is a 422
  * that changes nothing, even for its other alerts; the generic shape; "publish" opens
- * and resolves an incident; changes are audited as the source.
+ * and resolves an incident, "draft" a draft incident notifying nobody; changes are
+ * audited as the source.
  */
 #include "app/alerts.h"
 #include "app/incidents.h"
@@ -268,6 +269,36 @@ static void publish_opens_and_resolves_an_incident(void **state)
     assert_string_equal(status_of(f, f->api), "operational");
 }
 
+static void draft_opens_a_draft_notifying_nobody(void **state)
+{
+    struct fx *f = *state;
+    char secret[64];
+    struct err e = {0};
+    json_t *out;
+    source(f, "generic", "draft", secret);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM alert_sources WHERE incident = 'draft'"), 1);
+    assert_int_equal(post(f, secret,
+                          "{\"service\":\"API\",\"status\":\"partial\",\"message\":\"5xx\"}", &out,
+                          &e),
+                     0);
+    json_decref(out);
+    int64_t inc = one(f->db, "SELECT incident_id FROM alerts");
+    assert_true(inc > 0);
+    struct app_ctx c = ctx(f);
+    assert_int_equal(app_incident_get(&c, inc, &out, &e), 0);
+    assert_true(json_is_true(json_object_get(out, "draft")));
+    json_decref(out);
+    assert_string_equal(status_of(f, f->api), "partial_outage");
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM notify_jobs"), 0);
+    assert_int_equal(post(f, secret, "{\"service\":\"API\",\"resolved\":true}", &out, &e), 0);
+    json_decref(out);
+    assert_int_equal(app_incident_get(&c, inc, &out, &e), 0);
+    assert_string_equal(json_string_value(json_object_get(out, "stage")), "resolved");
+    json_decref(out);
+    assert_string_equal(status_of(f, f->api), "operational");
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM notify_jobs"), 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -278,6 +309,7 @@ int main(void)
         T(an_unknown_service_refuses_the_whole_post),
         T(the_generic_shape),
         T(publish_opens_and_resolves_an_incident),
+        T(draft_opens_a_draft_notifying_nobody),
     };
     return cmocka_run_group_tests_name("app/alerts", tests, NULL, NULL);
 }

@@ -7,10 +7,11 @@
  * set is never lowered nor, on recovery, undone, nor is one a person changed since; a tls
  * warning degrades the service and a worse failure while down raises it;
  * maintenance in progress mutes failures; "publish" opens an incident holding the service
- * and resolves it on recovery; results list newest first and old ones are pruned; each
- * minute is summed once into a roll-up (checks, failures, nearest-rank p50 and p95 of the
- * successful checks), added to its day's sums once, the page marked changed; a day over
- * gets its latency figures; 90 days of them kept.
+ * and resolves it on recovery; "draft" does the same with a draft incident that notifies
+ * nobody, opened and resolved, and once published notifies its resolution; results list
+ * newest first and old ones are pruned; each minute is summed once into a roll-up (checks,
+ * failures, nearest-rank p50 and p95 of the successful checks), added to its day's sums
+ * once, the page marked changed; a day over gets its latency figures; 90 days of them kept.
  */
 #include "app/incidents.h"
 #include "app/maintenance.h"
@@ -118,7 +119,7 @@ static void creation_checks_input_and_fills_defaults(void **state)
         "{\"kind\":\"http\",\"target\":\"https://example.com/\",\"interval_s\":10,"
         "\"timeout_ms\":10000}",
         "{\"kind\":\"http\",\"target\":\"https://example.com/\",\"expect_status\":\"2xx\"}",
-        "{\"kind\":\"http\",\"target\":\"https://example.com/\",\"incident\":\"draft\"}",
+        "{\"kind\":\"http\",\"target\":\"https://example.com/\",\"incident\":\"later\"}",
         "{\"kind\":\"http\",\"target\":\"https://example.com/\",\"status_on_failure\":"
         "\"operational\"}",
         "{\"kind\":\"http\",\"target\":\"https://example.com/\",\"colour\":\"red\"}",
@@ -358,6 +359,47 @@ static void publish_opens_an_incident_and_resolves_it(void **state)
                      2);
 }
 
+static void draft_opens_a_draft_and_resolves_it_quietly(void **state)
+{
+    struct fx *f = *state;
+    struct err e = {0};
+    int64_t id = monitor(f, "{\"kind\":\"http\",\"target\":\"http://127.0.0.1:1/\","
+                            "\"name\":\"API health\",\"failures_before\":1,"
+                            "\"successes_before\":1,\"incident\":\"draft\"}");
+    struct app_ctx c = ctx(f);
+    json_t *out = NULL;
+    assert_int_equal(app_monitor_get(&c, id, &out, &e), 0);
+    assert_string_equal(json_string_value(json_object_get(out, "incident")), "draft");
+    json_decref(out);
+    outcome(f, id, false);
+    assert_string_equal(status_of(f), "major_outage"); /* the draft holds the service */
+    int64_t inc = one(f->db, "SELECT incident_id FROM monitors");
+    assert_true(inc > 0);
+    assert_int_equal(app_incident_get(&c, inc, &out, &e), 0);
+    assert_true(json_is_true(json_object_get(out, "draft")));
+    assert_string_equal(json_string_value(json_object_get(out, "title")),
+                        "API health is not responding");
+    json_decref(out);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM notify_jobs"), 0);
+    outcome(f, id, true);
+    assert_string_equal(status_of(f), "operational");
+    assert_int_equal(app_incident_get(&c, inc, &out, &e), 0);
+    assert_string_equal(json_string_value(json_object_get(out, "stage")), "resolved");
+    assert_true(json_is_true(json_object_get(out, "draft")));
+    json_decref(out);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM notify_jobs"), 0);
+
+    /* down again: a new draft; published, its resolution notifies */
+    outcome(f, id, false);
+    inc = one(f->db, "SELECT incident_id FROM monitors");
+    assert_int_equal(app_incident_publish(&c, inc, &out, &e), 0);
+    json_decref(out);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM notify_jobs"), 1);
+    outcome(f, id, true);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM notify_jobs"), 2);
+    assert_string_equal(status_of(f), "operational");
+}
+
 static void minutes_are_summed_once_into_rollups(void **state)
 {
     struct fx *f = *state;
@@ -462,11 +504,16 @@ static void a_day_over_gets_its_latency_figures(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        T(creation_checks_input_and_fills_defaults),      T(a_claim_takes_each_due_monitor_once),
-        T(the_service_moves_at_exactly_the_thresholds),   T(what_someone_else_set_stands),
-        T(a_warning_degrades_and_a_worse_failure_raises), T(maintenance_in_progress_mutes_failures),
-        T(publish_opens_an_incident_and_resolves_it),     T(minutes_are_summed_once_into_rollups),
+        T(creation_checks_input_and_fills_defaults),
+        T(a_claim_takes_each_due_monitor_once),
+        T(the_service_moves_at_exactly_the_thresholds),
+        T(what_someone_else_set_stands),
+        T(a_warning_degrades_and_a_worse_failure_raises),
+        T(maintenance_in_progress_mutes_failures),
+        T(publish_opens_an_incident_and_resolves_it),
+        T(minutes_are_summed_once_into_rollups),
         T(a_day_over_gets_its_latency_figures),
+        T(draft_opens_a_draft_and_resolves_it_quietly),
     };
     return cmocka_run_group_tests_name("app/monitors", tests, NULL, NULL);
 }

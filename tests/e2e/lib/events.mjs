@@ -28,7 +28,7 @@ export function eventState(s) {
   return dbSql(s, `SELECT
       (SELECT COUNT(*) || '/' || COALESCE(GROUP_CONCAT(id || stage || title || impact ||
                COALESCE(CAST(scheduled_start AS TEXT), '') || COALESCE(CAST(scheduled_end AS TEXT), '') || auto_start ||
-               auto_complete || COALESCE(CAST(resolved_at AS TEXT), '') || updated_at, ','), '') FROM events),
+               auto_complete || COALESCE(CAST(resolved_at AS TEXT), '') || updated_at || draft, ','), '') FROM events),
       (SELECT COUNT(*) FROM event_updates), (SELECT COUNT(*) FROM event_services),
       (SELECT COALESCE(GROUP_CONCAT(event_id || ':' || service_id || ':' || status, ','), '')
          FROM event_services),

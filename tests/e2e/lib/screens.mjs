@@ -1,10 +1,10 @@
 // Every screen of pharos with something on it, for the suites that check them all
 // (a11y_browser: axe-core in Chromium; html_valid: the W3C Nu checker): a server on the
 // local fakes with two pages, services in a group and not, an open incident with Markdown
-// updates, a resolved one, maintenance in progress and scheduled, a confirmed e-mail
-// subscriber, a template, an owner and a pending invitation, a monitor with results and 90
-// days of figures (the status page's response-time charts), an
-// alert source, and the e-mails all that sent.
+// updates, a resolved one, a draft (its badge and Publish button), maintenance in progress
+// and scheduled, a confirmed e-mail subscriber, a template, an owner and a pending
+// invitation, a monitor with results and 90 days of figures (the status page's
+// response-time charts), an alert source, and the e-mails all that sent.
 //
 //   const w = await startScreens();         // no console user yet: SETUP can be seen
 //   const seen = await seedScreens(w);      // then everything else
@@ -66,6 +66,8 @@ export async function seedScreens(w) {
     message: 'Some requests fail with **502**. See [the runbook](https://example.com/runbook).\n\n- EU region\n- US region\n\n`GET /v1/items` is affected.',
     services: [{ id: apiSvc, status: 'partial_outage' }] })).incident.id;
   await post(`incidents/${incident}/updates`, { stage: 'identified', message: 'A bad deploy; rolling back.', notify: false });
+  const draft = (await post('incidents', { title: 'Possible login delays', draft: true,
+    message: 'Checking the **login** latency before saying anything.', services: [web] })).incident.id;
   const maintenance = (await post('maintenance', { title: 'Database upgrade', message: 'The database moves to **new hardware**.',
     scheduled_start: iso(86400e3), scheduled_end: iso(93600e3), services: [web], notify: false })).maintenance.id;
   await post('maintenance', { title: 'Network work', message: 'Replacing a switch.', stage: 'in_progress',
@@ -116,6 +118,7 @@ export async function seedScreens(w) {
       { name: 'incident-new', path: '/admin/incidents/new' },
       { name: 'incident', path: `/admin/incidents/${incident}` },
       { name: 'incident-resolved', path: `/admin/incidents/${resolved}` },
+      { name: 'incident-draft', path: `/admin/incidents/${draft}` },
       { name: 'maintenance-list', path: '/admin/maintenance' },
       { name: 'maintenance-new', path: '/admin/maintenance/new' },
       { name: 'maintenance', path: `/admin/maintenance/${maintenance}` },
