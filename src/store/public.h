@@ -1,6 +1,7 @@
 /*
  * store/public — the reads behind the public status page (public/view.h): what
- * a visitor may see of one page, in the order it is shown. Read-only.
+ * a visitor may see of one page, in the order it is shown (never a draft incident: it
+ * is the team's until published). Read-only.
  *
  * JSON shapes (db_row_json conventions: "_at" columns as RFC 3339 text):
  *   service   {"id","name","description","group_id","position","status","created_at",
