@@ -32,10 +32,10 @@ struct table {
 
 /* In the order of their references. */
 static const struct table tables[] = {
-    TABLE("pages", 10, true, "id",
+    TABLE("pages", 11, true, "id",
           "id, slug, title, logo_url, brand_color, time_zone, footer_links, created_at, "
-          "updated_at, base_url",
-          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+          "updated_at, base_url, reminder_min",
+          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
     TABLE("page_hosts", 2, false, "host", "host, page_id", "?, ?"),
     TABLE("groups", 8, true, "id",
           "id, page_id, name, description, position, hidden, created_at, updated_at",
@@ -47,10 +47,11 @@ static const struct table tables[] = {
     TABLE("service_status_log", 4, true, "id", "id, service_id, status, started_at", "?, ?, ?, ?"),
     TABLE("users", 6, true, "id", "id, email, name, password_hash, created_at, updated_at",
           "?, ?, ?, ?, ?, ?"),
-    TABLE("events", 14, true, "id",
+    TABLE("events", 19, true, "id",
           "id, page_id, kind, title, stage, impact, scheduled_start, scheduled_end, auto_start, "
-          "auto_complete, created_at, updated_at, resolved_at, draft",
-          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+          "auto_complete, created_at, updated_at, resolved_at, draft, started_at, postmortem, "
+          "postmortem_at, postmortem_published_at, reminded_at",
+          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
     TABLE("event_updates", 6, true, "id", "id, event_id, stage, message, notify, created_at",
           "?, ?, ?, ?, ?, ?"),
     TABLE("event_services", 3, false, "event_id, service_id", "event_id, service_id, status",
@@ -66,10 +67,10 @@ static const struct table tables[] = {
           "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
     TABLE("subscriber_services", 2, false, "subscriber_id, service_id", "subscriber_id, service_id",
           "?, ?"),
-    TABLE("notify_jobs", 10, true, "id",
+    TABLE("notify_jobs", 11, true, "id",
           "id, page_id, update_id, channels, state, cursor, sms_cursor, channels_done, "
-          "created_at, updated_at",
-          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+          "created_at, updated_at, kind",
+          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
     TABLE("integrations", 6, false, "page_id, kind",
           "page_id, kind, enabled, config, secret, updated_at", "?, ?, ?, ?, ?, ?"),
     TABLE("memberships", 4, false, "user_id, page_id", "user_id, page_id, role, created_at",
