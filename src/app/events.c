@@ -359,8 +359,8 @@ int events_apply(struct app_ctx *c, enum event_kind k, int64_t id, enum stage fr
     int64_t now = time_now();
     bool held_before = !ch->creation && events_stage_holds(k, from);
     bool held_after = events_stage_holds(k, ch->stage);
-    int64_t uid = store_event_update_insert(c->db, id, stage_name(ch->stage), ch->message,
-                                            ch->notify, now, e);
+    int64_t uid = store_event_update_insert(c->db, id, update_kind_name(UPDATE_PLAIN),
+                                            stage_name(ch->stage), ch->message, ch->notify, now, e);
     if (uid < 0) return -1;
     for (size_t i = 0; ch->services && i < ch->services->n; i++)
         if (link_service(c, k, id, uid, &ch->services->v[i], held_after, e) != 0) return -1;

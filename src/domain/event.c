@@ -134,3 +134,34 @@ enum svc_status status_after_release(const enum svc_status *held_by_others, size
 {
     return status_worst(held_by_others, n);
 }
+
+static const char *const update_kind_names[UPDATE_KIND_COUNT] = {
+    [UPDATE_PLAIN] = "update", [UPDATE_REMINDER] = "reminder", [UPDATE_POSTMORTEM] = "postmortem"};
+
+const char *update_kind_name(enum update_kind k)
+{
+    assert(k >= 0 && k < UPDATE_KIND_COUNT);
+    return update_kind_names[k];
+}
+
+int update_kind_parse(const char *s, enum update_kind *out)
+{
+    for (int k = 0; s && k < UPDATE_KIND_COUNT; k++)
+        if (strcmp(s, update_kind_names[k]) == 0) {
+            *out = (enum update_kind)k;
+            return 0;
+        }
+    return -1;
+}
+
+const char *update_label(enum update_kind k, enum stage s)
+{
+    switch (k) {
+    case UPDATE_REMINDER:
+        return "Reminder";
+    case UPDATE_POSTMORTEM:
+        return "Postmortem";
+    default:
+        return stage_label(s);
+    }
+}

@@ -51,6 +51,17 @@ const char *stage_statuspage_name(enum stage s);
  */
 bool stage_transition_ok(enum event_kind k, enum stage from, enum stage to);
 
+/* What an event update is (event_updates.kind): a plain update (a stage and message), a
+ * maintenance's reminder, or an incident's published postmortem. Only plain updates are
+ * listed as updates; the others carry a notification. */
+enum update_kind { UPDATE_PLAIN, UPDATE_REMINDER, UPDATE_POSTMORTEM, UPDATE_KIND_COUNT };
+
+const char *update_kind_name(enum update_kind k); /* "update", "reminder", "postmortem" */
+int update_kind_parse(const char *s, enum update_kind *out);
+/* The label of an update of kind K in stage S in subjects and headings: the stage's for
+ * a plain update ("Investigating"), else "Reminder" or "Postmortem". */
+const char *update_label(enum update_kind k, enum stage s);
+
 int impact_parse(const char *s, enum impact *out);
 const char *impact_name(enum impact i);
 

@@ -109,7 +109,9 @@ static json_t *build_model(struct notify_env *env, int64_t update_id, struct err
     const char *kind = jstr(u, "kind");
     enum event_kind k = strcmp(kind, "maintenance") == 0 ? EVENT_MAINTENANCE : EVENT_INCIDENT;
     enum stage st;
-    const char *label = stage_parse(k, jstr(u, "update_stage"), &st) == 0 ? stage_label(st)
+    enum update_kind uk = UPDATE_PLAIN;
+    update_kind_parse(jstr(u, "update_kind"), &uk);
+    const char *label = stage_parse(k, jstr(u, "update_stage"), &st) == 0 ? update_label(uk, st)
                                                                           : jstr(u, "update_stage");
     char *url = xasprintf("%s/%s/%lld", base, k == EVENT_MAINTENANCE ? "maintenance" : "incidents",
                           (long long)event_id);
@@ -127,14 +129,15 @@ static json_t *build_model(struct notify_env *env, int64_t update_id, struct err
     json_t *when = message_times(u, k, accepted);
     json_t *m = json_pack(
         "{s:{s:I, s:s, s:s}, s:{s:I, s:s, s:s, s:s, s:s, s:O, s:s}, "
-        "s:{s:I, s:s, s:s, s:s, s:s, s:s, s:s}, s:s, s:I}",
+        "s:{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s}, s:s, s:I}",
         "page", "id", (json_int_t)json_integer_value(json_object_get(u, "page_id")), "title",
         jstr(u, "page_title"), "url", base, "event", "id", (json_int_t)event_id, "kind", kind,
         "title", jstr(u, "title"), "impact", jstr(u, "impact"), "url", url, "services", svcs,
-        "services_text", names.data, "update", "id", (json_int_t)update_id, "stage",
-        jstr(u, "update_stage"), "stage_label", label, "message", jstr(u, "message"),
-        "message_html", html, "message_text", text, "created_at", created, "subject", subject,
-        "accepted", (json_int_t)json_integer_value(json_object_get(u, "accepted")));
+        "services_text", names.data, "update", "id", (json_int_t)update_id, "kind",
+        update_kind_name(uk), "stage", jstr(u, "update_stage"), "stage_label", label, "message",
+        jstr(u, "message"), "message_html", html, "message_text", text, "created_at", created,
+        "subject", subject, "accepted",
+        (json_int_t)json_integer_value(json_object_get(u, "accepted")));
     json_object_update(json_object_get(m, "event"), json_object_get(when, "event"));
     json_object_update(json_object_get(m, "update"), json_object_get(when, "update"));
     json_object_set(json_object_get(m, "page"), "time_zone", json_object_get(when, "time_zone"));

@@ -159,7 +159,7 @@ json_t *store_service_event_links(struct db *db, int64_t service_id, int64_t exc
 json_t *store_event_updates(struct db *db, int64_t event_id, struct err *e)
 {
     return db_query_all(db, e,
-                        "SELECT id, stage, message, notify, created_at FROM event_updates "
+                        "SELECT id, kind, stage, message, notify, created_at FROM event_updates "
                         "WHERE event_id = ? ORDER BY id",
                         "i", event_id);
 }
@@ -168,7 +168,8 @@ int store_event_last_notify(struct db *db, int64_t event_id, bool *notify, struc
 {
     int64_t v = 1;
     if (db_query_int(db, e, &v,
-                     "SELECT notify FROM event_updates WHERE event_id = ? ORDER BY id DESC LIMIT 1",
+                     "SELECT notify FROM event_updates WHERE event_id = ? AND kind = 'update' "
+                     "ORDER BY id DESC LIMIT 1",
                      "i", event_id) < 0)
         return -1;
     *notify = v != 0;
@@ -179,19 +180,21 @@ int store_event_last_update(struct db *db, int64_t event_id, int64_t *update_id,
 {
     *update_id = 0;
     return db_query_int(db, e, update_id,
-                        "SELECT id FROM event_updates WHERE event_id = ? ORDER BY id DESC LIMIT 1",
+                        "SELECT id FROM event_updates WHERE event_id = ? AND kind = 'update' "
+                        "ORDER BY id DESC LIMIT 1",
                         "i", event_id) < 0
                ? -1
                : 0;
 }
 
-int64_t store_event_update_insert(struct db *db, int64_t event_id, const char *stage,
-                                  const char *message, bool notify, int64_t now, struct err *e)
+int64_t store_event_update_insert(struct db *db, int64_t event_id, const char *kind,
+                                  const char *stage, const char *message, bool notify, int64_t now,
+                                  struct err *e)
 {
     return db_insert(db, e,
-                     "INSERT INTO event_updates (event_id, stage, message, notify, created_at) "
-                     "VALUES (?,?,?,?,?)",
-                     "issbi", event_id, stage, message, (int)notify, now);
+                     "INSERT INTO event_updates (event_id, kind, stage, message, notify, "
+                     "created_at) VALUES (?,?,?,?,?,?)",
+                     "isssbi", event_id, kind, stage, message, (int)notify, now);
 }
 
 int store_update_service_insert(struct db *db, int64_t update_id, int64_t service_id,

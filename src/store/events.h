@@ -12,7 +12,8 @@
  *                     "scheduled_end","auto_start","auto_complete","created_at",
  *                     "updated_at","completed_at"}   (completed_at is the resolved_at column)
  *   link             {"id","status"}                         (event_services)
- *   update           {"id","stage","message","notify","created_at"}
+ *   update           {"id","kind","stage","message","notify","created_at"}   (kind:
+ *                     update, reminder or postmortem: domain/event.h's enum update_kind)
  *
  * Every function taking PAGE_ID only sees rows of that page, so an id of another
  * page behaves exactly like an unknown id. Writes expect an open transaction
@@ -93,15 +94,16 @@ json_t *store_service_event_links(struct db *db, int64_t service_id, int64_t exc
 
 /* The updates of EVENT_ID, oldest first, as update JSON; NULL on error. */
 json_t *store_event_updates(struct db *db, int64_t event_id, struct err *e);
-/* Whether the latest update of event EVENT_ID notified, into *NOTIFY (true when it has
- * none). Returns 0, or -1 with E. */
+/* Whether the latest plain update of event EVENT_ID notified, into *NOTIFY (true when it
+ * has none). Returns 0, or -1 with E. */
 int store_event_last_notify(struct db *db, int64_t event_id, bool *notify, struct err *e);
-/* The id of the latest update of event EVENT_ID into *UPDATE_ID (0 when it has none).
- * Returns 0, or -1 with E. */
+/* The id of the latest plain update of event EVENT_ID into *UPDATE_ID (0 when it has
+ * none). Returns 0, or -1 with E. */
 int store_event_last_update(struct db *db, int64_t event_id, int64_t *update_id, struct err *e);
-/* Appends an update created at NOW. Returns its id or -1. */
-int64_t store_event_update_insert(struct db *db, int64_t event_id, const char *stage,
-                                  const char *message, bool notify, int64_t now, struct err *e);
+/* Appends an update of KIND (update_kind_name) created at NOW. Returns its id or -1. */
+int64_t store_event_update_insert(struct db *db, int64_t event_id, const char *kind,
+                                  const char *stage, const char *message, bool notify, int64_t now,
+                                  struct err *e);
 /* Records that update UPDATE_ID changed SERVICE_ID from OLD_STATUS to NEW_STATUS. */
 int store_update_service_insert(struct db *db, int64_t update_id, int64_t service_id,
                                 const char *old_status, const char *new_status, struct err *e);

@@ -27,7 +27,8 @@ json_t *store_outbox_update(struct db *db, int64_t update_id, struct err *e)
 {
     return db_query_one(db, e,
                         "SELECT u.id AS update_id, u.event_id, ev.kind, ev.title, ev.impact, "
-                        "u.stage AS update_stage, u.message, u.created_at AS accepted, "
+                        "u.stage AS update_stage, u.kind AS update_kind, u.message, "
+                        "u.created_at AS accepted, "
                         "ev.scheduled_start AS window_start, ev.scheduled_end AS window_end, "
                         "ev.page_id, p.title AS page_title, p.time_zone AS page_time_zone "
                         "FROM event_updates u JOIN events ev ON ev.id = u.event_id "

@@ -18,8 +18,8 @@
  * of channels fully expanded)}]. */
 json_t *store_outbox_jobs(struct db *db, int limit, struct err *e);
 /* What a message about UPDATE_ID says: {"update_id","event_id","kind","title","impact",
- * "update_stage","message","accepted","window_start","window_end" (Unix seconds; null but
- * for maintenance),"page_id","page_title","page_time_zone"}; NULL (E ERR_OK) if gone. */
+ * "update_stage","update_kind","message","accepted","window_start","window_end" (Unix seconds; null
+ * but for maintenance),"page_id","page_title","page_time_zone"}; NULL (E ERR_OK) if gone. */
 json_t *store_outbox_update(struct db *db, int64_t update_id, struct err *e);
 /* The services event EVENT_ID links, [{"id","name","status"}] in the order of services
  * (store/service_order.h). */

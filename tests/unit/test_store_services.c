@@ -104,8 +104,9 @@ static void service_json_has_exactly_the_documented_keys(void **state)
     int64_t id = add_service(f, f->page, "API", 0, 3, "operational");
     json_t *s = store_service_get(f->db, f->page, id, &e);
     assert_non_null(s);
-    static const char *keys[] = {"id",     "name",   "description", "group_id",  "position",
-                                 "hidden", "status", "created_at",  "updated_at"};
+    static const char *keys[] = {
+        "id",     "name",   "description", "group_id",   "position",
+        "hidden", "status", "created_at",  "updated_at", "show_response_time"};
     assert_int_equal(json_object_size(s), sizeof keys / sizeof keys[0]);
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         if (!json_object_get(s, keys[i])) fail_msg("missing key %s", keys[i]);
@@ -115,6 +116,7 @@ static void service_json_has_exactly_the_documented_keys(void **state)
     assert_true(json_is_null(json_object_get(s, "group_id")));
     assert_int_equal(json_integer_value(json_object_get(s, "position")), 3);
     assert_true(json_is_false(json_object_get(s, "hidden")));
+    assert_true(json_is_false(json_object_get(s, "show_response_time")));
     assert_string_equal(json_string_value(json_object_get(s, "status")), "operational");
     assert_true(json_is_string(json_object_get(s, "updated_at")));
     json_decref(s);
