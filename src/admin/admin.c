@@ -94,6 +94,8 @@ static const struct {
     {"status", "Status updated."},
     {"posted", "Update posted."},
     {"published", "Published: the incident is on the status page now."},
+    {"postmortem", "Postmortem saved: it is on the incident's public page."},
+    {"postmortem_sent", "Postmortem saved and sent to e-mail subscribers and chat integrations."},
     {"revoked", "Token revoked."},
     {"password", "Password changed. Your other sessions were signed out."},
     {"switched", "Switched page."},

@@ -213,6 +213,11 @@ static void show(struct admin *a, const struct ev_screen *k, int64_t id, int sta
                  k->list_key, m);
 }
 
+void ev_show_refused(struct admin *a, const struct ev_screen *k, int64_t id, int status, json_t *m)
+{
+    show(a, k, id, status, m);
+}
+
 void ev_show(struct req *r)
 {
     const struct ev_screen *k = r->route_arg;

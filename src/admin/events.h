@@ -32,6 +32,10 @@ struct ev_screen {
     int (*publish)(struct app_ctx *c, int64_t id, json_t **out, struct err *e);
 };
 
+/* The event screen of K's event ID with status STATUS and M (stolen: what a refused form
+ * left: "error", "form"), for handlers of their own (admin/incidents.c's postmortem). */
+void ev_show_refused(struct admin *a, const struct ev_screen *k, int64_t id, int status, json_t *m);
+
 void ev_list(struct req *r);
 void ev_new(struct req *r);
 void ev_create(struct req *r);

@@ -8,6 +8,8 @@
  *   POST incidents/{id}/updates  201 {"incident":INCIDENT}
  *   POST incidents/{id}/publish  200 {"incident":INCIDENT} (a draft published; no body,
  *                                    or {}; 400 when it is published already)
+ *   POST incidents/{id}/postmortem 200 {"incident":INCIDENT} (its postmortem sent; body
+ *                                    {"notify":bool} or none, SPEC §15)
  */
 #include "app/incidents.h"
 #include "api/events.h"
@@ -49,10 +51,27 @@ static void publish(struct req *r)
     api_finish(r, rc, 200, api_wrap(rc, "incident", out), &e);
 }
 
+static void postmortem(struct req *r)
+{
+    struct app_ctx c;
+    struct err e = {0};
+    json_t *in = NULL, *out = NULL;
+    int64_t id;
+    if (api_begin(r, &c) != 0 || !(id = api_id(r, 0, "incident"))) return;
+    if (req_json_body(r, true, &in, &e) != 0) {
+        reply_error(r, &e);
+        return;
+    }
+    int rc = app_incident_postmortem_publish(&c, id, in, &out, &e);
+    json_decref(in);
+    api_finish(r, rc, 200, api_wrap(rc, "incident", out), &e);
+}
+
 const struct route api_incident_routes[] = {
     {M_GET, API_BASE "/incidents", list},
     API_RESOURCE_ROUTES("/incidents", incident),
     {M_POST, API_BASE "/incidents/{id}/updates", post_update},
     {M_POST, API_BASE "/incidents/{id}/publish", publish},
+    {M_POST, API_BASE "/incidents/{id}/postmortem", postmortem},
     {0, NULL, NULL},
 };

@@ -391,7 +391,11 @@ int events_create(struct app_ctx *c, const struct event_fields *f, const struct 
     assert(!f->draft || f->kind == EVENT_INCIDENT);
     if (db_begin(c->db, e) != 0) return -1;
     int64_t id = store_event_insert(c->db, c->page_id, f, time_now(), e);
+    int64_t uid = 0;
     if (id < 0 || events_apply(c, f->kind, id, ch->stage, ch, e) != 0 ||
+        /* a back-dated incident: the history its first update wrote begins when it began */
+        (f->started_at && (store_event_last_update(c->db, id, &uid, e) != 0 ||
+                           store_status_log_backdate(c->db, uid, f->started_at, e) != 0)) ||
         app_audit(c, action(f->kind, "create", act, sizeof act), id, f->title, e) != 0) {
         db_rollback(c->db);
         return -1;
@@ -480,6 +484,9 @@ int events_edit(struct app_ctx *c, enum event_kind k, int64_t id, const struct e
     }
     if ((check && check(&row, ed, e) != 0) ||
         store_event_edit(c->db, c->page_id, id, ed, time_now(), e) != 0 ||
+        (ed->postmortem && store_event_set_postmortem(c->db, c->page_id, id,
+                                                      ed->postmortem[0] ? ed->postmortem : NULL,
+                                                      time_now(), e) < 0) ||
         app_audit(c, action(k, "edit", act, sizeof act), id, NULL, e) != 0)
         goto fail;
     if (events_commit(c, e) != 0) return -1;

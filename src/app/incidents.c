@@ -57,8 +57,8 @@ int app_incident_get(struct app_ctx *c, int64_t id, json_t **out, struct err *e)
 
 int app_incident_create(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
 {
-    static const char *const keys[] = {"title",  "message",     "stage", "impact", "services",
-                                       "notify", "template_id", "draft", NULL};
+    static const char *const keys[] = {"title",  "message",     "stage", "impact",     "services",
+                                       "notify", "template_id", "draft", "started_at", NULL};
     struct ev_services sv = {0};
     struct ev_change ch = {
         .stage = stage_initial(EVENT_INCIDENT), .notify = true, .creation = true, .services = &sv};
@@ -72,8 +72,15 @@ int app_incident_create(struct app_ctx *c, json_t *in, json_t **out, struct err 
         events_parse_stage(in, EVENT_INCIDENT, &ch.stage, e) != 0 ||
         read_impact(in, &impact, &has_impact, e) != 0 ||
         in_bool(in, "notify", &ch.notify, e) != 0 || in_bool(in, "draft", &f.draft, e) != 0 ||
+        in_time(in, "started_at", false, &f.started_at, e) != 0 ||
         events_parse_services(in, EVENT_INCIDENT, &sv, e) != 0)
         goto out;
+    if (f.started_at > time_now()) {
+        err_set(e, ERR_INVALID,
+                "started_at is in the future: an incident starts now or began "
+                "before");
+        goto out;
+    }
     ch.draft = f.draft;
     f.stage = stage_name(ch.stage);
     f.impact = impact_name(has_impact ? impact : impact_for(&sv));
@@ -89,19 +96,90 @@ int app_incident_post_update(struct app_ctx *c, int64_t id, json_t *in, json_t *
     return events_post_update(c, EVENT_INCIDENT, id, in, out, e);
 }
 
+/* events_edit_check of a PATCH with a postmortem: only a resolved incident has one. */
+static int postmortem_check(const struct event_row *row, const struct event_edit *ed, struct err *e)
+{
+    (void)ed;
+    enum stage st;
+    if (stage_parse(EVENT_INCIDENT, row->stage, &st) == 0 && stage_is_final(st)) return 0;
+    return err_set(e, ERR_INVALID,
+                   "incident %lld is not resolved: a postmortem is written once it is",
+                   (long long)row->id);
+}
+
 int app_incident_update(struct app_ctx *c, int64_t id, json_t *in, json_t **out, struct err *e)
 {
-    static const char *const keys[] = {"title", "impact", NULL};
+    static const char *const keys[] = {"title", "impact", "postmortem", NULL};
     struct event_edit ed = {.auto_start = -1, .auto_complete = -1};
     enum impact impact;
     bool has_impact;
+    const char *pm = NULL;
+    json_t *pmv = json_object_get(in, "postmortem");
     if (app_require(c, PERM_CONTENT, e) != 0 || in_only(in, keys, e) != 0 ||
         in_text(in, "title", LIMIT_TITLE, false, false, &ed.title, e) != 0 ||
         (ed.title && text_check("title", ed.title, LIMIT_TITLE, true, false, e) != 0) ||
-        read_impact(in, &impact, &has_impact, e) != 0)
+        read_impact(in, &impact, &has_impact, e) != 0 ||
+        (pmv && !json_is_null(pmv) &&
+         in_text(in, "postmortem", LIMIT_POSTMORTEM, false, true, &pm, e) != 0))
         return -1;
     if (has_impact) ed.impact = impact_name(impact);
+    if (pmv) {
+        ed.postmortem = pm && pm[0] ? pm : ""; /* "" or null: none */
+        return events_edit(c, EVENT_INCIDENT, id, &ed, postmortem_check, out, e);
+    }
     return events_edit(c, EVENT_INCIDENT, id, &ed, NULL, out, e);
+}
+
+int app_incident_postmortem_publish(struct app_ctx *c, int64_t id, json_t *in, json_t **out,
+                                    struct err *e)
+{
+    static const char *const keys[] = {"notify", NULL};
+    bool notify = true;
+    struct event_row row;
+    json_t *ev = NULL;
+    if (app_require(c, PERM_CONTENT, e) != 0 || (in && in_only(in, keys, e) != 0) ||
+        (in && in_bool(in, "notify", &notify, e) != 0) || db_begin(c->db, e) != 0)
+        return -1;
+    int found = store_event_load(c->db, c->page_id, EVENT_INCIDENT, id, &row, e);
+    if (found <= 0) {
+        if (found == 0)
+            err_set(e, ERR_NOT_FOUND, "no incident with id %lld on this page", (long long)id);
+        goto fail;
+    }
+    if (!(ev = store_event_get(c->db, c->page_id, EVENT_INCIDENT, id, e))) goto fail;
+    const char *pm = json_string_value(json_object_get(ev, "postmortem"));
+    if (!pm || !pm[0]) {
+        err_set(e, ERR_INVALID,
+                "incident %lld has no postmortem: write it first (PATCH incidents/%lld "
+                "{\"postmortem\": …})",
+                (long long)id, (long long)id);
+        goto fail;
+    }
+    if (row.draft) {
+        err_set(e, ERR_INVALID, "incident %lld is a draft: publish the incident first",
+                (long long)id);
+        goto fail;
+    }
+    int64_t now = time_now();
+    /* the postmortem goes out as an update of its own kind (never listed as an update), to
+     * e-mail and the chat channels: not SMS, nor a tweet */
+    if (notify) {
+        int64_t uid = store_event_update_insert(c->db, id, update_kind_name(UPDATE_POSTMORTEM),
+                                                row.stage, pm, true, now, e);
+        if (uid < 0 ||
+            store_notify_job_insert(c->db, c->page_id, uid, POSTMORTEM_CHANNELS, now, e) < 0)
+            goto fail;
+    }
+    if (store_event_postmortem_published(c->db, id, now, e) != 0 ||
+        app_audit(c, "incident.postmortem", id, notify ? "notify" : "quiet", e) != 0)
+        goto fail;
+    json_decref(ev);
+    if (events_commit(c, e) != 0) return -1;
+    return events_get(c, EVENT_INCIDENT, id, out, e);
+fail:
+    json_decref(ev);
+    db_rollback(c->db);
+    return -1;
 }
 
 int app_incident_delete(struct app_ctx *c, int64_t id, struct err *e)

@@ -35,7 +35,11 @@ int app_incident_get(struct app_ctx *c, int64_t id, json_t **out, struct err *e)
  * investigating, any incident stage); impact (default from the worst status the
  * services set: degraded → minor, partial → major, major_outage → critical, else
  * none); services (ids, or {"id","status"} objects that also set the status);
- * notify (default true); draft (default false: true keeps it unpublished, see above).
+ * notify (default true); draft (default false: true keeps it unpublished, see above);
+ * started_at (RFC 3339, not in the future: a back-dated incident, SPEC §15) — the
+ * incident's period and the status history rows its first update writes begin then (a
+ * service whose history has a later row keeps it: its history is not rewritten), so
+ * pages, history and uptime count it from then; its first update is still dated now.
  * *OUT gets the incident.
  */
 int app_incident_create(struct app_ctx *c, json_t *in, json_t **out, struct err *e);
@@ -43,8 +47,18 @@ int app_incident_create(struct app_ctx *c, json_t *in, json_t **out, struct err 
  * notify (default true). A resolved incident takes no more updates (400). */
 int app_incident_post_update(struct app_ctx *c, int64_t id, json_t *in, json_t **out,
                              struct err *e);
-/* PATCH. IN: title, impact. Posts no update and notifies nobody. */
+/* PATCH. IN: title, impact, postmortem (Markdown ≤ LIMIT_POSTMORTEM; "" or null removes
+ * it; resolved incidents only, else 400: SPEC §15). Posts no update and notifies nobody;
+ * the postmortem shows on the incident's public page at once. */
 int app_incident_update(struct app_ctx *c, int64_t id, json_t *in, json_t **out, struct err *e);
+/* POST incidents/{id}/postmortem. IN: notify (default true; NULL IN: {}). Sends the
+ * postmortem (400 when there is none, or the incident is a draft) to e-mail subscribers
+ * of its services and to the page's Slack and webhook integrations (POSTMORTEM_CHANNELS),
+ * as an update of kind postmortem that the public page does not list; with notify false
+ * only records it as published. Each call sends it again (a revised postmortem). Audited
+ * as "incident.postmortem". *OUT gets the incident. */
+int app_incident_postmortem_publish(struct app_ctx *c, int64_t id, json_t *in, json_t **out,
+                                    struct err *e);
 /* Deletes the incident; an open one first releases its services. */
 int app_incident_delete(struct app_ctx *c, int64_t id, struct err *e);
 /*

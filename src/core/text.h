@@ -11,6 +11,7 @@
 
 /* Field limits of SPEC §11, in characters. */
 enum { LIMIT_TITLE = 200, LIMIT_MESSAGE = 20000, LIMIT_NAME = 100, LIMIT_SHORT = 500 };
+enum { LIMIT_POSTMORTEM = 100000 }; /* a postmortem's Markdown, in characters */
 
 /*
  * Checks that S is valid UTF-8 of at most MAX characters (at least 1 when

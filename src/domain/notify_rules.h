@@ -4,8 +4,8 @@
  */
 #ifndef PHAROS_NOTIFY_RULES_H
 #define PHAROS_NOTIFY_RULES_H
-#include <stdbool.h>
 #include "domain/event.h"
+#include <stdbool.h>
 
 enum channel {
     CH_EMAIL = 1 << 0,
@@ -23,6 +23,10 @@ enum channel {
  * posted with "notify": false) yields no channel.
  */
 unsigned notify_channels(enum event_kind kind, enum stage stage, bool creation, bool notify);
+
+/* The channels a published postmortem reaches (SPEC §15): e-mail and the chat-like
+ * channels (Slack, the webhook); not SMS, nor a tweet. */
+enum { POSTMORTEM_CHANNELS = CH_EMAIL | CH_SLACK | CH_WEBHOOK };
 
 const char *channel_name(enum channel c);
 int channel_parse(const char *s, enum channel *out);

@@ -163,6 +163,13 @@ static void event_view(json_t *row, const json_t *updates, const json_t *affecte
     for (size_t i = 0; i < sizeof times / sizeof times[0]; i++)
         add_human(row, times[i]);
     add_updates(row, updates, affected, names);
+    const char *pm = json_string_value(json_object_get(row, "postmortem"));
+    json_object_set_new(row, "has_postmortem", json_boolean(pm && pm[0]));
+    if (pm && pm[0]) {
+        char *html = markdown_to_html(pm);
+        json_object_set_new(row, "postmortem_html", json_string(html));
+        free(html);
+    }
     json_t *svcs = json_array();
     size_t i;
     json_t *l;

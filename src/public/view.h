@@ -32,12 +32,13 @@
  * {"id","kind","is_incident","title","stage","stage_label","sp_status","impact", "path"
  * ("incidents/7"),"created_at","updated_at","resolved_at","scheduled_start",
  *          "scheduled_end","<time>_human" for the times set,"services":[{"id","name","status",
- *          "label"}],"has_services","updates":[UPDATE newest first],"last_update_at"}
+ *          "label"}],"has_services","updates":[UPDATE newest first],"last_update_at",
+ *          "postmortem" (Markdown or null),"has_postmortem","postmortem_html"}
  * UPDATE  {"id","event_id","stage","stage_label","sp_status","message","html",
  *          "created_at","created_at_human","rfc822","affected":[{"id","name","old_status",
  *          "new_status"}]}
  * Every string is stored text, unescaped: templates escape it; "html" is
- * markdown_to_html() output (raw HTML dropped) and, with "bars" (rendered by a
+ * markdown_to_html() output (raw HTML dropped), as is "postmortem_html", and, with "bars" (rendered by a
  * template), the only values rendered raw.
  */
 #ifndef PHAROS_VIEW_H

@@ -4,7 +4,8 @@
  * Vocabulary mapping (reference/statuspage-v2.md): maintenance stages become
  * verifying/completed (sp_status, set by public/view.c), the overall status
  * becomes status.indicator. monitoring_at is the time of the first monitoring
- * update; started_at is created_at.
+ * update; started_at is when an incident began (its creation unless back-dated), a
+ * maintenance's creation.
  */
 #include "render/statuspage.h"
 #include "render/markdown.h"
@@ -196,14 +197,16 @@ static json_t *event_json(const json_t *m, const json_t *ev)
         const json_t *svc = find_service(m, json_integer_value(json_object_get(s, "id")));
         if (svc) json_array_append_new(comps, component_json(m, svc));
     }
-    json_t *o = json_pack("{s:o,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:s,s:O,s:o,s:o,s:o}", "id",
-                          id_string("", json_object_get(ev, "id")), "name", get(ev, "title"),
-                          "status", get(ev, "sp_status"), "created_at", get(ev, "created_at"),
-                          "updated_at", get(ev, "updated_at"), "monitoring_at", monitoring,
-                          "resolved_at", get(ev, "resolved_at"), "impact", get(ev, "impact"),
-                          "shortlink", link, "started_at", get(ev, "created_at"), "page_id",
-                          id_string("", json_object_get(page, "id")), "incident_updates", ups,
-                          "components", comps);
+    json_t *o = json_pack(
+        "{s:o,s:O,s:O,s:O,s:O,s:O,s:O,s:O,s:s,s:O,s:o,s:o,s:o}", "id",
+        id_string("", json_object_get(ev, "id")), "name", get(ev, "title"), "status",
+        get(ev, "sp_status"), "created_at", get(ev, "created_at"), "updated_at",
+        get(ev, "updated_at"), "monitoring_at", monitoring, "resolved_at", get(ev, "resolved_at"),
+        "impact", get(ev, "impact"), "shortlink", link, "started_at",
+        get(ev,
+            json_is_true(json_object_get(ev, "is_incident")) ? "period_start_at" : "created_at"),
+        "page_id", id_string("", json_object_get(page, "id")), "incident_updates", ups,
+        "components", comps);
     if (!json_is_true(json_object_get(ev, "is_incident"))) {
         json_object_set(o, "scheduled_for", get(ev, "scheduled_start"));
         json_object_set(o, "scheduled_until", get(ev, "scheduled_end"));

@@ -13,8 +13,9 @@
 #include <string.h>
 
 #define INCIDENT_COLUMNS                                                                           \
-    "SELECT id, kind, title, stage, impact, draft, created_at, updated_at, resolved_at FROM "      \
-    "events "
+    "SELECT id, kind, title, stage, impact, draft, COALESCE(started_at, created_at) AS "           \
+    "started_at, created_at, updated_at, resolved_at, postmortem, postmortem_at, "                 \
+    "postmortem_published_at FROM events "
 #define MAINTENANCE_COLUMNS                                                                        \
     "SELECT id, kind, title, stage, impact, scheduled_start, scheduled_end, auto_start, "          \
     "auto_complete, created_at, updated_at, resolved_at AS completed_at FROM events "
@@ -73,11 +74,11 @@ int64_t store_event_insert(struct db *db, int64_t page_id, const struct event_fi
 {
     return db_insert(db, e,
                      "INSERT INTO events (page_id, kind, title, stage, impact, scheduled_start, "
-                     "scheduled_end, auto_start, auto_complete, draft, created_at, updated_at) "
-                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                     "issssIIbbbii", page_id, event_kind_name(f->kind), f->title, f->stage,
+                     "scheduled_end, auto_start, auto_complete, draft, started_at, created_at, "
+                     "updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                     "issssIIbbbIii", page_id, event_kind_name(f->kind), f->title, f->stage,
                      f->impact, f->scheduled_start, f->scheduled_end, (int)f->auto_start,
-                     (int)f->auto_complete, (int)f->draft, now, now);
+                     (int)f->auto_complete, (int)f->draft, f->started_at, now, now);
 }
 
 int store_event_set_stage(struct db *db, int64_t id, const char *stage, int64_t resolved_at,
@@ -86,6 +87,38 @@ int store_event_set_stage(struct db *db, int64_t id, const char *stage, int64_t 
     return db_exec(db, e, NULL,
                    "UPDATE events SET stage = ?, resolved_at = ?, updated_at = ? WHERE id = ?",
                    "sIii", stage, resolved_at, now, id);
+}
+
+int store_event_set_postmortem(struct db *db, int64_t page_id, int64_t id, const char *markdown,
+                               int64_t now, struct err *e)
+{
+    int changed = 0;
+    if (db_exec(db, e, &changed,
+                "UPDATE events SET postmortem = ?, postmortem_at = ?, updated_at = ? "
+                "WHERE page_id = ? AND kind = 'incident' AND id = ?",
+                "sIiii", markdown, markdown ? now : 0, now, page_id, id) != 0)
+        return -1;
+    return changed ? 1 : 0;
+}
+
+int store_event_postmortem_published(struct db *db, int64_t id, int64_t now, struct err *e)
+{
+    return db_exec(db, e, NULL, "UPDATE events SET postmortem_published_at = ? WHERE id = ?", "ii",
+                   now, id);
+}
+
+int store_status_log_backdate(struct db *db, int64_t update_id, int64_t since, struct err *e)
+{
+    /* the newest row of each service the update changed (written by it, in this
+     * transaction), moved back to SINCE unless the service's history has a later row */
+    return db_exec(db, e, NULL,
+                   "UPDATE service_status_log SET started_at = ? WHERE id IN (SELECT MAX(l.id) "
+                   "FROM service_status_log l JOIN update_services us ON us.service_id = "
+                   "l.service_id WHERE us.update_id = ? GROUP BY l.service_id) AND ? > "
+                   "COALESCE((SELECT MAX(p.started_at) FROM service_status_log p WHERE "
+                   "p.service_id = service_status_log.service_id AND p.id < "
+                   "service_status_log.id), 0)",
+                   "iii", since, update_id, since);
 }
 
 int store_event_publish(struct db *db, int64_t page_id, int64_t id, int64_t now, struct err *e)

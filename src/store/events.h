@@ -5,9 +5,11 @@
  * (notify_jobs), and the queries of the maintenance scheduler.
  *
  * JSON shapes (db_row_json conventions: times as RFC 3339, booleans as true/false):
- *   incident row     {"id","kind","title","stage","impact","draft","created_at",
- *                     "updated_at","resolved_at"}   (draft: not published yet; the
- *                     public reads of store/public.h leave drafts out)
+ *   incident row     {"id","kind","title","stage","impact","draft","started_at",
+ *                     "created_at","updated_at","resolved_at","postmortem","postmortem_at",
+ *                     "postmortem_published_at"}   (draft: not published yet, the public
+ *                     reads of store/public.h leave drafts out; started_at: created_at
+ *                     unless back-dated; postmortem: Markdown or null)
  *   maintenance row  {"id","kind","title","stage","impact","scheduled_start",
  *                     "scheduled_end","auto_start","auto_complete","created_at",
  *                     "updated_at","completed_at"}   (completed_at is the resolved_at column)
@@ -33,7 +35,8 @@ struct event_fields {
     const char *title, *stage, *impact;
     int64_t scheduled_start, scheduled_end;
     bool auto_start, auto_complete;
-    bool draft; /* an incident nobody has published yet (false for maintenance) */
+    bool draft;         /* an incident nobody has published yet (false for maintenance) */
+    int64_t started_at; /* an incident that began before it was created; 0: at creation */
 };
 
 /* Changes of a PATCH: NULL strings, 0 times and negative flags keep the current value. */
@@ -41,6 +44,7 @@ struct event_edit {
     const char *title, *impact;
     int64_t scheduled_start, scheduled_end;
     int auto_start, auto_complete;
+    const char *postmortem; /* an incident's new postmortem ("": none); NULL keeps it */
 };
 
 /* What the use cases need to reason about one event (the scalar columns). */
@@ -76,6 +80,16 @@ int store_event_publish(struct db *db, int64_t page_id, int64_t id, int64_t now,
 /* Applies the changes of ED to event ID on PAGE_ID and sets updated_at to NOW. */
 int store_event_edit(struct db *db, int64_t page_id, int64_t id, const struct event_edit *ed,
                      int64_t now, struct err *e);
+/* Sets the postmortem of incident ID on PAGE_ID to MARKDOWN (NULL: none) at NOW: 1 done,
+ * 0 no such incident, -1 error. */
+int store_event_set_postmortem(struct db *db, int64_t page_id, int64_t id, const char *markdown,
+                               int64_t now, struct err *e);
+/* Records that incident ID's postmortem was sent to subscribers at NOW. */
+int store_event_postmortem_published(struct db *db, int64_t id, int64_t now, struct err *e);
+/* Moves back to SINCE the status history rows update UPDATE_ID just wrote (a back-dated
+ * incident's): each service's newest row, unless its history has a row after SINCE, which
+ * stays as it was (the row then keeps its time). */
+int store_status_log_backdate(struct db *db, int64_t update_id, int64_t since, struct err *e);
 /* Deletes event ID of kind K on PAGE_ID with its updates, links and jobs:
  * 1 deleted, 0 no such event, -1 error. */
 int store_event_delete(struct db *db, int64_t page_id, enum event_kind k, int64_t id,

@@ -12,14 +12,16 @@
 #include <stdlib.h>
 
 /* When an event happened: a maintenance its window (cut short by an early completion), an
- * incident from its creation to its resolution. Lists of the past are ordered by the end. */
+ * incident from its start (its creation unless back-dated) to its resolution. Lists of the past are
+ * ordered by the end. */
 #define PERIOD_END                                                                                 \
     "(CASE WHEN kind <> 'maintenance' OR resolved_at IS NULL THEN resolved_at "                    \
     "WHEN resolved_at < scheduled_end THEN resolved_at ELSE scheduled_end END)"
 #define EVENT_COLUMNS                                                                              \
     "SELECT id, kind, title, stage, impact, scheduled_start, scheduled_end, created_at, "          \
     "updated_at, resolved_at, CASE WHEN kind = 'maintenance' THEN scheduled_start ELSE "           \
-    "created_at END AS period_start_at, " PERIOD_END " AS period_end_at FROM events "
+    "COALESCE(started_at, created_at) END AS period_start_at, " PERIOD_END                         \
+    " AS period_end_at, postmortem FROM events "
 
 json_t *store_public_services(struct db *db, int64_t page_id, struct err *e)
 {

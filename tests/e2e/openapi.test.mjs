@@ -30,6 +30,7 @@ const SPEC_ROUTES = [
   ]),
   ['post', '/incidents/{id}/updates'],
   ['post', '/incidents/{id}/publish'],
+  ['post', '/incidents/{id}/postmortem'],
   ['post', '/maintenance/{id}/updates'],
   ['get', '/monitors/{id}/results'],
   ['get', '/monitors/{id}/rollups'],
@@ -302,6 +303,15 @@ test('the objects the server returns have the documented fields and values', asy
   await checked('post', '/incidents/{id}/updates', `/incidents/${inc.id}/updates`,
     { stage: 'resolved', message: 'Fixed.', notify: false });
   await checked('get', '/incidents', '/incidents?state=resolved');
+  // its postmortem, written and sent; and a back-dated incident
+  const pm = await checked('patch', '/incidents/{id}', `/incidents/${inc.id}`, { postmortem: '## Cause\n\nA bad deploy.' });
+  assert.equal(pm.json.incident.postmortem, '## Cause\n\nA bad deploy.');
+  const sent = await checked('post', '/incidents/{id}/postmortem', `/incidents/${inc.id}/postmortem`, { notify: false });
+  assert.equal(sent.status, 200, sent.text);
+  assert.equal((await checked('post', '/incidents/{id}/postmortem', `/incidents/${inc.id}/postmortem`, { sms: true })).status, 400);
+  const began = new Date(Date.now() - 3600e3).toISOString().replace(/\.\d+Z$/, 'Z');
+  const back = (await checked('post', '/incidents', '/incidents', { title: 'Earlier', message: 'Since an hour.', started_at: began, notify: false })).json.incident;
+  assert.equal(back.started_at, began);
   // a draft, published: 200 with the incident; a second time, or with a field, 400
   const draft = (await checked('post', '/incidents', '/incidents',
     { title: 'Draft', message: 'Not yet.', draft: true })).json.incident;

@@ -7,10 +7,15 @@
  * resolved draft queues none; publishing twice is a 400 and an unknown id (or another
  * page's) a 404, both changing nothing; bad "draft" input is a 400 that creates nothing;
  * a viewer may not publish; the public reads (store/public.h: open, closed, recent, one,
- * the closed count) leave a draft out until it is published.
+ * the closed count) leave a draft out until it is published. A back-dated incident
+ * (started_at) begins then, with the service's history, unless that history has a later
+ * row; one in the future is refused. A postmortem is written on a resolved incident only,
+ * sent as an update of its own kind to e-mail and chat (not SMS) on request, or recorded
+ * quietly, never listed as an update, and removed by null.
  */
 #include "app/incidents.h"
 #include "core/log.h"
+#include "core/timeutil.h"
 #include "domain/notify_rules.h"
 #include "store/pages.h"
 #include "store/public.h"
@@ -352,6 +357,135 @@ static void bad_draft_input_is_refused(void **state)
     assert_int_equal(one(f, "SELECT COUNT(*) FROM events WHERE page_id = ?", f->page), 0);
 }
 
+/* An RFC 3339 time SECONDS from now. */
+static const char *at(int64_t seconds)
+{
+    static char buf[40];
+    return time_format(time_now() + seconds, buf, sizeof buf);
+}
+
+static void a_back_dated_incident_begins_when_it_began(void **state)
+{
+    struct fx *f = *state;
+    struct app_ctx c = ctx(f, f->page);
+    struct err e = {0};
+    json_t *out = NULL;
+    /* in the future: refused, nothing created */
+    json_t *in =
+        json_pack("{s:s,s:s,s:s}", "title", "Later", "message", "m", "started_at", at(600));
+    assert_int_equal(app_incident_create(&c, in, &out, &e), -1);
+    assert_int_equal(e.code, ERR_INVALID);
+    assert_non_null(strstr(e.msg, "started_at"));
+    json_decref(in);
+    assert_int_equal(one(f, "SELECT COUNT(*) FROM events WHERE page_id = ?", f->page), 0);
+    /* an hour ago (the service is a day old): the incident and its history begin then */
+    db_exec(f->db, &e, NULL,
+            "UPDATE service_status_log SET started_at = started_at - 86400 WHERE service_id = ?",
+            "i", f->svc);
+    int64_t began = time_now() - 3600;
+    char when[40];
+    time_format(began, when, sizeof when);
+    char spec[128];
+    snprintf(spec, sizeof spec, "{\"started_at\":\"%s\"}", when);
+    int64_t id = incident(f, spec);
+    assert_int_equal(one(f, "SELECT started_at FROM events WHERE id = ?", id), began);
+    assert_int_equal(one(f,
+                         "SELECT started_at FROM service_status_log WHERE service_id = ? "
+                         "ORDER BY id DESC LIMIT 1",
+                         f->svc),
+                     began);
+    assert_string_equal(status_of(f), "major_outage");
+    assert_int_equal(app_incident_get(&c, id, &out, &e), 0);
+    assert_string_equal(json_string_value(json_object_get(out, "started_at")), when);
+    json_decref(out);
+    /* the public period starts then too */
+    struct public_list l = {.kind = PL_ONE, .page_id = f->page, .event_kind = "incident", .id = id};
+    json_t *rows, *ups, *aff, *links;
+    assert_int_equal(store_public_list(f->db, &l, &rows, &ups, &aff, &links, &e), 0);
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(rows, 0), "period_start_at")), when);
+    json_decref(rows), json_decref(ups), json_decref(aff), json_decref(links);
+}
+
+static void a_back_dated_incident_leaves_a_later_history_as_it_was(void **state)
+{
+    struct fx *f = *state;
+    struct err e = {0};
+    /* the service changed ten minutes ago: an incident said to have begun an hour ago
+     * does not rewrite what happened since */
+    db_exec(f->db, &e, NULL,
+            "UPDATE service_status_log SET started_at = started_at - 600 WHERE service_id = ?", "i",
+            f->svc);
+    char spec[128];
+    snprintf(spec, sizeof spec, "{\"started_at\":\"%s\"}", at(-3600));
+    int64_t before = time_now();
+    incident(f, spec);
+    assert_true(one(f,
+                    "SELECT started_at FROM service_status_log WHERE service_id = ? "
+                    "ORDER BY id DESC LIMIT 1",
+                    f->svc) >= before);
+}
+
+static void a_postmortem_is_written_once_resolved_and_sent_on_request(void **state)
+{
+    struct fx *f = *state;
+    struct app_ctx c = ctx(f, f->page);
+    struct err e = {0};
+    json_t *out = NULL;
+    int64_t id = incident(f, "{}");
+    json_t *pm = json_pack("{s:s}", "postmortem", "## What happened\n\nA bad deploy.");
+    /* open: refused, unchanged */
+    assert_int_equal(app_incident_update(&c, id, pm, &out, &e), -1);
+    assert_int_equal(e.code, ERR_INVALID);
+    assert_non_null(strstr(e.msg, "not resolved"));
+    update(f, id, "resolved");
+    /* none yet: nothing to send */
+    e = (struct err){0};
+    assert_int_equal(app_incident_postmortem_publish(&c, id, NULL, &out, &e), -1);
+    assert_int_equal(e.code, ERR_INVALID);
+    e = (struct err){0};
+    assert_int_equal(app_incident_update(&c, id, pm, &out, &e), 0);
+    assert_string_equal(json_string_value(json_object_get(out, "postmortem")),
+                        "## What happened\n\nA bad deploy.");
+    assert_true(json_is_null(json_object_get(out, "postmortem_published_at")));
+    json_decref(out);
+    int64_t jobs = one(f, JOBS, id);
+    /* sent: an update of its own kind with one job, to e-mail and the chat channels */
+    assert_int_equal(app_incident_postmortem_publish(&c, id, NULL, &out, &e), 0);
+    assert_false(json_is_null(json_object_get(out, "postmortem_published_at")));
+    json_decref(out);
+    assert_int_equal(one(f, JOBS, id), jobs + 1);
+    assert_int_equal(one(f,
+                         "SELECT j.channels FROM notify_jobs j JOIN event_updates u ON u.id = "
+                         "j.update_id WHERE u.event_id = ? AND u.kind = 'postmortem'",
+                         id),
+                     POSTMORTEM_CHANNELS);
+    assert_false(POSTMORTEM_CHANNELS & CH_SMS);
+    /* quietly: recorded, nothing queued */
+    json_t *quiet = json_pack("{s:b}", "notify", 0);
+    assert_int_equal(app_incident_postmortem_publish(&c, id, quiet, &out, &e), 0);
+    json_decref(out);
+    assert_int_equal(one(f, JOBS, id), jobs + 1);
+    /* a field it does not know: 400 */
+    json_t *bad = json_pack("{s:b}", "sms", 1);
+    e = (struct err){0};
+    assert_int_equal(app_incident_postmortem_publish(&c, id, bad, &out, &e), -1);
+    assert_int_equal(e.code, ERR_INVALID);
+    /* the public page lists plain updates only */
+    struct public_list l = {.kind = PL_ONE, .page_id = f->page, .event_kind = "incident", .id = id};
+    json_t *rows, *ups, *aff, *links;
+    assert_int_equal(store_public_list(f->db, &l, &rows, &ups, &aff, &links, &e), 0);
+    assert_int_equal(json_array_size(ups), 2);
+    assert_non_null(json_string_value(json_object_get(json_array_get(rows, 0), "postmortem")));
+    json_decref(rows), json_decref(ups), json_decref(aff), json_decref(links);
+    /* null removes it */
+    json_t *clear = json_pack("{s:n}", "postmortem");
+    assert_int_equal(app_incident_update(&c, id, clear, &out, &e), 0);
+    assert_true(json_is_null(json_object_get(out, "postmortem")));
+    json_decref(out);
+    json_decref(pm), json_decref(quiet), json_decref(bad), json_decref(clear);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -364,6 +498,9 @@ int main(void)
         T(publishing_a_resolved_draft_notifies_nobody),
         T(publishing_twice_or_unknown_is_refused),
         T(bad_draft_input_is_refused),
+        T(a_back_dated_incident_begins_when_it_began),
+        T(a_back_dated_incident_leaves_a_later_history_as_it_was),
+        T(a_postmortem_is_written_once_resolved_and_sent_on_request),
     };
     return cmocka_run_group_tests_name("app/incidents", tests, NULL, NULL);
 }
