@@ -160,6 +160,38 @@ describe('admin console screens', () => {
     assert.equal((await api(s, 'GET', `incidents/${id}`)).status, 404);
   });
 
+  test('incidents: a back-dated one from the form; a postmortem written, refused while open, saved and sent', async () => {
+    const svc = (await api(s, 'POST', 'services', { body: { name: 'Exports' } })).json.service;
+    const created = await c.post('/admin/incidents', { title: 'Exports stalled', message: 'Since this morning.', stage: 'investigating',
+      impact: '', notify: '1', started_at: '2026-01-02T03:04', services_shown: '1', services: [svc.id], [`status_${svc.id}`]: 'partial_outage' });
+    assert.equal(created.status, 303, created.text);
+    const id = idFrom(created);
+    let inc = (await api(s, 'GET', `incidents/${id}`)).json.incident;
+    assert.match(inc.started_at, /^2026-01-02T0\d:04:00Z$/, 'the wall time of the page\'s zone');
+    const open = await c.get(`/admin/incidents/${id}`);
+    assert.doesNotMatch(open.text, /action="\/admin\/incidents\/\d+\/postmortem"/, 'no postmortem form while open');
+    const early = await c.post(`/admin/incidents/${id}/postmortem`, { postmortem: 'Too early.' });
+    assert.equal(early.status, 400);
+    assert.match(early.text, /<div class="flash flash-error" role="alert">incident \d+ is not resolved/);
+    assert.equal((await c.post(`/admin/incidents/${id}/updates`, { stage: 'resolved', message: 'Back.', notify: '1' })).status, 303);
+    const closed = await c.get(`/admin/incidents/${id}`);
+    assert.match(closed.text, new RegExp(`<form method="post" action="/admin/incidents/${id}/postmortem" class="stack">\\s*<input type="hidden" name="csrf_token"`));
+    assert.equal((await c.post(`/admin/incidents/${id}/postmortem`, { postmortem: 'x' }, { csrf: null })).status, 403);
+    const saved = await c.post(`/admin/incidents/${id}/postmortem`, { postmortem: '## Cause\n\nA full disk.' });
+    assert.equal(saved.status, 303, saved.text);
+    assert.equal(saved.headers.location, `/admin/incidents/${id}?notice=postmortem`);
+    inc = (await api(s, 'GET', `incidents/${id}`)).json.incident;
+    assert.equal(inc.postmortem, '## Cause\n\nA full disk.');
+    assert.equal(inc.postmortem_published_at, null, 'saved, not sent');
+    assert.match((await c.get(saved.headers.location)).text, /<textarea id="postmortem" name="postmortem"[^>]*>## Cause\n\nA full disk\.<\/textarea>/);
+    const sent = await c.post(`/admin/incidents/${id}/postmortem`, { postmortem: '## Cause\n\nA full disk.', send: '1' });
+    assert.equal(sent.headers.location, `/admin/incidents/${id}?notice=postmortem_sent`);
+    inc = (await api(s, 'GET', `incidents/${id}`)).json.incident;
+    assert.notEqual(inc.postmortem_published_at, null);
+    assert.equal(inc.updates.at(-1).kind, 'postmortem');
+    assert.match((await request(s, 'GET', `/incidents/${id}`)).text, /<h2 id="postmortem-title">Postmortem<\/h2>/);
+  });
+
   test('incidents: a draft is badged, published with its button, and a second publish is refused', async () => {
     const svc = (await api(s, 'POST', 'services', { body: { name: 'Search' } })).json.service;
     const created = await c.post('/admin/incidents', { title: 'Search is slow', message: 'Checking first.', stage: 'investigating',

@@ -20,8 +20,9 @@ let s;
 before(async () => { s = await startTwoPages(); });
 after(async () => { await s.stop(); s.cleanup(); });
 
-const KEYS = ['id', 'kind', 'title', 'stage', 'impact', 'services', 'draft', 'created_at', 'updated_at', 'resolved_at', 'updates'];
-const UPDATE_KEYS = ['id', 'stage', 'message', 'notify', 'created_at'];
+const KEYS = ['id', 'kind', 'title', 'stage', 'impact', 'services', 'draft', 'started_at', 'created_at', 'updated_at',
+  'resolved_at', 'updates', 'postmortem', 'postmortem_at', 'postmortem_published_at'];
+const UPDATE_KEYS = ['id', 'kind', 'stage', 'message', 'notify', 'created_at'];
 
 const create = (body) => api(s, 'POST', 'incidents', { body });
 const postUpdate = (id, body) => api(s, 'POST', `incidents/${id}/updates`, { body });
@@ -55,7 +56,7 @@ test('create an incident: 201 with the INCIDENT shape, statuses set, one notify 
   assert.equal(inc.updates.length, 1);
   assert.deepEqual(Object.keys(inc.updates[0]).sort(), [...UPDATE_KEYS].sort());
   assert.deepEqual({ ...inc.updates[0], id: 0, created_at: '' },
-    { id: 0, stage: 'investigating', message: '**Elevated** error rates on the API.', notify: true, created_at: '' });
+    { id: 0, kind: 'update', stage: 'investigating', message: '**Elevated** error rates on the API.', notify: true, created_at: '' });
 
   assert.equal(await serviceStatus(s, api1), 'major_outage');
   assert.equal(await serviceStatus(s, web), 'operational', 'a plain id links the service as it is');
@@ -478,6 +479,31 @@ test('a draft e-mails no confirmed subscriber; publishing sends the one e-mail',
     await stopClean(w.s);
     await stopWorld(w);
   }
+});
+
+test('a back-dated incident begins when it began: its period, the Statuspage JSON, the uptime', async () => {
+  const svc = await createService(s, 'Back office');
+  // the service is a day old
+  dbSql(s, `UPDATE service_status_log SET started_at = started_at - 86400 WHERE service_id = ${svc}`);
+  const began = new Date(Date.now() - 2 * 3600e3).toISOString().replace(/\.\d+Z$/, 'Z');
+  const future = new Date(Date.now() + 600e3).toISOString().replace(/\.\d+Z$/, 'Z');
+  await unchanged(async () => assertError(await create({ title: 'x', message: 'y', started_at: future }), 400, 'invalid_input', /started_at is in the future/));
+  await unchanged(async () => assertError(await create({ title: 'x', message: 'y', started_at: 'yesterday' }), 400, 'invalid_input', /started_at/));
+  const inc = await open({ title: 'Exports failed', started_at: began, services: [{ id: svc, status: 'major_outage' }] });
+  assert.equal(inc.started_at, began);
+  assert.ok(inc.created_at > began, 'created now');
+  const log = dbSql(s, `SELECT started_at FROM service_status_log WHERE service_id = ${svc} ORDER BY id DESC LIMIT 1`).trim();
+  assert.equal(Number(log), Date.parse(began) / 1000);
+  const sp = (await request(s, 'GET', '/api/v2/incidents.json')).json.incidents.find((x) => x.id === String(inc.id));
+  assert.equal(sp.started_at.replace(/\.\d+/, '').replace(/\+00:00$/, 'Z').slice(0, 19), began.slice(0, 19));
+  const page = await request(s, 'GET', `/incidents/${inc.id}`);
+  assert.match(page.text, new RegExp(`<span class="label">Began</span> <time datetime="${began}">`));
+  // two hours of a day down (its history began a day ago): the uptime figure shows it
+  const home = (await request(s, 'GET', '/')).text;
+  const row = new RegExp(`data-service-id="${svc}"[\\s\\S]*?data-uptime-period>([\\d.]+)% uptime`).exec(home);
+  assert.ok(row, 'the service row with its uptime');
+  assert.ok(Number(row[1]) < 95, `two hours of outage count: ${row[1]}%`);
+  await postUpdate(inc.id, { stage: 'resolved', message: 'Done.' });
 });
 
 test('pages are isolated: another page\'s token or incidents are out of reach', async () => {

@@ -137,6 +137,35 @@ test('maintenance: scheduled → in progress → verification → complete follo
   assert.match(w.slack.messages.at(-1).text, /^\[Status\] Complete: Database upgrade$/);
 });
 
+test('a postmortem goes to e-mail, Slack and the webhook, not SMS nor Twitter, and is no public update', async () => {
+  const ev = (await api(s, 'POST', 'incidents', { body: { title: 'Queue backlog', message: 'Slow jobs.', services: [svc.id], notify: false } })).json.incident;
+  await api(s, 'POST', `incidents/${ev.id}/updates`, { body: { stage: 'resolved', message: 'Drained.', notify: false } });
+  const text = '## What happened\n\nA consumer **stalled** for 20 minutes.';
+  assert.equal((await api(s, 'PATCH', `incidents/${ev.id}`, { body: { postmortem: text } })).status, 200);
+  const c = counts();
+  const r = await api(s, 'POST', `incidents/${ev.id}/postmortem`);
+  assert.equal(r.status, 200, r.text);
+  const pm = r.json.incident.updates.at(-1);
+  assert.equal(pm.kind, 'postmortem');
+  const ds = await settled(s, pm.id);
+  assert.deepEqual([...new Set(ds.map((d) => d.channel))].sort(), ['email', 'slack', 'webhook']);
+  for (const d of ds) assert.equal(d.state, 'sent', `${d.channel} ${d.last_error}`);
+  assertGrew(c, ['email', 'slack', 'webhook']);
+  const mail = w.smtp.byRecipient('ann@example.test').at(-1);
+  assert.equal(mail.headers.subject, '[Status] Postmortem: Queue backlog');
+  assert.match(mail.text, /A consumer \*?\*?stalled/);
+  assert.match(mail.html, /<strong>stalled<\/strong>/);
+  assert.equal(w.slack.messages.at(-1).text, '[Status] Postmortem: Queue backlog');
+  assert.equal(w.webhook.events.at(-1).update.kind, 'postmortem');
+  assert.equal(w.webhook.events.at(-1).update.message, text);
+  // on the incident's public page, under its own heading; not among its updates
+  const page = await request(s, 'GET', `/incidents/${ev.id}`);
+  assert.match(page.text, /<h2 id="postmortem-title">Postmortem<\/h2>\s*<div class="md"><h2>What happened<\/h2>/);
+  assert.doesNotMatch(page.text, /<strong class="update-stage">Postmortem/);
+  const sp = (await request(s, 'GET', '/api/v2/incidents.json')).json.incidents.find((x) => x.id === String(ev.id));
+  assert.equal(sp.incident_updates.length, 2);
+});
+
 test('notify:false notifies nobody', async () => {
   const c = counts();
   const ev = (await api(s, 'POST', 'incidents', { body: { title: 'Quiet one', message: 'Shh.', notify: false, services: [svc.id] } })).json.incident;

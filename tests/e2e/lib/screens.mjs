@@ -1,7 +1,7 @@
 // Every screen of pharos with something on it, for the suites that check them all
 // (a11y_browser: axe-core in Chromium; html_valid: the W3C Nu checker): a server on the
 // local fakes with two pages, services in a group and not, an open incident with Markdown
-// updates, a resolved one, a draft (its badge and Publish button), maintenance in progress
+// updates, a resolved one with a postmortem, a draft (its badge and Publish button), maintenance in progress
 // and scheduled, a confirmed e-mail subscriber, a template, an owner and a pending
 // invitation, a monitor with results and 90 days of figures (the status page's
 // response-time charts), an alert source, and the e-mails all that sent.
@@ -62,6 +62,8 @@ export async function seedScreens(w) {
   const resolved = (await post('incidents', { title: 'Slow dashboard', message: 'Pages load slowly.', notify: false,
     services: [{ id: web, status: 'degraded_performance' }] })).incident.id;
   await post(`incidents/${resolved}/updates`, { stage: 'resolved', message: 'Fixed.', notify: false });
+  await ok(api(s, 'PATCH', `incidents/${resolved}`, { body: { postmortem:
+    '## What happened\n\nA cache node ran out of memory.\n\n## What changes\n\n- Alerts on memory\n- A second node' } }), 'PATCH postmortem');
   const incident = (await post('incidents', { title: 'Elevated API error rates',
     message: 'Some requests fail with **502**. See [the runbook](https://example.com/runbook).\n\n- EU region\n- US region\n\n`GET /v1/items` is affected.',
     services: [{ id: apiSvc, status: 'partial_outage' }] })).incident.id;
@@ -98,6 +100,7 @@ export async function seedScreens(w) {
       { name: 'status', path: '/' },
       { name: 'history', path: '/history' },
       { name: 'incident', path: `/incidents/${incident}` },
+      { name: 'incident-postmortem', path: `/incidents/${resolved}` },
       { name: 'maintenance', path: `/maintenance/${maintenance}` },
       { name: 'subscribe', path: '/subscribe' },
       { name: 'subscription', path: prefs },
