@@ -18,6 +18,8 @@
 
 enum { EXPAND_BATCH = 1000, JOBS_AT_ONCE = 8 };
 
+#define ERASED_REASON "not sent: the subscriber's data was deleted"
+
 const enum channel outbox_channels[OUTBOX_CHANNELS] = {CH_EMAIL, CH_SMS, CH_SLACK, CH_TWITTER,
                                                        CH_WEBHOOK};
 
@@ -146,6 +148,23 @@ int app_outbox_expand(struct app *app, struct db *db, int budget, bool *more, st
 
 static int record(struct db *db, const struct outbox_outcome *o, size_t n, struct err *e);
 
+/* Records the rows of GOT (a claim's) whose subscriber was erased as failed, never sent, and
+ * takes them out of GOT. */
+static int drop_erased(struct db *db, json_t *got, struct err *e)
+{
+    for (size_t i = 0; i < json_array_size(got);) {
+        json_t *r = json_array_get(got, i);
+        const char *to = json_string_value(json_object_get(r, "recipient"));
+        if (!to || strncmp(to, STORE_ERASED_PREFIX, strlen(STORE_ERASED_PREFIX)) != 0) {
+            i++;
+            continue;
+        }
+        if (store_delivery_not_sent(db, jint(r, "id"), ERASED_REASON, e) != 0) return -1;
+        json_array_remove(got, i);
+    }
+    return 0;
+}
+
 int app_outbox_claim(struct app *app, struct db *db, const struct outbox_outcome *done,
                      size_t ndone, long room, int msg_limit,
                      int (*allow)(void *arg, int i, int want),
@@ -165,6 +184,7 @@ int app_outbox_claim(struct app *app, struct db *db, const struct outbox_outcome
                                             room < msg_limit ? (int)room : msg_limit, e)))
         goto rollback;
     room -= (long)json_array_size(*msgs);
+    if (drop_erased(db, *msgs, e) != 0) goto rollback;
     int live = 0; /* the channels worth asking: the room is shared among them */
     for (int i = 0; i < OUTBOX_CHANNELS; i++)
         live += allow(arg, i, 1) > 0;
@@ -178,9 +198,13 @@ int app_outbox_claim(struct app *app, struct db *db, const struct outbox_outcome
             json_t *got = store_deliveries_claim(db, node, channel_name(outbox_channels[i]), now,
                                                  until, n, e);
             if (!got) goto rollback;
-            json_array_extend(rows[i], got);
             room -= (long)json_array_size(got);
-            took(arg, i, (int)json_array_size(got));
+            took(arg, i, (int)json_array_size(got)); /* what was claimed: dry or not */
+            if (drop_erased(db, got, e) != 0) {
+                json_decref(got);
+                goto rollback;
+            }
+            json_array_extend(rows[i], got);
             json_decref(got);
         }
     }

@@ -11,6 +11,10 @@
  * the batch it covers), a claim leases rows to this node (server.node_id, for
  * notify.lease_s) with FOR UPDATE SKIP LOCKED so nodes never take the same row,
  * and an outcome changes only a row still "sending".
+ *
+ * Subscriber data (SPEC §15): a claimed delivery whose subscriber was erased
+ * (store_subscriber_erase) is recorded as failed in the claim's transaction and never
+ * handed to the caller.
  */
 #ifndef PHAROS_APP_OUTBOX_H
 #define PHAROS_APP_OUTBOX_H
