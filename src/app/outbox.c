@@ -12,13 +12,19 @@
 #include "app/integrations.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "store/audit.h"
 #include "store/outbox.h"
 #include "store/subscribers.h"
 #include <string.h>
 
 enum { EXPAND_BATCH = 1000, JOBS_AT_ONCE = 8 };
 
+_Static_assert((int)STORE_DELIVERED_MAX >= (int)STORE_SENT_BATCH,
+               "a batch of sent deliveries at once");
+
 #define ERASED_REASON "not sent: the subscriber's data was deleted"
+#define BOUNCED_REASON "not sent: mail to this address bounced 3 times in a row"
+_Static_assert(OUTBOX_BOUNCE_LIMIT == 3, "BOUNCED_REASON names the limit");
 
 const enum channel outbox_channels[OUTBOX_CHANNELS] = {CH_EMAIL, CH_SMS, CH_SLACK, CH_TWITTER,
                                                        CH_WEBHOOK};
@@ -225,8 +231,20 @@ fail:
 /* Whether outcome O is a plain "sent" (the common case: recorded in batches). */
 static bool plain_sent(const struct outbox_outcome *o)
 {
-    return strcmp(o->state, "sent") == 0 && !o->stop_subscriber && !o->error &&
+    return strcmp(o->state, "sent") == 0 && !o->stop_subscriber && !o->bounce && !o->error &&
            o->next_at == o->sent_at;
+}
+
+/* O's address was refused: one bounce more for its subscriber, who may be bounced now. */
+static int bounce(struct db *db, const struct outbox_outcome *o, struct err *e)
+{
+    bool bounced = false;
+    if (store_subscriber_bounce(db, o->subscriber_id, OUTBOX_BOUNCE_LIMIT, BOUNCED_REASON, &bounced,
+                                e) != 0)
+        return -1;
+    return bounced ? store_audit_insert(db, o->page_id, "system", "subscriber.bounced",
+                                        o->subscriber_id, "email", time_now(), e)
+                   : 0;
 }
 
 /* Records the N outcomes O inside the open transaction. */
@@ -241,11 +259,15 @@ static int record(struct db *db, const struct outbox_outcome *o, size_t n, struc
             while (i < n && k < STORE_SENT_BATCH && plain_sent(&o[i]) && o[i].sent_at == at)
                 batch[k++] = o[i++].id;
             rc = store_deliveries_sent(db, batch, k, at, e);
+            if (rc == 0) rc = store_subscribers_delivered(db, batch, k, e); /* bounces reset */
         } else {
             rc = store_delivery_finish(db, o[i].id, o[i].state, o[i].next_at, o[i].error,
                                        o[i].sent_at, e);
+            if (rc == 0 && strcmp(o[i].state, "sent") == 0)
+                rc = store_subscribers_delivered(db, &o[i].id, 1, e);
             if (rc == 0 && o[i].stop_subscriber && o[i].subscriber_id)
                 rc = store_subscriber_set_state(db, o[i].page_id, o[i].subscriber_id, "stopped", e);
+            if (rc == 0 && o[i].bounce && o[i].subscriber_id) rc = bounce(db, &o[i], e);
             i++;
         }
         if (rc != 0) return -1;

@@ -18,7 +18,8 @@
 #include <string.h>
 
 static const char *const channels[] = {"email", "sms", NULL};
-static const char *const states[] = {"pending", "active", "stopped", "unsubscribed", NULL};
+static const char *const states[] = {"pending",      "active",  "stopped",
+                                     "unsubscribed", "bounced", NULL};
 /* A subscriber becomes pending only by subscribing, never by an edit. */
 static const char *const settable_states[] = {"active", "stopped", "unsubscribed", NULL};
 

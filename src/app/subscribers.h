@@ -4,7 +4,8 @@
  * services or state, export everything stored about one, erase one, and count them
  * for the dashboard. Every use case, reads included, needs PERM_SUBSCRIBERS (addresses
  * are personal data).
- * SUBSCRIBER JSON: see store/subscribers.h.
+ * SUBSCRIBER JSON: see store/subscribers.h. States: pending, active, stopped (SMS STOP),
+ * unsubscribed, bounced (e-mail refused OUTBOX_BOUNCE_LIMIT times in a row: app/outbox.h).
  */
 #ifndef PHAROS_APP_SUBSCRIBERS_H
 #define PHAROS_APP_SUBSCRIBERS_H
@@ -14,12 +15,13 @@
 
 /*
  * {"subscribers":[SUBSCRIBER…],"next_cursor":…,"counts":COUNTS} by id. CHANNEL
- * (email, sms) and STATE (pending, active, stopped, unsubscribed) filter unless
+ * (email, sms) and STATE (pending, active, stopped, unsubscribed, bounced) filter unless
  * NULL or empty; other values are a 400.
  */
 int app_subscribers_list(struct app_ctx *c, const char *channel, const char *state,
                          const struct paging *pg, json_t **out, struct err *e);
-/* COUNTS: {"email":{"pending":n,"active":n,"stopped":n,"unsubscribed":n},"sms":{…}}. */
+/* COUNTS: {"email":{"pending":n,"active":n,"stopped":n,"unsubscribed":n,"bounced":n},
+ * "sms":{…}}. */
 int app_subscriber_counts(struct app_ctx *c, json_t **out, struct err *e);
 /* One subscriber, or 404. */
 int app_subscriber_get(struct app_ctx *c, int64_t id, json_t **out, struct err *e);
@@ -30,7 +32,8 @@ int app_subscriber_get(struct app_ctx *c, int64_t id, json_t **out, struct err *
  * notification work to send the confirmation. 409 when the address exists.
  */
 int app_subscriber_create(struct app_ctx *c, json_t *in, json_t **out, struct err *e);
-/* IN: services, state ("active", "stopped" or "unsubscribed"). */
+/* IN: services, state ("active", "stopped" or "unsubscribed"; active also takes a bounced
+ * subscriber back, its count of bounces cleared). */
 int app_subscriber_update(struct app_ctx *c, int64_t id, json_t *in, json_t **out, struct err *e);
 /* Erases subscriber ID (app_subscriber_erase: the address and choices go, its deliveries stay
  * without the address). 404 when there is none on C's page. */

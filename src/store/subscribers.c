@@ -125,9 +125,10 @@ int store_subscriber_set_state(struct db *db, int64_t page_id, int64_t id, const
     int64_t now = time_now();
     return db_exec(db, e, NULL,
                    "UPDATE subscribers SET state = ?, updated_at = ?, confirmed_at = CASE "
-                   "WHEN ? = 'active' AND confirmed_at IS NULL THEN ? ELSE confirmed_at END "
+                   "WHEN ? = 'active' AND confirmed_at IS NULL THEN ? ELSE confirmed_at END, "
+                   "bounces = CASE WHEN ? = 'active' THEN 0 ELSE bounces END "
                    "WHERE page_id = ? AND id = ?",
-                   "sisiii", state, now, state, now, page_id, id);
+                   "sisisii", state, now, state, now, state, page_id, id);
 }
 
 json_t *store_subscriber_counts(struct db *db, int64_t page_id, struct err *e)
@@ -224,4 +225,42 @@ int store_delivery_not_sent(struct db *db, int64_t id, const char *reason, struc
                    "UPDATE deliveries SET state = 'failed', last_error = ?, lease_until = NULL "
                    "WHERE id = ? AND state = 'sending'",
                    "si", reason, id);
+}
+
+int store_subscriber_bounce(struct db *db, int64_t id, int limit, const char *reason, bool *bounced,
+                            struct err *e)
+{
+    int changed = 0;
+    *bounced = false;
+    if (db_exec(db, e, NULL, "UPDATE subscribers SET bounces = bounces + 1 WHERE id = ?", "i",
+                id) != 0 ||
+        db_exec(db, e, &changed,
+                "UPDATE subscribers SET state = 'bounced', updated_at = ? WHERE id = ? "
+                "AND channel = 'email' AND state = 'active' AND bounces >= ?",
+                "iii", time_now(), id, (int64_t)limit) != 0)
+        return -1;
+    if (!changed) return 0;
+    *bounced = true;
+    return db_exec(db, e, NULL,
+                   "UPDATE deliveries SET state = 'failed', last_error = ?, lease_until = NULL "
+                   "WHERE subscriber_id = ? AND state = 'pending' AND kind = 'update'",
+                   "si", reason, id);
+}
+
+int store_subscribers_delivered(struct db *db, const int64_t *ids, int n, struct err *e)
+{
+    int64_t v[STORE_DELIVERED_MAX] = {0}; /* unused places: id 0, which no row has */
+    assert(n > 0 && n <= STORE_DELIVERED_MAX);
+    for (int i = 0; i < n; i++)
+        v[i] = ids[i];
+#define Q8 "?, ?, ?, ?, ?, ?, ?, ?"
+    return db_exec(db, e, NULL,
+                   "UPDATE subscribers SET bounces = 0 WHERE bounces > 0 AND id IN "
+                   "(SELECT subscriber_id FROM deliveries WHERE id IN "
+                   "(" Q8 ", " Q8 ", " Q8 ", " Q8 "))",
+                   "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii", v[0], v[1], v[2], v[3], v[4], v[5], v[6],
+                   v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16], v[17], v[18],
+                   v[19], v[20], v[21], v[22], v[23], v[24], v[25], v[26], v[27], v[28], v[29],
+                   v[30], v[31]);
+#undef Q8
 }

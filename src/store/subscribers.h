@@ -1,7 +1,7 @@
 /*
  * store/subscribers — e-mail and SMS subscribers and the services they chose, and what
  * else is stored about one (SPEC §15): their deliveries and audit records (the export),
- * and the erasure of their address.
+ * the erasure of their address, and the count of bounces in a row.
  * SUBSCRIBER JSON: {"id","channel","address","state","services":"all" or [ids],
  * "created_at","confirmed_at"}. Token and code hashes are never read here.
  */
@@ -22,7 +22,8 @@ int64_t store_subscriber_insert(struct db *db, int64_t page_id, const char *chan
 /* Chooses the services of subscriber ID: all of them when IDS is NULL, else the ids of the
  * JSON array IDS (distinct, checked by the caller to be services of the page). */
 int store_subscriber_set_services(struct db *db, int64_t id, json_t *ids, struct err *e);
-/* Sets the state; becoming active records confirmed_at if it was not yet. */
+/* Sets the state; becoming active records confirmed_at if it was not yet, and clears the
+ * count of bounces (a bounced subscriber that confirms again starts afresh). */
 int store_subscriber_set_state(struct db *db, int64_t page_id, int64_t id, const char *state,
                                struct err *e);
 /* [{"channel","state","n"}…] for the states that have subscribers. NULL on error. */
@@ -55,5 +56,18 @@ int store_subscriber_address_used(struct db *db, const char *channel, const char
                                   struct err *e);
 /* Records that claimed delivery ID (still "sending") was not sent, for REASON: failed. */
 int store_delivery_not_sent(struct db *db, int64_t id, const char *reason, struct err *e);
+
+/*
+ * Counts one permanent refusal of subscriber ID's address (inside the caller's
+ * transaction). An active e-mail subscriber refused LIMIT times in a row becomes bounced:
+ * *BOUNCED is then true (only on that change), and its update deliveries still pending are
+ * failed with REASON. Returns 0, or -1 with E.
+ */
+int store_subscriber_bounce(struct db *db, int64_t id, int limit, const char *reason, bool *bounced,
+                            struct err *e);
+enum { STORE_DELIVERED_MAX = 32 };
+/* Clears the count of bounces of the subscribers the deliveries IDS[0..N) went to
+ * (N ≤ STORE_DELIVERED_MAX): they were delivered. */
+int store_subscribers_delivered(struct db *db, const int64_t *ids, int n, struct err *e);
 
 #endif

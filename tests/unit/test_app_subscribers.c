@@ -7,7 +7,10 @@
  * deliveries stay without the address (the delivery figures unchanged), fails what was
  * still pending, and audits without the address; a delivery of an erased subscriber is
  * never handed to the sender, and an answer arriving for one being sent is not kept.
- * "Delete my data" by management token kills the token and is rate limited.
+ * "Delete my data" by management token kills the token and is rate limited. Three
+ * permanent refusals in a row make an e-mail subscriber bounced (pending mail failed, no
+ * more fan-out to them), a delivery in between clears the count, and confirming again
+ * makes them active.
  */
 #include "app/outbox.h"
 #include "app/subscribe.h"
@@ -174,8 +177,8 @@ static void outcome(struct fx *f, int64_t id, int64_t sub, const char *state, co
                                .state = state,
                                .next_at = now,
                                .sent_at = strcmp(state, "sent") == 0 ? now : 0,
-                               .error = error};
-    (void)bounce;
+                               .error = error,
+                               .bounce = bounce};
     assert_int_equal(app_outbox_record(f->db, &o, 1, &e), 0);
 }
 
@@ -426,6 +429,92 @@ static void a_deleted_subscribers_delivery_is_never_sent(void **state)
         one(f->db, "SELECT COUNT(*) FROM deliveries WHERE id = 1 AND state = 'failed'"), 1);
 }
 
+static void three_bounces_in_a_row_make_a_subscriber_bounced(void **state)
+{
+    struct fx *f = *state;
+    struct err e = {0};
+    int64_t ann = add(f, &f->admin, "email", "ann@example.com", 0);
+    int64_t bob = add(f, &f->admin, "email", "bob@example.com", 0);
+    /* two bounces, a delivery, two bounces: still active (never three in a row) */
+    deliver(f, update(f), ann, "failed", true);
+    deliver(f, update(f), ann, "failed", true);
+    assert_int_equal(
+        one(f->db, "SELECT bounces FROM subscribers WHERE address = 'ann@example.com'"), 2);
+    deliver(f, update(f), ann, "sent", false);
+    assert_int_equal(
+        one(f->db, "SELECT bounces FROM subscribers WHERE address = 'ann@example.com'"), 0);
+    deliver(f, update(f), ann, "failed", true);
+    /* a permanent failure that is not the address's (the sender refused) does not count */
+    deliver(f, update(f), ann, "failed", false);
+    deliver(f, update(f), ann, "failed", true);
+    assert_string_equal(state_of(f, ann), "active");
+    assert_int_equal(
+        one(f->db, "SELECT bounces FROM subscribers WHERE address = 'ann@example.com'"), 2);
+    /* the third in a row: bounced, and the mail waiting for them is failed, not sent */
+    int64_t u = update(f);
+    json_decref(claim(f, NULL));
+    int64_t waiting = update(f);
+    outcome(f, delivery_of(f, u, ann), ann, "failed", "SMTP 550 (RCPT TO): no such user", true);
+    assert_string_equal(state_of(f, ann), "bounced");
+    int64_t n = 0;
+    assert_int_equal(db_query_int(f->db, &e, &n,
+                                  "SELECT COUNT(*) FROM deliveries WHERE id = ? AND state = "
+                                  "'failed' AND last_error = 'not sent: mail to this address "
+                                  "bounced 3 times in a row'",
+                                  "i", delivery_of(f, waiting, ann)),
+                     1);
+    assert_int_equal(n, 1);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM audit_log WHERE action = "
+                                "'subscriber.bounced' AND actor = 'system'"),
+                     1);
+    /* no more mail to them; bob still gets his */
+    int64_t later = update(f);
+    n = -1;
+    assert_int_equal(db_query_int(f->db, &e, &n,
+                                  "SELECT COUNT(*) FROM deliveries WHERE update_id = ? AND "
+                                  "subscriber_id = ?",
+                                  "ii", later, ann),
+                     1);
+    assert_int_equal(n, 0);
+    delivery_of(f, later, bob);
+    /* listed and counted as bounced */
+    json_t *out = NULL;
+    struct paging pg = {.limit = 50};
+    assert_int_equal(app_subscribers_list(&f->admin, NULL, "bounced", &pg, &out, &e), 0);
+    json_t *list = json_object_get(out, "subscribers");
+    assert_int_equal(json_array_size(list), 1);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 0), "id")), ann);
+    assert_int_equal(json_integer_value(json_object_get(
+                         json_object_get(json_object_get(out, "counts"), "email"), "bounced")),
+                     1);
+    json_decref(out);
+    /* another bounce (one in flight) changes nothing more */
+    outcome(f, delivery_of(f, waiting, ann), ann, "failed", "SMTP 550", true);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM audit_log WHERE action = "
+                                "'subscriber.bounced'"),
+                     1);
+
+    /* subscribing again sends a new confirmation; confirming makes them active, afresh */
+    json_t *in = json_pack("{s:s}", "email", "ANN@example.com");
+    out = NULL;
+    assert_int_equal(app_subscribe(&f->public, in, "203.0.113.9", &out, &e), 0);
+    json_decref(in);
+    json_decref(out);
+    assert_string_equal(state_of(f, ann), "pending");
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM deliveries WHERE kind = 'confirmation' AND "
+                                "state = 'pending'"),
+                     1);
+    char token[SUBSCRIBE_TOKEN_MAX], manage[SUBSCRIBE_TOKEN_MAX];
+    subscribe_token_confirm(f->app.key, 1, ann, time_now() + 3600, token);
+    struct app_ctx pc = f->public;
+    assert_int_equal(app_subscribe_confirm(&pc, token, manage, &e), 0);
+    assert_string_equal(state_of(f, ann), "active");
+    assert_int_equal(
+        one(f->db, "SELECT bounces FROM subscribers WHERE address = 'ann@example.com'"), 0);
+    int64_t again = update(f);
+    delivery_of(f, again, ann);
+}
+
 static void delete_my_data_kills_the_token(void **state)
 {
     struct fx *f = *state;
@@ -480,6 +569,7 @@ int main(void)
         T(export_holds_everything_stored_and_no_secret),
         T(delete_erases_the_address_and_keeps_anonymous_deliveries),
         T(a_deleted_subscribers_delivery_is_never_sent),
+        T(three_bounces_in_a_row_make_a_subscriber_bounced),
         T(delete_my_data_kills_the_token),
     };
     return cmocka_run_group_tests_name("app/subscribers", tests, NULL, NULL);
