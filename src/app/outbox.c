@@ -255,15 +255,19 @@ static int record(struct db *db, const struct outbox_outcome *o, size_t n, struc
         int rc = 0;
         if (plain_sent(&o[i])) { /* this and the next sent at the same second, in one go */
             int k = 0;
+            bool subscribers = false; /* any to a subscriber (not an integration) */
             int64_t at = o[i].sent_at;
-            while (i < n && k < STORE_SENT_BATCH && plain_sent(&o[i]) && o[i].sent_at == at)
+            while (i < n && k < STORE_SENT_BATCH && plain_sent(&o[i]) && o[i].sent_at == at) {
+                subscribers |= o[i].subscriber_id != 0;
                 batch[k++] = o[i++].id;
+            }
             rc = store_deliveries_sent(db, batch, k, at, e);
-            if (rc == 0) rc = store_subscribers_delivered(db, batch, k, e); /* bounces reset */
+            if (rc == 0 && subscribers) /* their count of bounces in a row starts again */
+                rc = store_subscribers_delivered(db, batch, k, e);
         } else {
             rc = store_delivery_finish(db, o[i].id, o[i].state, o[i].next_at, o[i].error,
                                        o[i].sent_at, e);
-            if (rc == 0 && strcmp(o[i].state, "sent") == 0)
+            if (rc == 0 && strcmp(o[i].state, "sent") == 0 && o[i].subscriber_id)
                 rc = store_subscribers_delivered(db, &o[i].id, 1, e);
             if (rc == 0 && o[i].stop_subscriber && o[i].subscriber_id)
                 rc = store_subscriber_set_state(db, o[i].page_id, o[i].subscriber_id, "stopped", e);

@@ -49,7 +49,8 @@ json_t *store_subscriber_export(struct db *db, int64_t page_id, int64_t id, stru
  */
 int store_subscriber_erase(struct db *db, int64_t page_id, int64_t id, char **channel,
                            char **address, struct err *e);
-/* The recipient of a delivery whose subscriber was erased starts with this. */
+/* The recipient of a delivery whose subscriber was erased starts with this (no address
+ * does: app/addresses.c refuses a colon in e-mail addresses, and numbers are digits). */
 #define STORE_ERASED_PREFIX "erased:"
 /* Whether any page still has a subscriber on CHANNEL with ADDRESS: 1 yes, 0 no, -1 error. */
 int store_subscriber_address_used(struct db *db, const char *channel, const char *address,
