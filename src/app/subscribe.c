@@ -4,6 +4,15 @@
  * Each use case runs in one transaction; those that queue a message wake the
  * dispatcher (app->on_work) after the commit. Unknown, forged and expired
  * tokens all answer the same 404, so a token's validity is all a guess learns.
+ *
+ * Erasure (SPEC §15: the team's delete and "Delete my data") deletes the subscriber
+ * row rather than keeping an anonymous tombstone. Nothing of a tombstone would be worth
+ * keeping (its address, choices and state are what is erased), every list and count of
+ * subscribers would have to step over it, and the row's absence is what kills the
+ * person's links: tokens are derived from the id (app/subscribe_token.h) and ids are
+ * never reused (AUTOINCREMENT, identity), so no later row answers them. What the
+ * notification log and the delivery figures need stays in the delivery rows (page,
+ * channel, kind, update, state, times, attempts), which keep no link to the person.
  */
 #include "app/subscribe.h"
 #include "app/addresses.h"
