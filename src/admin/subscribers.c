@@ -1,9 +1,11 @@
 /*
  * admin/subscribers — the Subscribers screen (SPEC §8): counts by channel and
  * state, the list with filters (channel, state) and a search on the address,
- * each subscriber's services, delete with confirmation, CSV export, and adding
- * an e-mail subscriber as an admin (confirmed at once, or pending with the
- * usual confirmation e-mail). Needs PERM_SUBSCRIBERS.
+ * each subscriber's services, delete with confirmation (an erasure: the delivery
+ * records stay without the address, SPEC §15), one subscriber's data as a JSON
+ * download (the API's export), CSV export, and adding an e-mail subscriber as an
+ * admin (confirmed at once, or pending with the usual confirmation e-mail). Needs
+ * PERM_SUBSCRIBERS.
  *
  * The search narrows the page of up to SEARCH_PAGE rows that the filters
  * select (app_subscribers_list has no text search); the list says so when the
@@ -72,9 +74,10 @@ static void show(struct admin *a, int status, json_t *m)
 {
     static const char *const cv[] = {"", "email", "sms", NULL};
     static const char *const cl[] = {"All channels", "E-mail", "SMS", NULL};
-    static const char *const sv[] = {"", "pending", "active", "stopped", "unsubscribed", NULL};
-    static const char *const sl[] = {"All states", "Pending",      "Active",
-                                     "Stopped",    "Unsubscribed", NULL};
+    static const char *const sv[] = {"",        "pending", "active", "stopped", "unsubscribed",
+                                     "bounced", NULL};
+    static const char *const sl[] = {"All states",   "Pending", "Active", "Stopped",
+                                     "Unsubscribed", "Bounced", NULL};
     struct err e = {0};
     struct paging pg = {.limit = SEARCH_PAGE};
     json_t *out = NULL, *names = NULL, *sub, *rows = json_array();
@@ -132,6 +135,26 @@ static void create(struct req *r)
 static void del(struct req *r)
 {
     admin_post_id(r, PERM_SUBSCRIBERS, app_subscriber_delete, "/admin/subscribers", "deleted");
+}
+
+/* GET /admin/subscribers/{id}/export: everything stored about one subscriber, as a JSON
+ * file to download (app_subscriber_export). */
+static void export_one(struct req *r)
+{
+    struct admin a;
+    struct err e = {0};
+    json_t *out = NULL;
+    char name[80];
+    if (admin_begin(r, &a, PERM_SUBSCRIBERS) != 0) return;
+    int64_t id = admin_id(&a, 0);
+    if (id && app_subscriber_export(&a.c, id, &out, &e) != 0) {
+        admin_error(&a, &e);
+    } else if (id) {
+        snprintf(name, sizeof name, "attachment; filename=\"subscriber-%lld.json\"", (long long)id);
+        reply_header(r, "Content-Disposition", name);
+        reply_json(r, 200, out);
+    }
+    admin_end(&a);
 }
 
 /* Appends S as one CSV cell (RFC 4180 quoting; formula-looking cells defused). */
@@ -200,6 +223,7 @@ const struct route admin_subscriber_routes[] = {
     {M_GET, "/admin/subscribers", list},
     {M_POST, "/admin/subscribers", create},
     {M_GET, "/admin/subscribers.csv", export_csv},
+    {M_GET, "/admin/subscribers/{id}/export", export_one},
     {M_POST, "/admin/subscribers/{id}/delete", del},
     {0, NULL, NULL},
 };

@@ -12,11 +12,19 @@
 #include "app/integrations.h"
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "store/audit.h"
 #include "store/outbox.h"
 #include "store/subscribers.h"
 #include <string.h>
 
 enum { EXPAND_BATCH = 1000, JOBS_AT_ONCE = 8 };
+
+_Static_assert((int)STORE_DELIVERED_MAX >= (int)STORE_SENT_BATCH,
+               "a batch of sent deliveries at once");
+
+#define ERASED_REASON "not sent: the subscriber's data was deleted"
+#define BOUNCED_REASON "not sent: mail to this address bounced 3 times in a row"
+_Static_assert(OUTBOX_BOUNCE_LIMIT == 3, "BOUNCED_REASON names the limit");
 
 const enum channel outbox_channels[OUTBOX_CHANNELS] = {CH_EMAIL, CH_SMS, CH_SLACK, CH_TWITTER,
                                                        CH_WEBHOOK};
@@ -146,6 +154,23 @@ int app_outbox_expand(struct app *app, struct db *db, int budget, bool *more, st
 
 static int record(struct db *db, const struct outbox_outcome *o, size_t n, struct err *e);
 
+/* Records the rows of GOT (a claim's) whose subscriber was erased as failed, never sent, and
+ * takes them out of GOT. */
+static int drop_erased(struct db *db, json_t *got, struct err *e)
+{
+    for (size_t i = 0; i < json_array_size(got);) {
+        json_t *r = json_array_get(got, i);
+        const char *to = json_string_value(json_object_get(r, "recipient"));
+        if (!to || strncmp(to, STORE_ERASED_PREFIX, strlen(STORE_ERASED_PREFIX)) != 0) {
+            i++;
+            continue;
+        }
+        if (store_delivery_not_sent(db, jint(r, "id"), ERASED_REASON, e) != 0) return -1;
+        json_array_remove(got, i);
+    }
+    return 0;
+}
+
 int app_outbox_claim(struct app *app, struct db *db, const struct outbox_outcome *done,
                      size_t ndone, long room, int msg_limit,
                      int (*allow)(void *arg, int i, int want),
@@ -165,6 +190,7 @@ int app_outbox_claim(struct app *app, struct db *db, const struct outbox_outcome
                                             room < msg_limit ? (int)room : msg_limit, e)))
         goto rollback;
     room -= (long)json_array_size(*msgs);
+    if (drop_erased(db, *msgs, e) != 0) goto rollback;
     int live = 0; /* the channels worth asking: the room is shared among them */
     for (int i = 0; i < OUTBOX_CHANNELS; i++)
         live += allow(arg, i, 1) > 0;
@@ -178,9 +204,13 @@ int app_outbox_claim(struct app *app, struct db *db, const struct outbox_outcome
             json_t *got = store_deliveries_claim(db, node, channel_name(outbox_channels[i]), now,
                                                  until, n, e);
             if (!got) goto rollback;
-            json_array_extend(rows[i], got);
             room -= (long)json_array_size(got);
-            took(arg, i, (int)json_array_size(got));
+            took(arg, i, (int)json_array_size(got)); /* what was claimed: dry or not */
+            if (drop_erased(db, got, e) != 0) {
+                json_decref(got);
+                goto rollback;
+            }
+            json_array_extend(rows[i], got);
             json_decref(got);
         }
     }
@@ -201,8 +231,20 @@ fail:
 /* Whether outcome O is a plain "sent" (the common case: recorded in batches). */
 static bool plain_sent(const struct outbox_outcome *o)
 {
-    return strcmp(o->state, "sent") == 0 && !o->stop_subscriber && !o->error &&
+    return strcmp(o->state, "sent") == 0 && !o->stop_subscriber && !o->bounce && !o->error &&
            o->next_at == o->sent_at;
+}
+
+/* O's address was refused: one bounce more for its subscriber, who may be bounced now. */
+static int bounce(struct db *db, const struct outbox_outcome *o, struct err *e)
+{
+    bool bounced = false;
+    if (store_subscriber_bounce(db, o->subscriber_id, OUTBOX_BOUNCE_LIMIT, BOUNCED_REASON, &bounced,
+                                e) != 0)
+        return -1;
+    return bounced ? store_audit_insert(db, o->page_id, "system", "subscriber.bounced",
+                                        o->subscriber_id, "email", time_now(), e)
+                   : 0;
 }
 
 /* Records the N outcomes O inside the open transaction. */
@@ -213,15 +255,23 @@ static int record(struct db *db, const struct outbox_outcome *o, size_t n, struc
         int rc = 0;
         if (plain_sent(&o[i])) { /* this and the next sent at the same second, in one go */
             int k = 0;
+            bool subscribers = false; /* any to a subscriber (not an integration) */
             int64_t at = o[i].sent_at;
-            while (i < n && k < STORE_SENT_BATCH && plain_sent(&o[i]) && o[i].sent_at == at)
+            while (i < n && k < STORE_SENT_BATCH && plain_sent(&o[i]) && o[i].sent_at == at) {
+                subscribers |= o[i].subscriber_id != 0;
                 batch[k++] = o[i++].id;
+            }
             rc = store_deliveries_sent(db, batch, k, at, e);
+            if (rc == 0 && subscribers) /* their count of bounces in a row starts again */
+                rc = store_subscribers_delivered(db, batch, k, e);
         } else {
             rc = store_delivery_finish(db, o[i].id, o[i].state, o[i].next_at, o[i].error,
                                        o[i].sent_at, e);
+            if (rc == 0 && strcmp(o[i].state, "sent") == 0 && o[i].subscriber_id)
+                rc = store_subscribers_delivered(db, &o[i].id, 1, e);
             if (rc == 0 && o[i].stop_subscriber && o[i].subscriber_id)
                 rc = store_subscriber_set_state(db, o[i].page_id, o[i].subscriber_id, "stopped", e);
+            if (rc == 0 && o[i].bounce && o[i].subscriber_id) rc = bounce(db, &o[i], e);
             i++;
         }
         if (rc != 0) return -1;

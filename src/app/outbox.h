@@ -11,6 +11,12 @@
  * the batch it covers), a claim leases rows to this node (server.node_id, for
  * notify.lease_s) with FOR UPDATE SKIP LOCKED so nodes never take the same row,
  * and an outcome changes only a row still "sending".
+ *
+ * Subscriber data (SPEC §15): a claimed delivery whose subscriber was erased
+ * (store_subscriber_erase) is recorded as failed in the claim's transaction and never
+ * handed to the caller; an e-mail refused OUTBOX_BOUNCE_LIMIT times in a row makes its
+ * subscriber bounced (a delivery in between clears the count), in the transaction that
+ * records the outcome.
  */
 #ifndef PHAROS_APP_OUTBOX_H
 #define PHAROS_APP_OUTBOX_H
@@ -18,6 +24,8 @@
 #include "domain/notify_rules.h"
 
 enum { OUTBOX_CHANNELS = 5 }; /* e-mail, SMS, Slack, Twitter, webhook: claim order */
+/* Permanent refusals of an e-mail address in a row that make its subscriber bounced. */
+enum { OUTBOX_BOUNCE_LIMIT = 3 };
 
 /* The channels in claim order: [i] is outbox_channels[i]. */
 extern const enum channel outbox_channels[OUTBOX_CHANNELS];
@@ -39,6 +47,7 @@ struct outbox_outcome {
     int64_t next_at, sent_at;
     const char *error;    /* the reason, or NULL */
     bool stop_subscriber; /* the provider says the recipient opted out (SMS STOP) */
+    bool bounce; /* failed: the recipient's server refused the address (5xx to RCPT TO/DATA) */
 };
 
 /*

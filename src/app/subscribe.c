@@ -4,6 +4,15 @@
  * Each use case runs in one transaction; those that queue a message wake the
  * dispatcher (app->on_work) after the commit. Unknown, forged and expired
  * tokens all answer the same 404, so a token's validity is all a guess learns.
+ *
+ * Erasure (SPEC §15: the team's delete and "Delete my data") deletes the subscriber
+ * row rather than keeping an anonymous tombstone. Nothing of a tombstone would be worth
+ * keeping (its address, choices and state are what is erased), every list and count of
+ * subscribers would have to step over it, and the row's absence is what kills the
+ * person's links: tokens are derived from the id (app/subscribe_token.h) and ids are
+ * never reused (AUTOINCREMENT, identity), so no later row answers them. What the
+ * notification log and the delivery figures need stays in the delivery rows (page,
+ * channel, kind, update, state, times, attempts), which keep no link to the person.
  */
 #include "app/subscribe.h"
 #include "app/addresses.h"
@@ -13,6 +22,7 @@
 #include "core/timeutil.h"
 #include "store/outbox.h"
 #include "store/pages.h"
+#include "store/ratelimit.h"
 #include "store/subscribe.h"
 #include "store/subscribers.h"
 #include <ctype.h>
@@ -32,6 +42,13 @@ static const char *jstr(json_t *o, const char *k)
 {
     const char *s = json_string_value(json_object_get(o, k));
     return s ? s : "";
+}
+
+/* The bucket counting the confirmations sent to ADDRESS on CHANNEL, across every page
+ * (SPEC §7: a visitor must not get three more messages sent to someone for each page). */
+static void confirm_bucket(char *buf, size_t size, const char *channel, const char *address)
+{
+    snprintf(buf, size, "confirm-addr:%s:%s", channel, address);
 }
 
 static void wake(struct app_ctx *c)
@@ -94,9 +111,7 @@ int app_subscribe(struct app_ctx *c, json_t *in, const char *client, json_t **ou
     snprintf(bucket, sizeof bucket, "subscribe-ip:%s", client);
     if (app_rate_hit(c->db, bucket, (int)c->app->cfg->subscribe_per_ip_hour, 3600, NULL, e) != 0)
         return -1;
-    /* per address across every page (SPEC §7): a visitor must not get three more
-     * messages sent to someone for each page the server hosts */
-    snprintf(bucket, sizeof bucket, "confirm-addr:%s:%s", channel, norm);
+    confirm_bucket(bucket, sizeof bucket, channel, norm);
     if (app_rate_check(c->db, bucket, CONFIRMS_PER_DAY, 86400, NULL, e) != 0) return -1;
     if (db_begin(c->db, e) != 0) return -1;
     row = store_subscribe_find(c->db, c->page_id, channel, norm, e);
@@ -356,6 +371,54 @@ fail:
     json_decref(row);
     db_rollback(c->db);
     return -1;
+}
+
+int app_subscriber_erase(struct app_ctx *c, int64_t id, struct err *e)
+{
+    char *channel = NULL, *address = NULL, bucket[ADDRESS_MAX + 64];
+    int rc = store_subscriber_erase(c->db, c->page_id, id, &channel, &address, e);
+    if (rc != 1) return rc;
+    int used = store_subscriber_address_used(c->db, channel, address, e);
+    confirm_bucket(bucket, sizeof bucket, channel, address);
+    if (used < 0 || (used == 0 && store_rate_clear(c->db, bucket, e) != 0) ||
+        app_audit(c, "subscriber.delete", id, channel, e) != 0)
+        rc = -1;
+    free(channel);
+    free(address);
+    return rc;
+}
+
+int app_subscription_delete(struct app_ctx *c, const char *token, const char *client, struct err *e)
+{
+    char bucket[ADDRESS_MAX + 64];
+    json_t *row = NULL;
+    snprintf(bucket, sizeof bucket, "delete-ip:%s", client);
+    if (app_rate_hit(c->db, bucket, (int)c->app->cfg->subscribe_per_ip_hour, 3600, NULL, e) != 0 ||
+        db_begin(c->db, e) != 0)
+        return -1;
+    if (!(row = by_manage_token(c, token, e))) goto fail;
+    int d = app_subscriber_erase(c, jint(row, "id"), e);
+    json_decref(row);
+    if (d == 0) bad_token(e); /* gone meanwhile */
+    if (d != 1) goto fail;
+    return app_commit(c, false, e);
+fail:
+    db_rollback(c->db);
+    return -1;
+}
+
+int app_subscribe_address_limits(struct app_ctx *c, const char *channel, const char *address,
+                                 json_t **out, struct err *e)
+{
+    char bucket[ADDRESS_MAX + 64];
+    confirm_bucket(bucket, sizeof bucket, channel, address);
+    json_t *rows = store_rate_windows(c->db, bucket, e);
+    if (!rows) return -1;
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r) json_object_set_new(r, "bucket", json_string(bucket));
+    *out = rows;
+    return 0;
 }
 
 /* True when BODY, trimmed and case-folded, is one of WORDS. */

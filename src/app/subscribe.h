@@ -7,14 +7,17 @@
  *    (else a 400 that says so, and nothing is stored or counted). Limits:
  * limits.subscribe_per_ip_hour attempts per client address per hour, and 3 confirmation messages
  * per address per day, counted across all pages; past either, a 429. A new address is stored
- * pending (all services); a pending, stopped or unsubscribed one is sent a new confirmation; an
- * active one is sent nothing (the answer is the same, so the form tells nobody who is subscribed).
- * The confirmation is queued in the outbox (messages) in the same transaction and sent by the
- *    dispatcher; its text holds nothing the visitor typed but the address.
+ * pending (all services); a pending, stopped, unsubscribed or bounced one becomes pending and is
+ * sent a new confirmation (confirming makes it active again); an active one is sent nothing (the
+ * answer is the same, so the form tells nobody who is subscribed). The confirmation is queued in
+ * the outbox (messages) in the same transaction and sent by the dispatcher; its text holds nothing
+ * the visitor typed but the address.
  *  - app_subscribe_confirm / app_subscribe_sms_verify: activate, and give the
  *    management token that leads to the preferences page.
  *  - app_subscription_get / _set: the preferences page (services, or all).
  *  - app_unsubscribe: by management token (one-click, RFC 8058).
+ *  - app_subscription_delete: "Delete my data" by management token (SPEC §15), and
+ *    app_subscriber_erase, the erasure it shares with the team's delete.
  *  - app_sms_inbound: Twilio's inbound webhook after its signature is checked.
  * Tokens and codes: app/subscribe_token.h.
  */
@@ -56,6 +59,27 @@ int app_subscription_set(struct app_ctx *c, const char *token, json_t *in, struc
 /* Unsubscribes the holder of management TOKEN (idempotent). *OUT (may be NULL) gets
  * the address. */
 int app_unsubscribe(struct app_ctx *c, const char *token, struct err *e);
+/*
+ * Erases subscriber ID of C's page inside C's open transaction (SPEC §15): the row with
+ * its address and choice of services goes, its deliveries stay for the notification log
+ * and the delivery figures without the address (store_subscriber_erase: pending ones are
+ * failed, never sent), the count of confirmations sent to the address goes unless
+ * another page still has it, and "subscriber.delete" is audited with the channel only.
+ * Returns 1 erased, 0 no such subscriber on C's page, -1 error.
+ */
+int app_subscriber_erase(struct app_ctx *c, int64_t id, struct err *e);
+/*
+ * "Delete my data" from the preferences page: erases the holder of management TOKEN
+ * (app_subscriber_erase), in any state. The token works no more (a 404 from then on,
+ * like any unknown token). CLIENT's attempts count against limits.subscribe_per_ip_hour
+ * (429 past it), as sign-ups do.
+ */
+int app_subscription_delete(struct app_ctx *c, const char *token, const char *client,
+                            struct err *e);
+/* What is kept of the confirmations sent to ADDRESS on CHANNEL (the per-address limit),
+ * for a subscriber's export: [{"bucket","window_started_at","hits"}]. */
+int app_subscribe_address_limits(struct app_ctx *c, const char *channel, const char *address,
+                                 json_t **out, struct err *e);
 /* An SMS from FROM saying BODY: STOP words stop every subscription of that number,
  * START words resume them, HELP answers. *REPLY (caller frees) gets the text to send
  * back, or NULL for none. */

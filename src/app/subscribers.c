@@ -18,7 +18,8 @@
 #include <string.h>
 
 static const char *const channels[] = {"email", "sms", NULL};
-static const char *const states[] = {"pending", "active", "stopped", "unsubscribed", NULL};
+static const char *const states[] = {"pending",      "active",  "stopped",
+                                     "unsubscribed", "bounced", NULL};
 /* A subscriber becomes pending only by subscribing, never by an edit. */
 static const char *const settable_states[] = {"active", "stopped", "unsubscribed", NULL};
 
@@ -211,6 +212,32 @@ out:
 
 int app_subscriber_delete(struct app_ctx *c, int64_t id, struct err *e)
 {
-    return app_delete_one(c, PERM_SUBSCRIBERS, store_subscriber_delete, "subscriber",
-                          "subscriber.delete", id, false, e);
+    if (app_require(c, PERM_SUBSCRIBERS, e) != 0 || db_begin(c->db, e) != 0) return -1;
+    int d = app_subscriber_erase(c, id, e);
+    if (d == 0) not_found(id, e);
+    if (d != 1) {
+        db_rollback(c->db);
+        return -1;
+    }
+    return app_commit(c, false, e);
+}
+
+int app_subscriber_export(struct app_ctx *c, int64_t id, json_t **out, struct err *e)
+{
+    json_t *limits = NULL, *x;
+    char now[32];
+    if (app_require(c, PERM_SUBSCRIBERS, e) != 0) return -1;
+    if (!(x = store_subscriber_export(c->db, c->page_id, id, e)))
+        return e->code ? -1 : not_found(id, e);
+    json_t *sub = json_object_get(x, "subscriber");
+    if (app_subscribe_address_limits(c, json_string_value(json_object_get(sub, "channel")),
+                                     json_string_value(json_object_get(sub, "address")), &limits,
+                                     e) != 0) {
+        json_decref(x);
+        return -1;
+    }
+    json_object_set_new(x, "rate_limits", limits);
+    json_object_set_new(x, "exported_at", json_string(time_format(time_now(), now, sizeof now)));
+    *out = x;
+    return 0;
 }

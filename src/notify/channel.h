@@ -55,6 +55,7 @@ struct nmsg {
     int64_t retry_after;         /* seconds the provider asked us to wait; 0: none */
     struct transfer_guard guard; /* private targets: allowed? refused? */
     bool stop_subscriber;        /* Twilio: the number has unsubscribed */
+    bool bounce;                 /* SMTP: the recipient's server refused the address */
     char error[1024];            /* why it was not sent */
 };
 

@@ -148,6 +148,7 @@ static void add_result(struct notify *d, struct nmsg *m, enum outcome o)
     if (o == OUT_FAILED) {
         r->state = "failed";
         r->stop_subscriber = m->stop_subscriber;
+        r->bounce = m->bounce;
     } else if (m->attempts >= NOTIFY_MAX_ATTEMPTS) {
         r->state = "dead";
     } else {
@@ -310,6 +311,7 @@ static void on_smtp_done(void *arg, struct smtp_job *job, enum smtp_verdict v)
 {
     struct nmsg *m = job->arg;
     if (v != SMTP_SENT) snprintf(m->error, sizeof m->error, "%s", job->why);
+    m->bounce = v == SMTP_FAILED && job->bounced; /* counted against the address (§15) */
     finish(arg, m, v == SMTP_SENT ? OUT_SENT : v == SMTP_FAILED ? OUT_FAILED : OUT_RETRY);
 }
 

@@ -189,6 +189,7 @@ static void refuse(struct smtp_conn *c, struct smtp_job *j, enum step step, int 
     static const char *const what[] = {"MAIL FROM", "RCPT TO", "DATA", "the message"};
     if (j->code) return;
     j->code = code;
+    j->bounced = permanent(code) && (step == E_RCPT || step == E_DATA);
     snprintf(j->why, sizeof j->why, "SMTP %d (%s): %s", code, what[step], c->reply);
 }
 
@@ -658,6 +659,7 @@ void smtp_conn_send(struct smtp_conn *c, struct smtp_job *job)
     job->sent = 0;
     job->go = false;
     job->code = 0;
+    job->bounced = false;
     job->why[0] = '\0';
     if (c->tail)
         c->tail->next = job;

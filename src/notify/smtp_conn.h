@@ -21,7 +21,9 @@
  * A job is one message: its recipient and content (CRLF lines; dot-stuffed here).
  * Each is reported once to JOB_DONE with a verdict:
  *   sent    — 250 to the end of data;
- *   failed  — a 5xx reply to MAIL, RCPT, DATA or the end of data (permanent);
+ *   failed  — a 5xx reply to MAIL, RCPT, DATA or the end of data (permanent); when the
+ *             first refusal was to RCPT or DATA the recipient was refused (job->bounced:
+ *             a bounce, SPEC §15), not the sender or the message;
  *   retry   — a 4xx reply, or the connection lost before the end-of-data reply (the
  *             message may have arrived: at-least-once, like every channel).
  * After a refused transaction the connection sends RSET and goes on.
@@ -64,9 +66,10 @@ struct smtp_job {
     const char *data;
     size_t len;
     /* the connection's own */
-    int sent; /* steps written: MAIL, RCPT, DATA, content */
-    bool go;  /* DATA was answered 354 */
-    int code; /* the first failing reply, 0: none yet */
+    int sent;     /* steps written: MAIL, RCPT, DATA, content */
+    bool go;      /* DATA was answered 354 */
+    int code;     /* the first failing reply, 0: none yet */
+    bool bounced; /* that reply was a 5xx to RCPT TO or DATA: the recipient was refused */
     char why[SMTP_WHY_MAX];
 };
 

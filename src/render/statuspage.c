@@ -38,6 +38,15 @@ static json_t *get(const json_t *o, const char *k)
     return v ? v : json_null();
 }
 
+/* When EV began: an incident's start (back-dated or its creation), a maintenance's creation. */
+static json_t *started_at(const json_t *ev)
+{
+    json_t *p = json_object_get(ev, "period_start_at");
+    return json_is_true(json_object_get(ev, "is_incident")) && json_is_string(p)
+               ? p
+               : get(ev, "created_at");
+}
+
 static json_t *page_json(const json_t *m)
 {
     const json_t *p = json_object_get(m, "page");
@@ -202,11 +211,8 @@ static json_t *event_json(const json_t *m, const json_t *ev)
         id_string("", json_object_get(ev, "id")), "name", get(ev, "title"), "status",
         get(ev, "sp_status"), "created_at", get(ev, "created_at"), "updated_at",
         get(ev, "updated_at"), "monitoring_at", monitoring, "resolved_at", get(ev, "resolved_at"),
-        "impact", get(ev, "impact"), "shortlink", link, "started_at",
-        get(ev,
-            json_is_true(json_object_get(ev, "is_incident")) ? "period_start_at" : "created_at"),
-        "page_id", id_string("", json_object_get(page, "id")), "incident_updates", ups,
-        "components", comps);
+        "impact", get(ev, "impact"), "shortlink", link, "started_at", started_at(ev), "page_id",
+        id_string("", json_object_get(page, "id")), "incident_updates", ups, "components", comps);
     if (!json_is_true(json_object_get(ev, "is_incident"))) {
         json_object_set(o, "scheduled_for", get(ev, "scheduled_start"));
         json_object_set(o, "scheduled_until", get(ev, "scheduled_end"));

@@ -12,6 +12,7 @@
  */
 #include "store/outbox.h"
 #include "store/service_order.h"
+#include "store/subscribers.h"
 #include <assert.h>
 
 json_t *store_outbox_jobs(struct db *db, int limit, struct err *e)
@@ -167,10 +168,15 @@ int store_deliveries_sent(struct db *db, const int64_t *ids, int n, int64_t sent
 int store_delivery_finish(struct db *db, int64_t id, const char *state, int64_t next_at,
                           const char *error, int64_t sent_at, struct err *e)
 {
+    /* a row erased while it was being sent (store_subscriber_erase) keeps no answer: the
+     * relay's or provider's may quote the address */
     return db_exec(db, e, NULL,
-                   "UPDATE deliveries SET state = ?, next_attempt_at = ?, last_error = ?, "
-                   "sent_at = ?, lease_until = NULL WHERE id = ? AND state = 'sending'",
-                   "sisIi", state, next_at, error, sent_at, id);
+                   "UPDATE deliveries SET state = ?, next_attempt_at = ?, last_error = CASE "
+                   "WHEN CAST(? AS TEXT) IS NOT NULL AND recipient LIKE '" STORE_ERASED_PREFIX
+                   "%' THEN 'the subscriber''s "
+                   "data was deleted while this was being sent (the answer is not kept)' "
+                   "ELSE ? END, sent_at = ?, lease_until = NULL WHERE id = ? AND state = 'sending'",
+                   "sissIi", state, next_at, error, error, sent_at, id);
 }
 
 int store_deliveries_health(struct db *db, int64_t page_id, int64_t since, int64_t *pending,

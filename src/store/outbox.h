@@ -58,7 +58,8 @@ enum { STORE_SENT_BATCH = 32 };
  * statement (the common outcome, a batch at a time). Only rows still "sending" change. */
 int store_deliveries_sent(struct db *db, const int64_t *ids, int n, int64_t sent_at, struct err *e);
 /* Records the outcome of delivery ID: STATE sent (SENT_AT), pending (retry at NEXT_AT),
- * failed or dead (ERROR). Only a row still "sending" changes. */
+ * failed or dead (ERROR; not kept for a row whose subscriber was erased meanwhile: it may
+ * quote the address). Only a row still "sending" changes. */
 int store_delivery_finish(struct db *db, int64_t id, const char *state, int64_t next_at,
                           const char *error, int64_t sent_at, struct err *e);
 /* The latencies (sent_at - accepted_at, whole seconds) of PAGE_ID's update deliveries sent

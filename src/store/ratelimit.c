@@ -29,6 +29,14 @@ int store_rate_get(struct db *db, const char *bucket, int64_t window_start, int6
                : 0;
 }
 
+json_t *store_rate_windows(struct db *db, const char *bucket, struct err *e)
+{
+    return db_query_all(db, e,
+                        "SELECT window_start AS window_started_at, hits FROM rate_limits "
+                        "WHERE bucket = ? ORDER BY window_start",
+                        "s", bucket);
+}
+
 int store_rate_clear(struct db *db, const char *bucket, struct err *e)
 {
     return db_exec(db, e, NULL, "DELETE FROM rate_limits WHERE bucket = ?", "s", bucket);

@@ -12,6 +12,8 @@ int store_rate_hit(struct db *db, const char *bucket, int64_t window_start, int6
 /* The hits of BUCKET's window, 0 if none. */
 int store_rate_get(struct db *db, const char *bucket, int64_t window_start, int64_t *hits,
                    struct err *e);
+/* BUCKET's windows as [{"window_started_at","hits"}] by time (what is kept of it). */
+json_t *store_rate_windows(struct db *db, const char *bucket, struct err *e);
 /* Forgets BUCKET (every window). */
 int store_rate_clear(struct db *db, const char *bucket, struct err *e);
 /* Deletes windows that started before BEFORE. */

@@ -1,11 +1,20 @@
 /*
- * store/subscribers — SQL for subscribers and subscriber_services. See subscribers.h.
+ * store/subscribers — SQL for subscribers and subscriber_services, and for a
+ * subscriber's data kept elsewhere (deliveries, audit_log). See subscribers.h.
  *
  * A subscriber's chosen services are read for a whole list in one query (the
  * id range of the list, merged in id order), not one query per subscriber.
+ *
+ * A subscriber's deliveries are found through deliveries_subscriber (migration
+ * 0018). The erasure keys on the subscriber id, not the address: after 0018 every
+ * delivery of an erased subscriber is erased with it, so no delivery holds an address
+ * without its subscriber. The address is cut out of last_error as stored (lower-case
+ * e-mail, E.164), which is how pharos gave it to the relay or provider that echoes it.
  */
 #include "store/subscribers.h"
 #include "core/timeutil.h"
+#include "core/xalloc.h"
+#include <assert.h>
 
 #define SUBSCRIBER_COLUMNS                                                                         \
     "SELECT id, channel, address, state, all_services, created_at, confirmed_at "                  \
@@ -116,18 +125,10 @@ int store_subscriber_set_state(struct db *db, int64_t page_id, int64_t id, const
     int64_t now = time_now();
     return db_exec(db, e, NULL,
                    "UPDATE subscribers SET state = ?, updated_at = ?, confirmed_at = CASE "
-                   "WHEN ? = 'active' AND confirmed_at IS NULL THEN ? ELSE confirmed_at END "
+                   "WHEN ? = 'active' AND confirmed_at IS NULL THEN ? ELSE confirmed_at END, "
+                   "bounces = CASE WHEN ? = 'active' THEN 0 ELSE bounces END "
                    "WHERE page_id = ? AND id = ?",
-                   "sisiii", state, now, state, now, page_id, id);
-}
-
-int store_subscriber_delete(struct db *db, int64_t page_id, int64_t id, struct err *e)
-{
-    int changed = 0;
-    if (db_exec(db, e, &changed, "DELETE FROM subscribers WHERE page_id = ? AND id = ?", "ii",
-                page_id, id) != 0)
-        return -1;
-    return changed ? 1 : 0;
+                   "sisisii", state, now, state, now, state, page_id, id);
 }
 
 json_t *store_subscriber_counts(struct db *db, int64_t page_id, struct err *e)
@@ -136,4 +137,130 @@ json_t *store_subscriber_counts(struct db *db, int64_t page_id, struct err *e)
                         "SELECT channel, state, COUNT(*) AS n FROM subscribers WHERE page_id = ? "
                         "GROUP BY channel, state",
                         "i", page_id);
+}
+
+json_t *store_subscriber_export(struct db *db, int64_t page_id, int64_t id, struct err *e)
+{
+    json_t *sub = NULL, *out = NULL, *chosen = NULL, *deliveries = NULL, *audit = NULL;
+    sub = db_query_one(db, e,
+                       "SELECT id, channel, address, state, all_services, bounces, code_attempts, "
+                       "created_at, updated_at, confirmed_at, confirm_sent_at FROM subscribers "
+                       "WHERE page_id = ? AND id = ?",
+                       "ii", page_id, id);
+    if (!sub) return NULL;
+    if (!(chosen = db_query_all(db, e,
+                                "SELECT s.id, s.name FROM subscriber_services ss "
+                                "JOIN services s ON s.id = ss.service_id "
+                                "WHERE ss.subscriber_id = ? ORDER BY s.id",
+                                "i", id)) ||
+        !(deliveries = db_query_all(
+              db, e,
+              "SELECT d.id, d.kind, d.update_id, u.event_id, ev.kind AS event_kind, "
+              "ev.title AS event_title, u.stage AS update_stage, d.channel, d.recipient, d.state, "
+              "d.attempts, d.last_error, d.accepted_at, d.created_at, d.sent_at "
+              "FROM deliveries d LEFT JOIN event_updates u ON u.id = d.update_id "
+              "LEFT JOIN events ev ON ev.id = u.event_id "
+              "WHERE d.subscriber_id = ? ORDER BY d.id",
+              "i", id)) ||
+        !(audit = db_query_all(db, e,
+                               "SELECT action, actor, detail, created_at FROM audit_log "
+                               "WHERE page_id = ? AND object_id = ? AND action LIKE 'subscriber.%' "
+                               "ORDER BY id",
+                               "ii", page_id, id)))
+        goto out;
+    bool all = json_is_true(json_object_get(sub, "all_services"));
+    json_object_del(sub, "all_services");
+    json_object_set_new(sub, "services", all ? json_string("all") : json_incref(chosen));
+    out = json_pack("{s:O, s:O, s:O}", "subscriber", sub, "deliveries", deliveries, "audit", audit);
+out:
+    json_decref(sub);
+    json_decref(chosen);
+    json_decref(deliveries);
+    json_decref(audit);
+    return out;
+}
+
+int store_subscriber_erase(struct db *db, int64_t page_id, int64_t id, char **channel,
+                           char **address, struct err *e)
+{
+    int rc = -1, changed = 0;
+    json_t *row =
+        db_query_one(db, e, "SELECT channel, address FROM subscribers WHERE page_id = ? AND id = ?",
+                     "ii", page_id, id);
+    if (!row) return e->code ? -1 : 0;
+    const char *addr = json_string_value(json_object_get(row, "address"));
+    assert(addr);
+    if (db_exec(db, e, NULL,
+                "UPDATE deliveries SET "
+                "last_error = CASE WHEN state = 'pending' "
+                "THEN 'not sent: the subscriber''s data was deleted' "
+                "ELSE REPLACE(last_error, ?, '[erased]') END, "
+                "state = CASE WHEN state = 'pending' THEN 'failed' ELSE state END, "
+                "recipient = '" STORE_ERASED_PREFIX "' || CAST(id AS TEXT), subscriber_id = NULL "
+                "WHERE subscriber_id = ?",
+                "si", addr, id) != 0 ||
+        db_exec(db, e, &changed, "DELETE FROM subscribers WHERE page_id = ? AND id = ?", "ii",
+                page_id, id) != 0)
+        goto out;
+    if (channel) *channel = xstrdup(json_string_value(json_object_get(row, "channel")));
+    if (address) *address = xstrdup(addr);
+    rc = changed ? 1 : 0;
+out:
+    json_decref(row);
+    return rc;
+}
+
+int store_subscriber_address_used(struct db *db, const char *channel, const char *address,
+                                  struct err *e)
+{
+    int64_t one = 0;
+    return db_query_int(db, e, &one,
+                        "SELECT 1 FROM subscribers WHERE channel = ? AND address = ? LIMIT 1", "ss",
+                        channel, address);
+}
+
+int store_delivery_not_sent(struct db *db, int64_t id, const char *reason, struct err *e)
+{
+    return db_exec(db, e, NULL,
+                   "UPDATE deliveries SET state = 'failed', last_error = ?, lease_until = NULL "
+                   "WHERE id = ? AND state = 'sending'",
+                   "si", reason, id);
+}
+
+int store_subscriber_bounce(struct db *db, int64_t id, int limit, const char *reason, bool *bounced,
+                            struct err *e)
+{
+    int changed = 0;
+    *bounced = false;
+    if (db_exec(db, e, NULL, "UPDATE subscribers SET bounces = bounces + 1 WHERE id = ?", "i",
+                id) != 0 ||
+        db_exec(db, e, &changed,
+                "UPDATE subscribers SET state = 'bounced', updated_at = ? WHERE id = ? "
+                "AND channel = 'email' AND state = 'active' AND bounces >= ?",
+                "iii", time_now(), id, (int64_t)limit) != 0)
+        return -1;
+    if (!changed) return 0;
+    *bounced = true;
+    return db_exec(db, e, NULL,
+                   "UPDATE deliveries SET state = 'failed', last_error = ?, lease_until = NULL "
+                   "WHERE subscriber_id = ? AND state = 'pending' AND kind = 'update'",
+                   "si", reason, id);
+}
+
+int store_subscribers_delivered(struct db *db, const int64_t *ids, int n, struct err *e)
+{
+    int64_t v[STORE_DELIVERED_MAX] = {0}; /* unused places: id 0, which no row has */
+    assert(n > 0 && n <= STORE_DELIVERED_MAX);
+    for (int i = 0; i < n; i++)
+        v[i] = ids[i];
+#define Q8 "?, ?, ?, ?, ?, ?, ?, ?"
+    return db_exec(db, e, NULL,
+                   "UPDATE subscribers SET bounces = 0 WHERE bounces > 0 AND id IN "
+                   "(SELECT subscriber_id FROM deliveries WHERE id IN "
+                   "(" Q8 ", " Q8 ", " Q8 ", " Q8 "))",
+                   "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii", v[0], v[1], v[2], v[3], v[4], v[5], v[6],
+                   v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16], v[17], v[18],
+                   v[19], v[20], v[21], v[22], v[23], v[24], v[25], v[26], v[27], v[28], v[29],
+                   v[30], v[31]);
+#undef Q8
 }

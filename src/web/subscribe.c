@@ -10,13 +10,17 @@
  *   POST /subscribe/sms/verify        phone=, code=; 303 to the preferences page
  *   GET  /subscription/{token}        preferences: all=1, or all=0 with services=ID…
  *   POST /subscription/{token}
+ *   POST /subscription/{token}/delete "Delete my data" (SPEC §15): erases, 303 to
+ *                                     /subscribe/deleted; the token is dead from then on
+ *   GET  /subscribe/deleted           says the data is deleted
  *   GET  /unsubscribe/{token}         a confirm button
  *   POST /unsubscribe/{token}         unsubscribes at once: RFC 8058 one-click,
  *                                     no cookie, no CSRF token, no redirect
  *
  * Forms carry a honeypot field ("website", hidden from people; a bot that fills
  * it is told "check your inbox" and nothing happens) and a stateless csrf_token
- * (app/subscribe_token.h); a csrf_token that is present must be valid (403).
+ * (app/subscribe_token.h); a csrf_token that is present must be valid (403). The
+ * erasure, which cannot be undone, needs one (its form always has it).
  * Pages holding a token are sent with Cache-Control: no-store and
  * Referrer-Policy: no-referrer.
  */
@@ -292,6 +296,31 @@ static void on_unsubscribe(struct req *r)
                          json_pack("{s:s, s:b}", "doc_title", "Unsubscribed", "done", 1));
 }
 
+/* "Delete my data": the form must carry a valid csrf_token (this cannot be undone). */
+static void on_delete(struct req *r)
+{
+    struct err e = {0};
+    struct app_ctx c;
+    json_t *form = NULL;
+    if (web_subscribe_form(r, &form) != 0) return;
+    if (!form_str(form, "csrf_token"))
+        reply_fail(r, ERR_FORBIDDEN, "this form has expired: reload the page and try again");
+    else if (web_subscribe_ctx(r, &c, &e) != 0 ||
+             app_subscription_delete(&c, r->params[0], r->client, &e) != 0)
+        reply_error(r, &e);
+    else {
+        reply_header(r, "Referrer-Policy", "no-referrer");
+        reply_redirect(r, 303, "/subscribe/deleted");
+    }
+    json_decref(form);
+}
+
+static void on_deleted(struct req *r)
+{
+    web_subscribe_render(r, 200, "public/subscription_deleted.html",
+                         json_pack("{s:s}", "doc_title", "Your data is deleted"));
+}
+
 const struct route web_subscribe_routes[] = {
     {M_GET, "/subscribe", on_form},
     {M_POST, "/subscribe", on_subscribe},
@@ -299,6 +328,8 @@ const struct route web_subscribe_routes[] = {
     {M_POST, "/subscribe/sms/verify", on_sms_verify},
     {M_GET, "/subscription/{token}", on_preferences},
     {M_POST, "/subscription/{token}", on_preferences_post},
+    {M_POST, "/subscription/{token}/delete", on_delete},
+    {M_GET, "/subscribe/deleted", on_deleted},
     {M_GET, "/unsubscribe/{token}", on_unsubscribe_page},
     {M_POST, "/unsubscribe/{token}", on_unsubscribe},
     {0, NULL, NULL},

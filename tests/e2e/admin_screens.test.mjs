@@ -400,7 +400,7 @@ describe('admin console screens', () => {
     assert.equal((await ed.get('/admin')).status, 303, 'a removed member is signed out');
   });
 
-  test('subscribers: add confirmed or pending, search, filter, export CSV, delete', async () => {
+  test('subscribers: add confirmed or pending, search, filter, export CSV and one as JSON, bounced, delete', async () => {
     assert.equal((await c.post('/admin/subscribers', { channel: 'email', address: 'alice@example.com', confirmed: '1' })).status, 303);
     const form = await c.get('/admin/subscribers');
     assert.match(form.text, /<select id="sub-channel" name="channel"><option value="email" selected>E-mail<\/option><option value="sms">SMS<\/option>/);
@@ -427,8 +427,31 @@ describe('admin console screens', () => {
     assert.match(csv.text, /"alice@example.com","active","All services"/);
     assert.match(csv.text, /"'=cmd@example.com"/, 'formula-looking cells are defused');
     const id = subs.find((x) => x.address === 'alice@example.com').id;
+    // one subscriber's data, downloaded as JSON (the API's export)
+    const list = await c.get('/admin/subscribers');
+    assert.match(list.text, new RegExp(`<a class="btn btn-small" href="/admin/subscribers/${id}/export" download`));
+    const x = await c.get(`/admin/subscribers/${id}/export`);
+    assert.equal(x.status, 200);
+    assert.match(x.headers['content-type'], /^application\/json/);
+    assert.equal(x.headers['content-disposition'], `attachment; filename="subscriber-${id}.json"`);
+    assert.equal(x.headers['cache-control'], 'no-store');
+    assert.equal(JSON.parse(x.text).subscriber.address, 'alice@example.com');
+    assert.deepEqual(JSON.parse(x.text), { ...(await api(s, 'GET', `subscribers/${id}/export`)).json, exported_at: JSON.parse(x.text).exported_at });
+    assert.equal((await c.get('/admin/subscribers/999999/export')).status, 404);
+    // bounced subscribers: a badge, a count and a filter
+    const cmd = subs.find((x) => x.address === '=cmd@example.com').id;
+    dbSql(s, `UPDATE subscribers SET state = 'bounced' WHERE id = ${cmd}`);
+    const bounced = await c.get('/admin/subscribers?state=bounced');
+    assert.match(bounced.text, /<option value="bounced" selected>Bounced<\/option>/);
+    assert.match(bounced.text, /<strong>&#61;cmd@example.com<\/strong><\/td><td>email<\/td><td><span class="badge state-bounced">bounced<\/span>/);
+    assert.doesNotMatch(bounced.text, /<strong>alice@example.com/);
+    assert.match(bounced.text, /<span class="kpi-num">1<\/span><span class="kpi-label">e-mail bounced<\/span>/);
+    // deleting says what goes and what stays, and asks first
+    assert.match(list.text, /<details class="confirm">[\s\S]*the record of what was sent stays, without the address\.[\s\S]*Yes, delete/);
     assert.equal((await c.post(`/admin/subscribers/${id}/delete`)).status, 303);
     assert.equal((await api(s, 'GET', `subscribers/${id}`)).status, 404);
+    assert.equal((await c.get(`/admin/subscribers/${id}/export`)).status, 404);
+    assert.equal(dbSql(s, "SELECT COUNT(*) FROM subscribers WHERE address = 'alice@example.com'").trim(), '0');
   });
 
   test('settings, integrations (secrets write-only), notification log, dashboard health', async () => {

@@ -45,7 +45,7 @@ test('SQLite → PostgreSQL → SQLite keeps every row; a non-empty target is re
   const svc = (await api(s, 'POST', 'services', { body: { name: 'API', group_id: g.id, description: 'ünïcode — ok' } })).json.service;
   await api(s, 'POST', 'services', { body: { name: 'Web' } });
   await api(s, 'POST', 'templates', { body: { kind: 'incident', name: 'Outage', title: 'Outage', message: '**down**' } });
-  sqlite3(file, "INSERT INTO subscribers (page_id, channel, address, state, all_services, created_at, updated_at, confirmed_at) VALUES (1, 'email', 'a@example.test', 'active', 1, 1, 1, 1), (1, 'sms', '+14155550100', 'pending', 0, 2, 2, NULL)");
+  sqlite3(file, "INSERT INTO subscribers (page_id, channel, address, state, all_services, created_at, updated_at, confirmed_at, bounces) VALUES (1, 'email', 'a@example.test', 'active', 1, 1, 1, 1, 2), (1, 'sms', '+14155550100', 'pending', 0, 2, 2, NULL, 0)");
   const inc = (await api(s, 'POST', 'incidents', { body: { title: 'Errors', message: 'Looking.', services: [{ id: svc.id, status: 'major_outage' }] } })).json.incident;
   await api(s, 'POST', `incidents/${inc.id}/updates`, { body: { stage: 'resolved', message: 'Fixed.' } });
   await api(s, 'POST', 'maintenance', { body: { title: 'Upgrade', message: 'Later.', scheduled_start: '2030-01-01T10:00:00Z', scheduled_end: '2030-01-01T11:00:00Z' } });

@@ -28,6 +28,7 @@ const SPEC_ROUTES = [
     ['get', `/${r}`], ['post', `/${r}`],
     ['get', `/${r}/{id}`], ['patch', `/${r}/{id}`], ['delete', `/${r}/{id}`],
   ]),
+  ['get', '/subscribers/{id}/export'],
   ['post', '/incidents/{id}/updates'],
   ['post', '/incidents/{id}/publish'],
   ['post', '/incidents/{id}/postmortem'],
@@ -329,9 +330,19 @@ test('the objects the server returns have the documented fields and values', asy
   })).json.maintenance;
   await checked('patch', '/maintenance/{id}', `/maintenance/${m.id}`, { auto_complete: false });
   await checked('get', '/maintenance', '/maintenance');
-  await checked('post', '/subscribers', '/subscribers',
-    { channel: 'email', address: 'ops@example.com', services: [s.id], confirmed: true });
+  const sub = (await checked('post', '/subscribers', '/subscribers',
+    { channel: 'email', address: 'ops@example.com', services: [s.id], confirmed: true })).json.subscriber;
   await checked('get', '/subscribers', '/subscribers?channel=email');
+  // its export, with a delivery of the incident's update and a confirmation count to show
+  dbSql(server, `INSERT INTO deliveries (page_id, kind, update_id, channel, recipient, subscriber_id, state, attempts,
+    last_error, next_attempt_at, accepted_at, created_at, sent_at) VALUES (1, 'update', ${inc.updates[0].id}, 'email',
+    'ops@example.com', ${sub.id}, 'sent', 1, NULL, 0, 0, 0, 1)`);
+  dbSql(server, "INSERT INTO rate_limits (bucket, window_start, hits) VALUES ('confirm-addr:email:ops@example.com', 0, 1)");
+  const exported = await checked('get', '/subscribers/{id}/export', `/subscribers/${sub.id}/export`);
+  assert.equal(exported.status, 200, exported.text);
+  assert.equal(exported.json.deliveries.length, 1);
+  assert.equal(exported.json.rate_limits.length, 1);
+  assert.equal((await checked('get', '/subscribers/{id}/export', '/subscribers/999999/export')).status, 404);
   for (const kind of ['slack', 'twitter', 'webhook']) await checked('get', '/integrations/{kind}', `/integrations/${kind}`);
   await checked('get', '/integrations', '/integrations');
   await checked('get', '/deliveries', '/deliveries');

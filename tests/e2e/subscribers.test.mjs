@@ -129,8 +129,8 @@ test('the list filters by channel and state, pages by id and carries the counts'
   assert.deepEqual(l.json.subscribers.map((x) => x.id), made.map((x) => x.id));
   assert.equal(l.json.next_cursor, null);
   assert.deepEqual(l.json.counts, {
-    email: { pending: 1, active: 1, stopped: 0, unsubscribed: 1 },
-    sms: { pending: 1, active: 0, stopped: 1, unsubscribed: 0 },
+    email: { pending: 1, active: 1, stopped: 0, unsubscribed: 1, bounced: 0 },
+    sms: { pending: 1, active: 0, stopped: 1, unsubscribed: 0, bounced: 0 },
   });
   assert.deepEqual(l.json.subscribers[2].services, [svcA.id]);
 
@@ -139,6 +139,7 @@ test('the list filters by channel and state, pages by id and carries the counts'
   assert.deepEqual(await ids('channel=sms&state=pending'), [made[3].id]);
   assert.deepEqual(await ids('state=active'), [made[0].id]);
   assert.deepEqual(await ids('state=unsubscribed&channel=sms'), []);
+  assert.deepEqual(await ids('state=bounced'), []);
   assert.deepEqual(await ids('channel=&state='), made.map((x) => x.id), 'empty filters are no filters');
   const filtered = await api(s, 'GET', 'subscribers?channel=sms');
   assert.deepEqual(filtered.json.counts, l.json.counts, 'counts cover the whole page');
@@ -149,7 +150,7 @@ test('the list filters by channel and state, pages by id and carries the counts'
   assert.deepEqual(walkedEmail.map((x) => x.address), ['e1@example.com', 'e2@example.com', 'e3@example.com']);
 
   assertError(await api(s, 'GET', 'subscribers?state=confirmed'), 400, 'invalid_input',
-    /unknown state "confirmed"; accepted: pending, active, stopped, unsubscribed/);
+    /unknown state "confirmed"; accepted: pending, active, stopped, unsubscribed, bounced/);
   assertError(await api(s, 'GET', 'subscribers?channel=slack'), 400, 'invalid_input', /unknown channel "slack"; accepted: email, sms/);
   await assertBadPaging(s, 'subscribers');
   assert.deepEqual((await otherApi(s, 'GET', 'subscribers')).json.counts.email.active, 0);

@@ -27,6 +27,7 @@ static json_t *model(void)
         "\"open_incidents\":[{\"id\":11,\"kind\":\"incident\",\"is_incident\":true,"
         "\"title\":\"Errors\",\"stage\":\"monitoring\",\"sp_status\":\"monitoring\","
         "\"impact\":\"major\",\"path\":\"incidents/11\",\"created_at\":\"2026-11-26T15:00:00Z\","
+        "\"period_start_at\":\"2026-11-26T14:40:00Z\","
         "\"updated_at\":\"2026-11-26T16:30:00Z\",\"resolved_at\":null,"
         "\"services\":[{\"id\":7,\"name\":\"API\",\"status\":\"partial_outage\"}],"
         "\"updates\":[{\"id\":22,\"stage\":\"monitoring\",\"sp_status\":\"monitoring\","
@@ -170,7 +171,7 @@ static void incidents_and_maintenance(void **state)
     assert_string_equal(str(inc, "status"), "monitoring");
     assert_string_equal(str(inc, "shortlink"), "https://status.acme.test/incidents/11");
     assert_string_equal(str(inc, "monitoring_at"), "2026-11-26T16:00:00Z"); /* the first */
-    assert_string_equal(str(inc, "started_at"), "2026-11-26T15:00:00Z");
+    assert_string_equal(str(inc, "started_at"), "2026-11-26T14:40:00Z");    /* back-dated */
     assert_true(json_is_null(json_object_get(inc, "resolved_at")));
     assert_null(json_object_get(inc, "scheduled_for"));
     json_t *ups = json_object_get(inc, "incident_updates");

@@ -3,6 +3,9 @@
 // and the text and HTML parts (base64 or plain). stop()/start() close and reopen the
 // same port, for "the SMTP server is down" faults; rejectRcpt(fn) refuses recipients
 // with a 550 (a permanent error) when fn says true, or with the code it returns (451…);
+// rejectData(fn) refuses the message itself at the end of data with a 554 (content refused,
+// not the address) when fn says true of its recipient; `refusals` counts each refusal by
+// recipient, so a test sees who was still tried;
 // DELAYMS slows each acceptance (a busy server).
 // It offers no TLS unless given TLS ({key, cert}: PEM): then STARTTLS, or with
 // TLS.implicit TLS from the first byte (smtps://); each message records whether it came
@@ -47,7 +50,10 @@ export async function startSmtp({ port = 0, delayMs = 0, auth = null, tls = null
     connections: 0,
     port,
     reject: null,
+    dataReject: null,
+    refusals: {},
     rejectRcpt(fn) { this.reject = fn; },
+    rejectData(fn) { this.dataReject = fn; },
     byRecipient(addr) { return this.messages.filter((x) => x.to.includes(addr)); },
     async waitFor(pred, timeoutMs = 20000, what = 'messages') {
       const end = Date.now() + timeoutMs;
@@ -78,6 +84,7 @@ export async function startSmtp({ port = 0, delayMs = 0, auth = null, tls = null
     onRcptTo(addr, session, cb) {
       const refuse = sink.reject && sink.reject(addr.address);
       if (refuse) { // true: 550; a number: that reply code
+        sink.refusals[addr.address] = (sink.refusals[addr.address] || 0) + 1;
         const err = new Error(refuse === true ? 'mailbox unavailable' : 'try again later');
         err.responseCode = refuse === true ? 550 : refuse;
         return cb(err);
@@ -93,6 +100,12 @@ export async function startSmtp({ port = 0, delayMs = 0, auth = null, tls = null
         msg.from = session.envelope.mailFrom.address;
         msg.secure = !!session.secure;
         msg.at = Date.now();
+        if (sink.dataReject && msg.to.some((a) => sink.dataReject(a))) {
+          for (const a of msg.to) sink.refusals[a] = (sink.refusals[a] || 0) + 1;
+          const err = new Error('message refused');
+          err.responseCode = 554;
+          return cb(err);
+        }
         if (delayMs) setTimeout(() => { sink.messages.push(msg); cb(); }, delayMs);
         else { sink.messages.push(msg); cb(); }
       });

@@ -1,8 +1,9 @@
 // Every screen of pharos with something on it, for the suites that check them all
 // (a11y_browser: axe-core in Chromium; html_valid: the W3C Nu checker): a server on the
 // local fakes with two pages, services in a group and not, an open incident with Markdown
-// updates, a resolved one with a postmortem, a draft (its badge and Publish button), maintenance in progress
-// and scheduled, a confirmed e-mail subscriber, a template, an owner and a pending
+// updates, a resolved one with a postmortem, a draft (its badge and Publish button),
+// maintenance in progress and scheduled, a confirmed e-mail subscriber and a bounced one,
+// a template, an owner and a pending
 // invitation, a monitor with results and 90 days of figures (the status page's
 // response-time charts), an alert source, and the e-mails all that sent.
 //
@@ -58,6 +59,9 @@ export async function seedScreens(w) {
   // A subscriber first, so that the incident below sends an update e-mail.
   const prefs = await subscribeEmail(w, 'reader@example.test');
   const token = prefs.replace('/subscription/', '');
+  // One whose mail bounced (its preferences page says so; the console shows the badge).
+  const bouncedPrefs = await subscribeEmail(w, 'gone@example.test');
+  dbSql(s, "UPDATE subscribers SET state = 'bounced', bounces = 3 WHERE address = 'gone@example.test'");
 
   const resolved = (await post('incidents', { title: 'Slow dashboard', message: 'Pages load slowly.', notify: false,
     services: [{ id: web, status: 'degraded_performance' }] })).incident.id;
@@ -104,7 +108,9 @@ export async function seedScreens(w) {
       { name: 'maintenance', path: `/maintenance/${maintenance}` },
       { name: 'subscribe', path: '/subscribe' },
       { name: 'subscription', path: prefs },
+      { name: 'subscription-bounced', path: bouncedPrefs },
       { name: 'unsubscribe', path: `/unsubscribe/${token}` },
+      { name: 'subscription-deleted', path: '/subscribe/deleted' },
       { name: 'not-found', path: '/no/such/page', status: 404 },
     ].map((x) => ({ status: 200, ...x })),
     // Screens seen signed out.
@@ -128,6 +134,7 @@ export async function seedScreens(w) {
       { name: 'templates', path: '/admin/templates' },
       { name: 'template-edit', path: `/admin/templates/${template}` },
       { name: 'subscribers', path: '/admin/subscribers' },
+      { name: 'subscribers-bounced', path: '/admin/subscribers?state=bounced' },
       { name: 'team', path: '/admin/team' },
       { name: 'integrations', path: '/admin/integrations' },
       { name: 'settings', path: '/admin/settings' },
