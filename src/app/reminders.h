@@ -13,7 +13,8 @@
  * only when that claim succeeds (store_reminder_claim): once per maintenance across
  * restarts, retries and nodes. When it falls due is domain/reminder.h's rule: a server
  * down at the time sends it when it comes back while the maintenance is still scheduled
- * and has not started; maintenance created inside the reminder window gets none;
+ * and has not started; maintenance created inside the reminder window (reminder_min or
+ * less before its start) gets none;
  * rescheduling re-arms one not sent yet.
  *
  * A maintenance whose latest update was posted with "notify": false stays quiet: its

@@ -11,7 +11,7 @@ int64_t reminder_time(int64_t start, int64_t created, int64_t minutes)
     assert(minutes >= 0);
     if (minutes == 0) return 0;
     int64_t at = start - minutes * 60;
-    return created <= at ? at : 0;
+    return created < at ? at : 0;
 }
 
 bool reminder_due(bool scheduled, bool reminded, int64_t start, int64_t created, int64_t minutes,

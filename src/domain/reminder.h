@@ -4,7 +4,7 @@
  *
  * The rule, which store/reminders.c's queries spell in SQL too:
  *  - a page with reminder_min 0 sends none;
- *  - maintenance created less than reminder_min before its start gets none: its
+ *  - maintenance created reminder_min or less before its start gets none: its
  *    "Scheduled" notification went out a moment ago (the window counts from the start
  *    as it is now, so moving a start later re-arms a reminder not sent yet, and moving
  *    it earlier may bring the reminder time forward to now);
@@ -25,7 +25,7 @@ enum {
 
 /* When the reminder of maintenance starting at START (Unix seconds), created at CREATED,
  * on a page whose reminder_min is MINUTES, is due: START - MINUTES minutes; 0 when it gets
- * none (MINUTES 0, or created after that time). */
+ * none (MINUTES 0, or created at that time or after). */
 int64_t reminder_time(int64_t start, int64_t created, int64_t minutes);
 
 /* Whether that reminder is due at NOW: the maintenance is still SCHEDULED, its reminder

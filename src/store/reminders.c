@@ -2,7 +2,7 @@
  * store/reminders — SQL of the maintenance reminders. See reminders.h.
  *
  * DUE and UPCOMING are the rule of domain/reminder.h: the reminder time is
- * scheduled_start - reminder_min * 60, the maintenance was created no later than that,
+ * scheduled_start - reminder_min * 60, the maintenance was created before that,
  * and its start is still ahead of NOW. Both ride the events_due index (kind, stage,
  * scheduled_start). Stage names are bound from domain/event, never spelled here.
  */
@@ -16,7 +16,7 @@
 #define UPCOMING                                                                                   \
     "FROM events ev JOIN pages p ON p.id = ev.page_id WHERE ev.kind = 'maintenance' AND "          \
     "ev.stage = ? AND ev.draft = 0 AND ev.reminded_at IS NULL AND p.reminder_min > 0 AND "         \
-    "ev.created_at <= " REMINDER_TIME " AND ev.scheduled_start > ? "
+    "ev.created_at < " REMINDER_TIME " AND ev.scheduled_start > ? "
 #define DUE UPCOMING "AND " REMINDER_TIME " <= ? "
 
 json_t *store_reminders_due(struct db *db, int64_t now, int limit, struct err *e)

@@ -6,7 +6,7 @@
  *
  * The due rule is domain/reminder.h's, spelled once here in SQL (DUE below): the
  * maintenance is scheduled, its reminder not queued (reminded_at NULL), its page's
- * reminder_min is not 0, it was created at least reminder_min minutes before its start,
+ * reminder_min is not 0, it was created more than reminder_min minutes before its start,
  * the reminder time (start - reminder_min minutes) has come and the start has not.
  * Every page's maintenance is read: the scheduler serves all pages.
  */

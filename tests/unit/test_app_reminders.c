@@ -6,9 +6,10 @@
  * "Scheduled" row but SMS, claimed once (a second run, a second connection running at
  * the same moment, a restart); a late run before the start catches up and says how long
  * is left; none once the maintenance started, was deleted or was created inside the
- * window; reminder_min 0 sends none; rescheduling re-arms a reminder not sent, never a
- * sent one; a quiet maintenance ("notify": false) gets a reminder that notifies nobody;
- * every page is served; the scheduler thread sends a due reminder on its own.
+ * window (an hour ahead with reminder_min 60 included); reminder_min 0 sends none;
+ * rescheduling re-arms a reminder not sent, never a sent one; a quiet maintenance
+ * ("notify": false) gets a reminder that notifies nobody; every page is served; the
+ * scheduler thread sends a due reminder on its own.
  */
 #include "app/maintenance.h"
 #include "app/reminders.h"
@@ -216,7 +217,8 @@ static void none_once_started_deleted_or_created_late(void **state)
     int64_t now = time_now(), next = -1;
     int64_t started = schedule(f, f->page, now + 4000, true);
     int64_t deleted = schedule(f, f->page, now + 4000, true);
-    int64_t late = schedule(f, f->page, now + 3000, true); /* created inside the hour before */
+    int64_t late = schedule(f, f->page, now + 3000, true);  /* created inside the hour before */
+    int64_t exact = schedule(f, f->page, now + 3600, true); /* an hour ahead: just told */
     json_t *in = json_pack("{s:s,s:s}", "stage", "in_progress", "message", "Early start.");
     assert_int_equal(app_maintenance_post_update(&c, started, in, &out, &e), 0);
     json_decref(in);
@@ -226,7 +228,9 @@ static void none_once_started_deleted_or_created_late(void **state)
     assert_int_equal(next, 0);
     assert_int_equal(count(f, REMINDERS, started), 0);
     assert_int_equal(count(f, REMINDERS, late), 0);
-    assert_int_equal(count(f, "SELECT COUNT(*) FROM notify_jobs WHERE page_id = ?", f->page), 3);
+    assert_int_equal(run(f, now + 1, &next), 0);
+    assert_int_equal(count(f, REMINDERS, exact), 0);
+    assert_int_equal(count(f, "SELECT COUNT(*) FROM notify_jobs WHERE page_id = ?", f->page), 4);
 }
 
 static void reminder_min_zero_sends_none(void **state)

@@ -13,7 +13,8 @@ static void time_is_minutes_before_the_start(void **state)
 {
     (void)state;
     assert_int_equal(reminder_time(T0, T0 - 7200, 60), T0 - 3600);
-    assert_int_equal(reminder_time(T0, T0 - 3600, 60), T0 - 3600); /* created just in time */
+    assert_int_equal(reminder_time(T0, T0 - 3601, 60), T0 - 3600); /* created just in time */
+    assert_int_equal(reminder_time(T0, T0 - 3600, 60), 0);         /* an hour ahead: just told */
     assert_int_equal(reminder_time(T0, T0 - 3599, 60), 0);         /* created inside the window */
     assert_int_equal(reminder_time(T0, T0 - 7200, 0), 0);          /* reminders off */
     assert_int_equal(reminder_time(T0, T0 - 8 * 86400, REMINDER_MIN_MAX), T0 - 7 * 86400);
