@@ -63,6 +63,7 @@ static int remind(struct app_ctx *c, int64_t id, int64_t now, struct err *e)
         db_rollback(c->db);
         return found < 0 ? -1 : 0;
     }
+    assert(row.reminder_min > 0 && now < row.scheduled_start); /* what reminder_due means */
     int claimed = store_reminder_claim(c->db, id, now, e);
     if (claimed <= 0 || post(c, &row, now, &quiet, e) != 0 ||
         app_audit(c, "maintenance.reminder", id, quiet ? "not notified" : NULL, e) != 0) {
