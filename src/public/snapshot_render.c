@@ -437,8 +437,8 @@ int snap_render_path(struct snapshot *s, struct db *db, const char *path, char *
         /* one variant per visible service at most: an unknown or hidden one is no entry */
         if ((n = parse_num(path + 22)) <= 0 || !model_service(s, n))
             return err_set(e, ERR_NOT_FOUND,
-                           "there is no service with id %s on this page (its calendar: "
-                           "/calendar.ics; the services: /api/v2/components.json)",
+                           "there is no service with id %s on this page (the page's whole "
+                           "calendar: /calendar.ics; its services: /api/v2/components.json)",
                            path + 22);
         *ctype = CT_ICAL;
         return render_fixed(s, HOW_ICAL, NULL, n, body, len, e);
