@@ -1,12 +1,27 @@
 /*
  * admin/deliveries — the notification log (SPEC §8, §10): every delivery (an
- * update's notification, a subscription confirmation, a team invitation) with
+ * update's notification — a maintenance's reminder told apart —, a subscription
+ * confirmation, a team invitation) with
  * its channel, recipient, state, attempts and last error, newest first,
  * filtered by channel and state, paged with "Older" links. Needs PERM_SETTINGS.
  */
 #include "app/deliveries.h"
 #include "admin/admin.h"
+#include "domain/event.h"
 #include <string.h>
+
+/* What a delivery of KIND about an update of UPDATE_KIND (NULL: none) of an incident (INC)
+ * or a maintenance is, for the log: "Maintenance reminder", "Incident update", … */
+static const char *kind_label(const char *kind, const char *update_kind, bool inc)
+{
+    if (strcmp(kind, "confirmation") == 0) return "Confirmation";
+    if (strcmp(kind, "invitation") == 0) return "Invitation";
+    enum update_kind uk = UPDATE_PLAIN;
+    update_kind_parse(update_kind, &uk);
+    if (uk == UPDATE_REMINDER) return "Maintenance reminder";
+    if (uk == UPDATE_POSTMORTEM) return "Incident postmortem";
+    return inc ? "Incident update" : "Maintenance update";
+}
 
 /* Sets "kind_label" (and for an update "event_path") on each delivery of LIST. */
 static void label(json_t *list)
@@ -19,10 +34,8 @@ static void label(json_t *list)
         const char *ek = json_string_value(json_object_get(d, "event_kind"));
         bool inc = ek && strcmp(ek, "incident") == 0;
         json_object_set_new(d, "kind_label",
-                            json_string(strcmp(kind, "confirmation") == 0 ? "Confirmation"
-                                        : strcmp(kind, "invitation") == 0 ? "Invitation"
-                                        : inc                             ? "Incident update"
-                                                                          : "Maintenance update"));
+                            json_string(kind_label(
+                                kind, json_string_value(json_object_get(d, "update_kind")), inc)));
         if (ek)
             json_object_set_new(
                 d, "event_path",

@@ -139,12 +139,15 @@ json_t *views_health(json_t *health)
     return health;
 }
 
-/* Sets "stage_label" of O from its "stage". */
+/* Sets "stage_label" of O from its "stage" and, for an update, its "kind" (a reminder is
+ * labelled "Reminder": domain update_label). */
 static void stage_label_of(json_t *o, enum event_kind k)
 {
     enum stage st;
+    enum update_kind uk = UPDATE_PLAIN;
+    update_kind_parse(str_of(o, "kind"), &uk);
     if (stage_parse(k, str_of(o, "stage"), &st) == 0)
-        json_object_set_new(o, "stage_label", json_string(stage_label(st)));
+        json_object_set_new(o, "stage_label", json_string(update_label(uk, st)));
 }
 
 void views_event(json_t *ev, const char *zone)

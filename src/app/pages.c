@@ -25,6 +25,7 @@
 #include "core/utf8.h"
 #include "core/xalloc.h"
 #include "domain/page_url.h"
+#include "domain/reminder.h"
 #include "store/pages.h"
 #include "store/team.h"
 #include <assert.h>
@@ -255,6 +256,16 @@ static int check_time_zone(const char *tz, struct err *e)
     return 0;
 }
 
+/* IN's optional "reminder_min" into *OUT (untouched when absent). */
+static int read_reminder_min(json_t *in, int64_t *out, struct err *e)
+{
+    if (in_int(in, "reminder_min", 0, REMINDER_MIN_MAX, out, e) == 0) return 0;
+    return err_set(e, ERR_INVALID,
+                   "reminder_min must be a whole number of minutes from 0 (no maintenance "
+                   "reminders) to %d (a week)",
+                   REMINDER_MIN_MAX);
+}
+
 static int check_links(json_t *links, struct err *e)
 {
     if (!json_is_array(links) || json_array_size(links) > 20)
@@ -295,8 +306,9 @@ static int base_url_change(struct app_ctx *c, json_t *in, const char *cur, char 
 
 int app_page_update(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
 {
-    static const char *const keys[] = {"title",        "logo_url", "brand_color", "time_zone",
-                                       "footer_links", "hosts",    "base_url",    NULL};
+    static const char *const keys[] = {"title",     "logo_url",     "brand_color",
+                                       "time_zone", "footer_links", "hosts",
+                                       "base_url",  "reminder_min", NULL};
     int rc = -1;
     json_t *cur = NULL, *hosts = NULL;
     char *links_text = NULL, base_url[PAGE_URL_MAX + 1];
@@ -308,6 +320,7 @@ int app_page_update(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
         .logo_url = json_string_value(json_object_get(cur, "logo_url")),
         .brand_color = json_string_value(json_object_get(cur, "brand_color")),
         .time_zone = json_string_value(json_object_get(cur, "time_zone")),
+        .reminder_min = json_integer_value(json_object_get(cur, "reminder_min")),
     };
     json_t *links = json_object_get(in, "footer_links");
     if (in_text(in, "title", LIMIT_TITLE, in_has(in, "title"), false, &f.title, e) != 0 ||
@@ -316,8 +329,11 @@ int app_page_update(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
         in_text(in, "brand_color", 7, false, false, &f.brand_color, e) != 0 ||
         check_color(f.brand_color, e) != 0 ||
         in_text(in, "time_zone", 64, false, false, &f.time_zone, e) != 0 ||
-        check_time_zone(f.time_zone, e) != 0 || (links && check_links(links, e) != 0))
+        check_time_zone(f.time_zone, e) != 0 || read_reminder_min(in, &f.reminder_min, e) != 0 ||
+        (links && check_links(links, e) != 0))
         goto out;
+    bool reminders_moved =
+        f.reminder_min != json_integer_value(json_object_get(cur, "reminder_min"));
     links_text = json_dumps(links ? links : json_object_get(cur, "footer_links"), JSON_COMPACT);
     f.footer_links = links_text;
     if (in_has(in, "hosts")) {
@@ -345,6 +361,7 @@ int app_page_update(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
         goto out;
     }
     if (app_commit(c, true, e) != 0) goto out;
+    if (reminders_moved && c->app->on_work) c->app->on_work(c->app); /* the scheduler's times */
     rc = app_page_get(c, out, e);
 out:
     free(links_text);

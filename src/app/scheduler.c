@@ -1,5 +1,6 @@
 /*
- * scheduler — maintenance auto-transitions on a thread of their own. See scheduler.h.
+ * scheduler — maintenance auto-transitions and reminders on a thread of their own. See
+ * scheduler.h.
  *
  * Events on the scheduler's base: WAKE (user event, activated from any thread),
  * STOP (user event, breaks the loop), TIMER (one-shot, the next due time) and
@@ -12,6 +13,7 @@
  */
 #include "app/scheduler.h"
 #include "app/maintenance.h"
+#include "app/reminders.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
@@ -43,16 +45,28 @@ static struct timeval delay_until(int64_t due)
                             .tv_usec = (suseconds_t)(us % 1000000)};
 }
 
-/* Runs what is due and sets the timer to the next due time. After a failure with
- * something still overdue, only the tick retries, so a persistent error cannot spin. */
+/* The earlier of two due times, 0 meaning none. */
+static int64_t earlier(int64_t a, int64_t b)
+{
+    return !a ? b : !b ? a : a < b ? a : b;
+}
+
+/* Runs what is due (transitions first: a maintenance that starts now needs no reminder)
+ * and sets the timer to the next due time. After a failure with something still overdue,
+ * only the tick retries, so a persistent error cannot spin. */
 static void run(struct scheduler *s)
 {
-    struct err e = {0};
-    int64_t now = time_now(), next = 0;
+    struct err e = {0}, re = {0};
+    int64_t now = time_now(), next = 0, next_reminder = 0;
     int rc = app_maintenance_run_due(s->app, s->db, now, &next, &e);
     if (rc < 0 && !err_logged_by_store(&e)) log_error("scheduler: %s", e.msg);
+    int rrc = app_reminders_run_due(s->app, s->db, now, &next_reminder, &re);
+    if (rrc < 0 && !err_logged_by_store(&re)) log_error("scheduler: reminders: %s", re.msg);
     evtimer_del(s->timer_ev);
-    if (!next || (rc < 0 && next <= now)) return;
+    if (rc < 0 && next <= now) next = 0; /* left to the tick */
+    if (rrc < 0 && next_reminder <= now) next_reminder = 0;
+    next = earlier(next, next_reminder);
+    if (!next) return;
     struct timeval tv = delay_until(next);
     evtimer_add(s->timer_ev, &tv);
 }

@@ -1,6 +1,7 @@
 /*
  * scheduler — the background thread that carries out maintenance auto_start at
- * scheduled_start and auto_complete at scheduled_end (app_maintenance_run_due).
+ * scheduled_start and auto_complete at scheduled_end (app_maintenance_run_due), and
+ * sends maintenance reminders when they fall due (app_reminders_run_due).
  *
  * It owns an event_base and a database connection of its own. It runs the due
  * transitions when it starts (catching up on what fell due while the server was

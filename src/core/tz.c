@@ -172,6 +172,27 @@ char *tz_window_short(const char *zone, int64_t start, int64_t end, char *buf, s
     return buf;
 }
 
+char *tz_window_short_utc(const char *zone, int64_t start, int64_t end, char *buf, size_t size)
+{
+    struct tz_time a, b;
+    char local[96], utc[96];
+    buf[0] = '\0';
+    if (tz_split(zone, start, &a) != 0 || tz_split(zone, end, &b) != 0 ||
+        !*tz_window_short(zone, start, end, local, sizeof local) ||
+        !*tz_window_short("UTC", start, end, utc, sizeof utc))
+        return buf;
+    if (a.offset_s == 0 && b.offset_s == 0) {
+        snprintf(buf, size, "%s", local);
+        return buf;
+    }
+    /* "D Mon " of the local start: the UTC part leaves it out when it starts on that day */
+    const char *sp = strchr(local, ' ');
+    size_t date = sp && (sp = strchr(sp + 1, ' ')) ? (size_t)(sp + 1 - local) : 0;
+    const char *u = date && strncmp(local, utc, date) == 0 ? utc + date : utc;
+    snprintf(buf, size, "%s / %s", local, u);
+    return buf;
+}
+
 char *tz_window(const char *zone, int64_t start, int64_t end, char *buf, size_t size)
 {
     struct tz_time a, b, ua, ub;

@@ -52,5 +52,10 @@ char *tz_short(const char *zone, int64_t t, char *buf, size_t size);
 /* START..END in ZONE as "10 Dec 09:00-11:00 CET" (or "10 Dec 09:00 CET - 11 Dec 09:00 CET"),
  * for a text message. Returns BUF ("" on error). */
 char *tz_window_short(const char *zone, int64_t start, int64_t end, char *buf, size_t size);
+/* The same followed by the window in UTC, for a message with room for both:
+ * "10 Dec 09:00-11:00 CET / 08:00-10:00 UTC" (the UTC part dated when it starts on another
+ * day: "10 Dec 00:30-02:00 CET / 9 Dec 23:30 UTC - 10 Dec 01:00 UTC"); ZONE's alone when it
+ * is UTC's clock. Returns BUF ("" on error). */
+char *tz_window_short_utc(const char *zone, int64_t start, int64_t end, char *buf, size_t size);
 
 #endif

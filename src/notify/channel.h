@@ -87,7 +87,7 @@ const struct channel_ops *notify_channel(const char *name);
 /*
  * The model of update UPDATE_ID (borrowed, valid until the next call), cached:
  * {"page":{"id","title","url","time_zone"},"event":{"id","kind","title","impact","url",
- *  "services":[{"id","name","status"}],"services_text","window","window_short",
+ *  "services":[{"id","name","status"}],"services_text","window","window_short","window_short_utc",
  *  "scheduled_start","scheduled_end"},"update":{"id","kind","stage","stage_label","message",
  *  "message_html","message_text","created_at","time","time_short"},"subject"};
  * "window" (a maintenance's, else "") and "time" in the page's zone and in UTC for

@@ -64,15 +64,16 @@ static void moment_text(const char *zone, int64_t t, char *buf, size_t size)
 /*
  * When update row U (of an event of kind K, accepted at ACCEPTED) happened, and for a
  * maintenance its window, in the page's time zone and in UTC (SPEC §15):
- * {"time_zone","event":{"window","window_short","scheduled_start","scheduled_end"},
- *  "update":{"time","time_short"}} (the window keys empty and the RFC 3339 times null
- * but for maintenance). A page whose zone is unknown gets UTC.
+ * {"time_zone","event":{"window","window_short","window_short_utc","scheduled_start",
+ *  "scheduled_end"},"update":{"time","time_short"}} (the window keys empty and the RFC 3339
+ * times null but for maintenance). A page whose zone is unknown gets UTC.
  */
 static json_t *message_times(json_t *u, enum event_kind k, int64_t accepted)
 {
     const char *zone = jstr(u, "page_time_zone");
     if (!tz_known(zone)) zone = "UTC";
-    char when[160], when_short[64], window[256] = "", window_short[96] = "", a[40], b[40];
+    char when[160], when_short[64], window[256] = "", window_short[96] = "",
+                                    window_short_utc[192] = "", a[40], b[40];
     moment_text(zone, accepted, when, sizeof when);
     tz_short(zone, accepted, when_short, sizeof when_short);
     int64_t ws = json_integer_value(json_object_get(u, "window_start"));
@@ -81,13 +82,14 @@ static json_t *message_times(json_t *u, enum event_kind k, int64_t accepted)
     if (window_known) {
         tz_window(zone, ws, we, window, sizeof window);
         tz_window_short(zone, ws, we, window_short, sizeof window_short);
+        tz_window_short_utc(zone, ws, we, window_short_utc, sizeof window_short_utc);
     }
-    return json_pack("{s:s, s:{s:s, s:s, s:o, s:o}, s:{s:s, s:s}}", "time_zone", zone, "event",
-                     "window", window, "window_short", window_short, "scheduled_start",
-                     window_known ? json_string(time_format(ws, a, sizeof a)) : json_null(),
-                     "scheduled_end",
-                     window_known ? json_string(time_format(we, b, sizeof b)) : json_null(),
-                     "update", "time", when, "time_short", when_short);
+    return json_pack(
+        "{s:s, s:{s:s, s:s, s:s, s:o, s:o}, s:{s:s, s:s}}", "time_zone", zone, "event", "window",
+        window, "window_short", window_short, "window_short_utc", window_short_utc,
+        "scheduled_start", window_known ? json_string(time_format(ws, a, sizeof a)) : json_null(),
+        "scheduled_end", window_known ? json_string(time_format(we, b, sizeof b)) : json_null(),
+        "update", "time", when, "time_short", when_short);
 }
 
 static json_t *build_model(struct notify_env *env, int64_t update_id, struct err *e)

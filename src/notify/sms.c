@@ -2,7 +2,9 @@
  * notify/sms — text messages through Twilio's Messages API (SPEC §10):
  * POST {sms.api_base}/2010-04-01/Accounts/{sid}/Messages.json, basic auth
  * sid:auth_token, form fields To, From, Body. Bodies fit one 160-character
- * GSM-7 segment (notify/text.h): "[Page] Stage: Title URL" for updates,
+ * GSM-7 segment (notify/text.h): "[Page] Stage: Title (WHEN) URL" for updates (WHEN: a
+ * maintenance's window in the page's zone and in UTC as room allows, else the update's
+ * time),
  * "[Page] Your verification code is NNNNNN. Reply STOP to stop." for sign-ups.
  *
  * Twilio's answers: 201 sent; 400 with an error code is permanent — 21211
@@ -55,11 +57,16 @@ static int prepare(struct notify_env *env, struct nmsg *m)
             snprintf(m->error, sizeof m->error, "%s", e.msg);
             return -1;
         }
-        const char *window = get(model, "event", "window_short");
-        text = sms_text_when(get(model, "page", "title"), get(model, "update", "stage_label"),
-                             get(model, "event", "title"),
-                             *window ? window : get(model, "update", "time_short"),
-                             get(model, "event", "url"));
+        const char *page = get(model, "page", "title"),
+                   *stage = get(model, "update", "stage_label");
+        const char *title = get(model, "event", "title"), *link = get(model, "event", "url");
+        /* a maintenance's window in the page's zone and UTC when all fits whole, else in
+         * the zone alone (sms_text_when leaves it out when even that leaves no room) */
+        const char *window = get(model, "event", "window_short_utc");
+        if (!*window || !sms_text_fits(page, stage, title, window, link))
+            window = get(model, "event", "window_short");
+        text = sms_text_when(page, stage, title,
+                             *window ? window : get(model, "update", "time_short"), link);
     }
     put_field(&m->req, "To", m->recipient);
     put_field(&m->req, "From", cfg->sms_from);

@@ -189,6 +189,21 @@ char *sms_text_when(const char *page, const char *stage, const char *title, cons
     return buf_steal(&b);
 }
 
+bool sms_text_fits(const char *page, const char *stage, const char *title, const char *when,
+                   const char *url)
+{
+    const char *parts[] = {page, stage, title, when ? when : "", url ? url : ""};
+    size_t units = gsm7_units("[] : ");
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        char *g = gsm7_convert(parts[i]);
+        units += gsm7_units(g);
+        free(g);
+    }
+    if (when && *when) units += 3; /* " (" and ")" */
+    if (url && *url) units += 1;
+    return units <= SMS_MAX_UNITS;
+}
+
 /* Bytes of the link starting at S (up to white space), or 0 when S starts no link. */
 static size_t link_len(const char *s)
 {

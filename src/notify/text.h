@@ -19,6 +19,7 @@
  */
 #ifndef PHAROS_NOTIFY_TEXT_H
 #define PHAROS_NOTIFY_TEXT_H
+#include <stdbool.h>
 #include <stddef.h>
 
 enum {
@@ -39,6 +40,11 @@ char *sms_text(const char *page, const char *stage, const char *title, const cha
  * out when it would leave the page name and title fewer than SMS_WHEN_ROOM units. */
 char *sms_text_when(const char *page, const char *stage, const char *title, const char *when,
                     const char *url);
+/* Whether sms_text_when(PAGE, STAGE, TITLE, WHEN, URL) fits SMS_MAX_UNITS with nothing cut
+ * (the page name and title whole, WHEN kept): a caller with a longer and a shorter WHEN
+ * takes the longer only then. */
+bool sms_text_fits(const char *page, const char *stage, const char *title, const char *when,
+                   const char *url);
 /* The weighted length of TEXT as Twitter counts it. */
 size_t tweet_length(const char *text);
 /* HEAD then BODY (separated by a blank line, either may be empty), shortened so

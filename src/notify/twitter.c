@@ -3,7 +3,8 @@
  * {"text"} and an OAuth 1.0a HMAC-SHA1 Authorization header (core/sign.h),
  * signed with the operator's consumer key and the page's connected account
  * (access_token, access_token_secret of the twitter integration, sealed in the
- * database). The text is "Stage: Title", the message, and the event link, cut
+ * database). The text is "Stage: Title (WHEN)" (a maintenance's window in the page's zone
+ * and in UTC, else the update's time), the message, and the event link, cut
  * to 280 characters with links counted as 23 (notify/text.h). 429 is retried
  * at x-rate-limit-reset; 401 and 403 (bad credentials, duplicate tweet) fail.
  */
@@ -44,7 +45,7 @@ static int prepare(struct notify_env *env, struct nmsg *m)
         return -1;
     }
     char head[600], nonce[33], ts[24], *url = NULL;
-    const char *window = get(model, "event", "window_short");
+    const char *window = get(model, "event", "window_short_utc"); /* the zone's and UTC */
     snprintf(head, sizeof head, "%s: %s (%s)", get(model, "update", "stage_label"),
              get(model, "event", "title"), *window ? window : get(model, "update", "time_short"));
     char *text = tweet_text(head, get(model, "update", "message_text"), get(model, "event", "url"));

@@ -33,16 +33,16 @@ static int prepare(struct notify_env *env, struct nmsg *m)
         return -1;
     }
     json_t *ev = json_object_get(model, "event"), *up = json_object_get(model, "update");
-    json_t *body = json_pack(
-        "{s:O, s:{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}, s:{s:O, s:O, s:O, s:O, s:O}}", "page",
-        json_object_get(model, "page"), "event", "id", json_object_get(ev, "id"), "kind",
-        json_object_get(ev, "kind"), "title", json_object_get(ev, "title"), "impact",
-        json_object_get(ev, "impact"), "url", json_object_get(ev, "url"), "scheduled_start",
-        json_object_get(ev, "scheduled_start"), "scheduled_end",
-        json_object_get(ev, "scheduled_end"), "services", json_object_get(ev, "services"), "update",
-        "id", json_object_get(up, "id"), "kind", json_object_get(up, "kind"), "stage",
-        json_object_get(up, "stage"), "message",
-        json_object_get(up, "message"), "created_at", json_object_get(up, "created_at"));
+    json_t *body =
+        json_pack("{s:O, s:{s:O, s:O, s:O, s:O, s:O, s:O, s:O, s:O}, s:{s:O, s:O, s:O, s:O, s:O}}",
+                  "page", json_object_get(model, "page"), "event", "id", json_object_get(ev, "id"),
+                  "kind", json_object_get(ev, "kind"), "title", json_object_get(ev, "title"),
+                  "impact", json_object_get(ev, "impact"), "url", json_object_get(ev, "url"),
+                  "scheduled_start", json_object_get(ev, "scheduled_start"), "scheduled_end",
+                  json_object_get(ev, "scheduled_end"), "services", json_object_get(ev, "services"),
+                  "update", "id", json_object_get(up, "id"), "kind", json_object_get(up, "kind"),
+                  "stage", json_object_get(up, "stage"), "message", json_object_get(up, "message"),
+                  "created_at", json_object_get(up, "created_at"));
     curl_easy_setopt(m->easy, CURLOPT_URL, url);
     notify_json_body(m, body);
     json_decref(body);

@@ -1,8 +1,14 @@
 /*
  * snapshot_render — the entries of a snapshot, all from its one view model:
  * the HTML pages (templates/public/), the Statuspage JSON
- * (render/statuspage.h), the RSS and Atom feeds, the badge and the page's brand
- * stylesheet. See snapshot.h.
+ * (render/statuspage.h), the RSS and Atom feeds, the badge, the page's brand
+ * stylesheet and the maintenance calendar (render/ical.h). See snapshot.h.
+ *
+ * The calendar of one service ("/calendar.ics?service=ID") is an entry of its own,
+ * rendered from the model on its first request like the others, rather than per
+ * request: so it has an ETag and a gzip copy made once, and is served while the
+ * database is down like the rest. An id that is none of the model's visible services
+ * is a 404 and leaves no entry, so a snapshot holds at most one per service.
  *
  * A served snapshot renders only the home page when it is built (a spike asks for
  * it, and a burst of changes rebuilds it each time); every other entry is rendered
@@ -22,6 +28,7 @@
 #include "core/xalloc.h"
 #include "public/snapshot_impl.h"
 #include "public/view.h"
+#include "render/ical.h"
 #include "render/statuspage.h"
 #include <assert.h>
 #include <ctype.h>
@@ -37,6 +44,7 @@ static const char *const event_lists[] = {
     "recent_closed",  "incidents",          "maintenance"};
 
 static const char CT_HTML[] = "text/html; charset=utf-8";
+static const char CT_ICAL[] = "text/calendar; charset=utf-8";
 
 /* The public URL of S's page (public/view.h), the prefix of its absolute links. */
 static const char *page_url(const struct snapshot *s)
@@ -67,6 +75,7 @@ static json_t *html_model(struct snapshot *s, int depth, const json_t *extra)
         {"atom", "feed.atom", "feed.atom"},
         {"brand_css", "brand.css", "brand.css"},
         {"api", "api/v2/summary.json", "api/v2/summary.json"},
+        {"calendar", "calendar.ics", "calendar.ics"},
     };
     /* Static files by their content-hashed names (core/asset.h), served and exported. */
     static const struct {
@@ -282,7 +291,7 @@ static char *brand_css(const json_t *m, size_t *len)
 }
 
 /* The entries rendered from the model alone (no database): path, type, and how. */
-enum how { HOW_HOME, HOW_RSS, HOW_ATOM, HOW_BADGE, HOW_BRAND, HOW_JSON };
+enum how { HOW_HOME, HOW_RSS, HOW_ATOM, HOW_BADGE, HOW_BRAND, HOW_JSON, HOW_ICAL };
 static const struct fixed {
     const char *path, *ctype;
     enum how how;
@@ -292,12 +301,14 @@ static const struct fixed {
     {"/feed.atom", "application/atom+xml; charset=utf-8", HOW_ATOM},
     {"/badge.svg", "image/svg+xml", HOW_BADGE},
     {"/brand.css", "text/css; charset=utf-8", HOW_BRAND},
+    {"/calendar.ics", CT_ICAL, HOW_ICAL},
 };
 static const char CT_JSON[] = "application/json; charset=utf-8";
 
-/* Renders the entry F of S (JSON: the Statuspage endpoint NAME) into *BODY and *LEN. */
-static int render_fixed(struct snapshot *s, enum how how, const char *name, char **body,
-                        size_t *len, struct err *e)
+/* Renders the entry F of S (JSON: the Statuspage endpoint NAME; the calendar: of service
+ * SERVICE_ID, 0 for all) into *BODY and *LEN. */
+static int render_fixed(struct snapshot *s, enum how how, const char *name, int64_t service_id,
+                        char **body, size_t *len, struct err *e)
 {
     json_t *m = NULL;
     switch (how) {
@@ -317,6 +328,9 @@ static int render_fixed(struct snapshot *s, enum how how, const char *name, char
         break;
     case HOW_BRAND:
         *body = brand_css(s->model, len);
+        break;
+    case HOW_ICAL:
+        *body = ical_render(s->model, service_id, len);
         break;
     case HOW_JSON:
         m = statuspage_render(s->model, name);
@@ -344,19 +358,31 @@ static const json_t *model_event(const struct snapshot *s, const char *path)
     return NULL;
 }
 
+/* Whether service ID is one of the model's (visible) services. */
+static bool model_service(const struct snapshot *s, int64_t id)
+{
+    size_t i;
+    json_t *svc;
+    json_array_foreach(json_object_get(s->model, "services"), i, svc)
+    {
+        if (json_integer_value(json_object_get(svc, "id")) == id) return true;
+    }
+    return false;
+}
+
 /* Export: every entry, every history page and every event of them. */
 static int render_export(struct snapshot *s, struct db *db, struct err *e)
 {
     char *body;
     size_t len;
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
-        if (render_fixed(s, fixed[i].how, NULL, &body, &len, e) != 0) return -1;
+        if (render_fixed(s, fixed[i].how, NULL, 0, &body, &len, e) != 0) return -1;
         snap_add(s, fixed[i].path, fixed[i].ctype, body, len);
     }
     for (int i = 0; statuspage_endpoints[i]; i++) {
         char path[96];
         snprintf(path, sizeof path, "/api/v2/%s", statuspage_endpoints[i]);
-        if (render_fixed(s, HOW_JSON, statuspage_endpoints[i], &body, &len, e) != 0) return -1;
+        if (render_fixed(s, HOW_JSON, statuspage_endpoints[i], 0, &body, &len, e) != 0) return -1;
         snap_add(s, path, CT_JSON, body, len);
     }
     int pages =
@@ -385,7 +411,7 @@ int snap_render_all(struct snapshot *s, struct db *db, struct err *e)
     /* Served: only the home page, which a spike asks for; the rest on first request. */
     char *body;
     size_t len;
-    if (render_fixed(s, HOW_HOME, NULL, &body, &len, e) != 0) return -1;
+    if (render_fixed(s, HOW_HOME, NULL, 0, &body, &len, e) != 0) return -1;
     snap_add(s, "/", CT_HTML, body, len);
     return 0;
 }
@@ -404,20 +430,30 @@ int snap_render_path(struct snapshot *s, struct db *db, const char *path, char *
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         if (strcmp(path, fixed[i].path) == 0) {
             *ctype = fixed[i].ctype;
-            return render_fixed(s, fixed[i].how, NULL, body, len, e);
+            return render_fixed(s, fixed[i].how, NULL, 0, body, len, e);
         }
+    int64_t n;
+    if (strncmp(path, "/calendar.ics?service=", 22) == 0) {
+        /* one variant per visible service at most: an unknown or hidden one is no entry */
+        if ((n = parse_num(path + 22)) <= 0 || !model_service(s, n))
+            return err_set(e, ERR_NOT_FOUND,
+                           "there is no service with id %s on this page (the page's whole "
+                           "calendar: /calendar.ics; its services: /api/v2/components.json)",
+                           path + 22);
+        *ctype = CT_ICAL;
+        return render_fixed(s, HOW_ICAL, NULL, n, body, len, e);
+    }
     if (strncmp(path, "/api/v2/", 8) == 0) {
         for (int i = 0; statuspage_endpoints[i]; i++)
             if (strcmp(path + 8, statuspage_endpoints[i]) == 0) {
                 *ctype = CT_JSON;
-                return render_fixed(s, HOW_JSON, statuspage_endpoints[i], body, len, e);
+                return render_fixed(s, HOW_JSON, statuspage_endpoints[i], 0, body, len, e);
             }
         return err_set(e, ERR_NOT_FOUND, "no such endpoint: %s (see /api/v2/summary.json)", path);
     }
     *ctype = CT_HTML;
     const json_t *known = model_event(s, path);
     if (known) return render_event(s, known, body, len, e);
-    int64_t n;
     if (strncmp(path, "/history?page=", 14) == 0 && (n = parse_num(path + 14)) > 0)
         return render_history(s, db, (int)n, body, len, e);
     const char *kind = NULL;

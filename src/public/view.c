@@ -2,8 +2,9 @@
  * view — builds the public view model from store/public reads. See view.h.
  *
  * The model is built in one pass over a few queries (services, status spans,
- * open, recent and closed events with their updates); the cost is paid once
- * per snapshot rebuild, never per request. Service names of events come from
+ * open, recent and closed events with their updates, and the calendar's maintenance
+ * with their latest message: two queries); the cost is paid once per snapshot
+ * rebuild, never per request. Service names of events come from
  * the model's "service_names" ({"<id>":"name"}, visible services only), so a
  * hidden service never shows through an event either.
  */
@@ -357,6 +358,51 @@ static int add_services(struct db *db, json_t *m, int64_t page_id, int64_t now,
     return failed ? -1 : 0;
 }
 
+/* The model's "calendar" (see view.h): PAGE_ID's maintenance open, or completed since
+ * NOW - VIEW_CALENDAR_DAYS, with their latest message as plain text and their visible
+ * services (NAMES). NULL on error. */
+static json_t *calendar_view(struct db *db, int64_t page_id, int64_t now, const json_t *names,
+                             struct err *e)
+{
+    json_t *rows, *links;
+    if (store_public_calendar(db, page_id, now - VIEW_CALENDAR_DAYS * 86400LL, VIEW_CALENDAR_EVENTS,
+                              &rows, &links, e) != 0)
+        return NULL;
+    json_t *links_by = group_by(links, "event_id");
+    size_t i;
+    json_t *r;
+    json_array_foreach(rows, i, r)
+    {
+        int64_t id = json_integer_value(json_object_get(r, "id"));
+        char path[48], key[24];
+        snprintf(path, sizeof path, "maintenance/%lld", (long long)id);
+        json_object_set_new(r, "path", json_string(path));
+        set_stage(r, "maintenance");
+        json_object_del(r, "sp_status");
+        json_object_set(r, "completed_at", json_object_get(r, "resolved_at"));
+        json_object_del(r, "resolved_at");
+        char *text = markdown_to_text(json_string_value(json_object_get(r, "message")));
+        json_object_set_new(r, "message_text", json_string(text));
+        free(text);
+        json_object_del(r, "message");
+        json_t *svcs = json_array(), *l;
+        size_t k;
+        snprintf(key, sizeof key, "%lld", (long long)id);
+        json_array_foreach(json_object_get(links_by, key), k, l)
+        {
+            int64_t sid = json_integer_value(json_object_get(l, "id"));
+            const char *nm = name_of(names, sid);
+            if (nm)
+                json_array_append_new(svcs,
+                                      json_pack("{s:I,s:s}", "id", (json_int_t)sid, "name", nm));
+        }
+        json_object_set_new(r, "services", svcs);
+    }
+    json_decref(links_by);
+    json_decref(links);
+    return rows;
+}
+
 /* Splits the open events OPEN (stolen) into the model's incident and maintenance lists. */
 static void split_open(json_t *m, json_t *open)
 {
@@ -412,10 +458,12 @@ int view_build(struct db *db, int64_t page_id, const char *server_base, struct t
     json_t *lists[3] = {NULL};
     for (int i = 0; i < 3 && (i == 0 || lists[i - 1]); i++)
         lists[i] = events_view(db, &wanted[i], names, e);
-    int64_t closed = lists[2] ? store_public_closed_count(db, page_id, e) : -1;
+    json_t *calendar = lists[2] ? calendar_view(db, page_id, now, names, e) : NULL;
+    int64_t closed = calendar ? store_public_closed_count(db, page_id, e) : -1;
     json_object_set_new(m, "recent_closed", lists[0] ? lists[0] : json_array());
     json_object_set_new(m, "incidents", lists[1] ? lists[1] : json_array());
     json_object_set_new(m, "maintenance", lists[2] ? lists[2] : json_array());
+    json_object_set_new(m, "calendar", calendar ? calendar : json_array());
     if (closed < 0) goto out;
     static const char *const flagged[] = {"open_incidents", "active_maintenance",
                                           "upcoming_maintenance", "recent_closed", "services"};

@@ -16,6 +16,9 @@
  *                "components":[ids]}]          visible groups that have visible services
  *   open_incidents, active_maintenance, upcoming_maintenance, recent_closed (7 days),
  *   incidents (50 most recent), maintenance (50 most recent):   [EVENT]
+ *   calendar   [CAL_EVENT]  the maintenance of /calendar.ics (render/ical.h): scheduled, in
+ *               progress or in verification, or completed in the last VIEW_CALENDAR_DAYS
+ *               days, by start (at most VIEW_CALENDAR_EVENTS)
  *   history    {"total","pages","per_page"}
  *   response_times [{"id","name","day","quarter"}]  the visible services that show their
  *               response time, in page order, with their charts (render/chart.h models of
@@ -34,6 +37,10 @@
  *          "scheduled_end","<time>_human" for the times set,"services":[{"id","name","status",
  *          "label"}],"has_services","updates":[UPDATE newest first],"last_update_at",
  *          "postmortem" (Markdown or null),"has_postmortem","postmortem_html"}
+ * CAL_EVENT {"id","title","stage","stage_label","path","scheduled_start","scheduled_end",
+ *          "created_at","updated_at","completed_at" (null while open),"message_text" (the
+ *          latest update's message as plain text: markdown_to_text),"services":[{"id","name"}]
+ *          (visible ones)}
  * UPDATE  {"id","event_id","stage","stage_label","sp_status","message","html",
  *          "created_at","created_at_human","rfc822","affected":[{"id","name","old_status",
  *          "new_status"}]}
@@ -54,6 +61,8 @@ enum {
     VIEW_RECENT_DAYS = 7,
     VIEW_RECENT_EVENTS = 50, /* incidents.json, scheduled-maintenances.json */
     VIEW_HISTORY_PER_PAGE = 10,
+    VIEW_CALENDAR_DAYS = 30,    /* completed maintenance stays in calendar.ics this long */
+    VIEW_CALENDAR_EVENTS = 500, /* at most this many maintenance in it */
 };
 
 /*

@@ -7,7 +7,8 @@ json_t *store_deliveries_list(struct db *db, int64_t page_id, const char *channe
                               const char *state, int64_t before, int limit, struct err *e)
 {
     return db_query_all(db, e,
-                        "SELECT d.id, d.kind, d.update_id, u.event_id, ev.kind AS event_kind, "
+                        "SELECT d.id, d.kind, d.update_id, u.kind AS update_kind, u.event_id, "
+                        "ev.kind AS event_kind, "
                         "d.channel, d.recipient, d.state, d.attempts, d.last_error, d.created_at, "
                         "d.sent_at, d.claimed_by AS node FROM deliveries d LEFT JOIN event_updates "
                         "u ON u.id = d.update_id "

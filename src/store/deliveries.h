@@ -2,9 +2,10 @@
  * store/deliveries — the notification log: one row per message to one recipient
  * (an address, a number, or an integration), written by the dispatcher: updates'
  * notifications, subscription confirmations and team invitations (KIND).
- * DELIVERY JSON: {"id","kind","update_id","event_id","event_kind","channel","recipient",
- * "state","attempts","last_error","created_at","sent_at"} (update_id, event_id and
- * event_kind null but for kind update).
+ * DELIVERY JSON: {"id","kind","update_id","update_kind","event_id","event_kind","channel",
+ * "recipient","state","attempts","last_error","created_at","sent_at"} (update_id,
+ * update_kind — update, reminder or postmortem: domain/event.h — event_id and event_kind
+ * null but for kind update).
  */
 #ifndef PHAROS_STORE_DELIVERIES_H
 #define PHAROS_STORE_DELIVERIES_H

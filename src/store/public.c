@@ -150,6 +150,41 @@ int64_t store_public_closed_count(struct db *db, int64_t page_id, struct err *e)
     return n;
 }
 
+/* The calendar's maintenance: open, or completed since a time (calendar.ics). */
+#define CALENDAR_WHERE                                                                             \
+    "WHERE page_id = ? AND kind = 'maintenance' AND draft = 0 AND (resolved_at IS NULL OR "        \
+    "resolved_at >= ?) ORDER BY scheduled_start, id LIMIT ?"
+#define LATEST_UPDATE(col)                                                                         \
+    "(SELECT u." col " FROM event_updates u WHERE u.event_id = events.id AND u.kind = 'update' "   \
+    "ORDER BY u.id DESC LIMIT 1)"
+
+int store_public_calendar(struct db *db, int64_t page_id, int64_t since, int limit, json_t **events,
+                          json_t **links, struct err *e)
+{
+    json_t *ev = db_query_all(
+        db, e,
+        "SELECT id, title, stage, scheduled_start, scheduled_end, created_at, "
+        "updated_at, resolved_at, COALESCE(" LATEST_UPDATE(
+            "message") ", '') "
+                       "AS message, " LATEST_UPDATE("created_at") " AS last_update_at "
+                                                                  "FROM events " CALENDAR_WHERE,
+        "iii", page_id, since, (int64_t)limit);
+    json_t *ln = ev ? db_query_all(db, e,
+                                   "SELECT es.event_id, es.service_id AS id FROM event_services es "
+                                   "JOIN services s ON s.id = es.service_id " SERVICE_GROUP_JOIN
+                                   "WHERE es.event_id IN (SELECT id FROM events " CALENDAR_WHERE
+                                   ") ORDER BY es.event_id, " SERVICE_ORDER,
+                                   "iii", page_id, since, (int64_t)limit)
+                    : NULL;
+    if (!ln) {
+        json_decref(ev);
+        return -1;
+    }
+    *events = ev;
+    *links = ln;
+    return 0;
+}
+
 json_t *store_public_hosts(struct db *db, struct err *e)
 {
     return db_query_all(db, e, "SELECT host, page_id FROM page_hosts ORDER BY host", NULL);

@@ -71,6 +71,18 @@ struct public_list {
 int store_public_list(struct db *db, const struct public_list *l, json_t **events, json_t **updates,
                       json_t **affected, json_t **links, struct err *e);
 
+/*
+ * The maintenance of the calendar (GET /calendar.ics, SPEC §15): PAGE_ID's maintenance that
+ * is not complete (scheduled, in progress, in verification) or was completed at or after
+ * SINCE, by start (then id), at most LIMIT, into *EVENTS as
+ *   [{"id","title","stage","scheduled_start","scheduled_end","created_at","updated_at",
+ *     "resolved_at","message" (the latest plain update's, "" when none),"last_update_at"}]
+ * and the services each links into *LINKS as [{"event_id","id"}] by event, in display order.
+ * Returns 0 and two new references, or -1 with E filled.
+ */
+int store_public_calendar(struct db *db, int64_t page_id, int64_t since, int limit, json_t **events,
+                          json_t **links, struct err *e);
+
 /* Every host name of every page. NULL on error. */
 json_t *store_public_hosts(struct db *db, struct err *e);
 

@@ -1,6 +1,7 @@
 /*
  * web/public — the public status page of SPEC §6: /, /history, /incidents/{id},
- * /maintenance/{id}, /feed, /feed.atom, /badge.svg, /brand.css and the
+ * /maintenance/{id}, /feed, /feed.atom, /badge.svg, /brand.css, the maintenance
+ * calendar /calendar.ics (?service=ID: one service's; SPEC §15) and the
  * Statuspage-compatible JSON under /api/v2/, all served from the page's snapshot
  * (public/snapshot.h) and never from the database while the snapshot is current.
  *
@@ -14,6 +15,7 @@
  * routes are rendered in the public layout (on_html_error).
  */
 #include "app/app.h"
+#include "core/utf8.h"
 #include "core/xalloc.h"
 #include "http/conn.h"
 #include "http/reply.h"
@@ -106,6 +108,30 @@ static void on_history(struct req *r)
     serve_key(r, key);
 }
 
+/* /calendar.ics, or with ?service=ID the calendar of one service (render/ical.h): a
+ * malformed id is a 400 saying what is accepted, an id that is no visible service of the
+ * page a 404 (from the snapshot). */
+static void on_calendar(struct req *r)
+{
+    const char *id = req_query(r, "service");
+    char key[48];
+    if (!id) {
+        serve_key(r, "/calendar.ics");
+        return;
+    }
+    size_t n = strspn(id, "0123456789");
+    if (n == 0 || n > 9 || id[n] || id[0] == '0') {
+        char quoted[48];
+        reply_fail(r, ERR_INVALID,
+                   "service must be a service id (a positive whole number), as in "
+                   "/calendar.ics?service=3; got \"%s\"",
+                   utf8_clip(id, quoted, sizeof quoted));
+        return;
+    }
+    snprintf(key, sizeof key, "/calendar.ics?service=%s", id);
+    serve_key(r, key);
+}
+
 static void on_api(struct req *r)
 {
     /* The snapshot knows the endpoints: any other path under /api/v2/ is a 404. */
@@ -151,7 +177,7 @@ void web_public_init(struct snapshot_registry *g)
     reply_set_html_error(on_html_error);
 }
 
-/* The feeds, the badge and /api/v2/ are for scripts of any origin too (SPEC §6): the
+/* The feeds, the badge, the calendar and /api/v2/ are for scripts of any origin too (SPEC §6): the
  * router gives their answers the CORS headers (http/router.h). */
 const struct route web_public_routes[] = {
     {M_GET, "/", on_path},
@@ -161,6 +187,7 @@ const struct route web_public_routes[] = {
     {M_GET, "/feed", on_path, NULL, ROUTE_CORS},
     {M_GET, "/feed.atom", on_path, NULL, ROUTE_CORS},
     {M_GET, "/badge.svg", on_path, NULL, ROUTE_CORS},
+    {M_GET, "/calendar.ics", on_calendar, NULL, ROUTE_CORS},
     {M_GET, "/brand.css", on_path},
     {M_GET, "/api/v2/{*}", on_api, NULL, ROUTE_CORS},
     {0, NULL, NULL},

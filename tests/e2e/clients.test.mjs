@@ -1,5 +1,5 @@
 // What other sites' scripts, browsers and feed readers rely on (SPEC §6; issue 11):
-// - CORS: /api/v2/*, /feed, /feed.atom, /badge.svg (and /calendar.ics where it exists)
+// - CORS: /api/v2/*, /feed, /feed.atom, /badge.svg, /calendar.ics
 //   carry "Access-Control-Allow-Origin: *" and expose ETag, errors included; OPTIONS on
 //   them is a preflight answer (204, Allow-Methods, Allow-Headers, Max-Age). Nothing else
 //   carries a CORS header: not the public HTML, not the console, not the admin API.
@@ -135,7 +135,7 @@ test('the route tables are read: public, API and console routes, the CORS ones e
     '/subscribe', '/static/{*}', '/healthz'])
     assert.ok(routes.some((r) => r.pattern === p), `route ${p} found`);
   const cors = [...new Set(routes.filter((r) => r.cors).map((r) => r.pattern))].sort();
-  assert.deepEqual(cors, CORS_ROUTES.filter((p) => p !== '/calendar.ics' || routes.some((r) => r.pattern === p)));
+  assert.deepEqual(cors, CORS_ROUTES);
 });
 
 test('every route: OPTIONS answers 204 and a method it does not take 405, with its real methods in Allow', async () => {
@@ -184,9 +184,9 @@ test('Allow: a few routes spelled out; a trailing slash and an unknown method ch
   assert.equal((await request(s, 'GET', '/admin/api/v1/services')).status, 401);
 });
 
-test('CORS: the feeds, the badge and /api/v2 answer any origin and expose ETag, errors and 304s too', async () => {
+test('CORS: the feeds, the badge, the calendar and /api/v2 answer any origin and expose ETag, errors and 304s too', async () => {
   const origin = { Origin: 'https://widget.example' };
-  for (const p of ['/api/v2/summary.json', '/api/v2/components.json', '/feed', '/feed.atom', '/badge.svg']) {
+  for (const p of ['/api/v2/summary.json', '/api/v2/components.json', '/feed', '/feed.atom', '/badge.svg', '/calendar.ics']) {
     for (const host of [undefined, B_HOST]) {
       const r = await request(s, 'GET', p, { headers: origin, host });
       assert.equal(r.status, 200, p);

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { api } from './lib/harness.mjs';
 import { startTwoPages, stopClean, otherApi, dbSql, assertError, assertBadPaging, walk, RFC3339 } from './lib/admin.mjs';
 
-const KEYS = ['id', 'kind', 'update_id', 'event_id', 'event_kind', 'channel', 'recipient', 'state', 'attempts', 'last_error', 'created_at', 'sent_at', 'node'];
+const KEYS = ['id', 'kind', 'update_id', 'update_kind', 'event_id', 'event_kind', 'channel', 'recipient', 'state', 'attempts', 'last_error', 'created_at', 'sent_at', 'node'];
 const T0 = 1790000000; // 2026-09-21T…Z
 // Rows that are not finished are not due (next attempt and lease far ahead), so the
 // running dispatcher leaves them alone while this suite reads them.
@@ -49,7 +49,7 @@ test('the log lists this page\'s deliveries newest first, in the documented shap
   for (const d of r.json.deliveries) assert.deepEqual(Object.keys(d).sort(), [...KEYS].sort());
   const failed = r.json.deliveries.find((d) => d.id === 2);
   assert.deepEqual({ ...failed, created_at: 'x' }, {
-    id: 2, kind: 'update', update_id: 100, event_id: 10, event_kind: 'incident', channel: 'sms', recipient: '+14155550100', state: 'failed', attempts: 3,
+    id: 2, kind: 'update', update_id: 100, update_kind: 'update', event_id: 10, event_kind: 'incident', channel: 'sms', recipient: '+14155550100', state: 'failed', attempts: 3,
     last_error: 'HTTP 503 from the SMS API', created_at: 'x', sent_at: null, node: null,
   });
   assert.match(failed.created_at, RFC3339);

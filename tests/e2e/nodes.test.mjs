@@ -12,7 +12,8 @@
 //     (notify.lease_s, 5 s here) run out; every subscriber gets the message, duplicates
 //     at most what the dead node had in flight;
 //   - a maintenance that starts itself with three schedulers running sends exactly one
-//     "in progress" message per subscriber;
+//     "in progress" message per subscriber, and a maintenance's reminder exactly one
+//     "Reminder" per subscriber;
 //   - a monitor falling due with three probers running is checked once, not once a node.
 // Runs on PostgreSQL only (SQLite is one process by design); `make e2e` runs it there.
 import { describe, test, before, after } from 'node:test';
@@ -201,5 +202,28 @@ describe('three nodes on one database', { skip }, () => {
     assert.deepEqual([...per.values()].filter((n) => n !== 1), [], 'exactly once each');
     const audit = dbSql({ dataDir: home }, `SELECT COUNT(*) FROM audit_log WHERE action = 'maintenance.auto_start' AND object_id = ${id}`).trim();
     assert.equal(audit, '1');
+  });
+
+  test('a maintenance reminder, three schedulers running: one "Reminder" per subscriber', async () => {
+    const N = 20;
+    subscribers('remind', N);
+    const svc = (await api(nodes.a, 'POST', 'services', { body: { name: 'Storage' } })).json.service;
+    // reminder_min 60: due 40 s from now, so that every node's scheduler (a tick every 30 s)
+    // has its timer on that second and all three race for it
+    const at = (s) => new Date(Date.now() + s * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const m = await api(nodes.a, 'POST', 'maintenance', {
+      body: { title: 'Storage swap', message: 'Planned.', scheduled_start: at(3640), scheduled_end: at(7200), services: [svc.id] },
+    });
+    assert.equal(m.status, 201, m.text);
+    const id = m.json.maintenance.id;
+    const reminded = () => mailsTo('remind').filter((x) => /^\[Status\] Reminder: Storage swap$/.test(x.headers.subject));
+    await until(() => reminded().length >= N, { timeout: 90000, interval: 200, what: 'the reminders' });
+    await new Promise((r) => setTimeout(r, 3000)); // a second reminder by another node would be here now
+    const per = perRecipient(reminded());
+    assert.equal(per.size, N, 'every subscriber was reminded');
+    assert.deepEqual([...per.values()].filter((n) => n !== 1), [], 'exactly once each');
+    const q = (sql) => dbSql({ dataDir: home }, sql).trim();
+    assert.equal(q(`SELECT COUNT(*) FROM audit_log WHERE action = 'maintenance.reminder' AND object_id = ${id}`), '1');
+    assert.equal(q(`SELECT COUNT(*) FROM event_updates WHERE event_id = ${id} AND kind = 'reminder'`), '1');
   });
 });

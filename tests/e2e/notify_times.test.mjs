@@ -1,6 +1,7 @@
 // Messages say when (issue 10, item 5; SPEC §15): every message about a maintenance
 // states its window in the page's time zone and in UTC, and every update its time —
-// in e-mails, SMS (as room allows), Slack, tweets, and webhooks (RFC 3339 there).
+// in e-mails, SMS (in UTC too as room allows), Slack, tweets, and webhooks (RFC 3339 there,
+// with the update's kind).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { api } from './lib/harness.mjs';
@@ -38,19 +39,20 @@ test('a scheduled maintenance: its window in the page\'s zone and in UTC on ever
   assert.match(mail.html, new RegExp(`data-window>When: <strong>${WINDOW.source}</strong>`));
 
   const sms = w.twilio.messages.find((x) => x.to === '+14155550199' && /Database upgrade/.test(x.body));
-  assert.match(sms.body, /Database upgrade \(10 Dec 09:00-11:00 GMT\+1\) http/);
+  assert.match(sms.body, /Database upgrade \(10 Dec 09:00-11:00 GMT\+1 \/ 08:00-10:00 UTC\) http/, 'room for both');
   assert.ok(gsmUnits(sms.body) <= 160);
 
   const slack = w.slack.messages.find((x) => /Database upgrade/.test(x.text));
   assert.match(slack.blocks.at(-1).elements[0].text, new RegExp(`Posted .* · When: ${WINDOW.source}`));
 
   const tweet = w.twitter.tweets.find((x) => /Database upgrade/.test(x.text));
-  assert.match(tweet.text, /Scheduled: Database upgrade \(10 Dec 09:00-11:00 GMT\+1\)/);
+  assert.match(tweet.text, /Scheduled: Database upgrade \(10 Dec 09:00-11:00 GMT\+1 \/ 08:00-10:00 UTC\)/);
 
   const hook = w.webhook.events.find((x) => x.event.id === m.id);
   assert.equal(hook.event.scheduled_start, '2099-12-10T08:00:00Z');
   assert.equal(hook.event.scheduled_end, '2099-12-10T10:00:00Z');
   assert.equal(hook.page.time_zone, 'Europe/Paris');
+  assert.equal(hook.update.kind, 'update');
   assert.match(hook.update.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 });
 
@@ -68,4 +70,17 @@ test('an incident update: its time in the page\'s zone and in UTC; webhooks get 
   const hook = w.webhook.events.find((x) => x.event.id === inc.id);
   assert.equal(hook.event.scheduled_start, null);
   assert.equal(hook.update.created_at, inc.updates[0].created_at);
+});
+
+test('an SMS with no room for both keeps the title and the window in the page\'s zone, within 160', async () => {
+  const title = 'Replacing the storage and network of the primary database cluster';
+  const r = await api(s, 'POST', 'maintenance', { body: { title, message: 'New disks.',
+    scheduled_start: '2099-12-11T08:00:00Z', scheduled_end: '2099-12-11T10:00:00Z', services: [svc.id] } });
+  assert.equal(r.status, 201, r.text);
+  await settled(s, r.json.maintenance.updates[0].id);
+  const sms = w.twilio.messages.find((x) => x.to === '+14155550199' && /primary database/.test(x.body));
+  assert.ok(sms.body.includes(`${title} (11 Dec 09:00-11:00 GMT+1) http`), sms.body);
+  assert.ok(gsmUnits(sms.body) <= 160, `${gsmUnits(sms.body)} units: ${sms.body}`);
+  const tweet = w.twitter.tweets.find((x) => x.text.includes(title));
+  assert.ok(tweet.text.includes(`(11 Dec 09:00-11:00 GMT+1 / 08:00-10:00 UTC)`), tweet.text);
 });

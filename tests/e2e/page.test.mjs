@@ -14,7 +14,8 @@ let s;
 before(async () => { s = await startTwoPages(); });
 after(() => stopClean(s));
 
-const KEYS = ['id', 'slug', 'title', 'hosts', 'base_url', 'url', 'logo_url', 'brand_color', 'time_zone', 'footer_links', 'created_at', 'updated_at'];
+const KEYS = ['id', 'slug', 'title', 'hosts', 'base_url', 'url', 'logo_url', 'brand_color', 'time_zone', 'footer_links',
+  'reminder_min', 'created_at', 'updated_at'];
 const page = async () => (await api(s, 'GET', 'page')).json.page;
 
 test('GET page describes the page of the request', async () => {
@@ -27,6 +28,7 @@ test('GET page describes the page of the request', async () => {
   assert.deepEqual(p.hosts, []);
   assert.deepEqual(p.footer_links, []);
   assert.equal(p.base_url, '');
+  assert.equal(p.reminder_min, 60, 'maintenance reminders an hour ahead by default');
   assert.equal(p.url, s.url, 'the default page uses server.base_url');
   assert.match(p.updated_at, RFC3339);
   const o = (await otherApi(s, 'GET', 'page')).json.page;
@@ -51,15 +53,20 @@ test('PATCH changes only the fields it names (no field is required)', async () =
   assert.equal(b.json.page.logo_url, 'https://cdn.example.com/logo.png');
   assert.equal(b.json.page.time_zone, 'Europe/Paris');
   assert.deepEqual(b.json.page.footer_links, links);
-  const c = await api(s, 'PATCH', 'page', { body: { logo_url: '', footer_links: [] } });
+  const c = await api(s, 'PATCH', 'page', { body: { logo_url: '', footer_links: [], reminder_min: 0 } });
   assert.equal(c.json.page.logo_url, '', 'an empty logo_url removes the logo');
+  assert.equal(c.json.page.reminder_min, 0, 'reminders off');
   assert.deepEqual(c.json.page.footer_links, []);
   assert.equal(c.json.page.time_zone, 'Europe/Paris');
   const same = await api(s, 'PATCH', 'page', { body: {} });
   assert.equal(same.status, 200);
   assert.equal(same.json.page.title, 'Acme Status');
   assert.deepEqual(await page(), same.json.page);
-  assert.deepEqual(auditSince(s, mark), Array(4).fill('page.update:1'));
+  const d = await api(s, 'PATCH', 'page', { body: { reminder_min: 10080 } });
+  assert.equal(d.json.page.reminder_min, 10080, 'up to a week ahead');
+  assert.equal(d.json.page.logo_url, '');
+  assert.deepEqual(auditSince(s, mark), Array(5).fill('page.update:1'));
+  assert.equal((await otherApi(s, 'GET', 'page')).json.page.reminder_min, 60, 'a setting of each page');
   assert.equal((await otherApi(s, 'GET', 'page')).json.page.title, 'Other', 'the other page is untouched');
 });
 
@@ -92,7 +99,7 @@ test('bad input is refused with a message naming the field, and changes nothing'
     await bad({ title: 't'.repeat(201) }, /title is 201 characters long; at most 200/);
     await bad({ title: 'a\nb' }, /title contains a control character/);
     await bad({ title: 3 }, /title must be a string/);
-    await bad({ slug: 'new' }, /unknown field "slug"; accepted fields: title, logo_url, brand_color, time_zone, footer_links, hosts, base_url$/);
+    await bad({ slug: 'new' }, /unknown field "slug"; accepted fields: title, logo_url, brand_color, time_zone, footer_links, hosts, base_url, reminder_min$/);
     await bad({ brand_color: 'red' }, /brand_color must be a colour like #1f6feb/);
     await bad({ brand_color: '#12345g' }, /brand_color/);
     await bad({ brand_color: '#1234567' }, /brand_color is 8 characters long|brand_color must be/);
@@ -104,6 +111,8 @@ test('bad input is refused with a message naming the field, and changes nothing'
     // typos and invented zones were accepted (and shown in status.json) before
     await bad({ time_zone: 'Europe/Pariss' }, /time_zone "Europe\/Pariss" is not a time zone of the tz database; use a name such as Europe\/Paris/);
     await bad({ time_zone: 'Mars/Olympus' }, /time_zone "Mars\/Olympus" is not a time zone/);
+    for (const reminder_min of [-1, 10081, 1.5, '60', null, true])
+      await bad({ reminder_min }, /^reminder_min must be a whole number of minutes from 0 \(no maintenance reminders\) to 10080 \(a week\)$/);
     await bad({ footer_links: {} }, /footer_links must be an array of at most 20/);
     await bad({ footer_links: Array(21).fill({ label: 'x', url: 'https://e.com/' }) }, /at most 20/);
     await bad({ footer_links: ['https://e.com/'] }, /footer_links entries must be objects/);

@@ -362,6 +362,9 @@ test('pharos export writes the public files as a static site with relative links
     }
     assert.equal(xmllint(read('feed.xml').stdout).status, 0);
     assert.equal(JSON.parse(read('api/v2/status.json').stdout).page.url, 'https://status.example.com');
+    // the maintenance calendar too, linked relatively, its links absolute
+    assert.ok(hrefs.includes('calendar.ics'));
+    assert.match(read('calendar.ics').stdout, new RegExp(`\r\nURL:https://status\\.example\\.com/maintenance/${ids.mnt}\r\n`));
     // Another page's export links to that page's own URL: its host with base_url's scheme (SPEC §6).
     const other = path.join(out, 'other');
     const o = cli(['export', '--out', other, '--page', 'other', '--base-url', 'https://status.example.com'], { dataDir: s.dataDir });

@@ -6,7 +6,9 @@
  * default one and always resolves to the default page. base_url follows the
  * same rule (403 for a change by anyone but the operator, the same value in
  * another spelling is no change, a bad one from the operator is a 400 naming
- * it), and the page JSON carries the public URL in use.
+ * it), and the page JSON carries the public URL in use. reminder_min (default 60) is a
+ * page setting from 0 to a week: anything else is a 400 saying so that changes nothing,
+ * and a change wakes the background workers.
  */
 #include "app/pages.h"
 #include "app/users.h"
@@ -295,6 +297,71 @@ static void only_the_operator_sets_base_url(void **state)
     assert_page_str(&op_def, "url", "https://" BASE ":8443");
 }
 
+static int woken;
+static void on_work(struct app *app)
+{
+    (void)app;
+    woken++;
+}
+
+/* PATCH page {"reminder_min": V} as C (V a JSON value's text); returns the result with E. */
+static int set_reminder_min(struct app_ctx *c, const char *v, struct err *e)
+{
+    json_t *value = json_loads(v, JSON_DECODE_ANY, NULL), *out = NULL;
+    assert_non_null(value);
+    json_t *in = json_pack("{s:O}", "reminder_min", value);
+    int rc = app_page_update(c, in, &out, e);
+    if (rc == 0) /* the answer shows it */
+        assert_int_equal(json_integer_value(json_object_get(out, "reminder_min")),
+                         json_integer_value(value));
+    json_decref(value);
+    json_decref(in);
+    json_decref(out);
+    return rc;
+}
+
+static int64_t reminder_min_of(struct fx *f, int64_t page)
+{
+    struct err e = {0};
+    json_t *p = store_page_get(f->db, page, &e);
+    assert_non_null(p);
+    int64_t v = json_integer_value(json_object_get(p, "reminder_min"));
+    json_decref(p);
+    return v;
+}
+
+static void reminder_min_is_a_page_setting(void **state)
+{
+    struct fx *f = *state;
+    struct err e = {0};
+    assert_int_equal(reminder_min_of(f, f->b), 60); /* the default */
+    f->app.on_work = on_work;
+    woken = 0;
+    assert_int_equal(set_reminder_min(&f->b_token, "0", &e), 0);
+    assert_int_equal(reminder_min_of(f, f->b), 0);
+    assert_int_equal(woken, 1); /* the scheduler looks at the reminders' times again */
+    assert_int_equal(set_reminder_min(&f->b_owner, "10080", &e), 0);
+    assert_int_equal(reminder_min_of(f, f->b), 10080);
+    assert_int_equal(reminder_min_of(f, f->def), 60); /* the other page keeps its own */
+    for (const char *const *v =
+             (const char *const[]){"-1", "10081", "1.5", "\"60\"", "null", "true", NULL};
+         *v; v++) {
+        memset(&e, 0, sizeof e);
+        assert_int_equal(set_reminder_min(&f->b_token, *v, &e), -1);
+        assert_int_equal(e.code, ERR_INVALID);
+        assert_string_equal(e.msg, "reminder_min must be a whole number of minutes from 0 (no "
+                                   "maintenance reminders) to 10080 (a week)");
+    }
+    assert_int_equal(reminder_min_of(f, f->b), 10080); /* refused: nothing changed */
+    woken = 0;
+    json_t *in = json_pack("{s:s}", "title", "B"), *out = NULL;
+    assert_int_equal(app_page_update(&f->b_token, in, &out, &e), 0);
+    json_decref(in);
+    json_decref(out);
+    assert_int_equal(reminder_min_of(f, f->b), 10080); /* another field keeps it */
+    assert_int_equal(woken, 0);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -305,6 +372,7 @@ int main(void)
         T(a_taken_host_is_a_conflict_naming_its_page),
         T(the_base_url_host_belongs_to_the_default_page),
         T(only_the_operator_sets_base_url),
+        T(reminder_min_is_a_page_setting),
     };
     return cmocka_run_group_tests_name("app/pages", tests, NULL, NULL);
 }

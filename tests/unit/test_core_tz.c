@@ -75,6 +75,20 @@ static void texts(void **state)
                         "10 Dec 08:00-10:00 UTC");
     assert_string_equal(tz_window_short("UTC", WINTER, WINTER + 86400, b, sizeof b),
                         "10 Dec 08:00 UTC - 11 Dec 08:00 UTC");
+    assert_string_equal(tz_window_short_utc("Europe/Paris", WINTER, WINTER + 7200, b, sizeof b),
+                        "10 Dec 09:00-11:00 GMT+1 / 08:00-10:00 UTC");
+    assert_string_equal(tz_window_short_utc("UTC", WINTER, WINTER + 7200, b, sizeof b),
+                        "10 Dec 08:00-10:00 UTC");
+    assert_string_equal(tz_window_short_utc("Etc/GMT", WINTER, WINTER + 7200, b, sizeof b),
+                        "10 Dec 08:00-10:00 UTC"); /* UTC's clock: said once */
+    /* the UTC part starts on another day: dated */
+    assert_string_equal(
+        tz_window_short_utc("Asia/Tokyo", WINTER - 8 * 3600 - 1800, WINTER - 3 * 3600, b, sizeof b),
+        "10 Dec 08:30-14:00 GMT+9 / 9 Dec 23:30 UTC - 10 Dec 05:00 UTC");
+    assert_string_equal(
+        tz_window_short_utc("America/New_York", WINTER, WINTER + 86400, b, sizeof b),
+        "10 Dec 03:00 EST - 11 Dec 03:00 EST / 08:00 UTC - 11 Dec 08:00 UTC");
+    assert_string_equal(tz_window_short_utc("Nowhere/Town", WINTER, WINTER + 60, b, sizeof b), "");
 }
 
 int main(void)

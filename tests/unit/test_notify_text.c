@@ -2,9 +2,10 @@
  * Unit tests for notify/text: GSM-7 conversion and counting (extension
  * characters count two, curly quotes and accents replaced, nothing left that
  * would force UCS-2), SMS text within 160 units with the link kept whole and the
- * title shortened first, tweets within 280 with links counted as 23, and Slack
- * text escaped (& < >) and cut at a character, never inside an escape, within a
- * length in UTF-16 units.
+ * title shortened first, a maintenance's window with UTC only when everything fits
+ * whole (else the page's zone alone, else none), tweets within 280 with links counted as 23, and
+ * Slack text escaped (& < >) and cut at a character, never inside an escape, within a length in
+ * UTF-16 units.
  */
 #include "core/buf.h"
 #include "core/utf8.h"
@@ -70,6 +71,54 @@ static void test_sms_long_page_name_gives_way_too(void **state)
     assert_non_null(strstr(s, "Database upgrade"));
     assert_non_null(strstr(s, " http://x.test/maintenance/1"));
     free(s);
+}
+
+/* A maintenance's window in an SMS: with UTC when everything fits whole, else in the
+ * page's zone alone, else left out; never over 160 units, the link always whole. */
+static void test_sms_window_with_utc_as_room_allows(void **state)
+{
+    (void)state;
+    const char *url = "https://status.example.com/maintenance/123456";
+    const char *both = "10 Dec 09:00-11:00 GMT+1 / 08:00-10:00 UTC",
+               *local = "10 Dec 09:00-11:00 GMT+1";
+    assert_true(sms_text_fits("Acme", "Scheduled", "Database upgrade", both, url));
+    char *s = sms_text_when("Acme", "Scheduled", "Database upgrade", both, url);
+    assert_string_equal(s, "[Acme] Scheduled: Database upgrade (10 Dec 09:00-11:00 GMT+1 / "
+                           "08:00-10:00 UTC) https://status.example.com/maintenance/123456");
+    assert_true(gsm7_units(s) <= SMS_MAX_UNITS);
+    free(s);
+
+    /* a title that leaves no room for both: the caller takes the zone's alone */
+    const char *title = "Replacing the primary database cluster's storage";
+    assert_false(sms_text_fits("Acme Cloud Status", "In Progress", title, both, url));
+    assert_true(sms_text_fits("Acme Cloud Status", "In Progress", title, local, url));
+    s = sms_text_when("Acme Cloud Status", "In Progress", title, local, url);
+    assert_non_null(strstr(s, title));
+    assert_non_null(strstr(s, "(10 Dec 09:00-11:00 GMT+1) https://"));
+    assert_true(gsm7_units(s) <= SMS_MAX_UNITS);
+    free(s);
+
+    /* a long title is cut to keep the window; a long link leaves the title no 30 units
+     * beside it, so the window goes; the link stays whole */
+    char long_title[201];
+    memset(long_title, 't', 200);
+    long_title[200] = '\0';
+    assert_false(sms_text_fits("Acme", "Scheduled", long_title, local, url));
+    s = sms_text_when("Acme", "Scheduled", long_title, local, url);
+    assert_true(gsm7_units(s) <= SMS_MAX_UNITS);
+    assert_non_null(strstr(s, "... (10 Dec 09:00-11:00 GMT+1) https://"));
+    free(s);
+    char long_url[101];
+    memcpy(long_url, "https://", 8);
+    memset(long_url + 8, 'u', 92);
+    long_url[100] = '\0';
+    s = sms_text_when("Acme", "Scheduled", "Database upgrade", local, long_url);
+    assert_true(gsm7_units(s) <= SMS_MAX_UNITS);
+    assert_null(strstr(s, "GMT+1"));
+    assert_string_equal(s + strlen(s) - strlen(long_url), long_url);
+    free(s);
+    assert_true(sms_text_fits("Acme", "Scheduled", "x", NULL, NULL));
+    assert_true(sms_text_fits("A", "B", "C", "", ""));
 }
 
 static void test_tweet_length_counts_links_as_23(void **state)
@@ -198,6 +247,7 @@ int main(void)
         cmocka_unit_test(test_sms_long_title_is_shortened_link_kept),
         cmocka_unit_test(test_sms_extension_chars_count_double),
         cmocka_unit_test(test_sms_long_page_name_gives_way_too),
+        cmocka_unit_test(test_sms_window_with_utc_as_room_allows),
         cmocka_unit_test(test_tweet_length_counts_links_as_23),
         cmocka_unit_test(test_tweet_fits_and_keeps_the_link),
         cmocka_unit_test(test_tweet_never_cuts_inside_a_link),

@@ -73,6 +73,7 @@ static void insert_and_get_with_defaults(void **state)
     assert_string_equal(json_string_value(json_object_get(p, "logo_url")), "");
     assert_string_equal(json_string_value(json_object_get(p, "brand_color")), "#1f6feb");
     assert_string_equal(json_string_value(json_object_get(p, "time_zone")), "UTC");
+    assert_int_equal(json_integer_value(json_object_get(p, "reminder_min")), 60);
     assert_true(json_is_array(json_object_get(p, "footer_links")));
     assert_int_equal(json_array_size(json_object_get(p, "footer_links")), 0);
     assert_true(json_is_array(json_object_get(p, "hosts")));
@@ -271,7 +272,8 @@ static void update_writes_every_field(void **state)
                             .brand_color = "#ff0000",
                             .time_zone = "Europe/Paris",
                             .footer_links =
-                                "[{\"label\":\"Home\",\"url\":\"https://acme.example\"}]"};
+                                "[{\"label\":\"Home\",\"url\":\"https://acme.example\"}]",
+                            .reminder_min = 15};
     assert_int_equal(store_page_update(db, id, &f, &e), 0);
     json_t *p = store_page_get(db, id, &e);
     assert_string_equal(json_string_value(json_object_get(p, "title")), "Acme Cloud");
@@ -281,6 +283,7 @@ static void update_writes_every_field(void **state)
                         "https://acme.example/logo.png");
     assert_string_equal(json_string_value(json_object_get(p, "brand_color")), "#ff0000");
     assert_string_equal(json_string_value(json_object_get(p, "time_zone")), "Europe/Paris");
+    assert_int_equal(json_integer_value(json_object_get(p, "reminder_min")), 15);
     json_t *links = json_object_get(p, "footer_links");
     assert_int_equal(json_array_size(links), 1);
     assert_string_equal(json_string_value(json_object_get(json_array_get(links, 0), "label")),

@@ -2,8 +2,8 @@
 // (a11y_browser: axe-core in Chromium; html_valid: the W3C Nu checker): a server on the
 // local fakes with two pages, services in a group and not, an open incident with Markdown
 // updates, a resolved one with a postmortem, a draft (its badge and Publish button),
-// maintenance in progress and scheduled, a confirmed e-mail subscriber and a bounced one,
-// a template, an owner and a pending
+// maintenance in progress and scheduled (with its reminder), a confirmed e-mail subscriber
+// and a bounced one, a template, an owner and a pending
 // invitation, a monitor with results and 90 days of figures (the status page's
 // response-time charts), an alert source, and the e-mails all that sent.
 //
@@ -78,6 +78,11 @@ export async function seedScreens(w) {
     scheduled_start: iso(86400e3), scheduled_end: iso(93600e3), services: [web], notify: false })).maintenance.id;
   await post('maintenance', { title: 'Network work', message: 'Replacing a switch.', stage: 'in_progress',
     scheduled_start: iso(-600e3), scheduled_end: iso(3600e3), services: [web], notify: false });
+  // its reminder, as the scheduler records a quiet one (the console's timeline shows "Reminder")
+  const at = Math.floor(Date.now() / 1000);
+  dbSql(s, `INSERT INTO event_updates (event_id, kind, stage, message, notify, created_at) VALUES (${maintenance},
+    'reminder', 'scheduled', 'This maintenance starts in 1 day.', 0, ${at});
+    UPDATE events SET reminded_at = ${at} WHERE id = ${maintenance};`);
 
   // A monitor with a few checks behind it (its sparkline), and an alert source.
   const monitor = (await post('monitors', { service_id: apiSvc, name: 'API health', kind: 'http',
