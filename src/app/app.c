@@ -3,9 +3,11 @@
  * rest of the process. See app.h.
  */
 #include "app/app.h"
+#include "core/log.h"
 #include "core/timeutil.h"
 #include "store/audit.h"
 #include "store/pages.h"
+#include <assert.h>
 #include <stdio.h>
 
 int app_require(const struct app_ctx *c, enum perm p, struct err *e)
@@ -81,4 +83,34 @@ int app_delete_one(struct app_ctx *c, enum perm p,
         return -1;
     }
     return app_commit(c, public_change, e);
+}
+
+int app_run_due(struct app *app, struct db *db, json_t *due, int64_t now, app_due_step step,
+                const char *what, struct err *e)
+{
+    assert(due && step && what);
+    int done = 0;
+    bool failed = false;
+    size_t i;
+    json_t *d;
+    json_array_foreach(due, i, d)
+    {
+        struct app_ctx c = {.app = app,
+                            .db = db,
+                            .page_id = json_integer_value(json_object_get(d, "page_id")),
+                            .actor = {.kind = ACTOR_SYSTEM}};
+        int64_t id = json_integer_value(json_object_get(d, "id"));
+        struct err one = {0};
+        int r = step(&c, id, now, &one);
+        if (r < 0) {
+            if (!err_logged_by_store(&one))
+                log_error("maintenance %lld: %s failed: %s", (long long)id, what, one.msg);
+            *e = one;
+            failed = true;
+        } else {
+            done += r;
+        }
+    }
+    json_decref(due);
+    return failed ? -1 : done;
 }

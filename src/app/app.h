@@ -99,4 +99,13 @@ int app_delete_one(struct app_ctx *c, enum perm p,
                    const char *what, const char *action, int64_t id, bool public_change,
                    struct err *e);
 
+/* Timed work the scheduler drives (maintenance transitions, reminders): runs STEP on each
+ * row {"id","page_id"} of DUE (stolen) with the system as its actor, each in its own
+ * transaction; a failure is logged ("maintenance ID: WHAT failed: …") and kept in E while
+ * the others go on. Returns how many steps did something (STEP's 1s), or -1 after a
+ * failure. */
+typedef int (*app_due_step)(struct app_ctx *c, int64_t id, int64_t now, struct err *e);
+int app_run_due(struct app *app, struct db *db, json_t *due, int64_t now, app_due_step step,
+                const char *what, struct err *e);
+
 #endif

@@ -175,33 +175,10 @@ static int auto_transition(struct app_ctx *c, int64_t id, int64_t now, struct er
 int app_maintenance_run_due(struct app *app, struct db *db, int64_t now, int64_t *next,
                             struct err *e)
 {
-    int done = 0;
-    bool failed = false;
     *next = 0;
     json_t *due = store_maintenance_due(db, now, DUE_BATCH, e);
     if (!due) return -1;
-    size_t i;
-    json_t *d;
-    json_array_foreach(due, i, d)
-    {
-        struct app_ctx c = {.app = app,
-                            .db = db,
-                            .page_id = json_integer_value(json_object_get(d, "page_id")),
-                            .actor = {.kind = ACTOR_SYSTEM}};
-        int64_t id = json_integer_value(json_object_get(d, "id"));
-        struct err one = {0};
-        int r = auto_transition(&c, id, now, &one);
-        if (r < 0) {
-            if (!err_logged_by_store(&one))
-                log_error("maintenance %lld: automatic transition failed: %s", (long long)id,
-                          one.msg);
-            *e = one;
-            failed = true;
-        } else {
-            done += r;
-        }
-    }
-    json_decref(due);
+    int done = app_run_due(app, db, due, now, auto_transition, "automatic transition", e);
     if (store_maintenance_next_due(db, next, e) != 0) return -1;
-    return failed ? -1 : done;
+    return done;
 }
