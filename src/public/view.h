@@ -45,8 +45,8 @@
  *          "created_at","created_at_human","rfc822","affected":[{"id","name","old_status",
  *          "new_status"}]}
  * Every string is stored text, unescaped: templates escape it; "html" is
- * markdown_to_html() output (raw HTML dropped), as is "postmortem_html", and, with "bars" (rendered by a
- * template), the only values rendered raw.
+ * markdown_to_html() output (raw HTML dropped), as is "postmortem_html", and, with "bars" (rendered
+ * by a template), the only values rendered raw.
  */
 #ifndef PHAROS_VIEW_H
 #define PHAROS_VIEW_H
