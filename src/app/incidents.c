@@ -135,18 +135,15 @@ int app_incident_postmortem_publish(struct app_ctx *c, int64_t id, json_t *in, j
 {
     static const char *const keys[] = {"notify", NULL};
     bool notify = true;
-    struct event_row row;
     json_t *ev = NULL;
     if (app_require(c, PERM_CONTENT, e) != 0 || (in && in_only(in, keys, e) != 0) ||
         (in && in_bool(in, "notify", &notify, e) != 0) || db_begin(c->db, e) != 0)
         return -1;
-    int found = store_event_load(c->db, c->page_id, EVENT_INCIDENT, id, &row, e);
-    if (found <= 0) {
-        if (found == 0)
+    if (!(ev = store_event_get(c->db, c->page_id, EVENT_INCIDENT, id, e))) {
+        if (!e->code)
             err_set(e, ERR_NOT_FOUND, "no incident with id %lld on this page", (long long)id);
         goto fail;
     }
-    if (!(ev = store_event_get(c->db, c->page_id, EVENT_INCIDENT, id, e))) goto fail;
     const char *pm = json_string_value(json_object_get(ev, "postmortem"));
     if (!pm || !pm[0]) {
         err_set(e, ERR_INVALID,
@@ -155,7 +152,7 @@ int app_incident_postmortem_publish(struct app_ctx *c, int64_t id, json_t *in, j
                 (long long)id, (long long)id);
         goto fail;
     }
-    if (row.draft) {
+    if (json_is_true(json_object_get(ev, "draft"))) {
         err_set(e, ERR_INVALID, "incident %lld is a draft: publish the incident first",
                 (long long)id);
         goto fail;
@@ -165,7 +162,8 @@ int app_incident_postmortem_publish(struct app_ctx *c, int64_t id, json_t *in, j
      * e-mail and the chat channels: not SMS, nor a tweet */
     if (notify) {
         int64_t uid = store_event_update_insert(c->db, id, update_kind_name(UPDATE_POSTMORTEM),
-                                                row.stage, pm, true, now, e);
+                                                json_string_value(json_object_get(ev, "stage")), pm,
+                                                true, now, e);
         if (uid < 0 ||
             store_notify_job_insert(c->db, c->page_id, uid, POSTMORTEM_CHANNELS, now, e) < 0)
             goto fail;

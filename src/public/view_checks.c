@@ -2,6 +2,7 @@
  * view_checks — a page's monitor figures for its view model. See view_checks.h.
  */
 #include "public/view_checks.h"
+#include "core/fnv.h"
 #include "core/xalloc.h"
 #include "domain/monitor.h"
 #include "public/view.h"
@@ -57,15 +58,8 @@ static long jms(const json_t *o, const char *k)
     return json_is_integer(v) ? (long)json_integer_value(v) : -1;
 }
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ ((const unsigned char *)p)[i]) * 1099511628211ULL;
-    return h;
-}
-
-/* The entry of service ID in VC, added (blank) when missing. */
-static struct svc *svc_of(struct view_checks *vc, int64_t id)
+/* Where service ID is, or goes, in VC's entries (by id). */
+static size_t slot(const struct view_checks *vc, int64_t id)
 {
     size_t lo = 0, hi = vc->n;
     while (lo < hi) {
@@ -75,6 +69,13 @@ static struct svc *svc_of(struct view_checks *vc, int64_t id)
         else
             hi = mid;
     }
+    return lo;
+}
+
+/* The entry of service ID in VC, added (blank) when missing. */
+static struct svc *svc_of(struct view_checks *vc, int64_t id)
+{
+    size_t lo = slot(vc, id);
     if (lo < vc->n && vc->v[lo].id == id) return &vc->v[lo];
     if (vc->n == vc->cap)
         vc->v = xrealloc(vc->v, (vc->cap = vc->cap ? vc->cap * 2 : 16) * sizeof *vc->v);
@@ -90,16 +91,8 @@ static struct svc *svc_of(struct view_checks *vc, int64_t id)
 
 static const struct svc *find(const struct view_checks *vc, int64_t id)
 {
-    size_t lo = 0, hi = vc->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (vc->v[mid].id == id) return &vc->v[mid];
-        if (vc->v[mid].id < id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
+    size_t i = slot(vc, id);
+    return i < vc->n && vc->v[i].id == id ? &vc->v[i] : NULL;
 }
 
 /* "1,234,567" */
@@ -256,7 +249,7 @@ static int read_page(struct view_checks *vc, struct db *db, const int64_t *chart
         s->quarter[k] = (struct chart_point){jms(r, "p50_ms"), jms(r, "p95_ms")};
     }
     for (size_t k = 0; k < vc->n; k++)
-        vc->v[k].hash = fnv(14695981039346656037ULL, vc->v[k].days, sizeof vc->v[k].days);
+        vc->v[k].hash = fnv1a(FNV_OFFSET, vc->v[k].days, sizeof vc->v[k].days);
     /* the chart services (CHART_IDS sorted), each with its run of minutes (rows come by
      * service, minute) */
     size_t at = 0, total = json_array_size(mins);
@@ -330,7 +323,7 @@ struct view_checks *view_checks_get(struct db *db, int64_t page_id, int64_t now,
     int64_t *ids = xmalloc((nchart ? nchart : 1) * sizeof *ids);
     memcpy(ids, chart_ids, nchart * sizeof *ids);
     qsort(ids, nchart, sizeof *ids, cmp_id);
-    uint64_t key = fnv(14695981039346656037ULL, ids, nchart * sizeof *ids);
+    uint64_t key = fnv1a(FNV_OFFSET, ids, nchart * sizeof *ids);
     pthread_mutex_lock(&memo_mu);
     for (size_t i = 0; i < nmemo; i++) {
         struct view_checks *m = memo[i];
@@ -368,18 +361,4 @@ json_t *view_checks_charts(const struct view_checks *vc, int64_t service_id)
 {
     const struct svc *s = find(vc, service_id);
     return s ? s->charts : NULL;
-}
-
-void view_checks_forget(void)
-{
-    pthread_mutex_lock(&memo_mu);
-    struct view_checks *all[MEMO_PAGES];
-    size_t n = nmemo;
-    memcpy(all, memo, n * sizeof *memo);
-    nmemo = 0;
-    for (size_t i = 0; i < n; i++)
-        all[i]->refs--;
-    pthread_mutex_unlock(&memo_mu);
-    for (size_t i = 0; i < n; i++)
-        if (all[i]->refs == 0) free_checks(all[i]);
 }

@@ -40,7 +40,4 @@ const struct uptime_checks *view_checks_days(const struct view_checks *vc, int64
  * are "rt-ID-day" and "rt-ID-90"), or NULL when it shows none: a borrowed reference. */
 json_t *view_checks_charts(const struct view_checks *vc, int64_t service_id);
 
-/* Forgets every remembered page (tests; at exit, for leak checkers). */
-void view_checks_forget(void);
-
 #endif

@@ -2,6 +2,7 @@
  * view_uptime — see view_uptime.h.
  */
 #include "public/view_uptime.h"
+#include "core/fnv.h"
 #include "core/xalloc.h"
 #include "domain/status.h"
 #include "domain/uptime.h"
@@ -112,23 +113,15 @@ static struct memo {
 static size_t nmemo, memo_cap; /* memo_cap: 0 or a power of two */
 static pthread_mutex_t memo_mu = PTHREAD_MUTEX_INITIALIZER;
 
-/* FNV-1a of N bytes at P onto H. */
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ ((const unsigned char *)p)[i]) * 1099511628211ULL;
-    return h;
-}
-
 uint64_t view_uptime_version(int64_t log_head, const char *status, const char *updated_at,
                              uint64_t checks)
 {
-    uint64_t h = fnv(14695981039346656037ULL, &log_head, sizeof log_head);
+    uint64_t h = fnv1a(FNV_OFFSET, &log_head, sizeof log_head);
     status = status ? status : "";
-    h = fnv(h, status, strlen(status) + 1); /* with its NUL: ends the status */
+    h = fnv1a(h, status, strlen(status) + 1); /* with its NUL: ends the status */
     updated_at = updated_at ? updated_at : "";
-    h = fnv(h, updated_at, strlen(updated_at) + 1);
-    return fnv(h, &checks, sizeof checks);
+    h = fnv1a(h, updated_at, strlen(updated_at) + 1);
+    return fnv1a(h, &checks, sizeof checks);
 }
 
 /* The slot of SERVICE_ID in a table of CAP slots: its entry, or the empty slot where it goes. */
