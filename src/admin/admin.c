@@ -106,6 +106,8 @@ static const struct {
     {"expired", "Your session has expired. Please sign in again."},
     {"signedout", "You have been signed out."},
     {"connected", "Twitter account connected."},
+    {"access", "Saved: the page's visibility applies from the next request."},
+    {"read_key", "New read key made: links with the old one stop working."},
 };
 
 static const char *notice_text(const char *code)
@@ -538,6 +540,7 @@ void admin_register(void)
     router_add(admin_token_routes);
     router_add(admin_monitor_routes);
     router_add(admin_settings_routes);
+    router_add(admin_access_routes);
     router_add(admin_integration_routes);
     router_add(admin_delivery_routes);
 }

@@ -146,6 +146,13 @@ extern const struct route admin_team_routes[];
 extern const struct route admin_token_routes[];
 extern const struct route admin_monitor_routes[];
 extern const struct route admin_settings_routes[];
+extern const struct route admin_access_routes[]; /* admin/access.c */
+/* The Settings screen of A's page with STATUS; EXTRA's keys (stolen, may be NULL) replace
+ * the model's (admin/settings.c). */
+void admin_settings_show(struct admin *a, int status, json_t *extra);
+/* The "who can see this page" part of the Settings screen for PAGE (app_page_get's JSON):
+ * {"visibility_options","ip_allow","has_password","read_key"} (admin/access.c). */
+json_t *admin_access_model(const json_t *page);
 extern const struct route admin_integration_routes[];
 extern const struct route admin_delivery_routes[];
 

@@ -7,7 +7,8 @@
  * base_url are the operator's (app_page_hosts_editable): for anyone else the
  * fields are read-only, and app_page_update refuses a change with 403. The
  * screen says which URL the page's links use now ("public_url": the page's
- * "url"). A form without the hosts or base_url field keeps them.
+ * "url"). A form without the hosts or base_url field keeps them. The screen's second form,
+ * who can see the page, is admin/access.c's.
  */
 #include "admin/admin.h"
 #include "app/pages.h"
@@ -73,21 +74,29 @@ static json_t *page_form(json_t *page)
     return f;
 }
 
-static void show(struct req *r)
+void admin_settings_show(struct admin *a, int status, json_t *extra)
 {
-    struct admin a;
     struct err e = {0};
     json_t *page = NULL;
     bool editable = false;
-    if (admin_begin(r, &a, PERM_SETTINGS) != 0) return;
-    if (app_page_hosts_editable(&a.c, &editable, &e) != 0 || app_page_get(&a.c, &page, &e) != 0) {
-        admin_error(&a, &e);
+    if (app_page_hosts_editable(&a->c, &editable, &e) != 0 || app_page_get(&a->c, &page, &e) != 0) {
+        admin_error(a, &e);
     } else {
-        admin_render(&a, 200, "settings.html", "Settings", "settings",
-                     json_pack("{s:o,s:b,s:O}", "form", page_form(page), "hosts_locked", !editable,
-                               "public_url", json_object_get(page, "url")));
+        json_t *m = json_pack("{s:o,s:b,s:O,s:o}", "form", page_form(page), "hosts_locked",
+                              !editable, "public_url", json_object_get(page, "url"), "access",
+                              admin_access_model(page));
+        if (extra) json_object_update(m, extra);
+        admin_render(a, status, "settings.html", "Settings", "settings", m);
         json_decref(page);
     }
+    json_decref(extra);
+}
+
+static void show(struct req *r)
+{
+    struct admin a;
+    if (admin_begin(r, &a, PERM_SETTINGS) != 0) return;
+    admin_settings_show(&a, 200, NULL);
     admin_end(&a);
 }
 
@@ -115,8 +124,10 @@ static void save(struct req *r)
         json_t *page = NULL;
         app_page_hosts_editable(&a.c, &editable, &ignored);
         json_t *m = json_pack("{s:b}", "hosts_locked", !editable);
-        if (app_page_get(&a.c, &page, &ignored) == 0)
+        if (app_page_get(&a.c, &page, &ignored) == 0) {
             json_object_set(m, "public_url", json_object_get(page, "url"));
+            json_object_set_new(m, "access", admin_access_model(page));
+        }
         json_decref(page);
         admin_render(&a, admin_form_errors(m, a.form, fields, &e), "settings.html", "Settings",
                      "settings", m);

@@ -18,6 +18,7 @@
  */
 #include "app/pages.h"
 #include "app/input.h"
+#include "app/page_access.h"
 #include "core/host.h"
 #include "core/netaddr.h"
 #include "core/text.h"
@@ -26,6 +27,7 @@
 #include "core/xalloc.h"
 #include "domain/page_url.h"
 #include "domain/reminder.h"
+#include "store/page_access.h"
 #include "store/pages.h"
 #include "store/team.h"
 #include <assert.h>
@@ -222,6 +224,10 @@ int app_page_get(struct app_ctx *c, json_t **out, struct err *e)
     }
     json_object_set_new(p, "url", json_string(url));
     free(url);
+    if (app_page_access_describe(c, p, e) != 0) {
+        json_decref(p);
+        return -1;
+    }
     *out = p;
     return 0;
 }
@@ -306,11 +312,12 @@ static int base_url_change(struct app_ctx *c, json_t *in, const char *cur, char 
 
 int app_page_update(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
 {
-    static const char *const keys[] = {"title",     "logo_url",     "brand_color",
-                                       "time_zone", "footer_links", "hosts",
-                                       "base_url",  "reminder_min", NULL};
+    static const char *const keys[] = {"title",        "logo_url", "brand_color", "time_zone",
+                                       "footer_links", "hosts",    "base_url",    "reminder_min",
+                                       "visibility",   "password", "ip_allow",    NULL};
     int rc = -1;
-    json_t *cur = NULL, *hosts = NULL;
+    json_t *cur = NULL, *hosts = NULL, *access = NULL;
+    struct page_access_change ac = {0};
     char *links_text = NULL, base_url[PAGE_URL_MAX + 1];
     if (app_require(c, PERM_SETTINGS, e) != 0 || in_only(in, keys, e) != 0) return -1;
     if (app_page_get(c, &cur, e) != 0) return -1;
@@ -352,8 +359,11 @@ int app_page_update(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
     }
     if (in_has(in, "base_url") && base_url_change(c, in, f.base_url, base_url, e) != 0) goto out;
     if (in_has(in, "base_url")) f.base_url = base_url;
+    if (!(access = store_page_access_get(c->db, c->page_id, e)) ||
+        app_page_access_read(c, in, access, &ac, e) != 0)
+        goto out;
     if (db_begin(c->db, e) != 0) goto out;
-    if (store_page_update(c->db, c->page_id, &f, e) != 0 ||
+    if (store_page_update(c->db, c->page_id, &f, e) != 0 || app_page_access_write(c, &ac, e) != 0 ||
         (hosts && (check_base_host(c, c->page_id, hosts, e) != 0 ||
                    store_page_hosts_set(c->db, c->page_id, hosts, e) != 0)) ||
         app_audit(c, "page.update", c->page_id, NULL, e) != 0) {
@@ -364,7 +374,9 @@ int app_page_update(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
     if (reminders_moved && c->app->on_work) c->app->on_work(c->app); /* the scheduler's times */
     rc = app_page_get(c, out, e);
 out:
+    app_page_access_change_free(&ac);
     free(links_text);
+    json_decref(access);
     json_decref(hosts);
     json_decref(cur);
     return rc;

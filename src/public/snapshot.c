@@ -77,7 +77,8 @@ int snapshot_build(struct db *db, int64_t page_id, const struct snap_renderer *r
     s->page_id = page_id;
     s->r = *r;
     s->valid_until = (now / 86400 + 1) * 86400;
-    if (view_build(db, page_id, r->base_url, r->tmpls, now, &s->model, e) != 0 ||
+    if (public_access_load(db, page_id, &s->access, e) != 0 ||
+        view_build(db, page_id, r->base_url, r->tmpls, now, &s->model, e) != 0 ||
         snap_render_all(s, db, e) != 0) {
         snapshot_free(s);
         return -1;
@@ -136,6 +137,11 @@ const struct snap_entry *snapshot_get(struct snapshot *s, struct db *db, const c
     snap_entry_free(&l->e);
     free(l);
     return found;
+}
+
+const struct public_access *snapshot_access(const struct snapshot *s)
+{
+    return &s->access;
 }
 
 const json_t *snapshot_model(const struct snapshot *s)

@@ -104,6 +104,8 @@ const struct snap_entry *snapshot_find(struct snapshot *s, const char *path);
  */
 const struct snap_entry *snapshot_get(struct snapshot *s, struct db *db, const char *path,
                                       struct err *e);
+/* Who may read S (public/access.h; borrowed, as long as S). */
+const struct public_access *snapshot_access(const struct snapshot *s);
 /* The view model S was rendered from (borrowed). */
 const json_t *snapshot_model(const struct snapshot *s);
 /* The built entries of S, for export: I from 0 while it returns non-NULL. */
@@ -173,6 +175,15 @@ struct snapshot *snapshot_acquire_cached(struct snapshot_registry *g, struct sna
  * NULL with E filled.
  */
 char *snapshot_render_html(struct snapshot *s, const char *name, const json_t *extra,
+                           struct err *e);
+
+/*
+ * Renders the template NAME for a visitor who may not read S's page (SPEC §16: the
+ * password form, the sign-in link, the refusal): its model has only the page's title and
+ * logo, links.css, links.subscribe_css and links.favicon, and the keys of EXTRA — nothing of the
+ * page's status can reach it. Returns a malloc'd string, or NULL with E filled.
+ */
+char *snapshot_render_gate(struct snapshot *s, const char *name, const json_t *extra,
                            struct err *e);
 
 #endif

@@ -5,6 +5,7 @@
  */
 #ifndef PHAROS_SNAPSHOT_IMPL_H
 #define PHAROS_SNAPSHOT_IMPL_H
+#include "public/access.h"
 #include "public/snapshot.h"
 #include <pthread.h>
 #include <stdatomic.h>
@@ -19,6 +20,7 @@ struct snapshot {
     int64_t page_id;
     int64_t valid_until; /* Unix seconds: the next midnight UTC after the build */
     json_t *model;
+    struct public_access access; /* who may read it (SPEC §16) */
     struct snap_renderer r;
     struct snap_entry *v; /* sorted by path */
     size_t n, cap;

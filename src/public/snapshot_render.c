@@ -124,6 +124,24 @@ char *snapshot_render_html(struct snapshot *s, const char *name, const json_t *e
     return out;
 }
 
+char *snapshot_render_gate(struct snapshot *s, const char *name, const json_t *extra, struct err *e)
+{
+    const json_t *page = json_object_get(s->model, "page");
+    json_t *m = json_pack("{s:{s:O?,s:O?}}", "page", "title", json_object_get(page, "title"),
+                          "logo_url", json_object_get(page, "logo_url"));
+    json_t *full = html_model(s, 0, NULL); /* for its links to the static files */
+    json_t *links = json_object_get(full, "links");
+    json_object_set_new(m, "links",
+                        json_pack("{s:O?,s:O?,s:O?}", "css", json_object_get(links, "css"),
+                                  "subscribe_css", json_object_get(links, "subscribe_css"),
+                                  "favicon", json_object_get(links, "favicon")));
+    json_decref(full);
+    if (extra) json_object_update(m, (json_t *)extra);
+    char *out = render_tmpl(s, name, m, TMPL_HTML, NULL, e);
+    json_decref(m);
+    return out;
+}
+
 static void history_url(struct snapshot *s, int depth, int n, char *buf, size_t size)
 {
     if (s->r.export)

@@ -19,6 +19,7 @@
 #include "core/xalloc.h"
 #include "http/conn.h"
 #include "http/reply.h"
+#include "public/access.h"
 #include "public/snapshot.h"
 #include "web/web.h"
 #include <stdio.h>
@@ -52,7 +53,9 @@ static void send_entry(struct req *r, struct snapshot *s, const struct snap_entr
 {
     bool gz = en->gz && req_accepts_gzip(r);
     reply_header(r, "ETag", gz ? en->etag_gz : en->etag);
-    reply_header(r, "Cache-Control", "public, no-cache, stale-if-error=86400");
+    reply_header(r, "Cache-Control",
+                 snapshot_access(s)->mode == VIS_PUBLIC ? "public, no-cache, stale-if-error=86400"
+                                                        : "private, no-cache");
     if (en->gz) reply_header(r, "Vary", "Accept-Encoding");
     if (etag_listed(r, en)) {
         snapshot_release(s);
@@ -69,14 +72,20 @@ static void send_entry(struct req *r, struct snapshot *s, const struct snap_entr
     reply_body(r, 200, en->ctype, &b);
 }
 
-/* Serves the snapshot entry at KEY of the request's page. */
-static void serve_key(struct req *r, const char *key)
+/* Serves the snapshot entry at KEY of the request's page to a visitor who may read it
+ * (KEYED: a ?key= read key opens it too). */
+static void serve(struct req *r, const char *key, bool keyed)
 {
     struct err e = {0};
     struct app_thread *t = r->tctx;
     struct snapshot *s = web_public_snapshot(r, &e);
     if (!s) {
         if (e.code != ERR_NOT_FOUND) e.code = ERR_UNAVAILABLE;
+        reply_error(r, &e);
+        return;
+    }
+    if (web_access_check(r, s, keyed, &e) != 0) {
+        snapshot_release(s);
         reply_error(r, &e);
         return;
     }
@@ -89,9 +98,20 @@ static void serve_key(struct req *r, const char *key)
     send_entry(r, s, en);
 }
 
+static void serve_key(struct req *r, const char *key)
+{
+    serve(r, key, false);
+}
+
 static void on_path(struct req *r)
 {
     serve_key(r, r->path);
+}
+
+/* Feeds and the badge: for readers of a page that is not public, ?key= opens them. */
+static void on_keyed(struct req *r)
+{
+    serve(r, r->path, true);
 }
 
 static void on_history(struct req *r)
@@ -116,7 +136,7 @@ static void on_calendar(struct req *r)
     const char *id = req_query(r, "service");
     char key[48];
     if (!id) {
-        serve_key(r, "/calendar.ics");
+        serve(r, "/calendar.ics", true);
         return;
     }
     size_t n = strspn(id, "0123456789");
@@ -129,22 +149,29 @@ static void on_calendar(struct req *r)
         return;
     }
     snprintf(key, sizeof key, "/calendar.ics?service=%s", id);
-    serve_key(r, key);
+    serve(r, key, true);
 }
 
 static void on_api(struct req *r)
 {
     /* The snapshot knows the endpoints: any other path under /api/v2/ is a 404. */
-    serve_key(r, r->path);
+    serve(r, r->path, true);
 }
 
-/* The HTML error page: the message in the public layout of the request's page. */
+/* The HTML error page: the message in the public layout of the request's page; for a
+ * visitor who may not read the page, its door (web/access.c), which shows nothing of it. */
 static char *on_html_error(struct req *r, const struct err *e)
 {
     struct err e2 = {0};
     int status = err_http_status(e->code);
     struct snapshot *s = r->tctx ? web_public_snapshot(r, &e2) : NULL;
     char *html = NULL;
+    if (s && web_access_check(r, s, false, &e2) != 0) {
+        bool refused = e->code == ERR_UNAUTHORIZED || e->code == ERR_FORBIDDEN;
+        html = web_access_gate(r, s, refused ? e : &e2, NULL);
+        snapshot_release(s);
+        s = NULL;
+    }
     if (s) {
         json_t *extra =
             json_pack("{s:i,s:s,s:s,s:b}", "status", status, "message", e->msg, "doc_title",
@@ -184,9 +211,9 @@ const struct route web_public_routes[] = {
     {M_GET, "/history", on_history},
     {M_GET, "/incidents/{id}", on_path},
     {M_GET, "/maintenance/{id}", on_path},
-    {M_GET, "/feed", on_path, NULL, ROUTE_CORS},
-    {M_GET, "/feed.atom", on_path, NULL, ROUTE_CORS},
-    {M_GET, "/badge.svg", on_path, NULL, ROUTE_CORS},
+    {M_GET, "/feed", on_keyed, NULL, ROUTE_CORS},
+    {M_GET, "/feed.atom", on_keyed, NULL, ROUTE_CORS},
+    {M_GET, "/badge.svg", on_keyed, NULL, ROUTE_CORS},
     {M_GET, "/calendar.ics", on_calendar, NULL, ROUTE_CORS},
     {M_GET, "/brand.css", on_path},
     {M_GET, "/api/v2/{*}", on_api, NULL, ROUTE_CORS},

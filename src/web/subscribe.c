@@ -22,7 +22,9 @@
  * (app/subscribe_token.h); a csrf_token that is present must be valid (403). The
  * erasure, which cannot be undone, needs one (its form always has it).
  * Pages holding a token are sent with Cache-Control: no-store and
- * Referrer-Policy: no-referrer.
+ * Referrer-Policy: no-referrer. On a page that is not public (SPEC §16) the form and
+ * POST /subscribe are for its readers only (web/access.c); the pages reached with a
+ * token or an SMS code stay open to whoever holds it.
  */
 #include "web/subscribe.h"
 #include "app/subscribe.h"
@@ -93,8 +95,22 @@ int web_subscribe_form(struct req *r, json_t **form)
     return 0;
 }
 
+/* Whether R may subscribe to its page (a page that is not public lets only its readers:
+ * web/access.c); if not, answers. The links in messages (confirmation, preferences,
+ * unsubscribe) carry their own token and need no such check. */
+static bool may_subscribe(struct req *r)
+{
+    struct err e = {0};
+    struct snapshot *s = web_public_snapshot(r, &e);
+    int rc = s ? web_access_check(r, s, false, &e) : -1;
+    snapshot_release(s);
+    if (rc != 0) reply_error(r, &e);
+    return rc == 0;
+}
+
 static void on_form(struct req *r)
 {
+    if (!may_subscribe(r)) return;
     web_subscribe_render(r, 200, "public/subscribe.html",
                          json_pack("{s:s}", "doc_title", "Subscribe"));
 }
@@ -104,7 +120,7 @@ static void on_subscribe(struct req *r)
     struct err e = {0};
     struct app_ctx c;
     json_t *form = NULL, *out = NULL;
-    if (web_subscribe_form(r, &form) != 0) return;
+    if (!may_subscribe(r) || web_subscribe_form(r, &form) != 0) return;
     const char *trap = form_str(form, "website");
     if (trap && *trap) { /* a bot: the same answer, nothing done */
         web_subscribe_render(r, 200, "public/subscribe.html",

@@ -17,6 +17,7 @@ extern const struct route web_static_routes[];
 extern const struct route web_public_routes[];
 extern const struct route web_subscribe_routes[];     /* web/subscribe.c */
 extern const struct route web_subscribe_sms_routes[]; /* web/subscribe_sms.c */
+extern const struct route web_access_routes[];        /* web/access.c */
 
 struct snapshot;
 struct snapshot_registry;
@@ -27,6 +28,17 @@ void web_public_init(struct snapshot_registry *g);
  * snapshot_release(); NULL with E filled. For pages rendered in the public layout
  * (snapshot_render_html), e.g. the subscription screens. */
 struct snapshot *web_public_snapshot(struct req *r, struct err *e);
+
+/*
+ * Whether R may read S's page (SPEC §16, web/access.c): 0, or -1 with E saying why (401
+ * or 403; a 5xx when the members check could not be made). KEYED: a ?key= read key opens
+ * it too (feeds, JSON, badge, calendar). Sets "X-Robots-Tag: noindex" on R for any page
+ * that is not public.
+ */
+int web_access_check(struct req *r, struct snapshot *s, bool keyed, struct err *e);
+/* The door of S's page for R, who may not read it because of WHY (web_access_check's
+ * error), with ERROR (may be NULL) shown above the form: malloc'd HTML, or NULL. */
+char *web_access_gate(struct req *r, struct snapshot *s, const struct err *why, const char *error);
 
 /* Adds every web route to the router. */
 void web_register(void);
