@@ -24,9 +24,9 @@ const char *app_page_host(const struct app *app, const char *host);
  * and who may see it (app_page_access_describe: the read key for admins only). */
 int app_page_get(struct app_ctx *c, json_t **out, struct err *e);
 /* PATCH page: title, logo_url, brand_color, time_zone, footer_links, hosts, base_url,
- * visibility, password and ip_allow (app/page_access.h), reminder_min (minutes from 0, none, to a week: app/reminders.h; a change wakes
- * app->on_work, so the scheduler looks at the reminders' times again). Hosts
- * or a base_url that differ from the page's (after normalising: core/host.h,
+ * visibility, password and ip_allow (app/page_access.h), reminder_min (minutes from 0, none, to a
+ * week: app/reminders.h; a change wakes app->on_work, so the scheduler looks at the reminders'
+ * times again). Hosts or a base_url that differ from the page's (after normalising: core/host.h,
  * domain/page_url.h) need the operator (app_page_hosts_editable), else 403; a bad base_url
  * from the operator is a 400 naming it. */
 int app_page_update(struct app_ctx *c, json_t *in, json_t **out, struct err *e);

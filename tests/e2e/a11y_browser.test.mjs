@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { startScreens, seedScreens, stopScreens, SETUP } from './lib/screens.mjs';
+import { startScreens, seedScreens, stopScreens, SETUP, PRIVATE_HOST } from './lib/screens.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const artifacts = path.join(root, 'test-artifacts');
@@ -31,7 +31,7 @@ before(async () => {
     headless: true,
     // axe-core goes in as an inline script, which the pages' CSP forbids.
     bypassCSP: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    args: [`--host-resolver-rules=MAP ${PRIVATE_HOST} 127.0.0.1`, '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
   page = ctx.pages()[0] || await ctx.newPage();
@@ -58,7 +58,8 @@ function axeRun() {
 
 // Opens SCREEN ({name, path, status}) and checks it in every view; KIND names the screenshots.
 async function check(kind, screen) {
-  const r = await page.goto(w.s.url + screen.path, { waitUntil: 'load' });
+  const base = screen.host ? `http://${screen.host}:${w.s.port}` : w.s.url;
+  const r = await page.goto(base + screen.path, { waitUntil: 'load' });
   assert.equal(r.status(), screen.status, `${screen.path}: HTTP status`);
   await page.addScriptTag({ content: AXE });
   // "rule (impact): help" → element → message → the views it was seen in

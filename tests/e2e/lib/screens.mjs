@@ -5,7 +5,8 @@
 // maintenance in progress and scheduled (with its reminder), a confirmed e-mail subscriber
 // and a bounced one, a template, an owner and a pending
 // invitation, a monitor with results and 90 days of figures (the status page's
-// response-time charts), an alert source, and the e-mails all that sent.
+// response-time charts), an alert source, the door of a second page that asks for a
+// password, and the e-mails all that sent.
 //
 //   const w = await startScreens();         // no console user yet: SETUP can be seen
 //   const seen = await seedScreens(w);      // then everything else
@@ -22,11 +23,19 @@ import { seedLatency } from './monitor_data.mjs';
 // The console's first-run screen: only while no user exists.
 export const SETUP = { name: 'setup', path: '/admin/setup', status: 200 };
 
+// The second page's host: a password page, whose door is one of the public screens (the
+// browser resolves it to the server: a11y_browser's --host-resolver-rules).
+export const PRIVATE_HOST = 'eu.example.test';
+
 export async function startScreens() {
   const dataDir = tempDir();
-  const r = cli(['page', 'add', '--slug', 'eu', '--title', 'EU status', '--host', 'eu.example.test'], { dataDir });
+  const r = cli(['page', 'add', '--slug', 'eu', '--title', 'EU status', '--host', PRIVATE_HOST], { dataDir });
   if (r.code !== 0) throw new Error('page add: ' + r.stderr);
-  return startWorld({ dataDir, privateTargets: false });
+  const t = cli(['token', 'create', '--name', 'screens', '--page', 'eu'], { dataDir });
+  if (t.code !== 0) throw new Error('token create: ' + t.stderr);
+  const w = await startWorld({ dataDir, privateTargets: false });
+  w.euToken = t.stdout.trim();
+  return w;
 }
 
 export async function stopScreens(w) {
@@ -48,6 +57,8 @@ export async function seedScreens(w) {
   const post = (route, body) => ok(api(s, 'POST', route, { body }), `POST ${route}`);
   const owner = new Console(s);
   await owner.setup('owner@example.test', 'owner-password', 'Olive Owner');
+  await ok(api(s, 'PATCH', 'page', { token: w.euToken, host: PRIVATE_HOST,
+    body: { visibility: 'password', password: 'eu-page-password' } }), 'PATCH page (eu)');
 
   const group = (await post('groups', { name: 'Core platform', description: 'The parts everything else runs on' })).group.id;
   const web = (await post('services', { name: 'Website', description: 'www and the dashboard' })).service.id;
@@ -117,6 +128,7 @@ export async function seedScreens(w) {
       { name: 'unsubscribe', path: `/unsubscribe/${token}` },
       { name: 'subscription-deleted', path: '/subscribe/deleted' },
       { name: 'not-found', path: '/no/such/page', status: 404 },
+      { name: 'private-door', path: '/', host: PRIVATE_HOST, status: 401 },
     ].map((x) => ({ status: 200, ...x })),
     // Screens seen signed out.
     doors: [
@@ -153,9 +165,10 @@ export async function seedScreens(w) {
   };
 }
 
-// GET PATH as CON (a Console) or signed out; checks the status and returns the HTML.
+// GET PATH (on the screen's host, if any) as CON (a Console) or signed out; checks the
+// status and returns the HTML.
 export async function html(s, screen, con = null) {
-  const r = con ? await con.get(screen.path) : await request(s, 'GET', screen.path);
+  const r = con ? await con.get(screen.path) : await request(s, 'GET', screen.path, { host: screen.host });
   if (r.status !== screen.status) throw new Error(`${screen.name} ${screen.path}: ${r.status}, wanted ${screen.status}`);
   if (!/^text\/html/.test(r.headers['content-type'] || '')) throw new Error(`${screen.name}: ${r.headers['content-type']}`);
   return r.text;
