@@ -9,11 +9,12 @@
 #include "admin/admin.h"
 #include "app/pages.h"
 #include "app/team.h"
+#include "core/urlform.h"
 #include <stdlib.h>
 #include <string.h>
 
 static const struct field login_fields[] = {
-    {"email", F_TEXT}, {"password", F_TEXT}, {"name", F_TEXT}, {NULL, 0}};
+    {"email", F_TEXT}, {"password", F_TEXT}, {"name", F_TEXT}, {"next", F_TEXT}, {NULL, 0}};
 
 /* Starts a POST before sign-in: same origin, a form, a valid pre-session token. */
 static int pre_begin(struct req *r, json_t **form)
@@ -62,7 +63,9 @@ static void setup_get(struct req *r)
 }
 
 /* Signs in (or sets up) with DO(…, page of the Host, the form, &cookie); on success the
- * cookie is set and the browser goes to the dashboard, else the form NAME is shown again. */
+ * cookie is set and the browser goes to the form's "next" (a path of this site: a members
+ * page sends its visitors here and gets them back), else to the dashboard; on failure the
+ * form NAME is shown again. */
 static void door_post(struct req *r, const char *name, const char *title,
                       int (*do_it)(struct req *r, int64_t page_id, json_t *form, char **cookie,
                                    struct err *e))
@@ -80,8 +83,9 @@ static void door_post(struct req *r, const char *name, const char *title,
         else
             public_refused(r, name, title, form, json_object(), &e);
     } else {
+        const char *next = form_str(form, "next");
         admin_set_session_cookie(r, cookie);
-        admin_redirect(r, "/admin");
+        admin_redirect(r, "%s", next && *next ? url_local_path(next) : "/admin");
     }
     free(cookie);
     json_decref(form);
@@ -115,7 +119,9 @@ static void login_get(struct req *r)
         admin_redirect(r, "/admin/setup");
         return;
     }
-    admin_render_public(r, 200, "login.html", "Sign in", json_object());
+    const char *next = req_query(r, "next");
+    admin_render_public(r, 200, "login.html", "Sign in",
+                        json_pack("{s:{s:s}}", "form", "next", next ? url_local_path(next) : ""));
 }
 
 static void login_post(struct req *r)

@@ -104,3 +104,11 @@ char *url_pct_encode(const char *s)
     }
     return buf_steal(&b);
 }
+
+const char *url_local_path(const char *next)
+{
+    if (!next || next[0] != '/' || next[1] == '/' || strlen(next) > 1000) return "/";
+    for (const char *p = next; *p; p++)
+        if (*p == '\\' || (unsigned char)*p < 0x20 || *p == 0x7f) return "/";
+    return next;
+}

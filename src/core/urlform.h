@@ -22,5 +22,9 @@ const char *form_str(json_t *form, const char *key);
 /* S with every byte but A-Z a-z 0-9 - . _ ~ written %XX (RFC 3986 section 2.1, upper-case
  * hex, as OAuth 1.0a and Twilio want). Caller frees. */
 char *url_pct_encode(const char *s);
+/* NEXT when it is a path of this site to send a browser back to after a form ("/…", not
+ * "//…", without a backslash or a control character, at most 1,000 bytes), else "/": an
+ * open redirect's target never passes. */
+const char *url_local_path(const char *next);
 
 #endif

@@ -20,6 +20,7 @@
 #include "app/subscribe_token.h"
 #include "core/buf.h"
 #include "core/timeutil.h"
+#include "core/urlform.h"
 #include "http/form.h"
 #include "http/reply.h"
 #include "public/snapshot.h"
@@ -97,16 +98,6 @@ static int check(struct req *r, struct snapshot *s, bool keyed, struct err *e)
     return err_set(e, ERR_FORBIDDEN, "this page cannot be seen");
 }
 
-/* NEXT when it is a path of this site ("/…", not "//…" nor with a backslash or a control
- * character), else "/". */
-static const char *local_path(const char *next)
-{
-    if (!next || next[0] != '/' || next[1] == '/' || strlen(next) > 1000) return "/";
-    for (const char *p = next; *p; p++)
-        if (*p == '\\' || (unsigned char)*p < 0x20 || *p == 0x7f) return "/";
-    return next;
-}
-
 char *web_access_gate(struct req *r, struct snapshot *s, const struct err *why, const char *error)
 {
     struct err e = {0};
@@ -117,11 +108,18 @@ char *web_access_gate(struct req *r, struct snapshot *s, const struct err *why, 
     /* the page asked for, query included, to come back to after the password; the
      * form's own answer returns to its "next" */
     const char *next = r->method == M_POST ? "/" : req_target(r);
-    json_t *m = json_pack("{s:i,s:s,s:s,s:s,s:s,s:b}", "status", err_http_status(why->code), "mode",
-                          visibility_name(a->mode), "message", why->msg, "next", local_path(next),
-                          "csrf_token", csrf, "is_password", a->mode == VIS_PASSWORD);
+    json_t *m =
+        json_pack("{s:i,s:s,s:s,s:s,s:s,s:b}", "status", err_http_status(why->code), "mode",
+                  visibility_name(a->mode), "message", why->msg, "next", url_local_path(next),
+                  "csrf_token", csrf, "is_password", a->mode == VIS_PASSWORD);
     if (error) json_object_set_new(m, "error", json_string(error));
-    if (a->mode == VIS_MEMBERS) json_object_set_new(m, "login_url", json_string("/admin/login"));
+    if (a->mode == VIS_MEMBERS) { /* back here once signed in */
+        char *n = url_pct_encode(url_local_path(next));
+        char login[2100];
+        snprintf(login, sizeof login, "/admin/login?next=%s", n);
+        free(n);
+        json_object_set_new(m, "login_url", json_string(login));
+    }
     char *html = snapshot_render_gate(s, "public/access.html", m, &e);
     json_decref(m);
     return html;
@@ -154,7 +152,7 @@ static void on_access(struct req *r)
         snprintf(line, sizeof line, "%s=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%d%s",
                  PAGE_ACCESS_COOKIE, out, PAGE_ACCESS_TTL_S, r->secure ? "; Secure" : "");
         reply_header(r, "Set-Cookie", line);
-        reply_redirect(r, 303, local_path(form_str(form, "next")));
+        reply_redirect(r, 303, url_local_path(form_str(form, "next")));
     } else if (a->mode == VIS_PASSWORD && e.code != ERR_INTERNAL && e.code != ERR_UNAVAILABLE) {
         struct err why = {.code = e.code};
         snprintf(why.msg, sizeof why.msg, "Enter the page's password to see it.");

@@ -199,11 +199,24 @@ describe('page visibility', () => {
 
   test('members: a signed-in member of the page sees it; anyone else is sent to sign in', async () => {
     assert.equal((await api(s, 'PATCH', 'page', { body: { visibility: 'members' } })).status, 200);
-    const nobody = await get(s, '/');
+    const nobody = await get(s, `/incidents/${incident}`);
     assertRefused(nobody, 'members, no session');
-    assert.match(nobody.text, /href="\/admin\/login"/);
+    const [, login] = /href="(\/admin\/login\?next=[^"]+)"/.exec(nobody.text.replaceAll('&#61;', '=')) || [];
+    assert.equal(login, `/admin/login?next=%2Fincidents%2F${incident}`, 'the door links to sign in, and back');
     const member = new Console(s);
     await member.setup('owner@example.com', 'owner-password-1');
+    assert.equal((await member.post('/admin/logout')).status, 303);
+    // signing in from the door's link comes back to the page asked for (and never elsewhere)
+    const loginPage = await request(s, 'GET', login);
+    assert.match(loginPage.text, new RegExp(`name="next" value="/incidents/${incident}"`));
+    const back = await member.post('/admin/login', { email: 'owner@example.com', password: 'owner-password-1', next: `/incidents/${incident}` },
+      { csrf: csrfOf(loginPage.text) });
+    assert.equal(back.status, 303, back.text.slice(0, 300));
+    assert.equal(back.headers.location, `/incidents/${incident}`);
+    await member.get('/admin'); // the new session's csrf_token
+    const away = await new Console(s).post('/admin/login', { email: 'owner@example.com', password: 'owner-password-1', next: 'https://evil.example/' },
+      { csrf: csrfOf(loginPage.text) });
+    assert.equal(away.headers.location, '/');
     for (const r of all) {
       const res = await get(s, r.path, { cookie: member.cookie });
       assert.equal(res.status, r.missing ? 404 : 200, `${r.path} as a member: ${res.status}`);
@@ -218,7 +231,7 @@ describe('page visibility', () => {
     assert.ok(stranger.cookie, 'the stranger signed in');
     assertRefused(await get(s, '/', { cookie: stranger.cookie }), 'members, a member of another page');
     // signed out: closed again
-    await member.post('/admin/logout');
+    assert.equal((await member.post('/admin/logout')).status, 303);
     assertRefused(await get(s, '/', { cookie: member.cookie || 'pharos_session=ses_gone' }), 'members, signed out');
   });
 

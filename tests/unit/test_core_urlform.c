@@ -60,6 +60,29 @@ static void percent_encoding_keeps_only_the_unreserved(void **state)
     free(s);
 }
 
+static void only_paths_of_this_site_are_local(void **state)
+{
+    (void)state;
+    assert_string_equal(url_local_path("/incidents/7?x=1"), "/incidents/7?x=1");
+    assert_string_equal(url_local_path("/"), "/");
+    const char *away[] = {NULL,
+                          "",
+                          "https://evil.example/",
+                          "//evil.example/",
+                          "/\\evil.example",
+                          "evil",
+                          "/a\rSet-Cookie: x",
+                          "/a\tb",
+                          "javascript:alert(1)"};
+    for (size_t i = 0; i < sizeof away / sizeof away[0]; i++)
+        assert_string_equal(url_local_path(away[i]), "/");
+    char long_path[1100];
+    memset(long_path, 'a', sizeof long_path - 1);
+    long_path[0] = '/';
+    long_path[sizeof long_path - 1] = '\0';
+    assert_string_equal(url_local_path(long_path), "/");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -67,6 +90,7 @@ int main(void)
         cmocka_unit_test(decodes_fields_and_escapes),
         cmocka_unit_test(repeated_fields_become_arrays),
         cmocka_unit_test(refuses_malformed_input),
+        cmocka_unit_test(only_paths_of_this_site_are_local),
     };
     return cmocka_run_group_tests_name("http/form", tests, NULL, NULL);
 }
