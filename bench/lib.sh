@@ -137,11 +137,13 @@ CONF
     { echo "nginx does not serve the page" >&2; cat "$tmp/nginx/error.log" >&2; exit 1; }
 }
 
-# wrk_run URL CONNS GZIP(0|1) OUT: one wrk run of $WRK_THREADS threads for $DURATION on
-# URL/; prints "rps p50_ms p99_ms errors" (non-2xx and socket errors).
+# wrk_run URL CONNS GZIP(0|1) OUT [HEADER]: one wrk run of $WRK_THREADS threads for
+# $DURATION on URL/ (with HEADER, e.g. a cookie, when given); prints "rps p50_ms p99_ms
+# errors" (non-2xx and socket errors).
 wrk_run() {
   local hdr=()
   [ "$3" = 1 ] && hdr=(-H 'Accept-Encoding: gzip')
+  [ -n "${5:-}" ] && hdr+=(-H "$5")
   timeout -k 5 120 wrk -t"$WRK_THREADS" -c"$2" -d"$DURATION" --timeout 5s --latency "${hdr[@]}" "$1/" >"$4" 2>&1 ||
     { cat "$4" >&2; exit 1; }
   awk '
