@@ -3,7 +3,8 @@
  * public URL (base_url), logo URL, brand colour, time zone for messages, footer
  * links and how long before a maintenance starts its reminder goes out (reminder_min),
  * through app_page_update. Hosts are entered one per line; footer
- * links one per line as "Label | https://url". Needs PERM_SETTINGS. Hosts and
+ * links one per line as "Label | https://url", the page's own CSS and its footer note in
+ * Markdown (SPEC §16). Needs PERM_SETTINGS. Hosts and
  * base_url are the operator's (app_page_hosts_editable): for anyone else the
  * fields are read-only, and app_page_update refuses a change with 403. The
  * screen says which URL the page's links use now ("public_url": the page's
@@ -15,10 +16,17 @@
 #include "core/buf.h"
 #include <string.h>
 
-static const struct field fields[] = {
-    {"title", F_TEXT},        {"logo_url", F_TEXT},    {"brand_color", F_TEXT},
-    {"time_zone", F_TEXT},    {"hosts", F_TEXT},       {"base_url", F_TEXT},
-    {"footer_links", F_TEXT}, {"reminder_min", F_INT}, {NULL, 0}};
+static const struct field fields[] = {{"title", F_TEXT},
+                                      {"logo_url", F_TEXT},
+                                      {"brand_color", F_TEXT},
+                                      {"time_zone", F_TEXT},
+                                      {"hosts", F_TEXT},
+                                      {"base_url", F_TEXT},
+                                      {"footer_links", F_TEXT},
+                                      {"reminder_min", F_INT},
+                                      {"custom_css", F_TEXT},
+                                      {"footer_markdown", F_TEXT},
+                                      {NULL, 0}};
 
 /* Splits S into trimmed non-empty lines, each passed to ADD. */
 static void each_line(const char *s, json_t *arr,

@@ -272,6 +272,20 @@ static int read_reminder_min(json_t *in, int64_t *out, struct err *e)
                    REMINDER_MIN_MAX);
 }
 
+/* IN's optional "custom_css" (at most PAGE_CSS_MAX bytes of UTF-8 text) and
+ * "footer_markdown" (LIMIT_FOOTER characters) into F. */
+static int read_branding(json_t *in, struct page_fields *f, struct err *e)
+{
+    if (in_text(in, "custom_css", PAGE_CSS_MAX, false, true, &f->custom_css, e) != 0 ||
+        in_text(in, "footer_markdown", LIMIT_FOOTER, false, true, &f->footer_markdown, e) != 0)
+        return -1;
+    size_t n = f->custom_css ? strlen(f->custom_css) : 0;
+    if (n > PAGE_CSS_MAX)
+        return err_set(e, ERR_INVALID, "custom_css is %zu bytes long; at most %d (64 KiB)", n,
+                       PAGE_CSS_MAX);
+    return 0;
+}
+
 static int check_links(json_t *links, struct err *e)
 {
     if (!json_is_array(links) || json_array_size(links) > 20)
@@ -312,9 +326,10 @@ static int base_url_change(struct app_ctx *c, json_t *in, const char *cur, char 
 
 int app_page_update(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
 {
-    static const char *const keys[] = {"title",        "logo_url", "brand_color", "time_zone",
-                                       "footer_links", "hosts",    "base_url",    "reminder_min",
-                                       "visibility",   "password", "ip_allow",    NULL};
+    static const char *const keys[] = {"title",           "logo_url", "brand_color", "time_zone",
+                                       "footer_links",    "hosts",    "base_url",    "reminder_min",
+                                       "visibility",      "password", "ip_allow",    "custom_css",
+                                       "footer_markdown", NULL};
     int rc = -1;
     json_t *cur = NULL, *hosts = NULL, *access = NULL;
     struct page_access_change ac = {0};
@@ -328,6 +343,8 @@ int app_page_update(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
         .brand_color = json_string_value(json_object_get(cur, "brand_color")),
         .time_zone = json_string_value(json_object_get(cur, "time_zone")),
         .reminder_min = json_integer_value(json_object_get(cur, "reminder_min")),
+        .custom_css = json_string_value(json_object_get(cur, "custom_css")),
+        .footer_markdown = json_string_value(json_object_get(cur, "footer_markdown")),
     };
     json_t *links = json_object_get(in, "footer_links");
     if (in_text(in, "title", LIMIT_TITLE, in_has(in, "title"), false, &f.title, e) != 0 ||
@@ -337,7 +354,7 @@ int app_page_update(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
         check_color(f.brand_color, e) != 0 ||
         in_text(in, "time_zone", 64, false, false, &f.time_zone, e) != 0 ||
         check_time_zone(f.time_zone, e) != 0 || read_reminder_min(in, &f.reminder_min, e) != 0 ||
-        (links && check_links(links, e) != 0))
+        read_branding(in, &f, e) != 0 || (links && check_links(links, e) != 0))
         goto out;
     bool reminders_moved =
         f.reminder_min != json_integer_value(json_object_get(cur, "reminder_min"));

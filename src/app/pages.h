@@ -23,7 +23,11 @@ const char *app_page_host(const struct app *app, const char *host);
 /* The page of C as JSON (store/pages.h) plus "url", its public URL (SPEC §6, store_page_url),
  * and who may see it (app_page_access_describe: the read key for admins only). */
 int app_page_get(struct app_ctx *c, json_t **out, struct err *e);
-/* PATCH page: title, logo_url, brand_color, time_zone, footer_links, hosts, base_url,
+/* How long a page's custom CSS and its footer note may be (SPEC §16). */
+enum { PAGE_CSS_MAX = 64 << 10, LIMIT_FOOTER = 4000 };
+
+/* PATCH page: title, logo_url, brand_color, custom_css, footer_markdown, time_zone,
+ * footer_links, hosts, base_url,
  * visibility, password and ip_allow (app/page_access.h), reminder_min (minutes from 0, none, to a
  * week: app/reminders.h; a change wakes app->on_work, so the scheduler looks at the reminders'
  * times again). Hosts or a base_url that differ from the page's (after normalising: core/host.h,

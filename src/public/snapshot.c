@@ -139,6 +139,11 @@ const struct snap_entry *snapshot_get(struct snapshot *s, struct db *db, const c
     return found;
 }
 
+const char *snapshot_brand_name(const struct snapshot *s)
+{
+    return s->brand_name;
+}
+
 const struct public_access *snapshot_access(const struct snapshot *s)
 {
     return &s->access;

@@ -104,6 +104,9 @@ const struct snap_entry *snapshot_find(struct snapshot *s, const char *path);
  */
 const struct snap_entry *snapshot_get(struct snapshot *s, struct db *db, const char *path,
                                       struct err *e);
+/* The content-hashed name ("brand.<hash>.css") of S's /brand.css: the pages link
+ * /static/NAME (web/static.c). */
+const char *snapshot_brand_name(const struct snapshot *s);
 /* Who may read S (public/access.h; borrowed, as long as S). */
 const struct public_access *snapshot_access(const struct snapshot *s);
 /* The view model S was rendered from (borrowed). */

@@ -21,6 +21,7 @@ struct snapshot {
     int64_t valid_until; /* Unix seconds: the next midnight UTC after the build */
     json_t *model;
     struct public_access access; /* who may read it (SPEC §16) */
+    char brand_name[40];         /* "brand.<hash>.css": /brand.css's content-hashed name */
     struct snap_renderer r;
     struct snap_entry *v; /* sorted by path */
     size_t n, cap;

@@ -25,6 +25,7 @@
  */
 #include "core/asset.h"
 #include "core/buf.h"
+#include "core/fnv.h"
 #include "core/xalloc.h"
 #include "public/snapshot_impl.h"
 #include "public/view.h"
@@ -32,6 +33,7 @@
 #include "render/statuspage.h"
 #include <assert.h>
 #include <ctype.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +100,10 @@ static json_t *html_model(struct snapshot *s, int depth, const json_t *extra)
     /* Subscribing needs the live server, also from the exported copy. */
     snprintf(buf, sizeof buf, "%s/subscribe", s->r.export ? page_url(s) : "");
     json_object_set_new(l, "subscribe", json_string(buf));
+    if (!s->r.export && s->brand_name[0]) { /* the content-hashed name (web/static.c) */
+        snprintf(buf, sizeof buf, "/static/%s", s->brand_name);
+        json_object_set_new(l, "brand_css", json_string(buf));
+    }
     json_object_set_new(m, "links", l);
     json_object_set_new(m, "root", json_string(root));
     json_object_set_new(m, "ext", json_string(s->r.export ? "/index.html" : ""));
@@ -293,17 +299,25 @@ static json_t *badge_model(const json_t *m)
                      lw + mw / 2);
 }
 
-/* /brand.css: the page's colour as a CSS variable (a strict #rgb/#rrggbb, else the default). */
+/* /brand.css: the page's colour as a CSS variable (a strict #rgb/#rrggbb, else the default),
+ * then the page's custom CSS (SPEC §16). */
 static char *brand_css(const json_t *m, size_t *len)
 {
-    const char *c = json_string_value(json_object_get(json_object_get(m, "page"), "brand_color"));
+    const json_t *page = json_object_get(m, "page");
+    const char *c = json_string_value(json_object_get(page, "brand_color"));
+    const char *custom = json_string_value(json_object_get(page, "custom_css"));
     size_t n = c ? strlen(c) : 0;
     bool ok = c && c[0] == '#' && (n == 4 || n == 7);
     for (size_t i = 1; ok && i < n; i++)
         ok = isxdigit((unsigned char)c[i]) != 0;
     struct buf b;
-    buf_init(&b, 256);
+    buf_init(&b, 1 << 20); /* the custom CSS is at most 64 KiB (app/pages.h) */
     buf_printf(&b, ":root{--brand:%s}\n", ok ? c : "#1f6feb");
+    if (custom && *custom) {
+        buf_puts(&b, "/* the page's own stylesheet */\n");
+        buf_puts(&b, custom);
+        buf_puts(&b, "\n");
+    }
     *len = b.len;
     return buf_steal(&b);
 }
@@ -426,9 +440,13 @@ static int render_export(struct snapshot *s, struct db *db, struct err *e)
 int snap_render_all(struct snapshot *s, struct db *db, struct err *e)
 {
     if (s->r.export) return render_export(s, db, e);
-    /* Served: only the home page, which a spike asks for; the rest on first request. */
-    char *body;
+    /* Served: only the home page, which a spike asks for, and the brand stylesheet, whose
+     * content-hashed name the pages link; the rest on first request. */
     size_t len;
+    char *body = brand_css(s->model, &len);
+    snprintf(s->brand_name, sizeof s->brand_name, "brand.%016" PRIx64 ".css",
+             fnv1a(FNV_OFFSET, body, len));
+    snap_add(s, "/brand.css", "text/css; charset=utf-8", body, len);
     if (render_fixed(s, HOW_HOME, NULL, 0, &body, &len, e) != 0) return -1;
     snap_add(s, "/", CT_HTML, body, len);
     return 0;

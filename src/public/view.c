@@ -443,6 +443,12 @@ int view_build(struct db *db, int64_t page_id, const char *server_base, struct t
     if (!url) goto out;
     json_object_set_new(page, "url", json_string(url));
     free(url);
+    const char *footer = json_string_value(json_object_get(page, "footer_markdown"));
+    if (footer && *footer) { /* the page's own footer note (SPEC §16), escaped by cmark */
+        char *html = markdown_to_html(footer);
+        json_object_set_new(page, "footer_html", json_string(html));
+        free(html);
+    }
     json_object_set_new(m, "generated_at", json_string(time_format(now, buf, sizeof buf)));
     add_human(m, "generated_at");
     if (add_services(db, m, page_id, now, tmpls, e) != 0) goto out;

@@ -67,7 +67,8 @@ enum {
 
 /*
  * Builds the model of PAGE_ID as of NOW; page.url is the page's public URL
- * (view_page_url) of SERVER_BASE, server.base_url; the uptime bars are rendered with
+ * (view_page_url) of SERVER_BASE, server.base_url, page.footer_html its footer note's
+ * Markdown made HTML (absent without one); the uptime bars are rendered with
  * TMPLS. Returns 0 and a new reference in *OUT, or -1 with E filled (ERR_NOT_FOUND for
  * an unknown page).
  */

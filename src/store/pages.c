@@ -83,7 +83,7 @@ static int add_details(struct db *db, json_t *page, struct err *e)
 
 #define PAGE_COLUMNS                                                                               \
     "SELECT id, slug, title, base_url, logo_url, brand_color, time_zone, footer_links, "           \
-    "reminder_min, created_at, updated_at FROM pages "
+    "reminder_min, custom_css, footer_markdown, created_at, updated_at FROM pages "
 
 json_t *store_page_get(struct db *db, int64_t id, struct err *e)
 {
@@ -117,9 +117,11 @@ int store_page_update(struct db *db, int64_t id, const struct page_fields *f, st
 {
     return db_exec(db, e, NULL,
                    "UPDATE pages SET title = ?, base_url = ?, logo_url = ?, brand_color = ?, "
-                   "time_zone = ?, footer_links = ?, reminder_min = ?, updated_at = ? WHERE id = ?",
-                   "ssssssiii", f->title, f->base_url, f->logo_url, f->brand_color, f->time_zone,
-                   f->footer_links, f->reminder_min, time_now(), id);
+                   "time_zone = ?, footer_links = ?, reminder_min = ?, custom_css = ?, "
+                   "footer_markdown = ?, updated_at = ? WHERE id = ?",
+                   "ssssssissii", f->title, f->base_url, f->logo_url, f->brand_color, f->time_zone,
+                   f->footer_links, f->reminder_min, f->custom_css ? f->custom_css : "",
+                   f->footer_markdown ? f->footer_markdown : "", time_now(), id);
 }
 
 int store_page_changed(struct db *db, int64_t page_id, const char *node, int64_t now, struct err *e)

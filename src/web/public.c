@@ -12,7 +12,9 @@
  * no-cache, stale-if-error=86400": browsers and a CDN may keep it but revalidate
  * every time (a change must show on the next request: a 304 costs no body), and a
  * CDN may serve its copy for a day while pharos is unreachable. Errors of HTML
- * routes are rendered in the public layout (on_html_error).
+ * routes are rendered in the public layout (on_html_error). The pages link the brand
+ * stylesheet (colour and custom CSS) by its content-hashed name, /static/brand.<hash>.css
+ * (web_public_brand), immutable for a year like the other static files.
  */
 #include "app/app.h"
 #include "core/utf8.h"
@@ -48,14 +50,18 @@ static void on_sent(void *arg)
     snapshot_release(arg);
 }
 
-/* Answers with EN of S; takes over the caller's reference on S. */
-static void send_entry(struct req *r, struct snapshot *s, const struct snap_entry *en)
+/* Answers with EN of S; takes over the caller's reference on S. IMMUTABLE: EN is asked for
+ * by its content-hashed name, which names these bytes for ever. */
+static void send_entry(struct req *r, struct snapshot *s, const struct snap_entry *en,
+                       bool immutable)
 {
     bool gz = en->gz && req_accepts_gzip(r);
+    bool pub = snapshot_access(s)->mode == VIS_PUBLIC;
     reply_header(r, "ETag", gz ? en->etag_gz : en->etag);
     reply_header(r, "Cache-Control",
-                 snapshot_access(s)->mode == VIS_PUBLIC ? "public, no-cache, stale-if-error=86400"
-                                                        : "private, no-cache");
+                 immutable ? (pub ? "public, max-age=31536000, immutable"
+                                  : "private, max-age=31536000, immutable")
+                           : (pub ? "public, no-cache, stale-if-error=86400" : "private, no-cache"));
     if (en->gz) reply_header(r, "Vary", "Accept-Encoding");
     if (etag_listed(r, en)) {
         snapshot_release(s);
@@ -73,8 +79,9 @@ static void send_entry(struct req *r, struct snapshot *s, const struct snap_entr
 }
 
 /* Serves the snapshot entry at KEY of the request's page to a visitor who may read it
- * (KEYED: a ?key= read key opens it too). */
-static void serve(struct req *r, const char *key, bool keyed)
+ * (KEYED: a ?key= read key opens it too); with BRAND, the brand stylesheet asked for as
+ * /static/BRAND. */
+static void serve_as(struct req *r, const char *key, bool keyed, const char *brand)
 {
     struct err e = {0};
     struct app_thread *t = r->tctx;
@@ -95,7 +102,17 @@ static void serve(struct req *r, const char *key, bool keyed)
         reply_error(r, &e);
         return;
     }
-    send_entry(r, s, en);
+    send_entry(r, s, en, brand && strcmp(brand, snapshot_brand_name(s)) == 0);
+}
+
+static void serve(struct req *r, const char *key, bool keyed)
+{
+    serve_as(r, key, keyed, NULL);
+}
+
+void web_public_brand(struct req *r, const char *name)
+{
+    serve_as(r, "/brand.css", false, name);
 }
 
 static void serve_key(struct req *r, const char *key)

@@ -11,6 +11,8 @@
  * ("public.css") answer with the current bytes and "public, no-cache", so whoever
  * keeps them revalidates: those names do not promise these bytes. Names are
  * looked up in the embedded table only, so no path ever reaches the file system.
+ * "brand.<hash>.css" is the request's page's brand stylesheet (its colour and custom CSS,
+ * SPEC §16), from its snapshot under the same rules (web_public_brand).
  */
 #include "core/asset.h"
 #include "http/conn.h"
@@ -37,6 +39,10 @@ static void serve(struct req *r)
 {
     enum asset_name how;
     const struct asset *a = r->nparams == 1 ? asset_lookup(r->params[0], &how) : NULL;
+    if (!a && r->nparams == 1 && strncmp(r->params[0], "brand.", 6) == 0) {
+        web_public_brand(r, r->params[0]); /* the page's own stylesheet */
+        return;
+    }
     if (!a) {
         reply_fail(r, ERR_NOT_FOUND, "no such file: /static/%s", r->nparams ? r->params[0] : "");
         return;

@@ -40,6 +40,11 @@ int web_access_check(struct req *r, struct snapshot *s, bool keyed, struct err *
  * error), with ERROR (may be NULL) shown above the form: malloc'd HTML, or NULL. */
 char *web_access_gate(struct req *r, struct snapshot *s, const struct err *why, const char *error);
 
+/* GET /static/NAME for NAME "brand.<hash>.css": the brand stylesheet of R's page (its
+ * /brand.css), immutable for a year when NAME is its current content-hashed name, else the
+ * current bytes with no-cache; guarded like the page (web/public.c). */
+void web_public_brand(struct req *r, const char *name);
+
 /* Adds every web route to the router. */
 void web_register(void);
 

@@ -15,7 +15,8 @@ before(async () => { s = await startTwoPages(); });
 after(() => stopClean(s));
 
 const KEYS = ['id', 'slug', 'title', 'hosts', 'base_url', 'url', 'logo_url', 'brand_color', 'time_zone', 'footer_links',
-  'reminder_min', 'created_at', 'updated_at', 'visibility', 'ip_allow', 'has_password', 'read_key'];
+  'reminder_min', 'created_at', 'updated_at', 'visibility', 'ip_allow', 'has_password', 'read_key', 'custom_css',
+  'footer_markdown'];
 const page = async () => (await api(s, 'GET', 'page')).json.page;
 
 test('GET page describes the page of the request', async () => {
@@ -99,7 +100,7 @@ test('bad input is refused with a message naming the field, and changes nothing'
     await bad({ title: 't'.repeat(201) }, /title is 201 characters long; at most 200/);
     await bad({ title: 'a\nb' }, /title contains a control character/);
     await bad({ title: 3 }, /title must be a string/);
-    await bad({ slug: 'new' }, /unknown field "slug"; accepted fields: title, logo_url, brand_color, time_zone, footer_links, hosts, base_url, reminder_min, visibility, password, ip_allow$/);
+    await bad({ slug: 'new' }, /unknown field "slug"; accepted fields: title, logo_url, brand_color, time_zone, footer_links, hosts, base_url, reminder_min, visibility, password, ip_allow, custom_css, footer_markdown$/);
     await bad({ brand_color: 'red' }, /brand_color must be a colour like #1f6feb/);
     await bad({ brand_color: '#12345g' }, /brand_color/);
     await bad({ brand_color: '#1234567' }, /brand_color is 8 characters long|brand_color must be/);
