@@ -233,11 +233,12 @@ int app_oidc_callback(struct app *app, struct db *db, const char *state, const c
     const char *step = json_string_value(json_object_get(row, "step"));
     if (!row || strcmp(step, "started") != 0) {
         db_rollback(db);
+        bool failed = !row && e->code;
         json_decref(row);
-        return e->code ? -1
-                       : err_set(e, ERR_INVALID,
-                                 "this sign-in is unknown, expired or already used (a state "
-                                 "is good for one answer): start again");
+        return failed ? -1
+                      : err_set(e, ERR_INVALID,
+                                "this sign-in is unknown, expired or already used (a state "
+                                "is good for one answer): start again");
     }
     id = json_integer_value(json_object_get(row, "id"));
     json_decref(row);
