@@ -8,7 +8,10 @@
 // keys. A misconfigured issuer shows why on the login page and in the log.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cli, tempDir, startServer, dbSql } from './lib/harness.mjs';
+import { ON_PG, cli, tempDir, startServer, dbSql, pgName, dropDb } from './lib/harness.mjs';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { stopClean } from './lib/admin.mjs';
 import { startProvider, newKey } from './lib/oidc_provider.mjs';
 import { createPrivateKey, createSign } from 'node:crypto';
@@ -35,11 +38,11 @@ function browser() {
     return { status: res.status, location: res.headers.get('location'), text: await res.text(), url: u.href };
   }
   // Follows redirects and the waiting page until an answer that is neither. ON(hop) sees
-  // each answer first.
+  // each answer first; when it returns true, that answer is the last.
   async function follow(url, on = () => {}) {
     let r = await go(url);
     for (let i = 0; i < 80; i++) {
-      on(r);
+      if (on(r) === true) return r;
       if (r.status >= 300 && r.status < 400 && r.location) r = await go(new URL(r.location, r.url).href);
       else if (r.status === 200 && /http-equiv="refresh"/.test(r.text)) { await sleep(1000); r = await go(r.url); }
       else return r;
@@ -105,6 +108,13 @@ test('SSO: allowed domains sign in (new users get default_role); others, unverif
   // the session is a normal console session: another screen, then sign-out
   const team = await b.go(`${s.url}/admin/services`);
   assert.equal(team.status, 200);
+  const csrf = /name="csrf_token" value="([^"]+)"/.exec(team.text)[1];
+  const out = await fetch(`${s.url}/admin/logout`, {
+    method: 'POST', redirect: 'manual', body: `csrf_token=${encodeURIComponent(csrf)}`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `pharos_session=${b.jar.get(new URL(s.url).host).get('pharos_session')}` },
+  });
+  assert.equal(out.status, 303);
+  assert.equal((await b.go(`${s.url}/admin/services`)).status, 303); // signed out
 
   // the same state once more (the provider's redirect replayed, cookie and all): refused
   const sessions = count(s, 'SELECT COUNT(*) FROM sessions');
@@ -189,6 +199,12 @@ test('SSO: a tampered or forged ID token is refused; a key rotation is followed'
   assert.equal(r.status, 403, r.text.slice(0, 400));
   assert.match(r.text, /signed with a key it does not publish/);
   assert.equal(count(s, "SELECT COUNT(*) FROM users WHERE email = 'boss@allowed.test'"), 0);
+  // a burst of such tokens does not make pharos hammer the provider: three at once are
+  // settled by one more fetch of the key set
+  const jwks = idp.hits('/jwks');
+  const burst = await Promise.all([1, 2, 3].map(() => signIn(s, idp, 'mallory@other.test')));
+  for (const x of burst) assert.match(x.r.text, /signed with a key it does not publish/);
+  assert.equal(idp.hits('/jwks'), jwks + 1);
 
   // untampered, it works (client_secret_post: the only method this client may use)
   idp.tamper(null);
@@ -241,4 +257,42 @@ test('SSO: a misconfigured issuer is named on the login page and in the log, nev
   assert.match(bad.stderr, /\[oidc\] issuer must be an https:\/\/ URL/);
   const role = cli(['serve', '--listen', '127.0.0.1:0'], { dataDir: tempDir(), env: { PHAROS_OIDC_ISSUER: 'https://idp.example.com', PHAROS_OIDC_CLIENT_ID: 'x', PHAROS_OIDC_CLIENT_SECRET: 'y', PHAROS_OIDC_ALLOWED_DOMAINS: 'a.test', PHAROS_OIDC_DEFAULT_ROLE: 'god' } });
   assert.match(role.stderr, /\[oidc\] default_role must be/);
+});
+
+test('SSO across nodes: begun on one node, finished on another (PostgreSQL)', { skip: ON_PG ? false : 'several nodes need PostgreSQL' }, async (t) => {
+  const idp = await startProvider();
+  const home = tempDir('pharos-oidc-nodes-');
+  const dbUrl = `postgresql:///${pgName(home)}`;
+  const key = randomBytes(32);
+  writeFileSync(path.join(home, 'secret.key'), key, { mode: 0o600 });
+  assert.equal(cli(['user', 'add', '--email', 'owner@allowed.test', '--role', 'owner'], { dataDir: home, input: 'password-123\n' }).code, 0);
+  const node = async (id) => {
+    const dir = tempDir(`pharos-oidc-${id}-`);
+    writeFileSync(path.join(dir, 'secret.key'), key, { mode: 0o600 });
+    return startServer({
+      dataDir: dir,
+      env: {
+        PHAROS_STORAGE_DATABASE: dbUrl, PHAROS_SERVER_NODE_ID: id,
+        PHAROS_OIDC_ISSUER: idp.issuer, PHAROS_OIDC_CLIENT_ID: CLIENT.clientId,
+        PHAROS_OIDC_CLIENT_SECRET: CLIENT.clientSecret, PHAROS_OIDC_ALLOWED_DOMAINS: 'allowed.test',
+      },
+    });
+  };
+  const a = await node('a');
+  const b = await node('b');
+  t.after(async () => { await stopClean(b); await idp.stop(); dropDb(home); });
+  idp.setClient({ ...CLIENT, redirectUri: `${a.url}/admin/oidc/callback` });
+  idp.account('carol@allowed.test');
+  idp.signInAs('carol@allowed.test');
+  // begun on node a, which is gone before the provider comes back
+  const br = browser();
+  const back = await br.follow(`${a.url}/admin/oidc/start`, (h) => Boolean(h.location?.startsWith(`${a.url}/admin/oidc/callback`)));
+  await stopClean(a);
+  // the browser comes back to node b (the same cookie: browsers do not tell ports apart)
+  br.jar.set(new URL(b.url).host, new Map([['pharos_oidc', br.jar.get(new URL(a.url).host).get('pharos_oidc')]]));
+  const r = await br.follow(back.location.replace(a.url, b.url));
+  assert.ok(signedIn(r), `${r.status} ${r.url}\n${r.text.slice(0, 600)}`);
+  assert.equal(count(b, "SELECT COUNT(*) FROM users WHERE email = 'carol@allowed.test'"), 1);
+  // the provider was fetched by the nodes' dispatchers between them, not once per request
+  assert.ok(idp.hits('/.well-known/openid-configuration') <= 2);
 });

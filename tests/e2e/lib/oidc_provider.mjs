@@ -35,7 +35,10 @@ export async function startProvider() {
   let keys = [newKey()];
   let authMethods = ['client_secret_basic', 'client_secret_post'];
 
+  const hits = {}; // requests per path: how often pharos fetched what
   const server = http.createServer(async (req, res) => {
+    const where = req.url.split('?')[0];
+    hits[where] = (hits[where] || 0) + 1;
     const p = provider || await whenReady;
     if (req.url.startsWith('/interaction/')) {
       try {
@@ -126,6 +129,7 @@ export async function startProvider() {
       return keys[0].kid;
     },
     keys: () => keys,
+    hits: (where) => hits[where] || 0,
     // Requests waiting for a Provider (before setClient) keep waiting until then.
     reset() { provider = null; whenReady = new Promise((r) => { ready = r; }); },
     stop() {
