@@ -251,6 +251,18 @@ test('SSO: a misconfigured issuer is named on the login page and in the log, nev
   // password sign-in is untouched
   assert.match(login.text, /name="password"/);
 
+  // a provider nobody answers at: the same, with curl's reason
+  const dir2 = tempDir('pharos-oidc-');
+  assert.equal(cli(['user', 'add', '--email', 'owner@allowed.test', '--role', 'owner'], { dataDir: dir2, input: 'password-123\n' }).code, 0);
+  const s2 = await startServer({
+    dataDir: dir2,
+    env: { PHAROS_OIDC_ISSUER: 'http://127.0.0.1:1', PHAROS_OIDC_CLIENT_ID: 'x', PHAROS_OIDC_CLIENT_SECRET: 'y', PHAROS_OIDC_ALLOWED_DOMAINS: 'allowed.test' },
+  });
+  t.after(() => stopClean(s2));
+  for (let i = 0; i < 50 && !/cannot be used/.test(s2.log); i++) await sleep(100);
+  assert.match(s2.log, /cannot be used: cannot reach the provider \(discovery\)/);
+  assert.match((await browser().go(`${s2.url}/admin/login`)).text, /Single sign-on is not available: cannot reach the provider/);
+
   // bad [oidc] settings stop the server from starting, naming the key
   const bad = cli(['serve', '--listen', '127.0.0.1:0'], { dataDir: tempDir(), env: { PHAROS_OIDC_ISSUER: 'http://idp.example.com', PHAROS_OIDC_CLIENT_ID: 'x', PHAROS_OIDC_CLIENT_SECRET: 'y', PHAROS_OIDC_ALLOWED_DOMAINS: 'a.test' } });
   assert.notEqual(bad.code, 0);
