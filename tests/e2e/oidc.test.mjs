@@ -304,7 +304,7 @@ test('SSO across nodes: begun on one node, finished on another (PostgreSQL)', { 
   br.jar.set(new URL(b.url).host, new Map([['pharos_oidc', br.jar.get(new URL(a.url).host).get('pharos_oidc')]]));
   const r = await br.follow(back.location.replace(a.url, b.url));
   assert.ok(signedIn(r), `${r.status} ${r.url}\n${r.text.slice(0, 600)}`);
-  assert.equal(count(b, "SELECT COUNT(*) FROM users WHERE email = 'carol@allowed.test'"), 1);
+  assert.equal(count({ dataDir: home }, "SELECT COUNT(*) FROM users WHERE email = 'carol@allowed.test'"), 1);
   // the provider was fetched by the nodes' dispatchers between them, not once per request
   assert.ok(idp.hits('/.well-known/openid-configuration') <= 2);
 });
