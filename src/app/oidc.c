@@ -108,6 +108,12 @@ void app_oidc_outcome_free(struct app_oidc_outcome *o)
     o->text = o->state = NULL;
 }
 
+/* Asked for in the ID token itself where the provider takes the claims parameter (a
+ * provider conforming strictly puts them in the userinfo answer only, which pharos does
+ * not ask for). */
+#define ID_TOKEN_CLAIMS                                                                            \
+    "{\"id_token\":{\"email\":{\"essential\":true},\"email_verified\":{\"essential\":true}}}"
+
 /* base64url(SHA-256(VERIFIER)) without padding into OUT: the S256 code challenge. */
 static void code_challenge(const char *verifier, char out[64])
 {
@@ -141,7 +147,10 @@ static char *authorize_url(struct app *app, json_t *config, const char *state, c
     u = param(u, "state", state);
     u = param(u, "nonce", nonce);
     u = param(u, "code_challenge", challenge);
-    return param(u, "code_challenge_method", "S256");
+    u = param(u, "code_challenge_method", "S256");
+    if (json_is_true(json_object_get(config, "claims_parameter_supported"))) /* OIDC Core 5.5 */
+        u = param(u, "claims", ID_TOKEN_CLAIMS);
+    return u;
 }
 
 /* The provider's cached discovery document (new), or NULL; *ERROR (caller frees) the

@@ -24,7 +24,9 @@ export function newKey(kind = 'RSA') {
   return { ...jwk, kid: randomUUID(), use: 'sig', alg: kind === 'EC' ? 'ES256' : 'RS256' };
 }
 
-export async function startProvider() {
+// CONFORM: the provider conforms strictly (e-mail claims in the ID token only when asked
+// for with the claims parameter, which it then offers); else it puts them there anyway.
+export async function startProvider({ conform = false } = {}) {
   let provider = null;
   let ready;
   let whenReady = new Promise((r) => { ready = r; });
@@ -84,20 +86,21 @@ export async function startProvider() {
       }),
       claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
       scopes: ['openid', 'email', 'profile'],
-      features: { devInteractions: { enabled: false } },
       interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
       loadExistingGrant: async (ctx) => {
         const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client.clientId, accountId: ctx.oidc.session.accountId });
         grant.addOIDCScope('openid email profile');
+        grant.addOIDCClaims(['email', 'email_verified']);
         await grant.save();
         return grant;
       },
       cookies: { keys: ['pharos-e2e-cookie-key'] },
       enabledJWA: { idTokenSigningAlgValues: ['RS256', 'ES256'] },
       clientAuthMethods: authMethods,
-      // e-mail claims in the ID token itself (as Google, Entra ID, Keycloak… put them):
-      // pharos reads the ID token, not the userinfo endpoint
-      conformIdTokenClaims: false,
+      // e-mail claims in the ID token itself (as Google, Entra ID, Keycloak… put them), or
+      // only when asked for (pharos reads the ID token, not the userinfo endpoint)
+      conformIdTokenClaims: conform,
+      features: { devInteractions: { enabled: false }, claimsParameter: { enabled: conform } },
     });
     p.on('server_error', (ctx, err) => console.error('oidc-provider:', err));
     return p;
