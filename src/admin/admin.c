@@ -530,6 +530,7 @@ void admin_register(void)
         atexit(templates_free);
     }
     router_add(admin_auth_routes);
+    router_add(admin_oidc_routes);
     router_add(admin_dashboard_routes);
     router_add(admin_service_routes);
     router_add(admin_incident_routes);

@@ -155,6 +155,11 @@ void admin_settings_show(struct admin *a, int status, json_t *extra);
 json_t *admin_access_model(const json_t *page);
 extern const struct route admin_integration_routes[];
 extern const struct route admin_delivery_routes[];
+extern const struct route admin_oidc_routes[];
+
+/* Adds "sso" (and "sso_problem", why it cannot work now) to login page model M when
+ * single sign-on is configured (admin/oidc.c). */
+void admin_oidc_login_model(struct req *r, json_t *m);
 
 /* Adds every console route (call before serving; loads the templates lazily). */
 void admin_register(void);

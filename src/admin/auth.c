@@ -1,7 +1,8 @@
 /*
  * admin/auth — the console's door (SPEC §8): first-run setup, sign-in,
  * sign-out (here or everywhere), the account screen (password change), page
- * switching and accepting an invitation.
+ * switching and accepting an invitation. The login page also offers "Sign in with
+ * SSO" when single sign-on is configured (admin/oidc.c).
  *
  * Setup, sign-in and invitation forms come before any session, so they carry
  * a pre-session csrf_token (admin.h); the others carry the session's.
@@ -40,6 +41,7 @@ static void public_refused(struct req *r, const char *name, const char *title, j
                            json_t *model, const struct err *e)
 {
     json_object_del(form, "password");
+    if (strcmp(name, "login.html") == 0) admin_oidc_login_model(r, model);
     int status = admin_form_errors(model, form, login_fields, e);
     admin_render_public(r, status, name, title, model);
 }
@@ -120,8 +122,9 @@ static void login_get(struct req *r)
         return;
     }
     const char *next = req_query(r, "next");
-    admin_render_public(r, 200, "login.html", "Sign in",
-                        json_pack("{s:{s:s}}", "form", "next", next ? url_local_path(next) : ""));
+    json_t *m = json_pack("{s:{s:s}}", "form", "next", next ? url_local_path(next) : "");
+    admin_oidc_login_model(r, m);
+    admin_render_public(r, 200, "login.html", "Sign in", m);
 }
 
 static void login_post(struct req *r)

@@ -9,6 +9,7 @@
  */
 #include "admin/admin.h"
 #include "api/api.h"
+#include "app/oidc.h"
 #include "app/pages.h"
 #include "app/scheduler.h"
 #include "app/secret_key.h"
@@ -135,6 +136,11 @@ int cmd_serve(int argc, char **argv)
     if (cli_args_parse(argc, argv, flags, "serve", &a) != 0) return EXIT_USAGE;
     if (cli_config(&a, &cfg) != 0) return EXIT_USAGE;
     app.cfg = &cfg;
+    if (app_oidc_check_config(&cfg, &e) != 0) {
+        fprintf(stderr, "pharos: %s\n", e.msg);
+        rc = EXIT_USAGE;
+        goto out;
+    }
     if (cli_open_db(&cfg, &db) != 0) goto out;
     struct app_ctx c = {.app = &app, .db = db, .actor = {.kind = ACTOR_SYSTEM}};
     if (app_secret_key_open(&c, cfg.secret_key_file, app.key, &e) != 0) goto fail;

@@ -77,6 +77,12 @@ static const struct key keys[] = {
     S("twitter", "api_base", twitter_api_base),
     S("twitter", "consumer_key", twitter_consumer_key),
     S("twitter", "consumer_secret", twitter_consumer_secret),
+    S("oidc", "issuer", oidc_issuer),
+    S("oidc", "client_id", oidc_client_id),
+    S("oidc", "client_secret", oidc_client_secret),
+    S("oidc", "allowed_domains", oidc_allowed_domains),
+    S("oidc", "default_role", oidc_default_role),
+    S("oidc", "scopes", oidc_scopes),
     I("notify", "concurrency", notify_concurrency, 1, 4096),
     I("notify", "lease_s", lease_s, 5, 86400),
     N("notify", "email_rate", email_rate),
@@ -126,6 +132,8 @@ void config_init(struct config *c)
     c->session_idle_s = 30 * 60;
     c->session_max_s = 12 * 3600;
     c->monitors_allow_private = true;
+    set_str(&c->oidc_default_role, "viewer");
+    set_str(&c->oidc_scopes, "openid email profile");
 }
 
 void config_free(struct config *c)
@@ -218,7 +226,7 @@ static int on_ini_key(void *user, const char *section, const char *name, const c
         else if (!known_section(section))
             err_set(fc->e, ERR_INVALID,
                     "unknown section [%s] (key %s); accepted sections: server, storage, "
-                    "security, email, sms, twitter, notify, limits, metrics",
+                    "security, email, sms, twitter, oidc, notify, limits, metrics, monitors",
                     section, name);
         else
             err_set(fc->e, ERR_INVALID, "unknown key [%s] %s", section, name);

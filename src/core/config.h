@@ -39,6 +39,9 @@ struct config {
     char *sms_api_base, *sms_account_sid, *sms_auth_token, *sms_from;
     /* [twitter] */
     char *twitter_api_base, *twitter_consumer_key, *twitter_consumer_secret;
+    /* [oidc] OpenID Connect sign-in (app/oidc.h); off while issuer is unset */
+    char *oidc_issuer, *oidc_client_id, *oidc_client_secret, *oidc_allowed_domains,
+        *oidc_default_role, *oidc_scopes;
     /* [notify] */
     long notify_concurrency;
     long lease_s; /* a claimed delivery is another node's to send after this (notify.lease_s) */

@@ -238,6 +238,23 @@ int jwt_verify(const char *token, const json_t *jwks, json_t **claims, struct er
     return 0;
 }
 
+bool jwt_names_unknown_key(const char *token, const json_t *jwks)
+{
+    const char *d1 = token ? strchr(token, '.') : NULL;
+    if (!d1 || strlen(token) > JWT_MAX) return false;
+    json_t *hdr = b64url_json(token, (size_t)(d1 - token)), *k;
+    const char *kid = jstr(hdr, "kid");
+    bool unknown = kid != NULL;
+    size_t i;
+    json_array_foreach(json_object_get(jwks, "keys"), i, k)
+    {
+        const char *kk = jstr(k, "kid");
+        if (unknown && kk && strcmp(kk, kid) == 0) unknown = false;
+    }
+    json_decref(hdr);
+    return unknown;
+}
+
 /* The number claim K of C into *OUT: 0, or -1 when absent or not a number. */
 static int num(const json_t *c, const char *k, int64_t *out)
 {

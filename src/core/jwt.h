@@ -20,6 +20,7 @@
 #define PHAROS_CORE_JWT_H
 #include "core/err.h"
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 enum { JWT_MAX = 16384, JWT_SKEW_S = 120 };
@@ -28,6 +29,11 @@ enum { JWT_MAX = 16384, JWT_SKEW_S = 120 };
  * and its claims (a new reference) in *CLAIMS, or -1 with E (ERR_INVALID) saying why:
  * malformed, an algorithm refused, no fitting key, a bad signature. */
 int jwt_verify(const char *token, const json_t *jwks, json_t **claims, struct err *e);
+
+/* Whether TOKEN's header names a key id ("kid") that no key of JWKS has: the issuer may
+ * have rotated its keys since JWKS was fetched (fetch it again, then jwt_verify). False
+ * for a malformed token or one without a kid. */
+bool jwt_names_unknown_key(const char *token, const json_t *jwks);
 
 /* What an ID token's claims must say. */
 struct jwt_expect {

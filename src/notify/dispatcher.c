@@ -10,8 +10,9 @@
  * own steps (expand, claim, record) are app/outbox.h's use cases; this file is
  * the driver that runs them and owns the transfers. A pump after a wake or the
  * tick also starts the "Sign in with Twitter" legs waiting in oauth_requests
- * (notify/twitter_oauth.h); they share the curl multi, and on_done hands their
- * handles back to twitter_oauth_done().
+ * (notify/twitter_oauth.h) and OpenID Connect's provider fetches and code exchanges
+ * (notify/oidc_client.h); they share the curl multi, and on_done hands their
+ * handles back to twitter_oauth_done() and oidc_client_done().
  *
  * Most pumps follow a completion, thousands a second in a large fan-out, so a pump
  * does only what can have changed since the last: it expands jobs after a wake or the
@@ -26,6 +27,7 @@
 #include "core/xalloc.h"
 #include "notify/channel.h"
 #include "notify/notify.h"
+#include "notify/oidc_client.h"
 #include "notify/policy.h"
 #include "notify/smtp_pool.h"
 #include "notify/twitter_oauth.h"
@@ -64,6 +66,7 @@ struct notify {
     struct transfer *xfer;
     struct smtp_pool *smtp;      /* e-mail goes through here (see smtp_pool.h) */
     struct twitter_oauth *oauth; /* "Sign in with Twitter", on xfer too */
+    struct oidc_client *oidc;    /* OpenID Connect sign-in (SSO), on xfer too */
     pthread_t thread;
     long concurrency; /* messages in flight at once, all channels (notify.concurrency) */
     long email_max;   /* e-mails of them: at most SMTP connections × SMTP_DEPTH */
@@ -294,7 +297,7 @@ static void on_done(void *arg, CURL *easy, CURLcode cc)
     struct notify *d = arg;
     struct nmsg *m = NULL;
     long status = 0;
-    if (twitter_oauth_done(d->oauth, easy, cc)) return;
+    if (twitter_oauth_done(d->oauth, easy, cc) || oidc_client_done(d->oidc, easy, cc)) return;
     curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&m);
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
     if (m->guard.refused) {
@@ -423,6 +426,7 @@ static void pump(struct notify *d)
     if (d->woken) {
         d->woken = false;
         twitter_oauth_pump(d->oauth);
+        oidc_client_pump(d->oidc);
     }
     if (d->nresults) schedule(d->flush_ev, 20); /* messages that failed before being sent */
 }
@@ -505,6 +509,7 @@ static void notify_free(struct notify *d)
 {
     smtp_pool_free(d->smtp);
     twitter_oauth_free(d->oauth);
+    oidc_client_free(d->oidc);
     transfer_free(d->xfer);
     struct event *evs[] = {d->wake_ev, d->stop_ev,  d->tick_ev,
                            d->pump_ev, d->flush_ev, d->grace_ev};
@@ -557,6 +562,7 @@ int notify_start(struct app *app, struct notify **out, struct err *e)
         d->grace_ev = evtimer_new(d->base, on_grace, d);
         d->xfer = transfer_new(d->base, d->concurrency, on_done, d);
         d->oauth = d->xfer ? twitter_oauth_new(&d->env, d->xfer) : NULL;
+        d->oidc = d->xfer ? oidc_client_new(&d->env, d->xfer) : NULL;
         int conns = d->concurrency < SMTP_CONNS ? (int)d->concurrency : SMTP_CONNS;
         d->email_max =
             (long)conns * SMTP_DEPTH < d->concurrency ? (long)conns * SMTP_DEPTH : d->concurrency;
@@ -564,7 +570,7 @@ int notify_start(struct app *app, struct notify **out, struct err *e)
     }
     struct timeval tick = {.tv_sec = 1};
     if (!d->wake_ev || !d->stop_ev || !d->tick_ev || !d->pump_ev || !d->flush_ev || !d->grace_ev ||
-        !d->xfer || !d->oauth || !d->smtp || event_add(d->tick_ev, &tick) != 0) {
+        !d->xfer || !d->oauth || !d->oidc || !d->smtp || event_add(d->tick_ev, &tick) != 0) {
         err_set(e, ERR_INTERNAL, "cannot create the dispatcher's event loop");
         goto out;
     }
