@@ -4,6 +4,7 @@
  */
 #include "app/page_access.h"
 #include "app/input.h"
+#include "app/oidc.h"
 #include "app/sessions.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
@@ -57,13 +58,6 @@ static int read_blocks(json_t *in, const json_t *cur, char **out, size_t *n, str
     return 0;
 }
 
-/* Whether visitors can sign in with OpenID Connect here ([oidc] issuer set). */
-static bool sso_available(const struct app *app)
-{
-    (void)app;
-    return false;
-}
-
 int app_page_access_read(struct app_ctx *c, json_t *in, const json_t *cur,
                          struct page_access_change *out, struct err *e)
 {
@@ -92,7 +86,7 @@ int app_page_access_read(struct app_ctx *c, json_t *in, const json_t *cur,
         return err_set(e, ERR_INVALID,
                        "visibility \"ip\" needs the address blocks that may see the page: send "
                        "\"ip_allow\", e.g. [\"192.0.2.0/24\"]");
-    if (v == VIS_SSO && !sso_available(c->app))
+    if (v == VIS_SSO && !app_oidc_configured(c->app->cfg))
         return err_set(e, ERR_INVALID,
                        "visibility \"sso\" needs OpenID Connect sign-in, which this server "
                        "does not have: its operator sets [oidc] issuer, client_id and "

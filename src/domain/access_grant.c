@@ -12,7 +12,14 @@ void page_access_fingerprint(const char *hash, char out[PAGE_ACCESS_FP_MAX])
 {
     char hex[TOKEN_HASH_HEX];
     secret_token_hash(hash ? hash : "", hex);
-    snprintf(out, PAGE_ACCESS_FP_MAX, "%.22s", hex);
+    snprintf(out, PAGE_ACCESS_FP_MAX, "pw:%.22s", hex);
+}
+
+void page_access_sso_grant(const char *domains, char out[PAGE_ACCESS_FP_MAX])
+{
+    char hex[TOKEN_HASH_HEX];
+    secret_token_hash(domains ? domains : "", hex);
+    snprintf(out, PAGE_ACCESS_FP_MAX, "sso:%.22s", hex);
 }
 
 void page_access_cookie(const unsigned char key[SECRET_KEY_BYTES], int64_t page_id, const char *fp,
@@ -20,8 +27,7 @@ void page_access_cookie(const unsigned char key[SECRET_KEY_BYTES], int64_t page_
 {
     char msg[128], mac[32];
     assert(fp && strlen(fp) < PAGE_ACCESS_FP_MAX);
-    snprintf(msg, sizeof msg, "page-access:%" PRId64 ":%" PRId64 ":password:%s", page_id, expires,
-             fp);
+    snprintf(msg, sizeof msg, "page-access:%" PRId64 ":%" PRId64 ":%s", page_id, expires, fp);
     secret_mac_b64(key, msg, mac, sizeof mac);
     snprintf(out, PAGE_ACCESS_COOKIE_MAX, "%" PRId64 ".%" PRId64 ".%s", page_id, expires, mac);
 }

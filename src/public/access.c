@@ -15,7 +15,7 @@ int public_access_load(struct db *db, int64_t page_id, struct public_access *out
     if (visibility_parse(json_string_value(json_object_get(a, "visibility")), &out->mode) != 0)
         out->mode = VIS_PUBLIC; /* the CHECK constraint keeps other names out */
     const char *hash = json_string_value(json_object_get(a, "access_password"));
-    if (hash) page_access_fingerprint(hash, out->password_fp);
+    if (hash) page_access_fingerprint(hash, out->grant);
     const char *key = json_string_value(json_object_get(a, "read_key"));
     if (key) secret_token_hash(key, out->read_key_hash);
     size_t i;

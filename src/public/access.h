@@ -18,7 +18,7 @@ struct public_access {
     enum visibility mode;
     struct cidr blocks[CIDR_LIST_MAX]; /* mode ip */
     size_t nblocks;
-    char password_fp[PAGE_ACCESS_FP_MAX]; /* mode password: the cookies' grant ("": none) */
+    char grant[PAGE_ACCESS_FP_MAX]; /* mode password: the cookies' grant ("": none) */
     char read_key_hash[TOKEN_HASH_HEX];   /* "" when the page has no read key */
 };
 

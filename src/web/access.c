@@ -11,11 +11,15 @@
  * noindex" and (web/public.c) "Cache-Control: private", so neither a search engine nor a
  * shared cache keeps it.
  *
+ * An `sso` page's door links web/access_sso.c's sign-in, which ends with the same kind of
+ * cookie, its grant the allowed domains' (domain/access_grant.h).
+ *
  * POST /access takes the password form: right, the access cookie (domain/access_grant.h)
  * and a redirect back to the page the visitor asked for (a path of this site only); wrong,
  * the form again with the reason, under the sign-in limits (app/page_access.h).
  */
 #include "public/access.h"
+#include "app/oidc.h"
 #include "app/page_access.h"
 #include "app/subscribe_token.h"
 #include "core/buf.h"
@@ -76,8 +80,8 @@ static int check(struct req *r, struct snapshot *s, bool keyed, struct err *e)
                        "address (%s) is not one of them.",
                        r->client);
     case VIS_PASSWORD:
-        if (a->password_fp[0] &&
-            page_access_cookie_ok(t->app->key, a->page_id, a->password_fp,
+        if (a->grant[0] &&
+            page_access_cookie_ok(t->app->key, a->page_id, a->grant,
                                   req_cookie(r, PAGE_ACCESS_COOKIE, cookie, sizeof cookie),
                                   time_now()))
             return 0;
@@ -92,13 +96,28 @@ static int check(struct req *r, struct snapshot *s, bool keyed, struct err *e)
         return err_set(e, ERR_UNAUTHORIZED,
                        "Only the page's team can see it: sign in to the console as one of them.");
     }
-    case VIS_SSO:
-        return err_set(e, ERR_UNAUTHORIZED, "Sign in with your organisation's account to see it.");
+    case VIS_SSO: {
+        char grant[PAGE_ACCESS_FP_MAX];
+        page_access_sso_grant(t->app->cfg->oidc_allowed_domains, grant);
+        if (app_oidc_configured(t->app->cfg) &&
+            page_access_cookie_ok(t->app->key, a->page_id, grant,
+                                  req_cookie(r, PAGE_ACCESS_COOKIE, cookie, sizeof cookie),
+                                  time_now()))
+            return 0;
+        return err_set(e, ERR_UNAUTHORIZED,
+                       "Sign in with your organisation's account (single sign-on) to see it.");
+    }
     }
     return err_set(e, ERR_FORBIDDEN, "this page cannot be seen");
 }
 
 char *web_access_gate(struct req *r, struct snapshot *s, const struct err *why, const char *error)
+{
+    return web_access_gate_with(r, s, why, error, NULL);
+}
+
+char *web_access_gate_with(struct req *r, struct snapshot *s, const struct err *why,
+                           const char *error, const json_t *extra)
 {
     struct err e = {0};
     struct app_thread *t = r->tctx;
@@ -113,13 +132,16 @@ char *web_access_gate(struct req *r, struct snapshot *s, const struct err *why, 
                   visibility_name(a->mode), "message", why->msg, "next", url_local_path(next),
                   "csrf_token", csrf, "is_password", a->mode == VIS_PASSWORD);
     if (error) json_object_set_new(m, "error", json_string(error));
-    if (a->mode == VIS_MEMBERS) { /* back here once signed in */
+    if (a->mode == VIS_MEMBERS || a->mode == VIS_SSO) { /* back here once signed in */
         char *n = url_pct_encode(url_local_path(next));
         char login[2100];
-        snprintf(login, sizeof login, "/admin/login?next=%s", n);
+        snprintf(login, sizeof login, "%s?next=%s",
+                 a->mode == VIS_SSO ? "/access/sso" : "/admin/login", n);
         free(n);
         json_object_set_new(m, "login_url", json_string(login));
+        if (a->mode == VIS_SSO) json_object_set_new(m, "is_sso", json_true());
     }
+    if (extra) json_object_update(m, (json_t *)extra);
     char *html = snapshot_render_gate(s, "public/access.html", m, &e);
     json_decref(m);
     return html;

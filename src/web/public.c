@@ -58,10 +58,11 @@ static void send_entry(struct req *r, struct snapshot *s, const struct snap_entr
     bool gz = en->gz && req_accepts_gzip(r);
     bool pub = snapshot_access(s)->mode == VIS_PUBLIC;
     reply_header(r, "ETag", gz ? en->etag_gz : en->etag);
-    reply_header(r, "Cache-Control",
-                 immutable ? (pub ? "public, max-age=31536000, immutable"
-                                  : "private, max-age=31536000, immutable")
-                           : (pub ? "public, no-cache, stale-if-error=86400" : "private, no-cache"));
+    reply_header(
+        r, "Cache-Control",
+        immutable
+            ? (pub ? "public, max-age=31536000, immutable" : "private, max-age=31536000, immutable")
+            : (pub ? "public, no-cache, stale-if-error=86400" : "private, no-cache"));
     if (en->gz) reply_header(r, "Vary", "Accept-Encoding");
     if (etag_listed(r, en)) {
         snapshot_release(s);

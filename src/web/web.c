@@ -10,4 +10,5 @@ void web_register(void)
     router_add(web_subscribe_routes);
     router_add(web_subscribe_sms_routes);
     router_add(web_access_routes);
+    router_add(web_access_sso_routes);
 }

@@ -18,6 +18,7 @@ extern const struct route web_public_routes[];
 extern const struct route web_subscribe_routes[];     /* web/subscribe.c */
 extern const struct route web_subscribe_sms_routes[]; /* web/subscribe_sms.c */
 extern const struct route web_access_routes[];        /* web/access.c */
+extern const struct route web_access_sso_routes[];    /* web/access_sso.c */
 
 struct snapshot;
 struct snapshot_registry;
@@ -39,6 +40,10 @@ int web_access_check(struct req *r, struct snapshot *s, bool keyed, struct err *
 /* The door of S's page for R, who may not read it because of WHY (web_access_check's
  * error), with ERROR (may be NULL) shown above the form: malloc'd HTML, or NULL. */
 char *web_access_gate(struct req *r, struct snapshot *s, const struct err *why, const char *error);
+/* The same with the keys of EXTRA (may be NULL) added to the door's model (e.g. "refresh":
+ * seconds, "waiting": true while an SSO sign-in is checked). */
+char *web_access_gate_with(struct req *r, struct snapshot *s, const struct err *why,
+                           const char *error, const json_t *extra);
 
 /* GET /static/NAME for NAME "brand.<hash>.css": the brand stylesheet of R's page (its
  * /brand.css), immutable for a year when NAME is its current content-hashed name, else the

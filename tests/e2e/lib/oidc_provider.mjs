@@ -109,11 +109,13 @@ export async function startProvider({ conform = false } = {}) {
   return {
     issuer,
     // Registers pharos as the client; makes the Provider (requests waiting go on).
-    // AUTH_METHOD is also the only one the provider offers unless it is the default.
+    // AUTH_METHOD is also the only one the provider offers unless it is the default;
+    // REDIRECT_URI may be a list (the console's and the pages' callbacks).
     setClient({ clientId, clientSecret, redirectUri, authMethod = 'client_secret_basic' }) {
       if (authMethod !== 'client_secret_basic') authMethods = [authMethod];
       client = {
-        client_id: clientId, client_secret: clientSecret, redirect_uris: [redirectUri],
+        client_id: clientId, client_secret: clientSecret,
+        redirect_uris: Array.isArray(redirectUri) ? redirectUri : [redirectUri],
         grant_types: ['authorization_code'], response_types: ['code'],
         token_endpoint_auth_method: authMethod,
         id_token_signed_response_alg: keys[0].alg,
