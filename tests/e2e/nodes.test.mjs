@@ -6,6 +6,8 @@
 //     (50 changes; p50/p99 reported, each one within a second, the check's bound);
 //   - sessions and sign-in throttling are the database's: sign in on A, go on on B; the
 //     guesses made on A count on B;
+//   - a page made private on A is closed on B and C within a second; the access cookie
+//     given on B opens it on C, and a new password set on A ends it there (SPEC §16);
 //   - a fan-out of 5,000 e-mails is shared by the three dispatchers (claims are
 //     FOR UPDATE SKIP LOCKED): the SMTP sink gets each message once;
 //   - a node killed (kill -9) mid fan-out: the others send what it held once its leases
@@ -135,6 +137,39 @@ describe('three nodes on one database', { skip }, () => {
     // five wrong guesses on A: the sixth on B is refused
     for (let i = 0; i < 5; i++) assert.equal((await new Console(a).login('owner@example.com', `guess-${i}`)).status, 401);
     assert.equal((await new Console(b).login('owner@example.com', 'guess-5')).status, 429);
+  });
+
+  test('a page made private on one node is closed on the others; its access cookie works on any node', async () => {
+    const { a, b, c } = nodes;
+    const svc = (await api(a, 'POST', 'services', { body: { name: 'Vault' } })).json.service.id;
+    const title = 'Vault outage across nodes';
+    assert.equal((await api(a, 'POST', 'incidents', { body: { title, message: 'Looking.', services: [{ id: svc, status: 'major' }] } })).status, 201);
+    for (const n of [b, c]) // public first, read on every node (within the freshness bound)
+      await until(async () => (await request(n, 'GET', '/')).text.includes(title), { timeout: 3000, what: 'the incident on every node' });
+    assert.equal((await api(a, 'PATCH', 'page', { body: { visibility: 'password', password: 'across-nodes-1' } })).status, 200);
+    const closed = async (n, cookie) => {
+      const r = await request(n, 'GET', '/', { headers: cookie ? { Cookie: cookie } : {} });
+      return r.status === 401 && !r.text.includes(title);
+    };
+    await until(async () => (await closed(b)) && (await closed(c)), { timeout: 3000, what: 'the other nodes close the page' });
+    // the password entered on B opens the page on C (the key and the page's rules are shared)
+    const door = await request(b, 'GET', '/');
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(door.text)[1];
+    const entered = await request(b, 'POST', '/access', { headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: `csrf_token=${encodeURIComponent(csrf)}&password=across-nodes-1` });
+    assert.equal(entered.status, 303, entered.text.slice(0, 300));
+    const cookie = entered.headers['set-cookie'].find((x) => x.startsWith('pharos_access=')).split(';')[0];
+    for (const n of [a, c]) {
+      const r = await request(n, 'GET', '/', { headers: { Cookie: cookie } });
+      assert.equal(r.status, 200);
+      assert.ok(r.text.includes(title));
+      assert.match(r.headers['cache-control'], /^private/);
+    }
+    // a new password set on A ends that cookie on C too
+    assert.equal((await api(a, 'PATCH', 'page', { body: { password: 'across-nodes-2' } })).status, 200);
+    await until(async () => closed(c, cookie), { timeout: 3000, what: 'C refuses the old cookie' });
+    assert.equal((await api(a, 'PATCH', 'page', { body: { visibility: 'public' } })).status, 200);
+    await until(async () => (await request(c, 'GET', '/')).status === 200, { timeout: 3000, what: 'public again on C' });
   });
 
   // N active e-mail subscribers named PREFIX<i>@example.test on the default page.
