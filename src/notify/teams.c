@@ -9,7 +9,7 @@
  * notify_tone), the stage and services, the message, and when it was posted (and a
  * maintenance's window). TextBlocks read a CommonMark subset: every text from the team
  * goes through teams_text (notify/text.h), so a title cannot make a link, emphasis, a
- * list or a date function; each is cut to its room (the whole card stays far below
+ * list or a date function; each is cut to its room (the whole card stays below
  * Teams' 28 KB). Answers: 2xx sent (200 for connectors, 202 for Workflows); 429 and
  * 5xx retried; other statuses failed with the answer.
  */
@@ -19,7 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-enum { TITLE_MAX = 1000, ROW_MAX = 2000, MESSAGE_MAX = 12000 };
+/* in UTF-16 units of escaped text: at most 3 bytes each, so the card stays below 28 KB */
+enum { TITLE_MAX = 400, ROW_MAX = 600, MESSAGE_MAX = 5000 };
 
 /* A TextBlock of TEXT (stolen), wrapped, with the extra properties EXTRA (stolen, may be
  * NULL). */

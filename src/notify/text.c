@@ -326,7 +326,7 @@ char *slack_text(const char *s, size_t max)
 static const char *backslashed(uint32_t cp, const char *set)
 {
     static const char pairs[] = "\\\\\0\\*\0\\_\0\\~\0\\`\0\\|\0\\>\0\\<\0\\#\0\\-\0\\[\0\\]\0\\(\0"
-                                "\\)\0\\+\0\\!\0\\{\0\\}\0\\.\0\\:\0";
+                                "\\)\0\\+\0\\!\0\\{\0\\}\0\\.\0";
     if (cp >= 0x80 || cp == 0 || !strchr(set, (int)cp)) return NULL;
     for (const char *p = pairs; *p; p += 3)
         if ((uint32_t)(unsigned char)p[1] == cp) return p;
@@ -338,7 +338,7 @@ static const char *discord_escape(uint32_t cp, uint32_t prev, const char *s)
     (void)prev;
     if (cp == '@' && (strncmp(s + 1, "everyone", 8) == 0 || strncmp(s + 1, "here", 4) == 0))
         return "@\xe2\x80\x8b"; /* a zero-width space: "@everyone" no longer pings */
-    return backslashed(cp, "\\*_~`|><#-[]():");
+    return backslashed(cp, "\\*_~`|><#-[]()");
 }
 
 char *discord_text(const char *s, size_t max)

@@ -15,7 +15,7 @@
  *    not acted on; it is cut at a character (never inside an escape) to a
  *    length in UTF-16 code units (Slack counts characters, which is never more)
  *    and marked with "…"; invalid UTF-8 becomes U+FFFD, so the JSON is valid.
- *  - Discord (Markdown, mentions): the Markdown characters \ * _ ~ ` | > < # - [ ] ( ) :
+ *  - Discord (Markdown, mentions): the Markdown characters \ * _ ~ ` | > < # - [ ] ( )
  *    get a backslash (Discord shows the character, not its effect: no masked link, no
  *    heading, no "<@id>" mention), and "@everyone" / "@here" a zero-width space after
  *    the "@" (the payload's allowed_mentions forbids pings as well).
