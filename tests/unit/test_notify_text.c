@@ -245,7 +245,7 @@ static void test_discord_escapes_markdown_and_mentions(void **state)
 {
     (void)state;
     char *t = discord_text("@everyone @here [x](https://e.test) **b** <@1> a@b", 500);
-    assert_string_equal(t, "@\u200beveryone @\u200bhere \\[x\\]\\(https\\://e.test\\) "
+    assert_string_equal(t, "@\u200beveryone @\u200bhere \\[x\\]\\(https://e.test\\) "
                            "\\*\\*b\\*\\* \\<@1\\> a@b");
     free(t);
     t = discord_text("# head\n> quote ~~s~~ `c` || spoiler || _i_ \\", 500);
