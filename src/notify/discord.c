@@ -17,6 +17,7 @@
 #include "core/xalloc.h"
 #include "notify/channel.h"
 #include "notify/text.h"
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,7 +69,9 @@ static int prepare(struct notify_env *env, struct nmsg *m)
                            notify_get(model, "update", "time"));
     char *footer = discord_text(foot, DISCORD_FOOTER_MAX / 2);
     used += slack_length(footer);
-    size_t room = DISCORD_EMBED_MAX - used; /* at most 256 + 3 × 1,280 + 1,024 used */
+    assert(used <
+           DISCORD_EMBED_MAX - DISCORD_DESCRIPTION_MAX / 4); /* 256 + 3 × (8 + 1,024) + 1,024 */
+    size_t room = DISCORD_EMBED_MAX - used;
     char *desc = discord_text(notify_get(model, "update", "message_text"),
                               room < DISCORD_DESCRIPTION_MAX ? room : DISCORD_DESCRIPTION_MAX);
     char *content =
