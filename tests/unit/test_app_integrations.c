@@ -127,6 +127,7 @@ static void enabling_needs_a_url_and_refusals_change_nothing(void **state)
     assert_int_equal(app_integration_put(&f->c, "googlechat", in, &out, &e), -1);
     assert_int_equal(e.code, ERR_INVALID);
     assert_non_null(strstr(e.msg, "allow_private_targets"));
+    json_decref(in);
     memset(&e, 0, sizeof e);
     in = json_pack("{s:b, s:s}", "enabled", 1, "webhook_url", "ftp://chat.example.com/");
     assert_int_equal(app_integration_put(&f->c, "teams", in, &out, &e), -1);
