@@ -7,6 +7,7 @@
  */
 #include "app/deliveries.h"
 #include "admin/admin.h"
+#include "domain/channel.h"
 #include "domain/event.h"
 #include <string.h>
 
@@ -46,9 +47,11 @@ static void label(json_t *list)
 
 static void list(struct req *r)
 {
-    static const char *const cv[] = {"", "email", "sms", "slack", "twitter", "webhook", NULL};
-    static const char *const cl[] = {"All channels", "E-mail",  "SMS", "Slack",
-                                     "Twitter",      "Webhook", NULL};
+    const char *cv[CHANNEL_COUNT + 2] = {""}, *cl[CHANNEL_COUNT + 2] = {"All channels"};
+    for (int i = 0; i < CHANNEL_COUNT; i++) { /* one option per channel of the table */
+        cv[i + 1] = channel_table[i].name;
+        cl[i + 1] = channel_table[i].label;
+    }
     static const char *const sv[] = {"", "pending", "sending", "sent", "failed", "dead", NULL};
     static const char *const sl[] = {"All states", "Pending", "Sending", "Sent",
                                      "Failed",     "Dead",    NULL};

@@ -1,6 +1,8 @@
 /*
- * admin/integrations — the Integrations screen (SPEC §8, §10): Slack (incoming
- * webhook URL), the outbound webhook (URL and signing secret) and Twitter
+ * admin/integrations — the Integrations screen (SPEC §8, §10, §15): the chat services
+ * (Slack, Microsoft Teams, Discord, Google Chat: an incoming webhook URL each, one card
+ * per channel of domain/channel.h's table with that form), the outbound webhook (URL
+ * and signing secret) and Twitter
  * (enable; the account is connected with "Sign in with Twitter", whose calls to
  * Twitter the dispatcher makes: see app/twitter_connect.h). Secrets are
  * write-only: the form never shows them, an empty secret field keeps the stored
@@ -9,20 +11,50 @@
 #include "app/integrations.h"
 #include "admin/admin.h"
 #include "app/twitter_connect.h"
+#include "domain/channel.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const struct field slack_fields[] = {{"enabled", F_BOOL}, {"webhook_url", F_OPT}, {NULL, 0}};
+static const struct field chat_fields[] = {{"enabled", F_BOOL}, {"webhook_url", F_OPT}, {NULL, 0}};
 static const struct field webhook_fields[] = {
     {"enabled", F_BOOL}, {"url", F_TEXT}, {"secret", F_OPT}, {NULL, 0}};
 static const struct field twitter_fields[] = {{"enabled", F_BOOL}, {NULL, 0}};
 
+/* The form's fields of integration KIND, or NULL when there is none. */
 static const struct field *fields_of(const char *kind)
 {
-    if (strcmp(kind, "slack") == 0) return slack_fields;
-    if (strcmp(kind, "webhook") == 0) return webhook_fields;
-    return strcmp(kind, "twitter") == 0 ? twitter_fields : NULL;
+    const struct channel_info *ci = channel_integration(kind);
+    switch (ci ? ci->form : FORM_NONE) {
+    case FORM_CHAT_URL:
+        return chat_fields;
+    case FORM_SIGNED_URL:
+        return webhook_fields;
+    case FORM_TWITTER:
+        return twitter_fields;
+    default:
+        return NULL;
+    }
+}
+
+/* The cards of the chat services for M: [{"kind","label","example","enabled",
+ * "webhook_url_set","errors"}] in the table's order, from M's integrations and errors. */
+static json_t *chat_cards(json_t *m)
+{
+    json_t *cards = json_array();
+    for (int i = 0; i < CHANNEL_COUNT; i++) {
+        const struct channel_info *ci = &channel_table[i];
+        if (ci->form != FORM_CHAT_URL) continue;
+        json_t *it = json_object_get(m, ci->name),
+               *errs = json_object_get(json_object_get(m, "errors"), ci->name);
+        json_array_append_new(
+            cards, json_pack("{s:s, s:s, s:s, s:b, s:b, s:O}", "kind", ci->name, "label", ci->label,
+                             "example", ci->example, "enabled",
+                             json_is_true(json_object_get(it, "enabled")), "webhook_url_set",
+                             json_is_true(json_object_get(it, "webhook_url_set")), "errors",
+                             errs ? errs : json_null()));
+    }
+    return cards;
 }
 
 /*
@@ -62,6 +94,7 @@ static void show(struct admin *a, int status, json_t *m)
     }
     json_array_foreach(json_object_get(out, "integrations"), i, it)
         json_object_set(m, json_string_value(json_object_get(it, "kind")), it);
+    json_object_set_new(m, "chats", chat_cards(m));
     json_object_set_new(m, "twitter_ready", json_boolean(app_twitter_configured(a->c.app->cfg)));
     json_decref(out);
     allow_twitter_redirect(a);

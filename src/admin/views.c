@@ -7,6 +7,7 @@
 #include "app/services.h"
 #include "core/timeutil.h"
 #include "core/tz.h"
+#include "domain/channel.h"
 #include "domain/status.h"
 #include "render/markdown.h"
 #include <stdio.h>
@@ -99,16 +100,17 @@ json_t *views_group_options(json_t *groups, int64_t current)
 
 json_t *views_counts(json_t *counts)
 {
-    static const char *const channels[] = {"email", "sms"}, *const labels[] = {"E-mail", "SMS"};
     json_t *rows = json_array();
-    for (size_t i = 0; i < 2; i++) {
-        json_t *c = json_object_get(counts, channels[i]);
+    for (int i = 0; i < CHANNEL_COUNT; i++) {
+        const struct channel_info *ci = &channel_table[i];
+        if (!ci->subscriber) continue;
+        json_t *c = json_object_get(counts, ci->name);
         json_int_t n[4] = {0};
         static const char *const states[] = {"pending", "active", "stopped", "unsubscribed"};
         for (size_t k = 0; k < 4; k++)
             n[k] = json_integer_value(json_object_get(c, states[k]));
-        json_array_append_new(rows, json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "channel", labels[i],
-                                              "key", channels[i], "pending", n[0], "active", n[1],
+        json_array_append_new(rows, json_pack("{s:s,s:s,s:I,s:I,s:I,s:I}", "channel", ci->label,
+                                              "key", ci->name, "pending", n[0], "active", n[1],
                                               "stopped", n[2], "unsubscribed", n[3]));
     }
     json_decref(counts);
@@ -117,15 +119,13 @@ json_t *views_counts(json_t *counts)
 
 json_t *views_health(json_t *health)
 {
-    static const char *const keys[] = {"email", "sms", "slack", "twitter", "webhook"};
-    static const char *const names[] = {"E-mail", "SMS", "Slack", "Twitter", "Webhook"};
     json_t *chs = json_object_get(health, "channels"), *rows = json_array();
-    for (size_t i = 0; i < 5; i++) {
-        json_t *c = json_object_get(chs, keys[i]);
+    for (int i = 0; i < CHANNEL_COUNT; i++) {
+        json_t *c = json_object_get(chs, channel_table[i].name);
         if (!c) continue;
         json_t *row = json_deep_copy(c);
-        json_object_set_new(row, "name", json_string(names[i]));
-        json_object_set_new(row, "key", json_string(keys[i]));
+        json_object_set_new(row, "name", json_string(channel_table[i].label));
+        json_object_set_new(row, "key", json_string(channel_table[i].name));
         json_object_set_new(row, "missed",
                             json_boolean(json_integer_value(json_object_get(c, "misses")) > 0));
         json_object_set_new(row, "waiting_any",

@@ -10,6 +10,7 @@
 #include "app/deliveries.h"
 #include "core/buf.h"
 #include "core/secret.h"
+#include "domain/channel.h"
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -56,7 +57,6 @@ static void page_gauge(struct buf *b, json_t *pages, const char *name, const cha
 /* The pharos_delivery_* families of PAGES (app_delivery_metrics) into B. */
 static void delivery_metrics(struct buf *b, json_t *pages)
 {
-    static const char *const chs[] = {"email", "sms", "slack", "twitter", "webhook"};
     static const struct {
         const char *name, *type, *help, *key;
         bool inf_below_zero; /* a negative value means "never": +Inf */
@@ -83,14 +83,15 @@ static void delivery_metrics(struct buf *b, json_t *pages)
     for (size_t f = 0; f < sizeof fams / sizeof fams[0]; f++) {
         buf_printf(b, "# HELP %s %s (from the database)\n# TYPE %s %s\n", fams[f].name,
                    fams[f].help, fams[f].name, fams[f].type);
-        json_array_foreach(pages, i, p) for (size_t c = 0; c < 5; c++)
+        json_array_foreach(pages, i, p) for (int c = 0; c < CHANNEL_COUNT; c++)
         {
-            json_t *h = json_object_get(json_object_get(p, "channels"), chs[c]);
+            const char *ch = channel_table[c].name;
+            json_t *h = json_object_get(json_object_get(p, "channels"), ch);
             struct buf lbl;
             buf_init(&lbl, 1024);
             buf_puts(&lbl, "page=\"");
             label(&lbl, json_string_value(json_object_get(p, "page")));
-            buf_printf(&lbl, "\",channel=\"%s\"", chs[c]);
+            buf_printf(&lbl, "\",channel=\"%s\"", ch);
             if (fams[f].inf_below_zero && num(h, fams[f].key) < 0) {
                 buf_printf(b, "%s{%s} +Inf\n", fams[f].name, lbl.data);
             } else if (fams[f].key) {

@@ -16,8 +16,10 @@
 int app_deliveries_list(struct app_ctx *c, const char *channel, const char *state,
                         const struct paging *pg, json_t **out, struct err *e)
 {
-    static const char *const channels[] = {"email", "sms", "slack", "twitter", "webhook", NULL};
+    const char *channels[CHANNEL_COUNT + 1] = {NULL};
     static const char *const states[] = {"pending", "sending", "sent", "failed", "dead", NULL};
+    for (int i = 0; i < CHANNEL_COUNT; i++)
+        channels[i] = channel_table[i].name;
     if (app_require(c, PERM_SETTINGS, e) != 0 ||
         in_filter("channel", channel, channels, &channel, e) != 0 ||
         in_filter("state", state, states, &state, e) != 0)
@@ -100,7 +102,6 @@ static json_t *channel_health(enum channel ch, json_t *hist, json_t *late)
 /* The health of PAGE_ID's deliveries (deliveries.h) into *OUT. */
 static int page_health(struct db *db, int64_t page_id, json_t **out, struct err *e)
 {
-    static const enum channel chs[] = {CH_EMAIL, CH_SMS, CH_SLACK, CH_TWITTER, CH_WEBHOOK};
     int64_t pending = 0, failed = 0, now = time_now(), since = now - 86400;
     json_t *hist = NULL, *late = NULL, *waiting = NULL, *minute = NULL;
     if (store_deliveries_health(db, page_id, since, &pending, &failed, e) != 0 ||
@@ -115,10 +116,11 @@ static int page_health(struct db *db, int64_t page_id, json_t **out, struct err 
         return -1;
     }
     json_t *per = json_object();
-    for (size_t i = 0; i < sizeof chs / sizeof chs[0]; i++) {
-        json_t *h = channel_health(chs[i], hist, late);
-        backlog_of(h, chs[i], waiting, minute, now);
-        json_object_set_new(per, channel_name(chs[i]), h);
+    for (int i = 0; i < CHANNEL_COUNT; i++) {
+        enum channel ch = channel_table[i].bit;
+        json_t *h = channel_health(ch, hist, late);
+        backlog_of(h, ch, waiting, minute, now);
+        json_object_set_new(per, channel_table[i].name, h);
     }
     json_decref(hist);
     json_decref(late);

@@ -8,9 +8,10 @@
 #include "app/input.h"
 
 /*
- * {"deliveries":[DELIVERY…],"next_cursor":…}, newest first. CHANNEL (email,
- * sms, slack, twitter, webhook) and STATE (pending, sending, sent, failed, dead)
- * filter unless NULL or empty; other values are a 400. DELIVERY: store/deliveries.h.
+ * {"deliveries":[DELIVERY…],"next_cursor":…}, newest first. CHANNEL (a name of
+ * domain/channel.h's table: email, sms, slack, twitter, webhook, …) and STATE (pending, sending,
+ * sent, failed, dead) filter unless NULL or empty; other values are a 400. DELIVERY:
+ * store/deliveries.h.
  */
 int app_deliveries_list(struct app_ctx *c, const char *channel, const char *state,
                         const struct paging *pg, json_t **out, struct err *e);
@@ -20,7 +21,7 @@ int app_deliveries_list(struct app_ctx *c, const char *channel, const char *stat
  * node shows the same: {"pending":n,"failed_24h":n,"channels":{"email":{"sent",
  * "sum_s","p50_s","p95_s","max_s","sla_s","misses","p50","p95","max","sla","waiting",
  * "sent_last_minute","drain_s","drain","sla_left_s","coming_miss"},"sms":{…},
- * "slack":{…},"twitter":{…},"webhook":{…}}}. PENDING counts this page's
+ * and one for every other channel of domain/channel.h's table}}. PENDING counts this page's
  * deliveries not yet finished (pending or sending), FAILED_24H those failed or
  * dead in the last 24 hours. Per channel, over the deliveries sent in the last 24
  * hours: SENT, their latencies (update accepted → provider accepted; whole

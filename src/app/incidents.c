@@ -165,7 +165,7 @@ int app_incident_postmortem_publish(struct app_ctx *c, int64_t id, json_t *in, j
                                                 json_string_value(json_object_get(ev, "stage")), pm,
                                                 true, now, e);
         if (uid < 0 ||
-            store_notify_job_insert(c->db, c->page_id, uid, POSTMORTEM_CHANNELS, now, e) < 0)
+            store_notify_job_insert(c->db, c->page_id, uid, channel_postmortem_mask(), now, e) < 0)
             goto fail;
     }
     if (store_event_postmortem_published(c->db, id, now, e) != 0 ||

@@ -53,7 +53,7 @@ int app_incident_post_update(struct app_ctx *c, int64_t id, json_t *in, json_t *
 int app_incident_update(struct app_ctx *c, int64_t id, json_t *in, json_t **out, struct err *e);
 /* POST incidents/{id}/postmortem. IN: notify (default true; NULL IN: {}). Sends the
  * postmortem (400 when there is none, or the incident is a draft) to e-mail subscribers
- * of its services and to the page's Slack and webhook integrations (POSTMORTEM_CHANNELS),
+ * of its services and to the page's chat and webhook integrations (channel_postmortem_mask),
  * as an update of kind postmortem that the public page does not list; with notify false
  * only records it as published. Each call sends it again (a revised postmortem). Audited
  * as "incident.postmortem". *OUT gets the incident. */

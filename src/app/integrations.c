@@ -1,7 +1,9 @@
 /*
  * app/integrations — integration use cases. See integrations.h.
  *
- * A kind is a table of fields. A field lives either in the row's config (JSON
+ * The kinds are the channels of domain/channel.h's table that have a form; a form is a
+ * table of fields (every chat service's is the same: its incoming webhook URL, a secret).
+ * A field lives either in the row's config (JSON
  * text, nothing secret) or in its secrets (a JSON object sealed as a whole with
  * the server's key); F_API fields may be set through the API, the others only
  * by app_integration_connect(); F_NEEDED fields make the integration
@@ -14,7 +16,9 @@
 #include "core/netaddr.h"
 #include "core/text.h"
 #include "core/utf8.h"
+#include "domain/channel.h"
 #include "store/integrations.h"
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,18 +34,25 @@ struct field {
 
 struct kind {
     const char *name;
-    struct field fields[MAX_FIELDS]; /* ended by a NULL name */
+    const struct field *fields; /* ended by a NULL name */
 };
 
-static const struct kind kinds[] = {
-    {"slack", {{"webhook_url", F_SECRET | F_URL | F_API | F_NEEDED, URL_MAX}}},
-    {"twitter",
-     {{"screen_name", 0, LIMIT_NAME},
-      {"access_token", F_SECRET | F_NEEDED, TOKEN_MAX},
-      {"access_token_secret", F_SECRET | F_NEEDED, TOKEN_MAX}}},
-    {"webhook", {{"url", F_URL | F_API | F_NEEDED, URL_MAX}, {"secret", F_SECRET | F_API, 200}}},
+/* The fields of each form (domain/channel.h), indexed by enum channel_form. */
+static const struct field forms[][MAX_FIELDS] = {
+    [FORM_CHAT_URL] = {{"webhook_url", F_SECRET | F_URL | F_API | F_NEEDED, URL_MAX}},
+    [FORM_SIGNED_URL] = {{"url", F_URL | F_API | F_NEEDED, URL_MAX},
+                         {"secret", F_SECRET | F_API, 200}},
+    [FORM_TWITTER] = {{"screen_name", 0, LIMIT_NAME},
+                      {"access_token", F_SECRET | F_NEEDED, TOKEN_MAX},
+                      {"access_token_secret", F_SECRET | F_NEEDED, TOKEN_MAX}},
 };
-enum { NKINDS = sizeof kinds / sizeof kinds[0] };
+
+/* The kind of channel CI (an integration). */
+static struct kind kind_of(const struct channel_info *ci)
+{
+    assert(ci->form != FORM_NONE && ci->form < sizeof forms / sizeof forms[0]);
+    return (struct kind){ci->name, forms[ci->form]};
+}
 
 /* The row of one kind, opened. */
 struct state {
@@ -57,15 +68,30 @@ static void state_cleanup(struct state *s)
     memset(s, 0, sizeof *s);
 }
 
-static const struct kind *find_kind(const char *name, struct err *e)
+/* The kind called NAME into *K: 0, or -1 with a 404 naming the kinds. */
+static int find_kind(const char *name, struct kind *k, struct err *e)
 {
-    for (size_t i = 0; i < NKINDS; i++)
-        if (strcmp(name, kinds[i].name) == 0) return &kinds[i];
-    char quoted[48];
-    err_set(e, ERR_NOT_FOUND,
-            "no integration \"%s\"; the integrations are slack, twitter and webhook",
-            utf8_clip(name, quoted, sizeof quoted));
-    return NULL;
+    const struct channel_info *ci = channel_integration(name);
+    if (ci) {
+        *k = kind_of(ci);
+        return 0;
+    }
+    char quoted[48], list[200] = "";
+    size_t n = 0, total = 0;
+    for (int i = 0; i < CHANNEL_COUNT; i++)
+        total += channel_table[i].form != FORM_NONE;
+    for (int i = 0; i < CHANNEL_COUNT; i++) {
+        if (channel_table[i].form == FORM_NONE) continue;
+        n++;
+        size_t at = strlen(list);
+        snprintf(list + at, sizeof list - at, "%s%s",
+                 n == 1       ? ""
+                 : n == total ? " and "
+                              : ", ",
+                 channel_table[i].name);
+    }
+    return err_set(e, ERR_NOT_FOUND, "no integration \"%s\"; the integrations are %s",
+                   utf8_clip(name, quoted, sizeof quoted), list);
 }
 
 static void free_plain(char *plain)
@@ -187,9 +213,10 @@ static int save(struct app_ctx *c, const struct kind *k, const struct state *s, 
 static int configure(struct app_ctx *c, const char *kind, json_t *in, bool api, struct err *e)
 {
     struct state s = {0};
-    const struct kind *k;
+    struct kind kk;
+    const struct kind *k = &kk;
     int rc = -1;
-    if (app_require(c, PERM_SETTINGS, e) != 0 || !(k = find_kind(kind, e)) ||
+    if (app_require(c, PERM_SETTINGS, e) != 0 || find_kind(kind, &kk, e) != 0 ||
         db_begin(c->db, e) != 0)
         return -1;
     if (state_load(c, k, &s, e) != 0 || apply(c, k, in, api, &s, e) != 0 ||
@@ -206,8 +233,9 @@ out:
 int app_integration_get(struct app_ctx *c, const char *kind, json_t **out, struct err *e)
 {
     struct state s = {0};
-    const struct kind *k;
-    if (app_require(c, PERM_SETTINGS, e) != 0 || !(k = find_kind(kind, e)) ||
+    struct kind kk;
+    const struct kind *k = &kk;
+    if (app_require(c, PERM_SETTINGS, e) != 0 || find_kind(kind, &kk, e) != 0 ||
         state_load(c, k, &s, e) != 0)
         return -1;
     *out = view(k, &s);
@@ -218,8 +246,9 @@ int app_integration_get(struct app_ctx *c, const char *kind, json_t **out, struc
 int app_integrations_list(struct app_ctx *c, json_t **out, struct err *e)
 {
     json_t *list = json_array(), *one;
-    for (size_t i = 0; i < NKINDS; i++) {
-        if (app_integration_get(c, kinds[i].name, &one, e) != 0) {
+    for (int i = 0; i < CHANNEL_COUNT; i++) {
+        if (channel_table[i].form == FORM_NONE) continue;
+        if (app_integration_get(c, channel_table[i].name, &one, e) != 0) {
             json_decref(list);
             return -1;
         }
@@ -245,8 +274,9 @@ int app_integration_load(struct app_ctx *c, const char *kind, bool *enabled, jso
                          struct err *e)
 {
     struct state s = {0};
-    const struct kind *k;
-    if (app_require(c, PERM_SETTINGS, e) != 0 || !(k = find_kind(kind, e)) ||
+    struct kind kk;
+    const struct kind *k = &kk;
+    if (app_require(c, PERM_SETTINGS, e) != 0 || find_kind(kind, &kk, e) != 0 ||
         state_load(c, k, &s, e) != 0)
         return -1;
     json_object_update(s.config, s.secrets);

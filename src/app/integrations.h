@@ -1,7 +1,9 @@
 /*
- * app/integrations — the page's Slack, Twitter and webhook integrations (SPEC §9, §10).
+ * app/integrations — the page's integrations (SPEC §9, §10, §15): the channels of
+ * domain/channel.h's table that have a form — Slack, Twitter, the webhook, Microsoft
+ * Teams, Discord, Google Chat.
  *
- * Each kind has fields; secret ones (the Slack webhook URL, which is itself a
+ * Each kind has fields; secret ones (a chat service's webhook URL, which is itself a
  * credential; the webhook's signing secret; Twitter's access token) are stored
  * sealed with the server's key and never leave through a read: the view shows
  * "<field>_set": true|false instead. URLs must be http(s) and, unless
@@ -11,7 +13,7 @@
  *
  * INTEGRATION (view): {"kind","enabled","configured", non-secret fields,
  *   "<secret field>_set", "updated_at"}
- *   slack:   webhook_url_set
+ *   slack, teams, discord, googlechat:   webhook_url_set
  *   webhook: url, secret_set
  *   twitter: screen_name (the account is connected from the console)
  */
@@ -19,15 +21,15 @@
 #define PHAROS_APP_INTEGRATIONS_H
 #include "app/app.h"
 
-/* {"integrations":[INTEGRATION…]} for every kind, configured or not. */
+/* {"integrations":[INTEGRATION…]} for every kind, configured or not, in the table's order. */
 int app_integrations_list(struct app_ctx *c, json_t **out, struct err *e);
-/* The view of KIND ("slack", "twitter", "webhook"). */
+/* The view of KIND ("slack", "twitter", "webhook", "teams", "discord", "googlechat"). */
 int app_integration_get(struct app_ctx *c, const char *kind, json_t **out, struct err *e);
 /*
  * PUT integrations/KIND. IN: enabled and the kind's settable fields
- * (slack: webhook_url; webhook: url, secret; twitter: none). Absent fields keep
- * their value, null or "" clears them. Enabling Slack or the webhook needs its
- * URL. *OUT gets the view.
+ * (slack, teams, discord, googlechat: webhook_url; webhook: url, secret; twitter:
+ * none). Absent fields keep their value, null or "" clears them. Enabling a chat
+ * service or the webhook needs its URL. *OUT gets the view.
  */
 int app_integration_put(struct app_ctx *c, const char *kind, json_t *in, json_t **out,
                         struct err *e);

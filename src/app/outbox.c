@@ -15,6 +15,7 @@
 #include "store/audit.h"
 #include "store/outbox.h"
 #include "store/subscribers.h"
+#include <assert.h>
 #include <string.h>
 
 enum { EXPAND_BATCH = 1000, JOBS_AT_ONCE = 8 };
@@ -26,24 +27,22 @@ _Static_assert((int)STORE_DELIVERED_MAX >= (int)STORE_SENT_BATCH,
 #define BOUNCED_REASON "not sent: mail to this address bounced 3 times in a row"
 _Static_assert(OUTBOX_BOUNCE_LIMIT == 3, "BOUNCED_REASON names the limit");
 
-const enum channel outbox_channels[OUTBOX_CHANNELS] = {CH_EMAIL, CH_SMS, CH_SLACK, CH_TWITTER,
-                                                       CH_WEBHOOK};
-
 static int64_t jint(const json_t *o, const char *k)
 {
     return json_integer_value(json_object_get(o, k));
 }
 
-static const enum channel integration_bits[] = {CH_SLACK, CH_TWITTER, CH_WEBHOOK};
-
-/* Which of the page's integrations (Slack, Twitter, webhook) are enabled. */
-static void integrations_enabled(struct app *app, struct db *db, int64_t page_id, bool enabled[3])
+/* Which of the page's integrations WANTED (channel bits) are enabled: ENABLED[i] for
+ * channel_table[i]. */
+static void integrations_enabled(struct app *app, struct db *db, int64_t page_id, unsigned wanted,
+                                 bool enabled[CHANNEL_COUNT])
 {
     struct app_ctx c = {.app = app, .db = db, .page_id = page_id, .actor = {.kind = ACTOR_SYSTEM}};
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < CHANNEL_COUNT; i++) {
         json_t *cfg = NULL;
         struct err ie = {0};
-        const char *kind = channel_name(integration_bits[i]);
+        const char *kind = channel_table[i].name;
+        if (!(wanted & channel_table[i].bit)) continue;
         if (app_integration_load(&c, kind, &enabled[i], &cfg, &ie) != 0)
             log_error("notify: %s integration of page %lld: %s", kind, (long long)page_id, ie.msg);
         json_decref(cfg);
@@ -51,11 +50,23 @@ static void integrations_enabled(struct app *app, struct db *db, int64_t page_id
 }
 
 /* The fan-out channels a job expands from subscribers, SMS first (the smaller list, with
- * the shorter SLA), each on its own cursor. */
+ * the shorter SLA), each on its own cursor (a column of notify_jobs): every channel whose
+ * row in domain/channel.h says "subscriber" (checked by subscriber_channels_complete). */
 static const struct {
     enum channel ch;
     const char *cursor;
 } subscriber_channels[] = {{CH_SMS, "sms_cursor"}, {CH_EMAIL, "cursor"}};
+
+/* Whether subscriber_channels names every subscriber channel of the table (an invariant). */
+static bool subscriber_channels_complete(void)
+{
+    unsigned want = 0, have = 0;
+    for (int i = 0; i < CHANNEL_COUNT; i++)
+        if (channel_table[i].subscriber) want |= (unsigned)channel_table[i].bit;
+    for (size_t k = 0; k < sizeof subscriber_channels / sizeof subscriber_channels[0]; k++)
+        have |= (unsigned)subscriber_channels[k].ch;
+    return want == have;
+}
 
 /* One round of JOB, in one transaction: its integrations' deliveries (the first round),
  * then a batch of each subscriber channel not yet expanded. 1 when more remain, 0 when the
@@ -67,13 +78,14 @@ static int expand_round(struct app *app, struct db *db, json_t *job, int *count,
     unsigned channels = (unsigned)jint(job, "channels"),
              done = (unsigned)jint(job, "channels_done");
     int64_t cursor[2];
+    assert(subscriber_channels_complete());
     for (int k = 0; k < 2; k++)
         cursor[k] = jint(job, subscriber_channels[k].cursor);
-    bool enabled[3] = {false, false, false};
-    unsigned integrations = channels & ~done & (CH_SLACK | CH_TWITTER | CH_WEBHOOK);
+    bool enabled[CHANNEL_COUNT] = {false};
+    unsigned integrations = channels & ~done & channel_integration_mask();
     json_t *u = store_outbox_update(db, update_id, e);
     if (!u && e->code) return -1;
-    if (u && integrations) integrations_enabled(app, db, page_id, enabled);
+    if (u && integrations) integrations_enabled(app, db, page_id, integrations, enabled);
     if (db_begin(db, e) != 0) {
         json_decref(u);
         return -1;
@@ -81,13 +93,13 @@ static int expand_round(struct app *app, struct db *db, json_t *job, int *count,
     int64_t accepted = u ? jint(u, "accepted") : 0, now = time_now();
     *count = 0;
     if (!u) done = channels; /* the update went: nothing to send */
-    for (int i = 0; u && i < 3; i++) {
-        if (!(integrations & integration_bits[i])) continue;
-        if (enabled[i] &&
-            store_delivery_add(db, page_id, update_id, channel_name(integration_bits[i]),
-                               channel_name(integration_bits[i]), 0, accepted, now, e) != 0)
+    for (int i = 0; u && i < CHANNEL_COUNT; i++) {
+        const struct channel_info *ci = &channel_table[i];
+        if (!(integrations & ci->bit)) continue;
+        if (enabled[i] && store_delivery_add(db, page_id, update_id, ci->name, ci->name, 0,
+                                             accepted, now, e) != 0)
             goto fail;
-        done |= integration_bits[i];
+        done |= ci->bit;
     }
     for (int k = 0; u && k < 2; k++) {
         enum channel ch = subscriber_channels[k].ch;
@@ -201,8 +213,7 @@ int app_outbox_claim(struct app *app, struct db *db, const struct outbox_outcome
                 continue; /* it had less than its share: nothing more is due */
             int n = allow(arg, i, (int)(pass == 0 && share < room ? share : room));
             if (n <= 0) continue;
-            json_t *got = store_deliveries_claim(db, node, channel_name(outbox_channels[i]), now,
-                                                 until, n, e);
+            json_t *got = store_deliveries_claim(db, node, channel_table[i].name, now, until, n, e);
             if (!got) goto rollback;
             room -= (long)json_array_size(got);
             took(arg, i, (int)json_array_size(got)); /* what was claimed: dry or not */

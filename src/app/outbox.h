@@ -23,12 +23,10 @@
 #include "app/app.h"
 #include "domain/notify_rules.h"
 
-enum { OUTBOX_CHANNELS = 5 }; /* e-mail, SMS, Slack, Twitter, webhook: claim order */
+/* The channels, in claim order: [i] is channel_table[i] (domain/channel.h). */
+enum { OUTBOX_CHANNELS = CHANNEL_COUNT };
 /* Permanent refusals of an e-mail address in a row that make its subscriber bounced. */
 enum { OUTBOX_BOUNCE_LIMIT = 3 };
-
-/* The channels in claim order: [i] is outbox_channels[i]. */
-extern const enum channel outbox_channels[OUTBOX_CHANNELS];
 
 /*
  * Expands pending fan-out jobs into deliveries, up to about BUDGET subscribers, a round

@@ -2,7 +2,7 @@
  * app/reminders — maintenance reminders (SPEC §15): each scheduled maintenance sends ONE
  * "Reminder" its page's reminder_min minutes before its scheduled_start, to the
  * channels of the SPEC §10 row "Maintenance: Scheduled" but SMS (e-mail to the
- * subscribers of its services, Slack, Twitter, the webhook), carried out by the
+ * subscribers of its services, the chat services, Twitter, the webhook), carried out by the
  * scheduler thread (app/scheduler.h) beside the automatic transitions.
  *
  * A reminder is an event update of kind "reminder" (domain/event.h) in the

@@ -10,7 +10,7 @@
  */
 #ifndef PHAROS_DOMAIN_LATENCY_H
 #define PHAROS_DOMAIN_LATENCY_H
-#include "domain/notify_rules.h"
+#include "domain/channel.h"
 #include <stddef.h>
 #include <stdint.h>
 

@@ -1,45 +1,28 @@
 /*
- * notify_rules — SPEC §10 matrix. SMS is the only channel that skips stages:
- * it hears of creation, resolution/completion, scheduling and the start of
- * maintenance, but not of Identified/Monitoring or Verification.
+ * notify_rules — SPEC §10 matrix. The SMS column is the only one that skips
+ * stages: it hears of creation, resolution/completion, scheduling and the start
+ * of maintenance, but not of Identified/Monitoring or Verification. Every
+ * channel follows one column (domain/channel.h).
  */
 #include "domain/notify_rules.h"
-#include <string.h>
+
+/* Whether column COL hears an update in STAGE of an event of kind KIND. */
+static bool column_hears(enum channel_column col, enum event_kind kind, enum stage stage,
+                         bool creation)
+{
+    if (creation || col == COL_ALL_STAGES) return true;
+    if (kind == EVENT_INCIDENT)
+        return !(stage == STAGE_IDENTIFIED || stage == STAGE_MONITORING ||
+                 stage == STAGE_INVESTIGATING);
+    return stage != STAGE_VERIFICATION;
+}
 
 unsigned notify_channels(enum event_kind kind, enum stage stage, bool creation, bool notify)
 {
-    if (!notify)
-        return 0;
-    if (creation)
-        return CH_ALL;
-    bool quiet_for_sms;
-    if (kind == EVENT_INCIDENT)
-        quiet_for_sms = stage == STAGE_IDENTIFIED || stage == STAGE_MONITORING ||
-                        stage == STAGE_INVESTIGATING;
-    else
-        quiet_for_sms = stage == STAGE_VERIFICATION;
-    return quiet_for_sms ? (CH_ALL & ~(unsigned)CH_SMS) : CH_ALL;
-}
-
-const char *channel_name(enum channel c)
-{
-    switch (c) {
-    case CH_EMAIL: return "email";
-    case CH_SMS: return "sms";
-    case CH_SLACK: return "slack";
-    case CH_TWITTER: return "twitter";
-    case CH_WEBHOOK: return "webhook";
-    default: return "unknown";
-    }
-}
-
-int channel_parse(const char *s, enum channel *out)
-{
-    static const enum channel all[] = {CH_EMAIL, CH_SMS, CH_SLACK, CH_TWITTER, CH_WEBHOOK};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        if (strcmp(s, channel_name(all[i])) == 0) {
-            *out = all[i];
-            return 0;
-        }
-    return -1;
+    unsigned m = 0;
+    if (!notify) return 0;
+    for (int i = 0; i < CHANNEL_COUNT; i++)
+        if (column_hears(channel_table[i].column, kind, stage, creation))
+            m |= (unsigned)channel_table[i].bit;
+    return m;
 }

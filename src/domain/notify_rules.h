@@ -1,20 +1,13 @@
 /*
  * notify_rules — the notification matrix of SPEC §10: which channels an event
- * update reaches. Pure function, no I/O.
+ * update reaches. Each channel follows a column of the matrix (domain/channel.h):
+ * SMS its own, every other channel the one that hears every stage. Pure function, no I/O.
  */
 #ifndef PHAROS_NOTIFY_RULES_H
 #define PHAROS_NOTIFY_RULES_H
+#include "domain/channel.h"
 #include "domain/event.h"
 #include <stdbool.h>
-
-enum channel {
-    CH_EMAIL = 1 << 0,
-    CH_SMS = 1 << 1,
-    CH_SLACK = 1 << 2,
-    CH_TWITTER = 1 << 3,
-    CH_WEBHOOK = 1 << 4,
-    CH_ALL = CH_EMAIL | CH_SMS | CH_SLACK | CH_TWITTER | CH_WEBHOOK,
-};
 
 /*
  * The channels an update in stage STAGE of an event of kind KIND notifies.
@@ -23,12 +16,5 @@ enum channel {
  * posted with "notify": false) yields no channel.
  */
 unsigned notify_channels(enum event_kind kind, enum stage stage, bool creation, bool notify);
-
-/* The channels a published postmortem reaches (SPEC §15): e-mail and the chat-like
- * channels (Slack, the webhook); not SMS, nor a tweet. */
-enum { POSTMORTEM_CHANNELS = CH_EMAIL | CH_SLACK | CH_WEBHOOK };
-
-const char *channel_name(enum channel c);
-int channel_parse(const char *s, enum channel *out);
 
 #endif

@@ -1,6 +1,9 @@
 /*
  * notify/channel — what the dispatcher and the channel files (email.c, sms.c,
- * slack.c, twitter.c, webhook.c) share. Internal to src/notify/.
+ * slack.c, twitter.c, webhook.c, teams.c, discord.c, googlechat.c) share. Internal to
+ * src/notify/. notify_ops (notify/ops.c) is the one table of senders, in the order of
+ * domain/channel.h's table: a new channel is a row there, a file here and its row in
+ * notify_ops.
  *
  * A `struct nmsg` is one message in flight: a claimed delivery (about an update,
  * or a subscriber confirmation or a team invitation), its curl easy handle, the request and
@@ -60,8 +63,7 @@ struct nmsg {
 };
 
 struct channel_ops {
-    const char *name;
-    enum channel bit;
+    enum channel bit; /* its row in domain/channel.h: name, label, trusted target or not */
     /* Sets up M->easy (which has the common options) and M->req. Returns 0, or -1
      * with M->error filled when the message can never be sent. */
     int (*prepare)(struct notify_env *env, struct nmsg *m);
@@ -71,15 +73,19 @@ struct channel_ops {
     /* The message goes to the SMTP pool (notify/smtp_pool.h), not the curl multi:
      * prepare() puts it whole in M->req and does not touch M->easy. */
     bool smtp;
-    /* The channel sends only to the operator's configuration (email.smtp_url,
-     * sms.api_base, twitter.api_base): trusted, so the private-address guard is off for
-     * it. False (guarded unless security.allow_private_targets) for channels whose
-     * target a page admin or visitor supplies: Slack's webhook_url, the webhook's url. */
-    bool operator_target;
 };
+/* Whether the private-address guard is off for OPS: its channel sends only to the
+ * operator's configuration (email.smtp_url, sms.api_base, twitter.api_base), which is
+ * trusted (domain/channel.h, operator_target); channels whose target a page admin or
+ * visitor supplies (chat webhook_url, the webhook's url) are guarded unless
+ * security.allow_private_targets. */
+#define CHANNEL_TRUSTED(ops) (channel_info((ops)->bit)->operator_target)
 
 extern const struct channel_ops notify_email, notify_sms, notify_slack, notify_twitter,
-    notify_webhook;
+    notify_webhook, notify_teams, notify_discord, notify_googlechat;
+
+/* The senders, in domain/channel.h's order: notify_ops[i]->bit is channel_table[i].bit. */
+extern const struct channel_ops *const notify_ops[CHANNEL_COUNT];
 
 /* The channel called NAME, or NULL. */
 const struct channel_ops *notify_channel(const char *name);
@@ -113,9 +119,22 @@ char *notify_render(struct notify_env *env, struct nmsg *m, const char *name, js
 /* The enabled integration KIND of PAGE_ID with its secrets, or NULL with M->error. */
 json_t *notify_integration(struct notify_env *env, struct nmsg *m, int64_t page_id,
                            const char *kind);
+/* For a chat service's delivery M (an update, to the page's integration KIND): *MODEL
+ * gets the update's model (borrowed, notify_update_model) and the integration's config
+ * is returned (caller frees) with *URL its webhook_url (in it); NULL with M->error when
+ * the update, the integration or its URL is gone. */
+json_t *notify_chat_target(struct notify_env *env, struct nmsg *m, const char *kind, json_t **model,
+                           const char **url);
 /* Classification shared by the HTTP channels: 2xx sent; 408, 425, 429, 5xx and network
  * errors retried; other statuses failed with the first bytes of the answer. */
 enum outcome notify_http_classify(struct nmsg *m, CURLcode cc, long status);
+/* How an update looks in a chat service's colours: resolved or completed (good), a
+ * maintenance (accent), else by the incident's impact (none, minor, major, critical). */
+enum notify_tone { TONE_GOOD, TONE_MAINTENANCE, TONE_NONE, TONE_MINOR, TONE_MAJOR, TONE_CRITICAL };
+/* The tone of the update MODEL (notify_update_model). */
+enum notify_tone notify_tone(json_t *model);
+/* "event.title" style lookups in an update model: "" when absent. */
+const char *notify_get(json_t *model, const char *a, const char *b);
 /* Sets a JSON request body and its Content-Type on M. */
 void notify_json_body(struct nmsg *m, json_t *body);
 /* Frees the models of ENV. */

@@ -206,6 +206,25 @@ json_t *notify_integration(struct notify_env *env, struct nmsg *m, int64_t page_
     return cfg;
 }
 
+json_t *notify_chat_target(struct notify_env *env, struct nmsg *m, const char *kind, json_t **model,
+                           const char **url)
+{
+    struct err e = {0};
+    json_t *cfg;
+    if (!(*model = notify_update_model(env, m->update_id, &e))) {
+        snprintf(m->error, sizeof m->error, "%s", e.msg);
+        return NULL;
+    }
+    if (!(cfg = notify_integration(env, m, m->page_id, kind))) return NULL;
+    *url = json_string_value(json_object_get(cfg, "webhook_url"));
+    if (!*url || !**url) {
+        snprintf(m->error, sizeof m->error, "the %s integration has no webhook_url", kind);
+        json_decref(cfg);
+        return NULL;
+    }
+    return cfg;
+}
+
 enum outcome notify_http_classify(struct nmsg *m, CURLcode cc, long status)
 {
     if (cc != CURLE_OK) {
@@ -223,6 +242,28 @@ enum outcome notify_http_classify(struct nmsg *m, CURLcode cc, long status)
     return OUT_FAILED;
 }
 
+const char *notify_get(json_t *model, const char *a, const char *b)
+{
+    return jstr(json_object_get(model, a), b);
+}
+
+enum notify_tone notify_tone(json_t *model)
+{
+    enum event_kind k = strcmp(notify_get(model, "event", "kind"), "maintenance") == 0
+                            ? EVENT_MAINTENANCE
+                            : EVENT_INCIDENT;
+    enum stage st;
+    enum impact im = IMPACT_NONE;
+    if (stage_parse(k, notify_get(model, "update", "stage"), &st) == 0 && stage_is_final(st))
+        return TONE_GOOD;
+    if (k == EVENT_MAINTENANCE) return TONE_MAINTENANCE;
+    impact_parse(notify_get(model, "event", "impact"), &im);
+    return im == IMPACT_CRITICAL ? TONE_CRITICAL
+           : im == IMPACT_MAJOR  ? TONE_MAJOR
+           : im == IMPACT_MINOR  ? TONE_MINOR
+                                 : TONE_NONE;
+}
+
 void notify_json_body(struct nmsg *m, json_t *body)
 {
     char *s = json_dumps(body, JSON_COMPACT);
@@ -231,15 +272,6 @@ void notify_json_body(struct nmsg *m, json_t *body)
     m->headers = curl_slist_append(m->headers, "Content-Type: application/json");
     curl_easy_setopt(m->easy, CURLOPT_POSTFIELDS, m->req.data);
     curl_easy_setopt(m->easy, CURLOPT_POSTFIELDSIZE, (long)m->req.len);
-}
-
-const struct channel_ops *notify_channel(const char *name)
-{
-    static const struct channel_ops *const all[] = {&notify_email, &notify_sms, &notify_slack,
-                                                    &notify_twitter, &notify_webhook};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        if (strcmp(all[i]->name, name) == 0) return all[i];
-    return NULL;
 }
 
 void notify_subscriber_links(struct notify_env *env, int64_t page_id, int64_t id, json_t *model)

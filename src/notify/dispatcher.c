@@ -50,10 +50,6 @@ enum {
     SMTP_CONNS = 16
 };
 
-/* In app/outbox.h's claim order (outbox_channels). */
-static const struct channel_ops *const chans[NCH] = {&notify_email, &notify_sms, &notify_slack,
-                                                     &notify_twitter, &notify_webhook};
-
 struct bucket {
     double rate, tokens; /* rate 0: unlimited */
     int64_t last_us;
@@ -160,8 +156,8 @@ static void add_result(struct notify *d, struct nmsg *m, enum outcome o)
         r->next_at = now + notify_backoff_s(m->attempts, m->retry_after, randombytes_random()) +
                      (m->retry_after ? 1 : 0);
     }
-    log_info("notify: %s %lld to %s: %s (%s)", m->ops->name, (long long)m->id, m->recipient,
-             r->error, r->state);
+    log_info("notify: %s %lld to %s: %s (%s)", channel_name(m->ops->bit), (long long)m->id,
+             m->recipient, r->error, r->state);
 }
 
 /* ---- messages in flight ------------------------------------------------------------ */
@@ -234,7 +230,7 @@ static void start(struct notify *d, struct nmsg *m)
 {
     buf_init(&m->req, 4 << 20);
     buf_init(&m->resp, NOTIFY_RESP_MAX + 1);
-    m->guard.allow_private = d->env.app->cfg->allow_private_targets || m->ops->operator_target;
+    m->guard.allow_private = d->env.app->cfg->allow_private_targets || CHANNEL_TRUSTED(m->ops);
     if (!m->ops->smtp && !(m->easy = curl_easy_init())) {
         snprintf(m->error, sizeof m->error, "cannot create a transfer");
         add_result(d, m, OUT_RETRY);
@@ -337,7 +333,8 @@ static int allowance(void *arg, int i, int want)
     struct notify *d = arg;
     struct bucket *b = &d->buckets[i];
     if (d->dry[i]) return d->asked[i] = 0;
-    if (chans[i]->smtp && want > d->email_room) want = d->email_room > 0 ? (int)d->email_room : 0;
+    if (notify_ops[i]->smtp && want > d->email_room)
+        want = d->email_room > 0 ? (int)d->email_room : 0;
     if (b->rate <= 0) return d->asked[i] = want;
     int64_t now = time_mono_us();
     double cap = b->rate < 1 ? 1 : b->rate;
@@ -354,7 +351,7 @@ static void took(void *arg, int i, int n)
     struct notify *d = arg;
     assert(n <= d->asked[i]);
     d->buckets[i].tokens -= (double)n;
-    if (chans[i]->smtp) d->email_room -= n;
+    if (notify_ops[i]->smtp) d->email_room -= n;
     if (n < d->asked[i]) d->dry[i] = true;
 }
 
@@ -407,7 +404,7 @@ static void claim(struct notify *d)
     json_t *r;
     json_array_foreach(msgs, k, r) start(d, msg_from_row(r, channel_of(r)));
     for (int i = 0; i < OUTBOX_CHANNELS; i++) {
-        json_array_foreach(rows[i], k, r) start(d, msg_from_row(r, chans[i]));
+        json_array_foreach(rows[i], k, r) start(d, msg_from_row(r, notify_ops[i]));
         json_decref(rows[i]);
     }
     json_decref(msgs);
@@ -533,15 +530,15 @@ int notify_start(struct app *app, struct notify **out, struct err *e)
     struct notify *d = xcalloc(1, sizeof *d);
     d->env.app = app;
     d->concurrency = app->cfg->notify_concurrency > 0 ? app->cfg->notify_concurrency : 64;
-    d->buckets[0].rate = app->cfg->email_rate;
-    d->buckets[1].rate = app->cfg->sms_rate;
+    d->buckets[channel_index(CH_EMAIL)].rate = app->cfg->email_rate;
+    d->buckets[channel_index(CH_SMS)].rate = app->cfg->sms_rate;
     for (int i = 0; i < NCH; i++) {
-        assert(chans[i]->bit == outbox_channels[i]);
+        assert(notify_ops[i]->bit == channel_table[i].bit);
         d->buckets[i].last_us = time_mono_us();
         d->buckets[i].tokens = d->buckets[i].rate < 1 ? 1 : d->buckets[i].rate;
         /* registered now, so /metrics shows every channel's zeros before its first message */
-        notify_sla_latency(chans[i]->bit);
-        notify_sla_misses(chans[i]->bit);
+        notify_sla_latency(notify_ops[i]->bit);
+        notify_sla_misses(notify_ops[i]->bit);
     }
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         err_set(e, ERR_INTERNAL, "cannot initialise libcurl");

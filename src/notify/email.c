@@ -185,4 +185,4 @@ static int prepare(struct notify_env *env, struct nmsg *m)
     return rc ? -1 : 0;
 }
 
-const struct channel_ops notify_email = {"email", CH_EMAIL, prepare, NULL, true, true};
+const struct channel_ops notify_email = {.bit = CH_EMAIL, .prepare = prepare, .smtp = true};

@@ -9,7 +9,8 @@
  *     transaction, the job's cursor moving in the same transaction (a crash
  *     re-expands at most one batch, and uniqueness absorbs it): e-mail and SMS
  *     to active subscribers who chose an affected service or all services,
- *     Slack, Twitter and the webhook to the page's enabled integrations, each
+ *     the page's enabled integrations (Slack, Teams, Discord, Google Chat, Twitter,
+ *     the webhook: domain/channel.h), each
  *     as the job's channel bits (domain/notify_rules.h) allow;
  *  2. claims due deliveries and subscriber confirmations with a 60-second
  *     lease, as many as notify.concurrency leaves room for and the per-channel

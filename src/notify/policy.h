@@ -16,8 +16,8 @@
 #ifndef PHAROS_NOTIFY_POLICY_H
 #define PHAROS_NOTIFY_POLICY_H
 #include "core/metrics.h"
+#include "domain/channel.h"
 #include "domain/latency.h"
-#include "domain/notify_rules.h"
 #include <stdint.h>
 
 enum { NOTIFY_BACKOFF_BASE_S = 2, NOTIFY_BACKOFF_CAP_S = 600, NOTIFY_MAX_ATTEMPTS = 12 };

@@ -90,4 +90,5 @@ static int prepare(struct notify_env *env, struct nmsg *m)
     return 0;
 }
 
-const struct channel_ops notify_slack = {"slack", CH_SLACK, prepare, notify_http_classify, false};
+const struct channel_ops notify_slack = {
+    .bit = CH_SLACK, .prepare = prepare, .classify = notify_http_classify};

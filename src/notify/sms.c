@@ -101,4 +101,4 @@ static enum outcome classify(struct nmsg *m, CURLcode cc, long status)
     return OUT_FAILED;
 }
 
-const struct channel_ops notify_sms = {"sms", CH_SMS, prepare, classify, false, true};
+const struct channel_ops notify_sms = {.bit = CH_SMS, .prepare = prepare, .classify = classify};

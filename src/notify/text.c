@@ -274,26 +274,29 @@ size_t slack_length(const char *s)
     return len;
 }
 
-char *slack_text(const char *s, size_t max)
+char *chat_text(const char *s, size_t max, chat_escape_fn esc)
 {
     assert(max >= 1);
     struct buf b;
     buf_init(&b, SIZE_MAX / 2);
     buf_puts(&b, "");
     size_t used = 0, fit = 0; /* FIT: bytes of B within MAX - 1 units, room for the "…" */
+    uint32_t prev = 0;
     for (size_t n; s && *s; s += n) {
         uint32_t cp = next_cp(s, &n);
-        const char *piece = s;
+        const char *piece = s, *r;
         size_t len = n, w = utf16_units(cp); /* bytes and UTF-16 units of what goes out */
         /* next_cp lets overlongs and surrogates through: they become U+FFFD */
         if (utf8_length(s, n) != 1) {
             piece = "\xef\xbf\xbd";
             len = 3;
             w = 1;
-        } else if (cp == '&' || cp == '<' || cp == '>') {
-            piece = cp == '&' ? "&amp;" : cp == '<' ? "&lt;" : "&gt;";
-            len = w = strlen(piece);
+        } else if ((r = esc(cp, prev, s))) {
+            piece = r;
+            len = strlen(r);
+            w = slack_length(r);
         }
+        prev = cp;
         if (used + w > max) {
             buf_truncate(&b, fit);
             while (b.len && strchr(" \t\r\n", b.data[b.len - 1]))
@@ -306,4 +309,78 @@ char *slack_text(const char *s, size_t max)
         if (used < max) fit = b.len;
     }
     return buf_steal(&b);
+}
+
+static const char *slack_escape(uint32_t cp, uint32_t prev, const char *s)
+{
+    (void)prev, (void)s;
+    return cp == '&' ? "&amp;" : cp == '<' ? "&lt;" : cp == '>' ? "&gt;" : NULL;
+}
+
+char *slack_text(const char *s, size_t max)
+{
+    return chat_text(s, max, slack_escape);
+}
+
+/* Backslash and the character, for the ASCII punctuation in SET; NULL for the rest. */
+static const char *backslashed(uint32_t cp, const char *set)
+{
+    static const char pairs[] = "\\\\\0\\*\0\\_\0\\~\0\\`\0\\|\0\\>\0\\<\0\\#\0\\-\0\\[\0\\]\0\\(\0"
+                                "\\)\0\\+\0\\!\0\\{\0\\}\0\\.\0";
+    if (cp >= 0x80 || cp == 0 || !strchr(set, (int)cp)) return NULL;
+    for (const char *p = pairs; *p; p += 3)
+        if ((uint32_t)(unsigned char)p[1] == cp) return p;
+    return NULL;
+}
+
+static const char *discord_escape(uint32_t cp, uint32_t prev, const char *s)
+{
+    (void)prev;
+    if (cp == '@' && (strncmp(s + 1, "everyone", 8) == 0 || strncmp(s + 1, "here", 4) == 0))
+        return "@\xe2\x80\x8b"; /* a zero-width space: "@everyone" no longer pings */
+    return backslashed(cp, "\\*_~`|><#-[]()");
+}
+
+char *discord_text(const char *s, size_t max)
+{
+    return chat_text(s, max, discord_escape);
+}
+
+static const char *teams_escape(uint32_t cp, uint32_t prev, const char *s)
+{
+    (void)s;
+    if (cp == '\n') return "\n\n"; /* a line of its own: one newline is a space */
+    if (cp == '.') return prev >= '0' && prev <= '9' ? "\\." : NULL; /* "1." starts a list */
+    return backslashed(cp, "\\*_~`|><#-[]()+!{}");
+}
+
+char *teams_text(const char *s, size_t max)
+{
+    return chat_text(s, max, teams_escape);
+}
+
+static const char *gchat_escape(uint32_t cp, uint32_t prev, const char *s)
+{
+    (void)prev, (void)s;
+    switch (cp) {
+    case '*':
+        return "\xe2\x88\x97"; /* U+2217 ASTERISK OPERATOR */
+    case '_':
+        return "\xcb\x8d"; /* U+02CD MODIFIER LETTER LOW MACRON */
+    case '~':
+        return "\xe2\x88\xbc"; /* U+223C TILDE OPERATOR */
+    case '`':
+        return "\xcb\x8b"; /* U+02CB MODIFIER LETTER GRAVE ACCENT */
+    case '<':
+        return "\xe2\x80\xb9"; /* U+2039 SINGLE LEFT-POINTING ANGLE QUOTATION MARK */
+    case '>':
+        return "\xe2\x80\xba"; /* U+203A SINGLE RIGHT-POINTING ANGLE QUOTATION MARK */
+    default:
+        return NULL;
+    }
+}
+
+char *gchat_text(const char *s, size_t max)
+{
+    return chat_text(s, max, gchat_escape);
 }

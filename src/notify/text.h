@@ -15,19 +15,40 @@
  *    not acted on; it is cut at a character (never inside an escape) to a
  *    length in UTF-16 code units (Slack counts characters, which is never more)
  *    and marked with "…"; invalid UTF-8 becomes U+FFFD, so the JSON is valid.
- * Pure functions; results are malloc'd and never NULL.
+ *  - Discord (Markdown, mentions): the Markdown characters \ * _ ~ ` | > < # - [ ] ( )
+ *    get a backslash (Discord shows the character, not its effect: no masked link, no
+ *    heading, no "<@id>" mention), and "@everyone" / "@here" a zero-width space after
+ *    the "@" (the payload's allowed_mentions forbids pings as well).
+ *  - Microsoft Teams (Adaptive Card TextBlock: a CommonMark subset): the CommonMark
+ *    punctuation that could make a link, emphasis, a list or a {{DATE()}} function gets
+ *    a backslash ("." only after a digit: "1." starts a list); a newline becomes a
+ *    blank line (one newline would be a space).
+ *  - Google Chat (text messages have no escape): * _ ~ ` < > become look-alike
+ *    characters (∗ ˍ ∼ ˋ ‹ ›), so "<users/all>" mentions nobody, "<https://x|label>" is
+ *    no link and "*bold*" stays as typed.
+ * All of them cut like Slack's, counting UTF-16 units of the escaped text and never
+ * inside an escape. Pure functions; results are malloc'd and never NULL.
  */
 #ifndef PHAROS_NOTIFY_TEXT_H
 #define PHAROS_NOTIFY_TEXT_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum {
     SMS_MAX_UNITS = 160,
     SMS_WHEN_ROOM = 30,
     TWEET_MAX = 280,
     TWEET_LINK = 23,
-    SLACK_TEXT_MAX = 3000
+    SLACK_TEXT_MAX = 3000,
+    DISCORD_CONTENT_MAX = 2000,
+    DISCORD_TITLE_MAX = 256,
+    DISCORD_DESCRIPTION_MAX = 4096,
+    DISCORD_FIELD_NAME_MAX = 256,
+    DISCORD_FIELD_VALUE_MAX = 1024,
+    DISCORD_FOOTER_MAX = 2048,
+    DISCORD_EMBED_MAX = 6000,
+    GCHAT_TEXT_MAX = 4096
 };
 
 /* S converted to the GSM-7 alphabet (still UTF-8 text), see above. */
@@ -53,7 +74,18 @@ char *tweet_text(const char *head, const char *body, const char *url);
 /* S (may be NULL) escaped for Slack within MAX (at least 1) UTF-16 code units, see above
  * (SLACK_TEXT_MAX: the limit of a section's text). */
 char *slack_text(const char *s, size_t max);
-/* The length of S in UTF-16 code units. */
+/* The length of S in UTF-16 code units (what Slack, Discord and JavaScript count). */
 size_t slack_length(const char *s);
+
+/* What goes out for the code point CP at S (the rest of the text; PREV the code point
+ * before it, 0 at the start): a replacement, or NULL for CP itself. */
+typedef const char *(*chat_escape_fn)(uint32_t cp, uint32_t prev, const char *s);
+/* S (may be NULL) escaped with ESC within MAX (at least 1) UTF-16 units, cut at a
+ * character with "…", invalid UTF-8 as U+FFFD. */
+char *chat_text(const char *s, size_t max, chat_escape_fn esc);
+/* S escaped for Discord, Teams, Google Chat within MAX UTF-16 units, see above. */
+char *discord_text(const char *s, size_t max);
+char *teams_text(const char *s, size_t max);
+char *gchat_text(const char *s, size_t max);
 
 #endif

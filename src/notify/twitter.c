@@ -67,5 +67,4 @@ static int prepare(struct notify_env *env, struct nmsg *m)
 }
 
 const struct channel_ops notify_twitter = {
-    "twitter", CH_TWITTER, prepare, notify_http_classify, false, true,
-};
+    .bit = CH_TWITTER, .prepare = prepare, .classify = notify_http_classify};

@@ -61,5 +61,5 @@ static int prepare(struct notify_env *env, struct nmsg *m)
     return 0;
 }
 
-const struct channel_ops notify_webhook = {"webhook", CH_WEBHOOK, prepare, notify_http_classify,
-                                           false};
+const struct channel_ops notify_webhook = {
+    .bit = CH_WEBHOOK, .prepare = prepare, .classify = notify_http_classify};

@@ -1,5 +1,6 @@
 /*
- * store/integrations — a page's Slack, Twitter and webhook settings: one row per
+ * store/integrations — a page's integration settings (the kinds of domain/channel.h:
+ * Slack, Twitter, the webhook, Teams, Discord, Google Chat): one row per
  * (page, kind) holding "enabled", the non-secret config as JSON text, and the
  * secret part sealed by app/ (core/secret.h). This module never sees plaintext
  * secrets and never decrypts.

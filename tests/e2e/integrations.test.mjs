@@ -1,4 +1,4 @@
-// Slack, Twitter and webhook integrations through the REST API (SPEC §9, §10, §11):
+// Slack, Twitter, webhook, Teams, Discord and Google Chat integrations through the REST API (SPEC §9, §10, §11):
 // settings round-trip, secrets never returned and stored encrypted, URLs checked,
 // private targets refused unless security.allow_private_targets, bad input changes nothing.
 import { test, before, after } from 'node:test';
@@ -39,6 +39,9 @@ test('every kind starts unconfigured and disabled', async () => {
     { kind: 'slack', enabled: false, configured: false, webhook_url_set: false, updated_at: null },
     { kind: 'twitter', enabled: false, configured: false, screen_name: null, updated_at: null },
     { kind: 'webhook', enabled: false, configured: false, url: null, secret_set: false, updated_at: null },
+    { kind: 'teams', enabled: false, configured: false, webhook_url_set: false, updated_at: null },
+    { kind: 'discord', enabled: false, configured: false, webhook_url_set: false, updated_at: null },
+    { kind: 'googlechat', enabled: false, configured: false, webhook_url_set: false, updated_at: null },
   ]);
   for (const one of l.json.integrations) {
     const g = await api(s, 'GET', `integrations/${one.kind}/`);
@@ -129,8 +132,10 @@ test('private and malformed targets are refused by default, and change nothing',
     for (const url of PRIVATE_URLS) {
       assertError(await api(s, 'PUT', 'integrations/webhook', { body: { enabled: true, url } }), 400, 'invalid_input',
         /url points to a loopback, private or link-local address .*allow_private_targets/);
-      assertError(await api(s, 'PUT', 'integrations/slack', { body: { enabled: true, webhook_url: url } }), 400, 'invalid_input',
-        /webhook_url points to a loopback, private or link-local address/);
+      for (const kind of ['slack', 'teams', 'discord', 'googlechat']) {
+        assertError(await api(s, 'PUT', `integrations/${kind}`, { body: { enabled: true, webhook_url: url } }), 400, 'invalid_input',
+          /webhook_url points to a loopback, private or link-local address .*allow_private_targets/);
+      }
     }
     for (const url of MALFORMED_URLS) {
       const r = await api(s, 'PUT', 'integrations/webhook', { body: { url } });
@@ -156,7 +161,7 @@ test('bad bodies, wrong types, unknown fields and unknown kinds', async () => {
     assertError(await api(s, 'PUT', 'integrations/webhook', { body: { secret: 's'.repeat(201) } }), 400, 'invalid_input', /secret is 201 characters/);
     assertError(await api(s, 'PUT', 'integrations/webhook', { body: { url: 'https://example.com/', secret: 'x', bogus: 1 } }),
       400, 'invalid_input', /unknown field "bogus"; accepted fields: enabled, url, secret/);
-    assertError(await api(s, 'GET', 'integrations/email'), 404, 'not_found', /no integration "email"; the integrations are slack, twitter and webhook/);
+    assertError(await api(s, 'GET', 'integrations/email'), 404, 'not_found', /no integration "email"; the integrations are slack, twitter, webhook, teams, discord and googlechat/);
     assertError(await api(s, 'PUT', 'integrations/email', { body: { enabled: true } }), 404, 'not_found');
     assertError(await api(s, 'GET', 'integrations/%FF'), 404, 'not_found');
     assertError(await api(s, 'POST', 'integrations/slack', { body: { enabled: true } }), 405, 'method_not_allowed');

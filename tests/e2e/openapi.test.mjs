@@ -343,7 +343,7 @@ test('the objects the server returns have the documented fields and values', asy
   assert.equal(exported.json.deliveries.length, 1);
   assert.equal(exported.json.rate_limits.length, 1);
   assert.equal((await checked('get', '/subscribers/{id}/export', '/subscribers/999999/export')).status, 404);
-  for (const kind of ['slack', 'twitter', 'webhook']) await checked('get', '/integrations/{kind}', `/integrations/${kind}`);
+  for (const kind of ['slack', 'twitter', 'webhook', 'teams', 'discord', 'googlechat']) await checked('get', '/integrations/{kind}', `/integrations/${kind}`);
   await checked('get', '/integrations', '/integrations');
   await checked('get', '/deliveries', '/deliveries');
   await checked('get', '/page', '/page');

@@ -5,7 +5,9 @@
  * title shortened first, a maintenance's window with UTC only when everything fits
  * whole (else the page's zone alone, else none), tweets within 280 with links counted as 23, and
  * Slack text escaped (& < >) and cut at a character, never inside an escape, within a length in
- * UTF-16 units.
+ * UTF-16 units; Discord text with Markdown backslashed and @everyone / @here broken, Teams
+ * text with CommonMark punctuation backslashed and lines kept, Google Chat text with its
+ * markup characters as look-alikes, each cut the same way.
  */
 #include "core/buf.h"
 #include "core/utf8.h"
@@ -239,6 +241,53 @@ static void test_slack_replaces_invalid_utf8(void **state)
     assert_int_equal(slack_length("é🙂x"), 4);
 }
 
+static void test_discord_escapes_markdown_and_mentions(void **state)
+{
+    (void)state;
+    char *t = discord_text("@everyone @here [x](https://e.test) **b** <@1> a@b", 500);
+    assert_string_equal(t, "@\u200beveryone @\u200bhere \\[x\\]\\(https://e.test\\) "
+                           "\\*\\*b\\*\\* \\<@1\\> a@b");
+    free(t);
+    t = discord_text("# head\n> quote ~~s~~ `c` || spoiler || _i_ \\", 500);
+    assert_string_equal(t, "\\# head\n\\> quote \\~\\~s\\~\\~ \\`c\\` \\|\\| spoiler "
+                           "\\|\\| \\_i\\_ \\\\");
+    free(t);
+    /* cut within the limit, never between a backslash and its character */
+    for (size_t max = 1; max < 12; max++) {
+        t = discord_text("a*b*c*d*e*f", max);
+        assert_true(slack_length(t) <= max);
+        size_t n = strlen(t);
+        size_t dots = n >= 3 && strcmp(t + n - 3, "…") == 0 ? 3 : 0;
+        assert_false(n > dots && t[n - dots - 1] == '\\'); /* no lone backslash at the cut */
+        free(t);
+    }
+}
+
+static void test_teams_escapes_commonmark(void **state)
+{
+    (void)state;
+    char *t = teams_text(
+        "[login](https://e.test) **b** _i_ 1. x {{DATE(2017-02-14T06:00:00Z)}}\n- y", 500);
+    assert_string_equal(t, "\\[login\\]\\(https://e.test\\) \\*\\*b\\*\\* \\_i\\_ 1\\. x "
+                           "\\{\\{DATE\\(2017\\-02\\-14T06:00:00Z\\)\\}\\}\n\n\\- y");
+    free(t);
+    t = teams_text("version 2.0 ends.", 500); /* "." is escaped only after a digit */
+    assert_string_equal(t, "version 2\\.0 ends.");
+    free(t);
+}
+
+static void test_gchat_neutralises_markup(void **state)
+{
+    (void)state;
+    char *t = gchat_text("<users/all> <https://e.test|Log in> *b* _i_ ~s~ `c`", 500);
+    assert_string_equal(t, "‹users/all› ‹https://e.test|Log in› ∗b∗ ˍiˍ ∼s∼ ˋcˋ");
+    assert_null(strpbrk(t, "<>*_~`"));
+    free(t);
+    t = gchat_text("****", 3); /* each look-alike is one unit: two and the "…" */
+    assert_string_equal(t, "∗∗…");
+    free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -255,6 +304,9 @@ int main(void)
         cmocka_unit_test(test_slack_cuts_on_characters_within_utf16_units),
         cmocka_unit_test(test_slack_never_cuts_inside_an_escape),
         cmocka_unit_test(test_slack_replaces_invalid_utf8),
+        cmocka_unit_test(test_discord_escapes_markdown_and_mentions),
+        cmocka_unit_test(test_teams_escapes_commonmark),
+        cmocka_unit_test(test_gchat_neutralises_markup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
