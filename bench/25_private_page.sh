@@ -70,30 +70,10 @@ log "pharos on $url, nginx on 127.0.0.1:$nport, $threads workers each"
 
 status=0
 for conns in 64 256; do
-  p_rps=() p_p99=() n_rps=() n_p99=() p_err=0 n_err=0
-  for round in $(seq "$ROUNDS"); do
-    log "wrk -t$WRK_THREADS -c$conns -d$DURATION gzip, round $round/$ROUNDS"
-    order="p n"
-    [ $((round % 2)) = 0 ] && order="n p"
-    for who in $order; do
-      if [ "$who" = p ]; then
-        read -r rps p50 p99 err < <(wrk_run "$url" "$conns" 1 "$tmp/wrk-p.txt" "Cookie: $cookie")
-        p_rps+=("$rps") p_p99+=("$p99") p_err=$((p_err + err))
-      else
-        read -r rps p50 p99 err < <(wrk_run "http://127.0.0.1:$nport" "$conns" 1 "$tmp/wrk-n.txt" "Cookie: $cookie")
-        n_rps+=("$rps") n_p99+=("$p99") n_err=$((n_err + err))
-      fi
-    done
-  done
-  pr=$(median "${p_rps[@]}") p9=$(median "${p_p99[@]}") nr=$(median "${n_rps[@]}") n9=$(median "${n_p99[@]}")
-  verdict=$(awk -v a="$pr" -v b="$nr" -v c="$p9" -v d="$n9" 'BEGIN {
-    r = b > 0 ? a / b : 0; q = d > 0 ? c / d : 0
-    printf "ratio %.2fx nginx req/s, p99 %.2fx nginx; goal %s", r, q, (r >= 1.0 ? "met" : "MISSED") }')
-  printf '%s\t%s\t%s\t-\t%s\t%s\t%s\n' "$NAME" "GET / c=$conns gzip, signed-in visitor" "$pr" "$p9" "$p_err" \
-    "$verdict (rounds: ${p_rps[*]} req/s)"
-  printf '%s\t%s\t%s\t-\t%s\t%s\t%s\n' "$NAME" "GET / c=$conns gzip, nginx" "$nr" "$n9" "$n_err" \
-    "same bytes, static file (rounds: ${n_rps[*]} req/s)"
-  [ "$p_err" = 0 ] || status=1
+  log "wrk -t$WRK_THREADS -c$conns -d$DURATION gzip, $ROUNDS rounds"
+  rounds_vs_nginx "$NAME" "GET / c=$conns gzip, signed-in visitor" "GET / c=$conns gzip, nginx" \
+    "$url" "$conns" "Cookie: $cookie"
+  [ "$rounds_err" = 0 ] || status=1
 done
 echo "# $NAME: the page of 20_public_page.sh with visibility password; every request carries the" \
   "visitor's access cookie (a MAC checked per request); pharos $threads threads, nginx $threads workers."

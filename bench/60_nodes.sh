@@ -97,28 +97,8 @@ chmod -R a+rX "$www"
 start_nginx_static "$www" "$threads" 4096
 pids+=("$nginx_pid")
 
-p_rps=() p_p99=() n_rps=() n_p99=() p_err=0 n_err=0
-for round in $(seq "$ROUNDS"); do
-  order="p n"
-  [ $((round % 2)) = 0 ] && order="n p"
-  for who in $order; do
-    if [ "$who" = p ]; then
-      read -r rps p50 p99 err < <(wrk_run "$url_b" 64 1 "$tmp/wrk-p.txt")
-      p_rps+=("$rps") p_p99+=("$p99") p_err=$((p_err + err))
-    else
-      read -r rps p50 p99 err < <(wrk_run "http://127.0.0.1:$nport" 64 1 "$tmp/wrk-n.txt")
-      n_rps+=("$rps") n_p99+=("$p99") n_err=$((n_err + err))
-    fi
-  done
-done
-pr=$(median "${p_rps[@]}") p9=$(median "${p_p99[@]}") nr=$(median "${n_rps[@]}") n9=$(median "${n_p99[@]}")
-verdict=$(awk -v a="$pr" -v b="$nr" -v c="$p9" -v d="$n9" 'BEGIN {
-  r = b > 0 ? a / b : 0; q = d > 0 ? c / d : 0
-  printf "ratio %.2fx nginx req/s, p99 %.2fx nginx; goal %s", r, q, (r >= 1.0 ? "met" : "MISSED") }')
-printf '%s\t%s\t%s\t-\t%s\t%s\t%s\n' "$NAME" "GET / c=64 gzip, node b of 2 (PostgreSQL)" "$pr" "$p9" "$p_err" \
-  "$verdict (rounds: ${p_rps[*]} req/s)"
-printf '%s\t%s\t%s\t-\t%s\t%s\t%s\n' "$NAME" "GET / c=64 gzip, nginx" "$nr" "$n9" "$n_err" \
-  "same bytes, static file (rounds: ${n_rps[*]} req/s)"
+rounds_vs_nginx "$NAME" "GET / c=64 gzip, node b of 2 (PostgreSQL)" "GET / c=64 gzip, nginx" "$url_b" 64
+p_err=$rounds_err
 
 read -r f50 f99 fmax fover < <(FRESH_TOKEN=$token node bench/nodes_fresh.mjs "$url_a" "$url_b" "${services[5]}" 100)
 printf '%s\t%s\t-\t%s\t%s\t-\t%s\n' "$NAME" "change on node a served by node b" "$f50" "$f99" \

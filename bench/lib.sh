@@ -154,3 +154,35 @@ wrk_run() {
     /Socket errors:/ { gsub(/,/, ""); err += $4 + $6 + $8 + $10 }
     END { printf "%.0f %.2f %.2f %d\n", rps, p50, p99, err }' "$4"
 }
+
+# rounds_vs_nginx NAME P_LABEL N_LABEL P_URL CONNS [HEADER]: $ROUNDS rounds of wrk -cCONNS
+# with gzip (and HEADER) on pharos at P_URL and on nginx (start_nginx_static's $nport),
+# alternating which goes first so the machine's drift falls on both; prints the two table
+# rows (medians; the ratios and the goal: at least nginx's req/s) and sets rounds_err to
+# pharos's errors.
+rounds_vs_nginx() {
+  local name=$1 plabel=$2 nlabel=$3 purl=$4 conns=$5 header=${6:-} round who order
+  local p_rps=() p_p99=() n_rps=() n_p99=() n_err=0 rps p50 p99 err pr p9 nr n9 verdict
+  rounds_err=0
+  for round in $(seq "$ROUNDS"); do
+    order="p n"
+    [ $((round % 2)) = 0 ] && order="n p"
+    for who in $order; do
+      if [ "$who" = p ]; then
+        read -r rps p50 p99 err < <(wrk_run "$purl" "$conns" 1 "$tmp/wrk-p.txt" "$header")
+        p_rps+=("$rps") p_p99+=("$p99") rounds_err=$((rounds_err + err))
+      else
+        read -r rps p50 p99 err < <(wrk_run "http://127.0.0.1:$nport" "$conns" 1 "$tmp/wrk-n.txt" "$header")
+        n_rps+=("$rps") n_p99+=("$p99") n_err=$((n_err + err))
+      fi
+    done
+  done
+  pr=$(median "${p_rps[@]}") p9=$(median "${p_p99[@]}") nr=$(median "${n_rps[@]}") n9=$(median "${n_p99[@]}")
+  verdict=$(awk -v a="$pr" -v b="$nr" -v c="$p9" -v d="$n9" 'BEGIN {
+    r = b > 0 ? a / b : 0; q = d > 0 ? c / d : 0
+    printf "ratio %.2fx nginx req/s, p99 %.2fx nginx; goal %s", r, q, (r >= 1.0 ? "met" : "MISSED") }')
+  printf '%s\t%s\t%s\t-\t%s\t%s\t%s\n' "$name" "$plabel" "$pr" "$p9" "$rounds_err" \
+    "$verdict (rounds: ${p_rps[*]} req/s)"
+  printf '%s\t%s\t%s\t-\t%s\t%s\t%s\n' "$name" "$nlabel" "$nr" "$n9" "$n_err" \
+    "same bytes, static file (rounds: ${n_rps[*]} req/s)"
+}

@@ -14,43 +14,11 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { stopClean } from './lib/admin.mjs';
 import { startProvider, newKey } from './lib/oidc_provider.mjs';
+import { browser } from './lib/browser_jar.mjs';
 import { createPrivateKey, createSign } from 'node:crypto';
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const CLIENT = { clientId: 'pharos-e2e', clientSecret: 'pharos-e2e-secret-0123456789' };
-
-// A browser: cookies per host and port, redirects followed by hand.
-function browser() {
-  const jar = new Map();
-  async function go(url) {
-    const u = new URL(url);
-    const c = jar.get(u.host) || new Map();
-    const cookie = [...c].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(u, { redirect: 'manual', headers: cookie ? { cookie } : {} });
-    for (const sc of res.headers.getSetCookie()) {
-      const nv = sc.split(';')[0];
-      const i = nv.indexOf('=');
-      const name = nv.slice(0, i).trim(), value = nv.slice(i + 1).trim();
-      if (!jar.has(u.host)) jar.set(u.host, new Map());
-      if (value === '' || /max-age=0(;|$)/i.test(sc) || /expires=Thu, 01 Jan 1970/i.test(sc)) jar.get(u.host).delete(name);
-      else jar.get(u.host).set(name, value);
-    }
-    return { status: res.status, location: res.headers.get('location'), text: await res.text(), url: u.href };
-  }
-  // Follows redirects and the waiting page until an answer that is neither. ON(hop) sees
-  // each answer first; when it returns true, that answer is the last.
-  async function follow(url, on = () => {}) {
-    let r = await go(url);
-    for (let i = 0; i < 80; i++) {
-      if (on(r) === true) return r;
-      if (r.status >= 300 && r.status < 400 && r.location) r = await go(new URL(r.location, r.url).href);
-      else if (r.status === 200 && /http-equiv="refresh"/.test(r.text)) { await sleep(1000); r = await go(r.url); }
-      else return r;
-    }
-    throw new Error('too many hops');
-  }
-  return { go, follow, jar };
-}
 
 async function setup(t, { env = {}, users = [], authMethod, conform } = {}) {
   const idp = await startProvider({ conform });

@@ -10,41 +10,10 @@ import assert from 'node:assert/strict';
 import { tempDir, startServer, dbSql, api, startWithToken, cli } from './lib/harness.mjs';
 import { stopClean, assertError } from './lib/admin.mjs';
 import { startProvider } from './lib/oidc_provider.mjs';
+import { browser } from './lib/browser_jar.mjs';
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const CLIENT = { clientId: 'pharos-e2e', clientSecret: 'pharos-e2e-secret-0123456789' };
 const SECRET = 'Internal payroll outage';
-
-// A browser: cookies per host and port, redirects and the waiting page's refresh followed.
-function browser() {
-  const jar = new Map();
-  async function go(url) {
-    const u = new URL(url);
-    const c = jar.get(u.host) || new Map();
-    const cookie = [...c].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(u, { redirect: 'manual', headers: cookie ? { cookie } : {} });
-    for (const sc of res.headers.getSetCookie()) {
-      const nv = sc.split(';')[0];
-      const i = nv.indexOf('=');
-      const name = nv.slice(0, i).trim(), value = nv.slice(i + 1).trim();
-      if (!jar.has(u.host)) jar.set(u.host, new Map());
-      if (value === '' || /max-age=0(;|$)/i.test(sc)) jar.get(u.host).delete(name);
-      else jar.get(u.host).set(name, value);
-    }
-    return { status: res.status, location: res.headers.get('location'), text: await res.text(), url: u.href, headers: res.headers };
-  }
-  async function follow(url, on = () => {}) {
-    let r = await go(url);
-    for (let i = 0; i < 80; i++) {
-      on(r);
-      if (r.status >= 300 && r.status < 400 && r.location) r = await go(new URL(r.location, r.url).href);
-      else if (r.status === 200 && /http-equiv="refresh"/.test(r.text)) { await sleep(1000); r = await go(r.url); }
-      else return r;
-    }
-    throw new Error('too many hops');
-  }
-  return { go, follow, jar };
-}
 
 test('sso pages: only visitors of the allowed domains who signed in read the page', async (t) => {
   const idp = await startProvider();
