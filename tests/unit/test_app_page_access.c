@@ -126,8 +126,9 @@ static void settings_are_stored_hashed_and_normalised_with_a_read_key(void **sta
                            &e),
                      0);
     json_t *a = access_of(f, f->def);
-    const char *hash = json_string_value(json_object_get(a, "access_password"));
-    assert_non_null(hash);
+    char hash[256];
+    assert_non_null(json_string_value(json_object_get(a, "access_password")));
+    snprintf(hash, sizeof hash, "%s", json_string_value(json_object_get(a, "access_password")));
     assert_null(strstr(hash, "correct horse"));
     assert_true(secret_password_verify(hash, "correct horse"));
     char *blocks = json_dumps(json_object_get(a, "ip_allow"), JSON_COMPACT);
