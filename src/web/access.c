@@ -178,7 +178,10 @@ static void on_access(struct req *r)
     } else if (a->mode == VIS_PASSWORD && e.code != ERR_INTERNAL && e.code != ERR_UNAVAILABLE) {
         struct err why = {.code = e.code};
         snprintf(why.msg, sizeof why.msg, "Enter the page's password to see it.");
-        char *html = web_access_gate(r, s, &why, e.msg);
+        /* the form again, still going back to the page first asked for */
+        json_t *keep = json_pack("{s:s}", "next", url_local_path(form_str(form, "next")));
+        char *html = web_access_gate_with(r, s, &why, e.msg, keep);
+        json_decref(keep);
         if (html) {
             reply_bytes(r, err_http_status(e.code), "text/html; charset=utf-8", html, strlen(html));
             free(html);
