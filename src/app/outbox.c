@@ -10,6 +10,7 @@
  */
 #include "app/outbox.h"
 #include "app/integrations.h"
+#include "app/storm.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "store/audit.h"
@@ -93,8 +94,10 @@ static int expand_round(struct app *app, struct db *db, json_t *job, int *count,
         enum channel ch = subscriber_channels[k].ch;
         if (!(channels & ch) || (done & ch)) continue;
         int n = 0;
+        int64_t due =
+            ch == CH_EMAIL ? app_storm_email_due(app->cfg->coalesce_s, accepted, now) : now;
         if (store_outbox_expand_batch(db, page_id, update_id, jint(u, "event_id"), channel_name(ch),
-                                      cursor[k], EXPAND_BATCH, accepted, now, &cursor[k], &n,
+                                      cursor[k], EXPAND_BATCH, accepted, due, now, &cursor[k], &n,
                                       e) != 0)
             goto fail;
         *count += n;
@@ -171,6 +174,15 @@ static int drop_erased(struct db *db, json_t *got, struct err *e)
     return 0;
 }
 
+/* Storm control (app/storm.h) on GOT, what a claim took of channel CH. */
+static int storm(struct app *app, struct db *db, enum channel ch, json_t *got, int64_t now,
+                 struct err *e)
+{
+    if (ch == CH_EMAIL && app->cfg->coalesce_s > 0) return app_storm_coalesce(db, got, now, e);
+    if (ch == CH_SMS) return app_storm_sms_cap(db, app->cfg->sms_daily_cap, got, now, e);
+    return 0;
+}
+
 int app_outbox_claim(struct app *app, struct db *db, const struct outbox_outcome *done,
                      size_t ndone, long room, int msg_limit,
                      int (*allow)(void *arg, int i, int want),
@@ -206,7 +218,8 @@ int app_outbox_claim(struct app *app, struct db *db, const struct outbox_outcome
             if (!got) goto rollback;
             room -= (long)json_array_size(got);
             took(arg, i, (int)json_array_size(got)); /* what was claimed: dry or not */
-            if (drop_erased(db, got, e) != 0) {
+            if (drop_erased(db, got, e) != 0 ||
+                storm(app, db, outbox_channels[i], got, now, e) != 0) {
                 json_decref(got);
                 goto rollback;
             }
