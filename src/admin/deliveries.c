@@ -49,9 +49,10 @@ static void list(struct req *r)
     static const char *const cv[] = {"", "email", "sms", "slack", "twitter", "webhook", NULL};
     static const char *const cl[] = {"All channels", "E-mail",  "SMS", "Slack",
                                      "Twitter",      "Webhook", NULL};
-    static const char *const sv[] = {"", "pending", "sending", "sent", "failed", "dead", NULL};
-    static const char *const sl[] = {"All states", "Pending", "Sending", "Sent",
-                                     "Failed",     "Dead",    NULL};
+    static const char *const sv[] = {"",     "pending",   "sending", "sent", "failed",
+                                     "dead", "coalesced", "skipped", NULL};
+    static const char *const sl[] = {"All states", "Pending",   "Sending", "Sent", "Failed",
+                                     "Dead",       "Coalesced", "Skipped", NULL};
     struct admin a;
     struct err e = {0};
     struct paging pg;
