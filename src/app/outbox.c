@@ -15,6 +15,7 @@
 #include "core/timeutil.h"
 #include "store/audit.h"
 #include "store/outbox.h"
+#include "store/storm.h"
 #include "store/subscribers.h"
 #include <string.h>
 
@@ -122,6 +123,8 @@ fail:
 int app_outbox_expand(struct app *app, struct db *db, int budget, bool *more, struct err *e)
 {
     *more = false;
+    /* after a wake or the tick: coalesced e-mails whose message went unsent wait again */
+    if (store_deliveries_revive_orphans(db, time_now(), e) != 0) return -1;
     json_t *jobs = store_outbox_jobs(db, JOBS_AT_ONCE, e);
     if (!jobs) return -1;
     *more = json_array_size(jobs) == JOBS_AT_ONCE;
@@ -277,11 +280,15 @@ static int record(struct db *db, const struct outbox_outcome *o, size_t n, struc
             rc = store_deliveries_sent(db, batch, k, at, e);
             if (rc == 0 && subscribers) /* their count of bounces in a row starts again */
                 rc = store_subscribers_delivered(db, batch, k, e);
+            if (rc == 0 && subscribers) /* what a coalesced e-mail carried went with it */
+                rc = store_deliveries_members_sent(db, batch, k, at, e);
         } else {
             rc = store_delivery_finish(db, o[i].id, o[i].state, o[i].next_at, o[i].error,
                                        o[i].sent_at, e);
             if (rc == 0 && strcmp(o[i].state, "sent") == 0 && o[i].subscriber_id)
                 rc = store_subscribers_delivered(db, &o[i].id, 1, e);
+            if (rc == 0 && strcmp(o[i].state, "sent") == 0 && o[i].subscriber_id)
+                rc = store_deliveries_members_sent(db, &o[i].id, 1, o[i].sent_at, e);
             if (rc == 0 && o[i].stop_subscriber && o[i].subscriber_id)
                 rc = store_subscriber_set_state(db, o[i].page_id, o[i].subscriber_id, "stopped", e);
             if (rc == 0 && o[i].bounce && o[i].subscriber_id) rc = bounce(db, &o[i], e);

@@ -9,7 +9,10 @@
  * message lists them all, its delivery row standing for it. Several of the subscriber's rows
  * in one claim go the same way. A retried message, or one whose lease ran out, is rebuilt
  * from its coalesced rows and takes no new ones. At most STORM_DIGEST_MAX updates a message;
- * the rest wait for the next. With notify.coalesce_s 0 nothing here changes a claim.
+ * the rest wait for the next. With notify.coalesce_s 0 nothing here changes a claim. When the
+ * message is sent its coalesced rows get its sent_at (app/outbox.c, recording outcomes); rows
+ * whose message went unsent with its row (deleted with its update) wait again
+ * (store_deliveries_revive_orphans, at each expansion).
  *
  * The daily SMS cap (notify.sms_daily_cap > 0): a page's update texts sent since the start
  * of the UTC day, with those being sent, count against the cap; a claimed text over it is

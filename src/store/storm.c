@@ -9,6 +9,7 @@
  * match it.
  */
 #include "store/storm.h"
+#include "store/outbox.h"
 #include <assert.h>
 
 json_t *store_deliveries_gather(struct db *db, int64_t leader, int64_t subscriber_id, int limit,
@@ -43,26 +44,54 @@ json_t *store_delivery_members(struct db *db, int64_t leader, struct err *e)
                         "i", leader);
 }
 
+int store_deliveries_members_sent(struct db *db, const int64_t *ids, int n, int64_t sent_at,
+                                  struct err *e)
+{
+    int64_t v[STORE_SENT_BATCH] = {0}; /* unused places: id 0, which no row has */
+    assert(n > 0 && n <= STORE_SENT_BATCH);
+    for (int i = 0; i < n; i++)
+        v[i] = ids[i];
+#define Q8 "?, ?, ?, ?, ?, ?, ?, ?"
+    return db_exec(db, e, NULL,
+                   "UPDATE deliveries SET sent_at = ? WHERE state = 'coalesced' AND coalesced_into "
+                   "IN (" Q8 ", " Q8 ", " Q8 ", " Q8 ")",
+                   "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii", sent_at, v[0], v[1], v[2], v[3], v[4], v[5],
+                   v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16], v[17],
+                   v[18], v[19], v[20], v[21], v[22], v[23], v[24], v[25], v[26], v[27], v[28],
+                   v[29], v[30], v[31]);
+#undef Q8
+}
+
+int store_deliveries_revive_orphans(struct db *db, int64_t now, struct err *e)
+{
+    /* the partial index deliveries_orphans, empty but for such rows */
+    return db_exec(db, e, NULL,
+                   "UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = ? "
+                   "WHERE state = 'coalesced' AND coalesced_into IS NULL AND sent_at IS NULL",
+                   "i", now);
+}
+
 int store_page_lock(struct db *db, int64_t page_id, struct err *e)
 {
+    /* NO KEY: the inserts of rows that refer to the page (their foreign keys take KEY SHARE
+     * on it) neither wait for a claim nor make it wait; claims of the page wait for each
+     * other */
     int64_t id = 0;
-    return db_query_int(db, e, &id, "SELECT id FROM pages WHERE id = ? FOR UPDATE", "i", page_id) <
-                   0
-               ? -1
-               : 0;
+    int rc = db_query_int(db, e, &id, "SELECT id FROM pages WHERE id = ? FOR NO KEY UPDATE", "i",
+                          page_id);
+    return rc < 0 ? -1 : 0;
 }
 
 int store_sms_day_count(struct db *db, int64_t page_id, int64_t since, int64_t *n, struct err *e)
 {
-    return db_query_int(db, e, n,
-                        "SELECT (SELECT COUNT(*) FROM deliveries WHERE page_id = ? AND "
-                        "state = 'sent' AND channel = 'sms' AND kind = 'update' AND "
-                        "sent_at >= ?) + (SELECT COUNT(*) FROM deliveries WHERE "
-                        "channel = 'sms' AND state = 'sending' AND kind = 'update' AND "
-                        "page_id = ?)",
-                        "iii", page_id, since, page_id) < 0
-               ? -1
-               : 0;
+    int rc = db_query_int(db, e, n,
+                          "SELECT (SELECT COUNT(*) FROM deliveries WHERE page_id = ? AND "
+                          "state = 'sent' AND channel = 'sms' AND kind = 'update' AND "
+                          "sent_at >= ?) + (SELECT COUNT(*) FROM deliveries WHERE "
+                          "channel = 'sms' AND state = 'sending' AND kind = 'update' AND "
+                          "page_id = ?)",
+                          "iii", page_id, since, page_id);
+    return rc < 0 ? -1 : 0;
 }
 
 int store_delivery_skip(struct db *db, int64_t id, const char *reason, int64_t now, struct err *e)

@@ -25,6 +25,15 @@ int store_delivery_coalesce(struct db *db, int64_t id, int64_t leader, int64_t n
  * NULL with E filled. */
 json_t *store_delivery_members(struct db *db, int64_t leader, struct err *e);
 
+/* Records that the messages IDS[0..N) (N ≤ STORE_SENT_BATCH: store/outbox.h), sent at SENT_AT,
+ * carried their coalesced deliveries: their sent_at is set (the export's and the log's "when"). */
+int store_deliveries_members_sent(struct db *db, const int64_t *ids, int n, int64_t sent_at,
+                                  struct err *e);
+/* Coalesced deliveries whose message is gone unsent (its row deleted with its update: the
+ * foreign key set coalesced_into NULL) wait again, fresh, at NOW: none is lost. Returns 0, or
+ * -1 with E filled. */
+int store_deliveries_revive_orphans(struct db *db, int64_t now, struct err *e);
+
 /* Locks PAGE_ID's row until the transaction ends (PostgreSQL; SQLite has one writer), so
  * the SMS cap of one page is counted by one node at a time. */
 int store_page_lock(struct db *db, int64_t page_id, struct err *e);

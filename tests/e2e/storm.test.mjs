@@ -10,6 +10,11 @@
 // Runs on both backends.
 import { test, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { api, request } from './lib/harness.mjs';
 import { stopClean, dbSql } from './lib/admin.mjs';
 import { startWorld, stopWorld, newService, newIncident, settled, sleep } from './lib/notify.mjs';
@@ -70,6 +75,17 @@ test('ten incidents within seconds: one e-mail each listing the ten (coalesce_s 
     assert.match(m.text, /Unsubscribe: http:\/\/\S+\/unsubscribe\//);
     assert.match(m.text, /Choose services: http:\/\/\S+\/subscription\//);
   }
+  // its HTML part is valid (the W3C Nu checker, as html_valid.test.mjs checks the others)
+  const dir = mkdtempSync(path.join(tmpdir(), 'pharos-vnu-'));
+  try {
+    const file = path.join(dir, 'digest.html');
+    writeFileSync(file, w.smtp.byRecipient(ALL[0])[0].html);
+    const vnu = createRequire(import.meta.url).resolve('vnu-jar/build/dist/vnu.jar');
+    const r = spawnSync('java', ['-jar', vnu, '--format', 'json', '--errors-only', '--stdout', file], { encoding: 'utf8', timeout: 120000 });
+    assert.ok(!r.error, `java: ${r.error}`);
+    const errors = JSON.parse(r.stdout).messages.filter((x) => x.type === 'error' || x.type === 'non-document-error');
+    assert.deepEqual(errors, []);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
   const dee = w.smtp.byRecipient(ONE);
   assert.equal(dee.length, 1);
   assert.equal(dee[0].headers.subject, '[Status] Investigating: Outage 1', 'one update: the plain message');

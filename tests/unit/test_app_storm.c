@@ -5,9 +5,11 @@
  * that takes a subscriber's first takes their others — waiting or due in the same claim —
  * into one message listing the updates in order of acceptance, the others recorded
  * coalesced into it; a lease run out gives back the same message and takes no new update;
- * a message lists at most STORM_DIGEST_MAX updates. With notify.sms_daily_cap, a page's
- * update texts past the cap for the UTC day are skipped with the reason, counting those
- * sent today and those another node is sending, not yesterday's; a cap of 0 skips nothing.
+ * a message lists at most STORM_DIGEST_MAX updates; a message recorded sent dates the rows it
+ * carried, and the rows of a message deleted unsent are claimed again after an expansion. With
+ * notify.sms_daily_cap, a page's update texts past the cap for the UTC day are skipped with the
+ * reason, counting those sent today and those another node is sending, not yesterday's; a cap of 0
+ * skips nothing.
  */
 #include "app/outbox.h"
 #include "app/storm.h"
@@ -260,6 +262,51 @@ static void a_message_lists_at_most_the_digest_max(void **state)
     assert_int_equal(one(f->db, "SELECT COUNT(*) FROM deliveries WHERE state = 'pending'"), 0);
 }
 
+static void a_sent_message_dates_its_rows_and_a_deleted_one_frees_them(void **state)
+{
+    struct fx *f = *state;
+    struct err e = {0};
+    bool more;
+    f->cfg.coalesce_s = 10;
+    subscribers(f, "email", "e", 2);
+    int64_t u[3] = {update(f, 300), update(f, 200), update(f, 100)};
+    for (int i = 0; i < 3; i++)
+        fan_out(f, u[i], CH_EMAIL);
+    json_t *rows[OUTBOX_CHANNELS];
+    claim(f, 50, rows);
+    assert_int_equal(json_array_size(rows[0]), 2);
+    struct outbox_outcome sent = {
+        .id = json_integer_value(json_object_get(json_array_get(rows[0], 0), "id")),
+        .page_id = 1,
+        .subscriber_id =
+            json_integer_value(json_object_get(json_array_get(rows[0], 0), "subscriber_id")),
+        .state = "sent",
+        .next_at = f->now,
+        .sent_at = f->now};
+    int64_t unsent = json_integer_value(json_object_get(json_array_get(rows[0], 1), "id"));
+    release(rows);
+    assert_int_equal(app_outbox_record(f->db, &sent, 1, &e), 0);
+    int64_t n = -1;
+    assert_int_equal(db_query_int(f->db, &e, &n,
+                                  "SELECT COUNT(*) FROM deliveries WHERE coalesced_into = ? AND "
+                                  "sent_at = ?",
+                                  "ii", sent.id, f->now),
+                     1);
+    assert_int_equal(n, 2);
+    /* the other message's row goes (its update deleted) before it is sent: the two updates it
+     * carried wait again, and the next claim sends them as one message */
+    assert_int_equal(db_exec(f->db, &e, NULL,
+                             "DELETE FROM event_updates WHERE id = (SELECT update_id FROM "
+                             "deliveries WHERE id = ?)",
+                             "i", unsent),
+                     0);
+    assert_int_equal(app_outbox_expand(&f->app, f->db, 1000, &more, &e), 0);
+    claim(f, 50, rows);
+    assert_int_equal(json_array_size(rows[0]), 1);
+    assert_int_equal(json_array_size(json_object_get(json_array_get(rows[0], 0), "updates")), 2);
+    release(rows);
+}
+
 static void texts_past_the_daily_cap_are_skipped_with_the_reason(void **state)
 {
     struct fx *f = *state;
@@ -361,6 +408,7 @@ int main(void)
         T(a_subscribers_waiting_updates_go_in_one_message),
         T(rows_of_one_subscriber_in_one_claim_make_one_message),
         T(a_message_lists_at_most_the_digest_max),
+        T(a_sent_message_dates_its_rows_and_a_deleted_one_frees_them),
         T(texts_past_the_daily_cap_are_skipped_with_the_reason),
         T(the_cap_counts_other_nodes_sends_not_yesterdays),
         T(no_cap_no_coalescing_changes_nothing),

@@ -6,8 +6,9 @@
  * one) skips rows another transaction holds; a claimed row is coalesced only while
  * "sending"; a message's coalesced rows come back in order of acceptance; the day's SMS
  * count holds the page's update texts sent since the start given and those being sent, no
- * e-mail, no other page, no confirmation; a skip changes only a row being sent; and the
- * storm figures count the coalesced and skipped rows created since a time.
+ * e-mail, no other page, no confirmation; a skip changes only a row being sent; the
+ * storm figures count the coalesced and skipped rows created since a time; a sent message
+ * gives its coalesced rows its sent_at; and rows whose message was deleted unsent wait again.
  */
 #include "core/log.h"
 #include "store/pages.h"
@@ -260,6 +261,47 @@ static void a_skip_is_final_and_counted(void **state)
     assert_int_equal(coalesced + skipped, 0);
 }
 
+static void a_sent_message_dates_its_rows_and_orphans_wait_again(void **state)
+{
+    struct fx *f = *state;
+    struct err e = {0};
+    char st[32];
+    int64_t lead = delivery(f, 0, "email", 1, "a@x.test", "sent", 1);
+    int64_t a1 = delivery(f, 1, "email", 1, "a@x.test", "pending", 0);
+    int64_t other = delivery(f, 2, "email", 2, "b@x.test", "sending", 1);
+    int64_t b3 = delivery(f, 3, "email", 2, "b@x.test", "pending", 0);
+    json_t *got = store_deliveries_gather(f->db, lead, 1, 50, NOW, &e);
+    json_decref(got);
+    got = store_deliveries_gather(f->db, other, 2, 50, NOW, &e);
+    json_decref(got);
+    assert_int_equal(store_deliveries_members_sent(f->db, &lead, 1, NOW + 5, &e), 0);
+    int64_t n = -1;
+    assert_int_equal(
+        db_query_int(f->db, &e, &n, "SELECT sent_at FROM deliveries WHERE id = ?", "i", a1), 1);
+    assert_int_equal(n, NOW + 5);
+    assert_int_equal(
+        db_query_int(f->db, &e, &n,
+                     "SELECT COUNT(*) FROM deliveries WHERE id = ? AND sent_at IS NULL", "i", b3),
+        1);
+    assert_int_equal(n, 1);
+    /* both messages' rows go with their updates: the sent one's row stays as it is, the
+     * unsent one's waits again */
+    assert_int_equal(db_exec(f->db, &e, NULL, "DELETE FROM event_updates WHERE id IN (?, ?)", "ii",
+                             f->upd[0], f->upd[2]),
+                     0);
+    assert_int_equal(store_deliveries_revive_orphans(f->db, NOW + 9, &e), 0);
+    assert_int_equal(state_of(f, a1, st), 0);
+    assert_string_equal(st, "coalesced");
+    assert_int_equal(state_of(f, b3, st), 0);
+    assert_string_equal(st, "pending");
+    assert_int_equal(db_query_int(f->db, &e, &n,
+                                  "SELECT COUNT(*) FROM deliveries WHERE id = ? AND attempts = 0 "
+                                  "AND next_attempt_at = ?",
+                                  "ii", b3, (int64_t)NOW + 9),
+                     1);
+    assert_int_equal(n, 1);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -271,6 +313,7 @@ int main(void)
         T(gathering_skips_rows_another_transaction_holds),
         T(the_day_count_holds_texts_sent_today_and_being_sent),
         T(a_skip_is_final_and_counted),
+        T(a_sent_message_dates_its_rows_and_orphans_wait_again),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

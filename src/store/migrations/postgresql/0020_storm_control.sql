@@ -13,6 +13,9 @@
 -- lease ran out, rebuilds the same message from them); deliveries_sms_day counts a page's
 -- texts sent since the start of the UTC day (the cap) without walking its e-mail; and
 -- deliveries_storm counts the dashboard's coalesced and skipped deliveries of the last day.
+-- A coalesced delivery gets the sent_at of the message that carried it. Should that message's
+-- row go unsent (deleted with its update, the foreign key setting coalesced_into NULL), the
+-- delivery waits again (store_deliveries_revive_orphans), found through deliveries_orphans.
 ALTER TABLE deliveries DROP CONSTRAINT deliveries_state_check;
 ALTER TABLE deliveries ADD CONSTRAINT deliveries_state_check
     CHECK (state IN ('pending', 'sending', 'sent', 'failed', 'dead', 'coalesced', 'skipped'));
@@ -23,3 +26,5 @@ CREATE INDEX deliveries_sms_day ON deliveries(page_id, sent_at)
     WHERE state = 'sent' AND channel = 'sms' AND kind = 'update';
 CREATE INDEX deliveries_storm ON deliveries(page_id, created_at)
     WHERE state IN ('coalesced', 'skipped');
+CREATE INDEX deliveries_orphans ON deliveries(id)
+    WHERE state = 'coalesced' AND coalesced_into IS NULL;
