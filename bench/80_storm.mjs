@@ -1,6 +1,7 @@
 // bench/80_storm — see 80_storm.sh. A storm of incidents to 100,000 e-mail subscribers,
 // with and without coalescing (notify.coalesce_s), into a sink that only counts.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { startServer, cli, tempDir, api } from '../tests/e2e/lib/harness.mjs';
@@ -16,12 +17,13 @@ const log = (...a) => console.error(`[${NAME}]`, ...a);
 
 // the sink: messages per recipient (benchN@) in a typed array, and when the last came
 let mails = 0;
+let bytes = 0;
 let lastAt = 0;
 let perRecipient = new Uint16Array(EMAILS + 1);
 const sink = new SMTPServer({
   disabledCommands: ['STARTTLS', 'AUTH'], authOptional: true, logger: false, disableReverseLookup: true,
   onData(stream, session, cb) {
-    stream.on('data', () => {});
+    stream.on('data', (d) => { bytes += d.length; });
     stream.on('end', () => {
       for (const r of session.envelope.rcptTo) {
         const m = /^bench(\d+)@/.exec(r.address);
@@ -41,6 +43,7 @@ const pct = (a, p) => { const s = [...a].sort((x, y) => x - y); return s[Math.mi
 // One run on a fresh server with notify.coalesce_s CO. Returns its figures.
 async function run(co) {
   mails = 0;
+  bytes = 0;
   lastAt = 0;
   perRecipient = new Uint16Array(EMAILS + 1);
   const dataDir = tempDir('pharos-bench-storm-');
@@ -67,6 +70,7 @@ async function run(co) {
     await api(s, 'POST', 'services', { body: { name: 'Warm-up' } });
     log(`coalesce_s ${co}: ${EMAILS} subscribers; ${INCIDENTS} incidents over ${SPREAD_S} s`);
     const t0 = Date.now();
+    const sinkCpu0 = process.cpuUsage();
     const publish = [];
     for (let i = 0; i < INCIDENTS; i++) {
       const due = t0 + (i * SPREAD_S * 1000) / INCIDENTS;
@@ -86,12 +90,17 @@ async function run(co) {
       if (open === 0) break;
     }
     await sleep(500); // the sink's last answers
+    // the server's CPU seconds (user + system, all threads): /proc/PID/stat fields 14 and 15
+    const f = readFileSync(`/proc/${s.proc.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const cpuS = (Number(f[11]) + Number(f[12])) / 100;
+    const sinkCpu = process.cpuUsage(sinkCpu0);
     const states = Object.fromEntries(sql("SELECT state, COUNT(*) FROM deliveries GROUP BY state").split('\n').filter(Boolean).map((l) => l.split('|')).map(([k, v]) => [k, Number(v)]));
     let multi = 0;
     let none = 0;
     for (let i = 1; i <= EMAILS; i++) { if (perRecipient[i] > 1) multi++; if (!perRecipient[i]) none++; }
     const lastS = lastAt ? (lastAt - t0) / 1000 : 0;
-    return { co, complete: open === 0, mails, multi, none, lastS, opened, publish, states };
+    return { co, complete: open === 0, mails, bytes, multi, none, lastS, opened, publish, states, cpuS,
+      sinkCpuS: (sinkCpu.user + sinkCpu.system) / 1e6 };
   } finally {
     await s.stop();
     s.cleanup();
@@ -114,6 +123,8 @@ try {
     rows.push([NAME, `${label}: last message`, '-', '-', '-', String(failed),
       r.complete ? `${r.lastS.toFixed(1)} s after the first incident (SLA 300 s: ${slaOk ? 'met' : 'MISSED'})`
         : `INCOMPLETE after ${WAIT_S} s: ${r.mails} of ${r.co === '0' ? expected : 'the'} messages sent, the last at ${r.lastS.toFixed(1)} s`]);
+    rows.push([NAME, `${label}: CPU`, '-', '-', '-', '0',
+      `server ${r.cpuS.toFixed(1)} s (all threads, setup included), sink process ${r.sinkCpuS.toFixed(1)} s, for ${(r.bytes / 1e6).toFixed(0)} MB of mail (${r.mails ? (r.bytes / r.mails / 1024).toFixed(1) : '-'} KiB a message)`]);
     rows.push([NAME, `${label}: POST incidents`, '-', pct(r.publish, 50).toFixed(1), pct(r.publish, 99).toFixed(1), '0',
       `${INCIDENTS} calls over ${r.opened.toFixed(1)} s (p99 of 20 = the slowest)`]);
     if (r.co !== '0' && (!slaOk || failed || r.none)) status = 1;

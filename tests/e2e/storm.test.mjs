@@ -7,15 +7,21 @@
 // gets that one update as a plain message. With notify.coalesce_s 0 each subscriber gets
 // ten. notify.sms_daily_cap 3: the fake Twilio gets exactly three texts, every other one is
 // recorded "skipped" with the reason, and the next update's texts are all skipped.
+// Crash: kill -9 with coalesced e-mails in flight, and after their leases run out the
+// restarted server sends the same messages (same Message-ID) listing the same updates.
+// Several nodes (PostgreSQL): two dispatchers share a storm and every update reaches every
+// subscriber exactly once, listed in one message or another.
 // Runs on both backends.
-import { test, afterEach } from 'node:test';
+import { test, describe, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { api, request } from './lib/harness.mjs';
+import { randomBytes } from 'node:crypto';
+import { ON_PG, api, request, cli, tempDir, startServer, startWithToken, pgName, dbSql as dbOf, dropDb } from './lib/harness.mjs';
+import { startSmtp } from './fakes/smtp.mjs';
 import { stopClean, dbSql } from './lib/admin.mjs';
 import { startWorld, stopWorld, newService, newIncident, settled, sleep } from './lib/notify.mjs';
 import { Console } from './admin_console.mjs';
@@ -164,4 +170,98 @@ test('notify.sms_daily_cap 3: three texts go out, the rest are recorded skipped 
   assert.match((await con.get('/admin')).text, /<div class="kpi" data-kpi="skipped"><span class="kpi-num">7<\/span>/);
   const page = await con.get('/admin/deliveries?state=skipped');
   assert.equal((page.text.match(/daily SMS cap of 3 reached/g) || []).length, 7);
+});
+
+// The updates a message lists, by incident title ("Outage N"), in order.
+const listed = (m) => [...m.text.matchAll(/^Investigating: (Outage \d+)$/mg)].map((x) => x[1]);
+
+test('kill -9 with coalesced e-mails in flight: after the lease the same messages go out, listing the same updates', async () => {
+  // the first relay holds every message for a minute: the claims are in flight when pharos dies
+  w = await startWorld({ smtpDelayMs: 60000, env: { PHAROS_NOTIFY_COALESCE_S: '2', PHAROS_NOTIFY_LEASE_S: '5' } });
+  const services = [];
+  for (let i = 1; i <= 5; i++) services.push(await newService(w.s, `Service ${i}`));
+  dbSql(w.s, `INSERT INTO subscribers (page_id, channel, address, state, all_services, created_at, updated_at, confirmed_at)
+    WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 20)
+    SELECT 1, 'email', 'crash' || x || '@example.test', 'active', 1, 0, 0, 0 FROM n`);
+  for (let i = 0; i < 5; i++) await newIncident(w.s, { title: `Outage ${i + 1}`, services: [services[i].id] });
+  const end = Date.now() + 30000;
+  while (count("SELECT COUNT(*) FROM deliveries WHERE state = 'sending'") < 20) {
+    assert.ok(Date.now() < end, 'the 20 messages were claimed');
+    await sleep(100);
+  }
+  assert.equal(count("SELECT COUNT(*) FROM deliveries WHERE state = 'coalesced'"), 80);
+  const leaders = dbSql(w.s, "SELECT recipient || ' ' || id FROM deliveries WHERE state = 'sending'").trim().split('\n');
+  await w.s.kill9();
+  const relay = await startSmtp();
+  try {
+    w.s = await startWithToken({ dataDir: w.s.dataDir, env: { ...w.env, PHAROS_EMAIL_SMTP_URL: relay.url } });
+    await relay.waitFor((m) => m.length >= 20, 60000, 'the 20 messages again');
+    await sleep(1000);
+    assert.equal(relay.messages.length, 20, 'one message a subscriber, no more');
+    for (const line of leaders) {
+      const [to, id] = line.split(' ');
+      const [m] = relay.byRecipient(to);
+      assert.equal(m.headers['message-id'], `<pharos.d${id}@example.test>`, 'the same message as before the crash');
+      assert.equal(m.headers.subject, '[Status] 5 updates');
+      assert.deepEqual(listed(m), ['Outage 1', 'Outage 2', 'Outage 3', 'Outage 4', 'Outage 5']);
+    }
+    assert.equal(count("SELECT COUNT(*) FROM deliveries WHERE state = 'sent' AND attempts = 2"), 20);
+    assert.equal(count("SELECT COUNT(*) FROM deliveries WHERE state = 'coalesced' AND sent_at IS NOT NULL"), 80);
+  } finally { await relay.stop(); }
+});
+
+describe('two nodes on one database share a storm', { skip: ON_PG ? false : 'several nodes need PostgreSQL' }, () => {
+  test('every update reaches every subscriber once, in one message or another; both nodes send', async (t) => {
+    const smtp = await startSmtp({ delayMs: 5 });
+    const home = tempDir('pharos-storm-nodes-');
+    const key = randomBytes(32);
+    writeFileSync(path.join(home, 'secret.key'), key, { mode: 0o600 });
+    const tok = cli(['token', 'create', '--name', 'e2e'], { dataDir: home });
+    assert.equal(tok.code, 0, tok.stderr);
+    const nodes = [];
+    try {
+      for (const id of ['a', 'b']) {
+        const dir = tempDir(`pharos-storm-${id}-`);
+        writeFileSync(path.join(dir, 'secret.key'), key, { mode: 0o600 });
+        const s = await startServer({ dataDir: dir, env: {
+          PHAROS_STORAGE_DATABASE: `postgresql:///${pgName(home)}`, PHAROS_SERVER_NODE_ID: id,
+          PHAROS_NOTIFY_COALESCE_S: '3', PHAROS_NOTIFY_CONCURRENCY: '8', PHAROS_EMAIL_SMTP_URL: smtp.url,
+          PHAROS_EMAIL_FROM: 'status@example.test' } });
+        s.token = tok.stdout.trim();
+        nodes.push(s);
+      }
+      const [a, b] = nodes;
+      const N = 300;
+      const services = [];
+      for (let i = 1; i <= 10; i++) services.push((await api(a, 'POST', 'services', { body: { name: `Service ${i}` } })).json.service);
+      dbOf({ dataDir: home }, `INSERT INTO subscribers (page_id, channel, address, state, all_services, created_at, updated_at, confirmed_at)
+        SELECT 1, 'email', 'node' || x || '@example.test', 'active', 1, 0, 0, 0 FROM generate_series(1, ${N}) AS x`);
+      for (let i = 0; i < 10; i++) {
+        const r = await api(i % 2 ? b : a, 'POST', 'incidents', { body: { title: `Outage ${i + 1}`, message: 'Down.', services: [services[i].id] } });
+        assert.equal(r.status, 201, r.text);
+      }
+      const q = (sql) => Number(dbOf({ dataDir: home }, sql).trim());
+      const end = Date.now() + 120000;
+      while (q("SELECT (SELECT COUNT(*) FROM notify_jobs WHERE state = 'pending') + (SELECT COUNT(*) FROM deliveries WHERE state IN ('pending', 'sending'))") > 0) {
+        assert.ok(Date.now() < end, 'the storm settled');
+        await sleep(200);
+      }
+      await sleep(500);
+      assert.equal(q("SELECT COUNT(*) FROM deliveries WHERE state NOT IN ('sent', 'coalesced')"), 0);
+      const per = new Map();
+      for (const m of smtp.messages) per.set(m.to[0], [...(per.get(m.to[0]) || []), ...listed(m)]);
+      assert.equal(per.size, N, 'every subscriber got mail');
+      const all = Array.from({ length: 10 }, (_, i) => `Outage ${i + 1}`);
+      for (const [to, got] of per) assert.deepEqual([...got].sort(), [...all].sort(), `${to}: each update once`);
+      assert.equal(smtp.messages.length, q("SELECT COUNT(*) FROM deliveries WHERE state = 'sent'"), 'a message per sent delivery');
+      assert.ok(smtp.messages.length < 2 * N, `coalesced: ${smtp.messages.length} messages for ${10 * N} updates`);
+      t.diagnostic(`${smtp.messages.length} messages for ${N} subscribers and ${10 * N} updates`);
+      assert.equal(q("SELECT COUNT(DISTINCT claimed_by) FROM deliveries WHERE state = 'sent'"), 2, 'both nodes sent');
+    } finally {
+      for (const s of nodes) await stopClean(s);
+      await smtp.stop();
+      dropDb(home);
+      rmSync(home, { recursive: true, force: true });
+    }
+  });
 });
