@@ -52,8 +52,10 @@ int store_deliveries_members_sent(struct db *db, const int64_t *ids, int n, int6
     for (int i = 0; i < n; i++)
         v[i] = ids[i];
 #define Q8 "?, ?, ?, ?, ?, ?, ?, ?"
+    /* by deliveries_coalesced alone (a row with coalesced_into is coalesced): a test of the
+     * state lets SQLite walk deliveries_due's every coalesced row instead */
     return db_exec(db, e, NULL,
-                   "UPDATE deliveries SET sent_at = ? WHERE state = 'coalesced' AND coalesced_into "
+                   "UPDATE deliveries SET sent_at = ? WHERE coalesced_into "
                    "IN (" Q8 ", " Q8 ", " Q8 ", " Q8 ")",
                    "iiiiiiiiiiiiiiiiiiiiiiiiiiiiiiiii", sent_at, v[0], v[1], v[2], v[3], v[4], v[5],
                    v[6], v[7], v[8], v[9], v[10], v[11], v[12], v[13], v[14], v[15], v[16], v[17],
@@ -64,7 +66,7 @@ int store_deliveries_members_sent(struct db *db, const int64_t *ids, int n, int6
 
 int store_deliveries_revive_orphans(struct db *db, int64_t now, struct err *e)
 {
-    /* the partial index deliveries_orphans, empty but for such rows */
+    /* the partial index deliveries_orphans (state, coalesced_into), empty but for such rows */
     return db_exec(db, e, NULL,
                    "UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = ? "
                    "WHERE state = 'coalesced' AND coalesced_into IS NULL AND sent_at IS NULL",

@@ -26,5 +26,7 @@ CREATE INDEX deliveries_sms_day ON deliveries(page_id, sent_at)
     WHERE state = 'sent' AND channel = 'sms' AND kind = 'update';
 CREATE INDEX deliveries_storm ON deliveries(page_id, created_at)
     WHERE state IN ('coalesced', 'skipped');
-CREATE INDEX deliveries_orphans ON deliveries(id)
+-- (keyed by the columns its query tests, so that SQLite, without statistics, prefers it to
+-- deliveries_due's state, which leads to every coalesced row)
+CREATE INDEX deliveries_orphans ON deliveries(state, coalesced_into)
     WHERE state = 'coalesced' AND coalesced_into IS NULL;
