@@ -52,9 +52,10 @@ static void list(struct req *r)
         cv[i + 1] = channel_table[i].name;
         cl[i + 1] = channel_table[i].label;
     }
-    static const char *const sv[] = {"", "pending", "sending", "sent", "failed", "dead", NULL};
-    static const char *const sl[] = {"All states", "Pending", "Sending", "Sent",
-                                     "Failed",     "Dead",    NULL};
+    static const char *const sv[] = {"",     "pending",   "sending", "sent", "failed",
+                                     "dead", "coalesced", "skipped", NULL};
+    static const char *const sl[] = {"All states", "Pending",   "Sending", "Sent", "Failed",
+                                     "Dead",       "Coalesced", "Skipped", NULL};
     struct admin a;
     struct err e = {0};
     struct paging pg;

@@ -114,6 +114,13 @@ static void delivery_metrics(struct buf *b, json_t *pages)
     page_gauge(b, pages, "pharos_delivery_pending", "Deliveries not yet finished", "pending");
     page_gauge(b, pages, "pharos_delivery_failed_24h",
                "Deliveries failed or given up in the last 24 hours", "failed_24h");
+    page_gauge(b, pages, "pharos_delivery_coalesced_24h",
+               "Messages saved in the last 24 hours by coalescing e-mail (deliveries sent inside "
+               "another's message)",
+               "coalesced_24h");
+    page_gauge(b, pages, "pharos_delivery_skipped_24h",
+               "Texts not sent in the last 24 hours because the daily SMS cap was reached",
+               "skipped_24h");
 }
 
 static void metrics(struct req *r)

@@ -10,6 +10,7 @@
 #include "store/deliveries.h"
 #include "store/outbox.h"
 #include "store/pages.h"
+#include "store/storm.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +18,8 @@ int app_deliveries_list(struct app_ctx *c, const char *channel, const char *stat
                         const struct paging *pg, json_t **out, struct err *e)
 {
     const char *channels[CHANNEL_COUNT + 1] = {NULL};
-    static const char *const states[] = {"pending", "sending", "sent", "failed", "dead", NULL};
+    static const char *const states[] = {"pending", "sending",   "sent",    "failed",
+                                         "dead",    "coalesced", "skipped", NULL};
     for (int i = 0; i < CHANNEL_COUNT; i++)
         channels[i] = channel_table[i].name;
     if (app_require(c, PERM_SETTINGS, e) != 0 ||
@@ -102,9 +104,11 @@ static json_t *channel_health(enum channel ch, json_t *hist, json_t *late)
 /* The health of PAGE_ID's deliveries (deliveries.h) into *OUT. */
 static int page_health(struct db *db, int64_t page_id, json_t **out, struct err *e)
 {
-    int64_t pending = 0, failed = 0, now = time_now(), since = now - 86400;
+    int64_t pending = 0, failed = 0, coalesced = 0, skipped = 0, now = time_now(),
+            since = now - 86400;
     json_t *hist = NULL, *late = NULL, *waiting = NULL, *minute = NULL;
     if (store_deliveries_health(db, page_id, since, &pending, &failed, e) != 0 ||
+        store_deliveries_storm(db, page_id, since, &coalesced, &skipped, e) != 0 ||
         !(hist = store_delivery_latencies(db, page_id, since, e)) ||
         !(late = store_deliveries_overdue(db, page_id, since, now, latency_sla_s(CH_EMAIL),
                                           latency_sla_s(CH_SMS), e)) ||
@@ -126,8 +130,9 @@ static int page_health(struct db *db, int64_t page_id, json_t **out, struct err 
     json_decref(late);
     json_decref(waiting);
     json_decref(minute);
-    *out = json_pack("{s:I, s:I, s:o}", "pending", (json_int_t)pending, "failed_24h",
-                     (json_int_t)failed, "channels", per);
+    *out = json_pack("{s:I, s:I, s:I, s:I, s:o}", "pending", (json_int_t)pending, "failed_24h",
+                     (json_int_t)failed, "coalesced_24h", (json_int_t)coalesced, "skipped_24h",
+                     (json_int_t)skipped, "channels", per);
     return 0;
 }
 

@@ -10,10 +10,12 @@
  */
 #include "app/outbox.h"
 #include "app/integrations.h"
+#include "app/storm.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "store/audit.h"
 #include "store/outbox.h"
+#include "store/storm.h"
 #include "store/subscribers.h"
 #include <assert.h>
 #include <string.h>
@@ -105,8 +107,10 @@ static int expand_round(struct app *app, struct db *db, json_t *job, int *count,
         enum channel ch = subscriber_channels[k].ch;
         if (!(channels & ch) || (done & ch)) continue;
         int n = 0;
+        int64_t due =
+            ch == CH_EMAIL ? app_storm_email_due(app->cfg->coalesce_s, accepted, now) : now;
         if (store_outbox_expand_batch(db, page_id, update_id, jint(u, "event_id"), channel_name(ch),
-                                      cursor[k], EXPAND_BATCH, accepted, now, &cursor[k], &n,
+                                      cursor[k], EXPAND_BATCH, accepted, due, now, &cursor[k], &n,
                                       e) != 0)
             goto fail;
         *count += n;
@@ -131,6 +135,8 @@ fail:
 int app_outbox_expand(struct app *app, struct db *db, int budget, bool *more, struct err *e)
 {
     *more = false;
+    /* after a wake or the tick: coalesced e-mails whose message went unsent wait again */
+    if (store_deliveries_revive_orphans(db, time_now(), e) != 0) return -1;
     json_t *jobs = store_outbox_jobs(db, JOBS_AT_ONCE, e);
     if (!jobs) return -1;
     *more = json_array_size(jobs) == JOBS_AT_ONCE;
@@ -183,6 +189,15 @@ static int drop_erased(struct db *db, json_t *got, struct err *e)
     return 0;
 }
 
+/* Storm control (app/storm.h) on GOT, what a claim took of channel CH. */
+static int storm(struct app *app, struct db *db, enum channel ch, json_t *got, int64_t now,
+                 struct err *e)
+{
+    if (ch == CH_EMAIL && app->cfg->coalesce_s > 0) return app_storm_coalesce(db, got, now, e);
+    if (ch == CH_SMS) return app_storm_sms_cap(db, app->cfg->sms_daily_cap, got, now, e);
+    return 0;
+}
+
 int app_outbox_claim(struct app *app, struct db *db, const struct outbox_outcome *done,
                      size_t ndone, long room, int msg_limit,
                      int (*allow)(void *arg, int i, int want),
@@ -217,7 +232,8 @@ int app_outbox_claim(struct app *app, struct db *db, const struct outbox_outcome
             if (!got) goto rollback;
             room -= (long)json_array_size(got);
             took(arg, i, (int)json_array_size(got)); /* what was claimed: dry or not */
-            if (drop_erased(db, got, e) != 0) {
+            if (drop_erased(db, got, e) != 0 ||
+                storm(app, db, channel_table[i].bit, got, now, e) != 0) {
                 json_decref(got);
                 goto rollback;
             }
@@ -275,11 +291,15 @@ static int record(struct db *db, const struct outbox_outcome *o, size_t n, struc
             rc = store_deliveries_sent(db, batch, k, at, e);
             if (rc == 0 && subscribers) /* their count of bounces in a row starts again */
                 rc = store_subscribers_delivered(db, batch, k, e);
+            if (rc == 0 && subscribers) /* what a coalesced e-mail carried went with it */
+                rc = store_deliveries_members_sent(db, batch, k, at, e);
         } else {
             rc = store_delivery_finish(db, o[i].id, o[i].state, o[i].next_at, o[i].error,
                                        o[i].sent_at, e);
             if (rc == 0 && strcmp(o[i].state, "sent") == 0 && o[i].subscriber_id)
                 rc = store_subscribers_delivered(db, &o[i].id, 1, e);
+            if (rc == 0 && strcmp(o[i].state, "sent") == 0 && o[i].subscriber_id)
+                rc = store_deliveries_members_sent(db, &o[i].id, 1, o[i].sent_at, e);
             if (rc == 0 && o[i].stop_subscriber && o[i].subscriber_id)
                 rc = store_subscriber_set_state(db, o[i].page_id, o[i].subscriber_id, "stopped", e);
             if (rc == 0 && o[i].bounce && o[i].subscriber_id) rc = bounce(db, &o[i], e);

@@ -87,6 +87,8 @@ static const struct key keys[] = {
     I("notify", "lease_s", lease_s, 5, 86400),
     N("notify", "email_rate", email_rate),
     N("notify", "sms_rate", sms_rate),
+    I("notify", "coalesce_s", coalesce_s, 0, 300),
+    I("notify", "sms_daily_cap", sms_daily_cap, 0, 100000000),
     I("limits", "subscribe_per_ip_hour", subscribe_per_ip_hour, 0, 1000000),
     S("metrics", "token", metrics_token),
     B("monitors", "allow_private_targets", monitors_allow_private),
@@ -128,6 +130,7 @@ void config_init(struct config *c)
     set_str(&c->twitter_api_base, "https://api.twitter.com");
     c->notify_concurrency = 64;
     c->lease_s = 60;
+    c->coalesce_s = 30;
     c->subscribe_per_ip_hour = 10;
     c->session_idle_s = 30 * 60;
     c->session_max_s = 12 * 3600;

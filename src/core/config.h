@@ -46,6 +46,8 @@ struct config {
     long notify_concurrency;
     long lease_s; /* a claimed delivery is another node's to send after this (notify.lease_s) */
     double email_rate, sms_rate;
+    long coalesce_s; /* e-mail updates to one subscriber this close go as one (notify.coalesce_s) */
+    long sms_daily_cap; /* update texts a page sends a UTC day; 0: no cap (notify.sms_daily_cap) */
     /* [limits] */
     long subscribe_per_ip_hour;
     /* [metrics] */

@@ -35,7 +35,8 @@ enum outcome { OUT_SENT, OUT_RETRY, OUT_FAILED };
 /* What a delivery is about (deliveries.kind). */
 enum nmsg_kind { NMSG_UPDATE, NMSG_CONFIRMATION, NMSG_INVITATION };
 
-enum { NOTIFY_MODEL_CACHE = 8, NOTIFY_RESP_MAX = 16 << 10 };
+/* The model cache holds a whole coalesced e-mail's updates (app/storm.h: STORM_DIGEST_MAX). */
+enum { NOTIFY_MODEL_CACHE = 64, NOTIFY_RESP_MAX = 16 << 10 };
 
 struct notify_env {
     struct app *app;
@@ -50,7 +51,9 @@ struct nmsg {
     enum nmsg_kind kind; /* what the delivery (id in deliveries) is about */
     int64_t id, page_id, update_id, subscriber_id, invitation_id, accepted, attempts;
     char *recipient;
-    CURL *easy; /* NULL for SMTP messages */
+    int64_t *updates; /* a coalesced e-mail (app/storm.h): the NUPDATES updates it lists */
+    int nupdates;     /* 0 unless it lists more than update_id */
+    CURL *easy;       /* NULL for SMTP messages */
     struct curl_slist *headers;
     struct buf req;              /* request body (the whole message for SMTP) */
     struct smtp_job smtp;        /* SMTP messages: the job on the SMTP pool */

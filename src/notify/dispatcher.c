@@ -169,6 +169,7 @@ static void msg_free(struct nmsg *m)
     buf_free(&m->req);
     buf_free(&m->resp);
     free(m->recipient);
+    free(m->updates);
     free(m);
 }
 
@@ -372,6 +373,13 @@ static struct nmsg *msg_from_row(json_t *r, const struct channel_ops *ops)
     m->accepted = jint(r, "accepted");
     m->attempts = jint(r, "attempts");
     m->recipient = xstrdup(jstr(r, "recipient"));
+    json_t *updates = json_object_get(r, "updates"); /* a coalesced e-mail's (app/storm.h) */
+    if (json_array_size(updates) > 1) {
+        m->nupdates = (int)json_array_size(updates);
+        m->updates = xcalloc((size_t)m->nupdates, sizeof *m->updates);
+        for (int k = 0; k < m->nupdates; k++)
+            m->updates[k] = json_integer_value(json_array_get(updates, (size_t)k));
+    }
     return m;
 }
 

@@ -12,6 +12,11 @@
  * Header values never contain CR or LF: a value with one is refused (the
  * delivery fails permanently) rather than cleaned.
  *
+ * A coalesced message (notify.coalesce_s, app/storm.h) lists several updates to one
+ * subscriber: Subject "[PAGE] N updates", Message-ID <pharos.d{delivery}@host>, and for each
+ * update, in the order they were accepted, what update.txt says of one
+ * (templates/email/digest.*), with the usual links and List-Unsubscribe.
+ *
  * Confirmations (deliveries of kind confirmation) use templates/email/confirm.*
  * and carry nothing the visitor typed but the address itself; invitations use
  * templates/email/invite.* (the link in them is the only copy there is).
@@ -122,7 +127,10 @@ static int build(struct notify_env *env, struct nmsg *m, json_t *model, const ch
     strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
     snprintf(boundary, sizeof boundary, "=_pharos_%lld_%lld", (long long)m->id,
              (long long)m->attempts);
-    if (m->kind != NMSG_UPDATE)
+    if (m->nupdates > 1) /* a coalesced message: one id of its own, the same on a retry */
+        snprintf(msgid, sizeof msgid, "<pharos.d%lld@%s>", (long long)m->id,
+                 from_domain(cfg->email_from));
+    else if (m->kind != NMSG_UPDATE)
         snprintf(msgid, sizeof msgid, "<pharos.%c%lld@%s>", m->kind == NMSG_INVITATION ? 'i' : 'c',
                  (long long)m->id, from_domain(cfg->email_from));
     else
@@ -152,6 +160,42 @@ out:
     return rc;
 }
 
+/*
+ * The model of M, a coalesced e-mail (app/storm.h) listing M->updates: {"page","count",
+ * "subject","updates":[{"event","update"}…]} from each update's model (context.c), in the
+ * order of acceptance; an update deleted meanwhile is left out (NULL with M->error when
+ * all are).
+ */
+static json_t *digest_model(struct notify_env *env, struct nmsg *m)
+{
+    json_t *list = json_array(), *page = NULL;
+    struct err e = {0};
+    for (int k = 0; k < m->nupdates; k++) {
+        json_t *u = notify_update_model(env, m->updates[k], &e);
+        if (!u) {
+            if (e.code != ERR_NOT_FOUND) break;
+            e = (struct err){0};
+            continue;
+        }
+        if (!page) page = json_incref(json_object_get(u, "page"));
+        json_array_append_new(list, json_pack("{s:O,s:O}", "event", json_object_get(u, "event"),
+                                              "update", json_object_get(u, "update")));
+    }
+    if (!page || e.code) {
+        snprintf(m->error, sizeof m->error, "%s",
+                 e.code ? e.msg : "the updates of this message no longer exist");
+        json_decref(list);
+        json_decref(page);
+        return NULL;
+    }
+    size_t n = json_array_size(list);
+    char subject[400];
+    snprintf(subject, sizeof subject, "[%s] %zu update%s", get(page, NULL, "title"), n,
+             n == 1 ? "" : "s");
+    return json_pack("{s:o,s:I,s:s,s:o}", "page", page, "count", (json_int_t)n, "subject", subject,
+                     "updates", list);
+}
+
 static int prepare(struct notify_env *env, struct nmsg *m)
 {
     const struct config *cfg = env->app->cfg;
@@ -170,6 +214,10 @@ static int prepare(struct notify_env *env, struct nmsg *m)
                  inv ? "[%s] You are invited to join the team" : "[%s] Confirm your subscription",
                  get(model, "page", "title"));
         rc = build(env, m, model, inv ? "invite" : "confirm", subject);
+    } else if (m->nupdates > 1) {
+        if (!(model = digest_model(env, m))) return -1;
+        notify_subscriber_links(env, m->page_id, m->subscriber_id, model);
+        rc = build(env, m, model, "digest", get(model, NULL, "subject"));
     } else {
         struct err e = {0};
         json_t *u = notify_update_model(env, m->update_id, &e);

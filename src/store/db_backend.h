@@ -8,8 +8,8 @@
  * its arguments as a va_list bound by the format letters of db.h; SQL is
  * written once with `?` placeholders (a backend that numbers them does so when
  * it prepares), and the store/ files keep to what both engines accept. One
- * exception is marked in the text: a row lock written " FOR UPDATE" or " FOR
- * UPDATE SKIP LOCKED" at the end of a (sub)select, which PostgreSQL needs
+ * exception is marked in the text: a row lock written " FOR UPDATE", " FOR
+ * UPDATE SKIP LOCKED" or " FOR NO KEY UPDATE" at the end of a (sub)select, which PostgreSQL needs
  * between nodes and SQLite, whose one writer excludes every other, drops when it
  * prepares the statement (db_sql_strip_locks).
  *
@@ -88,7 +88,8 @@ void db_log_storage_full(const char *where, const char *what, const char *detail
 /* Logs that the database cannot be reached (DETAIL: why), at most once a minute. */
 void db_log_unavailable(const char *detail);
 
-/* A copy of SQL without its row-lock clauses (" FOR UPDATE", " FOR UPDATE SKIP LOCKED"), for
+/* A copy of SQL without its row-lock clauses (" FOR UPDATE", " FOR UPDATE SKIP LOCKED",
+ * " FOR NO KEY UPDATE"), for
  * an engine with one writer; NULL when SQL has none (use SQL as it is). Caller frees. */
 char *db_sql_strip_locks(const char *sql);
 

@@ -86,11 +86,12 @@ void db_log_unavailable(const char *detail)
 }
 
 /* The lock clauses, longest first. */
-static const char *const lock_clauses[] = {" FOR UPDATE SKIP LOCKED", " FOR UPDATE", NULL};
+static const char *const lock_clauses[] = {" FOR UPDATE SKIP LOCKED", " FOR NO KEY UPDATE",
+                                           " FOR UPDATE", NULL};
 
 char *db_sql_strip_locks(const char *sql)
 {
-    if (!strstr(sql, " FOR UPDATE")) return NULL;
+    if (!strstr(sql, " FOR UPDATE") && !strstr(sql, " FOR NO KEY UPDATE")) return NULL;
     char *out = xstrdup(sql), *w = out;
     for (const char *p = sql; *p;) {
         size_t n = 0;

@@ -3,7 +3,9 @@
  * (an address, a number, or an integration), written by the dispatcher: updates'
  * notifications, subscription confirmations and team invitations (KIND).
  * DELIVERY JSON: {"id","kind","update_id","update_kind","event_id","event_kind","channel",
- * "recipient","state","attempts","last_error","created_at","sent_at"} (update_id,
+ * "recipient","state","attempts","last_error","created_at","sent_at","node","coalesced_into"}
+ * (state pending, sending, sent, failed, dead, or — storm control, app/storm.h — coalesced
+ * into the delivery coalesced_into names, whose message listed it, or skipped; update_id,
  * update_kind — update, reminder or postmortem: domain/event.h — event_id and event_kind
  * null but for kind update).
  */

@@ -57,7 +57,7 @@ json_t *store_outbox_event_services(struct db *db, int64_t event_id, struct err 
 
 int store_outbox_expand_batch(struct db *db, int64_t page_id, int64_t update_id, int64_t event_id,
                               const char *channel, int64_t after, int limit, int64_t accepted_at,
-                              int64_t now, int64_t *last, int *count, struct err *e)
+                              int64_t due, int64_t now, int64_t *last, int *count, struct err *e)
 {
     struct db_rows r;
     if (db_rows_open(&r, db, e, "read a fan-out's recipients",
@@ -81,7 +81,7 @@ int store_outbox_expand_batch(struct db *db, int64_t page_id, int64_t update_id,
                    "SELECT s.page_id, ?, s.channel, s.address, s.id, ?, ?, ? FROM subscribers "
                    "s " RECIPIENTS_WHERE "AND s.id > ? AND s.id <= ? "
                    "ON CONFLICT (update_id, channel, recipient) DO NOTHING",
-                   "iiiiisiii", update_id, now, accepted_at, now, page_id, channel, event_id, after,
+                   "iiiiisiii", update_id, due, accepted_at, now, page_id, channel, event_id, after,
                    *last);
 }
 
@@ -230,7 +230,8 @@ json_t *store_deliveries_overdue(struct db *db, int64_t page_id, int64_t since, 
 {
     return db_query_all(db, e,
                         "SELECT channel, COUNT(*) AS n FROM deliveries WHERE page_id = ? AND "
-                        "kind = 'update' AND state <> 'sent' AND accepted_at >= ? AND "
+                        "kind = 'update' AND state NOT IN ('sent', 'coalesced', 'skipped') AND "
+                        "accepted_at >= ? AND "
                         "? - accepted_at > CASE "
                         "channel WHEN 'email' THEN ? ELSE ? END GROUP BY channel",
                         "iiiii", page_id, since, now, (int64_t)email_sla_s, (int64_t)other_sla_s);

@@ -28,13 +28,14 @@ json_t *store_outbox_event_services(struct db *db, int64_t event_id, struct err 
  * One batch of an update's fan-out on CHANNEL ("email", "sms"), in two statements whatever
  * its size: the next LIMIT active subscribers of PAGE_ID on CHANNEL after subscriber AFTER
  * (by id) who chose all services or one EVENT_ID links get a delivery of UPDATE_ID each
- * (none twice: a delivery is unique per update, channel and recipient).
+ * (none twice: a delivery is unique per update, channel and recipient), due at DUE (NOW, or
+ * later where e-mail is coalesced: app/storm.h).
  * *COUNT gets how many subscribers the batch held and *LAST the last one's id (AFTER when
  * none). Returns 0, or -1 with E filled.
  */
 int store_outbox_expand_batch(struct db *db, int64_t page_id, int64_t update_id, int64_t event_id,
                               const char *channel, int64_t after, int limit, int64_t accepted_at,
-                              int64_t now, int64_t *last, int *count, struct err *e);
+                              int64_t due, int64_t now, int64_t *last, int *count, struct err *e);
 /* Inserts a delivery unless (update, channel, recipient) has one. SUBSCRIBER_ID 0: none. */
 int store_delivery_add(struct db *db, int64_t page_id, int64_t update_id, const char *channel,
                        const char *recipient, int64_t subscriber_id, int64_t accepted_at,

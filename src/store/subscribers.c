@@ -157,8 +157,8 @@ json_t *store_subscriber_export(struct db *db, int64_t page_id, int64_t id, stru
               db, e,
               "SELECT d.id, d.kind, d.update_id, u.event_id, ev.kind AS event_kind, "
               "ev.title AS event_title, u.stage AS update_stage, d.channel, d.recipient, d.state, "
-              "d.attempts, d.last_error, d.accepted_at, d.created_at, d.sent_at "
-              "FROM deliveries d LEFT JOIN event_updates u ON u.id = d.update_id "
+              "d.attempts, d.last_error, d.coalesced_into, d.accepted_at, d.created_at, "
+              "d.sent_at FROM deliveries d LEFT JOIN event_updates u ON u.id = d.update_id "
               "LEFT JOIN events ev ON ev.id = u.event_id "
               "WHERE d.subscriber_id = ? ORDER BY d.id",
               "i", id)) ||

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { api } from './lib/harness.mjs';
 import { startTwoPages, stopClean, otherApi, dbSql, assertError, assertBadPaging, walk, RFC3339 } from './lib/admin.mjs';
 
-const KEYS = ['id', 'kind', 'update_id', 'update_kind', 'event_id', 'event_kind', 'channel', 'recipient', 'state', 'attempts', 'last_error', 'created_at', 'sent_at', 'node'];
+const KEYS = ['id', 'kind', 'update_id', 'update_kind', 'event_id', 'event_kind', 'channel', 'recipient', 'state', 'attempts', 'last_error', 'created_at', 'sent_at', 'node', 'coalesced_into'];
 const T0 = 1790000000; // 2026-09-21T…Z
 // Rows that are not finished are not due (next attempt and lease far ahead), so the
 // running dispatcher leaves them alone while this suite reads them.
@@ -50,7 +50,7 @@ test('the log lists this page\'s deliveries newest first, in the documented shap
   const failed = r.json.deliveries.find((d) => d.id === 2);
   assert.deepEqual({ ...failed, created_at: 'x' }, {
     id: 2, kind: 'update', update_id: 100, update_kind: 'update', event_id: 10, event_kind: 'incident', channel: 'sms', recipient: '+14155550100', state: 'failed', attempts: 3,
-    last_error: 'HTTP 503 from the SMS API', created_at: 'x', sent_at: null, node: null,
+    last_error: 'HTTP 503 from the SMS API', created_at: 'x', sent_at: null, node: null, coalesced_into: null,
   });
   assert.match(failed.created_at, RFC3339);
   const sent = r.json.deliveries.find((d) => d.id === 1);
@@ -69,7 +69,7 @@ test('?channel= and ?state= filter, alone and together', async () => {
   assertError(await api(s, 'GET', 'deliveries?channel=fax'), 400, 'invalid_input',
     /unknown channel "fax"; accepted: email, sms, slack, twitter, webhook/);
   assertError(await api(s, 'GET', 'deliveries?state=lost'), 400, 'invalid_input',
-    /unknown state "lost"; accepted: pending, sending, sent, failed, dead/);
+    /unknown state "lost"; accepted: pending, sending, sent, failed, dead, coalesced, skipped/);
   assertError(await api(s, 'GET', 'deliveries?state=%C3'), 400, 'invalid_input', /state is not valid UTF-8/);
 });
 

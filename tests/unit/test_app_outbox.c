@@ -53,6 +53,7 @@ static int setup(void **state)
     free(f->cfg.node_id);
     f->cfg.node_id = strdup("node-1");
     f->app.cfg = &f->cfg;
+    f->cfg.coalesce_s = 0; /* e-mail due at once, each its own message (test_app_storm.c) */
     f->page = store_page_insert(f->db, "default", "Status", &e);
     run(f->db, "INSERT INTO events (page_id, kind, title, stage, created_at, updated_at) "
                "VALUES (1, 'incident', 'Down', 'investigating', 0, 0)");

@@ -85,6 +85,8 @@ static void defaults_match_the_spec(void **state)
     assert_null(c.twitter_consumer_key);
     assert_int_equal(c.notify_concurrency, 64);
     assert_true(c.email_rate == 0 && c.sms_rate == 0);
+    assert_int_equal(c.coalesce_s, 30); /* SPEC §15: 30 s for e-mail */
+    assert_int_equal(c.sms_daily_cap, 0);
     assert_int_equal(c.subscribe_per_ip_hour, 10);
     config_free(&c);
 }
@@ -184,6 +186,8 @@ static void file_sets_every_kind_of_value(void **state)
                        "concurrency = 8\n"
                        "email_rate = 2.5\n"
                        "sms_rate = 0\n"
+                       "coalesce_s = 0\n"
+                       "sms_daily_cap = 500\n"
                        "[limits]\n"
                        "subscribe_per_ip_hour = 0\n"
                        "[metrics]\n"
@@ -203,6 +207,8 @@ static void file_sets_every_kind_of_value(void **state)
     assert_int_equal(c.notify_concurrency, 8);
     assert_true(c.email_rate == 2.5);
     assert_true(c.sms_rate == 0);
+    assert_int_equal(c.coalesce_s, 0);
+    assert_int_equal(c.sms_daily_cap, 500);
     assert_int_equal(c.subscribe_per_ip_hour, 0);
     assert_string_equal(c.metrics_token, "m3tr1cs");
     assert_int_equal(config_finish(&c, &e), 0);
@@ -387,6 +393,8 @@ static void bad_integer_names_file_line_and_key(void **state)
     expect_file_error("[server]\nthreads=\n", 2, "threads", "whole number");
     expect_file_error("[server]\nthreads=99999999999999999999999\n", 2, "threads", NULL);
     expect_file_error("[notify]\nconcurrency = 0\n", 2, "[notify] concurrency", "\"0\"");
+    expect_file_error("[notify]\ncoalesce_s = 301\n", 2, "[notify] coalesce_s", "from 0 to 300");
+    expect_file_error("[notify]\nsms_daily_cap = -1\n", 2, "[notify] sms_daily_cap", "\"-1\"");
 }
 
 static void bad_bool_names_file_line_and_key(void **state)

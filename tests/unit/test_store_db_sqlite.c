@@ -285,6 +285,9 @@ static void row_locks_are_dropped(void **state)
     assert_string_equal(plain, "SELECT a FROM b) LIMIT 2");
     free(plain);
     assert_null(db_sql_strip_locks("SELECT 'FOR UPDATEx' FROM t"));
+    plain = db_sql_strip_locks("SELECT id FROM pages WHERE id = ? FOR NO KEY UPDATE");
+    assert_string_equal(plain, "SELECT id FROM pages WHERE id = ?");
+    free(plain);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)

@@ -139,7 +139,9 @@ export async function startServer({ dataDir = tempDir(), env = {}, args = [], th
     ? ['/bin/sh', ['-c', `ulimit -n ${Number(nofile)} && exec "$0" "$@"`, BIN, ...argv]]
     : [BIN, argv];
   const proc = spawn(cmd, cmdArgs, {
-    env: { ...process.env, PHAROS_SERVER_THREADS: String(threads), ...dbEnv(dataDir), ...env },
+    // e-mail is not coalesced (notify.coalesce_s, default 30) unless a suite asks: the
+    // suites time and count one message per update (storm.test.mjs tests coalescing)
+    env: { ...process.env, PHAROS_SERVER_THREADS: String(threads), PHAROS_NOTIFY_COALESCE_S: '0', ...dbEnv(dataDir), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
