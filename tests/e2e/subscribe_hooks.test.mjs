@@ -13,6 +13,9 @@ import { api, request } from './lib/harness.mjs';
 import { stopClean, dbSql } from './lib/admin.mjs';
 import { startWorld, stopWorld, postForm, newService, newIncident, settled, sleep } from './lib/notify.mjs';
 import { startHttpFake } from './fakes/http.mjs';
+import { startTeams } from './fakes/teams.mjs';
+import { startDiscord } from './fakes/discord.mjs';
+import { startGoogleChat } from './fakes/googlechat.mjs';
 import { Console } from './admin_console.mjs';
 
 let w;
@@ -229,6 +232,33 @@ test('a test message refused keeps it pending, with the reason on its page', asy
   const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)[1];
   assert.equal((await postForm(s, `${prefs}/reactivate`, { csrf_token: csrf })).status, 303);
   await waitState(id, 'active');
+});
+
+test('Teams, Discord and Google Chat URLs subscribe too: payloads each service accepts', async () => {
+  const fakes = { teams: await startTeams(), discord: await startDiscord(), googlechat: await startGoogleChat() };
+  try {
+    const ids = {};
+    for (const [channel, fake] of Object.entries(fakes)) {
+      const r = await postForm(s, '/subscribe', { channel, url: fake.url });
+      assert.equal(r.status, 200, `${channel}: ${r.text.slice(0, 300)}`);
+      ids[channel] = idOf(channel, fake.url);
+    }
+    for (const [channel, fake] of Object.entries(fakes)) {
+      await waitState(ids[channel], 'active');
+      assert.equal(fake.messages.length, 1, channel);
+      assert.match(JSON.stringify(fake.messages[0]), /Test message/, channel);
+    }
+    const ev = await newIncident(s, { title: 'Chat outage', impact: 'critical', services: [svcB.id] });
+    const ds = await settled(s, ev.updates[0].id);
+    for (const [channel, fake] of Object.entries(fakes)) {
+      assert.ok(ds.some((d) => d.channel === channel && d.recipient === fake.url && d.state === 'sent'), channel);
+      assert.match(JSON.stringify(fake.messages.at(-1)), /Chat outage/, channel);
+      assert.deepEqual(fake.invalid, [], `${channel} accepted every payload`);
+    }
+    for (const id of Object.values(ids)) assert.equal((await api(s, 'DELETE', `subscribers/${id}`)).status, 204);
+  } finally {
+    await Promise.all(Object.values(fakes).map((f) => f.close()));
+  }
 });
 
 test('a private address is refused when security.allow_private_targets is off', async () => {
