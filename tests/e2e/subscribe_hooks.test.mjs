@@ -9,6 +9,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { api, request } from './lib/harness.mjs';
 import { stopClean, dbSql } from './lib/admin.mjs';
 import { startWorld, stopWorld, postForm, newService, newIncident, settled, sleep } from './lib/notify.mjs';
@@ -28,6 +33,7 @@ let hookPrefs;
 let slackPrefs;
 let slackId;
 const refuse = []; // statuses the receiver answers next
+const pages = new Map(); // name → HTML of this file's page states, for the Nu checker
 
 before(async () => {
   w = await startWorld();
@@ -108,6 +114,7 @@ test('a Slack URL subscribes: a test message is posted and its 2xx makes it acti
 test('a webhook subscribes with its own secret, shown once, which signs its test message', async () => {
   const r = await postForm(s, '/subscribe', { channel: 'webhook', url: hook.url });
   assert.equal(r.status, 200, r.text);
+  pages.set('signed-up-webhook', r.text);
   hookSecret = /<code data-secret>([^<]+)<\/code>/.exec(r.text)[1];
   assert.match(hookSecret, /^whsec_[A-Za-z0-9_-]{43}$/);
   hookPrefs = /href="[^"]*(\/subscription\/[^"]+)" data-manage/.exec(r.text)[1];
@@ -174,6 +181,7 @@ test('ten refused deliveries in a row quarantine it: shown in the console, sent 
   assert.deepEqual(list.json.subscribers.map((x) => x.id), [slackId]);
   const page = await request(s, 'GET', slackPrefs);
   assert.match(page.text, /data-state="quarantined"/);
+  pages.set('preferences-quarantined', page.text);
   assert.match(page.text, /data-reactivate/);
 });
 
@@ -184,6 +192,7 @@ test('the console reactivates it: a test message, then updates again', async () 
   assert.equal(screen.status, 200);
   assert.match(screen.text, new RegExp(`data-subscriber-id="${slackId}"`));
   assert.match(screen.text, /data-reactivate/);
+  pages.set('console-quarantined', screen.text);
   const forged = await con.post(`/admin/subscribers/${slackId}/reactivate`, {}, { csrf: 'forged' });
   assert.equal(forged.status, 403);
   assert.equal(await stateOf(slackId), 'quarantined');
@@ -228,6 +237,7 @@ test('a test message refused keeps it pending, with the reason on its page', asy
     await sleep(100);
   }
   assert.match(page.text, /The test message to this URL failed \(HTTP 410/);
+  pages.set('preferences-test-failed', page.text);
   assert.equal(await stateOf(id), 'pending');
   const csrf = /name="csrf_token" value="([^"]+)"/.exec(page.text)[1];
   assert.equal((await postForm(s, `${prefs}/reactivate`, { csrf_token: csrf })).status, 303);
@@ -273,5 +283,26 @@ test('a private address is refused when security.allow_private_targets is off', 
   } finally {
     await stopClean(w2.s);
     await stopWorld(w2);
+  }
+});
+
+test('the Nu checker finds no error on these pages', () => {
+  assert.deepEqual([...pages.keys()].sort(),
+    ['console-quarantined', 'preferences-quarantined', 'preferences-test-failed', 'signed-up-webhook']);
+  const dir = mkdtempSync(path.join(tmpdir(), 'pharos-vnu-'));
+  try {
+    const files = [...pages].map(([name, text]) => {
+      const f = path.join(dir, `${name}.html`);
+      writeFileSync(f, text);
+      return f;
+    });
+    const vnu = createRequire(import.meta.url).resolve('vnu-jar/build/dist/vnu.jar');
+    const r = spawnSync('java', ['-jar', vnu, '--format', 'json', '--errors-only', '--stdout', ...files],
+      { encoding: 'utf8', maxBuffer: 16 << 20, timeout: 150000 });
+    assert.ok(!r.error, String(r.error));
+    const errors = JSON.parse(r.stdout).messages.filter((m) => m.type === 'error' || m.subType === 'fatal');
+    assert.deepEqual(errors.map((m) => `${path.basename(m.url || '')}:${m.lastLine}: ${m.message}`), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
