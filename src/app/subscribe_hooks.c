@@ -177,24 +177,41 @@ int app_subscriber_hook_reactivate(struct app_ctx *c, int64_t id, struct err *e)
     return rc;
 }
 
-int app_subscription_hook_retry(struct app_ctx *c, const char *token, struct err *e)
+/* Subscriber of management TOKEN (C's page becomes its page), read in or out of a
+ * transaction; NULL with E (404 for a bad token). */
+static json_t *by_token(struct app_ctx *c, const char *token, struct err *e)
 {
     int64_t id, exp;
     char want[SUBSCRIBE_TOKEN_MAX];
-    if (subscribe_token_parse(token, &id, &exp) != 'm')
-        return err_set(e, ERR_NOT_FOUND, "this link is not valid: subscribe again");
-    if (db_begin(c->db, e) != 0) return -1;
-    json_t *row = store_subscribe_row(c->db, id, e);
-    int rc = -1;
-    if (row) subscribe_token_manage(c->app->key, jint(row, "page_id"), id, want);
+    json_t *row = NULL;
+    if (subscribe_token_parse(token, &id, &exp) == 'm' && (row = store_subscribe_row(c->db, id, e)))
+        subscribe_token_manage(c->app->key, jint(row, "page_id"), id, want);
     if (!row || !secret_equal(token, want)) {
+        json_decref(row);
         if (!e->code) err_set(e, ERR_NOT_FOUND, "this link is not valid: subscribe again");
+        return NULL;
+    }
+    c->page_id = jint(row, "page_id");
+    return row;
+}
+
+int app_subscription_hook_retry(struct app_ctx *c, const char *token, struct err *e)
+{
+    char bucket[HOOK_URL_MAX + 128];
+    json_t *row = by_token(c, token, e);
+    if (!row) return -1;
+    /* a test message is outbound traffic a visitor asks for: the sign-up's limit per URL */
+    snprintf(bucket, sizeof bucket, "confirm-addr:%s:%s", jstr(row, "channel"),
+             jstr(row, "address"));
+    json_decref(row);
+    if (app_rate_check(c->db, bucket, TESTS_PER_DAY, 86400, NULL, e) != 0) return -1;
+    if (db_begin(c->db, e) != 0) return -1;
+    int rc = -1;
+    if (!(row = by_token(c, token, e)) || reactivate(c, row, "subscriber.reactivate", e) != 0) {
         db_rollback(c->db);
-    } else if ((c->page_id = jint(row, "page_id")),
-               reactivate(c, row, "subscriber.reactivate", e) != 0) {
-        db_rollback(c->db);
-    } else if ((rc = app_commit(c, false, e)) == 0 && c->app->on_work) {
-        c->app->on_work(c->app);
+    } else if ((rc = app_commit(c, false, e)) == 0) {
+        if (app_rate_hit(c->db, bucket, TESTS_PER_DAY, 86400, NULL, e) != 0) e->code = ERR_OK;
+        if (c->app->on_work) c->app->on_work(c->app);
     }
     json_decref(row);
     return rc;

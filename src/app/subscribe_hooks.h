@@ -16,7 +16,8 @@
  *    app_subscription_hook_retry (the subscriber, by management token): a quarantined
  *    or pending URL subscription becomes pending with no failures counted and a new test
  *    message is posted; the 2xx makes it active again. So a reactivation never sends
- *    updates to an endpoint that still fails.
+ *    updates to an endpoint that still fails. The subscriber's retries count against the
+ *    sign-up's limit of 3 test messages per URL a day (429 past it); the team's do not.
  */
 #ifndef PHAROS_APP_SUBSCRIBE_HOOKS_H
 #define PHAROS_APP_SUBSCRIBE_HOOKS_H

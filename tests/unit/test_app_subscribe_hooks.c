@@ -8,7 +8,8 @@
  * leaves it pending; an update's fan-out reaches the active URL subscribers and the job
  * finishes; ten updates refused in a row quarantine it (no more fan-out), a sent one in
  * between clears the count; reactivation needs PERM_SUBSCRIBERS, makes it pending with a
- * new test message, and works by management token for the subscriber.
+ * new test message, and works by management token for the subscriber, whose test
+ * messages count against the URL's 3 a day.
  */
 #include "app/outbox.h"
 #include "app/subscribe_hooks.h"
@@ -290,6 +291,17 @@ static void fan_out_quarantine_and_reactivation(void **state)
     assert_string_equal(state_of(f, id), "pending");
     assert_int_equal(deliver(f, "sent"), 1);
     assert_string_equal(state_of(f, id), "active");
+    /* the subscriber's test messages count against the URL's 3 a day (sign-up included) */
+    run(f->db, "UPDATE subscribers SET state = 'quarantined'");
+    assert_int_equal(app_subscription_hook_retry(&f->public, token, &e), 0);
+    assert_int_equal(deliver(f, "sent"), 1);
+    run(f->db, "UPDATE subscribers SET state = 'quarantined'");
+    assert_int_equal(app_subscription_hook_retry(&f->public, token, &e), -1);
+    assert_int_equal(e.code, ERR_RATE_LIMITED);
+    assert_string_equal(state_of(f, id), "quarantined");
+    e = (struct err){0};
+    assert_int_equal(app_subscriber_hook_reactivate(&f->admin, id, &e), 0); /* the team's: no */
+    assert_int_equal(deliver(f, "sent"), 1);
     /* an unsubscribed one is not reactivated */
     run(f->db, "UPDATE subscribers SET state = 'unsubscribed'");
     assert_int_equal(app_subscriber_hook_reactivate(&f->admin, id, &e), -1);
