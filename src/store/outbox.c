@@ -17,12 +17,11 @@
 
 json_t *store_outbox_jobs(struct db *db, int limit, struct err *e)
 {
-    return db_query_all(
-        db, e,
-        "SELECT id, page_id, update_id, channels, cursor, sms_cursor, "
-        "url_cursor, channels_done FROM notify_jobs WHERE state = 'pending' ORDER BY id "
-        "LIMIT ?",
-        "i", (int64_t)limit);
+    return db_query_all(db, e,
+                        "SELECT id, page_id, update_id, channels, cursor, sms_cursor, "
+                        "url_cursor, channels_done FROM notify_jobs "
+                        "WHERE state = 'pending' ORDER BY id LIMIT ?",
+                        "i", (int64_t)limit);
 }
 
 json_t *store_outbox_update(struct db *db, int64_t update_id, struct err *e)

@@ -15,11 +15,13 @@ bool web_not_modified(struct req *r, const char *etag);
 
 extern const struct route web_static_routes[];
 extern const struct route web_public_routes[];
-extern const struct route web_subscribe_routes[];      /* web/subscribe.c */
-extern const struct route web_subscribe_sms_routes[];  /* web/subscribe_sms.c */
-extern const struct route web_subscribe_hook_routes[]; /* web/subscribe_hooks.c */
-extern const struct route web_access_routes[];         /* web/access.c */
-extern const struct route web_access_sso_routes[];     /* web/access_sso.c */
+extern const struct route web_subscribe_routes[];     /* web/subscribe.c */
+extern const struct route web_subscribe_sms_routes[]; /* web/subscribe_sms.c */
+extern const struct route web_access_routes[];        /* web/access.c */
+extern const struct route web_access_sso_routes[];    /* web/access_sso.c */
+
+/* web/subscribe_hooks.c */
+extern const struct route web_subscribe_hook_routes[];
 
 struct snapshot;
 struct snapshot_registry;
