@@ -91,6 +91,7 @@ static const struct {
     {"created", "Created."},
     {"saved", "Saved."},
     {"deleted", "Deleted."},
+    {"reactivated", "Reactivated: a test message is posted; updates resume once it is answered."},
     {"status", "Status updated."},
     {"posted", "Update posted."},
     {"published", "Published: the incident is on the status page now."},

@@ -4,7 +4,8 @@
  * each subscriber's services, delete with confirmation (an erasure: the delivery
  * records stay without the address, SPEC §15), one subscriber's data as a JSON
  * download (the API's export), CSV export, and adding an e-mail subscriber as an
- * admin (confirmed at once, or pending with the usual confirmation e-mail). Needs
+ * admin (confirmed at once, or pending with the usual confirmation e-mail), and
+ * reactivating a quarantined URL subscriber (a new test message; SPEC §15). Needs
  * PERM_SUBSCRIBERS.
  *
  * The search narrows the page of up to SEARCH_PAGE rows that the filters
@@ -15,6 +16,7 @@
 #include "app/subscribers.h"
 #include "admin/admin.h"
 #include "app/services.h"
+#include "app/subscribe_hooks.h"
 #include "core/buf.h"
 #include <stdio.h>
 #include <string.h>
@@ -72,12 +74,15 @@ static json_t *filter_options(const char *const *v, const char *const *l, const 
 
 static void show(struct admin *a, int status, json_t *m)
 {
-    static const char *const cv[] = {"", "email", "sms", NULL};
-    static const char *const cl[] = {"All channels", "E-mail", "SMS", NULL};
-    static const char *const sv[] = {"",        "pending", "active", "stopped", "unsubscribed",
-                                     "bounced", NULL};
-    static const char *const sl[] = {"All states",   "Pending", "Active", "Stopped",
-                                     "Unsubscribed", "Bounced", NULL};
+    static const char *const cv[] = {"",      "email",   "sms",        "webhook", "slack",
+                                     "teams", "discord", "googlechat", NULL};
+    static const char *const cl[] = {"All channels", "E-mail",      "SMS",
+                                     "Webhook",      "Slack",       "Microsoft Teams",
+                                     "Discord",      "Google Chat", NULL};
+    static const char *const sv[] = {"",        "pending",     "active", "stopped", "unsubscribed",
+                                     "bounced", "quarantined", NULL};
+    static const char *const sl[] = {"All states",   "Pending", "Active",      "Stopped",
+                                     "Unsubscribed", "Bounced", "Quarantined", NULL};
     struct err e = {0};
     struct paging pg = {.limit = SEARCH_PAGE};
     json_t *out = NULL, *names = NULL, *sub, *rows = json_array();
@@ -99,6 +104,8 @@ static void show(struct admin *a, int status, json_t *m)
         const char *addr = json_string_value(json_object_get(sub, "address"));
         if (q && *q && !(addr && strcasestr(addr, q))) continue;
         name_services(sub, names);
+        const char *st = json_string_value(json_object_get(sub, "state"));
+        json_object_set_new(sub, "quarantined", json_boolean(st && !strcmp(st, "quarantined")));
         json_array_append(rows, sub);
     }
     json_object_set_new(m, "subscribers", rows);
@@ -130,6 +137,14 @@ static void create(struct req *r)
 {
     admin_post_create(r, PERM_SUBSCRIBERS, fields, app_subscriber_create, show,
                       "/admin/subscribers");
+}
+
+/* POST /admin/subscribers/{id}/reactivate: a quarantined URL subscriber gets a new test
+ * message (app_subscriber_hook_reactivate). */
+static void reactivate(struct req *r)
+{
+    admin_post_id(r, PERM_SUBSCRIBERS, app_subscriber_hook_reactivate, "/admin/subscribers",
+                  "reactivated");
 }
 
 static void del(struct req *r)
@@ -189,6 +204,8 @@ static void export_csv(struct req *r)
         {
             char id[24];
             name_services(sub, names);
+            const char *st = json_string_value(json_object_get(sub, "state"));
+            json_object_set_new(sub, "quarantined", json_boolean(st && !strcmp(st, "quarantined")));
             snprintf(id, sizeof id, "%lld",
                      (long long)json_integer_value(json_object_get(sub, "id")));
             csv_cell(&b, id, false);
@@ -225,5 +242,6 @@ const struct route admin_subscriber_routes[] = {
     {M_GET, "/admin/subscribers.csv", export_csv},
     {M_GET, "/admin/subscribers/{id}/export", export_one},
     {M_POST, "/admin/subscribers/{id}/delete", del},
+    {M_POST, "/admin/subscribers/{id}/reactivate", reactivate},
     {0, NULL, NULL},
 };

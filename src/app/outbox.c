@@ -11,9 +11,11 @@
 #include "app/outbox.h"
 #include "app/integrations.h"
 #include "app/storm.h"
+#include "app/subscribe_hooks.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "store/audit.h"
+#include "store/hooks.h"
 #include "store/outbox.h"
 #include "store/storm.h"
 #include "store/subscribers.h"
@@ -28,6 +30,13 @@ _Static_assert((int)STORE_DELIVERED_MAX >= (int)STORE_SENT_BATCH,
 #define ERASED_REASON "not sent: the subscriber's data was deleted"
 #define BOUNCED_REASON "not sent: mail to this address bounced 3 times in a row"
 _Static_assert(OUTBOX_BOUNCE_LIMIT == 3, "BOUNCED_REASON names the limit");
+#define QUARANTINED_REASON "not sent: 10 deliveries in a row to this URL failed (quarantined)"
+_Static_assert(HOOK_FAILURE_LIMIT == 10, "QUARANTINED_REASON names the limit");
+
+/* In notify_jobs.channels_done, past every channel's bit: the job's URL subscribers are
+ * expanded (their channels' bits say the page's integrations are). */
+enum { JOB_URLS_DONE = 1u << 30 };
+_Static_assert((unsigned)JOB_URLS_DONE > (unsigned)CH_ALL, "a bit no channel has");
 
 static int64_t jint(const json_t *o, const char *k)
 {
@@ -70,6 +79,43 @@ static bool subscriber_channels_complete(void)
     return want == have;
 }
 
+/* The bits of the URL subscriber channels; with BUF, their names in MASK as
+ * ",slack,webhook," (store_hook_expand_batch). */
+static unsigned hook_channels(char *buf, unsigned mask)
+{
+    unsigned bits = 0;
+    if (buf) strcpy(buf, ",");
+    for (int i = 0; i < CHANNEL_COUNT; i++) {
+        if (!app_hook_channel(channel_table[i].name)) continue;
+        bits |= (unsigned)channel_table[i].bit;
+        if (buf && (mask & channel_table[i].bit)) {
+            strcat(buf, channel_table[i].name);
+            strcat(buf, ",");
+        }
+    }
+    return bits;
+}
+
+/* A batch of JOB's URL subscribers (update U), unless done: on the job's url_cursor,
+ * moved in the open transaction. */
+static int expand_urls(struct db *db, json_t *job, json_t *u, unsigned channels, unsigned *done,
+                       int *count, struct err *e)
+{
+    char names[CHANNEL_COUNT * 16];
+    if ((*done & JOB_URLS_DONE) || !(channels & hook_channels(names, channels))) return 0;
+    int64_t cursor = jint(job, "url_cursor");
+    int n = 0;
+    if (store_hook_expand_batch(db, jint(job, "page_id"), jint(job, "update_id"),
+                                jint(u, "event_id"), names, cursor, EXPAND_BATCH,
+                                jint(u, "accepted"), time_now(), &cursor, &n, e) != 0 ||
+        store_hook_job_cursor(db, jint(job, "id"), cursor, e) != 0)
+        return -1;
+    *count += n;
+    if (n < EXPAND_BATCH) *done |= JOB_URLS_DONE;
+    json_object_set_new(job, "url_cursor", json_integer(cursor));
+    return 0;
+}
+
 /* One round of JOB, in one transaction: its integrations' deliveries (the first round),
  * then a batch of each subscriber channel not yet expanded. 1 when more remain, 0 when the
  * job is done, -1 on error. *COUNT gets the subscribers expanded; JOB's cursors and
@@ -94,7 +140,7 @@ static int expand_round(struct app *app, struct db *db, json_t *job, int *count,
     }
     int64_t accepted = u ? jint(u, "accepted") : 0, now = time_now();
     *count = 0;
-    if (!u) done = channels; /* the update went: nothing to send */
+    if (!u) done = channels | JOB_URLS_DONE; /* the update went: nothing to send */
     for (int i = 0; u && i < CHANNEL_COUNT; i++) {
         const struct channel_info *ci = &channel_table[i];
         if (!(integrations & ci->bit)) continue;
@@ -116,7 +162,9 @@ static int expand_round(struct app *app, struct db *db, json_t *job, int *count,
         *count += n;
         if (n < EXPAND_BATCH) done |= ch;
     }
-    bool finished = (done & channels) == channels;
+    if (u && expand_urls(db, job, u, channels, &done, count, e) != 0) goto fail;
+    bool finished = (done & channels) == channels &&
+                    (!(channels & hook_channels(NULL, 0)) || (done & JOB_URLS_DONE));
     if (store_outbox_job_advance(db, jint(job, "id"), cursor[1], cursor[0], done, finished,
                                  time_now(), e) != 0 ||
         db_commit(db, e) != 0)
@@ -259,7 +307,7 @@ fail:
 static bool plain_sent(const struct outbox_outcome *o)
 {
     return strcmp(o->state, "sent") == 0 && !o->stop_subscriber && !o->bounce && !o->error &&
-           o->next_at == o->sent_at;
+           !o->hook && o->next_at == o->sent_at;
 }
 
 /* O's address was refused: one bounce more for its subscriber, who may be bounced now. */
@@ -271,6 +319,28 @@ static int bounce(struct db *db, const struct outbox_outcome *o, struct err *e)
         return -1;
     return bounced ? store_audit_insert(db, o->page_id, "system", "subscriber.bounced",
                                         o->subscriber_id, "email", time_now(), e)
+                   : 0;
+}
+
+/* The outcome O to a URL subscriber moves it (see outbox.h). */
+static int hook_outcome(struct db *db, const struct outbox_outcome *o, struct err *e)
+{
+    bool sent = strcmp(o->state, "sent") == 0, changed = false;
+    bool final = strcmp(o->state, "failed") == 0 || strcmp(o->state, "dead") == 0;
+    if (sent && o->test) {
+        if (store_hook_confirmed(db, o->subscriber_id, time_now(), &changed, e) != 0) return -1;
+        return changed
+                   ? store_audit_insert(db, o->page_id, "system", "subscriber.confirm",
+                                        o->subscriber_id, "test message answered", time_now(), e)
+                   : 0;
+    }
+    if (sent) return store_hook_delivered(db, o->subscriber_id, e);
+    if (!final || o->test) return 0; /* a failed test message leaves it pending */
+    if (store_hook_failed(db, o->subscriber_id, HOOK_FAILURE_LIMIT, QUARANTINED_REASON, &changed,
+                          e) != 0)
+        return -1;
+    return changed ? store_audit_insert(db, o->page_id, "system", "subscriber.quarantined",
+                                        o->subscriber_id, "10 failed deliveries", time_now(), e)
                    : 0;
 }
 
@@ -303,6 +373,7 @@ static int record(struct db *db, const struct outbox_outcome *o, size_t n, struc
             if (rc == 0 && o[i].stop_subscriber && o[i].subscriber_id)
                 rc = store_subscriber_set_state(db, o[i].page_id, o[i].subscriber_id, "stopped", e);
             if (rc == 0 && o[i].bounce && o[i].subscriber_id) rc = bounce(db, &o[i], e);
+            if (rc == 0 && o[i].hook && o[i].subscriber_id) rc = hook_outcome(db, &o[i], e);
             i++;
         }
         if (rc != 0) return -1;

@@ -17,6 +17,13 @@
  * handed to the caller; an e-mail refused OUTBOX_BOUNCE_LIMIT times in a row makes its
  * subscriber bounced (a delivery in between clears the count), in the transaction that
  * records the outcome.
+ *
+ * URL subscribers (SPEC §15, app/subscribe_hooks.h): a job expands the active ones of the
+ * URL channels it names on one more cursor (notify_jobs.url_cursor); a 2xx to a test
+ * message makes a pending one active; HOOK_FAILURE_LIMIT updates in a row failed for good
+ * (refused, or retries exhausted) make an active one quarantined and fail what was still
+ * pending for it; a sent update clears the count. All in the transaction that records the
+ * outcome.
  */
 #ifndef PHAROS_APP_OUTBOX_H
 #define PHAROS_APP_OUTBOX_H
@@ -46,6 +53,8 @@ struct outbox_outcome {
     const char *error;    /* the reason, or NULL */
     bool stop_subscriber; /* the provider says the recipient opted out (SMS STOP) */
     bool bounce; /* failed: the recipient's server refused the address (5xx to RCPT TO/DATA) */
+    bool hook;   /* to a URL subscriber (app/subscribe_hooks.h) */
+    bool test;   /* a confirmation: for a URL subscriber, its test message */
 };
 
 /*

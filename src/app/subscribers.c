@@ -9,6 +9,7 @@
  */
 #include "app/subscribers.h"
 #include "app/subscribe.h"
+#include "app/subscribe_hooks.h"
 #include "app/users.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
@@ -17,9 +18,10 @@
 #include <ctype.h>
 #include <string.h>
 
-static const char *const channels[] = {"email", "sms", NULL};
-static const char *const states[] = {"pending",      "active",  "stopped",
-                                     "unsubscribed", "bounced", NULL};
+static const char *const channels[] = {"email", "sms",     "webhook",    "slack",
+                                       "teams", "discord", "googlechat", NULL};
+static const char *const states[] = {"pending", "active",      "stopped", "unsubscribed",
+                                     "bounced", "quarantined", NULL};
 /* A subscriber becomes pending only by subscribing, never by an edit. */
 static const char *const settable_states[] = {"active", "stopped", "unsubscribed", NULL};
 
@@ -148,6 +150,8 @@ int app_subscriber_create(struct app_ctx *c, json_t *in, json_t **out, struct er
         in_text(in, "address", ADDRESS_MAX, true, false, &address, e) != 0 ||
         in_bool(in, "confirmed", &confirmed, e) != 0)
         return -1;
+    if (app_hook_channel(channel)) /* a URL: its test message decides (SPEC §15) */
+        return app_subscriber_hook_create(c, in, out, e);
     if ((strcmp(channel, "email") == 0 ? app_email_normalise(address, norm, sizeof norm, e)
                                        : app_phone_normalise(address, norm, sizeof norm, e)) != 0)
         return -1;
@@ -192,6 +196,15 @@ int app_subscriber_update(struct app_ctx *c, int64_t id, json_t *in, json_t **ou
         return -1;
     if (!(cur = store_subscriber_get(c->db, c->page_id, id, e))) {
         if (!e->code) not_found(id, e);
+        goto fail;
+    }
+    if (state && strcmp(state, "active") == 0 &&
+        app_hook_channel(json_string_value(json_object_get(cur, "channel"))) &&
+        strcmp(json_string_value(json_object_get(cur, "state")), "active") != 0) {
+        err_set(e, ERR_CONFLICT,
+                "state: a URL subscriber becomes active when its test message is answered; "
+                "reactivate it with POST subscribers/%lld/reactivate",
+                (long long)id);
         goto fail;
     }
     if (read_services(c, in, &set, &ids, e) != 0 ||

@@ -125,9 +125,20 @@ json_t *notify_integration(struct notify_env *env, struct nmsg *m, int64_t page_
 /* For a chat service's delivery M (an update, to the page's integration KIND): *MODEL
  * gets the update's model (borrowed, notify_update_model) and the integration's config
  * is returned (caller frees) with *URL its webhook_url (in it); NULL with M->error when
- * the update, the integration or its URL is gone. */
+ * the update, the integration or its URL is gone. A delivery to a subscriber goes to its
+ * URL instead (notify_hook_target). */
 json_t *notify_chat_target(struct notify_env *env, struct nmsg *m, const char *kind, json_t **model,
                            const char **url);
+/* The same for a delivery M to a URL subscriber (notify/hook_target.c): *URL is M's
+ * recipient (the subscriber's URL) and *MODEL the update's model, or for a test message
+ * (a confirmation) notify_hook_test_model's; the config returned holds them. */
+json_t *notify_hook_target(struct notify_env *env, struct nmsg *m, json_t **model,
+                           const char **url);
+/* What a URL subscriber's test message says, shaped as an update model (the chat senders
+ * use it as one): "subject", "page", "event" {"title","url" (the preferences page),
+ * "kind","impact"}, "update" {"stage_label","message_text","time"}, and "manage_url";
+ * NULL with M->error when the subscriber is gone or no longer pending. New reference. */
+json_t *notify_hook_test_model(struct notify_env *env, struct nmsg *m);
 /* Classification shared by the HTTP channels: 2xx sent; 408, 425, 429, 5xx and network
  * errors retried; other statuses failed with the first bytes of the answer. */
 enum outcome notify_http_classify(struct nmsg *m, CURLcode cc, long status);

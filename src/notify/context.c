@@ -211,6 +211,7 @@ json_t *notify_chat_target(struct notify_env *env, struct nmsg *m, const char *k
 {
     struct err e = {0};
     json_t *cfg;
+    if (m->subscriber_id) return notify_hook_target(env, m, model, url);
     if (!(*model = notify_update_model(env, m->update_id, &e))) {
         snprintf(m->error, sizeof m->error, "%s", e.msg);
         return NULL;

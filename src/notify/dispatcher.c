@@ -22,6 +22,7 @@
  * else becomes due: retries and lapsed leases, found by the tick within a second).
  */
 #include "app/outbox.h"
+#include "app/subscribe_hooks.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
@@ -132,6 +133,8 @@ static void add_result(struct notify *d, struct nmsg *m, enum outcome o)
     struct outbox_outcome *r = &d->results[d->nresults++];
     *r = (struct outbox_outcome){
         .id = m->id, .page_id = m->page_id, .subscriber_id = m->subscriber_id, .next_at = now};
+    r->hook = m->subscriber_id && app_hook_channel(channel_name(m->ops->bit)); /* §15 */
+    r->test = m->kind == NMSG_CONFIRMATION;
     if (o == OUT_SENT) {
         r->state = "sent";
         r->sent_at = now;

@@ -7,7 +7,8 @@
  * to Slack's limit of 3,000 characters with "…" (slack_text, notify/text.h), so
  * "<!channel>" in a title stays text and a long message keeps its section.
  * 404 and 410 mean the webhook is gone (permanent); 429 and 5xx are retried
- * (Retry-After honoured by the dispatcher).
+ * (Retry-After honoured by the dispatcher). The target is the page's integration, or a
+ * subscriber's URL (notify_chat_target).
  */
 #include "core/buf.h"
 #include "core/xalloc.h"
@@ -36,19 +37,9 @@ static const char *get(json_t *o, const char *a, const char *b)
 
 static int prepare(struct notify_env *env, struct nmsg *m)
 {
-    struct err e = {0};
-    json_t *model = notify_update_model(env, m->update_id, &e), *cfg;
-    if (!model) {
-        snprintf(m->error, sizeof m->error, "%s", e.msg);
-        return -1;
-    }
-    if (!(cfg = notify_integration(env, m, m->page_id, "slack"))) return -1;
-    const char *url = json_string_value(json_object_get(cfg, "webhook_url"));
-    if (!url || !*url) {
-        snprintf(m->error, sizeof m->error, "the Slack integration has no webhook_url");
-        json_decref(cfg);
-        return -1;
-    }
+    json_t *model, *cfg;
+    const char *url;
+    if (!(cfg = notify_chat_target(env, m, "slack", &model, &url))) return -1;
     /* the head's link, title and stage first; the services get what room is left */
     struct buf head;
     buf_init(&head, 1 << 20);

@@ -10,27 +10,61 @@
  *        "services":[{"id","name","status"}]},"update":{"id","kind","stage","message",
  *        "created_at" (RFC 3339)}}   (update.kind: "update", or "reminder" / "postmortem"
  *        for a maintenance's reminder and an incident's postmortem: domain/event.h)
+ *
+ * A visitor's webhook subscription (SPEC §15) gets the same body at its own URL, signed
+ * with its own secret (app_hook_secret); its test message is
+ * {"type":"test","page":{…},"subscription":{"id","manage_url"},"message"}.
  */
+#include "app/subscribe_hooks.h"
 #include "core/sign.h"
 #include "notify/channel.h"
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-static int prepare(struct notify_env *env, struct nmsg *m)
+/* The URL and secret of M's target into *CFG (caller frees): the page's integration, or
+ * the subscriber's own. 0, or -1 with M->error. */
+static int target(struct notify_env *env, struct nmsg *m, json_t **cfg)
 {
+    if (!m->subscriber_id) {
+        if (!(*cfg = notify_integration(env, m, m->page_id, "webhook"))) return -1;
+        return 0;
+    }
     struct err e = {0};
-    json_t *model = notify_update_model(env, m->update_id, &e), *cfg;
-    if (!model) {
+    char *secret = app_hook_secret(env->app, env->db, m->subscriber_id, &e);
+    if (e.code) {
         snprintf(m->error, sizeof m->error, "%s", e.msg);
         return -1;
     }
-    if (!(cfg = notify_integration(env, m, m->page_id, "webhook"))) return -1;
-    const char *url = json_string_value(json_object_get(cfg, "url"));
-    const char *secret = json_string_value(json_object_get(cfg, "secret"));
-    if (!url || !*url) {
-        snprintf(m->error, sizeof m->error, "the webhook integration has no url");
-        json_decref(cfg);
-        return -1;
+    *cfg = json_pack("{s:s, s:s?}", "url", m->recipient, "secret", secret);
+    if (secret) sodium_memzero(secret, strlen(secret));
+    free(secret);
+    return 0;
+}
+
+/* A subscriber's test message (model from notify_hook_test_model), as the body. */
+static json_t *test_body(struct notify_env *env, struct nmsg *m)
+{
+    json_t *t = notify_hook_test_model(env, m);
+    if (!t) return NULL;
+    json_t *body =
+        json_pack("{s:s, s:O, s:{s:I, s:O}, s:O}", "type", "test", "page",
+                  json_object_get(t, "page"), "subscription", "id", (json_int_t)m->subscriber_id,
+                  "manage_url", json_object_get(t, "manage_url"), "message",
+                  json_object_get(json_object_get(t, "update"), "message_text"));
+    json_decref(t);
+    return body;
+}
+
+/* The §10 body of M's update. */
+static json_t *update_body(struct notify_env *env, struct nmsg *m)
+{
+    struct err e = {0};
+    json_t *model = notify_update_model(env, m->update_id, &e);
+    if (!model) {
+        snprintf(m->error, sizeof m->error, "%s", e.msg);
+        return NULL;
     }
     json_t *ev = json_object_get(model, "event"), *up = json_object_get(model, "update");
     json_t *body =
@@ -43,6 +77,25 @@ static int prepare(struct notify_env *env, struct nmsg *m)
                   "update", "id", json_object_get(up, "id"), "kind", json_object_get(up, "kind"),
                   "stage", json_object_get(up, "stage"), "message", json_object_get(up, "message"),
                   "created_at", json_object_get(up, "created_at"));
+    return body;
+}
+
+static int prepare(struct notify_env *env, struct nmsg *m)
+{
+    json_t *cfg = NULL;
+    if (target(env, m, &cfg) != 0) return -1;
+    const char *url = json_string_value(json_object_get(cfg, "url"));
+    const char *secret = json_string_value(json_object_get(cfg, "secret"));
+    if (!url || !*url) {
+        snprintf(m->error, sizeof m->error, "the webhook integration has no url");
+        json_decref(cfg);
+        return -1;
+    }
+    json_t *body = m->kind == NMSG_CONFIRMATION ? test_body(env, m) : update_body(env, m);
+    if (!body) {
+        json_decref(cfg);
+        return -1;
+    }
     curl_easy_setopt(m->easy, CURLOPT_URL, url);
     notify_json_body(m, body);
     json_decref(body);

@@ -51,6 +51,8 @@ const char *db_url_redacted(const char *url, char *buf, size_t size);
 
 /* Applies the embedded migrations not yet applied. Returns 0, or -1 with E filled. */
 int db_migrate(struct db *db, struct err *e);
+/* The same, only the versions up to UPTO (0: all); for tests of a migration on data. */
+int db_migrate_to(struct db *db, int upto, struct err *e);
 /* Highest applied migration version, or 0. */
 int db_schema_version(struct db *db);
 

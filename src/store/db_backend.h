@@ -55,6 +55,9 @@ struct db_backend {
     /* Runs SQL, several statements, with no arguments (a migration), inside the open
      * transaction. Returns 0, or -1 with E filled. */
     int (*script)(struct db *db, const char *sql, struct err *e);
+    /* Turns foreign key enforcement of the write connection on or off, outside any
+     * transaction (store/migrate.c, around a table rebuild). NULL: never needed. */
+    int (*foreign_keys)(struct db *db, bool on, struct err *e);
     /* Around a whole migration run: excludes other processes (nodes) migrating the same
      * database at once. May be NULL (the write transaction of each step is enough). */
     int (*migrate_lock)(struct db *db, struct err *e);

@@ -467,3 +467,18 @@ int sqlite_script(struct db *db, const char *sql, struct err *e)
     sqlite3_free(msg);
     return -1;
 }
+
+int sqlite_foreign_keys(struct db *db, bool on, struct err *e)
+{
+    struct sqlite_db *d = sq(db);
+    assert(!d->in_tx); /* the pragma does nothing inside a transaction */
+    char *msg = NULL;
+    pthread_mutex_lock(&d->w->lock);
+    int rc = sqlite3_exec(d->w->conn.h, on ? "PRAGMA foreign_keys=ON" : "PRAGMA foreign_keys=OFF",
+                          NULL, NULL, &msg);
+    pthread_mutex_unlock(&d->w->lock);
+    if (rc == SQLITE_OK) return 0;
+    err_set(e, ERR_INTERNAL, "%s", msg ? msg : "?");
+    sqlite3_free(msg);
+    return -1;
+}

@@ -20,6 +20,7 @@ bool sqlite_in_tx(struct db *db);
  * and follows only commits already on disk makes none). */
 uint64_t sqlite_fsyncs(struct db *db);
 int sqlite_script(struct db *db, const char *sql, struct err *e);
+int sqlite_foreign_keys(struct db *db, bool on, struct err *e);
 
 /* The connection queries run on now: the thread's reader, or the writer inside a transaction. */
 sqlite3 *db_handle(struct db *db);

@@ -260,6 +260,7 @@ const struct db_backend db_sqlite_backend = {
     .exec_texts = sqlite_exec_texts,
     .backup = sqlite_backup,
     .script = sqlite_script,
+    .foreign_keys = sqlite_foreign_keys,
 };
 
 int db_sqlite_open(const char *path, struct db **out, struct err *e)

@@ -6,6 +6,14 @@
  * whatever the highest applied one is, and each is checked again inside its
  * transaction, so processes migrating together apply each once; PostgreSQL also
  * holds an advisory lock over the whole run (nodes starting together).
+ *
+ * A SQLite migration whose first line is MIGRATE_FK_OFF rebuilds a table that others
+ * point at (SQLite's documented 12-step ALTER TABLE procedure): foreign keys are turned
+ * off before its transaction (the pragma is a no-op inside one), PRAGMA
+ * foreign_key_check must find no row before it commits, and they are on again after,
+ * whatever happened. Without it a DROP TABLE of the old copy would cascade (ON DELETE
+ * CASCADE, SET NULL) into the rows that point at it. PostgreSQL alters in place and
+ * never needs it.
  */
 #include "core/embedded.h"
 #include "core/log.h"
@@ -14,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define MIGRATE_FK_OFF "-- pharos: foreign keys off\n"
 
 int db_schema_version(struct db *db)
 {
@@ -25,9 +35,27 @@ int db_schema_version(struct db *db)
                : 0;
 }
 
-/* Applies F (version VERSION) unless it is applied already. */
-static int apply(struct db *db, const struct embedded_file *f, const char *name, int version,
-                 struct err *e)
+/* Whether F must run with foreign keys off (SQLite only, the one backend that has
+ * foreign_keys: see the top). */
+static bool fk_off(struct db *db, const struct embedded_file *f)
+{
+    return db->be->foreign_keys &&
+           strncmp((const char *)f->data, MIGRATE_FK_OFF, strlen(MIGRATE_FK_OFF)) == 0;
+}
+
+/* With foreign keys off: fails (E) when a row points at nothing (before the commit). */
+static int fk_check(struct db *db, struct err *e)
+{
+    int64_t bad = 0;
+    if (db_query_int(db, e, &bad, "SELECT COUNT(*) FROM pragma_foreign_key_check", NULL) != 1)
+        return -1;
+    return bad ? err_set(e, ERR_INTERNAL, "%lld rows point at rows that are gone", (long long)bad)
+               : 0;
+}
+
+/* Applies F (version VERSION) unless it is applied already, in its transaction. */
+static int apply_tx(struct db *db, const struct embedded_file *f, const char *name, int version,
+                    bool check_fk, struct err *e)
 {
     if (db_begin(db, e) != 0) return -1;
     int64_t applied = 0;
@@ -43,6 +71,10 @@ static int apply(struct db *db, const struct embedded_file *f, const char *name,
         db_rollback(db);
         return err_set(e, ERR_INTERNAL, "migration %s failed: %s", f->name, se.msg);
     }
+    if (check_fk && fk_check(db, &se) != 0) {
+        db_rollback(db);
+        return err_set(e, ERR_INTERNAL, "migration %s failed: %s", f->name, se.msg);
+    }
     if (db_exec(db, e, NULL,
                 "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?,?,?)", "isi",
                 (int64_t)version, name, time_now()) != 0) {
@@ -54,7 +86,27 @@ static int apply(struct db *db, const struct embedded_file *f, const char *name,
     return 0;
 }
 
+/* Applies F (version VERSION) unless it is applied already. */
+static int apply(struct db *db, const struct embedded_file *f, const char *name, int version,
+                 struct err *e)
+{
+    bool off = fk_off(db, f);
+    struct err fe = {0};
+    if (off && db->be->foreign_keys(db, false, e) != 0) return -1;
+    int rc = apply_tx(db, f, name, version, off, e);
+    if (off && db->be->foreign_keys(db, true, &fe) != 0 && rc == 0) {
+        *e = fe;
+        rc = -1;
+    }
+    return rc;
+}
+
 int db_migrate(struct db *db, struct err *e)
+{
+    return db_migrate_to(db, 0, e);
+}
+
+int db_migrate_to(struct db *db, int upto, struct err *e)
 {
     if (db->be->migrate_lock && db->be->migrate_lock(db, e) != 0) return -1;
     int rc = -1;
@@ -72,7 +124,7 @@ int db_migrate(struct db *db, struct err *e)
     for (const struct embedded_file *f = embedded_files; f->name; f++) {
         if (strncmp(f->name, prefix, (size_t)n) != 0) continue;
         int version = atoi(f->name + n);
-        if (version <= 0) continue;
+        if (version <= 0 || (upto > 0 && version > upto)) continue;
         if (apply(db, f, f->name + n, version, e) != 0) goto out;
     }
     rc = 0;

@@ -19,8 +19,8 @@ json_t *store_outbox_jobs(struct db *db, int limit, struct err *e)
 {
     return db_query_all(db, e,
                         "SELECT id, page_id, update_id, channels, cursor, sms_cursor, "
-                        "channels_done FROM notify_jobs WHERE state = 'pending' ORDER BY id "
-                        "LIMIT ?",
+                        "url_cursor, channels_done FROM notify_jobs "
+                        "WHERE state = 'pending' ORDER BY id LIMIT ?",
                         "i", (int64_t)limit);
 }
 

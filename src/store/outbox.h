@@ -14,8 +14,8 @@
 #include "store/db.h"
 
 /* Up to LIMIT pending jobs, oldest first: [{"id","page_id","update_id","channels","cursor"
- * (the e-mail recipients' last subscriber id expanded),"sms_cursor","channels_done" (bit set
- * of channels fully expanded)}]. */
+ * (the e-mail recipients' last subscriber id expanded),"sms_cursor","url_cursor" (the URL
+ * subscribers', store/hooks.h),"channels_done" (bit set of channels fully expanded)}]. */
 json_t *store_outbox_jobs(struct db *db, int limit, struct err *e);
 /* What a message about UPDATE_ID says: {"update_id","event_id","kind","title","impact",
  * "update_stage","update_kind","message","accepted","window_start","window_end" (Unix seconds; null

@@ -17,7 +17,7 @@
 #include <assert.h>
 
 #define SUBSCRIBER_COLUMNS                                                                         \
-    "SELECT id, channel, address, state, all_services, created_at, confirmed_at "                  \
+    "SELECT id, channel, address, state, all_services, created_at, confirmed_at, failures "        \
     "FROM subscribers "
 
 /* Replaces each row's all_services with "services": "all" or the ids chosen. ROWS are in

@@ -4,7 +4,8 @@
  *
  *   GET  /subscribe                   the form (e-mail, or phone for SMS)
  *   POST /subscribe                   email= or phone=; then "check your inbox",
- *                                     or the SMS code form
+ *                                     or the SMS code form (channel= and url=: a URL
+ *                                     channel, web/subscribe_hooks.c)
  *   GET  /subscribe/confirm/{token}   activates, 303 to the preferences page
  *                                     (?confirmed=1: it says so)
  *   POST /subscribe/sms/verify        phone=, code=; 303 to the preferences page
@@ -127,6 +128,10 @@ static void on_subscribe(struct req *r)
                              json_pack("{s:s, s:s}", "doc_title", "Subscribe", "sent_email", ""));
         goto out;
     }
+    if (form_str(form, "channel") || form_str(form, "url")) { /* a URL channel (SPEC §15) */
+        web_subscribe_hook(r, form);
+        goto out;
+    }
     json_t *in = json_object();
     const char *email = form_str(form, "email"), *phone = form_str(form, "phone");
     if (email) json_object_set_new(in, "email", json_string(email));
@@ -231,6 +236,7 @@ static void show_preferences(struct req *r, int status, bool saved, const char *
     json_object_set_new(prefs, "is_sms", json_boolean(sms));
     json_object_set_new(prefs, "state_text", json_string(state_text(state, sms)));
     if (error) json_object_set_new(prefs, "error", json_string(error));
+    web_subscription_hook_model(&c, r->params[0], prefs);
     web_subscribe_render(r, status, "public/subscription.html", prefs);
 }
 

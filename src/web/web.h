@@ -20,6 +20,9 @@ extern const struct route web_subscribe_sms_routes[]; /* web/subscribe_sms.c */
 extern const struct route web_access_routes[];        /* web/access.c */
 extern const struct route web_access_sso_routes[];    /* web/access_sso.c */
 
+/* web/subscribe_hooks.c */
+extern const struct route web_subscribe_hook_routes[];
+
 struct snapshot;
 struct snapshot_registry;
 /* Serves the public pages from G's snapshots (web/public.c) and installs the HTML

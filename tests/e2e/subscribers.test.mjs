@@ -23,7 +23,7 @@ before(async () => {
 });
 after(() => stopClean(s));
 
-const KEYS = ['id', 'channel', 'address', 'state', 'services', 'created_at', 'confirmed_at'];
+const KEYS = ['id', 'channel', 'address', 'state', 'services', 'created_at', 'confirmed_at', 'failures'];
 const everything = async () => (await api(s, 'GET', 'subscribers?limit=500')).json;
 const add = async (body) => {
   const r = await api(s, 'POST', 'subscribers', { body });
@@ -128,9 +128,11 @@ test('the list filters by channel and state, pages by id and carries the counts'
   assert.equal(l.status, 200);
   assert.deepEqual(l.json.subscribers.map((x) => x.id), made.map((x) => x.id));
   assert.equal(l.json.next_cursor, null);
+  const none = { pending: 0, active: 0, stopped: 0, unsubscribed: 0, bounced: 0, quarantined: 0 };
   assert.deepEqual(l.json.counts, {
-    email: { pending: 1, active: 1, stopped: 0, unsubscribed: 1, bounced: 0 },
-    sms: { pending: 1, active: 0, stopped: 1, unsubscribed: 0, bounced: 0 },
+    email: { ...none, pending: 1, active: 1, unsubscribed: 1 },
+    sms: { ...none, pending: 1, stopped: 1 },
+    webhook: none, slack: none, teams: none, discord: none, googlechat: none,
   });
   assert.deepEqual(l.json.subscribers[2].services, [svcA.id]);
 
@@ -150,8 +152,9 @@ test('the list filters by channel and state, pages by id and carries the counts'
   assert.deepEqual(walkedEmail.map((x) => x.address), ['e1@example.com', 'e2@example.com', 'e3@example.com']);
 
   assertError(await api(s, 'GET', 'subscribers?state=confirmed'), 400, 'invalid_input',
-    /unknown state "confirmed"; accepted: pending, active, stopped, unsubscribed, bounced/);
-  assertError(await api(s, 'GET', 'subscribers?channel=slack'), 400, 'invalid_input', /unknown channel "slack"; accepted: email, sms/);
+    /unknown state "confirmed"; accepted: pending, active, stopped, unsubscribed, bounced, quarantined/);
+  assertError(await api(s, 'GET', 'subscribers?channel=fax'), 400, 'invalid_input', /unknown channel "fax"; accepted: email, sms, webhook, slack, teams, discord, googlechat/);
+  assert.deepEqual(await ids('channel=slack'), []);
   await assertBadPaging(s, 'subscribers');
   assert.deepEqual((await otherApi(s, 'GET', 'subscribers')).json.counts.email.active, 0);
   await removeAll();
@@ -166,7 +169,10 @@ test('bad input is refused with a message naming the field, and changes nothing'
     await assertBadBodies(s, 'POST', 'subscribers');
     await assertBadBodies(s, 'PATCH', `subscribers/${keep.id}`);
     await bad({ address: 'x@example.com' }, /channel is required/);
-    await bad({ ...ok, channel: 'slack' }, /unknown channel "slack"; accepted: email, sms/);
+    await bad({ ...ok, channel: 'fax' }, /unknown channel "fax"; accepted: email, sms, webhook, slack, teams, discord, googlechat/);
+    await bad({ ...ok, channel: 'slack' }, /address must be a URL/);
+    await bad({ channel: 'slack' }, /address is required/);
+    await bad({ channel: 'webhook', address: 'https://example.com/x', confirmed: true }, /confirmed/);
     await bad({ ...ok, channel: ['email'] }, /channel must be a string/);
     await bad({ channel: 'email' }, /address is required/);
     await bad({ ...ok, address: '' }, /address is required/);

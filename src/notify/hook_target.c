@@ -1,0 +1,64 @@
+/*
+ * notify/hook_target — where a delivery to a URL subscriber (SPEC §15) goes and what its
+ * test message says. See channel.h (notify_hook_target, notify_hook_test_model).
+ *
+ * The chat senders (slack.c, teams.c, discord.c, googlechat.c) build their payloads from
+ * an update model; a subscriber's delivery gets the same model and the subscriber's URL
+ * (the delivery's recipient, which expansion copied from subscribers.address) instead of
+ * the page integration's. The test message is a model of its own shape, so each chat
+ * service's payload builder (and escaping) serves it unchanged: its title says it is a
+ * test, its link is the subscriber's preferences page.
+ */
+#include "core/xalloc.h"
+#include "notify/channel.h"
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+json_t *notify_hook_test_model(struct notify_env *env, struct nmsg *m)
+{
+    json_t *c = notify_confirmation_model(env, m);
+    if (!c) return NULL;
+    const char *page = json_string_value(json_object_get(json_object_get(c, "page"), "title"));
+    const char *manage = json_string_value(json_object_get(c, "manage_url"));
+    char when[64];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
+    char *subject = xasprintf("[%s] Test message: this channel is subscribed", page ? page : "");
+    char *text = xasprintf("This is a test message from the %s status page. Its updates will be "
+                           "posted here. Choose services, or unsubscribe: %s",
+                           page ? page : "", manage ? manage : "");
+    json_t *model = json_pack(
+        "{s:s, s:O, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:[]}, s:{s:s, s:s, s:s, s:s, s:s}, s:s?}",
+        "subject", subject, "page", json_object_get(c, "page"), "event", "title",
+        "Test message: this channel is subscribed", "url", manage ? manage : "", "kind", "incident",
+        "impact", "none", "services_text", "", "window", "", "services", "update", "kind", "test",
+        "stage", "", "stage_label", "Subscribed", "message_text", text, "time", when, "manage_url",
+        manage);
+    free(subject), free(text);
+    json_decref(c);
+    return model;
+}
+
+json_t *notify_hook_target(struct notify_env *env, struct nmsg *m, json_t **model, const char **url)
+{
+    struct err e = {0};
+    json_t *cfg = json_pack("{s:s}", "webhook_url", m->recipient);
+    if (m->kind == NMSG_CONFIRMATION) {
+        json_t *t = notify_hook_test_model(env, m);
+        if (!t) {
+            json_decref(cfg);
+            return NULL;
+        }
+        json_object_set_new(cfg, "model", t);
+        *model = t;
+    } else if (!(*model = notify_update_model(env, m->update_id, &e))) {
+        snprintf(m->error, sizeof m->error, "%s", e.msg);
+        json_decref(cfg);
+        return NULL;
+    }
+    *url = json_string_value(json_object_get(cfg, "webhook_url"));
+    return cfg;
+}
