@@ -29,6 +29,7 @@
 #include "core/xalloc.h"
 #include "public/snapshot_impl.h"
 #include "public/view.h"
+#include "render/i18n.h"
 #include "render/ical.h"
 #include "render/statuspage.h"
 #include <assert.h>
@@ -105,6 +106,8 @@ static json_t *html_model(struct snapshot *s, int depth, const json_t *extra)
         json_object_set_new(l, "brand_css", json_string(buf));
     }
     json_object_set_new(m, "links", l);
+    json_object_set_new(m, "lang", json_string("en"));
+    json_object_set(m, "t", (json_t *)i18n_catalogue("en"));
     json_object_set_new(m, "root", json_string(root));
     json_object_set_new(m, "ext", json_string(s->r.export ? "/index.html" : ""));
     if (extra) json_object_update(m, (json_t *)extra);
@@ -141,6 +144,8 @@ char *snapshot_render_gate(struct snapshot *s, const char *name, const json_t *e
                         json_pack("{s:O?,s:O?,s:O?}", "css", json_object_get(links, "css"),
                                   "subscribe_css", json_object_get(links, "subscribe_css"),
                                   "favicon", json_object_get(links, "favicon")));
+    json_object_set(m, "lang", json_object_get(full, "lang"));
+    json_object_set(m, "t", json_object_get(full, "t"));
     json_decref(full);
     if (extra) json_object_update(m, (json_t *)extra);
     char *out = render_tmpl(s, name, m, TMPL_HTML, NULL, e);
@@ -172,7 +177,14 @@ static int render_history(struct snapshot *s, struct db *db, int n, char **body,
         snprintf(key, sizeof key, "%s_url", keys[i]);
         json_object_set_new(h, key, json_string(buf));
     }
-    snprintf(buf, sizeof buf, "History, page %d", n);
+    const char *lang = "en";
+    char num[16], pages[16], page_of[128];
+    snprintf(num, sizeof num, "%d", n);
+    snprintf(pages, sizeof pages, "%lld",
+             (long long)json_integer_value(json_object_get(h, "pages")));
+    i18n_fill(page_of, sizeof page_of, i18n_get(lang, "page_of"), "n", num, "pages", pages, NULL);
+    json_object_set_new(h, "page_of", json_string(page_of));
+    i18n_fill(buf, sizeof buf, i18n_get(lang, "history_doc"), "n", num, NULL);
     json_t *extra =
         json_pack("{s:o,s:s,s:b}", "history_page", h, "doc_title", buf, "on_history_page", 1);
     json_t *m = html_model(s, 2, extra);

@@ -158,6 +158,8 @@ static void event_view(json_t *row, const json_t *updates, const json_t *affecte
     json_object_set_new(row, "path", json_string(path));
     json_object_set_new(row, "is_incident", json_boolean(incident));
     set_stage(row, kind);
+    const char *impact = json_string_value(json_object_get(row, "impact"));
+    if (impact) json_object_set_new(row, "impact_label", json_string(impact));
     static const char *times[] = {"created_at",      "updated_at",    "resolved_at",
                                   "scheduled_start", "scheduled_end", "period_start_at",
                                   "period_end_at"};
