@@ -6,6 +6,8 @@
 // page uses is there in each language (no key left empty), dates and uptime figures are
 // written the language's way, and each language is a snapshot entry of its own (the
 // same ETag twice). In Chromium each language is screenshotted to test-artifacts/.
+// An update's translations (API and the console's editor) are shown to readers of that
+// language, the update's own text to the others; bad translations are refused with 400.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -14,7 +16,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startWithToken, api, request } from './lib/harness.mjs';
-import { stopClean, assertError } from './lib/admin.mjs';
+import { stopClean, assertError, unchangedBy } from './lib/admin.mjs';
+import { Console, idFrom } from './admin_console.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const artifacts = path.join(root, 'test-artifacts');
@@ -183,4 +186,88 @@ test('in Chromium: each language renders, with its lang attribute and local date
     await ctx.close();
     rmSync(profile, { recursive: true, force: true });
   }
+});
+
+test('an update’s translations reach readers of that language; the others get its own text', async () => {
+  const web = (await api(s, 'GET', 'services')).json.services[0].id;
+  const r = await api(s, 'POST', 'incidents', { body: { title: 'Payments failing', message: 'We are **looking**.',
+    services: [{ id: web, status: 'partial_outage' }],
+    translations: { de: { title: 'Zahlungen schlagen fehl', message: 'Wir **prüfen** das.' }, JA: { message: '調査中です。' } } } });
+  assert.equal(r.status, 201, r.text);
+  const id = r.json.incident?.id ?? r.json.id;
+  const inc = (await api(s, 'GET', `incidents/${id}`)).json;
+  const ev = inc.incident ?? inc;
+  assert.deepEqual(ev.updates[0].translations, { de: { message: 'Wir **prüfen** das.', title: 'Zahlungen schlagen fehl' }, ja: { message: '調査中です。' } });
+  const up = await api(s, 'POST', `incidents/${id}/updates`, { body: { stage: 'identified', message: 'Found the cause.',
+    translations: { de: { message: 'Ursache gefunden.' } } } });
+  assert.equal(up.status, 201, up.text);
+
+  const de = (await get(`/incidents/${id}?lang=de`)).text;
+  assert.ok(de.includes('Zahlungen schlagen fehl') && !de.includes('Payments failing'), 'the German title');
+  assert.ok(de.includes('<p>Wir <strong>prüfen</strong> das.</p>') && de.includes('Ursache gefunden.'));
+  assert.ok(!de.includes('We are') && !de.includes('Found the cause.'));
+  assert.ok((await get('/?lang=de')).text.includes('Zahlungen schlagen fehl'), 'on the status page too');
+  const ja = (await get(`/incidents/${id}`, { 'Accept-Language': 'ja' })).text;
+  assert.ok(ja.includes('Payments failing'), 'no Japanese title: the own one');
+  assert.ok(ja.includes('調査中です。') && ja.includes('Found the cause.'), 'the translated update, the own text of the other');
+  for (const l of ['en', 'fr']) {
+    const t = (await get(`/incidents/${id}?lang=${l}`)).text;
+    assert.ok(t.includes('Payments failing') && t.includes('We are <strong>looking</strong>.') && !t.includes('Zahlungen'), l);
+  }
+  const feed = (await get('/feed?lang=de')).text;
+  assert.ok(feed.includes('Zahlungen schlagen fehl') && feed.includes('Ursache gefunden.'), 'the German feed');
+  assert.equal((await api(s, 'POST', `incidents/${id}/updates`, { body: { stage: 'resolved', message: 'Fixed.' } })).status, 201);
+});
+
+test('bad translations are refused with 400 and change nothing', async () => {
+  const id = (await api(s, 'POST', 'maintenance', { body: { title: 'DB upgrade', message: 'Upgrading.',
+    scheduled_start: new Date(Date.now() + 86400e3).toISOString(), scheduled_end: new Date(Date.now() + 90000e3).toISOString(),
+    translations: { fr: { title: 'Mise à niveau de la base' } } } })).json;
+  const mid = id.maintenance?.id ?? id.id;
+  assert.ok(mid, JSON.stringify(id));
+  assert.ok((await get(`/maintenance/${mid}?lang=fr`)).text.includes('Mise à niveau de la base'));
+  await unchangedBy(s, async () => [(await api(s, 'GET', 'incidents')).json, (await api(s, 'GET', `maintenance/${mid}`)).json], async () => {
+    const bad = async (route, body, pattern) => assertError(await api(s, 'POST', route, { body }), 400, 'invalid_input', pattern);
+    const inc = { title: 'T', message: 'M' };
+    await bad('incidents', { ...inc, translations: { en: { title: 'x' } } }, /^translations: en is the page's default language \(the update's own text\); the page's other languages: de, fr, es, pt-BR, ja$/);
+    await bad('incidents', { ...inc, translations: { xx: { title: 'x' } } }, /^translations: "xx" is not a language this page offers/);
+    await bad('incidents', { ...inc, translations: { de: { title: 't'.repeat(201) } } }, /^translations\.de\.title is 201 characters long; at most 200/);
+    await bad('incidents', { ...inc, translations: { de: { message: 'm'.repeat(20001) } } }, /^translations\.de\.message is 20001 characters long; at most 20000/);
+    await bad('incidents', { ...inc, translations: { de: {} } }, /^translations\.de has neither a title nor a message$/);
+    await bad('incidents', { ...inc, translations: { de: { body: 'x' } } }, /^translations\.de: unknown field "body"; accepted fields: title, message$/);
+    await bad('incidents', { ...inc, translations: 'de' }, /^translations must be an object of languages/);
+    await bad(`maintenance/${mid}/updates`, { message: 'x', translations: { es: { title: 'a\nb' } } }, /^translations\.es\.title contains a control character/);
+  });
+  // a language no longer offered is refused
+  assert.equal((await api(s, 'PATCH', 'page', { body: { languages: ['en', 'de'] } })).status, 200);
+  assertError(await api(s, 'POST', `maintenance/${mid}/updates`, { body: { message: 'x', translations: { fr: { message: 'y' } } } }),
+    400, 'invalid_input', /^translations: "fr" is not a language this page offers; its other languages: de$/);
+  assert.equal((await api(s, 'PATCH', 'page', { body: { languages: LANGS } })).status, 200);
+});
+
+test('the console’s incident editor takes translations per update, for the page’s other languages', async () => {
+  const c = new Console(s);
+  await c.setup('owner@example.com', 'password-123', 'Olive Owner');
+  const form = (await c.get('/admin/incidents/new')).text;
+  for (const l of LANGS.slice(1)) {
+    assert.ok(form.includes(`name="tr_${l}_title"`) && form.includes(`name="tr_${l}_message"`), `fields for ${l}`);
+  }
+  assert.ok(!form.includes('name="tr_en_title"'), 'none for the default language');
+  const created = await c.post('/admin/incidents', { title: 'Login errors', message: 'Looking.', stage: 'investigating', notify: '1',
+    tr_de_title: 'Anmeldefehler', tr_de_message: 'Wir sehen nach.', tr_ja_title: '', tr_ja_message: '' });
+  assert.equal(created.status, 303, created.text);
+  const id = idFrom(created);
+  const upd = await c.post(`/admin/incidents/${id}/updates`, { stage: 'identified', message: 'Found it.', notify: '1', tr_es_message: 'Lo encontramos.' });
+  assert.equal(upd.status, 303, upd.text);
+  const ev = (await api(s, 'GET', `incidents/${id}`)).json;
+  const ups = (ev.incident ?? ev).updates;
+  assert.deepEqual(ups.map((u) => u.translations), [{ de: { message: 'Wir sehen nach.', title: 'Anmeldefehler' } }, { es: { message: 'Lo encontramos.' } }]);
+  assert.ok((await get(`/incidents/${id}?lang=de`)).text.includes('Anmeldefehler'));
+  assert.ok((await get(`/incidents/${id}?lang=es`)).text.includes('Lo encontramos.'));
+  // a bad one is shown again with the message, and nothing is posted
+  const bad = await c.post(`/admin/incidents/${id}/updates`, { stage: 'monitoring', message: 'Watching.', notify: '1', tr_fr_title: 'x'.repeat(201) });
+  assert.equal(bad.status, 400);
+  assert.match(bad.text, /translations\.fr\.title is 201 characters long/);
+  assert.match(bad.text, new RegExp(`value="${'x'.repeat(201)}"`), 'the form keeps what was typed');
+  assert.equal((await api(s, 'GET', `incidents/${id}`)).json.incident.updates.length, 2, 'nothing posted');
 });
