@@ -131,6 +131,11 @@ static void on_subscribe(struct req *r)
     const char *email = form_str(form, "email"), *phone = form_str(form, "phone");
     if (email) json_object_set_new(in, "email", json_string(email));
     if (phone) json_object_set_new(in, "phone", json_string(phone));
+    struct snapshot *snap = web_public_snapshot(r, &e);
+    if (snap) { /* the language they see the page in is the one of their messages */
+        json_object_set_new(in, "language", json_string(web_lang(r, snap, false, NULL)));
+        snapshot_release(snap);
+    }
     int rc = web_subscribe_ctx(r, &c, &e) == 0 ? app_subscribe(&c, in, r->client, &out, &e) : -1;
     json_decref(in);
     if (rc != 0 && e.code == ERR_INVALID) {

@@ -8,6 +8,7 @@
 // same ETag twice). In Chromium each language is screenshotted to test-artifacts/.
 // An update's translations (API and the console's editor) are shown to readers of that
 // language, the update's own text to the others; bad translations are refused with 400.
+// A subscriber's language is the one they saw the page in when they signed up.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -18,6 +19,7 @@ import { chromium } from 'playwright-core';
 import { startWithToken, api, request } from './lib/harness.mjs';
 import { stopClean, assertError, unchangedBy } from './lib/admin.mjs';
 import { Console, idFrom } from './admin_console.mjs';
+import { startWorld, stopWorld, postForm } from './lib/notify.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const artifacts = path.join(root, 'test-artifacts');
@@ -270,4 +272,37 @@ test('the console’s incident editor takes translations per update, for the pag
   assert.match(bad.text, /translations\.fr\.title is 201 characters long/);
   assert.match(bad.text, new RegExp(`value="${'x'.repeat(201)}"`), 'the form keeps what was typed');
   assert.equal((await api(s, 'GET', `incidents/${id}`)).json.incident.updates.length, 2, 'nothing posted');
+});
+
+test('a subscriber’s language is stored at sign-up from the page’s language, and shown by the API', async () => {
+  const w = await startWorld({ privateTargets: false, env: { PHAROS_LIMITS_SUBSCRIBE_PER_IP_HOUR: '1000' } });
+  try {
+    assert.equal((await api(w.s, 'PATCH', 'page', { body: { languages: ['en', 'de', 'ja'] } })).status, 200);
+    const signUp = async (email, headers) => {
+      const r = await postForm(w.s, '/subscribe', { email }, { headers });
+      assert.equal(r.status, 200, r.text.slice(0, 300));
+    };
+    await signUp('anke@example.test', { 'Accept-Language': 'de-DE,de;q=0.9' });
+    await signUp('kenji@example.test', { Cookie: 'pharos_lang=ja', 'Accept-Language': 'de' });
+    await signUp('fran@example.test', { 'Accept-Language': 'fr' }); // not offered: the default
+    const subs = (await api(w.s, 'GET', 'subscribers?limit=500')).json.subscribers;
+    const lang = (a) => subs.find((x) => x.address === a)?.language;
+    assert.equal(lang('anke@example.test'), 'de');
+    assert.equal(lang('kenji@example.test'), 'ja');
+    assert.equal(lang('fran@example.test'), 'en');
+    // through the API: a language, or the page's default
+    assert.equal((await api(w.s, 'PATCH', 'page', { body: { default_language: 'de' } })).status, 200);
+    let r = await api(w.s, 'POST', 'subscribers', { body: { channel: 'email', address: 'pt@example.test', confirmed: true, language: 'pt-br' } });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.subscriber.language, 'pt-BR');
+    r = await api(w.s, 'POST', 'subscribers', { body: { channel: 'email', address: 'de@example.test', confirmed: true } });
+    assert.equal(r.json.subscriber.language, 'de');
+    assertError(await api(w.s, 'POST', 'subscribers', { body: { channel: 'email', address: 'x@example.test', confirmed: true, language: 'xx' } }),
+      400, 'invalid_input', /^language must be one of en, de, fr, es, pt-BR, ja$/);
+    const x = await api(w.s, 'GET', `subscribers/${r.json.subscriber.id}/export`);
+    assert.equal(x.json.subscriber.language, 'de', 'the export has it too');
+  } finally {
+    await stopClean(w.s);
+    await stopWorld(w);
+  }
 });
