@@ -285,11 +285,21 @@ test('a subscriber’s language is stored at sign-up from the page’s language,
     await signUp('anke@example.test', { 'Accept-Language': 'de-DE,de;q=0.9' });
     await signUp('kenji@example.test', { Cookie: 'pharos_lang=ja', 'Accept-Language': 'de' });
     await signUp('fran@example.test', { 'Accept-Language': 'fr' }); // not offered: the default
+    // the form and its answer are in the reader's language
+    for (const l of ['de', 'ja']) {
+      const f = await request(w.s, 'GET', `/subscribe?lang=${l}`);
+      assert.equal(htmlLang(f.text), l);
+      for (const k of ['sub_title', 'sub_by_email', 'sub_email_label', 'sub_choose', 'sub_calendar_link'])
+        assert.ok(f.text.includes(esc(cat[l][k])), `${l}: ${k}`);
+    }
+    const sent = await postForm(w.s, '/subscribe', { email: 'jun@example.test' }, { headers: { Cookie: 'pharos_lang=ja' } });
+    assert.ok(sent.text.includes(`${cat.ja.sub_sent_email.split('{email}')[0]}<strong>jun@example.test</strong>`), 'the answer in Japanese');
     const subs = (await api(w.s, 'GET', 'subscribers?limit=500')).json.subscribers;
     const lang = (a) => subs.find((x) => x.address === a)?.language;
     assert.equal(lang('anke@example.test'), 'de');
     assert.equal(lang('kenji@example.test'), 'ja');
     assert.equal(lang('fran@example.test'), 'en');
+    assert.equal(lang('jun@example.test'), 'ja');
     // through the API: a language, or the page's default
     assert.equal((await api(w.s, 'PATCH', 'page', { body: { default_language: 'de' } })).status, 200);
     let r = await api(w.s, 'POST', 'subscribers', { body: { channel: 'email', address: 'pt@example.test', confirmed: true, language: 'pt-br' } });

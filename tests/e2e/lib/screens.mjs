@@ -134,6 +134,7 @@ export async function seedScreens(w) {
       { name: 'status-ja', path: '/?lang=ja' },
       { name: 'incident-fr', path: `/incidents/${incident}?lang=fr` },
       { name: 'history-pt-BR', path: '/history?lang=pt-BR' },
+      { name: 'subscribe-es', path: '/subscribe?lang=es' },
       { name: 'private-door', path: '/', host: PRIVATE_HOST, status: 401 },
     ].map((x) => ({ status: 200, ...x })),
     // Screens seen signed out.
