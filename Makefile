@@ -27,7 +27,7 @@ SAN_CFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-s
 
 SRC       := $(shell find src -name '*.c' | sort)
 LIB_SRC   := $(filter-out src/main.c,$(SRC))
-EMBED_IN  := $(sort $(wildcard src/store/migrations/*/*.sql) $(shell find templates static -type f 2>/dev/null)) \
+EMBED_IN  := $(sort $(wildcard src/store/migrations/*/*.sql) $(shell find templates static locales -type f 2>/dev/null)) \
              src/api/openapi.json
 TEST_SRC  := $(wildcard tests/unit/test_*.c)
 

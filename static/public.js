@@ -1,5 +1,6 @@
 // pharos public page: shows <time datetime> values (UTC) in the visitor's local time.
-// Progressive enhancement only: without JavaScript the page shows the UTC times.
+// Progressive enhancement only: without JavaScript the page shows the UTC times. Dates
+// are written the way the page's language (<html lang>) writes them.
 // On the subscription preferences, ticking or unticking a service chooses "Only the
 // services ticked" (the server refuses "All services" with a service left out).
 (function () {
@@ -10,7 +11,7 @@
     boxes[k].addEventListener('change', function () { only.checked = true; });
   var fmt;
   try {
-    fmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+    fmt = new Intl.DateTimeFormat(document.documentElement.lang || undefined, { dateStyle: 'medium', timeStyle: 'short' });
   } catch (e) { return; }
   var times = document.querySelectorAll('time[datetime]');
   for (var i = 0; i < times.length; i++) {
@@ -22,5 +23,6 @@
   }
   var tz = document.querySelectorAll('.tz');
   var name = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  for (var j = 0; j < tz.length && name; j++) tz[j].textContent = 'your time zone (' + name + ')';
+  for (var j = 0; j < tz.length && name; j++)
+    tz[j].textContent = (tz[j].getAttribute('data-local') || 'your time zone ({tz})').replace('{tz}', name);
 })();

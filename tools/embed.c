@@ -29,7 +29,9 @@ static const char *strip(const char *p)
 static int wants_gzip(const char *name)
 {
     static const char *const text[] = {".css", ".js", ".svg", ".json", ".txt", ".xml", ".html"};
-    if (strncmp(name, "templates/", 10) == 0 || strncmp(name, "migrations/", 11) == 0) return 0;
+    if (strncmp(name, "templates/", 10) == 0 || strncmp(name, "migrations/", 11) == 0 ||
+        strncmp(name, "locales/", 8) == 0)
+        return 0;
     const char *dot = strrchr(name, '.');
     for (size_t i = 0; dot && i < sizeof text / sizeof text[0]; i++)
         if (strcmp(dot, text[i]) == 0) return 1;

@@ -5,11 +5,15 @@
  * incidents, a status_ID select per service ("" keeps its status); they become
  * the "services" input of the use case: ids, or {"id","status"} objects.
  * A form posted with its "preview" button is shown again with the message
- * rendered, and nothing is saved.
+ * rendered, and nothing is saved. The new event and update forms carry a title and a
+ * message for each language the page offers besides its default (tr_<tag>_title,
+ * tr_<tag>_message), the update's "translations" (SPEC §16; empty fields: none).
  */
 #include "admin/events.h"
 #include "admin/views.h"
+#include "app/pages.h"
 #include "app/templates.h"
+#include "render/i18n.h"
 #include "render/markdown.h"
 #include <assert.h>
 #include <stdio.h>
@@ -37,6 +41,57 @@ static json_t *services_input(const struct ev_screen *k, json_t *form)
     return out;
 }
 
+/* The "translations" input from FORM's tr_<tag>_title and tr_<tag>_message fields (an
+ * object, empty when all are empty). */
+static json_t *translations_input(json_t *form)
+{
+    json_t *tr = json_object();
+    for (int i = 0; i18n_langs[i]; i++) {
+        char key[40];
+        json_t *one = json_object();
+        static const char *const parts[] = {"title", "message"};
+        for (int p = 0; p < 2; p++) {
+            snprintf(key, sizeof key, "tr_%s_%s", i18n_langs[i], parts[p]);
+            const char *v = form_str(form, key);
+            if (v && *v) json_object_set_new(one, parts[p], json_string(v));
+        }
+        if (json_object_size(one))
+            json_object_set_new(tr, i18n_langs[i], one);
+        else
+            json_decref(one);
+    }
+    return tr;
+}
+
+/* The translation fields of the forms in M: one per language A's page offers besides its
+ * default, with FORM's values (a refused form's), or none. */
+static void translation_fields(struct admin *a, json_t *m, json_t *form)
+{
+    struct err e = {0};
+    json_t *page = NULL, *fields = json_array();
+    if (app_page_get(&a->c, &page, &e) == 0) {
+        const char *def = json_string_value(json_object_get(page, "default_language"));
+        size_t i;
+        json_t *l;
+        json_array_foreach(json_object_get(page, "languages"), i, l)
+        {
+            const char *tag = json_string_value(l);
+            if (!tag || (def && strcmp(tag, def) == 0)) continue;
+            char tk[40], mk[40];
+            snprintf(tk, sizeof tk, "tr_%s_title", tag);
+            snprintf(mk, sizeof mk, "tr_%s_message", tag);
+            const char *t = form ? form_str(form, tk) : NULL,
+                       *msg = form ? form_str(form, mk) : NULL;
+            json_array_append_new(fields, json_pack("{s:s,s:s,s:s,s:s}", "tag", tag, "name",
+                                                    i18n_get(tag, "lang_name"), "title", t ? t : "",
+                                                    "message", msg ? msg : ""));
+        }
+    }
+    json_decref(page);
+    json_object_set_new(m, "has_translation_fields", json_boolean(json_array_size(fields)));
+    json_object_set_new(m, "translation_fields", fields);
+}
+
 /* Maps FORM with FIELDS (times as wall times of A's page's zone) plus the services; *IN
  * gets the use case's input. */
 static int event_input(struct admin *a, const struct ev_screen *k, json_t *form,
@@ -50,6 +105,11 @@ static int event_input(struct admin *a, const struct ev_screen *k, json_t *form,
     const char *start_now = form_str(form, "start_now");
     if (k->kind == EVENT_MAINTENANCE && start_now && strcmp(start_now, "1") == 0)
         json_object_set_new(*in, "stage", json_string("in_progress"));
+    json_t *tr = translations_input(form);
+    if (json_object_size(tr))
+        json_object_set_new(*in, "translations", tr);
+    else
+        json_decref(tr);
     return 0;
 }
 
@@ -83,6 +143,7 @@ static void render_new(struct admin *a, const struct ev_screen *k, int status, j
         admin_error(a, &e);
         return;
     }
+    translation_fields(a, m, form);
     admin_render(a, status, "event_new.html", title, k->list_key, m);
 }
 
@@ -204,6 +265,7 @@ static void show(struct admin *a, const struct ev_screen *k, int64_t id, int sta
         admin_error(a, &e);
         return;
     }
+    translation_fields(a, m, json_object_get(m, "form"));
     if (!json_object_get(m, "form"))
         json_object_set_new(m, "form", json_pack("{s:s}", "notify", "1"));
     json_object_set_new(m, "is_incident", json_boolean(k->kind == EVENT_INCIDENT));

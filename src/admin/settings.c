@@ -9,11 +9,13 @@
  * fields are read-only, and app_page_update refuses a change with 403. The
  * screen says which URL the page's links use now ("public_url": the page's
  * "url"). A form without the hosts or base_url field keeps them. The screen's second form,
- * who can see the page, is admin/access.c's.
+ * who can see the page, is admin/access.c's. The page's default language is a select, the
+ * languages it offers one checkbox each (the default is always offered: the screen adds it).
  */
 #include "admin/admin.h"
 #include "app/pages.h"
 #include "core/buf.h"
+#include "render/i18n.h"
 #include <string.h>
 
 static const struct field fields[] = {{"title", F_TEXT},
@@ -26,7 +28,44 @@ static const struct field fields[] = {{"title", F_TEXT},
                                       {"reminder_min", F_INT},
                                       {"custom_css", F_TEXT},
                                       {"footer_markdown", F_TEXT},
+                                      {"default_language", F_TEXT},
                                       {NULL, 0}};
+
+/* The languages as the screen's options: tag, name (in itself), whether the page's
+ * default and whether offered. */
+static json_t *language_options(const json_t *page)
+{
+    const char *def = json_string_value(json_object_get(page, "default_language"));
+    json_t *opts = json_array();
+    for (int i = 0; i18n_langs[i]; i++) {
+        bool offered = false;
+        size_t k;
+        json_t *l;
+        json_array_foreach(json_object_get(page, "languages"), k, l) offered =
+            offered || strcmp(json_string_value(l), i18n_langs[i]) == 0;
+        json_array_append_new(opts, json_pack("{s:s,s:s,s:b,s:b}", "tag", i18n_langs[i], "name",
+                                              i18n_get(i18n_langs[i], "lang_name"), "is_default",
+                                              def && strcmp(def, i18n_langs[i]) == 0, "offered",
+                                              offered));
+    }
+    return opts;
+}
+
+/* The form's checked "languages" (one string or several) with its default_language. */
+static json_t *form_languages(const json_t *form)
+{
+    const json_t *v = json_object_get(form, "languages");
+    const char *def = json_string_value(json_object_get(form, "default_language"));
+    json_t *set = json_array();
+    if (json_is_string(v)) json_array_append(set, (json_t *)v);
+    if (json_is_array(v)) json_array_extend(set, (json_t *)v);
+    bool has = false;
+    size_t i;
+    json_t *l;
+    json_array_foreach(set, i, l) has = has || (def && strcmp(json_string_value(l), def) == 0);
+    if (!has && def) json_array_append_new(set, json_string(def));
+    return set;
+}
 
 /* Splits S into trimmed non-empty lines, each passed to ADD. */
 static void each_line(const char *s, json_t *arr,
@@ -79,6 +118,7 @@ static json_t *page_form(json_t *page)
                    json_string_value(json_object_get(v, "url")));
     json_object_set_new(f, "footer_links", json_string(buf_cstr(&b)));
     buf_free(&b);
+    json_object_set_new(f, "language_options", language_options(page));
     return f;
 }
 
@@ -124,6 +164,8 @@ static void save(struct req *r)
         }
         each_line(form_str(a.form, "footer_links"), links, add_link);
         json_object_set_new(in, "footer_links", links);
+        if (form_str(a.form, "default_language")) /* a form without it keeps the languages */
+            json_object_set_new(in, "languages", form_languages(a.form));
         rc = app_page_update(&a.c, in, &out, &e);
     }
     if (rc != 0) {
@@ -136,9 +178,11 @@ static void save(struct req *r)
             json_object_set(m, "public_url", json_object_get(page, "url"));
             json_object_set_new(m, "access", admin_access_model(page));
         }
+        int status = admin_form_errors(m, a.form, fields, &e);
+        if (page) /* the options as the page has them: the form's were not saved */
+            json_object_set_new(a.form, "language_options", language_options(page));
         json_decref(page);
-        admin_render(&a, admin_form_errors(m, a.form, fields, &e), "settings.html", "Settings",
-                     "settings", m);
+        admin_render(&a, status, "settings.html", "Settings", "settings", m);
     } else {
         admin_redirect(r, "/admin/settings?notice=saved");
     }

@@ -4,6 +4,7 @@
  * statuses of its services change, always inside the caller's transaction.
  */
 #include "app/events.h"
+#include "app/translations.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
@@ -182,6 +183,14 @@ static json_t *with_details(struct app_ctx *c, json_t *ev, struct err *e)
     {
         json_object_set(out, key, v);
         if (strcmp(key, "impact") == 0) json_object_set_new(out, "services", svcs);
+    }
+    size_t i;
+    json_t *u;
+    json_array_foreach(ups, i, u) /* "translations": the stored JSON text as an object */
+    {
+        json_t *tr = json_loads(json_string_value(json_object_get(u, "translations")), 0, NULL);
+        json_object_set_new(u, "translations", json_is_object(tr) ? tr : json_object());
+        if (!json_is_object(tr)) json_decref(tr);
     }
     json_object_set_new(out, "updates", ups);
     return out;
@@ -362,6 +371,8 @@ int events_apply(struct app_ctx *c, enum event_kind k, int64_t id, enum stage fr
     int64_t uid = store_event_update_insert(c->db, id, update_kind_name(UPDATE_PLAIN),
                                             stage_name(ch->stage), ch->message, ch->notify, now, e);
     if (uid < 0) return -1;
+    if (ch->translations && store_update_translations_set(c->db, uid, ch->translations, e) != 0)
+        return -1;
     for (size_t i = 0; ch->services && i < ch->services->n; i++)
         if (link_service(c, k, id, uid, &ch->services->v[i], held_after, e) != 0) return -1;
     if (held_after && !held_before && apply_links(c, id, uid, false, e) != 0) return -1;
@@ -430,9 +441,11 @@ static int transition_error(enum event_kind k, int64_t id, enum stage from, enum
 int events_post_update(struct app_ctx *c, enum event_kind k, int64_t id, json_t *in, json_t **out,
                        struct err *e)
 {
-    static const char *const keys[] = {"stage", "message", "services", "notify", NULL};
+    static const char *const keys[] = {"stage",  "message",      "services",
+                                       "notify", "translations", NULL};
     struct ev_services sv = {0};
     struct ev_change ch = {.notify = true, .services = &sv};
+    char *translations = NULL;
     struct event_row row;
     enum stage from, to = STAGE_COUNT;
     char act[32];
@@ -440,8 +453,10 @@ int events_post_update(struct app_ctx *c, enum event_kind k, int64_t id, json_t 
     if (app_require(c, PERM_CONTENT, e) != 0 || in_only(in, keys, e) != 0 ||
         in_text(in, "message", LIMIT_MESSAGE, true, true, &ch.message, e) != 0 ||
         events_parse_stage(in, k, &to, e) != 0 || in_bool(in, "notify", &ch.notify, e) != 0 ||
-        events_parse_services(in, k, &sv, e) != 0)
+        events_parse_services(in, k, &sv, e) != 0 ||
+        app_translations_read(c, in, &translations, e) != 0)
         goto out;
+    ch.translations = translations;
     if (db_begin(c->db, e) != 0) goto out;
     int found = store_event_load(c->db, c->page_id, k, id, &row, e);
     if (found <= 0) {
@@ -467,6 +482,7 @@ int events_post_update(struct app_ctx *c, enum event_kind k, int64_t id, json_t 
 rollback:
     db_rollback(c->db);
 out:
+    free(translations);
     events_services_free(&sv);
     return rc;
 }

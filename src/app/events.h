@@ -89,6 +89,7 @@ int events_list(struct app_ctx *c, enum event_kind k, const char *list_key, cons
 struct ev_change {
     enum stage stage;
     const char *message;
+    const char *translations; /* JSON text (app/translations.h), or NULL: none */
     bool notify;
     bool creation; /* the first update, posted with the event */
     bool draft;    /* the event is a draft (struct event_fields' or event_row's draft) */

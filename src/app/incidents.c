@@ -4,6 +4,7 @@
  */
 #include "app/incidents.h"
 #include "app/events.h"
+#include "app/translations.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
@@ -57,13 +58,15 @@ int app_incident_get(struct app_ctx *c, int64_t id, json_t **out, struct err *e)
 
 int app_incident_create(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
 {
-    static const char *const keys[] = {"title",  "message",     "stage", "impact",     "services",
-                                       "notify", "template_id", "draft", "started_at", NULL};
+    static const char *const keys[] = {"title",      "message",      "stage",       "impact",
+                                       "services",   "notify",       "template_id", "draft",
+                                       "started_at", "translations", NULL};
     struct ev_services sv = {0};
     struct ev_change ch = {
         .stage = stage_initial(EVENT_INCIDENT), .notify = true, .creation = true, .services = &sv};
     struct event_fields f = {.kind = EVENT_INCIDENT};
     json_t *tmpl = NULL;
+    char *translations = NULL;
     enum impact impact = IMPACT_NONE;
     bool has_impact;
     int rc = -1;
@@ -73,8 +76,10 @@ int app_incident_create(struct app_ctx *c, json_t *in, json_t **out, struct err 
         read_impact(in, &impact, &has_impact, e) != 0 ||
         in_bool(in, "notify", &ch.notify, e) != 0 || in_bool(in, "draft", &f.draft, e) != 0 ||
         in_time(in, "started_at", false, &f.started_at, e) != 0 ||
-        events_parse_services(in, EVENT_INCIDENT, &sv, e) != 0)
+        events_parse_services(in, EVENT_INCIDENT, &sv, e) != 0 ||
+        app_translations_read(c, in, &translations, e) != 0)
         goto out;
+    ch.translations = translations;
     if (f.started_at > time_now()) {
         err_set(e, ERR_INVALID,
                 "started_at is in the future: an incident starts now or began "
@@ -86,6 +91,7 @@ int app_incident_create(struct app_ctx *c, json_t *in, json_t **out, struct err 
     f.impact = impact_name(has_impact ? impact : impact_for(&sv));
     rc = events_create(c, &f, &ch, out, e);
 out:
+    free(translations);
     json_decref(tmpl);
     events_services_free(&sv);
     return rc;

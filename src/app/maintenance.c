@@ -4,6 +4,7 @@
  */
 #include "app/maintenance.h"
 #include "app/events.h"
+#include "app/translations.h"
 #include "core/log.h"
 #include "core/text.h"
 #include "core/timeutil.h"
@@ -34,8 +35,8 @@ int app_maintenance_get(struct app_ctx *c, int64_t id, json_t **out, struct err 
 int app_maintenance_create(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
 {
     static const char *const keys[] = {
-        "title",      "message",       "scheduled_start", "scheduled_end", "services", "notify",
-        "auto_start", "auto_complete", "stage",           "template_id",   NULL};
+        "title",      "message",       "scheduled_start", "scheduled_end", "services",     "notify",
+        "auto_start", "auto_complete", "stage",           "template_id",   "translations", NULL};
     struct ev_services sv = {0};
     struct ev_change ch = {.stage = stage_initial(EVENT_MAINTENANCE),
                            .notify = true,
@@ -46,6 +47,7 @@ int app_maintenance_create(struct app_ctx *c, json_t *in, json_t **out, struct e
                              .auto_start = true,
                              .auto_complete = true};
     json_t *tmpl = NULL;
+    char *translations = NULL;
     int rc = -1;
     if (app_require(c, PERM_CONTENT, e) != 0 || in_only(in, keys, e) != 0 ||
         events_read_text(c, in, EVENT_MAINTENANCE, &f.title, &ch.message, &tmpl, e) != 0 ||
@@ -56,8 +58,10 @@ int app_maintenance_create(struct app_ctx *c, json_t *in, json_t **out, struct e
         in_bool(in, "auto_complete", &f.auto_complete, e) != 0 ||
         in_bool(in, "notify", &ch.notify, e) != 0 ||
         events_parse_stage(in, EVENT_MAINTENANCE, &ch.stage, e) != 0 ||
-        events_parse_services(in, EVENT_MAINTENANCE, &sv, e) != 0)
+        events_parse_services(in, EVENT_MAINTENANCE, &sv, e) != 0 ||
+        app_translations_read(c, in, &translations, e) != 0)
         goto out;
+    ch.translations = translations;
     if (ch.stage != STAGE_SCHEDULED && ch.stage != STAGE_IN_PROGRESS) {
         err_set(e, ERR_INVALID,
                 "new maintenance starts as scheduled or in_progress, not %s; "
@@ -73,6 +77,7 @@ int app_maintenance_create(struct app_ctx *c, json_t *in, json_t **out, struct e
     f.stage = stage_name(ch.stage);
     rc = events_create(c, &f, &ch, out, e);
 out:
+    free(translations);
     json_decref(tmpl);
     events_services_free(&sv);
     return rc;

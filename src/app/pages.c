@@ -27,6 +27,7 @@
 #include "core/xalloc.h"
 #include "domain/page_url.h"
 #include "domain/reminder.h"
+#include "render/i18n.h"
 #include "store/page_access.h"
 #include "store/pages.h"
 #include "store/team.h"
@@ -286,6 +287,76 @@ static int read_branding(json_t *in, struct page_fields *f, struct err *e)
     return 0;
 }
 
+/*
+ * IN's optional "default_language" and "languages" (SPEC §16) into F, over the page's
+ * CUR: tags of render/i18n.h (any case, stored as spelt there), the offered set without
+ * repeats, the default among them (a new default alone joins the set). *TEXT: the set as
+ * JSON text, malloc'd.
+ */
+static int read_languages(json_t *in, const json_t *cur, struct page_fields *f, char **text,
+                          struct err *e)
+{
+    const json_t *dl = json_object_get(in, "default_language");
+    const json_t *ls = json_object_get(in, "languages");
+    f->default_language = json_string_value(json_object_get(cur, "default_language"));
+    if (dl && !json_is_null(dl)) {
+        f->default_language = i18n_canon(json_string_value(dl));
+        if (!f->default_language)
+            return err_set(e, ERR_INVALID,
+                           "default_language must be one of en, de, fr, es, pt-BR, ja");
+    }
+    if (!f->default_language) f->default_language = "en";
+    json_t *set = json_array();
+    if (ls && !json_is_null(ls)) {
+        if (!json_is_array(ls) || json_array_size(ls) == 0 || json_array_size(ls) > I18N_COUNT) {
+            json_decref(set);
+            return err_set(e, ERR_INVALID,
+                           "languages must be a non-empty array of language tags (en, de, fr, "
+                           "es, pt-BR, ja)");
+        }
+        size_t i;
+        json_t *l;
+        json_array_foreach(ls, i, l)
+        {
+            const char *tag = i18n_canon(json_string_value(l));
+            if (!tag) {
+                json_decref(set);
+                return err_set(e, ERR_INVALID,
+                               "languages[%zu] is not one of en, de, fr, es, pt-BR, ja", i);
+            }
+            size_t k;
+            json_t *seen;
+            json_array_foreach(set, k, seen)
+            {
+                if (strcmp(json_string_value(seen), tag) == 0) {
+                    json_decref(set);
+                    return err_set(e, ERR_INVALID, "languages lists %s twice", tag);
+                }
+            }
+            json_array_append_new(set, json_string(tag));
+        }
+    } else {
+        json_array_extend(set, json_object_get(cur, "languages"));
+    }
+    bool has = false;
+    size_t i;
+    json_t *l;
+    json_array_foreach(set, i, l) has =
+        has || strcmp(json_string_value(l), f->default_language) == 0;
+    if (!has) {
+        if (ls && !json_is_null(ls)) {
+            json_decref(set);
+            return err_set(e, ERR_INVALID, "languages must include the default_language (%s)",
+                           f->default_language);
+        }
+        json_array_append_new(set, json_string(f->default_language));
+    }
+    *text = json_dumps(set, JSON_COMPACT);
+    json_decref(set);
+    f->languages = *text;
+    return 0;
+}
+
 static int check_links(json_t *links, struct err *e)
 {
     if (!json_is_array(links) || json_array_size(links) > 20)
@@ -326,14 +397,15 @@ static int base_url_change(struct app_ctx *c, json_t *in, const char *cur, char 
 
 int app_page_update(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
 {
-    static const char *const keys[] = {"title",           "logo_url", "brand_color", "time_zone",
-                                       "footer_links",    "hosts",    "base_url",    "reminder_min",
-                                       "visibility",      "password", "ip_allow",    "custom_css",
-                                       "footer_markdown", NULL};
+    static const char *const keys[] = {
+        "title",    "logo_url",   "brand_color",     "time_zone",        "footer_links",
+        "hosts",    "base_url",   "reminder_min",    "visibility",       "password",
+        "ip_allow", "custom_css", "footer_markdown", "default_language", "languages",
+        NULL};
     int rc = -1;
     json_t *cur = NULL, *hosts = NULL, *access = NULL;
     struct page_access_change ac = {0};
-    char *links_text = NULL, base_url[PAGE_URL_MAX + 1];
+    char *links_text = NULL, *langs_text = NULL, base_url[PAGE_URL_MAX + 1];
     if (app_require(c, PERM_SETTINGS, e) != 0 || in_only(in, keys, e) != 0) return -1;
     if (app_page_get(c, &cur, e) != 0) return -1;
     struct page_fields f = {
@@ -354,7 +426,8 @@ int app_page_update(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
         check_color(f.brand_color, e) != 0 ||
         in_text(in, "time_zone", 64, false, false, &f.time_zone, e) != 0 ||
         check_time_zone(f.time_zone, e) != 0 || read_reminder_min(in, &f.reminder_min, e) != 0 ||
-        read_branding(in, &f, e) != 0 || (links && check_links(links, e) != 0))
+        read_branding(in, &f, e) != 0 || (links && check_links(links, e) != 0) ||
+        read_languages(in, cur, &f, &langs_text, e) != 0)
         goto out;
     bool reminders_moved =
         f.reminder_min != json_integer_value(json_object_get(cur, "reminder_min"));
@@ -393,6 +466,7 @@ int app_page_update(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
 out:
     app_page_access_change_free(&ac);
     free(links_text);
+    free(langs_text);
     json_decref(access);
     json_decref(hosts);
     json_decref(cur);

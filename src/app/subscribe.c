@@ -20,6 +20,7 @@
 #include "app/users.h"
 #include "core/buf.h"
 #include "core/timeutil.h"
+#include "render/i18n.h"
 #include "store/outbox.h"
 #include "store/pages.h"
 #include "store/ratelimit.h"
@@ -105,6 +106,18 @@ int app_subscribe(struct app_ctx *c, json_t *in, const char *client, json_t **ou
     if ((!email || !*email) && (!phone || !*phone))
         return err_set(e, ERR_INVALID, "enter an e-mail address or a phone number");
     if (!app_channel_offered(c->app->cfg, channel)) return not_offered(c->app->cfg, channel, e);
+    /* the language of every message to them (SPEC §16): the page's as they saw it */
+    const json_t *lv = json_object_get(in, "language");
+    const char *lang = lv ? i18n_canon(json_string_value(lv)) : NULL, *def_lang = "en";
+    if (lv && !lang)
+        return err_set(e, ERR_INVALID, "language must be one of en, de, fr, es, pt-BR, ja");
+    if (!lang) {
+        json_t *page = store_page_get(c->db, c->page_id, e);
+        if (!page && e->code) return -1;
+        def_lang = i18n_canon(json_string_value(json_object_get(page, "default_language")));
+        if (!def_lang) def_lang = "en";
+        json_decref(page);
+    }
     if ((*channel == 'e' ? app_email_normalise(email, norm, sizeof norm, e)
                          : app_phone_normalise(phone, norm, sizeof norm, e)) != 0)
         return -1;
@@ -120,6 +133,8 @@ int app_subscribe(struct app_ctx *c, json_t *in, const char *client, json_t **ou
     bool send = !row || strcmp(jstr(row, "state"), "active") != 0;
     if (!row &&
         (id = store_subscriber_insert(c->db, c->page_id, channel, norm, "pending", 0, e)) < 0)
+        goto fail;
+    if ((lang || !row) && store_subscriber_set_language(c->db, id, lang ? lang : def_lang, e) != 0)
         goto fail;
     if (send && ((row && store_subscribe_confirm_sent(c->db, id, "pending", time_now(), e) != 0) ||
                  app_subscribe_queue_confirmation(c, id, channel, norm, e) != 0 ||

@@ -13,6 +13,8 @@
 #include "app/users.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
+#include "render/i18n.h"
+#include "store/pages.h"
 #include "store/services.h"
 #include "store/subscribers.h"
 #include <ctype.h>
@@ -137,10 +139,29 @@ fail:
     return -1;
 }
 
+/* IN's optional "language" (SPEC §16: the language of every message to the subscriber)
+ * into *LANG, canonical; absent: the page's default language. */
+static int read_language(struct app_ctx *c, json_t *in, const char **lang, struct err *e)
+{
+    const json_t *v = json_object_get(in, "language");
+    if (v) {
+        *lang = i18n_canon(json_string_value(v));
+        return *lang ? 0
+                     : err_set(e, ERR_INVALID, "language must be one of en, de, fr, es, pt-BR, ja");
+    }
+    json_t *page = store_page_get(c->db, c->page_id, e);
+    if (!page && e->code) return -1;
+    *lang = i18n_canon(json_string_value(json_object_get(page, "default_language")));
+    if (!*lang) *lang = "en";
+    json_decref(page);
+    return 0;
+}
+
 int app_subscriber_create(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
 {
-    static const char *const keys[] = {"channel", "address", "services", "confirmed", NULL};
-    const char *channel = NULL, *address = NULL;
+    static const char *const keys[] = {"channel",   "address",  "services",
+                                       "confirmed", "language", NULL};
+    const char *channel = NULL, *address = NULL, *lang = NULL;
     bool confirmed = false, set;
     char norm[ADDRESS_MAX + 2];
     json_t *ids = NULL;
@@ -148,7 +169,7 @@ int app_subscriber_create(struct app_ctx *c, json_t *in, json_t **out, struct er
     if (app_require(c, PERM_SUBSCRIBERS, e) != 0 || in_only(in, keys, e) != 0 ||
         in_enum(in, "channel", channels, true, &channel, e) != 0 ||
         in_text(in, "address", ADDRESS_MAX, true, false, &address, e) != 0 ||
-        in_bool(in, "confirmed", &confirmed, e) != 0)
+        in_bool(in, "confirmed", &confirmed, e) != 0 || read_language(c, in, &lang, e) != 0)
         return -1;
     if (app_hook_channel(channel)) /* a URL: its test message decides (SPEC §15) */
         return app_subscriber_hook_create(c, in, out, e);
@@ -169,6 +190,7 @@ int app_subscriber_create(struct app_ctx *c, json_t *in, json_t **out, struct er
                                       confirmed ? "active" : "pending", confirmed ? time_now() : 0,
                                       e)) < 0 ||
         (ids && store_subscriber_set_services(c->db, id, ids, e) != 0) ||
+        store_subscriber_set_language(c->db, id, lang, e) != 0 ||
         (!confirmed && app_subscribe_queue_confirmation(c, id, channel, norm, e) != 0) ||
         app_audit(c, "subscriber.create", id, channel, e) != 0) {
         db_rollback(c->db);

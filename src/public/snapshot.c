@@ -63,6 +63,8 @@ static void snapshot_free(struct snapshot *s)
         free(l);
     }
     pthread_mutex_destroy(&s->lazy_mu);
+    for (int i = 0; i < I18N_COUNT; i++)
+        json_decref(s->lang_models[i]);
     json_decref(s->model);
     free(s);
 }

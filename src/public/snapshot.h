@@ -100,13 +100,21 @@ const struct snap_entry *snapshot_find(struct snapshot *s, const char *path);
 /*
  * The entry for PATH, rendering it on demand (from the model, or from DB for history
  * pages and events beyond it) and keeping it in S. Returns NULL with E filled:
- * ERR_NOT_FOUND for a path that is no public page.
+ * ERR_NOT_FOUND for a path that is no public page. "@de/history?page=2" is an HTML page
+ * or feed in a language the page offers other than its default (SPEC §16): each
+ * language's entries are rendered once per snapshot, like the default's.
  */
 const struct snap_entry *snapshot_get(struct snapshot *s, struct db *db, const char *path,
                                       struct err *e);
 /* The content-hashed name ("brand.<hash>.css") of S's /brand.css: the pages link
  * /static/NAME (web/static.c). */
 const char *snapshot_brand_name(const struct snapshot *s);
+/* The page's default language (a canonical tag of render/i18n.h, for ever). */
+const char *snapshot_default_lang(const struct snapshot *s);
+/* LANG's canonical tag (any case) when S's page offers it, else NULL. */
+const char *snapshot_offered(const struct snapshot *s, const char *lang);
+/* The languages S's page offers, at most MAX into TAGS: how many. */
+size_t snapshot_languages(const struct snapshot *s, const char **tags, size_t max);
 /* Who may read S (public/access.h; borrowed, as long as S). */
 const struct public_access *snapshot_access(const struct snapshot *s);
 /* The view model S was rendered from (borrowed). */

@@ -7,6 +7,7 @@
 #define PHAROS_SNAPSHOT_IMPL_H
 #include "public/access.h"
 #include "public/snapshot.h"
+#include "render/i18n.h"
 #include <pthread.h>
 #include <stdatomic.h>
 
@@ -27,6 +28,9 @@ struct snapshot {
     size_t n, cap;
     pthread_mutex_t lazy_mu;         /* taken by those who add to lazy */
     struct lazy_entry *_Atomic lazy; /* rendered on demand: read without a lock */
+    /* the model in each language of i18n_langs (public/view_lang.h), made on first use
+     * under lazy_mu; NULL: not yet, or the model itself serves (en, the page's default) */
+    json_t *lang_models[I18N_COUNT];
 };
 
 /* Fills entry E with PATH, CTYPE and BODY (stolen, LEN bytes): ETags and gzip copy. */
@@ -44,7 +48,9 @@ void snap_spool_dir(const char *dir);
  * every entry, history page and event). */
 int snap_render_all(struct snapshot *s, struct db *db, struct err *e);
 /* Renders the entry at PATH on demand (any of a served snapshot's but its home page) into
- * *BODY, *LEN and *CTYPE: 0, or -1 with E filled (ERR_NOT_FOUND for no such page). */
+ * *BODY, *LEN and *CTYPE: 0, or -1 with E filled (ERR_NOT_FOUND for no such page). PATH
+ * "@de/history?page=2" is that page in another language than the page's default (the
+ * HTML pages and the feeds; web/public.c chooses), an offered one, else not found. */
 int snap_render_path(struct snapshot *s, struct db *db, const char *path, char **body, size_t *len,
                      const char **ctype, struct err *e);
 

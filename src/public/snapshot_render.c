@@ -29,6 +29,8 @@
 #include "core/xalloc.h"
 #include "public/snapshot_impl.h"
 #include "public/view.h"
+#include "public/view_lang.h"
+#include "render/i18n.h"
 #include "render/ical.h"
 #include "render/statuspage.h"
 #include <assert.h>
@@ -56,11 +58,90 @@ static const char *page_url(const struct snapshot *s)
     return url;
 }
 
-/* The layout model: S's model (shallow copy) with root, ext and links for a page DEPTH
- * directories deep (export) plus the keys of EXTRA. */
-static json_t *html_model(struct snapshot *s, int depth, const json_t *extra)
+const char *snapshot_default_lang(const struct snapshot *s)
 {
-    json_t *m = json_copy(s->model);
+    const char *d = i18n_canon(
+        json_string_value(json_object_get(json_object_get(s->model, "page"), "default_language")));
+    return d ? d : "en";
+}
+
+size_t snapshot_languages(const struct snapshot *s, const char **tags, size_t max)
+{
+    size_t n = 0, i;
+    json_t *l;
+    json_array_foreach(json_object_get(json_object_get(s->model, "page"), "languages"), i, l)
+    {
+        const char *tag = i18n_canon(json_string_value(l));
+        if (tag && n < max) tags[n++] = tag;
+    }
+    return n;
+}
+
+const char *snapshot_offered(const struct snapshot *s, const char *lang)
+{
+    const char *tag = i18n_canon(lang);
+    size_t i;
+    json_t *l;
+    json_array_foreach(json_object_get(json_object_get(s->model, "page"), "languages"), i, l)
+    {
+        if (tag && strcmp(json_string_value(l), tag) == 0) return tag;
+    }
+    return tag && tag == snapshot_default_lang(s) ? tag : NULL;
+}
+
+/* Whether text in LANG is other than the model's (English, the page default's texts). */
+static bool lang_differs(const struct snapshot *s, const char *lang)
+{
+    return strcmp(lang, "en") != 0 || lang != snapshot_default_lang(s);
+}
+
+/* S's model in LANG (canonical), made once per snapshot and language (view_lang.h). */
+static const json_t *model_in(struct snapshot *s, const char *lang)
+{
+    if (!lang_differs(s, lang)) return s->model;
+    int i = 0;
+    while (i18n_langs[i] && i18n_langs[i] != lang)
+        i++;
+    assert(i < I18N_COUNT);
+    pthread_mutex_lock(&s->lazy_mu);
+    if (!s->lang_models[i]) {
+        json_t *m = json_deep_copy(s->model);
+        view_lang_apply(m, lang, lang != snapshot_default_lang(s), s->r.tmpls);
+        s->lang_models[i] = m;
+    }
+    const json_t *m = s->lang_models[i];
+    pthread_mutex_unlock(&s->lazy_mu);
+    return m; /* lives as long as S, never changed again */
+}
+
+/* The language switcher of a page in LANG: the offered languages, each with its own name
+ * and a link that chooses it (QUERY: the page's own query before "lang=", e.g. "page=2&");
+ * NULL when the page offers one language. */
+static json_t *switcher(const struct snapshot *s, const char *lang, const char *query)
+{
+    const json_t *offered = json_object_get(json_object_get(s->model, "page"), "languages");
+    if (json_array_size(offered) < 2 || s->r.export) return NULL;
+    json_t *a = json_array();
+    size_t i;
+    json_t *l;
+    json_array_foreach(offered, i, l)
+    {
+        const char *tag = json_string_value(l);
+        char href[96];
+        snprintf(href, sizeof href, "?%slang=%s", query ? query : "", tag);
+        json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:b}", "tag", tag, "name",
+                                           i18n_get(tag, "lang_name"), "href", href, "current",
+                                           strcmp(tag, lang) == 0));
+    }
+    return a;
+}
+
+/* The layout model: S's model in LANG (shallow copy) with root, ext and links for a page
+ * DEPTH directories deep (export), the catalogue ("t"), the language switcher, plus the
+ * keys of EXTRA. */
+static json_t *html_model(struct snapshot *s, const char *lang, int depth, const json_t *extra)
+{
+    json_t *m = json_copy((json_t *)model_in(s, lang));
     const char *root = "/";
     char rel[16] = "";
     if (s->r.export) {
@@ -105,6 +186,11 @@ static json_t *html_model(struct snapshot *s, int depth, const json_t *extra)
         json_object_set_new(l, "brand_css", json_string(buf));
     }
     json_object_set_new(m, "links", l);
+    json_object_set_new(m, "lang", json_string(lang));
+    json_object_set(m, "t", (json_t *)i18n_catalogue(lang));
+    json_t *sw = switcher(s, lang, json_string_value(json_object_get(extra, "self_query")));
+    if (sw) json_object_set_new(m, "languages", sw);
+    json_object_set_new(m, "has_languages", json_boolean(sw != NULL));
     json_object_set_new(m, "root", json_string(root));
     json_object_set_new(m, "ext", json_string(s->r.export ? "/index.html" : ""));
     if (extra) json_object_update(m, (json_t *)extra);
@@ -122,9 +208,20 @@ static char *render_tmpl(struct snapshot *s, const char *name, const json_t *mod
     return out;
 }
 
+/* The language EXTRA asks for ("lang", offered), else the page's default. */
+static const char *extra_lang(const struct snapshot *s, const json_t *extra)
+{
+    const char *l = snapshot_offered(s, json_string_value(json_object_get(extra, "lang")));
+    return l ? l : snapshot_default_lang(s);
+}
+
 char *snapshot_render_html(struct snapshot *s, const char *name, const json_t *extra, struct err *e)
 {
-    json_t *m = html_model(s, 0, extra);
+    const char *lang = extra_lang(s, extra);
+    json_t *x = json_deep_copy(extra ? extra : json_object());
+    json_object_set_new(x, "lang", json_string(lang)); /* EXTRA's may be in any case */
+    json_t *m = html_model(s, lang, 0, x);
+    json_decref(x);
     char *out = render_tmpl(s, name, m, TMPL_HTML, NULL, e);
     json_decref(m);
     return out;
@@ -135,14 +232,17 @@ char *snapshot_render_gate(struct snapshot *s, const char *name, const json_t *e
     const json_t *page = json_object_get(s->model, "page");
     json_t *m = json_pack("{s:{s:O?,s:O?}}", "page", "title", json_object_get(page, "title"),
                           "logo_url", json_object_get(page, "logo_url"));
-    json_t *full = html_model(s, 0, NULL); /* for its links to the static files */
+    json_t *full = html_model(s, extra_lang(s, extra), 0, NULL); /* links, lang, t */
     json_t *links = json_object_get(full, "links");
     json_object_set_new(m, "links",
                         json_pack("{s:O?,s:O?,s:O?}", "css", json_object_get(links, "css"),
                                   "subscribe_css", json_object_get(links, "subscribe_css"),
                                   "favicon", json_object_get(links, "favicon")));
+    json_object_set(m, "lang", json_object_get(full, "lang"));
+    json_object_set(m, "t", json_object_get(full, "t"));
     json_decref(full);
     if (extra) json_object_update(m, (json_t *)extra);
+    json_object_set_new(m, "lang", json_string(extra_lang(s, extra)));
     char *out = render_tmpl(s, name, m, TMPL_HTML, NULL, e);
     json_decref(m);
     return out;
@@ -157,11 +257,13 @@ static void history_url(struct snapshot *s, int depth, int n, char *buf, size_t 
 }
 
 /* History page N as HTML into *BODY (on_history_page: its events' titles are h2). */
-static int render_history(struct snapshot *s, struct db *db, int n, char **body, size_t *len,
-                          struct err *e)
+static int render_history(struct snapshot *s, const char *lang, struct db *db, int n, char **body,
+                          size_t *len, struct err *e)
 {
     json_t *h = NULL;
     if (view_history(db, s->model, n, &h, e) != 0) return -1;
+    if (lang_differs(s, lang))
+        view_lang_apply(h, lang, lang != snapshot_default_lang(s), s->r.tmpls);
     char buf[64];
     static const char *const keys[] = {"prev", "next"};
     for (int i = 0; i < 2; i++) {
@@ -172,10 +274,17 @@ static int render_history(struct snapshot *s, struct db *db, int n, char **body,
         snprintf(key, sizeof key, "%s_url", keys[i]);
         json_object_set_new(h, key, json_string(buf));
     }
-    snprintf(buf, sizeof buf, "History, page %d", n);
-    json_t *extra =
-        json_pack("{s:o,s:s,s:b}", "history_page", h, "doc_title", buf, "on_history_page", 1);
-    json_t *m = html_model(s, 2, extra);
+    char num[16], pages[16], page_of[128], self[32];
+    snprintf(num, sizeof num, "%d", n);
+    snprintf(pages, sizeof pages, "%lld",
+             (long long)json_integer_value(json_object_get(h, "pages")));
+    i18n_fill(page_of, sizeof page_of, i18n_get(lang, "page_of"), "n", num, "pages", pages, NULL);
+    json_object_set_new(h, "page_of", json_string(page_of));
+    i18n_fill(buf, sizeof buf, i18n_get(lang, "history_doc"), "n", num, NULL);
+    snprintf(self, sizeof self, "page=%d&", n);
+    json_t *extra = json_pack("{s:o,s:s,s:b,s:s}", "history_page", h, "doc_title", buf,
+                              "on_history_page", 1, "self_query", self);
+    json_t *m = html_model(s, lang, 2, extra);
     *body = render_tmpl(s, "public/history.html", m, TMPL_HTML, len, e);
     json_decref(m);
     json_decref(extra);
@@ -184,12 +293,12 @@ static int render_history(struct snapshot *s, struct db *db, int n, char **body,
 
 /* The page of EV (an EVENT of the view model) as HTML into *BODY (on_event_page: its
  * title is the h1). */
-static int render_event(struct snapshot *s, const json_t *ev, char **body, size_t *len,
-                        struct err *e)
+static int render_event(struct snapshot *s, const char *lang, const json_t *ev, char **body,
+                        size_t *len, struct err *e)
 {
     json_t *extra = json_pack("{s:O,s:O,s:b}", "event", ev, "doc_title",
                               json_object_get(ev, "title"), "on_event_page", 1);
-    json_t *m = html_model(s, 2, extra);
+    json_t *m = html_model(s, lang, 2, extra);
     *body = render_tmpl(s, "public/event.html", m, TMPL_HTML, len, e);
     json_decref(m);
     json_decref(extra);
@@ -203,7 +312,7 @@ static int add_event_page(struct snapshot *s, const json_t *ev, struct err *e)
     snprintf(path, sizeof path, "/%s", json_string_value(json_object_get(ev, "path")));
     for (size_t i = 0; i < s->n; i++) /* not sorted yet: an event may be in several lists */
         if (strcmp(s->v[i].path, path) == 0) return 0;
-    if (render_event(s, ev, &body, &len, e) != 0) return -1;
+    if (render_event(s, snapshot_default_lang(s), ev, &body, &len, e) != 0) return -1;
     snap_add(s, path, CT_HTML, body, len);
     return 0;
 }
@@ -230,9 +339,9 @@ static int by_time_desc(const void *a, const void *b)
                  json_integer_value(json_object_get(*(json_t *const *)a, "id")));
 }
 
-static json_t *feed_model(struct snapshot *s)
+static json_t *feed_model(struct snapshot *s, const char *lang)
 {
-    const json_t *m = s->model;
+    const json_t *m = model_in(s, lang);
     const char *base = page_url(s);
     size_t cap = 0, n = 0;
     json_t **items = NULL;
@@ -270,11 +379,15 @@ static json_t *feed_model(struct snapshot *s)
     const json_t *first = json_array_get(arr, 0);
     char self[1200];
     snprintf(self, sizeof self, "%s/feed", base);
+    char subtitle[1200];
+    i18n_fill(subtitle, sizeof subtitle, i18n_get(lang, "feed_subtitle"), "title",
+              json_string_value(json_object_get(json_object_get(m, "page"), "title")), NULL);
     return json_pack(
-        "{s:O,s:o,s:O,s:o,s:s}", "page", json_object_get(m, "page"), "items", arr, "updated",
+        "{s:O,s:o,s:O,s:o,s:s,s:s,s:s}", "page", json_object_get(m, "page"), "items", arr,
+        "updated",
         first ? json_object_get(first, "created_at") : json_object_get(m, "generated_at"),
         "updated_rfc822", first ? json_incref(json_object_get(first, "rfc822")) : json_string(""),
-        "self", self);
+        "self", self, "lang", lang, "subtitle", subtitle);
 }
 
 /* The badge's model: the overall label and shields.io-like geometry and colour. */
@@ -339,18 +452,18 @@ static const char CT_JSON[] = "application/json; charset=utf-8";
 
 /* Renders the entry F of S (JSON: the Statuspage endpoint NAME; the calendar: of service
  * SERVICE_ID, 0 for all) into *BODY and *LEN. */
-static int render_fixed(struct snapshot *s, enum how how, const char *name, int64_t service_id,
-                        char **body, size_t *len, struct err *e)
+static int render_fixed(struct snapshot *s, const char *lang, enum how how, const char *name,
+                        int64_t service_id, char **body, size_t *len, struct err *e)
 {
     json_t *m = NULL;
     switch (how) {
     case HOW_HOME:
-        m = html_model(s, 0, NULL);
+        m = html_model(s, lang, 0, NULL);
         *body = render_tmpl(s, "public/index.html", m, TMPL_HTML, len, e);
         break;
     case HOW_RSS:
     case HOW_ATOM:
-        m = feed_model(s);
+        m = feed_model(s, lang);
         *body = render_tmpl(s, how == HOW_RSS ? "public/feed.rss.xml" : "public/feed.atom.xml", m,
                             TMPL_XML, len, e);
         break;
@@ -376,12 +489,13 @@ static int render_fixed(struct snapshot *s, enum how how, const char *name, int6
 }
 
 /* The event at PATH ("/incidents/7") among the model's lists, or NULL. */
-static const json_t *model_event(const struct snapshot *s, const char *path)
+static const json_t *model_event(struct snapshot *s, const char *lang, const char *path)
 {
+    const json_t *model = model_in(s, lang);
     for (size_t i = 0; i < sizeof event_lists / sizeof event_lists[0]; i++) {
         size_t k;
         json_t *ev;
-        json_array_foreach(json_object_get(s->model, event_lists[i]), k, ev)
+        json_array_foreach(json_object_get(model, event_lists[i]), k, ev)
         {
             const char *p = json_string_value(json_object_get(ev, "path"));
             if (p && strcmp(p, path + 1) == 0) return ev;
@@ -408,20 +522,22 @@ static int render_export(struct snapshot *s, struct db *db, struct err *e)
     char *body;
     size_t len;
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
-        if (render_fixed(s, fixed[i].how, NULL, 0, &body, &len, e) != 0) return -1;
+        if (render_fixed(s, snapshot_default_lang(s), fixed[i].how, NULL, 0, &body, &len, e) != 0)
+            return -1;
         snap_add(s, fixed[i].path, fixed[i].ctype, body, len);
     }
     for (int i = 0; statuspage_endpoints[i]; i++) {
         char path[96];
         snprintf(path, sizeof path, "/api/v2/%s", statuspage_endpoints[i]);
-        if (render_fixed(s, HOW_JSON, statuspage_endpoints[i], 0, &body, &len, e) != 0) return -1;
+        if (render_fixed(s, "en", HOW_JSON, statuspage_endpoints[i], 0, &body, &len, e) != 0)
+            return -1;
         snap_add(s, path, CT_JSON, body, len);
     }
     int pages =
         (int)json_integer_value(json_object_get(json_object_get(s->model, "history"), "pages"));
     for (int n = 1; n <= pages; n++) {
         char path[48];
-        if (render_history(s, db, n, &body, &len, e) != 0) return -1;
+        if (render_history(s, snapshot_default_lang(s), db, n, &body, &len, e) != 0) return -1;
         snprintf(path, sizeof path, "/history?page=%d", n);
         snap_add(s, path, CT_HTML, body, len);
     }
@@ -447,7 +563,8 @@ int snap_render_all(struct snapshot *s, struct db *db, struct err *e)
     snprintf(s->brand_name, sizeof s->brand_name, "brand.%016" PRIx64 ".css",
              fnv1a(FNV_OFFSET, body, len));
     snap_add(s, "/brand.css", "text/css; charset=utf-8", body, len);
-    if (render_fixed(s, HOW_HOME, NULL, 0, &body, &len, e) != 0) return -1;
+    if (render_fixed(s, snapshot_default_lang(s), HOW_HOME, NULL, 0, &body, &len, e) != 0)
+        return -1;
     snap_add(s, "/", CT_HTML, body, len);
     return 0;
 }
@@ -463,10 +580,23 @@ static int64_t parse_num(const char *p)
 int snap_render_path(struct snapshot *s, struct db *db, const char *path, char **body, size_t *len,
                      const char **ctype, struct err *e)
 {
+    const char *lang = snapshot_default_lang(s);
+    if (path[0] == '@') { /* "@de/…": in another language than the default */
+        char tag[8];
+        size_t n = strcspn(path + 1, "/");
+        snprintf(tag, sizeof tag, "%.*s", (int)(n < sizeof tag ? n : 0), path + 1);
+        const char *rest = path + 1 + n;
+        if (!(lang = snapshot_offered(s, tag)) || lang == snapshot_default_lang(s) ||
+            !(strcmp(rest, "/") == 0 || strcmp(rest, "/feed") == 0 ||
+              strcmp(rest, "/feed.atom") == 0 || strncmp(rest, "/history?", 9) == 0 ||
+              strncmp(rest, "/incidents/", 11) == 0 || strncmp(rest, "/maintenance/", 13) == 0))
+            return err_set(e, ERR_NOT_FOUND, "there is no page at %s", path);
+        path = rest;
+    }
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
         if (strcmp(path, fixed[i].path) == 0) {
             *ctype = fixed[i].ctype;
-            return render_fixed(s, fixed[i].how, NULL, 0, body, len, e);
+            return render_fixed(s, lang, fixed[i].how, NULL, 0, body, len, e);
         }
     int64_t n;
     if (strncmp(path, "/calendar.ics?service=", 22) == 0) {
@@ -477,21 +607,21 @@ int snap_render_path(struct snapshot *s, struct db *db, const char *path, char *
                            "calendar: /calendar.ics; its services: /api/v2/components.json)",
                            path + 22);
         *ctype = CT_ICAL;
-        return render_fixed(s, HOW_ICAL, NULL, n, body, len, e);
+        return render_fixed(s, lang, HOW_ICAL, NULL, n, body, len, e);
     }
     if (strncmp(path, "/api/v2/", 8) == 0) {
         for (int i = 0; statuspage_endpoints[i]; i++)
             if (strcmp(path + 8, statuspage_endpoints[i]) == 0) {
                 *ctype = CT_JSON;
-                return render_fixed(s, HOW_JSON, statuspage_endpoints[i], 0, body, len, e);
+                return render_fixed(s, lang, HOW_JSON, statuspage_endpoints[i], 0, body, len, e);
             }
         return err_set(e, ERR_NOT_FOUND, "no such endpoint: %s (see /api/v2/summary.json)", path);
     }
     *ctype = CT_HTML;
-    const json_t *known = model_event(s, path);
-    if (known) return render_event(s, known, body, len, e);
+    const json_t *known = model_event(s, lang, path);
+    if (known) return render_event(s, lang, known, body, len, e);
     if (strncmp(path, "/history?page=", 14) == 0 && (n = parse_num(path + 14)) > 0)
-        return render_history(s, db, (int)n, body, len, e);
+        return render_history(s, lang, db, (int)n, body, len, e);
     const char *kind = NULL;
     if (strncmp(path, "/incidents/", 11) == 0 && (n = parse_num(path + 11)) > 0)
         kind = "incident";
@@ -500,7 +630,9 @@ int snap_render_path(struct snapshot *s, struct db *db, const char *path, char *
     if (!kind) return err_set(e, ERR_NOT_FOUND, "there is no page at %s", path);
     json_t *ev = NULL;
     if (view_event(db, s->model, kind, n, &ev, e) != 0) return -1;
-    int rc = render_event(s, ev, body, len, e);
+    if (lang_differs(s, lang))
+        view_lang_apply(ev, lang, lang != snapshot_default_lang(s), s->r.tmpls);
+    int rc = render_event(s, lang, ev, body, len, e);
     json_decref(ev);
     return rc;
 }

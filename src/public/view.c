@@ -116,6 +116,14 @@ static void add_updates(json_t *ev, const json_t *ups, const json_t *affected, c
         json_object_set_new(u, "html", json_string(html));
         free(html);
         json_object_set_new(u, "event_id", json_integer(id));
+        /* its translations (SPEC §16) as an object, for public/view_lang.c; none: no key */
+        json_t *tr = json_loads(json_string_value(json_object_get(u, "translations")), 0, NULL);
+        if (json_object_size(tr))
+            json_object_set_new(u, "translations", tr);
+        else {
+            json_object_del(u, "translations");
+            json_decref(tr);
+        }
         set_stage(u, kind);
         add_human(u, "created_at");
         char buf[64];
@@ -158,6 +166,8 @@ static void event_view(json_t *row, const json_t *updates, const json_t *affecte
     json_object_set_new(row, "path", json_string(path));
     json_object_set_new(row, "is_incident", json_boolean(incident));
     set_stage(row, kind);
+    const char *impact = json_string_value(json_object_get(row, "impact"));
+    if (impact) json_object_set_new(row, "impact_label", json_string(impact));
     static const char *times[] = {"created_at",      "updated_at",    "resolved_at",
                                   "scheduled_start", "scheduled_end", "period_start_at",
                                   "period_end_at"};

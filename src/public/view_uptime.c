@@ -57,7 +57,7 @@ static int compute(json_t *svc, const struct public_span *spans, size_t nspans,
     char pct[32], t[96], date[16];
     json_object_set_new(svc, "uptime",
                         json_string(uptime_format(total < 0 ? 1 : total, pct, sizeof pct)));
-    json_t *arr = json_array();
+    json_t *arr = json_array(), *raw = json_array();
     for (int i = 0; i < VIEW_UPTIME_DAYS; i++) {
         time_t ds = (time_t)days[i].start;
         struct tm tm;
@@ -72,7 +72,13 @@ static int compute(json_t *svc, const struct public_span *spans, size_t nspans,
                                                       : status_label(days[i].worst),
                      uptime_format(uptime_day_fraction(&days[i]), pct, sizeof pct));
         json_array_append_new(arr, json_pack("{s:s,s:s}", "c", c, "t", t));
+        json_array_append_new(
+            raw, json_pack("[I,i,s]", (json_int_t)days[i].start, days[i].worst,
+                           days[i].worst == UPTIME_NO_DATA
+                               ? ""
+                               : uptime_format(uptime_day_fraction(&days[i]), pct, sizeof pct)));
     }
+    json_object_set_new(svc, "bar_days", raw);
     json_t *bars = render_bars(arr, tmpls, e);
     if (!bars) return -1;
     json_object_set_new(svc, "bars", bars);
@@ -80,6 +86,7 @@ static int compute(json_t *svc, const struct public_span *spans, size_t nspans,
     int first = 0;
     while (first < VIEW_UPTIME_DAYS - 1 && days[first].worst == UPTIME_NO_DATA)
         first++;
+    int64_t since = 0;
     if (first == 0) {
         snprintf(t, sizeof t, "over the past %d days", VIEW_UPTIME_DAYS);
     } else {
@@ -88,8 +95,10 @@ static int compute(json_t *svc, const struct public_span *spans, size_t nspans,
         gmtime_r(&fs, &tm);
         strftime(date, sizeof date, "%b %-d", &tm);
         snprintf(t, sizeof t, first == VIEW_UPTIME_DAYS - 1 ? "since today" : "since %s", date);
+        since = first == VIEW_UPTIME_DAYS - 1 ? -1 : (int64_t)fs;
     }
     json_object_set_new(svc, "uptime_period", json_string(t));
+    json_object_set_new(svc, "uptime_since", json_integer(since));
     return 0;
 }
 
@@ -97,7 +106,8 @@ static int compute(json_t *svc, const struct public_span *spans, size_t nspans,
 
 enum { MEMO_MAX = 1 << 16 }; /* services remembered; past it the memo starts over */
 
-static const char *const keys[] = {"uptime", "uptime_period", "bars"};
+static const char *const keys[] = {"uptime", "uptime_period", "bars", "bar_days", "uptime_since"};
+enum { NKEYS = sizeof keys / sizeof keys[0] };
 
 /* An open-addressing table by service id (0: an empty slot; ids start at 1), linear
  * probing, grown at 70% full: a build looks every service up, and a list scanned per
@@ -108,7 +118,7 @@ static struct memo {
     int64_t minute;            /* of the values */
     struct public_span *spans; /* read at version */
     size_t nspans;
-    json_t *v[3]; /* the values of keys[] */
+    json_t *v[NKEYS]; /* the values of keys[] */
 } * memo;
 static size_t nmemo, memo_cap; /* memo_cap: 0 or a power of two */
 static pthread_mutex_t memo_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -145,7 +155,7 @@ static void memo_clear(void)
     for (size_t i = 0; i < memo_cap; i++) {
         if (!memo[i].service_id) continue;
         free(memo[i].spans);
-        for (int k = 0; k < 3; k++)
+        for (int k = 0; k < NKEYS; k++)
             json_decref(memo[i].v[k]);
     }
     free(memo);
@@ -193,7 +203,7 @@ static void remember(const json_t *svc, int64_t service_id, uint64_t version, in
     m->nspans = n;
     m->version = version;
     m->minute = minute;
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < NKEYS; k++) {
         json_decref(m->v[k]);
         m->v[k] = json_incref(json_object_get(svc, keys[k]));
     }
@@ -212,7 +222,7 @@ int view_uptime_add(json_t *svc, int64_t service_id, uint64_t version, int64_t n
     struct memo *m = memo_find(service_id);
     if (m && m->version == version) {
         if (m->minute == now / 60) {
-            for (int k = 0; k < 3; k++)
+            for (int k = 0; k < NKEYS; k++)
                 json_object_set(svc, keys[k], m->v[k]);
             pthread_mutex_unlock(&memo_mu);
             return 0;

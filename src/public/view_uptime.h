@@ -1,7 +1,10 @@
 /*
  * view_uptime — a service's uptime keys of the view model (public/view.h): "uptime",
  * "uptime_period" and "bars", the HTML of its 90 day bars (templates/public/_bars.html),
- * from its status spans (and where monitors checked it, their failed checks).
+ * from its status spans (and where monitors checked it, their failed checks); and what
+ * public/view_lang.c needs to say them in another language: "bar_days" ([[day start,
+ * worst status or -1 for no data, the day's "99.95%" or ""], …], oldest first) and
+ * "uptime_since" (0: the figure covers the whole window; -1: since today; else since when).
  *
  * Formatting 90 bars (dates, labels, percentages) and rendering them was about half
  * of a snapshot build, and reading every service's 90 days of history most of the

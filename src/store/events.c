@@ -192,8 +192,8 @@ json_t *store_service_event_links(struct db *db, int64_t service_id, int64_t exc
 json_t *store_event_updates(struct db *db, int64_t event_id, struct err *e)
 {
     return db_query_all(db, e,
-                        "SELECT id, kind, stage, message, notify, created_at FROM event_updates "
-                        "WHERE event_id = ? ORDER BY id",
+                        "SELECT id, kind, stage, message, notify, created_at, translations "
+                        "FROM event_updates WHERE event_id = ? ORDER BY id",
                         "i", event_id);
 }
 
@@ -228,6 +228,12 @@ int64_t store_event_update_insert(struct db *db, int64_t event_id, const char *k
                      "INSERT INTO event_updates (event_id, kind, stage, message, notify, "
                      "created_at) VALUES (?,?,?,?,?,?)",
                      "isssbi", event_id, kind, stage, message, (int)notify, now);
+}
+
+int store_update_translations_set(struct db *db, int64_t update_id, const char *json, struct err *e)
+{
+    return db_exec(db, e, NULL, "UPDATE event_updates SET translations = ? WHERE id = ?", "si",
+                   json, update_id);
 }
 
 int store_update_service_insert(struct db *db, int64_t update_id, int64_t service_id,

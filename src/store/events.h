@@ -118,6 +118,9 @@ int store_event_last_update(struct db *db, int64_t event_id, int64_t *update_id,
 int64_t store_event_update_insert(struct db *db, int64_t event_id, const char *kind,
                                   const char *stage, const char *message, bool notify, int64_t now,
                                   struct err *e);
+/* Sets the translations (SPEC §16; JSON text, app/translations.h) of update UPDATE_ID. */
+int store_update_translations_set(struct db *db, int64_t update_id, const char *json,
+                                  struct err *e);
 /* Records that update UPDATE_ID changed SERVICE_ID from OLD_STATUS to NEW_STATUS. */
 int store_update_service_insert(struct db *db, int64_t update_id, int64_t service_id,
                                 const char *old_status, const char *new_status, struct err *e);

@@ -78,12 +78,16 @@ static int add_details(struct db *db, json_t *page, struct err *e)
     json_object_set_new(page, "hosts", hosts);
     json_t *links = json_loads(json_string_value(json_object_get(page, "footer_links")), 0, NULL);
     json_object_set_new(page, "footer_links", links ? links : json_array());
+    json_t *langs = json_loads(json_string_value(json_object_get(page, "languages")), 0, NULL);
+    json_object_set_new(page, "languages", json_is_array(langs) ? langs : json_pack("[s]", "en"));
+    if (!json_is_array(langs)) json_decref(langs);
     return 0;
 }
 
 #define PAGE_COLUMNS                                                                               \
     "SELECT id, slug, title, base_url, logo_url, brand_color, time_zone, footer_links, "           \
-    "reminder_min, custom_css, footer_markdown, created_at, updated_at FROM pages "
+    "reminder_min, custom_css, footer_markdown, default_language, languages, created_at, "         \
+    "updated_at FROM pages "
 
 json_t *store_page_get(struct db *db, int64_t id, struct err *e)
 {
@@ -115,13 +119,16 @@ json_t *store_pages_list(struct db *db, struct err *e)
 
 int store_page_update(struct db *db, int64_t id, const struct page_fields *f, struct err *e)
 {
-    return db_exec(db, e, NULL,
-                   "UPDATE pages SET title = ?, base_url = ?, logo_url = ?, brand_color = ?, "
-                   "time_zone = ?, footer_links = ?, reminder_min = ?, custom_css = ?, "
-                   "footer_markdown = ?, updated_at = ? WHERE id = ?",
-                   "ssssssissii", f->title, f->base_url, f->logo_url, f->brand_color, f->time_zone,
-                   f->footer_links, f->reminder_min, f->custom_css ? f->custom_css : "",
-                   f->footer_markdown ? f->footer_markdown : "", time_now(), id);
+    return db_exec(
+        db, e, NULL,
+        "UPDATE pages SET title = ?, base_url = ?, logo_url = ?, brand_color = ?, "
+        "time_zone = ?, footer_links = ?, reminder_min = ?, custom_css = ?, "
+        "footer_markdown = ?, default_language = ?, languages = ?, updated_at = ? WHERE id = ?",
+        "ssssssissssii", f->title, f->base_url, f->logo_url, f->brand_color, f->time_zone,
+        f->footer_links, f->reminder_min, f->custom_css ? f->custom_css : "",
+        f->footer_markdown ? f->footer_markdown : "",
+        f->default_language ? f->default_language : "en", f->languages ? f->languages : "[\"en\"]",
+        time_now(), id);
 }
 
 int store_page_changed(struct db *db, int64_t page_id, const char *node, int64_t now, struct err *e)

@@ -1,8 +1,8 @@
 /*
  * store/pages — pages (tenants) and the hosts that select them (SPEC §4).
  * Page JSON: {"id","slug","title","hosts":[…],"base_url","logo_url","brand_color",
- * "time_zone","footer_links":[…],"reminder_min","custom_css","footer_markdown","created_at",
- * "updated_at"}; hosts sorted,
+ * "time_zone","footer_links":[…],"reminder_min","custom_css","footer_markdown","default_language",
+ * "languages":[…],"created_at","updated_at"}; hosts sorted,
  * base_url "" when unset (domain/page_url.h has the rule that makes a page's public URL of
  * them); reminder_min: how many minutes before a maintenance starts its reminder goes out
  * (0: none; domain/reminder.h).
@@ -17,6 +17,8 @@ struct page_fields {
     int64_t reminder_min;        /* minutes before a maintenance starts for its reminder; 0: none */
     const char *custom_css;      /* appended to the page's brand stylesheet; NULL: "" */
     const char *footer_markdown; /* the public pages' footer note; NULL: "" */
+    const char *default_language; /* a tag of render/i18n.h; NULL: "en" */
+    const char *languages;        /* JSON text of the offered tags; NULL: ["en"] */
 };
 
 /* Returns the new id, or -1 (409 when the slug exists). */

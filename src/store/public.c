@@ -81,7 +81,7 @@ int store_service_spans(struct db *db, int64_t service_id, int64_t since, struct
 
 /* The three detail queries of the events whose ids IDS selects. */
 #define UPDATES_OF(ids)                                                                            \
-    "SELECT event_id, id, stage, message, notify, created_at FROM event_updates "                  \
+    "SELECT event_id, id, stage, message, notify, created_at, translations FROM event_updates "    \
     "WHERE event_id IN (" ids ") AND kind = 'update' ORDER BY event_id, id"
 #define AFFECTED_OF(ids)                                                                           \
     "SELECT us.update_id, us.service_id, us.old_status, us.new_status FROM update_services us "    \

@@ -17,7 +17,8 @@
 #include <assert.h>
 
 #define SUBSCRIBER_COLUMNS                                                                         \
-    "SELECT id, channel, address, state, all_services, created_at, confirmed_at, failures "        \
+    "SELECT id, channel, address, state, all_services, language, created_at, confirmed_at, "       \
+    "failures "                                                                                    \
     "FROM subscribers "
 
 /* Replaces each row's all_services with "services": "all" or the ids chosen. ROWS are in
@@ -85,6 +86,11 @@ json_t *store_subscribers_list(struct db *db, int64_t page_id, const char *chann
     return rows;
 }
 
+int store_subscriber_set_language(struct db *db, int64_t id, const char *lang, struct err *e)
+{
+    return db_exec(db, e, NULL, "UPDATE subscribers SET language = ? WHERE id = ?", "si", lang, id);
+}
+
 int64_t store_subscriber_insert(struct db *db, int64_t page_id, const char *channel,
                                 const char *address, const char *state, int64_t confirmed_at,
                                 struct err *e)
@@ -142,11 +148,12 @@ json_t *store_subscriber_counts(struct db *db, int64_t page_id, struct err *e)
 json_t *store_subscriber_export(struct db *db, int64_t page_id, int64_t id, struct err *e)
 {
     json_t *sub = NULL, *out = NULL, *chosen = NULL, *deliveries = NULL, *audit = NULL;
-    sub = db_query_one(db, e,
-                       "SELECT id, channel, address, state, all_services, bounces, code_attempts, "
-                       "created_at, updated_at, confirmed_at, confirm_sent_at FROM subscribers "
-                       "WHERE page_id = ? AND id = ?",
-                       "ii", page_id, id);
+    sub = db_query_one(
+        db, e,
+        "SELECT id, channel, address, state, all_services, bounces, code_attempts, "
+        "language, created_at, updated_at, confirmed_at, confirm_sent_at FROM subscribers "
+        "WHERE page_id = ? AND id = ?",
+        "ii", page_id, id);
     if (!sub) return NULL;
     if (!(chosen = db_query_all(db, e,
                                 "SELECT s.id, s.name FROM subscriber_services ss "

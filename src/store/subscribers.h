@@ -16,6 +16,8 @@ json_t *store_subscribers_list(struct db *db, int64_t page_id, const char *chann
                                const char *state, int64_t after, int limit, struct err *e);
 /* Inserts a subscriber of all services; CONFIRMED_AT 0 is none. Returns the id, or -1
  * (409 naming the address when it exists on the page for that channel). */
+/* Sets the language of subscriber ID (SPEC §16: a tag of render/i18n.h, chosen at sign-up). */
+int store_subscriber_set_language(struct db *db, int64_t id, const char *lang, struct err *e);
 int64_t store_subscriber_insert(struct db *db, int64_t page_id, const char *channel,
                                 const char *address, const char *state, int64_t confirmed_at,
                                 struct err *e);

@@ -141,6 +141,7 @@ char *web_access_gate_with(struct req *r, struct snapshot *s, const struct err *
         json_object_set_new(m, "login_url", json_string(login));
         if (a->mode == VIS_SSO) json_object_set_new(m, "is_sso", json_true());
     }
+    json_object_set_new(m, "lang", json_string(web_lang(r, s, false, NULL))); /* SPEC §16 */
     if (extra) json_object_update(m, (json_t *)extra);
     char *html = snapshot_render_gate(s, "public/access.html", m, &e);
     json_decref(m);

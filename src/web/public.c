@@ -15,6 +15,11 @@
  * routes are rendered in the public layout (on_html_error). The pages link the brand
  * stylesheet (colour and custom CSS) by its content-hashed name, /static/brand.<hash>.css
  * (web_public_brand), immutable for a year like the other static files.
+ *
+ * Languages (SPEC §16): the HTML pages and the feeds are answered in the reader's
+ * language (web/lang.c), each language an entry of its own in the snapshot ("@de/…",
+ * rendered once per snapshot), with Content-Language, and "Vary: Cookie, Accept-Language"
+ * when the language came from those headers rather than the URL's ?lang=.
  */
 #include "app/app.h"
 #include "core/utf8.h"
@@ -23,6 +28,7 @@
 #include "http/reply.h"
 #include "public/access.h"
 #include "public/snapshot.h"
+#include "render/i18n.h"
 #include "web/web.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,9 +57,11 @@ static void on_sent(void *arg)
 }
 
 /* Answers with EN of S; takes over the caller's reference on S. IMMUTABLE: EN is asked for
- * by its content-hashed name, which names these bytes for ever. */
+ * by its content-hashed name, which names these bytes for ever. LANG: EN is in that
+ * language (NULL: no language of its own); VARY_LANG: chosen by the Cookie and
+ * Accept-Language headers. */
 static void send_entry(struct req *r, struct snapshot *s, const struct snap_entry *en,
-                       bool immutable)
+                       bool immutable, const char *lang, bool vary_lang)
 {
     bool gz = en->gz && req_accepts_gzip(r);
     bool pub = snapshot_access(s)->mode == VIS_PUBLIC;
@@ -63,7 +71,12 @@ static void send_entry(struct req *r, struct snapshot *s, const struct snap_entr
         immutable
             ? (pub ? "public, max-age=31536000, immutable" : "private, max-age=31536000, immutable")
             : (pub ? "public, no-cache, stale-if-error=86400" : "private, no-cache"));
-    if (en->gz) reply_header(r, "Vary", "Accept-Encoding");
+    if (en->gz || vary_lang)
+        reply_header(r, "Vary",
+                     !vary_lang ? "Accept-Encoding"
+                     : en->gz   ? "Accept-Encoding, Cookie, Accept-Language"
+                                : "Cookie, Accept-Language");
+    if (lang) reply_header(r, "Content-Language", lang);
     if (etag_listed(r, en)) {
         snapshot_release(s);
         reply_empty(r, 304);
@@ -81,8 +94,9 @@ static void send_entry(struct req *r, struct snapshot *s, const struct snap_entr
 
 /* Serves the snapshot entry at KEY of the request's page to a visitor who may read it
  * (KEYED: a ?key= read key opens it too); with BRAND, the brand stylesheet asked for as
- * /static/BRAND. */
-static void serve_as(struct req *r, const char *key, bool keyed, const char *brand)
+ * /static/BRAND. LOCALIZED: KEY is an HTML page or feed, answered in the reader's
+ * language. */
+static void serve_as(struct req *r, const char *key, bool keyed, const char *brand, bool localized)
 {
     struct err e = {0};
     struct app_thread *t = r->tctx;
@@ -97,33 +111,52 @@ static void serve_as(struct req *r, const char *key, bool keyed, const char *bra
         reply_error(r, &e);
         return;
     }
+    bool vary = false;
+    const char *lang = localized ? web_lang(r, s, true, &vary) : NULL;
+    char lkey[96];
+    if (lang && lang != snapshot_default_lang(s)) { /* "@de/…": that language's entry */
+        snprintf(lkey, sizeof lkey, "@%s%s", lang, key);
+        key = lkey;
+    }
     const struct snap_entry *en = snapshot_get(s, t->db, key, &e);
     if (!en) {
         snapshot_release(s);
         reply_error(r, &e);
         return;
     }
-    send_entry(r, s, en, brand && strcmp(brand, snapshot_brand_name(s)) == 0);
+    send_entry(r, s, en, brand && strcmp(brand, snapshot_brand_name(s)) == 0, lang, vary);
 }
 
 static void serve(struct req *r, const char *key, bool keyed)
 {
-    serve_as(r, key, keyed, NULL);
+    serve_as(r, key, keyed, NULL, false);
 }
 
 void web_public_brand(struct req *r, const char *name)
 {
-    serve_as(r, "/brand.css", false, name);
+    serve_as(r, "/brand.css", false, name, false);
 }
 
+/* An HTML page, in the reader's language. */
 static void serve_key(struct req *r, const char *key)
 {
-    serve(r, key, false);
+    serve_as(r, key, false, NULL, true);
 }
 
 static void on_path(struct req *r)
 {
+    serve(r, r->path, false);
+}
+
+static void on_page(struct req *r)
+{
     serve_key(r, r->path);
+}
+
+/* The feeds: in the reader's language; ?key= opens them on a page that is not public. */
+static void on_feed(struct req *r)
+{
+    serve_as(r, r->path, true, NULL, true);
 }
 
 /* Feeds and the badge: for readers of a page that is not public, ?key= opens them. */
@@ -191,9 +224,11 @@ static char *on_html_error(struct req *r, const struct err *e)
         s = NULL;
     }
     if (s) {
+        const char *lang = web_lang(r, s, false, NULL);
         json_t *extra =
-            json_pack("{s:i,s:s,s:s,s:b}", "status", status, "message", e->msg, "doc_title",
-                      status == 404 ? "Page not found" : "Error", "not_found", status == 404);
+            json_pack("{s:i,s:s,s:s,s:b,s:s}", "status", status, "message", e->msg, "doc_title",
+                      i18n_get(lang, status == 404 ? "not_found_doc" : "error_doc"), "not_found",
+                      status == 404, "lang", lang);
         html = snapshot_render_html(s, "public/error.html", extra, &e2);
         json_decref(extra);
         snapshot_release(s);
@@ -225,12 +260,12 @@ void web_public_init(struct snapshot_registry *g)
 /* The feeds, the badge, the calendar and /api/v2/ are for scripts of any origin too (SPEC §6): the
  * router gives their answers the CORS headers (http/router.h). */
 const struct route web_public_routes[] = {
-    {M_GET, "/", on_path},
+    {M_GET, "/", on_page},
     {M_GET, "/history", on_history},
-    {M_GET, "/incidents/{id}", on_path},
-    {M_GET, "/maintenance/{id}", on_path},
-    {M_GET, "/feed", on_keyed, NULL, ROUTE_CORS},
-    {M_GET, "/feed.atom", on_keyed, NULL, ROUTE_CORS},
+    {M_GET, "/incidents/{id}", on_page},
+    {M_GET, "/maintenance/{id}", on_page},
+    {M_GET, "/feed", on_feed, NULL, ROUTE_CORS},
+    {M_GET, "/feed.atom", on_feed, NULL, ROUTE_CORS},
     {M_GET, "/badge.svg", on_keyed, NULL, ROUTE_CORS},
     {M_GET, "/calendar.ics", on_calendar, NULL, ROUTE_CORS},
     {M_GET, "/brand.css", on_path},

@@ -25,7 +25,9 @@
  * Pages holding a token are sent with Cache-Control: no-store and
  * Referrer-Policy: no-referrer. On a page that is not public (SPEC §16) the form and
  * POST /subscribe are for its readers only (web/access.c); the pages reached with a
- * token or an SMS code stay open to whoever holds it.
+ * token or an SMS code stay open to whoever holds it. The sign-up form and its answers
+ * are in the reader's language (SPEC §16, web/lang.c), and a sign-up stores it as the
+ * subscriber's; the other screens are in English until they are translated.
  */
 #include "web/subscribe.h"
 #include "app/subscribe.h"
@@ -33,6 +35,7 @@
 #include "http/form.h"
 #include "http/reply.h"
 #include "public/snapshot.h"
+#include "render/i18n.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +54,30 @@ int web_subscribe_ctx(struct req *r, struct app_ctx *c, struct err *e)
     return 0;
 }
 
+/* The language of the screen NAME for R (SPEC §16): the sign-up form in the reader's
+ * language (web/lang.c), its sentences around the address split at it; the screens not
+ * translated yet in English throughout (layout included), never half in another. */
+static void subscribe_lang(struct req *r, struct snapshot *s, const char *name, json_t *extra)
+{
+    if (strcmp(name, "public/subscribe.html") != 0) {
+        json_object_set_new(extra, "lang", json_string("en"));
+        return;
+    }
+    const char *lang = web_lang(r, s, false, NULL);
+    json_object_set_new(extra, "lang", json_string(lang));
+    json_object_set_new(extra, "doc_title", json_string(i18n_get(lang, "sub_doc")));
+    static const struct {
+        const char *key, *placeholder, *pre, *post;
+    } split[] = {{"sub_sent_email", "{email}", "sent_email_pre", "sent_email_post"},
+                 {"sub_sent_sms", "{phone}", "sent_sms_pre", "sent_sms_post"}};
+    for (size_t i = 0; i < sizeof split / sizeof split[0]; i++) {
+        const char *text = i18n_get(lang, split[i].key), *at = strstr(text, split[i].placeholder);
+        if (!at) continue;
+        json_object_set_new(extra, split[i].pre, json_stringn(text, (size_t)(at - text)));
+        json_object_set_new(extra, split[i].post, json_string(at + strlen(split[i].placeholder)));
+    }
+}
+
 void web_subscribe_render(struct req *r, int status, const char *name, json_t *extra)
 {
     struct err e = {0};
@@ -65,6 +92,7 @@ void web_subscribe_render(struct req *r, int status, const char *name, json_t *e
     json_object_set_new(extra, "offer_sms", json_boolean(sms));
     json_object_set_new(extra, "offer_none", json_boolean(!email && !sms));
     struct snapshot *s = web_public_snapshot(r, &e);
+    if (s) subscribe_lang(r, s, name, extra);
     char *html = s ? snapshot_render_html(s, name, extra, &e) : NULL;
     snapshot_release(s);
     json_decref(extra);
@@ -136,6 +164,11 @@ static void on_subscribe(struct req *r)
     const char *email = form_str(form, "email"), *phone = form_str(form, "phone");
     if (email) json_object_set_new(in, "email", json_string(email));
     if (phone) json_object_set_new(in, "phone", json_string(phone));
+    struct snapshot *snap = web_public_snapshot(r, &e);
+    if (snap) { /* the language they see the page in is the one of their messages */
+        json_object_set_new(in, "language", json_string(web_lang(r, snap, false, NULL)));
+        snapshot_release(snap);
+    }
     int rc = web_subscribe_ctx(r, &c, &e) == 0 ? app_subscribe(&c, in, r->client, &out, &e) : -1;
     json_decref(in);
     if (rc != 0 && e.code == ERR_INVALID) {

@@ -48,6 +48,16 @@ char *web_access_gate(struct req *r, struct snapshot *s, const struct err *why, 
 char *web_access_gate_with(struct req *r, struct snapshot *s, const struct err *why,
                            const char *error, const json_t *extra);
 
+/* The language cookie (web/lang.c). */
+#define WEB_LANG_COOKIE "pharos_lang"
+/*
+ * The language (a canonical tag) to answer R with for S's page (SPEC §16, web/lang.c):
+ * ?lang=, the cookie, Accept-Language, the page's default; only offered ones. SET_COOKIE:
+ * a ?lang= choice sets the cookie on R's answer. *VARY (may be NULL): the answer depends
+ * on the Cookie and Accept-Language headers.
+ */
+const char *web_lang(struct req *r, struct snapshot *s, bool set_cookie, bool *vary);
+
 /* GET /static/NAME for NAME "brand.<hash>.css": the brand stylesheet of R's page (its
  * /brand.css), immutable for a year when NAME is its current content-hashed name, else the
  * current bytes with no-cache; guarded like the page (web/public.c). */

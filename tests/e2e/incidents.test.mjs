@@ -22,7 +22,7 @@ after(async () => { await s.stop(); s.cleanup(); });
 
 const KEYS = ['id', 'kind', 'title', 'stage', 'impact', 'services', 'draft', 'started_at', 'created_at', 'updated_at',
   'resolved_at', 'updates', 'postmortem', 'postmortem_at', 'postmortem_published_at'];
-const UPDATE_KEYS = ['id', 'kind', 'stage', 'message', 'notify', 'created_at'];
+const UPDATE_KEYS = ['id', 'kind', 'stage', 'message', 'notify', 'created_at', 'translations'];
 
 const create = (body) => api(s, 'POST', 'incidents', { body });
 const postUpdate = (id, body) => api(s, 'POST', `incidents/${id}/updates`, { body });
@@ -56,7 +56,7 @@ test('create an incident: 201 with the INCIDENT shape, statuses set, one notify 
   assert.equal(inc.updates.length, 1);
   assert.deepEqual(Object.keys(inc.updates[0]).sort(), [...UPDATE_KEYS].sort());
   assert.deepEqual({ ...inc.updates[0], id: 0, created_at: '' },
-    { id: 0, kind: 'update', stage: 'investigating', message: '**Elevated** error rates on the API.', notify: true, created_at: '' });
+    { id: 0, kind: 'update', stage: 'investigating', message: '**Elevated** error rates on the API.', notify: true, created_at: '', translations: {} });
 
   assert.equal(await serviceStatus(s, api1), 'major_outage');
   assert.equal(await serviceStatus(s, web), 'operational', 'a plain id links the service as it is');

@@ -16,7 +16,7 @@ after(() => stopClean(s));
 
 const KEYS = ['id', 'slug', 'title', 'hosts', 'base_url', 'url', 'logo_url', 'brand_color', 'time_zone', 'footer_links',
   'reminder_min', 'created_at', 'updated_at', 'visibility', 'ip_allow', 'has_password', 'read_key', 'custom_css',
-  'footer_markdown'];
+  'footer_markdown', 'default_language', 'languages'];
 const page = async () => (await api(s, 'GET', 'page')).json.page;
 
 test('GET page describes the page of the request', async () => {
@@ -100,7 +100,7 @@ test('bad input is refused with a message naming the field, and changes nothing'
     await bad({ title: 't'.repeat(201) }, /title is 201 characters long; at most 200/);
     await bad({ title: 'a\nb' }, /title contains a control character/);
     await bad({ title: 3 }, /title must be a string/);
-    await bad({ slug: 'new' }, /unknown field "slug"; accepted fields: title, logo_url, brand_color, time_zone, footer_links, hosts, base_url, reminder_min, visibility, password, ip_allow, custom_css, footer_markdown$/);
+    await bad({ slug: 'new' }, /unknown field "slug"; accepted fields: title, logo_url, brand_color, time_zone, footer_links, hosts, base_url, reminder_min, visibility, password, ip_allow, custom_css, footer_markdown, default_language, languages$/);
     await bad({ brand_color: 'red' }, /brand_color must be a colour like #1f6feb/);
     await bad({ brand_color: '#12345g' }, /brand_color/);
     await bad({ brand_color: '#1234567' }, /brand_color is 8 characters long|brand_color must be/);
@@ -127,6 +127,12 @@ test('bad input is refused with a message naming the field, and changes nothing'
     // base_url too: only the operator sets it (page_urls.test.mjs); a token gets 403 for any change.
     for (const base_url of ['https://status.example.com', 'ftp://x', 5])
       await bad({ base_url }, /only the operator sets base_url/, 403, 'forbidden');
+    // languages (SPEC §16): only the six, the default among the offered ones
+    await bad({ default_language: 'xx' }, /^default_language must be one of en, de, fr, es, pt-BR, ja$/);
+    await bad({ languages: [] }, /^languages must be a non-empty array of language tags/);
+    await bad({ languages: ['de', 'pt'] }, /^languages\[1\] is not one of en, de, fr, es, pt-BR, ja$/);
+    await bad({ languages: ['de', 'DE'] }, /^languages lists de twice$/);
+    await bad({ languages: ['de'] }, /^languages must include the default_language \(en\)$/);
   });
   assert.deepEqual((await page()).hosts, []);
 });

@@ -49,7 +49,7 @@ test('export then delete through the API: everything stored, then the address go
   assert.equal(x.headers['cache-control'], 'no-store');
   const sub = x.json.subscriber;
   assert.deepEqual(Object.keys(sub).sort(), ['address', 'bounces', 'channel', 'code_attempts', 'confirm_sent_at',
-    'confirmed_at', 'created_at', 'id', 'services', 'state', 'updated_at']);
+    'confirmed_at', 'created_at', 'id', 'language', 'services', 'state', 'updated_at']);
   assert.equal(sub.address, 'ann@example.test');
   assert.equal(sub.state, 'active');
   assert.deepEqual(sub.services, [{ id: svc.id, name: 'API' }]);

@@ -23,7 +23,7 @@ before(async () => {
 });
 after(() => stopClean(s));
 
-const KEYS = ['id', 'channel', 'address', 'state', 'services', 'created_at', 'confirmed_at', 'failures'];
+const KEYS = ['id', 'channel', 'address', 'state', 'services', 'language', 'created_at', 'confirmed_at', 'failures'];
 const everything = async () => (await api(s, 'GET', 'subscribers?limit=500')).json;
 const add = async (body) => {
   const r = await api(s, 'POST', 'subscribers', { body });

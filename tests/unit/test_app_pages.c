@@ -362,6 +362,75 @@ static void reminder_min_is_a_page_setting(void **state)
     assert_int_equal(woken, 0);
 }
 
+/* PATCH page IN (JSON text) as C; returns the result with E. */
+static int patch(struct app_ctx *c, const char *in_text, struct err *e)
+{
+    json_t *in = json_loads(in_text, 0, NULL), *out = NULL;
+    assert_non_null(in);
+    memset(e, 0, sizeof *e);
+    int rc = app_page_update(c, in, &out, e);
+    json_decref(in);
+    json_decref(out);
+    return rc;
+}
+
+/* The page's "default_language" and "languages" as "de [\"de\",\"en\"]". */
+static void assert_languages(struct fx *f, int64_t page, const char *want)
+{
+    struct err e = {0};
+    json_t *p = store_page_get(f->db, page, &e);
+    assert_non_null(p);
+    char *set = json_dumps(json_object_get(p, "languages"), JSON_COMPACT), got[256];
+    snprintf(got, sizeof got, "%s %s", json_string_value(json_object_get(p, "default_language")),
+             set);
+    assert_string_equal(got, want);
+    free(set);
+    json_decref(p);
+}
+
+static void languages_are_page_settings(void **state)
+{
+    struct fx *f = *state;
+    struct err e = {0};
+    assert_languages(f, f->b, "en [\"en\"]"); /* the default */
+    assert_int_equal(patch(&f->b_token, "{\"languages\":[\"en\",\"DE\",\"pt-br\",\"ja\"]}", &e), 0);
+    assert_languages(f, f->b, "en [\"en\",\"de\",\"pt-BR\",\"ja\"]");
+    assert_int_equal(patch(&f->b_token, "{\"default_language\":\"ja\"}", &e), 0);
+    assert_languages(f, f->b, "ja [\"en\",\"de\",\"pt-BR\",\"ja\"]");
+    /* a new default alone joins the offered set */
+    assert_int_equal(patch(&f->b_token, "{\"default_language\":\"fr\"}", &e), 0);
+    assert_languages(f, f->b, "fr [\"en\",\"de\",\"pt-BR\",\"ja\",\"fr\"]");
+    assert_languages(f, f->def, "en [\"en\"]"); /* the other page keeps its own */
+    static const struct {
+        const char *in, *msg;
+    } bad[] = {
+        {"{\"default_language\":\"xx\"}",
+         "default_language must be one of en, de, fr, es, pt-BR, ja"},
+        {"{\"default_language\":7}", "default_language must be one of en, de, fr, es, pt-BR, ja"},
+        {"{\"languages\":[]}",
+         "languages must be a non-empty array of language tags (en, de, fr, es, "
+         "pt-BR, ja)"},
+        {"{\"languages\":\"de\"}", "languages must be a non-empty array of language tags (en, de, "
+                                   "fr, es, pt-BR, ja)"},
+        {"{\"languages\":[\"fr\",\"pt\"]}", "languages[1] is not one of en, de, fr, es, pt-BR, ja"},
+        {"{\"languages\":[\"fr\",\"FR\"]}", "languages lists fr twice"},
+        {"{\"languages\":[\"de\"]}", "languages must include the default_language (fr)"},
+        {"{\"default_language\":\"de\",\"languages\":[\"en\"]}",
+         "languages must include the default_language (de)"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(patch(&f->b_token, bad[i].in, &e), -1);
+        assert_int_equal(e.code, ERR_INVALID);
+        assert_string_equal(e.msg, bad[i].msg);
+    }
+    assert_languages(f, f->b, "fr [\"en\",\"de\",\"pt-BR\",\"ja\",\"fr\"]"); /* nothing changed */
+    assert_int_equal(patch(&f->b_token, "{\"default_language\":\"de\",\"languages\":[\"de\"]}", &e),
+                     0);
+    assert_languages(f, f->b, "de [\"de\"]");
+    assert_int_equal(patch(&f->b_token, "{\"title\":\"B\"}", &e), 0); /* another field keeps them */
+    assert_languages(f, f->b, "de [\"de\"]");
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -373,6 +442,7 @@ int main(void)
         T(the_base_url_host_belongs_to_the_default_page),
         T(only_the_operator_sets_base_url),
         T(reminder_min_is_a_page_setting),
+        T(languages_are_page_settings),
     };
     return cmocka_run_group_tests_name("app/pages", tests, NULL, NULL);
 }

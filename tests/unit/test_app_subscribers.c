@@ -221,8 +221,9 @@ static void export_holds_everything_stored_and_no_secret(void **state)
     static const char *const keys[] = {
         "id",         "channel",      "address",         "state",
         "services",   "bounces",      "code_attempts",   "created_at",
-        "updated_at", "confirmed_at", "confirm_sent_at", NULL};
-    assert_int_equal(json_object_size(sub), 11);
+        "updated_at", "confirmed_at", "confirm_sent_at", "language",
+        NULL};
+    assert_int_equal(json_object_size(sub), 12);
     for (int i = 0; keys[i]; i++)
         assert_non_null(json_object_get(sub, keys[i]));
     assert_string_equal(json_string_value(json_object_get(sub, "address")), "ann@example.com");
@@ -561,6 +562,33 @@ static void delete_my_data_kills_the_token(void **state)
     assert_int_equal(e.code, ERR_NOT_FOUND);
 }
 
+/* SPEC §16: the language of a subscriber added by the API is the one given (any case), else
+ * the page's default; another is a 400 that adds nobody. */
+static void a_subscriber_has_a_language(void **state)
+{
+    struct fx *f = *state;
+    struct err e = {0};
+    json_t *out = NULL, *in = json_pack("{s:s,s:s,s:b,s:s}", "channel", "email", "address",
+                                        "ja@example.com", "confirmed", 1, "language", "JA");
+    assert_int_equal(app_subscriber_create(&f->admin, in, &out, &e), 0);
+    assert_string_equal(json_string_value(json_object_get(out, "language")), "ja");
+    json_decref(in);
+    json_decref(out);
+    run(f->db, "UPDATE pages SET default_language = 'fr', languages = '[\"fr\",\"ja\"]'");
+    int64_t id = add(f, &f->admin, "email", "fr@example.com", 0);
+    assert_int_equal(app_subscriber_get(&f->admin, id, &out, &e), 0);
+    assert_string_equal(json_string_value(json_object_get(out, "language")), "fr");
+    json_decref(out);
+    int64_t before = one(f->db, "SELECT COUNT(*) FROM subscribers");
+    in = json_pack("{s:s,s:s,s:b,s:s}", "channel", "email", "address", "xx@example.com",
+                   "confirmed", 1, "language", "xx");
+    assert_int_equal(app_subscriber_create(&f->admin, in, &out, &e), -1);
+    assert_int_equal(e.code, ERR_INVALID);
+    assert_string_equal(e.msg, "language must be one of en, de, fr, es, pt-BR, ja");
+    json_decref(in);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM subscribers"), before);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void)
@@ -571,6 +599,7 @@ int main(void)
         T(a_deleted_subscribers_delivery_is_never_sent),
         T(three_bounces_in_a_row_make_a_subscriber_bounced),
         T(delete_my_data_kills_the_token),
+        T(a_subscriber_has_a_language),
     };
     return cmocka_run_group_tests_name("app/subscribers", tests, NULL, NULL);
 }

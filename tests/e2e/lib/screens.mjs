@@ -105,6 +105,8 @@ export async function seedScreens(w) {
   // 90 days of its figures, and the API's response-time charts on the status page
   seedLatency(s, monitor);
   await ok(api(s, 'PATCH', `services/${apiSvc}`, { body: { show_response_time: true } }), 'PATCH service');
+  // several languages (SPEC §16): the switcher on every public page, and pages in each
+  await ok(api(s, 'PATCH', 'page', { body: { languages: ['en', 'de', 'fr', 'es', 'pt-BR', 'ja'] } }), 'PATCH page languages');
 
   const inv = await owner.post('/admin/team/invite', { email: 'editor@example.test', role: 'editor' });
   if (inv.status !== 303) throw new Error(`invite: ${inv.status} ${inv.text.slice(0, 400)}`);
@@ -128,6 +130,11 @@ export async function seedScreens(w) {
       { name: 'unsubscribe', path: `/unsubscribe/${token}` },
       { name: 'subscription-deleted', path: '/subscribe/deleted' },
       { name: 'not-found', path: '/no/such/page', status: 404 },
+      { name: 'status-de', path: '/?lang=de' },
+      { name: 'status-ja', path: '/?lang=ja' },
+      { name: 'incident-fr', path: `/incidents/${incident}?lang=fr` },
+      { name: 'history-pt-BR', path: '/history?lang=pt-BR' },
+      { name: 'subscribe-es', path: '/subscribe?lang=es' },
       { name: 'private-door', path: '/', host: PRIVATE_HOST, status: 401 },
     ].map((x) => ({ status: 200, ...x })),
     // Screens seen signed out.

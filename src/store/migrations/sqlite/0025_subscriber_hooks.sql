@@ -15,7 +15,8 @@
 -- file with foreign keys off (the first line asks for it) and checks them before the
 -- commit, so subscriber_services and deliveries keep pointing at the same ids, and the
 -- AUTOINCREMENT sequence carries over. Every column
--- and index of subscribers is kept (state and bounces, added by 0018, are in place again).
+-- and index of subscribers is kept (state and bounces, added by 0018, and language, added by
+-- 0024, are in place again).
 CREATE TABLE subscribers_v25 (
     id             INTEGER PRIMARY KEY AUTOINCREMENT,
     page_id        INTEGER NOT NULL REFERENCES pages(id) ON DELETE CASCADE,
@@ -34,15 +35,17 @@ CREATE TABLE subscribers_v25 (
     updated_at     INTEGER NOT NULL,
     confirmed_at   INTEGER,
     bounces        INTEGER NOT NULL DEFAULT 0,
+    language       TEXT NOT NULL DEFAULT 'en',  -- for its messages (0024)
     failures       INTEGER NOT NULL DEFAULT 0,  -- URL deliveries failed in a row
     secret         TEXT,                 -- webhook: its signing secret, sealed
     UNIQUE (page_id, channel, address)
 );
 INSERT INTO subscribers_v25 (id, page_id, channel, address, state, all_services, token_hash,
                              code_hash, code_attempts, confirm_sent_at, created_at, updated_at,
-                             confirmed_at, bounces)
+                             confirmed_at, bounces, language)
     SELECT id, page_id, channel, address, state, all_services, token_hash, code_hash,
-           code_attempts, confirm_sent_at, created_at, updated_at, confirmed_at, bounces
+           code_attempts, confirm_sent_at, created_at, updated_at, confirmed_at, bounces,
+           language
     FROM subscribers;
 -- ids are never reused (subscription tokens derive from them): the new table goes on from
 -- the old one's sequence, which its drop forgets, not from its highest id left
