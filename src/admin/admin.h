@@ -151,8 +151,10 @@ extern const struct route admin_access_routes[]; /* admin/access.c */
  * the model's (admin/settings.c). */
 void admin_settings_show(struct admin *a, int status, json_t *extra);
 /* The "who can see this page" part of the Settings screen for PAGE (app_page_get's JSON):
- * {"visibility_options","ip_allow","has_password","read_key"} (admin/access.c). */
+ * {"visibility_options","ip_allow","has_password","read_key"} (admin/settings.c); _of: with
+ * the visibility CUR and the blocks as text IP_ALLOW (a form sent back with an error). */
 json_t *admin_access_model(const json_t *page);
+json_t *admin_access_model_of(const char *cur, const char *ip_allow, const json_t *page);
 extern const struct route admin_integration_routes[];
 extern const struct route admin_delivery_routes[];
 extern const struct route admin_oidc_routes[];

@@ -8,9 +8,10 @@
  * base_url are the operator's (app_page_hosts_editable): for anyone else the
  * fields are read-only, and app_page_update refuses a change with 403. The
  * screen says which URL the page's links use now ("public_url": the page's
- * "url"). A form without the hosts or base_url field keeps them. The screen's second form,
- * who can see the page, is admin/access.c's. The page's default language is a select, the
- * languages it offers one checkbox each (the default is always offered: the screen adds it).
+ * "url"). A form without the hosts or base_url field keeps them. The screen's second part,
+ * who can see the page, is shown here (admin_access_model) and posted to admin/access.c. The page's
+ * default language is a select, the languages it offers one checkbox each (the default is always
+ * offered: the screen adds it).
  */
 #include "admin/admin.h"
 #include "app/pages.h"
@@ -120,6 +121,41 @@ static json_t *page_form(json_t *page)
     buf_free(&b);
     json_object_set_new(f, "language_options", language_options(page));
     return f;
+}
+
+/* The access part of the Settings screen: the visibility CUR, the blocks as text
+ * IP_ALLOW, and of PAGE whether it has a password and its read key. */
+json_t *admin_access_model_of(const char *cur, const char *ip_allow, const json_t *page)
+{
+    static const struct {
+        const char *value, *label;
+    } modes[] = {{"public", "Public: anyone"},
+                 {"password", "Password: anyone with the page's password"},
+                 {"members", "Members: signed-in members of this page's team"},
+                 {"sso", "Single sign-on: people of the allowed e-mail domains"},
+                 {"ip", "Networks: visitors from the address blocks below"}};
+    json_t *opts = json_array();
+    for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++)
+        json_array_append_new(opts, json_pack("{s:s,s:s,s:b}", "value", modes[i].value, "label",
+                                              modes[i].label, "selected",
+                                              cur && !strcmp(cur, modes[i].value)));
+    return json_pack("{s:o,s:s,s:O?,s:O?}", "visibility_options", opts, "ip_allow", ip_allow,
+                     "has_password", json_object_get(page, "has_password"), "read_key",
+                     json_object_get(page, "read_key"));
+}
+
+json_t *admin_access_model(const json_t *page)
+{
+    struct buf b;
+    buf_init(&b, 1 << 14);
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(page, "ip_allow"), i, v)
+        buf_printf(&b, "%s\n", json_string_value(v));
+    json_t *m = admin_access_model_of(json_string_value(json_object_get(page, "visibility")),
+                                      buf_cstr(&b), page);
+    buf_free(&b);
+    return m;
 }
 
 void admin_settings_show(struct admin *a, int status, json_t *extra)

@@ -10,7 +10,6 @@
 #include "app/subscribe_hooks.h"
 #include "app/input.h"
 #include "app/ratelimit.h"
-#include "app/subscribers.h"
 #include "app/users.h"
 #include "core/netaddr.h"
 #include "core/secret.h"
@@ -124,22 +123,6 @@ out:
     if (plain) sodium_memzero(plain, strlen(plain));
     free(plain);
     json_decref(row);
-    return rc;
-}
-
-int app_subscriber_hook_create(struct app_ctx *c, json_t *in, json_t **out, struct err *e)
-{
-    static const char *const keys[] = {"channel", "address", NULL};
-    json_t *hook = NULL;
-    if (app_require(c, PERM_SUBSCRIBERS, e) != 0 || in_only(in, keys, e) != 0) return -1;
-    json_t *args = json_pack("{s:O, s:O?}", "channel", json_object_get(in, "channel"), "url",
-                             json_object_get(in, "address"));
-    int rc = app_subscribe_hook(c, args, NULL, &hook, e);
-    json_decref(args);
-    if (rc == 0) rc = app_subscriber_get(c, jint(hook, "id"), out, e);
-    if (rc == 0 && json_object_get(hook, "secret"))
-        json_object_set(*out, "secret", json_object_get(hook, "secret"));
-    json_decref(hook);
     return rc;
 }
 

@@ -33,10 +33,6 @@ bool app_hook_channel(const char *channel);
  * "channel","address","state","manage_token","secret" (webhook only: shown once)}. */
 int app_subscribe_hook(struct app_ctx *c, json_t *in, const char *client, json_t **out,
                        struct err *e);
-/* The team's POST subscribers for a URL channel (PERM_SUBSCRIBERS): IN {"channel",
- * "address"} (the URL); as app_subscribe_hook without the per-client limit. *OUT: the
- * subscriber (app_subscriber_get) with "secret" for a webhook (shown once). */
-int app_subscriber_hook_create(struct app_ctx *c, json_t *in, json_t **out, struct err *e);
 /* Reactivates URL subscriber ID of C's page (see the top). 404 unknown or not a URL
  * subscriber; 409 when unsubscribed; an active one is left as it is. */
 int app_subscriber_hook_reactivate(struct app_ctx *c, int64_t id, struct err *e);

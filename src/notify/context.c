@@ -206,26 +206,6 @@ json_t *notify_integration(struct notify_env *env, struct nmsg *m, int64_t page_
     return cfg;
 }
 
-json_t *notify_chat_target(struct notify_env *env, struct nmsg *m, const char *kind, json_t **model,
-                           const char **url)
-{
-    struct err e = {0};
-    json_t *cfg;
-    if (m->subscriber_id) return notify_hook_target(env, m, model, url);
-    if (!(*model = notify_update_model(env, m->update_id, &e))) {
-        snprintf(m->error, sizeof m->error, "%s", e.msg);
-        return NULL;
-    }
-    if (!(cfg = notify_integration(env, m, m->page_id, kind))) return NULL;
-    *url = json_string_value(json_object_get(cfg, "webhook_url"));
-    if (!*url || !**url) {
-        snprintf(m->error, sizeof m->error, "the %s integration has no webhook_url", kind);
-        json_decref(cfg);
-        return NULL;
-    }
-    return cfg;
-}
-
 enum outcome notify_http_classify(struct nmsg *m, CURLcode cc, long status)
 {
     if (cc != CURLE_OK) {

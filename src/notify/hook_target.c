@@ -1,6 +1,8 @@
 /*
- * notify/hook_target — where a delivery to a URL subscriber (SPEC §15) goes and what its
- * test message says. See channel.h (notify_hook_target, notify_hook_test_model).
+ * notify/hook_target — where a chat or webhook delivery goes (notify_chat_target: the
+ * page integration's URL, or a URL subscriber's, SPEC §15) and what a URL subscriber's
+ * test message says. See channel.h (notify_chat_target, notify_hook_target,
+ * notify_hook_test_model).
  *
  * The chat senders (slack.c, teams.c, discord.c, googlechat.c) build their payloads from
  * an update model; a subscriber's delivery gets the same model and the subscriber's URL
@@ -60,5 +62,25 @@ json_t *notify_hook_target(struct notify_env *env, struct nmsg *m, json_t **mode
         return NULL;
     }
     *url = json_string_value(json_object_get(cfg, "webhook_url"));
+    return cfg;
+}
+
+json_t *notify_chat_target(struct notify_env *env, struct nmsg *m, const char *kind, json_t **model,
+                           const char **url)
+{
+    struct err e = {0};
+    json_t *cfg;
+    if (m->subscriber_id) return notify_hook_target(env, m, model, url);
+    if (!(*model = notify_update_model(env, m->update_id, &e))) {
+        snprintf(m->error, sizeof m->error, "%s", e.msg);
+        return NULL;
+    }
+    if (!(cfg = notify_integration(env, m, m->page_id, kind))) return NULL;
+    *url = json_string_value(json_object_get(cfg, "webhook_url"));
+    if (!*url || !**url) {
+        snprintf(m->error, sizeof m->error, "the %s integration has no webhook_url", kind);
+        json_decref(cfg);
+        return NULL;
+    }
     return cfg;
 }

@@ -34,16 +34,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static struct snapshot_registry *registry;
-
-struct snapshot *web_public_snapshot(struct req *r, struct err *e)
-{
-    struct app_thread *t = r->tctx;
-    if (!registry) return err_set(e, ERR_UNAVAILABLE, "the public page is not available"), NULL;
-    if (!t->snaps) t->snaps = snapshot_cache_new();
-    return snapshot_acquire_cached(registry, t->snaps, t->db, r->host, e);
-}
-
 static bool etag_listed(struct req *r, const struct snap_entry *en)
 {
     const char *inm = req_header(r, "If-None-Match");
@@ -253,7 +243,7 @@ static char *on_html_error(struct req *r, const struct err *e)
 
 void web_public_init(struct snapshot_registry *g)
 {
-    registry = g;
+    web_snapshots_use(g);
     reply_set_html_error(on_html_error);
 }
 

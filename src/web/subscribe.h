@@ -1,6 +1,7 @@
 /*
- * web/subscribe — helpers the subscription pages share (web/subscribe.c,
- * web/subscribe_sms.c). Their routes are in web.h.
+ * web/subscribe — what the subscription pages share: the helpers of web/subscribe_page.c
+ * (used by web/subscribe.c, web/subscribe_hooks.c, web/subscribe_sms.c) and the URL
+ * subscriptions' part of the pages (web/subscribe_hooks.c). Their routes are in web.h.
  */
 #ifndef PHAROS_WEB_SUBSCRIBE_H
 #define PHAROS_WEB_SUBSCRIBE_H

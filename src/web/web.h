@@ -28,6 +28,8 @@ struct snapshot_registry;
 /* Serves the public pages from G's snapshots (web/public.c) and installs the HTML
  * error page renderer (the public layout). Call before serving. */
 void web_public_init(struct snapshot_registry *g);
+/* Serves from the snapshots of G (web/snapshots.c; web_public_init calls it). */
+void web_snapshots_use(struct snapshot_registry *g);
 /* The current snapshot of R's page (by Host), with a reference the caller drops with
  * snapshot_release(); NULL with E filled. For pages rendered in the public layout
  * (snapshot_render_html), e.g. the subscription screens. */
