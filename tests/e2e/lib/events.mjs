@@ -44,9 +44,9 @@ export function notifyJobs(s, eventId) {
   return out ? out.split('\n').map((l) => { const [u, c] = l.split('|'); return { update_id: Number(u), channels: Number(c) }; }) : [];
 }
 
-// Channel bits of domain/notify_rules.h.
-export const CH = { email: 1, sms: 2, slack: 4, twitter: 8, webhook: 16 };
-export const CH_ALL = 31;
+// Channel bits of domain/channel.h (stored in notify_jobs.channels).
+export const CH = { email: 1, sms: 2, slack: 4, twitter: 8, webhook: 16, teams: 32, discord: 64, googlechat: 128 };
+export const CH_ALL = 255;
 export const CH_NO_SMS = CH_ALL & ~CH.sms;
 
 // RFC 3339 text (whole seconds, UTC) of now + MS milliseconds.
