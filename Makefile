@@ -141,7 +141,7 @@ fuzz:
 E2E ?= tests/e2e/
 E2E_BACKENDS ?= sqlite postgresql
 E2E_RUN = PHAROS_BIN=$(CURDIR)/$(B)/asan/pharos ASAN_OPTIONS=detect_leaks=1 \
-	  node --test --test-concurrency=2 --test-timeout=180000 $(E2E)
+	  node --test --test-concurrency=3 --test-timeout=180000 $(E2E)
 e2e: $(B)/pharos $(B)/asan/pharos
 	@for b in $(E2E_BACKENDS); do echo "e2e: $$b"; case $$b in \
 	  sqlite) $(E2E_RUN) || exit 1 ;; \
