@@ -67,32 +67,10 @@ log "pharos on $url, nginx on 127.0.0.1:$nport, $threads workers each; page $(st
 
 status=0
 for conns in 64 256; do
-  label="GET / c=$conns gzip, $LANG_HEADER"
-  p_rps=() p_p50=() p_p99=() n_rps=() n_p50=() n_p99=() p_err=0 n_err=0
-  for round in $(seq "$ROUNDS"); do
-    log "wrk -t$WRK_THREADS -c$conns -d$DURATION gzip, round $round/$ROUNDS"
-    order="p n"
-    [ $((round % 2)) = 0 ] && order="n p"
-    for who in $order; do
-      if [ "$who" = p ]; then
-        read -r rps p50 p99 err < <(wrk_run "$url" "$conns" 1 "$tmp/wrk-p.txt" "$LANG_HEADER")
-        p_rps+=("$rps") p_p50+=("$p50") p_p99+=("$p99") p_err=$((p_err + err))
-      else
-        read -r rps p50 p99 err < <(wrk_run "http://127.0.0.1:$nport" "$conns" 1 "$tmp/wrk-n.txt" "$LANG_HEADER")
-        n_rps+=("$rps") n_p50+=("$p50") n_p99+=("$p99") n_err=$((n_err + err))
-      fi
-    done
-  done
-  pr=$(median "${p_rps[@]}") p5=$(median "${p_p50[@]}") p9=$(median "${p_p99[@]}")
-  nr=$(median "${n_rps[@]}") n5=$(median "${n_p50[@]}") n9=$(median "${n_p99[@]}")
-  verdict=$(awk -v a="$pr" -v b="$nr" -v c="$p9" -v d="$n9" 'BEGIN {
-    r = b > 0 ? a / b : 0; q = d > 0 ? c / d : 0
-    printf "ratio %.2fx nginx req/s, p99 %.2fx nginx; goal %s", r, q, (r >= 1.0 && c <= d) ? "met" : "MISSED" }')
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$NAME" "$label pharos" "$pr" "$p5" "$p9" "$p_err" \
-    "$verdict (rounds: ${p_rps[*]} req/s)"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$NAME" "$label nginx" "$nr" "$n5" "$n9" "$n_err" \
-    "same bytes, static file (rounds: ${n_rps[*]} req/s)"
-  [ "$p_err" = 0 ] || status=1
+  log "wrk -t$WRK_THREADS -c$conns -d$DURATION gzip, $ROUNDS rounds"
+  rounds_vs_nginx "$NAME" "GET / c=$conns gzip, $LANG_HEADER pharos" "GET / c=$conns gzip, $LANG_HEADER nginx" \
+    "$url" "$conns" "$LANG_HEADER"
+  [ "$rounds_err" = 0 ] || status=1
 done
 echo "# $NAME: the page of 20_public_page.sh offering six languages, default en; every request asks" \
   "for German by Accept-Language (an entry of the snapshot of its own); pharos $threads threads, nginx $threads workers."

@@ -18,8 +18,8 @@ struct public_access {
     enum visibility mode;
     struct cidr blocks[CIDR_LIST_MAX]; /* mode ip */
     size_t nblocks;
-    char grant[PAGE_ACCESS_FP_MAX]; /* mode password: the cookies' grant ("": none) */
-    char read_key_hash[TOKEN_HASH_HEX];   /* "" when the page has no read key */
+    char grant[PAGE_ACCESS_FP_MAX];     /* mode password: the cookies' grant ("": none) */
+    char read_key_hash[TOKEN_HASH_HEX]; /* "" when the page has no read key */
 };
 
 /* Loads the rules of PAGE_ID from DB into *OUT. 0, or -1 with E filled. */
