@@ -126,85 +126,135 @@ int tz_from_local(const char *zone, int year, int month, int day, int hour, int 
     return 0;
 }
 
-static const char *const wday[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+static const struct tz_lang english = {
+    .wday = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"},
+    .mon = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
+    .date = "{wd} {d} {mon} {y}",
+    .day = "{d} {mon}"};
 
-/* "Thu 10 Dec 2026" of L into BUF. */
-static void date_of(const struct tz_time *l, char *buf, size_t size)
+/* PATTERN of LANG (struct tz_lang: "{wd}", "{d}", "{mon}", "{y}") for L into BUF. */
+static char *put_date(const char *pattern, const struct tz_lang *lang, const struct tz_time *l,
+                      char *buf, size_t size)
 {
     assert(l->month >= 1 && l->month <= 12 && l->weekday >= 0 && l->weekday <= 6);
-    snprintf(buf, size, "%s %d %s %d", wday[l->weekday], l->day, mon[l->month - 1], l->year);
+    size_t n = 0;
+    buf[0] = '\0';
+    for (const char *p = pattern; *p && n + 1 < size;) {
+        char num[16];
+        const char *v = NULL;
+        size_t skip = 0;
+        if (strncmp(p, "{wd}", 4) == 0)
+            v = lang->wday[l->weekday], skip = 4;
+        else if (strncmp(p, "{mon}", 5) == 0)
+            v = lang->mon[l->month - 1], skip = 5;
+        else if (strncmp(p, "{d}", 3) == 0)
+            snprintf(num, sizeof num, "%d", l->day), v = num, skip = 3;
+        else if (strncmp(p, "{y}", 3) == 0)
+            snprintf(num, sizeof num, "%d", l->year), v = num, skip = 3;
+        if (v) {
+            n += (size_t)snprintf(buf + n, size - n, "%s", v);
+            if (n >= size) n = size - 1;
+            p += skip;
+        } else {
+            buf[n++] = *p++;
+            buf[n] = '\0';
+        }
+    }
+    return buf;
 }
 
-char *tz_format(const char *zone, int64_t t, char *buf, size_t size)
+/* "Thu 10 Dec 2026" of L into BUF. */
+static char *date_of(const struct tz_lang *lang, const struct tz_time *l, char *buf, size_t size)
+{
+    return put_date(lang->date, lang, l, buf, size);
+}
+
+/* "10 Dec" of L into BUF. */
+static char *day_of(const struct tz_lang *lang, const struct tz_time *l, char *buf, size_t size)
+{
+    return put_date(lang->day, lang, l, buf, size);
+}
+
+char *tz_format(const struct tz_lang *lang, const char *zone, int64_t t, char *buf, size_t size)
 {
     struct tz_time l;
-    char date[32];
+    char date[96];
     buf[0] = '\0';
+    if (!lang) lang = &english;
     if (tz_split(zone, t, &l) != 0) return buf;
-    date_of(&l, date, sizeof date);
+    date_of(lang, &l, date, sizeof date);
     snprintf(buf, size, "%s %02d:%02d %s", date, l.hour, l.minute, l.abbrev);
     return buf;
 }
 
-char *tz_short(const char *zone, int64_t t, char *buf, size_t size)
+char *tz_short(const struct tz_lang *lang, const char *zone, int64_t t, char *buf, size_t size)
 {
     struct tz_time l;
+    char day[64];
     buf[0] = '\0';
+    if (!lang) lang = &english;
     if (tz_split(zone, t, &l) == 0)
-        snprintf(buf, size, "%d %s %02d:%02d %s", l.day, mon[l.month - 1], l.hour, l.minute,
+        snprintf(buf, size, "%s %02d:%02d %s", day_of(lang, &l, day, sizeof day), l.hour, l.minute,
                  l.abbrev);
     return buf;
 }
 
-char *tz_window_short(const char *zone, int64_t start, int64_t end, char *buf, size_t size)
+char *tz_window_short(const struct tz_lang *lang, const char *zone, int64_t start, int64_t end,
+                      char *buf, size_t size)
 {
     struct tz_time a, b;
+    char da[64], db[64];
     buf[0] = '\0';
+    if (!lang) lang = &english;
     if (tz_split(zone, start, &a) != 0 || tz_split(zone, end, &b) != 0) return buf;
+    day_of(lang, &a, da, sizeof da);
+    day_of(lang, &b, db, sizeof db);
     if (a.year == b.year && a.month == b.month && a.day == b.day)
-        snprintf(buf, size, "%d %s %02d:%02d-%02d:%02d %s", a.day, mon[a.month - 1], a.hour,
-                 a.minute, b.hour, b.minute, b.abbrev);
+        snprintf(buf, size, "%s %02d:%02d-%02d:%02d %s", da, a.hour, a.minute, b.hour, b.minute,
+                 b.abbrev);
     else
-        snprintf(buf, size, "%d %s %02d:%02d %s - %d %s %02d:%02d %s", a.day, mon[a.month - 1],
-                 a.hour, a.minute, a.abbrev, b.day, mon[b.month - 1], b.hour, b.minute, b.abbrev);
+        snprintf(buf, size, "%s %02d:%02d %s - %s %02d:%02d %s", da, a.hour, a.minute, a.abbrev, db,
+                 b.hour, b.minute, b.abbrev);
     return buf;
 }
 
-char *tz_window_short_utc(const char *zone, int64_t start, int64_t end, char *buf, size_t size)
+char *tz_window_short_utc(const struct tz_lang *lang, const char *zone, int64_t start, int64_t end,
+                          char *buf, size_t size)
 {
     struct tz_time a, b;
-    char local[96], utc[96];
+    char local[160], utc[160], day[64];
     buf[0] = '\0';
+    if (!lang) lang = &english;
     if (tz_split(zone, start, &a) != 0 || tz_split(zone, end, &b) != 0 ||
-        !*tz_window_short(zone, start, end, local, sizeof local) ||
-        !*tz_window_short("UTC", start, end, utc, sizeof utc))
+        !*tz_window_short(lang, zone, start, end, local, sizeof local) ||
+        !*tz_window_short(lang, "UTC", start, end, utc, sizeof utc))
         return buf;
     if (a.offset_s == 0 && b.offset_s == 0) {
         snprintf(buf, size, "%s", local);
         return buf;
     }
-    /* "D Mon " of the local start: the UTC part leaves it out when it starts on that day */
-    const char *sp = strchr(local, ' ');
-    size_t date = sp && (sp = strchr(sp + 1, ' ')) ? (size_t)(sp + 1 - local) : 0;
-    const char *u = date && strncmp(local, utc, date) == 0 ? utc + date : utc;
+    /* the local start's day: the UTC part leaves it out when it starts on that day */
+    day_of(lang, &a, day, sizeof day);
+    size_t n = strlen(day);
+    const char *u = strncmp(utc, day, n) == 0 && utc[n] == ' ' ? utc + n + 1 : utc;
     snprintf(buf, size, "%s / %s", local, u);
     return buf;
 }
 
-char *tz_window(const char *zone, int64_t start, int64_t end, char *buf, size_t size)
+char *tz_window(const struct tz_lang *lang, const char *zone, int64_t start, int64_t end, char *buf,
+                size_t size)
 {
     struct tz_time a, b, ua, ub;
-    char da[32], db[32], dua[32], dub[32], utc[96] = "";
+    char da[96], db[96], dua[96], dub[96], utc[256] = "";
     buf[0] = '\0';
+    if (!lang) lang = &english;
     if (tz_split(zone, start, &a) != 0 || tz_split(zone, end, &b) != 0 ||
         tz_split("UTC", start, &ua) != 0 || tz_split("UTC", end, &ub) != 0)
         return buf;
-    date_of(&a, da, sizeof da);
-    date_of(&b, db, sizeof db);
-    date_of(&ua, dua, sizeof dua);
-    date_of(&ub, dub, sizeof dub);
+    date_of(lang, &a, da, sizeof da);
+    date_of(lang, &b, db, sizeof db);
+    date_of(lang, &ua, dua, sizeof dua);
+    date_of(lang, &ub, dub, sizeof dub);
     bool same = strcmp(da, db) == 0, usame = strcmp(dua, dub) == 0;
     bool is_utc = a.offset_s == 0 && b.offset_s == 0 && strcmp(a.abbrev, "UTC") == 0;
     if (!is_utc)

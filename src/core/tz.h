@@ -9,6 +9,9 @@
  *
  * Wall times that do not exist (the hour skipped in spring) move forward by the
  * gap; wall times that happen twice (the hour repeated in autumn) take the first.
+ *
+ * The writing functions take the language's words and orders (struct tz_lang, which
+ * render/i18n.h fills from a message catalogue; NULL: English, as in the examples).
  */
 #ifndef PHAROS_CORE_TZ_H
 #define PHAROS_CORE_TZ_H
@@ -26,6 +29,13 @@ struct tz_time {
     char abbrev[TZ_ABBREV_MAX];                 /* "CET", "EDT", "GMT+5:30", "UTC" */
 };
 
+/* How a language writes a date: the names of the weekdays (Sunday first) and months, and
+ * the patterns of a whole date and of a day, with "{wd}", "{d}", "{mon}", "{y}" in them. */
+struct tz_lang {
+    const char *wday[7], *mon[12];
+    const char *date; /* "{wd} {d} {mon} {y}": "Thu 10 Dec 2026" */
+    const char *day;  /* "{d} {mon}": "10 Dec" */
+};
 /* True when ZONE names a time zone of the system's tz database that ICU knows. */
 bool tz_known(const char *zone);
 
@@ -37,25 +47,28 @@ int tz_split(const char *zone, int64_t t, struct tz_time *out);
 int tz_from_local(const char *zone, int year, int month, int day, int hour, int minute, int second,
                   int64_t *out);
 
-/* T in ZONE as "Thu 10 Dec 2026 09:00 CET" into BUF. Returns BUF ("" on error). */
-char *tz_format(const char *zone, int64_t t, char *buf, size_t size);
+/* T in ZONE as LANG writes it, "Thu 10 Dec 2026 09:00 CET", into BUF. Returns BUF ("" on error). */
+char *tz_format(const struct tz_lang *lang, const char *zone, int64_t t, char *buf, size_t size);
 
 /*
  * The window START..END in ZONE and in UTC for a message: "Thu 10 Dec 2026 09:00–11:00
  * CET (08:00–10:00 UTC)", the end's date written when it falls on another day, the UTC
  * part left out when ZONE is UTC. Returns BUF ("" on error).
  */
-char *tz_window(const char *zone, int64_t start, int64_t end, char *buf, size_t size);
+char *tz_window(const struct tz_lang *lang, const char *zone, int64_t start, int64_t end, char *buf,
+                size_t size);
 
 /* T in ZONE as "10 Dec 09:00 CET", for a text message. Returns BUF ("" on error). */
-char *tz_short(const char *zone, int64_t t, char *buf, size_t size);
+char *tz_short(const struct tz_lang *lang, const char *zone, int64_t t, char *buf, size_t size);
 /* START..END in ZONE as "10 Dec 09:00-11:00 CET" (or "10 Dec 09:00 CET - 11 Dec 09:00 CET"),
  * for a text message. Returns BUF ("" on error). */
-char *tz_window_short(const char *zone, int64_t start, int64_t end, char *buf, size_t size);
+char *tz_window_short(const struct tz_lang *lang, const char *zone, int64_t start, int64_t end,
+                      char *buf, size_t size);
 /* The same followed by the window in UTC, for a message with room for both:
  * "10 Dec 09:00-11:00 CET / 08:00-10:00 UTC" (the UTC part dated when it starts on another
  * day: "10 Dec 00:30-02:00 CET / 9 Dec 23:30 UTC - 10 Dec 01:00 UTC"); ZONE's alone when it
  * is UTC's clock. Returns BUF ("" on error). */
-char *tz_window_short_utc(const char *zone, int64_t start, int64_t end, char *buf, size_t size);
+char *tz_window_short_utc(const struct tz_lang *lang, const char *zone, int64_t start, int64_t end,
+                          char *buf, size_t size);
 
 #endif

@@ -50,6 +50,7 @@ struct nmsg {
     const struct channel_ops *ops;
     enum nmsg_kind kind; /* what the delivery (id in deliveries) is about */
     int64_t id, page_id, update_id, subscriber_id, invitation_id, accepted, attempts;
+    const char *lang; /* the subscriber's language (render/i18n.h's tag); NULL: the page's */
     char *recipient;
     int64_t *updates; /* a coalesced e-mail (app/storm.h): the NUPDATES updates it lists */
     int nupdates;     /* 0 unless it lists more than update_id */
@@ -102,11 +103,18 @@ const struct channel_ops *notify_channel(const char *name);
  * "window" (a maintenance's, else "") and "time" in the page's zone and in UTC for
  * e-mail and Slack, the _short forms for SMS and tweets, RFC 3339 for webhooks;
  * page.url is the page's public URL (store_page_url), event.url starts with it.
+ * In LANG (a subscriber's, canonical: render/i18n.h; NULL: the page's default), with
+ * "lang", the catalogue "t", "reason" (why the reader gets it) and event "view_text"
+ * (notify/context.c says what is translated).
  * NULL with E filled (ERR_NOT_FOUND when the update was deleted).
  */
-json_t *notify_update_model(struct notify_env *env, int64_t update_id, struct err *e);
+json_t *notify_update_model(struct notify_env *env, int64_t update_id, const char *lang,
+                            struct err *e);
+/* Sets MODEL's "lang" (LANG), "t" (its catalogue) and "reason" (from its "page.title"). */
+void notify_model_words(json_t *model, const char *lang);
 /* For a confirmation M: {"page":{"id","title","url"},"channel","address","confirm_url",
- * "code","manage_url"} (new reference); NULL with M->error when the subscriber is gone. */
+ * "code","manage_url","lang","t","reason","intro"} in the subscriber's language (new
+ * reference); NULL with M->error when the subscriber is gone. */
 json_t *notify_confirmation_model(struct notify_env *env, struct nmsg *m);
 /* For an invitation M: {"page":{"id","title"},"email","role","inviter","invite_url",
  * "expires_at"} (new reference), invite_url on the page's public URL; NULL with M->error
@@ -145,6 +153,10 @@ enum outcome notify_http_classify(struct nmsg *m, CURLcode cc, long status);
 /* How an update looks in a chat service's colours: resolved or completed (good), a
  * maintenance (accent), else by the incident's impact (none, minor, major, critical). */
 enum notify_tone { TONE_GOOD, TONE_MAINTENANCE, TONE_NONE, TONE_MINOR, TONE_MAJOR, TONE_CRITICAL };
+/* The word KEY of MODEL's language ("lang"; none: en), from its catalogue (render/i18n.h). */
+const char *notify_word(json_t *model, const char *key);
+/* "Posted TIME", then " · When: WINDOW" for a maintenance, in MODEL's language (malloc'd). */
+char *notify_when_line(json_t *model);
 /* The tone of the update MODEL (notify_update_model). */
 enum notify_tone notify_tone(json_t *model);
 /* "event.title" style lookups in an update model: "" when absent. */

@@ -62,11 +62,14 @@ static int prepare(struct notify_env *env, struct nmsg *m)
     char *title = discord_text(notify_get(model, "event", "title"), DISCORD_TITLE_MAX);
     json_t *fields = json_array();
     size_t used = slack_length(title);
-    used += field(fields, "Status", notify_get(model, "update", "stage_label"), true);
-    used += field(fields, "Services", notify_get(model, "event", "services_text"), true);
-    used += field(fields, "When", notify_get(model, "event", "window"), false);
-    char *foot = xasprintf("%s · Posted %s", notify_get(model, "page", "title"),
-                           notify_get(model, "update", "time"));
+    used += field(fields, notify_word(model, "msg_status"),
+                  notify_get(model, "update", "stage_label"), true);
+    used += field(fields, notify_word(model, "services"),
+                  notify_get(model, "event", "services_text"), true);
+    used += field(fields, notify_word(model, "email_when"), notify_get(model, "event", "window"),
+                  false);
+    char *foot = xasprintf("%s · %s %s", notify_get(model, "page", "title"),
+                           notify_word(model, "email_posted"), notify_get(model, "update", "time"));
     char *footer = discord_text(foot, DISCORD_FOOTER_MAX / 2);
     used += slack_length(footer);
     assert(used <

@@ -32,6 +32,7 @@
 #include "notify/policy.h"
 #include "notify/smtp_pool.h"
 #include "notify/twitter_oauth.h"
+#include "render/i18n.h"
 #include <assert.h>
 #include <event2/thread.h>
 #include <pthread.h>
@@ -376,6 +377,7 @@ static struct nmsg *msg_from_row(json_t *r, const struct channel_ops *ops)
     m->accepted = jint(r, "accepted");
     m->attempts = jint(r, "attempts");
     m->recipient = xstrdup(jstr(r, "recipient"));
+    m->lang = i18n_canon(json_string_value(json_object_get(r, "language")));
     json_t *updates = json_object_get(r, "updates"); /* a coalesced e-mail's (app/storm.h) */
     if (json_array_size(updates) > 1) {
         m->nupdates = (int)json_array_size(updates);

@@ -26,6 +26,7 @@
  */
 #include "core/timeutil.h"
 #include "notify/channel.h"
+#include "render/i18n.h"
 #include <assert.h>
 #include <openssl/evp.h>
 #include <sodium.h>
@@ -169,15 +170,19 @@ out:
 static json_t *digest_model(struct notify_env *env, struct nmsg *m)
 {
     json_t *list = json_array(), *page = NULL;
+    const char *lang = "en"; /* the models' (the subscriber's, else the page's) */
     struct err e = {0};
     for (int k = 0; k < m->nupdates; k++) {
-        json_t *u = notify_update_model(env, m->updates[k], &e);
+        json_t *u = notify_update_model(env, m->updates[k], m->lang, &e);
         if (!u) {
             if (e.code != ERR_NOT_FOUND) break;
             e = (struct err){0};
             continue;
         }
-        if (!page) page = json_incref(json_object_get(u, "page"));
+        if (!page) {
+            page = json_incref(json_object_get(u, "page"));
+            lang = i18n_canon(get(u, NULL, "lang")) ?: "en";
+        }
         json_array_append_new(list, json_pack("{s:O,s:O}", "event", json_object_get(u, "event"),
                                               "update", json_object_get(u, "update")));
     }
@@ -189,11 +194,17 @@ static json_t *digest_model(struct notify_env *env, struct nmsg *m)
         return NULL;
     }
     size_t n = json_array_size(list);
-    char subject[400];
-    snprintf(subject, sizeof subject, "[%s] %zu update%s", get(page, NULL, "title"), n,
-             n == 1 ? "" : "s");
-    return json_pack("{s:o,s:I,s:s,s:o}", "page", page, "count", (json_int_t)n, "subject", subject,
-                     "updates", list);
+    char subject[400], heading[400], count[24];
+    snprintf(count, sizeof count, "%zu", n);
+    i18n_fill(subject, sizeof subject,
+              i18n_get(lang, n == 1 ? "email_digest_subject_one" : "email_digest_subject"), "page",
+              get(page, NULL, "title"), "n", count, NULL);
+    i18n_fill(heading, sizeof heading, i18n_get(lang, "email_digest_title"), "page",
+              get(page, NULL, "title"), "n", count, NULL);
+    json_t *model = json_pack("{s:o,s:I,s:s,s:s,s:o}", "page", page, "count", (json_int_t)n,
+                              "subject", subject, "heading", heading, "updates", list);
+    notify_model_words(model, lang);
+    return model;
 }
 
 static int prepare(struct notify_env *env, struct nmsg *m)
@@ -210,9 +221,13 @@ static int prepare(struct notify_env *env, struct nmsg *m)
         if (!(model = inv ? notify_invitation_model(env, m) : notify_confirmation_model(env, m)))
             return -1;
         char subject[400];
-        snprintf(subject, sizeof subject,
-                 inv ? "[%s] You are invited to join the team" : "[%s] Confirm your subscription",
-                 get(model, "page", "title"));
+        if (inv) /* the team's console, and so its invitations, are in English */
+            snprintf(subject, sizeof subject, "[%s] You are invited to join the team",
+                     get(model, "page", "title"));
+        else
+            i18n_fill(subject, sizeof subject,
+                      i18n_get(get(model, NULL, "lang"), "email_confirm_subject"), "page",
+                      get(model, "page", "title"), NULL);
         rc = build(env, m, model, inv ? "invite" : "confirm", subject);
     } else if (m->nupdates > 1) {
         if (!(model = digest_model(env, m))) return -1;
@@ -220,7 +235,7 @@ static int prepare(struct notify_env *env, struct nmsg *m)
         rc = build(env, m, model, "digest", get(model, NULL, "subject"));
     } else {
         struct err e = {0};
-        json_t *u = notify_update_model(env, m->update_id, &e);
+        json_t *u = notify_update_model(env, m->update_id, m->lang, &e);
         if (!u) {
             snprintf(m->error, sizeof m->error, "%s", e.msg);
             return -1;

@@ -54,12 +54,10 @@ static int prepare(struct notify_env *env, struct nmsg *m)
     const char *services = notify_get(model, "event", "services_text");
     if (*services) {
         char *s = gchat_text(services, ROW_MAX);
-        buf_printf(&b, "Services: %s\n", s);
+        buf_printf(&b, "%s: %s\n", notify_word(model, "services"), s);
         free(s);
     }
-    const char *window = notify_get(model, "event", "window");
-    char *when = xasprintf("Posted %s%s%s", notify_get(model, "update", "time"),
-                           *window ? " · When: " : "", window);
+    char *when = notify_when_line(model);
     char *w = gchat_text(when, ROW_MAX);
     buf_printf(&tail, "%s\n%s", w, notify_get(model, "event", "url"));
     size_t used = slack_length(b.data) + slack_length(tail.data) + 1;

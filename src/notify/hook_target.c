@@ -13,6 +13,7 @@
  */
 #include "core/xalloc.h"
 #include "notify/channel.h"
+#include "render/i18n.h"
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -28,18 +29,21 @@ json_t *notify_hook_test_model(struct notify_env *env, struct nmsg *m)
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm);
-    char *subject = xasprintf("[%s] Test message: this channel is subscribed", page ? page : "");
-    char *text = xasprintf("This is a test message from the %s status page. Its updates will be "
-                           "posted here. Choose services, or unsubscribe: %s",
-                           page ? page : "", manage ? manage : "");
+    const char *lang = json_string_value(json_object_get(c, "lang"));
+    char title[256], text[2048];
+    snprintf(title, sizeof title, "%s", i18n_get(lang, "hook_test_title"));
+    i18n_fill(text, sizeof text, i18n_get(lang, "hook_test_text"), "page", page ? page : "", "url",
+              manage ? manage : "", NULL);
+    char *subject = xasprintf("[%s] %s", page ? page : "", title);
     json_t *model = json_pack(
         "{s:s, s:O, s:{s:s, s:s, s:s, s:s, s:s, s:s, s:[]}, s:{s:s, s:s, s:s, s:s, s:s}, s:s?}",
-        "subject", subject, "page", json_object_get(c, "page"), "event", "title",
-        "Test message: this channel is subscribed", "url", manage ? manage : "", "kind", "incident",
-        "impact", "none", "services_text", "", "window", "", "services", "update", "kind", "test",
-        "stage", "", "stage_label", "Subscribed", "message_text", text, "time", when, "manage_url",
+        "subject", subject, "page", json_object_get(c, "page"), "event", "title", title, "url",
+        manage ? manage : "", "kind", "incident", "impact", "none", "services_text", "", "window",
+        "", "services", "update", "kind", "test", "stage", "", "stage_label",
+        i18n_get(lang, "hook_subscribed"), "message_text", text, "time", when, "manage_url",
         manage);
-    free(subject), free(text);
+    notify_model_words(model, lang ? lang : "en");
+    free(subject);
     json_decref(c);
     return model;
 }
@@ -56,7 +60,7 @@ json_t *notify_hook_target(struct notify_env *env, struct nmsg *m, json_t **mode
         }
         json_object_set_new(cfg, "model", t);
         *model = t;
-    } else if (!(*model = notify_update_model(env, m->update_id, &e))) {
+    } else if (!(*model = notify_update_model(env, m->update_id, m->lang, &e))) {
         snprintf(m->error, sizeof m->error, "%s", e.msg);
         json_decref(cfg);
         return NULL;
@@ -71,7 +75,7 @@ json_t *notify_chat_target(struct notify_env *env, struct nmsg *m, const char *k
     struct err e = {0};
     json_t *cfg;
     if (m->subscriber_id) return notify_hook_target(env, m, model, url);
-    if (!(*model = notify_update_model(env, m->update_id, &e))) {
+    if (!(*model = notify_update_model(env, m->update_id, NULL, &e))) {
         snprintf(m->error, sizeof m->error, "%s", e.msg);
         return NULL;
     }

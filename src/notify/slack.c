@@ -57,9 +57,9 @@ static int prepare(struct notify_env *env, struct nmsg *m)
     }
     char *body = slack_text(get(model, "update", "message_text"), SLACK_TEXT_MAX);
     /* the context: the page, when the update was posted, and a maintenance's window */
-    const char *window = get(model, "event", "window");
-    char *context = xasprintf("%s · Posted %s%s%s", get(model, "page", "title"),
-                              get(model, "update", "time"), *window ? " · When: " : "", window);
+    char *line = notify_when_line(model);
+    char *context = xasprintf("%s · %s", get(model, "page", "title"), line);
+    free(line);
     char *page = slack_text(context, SLACK_TEXT_MAX);
     free(context);
     json_t *blocks = json_pack("[{s:s, s:{s:s, s:s}}]", "type", "section", "text", "type", "mrkdwn",

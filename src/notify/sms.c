@@ -5,7 +5,9 @@
  * GSM-7 segment (notify/text.h): "[Page] Stage: Title (WHEN) URL" for updates (WHEN: a
  * maintenance's window in the page's zone and in UTC as room allows, else the update's
  * time),
- * "[Page] Your verification code is NNNNNN. Reply STOP to stop." for sign-ups.
+ * "[Page] Status alerts: Your verification code is NNNNNN. Reply STOP to stop." for sign-ups,
+ * in the subscriber's language (SPEC §16); a language whose catalogue says sms_alphabet
+ * "ucs2" (ja) is sent in UCS-2, 70 units (notify/text.h).
  *
  * Twilio's answers: 201 sent; 400 with an error code is permanent — 21211
  * (invalid number), 21614 (not a mobile number), 21610 (the recipient replied
@@ -14,6 +16,7 @@
 #include "core/urlform.h"
 #include "notify/channel.h"
 #include "notify/text.h"
+#include "render/i18n.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +27,12 @@ static const char *get(json_t *o, const char *a, const char *b)
 {
     const char *s = json_string_value(json_object_get(a ? json_object_get(o, a) : o, b));
     return s ? s : "";
+}
+
+/* The coding of a text in LANG: UCS-2 where its catalogue asks (a script GSM-7 lacks). */
+static enum sms_coding coding(const char *lang)
+{
+    return strcmp(i18n_get(lang, "sms_alphabet"), "ucs2") == 0 ? SMS_UCS2 : SMS_GSM7;
 }
 
 static void put_field(struct buf *b, const char *k, const char *v)
@@ -45,27 +54,30 @@ static int prepare(struct notify_env *env, struct nmsg *m)
     if (m->kind == NMSG_CONFIRMATION) {
         json_t *c = notify_confirmation_model(env, m);
         if (!c) return -1;
-        char line[80];
-        snprintf(line, sizeof line, "Your verification code is %s. Reply STOP to stop.",
-                 get(c, NULL, "code"));
-        text = sms_text(get(c, "page", "title"), "Status alerts", line, NULL);
+        const char *lang = get(c, NULL, "lang");
+        char line[256];
+        i18n_fill(line, sizeof line, i18n_get(lang, "sms_code"), "code", get(c, NULL, "code"),
+                  NULL);
+        text = sms_text(coding(lang), get(c, "page", "title"), i18n_get(lang, "sms_alerts"), line,
+                        NULL);
         json_decref(c);
     } else {
         struct err e = {0};
-        json_t *model = notify_update_model(env, m->update_id, &e);
+        json_t *model = notify_update_model(env, m->update_id, m->lang, &e);
         if (!model) {
             snprintf(m->error, sizeof m->error, "%s", e.msg);
             return -1;
         }
+        enum sms_coding cd = coding(get(model, NULL, "lang"));
         const char *page = get(model, "page", "title"),
                    *stage = get(model, "update", "stage_label");
         const char *title = get(model, "event", "title"), *link = get(model, "event", "url");
         /* a maintenance's window in the page's zone and UTC when all fits whole, else in
          * the zone alone (sms_text_when leaves it out when even that leaves no room) */
         const char *window = get(model, "event", "window_short_utc");
-        if (!*window || !sms_text_fits(page, stage, title, window, link))
+        if (!*window || !sms_text_fits(cd, page, stage, title, window, link))
             window = get(model, "event", "window_short");
-        text = sms_text_when(page, stage, title,
+        text = sms_text_when(cd, page, stage, title,
                              *window ? window : get(model, "update", "time_short"), link);
     }
     put_field(&m->req, "To", m->recipient);

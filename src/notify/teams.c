@@ -71,9 +71,7 @@ static int prepare(struct notify_env *env, struct nmsg *m)
         json_array_append_new(body, block(message, NULL));
     else
         free(message);
-    const char *window = notify_get(model, "event", "window");
-    char *when = xasprintf("Posted %s%s%s", notify_get(model, "update", "time"),
-                           *window ? " · When: " : "", window);
+    char *when = notify_when_line(model);
     json_array_append_new(body, block(teams_text(when, ROW_MAX),
                                       json_pack("{s:s, s:b}", "size", "small", "isSubtle", 1)));
     free(when);
@@ -81,7 +79,7 @@ static int prepare(struct notify_env *env, struct nmsg *m)
         json_pack("{s:s, s:s, s:s, s:o, s:[{s:s, s:s, s:s}]}", "$schema",
                   "http://adaptivecards.io/schemas/adaptive-card.json", "type", "AdaptiveCard",
                   "version", "1.4", "body", body, "actions", "type", "Action.OpenUrl", "title",
-                  "View on the status page", "url", notify_get(model, "event", "url"));
+                  notify_word(model, "msg_view"), "url", notify_get(model, "event", "url"));
     json_t *payload =
         json_pack("{s:s, s:[{s:s, s:o}]}", "type", "message", "attachments", "contentType",
                   "application/vnd.microsoft.card.adaptive", "content", card);

@@ -119,51 +119,103 @@ size_t gsm7_units(const char *s)
     return units;
 }
 
-/* Appends to B the longest prefix of S (GSM-7 text) that fits in MAX units, with "..."
- * when it had to be cut (the dots count). */
-static void put_clipped(struct buf *b, const char *s, size_t max)
+static size_t utf16_units(uint32_t cp);
+
+/* S for a UCS-2 message: valid UTF-8, control characters but newlines as spaces. */
+static char *ucs2_convert(const char *s)
 {
-    if (gsm7_units(s) <= max) {
+    struct buf b;
+    buf_init(&b, SIZE_MAX / 2);
+    buf_puts(&b, "");
+    for (size_t n; s && *s; s += n) {
+        uint32_t cp = next_cp(s, &n);
+        if (cp == 0xfffd && n == 1)
+            buf_puts(&b, "\xef\xbf\xbd");
+        else if ((cp < 0x20 && cp != '\n') || cp == 0x7f)
+            buf_puts(&b, " ");
+        else
+            buf_append(&b, s, n);
+    }
+    return buf_steal(&b);
+}
+
+static char *sms_convert(enum sms_coding c, const char *s)
+{
+    return c == SMS_UCS2 ? ucs2_convert(s) : gsm7_convert(s);
+}
+
+/* Units of code point CP (N bytes at S) in coding C. */
+static size_t cp_units(enum sms_coding c, uint32_t cp, const char *s, size_t n)
+{
+    if (c == SMS_UCS2) return utf16_units(cp);
+    int u = gsm_units_cp(cp, s, n);
+    return u ? (size_t)u : 1;
+}
+
+size_t sms_units(enum sms_coding c, const char *s)
+{
+    size_t units = 0;
+    for (size_t n; *s; s += n) {
+        uint32_t cp = next_cp(s, &n);
+        units += cp_units(c, cp, s, n);
+    }
+    return units;
+}
+
+size_t sms_max_units(enum sms_coding c)
+{
+    return c == SMS_UCS2 ? SMS_UCS2_MAX_UNITS : SMS_MAX_UNITS;
+}
+
+/* Appends to B the longest prefix of S (text of coding C) that fits in MAX units, with "..."
+ * (GSM-7) or "…" (UCS-2) when it had to be cut (the dots count). */
+static void put_clipped(enum sms_coding c, struct buf *b, const char *s, size_t max)
+{
+    const char *dots = c == SMS_UCS2 ? "…" : "...";
+    size_t dots_units = c == SMS_UCS2 ? 1 : 3;
+    if (sms_units(c, s) <= max) {
         buf_puts(b, s);
         return;
     }
     size_t used = 0, n;
     while (*s) {
         uint32_t cp = next_cp(s, &n);
-        size_t u = (size_t)gsm_units_cp(cp, s, n);
-        if (used + u + 3 > max) break;
+        size_t u = cp_units(c, cp, s, n);
+        if (used + u + dots_units > max) break;
         buf_append(b, s, n);
         used += u;
         s += n;
     }
-    if (max >= 3) buf_puts(b, "...");
+    if (max >= dots_units) buf_puts(b, dots);
 }
 
-char *sms_text(const char *page, const char *stage, const char *title, const char *url)
+char *sms_text(enum sms_coding c, const char *page, const char *stage, const char *title,
+               const char *url)
 {
-    return sms_text_when(page, stage, title, NULL, url);
+    return sms_text_when(c, page, stage, title, NULL, url);
 }
 
-char *sms_text_when(const char *page, const char *stage, const char *title, const char *when,
-                    const char *url)
+char *sms_text_when(enum sms_coding c, const char *page, const char *stage, const char *title,
+                    const char *when, const char *url)
 {
-    char *p = gsm7_convert(page), *st = gsm7_convert(stage), *t = gsm7_convert(title);
-    char *u = gsm7_convert(url ? url : ""), *w = gsm7_convert(when ? when : "");
+    char *p = sms_convert(c, page), *st = sms_convert(c, stage), *t = sms_convert(c, title);
+    char *u = sms_convert(c, url ? url : ""), *w = sms_convert(c, when ? when : "");
+    size_t max = sms_max_units(c), when_room = c == SMS_UCS2 ? SMS_UCS2_WHEN_ROOM : SMS_WHEN_ROOM;
     struct buf b;
     buf_init(&b, SIZE_MAX / 2);
     buf_puts(&b, "");
     /* "[" "] " STAGE ": " and " URL" around the page name and the title */
-    size_t fixed = gsm7_units("[] : ") + gsm7_units(st) + (*u ? 1 + gsm7_units(u) : 0);
-    /* " (WHEN)" only while it leaves the page name and title SMS_WHEN_ROOM units */
-    size_t wu = *w ? gsm7_units(w) + 3 : 0;
-    if (wu && (fixed + wu >= SMS_MAX_UNITS || SMS_MAX_UNITS - fixed - wu < SMS_WHEN_ROOM)) wu = 0;
+    size_t fixed = sms_units(c, "[] : ") + sms_units(c, st) + (*u ? 1 + sms_units(c, u) : 0);
+    /* " (WHEN)" only while it leaves the page name and title WHEN_ROOM units */
+    size_t wu = *w ? sms_units(c, w) + 3 : 0;
+    if (wu && (fixed + wu >= max || max - fixed - wu < when_room)) wu = 0;
     fixed += wu;
-    size_t room = fixed < SMS_MAX_UNITS ? SMS_MAX_UNITS - fixed : 0;
-    size_t pu = gsm7_units(p), tu = gsm7_units(t);
-    size_t page_room = pu, title_room = tu;
+    size_t room = fixed < max ? max - fixed : 0;
+    size_t pu = sms_units(c, p), tu = sms_units(c, t);
+    size_t page_room = pu, title_room = tu, least = c == SMS_UCS2 ? 8 : 20;
     if (pu + tu > room) {
-        /* the title gives way first, down to 20 units, then the page name */
-        title_room = room > pu + 20 ? room - pu : (room < 20 ? room : 20);
+        /* the title gives way first, down to LEAST units, then the page name */
+        title_room = room > pu + least ? room - pu : (room < least ? room : least);
         page_room = room > title_room ? room - title_room : 0;
         if (page_room > pu) {
             title_room += page_room - pu;
@@ -171,11 +223,11 @@ char *sms_text_when(const char *page, const char *stage, const char *title, cons
         }
     }
     buf_puts(&b, "[");
-    put_clipped(&b, p, page_room);
+    put_clipped(c, &b, p, page_room);
     buf_puts(&b, "] ");
     buf_puts(&b, st);
     buf_puts(&b, ": ");
-    put_clipped(&b, t, title_room);
+    put_clipped(c, &b, t, title_room);
     if (wu) {
         buf_puts(&b, " (");
         buf_puts(&b, w);
@@ -189,19 +241,19 @@ char *sms_text_when(const char *page, const char *stage, const char *title, cons
     return buf_steal(&b);
 }
 
-bool sms_text_fits(const char *page, const char *stage, const char *title, const char *when,
-                   const char *url)
+bool sms_text_fits(enum sms_coding c, const char *page, const char *stage, const char *title,
+                   const char *when, const char *url)
 {
     const char *parts[] = {page, stage, title, when ? when : "", url ? url : ""};
-    size_t units = gsm7_units("[] : ");
+    size_t units = sms_units(c, "[] : ");
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-        char *g = gsm7_convert(parts[i]);
-        units += gsm7_units(g);
+        char *g = sms_convert(c, parts[i]);
+        units += sms_units(c, g);
         free(g);
     }
     if (when && *when) units += 3; /* " (" and ")" */
     if (url && *url) units += 1;
-    return units <= SMS_MAX_UNITS;
+    return units <= sms_max_units(c);
 }
 
 /* Bytes of the link starting at S (up to white space), or 0 when S starts no link. */

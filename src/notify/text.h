@@ -6,7 +6,9 @@
  *    forms, "…" by "...", anything else by "?"), so a message never falls back
  *    to UCS-2 and its 70-character segments; characters of the extension table
  *    (^ { } \ [ ~ ] | €) count as two. The link is always kept whole; the title
- *    is shortened first, then the page name.
+ *    is shortened first, then the page name. A language whose script GSM-7 lacks
+ *    (ja: its catalogue's sms_alphabet is "ucs2", render/i18n.h) is sent as UCS-2
+ *    instead: one segment of 70 UTF-16 units, cut with "…", nothing replaced.
  *  - Tweets: at most 280 characters, every http(s) link counted as 23 (t.co),
  *    other characters as one code point each. Text is cut at a code point and
  *    never inside a link, and marked with "…".
@@ -38,6 +40,8 @@
 enum {
     SMS_MAX_UNITS = 160,
     SMS_WHEN_ROOM = 30,
+    SMS_UCS2_MAX_UNITS = 70,
+    SMS_UCS2_WHEN_ROOM = 12,
     TWEET_MAX = 280,
     TWEET_LINK = 23,
     SLACK_TEXT_MAX = 3000,
@@ -55,17 +59,25 @@ enum {
 char *gsm7_convert(const char *s);
 /* GSM-7 units (septets) of S, which must be GSM-7 already (gsm7_convert). */
 size_t gsm7_units(const char *s);
-/* "[PAGE] STAGE: TITLE URL" within SMS_MAX_UNITS (URL may be NULL or ""). */
-char *sms_text(const char *page, const char *stage, const char *title, const char *url);
+/* What a text message is written in: one segment of GSM-7 (160) or UCS-2 (70 units). */
+enum sms_coding { SMS_GSM7, SMS_UCS2 };
+/* The units of S in coding C (GSM-7: S must be GSM-7 already, gsm7_convert). */
+size_t sms_units(enum sms_coding c, const char *s);
+/* One segment of coding C: SMS_MAX_UNITS or SMS_UCS2_MAX_UNITS. */
+size_t sms_max_units(enum sms_coding c);
+/* "[PAGE] STAGE: TITLE URL" within one segment of C (URL may be NULL or ""). */
+char *sms_text(enum sms_coding c, const char *page, const char *stage, const char *title,
+               const char *url);
 /* "[PAGE] STAGE: TITLE (WHEN) URL": the same with a time or window after the title, left
- * out when it would leave the page name and title fewer than SMS_WHEN_ROOM units. */
-char *sms_text_when(const char *page, const char *stage, const char *title, const char *when,
-                    const char *url);
-/* Whether sms_text_when(PAGE, STAGE, TITLE, WHEN, URL) fits SMS_MAX_UNITS with nothing cut
+ * out when it would leave the page name and title fewer than SMS_WHEN_ROOM units
+ * (SMS_UCS2_WHEN_ROOM). */
+char *sms_text_when(enum sms_coding c, const char *page, const char *stage, const char *title,
+                    const char *when, const char *url);
+/* Whether sms_text_when(C, PAGE, STAGE, TITLE, WHEN, URL) fits one segment with nothing cut
  * (the page name and title whole, WHEN kept): a caller with a longer and a shorter WHEN
  * takes the longer only then. */
-bool sms_text_fits(const char *page, const char *stage, const char *title, const char *when,
-                   const char *url);
+bool sms_text_fits(enum sms_coding c, const char *page, const char *stage, const char *title,
+                   const char *when, const char *url);
 /* The weighted length of TEXT as Twitter counts it. */
 size_t tweet_length(const char *text);
 /* HEAD then BODY (separated by a blank line, either may be empty), shortened so

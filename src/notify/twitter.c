@@ -26,7 +26,7 @@ static int prepare(struct notify_env *env, struct nmsg *m)
 {
     const struct config *cfg = env->app->cfg;
     struct err e = {0};
-    json_t *model = notify_update_model(env, m->update_id, &e), *integ;
+    json_t *model = notify_update_model(env, m->update_id, NULL, &e), *integ;
     if (!model) {
         snprintf(m->error, sizeof m->error, "%s", e.msg);
         return -1;

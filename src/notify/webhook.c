@@ -61,7 +61,7 @@ static json_t *test_body(struct notify_env *env, struct nmsg *m)
 static json_t *update_body(struct notify_env *env, struct nmsg *m)
 {
     struct err e = {0};
-    json_t *model = notify_update_model(env, m->update_id, &e);
+    json_t *model = notify_update_model(env, m->update_id, m->lang, &e);
     if (!model) {
         snprintf(m->error, sizeof m->error, "%s", e.msg);
         return NULL;

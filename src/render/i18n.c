@@ -20,7 +20,25 @@
 const char *const i18n_langs[] = {"en", "de", "fr", "es", "pt-BR", "ja", NULL};
 
 static json_t *catalogues[I18N_COUNT];
+static struct tz_lang tz_langs[I18N_COUNT]; /* pointers into names[] and the catalogue */
+static char names[I18N_COUNT][2][256];      /* date_weekdays, date_months, split at ' ' */
 static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+/* Splits catalogue C's KEY (N names separated by one space) into BUF, pointed to by OUT. */
+static void split_names(const json_t *c, const char *key, char *buf, size_t size, const char **out,
+                        int n)
+{
+    snprintf(buf, size, "%s", json_string_value(json_object_get(c, key)) ?: "");
+    char *p = buf;
+    for (int i = 0; i < n; i++) {
+        out[i] = p;
+        char *sp = strchr(p, ' ');
+        if (sp)
+            *sp = '\0', p = sp + 1;
+        else
+            p += strlen(p); /* too few: the rest are empty (the unit test catches it) */
+    }
+}
 
 static void load(void)
 {
@@ -32,6 +50,15 @@ static void load(void)
         catalogues[i] = f ? json_loadb(f->data, f->len, 0, &je) : NULL;
         if (!json_is_object(catalogues[i])) {
             fprintf(stderr, "i18n: %s is missing or not a JSON object\n", name);
+            abort();
+        }
+        struct tz_lang *l = &tz_langs[i];
+        split_names(catalogues[i], "date_weekdays", names[i][0], sizeof names[i][0], l->wday, 7);
+        split_names(catalogues[i], "date_months", names[i][1], sizeof names[i][1], l->mon, 12);
+        l->date = json_string_value(json_object_get(catalogues[i], "msg_date"));
+        l->day = json_string_value(json_object_get(catalogues[i], "msg_day"));
+        if (!l->date || !l->day) {
+            fprintf(stderr, "i18n: %s has no msg_date or msg_day\n", name);
             abort();
         }
     }
@@ -55,6 +82,12 @@ const json_t *i18n_catalogue(const char *lang)
 {
     pthread_once(&once, load);
     return catalogues[index_of(lang)];
+}
+
+const struct tz_lang *i18n_tz_lang(const char *lang)
+{
+    pthread_once(&once, load);
+    return &tz_langs[index_of(lang)];
 }
 
 const char *i18n_get(const char *lang, const char *key)

@@ -13,6 +13,7 @@
  */
 #ifndef PHAROS_I18N_H
 #define PHAROS_I18N_H
+#include "core/tz.h"
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -31,6 +32,9 @@ const json_t *i18n_catalogue(const char *lang);
 /* The text of KEY in LANG, never NULL: the key itself when even en has none (a bug the
  * completeness test catches). */
 const char *i18n_get(const char *lang, const char *key);
+/* How LANG (canonical; NULL or unknown: en) writes dates in a zone (core/tz.h): its
+ * date_weekdays, date_months, msg_date and msg_day. Borrowed, for ever. */
+const struct tz_lang *i18n_tz_lang(const char *lang);
 /*
  * FMT with each "{NAME}" replaced by the value following NAME in the NULL-terminated
  * list of (name, value) pairs, into BUF (truncated to SIZE). Returns BUF.

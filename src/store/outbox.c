@@ -31,10 +31,20 @@ json_t *store_outbox_update(struct db *db, int64_t update_id, struct err *e)
                         "u.stage AS update_stage, u.kind AS update_kind, u.message, "
                         "u.created_at AS accepted, "
                         "ev.scheduled_start AS window_start, ev.scheduled_end AS window_end, "
-                        "ev.page_id, p.title AS page_title, p.time_zone AS page_time_zone "
+                        "ev.page_id, p.title AS page_title, p.time_zone AS page_time_zone, "
+                        "p.default_language AS page_language, u.translations "
                         "FROM event_updates u JOIN events ev ON ev.id = u.event_id "
                         "JOIN pages p ON p.id = ev.page_id WHERE u.id = ?",
                         "i", update_id);
+}
+
+json_t *store_outbox_event_translations(struct db *db, int64_t event_id, int64_t update_id,
+                                        struct err *e)
+{
+    return db_query_all(db, e,
+                        "SELECT translations FROM event_updates WHERE event_id = ? AND id <= ? "
+                        "AND translations IS NOT NULL ORDER BY id DESC",
+                        "ii", event_id, update_id);
 }
 
 json_t *store_outbox_event_services(struct db *db, int64_t event_id, struct err *e)
@@ -111,7 +121,8 @@ int store_outbox_job_advance(struct db *db, int64_t id, int64_t cursor, int64_t 
 /* What a claim returns of each row (outbox.h). */
 #define CLAIMED                                                                                    \
     "RETURNING id, page_id, kind, update_id, invitation_id, channel, recipient, subscriber_id, "   \
-    "attempts, accepted_at AS accepted"
+    "attempts, accepted_at AS accepted, (SELECT s.language FROM subscribers s "                    \
+    "WHERE s.id = deliveries.subscriber_id) AS language"
 
 /* Whether a delivery was tried before: the third column of the index deliveries_claim
  * (migration 0011), written exactly so for both databases to match it. */

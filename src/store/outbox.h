@@ -19,8 +19,14 @@
 json_t *store_outbox_jobs(struct db *db, int limit, struct err *e);
 /* What a message about UPDATE_ID says: {"update_id","event_id","kind","title","impact",
  * "update_stage","update_kind","message","accepted","window_start","window_end" (Unix seconds; null
- * but for maintenance),"page_id","page_title","page_time_zone"}; NULL (E ERR_OK) if gone. */
+ * but for maintenance),"page_id","page_title","page_time_zone","page_language" (its default,
+ * SPEC §16),"translations" (the update's, JSON text or null: app/translations.h)}; NULL
+ * (E ERR_OK) if gone. */
 json_t *store_outbox_update(struct db *db, int64_t update_id, struct err *e);
+/* The translations (JSON text) of event EVENT_ID's updates up to UPDATE_ID that have any,
+ * newest first: [{"translations"}] (where a message finds the event's title in a language). */
+json_t *store_outbox_event_translations(struct db *db, int64_t event_id, int64_t update_id,
+                                        struct err *e);
 /* The services event EVENT_ID links, [{"id","name","status"}] in the order of services
  * (store/service_order.h). */
 json_t *store_outbox_event_services(struct db *db, int64_t event_id, struct err *e);
@@ -46,11 +52,11 @@ int store_outbox_job_advance(struct db *db, int64_t id, int64_t cursor, int64_t 
 
 /* Claims for node NODE up to LIMIT due deliveries of CHANNEL at NOW until LEASE_UNTIL,
  * counting an attempt: [{"id","page_id","kind","update_id","invitation_id","channel",
- * "recipient","subscriber_id","attempts","accepted"}] (kind update, confirmation or
- * invitation; ids not of the kind null). Rows another node's transaction holds are skipped.
- * Rows whose lease ran out come first; then, of the due rows, the earliest accepted
- * (closest to missing their SLA), among the first LIMIT fresh ones and the first
- * STORE_RETRY_SCAN retries by due time. */
+ * "recipient","subscriber_id","attempts","accepted","language" (the subscriber's, SPEC §16;
+ * null without one)}] (kind update, confirmation or invitation; ids not of the kind null). Rows
+ * another node's transaction holds are skipped. Rows whose lease ran out come first; then, of the
+ * due rows, the earliest accepted (closest to missing their SLA), among the first LIMIT fresh ones
+ * and the first STORE_RETRY_SCAN retries by due time. */
 enum { STORE_RETRY_SCAN = 1000 };
 json_t *store_deliveries_claim(struct db *db, const char *node, const char *channel, int64_t now,
                                int64_t lease_until, int limit, struct err *e);

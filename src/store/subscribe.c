@@ -7,7 +7,7 @@
 
 #define ROW_COLUMNS                                                                                \
     "SELECT id, page_id, channel, address, state, all_services, created_at AS created, "           \
-    "confirm_sent_at AS confirm_sent, code_attempts FROM subscribers "
+    "confirm_sent_at AS confirm_sent, code_attempts, language FROM subscribers "
 
 json_t *store_subscribe_find(struct db *db, int64_t page_id, const char *channel,
                              const char *address, struct err *e)

@@ -59,36 +59,69 @@ static void texts(void **state)
 {
     (void)state;
     char b[160];
-    assert_string_equal(tz_format("UTC", WINTER, b, sizeof b), "Thu 10 Dec 2026 08:00 UTC");
-    assert_string_equal(tz_format("America/New_York", WINTER, b, sizeof b),
+    assert_string_equal(tz_format(NULL, "UTC", WINTER, b, sizeof b), "Thu 10 Dec 2026 08:00 UTC");
+    assert_string_equal(tz_format(NULL, "America/New_York", WINTER, b, sizeof b),
                         "Thu 10 Dec 2026 03:00 EST");
-    assert_string_equal(tz_window("UTC", WINTER, WINTER + 7200, b, sizeof b),
+    assert_string_equal(tz_window(NULL, "UTC", WINTER, WINTER + 7200, b, sizeof b),
                         "Thu 10 Dec 2026 08:00–10:00 UTC");
-    assert_string_equal(tz_window("America/New_York", WINTER, WINTER + 7200, b, sizeof b),
+    assert_string_equal(tz_window(NULL, "America/New_York", WINTER, WINTER + 7200, b, sizeof b),
                         "Thu 10 Dec 2026 03:00–05:00 EST (08:00–10:00 UTC)");
-    assert_string_equal(tz_window("America/New_York", WINTER, WINTER + 86400, b, sizeof b),
+    assert_string_equal(tz_window(NULL, "America/New_York", WINTER, WINTER + 86400, b, sizeof b),
                         "Thu 10 Dec 2026 03:00 EST – Fri 11 Dec 2026 03:00 EST "
                         "(08:00–Fri 11 Dec 2026 08:00 UTC)");
-    assert_string_equal(tz_window("Nowhere/Town", WINTER, WINTER + 60, b, sizeof b), "");
-    assert_string_equal(tz_short("America/New_York", WINTER, b, sizeof b), "10 Dec 03:00 EST");
-    assert_string_equal(tz_window_short("UTC", WINTER, WINTER + 7200, b, sizeof b),
+    assert_string_equal(tz_window(NULL, "Nowhere/Town", WINTER, WINTER + 60, b, sizeof b), "");
+    assert_string_equal(tz_short(NULL, "America/New_York", WINTER, b, sizeof b),
+                        "10 Dec 03:00 EST");
+    assert_string_equal(tz_window_short(NULL, "UTC", WINTER, WINTER + 7200, b, sizeof b),
                         "10 Dec 08:00-10:00 UTC");
-    assert_string_equal(tz_window_short("UTC", WINTER, WINTER + 86400, b, sizeof b),
+    assert_string_equal(tz_window_short(NULL, "UTC", WINTER, WINTER + 86400, b, sizeof b),
                         "10 Dec 08:00 UTC - 11 Dec 08:00 UTC");
-    assert_string_equal(tz_window_short_utc("Europe/Paris", WINTER, WINTER + 7200, b, sizeof b),
-                        "10 Dec 09:00-11:00 GMT+1 / 08:00-10:00 UTC");
-    assert_string_equal(tz_window_short_utc("UTC", WINTER, WINTER + 7200, b, sizeof b),
+    assert_string_equal(
+        tz_window_short_utc(NULL, "Europe/Paris", WINTER, WINTER + 7200, b, sizeof b),
+        "10 Dec 09:00-11:00 GMT+1 / 08:00-10:00 UTC");
+    assert_string_equal(tz_window_short_utc(NULL, "UTC", WINTER, WINTER + 7200, b, sizeof b),
                         "10 Dec 08:00-10:00 UTC");
-    assert_string_equal(tz_window_short_utc("Etc/GMT", WINTER, WINTER + 7200, b, sizeof b),
+    assert_string_equal(tz_window_short_utc(NULL, "Etc/GMT", WINTER, WINTER + 7200, b, sizeof b),
                         "10 Dec 08:00-10:00 UTC"); /* UTC's clock: said once */
     /* the UTC part starts on another day: dated */
+    assert_string_equal(tz_window_short_utc(NULL, "Asia/Tokyo", WINTER - 8 * 3600 - 1800,
+                                            WINTER - 3 * 3600, b, sizeof b),
+                        "10 Dec 08:30-14:00 GMT+9 / 9 Dec 23:30 UTC - 10 Dec 05:00 UTC");
     assert_string_equal(
-        tz_window_short_utc("Asia/Tokyo", WINTER - 8 * 3600 - 1800, WINTER - 3 * 3600, b, sizeof b),
-        "10 Dec 08:30-14:00 GMT+9 / 9 Dec 23:30 UTC - 10 Dec 05:00 UTC");
-    assert_string_equal(
-        tz_window_short_utc("America/New_York", WINTER, WINTER + 86400, b, sizeof b),
+        tz_window_short_utc(NULL, "America/New_York", WINTER, WINTER + 86400, b, sizeof b),
         "10 Dec 03:00 EST - 11 Dec 03:00 EST / 08:00 UTC - 11 Dec 08:00 UTC");
-    assert_string_equal(tz_window_short_utc("Nowhere/Town", WINTER, WINTER + 60, b, sizeof b), "");
+    assert_string_equal(tz_window_short_utc(NULL, "Nowhere/Town", WINTER, WINTER + 60, b, sizeof b),
+                        "");
+}
+
+/* The same texts in another language's words and orders (render/i18n.h fills these from a
+ * catalogue: de's here). */
+static void texts_in_another_language(void **state)
+{
+    (void)state;
+    const struct tz_lang de = {.wday = {"So.", "Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa."},
+                               .mon = {"Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli",
+                                       "Aug.", "Sept.", "Okt.", "Nov.", "Dez."},
+                               .date = "{wd}, {d}. {mon} {y}",
+                               .day = "{d}. {mon}"};
+    char b[200];
+    assert_string_equal(tz_format(&de, "Europe/Berlin", WINTER, b, sizeof b),
+                        "Do., 10. Dez. 2026 09:00 GMT+1");
+    assert_string_equal(tz_window(&de, "Europe/Berlin", WINTER, WINTER + 86400, b, sizeof b),
+                        "Do., 10. Dez. 2026 09:00 GMT+1 – Fr., 11. Dez. 2026 09:00 GMT+1 "
+                        "(08:00–Fr., 11. Dez. 2026 08:00 UTC)");
+    assert_string_equal(tz_short(&de, "Europe/Berlin", WINTER, b, sizeof b),
+                        "10. Dez. 09:00 GMT+1");
+    assert_string_equal(
+        tz_window_short_utc(&de, "Europe/Berlin", WINTER, WINTER + 7200, b, sizeof b),
+        "10. Dez. 09:00-11:00 GMT+1 / 08:00-10:00 UTC");
+    assert_string_equal(tz_window_short_utc(&de, "Asia/Tokyo", WINTER - 8 * 3600 - 1800,
+                                            WINTER - 3 * 3600, b, sizeof b),
+                        "10. Dez. 08:30-14:00 GMT+9 / 9. Dez. 23:30 UTC - 10. Dez. 05:00 UTC");
+    /* a buffer too small is cut, never overrun */
+    char tiny[8];
+    tz_format(&de, "UTC", WINTER, tiny, sizeof tiny);
+    assert_true(strlen(tiny) < sizeof tiny);
 }
 
 int main(void)
@@ -97,6 +130,7 @@ int main(void)
         cmocka_unit_test(names),
         cmocka_unit_test(moments_in_a_zone),
         cmocka_unit_test(texts),
+        cmocka_unit_test(texts_in_another_language),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -25,11 +25,38 @@ static void test_gsm7_convert(void **state)
     assert_int_equal(gsm7_units("èéàÅ@£"), 6);
 }
 
+/* A language GSM-7 cannot write (ja) goes as UCS-2: nothing replaced, 70 UTF-16 units, the
+ * title cut with "…", the link whole. */
+static void test_sms_ucs2_keeps_the_script_within_70_units(void **state)
+{
+    (void)state;
+    const char *url = "https://st.acme.test/incidents/7";
+    char *s = sms_text(SMS_UCS2, "Acme", "調査中", "ログインが遅い", url);
+    assert_string_equal(s, "[Acme] 調査中: ログインが遅い https://st.acme.test/incidents/7");
+    free(s);
+    s = sms_text(SMS_UCS2, "Acme", "調査中",
+                 "ログインが非常に遅くなっており、一部のお客様がサインインできない状態です", url);
+    assert_true(sms_units(SMS_UCS2, s) <= SMS_UCS2_MAX_UNITS);
+    assert_true(sms_units(SMS_UCS2, s) >= SMS_UCS2_MAX_UNITS - 1);
+    assert_non_null(strstr(s, "… https://"));
+    assert_string_equal(s + strlen(s) - strlen(url), url);
+    free(s);
+    /* a character beyond the BMP counts two units; control characters become spaces */
+    assert_int_equal(sms_units(SMS_UCS2, "a🙂"), 3);
+    s = sms_text(SMS_UCS2, "P", "S", "a\tb", NULL);
+    assert_string_equal(s, "[P] S: a b");
+    free(s);
+    assert_true(sms_text_fits(SMS_UCS2, "Acme", "調査中", "ログイン", NULL, url));
+    assert_false(sms_text_fits(SMS_UCS2, "Acme", "調査中",
+                               "ログインが非常に遅くなっており、一部のお客様がサインインできない",
+                               NULL, url));
+}
+
 static void test_sms_short_is_unchanged(void **state)
 {
     (void)state;
-    char *s =
-        sms_text("Acme", "Investigating", "API errors", "https://status.acme.test/incidents/7");
+    char *s = sms_text(SMS_GSM7, "Acme", "Investigating", "API errors",
+                       "https://status.acme.test/incidents/7");
     assert_string_equal(s, "[Acme] Investigating: API errors https://status.acme.test/incidents/7");
     free(s);
 }
@@ -41,7 +68,7 @@ static void test_sms_long_title_is_shortened_link_kept(void **state)
     memset(title, 'x', sizeof title - 1);
     title[sizeof title - 1] = '\0';
     const char *url = "https://status.acme.test/incidents/123456";
-    char *s = sms_text("Acme", "Resolved", title, url);
+    char *s = sms_text(SMS_GSM7, "Acme", "Resolved", title, url);
     assert_true(gsm7_units(s) <= SMS_MAX_UNITS);
     assert_true(gsm7_units(s) >= SMS_MAX_UNITS - 2);
     assert_string_equal(s + strlen(s) - strlen(url), url);
@@ -56,7 +83,7 @@ static void test_sms_extension_chars_count_double(void **state)
     char title[300];
     memset(title, '{', sizeof title - 1); /* each counts 2 */
     title[sizeof title - 1] = '\0';
-    char *s = sms_text("{Page}", "Identified", title, "http://x.test/i/1");
+    char *s = sms_text(SMS_GSM7, "{Page}", "Identified", title, "http://x.test/i/1");
     assert_true(gsm7_units(s) <= SMS_MAX_UNITS);
     free(s);
 }
@@ -67,8 +94,8 @@ static void test_sms_long_page_name_gives_way_too(void **state)
     char page[300];
     memset(page, 'P', sizeof page - 1);
     page[sizeof page - 1] = '\0';
-    char *s =
-        sms_text(page, "Scheduled", "Database upgrade tonight", "http://x.test/maintenance/1");
+    char *s = sms_text(SMS_GSM7, page, "Scheduled", "Database upgrade tonight",
+                       "http://x.test/maintenance/1");
     assert_true(gsm7_units(s) <= SMS_MAX_UNITS);
     assert_non_null(strstr(s, "Database upgrade"));
     assert_non_null(strstr(s, " http://x.test/maintenance/1"));
@@ -83,8 +110,8 @@ static void test_sms_window_with_utc_as_room_allows(void **state)
     const char *url = "https://status.example.com/maintenance/123456";
     const char *both = "10 Dec 09:00-11:00 GMT+1 / 08:00-10:00 UTC",
                *local = "10 Dec 09:00-11:00 GMT+1";
-    assert_true(sms_text_fits("Acme", "Scheduled", "Database upgrade", both, url));
-    char *s = sms_text_when("Acme", "Scheduled", "Database upgrade", both, url);
+    assert_true(sms_text_fits(SMS_GSM7, "Acme", "Scheduled", "Database upgrade", both, url));
+    char *s = sms_text_when(SMS_GSM7, "Acme", "Scheduled", "Database upgrade", both, url);
     assert_string_equal(s, "[Acme] Scheduled: Database upgrade (10 Dec 09:00-11:00 GMT+1 / "
                            "08:00-10:00 UTC) https://status.example.com/maintenance/123456");
     assert_true(gsm7_units(s) <= SMS_MAX_UNITS);
@@ -92,9 +119,9 @@ static void test_sms_window_with_utc_as_room_allows(void **state)
 
     /* a title that leaves no room for both: the caller takes the zone's alone */
     const char *title = "Replacing the primary database cluster's storage";
-    assert_false(sms_text_fits("Acme Cloud Status", "In Progress", title, both, url));
-    assert_true(sms_text_fits("Acme Cloud Status", "In Progress", title, local, url));
-    s = sms_text_when("Acme Cloud Status", "In Progress", title, local, url);
+    assert_false(sms_text_fits(SMS_GSM7, "Acme Cloud Status", "In Progress", title, both, url));
+    assert_true(sms_text_fits(SMS_GSM7, "Acme Cloud Status", "In Progress", title, local, url));
+    s = sms_text_when(SMS_GSM7, "Acme Cloud Status", "In Progress", title, local, url);
     assert_non_null(strstr(s, title));
     assert_non_null(strstr(s, "(10 Dec 09:00-11:00 GMT+1) https://"));
     assert_true(gsm7_units(s) <= SMS_MAX_UNITS);
@@ -105,8 +132,8 @@ static void test_sms_window_with_utc_as_room_allows(void **state)
     char long_title[201];
     memset(long_title, 't', 200);
     long_title[200] = '\0';
-    assert_false(sms_text_fits("Acme", "Scheduled", long_title, local, url));
-    s = sms_text_when("Acme", "Scheduled", long_title, local, url);
+    assert_false(sms_text_fits(SMS_GSM7, "Acme", "Scheduled", long_title, local, url));
+    s = sms_text_when(SMS_GSM7, "Acme", "Scheduled", long_title, local, url);
     assert_true(gsm7_units(s) <= SMS_MAX_UNITS);
     assert_non_null(strstr(s, "... (10 Dec 09:00-11:00 GMT+1) https://"));
     free(s);
@@ -114,13 +141,13 @@ static void test_sms_window_with_utc_as_room_allows(void **state)
     memcpy(long_url, "https://", 8);
     memset(long_url + 8, 'u', 92);
     long_url[100] = '\0';
-    s = sms_text_when("Acme", "Scheduled", "Database upgrade", local, long_url);
+    s = sms_text_when(SMS_GSM7, "Acme", "Scheduled", "Database upgrade", local, long_url);
     assert_true(gsm7_units(s) <= SMS_MAX_UNITS);
     assert_null(strstr(s, "GMT+1"));
     assert_string_equal(s + strlen(s) - strlen(long_url), long_url);
     free(s);
-    assert_true(sms_text_fits("Acme", "Scheduled", "x", NULL, NULL));
-    assert_true(sms_text_fits("A", "B", "C", "", ""));
+    assert_true(sms_text_fits(SMS_GSM7, "Acme", "Scheduled", "x", NULL, NULL));
+    assert_true(sms_text_fits(SMS_GSM7, "A", "B", "C", "", ""));
 }
 
 static void test_tweet_length_counts_links_as_23(void **state)
@@ -307,6 +334,7 @@ int main(void)
         cmocka_unit_test(test_discord_escapes_markdown_and_mentions),
         cmocka_unit_test(test_teams_escapes_commonmark),
         cmocka_unit_test(test_gchat_neutralises_markup),
+        cmocka_unit_test(test_sms_ucs2_keeps_the_script_within_70_units),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -96,6 +96,33 @@ static void every_template_key_exists(void **state)
     assert_true(seen > 40);
 }
 
+/* How each language writes a date in a message (core/tz.h) and codes a text message. */
+static void message_dates_and_texts(void **state)
+{
+    (void)state;
+    for (int i = 0; i18n_langs[i]; i++) {
+        const struct tz_lang *l = i18n_tz_lang(i18n_langs[i]);
+        for (int k = 0; k < 7; k++)
+            if (!*l->wday[k]) fail_msg("%s: date_weekdays has fewer than 7 names", i18n_langs[i]);
+        for (int k = 0; k < 12; k++)
+            assert_true(*l->mon[k]);
+        assert_non_null(strstr(l->date, "{d}"));
+        assert_non_null(strstr(l->day, "{mon}"));
+        const char *a = i18n_get(i18n_langs[i], "sms_alphabet");
+        assert_true(strcmp(a, "gsm7") == 0 || strcmp(a, "ucs2") == 0);
+    }
+    const struct tz_lang *de = i18n_tz_lang("de");
+    assert_string_equal(de->wday[4], "Do.");
+    assert_string_equal(de->mon[11], "Dez.");
+    assert_ptr_equal(i18n_tz_lang("xx"), i18n_tz_lang("en"));
+    char b[128];
+    assert_string_equal(tz_format(i18n_tz_lang("ja"), "Asia/Tokyo", 1796893200, b, sizeof b),
+                        "2026年12月10日(木) 18:00 GMT+9");
+    assert_string_equal(tz_format(i18n_tz_lang("en"), "UTC", 1796893200, b, sizeof b),
+                        "Thu 10 Dec 2026 09:00 UTC");
+    assert_string_equal(i18n_get("ja", "sms_alphabet"), "ucs2");
+}
+
 static void lookups(void **state)
 {
     (void)state;
@@ -163,6 +190,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_catalogue_has_every_key),
         cmocka_unit_test(every_template_key_exists),
+        cmocka_unit_test(message_dates_and_texts),
         cmocka_unit_test(lookups),
         cmocka_unit_test(negotiation),
         cmocka_unit_test(dates_and_numbers),

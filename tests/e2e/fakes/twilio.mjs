@@ -1,6 +1,7 @@
 // A fake of Twilio's Messages API that checks what Twilio checks: the account path,
 // HTTP basic auth sid:auth_token, the form fields To, From and Body, and a Body that
-// fits one GSM-7 segment (160 septets, extension characters counting two).
+// fits one segment (pharos promises one, SPEC §10): 160 GSM-7 septets (extension
+// characters counting two), or, for a text GSM-7 cannot write, 70 UTF-16 units of UCS-2.
 // fail(number, {status, code, message}) makes sends to NUMBER fail like Twilio does.
 // Also signs inbound webhooks like Twilio (X-Twilio-Signature) for the STOP/START tests.
 import crypto from 'node:crypto';
@@ -33,7 +34,8 @@ export async function startTwilio({ sid = 'AC0123456789', token = 'twilio-secret
     const f = new URLSearchParams(r.body);
     const msg = { to: f.get('To'), from: f.get('From'), body: f.get('Body'), at: r.at };
     if (!msg.to || msg.from !== from || !msg.body) return { status: 400, body: { code: 21602, message: 'Message body is required' } };
-    if (gsmUnits(msg.body) > 160) return { status: 400, body: { code: 99999, message: `body over one GSM-7 segment: ${msg.body}` } };
+    if (gsmUnits(msg.body) > 160 && (gsmUnits(msg.body) !== Infinity || msg.body.length > 70))
+      return { status: 400, body: { code: 99999, message: `body over one segment (160 GSM-7 or 70 UCS-2): ${msg.body}` } };
     const fail = failures.get(msg.to);
     if (fail) { fake.failed.push(msg); return { status: fail.status, body: { code: fail.code, message: fail.message, status: fail.status } }; }
     fake.messages.push(msg);
