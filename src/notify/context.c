@@ -222,6 +222,7 @@ static json_t *build_model(struct notify_env *env, int64_t update_id, const char
     json_object_update(json_object_get(m, "event"), json_object_get(when, "event"));
     json_object_update(json_object_get(m, "update"), json_object_get(when, "update"));
     json_object_set(json_object_get(m, "page"), "time_zone", json_object_get(when, "time_zone"));
+    json_object_set_new(json_object_get(m, "page"), "language", json_string(def));
     json_object_set_new(
         json_object_get(m, "event"), "view_text",
         json_string(i18n_get(lang, k == EVENT_MAINTENANCE ? "email_view_maintenance"
@@ -362,8 +363,13 @@ void notify_subscriber_links(struct notify_env *env, int64_t page_id, int64_t id
     const char *base = json_string_value(json_object_get(json_object_get(model, "page"), "url"));
     assert(base && *base);
     subscribe_token_manage(env->app->key, page_id, id, tok);
-    json_object_set_new(model, "manage_url", json_sprintf("%s/subscription/%s", base, tok));
-    json_object_set_new(model, "unsubscribe_url", json_sprintf("%s/unsubscribe/%s", base, tok));
+    /* in another language than the page's default, the pages open in the message's */
+    const char *lang = jstr(model, "lang"), *def = jstr(json_object_get(model, "page"), "language");
+    char q[32] = "";
+    if (*lang && *def && strcmp(lang, def) != 0) snprintf(q, sizeof q, "?lang=%s", lang);
+    json_object_set_new(model, "manage_url", json_sprintf("%s/subscription/%s%s", base, tok, q));
+    json_object_set_new(model, "unsubscribe_url",
+                        json_sprintf("%s/unsubscribe/%s%s", base, tok, q));
 }
 
 json_t *notify_confirmation_model(struct notify_env *env, struct nmsg *m)
@@ -399,11 +405,13 @@ json_t *notify_confirmation_model(struct notify_env *env, struct nmsg *m)
                   "title", jstr(page, "title"), "url", base, "channel", jstr(row, "channel"),
                   "address", jstr(row, "address"), "confirm_url", "", "code", code);
     json_object_set_new(model, "confirm_url", json_sprintf("%s/subscribe/confirm/%s", base, tok));
-    notify_subscriber_links(env, m->page_id, m->subscriber_id, model);
-    const char *lang = i18n_canon(jstr(row, "language"));
-    if (!lang) lang = i18n_canon(jstr(page, "default_language"));
-    if (!lang) lang = "en";
+    const char *def = i18n_canon(jstr(page, "default_language")),
+               *lang = i18n_canon(jstr(row, "language"));
+    if (!def) def = "en";
+    if (!lang) lang = def;
+    json_object_set_new(json_object_get(model, "page"), "language", json_string(def));
     notify_model_words(model, lang);
+    notify_subscriber_links(env, m->page_id, m->subscriber_id, model);
     char intro[1024];
     i18n_fill(intro, sizeof intro, i18n_get(lang, "email_confirm_body"), "page",
               jstr(page, "title"), "address", jstr(row, "address"), NULL);

@@ -147,18 +147,14 @@ static void on_sms_verify(struct req *r)
     json_decref(form);
 }
 
-/* What the preferences page says of a subscription in STATE that is not active. */
-static const char *state_text(const char *state, bool sms)
+/* The catalogue key of what the preferences page says of a subscription in STATE that is
+ * not active. */
+static const char *state_key(const char *state, bool sms)
 {
-    if (strcmp(state, "unsubscribed") == 0)
-        return "You unsubscribed: nothing is sent to this address any more.";
-    if (strcmp(state, "stopped") == 0)
-        return sms ? "You replied STOP: no texts are sent to this number. Reply START, or "
-                     "subscribe again here."
-                   : "Updates to this address are stopped.";
-    if (strcmp(state, "bounced") == 0)
-        return "Messages to this address could not be delivered, so none are sent any more.";
-    return "This subscription is not confirmed yet: follow the link or enter the code we sent.";
+    if (strcmp(state, "unsubscribed") == 0) return "sub_state_unsubscribed";
+    if (strcmp(state, "stopped") == 0) return sms ? "sub_state_stopped_sms" : "sub_state_stopped";
+    if (strcmp(state, "bounced") == 0) return "sub_state_bounced";
+    return "sub_state_pending";
 }
 
 /* The preferences page with STATUS: SAVED says what was saved, ERROR (may be NULL) what
@@ -175,7 +171,7 @@ static void show_preferences(struct req *r, int status, bool saved, const char *
     }
     const char *state = json_string_value(json_object_get(prefs, "state"));
     bool sms = strcmp(json_string_value(json_object_get(prefs, "channel")), "sms") == 0;
-    json_object_set_new(prefs, "doc_title", json_string("Your subscription"));
+    json_object_set_new(prefs, "doc_key", json_string("sub_yours"));
     json_object_set_new(prefs, "token", json_string(r->params[0]));
     json_object_set_new(prefs, "saved", json_boolean(saved));
     const char *confirmed = req_query(r, "confirmed");
@@ -183,7 +179,7 @@ static void show_preferences(struct req *r, int status, bool saved, const char *
                         json_boolean(!saved && !error && confirmed && strcmp(confirmed, "1") == 0 &&
                                      strcmp(state, "active") == 0));
     json_object_set_new(prefs, "is_sms", json_boolean(sms));
-    json_object_set_new(prefs, "state_text", json_string(state_text(state, sms)));
+    json_object_set_new(prefs, "state_key", json_string(state_key(state, sms)));
     if (error) json_object_set_new(prefs, "error", json_string(error));
     web_subscription_hook_model(&c, r->params[0], prefs);
     web_subscribe_render(r, status, "public/subscription.html", prefs);
@@ -248,7 +244,7 @@ static void on_unsubscribe_page(struct req *r)
         reply_error(r, &e);
         return;
     }
-    json_object_set_new(prefs, "doc_title", json_string("Unsubscribe"));
+    json_object_set_new(prefs, "doc_key", json_string("email_unsubscribe"));
     json_object_set_new(prefs, "token", json_string(r->params[0]));
     web_subscribe_render(r, 200, "public/subscribe_unsubscribe.html", prefs);
 }
@@ -264,7 +260,7 @@ static void on_unsubscribe(struct req *r)
         return;
     }
     web_subscribe_render(r, 200, "public/subscribe_unsubscribe.html",
-                         json_pack("{s:s, s:b}", "doc_title", "Unsubscribed", "done", 1));
+                         json_pack("{s:s, s:b}", "doc_key", "unsub_done_title", "done", 1));
 }
 
 /* "Delete my data": the form must carry a valid csrf_token (this cannot be undone). */
@@ -289,7 +285,7 @@ static void on_delete(struct req *r)
 static void on_deleted(struct req *r)
 {
     web_subscribe_render(r, 200, "public/subscription_deleted.html",
-                         json_pack("{s:s}", "doc_title", "Your data is deleted"));
+                         json_pack("{s:s}", "doc_key", "deleted_title"));
 }
 
 const struct route web_subscribe_routes[] = {

@@ -10,7 +10,8 @@
  *                                        test message; 303 back to the preferences page
  *
  * and what the preferences page shows of one (web_subscription_hook_model): the channel,
- * the state in words, the last test message's outcome and the Reactivate button.
+ * the state (a catalogue key web/subscribe_page.c says in the reader's language), the last
+ * test message's outcome and the Reactivate button.
  */
 #include "app/subscribe_hooks.h"
 #include "domain/channel.h"
@@ -67,35 +68,23 @@ void web_subscription_hook_model(struct app_ctx *c, const char *token, json_t *p
     json_object_set_new(prefs, "channel_label", json_string(label(channel)));
     bool quarantined = strcmp(state, "quarantined") == 0, pending = strcmp(state, "pending") == 0;
     json_object_set_new(prefs, "can_reactivate", json_boolean(quarantined || pending));
-    if (quarantined)
-        json_object_set_new(prefs, "state_text",
-                            json_string("Ten deliveries in a row to this URL failed, so nothing "
-                                        "more is sent to it. Fix the endpoint, then reactivate: we "
-                                        "post a test message, and once it answers 2xx updates "
-                                        "resume."));
-    else if (pending) {
+    if (quarantined) {
+        json_object_set_new(prefs, "state_key", json_string("sub_state_quarantined"));
+    } else if (pending) {
         json_t *t = app_hook_last_test(c, id);
         const char *ts = json_string_value(json_object_get(t, "state"));
         const char *err = json_string_value(json_object_get(t, "error"));
-        char text[1400];
-        if (ts && (strcmp(ts, "failed") == 0 || strcmp(ts, "dead") == 0 ||
-                   (strcmp(ts, "pending") == 0 && err)))
-            snprintf(text, sizeof text,
-                     "The test message to this URL failed (%s)%s. Fix the endpoint and send it "
-                     "again.",
-                     err ? err : "no reason given",
-                     strcmp(ts, "pending") == 0 ? "; it is being retried" : "");
-        else
-            snprintf(text, sizeof text,
-                     "We are posting a test message to this URL: the subscription is active once "
-                     "it answers 2xx. Reload this page to see.");
-        json_object_set_new(prefs, "state_text", json_string(text));
+        bool failed = ts && (strcmp(ts, "failed") == 0 || strcmp(ts, "dead") == 0 ||
+                             (strcmp(ts, "pending") == 0 && err));
+        json_object_set_new(prefs, "state_key",
+                            json_string(!failed                      ? "sub_state_testing"
+                                        : strcmp(ts, "pending") == 0 ? "sub_state_test_retrying"
+                                                                     : "sub_state_test_failed"));
+        if (err) json_object_set_new(prefs, "state_error", json_string(err));
         json_object_set_new(prefs, "test_state", json_string(ts ? ts : ""));
         json_decref(t);
     } else if (strcmp(state, "unsubscribed") == 0) {
-        json_object_set_new(prefs, "state_text",
-                            json_string("You unsubscribed: nothing is posted to this URL any "
-                                        "more. Subscribe again from the subscribe page."));
+        json_object_set_new(prefs, "state_key", json_string("sub_state_hook_unsubscribed"));
     }
 }
 

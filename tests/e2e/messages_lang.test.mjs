@@ -4,13 +4,14 @@
 // (in the page's zone and UTC) — and carry an update's translation into that language
 // (the event's title from the newest update that translated it), else the update's own
 // text. An English subscriber gets the English text. Japanese texts go out in UCS-2 (one
-// segment of 70 units), German ones in GSM-7.
+// segment of 70 units), German ones in GSM-7. The links in a message open the subscriber's
+// pages (preferences, unsubscribe, deleted data) in the message's language.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { api } from './lib/harness.mjs';
+import { api, request } from './lib/harness.mjs';
 import { stopClean } from './lib/admin.mjs';
 import { startWorld, stopWorld, settled, newService, postForm } from './lib/notify.mjs';
 import { gsmUnits } from './fakes/twilio.mjs';
@@ -117,4 +118,33 @@ test('confirmations in the language the visitor saw the page in', async () => {
   assert.ok(sms, 'the code by SMS');
   assert.match(sms.body, new RegExp(`^\\[Status\\] ${cat.ja.sms_alerts}: 確認コードは \\d{6} です。`));
   assert.ok(sms.body.length <= 70, sms.body);
+});
+
+test('the links in a German e-mail open the preferences, unsubscribe and deletion pages in German', async () => {
+  const de = mailTo('anke@example.test', /Langsame Anmeldungen/);
+  const manage = /^Dienste auswählen: (\S+)$/m.exec(de.text)[1];
+  assert.match(manage, /\/subscription\/\S+\?lang=de$/);
+  assert.ok(!/\?lang=/.test(mailTo('bob@example.test', /Slow logins/).text), 'the default language\'s links stay plain');
+  const rel = (u) => new URL(u).pathname + new URL(u).search;
+  const prefs = await request(s, 'GET', rel(manage));
+  assert.equal(prefs.status, 200);
+  assert.match(prefs.text, /<html lang="de">/);
+  for (const k of ['sub_yours', 'sub_which', 'sub_all', 'sub_only', 'sub_save', 'sub_delete'])
+    assert.ok(prefs.text.includes(cat.de[k]), `the preferences page says ${k} in German`);
+  assert.ok(prefs.text.includes('Updates für <strong>anke@example.test</strong> (E-Mail).'));
+  const form = /name="csrf_token" value="([^"]+)"/.exec(prefs.text)[1];
+  const cookie = /pharos_lang=de/.exec(prefs.headers['set-cookie'] || '');
+  assert.ok(cookie, 'the language link sets the cookie, so the form\'s answer stays German');
+  const saved = await postForm(s, new URL(manage).pathname, { csrf_token: form, all: '1' }, { headers: { Cookie: 'pharos_lang=de' } });
+  assert.ok(saved.text.includes('Gespeichert: Sie erhalten Updates zu allen Diensten, auch später hinzugefügten.'), saved.text.slice(saved.text.indexOf('<main'), saved.text.indexOf('<main') + 1500));
+  const unsub = /^Abbestellen: (\S+)$/m.exec(de.text)[1];
+  const page = await request(s, 'GET', rel(unsub));
+  assert.ok(page.text.includes('Alle Benachrichtigungen an <strong>anke@example.test</strong> beenden?'));
+  const done = await request(s, 'POST', rel(unsub), { body: 'List-Unsubscribe=One-Click', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  assert.equal(done.status, 200);
+  assert.ok(done.text.includes(`>${cat.de.unsub_done_title}</h1>`), 'one-click unsubscribe, in German');
+  const again = await request(s, 'GET', rel(manage));
+  assert.ok(again.text.includes(cat.de.sub_state_unsubscribed) && again.text.includes(cat.de.sub_again));
+  const deleted = await request(s, 'GET', '/subscribe/deleted?lang=de');
+  assert.ok(deleted.text.includes(`>${cat.de.deleted_title}</h1>`) && deleted.text.includes('Sie können jederzeit <a href="/subscribe">erneut abonnieren</a>.'));
 });
