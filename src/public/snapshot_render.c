@@ -379,15 +379,18 @@ static json_t *feed_model(struct snapshot *s, const char *lang)
     const json_t *first = json_array_get(arr, 0);
     char self[1200];
     snprintf(self, sizeof self, "%s/feed", base);
-    char subtitle[1200];
-    i18n_fill(subtitle, sizeof subtitle, i18n_get(lang, "feed_subtitle"), "title",
-              json_string_value(json_object_get(json_object_get(m, "page"), "title")), NULL);
+    char subtitle[1200], title[1200];
+    const char *page_title =
+        json_string_value(json_object_get(json_object_get(m, "page"), "title"));
+    i18n_fill(subtitle, sizeof subtitle, i18n_get(lang, "feed_subtitle"), "title", page_title,
+              NULL);
+    i18n_fill(title, sizeof title, i18n_get(lang, "feed_title"), "title", page_title, NULL);
     return json_pack(
-        "{s:O,s:o,s:O,s:o,s:s,s:s,s:s}", "page", json_object_get(m, "page"), "items", arr,
+        "{s:O,s:o,s:O,s:o,s:s,s:s,s:s,s:s}", "page", json_object_get(m, "page"), "items", arr,
         "updated",
         first ? json_object_get(first, "created_at") : json_object_get(m, "generated_at"),
         "updated_rfc822", first ? json_incref(json_object_get(first, "rfc822")) : json_string(""),
-        "self", self, "lang", lang, "subtitle", subtitle);
+        "self", self, "lang", lang, "subtitle", subtitle, "title", title);
 }
 
 /* The badge's model: the overall label and shields.io-like geometry and colour. */

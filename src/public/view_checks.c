@@ -163,6 +163,24 @@ static void summary(struct window *w, const char *span, char *buf, size_t size)
              grouped(w->checks, c, sizeof c), uptime_format(ok, pct, sizeof pct));
 }
 
+/*
+ * What public/view_lang.c needs to say a chart's texts in another language: {"chart": "day"
+ * or "quarter" (its title, span and tick keys: chart_<chart>_…), "checks", "failed" (none
+ * succeeded), "p50", "p95" (labels), "ok" (the share that succeeded, as uptime_format)}.
+ */
+static json_t *words(struct window *w, const char *chart)
+{
+    char a[32] = "", b[32] = "", pct[32] = "";
+    if (w->n) {
+        struct chart_point p = window_point(w);
+        chart_ms_label(p.p50, a, sizeof a);
+        chart_ms_label(p.p95, b, sizeof b);
+    }
+    if (w->checks) uptime_format(1.0 - (double)w->failures / (double)w->checks, pct, sizeof pct);
+    return json_pack("{s:s,s:I,s:b,s:s,s:s,s:s}", "chart", chart, "checks", (json_int_t)w->checks,
+                     "failed", w->checks && !w->n, "p50", a, "p95", b, "ok", pct);
+}
+
 /* Builds S's charts from ROWS[FROM, TO) (its minutes, oldest first) as of NOW. */
 static void make_charts(struct svc *s, json_t *rows, size_t from, size_t to, int64_t now)
 {
@@ -199,8 +217,9 @@ static void make_charts(struct svc *s, json_t *rows, size_t from, size_t to, int
                       .tick = {"24 hours ago", "12 hours ago", "Now"},
                       .v = day,
                       .n = BUCKETS};
-    json_t *charts = json_object();
-    json_object_set_new(charts, "day", chart_model(&c));
+    json_t *charts = json_object(), *chart = chart_model(&c);
+    json_object_set_new(chart, "words", words(&all, "day"));
+    json_object_set_new(charts, "day", chart);
     /* the 90 days: each day's figures; the summary from the days with data */
     struct window q = {0};
     for (int i = 0; i < VIEW_UPTIME_DAYS; i++) {
@@ -215,7 +234,9 @@ static void make_charts(struct svc *s, json_t *rows, size_t from, size_t to, int
                        .tick = {"90 days ago", "45 days ago", "Today"},
                        .v = s->quarter,
                        .n = VIEW_UPTIME_DAYS};
-    json_object_set_new(charts, "quarter", chart_model(&c));
+    chart = chart_model(&c);
+    json_object_set_new(chart, "words", words(&q, "quarter"));
+    json_object_set_new(charts, "quarter", chart);
     s->charts = charts;
     window_free(&all);
     window_free(&bucket);

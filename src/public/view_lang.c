@@ -127,6 +127,56 @@ static void translate_event(json_t *ev, const char *lang)
     }
 }
 
+/* CHECKS (≥ 0) with LANG's digit grouping ("1,234", "1.234") into BUF. */
+static char *grouped(const char *lang, json_int_t checks, char *buf, size_t size)
+{
+    char raw[24];
+    const char *sep = i18n_get(lang, "num_group");
+    int n = snprintf(raw, sizeof raw, "%lld", (long long)checks);
+    size_t o = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n && o + strlen(sep) + 2 < size; i++) {
+        if (i && (n - i) % 3 == 0) o += (size_t)snprintf(buf + o, size - o, "%s", sep);
+        buf[o++] = raw[i];
+        buf[o] = '\0';
+    }
+    return buf;
+}
+
+/* A response-time chart's title, description and ticks from its "words"
+ * (public/view_checks.c). */
+static void chart(json_t *ch, const char *lang)
+{
+    const json_t *w = json_object_get(ch, "words");
+    const char *which = json_string_value(json_object_get(w, "chart"));
+    char key[64], span[96], desc[512], checks[32], pct[48];
+    snprintf(key, sizeof key, "chart_%s_title", which);
+    json_object_set_new(ch, "title", json_string(i18n_get(lang, key)));
+    snprintf(key, sizeof key, "chart_%s_span", which);
+    snprintf(span, sizeof span, "%s", i18n_get(lang, key));
+    json_int_t n = json_integer_value(json_object_get(w, "checks"));
+    grouped(lang, n, checks, sizeof checks);
+    i18n_percent(lang, json_string_value(json_object_get(w, "ok")), pct, sizeof pct);
+    if (!n)
+        i18n_fill(desc, sizeof desc, i18n_get(lang, "chart_none"), "span", span, NULL);
+    else if (json_is_true(json_object_get(w, "failed")))
+        i18n_fill(desc, sizeof desc, i18n_get(lang, "chart_failed"), "checks", checks, "span", span,
+                  NULL);
+    else
+        i18n_fill(desc, sizeof desc, i18n_get(lang, "chart_summary"), "p50",
+                  json_string_value(json_object_get(w, "p50")), "p95",
+                  json_string_value(json_object_get(w, "p95")), "span", span, "checks", checks,
+                  "pct", pct, NULL);
+    json_object_set_new(ch, "desc", json_string(desc));
+    size_t i;
+    json_t *t;
+    json_array_foreach(json_object_get(ch, "ticks"), i, t)
+    {
+        snprintf(key, sizeof key, "chart_%s_tick%zu", which, i);
+        json_object_set_new(t, "label", json_string(i18n_get(lang, key)));
+    }
+}
+
 static void walk(json_t *v, const char *lang, bool translate, struct tmpl_set *tmpls, int depth)
 {
     assert(depth < 32);
@@ -148,6 +198,7 @@ static void walk(json_t *v, const char *lang, bool translate, struct tmpl_set *t
     relabel(v, "impact_label", "impact_", "impact", lang);
     redate(v, lang);
     if (json_object_get(v, "bar_days")) uptime(v, lang, tmpls);
+    if (json_is_object(json_object_get(v, "words")) && json_object_get(v, "ticks")) chart(v, lang);
     if (translate && json_object_get(v, "translations")) translate_update(v, lang);
     if (translate && json_is_array(json_object_get(v, "updates"))) {
         walk(json_object_get(v, "updates"), lang, translate, tmpls, depth + 1);

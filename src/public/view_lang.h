@@ -6,7 +6,8 @@
  * a service's day figures beside its bars: public/view_uptime.h). view_lang_apply
  * rewrites those texts in place in a language's words and forms (render/i18n.h):
  * status, overall and stage labels, impacts, dates, uptime figures and the bars'
- * titles (re-rendered with templates/public/_bars.html). It also puts in the reader's
+ * titles (re-rendered with templates/public/_bars.html), the response-time charts' titles,
+ * descriptions and ticks (from their "words": public/view_checks.c). It also puts in the reader's
  * language what the team wrote: an update's "translations" ({"de":{"title","message"}})
  * give its message (and HTML) in that language, and the newest update with a title in it
  * the event's title; a language with no translation keeps the page default's text.

@@ -85,6 +85,20 @@ test('a service that shows its response time has a 24-hour and a 90-day chart wi
   assert.match(titles[89 - SEED.badDay], /90\.00% uptime$/);
   // the other service has neither charts nor monitor figures
   assert.doesNotMatch(page.text, new RegExp(`rt-${other}-`));
+
+  // in another language (SPEC §16): titles, summaries, figures and ticks in its words
+  assert.equal((await api(s, 'PATCH', 'page', { body: { languages: ['en', 'de'] } })).status, 200);
+  try {
+    const [deDay, deQuarter] = svgs((await request(s, 'GET', '/?lang=de')).text);
+    assert.match(deDay, /<title id="[^"]+">Antwortzeit, letzte 24 Stunden<\/title>/);
+    assert.match(decode(/<desc id="[^"]+">([^<]+)<\/desc>/.exec(deDay)[1]),
+      /^Median 1[0-5]\d ms, 95\. Perzentil [34]\d\d ms in den letzten 24 Stunden; 8\.640 Prüfungen, 99,93 % erfolgreich\.$/);
+    assert.match(deDay, />vor 24 Stunden<\/text>/);
+    assert.match(deQuarter, />Heute<\/text>/);
+    assert.equal(xmllint(deDay, ['--noout']).status, 0);
+  } finally {
+    assert.equal((await api(s, 'PATCH', 'page', { body: { languages: ['en'] } })).status, 200);
+  }
 });
 
 test('the charts render in Chromium at phone and desktop widths, light and dark, without errors', async () => {
