@@ -9,6 +9,7 @@
 #include "core/tz.h"
 #include "domain/channel.h"
 #include "domain/status.h"
+#include "render/i18n.h"
 #include "render/markdown.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +151,25 @@ static void stage_label_of(json_t *o, enum event_kind k)
         json_object_set_new(o, "stage_label", json_string(update_label(uk, st)));
 }
 
+/* Sets "translated" of update U from its "translations" (SPEC §16): [{"tag","name" (the
+ * language's own name),"title","html"}] in render/i18n.h's order of languages. */
+static void translations_of(json_t *u)
+{
+    const json_t *tr = json_object_get(u, "translations");
+    json_t *list = json_array();
+    for (int i = 0; i18n_langs[i]; i++) {
+        const json_t *one = json_object_get(tr, i18n_langs[i]);
+        if (!json_is_object(one)) continue;
+        char *html = markdown_to_html(str_of((json_t *)one, "message"));
+        json_array_append_new(list, json_pack("{s:s,s:s,s:s,s:s}", "tag", i18n_langs[i], "name",
+                                              i18n_get(i18n_langs[i], "lang_name"), "title",
+                                              str_of((json_t *)one, "title"), "html", html));
+        free(html);
+    }
+    json_object_set_new(u, "has_translated", json_boolean(json_array_size(list) > 0));
+    json_object_set_new(u, "translated", list);
+}
+
 void views_event(json_t *ev, const char *zone)
 {
     enum event_kind k =
@@ -168,6 +188,7 @@ void views_event(json_t *ev, const char *zone)
         json_object_set_new(u, "html", json_string(html));
         free(html);
         stage_label_of(u, k);
+        translations_of(u);
         json_array_insert(timeline, 0, u);
     }
     json_t *svc;

@@ -266,6 +266,11 @@ test('the console’s incident editor takes translations per update, for the pag
   assert.deepEqual(ups.map((u) => u.translations), [{ de: { message: 'Wir sehen nach.', title: 'Anmeldefehler' } }, { es: { message: 'Lo encontramos.' } }]);
   assert.ok((await get(`/incidents/${id}?lang=de`)).text.includes('Anmeldefehler'));
   assert.ok((await get(`/incidents/${id}?lang=es`)).text.includes('Lo encontramos.'));
+  // the timeline shows each update's translations
+  const screen = (await c.get(`/admin/incidents/${id}`)).text;
+  assert.match(screen, /<div lang="de" data-translation="de"><p><span class="tag">Deutsch<\/span> <strong>Anmeldefehler<\/strong><\/p><div class="markdown"><p>Wir sehen nach\.<\/p>/);
+  assert.match(screen, /<div lang="es" data-translation="es"><p><span class="tag">Español<\/span><\/p><div class="markdown"><p>Lo encontramos\.<\/p>/);
+  assert.equal([...screen.matchAll(/<details class="tl-translations">/g)].length, 2, 'one list per translated update');
   // a bad one is shown again with the message, and nothing is posted
   const bad = await c.post(`/admin/incidents/${id}/updates`, { stage: 'monitoring', message: 'Watching.', notify: '1', tr_fr_title: 'x'.repeat(201) });
   assert.equal(bad.status, 400);
