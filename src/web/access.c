@@ -28,6 +28,7 @@
 #include "http/form.h"
 #include "http/reply.h"
 #include "public/snapshot.h"
+#include "render/i18n.h"
 #include "web/web.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -111,6 +112,40 @@ static int check(struct req *r, struct snapshot *s, bool keyed, struct err *e)
     return err_set(e, ERR_FORBIDDEN, "this page cannot be seen");
 }
 
+/*
+ * The door's sentences in LANG (SPEC §16): what MODE asks of the visitor (WHY's English
+ * message is what the JSON and feed answers say), the SSO sign-in being checked (M's
+ * "waiting"), and a refused password form's error by its kind (its English text when the
+ * kind has no words: a bug's, a storage failure's).
+ */
+static void door_words(json_t *m, const char *lang, enum visibility mode, const struct err *why,
+                       const char *client)
+{
+    char buf[512];
+    static const char *const keys[] = {[VIS_PASSWORD] = "door_password",
+                                       [VIS_MEMBERS] = "door_members",
+                                       [VIS_SSO] = "door_sso",
+                                       [VIS_IP] = "door_ip"};
+    const char *key = json_is_true(json_object_get(m, "waiting"))                 ? "door_sso_wait"
+                      : (size_t)mode < sizeof keys / sizeof keys[0] && keys[mode] ? keys[mode]
+                                                                                  : NULL;
+    if (key && (why->code == ERR_UNAUTHORIZED || why->code == ERR_FORBIDDEN))
+        json_object_set_new(m, "message",
+                            json_string(i18n_fill(buf, sizeof buf, i18n_get(lang, key), "address",
+                                                  client ? client : "", NULL)));
+    if (!json_object_get(m, "error")) return;
+    const char *ek =
+        json_integer_value(json_object_get(m, "error_code")) == ERR_RATE_LIMITED ? "door_throttled"
+        : json_integer_value(json_object_get(m, "error_code")) == ERR_UNAUTHORIZED
+            ? "door_wrong_password"
+        : json_integer_value(json_object_get(m, "error_code")) == ERR_INVALID
+            ? "door_enter_password"
+        : json_integer_value(json_object_get(m, "error_code")) == ERR_FORBIDDEN ? "door_expired"
+                                                                                : NULL;
+    if (ek) json_object_set_new(m, "error", json_string(i18n_get(lang, ek)));
+    json_object_del(m, "error_code");
+}
+
 char *web_access_gate(struct req *r, struct snapshot *s, const struct err *why, const char *error)
 {
     return web_access_gate_with(r, s, why, error, NULL);
@@ -141,8 +176,10 @@ char *web_access_gate_with(struct req *r, struct snapshot *s, const struct err *
         json_object_set_new(m, "login_url", json_string(login));
         if (a->mode == VIS_SSO) json_object_set_new(m, "is_sso", json_true());
     }
-    json_object_set_new(m, "lang", json_string(web_lang(r, s, false, NULL))); /* SPEC §16 */
+    const char *lang = web_lang(r, s, false, NULL); /* SPEC §16 */
+    json_object_set_new(m, "lang", json_string(lang));
     if (extra) json_object_update(m, (json_t *)extra);
+    door_words(m, lang, a->mode, why, r->client);
     char *html = snapshot_render_gate(s, "public/access.html", m, &e);
     json_decref(m);
     return html;
@@ -180,7 +217,8 @@ static void on_access(struct req *r)
         struct err why = {.code = e.code};
         snprintf(why.msg, sizeof why.msg, "Enter the page's password to see it.");
         /* the form again, still going back to the page first asked for */
-        json_t *keep = json_pack("{s:s}", "next", url_local_path(form_str(form, "next")));
+        json_t *keep = json_pack("{s:s,s:i}", "next", url_local_path(form_str(form, "next")),
+                                 "error_code", (int)e.code);
         char *html = web_access_gate_with(r, s, &why, e.msg, keep);
         json_decref(keep);
         if (html) {

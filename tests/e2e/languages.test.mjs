@@ -146,7 +146,14 @@ test('the door of a private page is in the reader’s language', async () => {
       assert.equal(r.status, 401);
       assert.equal(htmlLang(r.text), l);
       assert.ok(r.text.includes(esc(cat[l].private_title)) && r.text.includes(esc(cat[l].password)), l);
+      assert.ok(r.text.includes(esc(cat[l].door_password)), `${l}: what the door asks`);
     }
+    // a wrong password is said in the reader's language too
+    const door = await get('/', { 'Accept-Language': 'de' });
+    const csrf = /name="csrf_token" value="([^"]+)"/.exec(door.text)[1];
+    const wrong = await postForm(s, '/access', { csrf_token: csrf, next: '/', password: 'not-it-at-all' }, { headers: { 'Accept-Language': 'de' } });
+    assert.equal(wrong.status, 401);
+    assert.ok(wrong.text.includes(`role="alert">${esc(cat.de.door_wrong_password)}</p>`), 'Falsches Passwort.');
   } finally {
     assert.equal((await api(s, 'PATCH', 'page', { body: { visibility: 'public' } })).status, 200);
   }

@@ -140,7 +140,7 @@ describe('page visibility', () => {
 
     const wrong = await enterPassword(s, 'not-the-password');
     assertRefused(wrong, 'a wrong password');
-    assert.match(wrong.text, /wrong password/);
+    assert.match(wrong.text, /Wrong password\./);
     assert.equal(cookieOf(wrong), null);
 
     const right = await enterPassword(s, 'kangaroo-court', { next: `/incidents/${incident}` });

@@ -56,7 +56,7 @@ test('the door, a wrong password, the right one, and the page asked for', async 
 
   await page.fill('#access-password', 'wrong-password-1');
   await page.click('button[type=submit]');
-  assert.match(await page.locator('[role=alert]').innerText(), /wrong password/);
+  assert.match(await page.locator('[role=alert]').innerText(), /Wrong password\./);
 
   await page.fill('#access-password', 'kiwi-password-1');
   await Promise.all([page.waitForURL(`${s.url}/incidents/${incident}`), page.click('button[type=submit]')]);
