@@ -8,6 +8,7 @@
 #include <assert.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #define BATCH 2000 /* rows of a table with ids read at once */
 #define STR(x) #x
@@ -32,10 +33,11 @@ struct table {
 
 /* In the order of their references. */
 static const struct table tables[] = {
-    TABLE("pages", 11, true, "id",
+    TABLE("pages", 19, true, "id",
           "id, slug, title, logo_url, brand_color, time_zone, footer_links, created_at, "
-          "updated_at, base_url, reminder_min",
-          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+          "updated_at, base_url, reminder_min, visibility, access_password, ip_allow, read_key, "
+          "custom_css, footer_markdown, default_language, languages",
+          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
     TABLE("page_hosts", 2, false, "host", "host, page_id", "?, ?"),
     TABLE("groups", 8, true, "id",
           "id, page_id, name, description, position, hidden, created_at, updated_at",
@@ -52,8 +54,9 @@ static const struct table tables[] = {
           "auto_complete, created_at, updated_at, resolved_at, draft, started_at, postmortem, "
           "postmortem_at, postmortem_published_at, reminded_at",
           "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
-    TABLE("event_updates", 7, true, "id", "id, event_id, stage, message, notify, created_at, kind",
-          "?, ?, ?, ?, ?, ?, ?"),
+    TABLE("event_updates", 8, true, "id",
+          "id, event_id, stage, message, notify, created_at, kind, translations",
+          "?, ?, ?, ?, ?, ?, ?, ?"),
     TABLE("event_services", 3, false, "event_id, service_id", "event_id, service_id, status",
           "?, ?, ?"),
     TABLE("update_services", 4, false, "update_id, service_id",
@@ -61,16 +64,17 @@ static const struct table tables[] = {
     TABLE("templates", 8, true, "id",
           "id, page_id, kind, name, title, message, created_at, updated_at",
           "?, ?, ?, ?, ?, ?, ?, ?"),
-    TABLE("subscribers", 14, true, "id",
+    TABLE("subscribers", 17, true, "id",
           "id, page_id, channel, address, state, all_services, token_hash, code_hash, "
-          "code_attempts, confirm_sent_at, created_at, updated_at, confirmed_at, bounces",
-          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+          "code_attempts, confirm_sent_at, created_at, updated_at, confirmed_at, bounces, "
+          "language, failures, secret",
+          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
     TABLE("subscriber_services", 2, false, "subscriber_id, service_id", "subscriber_id, service_id",
           "?, ?"),
-    TABLE("notify_jobs", 10, true, "id",
+    TABLE("notify_jobs", 11, true, "id",
           "id, page_id, update_id, channels, state, cursor, sms_cursor, channels_done, "
-          "created_at, updated_at",
-          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+          "created_at, updated_at, url_cursor",
+          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
     TABLE("integrations", 6, false, "page_id, kind",
           "page_id, kind, enabled, config, secret, updated_at", "?, ?, ?, ?, ?, ?"),
     TABLE("memberships", 4, false, "user_id, page_id", "user_id, page_id, role, created_at",
@@ -118,6 +122,61 @@ static const struct table tables[] = {
           "created_at, updated_at",
           "?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
 };
+
+/* Columns that name a row of their own table, which may come later in id order (a coalesced
+ * e-mail names the delivery it went out with): copied after their table, a batch at a time. */
+static const struct link {
+    const char *table, *column;
+    const char *select; /* "id, column" of the rows with one, id > ? */
+    const char *update; /* sets the column (first value) of row id (second) */
+} links[] = {
+    {"deliveries", "coalesced_into",
+     "SELECT coalesced_into, id FROM deliveries WHERE coalesced_into IS NOT NULL AND id > ? "
+     "ORDER BY id LIMIT " XSTR(BATCH),
+     "UPDATE deliveries SET coalesced_into = ? WHERE id = ?"},
+};
+
+/* Copies link L's values from FROM to TO (after its table). */
+static int copy_link(struct db *from, struct db *to, const struct link *l, struct err *e)
+{
+    for (int64_t last = 0;;) {
+        struct db_rows r;
+        int n = 0, got;
+        if (db_rows_open(&r, from, e, "read a table", l->select, "i", last) != 0) return -1;
+        while ((got = db_rows_next(&r, e)) == 1) {
+            const char *vals[2] = {db_rows_text(&r, 0), db_rows_text(&r, 1)};
+            last = db_rows_int(&r, 1);
+            n++;
+            if (db_exec_texts(to, e, l->update, 2, vals) != 0) {
+                got = -1;
+                break;
+            }
+        }
+        db_rows_close(&r);
+        if (got != 0) return -1;
+        if (n < BATCH) return 0;
+    }
+}
+
+bool store_copy_copies(const char *table, const char *column)
+{
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
+        if (strcmp(links[i].table, table) == 0 && strcmp(links[i].column, column) == 0) return true;
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        if (strcmp(tables[i].name, table) != 0) continue;
+        /* the select's column list: "SELECT a, b, c FROM t …" */
+        const char *p = tables[i].select + strlen("SELECT "), *end = strstr(p, " FROM ");
+        size_t n = strlen(column);
+        while (p && p < end) {
+            const char *comma = memchr(p, ',', (size_t)(end - p));
+            const char *stop = comma ? comma : end;
+            if ((size_t)(stop - p) == n && strncmp(p, column, n) == 0) return true;
+            p = comma ? comma + 2 : NULL;
+        }
+        return false;
+    }
+    return false;
+}
 
 /* Copies the rows R holds into T on TO; *ROWS counts them, *LAST gets the last id. */
 static int copy_rows(struct db_rows *r, struct db *to, const struct table *t, int64_t *rows,
@@ -181,6 +240,8 @@ int store_copy(struct db *from, struct db *to,
     int64_t *counts = xcalloc(n, sizeof *counts);
     for (size_t i = 0; i < n; i++)
         if (copy_table(from, to, &tables[i], &counts[i], e) != 0) goto fail;
+    for (size_t i = 0; i < sizeof links / sizeof links[0]; i++)
+        if (copy_link(from, to, &links[i], e) != 0) goto fail;
     db_rollback(from); /* read only */
     if (db_commit(to, e) != 0) {
         free(counts);

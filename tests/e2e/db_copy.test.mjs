@@ -45,12 +45,21 @@ test('SQLite → PostgreSQL → SQLite keeps every row; a non-empty target is re
   const svc = (await api(s, 'POST', 'services', { body: { name: 'API', group_id: g.id, description: 'ünïcode — ok' } })).json.service;
   await api(s, 'POST', 'services', { body: { name: 'Web' } });
   await api(s, 'POST', 'templates', { body: { kind: 'incident', name: 'Outage', title: 'Outage', message: '**down**' } });
-  sqlite3(file, "INSERT INTO subscribers (page_id, channel, address, state, all_services, created_at, updated_at, confirmed_at, bounces) VALUES (1, 'email', 'a@example.test', 'active', 1, 1, 1, 1, 2), (1, 'sms', '+14155550100', 'pending', 0, 2, 2, NULL, 0)");
+  sqlite3(file, "INSERT INTO subscribers (page_id, channel, address, state, all_services, created_at, updated_at, confirmed_at, bounces, language) VALUES (1, 'email', 'a@example.test', 'active', 1, 1, 1, 1, 2, 'de'), (1, 'sms', '+14155550100', 'pending', 0, 2, 2, NULL, 0, 'ja')");
+  assert.equal((await api(s, 'PATCH', 'page', { body: { languages: ['en', 'de'], custom_css: 'h1{color:#123456}', footer_markdown: '**Ops** team' } })).status, 200);
   const inc = (await api(s, 'POST', 'incidents', { body: { title: 'Errors', message: 'Looking.', services: [{ id: svc.id, status: 'major_outage' }] } })).json.incident;
   await api(s, 'POST', `incidents/${inc.id}/updates`, { body: { stage: 'resolved', message: 'Fixed.' } });
-  await api(s, 'POST', 'maintenance', { body: { title: 'Upgrade', message: 'Later.', scheduled_start: '2030-01-01T10:00:00Z', scheduled_end: '2030-01-01T11:00:00Z' } });
+  const mt = await api(s, 'POST', 'maintenance', { body: { title: 'Upgrade', message: 'Later.', scheduled_start: '2030-01-01T10:00:00Z', scheduled_end: '2030-01-01T11:00:00Z',
+    translations: { de: { title: 'Aufrüstung', message: 'Später.' } } } });
+  assert.equal(mt.status, 201, mt.text);
   await smtp.waitFor((m) => m.length >= 2, 20000, 'the incident e-mails');
   const page = (await request(s, 'GET', '/api/v2/summary.json')).json;
+  // the page becomes private: a copy must keep its door (one once dropped it, and the page
+  // it made was public)
+  assert.equal((await api(s, 'PATCH', 'page', { body: { visibility: 'password', password: 'door-password-1' } })).status, 200);
+  const readKey = (await api(s, 'GET', 'page')).json.page.read_key;
+  assert.ok(readKey);
+  assert.equal((await request(s, 'GET', '/')).status, 401);
   assert.equal((await s.stop()).code, 0); // the install stops; its data stays
   await smtp.stop();
 
@@ -70,7 +79,10 @@ test('SQLite → PostgreSQL → SQLite keeps every row; a non-empty target is re
   spawnSync('cp', [path.join(home, 'secret.key'), pgHome]);
   s = await startServer({ dataDir: pgHome, env: { PHAROS_STORAGE_DATABASE: pg } });
   s.token = tok.stdout.trim();
-  const copied = (await request(s, 'GET', '/api/v2/summary.json')).json;
+  assert.equal((await request(s, 'GET', '/')).status, 401, 'still private');
+  assert.equal((await request(s, 'GET', '/api/v2/summary.json')).status, 401, 'its JSON too');
+  const copied = (await request(s, 'GET', `/api/v2/summary.json?key=${readKey}`)).json;
+  assert.equal((await request(s, 'GET', `/feed?lang=de&key=${readKey}`)).text.includes('Aufrüstung'), true, 'the translation');
   assert.deepEqual(copied.components, page.components);
   assert.deepEqual(copied.incidents, page.incidents);
   const next = await api(s, 'POST', 'services', { body: { name: 'After the copy' } });
