@@ -6,6 +6,11 @@
  * recorded and shown in the notification log like them; its outcome moves the
  * subscriber (app/outbox.c). Each use case is one transaction, and wakes the
  * dispatcher after its commit.
+ *
+ * The URL itself is a credential (an incoming-webhook URL posts to its channel): it is
+ * stored sealed (subscribers.target, migration 0026) and opened only to send; what the
+ * subscriber, the team, the deliveries and the limits see is its address, the scheme and
+ * host and a MAC of the whole URL (hook_address).
  */
 #include "app/subscribe_hooks.h"
 #include "app/input.h"
@@ -46,9 +51,27 @@ bool app_hook_channel(const char *channel)
     return f == FORM_CHAT_URL || f == FORM_SIGNED_URL;
 }
 
+/* What is shown and stored of URL in the clear (SIZE ≥ HOOK_ADDRESS_MAX): its scheme and
+ * host, then "/…#" and 8 hex digits of a MAC of the whole URL under KEY, so one URL always
+ * has one address and none can be read back from it. */
+static void hook_address(const unsigned char key[SECRET_KEY_BYTES], const char *url, char *out,
+                         size_t size)
+{
+    assert(size >= HOOK_ADDRESS_MAX);
+    const char *sep = strstr(url, "://");
+    const char *host = sep ? sep + 3 : url;
+    size_t n = (size_t)(host - url) + strcspn(host, "/?#");
+    if (n > HOOK_ADDRESS_MAX - 16) n = HOOK_ADDRESS_MAX - 16;
+    char msg[HOOK_URL_MAX + 32];
+    snprintf(msg, sizeof msg, "hook-address:%s", url);
+    unsigned char mac[SECRET_MAC_BYTES];
+    secret_mac(key, msg, mac);
+    snprintf(out, size, "%.*s/…#%02x%02x%02x%02x", (int)n, url, mac[0], mac[1], mac[2], mac[3]);
+}
+
 /* Makes subscriber ID (channel CHANNEL, URL) pending with a new secret (webhook: *PLAIN
  * gets it) and queues its test message, in C's open transaction. */
-static int start_over(struct app_ctx *c, int64_t id, const char *channel, const char *url,
+static int start_over(struct app_ctx *c, int64_t id, const char *channel, const char *address,
                       char **plain, struct err *e)
 {
     int64_t now = time_now();
@@ -60,7 +83,8 @@ static int start_over(struct app_ctx *c, int64_t id, const char *channel, const 
         if (rc != 0) return -1;
     }
     if (store_subscribe_confirm_sent(c->db, id, "pending", now, e) != 0 ||
-        store_message_add(c->db, c->page_id, STORE_MSG_CONFIRMATION, channel, url, id, now, e) < 0)
+        store_message_add(c->db, c->page_id, STORE_MSG_CONFIRMATION, channel, address, id, now, e) <
+            0)
         return -1;
     return 0;
 }
@@ -88,10 +112,12 @@ int app_subscribe_hook(struct app_ctx *c, json_t *in, const char *client, json_t
     if (client &&
         app_rate_hit(c->db, bucket, (int)c->app->cfg->subscribe_per_ip_hour, 3600, NULL, e) != 0)
         return -1;
-    snprintf(bucket, sizeof bucket, "confirm-addr:%s:%s", channel, url);
+    char address[HOOK_ADDRESS_MAX];
+    hook_address(c->app->key, url, address, sizeof address);
+    snprintf(bucket, sizeof bucket, "confirm-addr:%s:%s", channel, address);
     if (app_rate_check(c->db, bucket, TESTS_PER_DAY, 86400, NULL, e) != 0) return -1;
     if (db_begin(c->db, e) != 0) return -1;
-    row = store_subscribe_find(c->db, c->page_id, channel, url, e);
+    row = store_subscribe_find(c->db, c->page_id, channel, address, e);
     if (!row && e->code) goto fail;
     if (row && strcmp(jstr(row, "state"), "active") == 0) {
         err_set(e, ERR_CONFLICT,
@@ -101,10 +127,13 @@ int app_subscribe_hook(struct app_ctx *c, json_t *in, const char *client, json_t
     }
     int64_t id = row ? jint(row, "id") : 0;
     if (!row &&
-        (id = store_subscriber_insert(c->db, c->page_id, channel, url, "pending", 0, e)) < 0)
+        (id = store_subscriber_insert(c->db, c->page_id, channel, address, "pending", 0, e)) < 0)
         goto fail;
-    if (store_hook_reactivate(c->db, c->page_id, id, time_now(), NULL, e) != 0 ||
-        start_over(c, id, channel, url, &plain, e) != 0 ||
+    char *sealed = secret_seal(c->app->key, url);
+    int sr = store_hook_set_target(c->db, id, sealed, e);
+    free(sealed);
+    if (sr != 0 || store_hook_reactivate(c->db, c->page_id, id, time_now(), NULL, e) != 0 ||
+        start_over(c, id, channel, address, &plain, e) != 0 ||
         app_audit(c, "subscriber.subscribe", id, channel, e) != 0)
         goto fail;
     if (app_commit(c, false, e) != 0) goto out;
@@ -113,7 +142,7 @@ int app_subscribe_hook(struct app_ctx *c, json_t *in, const char *client, json_t
     char manage[SUBSCRIBE_TOKEN_MAX];
     subscribe_token_manage(c->app->key, c->page_id, id, manage);
     *out = json_pack("{s:I, s:s, s:s, s:s, s:s}", "id", (json_int_t)id, "channel", channel,
-                     "address", url, "state", "pending", "manage_token", manage);
+                     "address", address, "state", "pending", "manage_token", manage);
     if (plain) json_object_set_new(*out, "secret", json_string(plain));
     rc = 0;
     goto out;
@@ -216,4 +245,44 @@ char *app_hook_secret(struct app *app, struct db *db, int64_t id, struct err *e)
     if (sealed && !plain) err_set(e, ERR_INTERNAL, "the subscriber's secret cannot be opened");
     json_decref(row);
     return plain;
+}
+
+char *app_hook_url(struct app *app, struct db *db, int64_t id, const char *recipient, struct err *e)
+{
+    json_t *row = store_hook_get(db, id, e);
+    if (!row) {
+        if (!e->code) err_set(e, ERR_NOT_FOUND, "the subscriber was removed");
+        return NULL;
+    }
+    const char *sealed = json_string_value(json_object_get(row, "target"));
+    char *url = sealed ? secret_open(app->key, sealed) : strdup(recipient ? recipient : "");
+    if (!url) err_set(e, ERR_INTERNAL, "the subscriber's URL cannot be opened");
+    json_decref(row);
+    return url;
+}
+
+int app_hooks_seal(struct app *app, struct db *db, struct err *e)
+{
+    json_t *rows = store_hooks_unsealed(db, e);
+    if (!rows) return -1;
+    size_t i;
+    json_t *r;
+    int rc = 0;
+    json_array_foreach(rows, i, r)
+    {
+        const char *url = jstr(r, "address");
+        char address[HOOK_ADDRESS_MAX], *sealed = secret_seal(app->key, url);
+        hook_address(app->key, url, address, sizeof address);
+        rc = db_begin(db, e) != 0 ||
+                     store_hook_seal(db, jint(r, "id"), url, address, sealed, e) != 0 ||
+                     db_commit(db, e) != 0
+                 ? -1
+                 : 0;
+        if (rc) db_rollback(db);
+        sodium_memzero(sealed, strlen(sealed));
+        free(sealed);
+        if (rc) break;
+    }
+    json_decref(rows);
+    return rc;
 }

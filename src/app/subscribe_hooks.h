@@ -9,7 +9,9 @@
  *    stored pending (all services) and a test message (a delivery of kind confirmation
  *    on its channel) is queued in the same transaction; the dispatcher posts it, and a 2xx
  *    makes it active (app/outbox.c). A webhook subscriber gets its own signing secret,
- *    returned here once and stored sealed. A URL already subscribed and active is a 409
+ *    returned here once and stored sealed. The URL is stored sealed too (it is a
+ *    credential); the subscriber's address is "scheme://host/…#" and 8 hex digits of a MAC
+ *    of the URL (the same URL, the same address). A URL already subscribed and active is a 409
  *    (its secret is never shown again); in any other state it starts again: pending, a
  *    new secret, a new test message.
  *  - app_subscriber_hook_reactivate (admin, PERM_SUBSCRIBERS by the caller) and
@@ -25,7 +27,7 @@
 #include "app/subscribe_token.h"
 
 /* Consecutive failed deliveries that quarantine a URL subscriber (SPEC §15). */
-enum { HOOK_FAILURE_LIMIT = 10, HOOK_URL_MAX = 2048 };
+enum { HOOK_FAILURE_LIMIT = 10, HOOK_URL_MAX = 2048, HOOK_ADDRESS_MAX = 320 };
 
 /* Whether CHANNEL is a URL channel visitors may subscribe with. */
 bool app_hook_channel(const char *channel);
@@ -40,6 +42,13 @@ int app_subscriber_hook_reactivate(struct app_ctx *c, int64_t id, struct err *e)
 int app_subscription_hook_retry(struct app_ctx *c, const char *token, struct err *e);
 /* The last test message of subscriber ID: {"state","error"} or JSON null. */
 json_t *app_hook_last_test(struct app_ctx *c, int64_t id);
+/* The URL of URL subscriber ID, opened from its sealed target (caller frees); a subscriber
+ * not sealed yet: RECIPIENT. NULL with E when it is gone or its seal does not open. */
+char *app_hook_url(struct app *app, struct db *db, int64_t id, const char *recipient,
+                   struct err *e);
+/* Seals the URLs of URL subscribers from before migration 0026 (at the server's start):
+ * target gets the URL, address and their deliveries' recipient its address. */
+int app_hooks_seal(struct app *app, struct db *db, struct err *e);
 /* The plain secret of webhook subscriber ID (caller frees), or NULL when it has none. */
 char *app_hook_secret(struct app *app, struct db *db, int64_t id, struct err *e);
 

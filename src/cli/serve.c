@@ -13,6 +13,7 @@
 #include "app/pages.h"
 #include "app/scheduler.h"
 #include "app/secret_key.h"
+#include "app/subscribe_hooks.h"
 #include "cli/cli.h"
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -145,6 +146,7 @@ int cmd_serve(int argc, char **argv)
     struct app_ctx c = {.app = &app, .db = db, .actor = {.kind = ACTOR_SYSTEM}};
     if (app_secret_key_open(&c, cfg.secret_key_file, app.key, &e) != 0) goto fail;
     if (app_page_ensure_default(&c, &e) != 0) goto fail;
+    if (app_hooks_seal(&app, db, &e) != 0) goto fail; /* URLs from before migration 0026 */
 
     struct http_server_opts opts = {
         .host = cfg.listen_host,

@@ -11,10 +11,13 @@
  * service's payload builder (and escaping) serves it unchanged: its title says it is a
  * test, its link is the subscriber's preferences page.
  */
+#include "app/subscribe_hooks.h"
 #include "core/xalloc.h"
 #include "notify/channel.h"
 #include "render/i18n.h"
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -51,7 +54,14 @@ json_t *notify_hook_test_model(struct notify_env *env, struct nmsg *m)
 json_t *notify_hook_target(struct notify_env *env, struct nmsg *m, json_t **model, const char **url)
 {
     struct err e = {0};
-    json_t *cfg = json_pack("{s:s}", "webhook_url", m->recipient);
+    char *target = app_hook_url(env->app, env->db, m->subscriber_id, m->recipient, &e);
+    if (!target) {
+        snprintf(m->error, sizeof m->error, "%s", e.msg);
+        return NULL;
+    }
+    json_t *cfg = json_pack("{s:s}", "webhook_url", target);
+    sodium_memzero(target, strlen(target));
+    free(target);
     if (m->kind == NMSG_CONFIRMATION) {
         json_t *t = notify_hook_test_model(env, m);
         if (!t) {

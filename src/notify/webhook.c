@@ -37,10 +37,17 @@ static int target(struct notify_env *env, struct nmsg *m, json_t **cfg)
         snprintf(m->error, sizeof m->error, "%s", e.msg);
         return -1;
     }
-    *cfg = json_pack("{s:s, s:s?}", "url", m->recipient, "secret", secret);
+    char *url = app_hook_url(env->app, env->db, m->subscriber_id, m->recipient, &e);
+    if (!url) {
+        snprintf(m->error, sizeof m->error, "%s", e.msg);
+    } else {
+        *cfg = json_pack("{s:s, s:s?}", "url", url, "secret", secret);
+        sodium_memzero(url, strlen(url));
+        free(url);
+    }
     if (secret) sodium_memzero(secret, strlen(secret));
     free(secret);
-    return 0;
+    return url ? 0 : -1;
 }
 
 /* A subscriber's test message (model from notify_hook_test_model), as the body. */

@@ -64,11 +64,11 @@ static const struct table tables[] = {
     TABLE("templates", 8, true, "id",
           "id, page_id, kind, name, title, message, created_at, updated_at",
           "?, ?, ?, ?, ?, ?, ?, ?"),
-    TABLE("subscribers", 17, true, "id",
+    TABLE("subscribers", 18, true, "id",
           "id, page_id, channel, address, state, all_services, token_hash, code_hash, "
           "code_attempts, confirm_sent_at, created_at, updated_at, confirmed_at, bounces, "
-          "language, failures, secret",
-          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
+          "language, failures, secret, target",
+          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"),
     TABLE("subscriber_services", 2, false, "subscriber_id, service_id", "subscriber_id, service_id",
           "?, ?"),
     TABLE("notify_jobs", 11, true, "id",

@@ -12,7 +12,7 @@
 json_t *store_hook_get(struct db *db, int64_t id, struct err *e)
 {
     return db_query_one(db, e,
-                        "SELECT id, page_id, channel, address, state, failures, secret "
+                        "SELECT id, page_id, channel, address, state, failures, secret, target "
                         "FROM subscribers WHERE id = ?",
                         "i", id);
 }
@@ -20,6 +20,31 @@ json_t *store_hook_get(struct db *db, int64_t id, struct err *e)
 int store_hook_set_secret(struct db *db, int64_t id, const char *sealed, struct err *e)
 {
     return db_exec(db, e, NULL, "UPDATE subscribers SET secret = ? WHERE id = ?", "si", sealed, id);
+}
+
+int store_hook_set_target(struct db *db, int64_t id, const char *sealed, struct err *e)
+{
+    return db_exec(db, e, NULL, "UPDATE subscribers SET target = ? WHERE id = ?", "si", sealed, id);
+}
+
+json_t *store_hooks_unsealed(struct db *db, struct err *e)
+{
+    return db_query_all(db, e,
+                        "SELECT id, address FROM subscribers WHERE target IS NULL AND channel IN "
+                        "('webhook', 'slack', 'teams', 'discord', 'googlechat') ORDER BY id",
+                        NULL);
+}
+
+int store_hook_seal(struct db *db, int64_t id, const char *url, const char *address,
+                    const char *sealed, struct err *e)
+{
+    if (db_exec(db, e, NULL,
+                "UPDATE subscribers SET target = ?, address = ? WHERE id = ? AND target IS NULL",
+                "ssi", sealed, address, id) != 0)
+        return -1;
+    return db_exec(db, e, NULL,
+                   "UPDATE deliveries SET recipient = ? WHERE subscriber_id = ? AND recipient = ?",
+                   "sis", address, id, url);
 }
 
 int store_hook_confirmed(struct db *db, int64_t id, int64_t now, bool *activated, struct err *e)

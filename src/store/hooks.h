@@ -11,8 +11,18 @@
 #include "store/db.h"
 
 /* Subscriber ID (any page): {"id","page_id","channel","address","state","failures",
- * "secret" (sealed, or null)}, or NULL (E->code ERR_OK: none). */
+ * "secret" (sealed, or null),"target" (the URL, sealed; null before migration 0026 sealed
+ * it)}, or NULL (E->code ERR_OK: none). */
 json_t *store_hook_get(struct db *db, int64_t id, struct err *e);
+/* Sets subscriber ID's sealed URL. */
+int store_hook_set_target(struct db *db, int64_t id, const char *sealed, struct err *e);
+/* URL subscribers whose URL is not sealed yet (from before migration 0026): [{"id",
+ * "address" (the URL)}]. */
+json_t *store_hooks_unsealed(struct db *db, struct err *e);
+/* Seals such a subscriber ID: target SEALED (its URL), address ADDRESS, and its deliveries
+ * to URL now name ADDRESS. */
+int store_hook_seal(struct db *db, int64_t id, const char *url, const char *address,
+                    const char *sealed, struct err *e);
 /* Sets subscriber ID's sealed secret (NULL: none). */
 int store_hook_set_secret(struct db *db, int64_t id, const char *sealed, struct err *e);
 /* The test message to subscriber ID was answered 2xx: pending becomes active, the count

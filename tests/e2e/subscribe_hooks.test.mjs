@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -62,8 +62,15 @@ async function waitState(id, want, ms = 20000) {
     await sleep(100);
   }
 }
+// What pharos stores and shows of URL instead of it (migration 0026): its scheme and host and
+// 8 hex digits of HMAC-SHA256("hook-address:" + URL) under the server's secret key.
+const addressOf = (url) => {
+  const key = readFileSync(path.join(s.dataDir, 'secret.key'));
+  const mac = crypto.createHmac('sha256', key).update(`hook-address:${url}`).digest('hex').slice(0, 8);
+  return `${new URL(url).origin}/…#${mac}`;
+};
 const idOf = (channel, url) =>
-  Number(dbSql(s, `SELECT id FROM subscribers WHERE channel='${channel}' AND address='${url}'`).trim());
+  Number(dbSql(s, `SELECT id FROM subscribers WHERE channel='${channel}' AND address='${addressOf(url)}'`).trim());
 const decode = (t) => t.replace(/&amp;/g, '&').replace(/&#x2F;/g, '/').replace(/&#x3D;/g, '=').replace(/&#39;/g, "'").replace(/&quot;/g, '"');
 const signed = (secret, body) => 'sha256=' + crypto.createHmac('sha256', secret).update(body).digest('hex');
 
@@ -109,6 +116,16 @@ test('a Slack URL subscribes: a test message is posted and its 2xx makes it acti
   const page = await request(s, 'GET', slackPrefs);
   assert.match(page.text, /data-subscription-state="active"/);
   assert.match(page.text, /\(Slack\)/);
+  // the URL is a credential: stored sealed, shown and logged as its address only
+  assert.ok(page.text.includes(`<strong>${addressOf(w.slack.url)}</strong>`) && !page.text.includes('/services/T000'));
+  for (const sql of ["SELECT COUNT(*) FROM subscribers WHERE address LIKE '%T000%' OR target LIKE '%T000%'",
+    "SELECT COUNT(*) FROM deliveries WHERE recipient LIKE '%T000%'",
+    "SELECT COUNT(*) FROM rate_limits WHERE bucket LIKE '%T000%'"])
+    assert.equal(dbSql(s, sql).trim(), '0', sql);
+  assert.ok(dbSql(s, `SELECT target FROM subscribers WHERE id=${slackId}`).trim().length > 40, 'sealed');
+  const listed = (await api(s, 'GET', `subscribers/${slackId}`)).json.subscriber;
+  assert.equal(listed.address, addressOf(w.slack.url));
+  assert.equal(listed.target, undefined, 'the API shows no seal either');
 });
 
 test('a webhook subscribes with its own secret, shown once, which signs its test message', async () => {
@@ -147,7 +164,7 @@ test('an incident reaches the URLs of its service, signed, and not those of anot
   const evA = await newIncident(s, { title: 'API down', impact: 'major', services: [svcA.id] });
   let ds = await settled(s, evA.updates[0].id);
   assert.deepEqual(ds.map((d) => [d.channel, d.recipient, d.state]).sort(),
-    [['slack', w.slack.url, 'sent'], ['webhook', hook.url, 'sent']]);
+    [['slack', addressOf(w.slack.url), 'sent'], ['webhook', addressOf(hook.url), 'sent']]);
   assert.match(w.slack.messages.at(-1).text, /API down/);
   const got = hook.requests.at(-1);
   assert.equal(got.headers['x-pharos-signature'], signed(hookSecret, got.raw));
@@ -261,7 +278,7 @@ test('Teams, Discord and Google Chat URLs subscribe too: payloads each service a
     const ev = await newIncident(s, { title: 'Chat outage', impact: 'critical', services: [svcB.id] });
     const ds = await settled(s, ev.updates[0].id);
     for (const [channel, fake] of Object.entries(fakes)) {
-      assert.ok(ds.some((d) => d.channel === channel && d.recipient === fake.url && d.state === 'sent'), channel);
+      assert.ok(ds.some((d) => d.channel === channel && d.recipient === addressOf(fake.url) && d.state === 'sent'), channel);
       assert.match(JSON.stringify(fake.messages.at(-1)), /Chat outage/, channel);
       assert.deepEqual(fake.invalid, [], `${channel} accepted every payload`);
     }

@@ -9,7 +9,9 @@
  * finishes; ten updates refused in a row quarantine it (no more fan-out), a sent one in
  * between clears the count; reactivation needs PERM_SUBSCRIBERS, makes it pending with a
  * new test message, and works by management token for the subscriber, whose test
- * messages count against the URL's 3 a day.
+ * messages count against the URL's 3 a day. The URL is kept sealed (its address: scheme,
+ * host and a MAC), opened by app_hook_url; a subscriber from before migration 0026 is
+ * sealed by app_hooks_seal, its deliveries renamed with it.
  */
 #include "app/outbox.h"
 #include "app/subscribe_hooks.h"
@@ -215,8 +217,8 @@ static void sign_up_test_message_and_secret(void **state)
     free(plain);
     json_decref(row);
     assert_int_equal(one(f->db, "SELECT COUNT(*) FROM deliveries WHERE kind = 'confirmation' "
-                                "AND channel = 'webhook' AND recipient = "
-                                "'https://example.com/hook' AND state = 'pending'"),
+                                "AND channel = 'webhook' AND recipient LIKE "
+                                "'https://example.com/…#%' AND state = 'pending'"),
                      1);
     /* a chat URL has no secret */
     json_t *slack = sign_up(f, "slack", "https://hooks.example.com/a", ERR_OK);
@@ -308,12 +310,69 @@ static void fan_out_quarantine_and_reactivation(void **state)
     assert_int_equal(e.code, ERR_CONFLICT);
 }
 
+static void urls_are_sealed_and_old_ones_sealed_at_start(void **state)
+{
+    struct fx *f = *state;
+    struct err e = {0};
+    json_t *out = NULL, *in = json_pack("{s:s,s:s}", "channel", "slack", "url",
+                                        "https://hooks.slack.com/services/T1/B2/SECRET");
+    assert_int_equal(app_subscribe_hook(&f->public, in, "192.0.2.1", &out, &e), 0);
+    json_decref(in);
+    const char *address = json_string_value(json_object_get(out, "address"));
+    assert_non_null(strstr(address, "https://hooks.slack.com/…#"));
+    assert_null(strstr(address, "SECRET"));
+    assert_int_equal(strlen(address), strlen("https://hooks.slack.com/…#") + 8);
+    int64_t id = json_integer_value(json_object_get(out, "id"));
+    json_decref(out);
+    char *url = app_hook_url(&f->app, f->db, id, NULL, &e);
+    assert_string_equal(url, "https://hooks.slack.com/services/T1/B2/SECRET");
+    free(url);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM subscribers WHERE address LIKE '%SECRET%' "
+                                "OR target LIKE '%SECRET%'"),
+                     0);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM deliveries WHERE recipient LIKE '%SECRET%'"),
+                     0);
+    /* a subscriber from before migration 0026: the URL in address, a delivery to it */
+    run(f->db, "INSERT INTO subscribers (page_id, channel, address, state, all_services, "
+               "created_at, updated_at) VALUES (1, 'discord', "
+               "'https://discord.com/api/webhooks/1/OLD', 'active', 1, 0, 0)");
+    int64_t old = one(f->db, "SELECT MAX(id) FROM subscribers");
+    char sql[400];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO deliveries (page_id, kind, channel, recipient, subscriber_id, state, "
+             "next_attempt_at, accepted_at, created_at) VALUES (1, 'confirmation', 'discord', "
+             "'https://discord.com/api/webhooks/1/OLD', %lld, 'pending', 0, 0, 0)",
+             (long long)old);
+    run(f->db, sql);
+    url = app_hook_url(&f->app, f->db, old, "https://discord.com/api/webhooks/1/OLD", &e);
+    assert_string_equal(url, "https://discord.com/api/webhooks/1/OLD"); /* not sealed yet */
+    free(url);
+    assert_int_equal(app_hooks_seal(&f->app, f->db, &e), 0);
+    assert_int_equal(app_hooks_seal(&f->app, f->db, &e), 0); /* nothing left: no change */
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM subscribers WHERE address LIKE '%OLD%' "
+                                "OR target IS NULL"),
+                     0);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM deliveries WHERE recipient LIKE '%OLD%'"), 0);
+    assert_int_equal(one(f->db, "SELECT COUNT(*) FROM deliveries WHERE recipient LIKE "
+                                "'https://discord.com/…#%'"),
+                     1);
+    url = app_hook_url(&f->app, f->db, old, "ignored", &e);
+    assert_string_equal(url, "https://discord.com/api/webhooks/1/OLD");
+    free(url);
+    /* a seal that does not open (another key) is an error, never a guess */
+    f->app.key[0] ^= 1;
+    assert_null(app_hook_url(&f->app, f->db, old, "ignored", &e));
+    assert_int_equal(e.code, ERR_INTERNAL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(bad_input_stores_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(sign_up_test_message_and_secret, setup, teardown),
         cmocka_unit_test_setup_teardown(fan_out_quarantine_and_reactivation, setup, teardown),
+        cmocka_unit_test_setup_teardown(urls_are_sealed_and_old_ones_sealed_at_start, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
