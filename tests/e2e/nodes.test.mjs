@@ -13,20 +13,19 @@
 //   - a node killed (kill -9) mid fan-out: the others send what it held once its leases
 //     (notify.lease_s, 5 s here) run out; every subscriber gets the message, duplicates
 //     at most what the dead node had in flight;
-//   - a maintenance that starts itself with three schedulers running sends exactly one
-//     "in progress" message per subscriber, and a maintenance's reminder exactly one
-//     "Reminder" per subscriber;
 //   - a monitor falling due with three probers running is checked once, not once a node.
+// The schedulers of three nodes (maintenance that starts itself, reminders) are
+// nodes_schedule.test.mjs, on three nodes of their own: the two files run side by side.
+// lib/nodes.mjs starts the nodes.
 // Runs on PostgreSQL only (SQLite is one process by design); `make e2e` runs it there.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { ON_PG, cli, tempDir, startServer, api, request, pgName, dbSql } from './lib/harness.mjs';
-import { stopClean } from './lib/admin.mjs';
+import { ON_PG, tempDir, startServer, api, request, dbSql } from './lib/harness.mjs';
 import { until } from './lib/events.mjs';
-import { startSmtp } from './fakes/smtp.mjs';
+import { startNodes, perRecipient } from './lib/nodes.mjs';
 import { Console } from './admin_console.mjs';
 
 const skip = ON_PG ? false : 'several nodes need PostgreSQL (make e2e runs this suite on it)';
@@ -34,45 +33,12 @@ const skip = ON_PG ? false : 'several nodes need PostgreSQL (make e2e runs this 
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]; };
 
 describe('three nodes on one database', { skip }, () => {
-  let smtp, dbUrl, key, token, home;
-  const nodes = {};
-  const env = (id) => ({
-    PHAROS_STORAGE_DATABASE: dbUrl,
-    PHAROS_SERVER_NODE_ID: id,
-    PHAROS_NOTIFY_LEASE_S: '5',
-    PHAROS_NOTIFY_CONCURRENCY: '16',
-    PHAROS_EMAIL_SMTP_URL: smtp.url,
-    PHAROS_EMAIL_FROM: 'status@example.test',
-  });
-  // A node: its own data directory holding the shared secret key.
-  async function startNode(id) {
-    const dir = tempDir(`pharos-node-${id}-`);
-    writeFileSync(path.join(dir, 'secret.key'), key, { mode: 0o600 });
-    const s = await startServer({ dataDir: dir, env: env(id) });
-    s.token = token;
-    nodes[id] = s;
-    return s;
-  }
-
+  let cluster, nodes, home, env, subscribers, mailsTo;
   before(async () => {
-    smtp = await startSmtp({ delayMs: 2 });
-    home = tempDir('pharos-nodes-');
-    dbUrl = `postgresql:///${pgName(home)}`;
-    key = randomBytes(32);
-    writeFileSync(path.join(home, 'secret.key'), key, { mode: 0o600 });
-    const t = cli(['token', 'create', '--name', 'e2e'], { dataDir: home });
-    assert.equal(t.code, 0, t.stderr);
-    token = t.stdout.trim();
-    const u = cli(['user', 'add', '--email', 'owner@example.com', '--role', 'owner'], { dataDir: home, input: 'owner-password\n' });
-    assert.equal(u.code, 0, u.stderr);
-    // three started together: the migrations (applied by the CLI already) and the
-    // default page are each done once
-    await Promise.all(['a', 'b', 'c'].map(startNode));
+    cluster = await startNodes();
+    ({ nodes, home, env, subscribers, mailsTo } = cluster);
   });
-  after(async () => {
-    for (const s of Object.values(nodes)) if (s) await stopClean(s);
-    if (smtp) await smtp.stop();
-  });
+  after(async () => { if (cluster) await cluster.stop(); });
 
   test('a change made on one node is served by the others within a second', async (t) => {
     const { a, b, c } = nodes;
@@ -172,14 +138,6 @@ describe('three nodes on one database', { skip }, () => {
     await until(async () => (await request(c, 'GET', '/')).status === 200, { timeout: 3000, what: 'public again on C' });
   });
 
-  // N active e-mail subscribers named PREFIX<i>@example.test on the default page.
-  function subscribers(prefix, n) {
-    dbSql({ dataDir: home }, `INSERT INTO subscribers (page_id, channel, address, state, all_services, created_at, updated_at, confirmed_at)
-      SELECT 1, 'email', '${prefix}' || x || '@example.test', 'active', 1, 0, 0, 0 FROM generate_series(1, ${n}) AS x`);
-  }
-  const mailsTo = (prefix) => smtp.messages.filter((m) => m.to[0].startsWith(prefix));
-  const perRecipient = (msgs) => { const m = new Map(); for (const x of msgs) m.set(x.to[0], (m.get(x.to[0]) || 0) + 1); return m; };
-
   test('a fan-out of 5,000 e-mails is shared by the three dispatchers, each message sent once', async () => {
     const N = 5000;
     subscribers('fan', N);
@@ -214,51 +172,5 @@ describe('three nodes on one database', { skip }, () => {
     await until(() => dbSql({ dataDir: home }, `SELECT COUNT(*) FROM deliveries WHERE update_id = ${uid} AND state <> 'sent'`).trim() === '0', { timeout: 30000, what: 'every delivery sent' });
     const dups = [...perRecipient(mailsTo('kill')).values()].filter((n) => n > 1).length;
     assert.ok(dups <= held, `${dups} duplicates, node c held ${held} leases when it died`);
-  });
-
-  test('a maintenance that starts itself, three schedulers running: one "in progress" message each', async () => {
-    await startNode('c'); // back with the others
-    const N = 20;
-    subscribers('maint', N);
-    const svc = (await api(nodes.a, 'POST', 'services', { body: { name: 'Database' } })).json.service;
-    const start = new Date(Date.now() + 4000).toISOString().replace(/\.\d+Z$/, 'Z');
-    const end = new Date(Date.now() + 3600000).toISOString().replace(/\.\d+Z$/, 'Z');
-    const m = await api(nodes.b, 'POST', 'maintenance', {
-      body: { title: 'Failover drill', message: 'Planned.', scheduled_start: start, scheduled_end: end, auto_start: true, auto_complete: true, services: [svc.id] },
-    });
-    assert.equal(m.status, 201, m.text);
-    const id = m.json.maintenance.id;
-    await until(async () => (await api(nodes.c, 'GET', `maintenance/${id}`)).json.maintenance.stage === 'in_progress', { timeout: 40000, what: 'the start' });
-    await until(() => mailsTo('maint').length >= 2 * N, { timeout: 30000, what: 'scheduled and started messages' });
-    await new Promise((r) => setTimeout(r, 3000)); // a second start by another node would be here now
-    const started = mailsTo('maint').filter((x) => /progress/i.test(x.headers.subject));
-    const per = perRecipient(started);
-    assert.equal(per.size, N, 'every subscriber heard of the start');
-    assert.deepEqual([...per.values()].filter((n) => n !== 1), [], 'exactly once each');
-    const audit = dbSql({ dataDir: home }, `SELECT COUNT(*) FROM audit_log WHERE action = 'maintenance.auto_start' AND object_id = ${id}`).trim();
-    assert.equal(audit, '1');
-  });
-
-  test('a maintenance reminder, three schedulers running: one "Reminder" per subscriber', async () => {
-    const N = 20;
-    subscribers('remind', N);
-    const svc = (await api(nodes.a, 'POST', 'services', { body: { name: 'Storage' } })).json.service;
-    // reminder_min 60: due 40 s from now, so that every node's scheduler (a tick every 30 s)
-    // has its timer on that second and all three race for it
-    const at = (s) => new Date(Date.now() + s * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
-    const m = await api(nodes.a, 'POST', 'maintenance', {
-      body: { title: 'Storage swap', message: 'Planned.', scheduled_start: at(3640), scheduled_end: at(7200), services: [svc.id] },
-    });
-    assert.equal(m.status, 201, m.text);
-    const id = m.json.maintenance.id;
-    const reminded = () => mailsTo('remind').filter((x) => /^\[Status\] Reminder: Storage swap$/.test(x.headers.subject));
-    await until(() => reminded().length >= N, { timeout: 90000, interval: 200, what: 'the reminders' });
-    await new Promise((r) => setTimeout(r, 3000)); // a second reminder by another node would be here now
-    const per = perRecipient(reminded());
-    assert.equal(per.size, N, 'every subscriber was reminded');
-    assert.deepEqual([...per.values()].filter((n) => n !== 1), [], 'exactly once each');
-    const q = (sql) => dbSql({ dataDir: home }, sql).trim();
-    assert.equal(q(`SELECT COUNT(*) FROM audit_log WHERE action = 'maintenance.reminder' AND object_id = ${id}`), '1');
-    assert.equal(q(`SELECT COUNT(*) FROM event_updates WHERE event_id = ${id} AND kind = 'reminder'`), '1');
   });
 });

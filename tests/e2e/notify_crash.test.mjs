@@ -15,7 +15,9 @@ let w;
 after(async () => { if (w) { await stopClean(w.s); await stopWorld(w); } });
 
 test('kill -9 during a fan-out: after restart every subscriber got the message, duplicates at most the in-flight ones', async () => {
-  w = await startWorld({ smtpDelayMs: 10, env: { PHAROS_NOTIFY_CONCURRENCY: '32' } });
+  // notify.lease_s 5 (its minimum; 60 by default): the deliveries in flight at the kill
+  // are sent again 5 s after they were claimed, not a minute later
+  w = await startWorld({ smtpDelayMs: 10, env: { PHAROS_NOTIFY_CONCURRENCY: '32', PHAROS_NOTIFY_LEASE_S: '5' } });
   const svc = await newService(w.s, 'API');
   dbSql(w.s, `INSERT INTO subscribers (page_id, channel, address, state, all_services, created_at, updated_at, confirmed_at)
     WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < ${N})
@@ -33,7 +35,7 @@ test('kill -9 during a fan-out: after restart every subscriber got the message, 
   assert.ok(inFlight <= 32, `in flight at most notify.concurrency: ${inFlight}`);
 
   w.s = await startWithToken({ dataDir: w.s.dataDir, env: w.env });
-  const ds = await settled(w.s, uid, 150000); // in-flight leases expire after 60 s
+  const ds = await settled(w.s, uid, 150000); // in-flight leases expire after 5 s
   assert.equal(ds.length, N + S, 'one delivery per subscriber, no duplicate rows after re-expansion');
   assert.equal(ds.filter((d) => d.channel === 'sms').length, S);
   assert.ok(ds.every((d) => d.state === 'sent'));

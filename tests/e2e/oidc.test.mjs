@@ -1,6 +1,6 @@
 // "Sign in with SSO" (SPEC §16) against a real OpenID provider (npm oidc-provider on
 // loopback: lib/oidc_provider.mjs), driven with plain HTTP as a browser would: fetch with
-// manual redirects and a cookie jar, the waiting page's one-second refresh followed.
+// manual redirects and a cookie jar, the waiting page's refresh followed.
 // Sign-in works for a verified address of an allowed domain (a new user gets
 // default_role, a known one keeps theirs) and nowhere else: not for another domain, not
 // for an unverified address, not with a replayed state, not with an ID token a man in

@@ -6,7 +6,9 @@
 // rejectData(fn) refuses the message itself at the end of data with a 554 (content refused,
 // not the address) when fn says true of its recipient; `refusals` counts each refusal by
 // recipient, so a test sees who was still tried;
-// DELAYMS slows each acceptance (a busy server).
+// DELAYMS slows each acceptance (a busy server). stop() gives the connections still open
+// (pharos keeps idle ones in its pool) a second to finish, then closes them with a 421,
+// as a server shutting down does (smtp-server's own grace is 30 s).
 // It offers no TLS unless given TLS ({key, cert}: PEM): then STARTTLS, or with
 // TLS.implicit TLS from the first byte (smtps://); each message records whether it came
 // over TLS (`secure`). With AUTH ({user, pass}) it offers AUTH PLAIN and LOGIN (in clear
@@ -79,6 +81,7 @@ export async function startSmtp({ port = 0, delayMs = 0, auth = null, tls = null
       return cb(err);
     },
     logger: false,
+    closeTimeout: 1000,
     size: 10 << 20,
     onConnect(session, cb) { sink.connections++; cb(); },
     onRcptTo(addr, session, cb) {

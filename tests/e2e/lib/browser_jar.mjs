@@ -1,7 +1,11 @@
 // A browser over plain HTTP for the sign-in suites (oidc, visibility_sso): cookies per
 // host and port, redirects followed by hand, and a page that reloads itself (a meta
-// refresh: the SSO waiting pages) reloaded after a second.
+// refresh: the SSO waiting pages) reloaded until it is something else. It reloads every
+// REFRESH_MS, sooner than the page's one second: the waiting page only reads the sign-in's
+// state, so a quicker reload changes nothing but how long a test waits for the answer.
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const REFRESH_MS = 200;
+const WAIT_MS = 80000; // how long a waiting page may go on reloading
 
 // A browser: cookies per host and port, redirects followed by hand.
 export function browser() {
@@ -25,11 +29,17 @@ export function browser() {
   // each answer first; when it returns true, that answer is the last.
   async function follow(url, on = () => {}) {
     let r = await go(url);
-    for (let i = 0; i < 80; i++) {
+    const end = Date.now() + WAIT_MS;
+    for (let hops = 0; hops < 80;) {
       if (on(r) === true) return r;
-      if (r.status >= 300 && r.status < 400 && r.location) r = await go(new URL(r.location, r.url).href);
-      else if (r.status === 200 && /http-equiv="refresh"/.test(r.text)) { await sleep(1000); r = await go(r.url); }
-      else return r;
+      if (r.status >= 300 && r.status < 400 && r.location) {
+        hops++;
+        r = await go(new URL(r.location, r.url).href);
+      } else if (r.status === 200 && /http-equiv="refresh"/.test(r.text)) {
+        if (Date.now() > end) throw new Error(`${r.url} still waiting after ${WAIT_MS / 1000} s`);
+        await sleep(REFRESH_MS);
+        r = await go(r.url);
+      } else return r;
     }
     throw new Error('too many hops');
   }
