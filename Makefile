@@ -136,17 +136,18 @@ fuzz:
 	  else tail -40 $(B)/fuzz/$$n.log; echo "fuzz: $$n FAILED (log: $(B)/fuzz/$$n.log)"; exit 1; fi; \
 	done
 
-# Every e2e suite runs on each backend of E2E_BACKENDS: SQLite in the data directory, then
-# PostgreSQL on a throw-away cluster (scripts/pg-cluster.sh; a database per data directory).
-E2E ?= tests/e2e/
+# Every e2e suite runs on each backend of E2E_BACKENDS: SQLite in the data directory, and
+# PostgreSQL on a throw-away cluster (scripts/pg-cluster.sh; a database per data directory),
+# as one queue of runs, E2E_JOBS at once (scripts/run-e2e.sh). E2E: files to run instead
+# of every suite.
+E2E ?=
 E2E_BACKENDS ?= sqlite postgresql
-E2E_RUN = PHAROS_BIN=$(CURDIR)/$(B)/asan/pharos ASAN_OPTIONS=detect_leaks=1 \
-	  node --test --test-concurrency=3 --test-timeout=180000 $(E2E)
+E2E_JOBS ?= 4
 e2e: $(B)/pharos $(B)/asan/pharos
-	@for b in $(E2E_BACKENDS); do echo "e2e: $$b"; case $$b in \
-	  sqlite) $(E2E_RUN) || exit 1 ;; \
-	  postgresql) scripts/pg-cluster.sh run env PHAROS_E2E_BACKEND=postgresql $(E2E_RUN) || exit 1 ;; \
-	  *) echo "unknown backend $$b"; exit 2 ;; esac; done
+	@PHAROS_BIN=$(CURDIR)/$(B)/asan/pharos ASAN_OPTIONS=detect_leaks=1 \
+	  E2E_BACKENDS="$(E2E_BACKENDS)" E2E_JOBS=$(E2E_JOBS) \
+	  $(if $(findstring postgresql,$(E2E_BACKENDS)),scripts/pg-cluster.sh run) \
+	  scripts/run-e2e.sh $(E2E)
 
 test: deps-test
 	@$(MAKE) --no-print-directory all asan
