@@ -9,7 +9,9 @@
 #
 # Each run is `node --test` of one file with the ASan build ($PHAROS_BIN), its output kept
 # and printed whole when it ends (so the log reads one suite at a time), a line per run on
-# the way. The longest suites go first, so none is left to run alone at the end. Ends with
+# the way. A file has E2E_TIMEOUT_S (default 300) seconds in all (node's --test-timeout,
+# which counts a file as one test); a run still going a minute after that (node leaves a
+# file it timed out running when a hook waits) is killed, so no run hangs the queue. The longest suites go first, so none is left to run alone at the end. Ends with
 # the count of tests passed and failed per backend; exit 1 if any run failed.
 set -u
 cd "$(dirname "$0")/.." || exit 2
@@ -20,7 +22,8 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 # Suites that take longest (a minute or more on PostgreSQL), started first.
-long="nodes nodes_schedule admin_screens a11y_browser admin admin_browser oidc storm"
+long="a11y_console_browser a11y_public_browser admin_screens nodes nodes_schedule admin admin_browser
+  oidc storm"
 weight() {
   local name
   name=$(basename "$1" .test.mjs)
@@ -43,13 +46,17 @@ done
 # Run I: backend B, file F; its log, status and seconds to $out/I.*.
 one() {
   local i=$1 b=$2 f=$3 start rc
+  local limit=${E2E_TIMEOUT_S:-300}
   start=$(date +%s)
   if [ "$b" = postgresql ]; then
-    PHAROS_E2E_BACKEND=postgresql node --test --test-timeout=180000 "$f" >"$out/$i.log" 2>&1
+    PHAROS_E2E_BACKEND=postgresql timeout -k 10 $((limit + 60)) \
+      node --test --test-timeout=$((limit * 1000)) "$f" >"$out/$i.log" 2>&1
   else
-    env -u PHAROS_E2E_BACKEND node --test --test-timeout=180000 "$f" >"$out/$i.log" 2>&1
+    env -u PHAROS_E2E_BACKEND timeout -k 10 $((limit + 60)) \
+      node --test --test-timeout=$((limit * 1000)) "$f" >"$out/$i.log" 2>&1
   fi
   rc=$?
+  [ "$rc" = 124 ] && echo "run-e2e: killed after $((limit + 60)) s" >>"$out/$i.log"
   echo "$rc" >"$out/$i.rc"
   printf 'e2e: %-10s %-40s %s (%d s)\n' "$b" "$(basename "$f")" \
     "$([ "$rc" = 0 ] && echo ok || echo FAILED)" $(($(date +%s) - start)) >&2

@@ -1,5 +1,5 @@
 // Every screen of pharos with something on it, for the suites that check them all
-// (a11y_browser: axe-core in Chromium; html_valid: the W3C Nu checker): a server on the
+// (a11y_public_browser and a11y_console_browser: axe-core in Chromium, lib/a11y.mjs; html_valid: the W3C Nu checker): a server on the
 // local fakes with two pages, services in a group and not, an open incident with Markdown
 // updates, a resolved one with a postmortem, a draft (its badge and Publish button),
 // maintenance in progress and scheduled (with its reminder), a confirmed e-mail subscriber
@@ -24,7 +24,7 @@ import { seedLatency } from './monitor_data.mjs';
 export const SETUP = { name: 'setup', path: '/admin/setup', status: 200 };
 
 // The second page's host: a password page, whose door is one of the public screens (the
-// browser resolves it to the server: a11y_browser's --host-resolver-rules).
+// browser resolves it to the server: lib/a11y.mjs's --host-resolver-rules).
 export const PRIVATE_HOST = 'eu.example.test';
 
 export async function startScreens() {
