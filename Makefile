@@ -149,9 +149,12 @@ e2e: $(B)/pharos $(B)/asan/pharos
 	  $(if $(findstring postgresql,$(E2E_BACKENDS)),scripts/pg-cluster.sh run) \
 	  scripts/run-e2e.sh $(E2E)
 
+# The builds and the unit-test binaries compile a job per CPU (a plain `make test` would
+# build them one at a time).
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 test: deps-test
-	@$(MAKE) --no-print-directory all asan
-	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory -j$(NPROC) all asan
+	@$(MAKE) --no-print-directory -j$(NPROC) unit
 	@$(MAKE) --no-print-directory e2e
 
 run: deps
