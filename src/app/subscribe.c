@@ -18,7 +18,6 @@
 #include "app/addresses.h"
 #include "app/ratelimit.h"
 #include "app/users.h"
-#include "core/buf.h"
 #include "core/timeutil.h"
 #include "render/i18n.h"
 #include "store/outbox.h"
@@ -258,28 +257,6 @@ static json_t *by_manage_token(struct app_ctx *c, const char *token, struct err 
     return NULL;
 }
 
-/* "all services, including ones added later", or the names of the chosen SVCS. */
-static json_t *chosen_text(json_t *svcs, bool all)
-{
-    if (all) return json_string("all services, including ones added later");
-    struct buf b;
-    buf_init(&b, 64 << 10);
-    size_t i, n = 0;
-    json_t *s;
-    json_array_foreach(svcs, i, s) if (json_is_true(json_object_get(s, "chosen"))) n++;
-    size_t k = 0;
-    json_array_foreach(svcs, i, s)
-    {
-        if (!json_is_true(json_object_get(s, "chosen"))) continue;
-        buf_puts(&b, k == 0 ? "" : k + 1 == n ? " and " : ", ");
-        buf_puts(&b, jstr(s, "name"));
-        k++;
-    }
-    json_t *out = json_string(n ? (buf_full(&b) ? "the services ticked" : b.data) : "no service");
-    buf_free(&b);
-    return out;
-}
-
 int app_subscription_get(struct app_ctx *c, const char *token, json_t **out, struct err *e)
 {
     json_t *row = by_manage_token(c, token, e), *svcs = NULL, *chosen = NULL;
@@ -298,10 +275,9 @@ int app_subscription_get(struct app_ctx *c, const char *token, json_t **out, str
         json_array_foreach(chosen, k, v) if (json_integer_value(v) == jint(s, "id")) on = true;
         json_object_set_new(s, "chosen", json_boolean(on));
     }
-    *out = json_pack("{s:s, s:s, s:s, s:b, s:b, s:O, s:o}", "channel", jstr(row, "channel"),
-                     "address", jstr(row, "address"), "state", jstr(row, "state"), "active",
-                     strcmp(jstr(row, "state"), "active") == 0, "all", all, "services", svcs,
-                     "chosen_text", chosen_text(svcs, all));
+    *out = json_pack("{s:s, s:s, s:s, s:b, s:b, s:O}", "channel", jstr(row, "channel"), "address",
+                     jstr(row, "address"), "state", jstr(row, "state"), "active",
+                     strcmp(jstr(row, "state"), "active") == 0, "all", all, "services", svcs);
     rc = 0;
 out:
     json_decref(row);

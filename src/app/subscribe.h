@@ -45,9 +45,8 @@ int app_subscribe_confirm(struct app_ctx *c, const char *token, char manage[SUBS
 int app_subscribe_sms_verify(struct app_ctx *c, const char *phone, const char *code,
                              char manage[SUBSCRIBE_TOKEN_MAX], struct err *e);
 /* The preferences of management TOKEN: {"channel","address","state","active","all",
- * "services":[{"id","name","chosen"}],"chosen_text"} ("chosen_text" says in words what
- * is chosen: "all services, including ones added later" or the names); 404 for a bad
- * token. */
+ * "services":[{"id","name","chosen"}]} (web/subscribe_page.c says in the reader's language
+ * what is chosen); 404 for a bad token. */
 int app_subscription_get(struct app_ctx *c, const char *token, json_t **out, struct err *e);
 /*
  * IN: {"all":true} (every service, including later ones) or {"all":false,"services":

@@ -7,6 +7,7 @@
 #include "domain/monitor.h"
 #include "public/view.h"
 #include "render/chart.h"
+#include "render/i18n.h"
 #include "store/monitors.h"
 #include <assert.h>
 #include <pthread.h>
@@ -95,19 +96,6 @@ static const struct svc *find(const struct view_checks *vc, int64_t id)
     return i < vc->n && vc->v[i].id == id ? &vc->v[i] : NULL;
 }
 
-/* "1,234,567" */
-static char *grouped(int64_t v, char *buf, size_t size)
-{
-    char raw[24];
-    int n = snprintf(raw, sizeof raw, "%lld", (long long)v), o = 0;
-    for (int i = 0; i < n && o + 2 < (int)size; i++) {
-        if (i && raw[i - 1] != '-' && (n - i) % 3 == 0) buf[o++] = ',';
-        buf[o++] = raw[i];
-    }
-    buf[o] = 0;
-    return buf;
-}
-
 /* Figures of a window: every minute's (or day's) p50 and p95, and the checks. */
 struct window {
     long *p50, *p95;
@@ -153,14 +141,14 @@ static void summary(struct window *w, const char *span, char *buf, size_t size)
     }
     double ok = 1.0 - (double)w->failures / (double)w->checks;
     if (!w->n) {
-        snprintf(buf, size, "%s checks in %s, none succeeded.", grouped(w->checks, c, sizeof c),
-                 span);
+        snprintf(buf, size, "%s checks in %s, none succeeded.",
+                 i18n_group("en", w->checks, c, sizeof c), span);
         return;
     }
     struct chart_point p = window_point(w);
     snprintf(buf, size, "Median %s, 95th percentile %s over %s; %s checks, %s succeeded.",
              chart_ms_label(p.p50, a, sizeof a), chart_ms_label(p.p95, b, sizeof b), span,
-             grouped(w->checks, c, sizeof c), uptime_format(ok, pct, sizeof pct));
+             i18n_group("en", w->checks, c, sizeof c), uptime_format(ok, pct, sizeof pct));
 }
 
 /*

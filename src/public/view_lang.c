@@ -127,22 +127,6 @@ static void translate_event(json_t *ev, const char *lang)
     }
 }
 
-/* CHECKS (≥ 0) with LANG's digit grouping ("1,234", "1.234") into BUF. */
-static char *grouped(const char *lang, json_int_t checks, char *buf, size_t size)
-{
-    char raw[24];
-    const char *sep = i18n_get(lang, "num_group");
-    int n = snprintf(raw, sizeof raw, "%lld", (long long)checks);
-    size_t o = 0;
-    buf[0] = '\0';
-    for (int i = 0; i < n && o + strlen(sep) + 2 < size; i++) {
-        if (i && (n - i) % 3 == 0) o += (size_t)snprintf(buf + o, size - o, "%s", sep);
-        buf[o++] = raw[i];
-        buf[o] = '\0';
-    }
-    return buf;
-}
-
 /* A response-time chart's title, description and ticks from its "words"
  * (public/view_checks.c). */
 static void chart(json_t *ch, const char *lang)
@@ -155,7 +139,7 @@ static void chart(json_t *ch, const char *lang)
     snprintf(key, sizeof key, "chart_%s_span", which);
     snprintf(span, sizeof span, "%s", i18n_get(lang, key));
     json_int_t n = json_integer_value(json_object_get(w, "checks"));
-    grouped(lang, n, checks, sizeof checks);
+    i18n_group(lang, n, checks, sizeof checks);
     i18n_percent(lang, json_string_value(json_object_get(w, "ok")), pct, sizeof pct);
     if (!n)
         i18n_fill(desc, sizeof desc, i18n_get(lang, "chart_none"), "span", span, NULL);

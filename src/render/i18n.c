@@ -202,6 +202,23 @@ char *i18n_date(const char *lang, int64_t t, bool day_only, char *buf, size_t si
                      "d", d, "y", y, "H", h, "M", m, NULL);
 }
 
+char *i18n_group(const char *lang, int64_t v, char *buf, size_t size)
+{
+    assert(size > 0);
+    char raw[24];
+    const char *sep = i18n_get(lang, "num_group");
+    int n = snprintf(raw, sizeof raw, "%lld", (long long)v);
+    size_t o = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n && o + strlen(sep) + 2 < size; i++) {
+        if (i && raw[i - 1] != '-' && (n - i) % 3 == 0)
+            o += (size_t)snprintf(buf + o, size - o, "%s", sep);
+        buf[o++] = raw[i];
+        buf[o] = '\0';
+    }
+    return buf;
+}
+
 char *i18n_percent(const char *lang, const char *pct, char *buf, size_t size)
 {
     char n[32];

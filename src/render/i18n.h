@@ -50,6 +50,8 @@ const char *i18n_negotiate(const char *hdr, const char *const *offered, size_t n
 /* Time T (Unix seconds) as LANG writes a date and time in UTC ("Dec 7, 2026 14:05 UTC"),
  * or with DAY_ONLY the day alone ("Dec 7"). Returns BUF. */
 char *i18n_date(const char *lang, int64_t t, bool day_only, char *buf, size_t size);
+/* V (≥ 0) with LANG's digit grouping (num_group: "1,234", "1.234"). Returns BUF. */
+char *i18n_group(const char *lang, int64_t v, char *buf, size_t size);
 /* The percentage PCT as uptime_format() writes it ("99.95%", or "—") in LANG's form
  * ("99,95 %"). Returns BUF. */
 char *i18n_percent(const char *lang, const char *pct, char *buf, size_t size);

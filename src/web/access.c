@@ -134,14 +134,12 @@ static void door_words(json_t *m, const char *lang, enum visibility mode, const 
                             json_string(i18n_fill(buf, sizeof buf, i18n_get(lang, key), "address",
                                                   client ? client : "", NULL)));
     if (!json_object_get(m, "error")) return;
-    const char *ek =
-        json_integer_value(json_object_get(m, "error_code")) == ERR_RATE_LIMITED ? "door_throttled"
-        : json_integer_value(json_object_get(m, "error_code")) == ERR_UNAUTHORIZED
-            ? "door_wrong_password"
-        : json_integer_value(json_object_get(m, "error_code")) == ERR_INVALID
-            ? "door_enter_password"
-        : json_integer_value(json_object_get(m, "error_code")) == ERR_FORBIDDEN ? "door_expired"
-                                                                                : NULL;
+    json_int_t code = json_integer_value(json_object_get(m, "error_code"));
+    const char *ek = code == ERR_RATE_LIMITED   ? "door_throttled"
+                     : code == ERR_UNAUTHORIZED ? "door_wrong_password"
+                     : code == ERR_INVALID      ? "door_enter_password"
+                     : code == ERR_FORBIDDEN    ? "door_expired"
+                                                : NULL;
     if (ek) json_object_set_new(m, "error", json_string(i18n_get(lang, ek)));
     json_object_del(m, "error_code");
 }

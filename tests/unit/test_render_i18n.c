@@ -121,6 +121,10 @@ static void message_dates_and_texts(void **state)
     assert_string_equal(tz_format(i18n_tz_lang("en"), "UTC", 1796893200, b, sizeof b),
                         "Thu 10 Dec 2026 09:00 UTC");
     assert_string_equal(i18n_get("ja", "sms_alphabet"), "ucs2");
+    assert_string_equal(i18n_group("en", 1234567, b, sizeof b), "1,234,567");
+    assert_string_equal(i18n_group("de", 8640, b, sizeof b), "8.640");
+    assert_string_equal(i18n_group("de", 999, b, sizeof b), "999");
+    assert_string_equal(i18n_group("fr", 8640, b, sizeof b), "8\u202f640");
 }
 
 static void lookups(void **state)
