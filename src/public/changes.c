@@ -3,7 +3,10 @@
  * hears of theirs. See changes.h.
  *
  * Loop: announce the pages this process changed (changes_announce queues them and wakes
- * the thread), wait for notifications until the next look is due (at most LOOK_MS),
+ * the thread; at most one announcement per ANNOUNCE_GAP_MS, so a burst of writes costs
+ * the database one NOTIFY per page per gap, not one per write: with one per write, status
+ * updates at 2,500/s cost PostgreSQL 2.8 commits each, with the gap 1.0), wait for
+ * notifications until the next look is due (at most LOOK_MS),
  * then read the page_changes rows of others of the last LOOKBACK_S seconds
  * (store_page_changes_since) and report the pages of rows the last look did not see.
  * Ids grow but commit out of order, so a look keeps the ids it saw rather than the
@@ -33,6 +36,7 @@
 
 enum {
     LOOK_MS = 1000,
+    ANNOUNCE_GAP_MS = 20,
     LOOKBACK_S = 5,
     PRUNE_MS = 10000,
     KEEP_S = 60,
@@ -55,6 +59,7 @@ struct changes {
     size_t nseen;
     bool looked;           /* a look has filled SEEN */
     int64_t looked_us;     /* when (time_mono_us) the last look succeeded */
+    int64_t announced_us;  /* when the last announcement was made */
     int64_t complained_us; /* when the last failure was logged */
 };
 
@@ -139,6 +144,7 @@ static int announce(struct changes *c, struct err *e)
     memcpy(pages, c->queued, n * sizeof *pages);
     c->nqueued = 0;
     pthread_mutex_unlock(&c->mu);
+    if (n) c->announced_us = time_mono_us();
     for (size_t i = 0; i < n; i++)
         if (db_announce_change(c->db, pages[i], c->node, e) != 0) return -1;
     return 0;
@@ -154,7 +160,8 @@ static void *changes_main(void *arg)
     while (!atomic_load(&c->stop)) {
         struct err e = {0};
         int64_t now = time_mono_us();
-        if (announce(c, &e) != 0) goto failed;
+        bool held = c->announced_us && now - c->announced_us < ANNOUNCE_GAP_MS * 1000LL;
+        if (!held && announce(c, &e) != 0) goto failed;
         if (now >= next_prune) {
             next_prune = now + PRUNE_MS * 1000LL;
             if (store_page_changes_prune(c->db, time_now() - KEEP_S, &e) != 0) goto failed;
@@ -165,8 +172,13 @@ static void *changes_main(void *arg)
             c->complained_us = 0;
             continue;
         }
-        int wait_ms = (int)((next_look - now) / 1000) + 1;
-        if (db_wait_changes(c->db, wait_ms, c->wake, on_change, c, &e) == 0) continue;
+        int wait_ms = (int)((next_look - now) / 1000) + 1, wake_fd = c->wake;
+        if (held) { /* what is queued meanwhile goes at the gap's end, in one announcement */
+            int gap_ms = (int)((c->announced_us + ANNOUNCE_GAP_MS * 1000LL - now) / 1000) + 1;
+            if (gap_ms < wait_ms) wait_ms = gap_ms;
+            wake_fd = -1;
+        }
+        if (db_wait_changes(c->db, wait_ms, wake_fd, on_change, c, &e) == 0) continue;
     failed:
         complain(c, &e); /* what was missed meanwhile shows in the next look */
         struct timespec ts = {1, 0};
