@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-static const char *token_of(struct req *r)
+const char *api_token(struct req *r)
 {
     const char *t = req_header(r, "Authorization-Token");
     if (t) return t;
@@ -29,7 +29,7 @@ int api_begin(struct req *r, struct app_ctx *c)
     memset(c, 0, sizeof *c);
     c->app = t->app;
     c->db = t->db;
-    if (app_token_authenticate(t->app, t->db, r->host, token_of(r), &token_id, &c->page_id, &e) !=
+    if (app_token_authenticate(t->app, t->db, r->host, api_token(r), &token_id, &c->page_id, &e) !=
         0)
         goto fail;
     c->actor = (struct actor){.kind = ACTOR_TOKEN, .id = token_id, .role = ROLE_ADMIN};

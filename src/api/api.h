@@ -18,6 +18,8 @@
  * page gets 403. On failure it has replied and returns -1.
  */
 int api_begin(struct req *r, struct app_ctx *c);
+/* The request's token (Authorization-Token, else Authorization: Bearer), or NULL. */
+const char *api_token(struct req *r);
 /* Like api_begin, then parses the JSON body (empty allowed when EMPTY_OK). */
 int api_begin_json(struct req *r, struct app_ctx *c, bool empty_ok, json_t **body);
 /* Reads ?limit= and ?cursor=; on failure has replied and returns -1. */

@@ -4,12 +4,16 @@
  * database only ever holds the five canonical names.
  */
 #include "app/services.h"
+#include "app/pages.h"
+#include "app/tokens.h"
+#include "core/secret.h"
 #include "core/text.h"
 #include "core/timeutil.h"
 #include "core/utf8.h"
 #include "domain/status.h"
 #include "store/groups.h"
 #include "store/services.h"
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,23 +140,11 @@ int app_service_delete(struct app_ctx *c, int64_t id, struct err *e)
     return app_commit(c, true, e);
 }
 
-int app_service_set_status(struct app_ctx *c, int64_t id, const char *status, json_t **out,
-                           struct err *e)
+/* The rest of a status change once S, the service's row, is locked in C's transaction
+ * (db_begin_shared): writes, audits and commits if ST is new; consumes S. */
+static int set_locked(struct app_ctx *c, json_t *s, enum svc_status st, json_t **out, struct err *e)
 {
-    enum svc_status st;
-    if (app_require(c, PERM_CONTENT, e) != 0) return -1;
-    if (status_parse(status, &st) != 0)
-        return err_set(e, ERR_INVALID, "unknown status \"%.40s\"; accepted: %s", status,
-                       status_accepted());
-    /* The most frequent write (monitoring scripts set statuses all day): a shared
-     * transaction, so changes of different services commit together on PostgreSQL; it
-     * decides on the service's row alone, and locks it. */
-    if (db_begin_shared(c->db, e) != 0) return -1;
-    json_t *s = store_service_lock(c->db, c->page_id, id, e);
-    if (!s) {
-        db_rollback(c->db);
-        return e->code ? -1 : not_found(id, e);
-    }
+    int64_t id = json_integer_value(json_object_get(s, "id"));
     /* Setting the status it already has changes nothing: no write, no audit, no fsync. */
     if (strcmp(json_string_value(json_object_get(s, "status")), status_name(st)) == 0) {
         db_rollback(c->db);
@@ -174,4 +166,59 @@ int app_service_set_status(struct app_ctx *c, int64_t id, const char *status, js
     json_object_set_new(s, "updated_at", json_string(time_format(now, when, sizeof when)));
     *out = s;
     return 0;
+}
+
+int app_service_set_status(struct app_ctx *c, int64_t id, const char *status, json_t **out,
+                           struct err *e)
+{
+    enum svc_status st;
+    if (app_require(c, PERM_CONTENT, e) != 0) return -1;
+    if (status_parse(status, &st) != 0)
+        return err_set(e, ERR_INVALID, "unknown status \"%.40s\"; accepted: %s", status,
+                       status_accepted());
+    /* The most frequent write (monitoring scripts set statuses all day): a shared
+     * transaction, so changes of different services commit together on PostgreSQL; it
+     * decides on the service's row alone, and locks it. */
+    if (db_begin_shared(c->db, e) != 0) return -1;
+    json_t *s = store_service_lock(c->db, c->page_id, id, e);
+    if (!s) {
+        db_rollback(c->db);
+        return e->code ? -1 : not_found(id, e);
+    }
+    return set_locked(c, s, st, out, e);
+}
+
+int app_service_set_status_by_token(struct app *app, struct db *db, const char *host,
+                                    const char *token, int64_t id, const char *status, json_t **out,
+                                    struct err *e)
+{
+    enum svc_status st;
+    if (!token || !*token || status_parse(status, &st) != 0) return 1;
+    char hash[TOKEN_HASH_HEX];
+    secret_token_hash(token, hash);
+    if (db_begin_shared(db, e) != 0) return -1;
+    json_t *s = store_service_lock_for_token(db, hash, app_page_host(app, host), id, e);
+    if (!s) {
+        db_rollback(db);
+        return e->code ? -1 : 1;
+    }
+    /* what app_token_authenticate would have found: a token is an admin of its page */
+    struct app_ctx c = {.app = app, .db = db};
+    c.page_id = json_integer_value(json_object_get(s, "page_id"));
+    c.actor = (struct actor){.kind = ACTOR_TOKEN,
+                             .id = json_integer_value(json_object_get(s, "token_id")),
+                             .role = ROLE_ADMIN};
+    int64_t used = json_integer_value(json_object_get(s, "token_used"));
+    json_object_del(s, "page_id");
+    json_object_del(s, "token_id");
+    json_object_del(s, "token_used");
+    assert(c.page_id > 0 && c.actor.id > 0);
+    if (app_require(&c, PERM_CONTENT, e) != 0) {
+        db_rollback(db);
+        json_decref(s);
+        return -1;
+    }
+    int rc = set_locked(&c, s, st, out, e);
+    app_token_touch(db, c.actor.id, used);
+    return rc;
 }

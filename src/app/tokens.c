@@ -94,15 +94,18 @@ int app_token_authenticate(const struct app *app, struct db *db, const char *hos
                        "this API token belongs to another page; use it with that page's host");
     *page_id = t.page_id;
     *token_id = t.id;
-    int64_t now = time_now();
-    if (now - t.last_used >= 60) {
-        struct err ignored = {0};
-        if (db_begin(db, &ignored) == 0) {
-            if (store_token_touch(db, t.id, now, &ignored) == 0)
-                db_commit(db, &ignored);
-            else
-                db_rollback(db);
-        }
-    }
+    app_token_touch(db, t.id, t.last_used);
     return 0;
+}
+
+void app_token_touch(struct db *db, int64_t id, int64_t last_used)
+{
+    int64_t now = time_now();
+    if (now - last_used < 60) return;
+    struct err ignored = {0};
+    if (db_begin(db, &ignored) != 0) return;
+    if (store_token_touch(db, id, now, &ignored) == 0)
+        db_commit(db, &ignored);
+    else
+        db_rollback(db);
 }

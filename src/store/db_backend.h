@@ -9,7 +9,8 @@
  * written once with `?` placeholders (a backend that numbers them does so when
  * it prepares), and the store/ files keep to what both engines accept. One
  * exception is marked in the text: a row lock written " FOR UPDATE", " FOR
- * UPDATE SKIP LOCKED" or " FOR NO KEY UPDATE" at the end of a (sub)select, which PostgreSQL needs
+ * UPDATE SKIP LOCKED" or " FOR NO KEY UPDATE" at the end of a (sub)select, optionally naming
+ * the table whose rows it locks (" FOR UPDATE OF s", in a join), which PostgreSQL needs
  * between nodes and SQLite, whose one writer excludes every other, drops when it
  * prepares the statement (db_sql_strip_locks).
  *
@@ -92,7 +93,7 @@ void db_log_storage_full(const char *where, const char *what, const char *detail
 void db_log_unavailable(const char *detail);
 
 /* A copy of SQL without its row-lock clauses (" FOR UPDATE", " FOR UPDATE SKIP LOCKED",
- * " FOR NO KEY UPDATE"), for
+ * " FOR NO KEY UPDATE", each with its " OF table" if any), for
  * an engine with one writer; NULL when SQL has none (use SQL as it is). Caller frees. */
 char *db_sql_strip_locks(const char *sql);
 

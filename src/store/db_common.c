@@ -8,6 +8,7 @@
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "store/db_backend.h"
+#include <ctype.h>
 #include <stdatomic.h>
 #include <string.h>
 
@@ -85,7 +86,7 @@ void db_log_unavailable(const char *detail)
               detail);
 }
 
-/* The lock clauses, longest first. */
+/* The lock clauses, longest first; each may name its table (" FOR UPDATE OF s"). */
 static const char *const lock_clauses[] = {" FOR UPDATE SKIP LOCKED", " FOR NO KEY UPDATE",
                                            " FOR UPDATE", NULL};
 
@@ -100,6 +101,9 @@ char *db_sql_strip_locks(const char *sql)
                 n = strlen(lock_clauses[i]);
         if (n) {
             p += n;
+            if (strncmp(p, " OF ", 4) == 0)
+                for (p += 4; *p == '_' || isalnum((unsigned char)*p); p++)
+                    ;
             continue;
         }
         *w++ = *p++;

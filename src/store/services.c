@@ -3,12 +3,15 @@
  */
 #include "store/services.h"
 #include "core/timeutil.h"
+#include "store/page_for_host.h"
 #include "store/service_order.h"
+#include <assert.h>
 #include <string.h>
 
-#define SERVICE_COLUMNS                                                                            \
-    "SELECT s.id, s.name, s.description, s.group_id, s.position, s.hidden, s.status, "             \
-    "s.show_response_time, s.created_at, s.updated_at FROM services s "
+#define SERVICE_FIELDS                                                                             \
+    "s.id, s.name, s.description, s.group_id, s.position, s.hidden, s.status, "                    \
+    "s.show_response_time, s.created_at, s.updated_at"
+#define SERVICE_COLUMNS "SELECT " SERVICE_FIELDS " FROM services s "
 
 json_t *store_service_get(struct db *db, int64_t page_id, int64_t id, struct err *e)
 {
@@ -20,6 +23,21 @@ json_t *store_service_lock(struct db *db, int64_t page_id, int64_t id, struct er
 {
     return db_query_one(db, e, SERVICE_COLUMNS "WHERE s.page_id = ? AND s.id = ? FOR UPDATE", "ii",
                         page_id, id);
+}
+
+json_t *store_service_lock_for_token(struct db *db, const char *hash, const char *host, int64_t id,
+                                     struct err *e)
+{
+    assert(hash && *hash);
+    /* FOR UPDATE OF s: the token's row is read, not locked (every update by one token
+     * would wait for the one before) */
+    return db_query_one(db, e,
+                        "SELECT " SERVICE_FIELDS ", s.page_id AS page_id, t.id AS token_id, "
+                        "COALESCE(t.last_used_at, 0) AS token_used FROM services s "
+                        "JOIN api_tokens t ON t.page_id = s.page_id WHERE t.token_hash = ? "
+                        "AND t.revoked_at IS NULL AND s.id = ? AND s.page_id = " PAGE_FOR_HOST
+                        " FOR UPDATE OF s",
+                        "sis", hash, id, host && *host ? host : NULL);
 }
 
 json_t *store_services_list(struct db *db, int64_t page_id, int64_t offset, int limit,

@@ -1,7 +1,8 @@
 // Services through the REST API and the two eStatus.io-compatible endpoints (SPEC §9).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startWithToken, api, request } from './lib/harness.mjs';
+import { startWithToken, api, request, cli, dbSql } from './lib/harness.mjs';
+import { assertError } from './lib/admin.mjs';
 
 let s;
 before(async () => { s = await startWithToken(); });
@@ -72,6 +73,42 @@ test('eStatus: unknown status and unknown service are refused and change nothing
   assert.match(missing.json.error.message, /no service with id 999999/);
   const notid = await api(s, 'PUT', 'service/put/abc/major/');
   assert.equal(notid.status, 404);
+});
+
+// The PUT checks the token and locks the service in one statement when all is well
+// (app_service_set_status_by_token); every other case must still be refused, say why, and
+// change nothing.
+test('eStatus PUT: a missing, unknown, revoked or other page\'s token is refused and changes nothing', async () => {
+  const a = (await api(s, 'POST', 'services', { body: { name: 'Login' } })).json.service;
+  const put = (token, opts = {}) => request(s, 'PUT', `/admin/api/v1/service/put/${a.id}/major/`, { token, ...opts });
+  const created = (args) => {
+    const r = cli(args, { dataDir: s.dataDir });
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout.trim();
+  };
+  created(['page', 'add', '--slug', 'b', '--title', 'Bee', '--host', 'b.test']);
+  const bToken = created(['token', 'create', '--name', 'b monitor', '--page', 'b']);
+  const spare = created(['token', 'create', '--name', 'spare']);
+  const spareId = Number(dbSql(s, `SELECT id FROM api_tokens WHERE name = 'spare'`).trim());
+  dbSql(s, `UPDATE api_tokens SET revoked_at = 1 WHERE id = ${spareId}`);
+  const rowsBefore = dbSql(s, `SELECT COUNT(*) FROM service_status_log WHERE service_id = ${a.id}`);
+
+  assertError(await put(undefined), 401, 'unauthorized', /API token is required/);
+  assertError(await put('phr_nope'), 401, 'unauthorized', /unknown or revoked/);
+  assertError(await put(spare), 401, 'unauthorized', /unknown or revoked/);
+  assertError(await put(bToken), 403, 'forbidden', /another page/);
+  // page b's token on page b's host: the default page's service is not there
+  assertError(await put(bToken, { host: 'b.test' }), 404, 'not_found', new RegExp(`no service with id ${a.id}`));
+  assert.equal((await api(s, 'GET', `services/${a.id}`)).json.service.status, 'operational');
+  assert.equal(dbSql(s, `SELECT COUNT(*) FROM service_status_log WHERE service_id = ${a.id}`), rowsBefore);
+
+  const ok = await put(s.token);
+  assert.equal(ok.status, 200, ok.text);
+  assert.deepEqual(Object.keys(ok.json.service).sort(), Object.keys(a).sort(), 'the same fields as the service');
+  assert.equal(ok.json.service.status, 'major_outage');
+  const tokenId = Number(dbSql(s, `SELECT id FROM api_tokens WHERE name = 'e2e'`).trim());
+  assert.equal(dbSql(s, `SELECT actor FROM audit_log WHERE action = 'service.status' AND object_id = ${a.id}`).trim(),
+    `token:${tokenId}`);
 });
 
 test('list pagination with limit and next_cursor', async () => {

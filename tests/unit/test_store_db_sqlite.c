@@ -288,6 +288,12 @@ static void row_locks_are_dropped(void **state)
     plain = db_sql_strip_locks("SELECT id FROM pages WHERE id = ? FOR NO KEY UPDATE");
     assert_string_equal(plain, "SELECT id FROM pages WHERE id = ?");
     free(plain);
+    plain = db_sql_strip_locks("SELECT s.id FROM s JOIN t ON t.x = s.x FOR UPDATE OF s_1");
+    assert_string_equal(plain, "SELECT s.id FROM s JOIN t ON t.x = s.x");
+    free(plain);
+    plain = db_sql_strip_locks("SELECT 1 FROM (SELECT s.id FROM s FOR UPDATE OF s) AS q");
+    assert_string_equal(plain, "SELECT 1 FROM (SELECT s.id FROM s) AS q");
+    free(plain);
 }
 
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
