@@ -26,8 +26,8 @@ json_t *store_service_lock(struct db *db, int64_t page_id, int64_t id, struct er
  * belongs to that page. The row has three more members: "page_id", "token_id" and
  * "token_used" (the token's last_used_at, 0 if never). NULL with E->code ERR_OK when
  * either check fails (the caller tells which the usual way). */
-json_t *store_service_lock_for_token(struct db *db, const char *hash, const char *host,
-                                     int64_t id, struct err *e);
+json_t *store_service_lock_for_token(struct db *db, const char *hash, const char *host, int64_t id,
+                                     struct err *e);
 /* Up to LIMIT services from OFFSET in the order of services (store/service_order.h:
  * ungrouped first, then by group position, position, id). */
 json_t *store_services_list(struct db *db, int64_t page_id, int64_t offset, int limit,
