@@ -11,8 +11,7 @@ static void list(struct req *r)
     struct paging pg;
     struct err e = {0};
     json_t *out = NULL;
-    if (api_begin(r, &c) != 0 || api_paging(r, &pg) != 0)
-        return;
+    if (api_begin(r, &c) != 0 || api_paging(r, &pg) != 0) return;
     int rc = app_deliveries_list(&c, req_query(r, "channel"), req_query(r, "state"), &pg, &out, &e);
     api_finish(r, rc, 200, out, &e);
 }

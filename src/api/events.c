@@ -10,8 +10,7 @@ void api_events_list(struct req *r, api_events_list_fn list)
     struct paging pg;
     struct err e = {0};
     json_t *out = NULL;
-    if (api_begin(r, &c) != 0 || api_paging(r, &pg) != 0)
-        return;
+    if (api_begin(r, &c) != 0 || api_paging(r, &pg) != 0) return;
     int rc = list(&c, &pg, req_query(r, "state"), &out, &e);
     api_finish(r, rc, 200, out, &e);
 }

@@ -7,8 +7,8 @@
 #define PHAROS_API_EVENTS_H
 #include "api/resource.h"
 
-typedef int (*api_events_list_fn)(struct app_ctx *c, const struct paging *pg,
-                                  const char *state, json_t **out, struct err *e);
+typedef int (*api_events_list_fn)(struct app_ctx *c, const struct paging *pg, const char *state,
+                                  json_t **out, struct err *e);
 typedef api_apply_fn api_events_update_fn;
 
 /* GET list (?limit=, ?cursor=, ?state=): 200 with LIST's reply. */

@@ -5,8 +5,12 @@
 #include "api/resource.h"
 
 static const struct api_resource group = {
-    .name = "group", .get = app_group_get, .create = app_group_create,
-    .update = app_group_update, .del = app_group_delete, .list = app_groups_list,
+    .name = "group",
+    .get = app_group_get,
+    .create = app_group_create,
+    .update = app_group_update,
+    .del = app_group_delete,
+    .list = app_groups_list,
 };
 
 const struct route api_group_routes[] = {

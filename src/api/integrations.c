@@ -11,8 +11,7 @@ static void list(struct req *r)
     struct app_ctx c;
     struct err e = {0};
     json_t *out = NULL;
-    if (api_begin(r, &c) != 0)
-        return;
+    if (api_begin(r, &c) != 0) return;
     int rc = app_integrations_list(&c, &out, &e);
     api_finish(r, rc, 200, out, &e);
 }
@@ -22,8 +21,7 @@ static void get(struct req *r)
     struct app_ctx c;
     struct err e = {0};
     json_t *out = NULL;
-    if (api_begin(r, &c) != 0)
-        return;
+    if (api_begin(r, &c) != 0) return;
     int rc = app_integration_get(&c, r->params[0], &out, &e);
     api_finish(r, rc, 200, api_wrap(rc, "integration", out), &e);
 }
@@ -33,8 +31,7 @@ static void put(struct req *r)
     struct app_ctx c;
     struct err e = {0};
     json_t *in = NULL, *out = NULL;
-    if (api_begin_json(r, &c, false, &in) != 0)
-        return;
+    if (api_begin_json(r, &c, false, &in) != 0) return;
     int rc = app_integration_put(&c, r->params[0], in, &out, &e);
     json_decref(in);
     api_finish(r, rc, 200, api_wrap(rc, "integration", out), &e);

@@ -7,14 +7,17 @@
  *   DELETE maintenance/{id}        204
  *   POST maintenance/{id}/updates  201 {"maintenance":MAINTENANCE}
  */
-#include "api/events.h"
 #include "app/maintenance.h"
+#include "api/events.h"
 
 static const struct api_resource maintenance = {"maintenance", app_maintenance_get,
                                                 app_maintenance_create, app_maintenance_update,
                                                 app_maintenance_delete};
 
-static void list(struct req *r) { api_events_list(r, app_maintenance_list); }
+static void list(struct req *r)
+{
+    api_events_list(r, app_maintenance_list);
+}
 static void post_update(struct req *r)
 {
     api_events_post_update(r, &maintenance, app_maintenance_post_update);

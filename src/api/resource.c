@@ -13,8 +13,7 @@ void api_resource_create(struct req *r, const struct api_resource *res)
     struct app_ctx c;
     struct err e = {0};
     json_t *in = NULL, *out = NULL;
-    if (api_begin_json(r, &c, false, &in) != 0)
-        return;
+    if (api_begin_json(r, &c, false, &in) != 0) return;
     int rc = res->create(&c, in, &out, &e);
     json_decref(in);
     api_finish(r, rc, 201, api_wrap(rc, res->name, out), &e);
@@ -26,8 +25,7 @@ void api_resource_get(struct req *r, const struct api_resource *res)
     struct err e = {0};
     json_t *out = NULL;
     int64_t id;
-    if (api_begin(r, &c) != 0 || !(id = api_id(r, 0, res->name)))
-        return;
+    if (api_begin(r, &c) != 0 || !(id = api_id(r, 0, res->name))) return;
     int rc = res->get(&c, id, &out, &e);
     api_finish(r, rc, 200, api_wrap(rc, res->name, out), &e);
 }
@@ -38,8 +36,7 @@ void api_resource_apply(struct req *r, const char *name, api_apply_fn apply, int
     struct err e = {0};
     json_t *in = NULL, *out = NULL;
     int64_t id;
-    if (api_begin(r, &c) != 0 || !(id = api_id(r, 0, name)))
-        return;
+    if (api_begin(r, &c) != 0 || !(id = api_id(r, 0, name))) return;
     if (req_json_body(r, false, &in, &e) != 0) {
         reply_error(r, &e);
         return;
@@ -59,8 +56,7 @@ void api_resource_delete(struct req *r, const struct api_resource *res)
     struct app_ctx c;
     struct err e = {0};
     int64_t id;
-    if (api_begin(r, &c) != 0 || !(id = api_id(r, 0, res->name)))
-        return;
+    if (api_begin(r, &c) != 0 || !(id = api_id(r, 0, res->name))) return;
     int rc = res->del(&c, id, &e);
     api_finish(r, rc, 204, NULL, &e);
 }
@@ -71,8 +67,7 @@ void api_resource_list(struct req *r, const struct api_resource *res)
     struct paging pg;
     struct err e = {0};
     json_t *out = NULL;
-    if (api_begin(r, &c) != 0 || api_paging(r, &pg) != 0)
-        return;
+    if (api_begin(r, &c) != 0 || api_paging(r, &pg) != 0) return;
     int rc = res->list(&c, &pg, &out, &e);
     api_finish(r, rc, 200, out, &e);
 }

@@ -31,8 +31,7 @@ void api_resource_update(struct req *r, const struct api_resource *res);
 
 /* The body of both: the id of capture 0 and the JSON body given to APPLY, answered
  * with STATUS and {NAME: OUT}. Also POST …/{id}/updates (api/events.c). */
-typedef int (*api_apply_fn)(struct app_ctx *c, int64_t id, json_t *in, json_t **out,
-                            struct err *e);
+typedef int (*api_apply_fn)(struct app_ctx *c, int64_t id, json_t *in, json_t **out, struct err *e);
 void api_resource_apply(struct req *r, const char *name, api_apply_fn apply, int status);
 /* DELETE …/things/{id}: 204. */
 void api_resource_delete(struct req *r, const struct api_resource *res);
@@ -48,10 +47,12 @@ void api_resource_update_route(struct req *r);
 void api_resource_delete_route(struct req *r);
 
 /* The POST, GET, PATCH and DELETE routes of resource RES at API_BASE PATH[/{id}]. */
-#define API_RESOURCE_ROUTES(path, res)                                                         \
-    {M_POST, API_BASE path, api_resource_create_route, &(res)},                                \
-        {M_GET, API_BASE path "/{id}", api_resource_get_route, &(res)},                        \
-        {M_PATCH, API_BASE path "/{id}", api_resource_update_route, &(res)},                   \
-        {M_DELETE, API_BASE path "/{id}", api_resource_delete_route, &(res)}
+#define API_RESOURCE_ROUTES(path, res)                                                             \
+    {M_POST, API_BASE path, api_resource_create_route, &(res)},                                    \
+        {M_GET, API_BASE path "/{id}", api_resource_get_route, &(res)},                            \
+        {M_PATCH, API_BASE path "/{id}", api_resource_update_route, &(res)},                       \
+    {                                                                                              \
+        M_DELETE, API_BASE path "/{id}", api_resource_delete_route, &(res)                         \
+    }
 
 #endif

@@ -14,15 +14,10 @@ static void list(struct req *r)
     struct paging pg;
     struct err e = {0};
     json_t *out = NULL;
-    if (api_begin(r, &c) != 0 || api_paging(r, &pg) != 0)
-        return;
+    if (api_begin(r, &c) != 0 || api_paging(r, &pg) != 0) return;
     int rc = app_templates_list(&c, req_query(r, "kind"), &pg, &out, &e);
     api_finish(r, rc, 200, out, &e);
 }
-
-
-
-
 
 const struct route api_template_routes[] = {
     {M_GET, API_BASE "/templates", list},

@@ -8,10 +8,10 @@
  */
 #ifndef PHAROS_INPUT_H
 #define PHAROS_INPUT_H
+#include "core/err.h"
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include "core/err.h"
 
 /* Refuses keys of IN not named in ALLOWED (NULL-terminated), listing the accepted ones. */
 int in_only(json_t *in, const char *const *allowed, struct err *e);
@@ -30,8 +30,8 @@ int in_time(json_t *in, const char *key, bool required, int64_t *out, struct err
 int in_choice(const char *field, const char *value, const char *const *accepted, struct err *e);
 /* A list filter from a query string: NULL or "" sets *OUT to NULL (no filter), anything else
  * must be one of ACCEPTED and is set. */
-int in_filter(const char *field, const char *value, const char *const *accepted,
-              const char **out, struct err *e);
+int in_filter(const char *field, const char *value, const char *const *accepted, const char **out,
+              struct err *e);
 /* A string field whose value must be one of ACCEPTED (NULL-terminated). */
 int in_enum(json_t *in, const char *key, const char *const *accepted, bool required,
             const char **out, struct err *e);

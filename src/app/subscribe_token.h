@@ -20,16 +20,16 @@
  */
 #ifndef PHAROS_APP_SUBSCRIBE_TOKEN_H
 #define PHAROS_APP_SUBSCRIBE_TOKEN_H
+#include "core/secret.h"
 #include <stdbool.h>
 #include <stdint.h>
-#include "core/secret.h"
 
 enum { SUBSCRIBE_TOKEN_MAX = 80, SUBSCRIBE_CONFIRM_TTL_S = 7 * 24 * 3600 };
 
-void subscribe_token_manage(const unsigned char key[SECRET_KEY_BYTES], int64_t page_id,
-                            int64_t id, char out[SUBSCRIBE_TOKEN_MAX]);
-void subscribe_token_confirm(const unsigned char key[SECRET_KEY_BYTES], int64_t page_id,
-                             int64_t id, int64_t expires, char out[SUBSCRIBE_TOKEN_MAX]);
+void subscribe_token_manage(const unsigned char key[SECRET_KEY_BYTES], int64_t page_id, int64_t id,
+                            char out[SUBSCRIBE_TOKEN_MAX]);
+void subscribe_token_confirm(const unsigned char key[SECRET_KEY_BYTES], int64_t page_id, int64_t id,
+                             int64_t expires, char out[SUBSCRIBE_TOKEN_MAX]);
 /* Reads the subscriber id (and for a confirm token the expiry) out of TOKEN without
  * checking it (compare with secret_equal()): 'm' or 'c' for the kind, 0 when TOKEN is malformed. */
 char subscribe_token_parse(const char *token, int64_t *id, int64_t *expires);

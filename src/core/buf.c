@@ -22,8 +22,7 @@ void buf_init(struct buf *b, size_t max)
 
 void buf_free(struct buf *b)
 {
-    if (!b)
-        return;
+    if (!b) return;
     free(b->data);
     buf_init(b, b->max);
 }
@@ -32,8 +31,7 @@ void buf_reset(struct buf *b)
 {
     b->len = 0;
     b->full = false;
-    if (b->data)
-        b->data[0] = '\0';
+    if (b->data) b->data[0] = '\0';
 }
 
 int buf_reserve(struct buf *b, size_t n)
@@ -43,13 +41,11 @@ int buf_reserve(struct buf *b, size_t n)
         return -1;
     }
     size_t need = b->len + n + 1;
-    if (need <= b->cap)
-        return 0;
+    if (need <= b->cap) return 0;
     size_t cap = b->cap ? b->cap : 64;
     while (cap < need)
         cap = cap > SIZE_MAX / 2 ? need : cap * 2;
-    if (cap > b->max + 1)
-        cap = b->max + 1;
+    if (cap > b->max + 1) cap = b->max + 1;
     b->data = xrealloc(b->data, cap);
     b->data[b->len] = '\0';
     b->cap = cap;
@@ -58,10 +54,8 @@ int buf_reserve(struct buf *b, size_t n)
 
 int buf_append_grow(struct buf *b, const void *p, size_t n)
 {
-    if (buf_reserve(b, n) != 0)
-        return -1;
-    if (n)
-        memcpy(b->data + b->len, p, n);
+    if (buf_reserve(b, n) != 0) return -1;
+    if (n) memcpy(b->data + b->len, p, n);
     b->len += n;
     b->data[b->len] = '\0';
     return 0;
@@ -84,12 +78,9 @@ int buf_printf(struct buf *b, const char *fmt, ...)
     va_start(ap, fmt);
     int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
-    if (n < 0)
-        return -1;
-    if ((size_t)n < sizeof small)
-        return buf_append(b, small, (size_t)n);
-    if (buf_reserve(b, (size_t)n) != 0)
-        return -1;
+    if (n < 0) return -1;
+    if ((size_t)n < sizeof small) return buf_append(b, small, (size_t)n);
+    if (buf_reserve(b, (size_t)n) != 0) return -1;
     va_start(ap, fmt);
     vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
     va_end(ap);

@@ -22,11 +22,11 @@
 #include <string.h>
 
 struct buf {
-    char *data;  /* NULL until the first append or reserve */
-    size_t len;  /* bytes in use, not counting the NUL */
-    size_t cap;  /* bytes allocated */
-    size_t max;  /* the most LEN may reach */
-    bool full;   /* an append was refused because of MAX (sticky until reset) */
+    char *data; /* NULL until the first append or reserve */
+    size_t len; /* bytes in use, not counting the NUL */
+    size_t cap; /* bytes allocated */
+    size_t max; /* the most LEN may reach */
+    bool full;  /* an append was refused because of MAX (sticky until reset) */
 };
 
 /* Makes B empty with limit MAX bytes (not counting the terminating NUL); allocates nothing. */
@@ -50,8 +50,7 @@ int buf_append_grow(struct buf *b, const void *p, size_t n);
 static inline int buf_append(struct buf *b, const void *p, size_t n)
 {
     if (n < b->cap - b->len) { /* cap ≤ max + 1, so this never passes MAX */
-        if (n)
-            memcpy(b->data + b->len, p, n);
+        if (n) memcpy(b->data + b->len, p, n);
         b->len += n;
         b->data[b->len] = '\0';
         return 0;

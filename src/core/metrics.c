@@ -48,8 +48,7 @@ static struct metric *add(enum kind k, const char *name, const char *help, const
     m->help = xstrdup(help);
     m->labels = xstrdup(labels ? labels : "");
     m->nbounds = n > MAX_BUCKETS ? MAX_BUCKETS : n;
-    if (bounds)
-        memcpy(m->bounds, bounds, m->nbounds * sizeof *bounds);
+    if (bounds) memcpy(m->bounds, bounds, m->nbounds * sizeof *bounds);
     *tail = m;
     tail = &m->next;
     pthread_mutex_unlock(&lock);
@@ -104,10 +103,8 @@ int64_t metrics_value(const struct metric *m)
 double metrics_quantile(const struct metric *m, double q, double *max)
 {
     uint64_t total = atomic_load(&m->count);
-    if (max)
-        *max = atomic_load(&m->max_micro) / 1e6;
-    if (total == 0)
-        return 0;
+    if (max) *max = atomic_load(&m->max_micro) / 1e6;
+    if (total == 0) return 0;
     uint64_t want = (uint64_t)(q * (double)total + 0.999999), seen = 0;
     for (size_t i = 0; i <= m->nbounds; i++) {
         seen += atomic_load(&m->buckets[i]);
@@ -139,8 +136,7 @@ static void put(char **buf, size_t *len, size_t *cap, const char *fmt, ...)
 static bool first_of_name(const struct metric *m)
 {
     for (const struct metric *p = head; p != m; p = p->next)
-        if (strcmp(p->name, m->name) == 0)
-            return false;
+        if (strcmp(p->name, m->name) == 0) return false;
     return true;
 }
 
@@ -169,12 +165,12 @@ char *metrics_render(void)
                 snprintf(le, sizeof le, "%g", m->bounds[i]);
             else
                 snprintf(le, sizeof le, "+Inf");
-            put(&buf, &len, &cap, "%s_bucket{%s%sle=\"%s\"} %llu\n", m->name, l, *l ? "," : "",
-                le, (unsigned long long)cum);
+            put(&buf, &len, &cap, "%s_bucket{%s%sle=\"%s\"} %llu\n", m->name, l, *l ? "," : "", le,
+                (unsigned long long)cum);
         }
-        put(&buf, &len, &cap, "%s_sum%s%s%s %.6f\n%s_count%s%s%s %llu\n", m->name,
-            *l ? "{" : "", l, *l ? "}" : "", atomic_load(&m->sum_micro) / 1e6, m->name,
-            *l ? "{" : "", l, *l ? "}" : "", (unsigned long long)atomic_load(&m->count));
+        put(&buf, &len, &cap, "%s_sum%s%s%s %.6f\n%s_count%s%s%s %llu\n", m->name, *l ? "{" : "", l,
+            *l ? "}" : "", atomic_load(&m->sum_micro) / 1e6, m->name, *l ? "{" : "", l,
+            *l ? "}" : "", (unsigned long long)atomic_load(&m->count));
     }
     pthread_mutex_unlock(&lock);
     return buf;

@@ -23,8 +23,8 @@ struct metric *metrics_gauge(const char *name, const char *help, const char *lab
 struct metric *metrics_histogram(const char *name, const char *help, const char *labels,
                                  const double *bounds, size_t n);
 
-void metrics_add(struct metric *m, uint64_t n);  /* counters */
-void metrics_set(struct metric *m, int64_t v);   /* gauges */
+void metrics_add(struct metric *m, uint64_t n);   /* counters */
+void metrics_set(struct metric *m, int64_t v);    /* gauges */
 void metrics_observe(struct metric *m, double v); /* histograms */
 
 /* Reads back a counter or gauge (tests, dashboards). */

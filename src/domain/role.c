@@ -24,12 +24,16 @@ const char *role_name(enum role r)
 bool role_allows(enum role r, enum perm p)
 {
     switch (p) {
-    case PERM_READ: return true;
-    case PERM_CONTENT: return r >= ROLE_EDITOR;
+    case PERM_READ:
+        return true;
+    case PERM_CONTENT:
+        return r >= ROLE_EDITOR;
     case PERM_SUBSCRIBERS:
     case PERM_SETTINGS:
-    case PERM_TEAM: return r >= ROLE_ADMIN;
-    case PERM_OWNERS: return r == ROLE_OWNER;
+    case PERM_TEAM:
+        return r >= ROLE_ADMIN;
+    case PERM_OWNERS:
+        return r == ROLE_OWNER;
     }
     return false;
 }

@@ -13,12 +13,12 @@
 enum role { ROLE_VIEWER, ROLE_EDITOR, ROLE_ADMIN, ROLE_OWNER };
 
 enum perm {
-    PERM_READ,         /* see anything of the page in the console or API */
-    PERM_CONTENT,      /* services, groups, incidents, maintenance, templates */
-    PERM_SUBSCRIBERS,  /* add, remove, export subscribers */
-    PERM_SETTINGS,     /* page settings, integrations, API tokens, notification log */
-    PERM_TEAM,         /* invite, change roles, remove members */
-    PERM_OWNERS,       /* remove or demote an owner */
+    PERM_READ,        /* see anything of the page in the console or API */
+    PERM_CONTENT,     /* services, groups, incidents, maintenance, templates */
+    PERM_SUBSCRIBERS, /* add, remove, export subscribers */
+    PERM_SETTINGS,    /* page settings, integrations, API tokens, notification log */
+    PERM_TEAM,        /* invite, change roles, remove members */
+    PERM_OWNERS,      /* remove or demote an owner */
 };
 
 int role_parse(const char *s, enum role *out);

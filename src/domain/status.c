@@ -16,8 +16,10 @@ static const struct {
     const char *word;
     enum svc_status status;
 } aliases[] = {
-    {"degraded", SVC_DEGRADED}, {"partial", SVC_PARTIAL},
-    {"major", SVC_MAJOR},       {"outage", SVC_MAJOR},
+    {"degraded", SVC_DEGRADED},
+    {"partial", SVC_PARTIAL},
+    {"major", SVC_MAJOR},
+    {"outage", SVC_MAJOR},
     {"maintenance", SVC_UNDER_MAINTENANCE},
 };
 
@@ -25,8 +27,7 @@ int status_parse(const char *s, enum svc_status *out)
 {
     char norm[32];
     size_t n = strlen(s);
-    if (n == 0 || n >= sizeof norm)
-        return -1;
+    if (n == 0 || n >= sizeof norm) return -1;
     for (size_t i = 0; i <= n; i++) {
         char c = s[i];
         norm[i] = (c == '-' || c == ' ') ? '_' : (char)tolower((unsigned char)c);
@@ -64,8 +65,7 @@ enum svc_status status_worst(const enum svc_status *v, size_t n)
 {
     enum svc_status w = SVC_OPERATIONAL;
     for (size_t i = 0; i < n; i++)
-        if (v[i] > w)
-            w = v[i];
+        if (v[i] > w) w = v[i];
     return w;
 }
 
@@ -77,14 +77,14 @@ const char *status_overall_label(enum svc_status worst)
 const char *status_indicator(enum svc_status worst)
 {
     static const char *ind[SVC_STATUS_COUNT] = {"none", "maintenance", "minor", "major",
-                                                 "critical"};
+                                                "critical"};
     return (unsigned)worst < SVC_STATUS_COUNT ? ind[worst] : "none";
 }
 
 const char *status_indicator_description(enum svc_status worst)
 {
-    static const char *d[SVC_STATUS_COUNT] = {
-        "All Systems Operational", "Service Under Maintenance", "Minor Service Outage",
-        "Partial System Outage", "Major System Outage"};
+    static const char *d[SVC_STATUS_COUNT] = {"All Systems Operational",
+                                              "Service Under Maintenance", "Minor Service Outage",
+                                              "Partial System Outage", "Major System Outage"};
     return (unsigned)worst < SVC_STATUS_COUNT ? d[worst] : d[0];
 }

@@ -25,8 +25,7 @@ void access_log_flush(struct access_log *l)
     size_t off = 0;
     while (off < l->len) {
         ssize_t w = write(STDERR_FILENO, l->buf + off, l->len - off);
-        if (w <= 0)
-            break; /* stderr gone: drop the lines rather than block the worker */
+        if (w <= 0) break; /* stderr gone: drop the lines rather than block the worker */
         off += (size_t)w;
     }
     l->len = 0;
@@ -43,18 +42,15 @@ struct access_log *access_log_new(struct event_base *base)
     struct access_log *l = xcalloc(1, sizeof *l);
     l->timer = event_new(base, -1, EV_PERSIST, on_timer, l);
     struct timeval tv = {0, 250000};
-    if (l->timer)
-        event_add(l->timer, &tv);
+    if (l->timer) event_add(l->timer, &tv);
     return l;
 }
 
 void access_log_free(struct access_log *l)
 {
-    if (!l)
-        return;
+    if (!l) return;
     access_log_flush(l);
-    if (l->timer)
-        event_free(l->timer);
+    if (l->timer) event_free(l->timer);
     free(l);
 }
 
@@ -62,8 +58,7 @@ void access_log_free(struct access_log *l)
  * "INFO ". Returns where the message goes; at most LINE_MAX_LEN - 40 bytes fit. */
 static char *line_start(struct access_log *l)
 {
-    if (l->len + LINE_MAX_LEN > sizeof l->buf)
-        access_log_flush(l);
+    if (l->len + LINE_MAX_LEN > sizeof l->buf) access_log_flush(l);
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     if (ts.tv_sec != l->prefix_sec) {
@@ -89,8 +84,7 @@ static char *line_start(struct access_log *l)
 static void line_end(struct access_log *l, char *end)
 {
     char *start = l->buf + l->len;
-    if (end - start > LINE_MAX_LEN - 1)
-        end = start + LINE_MAX_LEN - 1;
+    if (end - start > LINE_MAX_LEN - 1) end = start + LINE_MAX_LEN - 1;
     *end++ = '\n';
     l->len += (size_t)(end - start);
 }
@@ -102,8 +96,8 @@ static char *put_text(char *p, const char *s, size_t max)
     return p;
 }
 
-void access_log_request(struct access_log *l, const char *id, const char *method,
-                        const char *path, int status, size_t bytes, int64_t us)
+void access_log_request(struct access_log *l, const char *id, const char *method, const char *path,
+                        int status, size_t bytes, int64_t us)
 {
     char *p = line_start(l);
     p = put_text(p, id, 40);

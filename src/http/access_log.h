@@ -22,8 +22,8 @@ struct access_log *access_log_new(struct event_base *base);
 void access_log_free(struct access_log *l);
 /* Appends the line of one answered request: "ID METHOD PATH STATUS BYTES 1.234ms"
  * (control bytes in PATH become '?'). Formats without printf: it runs per request. */
-void access_log_request(struct access_log *l, const char *id, const char *method,
-                        const char *path, int status, size_t bytes, int64_t us);
+void access_log_request(struct access_log *l, const char *id, const char *method, const char *path,
+                        int status, size_t bytes, int64_t us);
 void access_log_flush(struct access_log *l);
 
 #endif

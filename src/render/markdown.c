@@ -34,25 +34,22 @@ bool markdown_url_is_dangerous(const char *url, bool image)
     while (*p && *p <= 0x20)
         p++;
     for (; *p != ':'; p++) {
-        if (!*p)
-            return false; /* no scheme: a relative URL */
-        if (*p == '\t' || *p == '\n' || *p == '\r')
-            continue;
+        if (!*p) return false; /* no scheme: a relative URL */
+        if (*p == '\t' || *p == '\n' || *p == '\r') continue;
         bool ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
                   (*p >= '0' && *p <= '9') || *p == '+' || *p == '-' || *p == '.';
-        if (!ok || n == sizeof scheme - 1)
-            return false; /* not a scheme, or none we refuse */
+        if (!ok || n == sizeof scheme - 1) return false; /* not a scheme, or none we refuse */
         scheme[n++] = (char)(*p | 0x20);
     }
     scheme[n] = '\0';
     if (!strcmp(scheme, "javascript") || !strcmp(scheme, "vbscript") || !strcmp(scheme, "file"))
         return true;
-    if (strcmp(scheme, "data") != 0)
-        return false;
+    if (strcmp(scheme, "data") != 0) return false;
     static const char *const safe[] = {"image/png", "image/gif", "image/jpeg", "image/webp"};
     for (size_t i = 0; image && i < sizeof safe / sizeof *safe; i++) {
         size_t l = strlen(safe[i]);
-        if (strncasecmp((const char *)p + 1, safe[i], l) == 0 && (p[1 + l] == ';' || p[1 + l] == ','))
+        if (strncasecmp((const char *)p + 1, safe[i], l) == 0 &&
+            (p[1 + l] == ';' || p[1 + l] == ','))
             return false;
     }
     return true;
@@ -61,8 +58,7 @@ bool markdown_url_is_dangerous(const char *url, bool image)
 /* Parses TEXT and empties dangerous URLs. */
 static cmark_node *parse(const char *text)
 {
-    if (!text)
-        text = "";
+    if (!text) text = "";
     cmark_node *doc = cmark_parse_document(text, strlen(text), OPTIONS);
     cmark_iter *it = cmark_iter_new(doc);
     cmark_event_type ev;
@@ -125,8 +121,7 @@ static void pop(struct text *x)
 /* At the start of a line, writes its prefix; the lines after it get `cont`. */
 static void begin_line(struct text *x)
 {
-    if (!x->bol)
-        return;
+    if (!x->bol) return;
     buf_append(&x->out, x->first.data, x->first.len);
     buf_truncate(&x->first, 0);
     buf_append(&x->first, x->cont.data, x->cont.len);
@@ -139,8 +134,7 @@ static void put(struct text *x, const char *s, size_t n)
     while (n) {
         const char *nl = memchr(s, '\n', n);
         size_t k = nl ? (size_t)(nl - s) : n;
-        if (k)
-            begin_line(x);
+        if (k) begin_line(x);
         buf_append(&x->out, s, k);
         if (nl) {
             buf_putc(&x->out, '\n');
@@ -153,26 +147,22 @@ static void put(struct text *x, const char *s, size_t n)
 
 static void end_line(struct text *x)
 {
-    if (!x->bol)
-        put(x, "\n", 1);
+    if (!x->bol) put(x, "\n", 1);
 }
 
 static bool in_tight_list(cmark_node *n)
 {
     cmark_node *p = cmark_node_parent(n);
-    if (p && cmark_node_get_type(p) == CMARK_NODE_ITEM)
-        p = cmark_node_parent(p);
+    if (p && cmark_node_get_type(p) == CMARK_NODE_ITEM) p = cmark_node_parent(p);
     return p && cmark_node_get_type(p) == CMARK_NODE_LIST && cmark_node_get_list_tight(p);
 }
 
 /* A blank line before a block that follows another, but within tight lists. */
 static void separate(struct text *x, cmark_node *n)
 {
-    if (!cmark_node_previous(n) || x->out.len == 0)
-        return;
+    if (!cmark_node_previous(n) || x->out.len == 0) return;
     end_line(x);
-    if (in_tight_list(n))
-        return;
+    if (in_tight_list(n)) return;
     size_t l = x->cont.len;
     while (l && x->cont.data[l - 1] == ' ')
         l--;
@@ -182,8 +172,7 @@ static void separate(struct text *x, cmark_node *n)
 
 static void put_str(struct text *x, const char *s)
 {
-    if (s)
-        put(x, s, strlen(s));
+    if (s) put(x, s, strlen(s));
 }
 
 static void enter(struct text *x, cmark_node *n, cmark_node_type type)
@@ -257,8 +246,7 @@ static void link_url(struct text *x, cmark_node *n)
     const char *url = cmark_node_get_url(n);
     const char *t = x->out.data ? x->out.data + x->marks[x->nmarks - 1].out : "";
     size_t tl = x->out.len - x->marks[x->nmarks - 1].out;
-    if (!url || !*url)
-        return;
+    if (!url || !*url) return;
     if ((strlen(url) == tl && memcmp(url, t, tl) == 0) ||
         (strncmp(url, "mailto:", 7) == 0 && strlen(url + 7) == tl && memcmp(url + 7, t, tl) == 0))
         return;

@@ -49,19 +49,22 @@ static int render_range(struct render *r, const struct tmpl *t, uint32_t from, u
 
 /* ---- escaping ---- */
 
-#define ENT(s) {s, sizeof s - 1}
+#define ENT(s)                                                                                     \
+    {                                                                                              \
+        s, sizeof s - 1                                                                            \
+    }
 struct entity {
     const char *s;
     size_t len;
 };
 
 static const struct entity html_entity[128] = {
-    ['&'] = ENT("&amp;"),  ['<'] = ENT("&lt;"),   ['>'] = ENT("&gt;"),  ['"'] = ENT("&quot;"),
+    ['&'] = ENT("&amp;"),  ['<'] = ENT("&lt;"),  ['>'] = ENT("&gt;"),  ['"'] = ENT("&quot;"),
     ['\''] = ENT("&#39;"), ['`'] = ENT("&#96;"), ['='] = ENT("&#61;"),
 };
 
 static const struct entity xml_entity[128] = {
-    ['&'] = ENT("&amp;"),  ['<'] = ENT("&lt;"),   ['>'] = ENT("&gt;"),
+    ['&'] = ENT("&amp;"),  ['<'] = ENT("&lt;"),    ['>'] = ENT("&gt;"),
     ['"'] = ENT("&quot;"), ['\''] = ENT("&apos;"),
 };
 
@@ -70,8 +73,7 @@ static void put_html(struct buf *b, const char *s, size_t n)
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c >= 128 || !html_entity[c].s)
-            continue;
+        if (c >= 128 || !html_entity[c].s) continue;
         buf_append(b, s + run, i - run);
         buf_append(b, html_entity[c].s, html_entity[c].len);
         run = i + 1;
@@ -97,11 +99,9 @@ static size_t xml_char(const unsigned char *s, size_t n, size_t *skip)
         len = 4, lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
     else
         return 0;
-    if (len > n || s[1] < lo || s[1] > hi)
-        return 0;
+    if (len > n || s[1] < lo || s[1] > hi) return 0;
     for (size_t k = 2; k < len; k++)
-        if ((s[k] & 0xc0) != 0x80)
-            return 0;
+        if ((s[k] & 0xc0) != 0x80) return 0;
     if (c == 0xef && s[1] == 0xbf && (s[2] == 0xbe || s[2] == 0xbf)) { /* U+FFFE, U+FFFF */
         *skip = 3;
         return 0;
@@ -132,8 +132,7 @@ static void put_xml(struct buf *b, const char *str, size_t n)
             }
         }
         buf_append(b, str + run, i - run);
-        if (ent)
-            buf_append(b, ent->s, ent->len);
+        if (ent) buf_append(b, ent->s, ent->len);
         i += skip;
         run = i;
     }
@@ -165,8 +164,7 @@ static size_t format_integer(char out[32], json_int_t v)
 {
     char tmp[24], *end = tmp + sizeof tmp;
     char *p = format_u64(end, v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
-    if (v < 0)
-        *--p = '-';
+    if (v < 0) *--p = '-';
     memcpy(out, p, (size_t)(end - p));
     return (size_t)(end - p);
 }
@@ -181,18 +179,15 @@ static size_t format_real(char out[40], double d)
     double scale = 1;
     for (int k = 0; k <= 6; k++, scale *= 10) {
         double m = d * scale;
-        if (!(m > -9e15 && m < 9e15) || !(d > -1e9 && d < 1e9))
-            break;
+        if (!(m > -9e15 && m < 9e15) || !(d > -1e9 && d < 1e9)) break;
         int64_t r = (int64_t)(m + (m >= 0 ? 0.5 : -0.5));
-        if ((double)r / scale != d)
-            continue;
+        if ((double)r / scale != d) continue;
         char tmp[32], *end = tmp + sizeof tmp;
         char *p = format_u64(end, r < 0 ? 0 - (uint64_t)r : (uint64_t)r);
         while (end - p <= k) /* at least one digit before the point */
             *--p = '0';
         size_t n = 0, digits = (size_t)(end - p);
-        if (r < 0)
-            out[n++] = '-';
+        if (r < 0) out[n++] = '-';
         memcpy(out + n, p, digits - (size_t)k);
         n += digits - (size_t)k;
         if (k) {
@@ -205,8 +200,7 @@ static size_t format_real(char out[40], double d)
     int n = 0;
     for (int prec = 15; prec <= 17; prec++) {
         n = snprintf(out, 40, "%.*g", prec, d);
-        if (strtod(out, NULL) == d)
-            break;
+        if (strtod(out, NULL) == d) break;
     }
     return (size_t)n;
 }
@@ -241,13 +235,11 @@ static void put_value(struct render *r, const json_t *v, bool escape)
 static const json_t *lookup(const struct render *r, const struct tmpl *t,
                             const struct tmpl_node *node)
 {
-    if (node->nseg == 0)
-        return r->sp ? r->ctx[r->sp - 1] : NULL;
+    if (node->nseg == 0) return r->sp ? r->ctx[r->sp - 1] : NULL;
     const char *part = t->names + node->name;
     const json_t *v = NULL;
     for (unsigned i = r->sp; i-- > 0 && !v;)
-        if (json_is_object(r->ctx[i]))
-            v = json_object_get(r->ctx[i], part);
+        if (json_is_object(r->ctx[i])) v = json_object_get(r->ctx[i], part);
     for (unsigned k = 1; v && k < node->nseg; k++) {
         part += strlen(part) + 1;
         v = json_is_object(v) ? json_object_get(v, part) : NULL;
@@ -274,8 +266,7 @@ static bool is_falsy(const json_t *v)
 
 static void put_indent(struct buf *b, const struct indent *in)
 {
-    if (!in)
-        return;
+    if (!in) return;
     put_indent(b, in->parent);
     buf_append(b, in->s, in->len);
 }
@@ -310,8 +301,7 @@ static void put_text(struct render *r, struct indent *in, const char *s, size_t 
 /* Counts one node or one more item of a section against TMPL_MAX_STEPS. */
 static int step(struct render *r)
 {
-    if (++r->steps <= TMPL_MAX_STEPS)
-        return 0;
+    if (++r->steps <= TMPL_MAX_STEPS) return 0;
     return err_set(r->e, ERR_INVALID, "template render took more than %d steps", TMPL_MAX_STEPS);
 }
 
@@ -320,8 +310,7 @@ static int render_section(struct render *r, const struct tmpl *t, uint32_t i, st
     const struct tmpl_node *node = &t->nodes[i];
     const json_t *v = lookup(r, t, node);
     bool falsy = is_falsy(v);
-    if (node->kind == NODE_INVERTED ? !falsy : falsy)
-        return 0;
+    if (node->kind == NODE_INVERTED ? !falsy : falsy) return 0;
     if (r->open == TMPL_MAX_OPEN)
         return err_set(r->e, ERR_INVALID, "more than %d sections open at once", TMPL_MAX_OPEN);
     r->open++;
@@ -350,17 +339,13 @@ static int render_partial(struct render *r, const struct tmpl *t, const struct t
     const char *name = t->names + node->name;
     const struct tmpl *p = NULL;
     char q[48];
-    if (!node->standalone)
-        flush_indent(r, in);
-    if (!r->loader || !r->loader->on_partial)
-        return 0;
+    if (!node->standalone) flush_indent(r, in);
+    if (!r->loader || !r->loader->on_partial) return 0;
     if (r->depth == TMPL_MAX_PARTIAL_DEPTH)
         return err_set(r->e, ERR_INVALID, "partials nested deeper than %d at {{>%s}}",
                        TMPL_MAX_PARTIAL_DEPTH, utf8_clip(name, q, sizeof q));
-    if (r->loader->on_partial(r->loader->ctx, name, &p, r->e) != 0)
-        return -1;
-    if (!p)
-        return 0;
+    if (r->loader->on_partial(r->loader->ctx, name, &p, r->e) != 0) return -1;
+    if (!p) return 0;
     struct indent sub = {0};
     if (node->standalone) {
         sub.parent = in;
@@ -379,8 +364,7 @@ static int render_range(struct render *r, const struct tmpl *t, uint32_t from, u
 {
     for (uint32_t i = from; i < to; i++) {
         const struct tmpl_node *node = &t->nodes[i];
-        if (step(r) != 0)
-            return -1;
+        if (step(r) != 0) return -1;
         switch ((enum tmpl_node_kind)node->kind) {
         case NODE_TEXT:
             put_text(r, in, t->src + node->off, node->len, node->newline);
@@ -392,15 +376,12 @@ static int render_range(struct render *r, const struct tmpl *t, uint32_t from, u
             break;
         case NODE_SECTION:
         case NODE_INVERTED:
-            if (!node->standalone)
-                flush_indent(r, in);
-            if (render_section(r, t, i, in) != 0)
-                return -1;
+            if (!node->standalone) flush_indent(r, in);
+            if (render_section(r, t, i, in) != 0) return -1;
             i = node->end - 1;
             break;
         case NODE_PARTIAL:
-            if (render_partial(r, t, node, in) != 0)
-                return -1;
+            if (render_partial(r, t, node, in) != 0) return -1;
             break;
         }
         if (buf_full(r->out))
@@ -418,11 +399,9 @@ int tmpl_render_buf(const struct tmpl *t, const json_t *model, const struct tmpl
     size_t start = out->len;
     bool was_full = out->full;
     out->full = false;
-    if (model)
-        r.ctx[r.sp++] = model;
+    if (model) r.ctx[r.sp++] = model;
     int rc = render_range(&r, t, 0, t->n, &top);
-    if (rc != 0)
-        buf_truncate(out, start);
+    if (rc != 0) buf_truncate(out, start);
     out->full = out->full || was_full;
     return rc;
 }

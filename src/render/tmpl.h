@@ -32,28 +32,29 @@
  */
 #ifndef PHAROS_TMPL_H
 #define PHAROS_TMPL_H
-#include <jansson.h>
 #include "core/buf.h"
 #include "core/err.h"
+#include <jansson.h>
 
 struct tmpl;
 
 /* How {{name}} escapes values (triple mustaches and {{&name}} never escape). */
 enum tmpl_mode {
-    TMPL_HTML = 0, /* & < > " ' ` = become entities: safe in text and quoted or unquoted attributes */
-    TMPL_TEXT,     /* nothing escaped: text e-mails, SMS */
-    TMPL_XML,      /* & < > " ' become entities and characters XML 1.0 forbids (C0
-                    * controls but tab, LF, CR; U+FFFE, U+FFFF; invalid UTF-8) are dropped */
+    TMPL_HTML =
+        0,     /* & < > " ' ` = become entities: safe in text and quoted or unquoted attributes */
+    TMPL_TEXT, /* nothing escaped: text e-mails, SMS */
+    TMPL_XML,  /* & < > " ' become entities and characters XML 1.0 forbids (C0
+                * controls but tab, LF, CR; U+FFFE, U+FFFF; invalid UTF-8) are dropped */
 };
 
 enum {
-    TMPL_MAX_SOURCE = 1 << 20,        /* bytes of template text tmpl_compile() accepts */
-    TMPL_MAX_NESTING = 64,            /* sections open at once in one template */
-    TMPL_MAX_PARTIAL_DEPTH = 32,      /* partials inside partials (catches recursion) */
-    TMPL_MAX_OPEN = 256,              /* sections open at once in a render, partials included */
-    TMPL_MAX_STEPS = 1 << 24,         /* nodes visited in one render: bounds the time a
-                                       * recursive partial can take without output */
-    TMPL_MAX_OUTPUT = 64 << 20,       /* bytes tmpl_render() produces at most */
+    TMPL_MAX_SOURCE = 1 << 20,   /* bytes of template text tmpl_compile() accepts */
+    TMPL_MAX_NESTING = 64,       /* sections open at once in one template */
+    TMPL_MAX_PARTIAL_DEPTH = 32, /* partials inside partials (catches recursion) */
+    TMPL_MAX_OPEN = 256,         /* sections open at once in a render, partials included */
+    TMPL_MAX_STEPS = 1 << 24,    /* nodes visited in one render: bounds the time a
+                                  * recursive partial can take without output */
+    TMPL_MAX_OUTPUT = 64 << 20,  /* bytes tmpl_render() produces at most */
 };
 
 /*
@@ -62,8 +63,7 @@ enum {
  * returns -1 to fail the render. *OUT must stay valid until the render returns.
  * Called from every thread that renders, so it must be thread-safe.
  */
-typedef int (*tmpl_on_partial)(void *ctx, const char *name, const struct tmpl **out,
-                               struct err *e);
+typedef int (*tmpl_on_partial)(void *ctx, const char *name, const struct tmpl **out, struct err *e);
 
 struct tmpl_loader {
     tmpl_on_partial on_partial;

@@ -11,8 +11,8 @@
  */
 #ifndef PHAROS_TMPL_IMPL_H
 #define PHAROS_TMPL_IMPL_H
-#include <stdint.h>
 #include "render/tmpl.h"
+#include <stdint.h>
 
 enum tmpl_node_kind {
     NODE_TEXT,     /* off/len: text to copy; newline */

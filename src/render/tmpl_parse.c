@@ -27,8 +27,8 @@ struct open_section {
 
 struct parser {
     struct tmpl *t;
-    size_t cap;        /* nodes allocated */
-    struct buf names;  /* the names pool being built */
+    size_t cap;       /* nodes allocated */
+    struct buf names; /* the names pool being built */
     char open[MAX_DELIM + 1], close[MAX_DELIM + 2];
     size_t olen, clen; /* close[] has room for a leading '}' */
     struct open_section stack[TMPL_MAX_NESTING];
@@ -48,8 +48,7 @@ static long line_of(const char *src, size_t pos)
 static const char *quote(char out[48], const char *s, size_t n)
 {
     char tmp[48];
-    if (n >= sizeof tmp)
-        n = sizeof tmp - 1;
+    if (n >= sizeof tmp) n = sizeof tmp - 1;
     memcpy(tmp, s, n);
     tmp[n] = '\0';
     return utf8_clip(tmp, out, 48);
@@ -81,8 +80,7 @@ static struct tmpl_node *add_node(struct parser *p, enum tmpl_node_kind kind)
 
 static void add_text(struct parser *p, size_t from, size_t to)
 {
-    if (to <= from)
-        return;
+    if (to <= from) return;
     struct tmpl_node *n = add_node(p, NODE_TEXT);
     n->off = (uint32_t)from;
     n->len = (uint32_t)(to - from);
@@ -113,8 +111,7 @@ static int set_name(struct parser *p, struct tmpl_node *node, const char *s, siz
 {
     char q[48];
     trim(&s, &n);
-    if (n == 0)
-        return fail(p, pos, "empty tag name");
+    if (n == 0) return fail(p, pos, "empty tag name");
     for (size_t i = 0; i < n; i++)
         if (is_space(s[i]) || s[i] == '\0')
             return fail(p, pos, "white space in the name '%s'", quote(q, s, n));
@@ -128,17 +125,14 @@ static int set_name(struct parser *p, struct tmpl_node *node, const char *s, siz
     unsigned nseg = 0;
     size_t start = 0;
     for (size_t i = 0; i <= n; i++) {
-        if (i < n && s[i] != '.')
-            continue;
-        if (i == start)
-            return fail(p, pos, "empty part in the name '%s'", quote(q, s, n));
+        if (i < n && s[i] != '.') continue;
+        if (i == start) return fail(p, pos, "empty part in the name '%s'", quote(q, s, n));
         if (buf_append(&p->names, s + start, i - start) != 0 || buf_putc(&p->names, '\0') != 0)
             return err_set(p->e, ERR_TOO_LARGE, "template names too long");
         nseg++;
         start = i + 1;
     }
-    if (nseg > UINT16_MAX)
-        return fail(p, pos, "too many parts in the name '%s'", quote(q, s, n));
+    if (nseg > UINT16_MAX) return fail(p, pos, "too many parts in the name '%s'", quote(q, s, n));
     node->nseg = (uint16_t)nseg;
     return 0;
 }
@@ -157,8 +151,7 @@ static int set_delimiters(struct parser *p, const char *s, size_t n, size_t pos)
     for (size_t i = 0; ok && i < cn; i++)
         ok = !is_space(c[i]);
     ok = ok && !memchr(s, '=', a) && !memchr(c, '=', cn);
-    if (!ok)
-        return fail(p, pos, "bad delimiters: use {{=OPEN CLOSE=}}");
+    if (!ok) return fail(p, pos, "bad delimiters: use {{=OPEN CLOSE=}}");
     memcpy(p->open, s, a);
     p->open[a] = '\0';
     p->olen = a;
@@ -175,8 +168,7 @@ static int open_section(struct parser *p, enum tmpl_node_kind kind, const char *
         return fail(p, pos, "sections nested deeper than %d", TMPL_MAX_NESTING);
     struct tmpl_node *node = add_node(p, kind);
     node->standalone = standalone;
-    if (set_name(p, node, s, n, false, pos) != 0)
-        return -1;
+    if (set_name(p, node, s, n, false, pos) != 0) return -1;
     trim(&s, &n);
     struct open_section *o = &p->stack[p->depth++];
     o->node = p->t->n - 1;
@@ -190,8 +182,7 @@ static int close_section(struct parser *p, const char *s, size_t n, size_t pos)
 {
     char q[48], q2[48];
     trim(&s, &n);
-    if (p->depth == 0)
-        return fail(p, pos, "{{/%s}} closes no section", quote(q, s, n));
+    if (p->depth == 0) return fail(p, pos, "{{/%s}} closes no section", quote(q, s, n));
     struct open_section *o = &p->stack[p->depth - 1];
     if (o->nlen != n || memcmp(p->t->src + o->name, s, n) != 0) {
         return fail(p, pos, "{{/%s}} does not close {{#%s}} of line %ld", quote(q, s, n),
@@ -242,13 +233,11 @@ static int parse(struct parser *p)
     bool text_bol = true; /* TEXT starts a line */
     for (;;) {
         const char *hit = strstr(src + text, p->open);
-        if (!hit)
-            break;
+        if (!hit) break;
         size_t pos = (size_t)(hit - src), tag_end = 0, blen = 0;
         const char *body = NULL;
         char type = 0;
-        if (scan_tag(p, pos, &tag_end, &type, &body, &blen) != 0)
-            return -1;
+        if (scan_tag(p, pos, &tag_end, &type, &body, &blen) != 0) return -1;
 
         /* standalone: alone on its line but for spaces and tabs */
         bool standalone = false;
@@ -301,15 +290,13 @@ static int parse(struct parser *p)
             rc = set_name(p, node, body, blen, false, pos);
             break;
         }
-        if (rc != 0)
-            return -1;
+        if (rc != 0) return -1;
     }
     add_text(p, text, len);
     if (p->depth > 0) {
         struct open_section *o = &p->stack[p->depth - 1];
         char q[48];
-        return fail(p, o->pos, "section {{#%s}} is not closed",
-                    quote(q, src + o->name, o->nlen));
+        return fail(p, o->pos, "section {{#%s}} is not closed", quote(q, src + o->name, o->nlen));
     }
     return 0;
 }
@@ -329,8 +316,7 @@ struct tmpl *tmpl_compile(const char *text, struct err *e)
     p.t = xcalloc(1, sizeof *p.t);
     p.t->src = xstrndup(text, len);
     p.t->src_len = len;
-    if (parse(&p) != 0)
-        goto out;
+    if (parse(&p) != 0) goto out;
     p.t->names = buf_steal(&p.names);
     out = p.t;
     p.t = NULL;
@@ -342,8 +328,7 @@ out:
 
 void tmpl_free(struct tmpl *t)
 {
-    if (!t)
-        return;
+    if (!t) return;
     free(t->src);
     free(t->nodes);
     free(t->names);

@@ -41,8 +41,7 @@ static const char *on_embedded(void *ctx, const char *name)
     struct tmpl_set *s = ctx;
     char path[512];
     int n = snprintf(path, sizeof path, "%s%s", s->prefix, name);
-    if (n < 0 || (size_t)n >= sizeof path)
-        return NULL;
+    if (n < 0 || (size_t)n >= sizeof path) return NULL;
     const struct embedded_file *f = embedded_find(path);
     return f ? f->data : NULL;
 }
@@ -57,8 +56,7 @@ struct tmpl_set *tmpl_set_new_embedded(const char *prefix)
 
 void tmpl_set_free(struct tmpl_set *s)
 {
-    if (!s)
-        return;
+    if (!s) return;
     for (size_t i = 0; i < s->n; i++) {
         free(s->v[i].name);
         tmpl_free(s->v[i].t);
@@ -74,8 +72,7 @@ static const struct tmpl *get_locked(struct tmpl_set *s, const char *name, struc
 {
     char q[64];
     for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->v[i].name, name) == 0)
-            return s->v[i].t;
+        if (strcmp(s->v[i].name, name) == 0) return s->v[i].t;
     const char *src = s->on_source(s->ctx, name);
     if (!src) {
         err_set(e, ERR_NOT_FOUND, "no template called '%s'", utf8_clip(name, q, sizeof q));
@@ -107,8 +104,7 @@ static int on_partial(void *ctx, const char *name, const struct tmpl **out, stru
 {
     struct err ge = {0};
     *out = tmpl_set_get(ctx, name, &ge);
-    if (*out)
-        return 0;
+    if (*out) return 0;
     return err_set(e, ERR_INTERNAL, "partial: %s", ge.msg);
 }
 

@@ -2,8 +2,8 @@
  * Unit tests for core/buf: growth, the maximum size and its sticky flag,
  * printf, truncation and handing the contents over.
  */
-#include "testutil.h"
 #include "core/buf.h"
+#include "testutil.h"
 
 static void appends_and_grows(void **state)
 {

@@ -1,8 +1,8 @@
 /*
  * Unit tests for core/fmt: decimal with padding, hexadecimal, the extremes.
  */
-#include "testutil.h"
 #include "core/fmt.h"
+#include "testutil.h"
 
 /* NUL-terminates BUF where CALL (a fmt_* writing into BUF) ended; yields BUF. */
 #define FMT(buf, call) (*(call) = '\0', (buf))

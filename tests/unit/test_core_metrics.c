@@ -2,8 +2,8 @@
  * Unit tests for core/metrics: counters, gauges, histograms, quantile estimates,
  * the Prometheus text format, and concurrent updates from several threads.
  */
-#include "testutil.h"
 #include "core/metrics.h"
+#include "testutil.h"
 #include <pthread.h>
 
 static int reset(void **state)
@@ -24,8 +24,9 @@ static void counters_and_gauges_render(void **state)
     struct metric *g = metrics_gauge("t_pending", "Pending", NULL);
     metrics_set(g, -2);
     char *text = metrics_render();
-    assert_non_null(strstr(text, "# HELP t_sent_total Messages sent\n# TYPE t_sent_total counter\n"
-                                 "t_sent_total{channel=\"email\"} 3\nt_sent_total{channel=\"sms\"} 1\n"));
+    assert_non_null(strstr(text,
+                           "# HELP t_sent_total Messages sent\n# TYPE t_sent_total counter\n"
+                           "t_sent_total{channel=\"email\"} 3\nt_sent_total{channel=\"sms\"} 1\n"));
     assert_non_null(strstr(text, "# TYPE t_pending gauge\nt_pending -2\n"));
     /* HELP/TYPE once per name */
     assert_null(strstr(strstr(text, "# HELP t_sent_total") + 1, "# HELP t_sent_total"));

@@ -17,8 +17,7 @@ static void private_ipv4_literals(void **state)
                           "127.1", "0x7f.1", "0x7f000001", "2130706433", "017700000001", "0",
                           "127.0.0.1.", NULL};
     for (int i = 0; priv[i]; i++)
-        if (!netaddr_host_is_private(priv[i]))
-            fail_msg("%s should be private", priv[i]);
+        if (!netaddr_host_is_private(priv[i])) fail_msg("%s should be private", priv[i]);
 }
 
 static void public_ipv4_literals_and_names(void **state)
@@ -33,8 +32,7 @@ static void public_ipv4_literals_and_names(void **state)
                          "cafe.be",         "localhost.example.com",
                          "mylocalhost",     NULL};
     for (int i = 0; pub[i]; i++)
-        if (netaddr_host_is_private(pub[i]))
-            fail_msg("%s should be public", pub[i]);
+        if (netaddr_host_is_private(pub[i])) fail_msg("%s should be public", pub[i]);
 }
 
 static void localhost_names(void **state)
@@ -70,14 +68,12 @@ static void ipv6_literals(void **state)
                           "0:0:0:0:0:0:0:1",
                           NULL};
     for (int i = 0; priv[i]; i++)
-        if (!netaddr_host_is_private(priv[i]))
-            fail_msg("%s should be private", priv[i]);
+        if (!netaddr_host_is_private(priv[i])) fail_msg("%s should be private", priv[i]);
     const char *pub[] = {
         "2001:4860:4860::8888", "[2606:4700::1111]", "::ffff:8.8.8.8", "64:ff9b::8.8.8.8",
         "2002:0808:0808::1",    "fbff::1",           "fe00::1",        NULL};
     for (int i = 0; pub[i]; i++)
-        if (netaddr_host_is_private(pub[i]))
-            fail_msg("%s should be public", pub[i]);
+        if (netaddr_host_is_private(pub[i])) fail_msg("%s should be public", pub[i]);
 }
 
 static void sockaddrs(void **state)

@@ -1,8 +1,8 @@
 /*
  * Unit tests for domain/status: parsing with aliases, ordering, overall status.
  */
-#include "testutil.h"
 #include "domain/status.h"
+#include "testutil.h"
 
 static void parses_canonical_names_and_aliases(void **state)
 {

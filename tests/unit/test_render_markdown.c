@@ -2,8 +2,8 @@
  * Unit tests for render/markdown: CommonMark to HTML (raw HTML dropped,
  * dangerous links emptied, no smart punctuation) and to plain text.
  */
-#include "testutil.h"
 #include "render/markdown.h"
+#include "testutil.h"
 
 #define HTML(md, expected)                                                                         \
     do {                                                                                           \
@@ -31,12 +31,14 @@ static void renders_commonmark(void **state)
          "<a href=\"https://example.com\">https://example.com</a></p>\n");
     HTML("line one\nline two", "<p>line one\nline two</p>\n");
     /* smart punctuation is off */
-    HTML("\"quotes\" -- dashes... 'single'",
-         "<p>&quot;quotes&quot; -- dashes... 'single'</p>\n");
+    HTML("\"quotes\" -- dashes... 'single'", "<p>&quot;quotes&quot; -- dashes... 'single'</p>\n");
     HTML("", "");
     HTML(NULL, "");
     /* invalid UTF-8 becomes U+FFFD */
-    HTML("a\xff" "b", "<p>a\xef\xbf\xbd" "b</p>\n");
+    HTML("a\xff"
+         "b",
+         "<p>a\xef\xbf\xbd"
+         "b</p>\n");
 }
 
 static void raw_html_is_dropped(void **state)
@@ -125,7 +127,8 @@ static void renders_plain_text(void **state)
     TEXT("above\n\n---\n\nbelow", "above\n\n----\n\nbelow");
     TEXT("\n\n  \n", "");
     TEXT(NULL, "");
-    TEXT("- > quote in item\n- 1. nested\n     ordered", "- > quote in item\n- 1. nested\n     ordered");
+    TEXT("- > quote in item\n- 1. nested\n     ordered",
+         "- > quote in item\n- 1. nested\n     ordered");
 }
 
 int main(void)

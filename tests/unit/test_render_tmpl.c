@@ -5,9 +5,9 @@
  * with line numbers, output limits, and concurrent renders of one template.
  * The Mustache spec cases are in test_render_tmpl_spec.c.
  */
-#include "testutil.h"
 #include "render/tmpl.h"
 #include "render/tmpl_set.h"
+#include "testutil.h"
 #include <pthread.h>
 
 #define J(...) #__VA_ARGS__
@@ -23,13 +23,10 @@ static int on_partial(void *ctx, const char *name, const struct tmpl **out, stru
 {
     struct partials *p = ctx;
     *out = NULL;
-    if (p->fail)
-        return err_set(e, ERR_UNAVAILABLE, "loader says no to %s", name);
+    if (p->fail) return err_set(e, ERR_UNAVAILABLE, "loader says no to %s", name);
     for (int i = 0; p->src[2 * i]; i++) {
-        if (strcmp(p->src[2 * i], name) != 0)
-            continue;
-        if (!p->t[i])
-            p->t[i] = tmpl_compile(p->src[2 * i + 1], e);
+        if (strcmp(p->src[2 * i], name) != 0) continue;
+        if (!p->t[i]) p->t[i] = tmpl_compile(p->src[2 * i + 1], e);
         *out = p->t[i];
         return *out ? 0 : -1;
     }
@@ -43,19 +40,16 @@ static void partials_free(struct partials *p)
 }
 
 /* Compiles TPL and renders it with the JSON model DATA; fails the test on any error. */
-static char *render_with(const char *tpl, const char *data, enum tmpl_mode mode,
-                         struct partials *p)
+static char *render_with(const char *tpl, const char *data, enum tmpl_mode mode, struct partials *p)
 {
     struct err e = {0};
     struct tmpl *t = tmpl_compile(tpl, &e);
-    if (!t)
-        fail_msg("compile %s: %s", tpl, e.msg);
+    if (!t) fail_msg("compile %s: %s", tpl, e.msg);
     json_t *m = data ? json_loads(data, JSON_DECODE_ANY, NULL) : NULL;
     assert_true(!data || m);
     struct tmpl_loader ld = {on_partial, p};
     char *s = tmpl_render(t, m, p ? &ld : NULL, mode, &e);
-    if (!s)
-        fail_msg("render %s: %s", tpl, e.msg);
+    if (!s) fail_msg("render %s: %s", tpl, e.msg);
     json_decref(m);
     tmpl_free(t);
     return s;
@@ -72,18 +66,18 @@ static char *render_with(const char *tpl, const char *data, enum tmpl_mode mode,
 static void escapes_html_text_and_attributes(void **state)
 {
     (void)state;
-    CHECK("{{s}}", J({"s": "& < > \" ' ` ="}), "&amp; &lt; &gt; &quot; &#39; &#96; &#61;");
-    CHECK("<p>{{s}}</p>", J({"s": "<img src=x onerror=alert(1)>"}),
+    CHECK("{{s}}", J({"s" : "& < > \" ' ` ="}), "&amp; &lt; &gt; &quot; &#39; &#96; &#61;");
+    CHECK("<p>{{s}}</p>", J({"s" : "<img src=x onerror=alert(1)>"}),
           "<p>&lt;img src&#61;x onerror&#61;alert(1)&gt;</p>");
     /* quoted attributes cannot be closed; unquoted ones cannot gain a value */
-    CHECK("<a title=\"{{s}}\" data-x='{{s}}' data-y={{s}}>", J({"s": "x\" onclick='alert(1)'"}),
+    CHECK("<a title=\"{{s}}\" data-x='{{s}}' data-y={{s}}>", J({"s" : "x\" onclick='alert(1)'"}),
           "<a title=\"x&quot; onclick&#61;&#39;alert(1)&#39;\" "
           "data-x='x&quot; onclick&#61;&#39;alert(1)&#39;' "
           "data-y=x&quot; onclick&#61;&#39;alert(1)&#39;>");
-    CHECK("<a href=\"/x?{{q}}\">", J({"q": "a=1&b=`2`"}),
+    CHECK("<a href=\"/x?{{q}}\">", J({"q" : "a=1&b=`2`"}),
           "<a href=\"/x?a&#61;1&amp;b&#61;&#96;2&#96;\">");
     /* non-ASCII passes through untouched */
-    CHECK("{{s}}", J({"s": "Störung – 障害 😀"}), "Störung – 障害 😀");
+    CHECK("{{s}}", J({"s" : "Störung – 障害 😀"}), "Störung – 障害 😀");
     /* the template's own text is never escaped */
     CHECK("<b>&amp;</b>{{! <i> }}", J({}), "<b>&amp;</b>");
 }
@@ -91,7 +85,7 @@ static void escapes_html_text_and_attributes(void **state)
 static void raw_tags_do_not_escape(void **state)
 {
     (void)state;
-    CHECK("{{{h}}}|{{& h}}|{{h}}", J({"h": "<em>a&b</em>"}),
+    CHECK("{{{h}}}|{{& h}}|{{h}}", J({"h" : "<em>a&b</em>"}),
           "<em>a&b</em>|<em>a&b</em>|&lt;em&gt;a&amp;b&lt;/em&gt;");
     CHECK_MODE(TMPL_XML, "{{{h}}}", "{\"h\": \"<p>\\u0001</p>\"}", "<p>\001</p>");
 }
@@ -100,20 +94,20 @@ static void sections_over_every_kind_of_value(void **state)
 {
     (void)state;
     const char *tpl = "{{#v}}[{{.}}]{{/v}}";
-    CHECK(tpl, J({"v": [ 1, "a", true ]}), "[1][a][true]");
-    CHECK(tpl, J({"v": true}), "[true]");
-    CHECK(tpl, J({"v": "x"}), "[x]");
-    CHECK(tpl, J({"v": 0}), "[0]"); /* 0 is a value, not false */
-    CHECK(tpl, J({"v": "0"}), "[0]");
-    CHECK(tpl, J({"v": {}}), "[]"); /* an object: rendered once, {{.}} renders nothing */
-    CHECK(tpl, J({"v": false}), "");
-    CHECK(tpl, J({"v": null}), "");
-    CHECK(tpl, J({"v": []}), "");
-    CHECK(tpl, J({"v": ""}), "");
+    CHECK(tpl, J({"v" : [ 1, "a", true ]}), "[1][a][true]");
+    CHECK(tpl, J({"v" : true}), "[true]");
+    CHECK(tpl, J({"v" : "x"}), "[x]");
+    CHECK(tpl, J({"v" : 0}), "[0]"); /* 0 is a value, not false */
+    CHECK(tpl, J({"v" : "0"}), "[0]");
+    CHECK(tpl, J({"v" : {}}), "[]"); /* an object: rendered once, {{.}} renders nothing */
+    CHECK(tpl, J({"v" : false}), "");
+    CHECK(tpl, J({"v" : null}), "");
+    CHECK(tpl, J({"v" : []}), "");
+    CHECK(tpl, J({"v" : ""}), "");
     CHECK(tpl, J({}), "");
-    CHECK("{{#o}}{{a}}-{{b}}{{/o}}", J({"o": {"a": 1, "b": "two"}}), "1-two");
-    CHECK("{{#l}}{{n}},{{/l}}", J({"l": [ {"n": 1}, {"n": 2}, {} ]}), "1,2,,");
-    CHECK("{{#l}}({{#.}}{{.}}{{/.}}){{/l}}", J({"l": [ [ 1, 2 ], [], [ "x" ] ]}), "(12)()(x)");
+    CHECK("{{#o}}{{a}}-{{b}}{{/o}}", J({"o" : {"a" : 1, "b" : "two"}}), "1-two");
+    CHECK("{{#l}}{{n}},{{/l}}", J({"l" : [ {"n" : 1}, {"n" : 2}, {} ]}), "1,2,,");
+    CHECK("{{#l}}({{#.}}{{.}}{{/.}}){{/l}}", J({"l" : [ [ 1, 2 ], [], ["x"] ]}), "(12)()(x)");
     /* a top-level array or scalar model */
     CHECK("{{#.}}<{{.}}>{{/.}}", J([ 1, 2 ]), "<1><2>");
     CHECK("{{.}}", J("just a string"), "just a string");
@@ -123,40 +117,45 @@ static void inverted_sections_are_the_complement(void **state)
 {
     (void)state;
     const char *tpl = "{{^v}}none{{/v}}";
-    CHECK(tpl, J({"v": false}), "none");
-    CHECK(tpl, J({"v": null}), "none");
-    CHECK(tpl, J({"v": []}), "none");
-    CHECK(tpl, J({"v": ""}), "none");
+    CHECK(tpl, J({"v" : false}), "none");
+    CHECK(tpl, J({"v" : null}), "none");
+    CHECK(tpl, J({"v" : []}), "none");
+    CHECK(tpl, J({"v" : ""}), "none");
     CHECK(tpl, J({}), "none");
-    CHECK(tpl, J({"v": [ 1 ]}), "");
-    CHECK(tpl, J({"v": 0}), "");
-    CHECK(tpl, J({"v": {}}), "");
-    CHECK("{{#l}}{{.}}{{/l}}{{^l}}No incidents.{{/l}}", J({"l": []}), "No incidents.");
+    CHECK(tpl, J({"v" : [1]}), "");
+    CHECK(tpl, J({"v" : 0}), "");
+    CHECK(tpl, J({"v" : {}}), "");
+    CHECK("{{#l}}{{.}}{{/l}}{{^l}}No incidents.{{/l}}", J({"l" : []}), "No incidents.");
     /* inside an inverted section the context is unchanged */
-    CHECK("{{#o}}{{^missing}}{{a}}{{/missing}}{{/o}}", J({"o": {"a": "in"}}), "in");
+    CHECK("{{#o}}{{^missing}}{{a}}{{/missing}}{{/o}}", J({"o" : {"a" : "in"}}), "in");
 }
 
 static void names_walk_up_the_context_stack(void **state)
 {
     (void)state;
-    const char *model = J({"title": "Acme", "status": "ok",
-                           "groups": [ {"name": "API", "services": [ {"name": "Auth", "status": "down"},
-                                                                     {"name": "Search"} ]} ]});
+    const char *model = J({
+        "title" : "Acme",
+        "status" : "ok",
+        "groups" : [ {
+            "name" : "API",
+            "services" : [ {"name" : "Auth", "status" : "down"}, {"name" : "Search"} ]
+        } ]
+    });
     CHECK("{{#groups}}{{#services}}[{{title}} {{name}} {{status}}]{{/services}}{{/groups}}", model,
           "[Acme Auth down][Acme Search ok]");
     /* dotted names resolve their first part up the stack, the rest inside it */
     CHECK("{{#groups}}{{#services}}{{groups.0}}{{/services}}{{/groups}}", model, "");
-    CHECK("{{a.b.c}}|{{#a}}{{b.c}}{{/a}}|{{#a.b}}{{c}}{{/a.b}}", J({"a": {"b": {"c": "deep"}}}),
+    CHECK("{{a.b.c}}|{{#a}}{{b.c}}{{/a}}|{{#a.b}}{{c}}{{/a.b}}", J({"a" : {"b" : {"c" : "deep"}}}),
           "deep|deep|deep");
-    CHECK("{{#a}}{{b.c}}{{/a}}", J({"a": {"b": 5}, "b": {"c": "outer"}}), "");
-    CHECK("{{s.length}}{{n.x}}", J({"s": "abc", "n": 3}), "");
+    CHECK("{{#a}}{{b.c}}{{/a}}", J({"a" : {"b" : 5}, "b" : {"c" : "outer"}}), "");
+    CHECK("{{s.length}}{{n.x}}", J({"s" : "abc", "n" : 3}), "");
 }
 
 static void missing_values_render_as_nothing(void **state)
 {
     (void)state;
     CHECK("[{{nope}}][{{{nope}}}][{{a.b}}][{{n}}][{{o}}][{{l}}]",
-          J({"n": null, "o": {"k": 1}, "l": [ 1 ]}), "[][][][][][]");
+          J({"n" : null, "o" : {"k" : 1}, "l" : [1]}), "[][][][][][]");
     char *s = render_with("a{{x}}b{{#x}}c{{/x}}", NULL, TMPL_HTML, NULL); /* no model */
     assert_string_equal(s, "ab");
     free(s);
@@ -165,13 +164,13 @@ static void missing_values_render_as_nothing(void **state)
 static void numbers_and_booleans(void **state)
 {
     (void)state;
-    CHECK("{{a}} {{b}} {{c}} {{d}}", J({"a": 0, "b": -17, "c": 9223372036854775807, "d": 42}),
+    CHECK("{{a}} {{b}} {{c}} {{d}}", J({"a" : 0, "b" : -17, "c" : 9223372036854775807, "d" : 42}),
           "0 -17 9223372036854775807 42");
     CHECK("{{a}} {{b}} {{c}} {{d}} {{e}} {{f}}",
-          J({"a": 1.5, "b": 0.1, "c": 99.95, "d": 100.0, "e": 1e300, "f": -0.000123}),
+          J({"a" : 1.5, "b" : 0.1, "c" : 99.95, "d" : 100.0, "e" : 1e300, "f" : -0.000123}),
           "1.5 0.1 99.95 100 1e+300 -0.000123");
     CHECK("{{a}}", "{\"a\": 0.30000000000000004}", "0.30000000000000004");
-    CHECK("{{t}} {{f}}", J({"t": true, "f": false}), "true false");
+    CHECK("{{t}} {{f}}", J({"t" : true, "f" : false}), "true false");
 }
 
 static void standalone_lines_leave_clean_output(void **state)
@@ -186,29 +185,35 @@ static void standalone_lines_leave_clean_output(void **state)
                       "  {{/services}}\n"
                       "  {{! a comment on its own line }}\n"
                       "</ul>\n";
-    CHECK(tpl, J({"services": [ {"id": 1, "name": "API"}, {"id": 2, "name": "Web"} ]}),
+    CHECK(tpl, J({"services" : [ {"id" : 1, "name" : "API"}, {"id" : 2, "name" : "Web"} ]}),
           "<ul>\n  <li data-service-id=\"1\">API</li>\n  <li data-service-id=\"2\">Web</li>\n"
           "</ul>\n");
-    CHECK(tpl, J({"services": []}), "<ul>\n  <li>No services</li>\n</ul>\n");
+    CHECK(tpl, J({"services" : []}), "<ul>\n  <li>No services</li>\n</ul>\n");
     /* a text e-mail: sections on their own lines leave no blank lines */
     CHECK_MODE(TMPL_TEXT,
-               "Hello {{name}},\n\n{{#updates}}\n* {{status}}: {{message}}\n{{/updates}}\n\n-- \n{{site}}\n",
-               J({"name": "Ann & Bob", "site": "Acme <status>",
-                  "updates": [ {"status": "Investigating", "message": "We're on it"},
-                               {"status": "Resolved", "message": "Fixed \"it\""} ]}),
+               "Hello {{name}},\n\n{{#updates}}\n* {{status}}: {{message}}\n{{/updates}}\n\n-- "
+               "\n{{site}}\n",
+               J({
+                   "name" : "Ann & Bob",
+                   "site" : "Acme <status>",
+                   "updates" : [
+                       {"status" : "Investigating", "message" : "We're on it"},
+                       {"status" : "Resolved", "message" : "Fixed \"it\""}
+                   ]
+               }),
                "Hello Ann & Bob,\n\n* Investigating: We're on it\n* Resolved: Fixed \"it\"\n\n-- \n"
                "Acme <status>\n");
     /* tags sharing a line with text are not standalone */
-    CHECK("a {{#t}}\nb\n{{/t}} c\n", J({"t": true}), "a \nb\n c\n");
+    CHECK("a {{#t}}\nb\n{{/t}} c\n", J({"t" : true}), "a \nb\n c\n");
 }
 
 static void xml_mode_escapes_and_drops_forbidden_characters(void **state)
 {
     (void)state;
-    CHECK_MODE(TMPL_XML, "<title>{{s}}</title>", J({"s": "& < > \" ' ` ="}),
+    CHECK_MODE(TMPL_XML, "<title>{{s}}</title>", J({"s" : "& < > \" ' ` ="}),
                "<title>&amp; &lt; &gt; &quot; &apos; ` =</title>");
-    CHECK_MODE(TMPL_XML, "{{s}}", "{\"s\": \"a\\u0001b\\u0008c\\u000bd\\u000ce\\u001ff\\t\\n\\rg\"}",
-               "abcdef\t\n\rg");
+    CHECK_MODE(TMPL_XML, "{{s}}",
+               "{\"s\": \"a\\u0001b\\u0008c\\u000bd\\u000ce\\u001ff\\t\\n\\rg\"}", "abcdef\t\n\rg");
     CHECK_MODE(TMPL_XML, "{{s}}", "{\"s\": \"x\\uFFFEy\\uFFFFz\\uFFFD é€😀\\u0085\"}",
                "xyz\xef\xbf\xbd é€😀\xc2\x85");
 
@@ -216,7 +221,10 @@ static void xml_mode_escapes_and_drops_forbidden_characters(void **state)
     struct err e = {0};
     struct tmpl *t = tmpl_compile("[{{s}}]", &e);
     assert_non_null(t);
-    const char bad[] = "a\xff" "b\xc3(c\xed\xa0\x80" "d\xf4\x90\x80\x80" "e\xe2\x82";
+    const char bad[] = "a\xff"
+                       "b\xc3(c\xed\xa0\x80"
+                       "d\xf4\x90\x80\x80"
+                       "e\xe2\x82";
     json_t *m = json_pack("{s:o}", "s", json_stringn_nocheck(bad, sizeof bad - 1));
     char *s = tmpl_render(t, m, NULL, TMPL_XML, &e);
     assert_string_equal(s, "[ab(cde]");
@@ -228,7 +236,7 @@ static void xml_mode_escapes_and_drops_forbidden_characters(void **state)
 static void text_mode_escapes_nothing(void **state)
 {
     (void)state;
-    CHECK_MODE(TMPL_TEXT, "{{s}} {{{s}}}", J({"s": "<b>&\"'</b>"}), "<b>&\"'</b> <b>&\"'</b>");
+    CHECK_MODE(TMPL_TEXT, "{{s}} {{{s}}}", J({"s" : "<b>&\"'</b>"}), "<b>&\"'</b> <b>&\"'</b>");
 }
 
 static void partials_render_in_the_current_context(void **state)
@@ -241,22 +249,27 @@ static void partials_render_in_the_current_context(void **state)
         NULL,
     };
     struct partials p = {.src = src};
-    char *s = render_with("{{> list.html}}", J({"services": [ {"name": "A<1>", "status": "ok"},
-                                                               {"name": "B", "status": "down"} ]}),
-                          TMPL_HTML, &p);
+    char *s = render_with(
+        "{{> list.html}}",
+        J({"services" : [ {"name" : "A<1>", "status" : "ok"}, {"name" : "B", "status" : "down"} ]}),
+        TMPL_HTML, &p);
     assert_string_equal(s, "<ul>\n  <li data-status=\"ok\">A&lt;1&gt;</li>\n"
                            "  <li data-status=\"down\">B</li>\n</ul>\n");
     free(s);
-    s = render_with("{{>tree}}",
-                    J({"name": "r", "children": [ {"name": "a", "children": [ {"name": "b", "children": []} ]},
-                                       {"name": "c", "children": []} ]}),
+    s = render_with("{{>tree}}", J({
+                        "name" : "r",
+                        "children" : [
+                            {"name" : "a", "children" : [ {"name" : "b", "children" : []} ]},
+                            {"name" : "c", "children" : []}
+                        ]
+                    }),
                     TMPL_HTML, &p);
     assert_string_equal(s, "r(a(b))(c)");
     free(s);
     s = render_with("[{{> nowhere}}]", J({}), TMPL_HTML, &p); /* missing: nothing */
     assert_string_equal(s, "[]");
     free(s);
-    s = render_with("[{{> tree}}]", J({"name": "x"}), TMPL_HTML, NULL); /* no loader */
+    s = render_with("[{{> tree}}]", J({"name" : "x"}), TMPL_HTML, NULL); /* no loader */
     assert_string_equal(s, "[]");
     free(s);
     partials_free(&p);
@@ -315,7 +328,7 @@ static void standalone_partials_are_indented(void **state)
                                NULL};
     struct partials p = {.src = src};
     char *s = render_with("<ul>\n  {{#l}}\n  {{>item}}\n  {{/l}}\n</ul>\n<p>{{>inline}}</p>\n",
-                          J({"l": [ {"name": "a\nb"}, {"name": "c"} ]}), TMPL_HTML, &p);
+                          J({"l" : [ {"name" : "a\nb"}, {"name" : "c"} ]}), TMPL_HTML, &p);
     assert_string_equal(s, "<ul>\n  <li>\n    a\nb\n  </li>\n  <li>\n    c\n  </li>\n</ul>\n"
                            "<p><b></b></p>\n");
     free(s);
@@ -387,7 +400,7 @@ static void output_limit_fails_cleanly(void **state)
     (void)state;
     struct err e = {0};
     struct tmpl *t = tmpl_compile("{{#l}}{{s}}{{/l}}", &e);
-    json_t *m = json_loads(J({"l": [ 1, 2, 3, 4 ], "s": "<<<<"}), 0, NULL);
+    json_t *m = json_loads(J({"l" : [ 1, 2, 3, 4 ], "s" : "<<<<"}), 0, NULL);
     struct buf b;
     buf_init(&b, 60);
     buf_puts(&b, "head:");
@@ -438,7 +451,8 @@ static const char *thread_source(void *ctx, const char *name)
         return "<h1>{{title}}</h1>\n{{#groups}}\n<h2>{{name}}</h2>\n  {{#services}}\n"
                "  {{> row}}\n  {{/services}}\n{{/groups}}\n";
     if (strcmp(name, "row") == 0)
-        return "<div data-service-id=\"{{id}}\" data-status=\"{{status}}\">{{name}} {{uptime}}%</div>\n";
+        return "<div data-service-id=\"{{id}}\" data-status=\"{{status}}\">{{name}} "
+               "{{uptime}}%</div>\n";
     return NULL;
 }
 
@@ -487,14 +501,10 @@ static void one_template_renders_identically_from_many_threads(void **state)
 static const char *set_source(void *ctx, const char *name)
 {
     (void)ctx;
-    if (strcmp(name, "good") == 0)
-        return "[{{> part}}]";
-    if (strcmp(name, "part") == 0)
-        return "{{x}}";
-    if (strcmp(name, "bad") == 0)
-        return "ok\n{{#x}}";
-    if (strcmp(name, "uses-missing") == 0)
-        return "{{> nothing-here}}";
+    if (strcmp(name, "good") == 0) return "[{{> part}}]";
+    if (strcmp(name, "part") == 0) return "{{x}}";
+    if (strcmp(name, "bad") == 0) return "ok\n{{#x}}";
+    if (strcmp(name, "uses-missing") == 0) return "{{> nothing-here}}";
     return NULL;
 }
 
