@@ -36,7 +36,7 @@ SAN_OBJ   := $(LIB_SRC:src/%.c=$(B)/asan/obj/%.o) $(B)/asan/obj/gen/embedded.o
 UNIT      := $(TEST_SRC:tests/unit/%.c=$(B)/tests/%)
 SAN_UNIT  := $(TEST_SRC:tests/unit/%.c=$(B)/asan/tests/%)
 
-.PHONY: all run test unit e2e fuzz bench deps deps-test asan clean format
+.PHONY: all run test unit e2e fuzz bench deps deps-test asan clean format format-check
 all: $(B)/pharos
 
 deps:
@@ -152,7 +152,7 @@ e2e: $(B)/pharos $(B)/asan/pharos
 # The builds and the unit-test binaries compile a job per CPU (a plain `make test` would
 # build them one at a time).
 NPROC := $(shell nproc 2>/dev/null || echo 2)
-test: deps-test
+test: deps-test format-check
 	@$(MAKE) --no-print-directory -j$(NPROC) all asan
 	@$(MAKE) --no-print-directory -j$(NPROC) unit
 	@$(MAKE) --no-print-directory e2e
@@ -168,6 +168,13 @@ bench:
 
 format:
 	clang-format -i $(SRC) $(shell find src -name '*.h') $(TEST_SRC)
+
+# Fails, naming the files, when a C source has drifted from .clang-format (`make format`).
+format-check:
+	@clang-format --dry-run -Werror $(SRC) $(shell find src -name '*.h') $(TEST_SRC) 2>/dev/null || \
+	  { for f in $(SRC) $(shell find src -name '*.h') $(TEST_SRC); do \
+	      clang-format --dry-run -Werror "$$f" >/dev/null 2>&1 || echo "not formatted: $$f (make format)"; \
+	    done; exit 1; }
 
 clean:
 	rm -rf build

@@ -3,7 +3,7 @@
 # Debian packages through apt-get (as root, or with sudo), then the npm packages
 # pinned in package-lock.json (npm ci) when node_modules is missing or stale.
 #   scripts/deps.sh build   — compiler and libraries for `make`
-#   scripts/deps.sh test    — plus Node.js, npm packages, Chromium, xmllint, a Java runtime
+#   scripts/deps.sh test    — plus clang-format, Node.js, npm packages, Chromium, xmllint, a Java runtime
 #                             (the W3C Nu checker, npm vnu-jar), PostgreSQL (the second backend's
 #                             throw-away cluster, scripts/pg-cluster.sh), Prometheus Alertmanager
 #                             (tests/e2e/alerts.test.mjs feeds pharos through a real one)
@@ -16,8 +16,9 @@ build_pkgs="gcc make pkg-config libevent-dev libhttp-parser-dev libsqlite3-dev l
 test_pkgs="libcmocka-dev nodejs npm chromium libxml2-utils sqlite3 curl default-jre-headless postgresql
   prometheus-alertmanager"
 bench_pkgs="wrk nginx-light"
-# tests/e2e/cdn_nginx.test.mjs runs nginx as a caching proxy in front of pharos.
-test_pkgs="$test_pkgs nginx-light"
+# tests/e2e/cdn_nginx.test.mjs runs nginx as a caching proxy in front of pharos;
+# `make test` checks the C sources against .clang-format first (make format-check).
+test_pkgs="$test_pkgs nginx-light clang-format"
 
 want=$build_pkgs
 case "${1:-build}" in
