@@ -15,6 +15,10 @@ test('notify.email_rate paces e-mail', async () => {
     WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 15)
     SELECT 1, 'email', 'rate' || x || '@example.test', 'active', 1, 0, 0, 0 FROM n`);
   const ev = await newIncident(w.s, { title: 'Paced', services: [svc.id] });
+  // Wait on the fake first: settled() polls through psql/sqlite3 with spawnSync, which
+  // blocks this process, fake included, so messages arriving meanwhile would be stamped
+  // together when it returns (on PostgreSQL under load: "10 within 669 ms").
+  await w.smtp.waitFor((m) => m.length >= 15, 20000, '15 paced e-mails');
   const ds = await settled(w.s, ev.updates[0].id);
   assert.equal(ds.filter((d) => d.state === 'sent').length, 15);
   const at = w.smtp.messages.map((m) => m.at).sort((a, b) => a - b);
