@@ -2,8 +2,8 @@
  * api/estatus — the two eStatus.io-compatible endpoints (SPEC §9):
  *   GET /admin/api/v1/service/services/list/          → {"services":[SERVICE…]}
  *   PUT|POST /admin/api/v1/service/put/{id}/{status}/ → {"service":SERVICE}
- * The PUT is what monitoring scripts call all day: its token check and row lock are one
- * statement (app_service_set_status_by_token).
+ * The PUT is what monitoring scripts call all day: on PostgreSQL its token check and row
+ * lock are one statement (app_service_set_status_by_token).
  */
 #include "api/api.h"
 #include "app/services.h"
@@ -32,8 +32,9 @@ static void list(struct req *r)
     if (rc) json_decref(all);
 }
 
-/* The token check and the service's lock in one statement when all is well; the usual
- * way (api_begin, then the use case) otherwise, to say what was wrong. */
+/* The token check and the service's lock in one statement when all is well (on
+ * PostgreSQL); the usual way (api_begin, then the use case) otherwise, to say what was
+ * wrong. */
 static void put(struct req *r)
 {
     struct app_thread *t = r->tctx;

@@ -22,8 +22,10 @@ int app_service_set_status(struct app_ctx *c, int64_t id, const char *status, js
  * token check and the service's lock in one statement (the eStatus PUT, the most
  * frequent write: on PostgreSQL two round trips instead of three). Returns 1, having
  * done nothing, when it cannot decide so (no token, an unknown status, a token unknown,
- * revoked or of another page, no such service): the caller then takes the usual way
- * (app_token_authenticate, app_service_set_status), which says what was wrong.
+ * revoked or of another page, no such service), and always on SQLite: the caller then
+ * takes the usual way (app_token_authenticate, app_service_set_status), which says what
+ * was wrong. A request with a wrong token holds the shared write lock (no row lock) for
+ * the two round trips of finding so, as a right one does for its change.
  */
 int app_service_set_status_by_token(struct app *app, struct db *db, const char *host,
                                     const char *token, int64_t id, const char *status, json_t **out,

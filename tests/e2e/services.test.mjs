@@ -75,7 +75,7 @@ test('eStatus: unknown status and unknown service are refused and change nothing
   assert.equal(notid.status, 404);
 });
 
-// The PUT checks the token and locks the service in one statement when all is well
+// On PostgreSQL the PUT checks the token and locks the service in one statement when all is well
 // (app_service_set_status_by_token); every other case must still be refused, say why, and
 // change nothing.
 test('eStatus PUT: a missing, unknown, revoked or other page\'s token is refused and changes nothing', async () => {

@@ -1,11 +1,12 @@
 /*
  * Unit tests for app/services' status change against a real database: a change is
  * logged and audited once, setting the same status writes nothing; the eStatus PUT's
- * one-statement way (app_service_set_status_by_token) changes the status only for a
- * live token of the page the host names and a service of that page, and otherwise
- * returns 1 having changed nothing (the caller then says what was wrong); on
- * PostgreSQL it locks the service's row, not the token's (NOWAIT from a second
- * connection tells).
+ * one statement (store_service_lock_for_token) finds the service only for a live token
+ * of the page the host names and a service of that page; the use case on it
+ * (app_service_set_status_by_token) changes the status then, and otherwise returns 1
+ * having changed nothing (the caller then says what was wrong), as it always does on
+ * SQLite; on PostgreSQL it locks the service's row, not the token's (NOWAIT from a
+ * second connection tells).
  */
 #include "app/pages.h"
 #include "app/services.h"
@@ -133,12 +134,57 @@ static int by_token(struct fx *f, const char *host, const char *token, int64_t i
     return rc;
 }
 
+/* store_service_lock_for_token with HASH of TOKEN (NULL: a hash of nothing known). */
+static json_t *lock_for(struct fx *f, const char *token, const char *host, int64_t id)
+{
+    struct err e = {0};
+    char hash[TOKEN_HASH_HEX] = "0000";
+    if (token) secret_token_hash(token, hash);
+    if (db_begin_shared(f->db, &e) != 0) fail_msg("begin: %s", e.msg);
+    json_t *s = store_service_lock_for_token(f->db, hash, host, id, &e);
+    if (!s && e.code) fail_msg("lock_for_token: %s", e.msg);
+    db_rollback(f->db);
+    return s;
+}
+
+static void the_statement_checks_token_page_and_service(void **state)
+{
+    struct fx *f = *state;
+    struct err e = {0};
+    json_t *s = lock_for(f, f->def_token, BASE, f->service);
+    assert_non_null(s);
+    assert_int_equal(json_integer_value(json_object_get(s, "id")), f->service);
+    assert_int_equal(json_integer_value(json_object_get(s, "page_id")), f->def);
+    assert_int_equal(json_integer_value(json_object_get(s, "token_id")), f->def_tid);
+    assert_int_equal(json_integer_value(json_object_get(s, "token_used")), 0);
+    assert_string_equal(status_of(s), "operational");
+    json_decref(s);
+    s = lock_for(f, f->def_token, NULL, f->service); /* no host: the default page */
+    assert_non_null(s);
+    json_decref(s);
+    assert_null(lock_for(f, NULL, BASE, f->service));               /* unknown token */
+    assert_null(lock_for(f, f->b_token, BASE, f->service));         /* another page's */
+    assert_null(lock_for(f, f->b_token, "b.test", f->service));     /* not b's service */
+    assert_null(lock_for(f, f->def_token, "b.test", f->service));   /* host names b */
+    assert_null(lock_for(f, f->def_token, BASE, f->service + 100)); /* no such service */
+    struct app_ctx c = f->cli;
+    c.page_id = f->def;
+    assert_int_equal(app_token_revoke(&c, f->def_tid, &e), 0);
+    assert_null(lock_for(f, f->def_token, BASE, f->service)); /* revoked */
+}
+
 static void by_token_decides_only_when_all_is_well(void **state)
 {
     struct fx *f = *state;
     struct err e = {0};
     json_t *out;
     int64_t logs = count(f, "SELECT COUNT(*) FROM service_status_log");
+    if (!test_on_pg()) { /* SQLite: always the usual way */
+        assert_int_equal(by_token(f, BASE, f->def_token, f->service, "partial", &out), 1);
+        assert_null(out);
+        assert_int_equal(count(f, "SELECT COUNT(*) FROM service_status_log"), logs);
+        return;
+    }
     /* every case the usual way must explain: nothing done, 1 */
     assert_int_equal(by_token(f, BASE, NULL, f->service, "major_outage", &out), 1);
     assert_int_equal(by_token(f, BASE, "", f->service, "major_outage", &out), 1);
@@ -242,6 +288,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(a_change_is_logged_and_audited_once),
+        T(the_statement_checks_token_page_and_service),
         T(by_token_decides_only_when_all_is_well),
         T(by_token_locks_the_service_not_the_token),
     };
