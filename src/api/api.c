@@ -32,7 +32,7 @@ int api_begin(struct req *r, struct app_ctx *c)
     if (app_token_authenticate(t->app, t->db, r->host, api_token(r), &token_id, &c->page_id, &e) !=
         0)
         goto fail;
-    c->actor = (struct actor){.kind = ACTOR_TOKEN, .id = token_id, .role = ROLE_ADMIN};
+    c->actor = app_token_actor(token_id);
     return 0;
 fail:
     reply_error(r, &e);

@@ -206,17 +206,17 @@ int app_service_set_status_by_token(struct app *app, struct db *db, const char *
         db_rollback(db);
         return e->code ? -1 : 1;
     }
-    /* what app_token_authenticate would have found: a token is an admin of its page */
-    struct app_ctx c = {.app = app, .db = db};
-    c.page_id = json_integer_value(json_object_get(s, "page_id"));
-    c.actor = (struct actor){.kind = ACTOR_TOKEN,
-                             .id = json_integer_value(json_object_get(s, "token_id")),
-                             .role = ROLE_ADMIN};
+    /* what api_begin would have made of the token: the context of its page */
+    struct app_ctx c = {.app = app,
+                        .db = db,
+                        .page_id = json_integer_value(json_object_get(s, "page_id")),
+                        .actor =
+                            app_token_actor(json_integer_value(json_object_get(s, "token_id")))};
     int64_t used = json_integer_value(json_object_get(s, "token_used"));
     json_object_del(s, "page_id");
     json_object_del(s, "token_id");
     json_object_del(s, "token_used");
-    assert(c.page_id > 0 && c.actor.id > 0);
+    assert(c.page_id > 0);
     if (app_require(&c, PERM_CONTENT, e) != 0) {
         db_rollback(db);
         json_decref(s);

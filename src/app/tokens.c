@@ -98,6 +98,12 @@ int app_token_authenticate(const struct app *app, struct db *db, const char *hos
     return 0;
 }
 
+struct actor app_token_actor(int64_t id)
+{
+    assert(id > 0);
+    return (struct actor){.kind = ACTOR_TOKEN, .id = id, .role = ROLE_ADMIN};
+}
+
 void app_token_touch(struct db *db, int64_t id, int64_t last_used)
 {
     int64_t now = time_now();

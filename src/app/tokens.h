@@ -20,6 +20,8 @@ int app_token_revoke(struct app_ctx *c, int64_t id, struct err *e);
  */
 int app_token_authenticate(const struct app *app, struct db *db, const char *host,
                            const char *token, int64_t *token_id, int64_t *page_id, struct err *e);
+/* Who a request with live token ID acts as: an admin of the token's page. */
+struct actor app_token_actor(int64_t id);
 /* Records that token ID was used now, if LAST_USED (its last_used_at) is a minute old or
  * more; outside any transaction, and best effort (a failure is not the request's). */
 void app_token_touch(struct db *db, int64_t id, int64_t last_used);
