@@ -94,7 +94,8 @@ struct worker {
     /* Connections handed over by other workers (see balance()); under hmu. */
     pthread_mutex_t hmu;
     struct handoff queue[HANDOFF_MAX];
-    _Atomic int nqueue; /* written under hmu, read without it by balance() */
+    int nqueue;           /* under hmu */
+    _Atomic int incoming; /* handed over and not yet in the pool: read by balance() */
     _Atomic bool stopping;
     struct event *handoff_ev;
     struct metric *m_conns;  /* pharos_http_connections{worker="N"} */
@@ -455,7 +456,7 @@ static void *worker_main(void *arg)
 static size_t load(struct worker *w)
 {
     return conn_pool_count(w->pool) +
-           (size_t)atomic_load_explicit(&w->nqueue, memory_order_relaxed);
+           (size_t)atomic_load_explicit(&w->incoming, memory_order_relaxed);
 }
 
 /* The worker that should take a connection W accepted: W itself, unless another has
@@ -491,6 +492,7 @@ static bool hand_over(struct worker *to, int fd, const struct sockaddr *sa, sock
         memcpy(&h->sa, sa, salen);
         h->salen = salen;
         to->nqueue++;
+        atomic_fetch_add_explicit(&to->incoming, 1, memory_order_relaxed);
     }
     pthread_mutex_unlock(&to->hmu);
     if (ok) event_active(to->handoff_ev, 0, 0);
@@ -508,8 +510,13 @@ static void on_handoff(evutil_socket_t unused, short what, void *arg)
     memcpy(q, w->queue, (size_t)n * sizeof q[0]);
     w->nqueue = 0;
     pthread_mutex_unlock(&w->hmu);
-    for (int i = 0; i < n; i++)
+    /* Each leaves `incoming` once it is counted in the pool: uncounted meanwhile, the
+     * batch made this worker look emptier than it was, and CI saw 40 connections on two
+     * workers end up 22/18. */
+    for (int i = 0; i < n; i++) {
         conn_pool_accept(w->pool, q[i].fd, (struct sockaddr *)&q[i].sa, q[i].salen);
+        atomic_fetch_sub_explicit(&w->incoming, 1, memory_order_relaxed);
+    }
 }
 
 static void on_gauge(evutil_socket_t unused, short what, void *arg)
