@@ -374,6 +374,17 @@ static void conn_free(struct conn *c)
     free(c);
 }
 
+/* Answers 500 for a callback that gave no answer (a bug, logged by the server). */
+static void answer_500(struct conn *c)
+{
+    static const char h[] = "Content-Type: text/plain; charset=utf-8\r\n";
+    struct evbuffer *b = evbuffer_new();
+    if (!b) abort();
+    evbuffer_add(b, "internal error\n", 15);
+    conn_respond(c, 500, "Internal Server Error", h, sizeof h - 1, 15, b, true);
+    evbuffer_free(b);
+}
+
 /* Hands the request (or the error) to the pool's callback. */
 static void dispatch(struct conn *c)
 {
@@ -406,13 +417,7 @@ static void dispatch(struct conn *c)
         m.major = m.minor = 1;
     c->responded = false;
     c->pool->cb(c, &m, c->pool->arg);
-    if (!c->responded) {
-        static const char h[] = "Content-Type: text/plain; charset=utf-8\r\n";
-        struct evbuffer *b = evbuffer_new();
-        evbuffer_add(b, "internal error\n", 15);
-        conn_respond(c, 500, "Internal Server Error", h, sizeof h - 1, 15, b, true);
-        evbuffer_free(b);
-    }
+    if (!c->responded && !c->deferred) answer_500(c);
 }
 
 /* Answers the protocol error the parser reported (or a callback noted). */
@@ -449,7 +454,7 @@ static void consume(struct conn *c)
  * needed, output has to wait, or the connection is to close. */
 static void process(struct conn *c)
 {
-    while (!c->dead && !c->out_pending && !c->close_after && c->parsed < c->len) {
+    while (!c->dead && !c->deferred && !c->out_pending && !c->close_after && c->parsed < c->len) {
         const char *at = c->buf + c->parsed;
         size_t n = http_parser_execute(&c->parser, &settings, at, c->len - c->parsed);
         c->parsed += n;
@@ -479,15 +484,22 @@ static void process(struct conn *c)
     }
 }
 
-/* True while a request is partly received or its answer is still being written. */
+/* True while a request is partly received, handled elsewhere, or its answer is still
+ * being written. */
 static bool busy(const struct conn *c)
 {
-    return c->len > 0 || c->out_pending;
+    return c->len > 0 || c->deferred || c->out_pending;
 }
 
 /* Puts the connection's events in line with its state, or frees it. */
 static void settle(struct conn *c)
 {
+    if (c->deferred) { /* kept, whatever happened, until its answer is back */
+        if (c->wev_on) event_del(c->wev);
+        if (c->rev_on) event_del(c->rev);
+        c->wev_on = c->rev_on = false;
+        return;
+    }
     if (c->dead) {
         conn_free(c);
         return;
@@ -586,6 +598,21 @@ static void on_write(evutil_socket_t fd, short what, void *arg)
     write_then_go_on(arg);
 }
 
+void conn_defer(struct conn *c)
+{
+    assert(!c->responded && !c->deferred);
+    c->deferred = true;
+}
+
+void conn_resume(struct conn *c)
+{
+    assert(c->deferred);
+    c->deferred = false;
+    if (!c->responded) answer_500(c);
+    c->last_active = c->pool->tick;
+    write_then_go_on(c);
+}
+
 /* Ends C's hold and sends its response, then reads on. */
 static void release(struct conn *c)
 {
@@ -634,6 +661,7 @@ static void on_sweep(evutil_socket_t fd, short what, void *arg)
     struct conn *c, *next;
     for (c = TAILQ_FIRST(&p->conns); c; c = next) {
         next = TAILQ_NEXT(c, link);
+        if (c->deferred) continue; /* its handler decides how long it takes */
         /* A request must arrive whole in time, however slowly it trickles in
          * (slowloris, slow bodies): it is answered 408, then the connection closes.
          * (The callback answers an error without touching other connections, so

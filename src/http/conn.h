@@ -13,7 +13,8 @@
  *
  * A pool is the set of connections of one worker (one event_base, one thread).
  * Each complete request is handed to the pool's callback, which must answer it
- * with conn_respond() before returning (handlers are synchronous). Requests that
+ * with conn_respond() before returning, or defer the answer (conn_defer: the
+ * request is handled on another thread and conn_resume() sends its answer). Requests that
  * break a limit or the protocol reach the callback too, with `error` set, so that
  * the server answers them with its usual JSON error; the connection then closes.
  *
@@ -102,6 +103,18 @@ size_t conn_pool_evict_idle(struct conn_pool *p, size_t n);
  * be on the public page before the writer hears it was made).
  */
 bool conn_hold(struct conn *c, bool (*ready)(void *arg), void (*done)(void *arg), void *arg);
+/*
+ * Defers the answer to C's current request: the pool's callback calls it and returns
+ * without answering, having copied what it needs of the request (its bytes are dropped
+ * on return). Until conn_resume() the connection neither reads, nor writes, nor times
+ * out, nor is closed as idle; the worker serves its other connections. For a request
+ * handled on another thread (http/defer.h).
+ */
+void conn_defer(struct conn *c);
+/* On the pool's thread, once the deferred request's answer has been given with
+ * conn_respond() or conn_respond_body() (else a 500 goes): sends it and goes on with the
+ * requests that arrived meanwhile. */
+void conn_resume(struct conn *c);
 /* Has pool P look at its held responses soon, on its own thread. Any thread. */
 void conn_pool_wake_held(struct conn_pool *p);
 /* Connections still open (any thread may ask). */

@@ -80,6 +80,10 @@ struct conn {
     uint64_t hold_tick; /* pool tick when the hold began */
     TAILQ_ENTRY(conn) held_link;
 
+    /* The current request is handled elsewhere (conn_defer): no reading, writing,
+     * timeout or freeing until conn_resume(). */
+    bool deferred;
+
     /* the response */
     struct evbuffer *out;
     bool responded, out_pending, close_after, lingering, dead;

@@ -12,9 +12,9 @@
  * The pool's callback records what it was handed (method, target, version,
  * headers, body, error) and answers according to the target: "/204", "/304",
  * "/big" (f->big_len bytes), "/close" (asks to close), "/noreply" (does not
- * answer), "/drain" (drains the pool first), "/body-…" (conn_respond_body from
- * memory or, for "/body-file-…", from a file with sendfile; each body's release
- * is counted); otherwise 200 with the body "METHOD TARGET BODY_LEN\n". Large
+ * answer), "/defer…" (defers: resume_deferred answers it later), "/drain" (drains the pool first),
+ * "/body-…" (conn_respond_body from memory or, for "/body-file-…", from a file with sendfile; each
+ * body's release is counted); otherwise 200 with the body "METHOD TARGET BODY_LEN\n". Large
  * responses go through a server end whose send buffer is shrunk to 4 KiB, so
  * that they cannot be written at once. A request refused by the layer (error
  * set) gets the status of its error and deliberately asks to keep the
@@ -69,9 +69,11 @@ struct fx {
     int nrec, ncalls; /* the first MAX_REC requests are recorded, all counted */
     size_t big_len;
     char *big;
-    int big_fd;                /* a file holding big (for conn_respond_body with sendfile) */
-    int short_fd;              /* a file holding the first 10 bytes of big */
-    int released;              /* conn_body releases */
+    int big_fd;               /* a file holding big (for conn_respond_body with sendfile) */
+    int short_fd;             /* a file holding the first 10 bytes of big */
+    int released;             /* conn_body releases */
+    struct conn *deferred[4]; /* connections whose request waits ("/defer…"), in order */
+    int ndeferred;
     bool hold_ready;           /* what the holds' ready() answers */
     int hold_asked, hold_done; /* ready() calls, done() calls */
     char peer[64];
@@ -205,6 +207,12 @@ static void on_request(struct conn *c, struct http_msg *m, void *arg)
             respond_body(f, c, &sub);
             return;
         }
+    }
+    if (strncmp(m->target, "/defer", 6) == 0 && !m->error) { /* answered by resume_deferred */
+        assert_true(f->ndeferred < 4);
+        conn_defer(c);
+        f->deferred[f->ndeferred++] = c;
+        return;
     }
     if (m->error) {
         int st = m->error == ERR_TOO_LARGE           ? 413
@@ -1598,6 +1606,89 @@ static void trickling_body_is_cut_off(void **state)
     assert_open(f, idle);
 }
 
+/* ---- deferred requests ------------------------------------------------------------------ */
+
+/* Answers the deferred requests as on their thread: "GET /deferred" as any other, unless
+ * ANSWER is false (then the layer must answer 500). */
+static void resume_deferred(struct fx *f, bool answer)
+{
+    for (int i = 0; i < f->ndeferred; i++) {
+        struct conn *c = f->deferred[i];
+        if (answer) respond_text(c, 200, "OK", "GET /deferred 0\n", false);
+        conn_resume(c);
+    }
+    f->ndeferred = 0;
+    run(f);
+}
+
+/* A deferred request (and the pipelined one after it) waits for its answer while another
+ * connection is served; then both go, in order, and the connection reads on. */
+static void deferred_request_waits_while_others_are_served(void **state)
+{
+    struct fx *f = *state;
+    struct client *a = cli_open(f), *b = cli_open(f);
+    exchange(f, a,
+             "GET /deferred HTTP/1.1\r\nHost: h\r\n\r\nGET /after HTTP/1.1\r\nHost: h\r\n\r\n");
+    assert_int_equal(a->len, 0);
+    assert_int_equal(f->ncalls, 1);
+    assert_int_equal(f->ndeferred, 1);
+    exchange(f, b, "GET /other HTTP/1.1\r\nHost: h\r\n\r\n");
+    expect_bytes(b, 1, ok("GET", "/other", 0, NULL));
+    resume_deferred(f, true);
+    char want[2048];
+    snprintf(want, sizeof want, "%s%s", ok("GET", "/deferred", 0, NULL),
+             ok("GET", "/after", 0, NULL));
+    expect_bytes(a, 2, want);
+    assert_int_equal(f->ncalls, 3);
+    exchange(f, a, "GET /again HTTP/1.1\r\nHost: h\r\n\r\n");
+    expect_bytes(a, 1, ok("GET", "/again", 0, NULL));
+    assert_int_equal(conn_pool_count(f->pool), 2);
+}
+
+/* A deferred connection is neither timed out, nor evicted, nor closed by a drain while its
+ * answer is away; once it is back it goes (with "Connection: close" after a drain). An
+ * answer that never came is a 500. */
+static void deferred_connection_outlives_timeouts_and_drain(void **state)
+{
+    struct fx *f = *state;
+    pool_new(f, MAX_HDR, MAX_BODY, 1);
+    struct client *a = cli_open(f), *idle = cli_open(f);
+    exchange(f, a, "POST /deferred HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nhi");
+    assert_int_equal(f->ndeferred, 1);
+    time_t t0 = time(NULL);
+    while (time(NULL) < t0 + 3) { /* three sweeps past the 1 s timeout */
+        usleep(100000);
+        run(f);
+    }
+    assert_true(idle->eof); /* the idle one was timed out meanwhile */
+    assert_int_equal(conn_pool_count(f->pool), 1);
+    assert_int_equal(conn_pool_evict_idle(f->pool, 10), 0);
+    conn_pool_drain(f->pool);
+    assert_int_equal(conn_pool_count(f->pool), 1);
+    assert_false(a->eof);
+    resume_deferred(f, false);
+    expect_bytes(a, 1,
+                 "HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                 "Content-Length: 15\r\n" CLOSE_HDR "\r\ninternal error\n");
+    assert_true(a->eof);
+}
+
+/* A client gone while its request was deferred: the answer finds a broken connection, which
+ * is then freed (ASan checks that nothing touches it after). */
+static void deferred_request_of_a_client_gone(void **state)
+{
+    struct fx *f = *state;
+    struct client *a = cli_open(f);
+    exchange(f, a, "PUT /deferred HTTP/1.1\r\nHost: h\r\n\r\n");
+    assert_int_equal(f->ndeferred, 1);
+    cli_close(a);
+    run(f);
+    assert_int_equal(conn_pool_count(f->pool), 1); /* kept: its answer is away */
+    resume_deferred(f, true);
+    run_until_empty(f, 2);
+    assert_int_equal(conn_pool_count(f->pool), 0);
+}
+
 /* ---- holds ----------------------------------------------------------------------------- */
 
 /* Has the holds' ready() say yes, wakes the pool and runs it until quiet. */
@@ -1683,6 +1774,9 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(get_keep_alive_then_second_request),
+        T(deferred_request_waits_while_others_are_served),
+        T(deferred_connection_outlives_timeouts_and_drain),
+        T(deferred_request_of_a_client_gone),
         T(trickling_header_block_is_cut_off),
         T(trickling_body_is_cut_off),
         T(pipelined_requests_answered_in_order),
