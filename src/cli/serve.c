@@ -27,6 +27,7 @@
 #include "web/web.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 enum { MAX_BODY = 1 << 20, MAX_HEADERS = 16 << 10, TIMEOUT_S = 30 };
 
@@ -123,6 +124,16 @@ static void thread_cleanup(void *tctx)
     free(t);
 }
 
+/* Threads for the requests that change something (http/server.h), PostgreSQL only: there
+ * a write waits for round trips to another process and for its commit, and OFFLOAD_PER
+ * per HTTP worker keep that many in flight while the workers serve on. SQLite takes
+ * one writer at a time, and its round trips are calls. */
+enum { OFFLOAD_PER = 2 };
+static int offload_threads(struct db *db, int threads)
+{
+    return strcmp(db_kind(db), "postgresql") == 0 ? OFFLOAD_PER * threads : 0;
+}
+
 int cmd_serve(int argc, char **argv)
 {
     static const char *const flags[] = {"listen", "base-url", NULL};
@@ -158,6 +169,7 @@ int cmd_serve(int argc, char **argv)
         .max_connections = (size_t)cfg.max_connections,
         .request_timeout_s = (int)cfg.request_timeout_s,
         .trusted_proxies = cfg.trusted_proxies,
+        .offload_threads = offload_threads(db, (int)cfg.threads),
         .thread_init = thread_init,
         .thread_cleanup = thread_cleanup,
         .arg = &app,

@@ -2,8 +2,9 @@
  * reply — response helpers. See reply.h.
  *
  * Every reply goes through send(): it adds the security headers and
- * X-Request-Id, sends, logs "id method path status bytes ms" and frees what
- * the request kept. Sending twice is a bug and is refused (logged).
+ * X-Request-Id, sends (or, for a request handled off its connection's thread,
+ * keeps the answer for that thread: reply_capture.h), logs "id method path status
+ * bytes ms" and frees what the request kept. Sending twice is a bug and is refused (logged).
  */
 #include "http/reply.h"
 #include "core/buf.h"
@@ -15,6 +16,8 @@
 #include "core/xalloc.h"
 #include "http/access_log.h"
 #include "http/conn.h"
+#include "http/reply_capture.h"
+#include <assert.h>
 #include <event2/buffer.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -129,6 +132,28 @@ static void add_common_headers(struct req *r, bool has_body)
         buf_puts(r->out_headers, "Content-Type: text/plain; charset=utf-8\r\n");
 }
 
+/* Keeps the answer in K for the connection's thread (reply_capture.h): what the send
+ * below would have handed to the connection. */
+static void capture(struct reply_capture *k, struct req *r, int status, size_t bytes,
+                    struct evbuffer *body, const struct conn_body *ref)
+{
+    assert(!k->set);
+    *k = (struct reply_capture){.set = true,
+                                .status = status,
+                                .reason = reason(status),
+                                .close = r->close,
+                                .content_length = bytes,
+                                .send_body = r->method != M_HEAD};
+    if (ref) {
+        k->has_ref = true;
+        k->ref = *ref;
+    } else if (body && r->method != M_HEAD) {
+        k->body = evbuffer_new();
+        if (!k->body) abort();
+        evbuffer_add_buffer(k->body, body);
+    }
+}
+
 /* Sends the response: BODY (an evbuffer, moved out) or REF (bytes held elsewhere). */
 static void send_common(struct req *r, int status, struct evbuffer *body,
                         const struct conn_body *ref)
@@ -151,7 +176,9 @@ static void send_common(struct req *r, int status, struct evbuffer *body,
         ref = NULL;
     }
     /* HEAD: the length GET would send, and no body. */
-    if (ref)
+    if (r->capture)
+        capture(r->capture, r, status, bytes, body, ref);
+    else if (ref)
         conn_respond_body(r->conn, status, reason(status), buf_cstr(r->out_headers),
                           r->out_headers->len, ref, r->method != M_HEAD, r->close);
     else

@@ -1,9 +1,10 @@
 /*
  * req — one HTTP request as handlers see it, and the helpers to read it.
  *
- * A `struct req` lives on the worker's stack for the duration of the handler;
- * handlers are synchronous and must answer exactly once with a reply_*()
- * function (http/reply.h) before returning. Strings returned by the helpers
+ * A `struct req` lives on the worker's stack for the duration of the handler, or
+ * with a deferred request (http/defer.h) on an offload thread; handlers are
+ * synchronous and must answer exactly once with a reply_*() function
+ * (http/reply.h) before returning. Strings returned by the helpers
  * live until the reply is sent.
  */
 #ifndef PHAROS_REQ_H
@@ -30,6 +31,7 @@ enum { REQ_MAX_PARAMS = 6 };
 struct conn;
 struct http_msg;
 struct buf;
+struct reply_capture;
 
 struct req {
     struct conn *conn;          /* the connection it came on (http/conn.h) */
@@ -54,6 +56,9 @@ struct req {
     struct buf *out_headers; /* response header lines so far (the worker's buffer) */
     bool has_csp, has_ctype; /* … among them */
     bool close;              /* close the connection after the reply */
+    /* Set for a request handled off its connection's thread (http/defer.h): the reply
+     * is kept there, and sent by that thread. */
+    struct reply_capture *capture;
 };
 
 const char *req_method_name(enum http_method m);

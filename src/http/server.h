@@ -26,7 +26,12 @@ struct http_server_opts {
     int request_timeout_s;       /* a whole request must arrive within it, else 408 */
     size_t max_connections;      /* open connections, all workers together; 0: no cap */
     const char *trusted_proxies; /* addresses whose X-Forwarded-* are believed, or NULL */
-    /* Called on each worker thread before it serves; the result becomes req->tctx. */
+    /* Threads that run the requests which change something (not GET, HEAD or OPTIONS)
+     * so that their database waits hold up no worker's other connections
+     * (http/defer.h); 0: the workers run them. */
+    int offload_threads;
+    /* Called on each worker (and offload) thread before it serves; the result becomes
+     * req->tctx. */
     void *(*thread_init)(int index, void *arg);
     void (*thread_cleanup)(void *tctx);
     void *arg;

@@ -3,7 +3,8 @@ import { test, before, after } from 'node:test';
 import net from 'node:net';
 import assert from 'node:assert/strict';
 import { hostname } from 'node:os';
-import { startServer, request, cli, tempDir, BACKEND } from './lib/harness.mjs';
+import { spawn } from 'node:child_process';
+import { startServer, startWithToken, request, api, cli, tempDir, pgName, BACKEND, ON_PG } from './lib/harness.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -145,3 +146,58 @@ test('connections opened one after another are dealt evenly: 8 on 4 workers, 2 e
     server.cleanup();
   }
 });
+
+// Holds a row lock on the PostgreSQL database of server S from another session until
+// release() (psql reads its input as it comes).
+async function lockRow(s, sql) {
+  const p = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', pgName(s.dataDir), '-f', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  p.stdout.on('data', (d) => { out += d; });
+  p.stderr.on('data', (d) => { out += d; });
+  const exited = new Promise((resolve) => p.on('exit', resolve));
+  p.stdin.write(`BEGIN;\n${sql};\n\\echo locked\n`);
+  for (let i = 0; i < 100 && !/locked/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.match(out, /locked/, out);
+  return { release: async () => { p.stdin.end('COMMIT;\n'); await exited; } };
+}
+
+test('a write waiting on the database holds up no other request of its worker (PostgreSQL)',
+  { skip: ON_PG ? false : 'SQLite writes are not offloaded: its round trips are calls' }, async () => {
+    // One HTTP worker: before writes went to the offload threads (http/defer.h), the worker
+    // waited with the write for the database, and every other connection waited with it.
+    const s = await startWithToken({ threads: 1 });
+    const lock = { release: async () => {} };
+    try {
+      const a = (await api(s, 'POST', 'services', { body: { name: 'Locked' } })).json.service;
+      const b = (await api(s, 'POST', 'services', { body: { name: 'Free' } })).json.service;
+      await request(s, 'GET', '/api/v2/components.json'); // the page is read: changes rebuild it
+      Object.assign(lock, await lockRow(s, `SELECT id FROM services WHERE id = ${a.id} FOR UPDATE`));
+      let answered = null;
+      const put = api(s, 'PUT', `service/put/${a.id}/major/`).then((r) => { answered = r; return r; });
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(answered, null, 'the write waits for the row lock');
+      // meanwhile the worker serves a page, an API read and another write
+      const meanwhile = (async () => {
+        assert.equal((await request(s, 'GET', '/api/v2/status.json')).status, 200);
+        assert.equal((await api(s, 'GET', `services/${b.id}`)).status, 200);
+        const other = await api(s, 'PUT', `service/put/${b.id}/degraded/`);
+        assert.equal(other.status, 200, other.text);
+      })();
+      let timer;
+      await Promise.race([meanwhile, new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('the other requests waited for the locked write')), 3000);
+      })]).finally(() => clearTimeout(timer));
+      assert.equal(answered, null, 'the first write still waits');
+      await lock.release();
+      const r = await put;
+      assert.equal(r.status, 200, r.text);
+      // answered once the public page shows it (the hold goes with the deferred answer)
+      const comps = (await request(s, 'GET', '/api/v2/components.json')).json.components;
+      assert.equal(comps.find((c) => c.name === 'Locked').status, 'major_outage');
+      assert.equal(comps.find((c) => c.name === 'Free').status, 'degraded_performance');
+    } finally {
+      await lock.release();
+      await s.stop();
+      s.cleanup();
+    }
+  });
