@@ -194,10 +194,14 @@ int cmd_serve(int argc, char **argv)
     web_register();
     admin_register();
     char dbshown[512];
-    log_info("pharos serving %s (listening on %s:%d, %ld threads, at most %ld connections, "
+    char writes[32] = "";
+    if (opts.offload_threads)
+        snprintf(writes, sizeof writes, " and %d for writes", opts.offload_threads);
+    log_info("pharos serving %s (listening on %s:%d, %ld threads%s, at most %ld connections, "
              "database %s, node %s)",
-             cfg.base_url, cfg.listen_host, http_server_port(srv), cfg.threads, cfg.max_connections,
-             db_url_redacted(cfg.database, dbshown, sizeof dbshown), cfg.node_id);
+             cfg.base_url, cfg.listen_host, http_server_port(srv), cfg.threads, writes,
+             cfg.max_connections, db_url_redacted(cfg.database, dbshown, sizeof dbshown),
+             cfg.node_id);
     log_info("status page: %s/  admin console: %s/admin/  API: %s/admin/api/v1/", cfg.base_url,
              cfg.base_url, cfg.base_url);
     /* started after the startup lines so that nothing comes between them */
