@@ -16,7 +16,7 @@ start_pharos() {
     sleep 0.1
   done
   [ -n "$port" ] || { echo "server did not start within 15 s" >&2; cat "$tmp/server.log" >&2; exit 1; }
-  threads=$(sed -n 's/.*, \([0-9]*\) threads,.*/\1/p' "$tmp/server.log" | head -1)
+  threads=$(sed -n 's/.*, \([0-9]*\) threads[, ].*/\1/p' "$tmp/server.log" | head -1)
   url="http://127.0.0.1:$port"
 }
 
