@@ -29,9 +29,12 @@ test('a refused recipient among pipelined messages fails or retries alone; the o
   });
   const ev = await newIncident(w.s, { title: 'Pipelined refusals', services: [svc.id] });
   const uid = ev.updates[0].id;
-  // the 451 is retried after its backoff; everything else settles on the first attempt
+  // the 451 is retried after its backoff; everything else settles on the first attempt.
+  // (Counting pipe7 among the N - 1 settled let its retry, when quick, stand in for a
+  // message still being sent: CI saw pipe39 'sending' then.)
   const end = Date.now() + 30000;
-  while (Number(dbSql(w.s, `SELECT COUNT(*) FROM deliveries WHERE update_id=${uid} AND state IN ('sent', 'failed')`)) < N - 1) {
+  while (Number(dbSql(w.s, `SELECT COUNT(*) FROM deliveries WHERE update_id=${uid}
+      AND recipient <> 'pipe7@example.test' AND state IN ('sent', 'failed')`)) < N - 1) {
     assert.ok(Date.now() < end, 'the first attempts settled');
     await sleep(100);
   }
