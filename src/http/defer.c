@@ -100,7 +100,12 @@ static void answer(struct deferred *d)
 {
     struct conn *c = d->req.conn;
     struct reply_capture *k = &d->cap;
-    if (d->hold_ready && !conn_hold(c, d->hold_ready, d->hold_done, d->hold_arg) && d->hold_done)
+    /* Ready already (the page was built while the answer came back): a hold now would
+     * wait for the next wake-up, which may never come, or the sweep's 2 s. Not ready: the
+     * builder's wake-up comes after this callback, and finds the hold. */
+    bool hold = d->hold_ready && !d->hold_ready(d->hold_arg);
+    if (d->hold_ready && !(hold && conn_hold(c, d->hold_ready, d->hold_done, d->hold_arg)) &&
+        d->hold_done)
         d->hold_done(d->hold_arg);
     if (k->set && k->has_ref)
         conn_respond_body(c, k->status, k->reason, buf_cstr(&d->out_headers), d->out_headers.len,
