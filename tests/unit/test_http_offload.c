@@ -1,7 +1,8 @@
 /*
  * Unit tests for http/offload: the pool of threads that run requests off the event loops.
  * Tasks run in order of arrival (one thread), each thread runs with the context its init
- * gave it (indexes after the first), and stopping runs what is queued, then cleans up.
+ * gave it (indexes after the first), tasks one at a time go to the thread idle last, and
+ * stopping runs what is queued, then cleans up.
  */
 #include "http/offload.h"
 #include "testutil.h"
@@ -94,11 +95,37 @@ static void tasks_spread_over_threads_with_their_own_contexts(void **state)
     offload_stop(NULL);
 }
 
+/* Tasks that come one at a time all run on the thread that went idle last: the one whose
+ * database connection has its statements prepared. */
+static void one_at_a_time_they_run_on_the_warmest_thread(void **state)
+{
+    (void)state;
+    reset();
+    struct offload *o = offload_start(4, 0, init, cleanup, &mu);
+    usleep(20000); /* all four idle */
+    for (int i = 1; i <= 30; i++) {
+        offload_submit(o, task, (void *)(intptr_t)i);
+        for (int k = 0; k < 1000; k++) {
+            pthread_mutex_lock(&mu);
+            int n = norder;
+            pthread_mutex_unlock(&mu);
+            if (n == i) break;
+            usleep(1000);
+        }
+        usleep(2000); /* and its thread idle again */
+    }
+    offload_stop(o);
+    assert_int_equal(norder, 30);
+    for (int i = 2; i <= 30; i++)
+        assert_int_equal(seen_index[i], seen_index[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(one_thread_runs_tasks_in_order_of_arrival),
         cmocka_unit_test(tasks_spread_over_threads_with_their_own_contexts),
+        cmocka_unit_test(one_at_a_time_they_run_on_the_warmest_thread),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
