@@ -95,8 +95,10 @@ static void tasks_spread_over_threads_with_their_own_contexts(void **state)
     offload_stop(NULL);
 }
 
-/* Tasks that come one at a time all run on the thread that went idle last: the one whose
- * database connection has its statements prepared. */
+/* Tasks that come one at a time run on the thread that went idle last: the one whose
+ * database connection has its statements prepared. (Woken in turn, as by one shared
+ * condition variable, four threads take about 8 each. A task may find its thread not yet
+ * idle again on a busy machine, so the test asks for 24 of 30 on one thread.) */
 static void one_at_a_time_they_run_on_the_warmest_thread(void **state)
 {
     (void)state;
@@ -112,12 +114,18 @@ static void one_at_a_time_they_run_on_the_warmest_thread(void **state)
             if (n == i) break;
             usleep(1000);
         }
-        usleep(2000); /* and its thread idle again */
+        usleep(10000); /* and its thread idle again */
     }
     offload_stop(o);
     assert_int_equal(norder, 30);
-    for (int i = 2; i <= 30; i++)
-        assert_int_equal(seen_index[i], seen_index[1]);
+    int per[4] = {0}, most = 0;
+    for (int i = 1; i <= 30; i++) {
+        assert_in_range(seen_index[i], 0, 3);
+        per[seen_index[i]]++;
+    }
+    for (int t = 0; t < 4; t++)
+        if (per[t] > most) most = per[t];
+    assert_true(most >= 24);
 }
 
 int main(void)
