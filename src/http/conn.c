@@ -491,13 +491,19 @@ static bool busy(const struct conn *c)
     return c->len > 0 || c->deferred || c->out_pending;
 }
 
+/* Neither reading nor writing (a hold, a deferred request). */
+static void events_off(struct conn *c)
+{
+    if (c->wev_on) event_del(c->wev);
+    if (c->rev_on) event_del(c->rev);
+    c->wev_on = c->rev_on = false;
+}
+
 /* Puts the connection's events in line with its state, or frees it. */
 static void settle(struct conn *c)
 {
     if (c->deferred) { /* kept, whatever happened, until its answer is back */
-        if (c->wev_on) event_del(c->wev);
-        if (c->rev_on) event_del(c->rev);
-        c->wev_on = c->rev_on = false;
+        events_off(c);
         return;
     }
     if (c->dead) {
@@ -505,10 +511,8 @@ static void settle(struct conn *c)
         return;
     }
     if (c->len == 0) buf_give_back(c); /* every byte read is consumed: nothing to keep */
-    if (c->held) {                     /* neither reading nor writing until the hold ends */
-        if (c->wev_on) event_del(c->wev);
-        if (c->rev_on) event_del(c->rev);
-        c->wev_on = c->rev_on = false;
+    if (c->held) {                     /* until the hold ends */
+        events_off(c);
         return;
     }
     if (c->out_pending) {

@@ -8,10 +8,8 @@
  */
 #include "http/defer.h"
 #include "core/buf.h"
-#include "core/log.h"
 #include "core/xalloc.h"
 #include "http/conn.h"
-#include "http/reply.h"
 #include "http/reply_capture.h"
 #include "http/router.h"
 #include <assert.h>
@@ -103,10 +101,11 @@ static void answer(struct deferred *d)
     /* Ready already (the page was built while the answer came back): a hold now would
      * wait for the next wake-up, which may never come, or the sweep's 2 s. Not ready: the
      * builder's wake-up comes after this callback, and finds the hold. */
-    bool hold = d->hold_ready && !d->hold_ready(d->hold_arg);
-    if (d->hold_ready && !(hold && conn_hold(c, d->hold_ready, d->hold_done, d->hold_arg)) &&
-        d->hold_done)
-        d->hold_done(d->hold_arg);
+    if (d->hold_ready) {
+        bool held =
+            !d->hold_ready(d->hold_arg) && conn_hold(c, d->hold_ready, d->hold_done, d->hold_arg);
+        if (!held && d->hold_done) d->hold_done(d->hold_arg);
+    }
     if (k->set && k->has_ref)
         conn_respond_body(c, k->status, k->reason, buf_cstr(&d->out_headers), d->out_headers.len,
                           &k->ref, k->send_body, k->close);
@@ -161,10 +160,6 @@ static void run(void *task, void *tctx)
     r->tctx = tctx;
     running = d;
     router_dispatch(r);
-    if (!r->replied) {
-        log_error("%s: handler for %s returned without replying", r->id, r->path);
-        reply_fail(r, ERR_INTERNAL, "internal error");
-    }
     running = NULL;
     struct defer_queue *q = d->queue;
     pthread_mutex_lock(&q->mu);

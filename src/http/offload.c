@@ -45,7 +45,6 @@ struct offload {
     void (*cleanup)(void *tctx);
     void *arg;
     struct thread *threads;
-    int started;
 };
 
 /* Takes TH off the idle stack (it found work without being woken for it). Under mu. */
@@ -115,7 +114,6 @@ struct offload *offload_start(int n, int first_index, void *(*init)(int index, v
         o->threads[i] = (struct thread){.o = o, .index = first_index + i};
         pthread_cond_init(&o->threads[i].cv, NULL);
         if (pthread_create(&o->threads[i].id, NULL, thread_main, &o->threads[i]) != 0) abort();
-        o->started++;
     }
     return o;
 }
@@ -144,10 +142,10 @@ void offload_stop(struct offload *o)
     if (!o) return;
     pthread_mutex_lock(&o->mu);
     o->stopping = true;
-    for (int i = 0; i < o->started; i++)
+    for (int i = 0; i < o->n; i++)
         pthread_cond_signal(&o->threads[i].cv);
     pthread_mutex_unlock(&o->mu);
-    for (int i = 0; i < o->started; i++)
+    for (int i = 0; i < o->n; i++)
         pthread_join(o->threads[i].id, NULL);
     assert(!o->head);
     for (int i = 0; i < o->n; i++)

@@ -4,6 +4,7 @@
  * With about a hundred routes a linear scan costs a few microseconds.
  */
 #include "http/router.h"
+#include "core/log.h"
 #include "core/xalloc.h"
 #include "http/conn.h"
 #include "http/reply.h"
@@ -138,6 +139,10 @@ void router_dispatch(struct req *r)
             if (c->route->flags & ROUTE_CORS) add_cors(r, NULL);
             r->route_arg = c->route->arg;
             c->route->fn(r);
+            if (!r->replied) {
+                log_error("%s: handler for %s returned without replying", r->id, r->path);
+                reply_fail(r, ERR_INTERNAL, "internal error");
+            }
             return;
         }
         allowed |= c->route->methods;

@@ -35,8 +35,9 @@ struct route {
 
 /* Adds the routes of TABLE (ended by a {0, NULL, NULL} entry). Call before serving. */
 void router_add(const struct route *table);
-/* Matches R's method and path, fills R's captures and calls the handler, or answers
- * 404, 405 or (OPTIONS) 204. */
+/* Matches R's method and path, fills R's captures and calls the handler (a handler that
+ * returns without replying is logged and answered 500), or answers 404, 405 or (OPTIONS)
+ * 204. */
 void router_dispatch(struct req *r);
 /* Frees the table. */
 void router_reset(void);

@@ -13,13 +13,14 @@
  * A request is turned into a `struct req` and given to the router; handlers
  * are synchronous, though a handler may have its answer held until another
  * thread's work is done (http_hold_current: conn_hold on the connection it runs
- * for). With opts.offload_threads (PostgreSQL), requests that change something
- * run on offload threads instead (http/defer.h): a write waits for the database's
- * round trips and commit, and on the worker's loop every other connection of the
- * worker waited with it (bench/10: p50 2.7 ms for writes whose handler took 0.7). Its host (the
- * page it is for) is that of an absolute-form target, else that of its Host header (conn.c has
- * checked the Host rules). Requests over a limit, or not HTTP, reach here with the error conn.c
- * found and get the usual JSON (or HTML) error.
+ * for). Its host (the page it is for) is that of an absolute-form target, else
+ * that of its Host header (conn.c has checked the Host rules).
+ * Requests over a limit, or not HTTP, reach here with the error conn.c found and
+ * get the usual JSON (or HTML) error.
+ * With opts.offload_threads (PostgreSQL), requests that change something run on
+ * offload threads instead (http/defer.h): a write waits for the database's round
+ * trips and commit, and on the worker's loop every other connection of the worker
+ * waited with it (bench/10: p50 2.7 ms for writes whose handler took 0.7).
  *
  * Overload: opts.max_connections (server.max_connections) caps the connections of
  * all workers together, the sum of their counts read without a lock (two workers
@@ -416,10 +417,6 @@ static void on_request(struct conn *c, struct http_msg *m, void *arg)
         current = c;
         router_dispatch(&r);
         current = NULL;
-        if (!r.replied) {
-            log_error("%s: handler for %s returned without replying", r.id, r.path);
-            reply_fail(&r, ERR_INTERNAL, "internal error");
-        }
     }
     evhttp_clear_headers(&r.query);
 }
